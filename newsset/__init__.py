@@ -1,0 +1,50 @@
+"""newsset: raw scraped news pages -> validated, deterministic Parquet datasets.
+
+The Python API mirrors the CLI::
+
+    import newsset
+    article = newsset.parse_file("examples/raw/....txt")
+    report = newsset.validate_paths(["examples/raw"])
+    result = newsset.build(["examples/raw"], "dist/newsset")
+    ds = newsset.load("dist/newsset")
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+from .pipeline import BuildResult, build  # noqa: E402
+from .errors import CODES, ConfigError, Issue, NewssetError, OutputError, ParseError, SchemaFileError  # noqa: E402
+from .parse import parse_bytes, parse_file, parse_text  # noqa: E402
+from .records import FIELDS, Article, article_id  # noqa: E402
+from .report import Report, render, validate  # noqa: E402
+from .schema import Schema, load_schema  # noqa: E402
+from .sources import Source, discover  # noqa: E402
+
+if TYPE_CHECKING:
+    from datasets import DatasetDict
+
+
+def validate_paths(paths: Iterable[str | os.PathLike[str]], schema: str | os.PathLike[str] | None = None,
+                   max_issues: int | None = None) -> Report:
+    """Validate files and folders of pages and record files; see `newsset validate`."""
+    return validate(discover(paths), load_schema(schema), max_issues=max_issues)
+
+
+def load(path: str | os.PathLike[str], name: str | None = None, **kwargs: Any) -> DatasetDict:
+    """Load a built dataset folder with `datasets` (offline; nothing is fetched)."""
+    from datasets import load_dataset
+
+    return load_dataset(os.fspath(path), name, **kwargs)
+
+
+__all__ = [
+    "Article", "BuildResult", "CODES", "ConfigError", "FIELDS", "Issue", "NewssetError", "OutputError",
+    "ParseError", "Report", "Schema", "SchemaFileError", "Source", "__version__", "article_id", "build",
+    "discover", "load", "load_schema", "parse_bytes", "parse_file", "parse_text", "render", "validate",
+    "validate_paths",
+]

@@ -1,0 +1,5 @@
+"""`python -m newsset`."""
+
+from .cli import run
+
+run()

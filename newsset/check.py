@@ -1,0 +1,195 @@
+"""Checking inputs: per-file work (read, parse, check) as a pure function of a path, plus the
+checks across records that no schema can express (duplicate ids)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Issue, ParseError
+from .parse import is_boilerplate, parse_bytes
+from .schema import Schema, issue_code
+from .sources import Source
+
+__all__ = ["Item", "check_record", "iter_items", "DuplicateIds"]
+
+
+@dataclass(slots=True)
+class Item:
+    """One input unit (a page, or one line of a record file) and what became of it."""
+
+    source: Source
+    line: int
+    record: dict[str, Any] | None
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.record is not None and not any(i.severity == "error" for i in self.issues)
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+_REQUIRED = re.compile(r"^'(.*)' is a required property$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _schema_issue(e: Any, record: dict[str, Any], path: str, line: int, where: dict[str, int]) -> Issue:
+    keyword = str(e.validator)
+    json_path = e.json_path
+    schema_path = "#/" + "/".join(map(str, e.absolute_schema_path))
+    expected: str | None = _short(e.validator_value)
+    got: str | None = _short(e.instance)
+    if keyword == "required":
+        m = _REQUIRED.match(e.message)
+        name = m.group(1) if m else "?"
+        json_path = f"{json_path}.{name}" if json_path != "$" else f"$.{name}"
+        message = f"expected the required field {name!r}, got no such key"
+        expected, got = f"field {name!r}", "missing"
+    elif keyword == "type":
+        message = f"expected {expected}, got {type(e.instance).__name__ if e.instance is not None else 'null'} {got}"
+    elif keyword == "format":
+        shape = " (YYYY-MM-DD)" if e.validator_value == "date" else ""
+        message = f"expected a valid {e.validator_value}{shape}, got {got}"
+    elif keyword in ("minLength", "maxLength"):
+        bound = "at least" if keyword == "minLength" else "at most"
+        message = f"expected a string of {bound} {e.validator_value} characters, got {got}"
+    elif keyword == "additionalProperties":
+        extra = sorted(set(e.instance) - set(e.schema.get("properties", {}))) if isinstance(e.instance, dict) else []
+        message = f"expected only the schema's fields, got unexpected {', '.join(map(repr, extra)) or 'fields'}"
+        expected, got = "no other fields", ", ".join(extra)
+        if len(extra) == 1:
+            json_path = f"{json_path}.{extra[0]}" if json_path != "$" else f"$.{extra[0]}"
+    elif keyword == "pattern":
+        message = f"expected a string matching {e.validator_value!r}, got {got}"
+    else:
+        message = e.message if len(e.message) <= 200 else e.message[:199] + "\u2026"
+    top = json_path[2:].split(".")[0].split("[")[0] if json_path.startswith("$.") else ""
+    return Issue(issue_code(keyword), message, path, where.get(top, line), json_path=json_path,
+                 schema_path=schema_path, expected=expected, got=got,
+                 record_id=record.get("id") if isinstance(record.get("id"), str) else None)
+
+
+def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 1,
+                 where: dict[str, int] | None = None, today: _dt.date | None = None) -> list[Issue]:
+    """Every problem with one record: all schema violations, then the per-record dataset checks."""
+    where = where or {}
+    issues: list[Issue] = []
+    if not schema.is_valid(record):
+        issues = [_schema_issue(e, record, path, line, where) for e in schema.errors(record)]
+    rid = record.get("id") if isinstance(record.get("id"), str) else None
+    for key, value in record.items():
+        if isinstance(value, str) and _SURROGATE.search(value):
+            issues.append(Issue("record.invalid-unicode", f"expected Unicode text in {key!r}, got a lone "
+                                "surrogate (an escaped half of a UTF-16 pair)", path, where.get(key, line),
+                                json_path=f"$.{key}", record_id=rid))
+    date = record.get("date")
+    if isinstance(date, str) and today is not None and len(date) == 10 and date > today.isoformat() \
+            and not any(i.json_path == "$.date" for i in issues):
+        issues.append(Issue("dataset.future-date", f"expected a date no later than today ({today}), got {date}",
+                            path, where.get("date", line), json_path="$.date", expected=f"<= {today}", got=date,
+                            record_id=rid))
+    body = record.get("body")
+    if isinstance(body, str):
+        base = where.get("body", line)
+        for text in body.split("\n"):
+            if text.strip() and is_boilerplate(text):
+                issues.append(Issue("dataset.boilerplate", f"expected article text, got the boilerplate line "
+                                    f"{_short(text.strip())} in the body", path, base,
+                                    json_path="$.body", got=text.strip()[:80], record_id=rid))
+    return issues
+
+
+def iter_items(src: Source, schema: Schema, today: _dt.date | None = None) -> Iterator[Item]:
+    """Read, parse and check one input file. Pure: depends only on the file and the schema."""
+    try:
+        with open(src.path, "rb") as fh:
+            raw = fh.read()
+    except OSError as e:
+        yield Item(src, 1, None, [Issue("input.unreadable", f"cannot read the file: {e.strerror or e}", src.path)])
+        return
+    if src.kind == "page":
+        yield _page_item(src, raw, schema, today)
+    else:
+        yield from _jsonl_items(src, raw, schema, today)
+
+
+def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None) -> Item:
+    try:
+        art = parse_bytes(raw, src.rel)
+    except ParseError as e:
+        issue = e.issue
+        return Item(src, issue.line or 1, None, [_relocate(issue, src.path)])
+    record = art.to_dict()
+    return Item(src, 1, record, check_record(record, schema, src.path, 1, art.lines, today))
+
+
+def _relocate(issue: Issue, path: str) -> Issue:
+    from dataclasses import replace
+
+    return replace(issue, path=path)
+
+
+def _jsonl_items(src: Source, raw: bytes, schema: Schema, today: _dt.date | None) -> Iterator[Item]:
+    from .parse import decode_page
+
+    try:
+        text = decode_page(raw, src.path)
+    except ParseError as e:
+        if e.code == "input.empty":
+            return  # an empty record file holds no records
+        yield Item(src, e.issue.line or 1, None, [e.issue])
+        return
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as e:
+            col = getattr(e, "colno", None)
+            yield Item(src, n, None, [Issue("jsonl.syntax", f"expected one JSON object per line, got invalid JSON: "
+                                            f"{getattr(e, 'msg', e)}", src.path, n, col)])
+            continue
+        if not isinstance(record, dict):
+            yield Item(src, n, None, [Issue("jsonl.not-object", f"expected a JSON object, got "
+                                            f"{type(record).__name__} {_short(record)}", src.path, n)])
+            continue
+        yield Item(src, n, record, check_record(record, schema, src.path, n, None, today))
+
+
+class DuplicateIds:
+    """Flags every record whose id was already seen; the first in input order is the one kept."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, tuple[str, int]] = {}
+
+    def check(self, item: Item) -> Issue | None:
+        rid = item.record.get("id") if item.record else None
+        if not isinstance(rid, str):
+            return None
+        seen = self.first.get(rid)
+        if seen is None:
+            self.first[rid] = (item.source.path, item.line)
+            return None
+        return Issue("dataset.duplicate-id", f"expected a unique id, got {rid} again (first seen in "
+                     f"{seen[0]}:{seen[1]})", item.source.path, item.line, json_path="$.id",
+                     expected="a unique id", got=rid, record_id=rid)
+
+
+def iter_checked(sources: Iterable[Source], schema: Schema, today: _dt.date | None = None) -> Iterator[Item]:
+    """All items of all sources, in order, with duplicate ids flagged."""
+    dups = DuplicateIds()
+    for src in sources:
+        for item in iter_items(src, schema, today):
+            if item.ok:
+                issue = dups.check(item)
+                if issue is not None:
+                    item.issues.append(issue)
+            yield item

@@ -1,0 +1,152 @@
+"""The `newsset` command: a thin layer over the Python API.
+
+Exit status: 0 success; 1 the input has problems (or `--on-invalid fail` met one); 2 usage or
+schema errors; 3 the output cannot be written; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import NewssetError
+
+EPILOG_PARSE = "example: newsset parse examples/raw/*.txt --format jsonl > records.jsonl"
+EPILOG_VALIDATE = "example: newsset validate examples/raw --format github"
+EPILOG_BUILD = "example: newsset build examples/raw --out dist/newsset --ratios 0.8,0.1,0.1 --seed 0"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsset", description="Turn raw scraped news pages into validated, "
+                                "deterministic Parquet datasets.")
+    p.add_argument("--version", action="version", version=f"newsset {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sp = sub.add_parser("parse", help="parse raw pages into records", description="Parse raw pages (files or "
+                        "folders of .txt) into records on stdout; unparseable pages are reported on stderr.",
+                        epilog=EPILOG_PARSE)
+    sp.add_argument("paths", nargs="+", metavar="PATH", help="raw page files or folders")
+    sp.add_argument("--format", choices=("jsonl", "json", "text"), default="jsonl", help="output format "
+                    "(default: jsonl, one record per line)")
+
+    sv = sub.add_parser("validate", help="check pages and record files; exit 1 on any problem",
+                        description="Check raw pages (.txt) and record files (.jsonl), recursing into folders: "
+                        "parse errors, every JSON Schema violation, and dataset checks (duplicate ids, future "
+                        "dates, leftover boilerplate).", epilog=EPILOG_VALIDATE)
+    sv.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to check")
+    sv.add_argument("--schema", metavar="FILE", help="validate against this JSON Schema (default: the bundled one)")
+    sv.add_argument("--format", choices=("text", "json", "github", "junit"), default=None,
+                    help="report format (default: text, or github inside GitHub Actions)")
+    sv.add_argument("--max-issues", type=int, default=None, metavar="N", help="report at most N issues "
+                    "(the counts still include all)")
+    sv.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+
+    sb = sub.add_parser("build", help="build Parquet splits, card, manifest and Croissant metadata",
+                        description="Parse, validate, deduplicate and split the inputs, and write a dataset "
+                        "folder that datasets.load_dataset() reads offline.", epilog=EPILOG_BUILD)
+    sb.add_argument("sources", nargs="+", metavar="SRC", help="raw page and record files or folders")
+    sb.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced atomically)")
+    sb.add_argument("--schema", metavar="FILE", help="JSON Schema for records (default: the bundled one)")
+    sb.add_argument("--ratios", default="0.8,0.1,0.1", metavar="T,V,T", help="train,validation,test ratios "
+                    "(default: 0.8,0.1,0.1)")
+    sb.add_argument("--seed", type=int, default=0, help="salt for the split hash (default: 0)")
+    sb.add_argument("--on-invalid", choices=("quarantine", "fail"), default="quarantine",
+                    help="quarantine: write valid records and list the rest in rejects.jsonl (default); "
+                    "fail: write nothing and exit 1 if any input is rejected")
+    sb.add_argument("--license", default="unknown", help="license id for the card (e.g. cc-by-4.0)")
+    sb.add_argument("--name", default=None, help="pretty name for the card (default: the output folder name)")
+    sb.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+    return p
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    from .errors import ParseError
+    from .parse import parse_file
+    from .sources import discover
+
+    status = 0
+    records = []
+    for src in discover(args.paths):
+        try:
+            art = parse_file(src.path)
+        except ParseError as e:
+            i = e.issue
+            print(f"{src.path}:{i.line or 1}: {i.code}: {i.message}", file=sys.stderr)
+            status = 1
+            continue
+        rec = {**art.to_dict(), "source": src.rel}
+        if args.format == "jsonl":
+            sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        elif args.format == "json":
+            records.append(rec)
+        else:
+            sys.stdout.write(f"== {src.path}\n")
+            for k, v in rec.items():
+                text = v if isinstance(v, str) else json.dumps(v)
+                sys.stdout.write(f"{k}: {text}\n" if "\n" not in str(text) else f"{k}:\n  " +
+                                 str(text).replace("\n", "\n  ") + "\n")
+    if args.format == "json":
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    return status
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .report import render, validate
+    from .schema import load_schema
+    from .sources import discover
+
+    if args.max_issues is not None and args.max_issues < 0:
+        raise SystemExit("newsset validate: error: --max-issues must be 0 or more")
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    schema = load_schema(args.schema)
+    report = validate(discover(args.paths), schema, max_issues=args.max_issues)
+    text = render(report, fmt)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0 if report.valid else 1
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .pipeline import build
+
+    r = build(args.sources, args.out, schema=args.schema, ratios=args.ratios, seed=args.seed,
+              on_invalid=args.on_invalid, license=args.license, pretty_name=args.name)
+    codes = ", ".join(f"{c} {n}" for c, n in sorted(r.rejected.items()))
+    if not r.written:
+        print(f"newsset build: {r.total_rejected} of {r.inputs} input(s) rejected ({codes}); --on-invalid fail: "
+              f"nothing written. Run `newsset validate` on the sources for the located errors.", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        rows = ", ".join(f"{k} {v}" for k, v in r.rows.items()) or "no rows"
+        print(f"built {args.out}: {rows} from {r.inputs} input(s) in {r.files} file(s); "
+              f"{r.total_rejected} rejected" + (f" ({codes}), see {args.out}/rejects.jsonl" if codes else ""),
+              file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit status (tests call this directly)."""
+    args = _parser().parse_args(argv)
+    handler = {"parse": _cmd_parse, "validate": _cmd_validate, "build": _cmd_build}[args.command]
+    try:
+        return handler(args)
+    except NewssetError as e:
+        print(f"newsset {args.command}: error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print(f"newsset {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

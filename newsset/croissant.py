@@ -1,0 +1,90 @@
+"""MLCommons Croissant 1.0 metadata (`croissant.json`) for the written Parquet files."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pyarrow as pa
+
+from . import __version__
+from .schema import Schema
+
+__all__ = ["render_croissant"]
+
+CONTEXT: dict[str, Any] = {
+    "@language": "en", "@vocab": "https://schema.org/", "sc": "https://schema.org/",
+    "cr": "http://mlcommons.org/croissant/", "rai": "http://mlcommons.org/croissant/RAI/",
+    "dct": "http://purl.org/dc/terms/", "citeAs": "cr:citeAs", "column": "cr:column",
+    "conformsTo": "dct:conformsTo", "data": {"@id": "cr:data", "@type": "@json"},
+    "dataType": {"@id": "cr:dataType", "@type": "@vocab"}, "examples": {"@id": "cr:examples", "@type": "@json"},
+    "extract": "cr:extract", "field": "cr:field", "fileProperty": "cr:fileProperty", "fileObject": "cr:fileObject",
+    "fileSet": "cr:fileSet", "format": "cr:format", "includes": "cr:includes", "isLiveDataset": "cr:isLiveDataset",
+    "jsonPath": "cr:jsonPath", "key": "cr:key", "md5": "cr:md5", "parentField": "cr:parentField", "path": "cr:path",
+    "recordSet": "cr:recordSet", "references": "cr:references", "regex": "cr:regex", "repeated": "cr:repeated",
+    "replace": "cr:replace", "samplingRate": "cr:samplingRate", "separator": "cr:separator", "source": "cr:source",
+    "subField": "cr:subField", "transform": "cr:transform", "equivalentProperty": "cr:equivalentProperty",
+}
+
+_SPDX = {"cc-by-4.0": "https://creativecommons.org/licenses/by/4.0/",
+         "cc-by-sa-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+         "cc-by-nc-4.0": "https://creativecommons.org/licenses/by-nc/4.0/",
+         "cc0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+         "mit": "https://opensource.org/licenses/MIT", "apache-2.0": "https://www.apache.org/licenses/LICENSE-2.0"}
+
+
+def _data_type(t: pa.DataType) -> str:
+    if pa.types.is_date(t):
+        return "sc:Date"
+    if pa.types.is_timestamp(t):
+        return "sc:DateTime"
+    if pa.types.is_boolean(t):
+        return "sc:Boolean"
+    if pa.types.is_integer(t):
+        return "sc:Integer"
+    if pa.types.is_floating(t):
+        return "sc:Float"
+    return "sc:Text"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "dataset"
+
+
+def render_croissant(schema: Schema, info: dict[str, Any]) -> dict[str, Any]:
+    """One FileObject (with sha256) per shard, and one record set `articles` over all of them
+    with a `split` field taken from the file name."""
+    files = info["manifest"]["files"]
+    distribution: list[dict[str, Any]] = [
+        {"@type": "cr:FileObject", "@id": f["path"], "name": f["path"], "contentUrl": f["path"],
+         "encodingFormat": "application/x-parquet", "contentSize": f"{f['bytes']} B", "sha256": f["sha256"]}
+        for f in files]
+    distribution.append({"@type": "cr:FileSet", "@id": "parquet-files", "name": "parquet-files",
+                         "description": "All Parquet shards of the default config.",
+                         "encodingFormat": "application/x-parquet", "includes": "data/*.parquet"})
+    source = {"fileSet": {"@id": "parquet-files"}}
+    fields: list[dict[str, Any]] = [
+        {"@type": "cr:Field", "@id": "articles/split", "name": "split", "dataType": "sc:Text",
+         "description": "The split (train, validation or test), from the shard's file name.",
+         "source": {**source, "extract": {"fileProperty": "fullpath"},
+                    "transform": {"regex": "^(?:.*/)?data/(\\w+)-\\d{5}-of-\\d{5}\\.parquet$"}}}]
+    for c, f in zip(schema.columns, schema.arrow_schema):
+        fields.append({"@type": "cr:Field", "@id": f"articles/{f.name}", "name": f.name,
+                       "description": c["description"] or f.name, "dataType": _data_type(f.type),
+                       "source": {**source, "extract": {"column": f.name}}})
+    lic = info["license"]
+    doc: dict[str, Any] = {
+        "@context": CONTEXT, "@type": "sc:Dataset", "conformsTo": "http://mlcommons.org/croissant/1.0",
+        "name": _slug(info["pretty_name"]),
+        "description": f"News articles packaged by newsset {__version__} under the JSON Schema {schema.id}.",
+        "url": "https://github.com/newsset/newsset", "version": "1.0.0",
+        "creator": {"@type": "sc:Organization", "name": "newsset"},
+        "keywords": ["news", "newsset"],
+        "distribution": distribution,
+        "recordSet": [{"@type": "cr:RecordSet", "@id": "articles", "name": "articles",
+                       "description": "One record per article, all splits.", "key": {"@id": "articles/id"},
+                       "field": fields}],
+    }
+    if lic and lic not in ("unknown", "other"):
+        doc["license"] = _SPDX.get(lic.lower(), lic)
+    return doc

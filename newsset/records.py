@@ -1,0 +1,51 @@
+"""The record newsset produces from one raw page, and the stable id it is known by."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Keys of a record, in the order of the bundled schema (and of the Parquet columns).
+FIELDS: tuple[str, ...] = (
+    "id", "date", "title", "subtitle", "author", "publication", "author_bio",
+    "image_alt", "image_caption", "image_credit", "body", "truncated", "source", "source_sha256",
+)
+
+ID_VERSION = "newsset-id-v1"
+
+
+def article_id(date: str, title: str, body: str) -> str:
+    """Content id: sha256 over NFC(date, title, body), 32 hex digits.
+
+    Derived from content, not from the file name, so that one article scraped twice (other
+    path, other line endings, other promotional blocks) gets one id.
+    """
+    key = "\x1f".join((ID_VERSION, date, title, body))
+    return hashlib.sha256(unicodedata.normalize("NFC", key).encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One parsed article. `lines` maps a field to the 1-based line it came from (not written out)."""
+
+    id: str
+    date: str
+    title: str
+    subtitle: str | None
+    author: str | None
+    publication: str | None
+    author_bio: str | None
+    image_alt: str | None
+    image_caption: str | None
+    image_credit: str | None
+    body: str
+    truncated: bool
+    source: str
+    source_sha256: str
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly the schema's keys, in schema order."""
+        return {k: getattr(self, k) for k in FIELDS}

@@ -1,0 +1,176 @@
+"""The validation report as data, and its renderings for people and for CI systems.
+
+`Report` is built once; `text`, `json`, `github` and `junit` are separate functions of it,
+so a new output format never touches the checks.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from . import __version__
+from .errors import Issue
+from .schema import Schema
+from .sources import Source
+from .check import iter_checked
+
+__all__ = ["Report", "validate", "render"]
+
+
+@dataclass
+class FileStatus:
+    path: str
+    kind: str
+    records: int = 0
+    valid: int = 0
+    issues: int = 0
+
+    @property
+    def status(self) -> str:
+        return "valid" if self.issues == 0 else "invalid"
+
+
+@dataclass
+class Report:
+    """Everything `validate` found: every issue (up to `max_issues`), every file and counts by code."""
+
+    schema_id: str
+    schema_sha256: str
+    files: list[FileStatus] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    by_code: Counter[str] = field(default_factory=Counter)
+    total_issues: int = 0
+    max_issues: int | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.total_issues == 0
+
+    @property
+    def truncated(self) -> bool:
+        return self.total_issues > len(self.issues)
+
+    def add(self, issue: Issue) -> None:
+        self.total_issues += 1
+        self.by_code[issue.code] += 1
+        if self.max_issues is None or len(self.issues) < self.max_issues:
+            self.issues.append(issue)
+
+    def to_dict(self) -> dict[str, Any]:
+        records = sum(f.records for f in self.files)
+        return {
+            "newsset_version": __version__,
+            "schema": {"id": self.schema_id, "sha256": self.schema_sha256},
+            "valid": self.valid,
+            "stats": {"files": len(self.files), "invalid_files": sum(f.issues > 0 for f in self.files),
+                      "records": records, "valid_records": sum(f.valid for f in self.files),
+                      "issues": self.total_issues, "by_code": dict(sorted(self.by_code.items()))},
+            "truncated": self.truncated,
+            "issues": [i.to_dict() for i in self.issues],
+            "files": [{"path": f.path, "kind": f.kind, "status": f.status, "records": f.records,
+                       "valid": f.valid, "issues": f.issues} for f in self.files],
+        }
+
+
+def validate(sources: Iterable[Source], schema: Schema, max_issues: int | None = None,
+             today: _dt.date | None = None) -> Report:
+    """Check every input and return the report (never raises for bad input)."""
+    sources = list(sources)
+    report = Report(schema.id, schema.sha256, max_issues=max_issues)
+    today = today or _dt.date.today()
+    status: dict[str, FileStatus] = {}
+    for src in sources:
+        status[src.path] = FileStatus(src.path, src.kind)
+        report.files.append(status[src.path])
+    for item in iter_checked(sources, schema, today):
+        fs = status[item.source.path]
+        fs.records += item.record is not None or item.source.kind == "page"
+        fs.valid += item.ok and not item.issues
+        for issue in item.issues:
+            fs.issues += 1
+            report.add(issue)
+    return report
+
+
+# ---------------------------------------------------------------- renderers
+
+def render_text(report: Report) -> str:
+    lines = []
+    for i in report.issues:
+        loc = f"{i.path}:{i.line}" + (f":{i.column}" if i.column else "") if i.line else i.path
+        where = f" {i.json_path}" if i.json_path else ""
+        lines.append(f"{loc}: {i.severity}[{i.code}]{where}: {i.message}")
+        if i.schema_path:
+            lines.append(f"   = schema: {i.schema_path}")
+        lines.append(f"   = hint: {i.hint}")
+    d = report.to_dict()["stats"]
+    by = ", ".join(f"{c} {n}" for c, n in sorted(report.by_code.items()))
+    summary = (f"checked {d['files']} file(s), {d['records']} record(s): {d['valid_records']} valid, "
+               f"{report.total_issues} issue(s)" + (f" ({by})" if by else ""))
+    if report.truncated:
+        summary += f"; showing the first {len(report.issues)} (raise --max-issues or use --format json)"
+    lines.append(summary)
+    lines.append("valid" if report.valid else "invalid")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def render_github(report: Report) -> str:
+    """One `::error` workflow command per problem (GitHub shows the first 10 per step)."""
+    out = []
+    for i in report.issues:
+        props = [f"file={_gh_escape(i.path, True)}"]
+        if i.line:
+            props.append(f"line={i.line}")
+        if i.column:
+            props.append(f"col={i.column}")
+        props.append(f"title={_gh_escape(i.code, True)}")
+        where = f"{i.json_path}: " if i.json_path else ""
+        out.append(f"::{i.severity} {','.join(props)}::{_gh_escape(f'{where}{i.message} (hint: {i.hint})')}")
+    if report.truncated:
+        out.append(f"::warning::{report.total_issues - len(report.issues)} more issue(s) not shown")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def render_junit(report: Report) -> str:
+    """JUnit XML: one test case per input file, failing with its issues."""
+    by_file: dict[str, list[Issue]] = {}
+    for i in report.issues:
+        by_file.setdefault(i.path, []).append(i)
+    failures = sum(1 for f in report.files if f.issues)
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>',
+             f'<testsuites name="newsset validate" tests="{len(report.files)}" failures="{failures}">',
+             f'  <testsuite name="newsset validate" tests="{len(report.files)}" failures="{failures}" errors="0">']
+    for f in report.files:
+        parts.append(f'    <testcase classname="newsset.validate" name={quoteattr(f.path)} file={quoteattr(f.path)}>')
+        issues = by_file.get(f.path, [])
+        if f.issues:
+            first = issues[0] if issues else None
+            msg = f"{f.issues} issue(s)" + (f": {first.code}: {first.message}" if first else "")
+            body = "\n".join(f"{i.path}:{i.line or 1}: {i.code} {i.json_path or ''}: {i.message}" for i in issues)
+            kind = quoteattr(first.code if first else "newsset")
+            parts.append(f"      <failure type={kind} message={quoteattr(msg)}>{escape(body)}</failure>")
+        parts.append("    </testcase>")
+    parts += ["  </testsuite>", "</testsuites>"]
+    return "\n".join(parts) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "github": render_github, "junit": render_junit}
+
+
+def render(report: Report, fmt: str) -> str:
+    return RENDERERS[fmt](report)

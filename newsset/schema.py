@@ -1,0 +1,333 @@
+"""The JSON Schema as the single source of truth: loading it safely, checking records, and
+deriving the Arrow schema and Hugging Face features from it.
+
+Loading resolves every `$ref` up front from local files only (the bundled schema by its
+`$id`, or files next to the user's schema); a remote reference is refused with exit 2 rather
+than fetched. Checking uses a compiled validator (`jsonschema_rs`) to decide valid/invalid
+and the reference implementation (`jsonschema`) only to explain failures in full.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlparse
+from urllib.request import url2pathname
+
+import pyarrow as pa
+
+from .errors import CODES, SchemaFileError
+
+__all__ = ["Schema", "bundled_schema_path", "load_schema"]
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def bundled_schema_path() -> Path:
+    """The bundled article schema, in a checkout (`schemas/`) or an installed wheel (`newsset/schemas/`)."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "schemas", here.parent / "schemas"):
+        if (folder / "article.schema.json").is_file():
+            return folder / "article.schema.json"
+    raise SchemaFileError("the bundled schema article.schema.json is missing from this installation")
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise SchemaFileError(f"{path}: cannot read the schema: {e.strerror or e}") from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise SchemaFileError(f"{path}: the schema is not valid JSON: {e}") from None
+    if not isinstance(doc, dict):
+        raise SchemaFileError(f"{path}: expected a JSON object as the schema, got {type(doc).__name__}")
+    return doc
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("$ref", "$dynamicRef") and isinstance(v, str):
+                yield v
+            else:
+                yield from _refs(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _refs(v)
+
+
+@dataclass
+class Schema:
+    """A loaded, checked schema plus every local document it refers to."""
+
+    doc: dict[str, Any]
+    path: Path
+    uri: str
+    sha256: str
+    resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return str(self.doc.get("$id", self.uri))
+
+    # -- validators ----------------------------------------------------------------
+
+    @cached_property
+    def _explainer(self) -> Any:
+        import jsonschema
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+
+        registry: Registry[Any] = Registry().with_resources(
+            (uri, DRAFT202012.create_resource(d)) for uri, d in self.resources.items())
+        cls = jsonschema.Draft202012Validator
+        doc = self.doc if "$id" in self.doc else {**self.doc, "$id": self.uri}
+        return cls(doc, registry=registry, format_checker=cls.FORMAT_CHECKER)
+
+    @cached_property
+    def _fast(self) -> Any:
+        import jsonschema_rs
+
+        registry = jsonschema_rs.Registry(list(self.resources.items()))
+        return jsonschema_rs.validator_for(self.doc, registry=registry, validate_formats=True, offline=True,
+                                           base_uri=self.uri, pattern_options=jsonschema_rs.RegexOptions())
+
+    def is_valid(self, record: Any) -> bool:
+        """The fast path: the compiled validator's verdict (formats asserted)."""
+        try:
+            return bool(self._fast.is_valid(record))
+        except (ValueError, TypeError, OverflowError):
+            return False  # values jsonschema_rs cannot take (huge ints, lone surrogates): explain instead
+
+    def errors(self, record: Any) -> list[Any]:
+        """Every violation, as `jsonschema.ValidationError`s in a stable order (the slow path)."""
+        errs = list(self._explainer.iter_errors(record))
+        return sorted(errs, key=lambda e: (list(map(str, e.absolute_path)), list(map(str, e.absolute_schema_path))))
+
+    # -- derived types ---------------------------------------------------------------
+
+    @cached_property
+    def arrow_schema(self) -> pa.Schema:
+        """The Parquet columns: one per top-level property, typed and ordered by the schema."""
+        props = self._effective(self.doc, self.uri)
+        if not props["properties"]:
+            raise SchemaFileError(f"{self.path}: the schema defines no properties, so there are no columns")
+        fields = [self._field(name, sub, f"$.{name}") for name, sub in props["properties"].items()]
+        return pa.schema(fields, metadata={"json_schema_id": self.id, "json_schema_sha256": self.sha256})
+
+    @cached_property
+    def columns(self) -> list[dict[str, Any]]:
+        """Per column: name, dtype, whether null is allowed, and the description (for the card)."""
+        props = self._effective(self.doc, self.uri)["properties"]
+        out = []
+        for f in self.arrow_schema:
+            subs = props[f.name]
+            types: set[str] | None = None
+            for s in subs:
+                if "type" in s:
+                    types = set(_types(s["type"])) if types is None else types & set(_types(s["type"]))
+            desc = next((str(s["description"]) for s in subs if s.get("description")), "")
+            out.append({"name": f.name, "dtype": hf_dtype(f.type) if not pa.types.is_nested(f.type) else str(f.type),
+                        "nullable": bool(types and "null" in types), "description": desc})
+        return out
+
+    def _resolve(self, ref: str, base: str) -> tuple[dict[str, Any], str]:
+        target = urljoin(base, ref)
+        doc_uri, frag = urldefrag(target)
+        doc = self.resources.get(doc_uri) if doc_uri else None
+        if doc is None:
+            raise SchemaFileError(f"{self.path}: cannot resolve $ref {ref!r} locally")
+        node: Any = doc
+        for part in [p for p in frag.split("/") if p]:
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        return node, doc_uri
+
+    def _effective(self, node: dict[str, Any], base: str) -> dict[str, Any]:
+        """Merge `$ref`/`allOf` branches: properties in first-seen order, each a list of subschemas."""
+        out: dict[str, Any] = {"properties": {}, "types": None}
+        base = urljoin(base, node.get("$id", "")) if "$id" in node else base
+        parts: list[tuple[dict[str, Any], str]] = []
+        if "$ref" in node:
+            parts.append(self._resolve(node["$ref"], base))
+        parts += [(s, base) for s in node.get("allOf", []) if isinstance(s, dict)]
+        for sub, b in parts:
+            eff = self._effective(sub, b)
+            for k, v in eff["properties"].items():
+                out["properties"].setdefault(k, []).extend(v)
+        for k, v in node.get("properties", {}).items():
+            out["properties"].setdefault(k, []).append(self._inline(v, base))
+        return out
+
+    def _inline(self, node: Any, base: str) -> dict[str, Any]:
+        """A property subschema with its own `$ref`/`allOf` folded into one dict (types intersected)."""
+        if not isinstance(node, dict):
+            return {}
+        merged = {k: v for k, v in node.items() if k not in ("$ref", "allOf")}
+        subs = []
+        if "$ref" in node:
+            target, b = self._resolve(node["$ref"], base)
+            subs.append(self._inline(target, b))
+        subs += [self._inline(s, base) for s in node.get("allOf", [])]
+        for s in subs:
+            for k, v in s.items():
+                if k == "type" and "type" in merged:
+                    merged["type"] = sorted(set(_types(merged["type"])) & set(_types(v)))
+                else:
+                    merged.setdefault(k, v)
+        return merged
+
+    def _field(self, name: str, subs: list[dict[str, Any]], where: str) -> pa.Field:
+        types: set[str] | None = None
+        fmt = None
+        merged: dict[str, Any] = {}
+        for s in subs:
+            if "type" in s:
+                t = set(_types(s["type"]))
+                types = t if types is None else types & t
+            fmt = s.get("format", fmt)
+            for k, v in s.items():
+                merged.setdefault(k, v)
+        if not types:
+            if "const" in merged or "enum" in merged:
+                values = [merged["const"]] if "const" in merged else list(merged["enum"])
+                types = {_json_type(v) for v in values}
+            else:
+                raise SchemaFileError(f"{self.path}: cannot derive a column type for {where}: give it a `type`")
+        concrete = types - {"null"}
+        if "integer" in concrete and "number" in concrete:
+            concrete -= {"integer"}
+        if len(concrete) != 1:
+            raise SchemaFileError(f"{self.path}: {where} allows the types {sorted(concrete)}; a Parquet column "
+                                  "needs exactly one (plus null)")
+        (kind,) = concrete
+        meta = {"description": merged["description"]} if merged.get("description") else None
+        # Every column is nullable in Arrow: `datasets` drops non-null flags anyway, and the
+        # JSON Schema, not the Parquet type, is what enforces presence.
+        return pa.field(name, self._arrow_type(kind, fmt, merged, where), nullable=True, metadata=meta)
+
+    def _arrow_type(self, kind: str, fmt: str | None, node: dict[str, Any], where: str) -> pa.DataType:
+        if kind == "string":
+            return {"date": pa.date32(), "date-time": pa.timestamp("us", tz="UTC")}.get(fmt or "", pa.string())
+        if kind == "boolean":
+            return pa.bool_()
+        if kind == "integer":
+            return pa.int64()
+        if kind == "number":
+            return pa.float64()
+        if kind == "array":
+            items = node.get("items")
+            if not isinstance(items, dict):
+                raise SchemaFileError(f"{self.path}: {where} is an array without an `items` schema")
+            return pa.list_(self._field("item", [self._inline(items, self.uri)], f"{where}[]").type)
+        if kind == "object":
+            props = self._effective(node, self.uri)["properties"]
+            if not props:
+                raise SchemaFileError(f"{self.path}: {where} is an object without `properties`")
+            return pa.struct([self._field(k, v, f"{where}.{k}") for k, v in props.items()])
+        raise SchemaFileError(f"{self.path}: {where} has type {kind!r}, which has no Parquet column type")
+
+    @cached_property
+    def parquet_schema(self) -> pa.Schema:
+        """The Arrow schema plus the `huggingface` features metadata that `datasets` reads back."""
+        meta = {**(self.arrow_schema.metadata or {}),
+                b"huggingface": json.dumps({"info": {"features": self.hf_features}}).encode()}
+        return self.arrow_schema.with_metadata(meta)
+
+    @cached_property
+    def hf_features(self) -> dict[str, Any]:
+        """Hugging Face `Features` as the JSON that `datasets` stores in Parquet metadata."""
+        return {f.name: _hf_feature(f.type) for f in self.arrow_schema}
+
+
+def _types(t: Any) -> list[str]:
+    return [t] if isinstance(t, str) else list(t)
+
+
+def _json_type(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "integer"
+    return {float: "number", str: "string", list: "array", dict: "object"}.get(type(v), "string")
+
+
+def hf_dtype(t: pa.DataType) -> str:
+    """The `datasets` dtype name of an Arrow scalar type."""
+    if pa.types.is_timestamp(t):
+        return f"timestamp[{t.unit}, tz={t.tz}]" if t.tz else f"timestamp[{t.unit}]"
+    return {"bool": "bool", "date32[day]": "date32", "int64": "int64", "double": "float64",
+            "string": "string", "large_string": "large_string"}.get(str(t), str(t))
+
+
+def _hf_feature(t: pa.DataType) -> dict[str, Any]:
+    if pa.types.is_list(t):
+        return {"feature": _hf_feature(t.value_type), "_type": "List"}
+    if pa.types.is_struct(t):
+        return {t.field(i).name: _hf_feature(t.field(i).type) for i in range(t.num_fields)}
+    return {"dtype": hf_dtype(t), "_type": "Value"}
+
+
+def load_schema(path: str | Path | None = None) -> Schema:
+    """Load and check a schema (default: the bundled one); every `$ref` must resolve locally."""
+    bundled = bundled_schema_path()
+    p = Path(path) if path is not None else bundled
+    doc = _read_json(p)
+    uri = p.resolve().as_uri()
+    raw = p.read_bytes()
+    resources: dict[str, dict[str, Any]] = {}
+    bundled_doc = doc if p.resolve() == bundled.resolve() else _read_json(bundled)
+    resources[bundled_doc["$id"]] = bundled_doc
+    resources[bundled.resolve().as_uri()] = bundled_doc
+    own = doc.get("$id", uri)
+    resources[own] = doc
+    resources[uri] = doc
+    _check_dialect(doc, p)
+    pending: list[tuple[dict[str, Any], str, Path]] = [(doc, own, p)]
+    while pending:
+        node, base, where = pending.pop()
+        for ref in _refs(node):
+            target = urldefrag(urljoin(base, ref))[0]
+            if not target or target in resources:
+                continue
+            scheme = urlparse(target).scheme
+            if scheme != "file":
+                raise SchemaFileError(f"{where}: $ref {ref!r} points to {target}, which is not a local file or "
+                                      "the bundled schema; newsset never fetches schemas over the network")
+            local = Path(url2pathname(urlparse(target).path))
+            sub = _read_json(local)
+            _check_dialect(sub, local)
+            resources[target] = sub
+            if "$id" in sub:
+                resources[sub["$id"]] = sub
+            pending.append((sub, sub.get("$id", target), local))
+    schema = Schema(doc=copy.deepcopy(doc), path=p, uri=uri, sha256=hashlib.sha256(raw).hexdigest(),
+                    resources=resources)
+    _ = schema.arrow_schema  # derive now, so a schema without column types fails at load (exit 2)
+    return schema
+
+
+def _check_dialect(doc: dict[str, Any], path: Path) -> None:
+    import jsonschema
+
+    dialect = doc.get("$schema", DIALECT)
+    if dialect.rstrip("#") != DIALECT:
+        raise SchemaFileError(f"{path}: expected a Draft 2020-12 schema (`$schema: {DIALECT}`), got {dialect!r}")
+    try:
+        jsonschema.Draft202012Validator.check_schema(doc)
+    except jsonschema.SchemaError as e:
+        where = "/".join(map(str, e.absolute_path)) or "(root)"
+        raise SchemaFileError(f"{path}: not a valid JSON Schema at {where}: {e.message}") from None
+
+
+def issue_code(keyword: str) -> str:
+    """The issue code for a failed JSON Schema keyword."""
+    code = f"schema.{keyword}"
+    return code if code in CODES else "schema.other"

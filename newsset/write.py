@@ -1,0 +1,223 @@
+"""Parquet shards and atomic publishing.
+
+Rows are buffered per column and written as bounded row groups through one `ParquetWriter`
+per shard, always with the explicit Arrow schema derived from the JSON Schema. Row-group and
+shard boundaries depend only on the rows, so the same rows give the same bytes. Everything
+is written into a staging folder beside the output and moved into place last.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import OutputError
+
+ROW_GROUP_ROWS = 4096
+ROW_GROUP_BYTES = 64 << 20  # uncompressed text per row group, so one never nears Arrow's 2 GiB limit
+SHARD_BYTES = 256 << 20  # uncompressed text per shard file
+
+PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "write_statistics": True,
+    "write_page_index": True,
+    "use_content_defined_chunking": True,
+}
+
+
+@dataclass(frozen=True)
+class ShardFile:
+    path: Path
+    split: str
+    rows: int
+
+
+def _to_array(values: list[Any], typ: pa.DataType) -> pa.Array:
+    if pa.types.is_date32(typ) or pa.types.is_timestamp(typ):
+        return pa.array(values, pa.string()).cast(typ)
+    return pa.array(values, typ)
+
+
+class ShardWriter:
+    """Writes one split's rows into `{split}-NNNNN.parquet.part` files under `folder`."""
+
+    def __init__(self, folder: Path, split: str, schema: pa.Schema, row_group_rows: int = ROW_GROUP_ROWS,
+                 row_group_bytes: int = ROW_GROUP_BYTES, shard_bytes: int = SHARD_BYTES) -> None:
+        self.folder, self.split, self.schema = folder, split, schema
+        self.names = schema.names
+        self.row_group_rows, self.row_group_bytes, self.shard_bytes = row_group_rows, row_group_bytes, shard_bytes
+        self.columns: list[list[Any]] = [[] for _ in self.names]
+        self.buffered_bytes = 0
+        self.shard_bytes_written = 0
+        self.writer: pq.ParquetWriter | None = None
+        self.files: list[ShardFile] = []
+        self.rows_in_shard = 0
+
+    def add(self, record: dict[str, Any], size: int) -> None:
+        """Buffer one record; `size` is its text size, used only for row-group and shard bounds."""
+        for col, name in zip(self.columns, self.names):
+            col.append(record.get(name))
+        self.buffered_bytes += size
+        if len(self.columns[0]) >= self.row_group_rows or self.buffered_bytes >= self.row_group_bytes:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.columns[0]:
+            return
+        batch = pa.record_batch([_to_array(c, f.type) for c, f in zip(self.columns, self.schema)], schema=self.schema)
+        if self.writer is None:
+            path = self.folder / f"{self.split}-{len(self.files):05d}.parquet.part"
+            self.writer = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
+            self.files.append(ShardFile(path, self.split, 0))
+        self.writer.write_batch(batch, row_group_size=len(batch))
+        self.rows_in_shard += len(batch)
+        self.shard_bytes_written += self.buffered_bytes
+        self.columns = [[] for _ in self.names]
+        self.buffered_bytes = 0
+        if self.shard_bytes_written >= self.shard_bytes:
+            self._close_shard()
+
+    def _close_shard(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            last = self.files[-1]
+            self.files[-1] = ShardFile(last.path, last.split, self.rows_in_shard)
+            self.writer = None
+            self.rows_in_shard = 0
+            self.shard_bytes_written = 0
+
+    def close(self) -> list[ShardFile]:
+        """Flush, close and rename to the final `{split}-{i:05d}-of-{n:05d}.parquet` names."""
+        self._flush()
+        self._close_shard()
+        n = len(self.files)
+        final = []
+        for i, f in enumerate(self.files):
+            target = self.folder / f"{self.split}-{i:05d}-of-{n:05d}.parquet"
+            os.replace(f.path, target)
+            final.append(ShardFile(target, f.split, f.rows))
+        self.files = final
+        return final
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            with contextlib.suppress(Exception):
+                self.writer.close()
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------- staging and publishing
+
+class Staging:
+    """A staging folder beside `out`, guarded by a lock; `publish()` swaps it into place.
+
+    An interrupted build leaves only a hidden `.NAME.staging-PID` folder (removed by the next
+    build) and the previous output untouched.
+    """
+
+    def __init__(self, out: str | os.PathLike[str]) -> None:
+        self.out = Path(out).absolute()
+        self.parent = self.out.parent
+        self.dir = self.parent / f".{self.out.name}.staging-{os.getpid()}"
+        self._lock_fh: Any = None
+
+    def __enter__(self) -> Staging:
+        try:
+            self.parent.mkdir(parents=True, exist_ok=True)
+            self._lock()
+            if self.out.exists() and not self._is_newsset_output(self.out):
+                raise OutputError(f"{self.out} exists and is not a newsset dataset (no manifest.json); refusing "
+                                  "to replace it: choose another --out or remove it")
+            for stale in self.parent.glob(f".{self.out.name}.staging-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            for stale in self.parent.glob(f".{self.out.name}.old-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            self.dir.mkdir()
+            (self.dir / "data").mkdir()
+        except OSError as e:
+            self._unlock()
+            raise OutputError(f"cannot prepare the output folder {self.out}: {e.strerror or e}") from None
+        except BaseException:
+            self._unlock()
+            raise
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self._unlock()
+
+    @staticmethod
+    def _is_newsset_output(p: Path) -> bool:
+        return p.is_dir() and ((p / "manifest.json").is_file() or not any(p.iterdir()))
+
+    def _lock(self) -> None:
+        import fcntl
+
+        path = self.parent / f".{self.out.name}.lock"
+        self._lock_fh = open(path, "a+")
+        try:
+            fcntl.flock(self._lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            self._lock_fh.close()
+            self._lock_fh = None
+            if e.errno in (errno.EAGAIN, errno.EACCES):
+                raise OutputError(f"another newsset build is writing {self.out} (lock {path} is held); wait for "
+                                  "it to finish or choose another --out") from None
+            raise
+
+    def _unlock(self) -> None:
+        if self._lock_fh is not None:
+            self._lock_fh.close()
+            self._lock_fh = None
+
+    def publish(self) -> None:
+        """fsync the staged files, then move the staging folder to `out` (replacing an old build)."""
+        try:
+            for f in self.dir.rglob("*"):
+                if f.is_file():
+                    fd = os.open(f, os.O_RDONLY)
+                    try:
+                        os.fsync(fd)
+                    finally:
+                        os.close(fd)
+            old = self.parent / f".{self.out.name}.old-{os.getpid()}"
+            if self.out.exists():
+                os.replace(self.out, old)
+            os.replace(self.dir, self.out)
+            shutil.rmtree(old, ignore_errors=True)
+            fd = os.open(self.parent, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as e:
+            raise OutputError(f"cannot publish the dataset to {self.out}: {e.strerror or e}") from None
+
+
+def parquet_info(path: Path) -> dict[str, Any]:
+    """Rows and uncompressed bytes of a written shard, read from its footer."""
+    md = pq.read_metadata(path)
+    return {"rows": md.num_rows, "num_bytes": sum(md.row_group(i).total_byte_size for i in range(md.num_row_groups))}

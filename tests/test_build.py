@@ -1,0 +1,254 @@
+"""`newsset build`: the written folder, its guarantees, and what consumers read from it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import newsset
+from newsset import ConfigError, OutputError, SchemaFileError
+from newsset.cli import main
+from tests.conftest import page
+
+
+def _parquet_hashes(out: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((out / "data").glob("*.parquet"))}
+
+
+def test_build_writes_splits_rejects_and_conserves_inputs(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = newsset.build([corpus], out, ratios=(0.5, 0.25, 0.25))
+    assert result.written
+    assert result.inputs == 8
+    assert result.total_rows + result.total_rejected == result.inputs
+    assert result.total_rows == 6
+    rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text().splitlines()]
+    assert {r["code"] for r in rejects} == {"parse.invalid-date", "dataset.duplicate-id"}
+    dup = next(r for r in rejects if r["code"] == "dataset.duplicate-id")
+    assert dup["source"] == "sub/copy-of-story-2.txt"
+    assert dup["kept"]["path"].endswith("story-2.txt")
+    assert dup["kept"]["id"] == dup["id"]
+    bad = next(r for r in rejects if r["code"] == "parse.invalid-date")
+    assert bad["source"] == "broken.txt" and bad["line"] == 1
+    # Every shard has the explicit schema derived from the JSON Schema.
+    for f in (out / "data").glob("*.parquet"):
+        schema = pq.read_schema(f)
+        assert schema.field("date").type == pa.date32()
+        assert schema.field("truncated").type == pa.bool_()
+        assert b"huggingface" in schema.metadata
+        assert f.name.split("-")[0] in ("train", "validation", "test")
+
+
+def test_manifest_lists_every_file_with_hash_and_rows(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    newsset.build([corpus], out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["inputs"]["items"] == 8
+    assert manifest["inputs"]["rejected_by_code"] == {"dataset.duplicate-id": 1, "parse.invalid-date": 1}
+    assert manifest["schema"]["id"].startswith("https://newsset.dev/schemas/article/")
+    listed = {f["path"] for f in manifest["files"]}
+    assert listed == {p.relative_to(out).as_posix() for p in (out / "data").glob("*.parquet")}
+    for f in manifest["files"]:
+        data = (out / f["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == f["sha256"]
+        assert len(data) == f["bytes"]
+        assert pq.read_metadata(out / f["path"]).num_rows == f["rows"]
+    assert "salt" in manifest["split"] and "sha256" in manifest["split"]["algorithm"]
+
+
+def test_two_builds_are_byte_identical_whatever_the_listing_order(corpus: Path, tmp_path: Path) -> None:
+    newsset.build([corpus], tmp_path / "a")
+    # The same files created in reverse order (another directory listing order).
+    other = tmp_path / "raw2"
+    for f in sorted(corpus.rglob("*.txt"), reverse=True):
+        target = other / f.relative_to(corpus)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(f.read_bytes())
+    newsset.build([other], tmp_path / "b")
+    assert _parquet_hashes(tmp_path / "a") == _parquet_hashes(tmp_path / "b")
+    assert _parquet_hashes(tmp_path / "a")
+    assert (tmp_path / "a" / "rejects.jsonl").read_text().count("\n") == 2
+
+
+def test_splits_are_stable_when_articles_are_added(corpus: Path, tmp_path: Path) -> None:
+    newsset.build([corpus], tmp_path / "a", ratios=(0.4, 0.3, 0.3))
+    (corpus / "new.txt").write_text(page(title="A late addition", paragraphs=("Late news.",)), encoding="utf-8")
+    newsset.build([corpus], tmp_path / "b", ratios=(0.4, 0.3, 0.3))
+
+    def where(out: Path) -> dict[str, str]:
+        found = {}
+        for f in (out / "data").glob("*.parquet"):
+            for rid in pq.read_table(f, columns=["id"]).column("id").to_pylist():
+                found[rid] = f.name.split("-")[0]
+        return found
+
+    before, after = where(tmp_path / "a"), where(tmp_path / "b")
+    assert len(after) == len(before) + 1
+    assert all(after[k] == v for k, v in before.items())
+
+
+def test_empty_splits_are_left_out(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    newsset.build([corpus], out, ratios=(1, 0, 0))
+    assert [p.name for p in (out / "data").iterdir()] == ["train-00000-of-00001.parquet"]
+    card = (out / "README.md").read_text()
+    assert "split: validation" not in card and "name: test" not in card
+    assert "Empty splits are left out" in card
+
+
+def test_on_invalid_fail_writes_nothing_and_keeps_previous_output(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    newsset.build([corpus], out)
+    before = _parquet_hashes(out)
+    (corpus / "another.txt").write_text("no header here\n", encoding="utf-8")
+    result = newsset.build([corpus], out, on_invalid="fail")
+    assert not result.written and result.rejected["parse.missing-header"] == 1
+    assert _parquet_hashes(out) == before
+    assert not list(tmp_path.glob(".out.staging-*"))
+    assert main(["build", str(corpus), "--out", str(out), "--on-invalid", "fail"]) == 1
+
+
+def test_interrupted_build_leaves_previous_output_untouched(corpus: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    newsset.build([corpus], out)
+    before = _parquet_hashes(out)
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("newsset.card.render_card", boom)
+    with pytest.raises(KeyboardInterrupt):
+        newsset.build([corpus], out, seed=7)
+    assert _parquet_hashes(out) == before
+    assert not list(tmp_path.glob(".out.*staging*"))
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_dataset(corpus: Path, tmp_path: Path) -> None:
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("do not delete")
+    with pytest.raises(OutputError, match="not a newsset dataset"):
+        newsset.build([corpus], precious)
+    assert (precious / "thesis.tex").read_text() == "do not delete"
+    assert main(["build", str(corpus), "--out", str(precious)]) == 3
+
+
+def test_bad_options_are_config_errors(corpus: Path, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        newsset.build([corpus], tmp_path / "o", ratios="0.5,0.5,0.5")
+    with pytest.raises(ConfigError):
+        newsset.build([tmp_path / "missing"], tmp_path / "o")
+    assert main(["build", str(corpus), "--out", str(tmp_path / "o"), "--ratios", "abc"]) == 2
+
+
+def test_load_dataset_round_trip_offline(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    out = tmp_path / "out"
+    result = newsset.build([corpus], out, ratios=(0.5, 0.25, 0.25))
+    ds = newsset.load(out)
+    assert {k: len(v) for k, v in ds.items()} == result.rows
+    split = next(iter(ds.values()))
+    assert split.features["date"].dtype == "date32"
+    assert split.features["truncated"].dtype == "bool"
+    row = split[0]
+    assert set(row) == set(newsset.FIELDS)
+    assert row["author"] == "Ada Example" and row["publication"] == "The Week UK"
+
+
+def test_croissant_is_read_by_mlcroissant(corpus: Path, tmp_path: Path) -> None:
+    mlc = pytest.importorskip("mlcroissant")
+    out = tmp_path / "out"
+    result = newsset.build([corpus], out, license="cc-by-4.0")
+    doc = json.loads((out / "croissant.json").read_text())
+    objects = {d["contentUrl"]: d["sha256"] for d in doc["distribution"] if d["@type"] == "cr:FileObject"}
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert objects == {f["path"]: f["sha256"] for f in manifest["files"]}
+    records = list(mlc.Dataset(jsonld=out / "croissant.json").records("articles"))
+    assert len(records) == result.total_rows
+    splits = {r["articles/split"].decode() for r in records}
+    assert splits == set(result.rows)
+
+
+def test_user_schema_with_extra_field_gets_extra_column(tmp_path: Path) -> None:
+    bundled = json.loads(newsset.load_schema().path.read_text())
+    bundled["$id"] = "https://example.org/with-language.json"
+    bundled["properties"]["language"] = {"type": "string", "enum": ["en", "fr"], "description": "Language code."}
+    bundled["required"].append("language")
+    schema_file = tmp_path / "schema.json"
+    schema_file.write_text(json.dumps(bundled))
+    art = newsset.parse_text(page(), source="x.txt").to_dict()
+    records = tmp_path / "in" / "records.jsonl"
+    records.parent.mkdir()
+    records.write_text(json.dumps({**art, "language": "en"}) + "\n" + json.dumps(art) + "\n")
+    out = tmp_path / "out"
+    result = newsset.build([records.parent], out, schema=schema_file, ratios=(1, 0, 0))
+    assert result.total_rows == 1
+    table = pq.read_table(out / "data" / "train-00000-of-00001.parquet")
+    assert table.column_names[-1] == "language"
+    assert table.column("language").to_pylist() == ["en"]
+    reject = json.loads((out / "rejects.jsonl").read_text())
+    assert reject["code"] == "schema.required" and reject["line"] == 2
+    assert "language" in (out / "README.md").read_text()
+
+
+def test_user_schema_refs_bundled_schema_locally(tmp_path: Path) -> None:
+    strict = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://example.org/strict.json",
+        "allOf": [{"$ref": newsset.load_schema().id}],
+        "properties": {"author_bio": {"type": "string"}},
+    }
+    schema_file = tmp_path / "strict.json"
+    schema_file.write_text(json.dumps(strict))
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "with-bio.txt").write_text(page(title="Has a bio"))
+    (raw / "no-bio.txt").write_text(page(title="Has no bio", bio=None))
+    out = tmp_path / "out"
+    result = newsset.build([raw], out, schema=schema_file)
+    assert result.total_rows == 1
+    reject = json.loads((out / "rejects.jsonl").read_text())
+    assert reject["source"] == "no-bio.txt" and reject["code"] == "schema.type"
+    assert pq.read_schema(next((out / "data").glob("*.parquet"))).names == list(newsset.FIELDS)
+
+
+def test_remote_ref_is_refused_not_fetched(tmp_path: Path) -> None:
+    schema_file = tmp_path / "remote.json"
+    schema_file.write_text(json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema",
+                                       "$ref": "http://127.0.0.1:9/other.json"}))
+    with pytest.raises(SchemaFileError, match="never fetches"):
+        newsset.load_schema(schema_file)
+    assert main(["validate", str(tmp_path), "--schema", str(schema_file)]) == 2
+
+
+def test_build_reads_record_files_made_by_parse(corpus: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(corpus)]) == 1  # broken.txt cannot be parsed
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 7
+    records = tmp_path / "records.jsonl"
+    records.write_text("\n".join(lines) + "\n")
+    a, b = tmp_path / "from-pages", tmp_path / "from-records"
+    newsset.build([corpus], a)
+    result = newsset.build([records], b)
+    assert result.duplicates == 1 and result.total_rows == 6
+    ta = pa.concat_tables(pq.read_table(f) for f in sorted((a / "data").glob("*.parquet")))
+    tb = pa.concat_tables(pq.read_table(f) for f in sorted((b / "data").glob("*.parquet")))
+    assert sorted(ta.column("id").to_pylist()) == sorted(tb.column("id").to_pylist())
+
+
+def test_output_can_be_rebuilt_in_place(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    newsset.build([corpus], out)
+    shutil.rmtree(corpus / "sub")
+    newsset.build([corpus], out)
+    assert json.loads((out / "manifest.json").read_text())["inputs"]["duplicates"] == 0
