@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from .pipeline import BuildResult, build  # noqa: E402
 from .errors import CODES, ConfigError, Issue, NewssetError, OutputError, ParseError, SchemaFileError  # noqa: E402
 from .parse import parse_bytes, parse_file, parse_text  # noqa: E402
+from .pipeline import BuildResult, build  # noqa: E402
 from .records import FIELDS, Article, article_id  # noqa: E402
 from .report import Report, render, validate  # noqa: E402
 from .schema import Schema, load_schema  # noqa: E402

@@ -188,7 +188,7 @@ def iter_checked(sources: Iterable[Source], schema: Schema, today: _dt.date | No
     dups = DuplicateIds()
     for src in sources:
         for item in iter_items(src, schema, today):
-            if item.ok:
+            if item.record is not None:  # a duplicate id is worth reporting even on an invalid record
                 issue = dups.check(item)
                 if issue is not None:
                     item.issues.append(issue)

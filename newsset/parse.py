@@ -75,10 +75,20 @@ _PAYWALL = frozenset(_norm(s) for s in (
 _FOOTER = frozenset(_norm(s) for s in ("Latest", "You might also like", "View More \u25b8", "View More"))
 
 
+_BOILER = _PROMO | _PAYWALL | _FOOTER
+_LONGEST = max(map(len, _BOILER)) + 40  # a longer line cannot be boilerplate: skip the regex work
+
+
+def _key(line: str) -> str:
+    return _norm(line) if line and len(line) <= _LONGEST else ""
+
+
 def is_boilerplate(line: str) -> bool:
     """True when a whole line is a known promotional, paywall or footer block."""
-    key = _norm(line)
-    return key in _PROMO or key in _PAYWALL or key in _FOOTER or bool(_IMAGE_URL.match(line.strip()))
+    if len(line) > 2048:
+        return False
+    key = _key(line)
+    return key in _BOILER or bool(key and _IMAGE_URL.match(line.strip()))
 
 
 # ---------------------------------------------------------------- line patterns
@@ -172,12 +182,15 @@ class _Page:
 
     def __init__(self, lines: list[str], source: str) -> None:
         self.lines = lines
+        self.keys = [_key(ln) for ln in lines]
+        self.boiler = [k in _BOILER or bool(k and _IMAGE_URL.match(ln.strip())) for k, ln in zip(self.keys, lines)]
         self.source = source
         self.where: dict[str, int] = {}
         self.sig_line: int | None = None
 
-    def fail(self, code: str, message: str, index: int, **kw: str) -> ParseError:
-        return ParseError(Issue(code, message, self.source, index + 1, **kw))
+    def fail(self, code: str, message: str, index: int, expected: str | None = None,
+             got: str | None = None) -> ParseError:
+        return ParseError(Issue(code, message, self.source, index + 1, expected=expected, got=got))
 
     def parse(self, sha: str) -> Article:
         lines = self.lines
@@ -228,14 +241,14 @@ class _Page:
         lines = self.lines
         n = len(lines)
         for i in range(first, n):
-            if lines[i] and _norm(lines[i]) == _PAYWALL_START:
+            if self.keys[i] == _PAYWALL_START:
                 self.where["truncated"] = i + 1
                 j = i + 1
-                stop = next((k for k in range(j, min(n, j + 15)) if _norm(lines[k]) == _PAYWALL_END), None)
+                stop = next((k for k in range(j, min(n, j + 15)) if self.keys[k] == _PAYWALL_END), None)
                 if stop is not None:
                     j = stop + 1
                 else:
-                    while j < n and (not lines[j].strip() or _norm(lines[j]) in _PAYWALL):
+                    while j < n and (not lines[j].strip() or self.keys[j] in _PAYWALL):
                         j += 1
                 return i, True, j
         # No paywall: the body runs on to the signature or the footer.
@@ -246,12 +259,15 @@ class _Page:
         lines = self.lines
         n = len(lines)
         end = n
-        while end > first and (not lines[end - 1].strip() or _norm(lines[end - 1]) in _FOOTER):
+        keys = self.keys
+        while end > first and (not lines[end - 1].strip() or keys[end - 1] in _FOOTER):
             end -= 1
         # A related-articles list may sit between "Latest" and "You might also like".
-        for i in range(first, end):
-            if _norm(lines[i]) == "latest" and any(_norm(lines[k]) in _FOOTER - {"latest"} for k in range(i + 1, n)):
-                return i
+        later = [i for i in range(first, n) if keys[i] in _FOOTER and keys[i] != "latest"]
+        if later:
+            for i in range(first, min(end, later[-1])):
+                if keys[i] == "latest":
+                    return i
         return end
 
     def signature(self, tail: int) -> tuple[str | None, str | None, str | None]:
@@ -265,7 +281,7 @@ class _Page:
             return None, None, None
         # No paywall: the last paragraph, or the one before the last (then the last is the bio).
         end = self.footer_start(0)
-        paras = _paragraphs(lines, 0, end)
+        paras = self.paragraphs(0, end)
         for back in (1, 2):
             if len(paras) > back + 1:
                 s, e = paras[-back]
@@ -279,7 +295,7 @@ class _Page:
         self.sig_line = i
         self.where.update(author=i + 1, publication=i + 1)
         bio = None
-        for s, e in _paragraphs(self.lines, i + 1, end)[:1]:
+        for s, e in self.paragraphs(i + 1, end)[:1]:
             bio = "\n".join(self.lines[s:e]).strip() or None
             self.where["author_bio"] = s + 1
         return sig[0], sig[1], bio
@@ -300,7 +316,7 @@ class _Page:
         if credit_i is not None and (by_i is None or credit_i < by_i[0]):
             credit = _CREDIT.match(lines[credit_i].strip()).group(1) or None  # type: ignore[union-attr]
             self.where["image_credit"] = credit_i + 1
-            block = []
+            block: list[int] = []
             k = credit_i - 1
             while k >= first and lines[k].strip() and len(block) < 2:
                 block.insert(0, k)
@@ -317,14 +333,13 @@ class _Page:
         if by_i is None and credit_i is None:
             # No marker: the first paragraph is a standfirst only if it reads like one
             # (one line, no closing punctuation) and more text follows it.
-            paras = _paragraphs(lines, first, end)
-            if len(paras) >= 2 and paras[0][1] - paras[0][0] == 1 and \
-                    not _TERMINAL.search(lines[paras[0][0]].strip()) and not is_boilerplate(lines[paras[0][0]]):
+            paras = self.paragraphs(first, end)
+            if len(paras) >= 2 and paras[0][1] - paras[0][0] == 1 and not _TERMINAL.search(lines[paras[0][0]].strip()):
                 subtitle = lines[paras[0][0]].strip()
                 self.where["subtitle"] = paras[0][0] + 1
                 return paras[0][1], subtitle, None, None, None, None
             return first, None, None, None, None, None
-        standfirst = [(s, e) for s, e in _paragraphs(lines, first, head_stop)]
+        standfirst = self.paragraphs(first, head_stop)
         if standfirst:
             s0 = standfirst[0][0]
             subtitle = "\n\n".join("\n".join(lines[s:e]).strip() for s, e in standfirst) or None
@@ -367,7 +382,7 @@ class _Page:
         first_line = None
         for i in range(start, end):
             ln = lines[i]
-            if not ln.strip() or is_boilerplate(ln):
+            if not ln.strip() or self.boiler[i]:
                 if cur:
                     paras.append("\n".join(cur).strip())
                     cur = []
@@ -381,18 +396,18 @@ class _Page:
             self.where["body"] = first_line + 1
         return "\n\n".join(p for p in paras if p)
 
-
-def _paragraphs(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
-    """(start, end) index pairs of the runs of non-blank, non-boilerplate lines."""
-    out: list[tuple[int, int]] = []
-    s = None
-    for i in range(start, end):
-        keep = bool(lines[i].strip()) and not is_boilerplate(lines[i])
-        if keep and s is None:
-            s = i
-        elif not keep and s is not None:
-            out.append((s, i))
-            s = None
-    if s is not None:
-        out.append((s, end))
-    return out
+    def paragraphs(self, start: int, end: int) -> list[tuple[int, int]]:
+        """(start, end) index pairs of the runs of non-blank, non-boilerplate lines."""
+        lines, boiler = self.lines, self.boiler
+        out: list[tuple[int, int]] = []
+        s = None
+        for i in range(start, end):
+            keep = bool(lines[i].strip()) and not boiler[i]
+            if keep and s is None:
+                s = i
+            elif not keep and s is not None:
+                out.append((s, i))
+                s = None
+        if s is not None:
+            out.append((s, end))
+        return out

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import __version__
+from .check import DuplicateIds, Item, iter_items
 from .errors import ConfigError
 from .schema import Schema, load_schema
 from .sources import discover
 from .split import ALGORITHM, SPLITS, Splitter, parse_ratios
-from .check import DuplicateIds, Item, iter_items
 from .write import ShardFile, ShardWriter, Staging, parquet_info, sha256_file, write_json
 
 __all__ = ["BuildResult", "build"]

@@ -15,10 +15,10 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from . import __version__
+from .check import iter_checked
 from .errors import Issue
 from .schema import Schema
 from .sources import Source
-from .check import iter_checked
 
 __all__ = ["Report", "validate", "render"]
 
@@ -90,7 +90,7 @@ def validate(sources: Iterable[Source], schema: Schema, max_issues: int | None =
         report.files.append(status[src.path])
     for item in iter_checked(sources, schema, today):
         fs = status[item.source.path]
-        fs.records += item.record is not None or item.source.kind == "page"
+        fs.records += 1
         fs.valid += item.ok and not item.issues
         for issue in item.issues:
             fs.issues += 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -275,7 +276,7 @@ def _hf_feature(t: pa.DataType) -> dict[str, Any]:
     return {"dtype": hf_dtype(t), "_type": "Value"}
 
 
-def load_schema(path: str | Path | None = None) -> Schema:
+def load_schema(path: str | os.PathLike[str] | None = None) -> Schema:
     """Load and check a schema (default: the bundled one); every `$ref` must resolve locally."""
     bundled = bundled_schema_path()
     p = Path(path) if path is not None else bundled
