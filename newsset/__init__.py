@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 def validate_paths(paths: Iterable[str | os.PathLike[str]], schema: str | os.PathLike[str] | None = None,
                    max_issues: int | None = None) -> Report:
     """Validate files and folders of pages and record files; see `newsset validate`."""
-    return validate(discover(paths), load_schema(schema), max_issues=max_issues)
+    return validate(discover(list(paths)), load_schema(schema), max_issues=max_issues)
 
 
 def load(path: str | os.PathLike[str], name: str | None = None, **kwargs: Any) -> DatasetDict:

@@ -4,7 +4,7 @@ order whatever the file system's listing order."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -35,7 +35,7 @@ def _kind(name: str) -> Kind | None:
     return None
 
 
-def discover(inputs: Iterable[str | os.PathLike[str]]) -> list[Source]:
+def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[Source]:
     """Every page (`.txt`) and record file (`.jsonl`) under the inputs, sorted by relative path.
 
     A file named directly is taken whatever its suffix (as a record file if it ends in
@@ -59,5 +59,7 @@ def discover(inputs: Iterable[str | os.PathLike[str]]) -> list[Source]:
             found.append(Source(Path(root).name, root, _kind(root) or "page"))
         else:
             raise ConfigError(f"input not found: {root}")
+    if not found:
+        raise ConfigError(f"no pages (.txt) or record files (.jsonl) found in {', '.join(os.fspath(i) for i in inputs)}")
     found.sort()
     return found
