@@ -94,7 +94,7 @@ def is_boilerplate(line: str) -> bool:
 # ---------------------------------------------------------------- line patterns
 
 _HEADER = re.compile(r"^\s*date(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE)
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _CREDIT = re.compile(r"^\(\s*Image credit:\s*(.*?)\s*\)$", re.IGNORECASE)
 _BY = re.compile(r"^By(?:\s+(.+))?$")
 _PUBLISHED = re.compile(r"^published(?:\s+.+)?$")
@@ -102,7 +102,9 @@ _PUBLISHED = re.compile(r"^published(?:\s+.+)?$")
 _SIGNATURE = re.compile(
     r"^(?P<name>[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5}),\s+"
     r"(?P<pub>(?:The\s+)?[A-Z][\w&.'\u2019-]*(?:\s+[\w&.'\u2019-]+){0,4})$")
+_NAME = re.compile(r"^[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019&-]+){0,6}$")
 _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _HEAD_SCAN = 12  # non-blank lines after the header in which image and byline blocks are looked for
 
 
@@ -121,9 +123,21 @@ _NAME_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "bin", "al"
 
 # ---------------------------------------------------------------- decoding
 
+def _looks_utf16(raw: bytes) -> bool:
+    """Mostly-ASCII UTF-16 without a BOM: NUL in nearly every even or every odd byte."""
+    head = raw[:512]
+    if len(head) < 8 or b"\x00" not in head:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return even.count(0) >= 0.9 * len(even) or odd.count(0) >= 0.9 * len(odd)
+
+
 def decode_page(raw: bytes, path: str = "<bytes>") -> str:
     """UTF-8 bytes -> text with `\\n` line ends and no BOM; refuses empty, binary and non-UTF-8 input."""
-    if b"\x00" in raw[:65536] or b"\x00" in raw:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(raw):
+        raise ParseError(Issue("input.encoding", "expected UTF-8, got UTF-16 text (a UTF-16 byte-order mark or "
+                               "every other byte NUL)", path, 1, 1, expected="UTF-8", got="UTF-16"))
+    if b"\x00" in raw:
         at = raw.index(b"\x00")
         line = raw.count(b"\n", 0, at) + 1
         raise ParseError(Issue("input.binary", f"expected text, got a NUL byte at offset {at}", path, line,
@@ -198,6 +212,10 @@ class _Page:
         if h is None:
             raise self.fail("input.empty", "expected an article, got only whitespace", 0)
         date, title = self.header(h)
+        for i, ln in enumerate(lines):
+            if _SURROGATE.search(ln):
+                raise self.fail("input.encoding", "expected Unicode text, got a lone surrogate (half of a UTF-16 "
+                                "pair), which UTF-8 cannot encode", i, expected="UTF-8 text", got="lone surrogate")
         end, truncated, tail = self.body_end(h + 1)
         author, publication, bio = self.signature(tail)
         if self.sig_line is not None and not truncated:
@@ -222,6 +240,9 @@ class _Page:
             raise self.fail("parse.missing-header", f"expected a header `date YYYY-MM-DD Title`, got {shown!r}", h,
                             expected="date YYYY-MM-DD Title", got=shown)
         token, title = m.group(1) or "", (m.group(2) or "").strip()
+        if not any(c.isdigit() for c in token):
+            raise self.fail("parse.missing-header", f"expected a header `date YYYY-MM-DD Title`, got {shown!r}", h,
+                            expected="date YYYY-MM-DD Title", got=shown)
         if not _ISO_DATE.match(token):
             raise self.fail("parse.malformed-header", f"expected a date as YYYY-MM-DD after `date`, got {token!r}",
                             h, expected="YYYY-MM-DD", got=token)
@@ -262,12 +283,14 @@ class _Page:
         keys = self.keys
         while end > first and (not lines[end - 1].strip() or keys[end - 1] in _FOOTER):
             end -= 1
-        # A related-articles list may sit between "Latest" and "You might also like".
-        later = [i for i in range(first, n) if keys[i] in _FOOTER and keys[i] != "latest"]
-        if later:
-            for i in range(first, min(end, later[-1])):
-                if keys[i] == "latest":
-                    return i
+        # A related-articles list (short teaser lines, no sentences) may sit between "Latest"
+        # and "You might also like"; a "Latest" line followed by article text is not a footer.
+        for i in range(end - 1, first - 1, -1):
+            text = lines[i].strip()
+            if keys[i] == "latest":
+                end = i
+            elif text and (len(text) > 150 or _TERMINAL.search(text) or _signature(text)):
+                break
         return end
 
     def signature(self, tail: int) -> tuple[str | None, str | None, str | None]:
@@ -283,10 +306,14 @@ class _Page:
         end = self.footer_start(0)
         paras = self.paragraphs(0, end)
         for back in (1, 2):
-            if len(paras) > back + 1:
-                s, e = paras[-back]
-                if e - s == 1 and _signature(lines[s]):
-                    return self._sig_at(s, end)
+            if len(paras) < back + 1:
+                break
+            s, e = paras[-back]
+            # The signature is its own paragraph, or the last line of the last body paragraph;
+            # either way some body must stay above it (paras[0] holds the header).
+            has_body = len(paras) > back + 1 or (e - s > 1 and len(paras) > back)
+            if has_body and _signature(lines[e - 1]):
+                return self._sig_at(e - 1, end)
         return None, None, None
 
     def _sig_at(self, i: int, end: int) -> tuple[str | None, str | None, str | None]:
@@ -355,9 +382,8 @@ class _Page:
         for pos, i in enumerate(cands):
             text = lines[i].strip()
             nxt = lines[cands[pos + 1]].strip() if pos + 1 < len(cands) else ""
-            is_label = _PUBLISHED.match(text) or text == "By" or (
-                _BY.match(text) and (_PUBLISHED.match(nxt) or (credit_i is not None and pos == 0))
-                and not _TERMINAL.search(text) and len(text) <= 80)
+            after_image = credit_i is not None and pos == 0
+            is_label = _PUBLISHED.match(text) or text == "By" or self._by_name(text, nxt, after_image)
             if not is_label:
                 if credit_i is not None:
                     return None  # labels follow the image block directly
@@ -366,14 +392,24 @@ class _Page:
             while j < len(cands):
                 t = lines[cands[j]].strip()
                 m = _BY.match(t)
-                if m and len(t) <= 80 and not _TERMINAL.search(t):
-                    name = (m.group(1) or "").strip() or name
+                if t == "By" or (m and self._by_name(t, "", True)):
+                    name = (m.group(1) or "").strip() if m else name
                 elif not _PUBLISHED.match(t):
                     break
                 j += 1
             last = cands[j - 1]
             return i, last + 1, name
         return None
+
+    @staticmethod
+    def _by_name(text: str, nxt: str, after_image: bool) -> bool:
+        """`By NAME` is a label next to `published`, right after the image block, or when NAME is name-shaped."""
+        m = _BY.match(text)
+        if not m or len(text) > 80:
+            return False
+        name = (m.group(1) or "").strip()
+        shaped = bool(_NAME.match(name)) and name[:1].isupper() and not _TERMINAL.search(name[-2:])
+        return bool(_PUBLISHED.match(nxt) or after_image or shaped)
 
     def body(self, start: int, end: int) -> str:
         lines = self.lines

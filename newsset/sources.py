@@ -60,6 +60,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[Source]:
         else:
             raise ConfigError(f"input not found: {root}")
     if not found:
-        raise ConfigError(f"no pages (.txt) or record files (.jsonl) found in {', '.join(os.fspath(i) for i in inputs)}")
+        given = ", ".join(os.fspath(i) for i in inputs)
+        raise ConfigError(f"no pages (.txt) or record files (.jsonl) found in {given}")
     found.sort()
     return found

@@ -1,0 +1,173 @@
+"""Leakage guard: exact duplicates by normalised body, near duplicates by MinHash + LSH.
+
+Everything here works on small per-record keys (a 16-byte body digest, a 64-slot MinHash
+signature), never on stored text, so the plan for a corpus fits in memory and the same keys
+can come back from worker processes or a cluster.
+
+MinHash variant (measured in the closing note of the leakage issue): word 5-gram shingles
+hashed with numpy over a whole batch of pages at once, one-permutation hashing into 64 bins
+(one pass instead of 64 hash functions), and *consistent sampling* of shingles (only those
+starting at a word whose hash is 0 mod 2) to halve the work. Two pages share a sampled
+shingle exactly when they share the shingle and it is sampled, so Jaccard estimates stay
+unbiased. LSH: 16 bands of 4 bins; candidate pairs are confirmed on the full signature.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["NGRAM", "NUM_BINS", "BANDS", "Sketcher", "body_key", "cluster", "estimate", "near_pairs",
+           "normalize_body"]
+
+NGRAM = 5
+NUM_BINS = 64
+BANDS = 16
+SAMPLE = 2  # keep shingles whose first word hashes to 0 mod SAMPLE
+EMPTY = np.uint32(0xFFFFFFFF)
+
+_M1 = np.uint64(0xFF51AFD7ED558CCD)
+_M2 = np.uint64(0xC4CEB9FE1A85EC53)
+_MULT = [np.uint64(c) for c in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                                0xD6E8FEB86659FD93, 0x27D4EB2F165667C5)]
+_S33 = np.uint64(33)
+_MASKS = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+
+
+def normalize_body(body: str) -> str:
+    """NFC, case folded, whitespace runs folded to one space: the key for exact duplicates."""
+    if not body.isascii() and not unicodedata.is_normalized("NFC", body):
+        body = unicodedata.normalize("NFC", body)
+    return " ".join(body.casefold().split())
+
+
+def body_key(normalized: str) -> bytes:
+    return hashlib.blake2b(normalized.encode("utf-8"), digest_size=16).digest()
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """A 64-bit finaliser (murmur3 fmix64), in place."""
+    x ^= x >> _S33
+    x *= _M1
+    x ^= x >> _S33
+    x *= _M2
+    x ^= x >> _S33
+    return x
+
+
+class Sketcher:
+    """MinHash signatures of normalised texts (single-space separated words), a batch at a time."""
+
+    def __init__(self, bins: int = NUM_BINS, ngram: int = NGRAM, sample: int = SAMPLE) -> None:
+        if bins & (bins - 1) or not 1 <= bins <= 1024:
+            raise ValueError("bins must be a power of two up to 1024")
+        self.bins, self.ngram, self.sample = bins, ngram, sample
+        self.shift = np.uint64(64 - (bins.bit_length() - 1))
+
+    def sketch(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), bins) uint32 signature; a text with no shingle gets an all-EMPTY row."""
+        n_docs = len(texts)
+        sig = np.full(n_docs * self.bins, EMPTY, np.uint32)
+        if not n_docs:
+            return sig.reshape(0, self.bins)
+        encoded = [t.encode("utf-8") for t in texts]
+        lens = np.fromiter((len(e) for e in encoded), np.int64, n_docs)
+        buf = np.frombuffer(b" ".join(encoded) + b"\0" * 8, np.uint8)
+        doc_start = np.zeros(n_docs, np.int64)
+        np.cumsum(lens[:-1] + 1, out=doc_start[1:])
+        space = np.flatnonzero(buf[:-8] == 32)
+        wstart = np.concatenate(([0], space + 1))
+        wend = np.concatenate((space, [len(buf) - 8]))
+        length = wend - wstart
+        keep = length > 0
+        wstart, wend, length = wstart[keep], wend[keep], length[keep]
+        view = np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
+        first = view[wstart] & _MASKS[np.minimum(length, 8)]
+        last = view[np.maximum(wend - 8, wstart)]
+        words = first * _MULT[0]
+        words += last * _MULT[1]
+        words += length.astype(np.uint64)
+        _mix(words)
+        doc = np.searchsorted(doc_start, wstart, side="right") - 1
+        k = self.ngram
+        m = len(words) - k + 1
+        if m <= 0:
+            return sig.reshape(n_docs, self.bins)
+        sampled = (words[:m] % np.uint64(self.sample)) == 0 if self.sample > 1 else np.ones(m, bool)
+        start = np.flatnonzero(sampled & (doc[:m] == doc[k - 1:k - 1 + m]))
+        sh = words[start] * _MULT[0]
+        for j in range(1, k):
+            sh += words[start + j] * _MULT[j]
+        _mix(sh)
+        slot = doc[start] * self.bins + (sh >> self.shift).astype(np.int64)
+        np.minimum.at(sig, slot, (sh & np.uint64(0xFFFFFFFE)).astype(np.uint32))
+        return sig.reshape(n_docs, self.bins)
+
+
+def estimate(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard estimate from two signatures: agreeing bins among bins filled in either."""
+    filled = (a != EMPTY) | (b != EMPTY)
+    n = int(filled.sum())
+    return float(((a == b) & filled).sum()) / n if n else 0.0
+
+
+def near_pairs(sigs: np.ndarray, threshold: float, bands: int = BANDS) -> list[tuple[int, int, float]]:
+    """Pairs (i < j) whose estimated Jaccard is at least `threshold`, found through LSH buckets."""
+    n, bins = sigs.shape
+    if n < 2:
+        return []
+    rows = bins // bands
+    seen: set[tuple[int, int]] = set()
+    out: list[tuple[int, int, float]] = []
+    for b in range(bands):
+        block = sigs[:, b * rows:(b + 1) * rows]
+        live = np.flatnonzero((block != EMPTY).any(axis=1))
+        if len(live) < 2:
+            continue
+        h = np.zeros(len(live), np.uint64)
+        for c in range(rows):
+            h += block[live, c].astype(np.uint64) * _MULT[c % len(_MULT)]
+            _mix(h)
+        order = np.argsort(h, kind="stable")
+        hs = h[order]
+        cuts = np.flatnonzero(hs[1:] != hs[:-1]) + 1
+        for group in np.split(order, cuts):
+            if len(group) < 2:
+                continue
+            members = np.sort(live[group])
+            # A large bucket is linked as a chain so that cost stays linear; union-find
+            # still joins the whole cluster when the chained pairs pass the threshold.
+            pairs = ((members[i], members[j]) for i in range(len(members)) for j in range(i + 1, len(members))) \
+                if len(members) <= 32 else zip(members[:-1], members[1:])
+            for i, j in pairs:
+                key = (int(i), int(j))
+                if key in seen:
+                    continue
+                seen.add(key)
+                est = estimate(sigs[i], sigs[j])
+                if est >= threshold:
+                    out.append((key[0], key[1], est))
+    out.sort()
+    return out
+
+
+def cluster(n: int, pairs: Sequence[tuple[int, int, float]] | Sequence[tuple[int, int]]) -> np.ndarray:
+    """Union-find over pairs; each record's label is the smallest index in its cluster."""
+    parent = np.arange(n)
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for p in pairs:
+        a, b = find(int(p[0])), find(int(p[1]))
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return np.fromiter((find(i) for i in range(n)), np.int64, n)

@@ -1,0 +1,446 @@
+"""The raw page parser, one part of FORMAT.md at a time, plus bad files, goldens, the real sample and fuzzing.
+
+Every page here is invented; only `test_real_sample` reads the real page (from ../shared, when present).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import newsset
+from newsset.parse import is_boilerplate
+from newsset.records import FIELDS
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+NBSP = "\u00a0"
+
+HEADER = " date 2022-05-17 Allotment waiting lists grow longer"
+P1 = "Councils in six cities say the wait for a plot now runs to eight years."
+P2 = "“We have people who signed up in 2015 and are still waiting,” said Noémie Lefèvre, a parish clerk."
+P3 = "Some towns are turning car parks into gardens — a move that has proved popular."
+PAYWALL = ["To continue reading this article...",
+           "Continue reading this article and get limited website access each month.",
+           "Get unlimited website access, exclusive newsletters plus much more.", "Cancel or pause at any time.",
+           "Already a subscriber to The Week?", "Not sure which email you used for your subscription? Contact us"]
+FOOTER = ["Latest", "You might also like", "View More \u25b8"]
+
+
+def page(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def parse(text: str) -> dict[str, object]:
+    return newsset.parse_text(text, "page.txt").to_dict()
+
+
+def refused(raw: bytes | str, source: str = "bad.txt") -> newsset.ParseError:
+    with pytest.raises(newsset.ParseError) as info:
+        if isinstance(raw, bytes):
+            newsset.parse_bytes(raw, source)
+        else:
+            newsset.parse_text(raw, source)
+    assert info.value.issue.path == source
+    return info.value
+
+
+# ---------------------------------------------------------------- header
+
+
+@pytest.mark.parametrize("lead", ["", " ", "    ", "\t"])
+def test_header_may_start_with_spaces(lead: str) -> None:
+    rec = parse(page(f"{lead}date 2022-05-17 Allotment waiting lists grow longer", "", P1))
+    assert rec["date"] == "2022-05-17" and rec["title"] == "Allotment waiting lists grow longer"
+
+
+def test_title_keeps_quotes_and_inner_spaces_but_not_trailing_ones() -> None:
+    rec = parse(page("date 2020-01-31  ‘Last orders’ at the  Crown and Anchor  ", "", P1))
+    assert rec["title"] == "‘Last orders’ at the  Crown and Anchor"
+
+
+def test_header_after_blank_lines_is_found_and_located() -> None:
+    art = newsset.parse_text(page("", "", HEADER, "", P1))
+    assert art.title == "Allotment waiting lists grow longer" and art.lines["date"] == 3 and art.lines["body"] == 5
+
+
+# ---------------------------------------------------------------- standfirst
+
+
+def test_standfirst_without_image_or_byline_is_a_line_without_final_punctuation() -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce and the queues are getting longer", "", P1, "", P2))
+    assert rec["subtitle"] == "Plots are scarce and the queues are getting longer"
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_first_paragraph_with_final_punctuation_is_body_not_standfirst() -> None:
+    rec = parse(page(HEADER, "", P1, "", P2))
+    assert rec["subtitle"] is None and rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_single_paragraph_is_body_even_without_punctuation() -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce"))
+    assert rec["subtitle"] is None and rec["body"] == "Plots are scarce"
+
+
+def test_standfirst_before_image_block_may_end_with_a_question_mark() -> None:
+    rec = parse(page(HEADER, "", "Who gets the plots?", "", "A caption", "(Image credit: Pressbank)", "", P1))
+    assert rec["subtitle"] == "Who gets the plots?" and rec["body"] == P1
+
+
+# ---------------------------------------------------------------- image block
+
+
+def test_no_image_block() -> None:
+    rec = parse(page(HEADER, "", "A standfirst", "", "By", "published", "", P1))
+    assert (rec["image_alt"], rec["image_caption"], rec["image_credit"]) == (None, None, None)
+
+
+def test_image_block_with_one_line_is_the_caption() -> None:
+    rec = parse(page(HEADER, "", "A standfirst", "", "Runner beans on a cane", "(Image credit: Kestrel Photo)",
+                     "", P1))
+    assert rec["image_alt"] is None and rec["image_caption"] == "Runner beans on a cane"
+    assert rec["image_credit"] == "Kestrel Photo" and rec["subtitle"] == "A standfirst" and rec["body"] == P1
+
+
+def test_image_block_with_two_lines_is_alt_then_caption() -> None:
+    art = newsset.parse_text(page(HEADER, "", "A standfirst", "", "Photo of an allotment", "Plots in Leeds last June",
+                                  "(Image credit:  Illustration by Rhys Pryce / Pressbank )", "By", "published", "",
+                                  P1))
+    assert (art.image_alt, art.image_caption) == ("Photo of an allotment", "Plots in Leeds last June")
+    assert art.image_credit == "Illustration by Rhys Pryce / Pressbank" and art.body == P1
+    assert (art.lines["image_alt"], art.lines["image_caption"], art.lines["image_credit"]) == (5, 6, 7)
+
+
+def test_image_block_without_standfirst() -> None:
+    rec = parse(page(HEADER, "", "Photo of an allotment", "Plots in Leeds", "(Image credit: Pressbank)", "", P1))
+    assert rec["subtitle"] is None and rec["image_alt"] == "Photo of an allotment" and rec["body"] == P1
+
+
+# ---------------------------------------------------------------- byline labels
+
+
+def test_bare_byline_labels_are_dropped() -> None:
+    rec = parse(page(HEADER, "", "A standfirst", "", "A caption", "(Image credit: Pressbank)", "By", "published", "",
+                     P1, "", P2))
+    assert rec["author"] is None and rec["body"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("image", [True, False])
+def test_byline_with_name_and_timestamp_gives_the_author(image: bool) -> None:
+    img = ["A caption", "(Image credit: Pressbank)"] if image else []
+    art = newsset.parse_text(page(HEADER, "", "A standfirst", "", *img, "By Małgorzata Nwosu",
+                                  "published 16 May 2022", "", P1))
+    assert art.author == "Małgorzata Nwosu" and art.subtitle == "A standfirst" and art.body == P1
+    assert art.lines["author"] == (7 if image else 5)
+
+
+def test_byline_name_wins_over_the_signature_name() -> None:
+    rec = parse(page(HEADER, "", "By Ana Demir", "published", "", P1, "", "Kwame Mensah, The Week UK", ""))
+    assert rec["author"] == "Ana Demir" and rec["publication"] == "The Week UK" and rec["body"] == P1
+
+
+def test_byline_name_ending_with_a_period_with_image() -> None:
+    rec = parse(page(HEADER, "", "A caption", "(Image credit: Pressbank)", "By Sam Reed Jr.", "published", "", P1))
+    assert rec["author"] == "Sam Reed Jr." and rec["body"] == P1
+
+
+def test_byline_name_ending_with_a_period_without_image() -> None:
+    rec = parse(page(HEADER, "", "A standfirst", "", "By Ada L.", "published", "", P1))
+    assert rec["author"] == "Ada L." and rec["subtitle"] == "A standfirst" and rec["body"] == P1
+
+
+# ---------------------------------------------------------------- promotional blocks
+
+
+def test_uk_promotional_blocks_are_dropped_even_when_repeated() -> None:
+    promo = ["Subscribe to The Week", "", "Escape your echo chamber. Get the facts behind the news, plus analysis "
+             "from multiple perspectives.", "", "SUBSCRIBE & SAVE",
+             "https://cdn.example-cdn.net/flexiimages/k2j4h5g6.jpg", "", "Sign up for The Week’s Free Newsletters",
+             "", "From our morning news briefing to a weekly Good News Newsletter, get the best of The Week delivered "
+             "directly to your inbox.", "", "From our morning news briefing to a weekly Good News Newsletter, get the "
+             "best of The Week delivered directly to your inbox.", "", "Sign up"]
+    rec = parse(page(HEADER, "", P1, "", *promo, "", P2, "", *promo, "", P3, "", *promo))
+    assert rec["body"] == f"{P1}\n\n{P2}\n\n{P3}"
+
+
+def test_us_promotional_blocks_are_dropped() -> None:
+    rec = parse(page(HEADER, "", P1, "", "Sign up for Today's Best Articles in your inbox", "",
+                     "A free daily email with the biggest news stories of the day \u2013 and the best features from "
+                     "TheWeek.com", "", "Sign up", "", P2, "", "Subscribe to our newsletter", "", "Try 6 Free Issues",
+                     "https://cdn.example-cdn.net/flexiimages/zz9.webp?width=640", "", P3))
+    assert rec["body"] == f"{P1}\n\n{P2}\n\n{P3}"
+
+
+def test_promotional_line_directly_under_a_paragraph_is_dropped() -> None:
+    rec = parse(page(HEADER, "", P1, "SUBSCRIBE & SAVE", P2))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("mention", [
+    "Sign up rates fell by a third, the council said.",
+    "Readers who subscribe to The Week’s print edition will get the supplement free.",
+    "She urged residents to sign up for the free newsletter before Friday.",
+    "Sign up.",
+    "Subscribe to The Week today, the advert said, and get six issues free.",
+    "See https://example.org/plots.jpg for the map.",
+])
+def test_legitimate_mentions_stay_in_the_body(mention: str) -> None:
+    rec = parse(page(HEADER, "", P1, "", mention, "", P2))
+    assert rec["body"] == f"{P1}\n\n{mention}\n\n{P2}"
+
+
+# ---------------------------------------------------------------- paywall, signature, bio, footer
+
+
+def test_paywall_truncates_and_signature_follows_it() -> None:
+    art = newsset.parse_text(page(HEADER, "", P1, "", P2, "", "Sign up", *PAYWALL, "Jana Novák, The Week UK", "",
+                                  f"{NBSP}  Jana Novák writes about housing.{NBSP}", "", *FOOTER))
+    assert art.truncated is True and art.body == f"{P1}\n\n{P2}"
+    assert (art.author, art.publication, art.author_bio) == ("Jana Novák", "The Week UK",
+                                                             "Jana Novák writes about housing.")
+    assert art.lines["truncated"] == 8 and art.lines["author"] == 14 and art.lines["author_bio"] == 16
+
+
+def test_us_paywall_without_its_last_line() -> None:
+    rec = parse(page(HEADER, "", P1, *PAYWALL[:4], "Already a subscriber?", "", "Eilidh Haddad, The Week US"))
+    assert rec["truncated"] is True and rec["body"] == P1
+    assert (rec["author"], rec["publication"]) == ("Eilidh Haddad", "The Week US")
+
+
+def test_no_paywall_runs_on_to_the_signature() -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Søren van der Linde, The Week UK", "",
+                     "Søren van der Linde is our Europe editor.", "", *FOOTER))
+    assert rec["truncated"] is False and rec["body"] == f"{P1}\n\n{P2}"
+    assert (rec["author"], rec["publication"]) == ("Søren van der Linde", "The Week UK")
+    assert rec["author_bio"] == "Søren van der Linde is our Europe editor."
+
+
+def test_signature_without_bio_and_no_signature() -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Inês O’Sullivan, The Week US"))
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == ("Inês O’Sullivan", "The Week US", None)
+    rec = parse(page(HEADER, "", P1, "", P2, "", *FOOTER))
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == (None, None, None)
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_bio_wrapped_in_nbsp_is_stripped() -> None:
+    rec = parse(page(HEADER, "", P1, "", "Yusuf Demir, The Week UK", "",
+                     f"{NBSP}{NBSP} Yusuf Demir covers science. He lives in Dundee.{NBSP} ", "", *FOOTER))
+    assert rec["author_bio"] == "Yusuf Demir covers science. He lives in Dundee."
+
+
+def test_footer_is_dropped_with_or_without_arrow() -> None:
+    for footer in (FOOTER, ["Latest", "You might also like", "View More"], ["Latest"]):
+        assert parse(page(HEADER, "", P1, "", P2, "", *footer))["body"] == f"{P1}\n\n{P2}"
+
+
+def test_latest_line_inside_the_body_does_not_cut_it() -> None:
+    rec = parse(page(HEADER, "", P1, "", "Latest", "", P2, "", P3, "", "Ana Demir, The Week UK", "",
+                     "Ana Demir writes about cities.", "", *FOOTER))
+    assert rec["body"] == f"{P1}\n\n{P2}\n\n{P3}"
+    assert (rec["author"], rec["author_bio"]) == ("Ana Demir", "Ana Demir writes about cities.")
+
+
+def test_inner_whitespace_and_nbsp_are_kept() -> None:
+    text = f"Prices rose by 12{NBSP}per cent,  the  figures show."
+    assert parse(page(HEADER, "", text + "   "))["body"] == text
+
+
+# ---------------------------------------------------------------- bytes: line endings, BOM, final newline
+
+
+FULL = page(HEADER, "", "A standfirst with no stop", "", "Photo of a shed", "A shed in Cardiff",
+            "(Image credit: Lumen Agency)", "By", "published", "", P1, "", "Sign up", "", P2, "", P3, *PAYWALL,
+            "Chidi Okafor, The Week UK", "", f"{NBSP}Chidi Okafor is a reporter.{NBSP}", "", *FOOTER)
+
+
+@pytest.mark.parametrize("variant", ["lf", "crlf", "cr", "bom", "no-final-newline", "all"])
+def test_line_endings_bom_and_final_newline_do_not_change_the_record(variant: str, tmp_path: Path) -> None:
+    raw = {"lf": FULL, "crlf": FULL.replace("\n", "\r\n"), "cr": FULL.replace("\n", "\r"), "bom": "\ufeff" + FULL,
+           "no-final-newline": FULL.rstrip("\n"),
+           "all": "\ufeff" + FULL.rstrip("\n").replace("\n", "\r\n")}[variant].encode()
+    path = tmp_path / "p.txt"
+    path.write_bytes(raw)
+    art = newsset.parse_file(path)
+    ref = newsset.parse_text(FULL, "p.txt")
+    assert {k: v for k, v in art.to_dict().items() if k != "source_sha256"} == \
+        {k: v for k, v in ref.to_dict().items() if k != "source_sha256"}
+    assert art.lines == ref.lines
+    assert art.source == "p.txt" and len(art.source_sha256) == 64
+
+
+def test_lines_locate_every_field() -> None:
+    art = newsset.parse_text(FULL)
+    assert art.lines == {"date": 1, "title": 1, "subtitle": 3, "image_alt": 5, "image_caption": 6,
+                         "image_credit": 7, "body": 11, "truncated": 18, "author": 24, "publication": 24,
+                         "author_bio": 26}
+    assert FULL.split("\n")[art.lines["truncated"] - 1] == PAYWALL[0]
+
+
+def test_parse_file_source_is_relative_to_root(tmp_path: Path) -> None:
+    (tmp_path / "2022" / "05").mkdir(parents=True)
+    path = tmp_path / "2022" / "05" / "000001.txt"
+    path.write_text(FULL, encoding="utf-8")
+    assert newsset.parse_file(path, root=tmp_path).source == "2022/05/000001.txt"
+
+
+# ---------------------------------------------------------------- bad files
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with pytest.raises(newsset.ParseError) as info:
+        newsset.parse_file(tmp_path / "empty.txt")
+    assert info.value.code == "input.empty" and info.value.path == "empty.txt" and info.value.line == 1
+    assert "empty.txt:1: input.empty" in str(info.value)
+
+
+def test_whitespace_only_file() -> None:
+    e = refused(b" \r\n\t\n\xc2\xa0\n")
+    assert e.code == "input.empty" and e.line == 3 and "whitespace" in e.issue.message
+
+
+def test_binary_file() -> None:
+    e = refused(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    assert e.code == "input.binary" and e.line == 3 and "NUL" in e.issue.message
+
+
+def test_file_that_is_not_utf8() -> None:
+    e = refused(" date 2021-03-04 Café owners count the cost\n\nTrade is down.\n".encode("latin-1"))
+    assert e.code == "input.encoding" and e.line == 1 and e.issue.column == 21 and "0xe9" in e.issue.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_text_is_an_encoding_error_not_binary(encoding: str) -> None:
+    raw = page(HEADER, "", P1).encode(encoding)
+    if encoding == "utf-16-be":
+        raw = b"\xfe\xff" + raw
+    assert refused(raw).code == "input.encoding"
+
+
+def test_missing_header() -> None:
+    e = refused(page("", "Allotment waiting lists grow longer", "", P1))
+    assert e.code == "parse.missing-header" and e.line == 2 and e.issue.expected == "date YYYY-MM-DD Title"
+
+
+@pytest.mark.parametrize("date", ["17/05/2022", "2022/05/17", "17 May 2022", "2022-5-17"])
+def test_malformed_header(date: str) -> None:
+    e = refused(page(f" date {date} Allotment waiting lists grow longer", "", P1))
+    assert e.code == "parse.malformed-header" and e.line == 1 and e.issue.got == date.split()[0]
+
+
+def test_non_ascii_digits_are_a_malformed_header() -> None:
+    e = refused(page("date \u0662\u0660\u0662\u0662-\u0660\u0665-\u0661\u0667 Allotments", "", P1))
+    assert e.code == "parse.malformed-header"
+
+
+@pytest.mark.parametrize("date", ["2024-13-45", "2023-02-29", "2022-04-31", "2022-00-10"])
+def test_impossible_date(date: str) -> None:
+    e = refused(page("", f"date {date} Allotment waiting lists grow longer", "", P1))
+    assert e.code == "parse.invalid-date" and e.line == 2 and e.issue.got == date
+
+
+@pytest.mark.parametrize("header", ["date 2022-05-17", " date 2022-05-17   ", f"date 2022-05-17 {NBSP}"])
+def test_missing_title(header: str) -> None:
+    e = refused(page(header, "", P1))
+    assert e.code == "parse.missing-title" and e.line == 1
+
+
+@pytest.mark.parametrize("rest", [
+    [],
+    ["Subscribe to The Week", "", "SUBSCRIBE & SAVE", "https://cdn.example-cdn.net/flexiimages/a1.jpg"],
+    ["Sign up", *PAYWALL, "", *FOOTER],
+    ["A caption", "(Image credit: Pressbank)", "By", "published"],
+])
+def test_missing_body(rest: list[str]) -> None:
+    e = refused(page(HEADER, "", *rest))
+    assert e.code == "parse.missing-body" and e.line is not None and e.line >= 1
+
+
+def test_lone_surrogate_in_text_is_refused_not_crashing() -> None:
+    try:
+        newsset.parse_text(page(HEADER, "", "Trade is down \udce9 this year."))
+    except newsset.ParseError:
+        pass
+
+
+# ---------------------------------------------------------------- goldens and the real sample
+
+
+GOLDENS = sorted(GOLDEN.glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", GOLDENS, ids=[p.stem for p in GOLDENS])
+def test_golden(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert list(expected) == list(FIELDS)
+    assert newsset.parse_file(path).to_dict() == expected
+
+
+def test_goldens_exist() -> None:
+    assert len(GOLDENS) >= 5 and all(p.with_suffix(".json").is_file() for p in GOLDENS)
+
+
+def test_real_sample() -> None:
+    path = SAMPLES / "theweek-2024-10-15-russia-iran.txt"
+    if not path.is_file():
+        pytest.skip("the real sample (../shared/samples) is not present")
+    art = newsset.parse_file(path)
+    assert art.date == "2024-10-15"
+    assert art.title == "Russia and Iran 'up the ante' after meeting in Turkmenistan"
+    assert art.subtitle is not None and art.subtitle.startswith("Two nations talk up")
+    assert art.image_alt is not None and art.image_alt.startswith("Photo composite illustration")
+    assert art.image_caption is not None and art.image_caption.startswith("Vladimir Putin and Masoud Pezeshkian met")
+    assert art.image_credit == "Illustration by Stephen Kelly / Shutterstock / Getty / AP"
+    assert (art.author, art.publication) == ("Chas Newkey-Burden", "The Week UK")
+    assert art.author_bio is not None and art.author_bio.startswith("Chas Newkey-Burden has been part of")
+    assert art.author_bio == art.author_bio.strip(f" {NBSP}") and art.author_bio.endswith("books.")
+    paras = art.body.split("\n\n")
+    assert len(paras) == 2 and paras[0].startswith("Vladimir Putin says") and paras[1].startswith("As tensions")
+    assert art.truncated is True
+    assert not any(is_boilerplate(line) for line in art.body.split("\n"))
+    assert art.lines["body"] == 11 and art.lines["truncated"] == 29 and art.lines["author"] == 35
+
+
+# ---------------------------------------------------------------- fuzzing
+
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+LINES = [HEADER, "date 2024-13-45 X", "date", "date 2021-01-01", "", " ", NBSP, "By", "By Ada Lee", "published",
+         "published 3 May 2024", "(Image credit: X)", "(Image credit:)", "A caption", P1, "A standfirst",
+         "Subscribe to The Week", "Sign up", "https://cdn.example-cdn.net/flexiimages/a.jpg", *PAYWALL,
+         "Ada Lee, The Week UK", *FOOTER, "\r", "\ufeff"]
+
+
+@FUZZ
+@given(st.text())
+def test_parse_text_only_raises_parse_error(text: str) -> None:
+    try:
+        newsset.parse_text(text)
+    except newsset.ParseError:
+        pass
+
+
+@FUZZ
+@given(st.binary())
+def test_parse_bytes_only_raises_parse_error(raw: bytes) -> None:
+    try:
+        newsset.parse_bytes(raw, "fuzz.txt")
+    except newsset.ParseError as e:
+        assert e.issue.path == "fuzz.txt" and (e.line or 0) >= 1
+
+
+@FUZZ
+@given(st.lists(st.one_of(st.sampled_from(LINES), st.text(max_size=30)), max_size=30))
+def test_page_like_text_gives_a_clean_record_or_a_parse_error(lines: list[str]) -> None:
+    try:
+        art = newsset.parse_text("\n".join(lines))
+    except newsset.ParseError as e:
+        assert e.code in newsset.CODES and (e.line or 0) >= 1
+        return
+    assert art.title and art.body and art.date
+    assert not any(is_boilerplate(line) for line in art.body.split("\n"))
