@@ -50,3 +50,10 @@ def build(session: nox.Session) -> None:
     """Build examples/raw into dist/newsset."""
     session.install(".")
     session.run("newsset", "build", "examples/raw", "--out", "dist/newsset", *session.posargs)
+
+
+@nox.session
+def verify(session: nox.Session) -> None:
+    """Verify a built dataset folder (default dist/newsset; another after `--`)."""
+    session.install(".")
+    session.run("newsset", "verify", *(session.posargs or ["dist/newsset"]))

@@ -1,9 +1,14 @@
 """The dataset card (README.md): YAML front matter that `load_dataset` and the Hub read, and a
-description for people, generated from the schema and the written files, never by hand."""
+description for people, generated from the schema and the written files, never by hand.
+
+Text between `<!-- newsset:user-start -->` and `<!-- newsset:user-end -->` belongs to the
+user: a rebuild carries it over from the previous card unchanged.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pyarrow as pa
@@ -12,7 +17,11 @@ from . import __version__
 from .schema import Schema, hf_dtype
 from .split import SPLITS
 
-__all__ = ["render_card", "size_category"]
+__all__ = ["front_matter", "render_card", "size_category", "USER_START", "USER_END"]
+
+USER_START = "<!-- newsset:user-start -->"
+USER_END = "<!-- newsset:user-end -->"
+_USER = re.compile(re.escape(USER_START) + r".*?" + re.escape(USER_END), re.S)
 
 
 def _q(value: Any) -> str:
@@ -46,73 +55,187 @@ def _feature_yaml(name: str, t: pa.DataType, indent: str) -> list[str]:
     return [head, f"{indent}  dtype: {hf_dtype(t)}"]
 
 
+def _config_schema(schema: Schema, info: dict[str, Any], config: str) -> pa.Schema:
+    if config == "default":
+        return schema.arrow_schema
+    return info["tasks"][config].schema(schema.arrow_schema)
+
+
 def front_matter(schema: Schema, info: dict[str, Any]) -> str:
-    splits: dict[str, dict[str, Any]] = info["splits"]
-    names = [s for s in SPLITS if s in splits]
-    total = sum(v["rows"] for v in splits.values())
+    configs: dict[str, dict[str, dict[str, Any]]] = {c: d for c, d in info["configs"].items() if d}
+    total = sum(v["rows"] for v in info["configs"]["default"].values())
     lines = ["---", f"pretty_name: {_q(info['pretty_name'])}", f"license: {_q(info['license'])}", "language:"]
     lines += [f"- {_q(lang)}" for lang in info["language"]]
     lines += ["task_categories:", "- summarization", "- text-generation", "task_ids:", "- news-articles-summarization",
               "size_categories:", f"- {size_category(total)}", "tags:", "- news", "- newsset"]
-    if names:
-        lines += ["configs:", "- config_name: default", "  default: true", "  data_files:"]
-        for s in names:
-            lines += [f"  - split: {s}", f"    path: data/{s}-*"]
-    lines += ["dataset_info:", "  features:"]
-    for f in schema.arrow_schema:
-        lines += _feature_yaml(f.name, f.type, "  ")
-    if names:
-        lines.append("  splits:")
-        for s in names:
-            lines += [f"  - name: {s}", f"    num_bytes: {splits[s]['num_bytes']}",
-                      f"    num_examples: {splits[s]['rows']}"]
-    files = info["manifest"]["files"]
-    lines += [f"  download_size: {sum(f['bytes'] for f in files)}",
-              f"  dataset_size: {sum(v['num_bytes'] for v in splits.values())}", "---"]
+    if configs:
+        lines.append("configs:")
+        for config, splits in configs.items():
+            folder = "data" if config == "default" else config
+            lines.append(f"- config_name: {config}")
+            if config == "default":
+                lines.append("  default: true")
+            lines.append("  data_files:")
+            for s in SPLITS:
+                if s in splits:
+                    lines += [f"  - split: {s}", f"    path: {folder}/{s}-*"]
+    many = len(configs) > 1
+    lines.append("dataset_info:")
+    for config in configs or {"default": {}}:
+        pad = ""  # list items and a single mapping indent their keys alike
+        lines += ([f"- config_name: {config}"] if many else []) + [f"{pad}  features:"]
+        for f in _config_schema(schema, info, config):
+            lines += _feature_yaml(f.name, f.type, f"{pad}  ")
+        splits = configs.get(config, {})
+        if splits:
+            lines.append(f"{pad}  splits:")
+            for s in SPLITS:
+                if s in splits:
+                    lines += [f"{pad}  - name: {s}", f"{pad}    num_bytes: {splits[s]['num_bytes']}",
+                              f"{pad}    num_examples: {splits[s]['rows']}"]
+        files = [f for f in info["manifest"]["files"] if f["config"] == config]
+        lines += [f"{pad}  download_size: {sum(f['bytes'] for f in files)}",
+                  f"{pad}  dataset_size: {sum(v['num_bytes'] for v in splits.values())}"]
+    lines.append("---")
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _cell(value: Any, width: int = 160) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    text = text.replace("|", "\\|").replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
-def render_card(schema: Schema, info: dict[str, Any]) -> str:
+def _user_block(previous: str | None) -> str:
+    if previous:
+        m = _USER.search(previous)
+        if m:
+            return m.group(0)
+    return (f"{USER_START}\n## Notes from the maintainers\n\nWrite here anything the data cannot say (sources, "
+            "collection dates, known gaps). Text between these two markers is kept when the card is rebuilt.\n"
+            f"{USER_END}")
+
+
+def render_card(schema: Schema, info: dict[str, Any], previous: str | None = None) -> str:
     m = info["manifest"]
-    splits = info["splits"]
-    names = [s for s in SPLITS if s in splits]
-    total = sum(v["rows"] for v in splits.values())
+    stats: dict[str, dict[str, Any]] = info["split_stats"]
+    names = [s for s in SPLITS if s in stats]
+    total = sum(v["rows"] for v in stats.values())
+    split_opt = m["split"]
     out = [front_matter(schema, info), f"# {info['pretty_name']}", "",
-           f"News articles packaged by [newsset](https://github.com/newsset/newsset) {__version__}: "
-           f"{total} article(s) in {len(names)} split(s), parsed from raw scraped pages, checked against the "
-           f"JSON Schema `{schema.id}` and deduplicated.", "", "## Splits", "",
-           "| split | rows | first date | last date | files |", "| --- | ---: | --- | --- | ---: |"]
+           f"{total} news article(s) in {len(names)} split(s), parsed from raw scraped pages by newsset "
+           f"{__version__}, checked against the JSON Schema `{schema.id}`, deduplicated and guarded against "
+           "leakage between splits.", "", _user_block(previous), "", "## Splits", ""]
+    if split_opt["strategy"] == "date":
+        c0, c1 = split_opt["cutoffs"]
+        out.append(f"By date (half-open ranges): train before {c0}, validation from {c0} up to {c1}, test from {c1} "
+                   "on. Models are evaluated on articles published after the ones they learn from.")
+    else:
+        ratios = ", ".join(f"{k} {v:g}" for k, v in split_opt["ratios"].items())
+        group = f", grouped by `{split_opt['group_by']}` (all records with one value share a split)" \
+            if split_opt.get("group_by") else ""
+        out.append(f"By a salted hash of the id ({ratios}; salt `{split_opt['salt']}`){group}. A record's split "
+                   "depends only on its key, so adding articles never moves existing ones.")
+    out += ["", "| split | rows | first date | last date | body words p5 / p50 / p95 | truncated |",
+            "| --- | ---: | --- | --- | --- | ---: |"]
     for s in names:
-        lo, hi = splits[s]["date_range"] or ("", "")
-        out.append(f"| {s} | {splits[s]['rows']} | {lo} | {hi} | {len(splits[s]['files'])} |")
-    if not names:
-        out.append("| (none) | 0 | | | 0 |")
-    empty = [s for s in SPLITS if s not in splits]
+        st = stats[s]
+        lo, hi = st["date_range"] or ("", "")
+        w = st["body_words"]
+        out.append(f"| {s} | {st['rows']} | {lo} | {hi} | {w['p5']} / {w['p50']} / {w['p95']} | "
+                   f"{st['truncated_share']:.1%} |")
+    empty = [s for s in SPLITS if s not in stats]
     if empty:
         out += ["", f"Empty splits are left out of the files and the YAML: {', '.join(empty)}."]
+    pubs = sorted({p for s in names for p in stats[s]["publications"]},
+                  key=lambda p: (-sum(stats[s]["publications"].get(p, 0) for s in names), p))
+    if pubs:
+        out += ["", "### Publications", "", "| publication | " + " | ".join(names) + " |",
+                "| --- | " + " | ".join("---:" for _ in names) + " |"]
+        for p in pubs[:30]:
+            out.append(f"| {_cell(p)} | " + " | ".join(str(stats[s]["publications"].get(p, 0)) for s in names) + " |")
+        if len(pubs) > 30:
+            out.append(f"| ({len(pubs) - 30} more) | " + " | ".join("" for _ in names) + " |")
+    leak = m["leakage"]
+    out += ["", "## Leakage", ""]
+    if leak["mode"] == "off":
+        out.append("The near-duplicate guard was off (`--near-dup off`): only exact duplicates were removed.")
+    else:
+        out.append(f"Near duplicates: MinHash over word 5-grams with LSH, Jaccard threshold {leak['threshold']}, "
+                   f"mode `{leak['mode']}`.")
+    out += ["", "| check | count |", "| --- | ---: |",
+            f"| exact duplicates removed (same id or same normalised body) | {leak['exact_duplicates_removed']} |",
+            f"| near-duplicate pairs found | {leak['near_duplicate_pairs']} |",
+            f"| near-duplicate clusters | {leak['clusters']} |",
+            f"| records in clusters | {leak['records_in_clusters']} |",
+            f"| near duplicates dropped (`--near-dup drop`) | {leak['dropped']} |",
+            f"| near duplicates kept together in one split | {leak['co_located']} |",
+            f"| near duplicates dropped because a copy is in another date split | {leak['split_leaks_dropped']} |",
+            f"| **near-duplicate pairs across splits** | **{leak['cross_split_pairs']}** |"]
     out += ["", "## Fields", "", "| field | type | nullable | description |", "| --- | --- | --- | --- |"]
     for c in schema.columns:
-        out.append(f"| `{c['name']}` | {c['dtype']} | {'yes' if c['nullable'] else 'no'} | {_cell(c['description'])} |")
+        null = "yes" if c["nullable"] else "no"
+        out.append(f"| `{c['name']}` | {c['dtype']} | {null} | {_cell(c['description'], 400)} |")
+    out += _task_section(info)
+    out += _examples(info)
     inputs = m["inputs"]
+    opts = m["options"]
     out += ["", "## How it was built", "",
-            f"- newsset {m['newsset_version']}, schema `{m['schema']['id']}` (sha256 `{m['schema']['sha256'][:16]}…`)",
+            f"- newsset {m['newsset_version']}; schema `{m['schema']['id']}` (sha256 `{m['schema']['sha256']}`, "
+            "copied to `schema.json`)",
+            f"- options: {_cell({k: v for k, v in opts.items() if k != 'sources'}, 600)}",
             f"- inputs: {inputs['files']} file(s), {inputs['items']} item(s); {inputs['accepted']} accepted, "
-            f"{inputs['rejected']} rejected ({inputs['duplicates']} exact duplicate(s)); every reject is listed "
-            "with its reason in `rejects.jsonl`",
-            f"- splits: ratios {m['split']['ratios']}, salt `{m['split']['salt']}`; a record's split depends only "
-            "on its id, so adding articles never moves existing ones",
-            "- files: `manifest.json` lists every file with its sha256, bytes and rows; `croissant.json` is the "
-            "MLCommons Croissant description"]
+            f"{inputs['rejected']} rejected; every reject is listed with its reason in `rejects.jsonl`"]
     if inputs["rejected_by_code"]:
         out += ["", "| reject code | count |", "| --- | ---: |"]
         out += [f"| `{code}` | {n} |" for code, n in inputs["rejected_by_code"].items()]
-    out += ["", "## How to load it", "", "```python", "from datasets import load_dataset",
-            'ds = load_dataset("path/to/this/folder")  # works offline', "```", "",
+    out += ["", "`manifest.json` lists every file with its sha256, bytes and rows; `croissant.json` is the MLCommons "
+            "Croissant description; `newsset verify .` checks all of it.", ""]
+    out += _loading(info)
+    out += ["", "## License", "", f"`{info['license']}`"]
+    if info.get("citation"):
+        out += ["", "## Citation", "", "```bibtex", info["citation"].strip(), "```"]
+    return "\n".join(out) + "\n"
+
+
+def _task_section(info: dict[str, Any]) -> list[str]:
+    tasks = info["tasks"]
+    if not tasks:
+        return []
+    out = ["", "## Task configs", "", "Each task is a view of the default config (same splits), loadable with "
+           "`load_dataset(DIR, NAME)`; `lm_eval/NAME.yaml` runs it with lm-evaluation-harness.", "",
+           "| config | columns | rows per split | notes |", "| --- | --- | --- | --- |"]
+    for name, t in tasks.items():
+        splits = info["configs"].get(name, {})
+        cols = ", ".join(f"`{o}` (`{s}`)" for o, s in t.columns.items())
+        rows = ", ".join(f"{s} {splits[s]['rows']}" for s in SPLITS if s in splits) or "none"
+        notes = [t.description] if t.description else []
+        if t.require:
+            notes.append(f"Only records with {', '.join(t.require)}")
+        if t.untruncated and not info["manifest"]["options"]["allow_truncated"]:
+            notes.append("Only untruncated bodies")
+        missing = [s for s in SPLITS if s in info["split_stats"] and s not in splits]
+        if not splits:
+            notes.append("**Left out of the YAML: no record qualifies**")
+        elif missing:
+            notes.append(f"Split(s) {', '.join(missing)} left out: no record there qualifies")
+        out.append(f"| `{name}` | {cols} | {rows} | {' '.join(n if n.endswith('.') else n + '.' for n in notes)} |")
+    return out
+
+
+def _examples(info: dict[str, Any]) -> list[str]:
+    out = ["", "## Examples", ""]
+    for config, ex in info["examples"].items():
+        row = {k: (v[:300] + "\u2026" if isinstance(v, str) and len(v) > 300 else v) for k, v in ex["row"].items()}
+        out += [f"`{config}` ({ex['split']}):", "", "```json",
+                json.dumps(row, ensure_ascii=False, indent=2, default=str), "```", ""]
+    return out
+
+
+def _loading(info: dict[str, Any]) -> list[str]:
+    names = [c for c, d in info["configs"].items() if d and c != "default"]
+    extra = [f'tasks = load_dataset("path/to/this/folder", "{names[0]}")'] if names else []
+    return ["## How to load it", "", "```python", "from datasets import load_dataset",
+            'ds = load_dataset("path/to/this/folder")  # works offline', *extra, "```", "",
             "```python", "import pandas as pd", 'df = pd.read_parquet("path/to/this/folder/data")', "```", "",
-            "```sql", "SELECT * FROM read_parquet('path/to/this/folder/data/*.parquet');  -- DuckDB", "```", "",
-            "## License", "", f"`{info['license']}`", ""]
-    return "\n".join(out)
+            "```sql", "-- DuckDB", "SELECT * FROM read_parquet('path/to/this/folder/data/*.parquet');", "```"]

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from . import __version__
 from .errors import NewssetError
@@ -45,19 +46,43 @@ def _parser() -> argparse.ArgumentParser:
                     "(the counts still include all)")
     sv.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
 
+    sy = sub.add_parser("verify", help="check a built dataset folder before trusting it",
+                        description="Check a built dataset as a consumer would: files against manifest.json "
+                        "(sha256, bytes, rows), Parquet footers and schemas, the card's YAML, unlisted shards, "
+                        "croissant.json hashes, and that load_dataset succeeds.",
+                        epilog="example: newsset verify dist/newsset")
+    sy.add_argument("path", metavar="DIR", help="a folder written by newsset build")
+    sy.add_argument("--no-load", action="store_true", help="skip the (slower) load_dataset round trip")
+    sy.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+
     sb = sub.add_parser("build", help="build Parquet splits, card, manifest and Croissant metadata",
                         description="Parse, validate, deduplicate and split the inputs, and write a dataset "
                         "folder that datasets.load_dataset() reads offline.", epilog=EPILOG_BUILD)
     sb.add_argument("sources", nargs="+", metavar="SRC", help="raw page and record files or folders")
     sb.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced atomically)")
     sb.add_argument("--schema", metavar="FILE", help="JSON Schema for records (default: the bundled one)")
-    sb.add_argument("--ratios", default="0.8,0.1,0.1", metavar="T,V,T", help="train,validation,test ratios "
-                    "(default: 0.8,0.1,0.1)")
+    sb.add_argument("--split", choices=("hash", "date"), default="hash", help="hash: salted hash of the id "
+                    "(default); date: by publication date with --cutoffs")
+    sb.add_argument("--ratios", default="0.8,0.1,0.1", metavar="T,V,T", help="train,validation,test ratios for "
+                    "--split hash (default: 0.8,0.1,0.1)")
     sb.add_argument("--seed", type=int, default=0, help="salt for the split hash (default: 0)")
+    sb.add_argument("--cutoffs", metavar="D1,D2", help="for --split date: train before D1, validation from D1 "
+                    "up to D2, test from D2 on (dates YYYY-MM-DD)")
+    sb.add_argument("--group-by", metavar="FIELD", help="keep every record with the same FIELD value (e.g. "
+                    "author, publication) in one split")
+    sb.add_argument("--near-dup", choices=("keep", "drop", "off"), default="keep", help="near duplicates: keep all "
+                    "in one split (default), drop all but the first, or off (exact duplicates only)")
+    sb.add_argument("--near-dup-threshold", type=float, default=0.7, metavar="J", help="Jaccard similarity of word "
+                    "5-grams above which two bodies are near duplicates (default: 0.7)")
+    sb.add_argument("--tasks", metavar="FILE", help="TOML file of extra task configs (see README)")
+    sb.add_argument("--no-tasks", action="store_true", help="write only the full records (no task configs)")
+    sb.add_argument("--allow-truncated", action="store_true", help="let tasks that need a full body (summarization)"
+                    " keep paywall-truncated records")
     sb.add_argument("--on-invalid", choices=("quarantine", "fail"), default="quarantine",
                     help="quarantine: write valid records and list the rest in rejects.jsonl (default); "
                     "fail: write nothing and exit 1 if any input is rejected")
     sb.add_argument("--license", default="unknown", help="license id for the card (e.g. cc-by-4.0)")
+    sb.add_argument("--citation", default=None, metavar="BIBTEX", help="citation for the card and croissant.json")
     sb.add_argument("--name", default=None, help="pretty name for the card (default: the output folder name)")
     sb.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
     return p
@@ -116,8 +141,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
-    r = build(args.sources, args.out, schema=args.schema, ratios=args.ratios, seed=args.seed,
-              on_invalid=args.on_invalid, license=args.license, pretty_name=args.name)
+    r = build(args.sources, args.out, schema=args.schema, split=args.split, ratios=args.ratios, seed=args.seed,
+              cutoffs=args.cutoffs, group_by=args.group_by, near_dup=args.near_dup,
+              near_dup_threshold=args.near_dup_threshold, on_invalid=args.on_invalid, tasks=args.tasks,
+              no_tasks=args.no_tasks, allow_truncated=args.allow_truncated, license=args.license,
+              citation=args.citation, pretty_name=args.name)
     codes = ", ".join(f"{c} {n}" for c, n in sorted(r.rejected.items()))
     if not r.written:
         print(f"newsset build: {r.total_rejected} of {r.inputs} input(s) rejected ({codes}); --on-invalid fail: "
@@ -128,13 +156,42 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"built {args.out}: {rows} from {r.inputs} input(s) in {r.files} file(s); "
               f"{r.total_rejected} rejected" + (f" ({codes}), see {args.out}/rejects.jsonl" if codes else ""),
               file=sys.stderr)
+        leak = r.leakage
+        if leak.mode != "off":
+            print(f"leakage guard: {leak.clusters} near-duplicate cluster(s), {leak.dropped + leak.split_leaks_dropped}"
+                  f" dropped, {leak.co_located} kept together, {leak.cross_split} across splits", file=sys.stderr)
     return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from .verify import render_verify_text, verify
+
+    report = verify(args.path, load=not args.no_load)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n")
+    else:
+        sys.stdout.write(render_verify_text(report))
+    return 0 if report.ok else 1
+
+
+class _NoPandas:
+    """pyarrow imports pandas (0.3 s) on its first pa.array() only to ask whether the input is a
+    DataFrame. parse, validate and build never hand it one, so their CLI process declines the
+    import (pyarrow then takes the no-pandas path). Library callers are not affected."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"{name} is not needed by this newsset command", name=name)
+        return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (tests call this directly)."""
     args = _parser().parse_args(argv)
-    handler = {"parse": _cmd_parse, "validate": _cmd_validate, "build": _cmd_build}[args.command]
+    if args.command in ("parse", "validate", "build") and "pandas" not in sys.modules:
+        sys.meta_path.insert(0, _NoPandas())
+    handler = {"parse": _cmd_parse, "validate": _cmd_validate, "build": _cmd_build, "verify": _cmd_verify}[
+        args.command]
     try:
         return handler(args)
     except NewssetError as e:

@@ -87,4 +87,6 @@ def render_croissant(schema: Schema, info: dict[str, Any]) -> dict[str, Any]:
     }
     if lic and lic not in ("unknown", "other"):
         doc["license"] = _SPDX.get(lic.lower(), lic)
+    if info.get("citation"):
+        doc["citeAs"] = info["citation"]
     return doc

@@ -35,13 +35,12 @@ __all__ = ["decode_page", "is_boilerplate", "parse_bytes", "parse_file", "parse_
 
 # ---------------------------------------------------------------- boilerplate catalogue
 
-_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u2018": "'", "\u00a0": " "})
-_SPACES = re.compile(r"\s+")
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u2018": "'"})
 
 
 def _norm(line: str) -> str:
     """Comparison key for boilerplate: quotes and dashes unified, spaces folded, case folded."""
-    return _SPACES.sub(" ", line.translate(_DASHES)).strip().casefold()
+    return " ".join(line.translate(_DASHES).split()).casefold()
 
 
 _PROMO = frozenset(_norm(s) for s in (
@@ -77,10 +76,23 @@ _FOOTER = frozenset(_norm(s) for s in ("Latest", "You might also like", "View Mo
 
 _BOILER = _PROMO | _PAYWALL | _FOOTER
 _LONGEST = max(map(len, _BOILER)) + 40  # a longer line cannot be boilerplate: skip the regex work
+_EXACT = {s: _norm(s) for s in (
+    "Subscribe to The Week", "SUBSCRIBE & SAVE", "Sign up", "Sign up for The Week's Free Newsletters",
+    "Sign up for The Week\u2019s Free Newsletters", "Latest", "You might also like", "View More \u25b8", "By",
+    "published", "Escape your echo chamber. Get the facts behind the news, plus analysis from multiple perspectives.",
+    "From our morning news briefing to a weekly Good News Newsletter, get the best of The Week delivered directly "
+    "to your inbox.", "To continue reading this article...",
+    "Continue reading this article and get limited website access each month.",
+    "Get unlimited website access, exclusive newsletters plus much more.", "Cancel or pause at any time.",
+    "Already a subscriber to The Week?", "Not sure which email you used for your subscription? Contact us")}
 
 
 def _key(line: str) -> str:
-    return _norm(line) if line and len(line) <= _LONGEST else ""
+    """`_norm(line)` for lines short enough to be boilerplate; exact known lines skip the regex."""
+    if not line or len(line) > _LONGEST:
+        return ""
+    known = _EXACT.get(line)
+    return known if known is not None else _norm(line)
 
 
 def is_boilerplate(line: str) -> bool:
@@ -176,7 +188,8 @@ def parse_file(path: str | Path, root: str | Path | None = None) -> Article:
 
 def parse_bytes(raw: bytes, source: str) -> Article:
     """Parse the raw bytes of one page (the sha256 is of these exact bytes)."""
-    return parse_text(decode_page(raw, source), source, hashlib.sha256(raw).hexdigest())
+    text = decode_page(raw, source)  # strict UTF-8: no lone surrogates can come out
+    return _Page([ln.rstrip() for ln in text.split("\n")], source, False).parse(hashlib.sha256(raw).hexdigest())
 
 
 def parse_text(text: str, source: str = "<text>", source_sha256: str | None = None) -> Article:
@@ -188,14 +201,15 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [ln.rstrip() for ln in text.split("\n")]
-    return _Page(lines, source).parse(source_sha256)
+    return _Page(lines, source, not text.isascii() and bool(_SURROGATE.search(text))).parse(source_sha256)
 
 
 class _Page:
     """Parsing state for one page; each method finds one part of the layout."""
 
-    def __init__(self, lines: list[str], source: str) -> None:
+    def __init__(self, lines: list[str], source: str, check_surrogates: bool = True) -> None:
         self.lines = lines
+        self.check_surrogates = check_surrogates
         self.keys = [_key(ln) for ln in lines]
         self.boiler = [k in _BOILER or bool(k and _IMAGE_URL.match(ln.strip())) for k, ln in zip(self.keys, lines)]
         self.source = source
@@ -212,7 +226,7 @@ class _Page:
         if h is None:
             raise self.fail("input.empty", "expected an article, got only whitespace", 0)
         date, title = self.header(h)
-        for i, ln in enumerate(lines):
+        for i, ln in enumerate(lines) if self.check_surrogates else ():
             if _SURROGATE.search(ln):
                 raise self.fail("input.encoding", "expected Unicode text, got a lone surrogate (half of a UTF-16 "
                                 "pair), which UTF-8 cannot encode", i, expected="UTF-8 text", got="lone surrogate")

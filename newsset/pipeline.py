@@ -3,8 +3,16 @@ manifest, Croissant metadata and rejects, published atomically.
 
 Pipeline (each step one job)::
 
-    discover -> iter_checked (read, parse, validate; pure per file) -> dedup on ids
-      -> split on a salted id hash -> ShardWriter per split -> manifest / card / croissant -> publish
+    discover -> iter_items (read, parse, validate: pure per file)
+      -> accept (exact duplicates by id and by normalised body; keys + MinHash per record)
+      -> plan (near duplicates, splits: on keys only)
+      -> route (Arrow batches to one ShardWriter per config and split)
+      -> manifest / card / croissant / lm_eval -> publish
+
+With the near-duplicate guard off, a record's split is known when it is accepted, so batches
+go straight to the writers (one pass). With it on, accepted records are spilled to an Arrow
+IPC file in the staging folder and routed in a second pass once the plan is known. Both paths
+give byte-identical shards.
 """
 
 from __future__ import annotations
@@ -18,29 +26,40 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+import pyarrow as pa
+
 from . import __version__
-from .check import DuplicateIds, Item, iter_items
-from .errors import ConfigError
-from .schema import Schema, load_schema
+from .check import Item, iter_items
+from .dedup import Sketcher, body_key, normalize_body
+from .errors import ConfigError, Issue
+from .plan import REJECTED, Leakage, NearDup, make_plan
+from .schema import Schema, hf_features_of, load_schema
 from .sources import discover
-from .split import ALGORITHM, SPLITS, Splitter, parse_ratios
-from .write import ShardFile, ShardWriter, Staging, parquet_info, sha256_file, write_json
+from .split import ALGORITHM, SPLITS, DateSplitter, Splitter, parse_cutoffs, parse_ratios
+from .tasks import Task, bundled_tasks, lm_eval_yaml, load_tasks
+from .write import ShardFile, ShardWriter, Staging, parquet_info, sha256_file, to_batch, write_json
 
 __all__ = ["BuildResult", "build"]
 
 OnInvalid = Literal["quarantine", "fail"]
+SplitStrategy = Literal["hash", "date"]
+BATCH_ROWS = 1024
+DEFAULT_THRESHOLD = 0.7
 
 
 @dataclass
 class BuildResult:
-    """What a build did. `ok` is False when `on_invalid='fail'` met a reject (nothing was written)."""
+    """What a build did. `written` is False when `on_invalid='fail'` met a reject (nothing was written)."""
 
     out: Path
     inputs: int = 0
     files: int = 0
     rows: dict[str, int] = field(default_factory=dict)
+    configs: dict[str, dict[str, int]] = field(default_factory=dict)
     rejected: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0
+    leakage: Leakage = field(default_factory=Leakage)
     written: bool = False
 
     @property
@@ -70,102 +89,397 @@ def _reject_line(item: Item, kept: dict[str, Any] | None = None) -> str:
     return json.dumps(entry, ensure_ascii=False) + "\n"
 
 
+@dataclass
+class _Keys:
+    """Small per-record facts of the accepted records, in acceptance order."""
+
+    ids: list[str] = field(default_factory=list)
+    dates: list[str | None] = field(default_factory=list)
+    groups: list[str | None] = field(default_factory=list)
+    pubs: list[str | None] = field(default_factory=list)
+    truncated: list[bool] = field(default_factory=list)
+    words: list[int] = field(default_factory=list)
+    where: list[tuple[str, str, int]] = field(default_factory=list)  # (source, path, line)
+
+    def kept(self, k: int) -> dict[str, Any]:
+        return {"source": self.where[k][0], "path": self.where[k][1], "line": self.where[k][2], "id": self.ids[k]}
+
+
+class _Router:
+    """One ShardWriter per (config, split); applies task views; remembers one example per config."""
+
+    def __init__(self, root: Path, schema: pa.Schema, tasks: dict[str, Task], allow_truncated: bool) -> None:
+        self.root, self.schema, self.tasks, self.allow_truncated = root, schema, tasks, allow_truncated
+        self.task_schemas = {name: _with_hf(t.schema(schema)) for name, t in tasks.items()}
+        self.writers: dict[tuple[str, str], ShardWriter] = {}
+        self.examples: dict[str, dict[str, Any]] = {}
+
+    def _writer(self, config: str, split: str) -> ShardWriter:
+        w = self.writers.get((config, split))
+        if w is None:
+            folder = self.root / ("data" if config == "default" else config)
+            folder.mkdir(exist_ok=True)
+            schema = self.schema if config == "default" else self.task_schemas[config]
+            w = self.writers[(config, split)] = ShardWriter(folder, split, schema)
+        return w
+
+    def route(self, batch: pa.RecordBatch, codes: np.ndarray) -> None:
+        for k, split in enumerate(SPLITS):
+            mask = codes == k
+            if not mask.any():
+                continue
+            part = batch if mask.all() else batch.filter(pa.array(mask))
+            self._write("default", split, part)
+            for name, task in self.tasks.items():
+                self._write(name, split, task.view(part, self.allow_truncated))
+
+    def _write(self, config: str, split: str, part: pa.RecordBatch) -> None:
+        if part.num_rows == 0:
+            return
+        if config not in self.examples or (split == "train" and self.examples[config]["split"] != "train"):
+            self.examples[config] = {"split": split, "row": part.slice(0, 1).to_pylist()[0]}
+        self._writer(config, split).write(part)
+
+    def close(self) -> list[tuple[str, ShardFile]]:
+        out = []
+        for (config, _split), w in sorted(self.writers.items(), key=lambda kv: (kv[0][0] != "default", kv[0])):
+            out += [(config, f) for f in w.close()]
+        return out
+
+    def abort(self) -> None:
+        for w in self.writers.values():
+            w.abort()
+
+
+class _Background:
+    """One worker thread applying `fn` to queued items in order.
+
+    Parquet compression, MinHash and Arrow filtering release the GIL, so this overlaps them
+    with parsing on the main thread; a bounded queue keeps memory flat. The single consumer
+    keeps the output order, and so the bytes, the same as a serial run.
+    """
+
+    def __init__(self, fn: Any, depth: int = 4) -> None:
+        import queue
+        import threading
+
+        self.fn = fn
+        self.queue: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.cancelled = False
+        self.thread = threading.Thread(target=self._run, name="newsset-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is None and not self.cancelled:
+                try:
+                    self.fn(*item)
+                except BaseException as e:  # re-raised on the main thread
+                    self.error = e
+
+    def put(self, *args: Any) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(args)
+
+    def close(self, cancel: bool = False) -> None:
+        if not self.thread.is_alive():
+            return
+        self.cancelled = cancel
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None and not cancel:
+            raise self.error
+
+
+def _with_hf(schema: pa.Schema) -> pa.Schema:
+    meta = dict(schema.metadata or {})
+    meta[b"huggingface"] = json.dumps({"info": {"features": hf_features_of(schema)}}).encode()
+    return schema.with_metadata(meta)
+
+
+def _load_task_set(tasks: str | os.PathLike[str] | dict[str, Task] | None, no_tasks: bool) -> dict[str, Task]:
+    if no_tasks:
+        return {}
+    found = bundled_tasks()
+    if isinstance(tasks, dict):
+        found.update(tasks)
+    elif tasks is not None:
+        found.update(load_tasks(tasks))
+    return found
+
+
 def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *,
-          schema: str | os.PathLike[str] | Schema | None = None, ratios: str | Sequence[float] = (0.8, 0.1, 0.1),
-          seed: int = 0, on_invalid: OnInvalid = "quarantine", license: str = "unknown",
-          pretty_name: str | None = None, language: Sequence[str] = ("en",),
+          schema: str | os.PathLike[str] | Schema | None = None, split: SplitStrategy = "hash",
+          ratios: str | Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0, cutoffs: str | Sequence[str] | None = None,
+          group_by: str | None = None, near_dup: NearDup = "keep", near_dup_threshold: float = DEFAULT_THRESHOLD,
+          on_invalid: OnInvalid = "quarantine", tasks: str | os.PathLike[str] | dict[str, Task] | None = None,
+          no_tasks: bool = False, allow_truncated: bool = False, license: str = "unknown",
+          citation: str | None = None, pretty_name: str | None = None, language: Sequence[str] = ("en",),
           today: _dt.date | None = None) -> BuildResult:
-    """Build a dataset folder at `out` from raw pages and record files."""
+    """Build a dataset folder at `out` from raw pages and record files (see `newsset build --help`)."""
     from .card import render_card
     from .croissant import render_croissant
 
     if on_invalid not in ("quarantine", "fail"):
         raise ConfigError(f"--on-invalid: expected 'quarantine' or 'fail', got {on_invalid!r}")
+    if near_dup not in ("keep", "drop", "off"):
+        raise ConfigError(f"--near-dup: expected keep, drop or off, got {near_dup!r}")
+    if not 0 < near_dup_threshold <= 1:
+        raise ConfigError(f"--near-dup-threshold: expected a Jaccard similarity in (0, 1], got {near_dup_threshold}")
     ratio_values = parse_ratios(ratios)
+    if split == "date":
+        if cutoffs is None:
+            raise ConfigError("--split date needs --cutoffs YYYY-MM-DD,YYYY-MM-DD")
+        if group_by:
+            raise ConfigError("--group-by works with --split hash only: a group spans dates, a date split cannot "
+                              "keep it whole")
+        cut = parse_cutoffs(cutoffs)
+        by_date: DateSplitter | None = DateSplitter(cut)
+        by_key = None
+    elif split == "hash":
+        if cutoffs is not None:
+            raise ConfigError("--cutoffs goes with --split date (the default --split hash uses --ratios)")
+        cut = None
+        by_date, by_key = None, Splitter(ratio_values, seed)
+    else:
+        raise ConfigError(f"--split: expected hash or date, got {split!r}")
     sch = schema if isinstance(schema, Schema) else load_schema(schema)
+    fields = sch.arrow_schema.names
+    if group_by is not None and group_by not in fields:
+        raise ConfigError(f"--group-by: the schema has no field {group_by!r} (fields: {', '.join(fields)})")
+    task_set = _load_task_set(tasks, no_tasks)
+    for t in task_set.values():
+        t.check(fields, "--tasks")
     inputs = [os.fspath(s) for s in sources]
     if not inputs:
         raise ConfigError("no input given: pass at least one folder or file")
     srcs = discover(inputs)
-    splitter = Splitter(ratio_values, seed)
     today = today or _dt.date.today()
     result = BuildResult(Path(out), files=len(srcs))
-    dups = DuplicateIds()
+    guard = near_dup != "off"
+    sketcher = Sketcher() if guard else None
+    split_index = {name: k for k, name in enumerate(SPLITS)}
+
     with Staging(out) as stage:
-        data = stage.dir / "data"
-        writers = {name: ShardWriter(data, name, sch.parquet_schema) for name in SPLITS}
-        dates: dict[str, list[str]] = {}
+        router = _Router(stage.dir, sch.parquet_schema, task_set, allow_truncated)
+        keys = _Keys()
+        codes: list[int] = []
+        sigs: list[np.ndarray] = []
+        spill_path = stage.dir / ".spill.arrow"
+        spill: Any = None
+        columns: list[list[Any]] = [[] for _ in fields]
+        texts: list[bytes] = []
+        seen_id: dict[str, int] = {}
+        seen_body: dict[bytes, int] = {}
+
+        def consume(batch: pa.RecordBatch, batch_codes: np.ndarray | None, batch_texts: list[bytes]) -> None:
+            """Runs on the background thread, in batch order: sketch, then route or spill."""
+            nonlocal spill
+            if sketcher is not None:
+                sigs.append(sketcher.sketch(batch_texts))
+            if batch_codes is not None:
+                router.route(batch, batch_codes)
+                return
+            if spill is None:
+                spill = pa.ipc.new_file(str(spill_path), sch.parquet_schema)
+            spill.write_batch(batch)
+
+        background = _Background(consume)
+
+        def flush() -> None:
+            nonlocal texts
+            if not columns[0]:
+                return
+            batch = to_batch(columns, sch.parquet_schema)
+            for c in columns:
+                c.clear()
+            batch_codes = None if guard else np.asarray(codes[-batch.num_rows:], np.int8)
+            background.put(batch, batch_codes, texts)
+            texts = []
+
         try:
             with open(stage.dir / "rejects.jsonl", "w", encoding="utf-8") as rejects:
                 for src in srcs:
                     for item in iter_items(src, sch, today):
                         result.inputs += 1
+                        rec = item.record
                         kept = None
+                        norm = None
                         if item.ok:
-                            dup = dups.check(item)
-                            if dup is not None:
-                                item.issues.append(dup)
-                                rid = item.record["id"]  # type: ignore[index]
-                                path, line = dups.first[rid]
-                                kept = {"path": path, "line": line, "id": rid}
+                            assert rec is not None
+                            rid = rec.get("id")
+                            body = rec.get("body")
+                            norm = normalize_body(body) if isinstance(body, str) else b""
+                            first = seen_id.get(rid) if isinstance(rid, str) else None
+                            code, message = "dataset.duplicate-id", f"expected a unique id, got {rid} again"
+                            if first is None and norm:
+                                digest = body_key(norm)
+                                first = seen_body.get(digest)
+                                if first is None:
+                                    seen_body[digest] = len(keys.ids)
+                                code, message = "dataset.duplicate-body", "expected a new article, got its body again"
+                            if first is not None:
+                                kept = keys.kept(first)
+                                item.issues.append(Issue(code, f"{message} (first seen in {kept['path']}:"
+                                                         f"{kept['line']}, id {kept['id']})", item.source.path,
+                                                         item.line, json_path="$.id" if rid == kept["id"] else "$.body",
+                                                         record_id=rid if isinstance(rid, str) else None))
                                 result.duplicates += 1
                         if not item.ok:
                             result.rejected[item.issues[0].code] += 1
                             rejects.write(_reject_line(item, kept))
                             continue
-                        rec = item.record
-                        assert rec is not None
-                        split = splitter(rec["id"])
-                        body = rec.get("body")
-                        writers[split].add(rec, len(body) if isinstance(body, str) else 0)
-                        d = rec.get("date")
-                        if isinstance(d, str):
-                            lo_hi = dates.setdefault(split, [d, d])
-                            lo_hi[0], lo_hi[1] = min(lo_hi[0], d), max(lo_hi[1], d)
+                        assert rec is not None and norm is not None
+                        k = len(keys.ids)
+                        rid = rec["id"]
+                        seen_id.setdefault(rid, k)
+                        date = rec.get("date") if isinstance(rec.get("date"), str) else None
+                        group = rec.get(group_by) if group_by else None
+                        keys.ids.append(rid)
+                        keys.dates.append(date)
+                        keys.groups.append(None if group is None else str(group))
+                        keys.pubs.append(rec.get("publication"))
+                        keys.truncated.append(bool(rec.get("truncated")))
+                        keys.words.append(norm.count(b" ") + 1 if norm else 0)
+                        keys.where.append((item.source.rel, item.source.path, item.line))
+                        if not guard:
+                            if by_date is not None:
+                                codes.append(split_index[by_date(date or "")])
+                            else:
+                                assert by_key is not None
+                                codes.append(split_index[by_key(f"group:{group}" if group is not None else rid)])
+                        for col, name in zip(columns, fields):
+                            col.append(rec.get(name))
+                        if sketcher is not None:
+                            texts.append(norm)
+                        if len(columns[0]) >= BATCH_ROWS:
+                            flush()
+                flush()
+                background.close()
+                if spill is not None:
+                    spill.close()
+                if guard:
+                    plan = make_plan(keys.ids, keys.dates, keys.groups if group_by else None,
+                                     np.vstack(sigs) if sigs else None, by_key=by_key, by_date=by_date,
+                                     near_dup=near_dup, threshold=near_dup_threshold)
+                    result.leakage = plan.leakage
+                    for k, code, first in plan.rejects:
+                        w = keys.where[k]
+                        kept = keys.kept(first)
+                        label = "near copy" if code == "dataset.near-duplicate" else "near copy in another date split"
+                        entry = {"source": w[0], "path": w[1], "line": w[2], "code": code, "id": keys.ids[k],
+                                 "message": f"the body is a {label} of {kept['path']}:{kept['line']} "
+                                            f"(id {kept['id']}), which is kept", "kept": kept}
+                        rejects.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                        result.rejected[code] += 1
+                    split_codes = plan.split
+                else:
+                    split_codes = np.asarray(codes, np.int8)
             if on_invalid == "fail" and result.total_rejected:
-                for w in writers.values():
-                    w.abort()
+                router.abort()
                 return result
-            shards: list[ShardFile] = []
-            for w in writers.values():
-                shards += w.close()
+            if guard and spill is not None:
+                offset = 0
+                with pa.memory_map(str(spill_path)) as source:
+                    reader = pa.ipc.open_file(source)
+                    for b in range(reader.num_record_batches):
+                        batch = reader.get_batch(b)
+                        router.route(batch, split_codes[offset:offset + batch.num_rows])
+                        offset += batch.num_rows
+                spill_path.unlink()
+            shards = router.close()
         except BaseException:
-            for w in writers.values():
-                w.abort()
+            background.close(cancel=True)
+            router.abort()
             raise
-        files = []
-        splits: dict[str, dict[str, Any]] = {}
-        for s in shards:
-            info = parquet_info(s.path)
-            rel = s.path.relative_to(stage.dir).as_posix()
-            files.append({"path": rel, "split": s.split, "rows": info["rows"], "bytes": s.path.stat().st_size,
-                          "sha256": sha256_file(s.path)})
-            sp = splits.setdefault(s.split, {"rows": 0, "num_bytes": 0, "files": [], "date_range": dates.get(s.split)})
-            sp["rows"] += info["rows"]
-            sp["num_bytes"] += info["num_bytes"]
-            sp["files"].append(rel)
-        result.rows = {k: v["rows"] for k, v in splits.items()}
+        info = _describe(stage.dir, shards, keys, split_codes, sch, task_set)
+        result.rows = {s: info["splits"]["default"][s]["rows"] for s in SPLITS if s in info["splits"]["default"]}
+        result.configs = {c: {s: d[s]["rows"] for s in SPLITS if s in d} for c, d in info["splits"].items()}
         rejects_path = stage.dir / "rejects.jsonl"
+        strategy: dict[str, Any] = ({"strategy": "hash", "algorithm": ALGORITHM, "salt": by_key.salt,
+                                     "ratios": dict(zip(SPLITS, ratio_values)), "group_by": group_by}
+                                    if by_key is not None else
+                                    {"strategy": "date", "cutoffs": list(cut or ()),
+                                     "rule": "train < cutoffs[0] <= validation < cutoffs[1] <= test"})
+        leak = result.leakage
         manifest = {
             "newsset_version": __version__,
-            "schema": {"id": sch.id, "sha256": sch.sha256},
-            "options": {"sources": inputs, "ratios": list(ratio_values), "seed": seed, "on_invalid": on_invalid,
-                        "license": license},
-            "split": {"algorithm": ALGORITHM, "salt": splitter.salt, "ratios": dict(zip(SPLITS, ratio_values))},
-            "inputs": {"files": result.files, "items": result.inputs, "accepted": result.total_rows,
-                       "rejected": result.total_rejected, "duplicates": result.duplicates,
-                       "rejected_by_code": dict(sorted(result.rejected.items()))},
-            "splits": {k: {"rows": v["rows"], "num_bytes": v["num_bytes"], "date_range": v["date_range"]}
-                       for k, v in splits.items()},
-            "files": files,
+            "schema": {"id": sch.id, "sha256": sch.sha256, "path": "schema.json"},
+            "options": {"sources": inputs, "split": split, "ratios": list(ratio_values), "seed": seed,
+                        "cutoffs": list(cut) if cut else None, "group_by": group_by, "near_dup": near_dup,
+                        "near_dup_threshold": near_dup_threshold if guard else None, "on_invalid": on_invalid,
+                        "allow_truncated": allow_truncated, "tasks": sorted(task_set), "license": license},
+            "split": {**strategy, "splits": info["split_stats"]},
+            "leakage": {"mode": near_dup, "threshold": leak.threshold, "near_duplicate_pairs": leak.pairs,
+                        "clusters": leak.clusters, "records_in_clusters": leak.records_in_clusters,
+                        "dropped": leak.dropped, "co_located": leak.co_located,
+                        "split_leaks_dropped": leak.split_leaks_dropped, "cross_split_pairs": leak.cross_split,
+                        "exact_duplicates_removed": result.duplicates},
+            "inputs": {"files": result.files, "items": result.inputs, "accepted": int((split_codes != REJECTED).sum()),
+                       "rejected": result.total_rejected,
+                "duplicates": result.duplicates, "rejected_by_code": dict(sorted(result.rejected.items()))},
+            "configs": result.configs,
+            "tasks": {name: {"description": t.description, "columns": t.columns, "require": list(t.require),
+                             "untruncated": t.untruncated and not allow_truncated} for name, t in task_set.items()},
+            "files": info["files"],
             "rejects": {"path": "rejects.jsonl", "rows": result.total_rejected, "bytes": rejects_path.stat().st_size,
                         "sha256": sha256_file(rejects_path)},
         }
-        card_info = {"pretty_name": pretty_name or Path(out).name, "license": license, "language": list(language),
-                     "splits": splits, "manifest": manifest}
+        card_info = {"pretty_name": pretty_name or Path(out).name, "license": license, "citation": citation,
+                     "language": list(language), "manifest": manifest, "configs": info["splits"],
+                     "split_stats": info["split_stats"], "examples": router.examples, "tasks": task_set,
+                     "out": Path(out)}
+        final = Path(out).absolute()
+        non_empty = {c: sorted(d) for c, d in info["splits"].items() if c != "default" and d}
+        if non_empty:
+            (stage.dir / "lm_eval").mkdir()
+            for name, splits in non_empty.items():
+                (stage.dir / "lm_eval" / f"{name}.yaml").write_text(
+                    lm_eval_yaml(task_set[name], final.as_posix(), splits), encoding="utf-8")
+        (stage.dir / "schema.json").write_bytes(sch.path.read_bytes())  # the exact bytes the manifest hashes
         write_json(stage.dir / "croissant.json", render_croissant(sch, card_info))
+        manifest["metadata_files"] = [
+            {"path": p.relative_to(stage.dir).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
+            for p in [stage.dir / "schema.json", stage.dir / "croissant.json",
+                      *sorted((stage.dir / "lm_eval").glob("*.yaml"))] if p.is_file()]
         write_json(stage.dir / "manifest.json", manifest)
-        (stage.dir / "README.md").write_text(render_card(sch, card_info), encoding="utf-8")
+        previous = Path(out) / "README.md"
+        # Bytes in and out, so a user section keeps its exact line ends.
+        old_card = previous.read_bytes().decode("utf-8", "replace") if previous.is_file() else None
+        (stage.dir / "README.md").write_bytes(render_card(sch, card_info, previous=old_card).encode("utf-8"))
         stage.publish()
         result.written = True
     return result
+
+
+def _describe(root: Path, shards: list[tuple[str, ShardFile]], keys: _Keys, codes: np.ndarray, sch: Schema,
+              tasks: dict[str, Task]) -> dict[str, Any]:
+    """Files (with hashes) and per-config, per-split facts for the manifest and the card."""
+    files = []
+    splits: dict[str, dict[str, dict[str, Any]]] = {"default": {}, **{t: {} for t in tasks}}
+    for config, s in shards:
+        meta = parquet_info(s.path)
+        rel = s.path.relative_to(root).as_posix()
+        files.append({"path": rel, "config": config, "split": s.split, "rows": meta["rows"],
+                      "bytes": s.path.stat().st_size, "sha256": sha256_file(s.path)})
+        entry = splits[config].setdefault(s.split, {"rows": 0, "num_bytes": 0, "files": []})
+        entry["rows"] += meta["rows"]
+        entry["num_bytes"] += meta["num_bytes"]
+        entry["files"].append(rel)
+    stats: dict[str, dict[str, Any]] = {}
+    codes_arr = np.asarray(codes)
+    words = np.asarray(keys.words, np.int64)
+    for k, name in enumerate(SPLITS):
+        idx = np.flatnonzero(codes_arr == k)
+        if not len(idx):
+            continue
+        dates = [d for d in (keys.dates[i] for i in idx) if d]
+        pubs = Counter(keys.pubs[i] or "(none)" for i in idx)
+        pct = np.percentile(words[idx], [5, 25, 50, 75, 95]).round().astype(int).tolist()
+        stats[name] = {"rows": int(len(idx)), "date_range": [min(dates), max(dates)] if dates else None,
+                       "publications": dict(sorted(pubs.items(), key=lambda kv: (-kv[1], kv[0]))),
+                       "body_words": dict(zip(("p5", "p25", "p50", "p75", "p95"), pct)),
+                       "truncated_share": round(sum(keys.truncated[i] for i in idx) / len(idx), 4)}
+    return {"files": files, "splits": splits, "split_stats": stats}

@@ -243,7 +243,11 @@ class Schema:
     @cached_property
     def hf_features(self) -> dict[str, Any]:
         """Hugging Face `Features` as the JSON that `datasets` stores in Parquet metadata."""
-        return {f.name: _hf_feature(f.type) for f in self.arrow_schema}
+        return hf_features_of(self.arrow_schema)
+
+
+def hf_features_of(schema: pa.Schema) -> dict[str, Any]:
+    return {f.name: _hf_feature(f.type) for f in schema}
 
 
 def _types(t: Any) -> list[str]:

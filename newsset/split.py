@@ -7,6 +7,7 @@ existing ones, and the result is the same on any machine, in any input order, on
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 
 from .errors import ConfigError
@@ -55,3 +56,33 @@ class Splitter:
             if b < bound:
                 return name
         return SPLITS[-1]  # unreachable: the last bound is BUCKETS
+
+
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def parse_cutoffs(text: str | Sequence[str]) -> tuple[str, str]:
+    """`2024-01-01,2024-07-01` -> two ISO dates, the first not after the second."""
+    import datetime as _dt
+
+    parts = [p.strip() for p in (text.split(",") if isinstance(text, str) else text)]
+    try:
+        dates = [_dt.date.fromisoformat(p).isoformat() for p in parts]
+    except ValueError:
+        dates = []
+    if len(dates) != 2 or dates[0] > dates[1] or not all(_ISO_DAY.match(p) for p in parts):
+        raise ConfigError(f"--cutoffs: expected two dates YYYY-MM-DD,YYYY-MM-DD (validation starts at the first, "
+                          f"test at the second), got {text!r}")
+    return dates[0], dates[1]
+
+
+class DateSplitter:
+    """Half-open date ranges: train < first cutoff <= validation < second cutoff <= test."""
+
+    def __init__(self, cutoffs: Sequence[str]) -> None:
+        self.cutoffs = tuple(cutoffs)
+
+    def __call__(self, date: str) -> str:
+        if date < self.cutoffs[0]:
+            return "train"
+        return "validation" if date < self.cutoffs[1] else "test"

@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .errors import OutputError
 
-ROW_GROUP_ROWS = 4096
+ROW_GROUP_ROWS = 2048
 ROW_GROUP_BYTES = 64 << 20  # uncompressed text per row group, so one never nears Arrow's 2 GiB limit
 SHARD_BYTES = 256 << 20  # uncompressed text per shard file
 
@@ -49,43 +51,79 @@ def _to_array(values: list[Any], typ: pa.DataType) -> pa.Array:
     return pa.array(values, typ)
 
 
-class ShardWriter:
-    """Writes one split's rows into `{split}-NNNNN.parquet.part` files under `folder`."""
+def to_batch(columns: list[list[Any]], schema: pa.Schema) -> pa.RecordBatch:
+    """Column lists of checked records -> one batch with the explicit schema."""
+    return pa.record_batch([_to_array(c, f.type) for c, f in zip(columns, schema)], schema=schema)
 
-    def __init__(self, folder: Path, split: str, schema: pa.Schema, row_group_rows: int = ROW_GROUP_ROWS,
+
+def row_sizes(batch: pa.RecordBatch) -> np.ndarray:
+    """Text bytes per row: what bounds row groups and shards (deterministic, unlike buffer sizes)."""
+    sizes = np.zeros(batch.num_rows, np.int64)
+    for col in batch.columns:
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or pa.types.is_binary(col.type):
+            sizes += pc.fill_null(pc.binary_length(col), 0).to_numpy(zero_copy_only=False)
+    return sizes
+
+
+class ShardWriter:
+    """Writes one split's rows as `{prefix}-NNNNN.parquet.part` files under `folder`.
+
+    Row groups hold `row_group_rows` rows or `row_group_bytes` of text, whichever comes first;
+    a shard closes after `shard_bytes` of text. The cuts depend only on the rows written, and
+    each row group is written from one contiguous chunk, so the bytes do not depend on how the
+    rows arrived (one batch, many batches, one process or several).
+    """
+
+    def __init__(self, folder: Path, prefix: str, schema: pa.Schema, row_group_rows: int = ROW_GROUP_ROWS,
                  row_group_bytes: int = ROW_GROUP_BYTES, shard_bytes: int = SHARD_BYTES) -> None:
-        self.folder, self.split, self.schema = folder, split, schema
-        self.names = schema.names
+        self.folder, self.prefix, self.schema = folder, prefix, schema
         self.row_group_rows, self.row_group_bytes, self.shard_bytes = row_group_rows, row_group_bytes, shard_bytes
-        self.columns: list[list[Any]] = [[] for _ in self.names]
-        self.buffered_bytes = 0
-        self.shard_bytes_written = 0
+        self.pending: list[pa.RecordBatch] = []
+        self.sizes: list[np.ndarray] = []
+        self.pending_rows = 0
+        self.pending_bytes = 0
         self.writer: pq.ParquetWriter | None = None
         self.files: list[ShardFile] = []
         self.rows_in_shard = 0
+        self.bytes_in_shard = 0
+        self.rows = 0
 
-    def add(self, record: dict[str, Any], size: int) -> None:
-        """Buffer one record; `size` is its text size, used only for row-group and shard bounds."""
-        for col, name in zip(self.columns, self.names):
-            col.append(record.get(name))
-        self.buffered_bytes += size
-        if len(self.columns[0]) >= self.row_group_rows or self.buffered_bytes >= self.row_group_bytes:
-            self._flush()
-
-    def _flush(self) -> None:
-        if not self.columns[0]:
+    def write(self, batch: pa.RecordBatch) -> None:
+        if batch.num_rows == 0:
             return
-        batch = pa.record_batch([_to_array(c, f.type) for c, f in zip(self.columns, self.schema)], schema=self.schema)
+        if batch.schema != self.schema:
+            batch = pa.record_batch(batch.columns, schema=self.schema)
+        sizes = row_sizes(batch)
+        self.pending.append(batch)
+        self.sizes.append(sizes)
+        self.pending_rows += batch.num_rows
+        self.pending_bytes += int(sizes.sum())
+        while self.pending_rows >= self.row_group_rows or self.pending_bytes >= self.row_group_bytes:
+            self._cut()
+
+    def _cut(self) -> None:
+        sizes = np.concatenate(self.sizes)
+        n = min(self.row_group_rows, len(sizes))
+        csum = np.cumsum(sizes[:n])
+        if csum[-1] > self.row_group_bytes:
+            n = max(1, int(np.searchsorted(csum, self.row_group_bytes, side="left")) + 1)
+        table = pa.Table.from_batches(self.pending, schema=self.schema)
+        group = table.slice(0, n).combine_chunks()
+        rest = table.slice(n)
+        self.pending = rest.combine_chunks().to_batches() if rest.num_rows else []
+        self.sizes = [sizes[n:]] if rest.num_rows else []
+        self.pending_rows -= n
+        group_bytes = int(sizes[:n].sum())
+        self.pending_bytes -= group_bytes
         if self.writer is None:
-            path = self.folder / f"{self.split}-{len(self.files):05d}.parquet.part"
+            path = self.folder / f"{self.prefix}-{len(self.files):05d}.parquet.part"
             self.writer = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
-            self.files.append(ShardFile(path, self.split, 0))
-        self.writer.write_batch(batch, row_group_size=len(batch))
-        self.rows_in_shard += len(batch)
-        self.shard_bytes_written += self.buffered_bytes
-        self.columns = [[] for _ in self.names]
-        self.buffered_bytes = 0
-        if self.shard_bytes_written >= self.shard_bytes:
+            self.files.append(ShardFile(path, self.prefix, 0))
+        self.writer.write_table(group, row_group_size=n)
+        self.rows += n
+        self.rows_in_shard += n
+        self.bytes_in_shard += group_bytes
+        if self.bytes_in_shard >= self.shard_bytes:
             self._close_shard()
 
     def _close_shard(self) -> None:
@@ -95,16 +133,17 @@ class ShardWriter:
             self.files[-1] = ShardFile(last.path, last.split, self.rows_in_shard)
             self.writer = None
             self.rows_in_shard = 0
-            self.shard_bytes_written = 0
+            self.bytes_in_shard = 0
 
     def close(self) -> list[ShardFile]:
-        """Flush, close and rename to the final `{split}-{i:05d}-of-{n:05d}.parquet` names."""
-        self._flush()
+        """Flush, close and rename to the final `{prefix}-{i:05d}-of-{n:05d}.parquet` names."""
+        while self.pending_rows:
+            self._cut()
         self._close_shard()
         n = len(self.files)
         final = []
         for i, f in enumerate(self.files):
-            target = self.folder / f"{self.split}-{i:05d}-of-{n:05d}.parquet"
+            target = self.folder / f"{self.prefix}-{i:05d}-of-{n:05d}.parquet"
             os.replace(f.path, target)
             final.append(ShardFile(target, f.split, f.rows))
         self.files = final

@@ -53,7 +53,7 @@ def test_manifest_lists_every_file_with_hash_and_rows(corpus: Path, tmp_path: Pa
     assert manifest["inputs"]["rejected_by_code"] == {"dataset.duplicate-id": 1, "parse.invalid-date": 1}
     assert manifest["schema"]["id"].startswith("https://newsset.dev/schemas/article/")
     listed = {f["path"] for f in manifest["files"]}
-    assert listed == {p.relative_to(out).as_posix() for p in (out / "data").glob("*.parquet")}
+    assert listed == {p.relative_to(out).as_posix() for p in out.rglob("*.parquet")}
     for f in manifest["files"]:
         data = (out / f["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == f["sha256"]

@@ -1,0 +1,121 @@
+"""Task configs: NLP views of the records (rename, filter), declared as data in TOML.
+
+A task is a projection of the default config: the same splits, some records left out, columns
+renamed. Because it is data, a user adds a task with a TOML file and no code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .errors import ConfigError
+
+__all__ = ["Task", "bundled_tasks", "load_tasks", "lm_eval_yaml"]
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_RESERVED = {"default", "data", "lm_eval"}
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    description: str
+    columns: dict[str, str]
+    require: tuple[str, ...] = ()
+    untruncated: bool = False
+    prompt: str = ""
+    target: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def check(self, fields: list[str], where: str) -> None:
+        missing = [f for f in (*self.columns.values(), *self.require) if f not in fields]
+        if missing:
+            raise ConfigError(f"{where}: task {self.name!r} uses field(s) {missing} that the schema does not define")
+        if self.untruncated and "truncated" not in fields:
+            raise ConfigError(f"{where}: task {self.name!r} sets untruncated but the schema has no `truncated` field")
+
+    def schema(self, source: pa.Schema) -> pa.Schema:
+        return pa.schema([pa.field(out, source.field(src).type) for out, src in self.columns.items()])
+
+    def view(self, batch: pa.RecordBatch, allow_truncated: bool = False) -> pa.RecordBatch:
+        """The task's rows and columns of a batch of full records."""
+        mask = None
+        for f in self.require:
+            m = pc.is_valid(batch.column(f))
+            mask = m if mask is None else pc.and_(mask, m)
+        if self.untruncated and not allow_truncated:
+            m = pc.invert(pc.fill_null(batch.column("truncated"), False))
+            mask = m if mask is None else pc.and_(mask, m)
+        if mask is not None:
+            batch = batch.filter(mask)
+        return pa.record_batch([batch.column(src) for src in self.columns.values()], names=list(self.columns))
+
+
+def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
+    tasks = {}
+    for name, spec in doc.items():
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{where}: [{name}] must be a table")
+        if not _NAME.match(name) or name in _RESERVED:
+            raise ConfigError(f"{where}: task name {name!r} must be lowercase letters, digits and _ (a Hugging Face "
+                              f"config name), and not one of {sorted(_RESERVED)}")
+        cols = spec.get("columns")
+        if not isinstance(cols, dict) or not cols or not all(isinstance(v, str) for v in cols.values()):
+            raise ConfigError(f"{where}: task {name!r} needs `columns = {{ output = \"field\", ... }}`")
+        known = {"description", "columns", "require", "untruncated", "prompt", "target"}
+        tasks[name] = Task(name=name, description=str(spec.get("description", "")), columns=dict(cols),
+                           require=tuple(spec.get("require", ())), untruncated=bool(spec.get("untruncated", False)),
+                           prompt=str(spec.get("prompt", "")), target=str(spec.get("target", "")),
+                           extra={k: v for k, v in spec.items() if k not in known})
+    return tasks
+
+
+def load_tasks(path: str | os.PathLike[str]) -> dict[str, Task]:
+    try:
+        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError(f"--tasks: cannot read {path}: {e.strerror or e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"--tasks: {path} is not valid TOML: {e}") from None
+    return _parse(doc, os.fspath(path))
+
+
+def bundled_tasks() -> dict[str, Task]:
+    return load_tasks(Path(__file__).with_name("tasks.toml"))
+
+
+def _q(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def lm_eval_yaml(task: Task, dataset_dir: str, splits: list[str]) -> str:
+    """An lm-evaluation-harness task that reads this folder's config with `datasets`."""
+    cols = [c for c in task.columns if c != "id"] or list(task.columns)
+    input_col = next((c for c in cols if task.columns[c] == "body"), cols[0])
+    target_col = next((c for c in reversed(cols) if c != input_col), input_col)
+    lines = [f"# lm-evaluation-harness task for the {task.name!r} config. Run:",
+             f"#   lm_eval --model hf --model_args pretrained=MODEL --include_path {dataset_dir}/lm_eval "
+             f"--tasks newsset_{task.name}",
+             f"task: newsset_{task.name}", f"dataset_path: {_q(dataset_dir)}", f"dataset_name: {task.name}",
+             "output_type: generate_until"]
+    for key, split in (("training_split", "train"), ("validation_split", "validation"), ("test_split", "test")):
+        if split in splits:
+            lines.append(f"{key}: {split}")
+    prompt = task.prompt or "Article:\n{{" + input_col + "}}\n\nAnswer:"
+    target = task.target or "{{" + target_col + "}}"
+    lines += [f"doc_to_text: {_q(prompt)}", f"doc_to_target: {_q(target)}",
+              "generation_kwargs:", '  until: ["\\n"]', "  do_sample: false",
+              "metric_list:", "  - metric: exact_match", "    aggregation: mean", "    higher_is_better: true",
+              "  - metric: bleu", "    aggregation: bleu", "    higher_is_better: true",
+              "metadata:", "  version: 1.0"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,361 @@
+"""`newsset verify`: check a built dataset folder as a consumer would, before trusting it.
+
+Nothing in a dataset folder stops a flipped byte, a shard dropped into `data/` by hand or a card
+edited after the build, and each silently changes what `load_dataset` returns. So every file is
+checked against `manifest.json`, and the card and Croissant metadata against the files. A problem
+is an `Issue` naming the file; checks carry on after one, so a single run reports everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from unittest import mock
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import Issue, NewssetError
+
+__all__ = ["VerifyReport", "render_verify_text", "verify"]
+
+_FILE_KEYS = {"path": str, "bytes": int, "rows": int, "sha256": str}
+_CARD = "README.md"
+
+
+@dataclass
+class VerifyReport:
+    """Every problem found in one dataset folder, plus notes on checks that could not run."""
+
+    path: str
+    issues: list[Issue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files_checked: int = 0
+    loaded: bool = False  # load_dataset was run for every config and agreed with the manifest
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "ok": self.ok}
+
+
+@dataclass(frozen=True)
+class _Shard:
+    rel: str
+    config: str
+    split: str
+    rows: int
+
+
+def _columns(schema: pa.Schema) -> list[tuple[str, pa.DataType]]:
+    """Names and types only: metadata and nullability do not change what readers get."""
+    return [(f.name, f.type) for f in schema]
+
+
+def _schema_diff(expected: pa.Schema, got: pa.Schema) -> str:
+    want, have = _columns(expected), _columns(got)
+    lacks = [f"{n}: {t}" for n, t in want if (n, t) not in have]
+    extra = [f"{n}: {t}" for n, t in have if (n, t) not in want]
+    if not lacks and not extra:
+        return "the same columns in another order"
+    return f"expected {', '.join(lacks) or 'no other column'}; got {', '.join(extra) or 'no other column'}"
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """A `data_files` glob as `datasets` reads it: `*` stays inside one folder, `**` crosses folders."""
+    tokens = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+    parts = re.split(r"(\*\*/|\*\*|\*|\?)", pattern.removeprefix("./"))
+    return re.compile("".join(tokens.get(p, re.escape(p)) for p in parts))
+
+
+def _data_files(value: Any) -> list[tuple[str, list[str]]] | None:
+    """(split, globs) pairs of a config's `data_files` list; None for a shape newsset never writes."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        return None
+    out = [(str(e.get("split", "train")), [e["path"]] if isinstance(e.get("path"), str) else e.get("path"))
+           for e in value]
+    ok = all(isinstance(p, list) and p and all(isinstance(x, str) for x in p) for _, p in out)
+    return out if ok else None
+
+
+def _safe_rel(rel: str) -> bool:
+    """A listed path must stay inside the folder: verify never reads what a manifest points to elsewhere."""
+    p = PurePosixPath(rel)
+    return bool(rel) and not p.is_absolute() and ".." not in p.parts and "\\" not in rel
+
+
+class _Verifier:
+    def __init__(self, root: Path) -> None:
+        self.root, self.report = root, VerifyReport(str(root))
+        self.doc: dict[str, Any] = {}
+        self.shards: list[_Shard] = []
+        self.schemas: dict[str, pa.Schema] = {}
+        self._sha: dict[str, str] = {}
+
+    def problem(self, code: str, rel: str, message: str, expected: Any = None, got: Any = None) -> None:
+        expected, got = (None if x is None else str(x) for x in (expected, got))
+        self.report.issues.append(Issue(code, message, path=str(self.root / rel), expected=expected, got=got))
+
+    def sha(self, rel: str) -> str:
+        if rel not in self._sha:
+            with open(self.root / rel, "rb") as fh:
+                self._sha[rel] = hashlib.file_digest(fh, "sha256").hexdigest()
+        return self._sha[rel]
+
+    def read(self, rel: str, code: str, missing: str = "verify.missing-file") -> str | None:
+        """The text of a metadata file, counted as checked; a problem when it is missing or unreadable."""
+        try:
+            text = (self.root / rel).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.problem(missing, rel, f"{rel} is missing")
+            return None
+        except (OSError, UnicodeDecodeError) as e:
+            self.problem(code, rel, f"cannot read {rel}: {getattr(e, 'strerror', None) or e}")
+            return None
+        self.report.files_checked += 1
+        return text
+
+    def read_json(self, rel: str, code: str, missing: str = "verify.missing-file") -> Any:
+        try:
+            return None if (text := self.read(rel, code, missing)) is None else json.loads(text)
+        except ValueError as e:
+            self.problem(code, rel, f"not valid JSON: {e}")
+            return None
+
+    def manifest(self) -> list[dict[str, Any]] | None:
+        """The listed files whose entries make sense (shards and rejects); None without a usable manifest."""
+        m = self.read_json("manifest.json", "verify.manifest", "verify.manifest")
+        if not (isinstance(m, dict) and isinstance(m.get("files"), list)):
+            if m is not None:
+                self.problem("verify.manifest", "manifest.json", "manifest.json has no `files` list")
+            return None
+        self.doc, entries, seen = m, [], set()
+        listed = [(f"files[{i}]", e) for i, e in enumerate(m["files"])]
+        listed += [("rejects", m["rejects"])] if m.get("rejects") is not None else []
+        for where, e in listed:
+            shard = where != "rejects"
+            if not (isinstance(e, dict) and all(isinstance(e.get(k), t) for k, t in _FILE_KEYS.items())
+                    and not (shard and not isinstance(e.get("split"), str))):
+                self.problem("verify.manifest", "manifest.json", f"{where} needs path, bytes, rows, sha256, split")
+            elif not _safe_rel(e["path"]) or e["path"] in seen:
+                self.problem("verify.manifest", "manifest.json", f"{where}: {e['path']!r} is outside or listed twice")
+            else:
+                seen.add(e["path"])
+                entries.append(e)
+                if shard:
+                    self.shards.append(_Shard(e["path"], str(e.get("config") or "default"), e["split"], e["rows"]))
+        return entries
+
+    def check_file(self, e: dict[str, Any]) -> None:
+        """Existence, size, sha256 and rows of one listed file; a shard's footer schema is kept for later."""
+        rel, path = e["path"], self.root / e["path"]
+        if not path.is_file():
+            self.problem("verify.missing-file", rel, "listed in manifest.json but missing")
+            return
+        self.report.files_checked += 1
+        if (size := path.stat().st_size) != e["bytes"]:
+            self.problem("verify.size", rel, f"{size} bytes, manifest.json says {e['bytes']}", e["bytes"], size)
+        elif self.sha(rel) != e["sha256"]:
+            self.problem("verify.checksum", rel, "sha256 differs from manifest.json", e["sha256"], self.sha(rel))
+        rows = len(path.read_bytes().splitlines()) if rel.endswith(".jsonl") else None
+        if rel.endswith(".parquet"):
+            try:
+                md = pq.read_metadata(path)
+                self.schemas[rel], rows = md.schema.to_arrow_schema(), md.num_rows
+            except (pa.ArrowException, OSError, ValueError) as err:
+                self.problem("verify.footer", rel, f"the Parquet footer cannot be read (truncated?): {err}")
+        if rows is not None and rows != e["rows"]:
+            self.problem("verify.rows", rel, f"{rows} row(s), manifest.json says {e['rows']}", e["rows"], rows)
+
+    def expected_schema(self) -> pa.Schema | None:
+        """The default config's columns, derived from the JSON Schema the build used, when we can tell which."""
+        from .schema import load_schema
+
+        want = self.doc["schema"] if isinstance(self.doc.get("schema"), dict) else {}
+        if (self.root / "schema.json").is_file():
+            self.report.files_checked += 1
+            try:
+                sch = load_schema(self.root / "schema.json")
+            except NewssetError as err:
+                self.problem("verify.schema", "schema.json", f"schema.json cannot be loaded: {err}")
+                return None
+            if want.get("sha256") not in (None, sch.sha256):
+                self.report.notes.append("schema.json's sha256 differs from the schema manifest.json names; "
+                                         "shards were compared with schema.json")
+            return sch.arrow_schema
+        if want.get("id") == (bundled := load_schema()).id:
+            return bundled.arrow_schema
+        self.report.notes.append(f"no schema.json, and the manifest's schema {want.get('id')!r} is not the "
+                                 "bundled one: shards were only compared with each other")
+        return None
+
+    def check_schemas(self, expected: pa.Schema | None) -> None:
+        by_config: dict[str, list[str]] = {}
+        for s in [s for s in self.shards if s.rel in self.schemas]:
+            by_config.setdefault(s.config, []).append(s.rel)
+        for config, rels in by_config.items():
+            ref = expected if config == "default" and expected is not None else self.schemas[rels[0]]
+            against = f"{rels[0]} (config {config!r})" if ref is not expected else "the JSON Schema"
+            for rel in rels:
+                if _columns(got := self.schemas[rel]) != _columns(ref):
+                    self.problem("verify.schema", rel, f"columns differ from {against}: {_schema_diff(ref, got)}",
+                                 ref.remove_metadata(), got.remove_metadata())
+
+    def front_matter(self) -> dict[str, Any] | None:
+        import yaml
+
+        if (text := self.read(_CARD, "verify.card")) is None:
+            return None
+        m = re.match(r"---[ \t]*\r?\n(.*?)^---[ \t]*$", text, re.S | re.M)
+        try:
+            meta = yaml.safe_load(m.group(1)) if m else None
+        except yaml.YAMLError as err:
+            self.problem("verify.card", _CARD, f"the YAML front matter does not parse: {err}")
+            return None
+        if not isinstance(meta, dict):
+            self.problem("verify.card", _CARD, "no YAML front matter mapping between `---` lines")
+        return meta if isinstance(meta, dict) else None
+
+    def check_card(self, meta: dict[str, Any]) -> None:
+        """The card's configs and split sizes must describe exactly the shards in the manifest."""
+        rows: dict[tuple[str, str], int] = {}
+        for s in self.shards:
+            rows[(s.config, s.split)] = rows.get((s.config, s.split), 0) + s.rows
+        configs = [c if isinstance(c, dict) else {} for c in meta.get("configs") or []]
+        covered: set[str] = set()
+        for c in configs:
+            name = str(c.get("config_name", "default"))
+            if (files := _data_files(c.get("data_files"))) is None:
+                self.problem("verify.card", _CARD, f"config {name!r}: data_files is not a list of split/path entries")
+            for split, pat in [(split, pat) for split, pats in files or [] for pat in pats]:
+                if not (hits := [s for s in self.shards if _glob(pat).fullmatch(s.rel)]):
+                    self.problem("verify.card", _CARD, f"{name}/{split}: {pat!r} matches no file in manifest.json")
+                for s in hits:
+                    covered.add(s.rel)
+                    if (s.config, s.split) != (name, split):
+                        self.problem("verify.card", _CARD, f"{name}/{split}: {pat!r} matches {s.rel}, which "
+                                     f"manifest.json lists as {s.config}/{s.split}")
+        for s in self.shards:
+            if s.rel not in covered:
+                self.problem("verify.card", _CARD, f"no data_files path matches {s.rel}: load_dataset would skip it")
+        info = meta.get("dataset_info") or []
+        only = str(configs[0].get("config_name", "default")) if len(configs) == 1 else "default"
+        described: set[tuple[str, str]] = set()
+        for inf in [i if isinstance(i, dict) else {} for i in (info if isinstance(info, list) else [info])]:
+            splits = inf.get("splits")
+            for sp in [sp if isinstance(sp, dict) else {} for sp in (splits if isinstance(splits, list) else [])]:
+                key, got = (str(inf.get("config_name", only)), str(sp.get("name"))), sp.get("num_examples")
+                described.add(key)
+                if key not in rows:
+                    self.problem("verify.card", _CARD, f"{'/'.join(key)}: in dataset_info but no file in manifest.json")
+                elif got != rows[key]:
+                    self.problem("verify.card", _CARD, f"{'/'.join(key)}: num_examples is {got}, but its files "
+                                 f"hold {rows[key]} row(s)", rows[key], got)
+        for key in sorted(rows.keys() - described):
+            self.problem("verify.card", _CARD, f"{'/'.join(key)}: dataset_info gives no num_examples", rows[key])
+
+    def check_unlisted(self, listed: set[str]) -> None:
+        for p in sorted(self.root.rglob("*.parquet")):
+            if (rel := p.relative_to(self.root).as_posix()) not in listed:
+                self.problem("verify.unlisted-file", rel, "not listed in manifest.json, yet data_files globs read it")
+
+    def check_croissant(self) -> None:
+        doc, cr = self.read_json("croissant.json", "verify.croissant"), "croissant.json"
+        dist = doc.get("distribution") if isinstance(doc, dict) else None
+        objs = [o for o in dist or [] if isinstance(o, dict) and o.get("@type") == "cr:FileObject"]
+        for url, want in [(o.get("contentUrl"), o.get("sha256")) for o in objs]:
+            if not isinstance(url, str) or not _safe_rel(url):
+                self.problem("verify.croissant", cr, f"a FileObject's contentUrl {url!r} is not inside the folder")
+            elif not (self.root / url).is_file():
+                self.problem("verify.croissant", cr, f"FileObject {url} is missing")
+            elif want != self.sha(url):
+                self.problem("verify.croissant", cr, f"FileObject {url}: sha256 does not match the file",
+                             want, self.sha(url))
+        named = {o.get("contentUrl") for o in objs}
+        for s in self.shards if doc is not None else []:
+            if s.rel not in named:
+                self.problem("verify.croissant", cr, f"no FileObject for {s.rel}")
+
+    def check_metadata_files(self) -> None:
+        """schema.json, croissant.json and lm_eval/*.yaml: present and unchanged since the build."""
+        for e in self.doc.get("metadata_files") or []:
+            if not (isinstance(e, dict) and isinstance(e.get("path"), str) and _safe_rel(e["path"])):
+                self.problem("verify.manifest", "manifest.json", f"metadata_files entry {e!r} needs a relative path")
+            elif not (self.root / e["path"]).is_file():
+                self.problem("verify.missing-file", e["path"], "listed in manifest.json but missing")
+            elif self.sha(e["path"]) != e.get("sha256"):
+                self.problem("verify.checksum", e["path"], "sha256 differs from manifest.json", e.get("sha256"),
+                             self.sha(e["path"]))
+
+    def load(self) -> None:
+        """Load every config with `datasets`, offline, into a throwaway cache, and compare split sizes."""
+        import datasets
+        from huggingface_hub import constants
+
+        cache, bars = tempfile.mkdtemp(prefix="newsset-verify-"), datasets.is_progress_bar_enabled()
+        datasets.disable_progress_bars()  # the flags below are read at import, so they are patched as well
+        try:
+            with mock.patch.dict(os.environ, {"HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}), \
+                    mock.patch.object(datasets.config, "HF_DATASETS_OFFLINE", True), \
+                    mock.patch.object(datasets.config, "HF_HUB_OFFLINE", True), \
+                    mock.patch.object(constants, "HF_HUB_OFFLINE", True):
+                for config in sorted({s.config for s in self.shards}):
+                    try:
+                        ds = datasets.load_dataset(str(self.root), config, cache_dir=cache)
+                    except Exception as err:  # whatever fails here is what a consumer would hit
+                        self.problem("verify.load", "", f"load_dataset(.., {config!r}): {type(err).__name__}: {err}")
+                        continue
+                    for split in sorted({s.split for s in self.shards if s.config == config}):
+                        want = sum(s.rows for s in self.shards if (s.config, s.split) == (config, split))
+                        if (got := ds[split].num_rows if split in ds else None) != want:
+                            self.problem("verify.load", "", f"load_dataset(.., {config!r}) gives {split} {got} "
+                                         f"row(s), manifest.json {want}", want, got)
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+            if bars:
+                datasets.enable_progress_bars()
+        self.report.loaded = not any(i.code == "verify.load" for i in self.report.issues)
+
+
+def verify(path: str | os.PathLike[str], *, load: bool = True) -> VerifyReport:
+    """Check a built dataset folder; `load=False` skips the slow `load_dataset` round trip."""
+    v = _Verifier(Path(path))
+    if (entries := v.manifest()) is None:
+        v.report.notes.append("without a readable manifest.json nothing else can be checked")
+        return v.report
+    for e in entries:
+        v.check_file(e)
+    v.check_schemas(v.expected_schema())
+    if (meta := v.front_matter()) is not None:
+        v.check_card(meta)
+    v.check_unlisted({e["path"] for e in entries})
+    v.check_metadata_files()
+    blocked = bool(v.report.issues)  # load_dataset does not read croissant.json, so it does not block loading
+    v.check_croissant()
+    skip = ("turned off" if not load else "fix the problems above first" if blocked
+            else "the dataset has no Parquet files" if not v.shards else None)
+    if skip:
+        v.report.notes.append(f"load_dataset was not tried: {skip}")
+    else:
+        v.load()
+    return v.report
+
+
+def render_verify_text(report: VerifyReport) -> str:
+    """One `path: error[code]: message` line per problem (with its hint), the notes, then a summary line."""
+    lines = []
+    for i in report.issues:
+        lines += [f"{i.path}: {i.severity}[{i.code}]: {i.message}", f"   = hint: {i.hint}"]
+    lines += [f"note: {n}" for n in report.notes]
+    status = "ok" if report.ok else f"{len(report.issues)} problem(s)"
+    lines.append(f"verified {report.files_checked} file(s): {status}")
+    return "\n".join(lines) + "\n"

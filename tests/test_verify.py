@@ -1,0 +1,207 @@
+"""`newsset verify`: a fresh build passes; each kind of tampering is reported, naming the file."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import newsset
+from newsset.verify import VerifyReport, render_verify_text, verify
+from tests.conftest import page
+
+TRAIN = "data/train-00000-of-00001.parquet"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real build (12 pages and a broken one), copied by `out` for each test to tamper with."""
+    root = tmp_path_factory.mktemp("verify")
+    raw = root / "raw"
+    raw.mkdir()
+    for i in range(12):
+        text = page(title=f"Story {i} about the harbour", date=f"2023-{i % 12 + 1:02d}-{i + 10}",
+                    paragraphs=(f"Paragraph one of story {i}.", f"Paragraph two of story {i}, with detail."))
+        (raw / f"story-{i:02d}.txt").write_text(text, encoding="utf-8")
+    (raw / "broken.txt").write_text(" date 2024-13-45 An impossible day\n\nBody.\n", encoding="utf-8")
+    newsset.build([raw], root / "ds", ratios=(0.5, 0.25, 0.25))
+    assert (root / "ds" / TRAIN).is_file()
+    return root / "ds"
+
+
+@pytest.fixture
+def out(built: Path, tmp_path: Path) -> Path:
+    shutil.copytree(built, tmp_path / "ds")
+    return tmp_path / "ds"
+
+
+def _codes(report: VerifyReport) -> set[tuple[str, str]]:
+    return {(i.code, i.path) for i in report.issues}
+
+
+def _edit_json(path: Path, edit: object) -> None:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    edit(doc)  # type: ignore[operator]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def test_fresh_build_passes_and_loads(out: Path) -> None:
+    before = {k: os.environ.get(k) for k in ("HF_DATASETS_OFFLINE", "HF_HUB_OFFLINE")}
+    report = verify(out)
+    assert report.ok, render_verify_text(report)
+    assert report.loaded
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert report.files_checked >= len(manifest["files"]) + 4  # shards, rejects, manifest, card, croissant
+    assert render_verify_text(report).endswith(f"verified {report.files_checked} file(s): ok\n")
+    assert {k: os.environ.get(k) for k in before} == before  # the offline switches are put back
+    assert json.loads(json.dumps(report.to_dict()))["ok"] is True
+
+
+def test_no_load_skips_the_round_trip(out: Path) -> None:
+    report = verify(out, load=False)
+    assert report.ok and not report.loaded
+    assert any("load_dataset was not tried" in n for n in report.notes)
+
+
+def test_flipped_byte_is_a_checksum_problem(out: Path) -> None:
+    shard = out / TRAIN
+    data = bytearray(shard.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    shard.write_bytes(bytes(data))
+    report = verify(out)
+    assert ("verify.checksum", str(shard)) in _codes(report)
+    assert not report.ok and not report.loaded
+    assert any("fix the problems above first" in n for n in report.notes)
+
+
+def test_truncated_shard_reports_the_footer_without_a_traceback(out: Path) -> None:
+    shard = out / TRAIN
+    shard.write_bytes(shard.read_bytes()[: shard.stat().st_size // 2])
+    report = verify(out, load=False)
+    assert {("verify.size", str(shard)), ("verify.footer", str(shard))} <= _codes(report)
+    text = render_verify_text(report)
+    assert f"{shard}: error[verify.footer]:" in text and "Traceback" not in text
+    assert re.search(r"verified \d+ file\(s\): \d+ problem\(s\)\n$", text)
+
+
+def test_deleted_shard_is_missing(out: Path) -> None:
+    (out / TRAIN).unlink()
+    report = verify(out, load=False)
+    assert ("verify.missing-file", str(out / TRAIN)) in _codes(report)
+
+
+def test_unlisted_shard_is_reported(out: Path) -> None:
+    extra = out / "data" / "train-00001-of-00002.parquet"
+    shutil.copyfile(out / TRAIN, extra)
+    assert _codes(verify(out, load=False)) == {("verify.unlisted-file", str(extra))}
+
+
+def test_edited_num_examples_is_a_card_problem(out: Path) -> None:
+    card = out / "README.md"
+    text, n = re.subn(r"num_examples: (\d+)", lambda m: f"num_examples: {int(m.group(1)) + 1}", card.read_text(),
+                      count=1)
+    assert n == 1
+    card.write_text(text)
+    report = verify(out, load=False)
+    assert _codes(report) == {("verify.card", str(card))}
+    assert "num_examples" in report.issues[0].message
+
+
+def test_card_glob_matching_nothing_is_a_card_problem(out: Path) -> None:
+    card = out / "README.md"
+    card.write_text(card.read_text().replace("path: data/train-*", "path: data/training-*", 1))
+    messages = [i.message for i in verify(out, load=False).issues if i.code == "verify.card"]
+    assert any("matches no file" in m for m in messages)
+    assert any(f"matches {TRAIN}" in m for m in messages)  # the shard is no longer read by any config
+
+
+def test_edited_croissant_sha256_is_reported(out: Path) -> None:
+    cr = out / "croissant.json"
+
+    def edit(doc: dict) -> None:
+        obj = next(d for d in doc["distribution"] if d.get("contentUrl") == TRAIN)
+        obj["sha256"] = "0" * 64
+
+    _edit_json(cr, edit)
+    report = verify(out, load=False)
+    # The edit is caught twice: the FileObject hash no longer matches the shard, and
+    # croissant.json itself no longer matches the hash manifest.json recorded for it.
+    assert _codes(report) == {("verify.croissant", str(cr)), ("verify.checksum", str(cr))}
+    assert any(TRAIN in i.message for i in report.issues if i.code == "verify.croissant")
+
+
+def test_other_schema_with_same_rows_is_a_schema_problem(out: Path) -> None:
+    shard = out / TRAIN
+    table = pq.read_table(shard)
+    table = table.set_column(table.schema.get_field_index("truncated"), "truncated",
+                             table["truncated"].cast(pa.string()))
+    pq.write_table(table, shard)
+    report = verify(out, load=False)
+    assert ("verify.schema", str(shard)) in _codes(report)
+    assert "verify.rows" not in {c for c, _ in _codes(report)}
+    assert "truncated" in next(i.message for i in report.issues if i.code == "verify.schema")
+
+
+def test_edited_manifest_rows_is_a_rows_problem(out: Path) -> None:
+    _edit_json(out / "manifest.json", lambda m: m["files"][0].update(rows=m["files"][0]["rows"] + 5))
+    first = json.loads((out / "manifest.json").read_text())["files"][0]["path"]
+    assert ("verify.rows", str(out / first)) in _codes(verify(out, load=False))
+
+
+def test_missing_or_broken_manifest(out: Path) -> None:
+    manifest = out / "manifest.json"
+    manifest.unlink()
+    report = verify(out)
+    assert _codes(report) == {("verify.manifest", str(manifest))} and not report.loaded
+    manifest.write_text("{not json")
+    assert _codes(verify(out, load=False)) == {("verify.manifest", str(manifest))}
+    manifest.write_text(json.dumps({"files": [{"path": "../outside.parquet", "split": "train", "rows": 1,
+                                               "bytes": 1, "sha256": "0" * 64}]}))
+    assert ("verify.manifest", str(manifest)) in _codes(verify(out, load=False))
+
+
+def test_load_failure_is_reported(out: Path) -> None:
+    card = out / "README.md"
+    text = card.read_text()
+    assert "- name: title\n    dtype: string" in text
+    card.write_text(text.replace("- name: title\n    dtype: string", "- name: title\n    dtype: int64"))
+    report = verify(out)
+    assert _codes(report) == {("verify.load", str(out))}
+    assert not report.loaded
+
+
+def test_schema_json_or_bundled_schema_is_the_reference(out: Path) -> None:
+    (out / "schema.json").unlink(missing_ok=True)  # falls back to the bundled schema (same $id)
+    assert _codes(verify(out, load=False)) == {("verify.missing-file", str(out / "schema.json"))}
+    _edit_json(out / "manifest.json", lambda m: m.update(metadata_files=[
+        e for e in m["metadata_files"] if e["path"] != "schema.json"]))
+    assert verify(out, load=False).ok
+    _edit_json(out / "manifest.json", lambda m: m["schema"].update(id="https://example.org/other.json"))
+    report = verify(out, load=False)
+    assert report.ok and any("only compared with each other" in n for n in report.notes)
+
+
+def test_shards_of_one_config_must_agree(out: Path) -> None:
+    manifest = json.loads((out / "manifest.json").read_text())
+    extra = [f for f in manifest["files"] if f.get("config", "default") != "default"]
+    if len(extra) < 2 or any(f.get("config") != extra[0]["config"] for f in extra[:2]):
+        pytest.skip("this build writes no second config with two shards")
+    a, b = out / extra[0]["path"], out / extra[1]["path"]
+    table = pq.read_table(a)
+    pq.write_table(table.drop_columns([table.column_names[-1]]), a)
+    report = verify(out, load=False)
+    assert ("verify.schema", str(a)) in _codes(report) or ("verify.schema", str(b)) in _codes(report)
+
+
+def test_edited_lm_eval_task_is_reported(out: Path) -> None:
+    yamls = sorted((out / "lm_eval").glob("*.yaml"))
+    if not yamls:
+        pytest.skip("this build writes no task config")
+    yamls[0].write_text(yamls[0].read_text() + "# edited by hand\n")
+    assert ("verify.checksum", str(yamls[0])) in _codes(verify(out, load=False))
