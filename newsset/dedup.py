@@ -15,6 +15,7 @@ unbiased. LSH: 16 bands of 4 bins; candidate pairs are confirmed on the full sig
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -37,28 +38,28 @@ _S33 = np.uint64(33)
 _MASKS = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
 
-# Every character str.isspace() accepts, mapped to a space (the same set str.split() splits on).
-_SPACE_CHARS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
-    chr(c) for c in range(0x2000, 0x200B))
-_TO_SPACE = str.maketrans({c: " " for c in _SPACE_CHARS})
+# UTF-8 of the non-ASCII characters str.isspace() accepts (NBSP, U+2000..U+200A, U+2028, ...).
+_UNICODE_SPACE = re.compile(rb"\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80")
+# The ASCII characters str.isspace() accepts, mapped to a space.
 _TO_SPACE_ASCII = bytes.maketrans(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", b" " * 9)
 
 
 def normalize_body(body: str) -> bytes:
     """UTF-8 of the body NFC-normalised, case folded, whitespace runs folded to one space.
 
-    Equal to `" ".join(NFC(body).casefold().split())`, computed without splitting into words
-    (ten times cheaper on long texts): the key for exact duplicates and the MinHash input.
+    Equal to `" ".join(NFC(body).casefold().split()).encode()`, with ASCII-only text on a
+    cheaper bytes path: the key for exact duplicates and the MinHash input.
     """
     if body.isascii():
-        data = body.encode("ascii").lower().translate(_TO_SPACE_ASCII)
+        data = body.encode("ascii").lower()
     else:
         if not unicodedata.is_normalized("NFC", body):
             body = unicodedata.normalize("NFC", body)
-        data = body.casefold().translate(_TO_SPACE).encode("utf-8")
-    while b"  " in data:
-        data = data.replace(b"  ", b" ")
-    return data.strip(b" ")
+        data = body.casefold().encode("utf-8")
+        if _UNICODE_SPACE.search(data):
+            data = _UNICODE_SPACE.sub(b" ", data)
+    # bytes.split() splits on the ASCII whitespace str.isspace() knows except \x1c-\x1f.
+    return b" ".join(data.translate(_TO_SPACE_ASCII).split())
 
 
 def body_key(normalized: bytes) -> bytes:

@@ -40,7 +40,9 @@ _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u2018": 
 
 def _norm(line: str) -> str:
     """Comparison key for boilerplate: quotes and dashes unified, spaces folded, case folded."""
-    return " ".join(line.translate(_DASHES).split()).casefold()
+    if not line.isascii():
+        line = line.translate(_DASHES)
+    return " ".join(line.split()).casefold()
 
 
 _PROMO = frozenset(_norm(s) for s in (

@@ -30,8 +30,10 @@ import numpy as np
 import pyarrow as pa
 
 from . import __version__
-from .check import Item, iter_items
+from .check import Item
 from .dedup import Sketcher, body_key, normalize_body
+from .engine import items as engine_items
+from .engine import resolve_jobs
 from .errors import ConfigError, Issue
 from .plan import REJECTED, Leakage, NearDup, make_plan
 from .schema import Schema, hf_features_of, load_schema
@@ -217,7 +219,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
           on_invalid: OnInvalid = "quarantine", tasks: str | os.PathLike[str] | dict[str, Task] | None = None,
           no_tasks: bool = False, allow_truncated: bool = False, license: str = "unknown",
           citation: str | None = None, pretty_name: str | None = None, language: Sequence[str] = ("en",),
-          today: _dt.date | None = None) -> BuildResult:
+          jobs: int | None = 1, today: _dt.date | None = None) -> BuildResult:
     """Build a dataset folder at `out` from raw pages and record files (see `newsset build --help`)."""
     from .card import render_card
     from .croissant import render_croissant
@@ -229,6 +231,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     if not 0 < near_dup_threshold <= 1:
         raise ConfigError(f"--near-dup-threshold: expected a Jaccard similarity in (0, 1], got {near_dup_threshold}")
     ratio_values = parse_ratios(ratios)
+    n_jobs = resolve_jobs(jobs)
     if split == "date":
         if cutoffs is None:
             raise ConfigError("--split date needs --cutoffs YYYY-MM-DD,YYYY-MM-DD")
@@ -301,61 +304,60 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
 
         try:
             with open(stage.dir / "rejects.jsonl", "w", encoding="utf-8") as rejects:
-                for src in srcs:
-                    for item in iter_items(src, sch, today):
-                        result.inputs += 1
-                        rec = item.record
-                        kept = None
-                        norm = None
-                        if item.ok:
-                            assert rec is not None
-                            rid = rec.get("id")
-                            body = rec.get("body")
-                            norm = normalize_body(body) if isinstance(body, str) else b""
-                            first = seen_id.get(rid) if isinstance(rid, str) else None
-                            code, message = "dataset.duplicate-id", f"expected a unique id, got {rid} again"
-                            if first is None and norm:
-                                digest = body_key(norm)
-                                first = seen_body.get(digest)
-                                if first is None:
-                                    seen_body[digest] = len(keys.ids)
-                                code, message = "dataset.duplicate-body", "expected a new article, got its body again"
-                            if first is not None:
-                                kept = keys.kept(first)
-                                item.issues.append(Issue(code, f"{message} (first seen in {kept['path']}:"
-                                                         f"{kept['line']}, id {kept['id']})", item.source.path,
-                                                         item.line, json_path="$.id" if rid == kept["id"] else "$.body",
-                                                         record_id=rid if isinstance(rid, str) else None))
-                                result.duplicates += 1
-                        if not item.ok:
-                            result.rejected[item.issues[0].code] += 1
-                            rejects.write(_reject_line(item, kept))
-                            continue
-                        assert rec is not None and norm is not None
-                        k = len(keys.ids)
-                        rid = rec["id"]
-                        seen_id.setdefault(rid, k)
-                        date = rec.get("date") if isinstance(rec.get("date"), str) else None
-                        group = rec.get(group_by) if group_by else None
-                        keys.ids.append(rid)
-                        keys.dates.append(date)
-                        keys.groups.append(None if group is None else str(group))
-                        keys.pubs.append(rec.get("publication"))
-                        keys.truncated.append(bool(rec.get("truncated")))
-                        keys.words.append(norm.count(b" ") + 1 if norm else 0)
-                        keys.where.append((item.source.rel, item.source.path, item.line))
-                        if not guard:
-                            if by_date is not None:
-                                codes.append(split_index[by_date(date or "")])
-                            else:
-                                assert by_key is not None
-                                codes.append(split_index[by_key(f"group:{group}" if group is not None else rid)])
-                        for col, name in zip(columns, fields):
-                            col.append(rec.get(name))
-                        if sketcher is not None:
-                            texts.append(norm)
-                        if len(columns[0]) >= BATCH_ROWS:
-                            flush()
+                for item in engine_items(srcs, sch, today, n_jobs):
+                    result.inputs += 1
+                    rec = item.record
+                    kept = None
+                    norm = None
+                    if item.ok:
+                        assert rec is not None
+                        rid = rec.get("id")
+                        body = rec.get("body")
+                        norm = normalize_body(body) if isinstance(body, str) else b""
+                        first = seen_id.get(rid) if isinstance(rid, str) else None
+                        code, message = "dataset.duplicate-id", f"expected a unique id, got {rid} again"
+                        if first is None and norm:
+                            digest = body_key(norm)
+                            first = seen_body.get(digest)
+                            if first is None:
+                                seen_body[digest] = len(keys.ids)
+                            code, message = "dataset.duplicate-body", "expected a new article, got its body again"
+                        if first is not None:
+                            kept = keys.kept(first)
+                            item.issues.append(Issue(code, f"{message} (first seen in {kept['path']}:"
+                                                     f"{kept['line']}, id {kept['id']})", item.source.path,
+                                                     item.line, json_path="$.id" if rid == kept["id"] else "$.body",
+                                                     record_id=rid if isinstance(rid, str) else None))
+                            result.duplicates += 1
+                    if not item.ok:
+                        result.rejected[item.issues[0].code] += 1
+                        rejects.write(_reject_line(item, kept))
+                        continue
+                    assert rec is not None and norm is not None
+                    k = len(keys.ids)
+                    rid = rec["id"]
+                    seen_id.setdefault(rid, k)
+                    date = rec.get("date") if isinstance(rec.get("date"), str) else None
+                    group = rec.get(group_by) if group_by else None
+                    keys.ids.append(rid)
+                    keys.dates.append(date)
+                    keys.groups.append(None if group is None else str(group))
+                    keys.pubs.append(rec.get("publication"))
+                    keys.truncated.append(bool(rec.get("truncated")))
+                    keys.words.append(norm.count(b" ") + 1 if norm else 0)
+                    keys.where.append((item.source.rel, item.source.path, item.line))
+                    if not guard:
+                        if by_date is not None:
+                            codes.append(split_index[by_date(date or "")])
+                        else:
+                            assert by_key is not None
+                            codes.append(split_index[by_key(f"group:{group}" if group is not None else rid)])
+                    for col, name in zip(columns, fields):
+                        col.append(rec.get(name))
+                    if sketcher is not None:
+                        texts.append(norm)
+                    if len(columns[0]) >= BATCH_ROWS:
+                        flush()
                 flush()
                 background.close()
                 if spill is not None:

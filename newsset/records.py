@@ -23,7 +23,9 @@ def article_id(date: str, title: str, body: str) -> str:
     path, other line endings, other promotional blocks) gets one id.
     """
     key = "\x1f".join((ID_VERSION, date, title, body))
-    return hashlib.sha256(unicodedata.normalize("NFC", key).encode("utf-8")).hexdigest()[:32]
+    if not key.isascii() and not unicodedata.is_normalized("NFC", key):
+        key = unicodedata.normalize("NFC", key)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)

@@ -252,3 +252,21 @@ def test_output_can_be_rebuilt_in_place(corpus: Path, tmp_path: Path) -> None:
     shutil.rmtree(corpus / "sub")
     newsset.build([corpus], out)
     assert json.loads((out / "manifest.json").read_text())["inputs"]["duplicates"] == 0
+
+
+def test_jobs_give_byte_identical_output(tmp_path: Path) -> None:
+    from newsset.synth import write_corpus
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 120, seed=11, dup_rate=0.05, bad_rate=0.05)
+    newsset.build([raw], tmp_path / "serial", jobs=1)
+    newsset.build([raw], tmp_path / "parallel", jobs=2)
+
+    def digests(out: Path) -> dict[str, str]:
+        files = [*out.rglob("*.parquet"), out / "rejects.jsonl"]
+        return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+    assert digests(tmp_path / "serial") == digests(tmp_path / "parallel")
+    assert len(digests(tmp_path / "serial")) > 3
+    with pytest.raises(ConfigError):
+        newsset.build([raw], tmp_path / "x", jobs=-1)

@@ -1,0 +1,334 @@
+#!/usr/bin/env python3
+"""newsset's benchmark: whole processes timed side by side on a seeded synthetic corpus.
+
+Each method (newsset build, and the reference pipelines in ../shared/bench when present) runs as
+a fresh process writing into a fresh temp folder; methods are interleaved round by round, and the
+report gives the median wall time, throughput and peak RSS of each, then the ratios the project's
+performance targets are set in, with PASS/FAIL. Always exits 0: it is a report. See README.md.
+
+    python benchmarks/bench.py [--pages N] [--rounds R] [--naive-rounds R] [--out FILE] [--corpus DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import newsset
+import pyarrow
+import pyarrow.parquet as pq
+from newsset import synth
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench"
+DUP_RATE = BAD_RATE = 0.01
+PY = sys.executable
+NEWSSET = [PY, "-m", "newsset"]
+OUT = "{out}"  # placeholder in a method's argv for its fresh output path
+MIB, MB = 1024 * 1024, 1e6
+ENV = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1"}
+
+
+@dataclass
+class Corpus:
+    path: Path
+    items: int  # pages (raw folder) or records (JSONL file)
+    nbytes: int
+
+
+@dataclass
+class Method:
+    name: str
+    argv: list[str]
+    corpus: Corpus
+    rounds: int
+    out_name: str = "out"
+    times: list[float] = field(default_factory=list)
+    rss: list[float] = field(default_factory=list)  # MiB
+    rows: int | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.times) and self.error is None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def rss_median(self) -> float:
+        return statistics.median(self.rss)
+
+
+# --- corpus --------------------------------------------------------------------------------------
+
+def _measure(path: Path) -> Corpus:
+    """Count and read every page once (warming the page cache, so no method pays for a cold read)."""
+    pages, nbytes = 0, 0
+    for p in path.rglob("*.txt"):
+        pages, nbytes = pages + 1, nbytes + len(p.read_bytes())
+    return Corpus(path, pages, nbytes)
+
+
+def ensure_corpus(cache: Path, n: int, seed: int) -> Corpus:
+    """The synthetic corpus `cache/corpus-{n}-seed{seed}`, written unless its stamp file matches."""
+    folder = cache / f"corpus-{n}-seed{seed}"
+    stamp = {"n": n, "seed": seed, "dup_rate": DUP_RATE, "bad_rate": BAD_RATE,
+             "synth_sha256": hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()}
+    stamp_file = folder / ".stamp.json"
+    if not (stamp_file.is_file() and json.loads(stamp_file.read_text()).get("params") == stamp):
+        tmp = cache / f".tmp-{folder.name}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"writing a {n:,}-page corpus (seed {seed}) to {folder} ...", flush=True)
+        counts = synth.write_corpus(tmp, n, seed, DUP_RATE, BAD_RATE)
+        (tmp / ".stamp.json").write_text(json.dumps({"params": stamp, "counts": counts}))
+        tmp.rename(folder)
+    return _measure(folder)
+
+
+def ensure_jsonl(corpus: Path, cache: Path, by: str) -> Corpus:
+    """JSONL records of a raw corpus, by the reference `raw_to_jsonl.py` or `newsset parse` (untimed)."""
+    out = cache / f"{corpus.name}.{by}.jsonl"
+    stamp = corpus / ".stamp.json"
+    if not (out.is_file() and stamp.is_file() and out.stat().st_mtime >= stamp.stat().st_mtime):
+        print(f"writing {out} ({by}) ...", flush=True)
+        tmp = out.with_name(out.name + ".tmp")
+        if by == "reference":
+            subprocess.run([PY, str(SHARED / "raw_to_jsonl.py"), str(corpus), str(tmp)], check=True, env=ENV)
+        else:  # exit 1 only says some pages were refused (they are left out)
+            with open(tmp, "wb") as fh:
+                rc = subprocess.run([*NEWSSET, "parse", str(corpus), "--format", "jsonl"], stdout=fh,
+                                    stderr=subprocess.DEVNULL, env=ENV).returncode
+            if rc not in (0, 1):
+                raise SystemExit(f"newsset parse failed with exit status {rc}")
+        tmp.replace(out)
+    with open(out, "rb") as fh:
+        data = fh.read()
+    return Corpus(out, data.count(b"\n"), len(data))
+
+
+# --- running -------------------------------------------------------------------------------------
+
+def count_rows(out: Path) -> int | None:
+    """Rows of the main output: the one Parquet file, or the Parquet files under data/."""
+    files = [out] if out.is_file() else sorted((out / "data").glob("*.parquet"))
+    return sum(pq.read_metadata(f).num_rows for f in files) if files else None
+
+
+def run_once(m: Method) -> None:
+    """Run the method once in a fresh temp folder; record wall time and peak RSS (os.wait4)."""
+    with tempfile.TemporaryDirectory(prefix="newsset-bench-") as tmp:
+        out = Path(tmp) / m.out_name
+        argv = [str(out) if a == OUT else a for a in m.argv]
+        with open(Path(tmp) / "stderr.txt", "w+b") as err:
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(argv, cwd=tmp, env=ENV, stdout=subprocess.DEVNULL, stderr=err)
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - t0
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            err.seek(0)
+            tail = err.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+        if proc.returncode != 0 or not out.exists():
+            m.error = f"exit status {proc.returncode}: {tail[0] if tail else 'no output'}"
+            return
+        m.times.append(wall)
+        m.rss.append(usage.ru_maxrss * 1024 / MIB)  # ru_maxrss is in KiB on Linux
+        m.rows = count_rows(out)
+
+
+def run_all(methods: list[Method]) -> None:
+    """Round-robin: every round runs each method still due once, the starting method rotating."""
+    for r in range(max(m.rounds for m in methods)):
+        due = [m for m in methods if r < m.rounds and m.error is None]
+        for m in due[r % len(due):] + due[:r % len(due)] if due else []:
+            run_once(m)
+            done = f"{m.times[-1]:8.2f} s {m.rss[-1]:7.0f} MiB" if m.error is None else f"FAILED ({m.error})"
+            print(f"round {r + 1}: {m.name:<44} {done}", flush=True)
+
+
+# --- report --------------------------------------------------------------------------------------
+
+def machine() -> list[tuple[str, str]]:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor() or "?")
+    mem = next((int(ln.split()[1]) * 1024 for ln in Path("/proc/meminfo").read_text().splitlines()
+                if ln.startswith("MemTotal")), 0)
+    git = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return [("nproc", str(os.cpu_count())), ("CPU", cpu), ("RAM", f"{mem / 2**30:.1f} GiB"),
+            ("OS", platform.platform()), ("Python", platform.python_version()), ("pyarrow", pyarrow.__version__),
+            ("newsset", f"{newsset.__version__} ({Path(newsset.__file__).parent}; repo HEAD "
+                        f"{git.stdout.strip() or '?'})"),
+            ("load average at start", " ".join(f"{x:.2f}" for x in os.getloadavg()))]
+
+
+def method_table(methods: list[Method]) -> list[str]:
+    lines = ["| method | input | rounds | median s | min–max s | pages/s | MB/s | peak RSS MiB (median / max) "
+             "| rows out |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for m in methods:
+        src = f"{m.corpus.path.name} ({m.corpus.items:,}, {m.corpus.nbytes / MB:.1f} MB)"
+        if not m.ok:
+            lines.append(f"| {m.name} | {src} | – | FAILED: {m.error or 'not run'} | | | | | |")
+            continue
+        t = m.median
+        lines.append(f"| {m.name} | {src} | {len(m.times)} | {t:.2f} | {min(m.times):.2f}–{max(m.times):.2f} | "
+                     f"{m.corpus.items / t:,.0f} | {m.corpus.nbytes / MB / t:.1f} | "
+                     f"{m.rss_median:,.0f} / {max(m.rss):,.0f} | {m.rows if m.rows is not None else '?'} |")
+    return lines
+
+
+def checks(by: dict[str, Method], notes: list[str]) -> list[tuple[str, str, str, str]]:
+    """(check, measured, target, verdict) for each ratio the project is judged on."""
+    rows: list[tuple[str, str, str, str]] = []
+
+    def add(name: str, target: str, keys: tuple[str, ...], f: Callable[..., float], unit: str,
+            passes: Callable[[float], bool], valid: Callable[..., str | None] = lambda *_: None) -> None:
+        ms = [by.get(k) for k in keys]
+        if not all(m is not None and m.ok for m in ms):
+            rows.append((name, "–", target, "n/a (not measured)"))
+            return
+        x = f(*ms)
+        why = valid(*ms)
+        verdict = f"n/a ({why})" if why else ("PASS" if passes(x) else "**FAIL**")
+        rows.append((name, unit.format(x), target, verdict))
+
+    off, dflt = "newsset --near-dup off", "newsset default (guard on)"
+    add("newsset off vs careful", "≥ 1.5x faster", (off, "careful"), lambda a, b: b.median / a.median,
+        "{:.2f}x faster", lambda x: x >= 1.5)
+    add("newsset off vs naive", "≥ 10x faster", (off, "naive"), lambda a, b: b.median / a.median,
+        "{:.1f}x faster", lambda x: x >= 10)
+    add("newsset off vs floor", "≤ 1.5x the floor's time", (off, "floor"), lambda a, b: a.median / b.median,
+        "{:.2f}x the time", lambda x: x <= 1.5)
+    add("default (guard on) vs floor", "≤ 2x the floor's time", (dflt, "floor"), lambda a, b: a.median / b.median,
+        "{:.2f}x the time", lambda x: x <= 2)
+    add("default (guard on) vs careful", "faster (> 1x)", (dflt, "careful"), lambda a, b: b.median / a.median,
+        "{:.2f}x faster", lambda x: x > 1)
+    for tag in ("reference", "newsset"):
+        add(f"newsset jsonl MB/s vs jsonl floor ({tag} JSONL)", "≥ 0.5x", (f"newsset jsonl --near-dup off ({tag} "
+            "JSONL)", f"jsonl floor ({tag} JSONL)"), lambda a, b: b.median / a.median, "{:.2f}x the floor's MB/s",
+            lambda x: x >= 0.5, lambda a, b: None if (a.rows or 0) >= 0.9 * a.corpus.items else
+            f"newsset kept {a.rows or 0:,} of {a.corpus.items:,} records: the input is not valid for it")
+    small = next((k for k in by if k.startswith(off + " (")), None)
+    if small and "(big," not in small:
+        add(f"peak RSS {by[off].corpus.items:,} / {by[small].corpus.items:,} pages", "≤ 1.3x", (off, small),
+            lambda a, b: a.rss_median / b.rss_median, "{:.2f}x", lambda x: x <= 1.3)
+    big = next((k for k in by if "(big," in k), None)
+    if big:
+        add(f"peak RSS at {by[big].corpus.items:,} pages", "< 1 GiB", (big,), lambda a: max(a.rss), "{:,.0f} MiB",
+            lambda x: x < 1024)
+    return rows
+
+
+def report(args: argparse.Namespace, corpus: Corpus, methods: list[Method], notes: list[str], secs: float) -> str:
+    by = {m.name: m for m in methods}
+    rows = checks(by, notes)
+    out = [f"# newsset benchmark — {dt.date.today().isoformat()}", "",
+           f"`python benchmarks/bench.py {' '.join(sys.argv[1:])}`".replace("` ", "`").replace(" `", "`"), "",
+           "## Machine", "", *(f"- {k}: {v}" for k, v in machine()),
+           f"- load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", "",
+           "## Corpus", "", f"{corpus.path} : {corpus.items:,} pages, {corpus.nbytes / MB:.1f} MB "
+           f"({corpus.nbytes / max(corpus.items, 1) / 1024:.1f} KiB a page; {DUP_RATE:.0%} exact duplicates, "
+           f"{BAD_RATE:.0%} bad pages when synthetic)", "",
+           f"## Methods ({args.rounds} interleaved rounds, naive/careful {args.naive_rounds}; total {secs:.0f} s)",
+           "", "Wall time of the whole process (start-up included); MB/s = input bytes / s; peak RSS = the "
+           "process's ru_maxrss (os.wait4).", "", *method_table(methods), "",
+           "## Targets", "", "| check | measured | target | verdict |", "|---|---:|---|---|",
+           *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows), ""]
+    if notes:
+        out += ["## Notes", "", *(f"- {n}" for n in notes), ""]
+    return "\n".join(out)
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+def build_methods(args: argparse.Namespace, cache: Path, corpus: Corpus, notes: list[str]) -> list[Method]:
+    r, nr = args.rounds, args.naive_rounds
+    src = str(corpus.path)
+    ms = [Method("newsset --near-dup off", [*NEWSSET, "build", src, "--out", OUT, "--near-dup", "off", "-q"],
+                 corpus, r),
+          Method("newsset default (guard on)", [*NEWSSET, "build", src, "--out", OUT, "-q"], corpus, r)]
+    has_ref = SHARED.is_dir()
+    has_hf = has_ref and subprocess.run([PY, "-c", "import datasets, jsonschema"], env=ENV,
+                                        capture_output=True).returncode == 0
+    if not has_ref:
+        notes.append(f"{SHARED} not found: the reference rows (careful, naive, floor, jsonl floor) are skipped.")
+    elif not has_hf:
+        notes.append("`datasets`/`jsonschema` not importable: careful, naive and the reference JSONL are skipped "
+                     "(`nox -s bench` installs them).")
+    if has_hf:
+        ref = str(SHARED / "naive_raw_pipeline.py")
+        ms += [Method("careful", [PY, ref, src, OUT, "--careful"], corpus, nr),
+               Method("naive", [PY, ref, src, OUT], corpus, nr)]
+    if has_ref:
+        ms.append(Method("floor", [PY, str(SHARED / "floor.py"), src, OUT], corpus, r, "out.parquet"))
+    for tag in ("reference", "newsset") if has_hf else ("newsset",):
+        jl = ensure_jsonl(corpus.path, cache, tag)
+        if has_ref:
+            ms.append(Method(f"jsonl floor ({tag} JSONL)", [PY, str(SHARED / "floor_jsonl.py"), str(jl.path), OUT],
+                             jl, r, "out.parquet"))
+        ms.append(Method(f"newsset jsonl --near-dup off ({tag} JSONL)",
+                         [*NEWSSET, "build", str(jl.path), "--out", OUT, "--near-dup", "off", "-q"], jl, r))
+    small_n = min(2000, corpus.items // 10)
+    if args.corpus is None and small_n > 0:
+        small = ensure_corpus(cache, small_n, args.seed)
+        ms.append(Method(f"newsset --near-dup off ({small_n:,} pages)", [*NEWSSET, "build", str(small.path),
+                         "--out", OUT, "--near-dup", "off", "-q"], small, r))
+    return ms
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=int, default=20_000, help="synthetic corpus size (default 20,000)")
+    ap.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
+    ap.add_argument("--rounds", type=int, default=5, help="rounds of each method (default 5)")
+    ap.add_argument("--naive-rounds", type=int, default=1, help="rounds of naive and careful (default 1)")
+    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results.md", help="report file")
+    ap.add_argument("--corpus", type=Path, help="use this raw-page folder instead of a synthetic corpus")
+    ap.add_argument("--cache", type=Path, default=REPO / ".bench", help="corpus cache folder (default .bench/)")
+    ap.add_argument("--big", type=int, default=0, metavar="N",
+                    help="also one round of newsset --near-dup off on an N-page corpus (peak RSS check)")
+    args = ap.parse_args()
+    if args.rounds < 1 or args.naive_rounds < 0 or args.pages < 1:
+        ap.error("--rounds and --pages must be >= 1, --naive-rounds >= 0")
+    cache = args.cache.resolve()
+    cache.mkdir(parents=True, exist_ok=True)
+    notes: list[str] = []
+    corpus = _measure(args.corpus.resolve()) if args.corpus else ensure_corpus(cache, args.pages, args.seed)
+    methods = build_methods(args, cache, corpus, notes)
+    big = None
+    if args.big:
+        bc = ensure_corpus(cache, args.big, args.seed)
+        big = Method(f"newsset --near-dup off (big, {args.big:,} pages)", [*NEWSSET, "build", str(bc.path), "--out",
+                     OUT, "--near-dup", "off", "-q"], bc, 1)
+    t0 = time.perf_counter()
+    run_all(methods)
+    if big:
+        run_all([big])
+        methods.append(big)
+    text = report(args, corpus, methods, notes, time.perf_counter() - t0)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    print("\n" + text)
+    fails = [ln for ln in text.splitlines() if ln.endswith("| **FAIL** |")]
+    for ln in fails:
+        print("FAIL:", ln.split("|")[1].strip(), "—", ln.split("|")[2].strip(), "(target", ln.split("|")[3].strip() + ")")
+    print(f"\n{len(fails)} target(s) FAILED" if fails else "\nall measured targets PASS", f"— report: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
