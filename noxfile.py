@@ -57,3 +57,10 @@ def verify(session: nox.Session) -> None:
     """Verify a built dataset folder (default dist/newsset; another after `--`)."""
     session.install(".")
     session.run("newsset", "verify", *(session.posargs or ["dist/newsset"]))
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Time newsset build against the reference pipelines on a synthetic corpus (writes benchmarks/results.md)."""
+    session.install(".", "datasets")
+    session.run("python", "benchmarks/bench.py", *session.posargs)

@@ -27,9 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import newsset
 import pyarrow
 import pyarrow.parquet as pq
+
+import newsset
 from newsset import synth
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,6 +57,7 @@ class Method:
     corpus: Corpus
     rounds: int
     out_name: str = "out"
+    role: str = ""  # "small" / "big": the memory-scaling runs
     times: list[float] = field(default_factory=list)
     rss: list[float] = field(default_factory=list)  # MiB
     rows: int | None = None
@@ -182,7 +184,7 @@ def method_table(methods: list[Method]) -> list[str]:
     for m in methods:
         src = f"{m.corpus.path.name} ({m.corpus.items:,}, {m.corpus.nbytes / MB:.1f} MB)"
         if not m.ok:
-            lines.append(f"| {m.name} | {src} | – | FAILED: {m.error or 'not run'} | | | | | |")
+            lines.append(f"| {m.name} | {src} | 0 | {'FAILED: ' + m.error if m.error else 'not run'} | | | | | |")
             continue
         t = m.median
         lines.append(f"| {m.name} | {src} | {len(m.times)} | {t:.2f} | {min(m.times):.2f}–{max(m.times):.2f} | "
@@ -191,7 +193,7 @@ def method_table(methods: list[Method]) -> list[str]:
     return lines
 
 
-def checks(by: dict[str, Method], notes: list[str]) -> list[tuple[str, str, str, str]]:
+def checks(by: dict[str, Method]) -> list[tuple[str, str, str, str]]:
     """(check, measured, target, verdict) for each ratio the project is judged on."""
     rows: list[tuple[str, str, str, str]] = []
 
@@ -222,22 +224,21 @@ def checks(by: dict[str, Method], notes: list[str]) -> list[tuple[str, str, str,
             "JSONL)", f"jsonl floor ({tag} JSONL)"), lambda a, b: b.median / a.median, "{:.2f}x the floor's MB/s",
             lambda x: x >= 0.5, lambda a, b: None if (a.rows or 0) >= 0.9 * a.corpus.items else
             f"newsset kept {a.rows or 0:,} of {a.corpus.items:,} records: the input is not valid for it")
-    small = next((k for k in by if k.startswith(off + " (")), None)
-    if small and "(big," not in small:
+    small = next((k for k, m in by.items() if m.role == "small"), None)
+    if small:
         add(f"peak RSS {by[off].corpus.items:,} / {by[small].corpus.items:,} pages", "≤ 1.3x", (off, small),
             lambda a, b: a.rss_median / b.rss_median, "{:.2f}x", lambda x: x <= 1.3)
-    big = next((k for k in by if "(big," in k), None)
+    big = next((k for k, m in by.items() if m.role == "big"), None)
     if big:
         add(f"peak RSS at {by[big].corpus.items:,} pages", "< 1 GiB", (big,), lambda a: max(a.rss), "{:,.0f} MiB",
             lambda x: x < 1024)
     return rows
 
 
-def report(args: argparse.Namespace, corpus: Corpus, methods: list[Method], notes: list[str], secs: float) -> str:
-    by = {m.name: m for m in methods}
-    rows = checks(by, notes)
+def report(args: argparse.Namespace, corpus: Corpus, methods: list[Method], notes: list[str],
+           rows: list[tuple[str, str, str, str]], secs: float) -> str:
     out = [f"# newsset benchmark — {dt.date.today().isoformat()}", "",
-           f"`python benchmarks/bench.py {' '.join(sys.argv[1:])}`".replace("` ", "`").replace(" `", "`"), "",
+           "`" + " ".join(["python benchmarks/bench.py", *sys.argv[1:]]) + "`", "",
            "## Machine", "", *(f"- {k}: {v}" for k, v in machine()),
            f"- load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", "",
            "## Corpus", "", f"{corpus.path} : {corpus.items:,} pages, {corpus.nbytes / MB:.1f} MB "
@@ -286,7 +287,7 @@ def build_methods(args: argparse.Namespace, cache: Path, corpus: Corpus, notes: 
     if args.corpus is None and small_n > 0:
         small = ensure_corpus(cache, small_n, args.seed)
         ms.append(Method(f"newsset --near-dup off ({small_n:,} pages)", [*NEWSSET, "build", str(small.path),
-                         "--out", OUT, "--near-dup", "off", "-q"], small, r))
+                         "--out", OUT, "--near-dup", "off", "-q"], small, r, role="small"))
     return ms
 
 
@@ -313,19 +314,20 @@ def main() -> int:
     if args.big:
         bc = ensure_corpus(cache, args.big, args.seed)
         big = Method(f"newsset --near-dup off (big, {args.big:,} pages)", [*NEWSSET, "build", str(bc.path), "--out",
-                     OUT, "--near-dup", "off", "-q"], bc, 1)
+                     OUT, "--near-dup", "off", "-q"], bc, 1, role="big")
     t0 = time.perf_counter()
     run_all(methods)
     if big:
         run_all([big])
         methods.append(big)
-    text = report(args, corpus, methods, notes, time.perf_counter() - t0)
+    rows = checks({m.name: m for m in methods})
+    text = report(args, corpus, methods, notes, rows, time.perf_counter() - t0)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print("\n" + text)
-    fails = [ln for ln in text.splitlines() if ln.endswith("| **FAIL** |")]
-    for ln in fails:
-        print("FAIL:", ln.split("|")[1].strip(), "—", ln.split("|")[2].strip(), "(target", ln.split("|")[3].strip() + ")")
+    fails = [r for r in rows if "FAIL" in r[3]]
+    for name, measured, target, _ in fails:
+        print(f"FAIL: {name}: {measured} (target {target})")
     print(f"\n{len(fails)} target(s) FAILED" if fails else "\nall measured targets PASS", f"— report: {args.out}")
     return 0
 

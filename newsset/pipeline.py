@@ -36,11 +36,12 @@ from .engine import items as engine_items
 from .engine import resolve_jobs
 from .errors import ConfigError, Issue
 from .plan import REJECTED, Leakage, NearDup, make_plan
-from .schema import Schema, hf_features_of, load_schema
+from .route import Background, Router
+from .schema import Schema, load_schema
 from .sources import discover
 from .split import ALGORITHM, SPLITS, DateSplitter, Splitter, parse_cutoffs, parse_ratios
 from .tasks import Task, bundled_tasks, lm_eval_yaml, load_tasks
-from .write import ShardFile, ShardWriter, Staging, parquet_info, sha256_file, to_batch, write_json
+from .write import ShardFile, Staging, parquet_info, sha256_file, to_batch, write_json
 
 __all__ = ["BuildResult", "build"]
 
@@ -105,100 +106,6 @@ class _Keys:
 
     def kept(self, k: int) -> dict[str, Any]:
         return {"source": self.where[k][0], "path": self.where[k][1], "line": self.where[k][2], "id": self.ids[k]}
-
-
-class _Router:
-    """One ShardWriter per (config, split); applies task views; remembers one example per config."""
-
-    def __init__(self, root: Path, schema: pa.Schema, tasks: dict[str, Task], allow_truncated: bool) -> None:
-        self.root, self.schema, self.tasks, self.allow_truncated = root, schema, tasks, allow_truncated
-        self.task_schemas = {name: _with_hf(t.schema(schema)) for name, t in tasks.items()}
-        self.writers: dict[tuple[str, str], ShardWriter] = {}
-        self.examples: dict[str, dict[str, Any]] = {}
-
-    def _writer(self, config: str, split: str) -> ShardWriter:
-        w = self.writers.get((config, split))
-        if w is None:
-            folder = self.root / ("data" if config == "default" else config)
-            folder.mkdir(exist_ok=True)
-            schema = self.schema if config == "default" else self.task_schemas[config]
-            w = self.writers[(config, split)] = ShardWriter(folder, split, schema)
-        return w
-
-    def route(self, batch: pa.RecordBatch, codes: np.ndarray) -> None:
-        for k, split in enumerate(SPLITS):
-            mask = codes == k
-            if not mask.any():
-                continue
-            part = batch if mask.all() else batch.filter(pa.array(mask))
-            self._write("default", split, part)
-            for name, task in self.tasks.items():
-                self._write(name, split, task.view(part, self.allow_truncated))
-
-    def _write(self, config: str, split: str, part: pa.RecordBatch) -> None:
-        if part.num_rows == 0:
-            return
-        if config not in self.examples or (split == "train" and self.examples[config]["split"] != "train"):
-            self.examples[config] = {"split": split, "row": part.slice(0, 1).to_pylist()[0]}
-        self._writer(config, split).write(part)
-
-    def close(self) -> list[tuple[str, ShardFile]]:
-        out = []
-        for (config, _split), w in sorted(self.writers.items(), key=lambda kv: (kv[0][0] != "default", kv[0])):
-            out += [(config, f) for f in w.close()]
-        return out
-
-    def abort(self) -> None:
-        for w in self.writers.values():
-            w.abort()
-
-
-class _Background:
-    """One worker thread applying `fn` to queued items in order.
-
-    Parquet compression, MinHash and Arrow filtering release the GIL, so this overlaps them
-    with parsing on the main thread; a bounded queue keeps memory flat. The single consumer
-    keeps the output order, and so the bytes, the same as a serial run.
-    """
-
-    def __init__(self, fn: Any, depth: int = 4) -> None:
-        import queue
-        import threading
-
-        self.fn = fn
-        self.queue: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=depth)
-        self.error: BaseException | None = None
-        self.cancelled = False
-        self.thread = threading.Thread(target=self._run, name="newsset-writer", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while (item := self.queue.get()) is not None:
-            if self.error is None and not self.cancelled:
-                try:
-                    self.fn(*item)
-                except BaseException as e:  # re-raised on the main thread
-                    self.error = e
-
-    def put(self, *args: Any) -> None:
-        if self.error is not None:
-            raise self.error
-        self.queue.put(args)
-
-    def close(self, cancel: bool = False) -> None:
-        if not self.thread.is_alive():
-            return
-        self.cancelled = cancel
-        self.queue.put(None)
-        self.thread.join()
-        if self.error is not None and not cancel:
-            raise self.error
-
-
-def _with_hf(schema: pa.Schema) -> pa.Schema:
-    meta = dict(schema.metadata or {})
-    meta[b"huggingface"] = json.dumps({"info": {"features": hf_features_of(schema)}}).encode()
-    return schema.with_metadata(meta)
 
 
 def _load_task_set(tasks: str | os.PathLike[str] | dict[str, Task] | None, no_tasks: bool) -> dict[str, Task]:
@@ -266,7 +173,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     split_index = {name: k for k, name in enumerate(SPLITS)}
 
     with Staging(out) as stage:
-        router = _Router(stage.dir, sch.parquet_schema, task_set, allow_truncated)
+        router = Router(stage.dir, sch.parquet_schema, task_set, allow_truncated)
         keys = _Keys()
         codes: list[int] = []
         sigs: list[np.ndarray] = []
@@ -289,7 +196,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                 spill = pa.ipc.new_file(str(spill_path), sch.parquet_schema)
             spill.write_batch(batch)
 
-        background = _Background(consume)
+        background = Background(consume)
 
         def flush() -> None:
             nonlocal texts

@@ -1,0 +1,111 @@
+"""Routing accepted records to Parquet writers, one per (config, split), on a worker thread."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from .schema import hf_features_of
+from .split import SPLITS
+from .tasks import Task
+from .write import ShardFile, ShardWriter
+
+__all__ = ["Background", "Router", "with_hf_metadata"]
+
+
+class Router:
+    """One ShardWriter per (config, split); applies task views; remembers one example per config."""
+
+    def __init__(self, root: Path, schema: pa.Schema, tasks: dict[str, Task], allow_truncated: bool) -> None:
+        self.root, self.schema, self.tasks, self.allow_truncated = root, schema, tasks, allow_truncated
+        self.task_schemas = {name: with_hf_metadata(t.schema(schema)) for name, t in tasks.items()}
+        self.writers: dict[tuple[str, str], ShardWriter] = {}
+        self.examples: dict[str, dict[str, Any]] = {}
+
+    def _writer(self, config: str, split: str) -> ShardWriter:
+        w = self.writers.get((config, split))
+        if w is None:
+            folder = self.root / ("data" if config == "default" else config)
+            folder.mkdir(exist_ok=True)
+            schema = self.schema if config == "default" else self.task_schemas[config]
+            w = self.writers[(config, split)] = ShardWriter(folder, split, schema)
+        return w
+
+    def route(self, batch: pa.RecordBatch, codes: np.ndarray) -> None:
+        for k, split in enumerate(SPLITS):
+            mask = codes == k
+            if not mask.any():
+                continue
+            part = batch if mask.all() else batch.filter(pa.array(mask))
+            self._write("default", split, part)
+            for name, task in self.tasks.items():
+                self._write(name, split, task.view(part, self.allow_truncated))
+
+    def _write(self, config: str, split: str, part: pa.RecordBatch) -> None:
+        if part.num_rows == 0:
+            return
+        if config not in self.examples or (split == "train" and self.examples[config]["split"] != "train"):
+            self.examples[config] = {"split": split, "row": part.slice(0, 1).to_pylist()[0]}
+        self._writer(config, split).write(part)
+
+    def close(self) -> list[tuple[str, ShardFile]]:
+        out = []
+        for (config, _split), w in sorted(self.writers.items(), key=lambda kv: (kv[0][0] != "default", kv[0])):
+            out += [(config, f) for f in w.close()]
+        return out
+
+    def abort(self) -> None:
+        for w in self.writers.values():
+            w.abort()
+
+
+class Background:
+    """One worker thread applying `fn` to queued items in order.
+
+    Parquet compression, MinHash and Arrow filtering release the GIL, so this overlaps them
+    with parsing on the main thread; a bounded queue keeps memory flat. The single consumer
+    keeps the output order, and so the bytes, the same as a serial run.
+    """
+
+    def __init__(self, fn: Any, depth: int = 4) -> None:
+        import queue
+        import threading
+
+        self.fn = fn
+        self.queue: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.cancelled = False
+        self.thread = threading.Thread(target=self._run, name="newsset-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is None and not self.cancelled:
+                try:
+                    self.fn(*item)
+                except BaseException as e:  # re-raised on the main thread
+                    self.error = e
+
+    def put(self, *args: Any) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(args)
+
+    def close(self, cancel: bool = False) -> None:
+        if not self.thread.is_alive():
+            return
+        self.cancelled = cancel
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None and not cancel:
+            raise self.error
+
+
+def with_hf_metadata(schema: pa.Schema) -> pa.Schema:
+    meta = dict(schema.metadata or {})
+    meta[b"huggingface"] = json.dumps({"info": {"features": hf_features_of(schema)}}).encode()
+    return schema.with_metadata(meta)
