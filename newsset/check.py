@@ -79,18 +79,19 @@ def _schema_issue(e: Any, record: dict[str, Any], path: str, line: int, where: d
 
 def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 1,
                  where: dict[str, int] | None = None, today: _dt.date | None = None,
-                 parsed: bool = False) -> list[Issue]:
+                 parsed: bool = False, escapes: bool = True) -> list[Issue]:
     """Every problem with one record: all schema violations, then the per-record dataset checks.
 
     `parsed=True` (a record the parser just made) skips what the parser already guarantees:
-    no lone surrogates and no boilerplate lines in the body.
+    no lone surrogates and no boilerplate lines in the body. `escapes=False` says the JSON text
+    held no `\\u` escape, so no string in it can be a lone surrogate.
     """
     where = where or {}
     issues: list[Issue] = []
     if not schema.is_valid(record):
         issues = [_schema_issue(e, record, path, line, where) for e in schema.errors(record)]
     rid = record.get("id") if isinstance(record.get("id"), str) else None
-    for key, value in () if parsed else record.items():
+    for key, value in () if parsed or not escapes else record.items():
         if isinstance(value, str) and _SURROGATE.search(value):
             issues.append(Issue("record.invalid-unicode", f"expected Unicode text in {key!r}, got a lone "
                                 "surrogate (an escaped half of a UTF-16 pair)", path, where.get(key, line),
@@ -115,15 +116,15 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
 def iter_items(src: Source, schema: Schema, today: _dt.date | None = None) -> Iterator[Item]:
     """Read, parse and check one input file. Pure: depends only on the file and the schema."""
     try:
-        with open(src.path, "rb") as fh:
-            raw = fh.read()
+        if src.kind == "page":
+            with open(src.path, "rb") as fh:
+                raw = fh.read()
+            yield _page_item(src, raw, schema, today)
+        else:
+            with open(src.path, "rb") as fh:  # streamed: a record file may be larger than memory
+                yield from _jsonl_items(src, fh, schema, today)
     except OSError as e:
         yield Item(src, 1, None, [Issue("input.unreadable", f"cannot read the file: {e.strerror or e}", src.path)])
-        return
-    if src.kind == "page":
-        yield _page_item(src, raw, schema, today)
-    else:
-        yield from _jsonl_items(src, raw, schema, today)
 
 
 def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None) -> Item:
@@ -142,17 +143,23 @@ def _relocate(issue: Issue, path: str) -> Issue:
     return replace(issue, path=path)
 
 
-def _jsonl_items(src: Source, raw: bytes, schema: Schema, today: _dt.date | None) -> Iterator[Item]:
-    from .parse import decode_page
-
-    try:
-        text = decode_page(raw, src.path)
-    except ParseError as e:
-        if e.code == "input.empty":
-            return  # an empty record file holds no records
-        yield Item(src, e.issue.line or 1, None, [e.issue])
-        return
-    for n, line in enumerate(text.split("\n"), start=1):
+def _jsonl_items(src: Source, lines: Iterable[bytes], schema: Schema, today: _dt.date | None) -> Iterator[Item]:
+    """One item per non-blank line; a bad line is reported at its own line number, and the
+    good lines of the same file still count."""
+    for n, raw in enumerate(lines, start=1):
+        if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if b"\x00" in raw:
+            yield Item(src, n, None, [Issue("input.binary", "expected a line of UTF-8 JSON, got a NUL byte",
+                                            src.path, n, raw.index(b"\x00") + 1)])
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            yield Item(src, n, None, [Issue("input.encoding", f"expected UTF-8, got byte 0x{raw[e.start]:02x} "
+                                            "that UTF-8 cannot decode", src.path, n, e.start + 1,
+                                            expected="UTF-8", got=f"0x{raw[e.start]:02x}")])
+            continue
         if not line.strip():
             continue
         try:
@@ -166,7 +173,7 @@ def _jsonl_items(src: Source, raw: bytes, schema: Schema, today: _dt.date | None
             yield Item(src, n, None, [Issue("jsonl.not-object", f"expected a JSON object, got "
                                             f"{type(record).__name__} {_short(record)}", src.path, n)])
             continue
-        yield Item(src, n, record, check_record(record, schema, src.path, n, None, today))
+        yield Item(src, n, record, check_record(record, schema, src.path, n, None, today, escapes="\\u" in line))
 
 
 class DuplicateIds:

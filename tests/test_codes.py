@@ -77,3 +77,12 @@ def test_no_inputs_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["validate", str(tmp_path)]) == 2
     assert main(["build", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
     assert "no pages (.txt) or record files (.jsonl)" in capsys.readouterr().err
+
+
+def test_record_files_are_read_line_by_line(tmp_path: Path) -> None:
+    rec = newsset.parse_text(page(), source="a.txt").to_dict()
+    good = json.dumps(rec).encode()
+    (tmp_path / "r.jsonl").write_bytes(b"\xef\xbb\xbf" + good + b"\r\n" + b'{"a": "\xff"}\n' + b'{"b": 1\x00}\n')
+    report = newsset.validate_paths([tmp_path])
+    assert [(i.line, i.code) for i in report.issues] == [(2, "input.encoding"), (3, "input.binary")]
+    assert report.to_dict()["stats"]["valid_records"] == 1
