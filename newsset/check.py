@@ -121,10 +121,11 @@ def iter_items(src: Source, schema: Schema, today: _dt.date | None = None) -> It
                 raw = fh.read()
             yield _page_item(src, raw, schema, today)
         else:
-            with open(src.path, "rb") as fh:  # streamed: a record file may be larger than memory
+            with _open_records(src.path) as fh:  # streamed: a record file may be larger than memory
                 yield from _jsonl_items(src, fh, schema, today)
-    except OSError as e:
-        yield Item(src, 1, None, [Issue("input.unreadable", f"cannot read the file: {e.strerror or e}", src.path)])
+    except (OSError, EOFError, ValueError) as e:  # ValueError/EOFError: corrupt or truncated .gz/.zst data
+        reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
+        yield Item(src, 1, None, [Issue("input.unreadable", f"cannot read the file: {reason}", src.path)])
 
 
 def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None) -> Item:
@@ -141,6 +142,22 @@ def _relocate(issue: Issue, path: str) -> Issue:
     from dataclasses import replace
 
     return replace(issue, path=path)
+
+
+def _open_records(path: str) -> Any:
+    """A binary line iterator over a record file, decompressing .gz and .zst as it reads."""
+    low = path.lower()
+    if low.endswith(".gz"):
+        import gzip
+
+        return gzip.open(path, "rb")
+    if low.endswith(".zst"):
+        import io
+
+        import pyarrow as pa
+
+        return io.BufferedReader(pa.CompressedInputStream(pa.OSFile(path, "rb"), "zstd"))  # type: ignore[arg-type]
+    return open(path, "rb")
 
 
 def _jsonl_items(src: Source, lines: Iterable[bytes], schema: Schema, today: _dt.date | None) -> Iterator[Item]:

@@ -13,7 +13,7 @@ from .errors import ConfigError
 
 Kind = Literal["page", "jsonl"]
 PAGE_SUFFIXES = (".txt",)
-RECORD_SUFFIXES = (".jsonl",)
+RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -61,6 +61,6 @@ def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[Source]:
             raise ConfigError(f"input not found: {root}")
     if not found:
         given = ", ".join(os.fspath(i) for i in inputs)
-        raise ConfigError(f"no pages (.txt) or record files (.jsonl) found in {given}")
+        raise ConfigError(f"no pages (.txt) or record files (.jsonl, .jsonl.gz, .jsonl.zst) found in {given}")
     found.sort()
     return found

@@ -76,7 +76,7 @@ def test_no_inputs_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixtur
     (tmp_path / "notes.md").write_text("not an input")
     assert main(["validate", str(tmp_path)]) == 2
     assert main(["build", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
-    assert "no pages (.txt) or record files (.jsonl)" in capsys.readouterr().err
+    assert "no pages (.txt) or record files (.jsonl" in capsys.readouterr().err
 
 
 def test_record_files_are_read_line_by_line(tmp_path: Path) -> None:
@@ -86,3 +86,21 @@ def test_record_files_are_read_line_by_line(tmp_path: Path) -> None:
     report = newsset.validate_paths([tmp_path])
     assert [(i.line, i.code) for i in report.issues] == [(2, "input.encoding"), (3, "input.binary")]
     assert report.to_dict()["stats"]["valid_records"] == 1
+
+
+def test_compressed_record_files_are_read_and_corrupt_ones_reported(tmp_path: Path) -> None:
+    import gzip
+
+    import pyarrow as pa
+
+    rec = newsset.parse_text(page(), source="a.txt").to_dict()
+    data = (json.dumps(rec) + "\n{bad\n").encode()
+    with gzip.open(tmp_path / "a.jsonl.gz", "wb") as fh:
+        fh.write(data)
+    with pa.CompressedOutputStream(str(tmp_path / "b.jsonl.zst"), "zstd") as out:
+        out.write(json.dumps({**rec, "id": "f" * 32}).encode() + b"\n")
+    (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(data)[:40])  # truncated
+    report = newsset.validate_paths([tmp_path])
+    found = sorted((Path(i.path).name, i.line, i.code) for i in report.issues)
+    assert found == [("a.jsonl.gz", 2, "jsonl.syntax"), ("c.jsonl.gz", None, "input.unreadable")]
+    assert report.to_dict()["stats"]["valid_records"] == 2
