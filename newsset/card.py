@@ -81,21 +81,20 @@ def front_matter(schema: Schema, info: dict[str, Any]) -> str:
                     lines += [f"  - split: {s}", f"    path: {folder}/{s}-*"]
     many = len(configs) > 1
     lines.append("dataset_info:")
-    for config in configs or {"default": {}}:
-        pad = ""  # list items and a single mapping indent their keys alike
-        lines += ([f"- config_name: {config}"] if many else []) + [f"{pad}  features:"]
+    for config in configs or {"default": {}}:  # list items and a single mapping indent keys alike
+        lines += ([f"- config_name: {config}"] if many else []) + ["  features:"]
         for f in _config_schema(schema, info, config):
-            lines += _feature_yaml(f.name, f.type, f"{pad}  ")
+            lines += _feature_yaml(f.name, f.type, "  ")
         splits = configs.get(config, {})
         if splits:
-            lines.append(f"{pad}  splits:")
+            lines.append("  splits:")
             for s in SPLITS:
                 if s in splits:
-                    lines += [f"{pad}  - name: {s}", f"{pad}    num_bytes: {splits[s]['num_bytes']}",
-                              f"{pad}    num_examples: {splits[s]['rows']}"]
+                    lines += [f"  - name: {s}", f"    num_bytes: {splits[s]['num_bytes']}",
+                              f"    num_examples: {splits[s]['rows']}"]
         files = [f for f in info["manifest"]["files"] if f["config"] == config]
-        lines += [f"{pad}  download_size: {sum(f['bytes'] for f in files)}",
-                  f"{pad}  dataset_size: {sum(v['num_bytes'] for v in splits.values())}"]
+        lines += [f"  download_size: {sum(f['bytes'] for f in files)}",
+                  f"  dataset_size: {sum(v['num_bytes'] for v in splits.values())}"]
     lines.append("---")
     return "\n".join(lines) + "\n"
 

@@ -7,7 +7,7 @@ import datetime as _dt
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import Issue, ParseError
@@ -133,15 +133,9 @@ def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None) 
         art = parse_bytes(raw, src.rel)
     except ParseError as e:
         issue = e.issue
-        return Item(src, issue.line or 1, None, [_relocate(issue, src.path)])
+        return Item(src, issue.line or 1, None, [replace(issue, path=src.path)])
     record = art.to_dict()
     return Item(src, 1, record, check_record(record, schema, src.path, 1, art.lines, today, parsed=True))
-
-
-def _relocate(issue: Issue, path: str) -> Issue:
-    from dataclasses import replace
-
-    return replace(issue, path=path)
 
 
 def _open_records(path: str) -> Any:

@@ -101,9 +101,10 @@ def _key(line: str) -> str:
 
 def is_boilerplate(line: str) -> bool:
     """True when a whole line is a known promotional, paywall or footer block."""
-    if len(line) > 2048:
-        return False
-    key = _key(line)
+    return _is_boiler(_key(line), line)
+
+
+def _is_boiler(key: str, line: str) -> bool:
     return key in _BOILER or bool(key and _IMAGE_URL.match(line.strip()))
 
 
@@ -215,7 +216,7 @@ class _Page:
         self.lines = lines
         self.check_surrogates = check_surrogates
         self.keys = [_key(ln) for ln in lines]
-        self.boiler = [k in _BOILER or bool(k and _IMAGE_URL.match(ln.strip())) for k, ln in zip(self.keys, lines)]
+        self.boiler = [_is_boiler(k, ln) for k, ln in zip(self.keys, lines)]
         self.source = source
         self.where: dict[str, int] = {}
         self.sig_line: int | None = None
