@@ -82,8 +82,17 @@ def _parser() -> argparse.ArgumentParser:
                     help="quarantine: write valid records and list the rest in rejects.jsonl (default); "
                     "fail: write nothing and exit 1 if any input is rejected")
     sb.add_argument("--license", default="unknown", help="license id for the card (e.g. cc-by-4.0)")
-    sb.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="parse and check files in N processes "
-                    "(0: one per core; default 1). The output is byte-identical whatever N")
+    sb.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="processes (or Dask workers) that read, "
+                    "parse and check files (default 0: one per core; small inputs stay in one process). The output "
+                    "is byte-identical whatever N")
+    sb.add_argument("--engine", choices=("local", "dask"), default="local", help="local: this machine (default); "
+                    "dask: a Dask cluster (pip install 'newsset[dask]'), see --scheduler")
+    sb.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: the scheduler of an existing cluster "
+                    "(e.g. tcp://10.0.0.5:8786); default: a LocalCluster of --jobs workers for this run. Inputs and "
+                    "--out must be on storage every worker can read and write")
+    sb.add_argument("--cache", metavar="DIR", help="incremental rebuilds: keep each chunk's checked records in DIR, "
+                    "keyed by the sha256 of its files, the schema and the newsset version; unchanged chunks are "
+                    "not parsed again. The output is byte-identical to a clean build")
     sb.add_argument("--citation", default=None, metavar="BIBTEX", help="citation for the card and croissant.json")
     sb.add_argument("--name", default=None, help="pretty name for the card (default: the output folder name)")
     sb.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
@@ -147,7 +156,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
               cutoffs=args.cutoffs, group_by=args.group_by, near_dup=args.near_dup,
               near_dup_threshold=args.near_dup_threshold, on_invalid=args.on_invalid, tasks=args.tasks,
               no_tasks=args.no_tasks, allow_truncated=args.allow_truncated, license=args.license,
-              citation=args.citation, pretty_name=args.name, jobs=args.jobs)
+              citation=args.citation, pretty_name=args.name, jobs=args.jobs, engine=args.engine,
+              scheduler=args.scheduler, cache=args.cache)
     codes = ", ".join(f"{c} {n}" for c, n in sorted(r.rejected.items()))
     if not r.written:
         print(f"newsset build: {r.total_rejected} of {r.inputs} input(s) rejected ({codes}); --on-invalid fail: "

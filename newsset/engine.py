@@ -1,72 +1,122 @@
-"""Running the per-file work (read, parse, check) serially or in a process pool.
+"""Running chunks: in this process, in a local process pool, or on a Dask cluster.
 
-`iter_items(source, schema, today)` is a pure function of a path, so any engine can run it;
-results always come back in input order, which is what keeps a parallel build byte-identical
-to a serial one. Only as many sources as `jobs * WINDOW` are in flight, so memory stays flat.
+Every engine runs the same pure `run_chunk(spec)` and yields results in chunk order, which is
+what keeps a parallel or distributed build byte-identical to a serial one. Only a bounded
+window of chunks is in flight, so the driver's memory does not grow with the corpus.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing import get_context
-from typing import Any
+from typing import Any, Literal
 
-from .check import Item, iter_items
+from .chunk import ChunkResult, ChunkSpec, run_chunk
 from .errors import ConfigError
-from .schema import Schema, load_schema
-from .sources import Source
 
-__all__ = ["items", "resolve_jobs"]
+__all__ = ["Engine", "check_engine", "resolve_jobs", "run_chunks"]
 
-CHUNK = 32  # sources per task: amortises pickling and scheduling
-WINDOW = 8  # tasks in flight per worker
+Engine = Literal["local", "dask"]
+WINDOW = 4  # chunks in flight per worker
 
-_worker: dict[str, Any] = {}
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def resolve_jobs(jobs: int | None) -> int:
-    """`--jobs 0` means one per core; otherwise a positive count."""
-    if jobs is None:
-        return 1
+    """`None` or 0 means one process per available core; otherwise a positive count."""
+    if jobs is None or jobs == 0:
+        return cpu_count()
     if jobs < 0:
         raise ConfigError(f"--jobs: expected 0 (one per core) or a positive number, got {jobs}")
-    return jobs or os.cpu_count() or 1
+    return jobs
 
 
-def _init(schema_path: str, today: _dt.date | None) -> None:
-    _worker["schema"] = load_schema(schema_path)
-    _worker["today"] = today
+def check_engine(engine: str, scheduler: str | None) -> None:
+    """Fail before any work when the engine options cannot run."""
+    if engine not in ("local", "dask"):
+        raise ConfigError(f"--engine: expected local or dask, got {engine!r}")
+    if scheduler is not None and engine != "dask":
+        raise ConfigError("--scheduler goes with --engine dask")
+    if engine == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise ConfigError("--engine dask needs Dask's distributed scheduler: pip install 'newsset[dask]'") from None
 
 
-def _run(chunk: Sequence[Source]) -> list[Item]:
-    out: list[Item] = []
-    for src in chunk:
-        out.extend(iter_items(src, _worker["schema"], _worker["today"]))
-    return out
+def run_chunks(specs: Sequence[ChunkSpec], jobs: int = 1, engine: Engine = "local",
+               scheduler: str | None = None) -> Iterator[ChunkResult]:
+    """Every chunk's result, in chunk order."""
+    check_engine(engine, scheduler)
+    if engine == "dask":
+        yield from _dask(specs, scheduler, jobs)
+    elif jobs <= 1 or len(specs) <= 1:
+        for spec in specs:
+            yield run_chunk(spec)
+    else:
+        yield from _pool(specs, jobs)
 
 
-def items(sources: Sequence[Source], schema: Schema, today: _dt.date | None, jobs: int = 1) -> Iterator[Item]:
-    """Every item of every source, in input order, computed by `jobs` processes."""
-    if jobs <= 1 or len(sources) <= CHUNK:
-        for src in sources:
-            yield from iter_items(src, schema, today)
-        return
-    chunks = [sources[i:i + CHUNK] for i in range(0, len(sources), CHUNK)]
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_init,
-                             initargs=(str(schema.path), today)) as pool:
-        pending: deque[Future[list[Item]]] = deque()
-        todo = iter(chunks)
-        for chunk in todo:
-            pending.append(pool.submit(_run, chunk))
-            if len(pending) >= jobs * WINDOW:
-                break
-        while pending:
-            done = pending.popleft().result()
-            nxt = next(todo, None)
-            if nxt is not None:
-                pending.append(pool.submit(_run, nxt))
-            yield from done
+def _ordered(specs: Sequence[ChunkSpec], submit: Any, window: int) -> Iterator[ChunkResult]:
+    """Submit at most `window` chunks ahead of the one being yielded."""
+    pending: deque[Any] = deque()
+    todo = iter(specs)
+    for spec in todo:
+        pending.append(submit(spec))
+        if len(pending) >= window:
+            break
+    while pending:
+        done = pending.popleft().result()
+        nxt = next(todo, None)
+        if nxt is not None:
+            pending.append(submit(nxt))
+        yield done
+
+
+def _pool(specs: Sequence[ChunkSpec], jobs: int) -> Iterator[ChunkResult]:
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    # spawn, not fork: the driver already runs a writer thread, and fork with threads is unsafe.
+    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+        yield from _ordered(specs, lambda s: pool.submit(run_chunk, s), jobs * WINDOW)
+
+
+def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Iterator[ChunkResult]:
+    """On the user's cluster (`scheduler` address) or on a LocalCluster started for this run.
+
+    Tasks get file paths and return keys; each writes its part file under a name fixed by the
+    chunk index, atomically, so a retried task (or a speculative duplicate) cannot duplicate or
+    lose rows. Task keys are unique to the run, so a shared scheduler never mixes two builds.
+    """
+    import uuid
+
+    from distributed import Client, LocalCluster
+
+    run = uuid.uuid4().hex[:12]
+    cluster = None
+    try:
+        if scheduler is None:
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(cluster)
+        else:
+            client = Client(scheduler)
+    except OSError as e:
+        raise ConfigError(f"--scheduler: cannot reach the Dask scheduler at {scheduler}: {e}") from None
+    try:
+        window = max(2, sum(client.nthreads().values())) * WINDOW
+
+        def submit(spec: ChunkSpec) -> Any:
+            return client.submit(run_chunk, spec, key=f"newsset-{run}-chunk-{spec.index}", retries=2, pure=False)
+
+        yield from _ordered(specs, submit, window)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import shutil
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,23 +32,23 @@ import pyarrow as pa
 
 from . import __version__
 from .check import Item
-from .dedup import Sketcher, body_key, normalize_body
-from .engine import items as engine_items
-from .engine import resolve_jobs
+from .chunk import ChunkSpec, make_chunks
+from .engine import Engine, check_engine, resolve_jobs, run_chunks
 from .errors import ConfigError, Issue
 from .plan import REJECTED, Leakage, NearDup, make_plan
 from .route import Background, Router
 from .schema import Schema, load_schema
-from .sources import discover
+from .sources import Source, discover
 from .split import ALGORITHM, SPLITS, DateSplitter, Splitter, parse_cutoffs, parse_ratios
 from .tasks import Task, bundled_tasks, lm_eval_yaml, load_tasks
-from .write import ShardFile, Staging, parquet_info, sha256_file, to_batch, write_json
+from .write import ShardFile, Staging, parquet_info, sha256_file, write_json
 
 __all__ = ["BuildResult", "build"]
 
 OnInvalid = Literal["quarantine", "fail"]
 SplitStrategy = Literal["hash", "date"]
-BATCH_ROWS = 1024
+BATCH_ROWS = 1024  # rows routed at a time
+SMALL = 256  # inputs below which a local build stays in one process
 DEFAULT_THRESHOLD = 0.7
 
 
@@ -64,6 +65,8 @@ class BuildResult:
     duplicates: int = 0
     leakage: Leakage = field(default_factory=Leakage)
     written: bool = False
+    chunks: int = 0
+    cached_chunks: int = 0  # chunks whose checked records came from --cache
 
     @property
     def ok(self) -> bool:
@@ -126,7 +129,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
           on_invalid: OnInvalid = "quarantine", tasks: str | os.PathLike[str] | dict[str, Task] | None = None,
           no_tasks: bool = False, allow_truncated: bool = False, license: str = "unknown",
           citation: str | None = None, pretty_name: str | None = None, language: Sequence[str] = ("en",),
-          jobs: int | None = 1, today: _dt.date | None = None) -> BuildResult:
+          jobs: int | None = None, engine: Engine = "local", scheduler: str | None = None,
+          cache: str | os.PathLike[str] | None = None, today: _dt.date | None = None) -> BuildResult:
     """Build a dataset folder at `out` from raw pages and record files (see `newsset build --help`)."""
     from .card import render_card
     from .croissant import render_croissant
@@ -139,6 +143,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         raise ConfigError(f"--near-dup-threshold: expected a Jaccard similarity in (0, 1], got {near_dup_threshold}")
     ratio_values = parse_ratios(ratios)
     n_jobs = resolve_jobs(jobs)
+    check_engine(engine, scheduler)
     if split == "date":
         if cutoffs is None:
             raise ConfigError("--split date needs --cutoffs YYYY-MM-DD,YYYY-MM-DD")
@@ -169,106 +174,99 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     today = today or _dt.date.today()
     result = BuildResult(Path(out), files=len(srcs))
     guard = near_dup != "off"
-    sketcher = Sketcher() if guard else None
-    split_index = {name: k for k, name in enumerate(SPLITS)}
 
     with Staging(out) as stage:
         router = Router(stage.dir, sch.parquet_schema, task_set, allow_truncated)
         keys = _Keys()
-        codes: list[int] = []
+        parts = stage.dir / ".parts"
+        parts.mkdir()
+        specs = [ChunkSpec(i, tuple(c), str(sch.path), today, str(parts), guard, group_by,
+                           os.fspath(cache) if cache is not None else None)
+                 for i, c in enumerate(make_chunks(srcs))]
+        if engine == "local" and not jobs and len(srcs) < SMALL:
+            n_jobs = 1  # starting worker processes costs more than a small corpus
+        chunk_rows: list[tuple[str | None, bool, np.ndarray]] = []  # (part, cached, key index per row or -1)
         sigs: list[np.ndarray] = []
-        spill_path = stage.dir / ".spill.arrow"
-        spill: Any = None
-        columns: list[list[Any]] = [[] for _ in fields]
-        texts: list[bytes] = []
+        accepted_codes: list[np.ndarray] = []
         seen_id: dict[str, int] = {}
         seen_body: dict[bytes, int] = {}
 
-        def consume(batch: pa.RecordBatch, batch_codes: np.ndarray | None, batch_texts: list[bytes]) -> None:
-            """Runs on the background thread, in batch order: sketch, then route or spill."""
-            nonlocal spill
-            if sketcher is not None:
-                sigs.append(sketcher.sketch(batch_texts))
-            if batch_codes is not None:
-                router.route(batch, batch_codes)
+        buffered: list[tuple[pa.Table, np.ndarray]] = []
+
+        def route_part(part: str | None, cached: bool, codes: np.ndarray | None) -> None:
+            """Runs on the writer thread: parts are gathered into batches of about `BATCH_ROWS`
+            rows (a chunk holds few), then routed by split code. `part=None, codes=None` flushes."""
+            if part is not None and codes is not None:
+                with pa.memory_map(part) as source:
+                    table = pa.ipc.open_file(source).read_all()
+                    if not cached:
+                        os.unlink(part)  # the mapping stays readable; the disk space is freed on close
+                buffered.append((table, codes))
+                if sum(t.num_rows for t, _ in buffered) < BATCH_ROWS:
+                    return
+            if not buffered:
                 return
-            if spill is None:
-                spill = pa.ipc.new_file(str(spill_path), sch.parquet_schema)
-            spill.write_batch(batch)
+            table = pa.concat_tables([t for t, _ in buffered]).combine_chunks()
+            all_codes = np.concatenate([c for _, c in buffered])
+            buffered.clear()
+            for batch in table.to_batches():
+                router.route(batch, all_codes[:batch.num_rows])
+                all_codes = all_codes[batch.num_rows:]
 
-        background = Background(consume)
-
-        def flush() -> None:
-            nonlocal texts
-            if not columns[0]:
-                return
-            batch = to_batch(columns, sch.parquet_schema)
-            for c in columns:
-                c.clear()
-            batch_codes = None if guard else np.asarray(codes[-batch.num_rows:], np.int8)
-            background.put(batch, batch_codes, texts)
-            texts = []
-
+        background = Background(route_part)
         try:
             with open(stage.dir / "rejects.jsonl", "w", encoding="utf-8") as rejects:
-                for item in engine_items(srcs, sch, today, n_jobs):
-                    result.inputs += 1
-                    rec = item.record
-                    kept = None
-                    norm = None
-                    if item.ok:
-                        assert rec is not None
-                        rid = rec.get("id")
-                        body = rec.get("body")
-                        norm = normalize_body(body) if isinstance(body, str) else b""
-                        first = seen_id.get(rid) if isinstance(rid, str) else None
+                for res in run_chunks(specs, n_jobs, engine, scheduler):
+                    result.inputs += res.items
+                    result.chunks += 1
+                    result.cached_chunks += res.cached
+                    row_key = np.full(res.rows, -1, np.int64)
+                    pending = iter(res.rejected)
+                    nxt = next(pending, None)
+                    for r in range(res.rows + 1):
+                        while nxt is not None and nxt[0] == r:
+                            item = nxt[1]
+                            result.rejected[item.issues[0].code] += 1
+                            rejects.write(_reject_line(item))
+                            nxt = next(pending, None)
+                        if r == res.rows:
+                            break
+                        rid, digest = res.ids[r], res.digests[r]
+                        first = seen_id.get(rid)
                         code, message = "dataset.duplicate-id", f"expected a unique id, got {rid} again"
-                        if first is None and norm:
-                            digest = body_key(norm)
+                        if first is None and digest:
                             first = seen_body.get(digest)
                             if first is None:
                                 seen_body[digest] = len(keys.ids)
                             code, message = "dataset.duplicate-body", "expected a new article, got its body again"
                         if first is not None:
                             kept = keys.kept(first)
-                            item.issues.append(Issue(code, f"{message} (first seen in {kept['path']}:"
-                                                     f"{kept['line']}, id {kept['id']})", item.source.path,
-                                                     item.line, json_path="$.id" if rid == kept["id"] else "$.body",
-                                                     record_id=rid if isinstance(rid, str) else None))
+                            where = res.where[r]
+                            src = Source(where[0], where[1], "page")
+                            issue = Issue(code, f"{message} (first seen in {kept['path']}:{kept['line']}, id "
+                                          f"{kept['id']})", where[1], where[2],
+                                          json_path="$.id" if rid == kept["id"] else "$.body", record_id=rid)
                             result.duplicates += 1
-                    if not item.ok:
-                        result.rejected[item.issues[0].code] += 1
-                        rejects.write(_reject_line(item, kept))
-                        continue
-                    assert rec is not None and norm is not None
-                    k = len(keys.ids)
-                    rid = rec["id"]
-                    seen_id.setdefault(rid, k)
-                    date = rec.get("date") if isinstance(rec.get("date"), str) else None
-                    group = rec.get(group_by) if group_by else None
-                    keys.ids.append(rid)
-                    keys.dates.append(date)
-                    keys.groups.append(None if group is None else str(group))
-                    keys.pubs.append(rec.get("publication"))
-                    keys.truncated.append(bool(rec.get("truncated")))
-                    keys.words.append(norm.count(b" ") + 1 if norm else 0)
-                    keys.where.append((item.source.rel, item.source.path, item.line))
-                    if not guard:
-                        if by_date is not None:
-                            codes.append(split_index[by_date(date or "")])
-                        else:
-                            assert by_key is not None
-                            codes.append(split_index[by_key(f"group:{group}" if group is not None else rid)])
-                    for col, name in zip(columns, fields):
-                        col.append(rec.get(name))
-                    if sketcher is not None:
-                        texts.append(norm)
-                    if len(columns[0]) >= BATCH_ROWS:
-                        flush()
-                flush()
-                background.close()
-                if spill is not None:
-                    spill.close()
+                            result.rejected[code] += 1
+                            rejects.write(_reject_line(Item(src, where[2], {"id": rid}, [issue]), kept))
+                            continue
+                        k = row_key[r] = len(keys.ids)
+                        seen_id[rid] = k
+                        keys.ids.append(rid)
+                        keys.dates.append(res.dates[r])
+                        keys.groups.append(res.groups[r])
+                        keys.pubs.append(res.pubs[r])
+                        keys.truncated.append(res.truncated[r])
+                        keys.words.append(res.words[r])
+                        keys.where.append(res.where[r])
+                    if res.sigs is not None:
+                        sigs.append(res.sigs[row_key >= 0])
+                    if guard:
+                        chunk_rows.append((res.part, res.cached, row_key))
+                    else:
+                        codes = _split_codes(keys, row_key, by_key, by_date)
+                        accepted_codes.append(codes[row_key >= 0])
+                        background.put(res.part, res.cached, codes)
                 if guard:
                     plan = make_plan(keys.ids, keys.dates, keys.groups if group_by else None,
                                      np.vstack(sigs) if sigs else None, by_key=by_key, by_date=by_date,
@@ -285,19 +283,17 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                         result.rejected[code] += 1
                     split_codes = plan.split
                 else:
-                    split_codes = np.asarray(codes, np.int8)
+                    split_codes = np.concatenate(accepted_codes) if accepted_codes else np.zeros(0, np.int8)
             if on_invalid == "fail" and result.total_rejected:
+                background.close(cancel=True)
                 router.abort()
                 return result
-            if guard and spill is not None:
-                offset = 0
-                with pa.memory_map(str(spill_path)) as source:
-                    reader = pa.ipc.open_file(source)
-                    for b in range(reader.num_record_batches):
-                        batch = reader.get_batch(b)
-                        router.route(batch, split_codes[offset:offset + batch.num_rows])
-                        offset += batch.num_rows
-                spill_path.unlink()
+            for part, cached, row_key in chunk_rows:
+                codes = np.where(row_key >= 0, split_codes[np.maximum(row_key, 0)], REJECTED).astype(np.int8)
+                background.put(part, cached, codes)
+            background.put(None, False, None)
+            background.close()
+            shutil.rmtree(parts, ignore_errors=True)
             shards = router.close()
         except BaseException:
             background.close(cancel=True)
@@ -361,6 +357,23 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         stage.publish()
         result.written = True
     return result
+
+
+def _split_codes(keys: _Keys, row_key: np.ndarray, by_key: Splitter | None,
+                 by_date: DateSplitter | None) -> np.ndarray:
+    """Split code per row of a chunk (REJECTED where `row_key` is -1), from its record's keys."""
+    index = {name: k for k, name in enumerate(SPLITS)}
+    codes = np.full(len(row_key), REJECTED, np.int8)
+    for r, k in enumerate(row_key.tolist()):
+        if k < 0:
+            continue
+        if by_date is not None:
+            codes[r] = index[by_date(keys.dates[k] or "")]
+        else:
+            assert by_key is not None
+            group = keys.groups[k]
+            codes[r] = index[by_key(f"group:{group}" if group is not None else keys.ids[k])]
+    return codes
 
 
 def _describe(root: Path, shards: list[tuple[str, ShardFile]], keys: _Keys, codes: np.ndarray, sch: Schema,

@@ -48,13 +48,15 @@ def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[Source]:
         if os.path.isdir(root):
             for folder, dirs, files in os.walk(root):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                # os.walk joins names onto `root`, so the relative part is a plain suffix (cheaper
+                # than os.path.relpath on every file of a large corpus).
+                sub = os.path.relpath(folder, root)
+                prefix = "" if sub == "." else Path(sub).as_posix() + "/"
                 for name in files:
                     kind = _kind(name)
                     if kind is None or name.startswith("."):
                         continue
-                    full = os.path.join(folder, name)
-                    rel = Path(os.path.relpath(full, root)).as_posix()
-                    found.append(Source(rel, full, kind))
+                    found.append(Source(prefix + name, os.path.join(folder, name), kind))
         elif os.path.lexists(root):
             found.append(Source(Path(root).name, root, _kind(root) or "page"))
         else:

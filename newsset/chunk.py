@@ -1,0 +1,260 @@
+"""The unit of distributed work: one chunk of input files in, one Arrow part file and small keys out.
+
+`run_chunk(spec)` reads, parses and checks its files, writes the accepted records to an Arrow
+IPC part file under a deterministic name (written to a temporary name and renamed, so a retried
+or duplicated task can only replace the file with identical bytes), and returns what the driver
+needs to decide duplicates and splits: ids, dates, 16-byte body digests, MinHash signatures and
+the rejected items without their text. It is a pure function of the files, so a process pool or
+a Dask cluster can run it, and any number of retries gives the same result.
+
+Chunk boundaries depend on file names only (a boundary follows a file whose name hashes to 0
+mod `CHUNK`), so adding a page changes one chunk and leaves the rest of an incremental cache
+valid.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import os
+import pickle
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from . import __version__
+from .check import Item, iter_items
+from .dedup import Sketcher, body_key, normalize_body
+from .schema import Schema, load_schema
+from .sources import Source
+from .write import to_batch
+
+__all__ = ["CHUNK", "ChunkResult", "ChunkSpec", "make_chunks", "run_chunk"]
+
+CHUNK = 64  # pages per chunk on average: big enough to amortise a task, small enough to balance
+MAX_CHUNK = 4  # times CHUNK: the cap when no name hashes to a boundary
+BATCH_ROWS = 1024
+
+
+@dataclass(frozen=True)
+class ChunkSpec:
+    """Everything a worker needs: file paths, not text."""
+
+    index: int
+    sources: tuple[Source, ...]
+    schema_path: str
+    today: _dt.date | None
+    parts: str  # folder for the part file (shared storage when workers run on other machines)
+    sketch: bool = False
+    group_by: str | None = None
+    cache: str | None = None
+
+    @property
+    def part_path(self) -> str:
+        return os.path.join(self.parts, f"part-{self.index:06d}.arrow")
+
+
+@dataclass
+class ChunkResult:
+    """Small per-record keys of a chunk's accepted rows (in row order), and its rejected items."""
+
+    index: int
+    items: int = 0
+    rows: int = 0
+    part: str | None = None
+    cached: bool = False  # the part file belongs to the cache: read it, never delete it
+    rejected: list[tuple[int, Item]] = field(default_factory=list)  # (accepted rows before it, item)
+    ids: list[str] = field(default_factory=list)
+    dates: list[str | None] = field(default_factory=list)
+    groups: list[str | None] = field(default_factory=list)
+    pubs: list[str | None] = field(default_factory=list)
+    truncated: list[bool] = field(default_factory=list)
+    words: list[int] = field(default_factory=list)
+    where: list[tuple[str, str, int]] = field(default_factory=list)  # (source, path, line)
+    digests: list[bytes] = field(default_factory=list)  # 16-byte normalised-body digest; b"" for no body
+    sigs: np.ndarray | None = None
+
+
+def make_chunks(sources: Sequence[Source], chunk: int = CHUNK) -> list[list[Source]]:
+    """Split sorted sources into chunks whose boundaries depend only on the file names.
+
+    A record file (or archive) is a chunk of its own: it may hold millions of records.
+    """
+    out: list[list[Source]] = []
+    cur: list[Source] = []
+    for src in sources:
+        if src.kind != "page" and cur:
+            out.append(cur)
+            cur = []
+        cur.append(src)
+        if src.kind != "page" or zlib.crc32(src.rel.encode("utf-8", "surrogateescape")) % chunk == 0 \
+                or len(cur) >= MAX_CHUNK * chunk:
+            out.append(cur)
+            cur = []
+    if cur:
+        out.append(cur)
+    return out
+
+
+_schemas: dict[str, Schema] = {}
+
+
+def _schema(path: str) -> Schema:
+    """One compiled schema per worker process and path."""
+    s = _schemas.get(path)
+    if s is None:
+        s = _schemas[path] = load_schema(path)
+    return s
+
+
+def _slim(item: Item) -> Item:
+    """A rejected item without its text: only the id travels back to the driver."""
+    rid = item.record.get("id") if item.record is not None else None
+    return replace(item, record={"id": rid} if isinstance(rid, str) else None)
+
+
+def run_chunk(spec: ChunkSpec) -> ChunkResult:
+    """Read, parse and check the chunk's files; write accepted rows to the part file."""
+    schema = _schema(spec.schema_path)
+    key = _cache_key(spec, schema) if spec.cache else None
+    if key is not None:
+        hit = _cache_get(spec, key)
+        if hit is not None:
+            return hit
+    res = ChunkResult(spec.index)
+    fields = schema.arrow_schema.names
+    columns: list[list[Any]] = [[] for _ in fields]
+    texts: list[bytes] = []
+    sigs: list[np.ndarray] = []
+    sketcher = Sketcher() if spec.sketch else None
+    tmp = f"{spec.part_path}.tmp-{os.getpid()}"
+    writer: Any = None
+
+    def flush() -> None:
+        nonlocal writer, texts
+        if not columns[0]:
+            return
+        batch = to_batch(columns, schema.parquet_schema)
+        for c in columns:
+            c.clear()
+        if writer is None:
+            writer = pa.ipc.new_file(tmp, schema.parquet_schema)
+        writer.write_batch(batch)
+        if sketcher is not None:
+            sigs.append(sketcher.sketch(texts))
+            texts = []
+
+    try:
+        for src in spec.sources:
+            for item in iter_items(src, schema, spec.today):
+                res.items += 1
+                if not item.ok:
+                    res.rejected.append((res.rows, _slim(item)))
+                    continue
+                rec = item.record
+                assert rec is not None
+                body = rec.get("body")
+                norm = normalize_body(body) if isinstance(body, str) else b""
+                date = rec.get("date")
+                group = rec.get(spec.group_by) if spec.group_by else None
+                res.ids.append(rec["id"])
+                res.dates.append(date if isinstance(date, str) else None)
+                res.groups.append(None if group is None else str(group))
+                res.pubs.append(rec.get("publication"))
+                res.truncated.append(bool(rec.get("truncated")))
+                res.words.append(norm.count(b" ") + 1 if norm else 0)
+                res.where.append((item.source.rel, item.source.path, item.line))
+                res.digests.append(body_key(norm) if norm else b"")
+                res.rows += 1
+                for col, name in zip(columns, fields):
+                    col.append(rec.get(name))
+                if sketcher is not None:
+                    texts.append(norm)
+                if len(columns[0]) >= BATCH_ROWS:
+                    flush()
+        flush()
+        if writer is not None:
+            writer.close()
+            writer = None
+            os.replace(tmp, spec.part_path)
+            res.part = spec.part_path
+    finally:
+        if writer is not None:
+            writer.close()
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    if sigs:
+        res.sigs = np.vstack(sigs)
+    elif sketcher is not None:
+        res.sigs = np.empty((0, sketcher.bins), np.uint32)
+    if key is not None:
+        _cache_put(spec, key, res)
+    return res
+
+
+# ---------------------------------------------------------------- incremental cache
+
+def _cache_key(spec: ChunkSpec, schema: Schema) -> str | None:
+    """sha256 over newsset's version, the schema's bytes, the options that change a chunk's
+    result, and every file's name and content. None when a file cannot be read (no caching)."""
+    h = hashlib.sha256()
+    h.update(f"newsset {__version__}\0schema {schema.sha256}\0today {spec.today}\0sketch {spec.sketch}\0"
+             f"group {spec.group_by}\0".encode())
+    for src in spec.sources:
+        h.update(f"{src.kind}\0{src.rel}\0{src.path}\0".encode("utf-8", "surrogateescape"))
+        try:
+            with open(src.path, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    h.update(block)
+        except OSError:
+            return None
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _cache_paths(spec: ChunkSpec, key: str) -> tuple[Path, Path]:
+    assert spec.cache is not None
+    folder = Path(spec.cache) / key[:2]
+    return folder / f"{key}.arrow", folder / f"{key}.keys"
+
+
+def _cache_get(spec: ChunkSpec, key: str) -> ChunkResult | None:
+    part, keys = _cache_paths(spec, key)
+    try:
+        with open(keys, "rb") as fh:
+            res: ChunkResult = pickle.load(fh)  # written by newsset itself, below
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
+        return None
+    if res.rows and not part.is_file():
+        return None
+    res.index = spec.index
+    res.part = str(part) if res.rows else None
+    res.cached = True
+    return res
+
+
+def _cache_put(spec: ChunkSpec, key: str, res: ChunkResult) -> None:
+    """Best effort: a full disk or a read-only cache only costs the next build time."""
+    part, keys = _cache_paths(spec, key)
+    try:
+        part.parent.mkdir(parents=True, exist_ok=True)
+        if res.part is not None:
+            tmp = part.with_name(f"{part.name}.tmp-{os.getpid()}")
+            try:
+                os.link(res.part, tmp)
+            except OSError:
+                import shutil
+
+                shutil.copyfile(res.part, tmp)
+            os.replace(tmp, part)
+        tmp = keys.with_name(f"{keys.name}.tmp-{os.getpid()}")
+        with open(tmp, "wb") as fh:
+            pickle.dump(replace(res, part=None, cached=False), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, keys)
+    except OSError:
+        pass

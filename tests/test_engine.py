@@ -1,0 +1,141 @@
+"""Engines and chunks: boundaries stable under insertion, retried chunks, the incremental cache,
+and the Dask build on a real LocalCluster — all byte-identical to a serial local build."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import newsset
+from newsset.chunk import ChunkSpec, make_chunks, run_chunk
+from newsset.schema import bundled_schema_path
+from newsset.sources import Source, discover
+from newsset.synth import write_corpus
+
+
+def digests(out: Path) -> dict[str, str]:
+    files = [*out.rglob("*.parquet"), out / "rejects.jsonl"]
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def _pages(n: int) -> list[Source]:
+    return [Source(f"p{i:05d}.txt", f"/x/p{i:05d}.txt", "page") for i in range(n)]
+
+
+def test_chunk_boundaries_move_only_around_an_inserted_file() -> None:
+    before = _pages(3000)
+    chunks = make_chunks(before, chunk=16)
+    assert [s for c in chunks for s in c] == before  # nothing lost, order kept
+    assert 100 < len(chunks) < 400 and max(map(len, chunks)) <= 4 * 16
+    extra = Source("p01500a.txt", "/x/p01500a.txt", "page")
+    after_chunks = make_chunks(sorted([*before, extra]), chunk=16)
+    old = {tuple(c) for c in chunks}
+    changed = [c for c in after_chunks if tuple(c) not in old]
+    assert len(changed) <= 2 and any(extra in c for c in changed)
+
+
+def test_a_record_file_is_a_chunk_of_its_own() -> None:
+    srcs = [*_pages(3), Source("r.jsonl", "/x/r.jsonl", "jsonl"), *_pages(2)]
+    srcs = sorted(srcs)
+    chunks = make_chunks(srcs, chunk=1000)
+    assert [Source("r.jsonl", "/x/r.jsonl", "jsonl")] in chunks
+    assert sum(map(len, chunks)) == len(srcs)
+
+
+def test_a_retried_chunk_rewrites_the_same_part_bytes(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    write_corpus(raw, 40, seed=5, dup_rate=0.0, bad_rate=0.1)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    spec = ChunkSpec(7, tuple(discover([raw])), str(bundled_schema_path()), None, str(parts), sketch=True)
+    (parts / "part-000007.arrow.tmp-999").write_bytes(b"left by a killed attempt")
+    first = run_chunk(spec)
+    data = Path(spec.part_path).read_bytes()
+    second = run_chunk(spec)
+    assert Path(spec.part_path).read_bytes() == data
+    assert first.ids == second.ids and first.digests == second.digests and first.rows == second.rows > 20
+    assert first.items == 40 and len(first.rejected) + first.rows == 40
+    assert first.sigs is not None and first.sigs.shape == (first.rows, 64)
+    assert all(item.record is None or set(item.record) == {"id"} for _, item in first.rejected)  # no text back
+    assert sorted(os.listdir(parts)) == ["part-000007.arrow", "part-000007.arrow.tmp-999"]
+
+
+@pytest.mark.parametrize("guard", ["keep", "off"])
+def test_cache_rebuild_is_byte_identical_and_reuses_unchanged_chunks(tmp_path: Path, guard: str) -> None:
+    raw = tmp_path / "raw"
+    write_corpus(raw, 600, seed=21, dup_rate=0.02, bad_rate=0.02)
+    cache = tmp_path / "cache"
+    first = newsset.build([raw], tmp_path / "a", cache=cache, near_dup=guard, jobs=1)
+    assert first.chunks > 4 and first.cached_chunks == 0
+    again = newsset.build([raw], tmp_path / "b", cache=cache, near_dup=guard, jobs=2)
+    assert again.cached_chunks == again.chunks
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")
+    # Add a few pages (copies of generated pages under new names, and one changed page).
+    extra = raw / "zz-new"
+    extra.mkdir()
+    write_corpus(extra, 6, seed=99, dup_rate=0.0, bad_rate=0.0)
+    page = sorted(raw.rglob("*.txt"))[0]
+    page.write_text(page.read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
+    grown = newsset.build([raw], tmp_path / "c", cache=cache, near_dup=guard, jobs=1)
+    clean = newsset.build([raw], tmp_path / "d", near_dup=guard, jobs=1)
+    assert digests(tmp_path / "c") == digests(tmp_path / "d")
+    assert grown.chunks - 3 <= grown.cached_chunks < grown.chunks
+    assert grown.total_rows == clean.total_rows > first.total_rows
+
+
+def test_a_broken_cache_entry_is_recomputed_not_trusted(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    write_corpus(raw, 80, seed=3, dup_rate=0.0, bad_rate=0.0)
+    cache = tmp_path / "cache"
+    newsset.build([raw], tmp_path / "a", cache=cache)
+    for f in cache.rglob("*.keys"):
+        f.write_bytes(b"garbage")
+    r = newsset.build([raw], tmp_path / "b", cache=cache)
+    assert r.cached_chunks == 0
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")
+
+
+def _require_dask() -> None:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        if os.environ.get("NEWSSET_REQUIRE_DASK"):
+            raise
+        pytest.skip("dask[distributed] is not installed")
+
+
+def test_dask_localcluster_build_is_byte_identical_to_local(tmp_path: Path) -> None:
+    _require_dask()
+    from distributed import LocalCluster
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 400, seed=8, dup_rate=0.03, bad_rate=0.03)
+    extra = tmp_path / "more"
+    write_corpus(extra, 30, seed=9, dup_rate=0.0, bad_rate=0.0)
+    lines = [json.dumps(newsset.parse_file(p, extra).to_dict()) for p in sorted(extra.glob("*.txt"))]
+    (raw / "records.jsonl").write_text("\n".join(lines) + "\n{broken\n", encoding="utf-8")
+    local = newsset.build([raw], tmp_path / "local", jobs=1)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        assert len(cluster.workers) == 2
+        remote = newsset.build([raw], tmp_path / "dask", engine="dask", scheduler=cluster.scheduler_address)
+    assert remote.chunks == local.chunks > 2
+    assert digests(tmp_path / "local") == digests(tmp_path / "dask")
+    assert remote.total_rows == local.total_rows > 300
+    # The engine that starts its own LocalCluster gives the same bytes too.
+    newsset.build([raw], tmp_path / "own", engine="dask", jobs=2, near_dup="off")
+    newsset.build([raw], tmp_path / "own-local", jobs=1, near_dup="off")
+    assert digests(tmp_path / "own") == digests(tmp_path / "own-local")
+
+
+def test_engine_options_are_checked_before_any_work(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    write_corpus(raw, 3, seed=1)
+    with pytest.raises(newsset.ConfigError, match="--scheduler goes with --engine dask"):
+        newsset.build([raw], tmp_path / "x", scheduler="tcp://127.0.0.1:1")
+    with pytest.raises(newsset.ConfigError, match="--engine"):
+        newsset.build([raw], tmp_path / "x", engine="spark")  # type: ignore[arg-type]
+    assert not (tmp_path / "x").exists()
