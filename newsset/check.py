@@ -15,7 +15,7 @@ from .parse import is_boilerplate, parse_bytes
 from .schema import Schema, issue_code
 from .sources import Source
 
-__all__ = ["Item", "check_record", "iter_items", "DuplicateIds"]
+__all__ = ["Item", "check_record", "count_range_lines", "iter_items", "DuplicateIds"]
 
 
 @dataclass(slots=True)
@@ -120,6 +120,9 @@ def iter_items(src: Source, schema: Schema, today: _dt.date | None = None) -> It
             with open(src.path, "rb") as fh:
                 raw = fh.read()
             yield _page_item(src, raw, schema, today)
+        elif src.ranged:
+            with open(src.path, "rb") as fh:
+                yield from _jsonl_items(src, _range_lines(fh, src.start, src.end), schema, today)
         else:
             with _open_records(src.path) as fh:  # streamed: a record file may be larger than memory
                 yield from _jsonl_items(src, fh, schema, today)
@@ -154,11 +157,37 @@ def _open_records(path: str) -> Any:
     return open(path, "rb")
 
 
+def _range_lines(fh: Any, start: int, end: int) -> Iterator[bytes]:
+    """The lines of a binary file that start at a byte offset in [start, end) (end -1: to EOF).
+
+    Line numbers restart at 1 in each range; the driver adds the lines of the ranges before.
+    """
+    pos = start
+    if start > 0:
+        fh.seek(start - 1)
+        pos = start - 1 + len(fh.readline())  # the rest of the line that began before `start`
+    while end < 0 or pos < end:
+        line = fh.readline()
+        if not line:
+            return
+        pos += len(line)
+        yield line
+
+
+def count_range_lines(src: Source) -> int:
+    """How many lines a byte range of a record file holds (0 when it cannot be read)."""
+    try:
+        with open(src.path, "rb") as fh:
+            return sum(1 for _ in _range_lines(fh, src.start, src.end))
+    except OSError:
+        return 0
+
+
 def _jsonl_items(src: Source, lines: Iterable[bytes], schema: Schema, today: _dt.date | None) -> Iterator[Item]:
     """One item per non-blank line; a bad line is reported at its own line number, and the
     good lines of the same file still count."""
     for n, raw in enumerate(lines, start=1):
-        if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        if n == 1 and src.start == 0 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         if b"\x00" in raw:
             yield Item(src, n, None, [Issue("input.binary", "expected a line of UTF-8 JSON, got a NUL byte",

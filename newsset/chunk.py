@@ -28,17 +28,18 @@ import numpy as np
 import pyarrow as pa
 
 from . import __version__
-from .check import Item, iter_items
+from .check import Item, count_range_lines, iter_items
 from .dedup import Sketcher, body_key, normalize_body
 from .schema import Schema, load_schema
 from .sources import Source
 from .write import to_batch
 
-__all__ = ["CHUNK", "ChunkResult", "ChunkSpec", "make_chunks", "run_chunk"]
+__all__ = ["CHUNK", "ChunkResult", "ChunkSpec", "make_chunks", "run_chunk", "split_ranges"]
 
 CHUNK = 64  # pages per chunk on average: big enough to amortise a task, small enough to balance
 MAX_CHUNK = 4  # times CHUNK: the cap when no name hashes to a boundary
 BATCH_ROWS = 1024
+RANGE_BYTES = 16 << 20  # a record file larger than this is read as byte ranges by several workers
 
 
 @dataclass(frozen=True)
@@ -78,16 +79,44 @@ class ChunkResult:
     where: list[tuple[str, str, int]] = field(default_factory=list)  # (source, path, line)
     digests: list[bytes] = field(default_factory=list)  # 16-byte normalised-body digest; b"" for no body
     sigs: np.ndarray | None = None
+    lines: int = 0  # lines read from a byte range of a record file (numbered from 1 in the range)
+    range_of: str | None = None  # the path of that record file
+
+    def shift_lines(self, base: int) -> None:
+        """Renumber the lines of a byte range so they count from the start of its file."""
+        if not base:
+            return
+        self.where = [(s, p, line + base) for s, p, line in self.where]
+        self.rejected = [(r, replace(item, line=item.line + base,
+                                     issues=[replace(i, line=i.line + base) if i.line else i for i in item.issues]))
+                         for r, item in self.rejected]
 
 
-def make_chunks(sources: Sequence[Source], chunk: int = CHUNK) -> list[list[Source]]:
+def split_ranges(src: Source, range_bytes: int | None = None) -> list[Source]:
+    """A large uncompressed record file as byte ranges, so that several workers share it."""
+    range_bytes = range_bytes or RANGE_BYTES
+    if src.kind != "jsonl" or not src.path.lower().endswith(".jsonl"):
+        return [src]
+    try:
+        size = os.path.getsize(src.path)
+    except OSError:
+        return [src]  # reported, located, when the worker tries to read it
+    if size <= range_bytes:
+        return [src]
+    cuts = list(range(0, size, range_bytes))
+    return [replace(src, start=a, end=b) for a, b in zip(cuts, [*cuts[1:], -1])]
+
+
+def make_chunks(sources: Sequence[Source], chunk: int = CHUNK,
+                range_bytes: int | None = None) -> list[list[Source]]:
     """Split sorted sources into chunks whose boundaries depend only on the file names.
 
-    A record file (or archive) is a chunk of its own: it may hold millions of records.
+    A record file (or archive) is a chunk of its own: it may hold millions of records; an
+    uncompressed one larger than `range_bytes` is several chunks, one per byte range.
     """
     out: list[list[Source]] = []
     cur: list[Source] = []
-    for src in sources:
+    for src in (r for s in sources for r in split_ranges(s, range_bytes)):
         if src.kind != "page" and cur:
             out.append(cur)
             cur = []
@@ -178,6 +207,10 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 if len(columns[0]) >= BATCH_ROWS:
                     flush()
         flush()
+        for src in spec.sources:
+            if src.ranged:
+                res.lines += count_range_lines(src)
+                res.range_of = src.path
         if writer is not None:
             writer.close()
             writer = None
@@ -207,10 +240,16 @@ def _cache_key(spec: ChunkSpec, schema: Schema) -> str | None:
              f"group {spec.group_by}\0".encode())
     for src in spec.sources:
         h.update(f"{src.kind}\0{src.rel}\0{src.path}\0".encode("utf-8", "surrogateescape"))
+        h.update(f"{src.start}\0{src.end}\0".encode())
         try:
             with open(src.path, "rb") as fh:
-                while block := fh.read(1 << 20):
-                    h.update(block)
+                if src.ranged:
+                    fh.seek(max(0, src.start - 1))
+                    h.update(fh.read(src.end - max(0, src.start - 1)) if src.end >= 0 else fh.read())
+                    h.update(fh.readline())  # the line that crosses `end` belongs to this range
+                else:
+                    while block := fh.read(1 << 20):
+                        h.update(block)
         except OSError:
             return None
         h.update(b"\0")

@@ -190,6 +190,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         accepted_codes: list[np.ndarray] = []
         seen_id: dict[str, int] = {}
         seen_body: dict[bytes, int] = {}
+        line_base: dict[str, int] = {}
 
         buffered: list[tuple[pa.Table, np.ndarray]] = []
 
@@ -217,6 +218,9 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         try:
             with open(stage.dir / "rejects.jsonl", "w", encoding="utf-8") as rejects:
                 for res in run_chunks(specs, n_jobs, engine, scheduler):
+                    if res.range_of is not None:  # a byte range: number lines from the file's start
+                        res.shift_lines(line_base.get(res.range_of, 0))
+                        line_base[res.range_of] = line_base.get(res.range_of, 0) + res.lines
                     result.inputs += res.items
                     result.chunks += 1
                     result.cached_chunks += res.cached

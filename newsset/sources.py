@@ -24,6 +24,12 @@ class Source:
     rel: str
     path: str
     kind: Kind
+    start: int = 0  # a byte range of a large record file: the lines that start in [start, end)
+    end: int = -1  # -1: to the end of the file
+
+    @property
+    def ranged(self) -> bool:
+        return self.start > 0 or self.end >= 0
 
 
 def _kind(name: str) -> Kind | None:

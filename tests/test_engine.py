@@ -139,3 +139,38 @@ def test_engine_options_are_checked_before_any_work(tmp_path: Path) -> None:
     with pytest.raises(newsset.ConfigError, match="--engine"):
         newsset.build([raw], tmp_path / "x", engine="spark")  # type: ignore[arg-type]
     assert not (tmp_path / "x").exists()
+
+
+def test_a_large_record_file_is_read_as_byte_ranges_with_file_line_numbers(tmp_path: Path) -> None:
+    from newsset.chunk import split_ranges
+
+    raw = tmp_path / "pages"
+    write_corpus(raw, 60, seed=4, dup_rate=0.0, bad_rate=0.0)
+    lines = [json.dumps(newsset.parse_file(p, raw).to_dict()) for p in sorted(raw.rglob("*.txt"))]
+    lines[10] = "{not json"
+    lines[41] = ""
+    lines[57] = json.dumps({"id": "x"})
+    rec = tmp_path / "in" / "records.jsonl"
+    rec.parent.mkdir()
+    rec.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    src = discover([rec])[0]
+    size = rec.stat().st_size
+    ranges = split_ranges(src, range_bytes=size // 7)
+    assert len(ranges) >= 7 and ranges[0].start == 0 and ranges[-1].end == -1
+    from newsset.check import count_range_lines
+
+    assert sum(count_range_lines(r) for r in ranges) == len(lines)  # every line in exactly one range
+    whole = newsset.build([rec], tmp_path / "whole", jobs=1)
+    import newsset.chunk as chunk_mod
+
+    old = chunk_mod.RANGE_BYTES
+    chunk_mod.RANGE_BYTES = size // 7
+    try:
+        parts = newsset.build([rec], tmp_path / "ranged", jobs=2)
+    finally:
+        chunk_mod.RANGE_BYTES = old
+    assert parts.chunks >= 7 and whole.chunks == 1
+    assert digests(tmp_path / "whole") == digests(tmp_path / "ranged")
+    rejects = [json.loads(x) for x in (tmp_path / "ranged" / "rejects.jsonl").read_text().splitlines()]
+    assert [(r["line"], r["code"]) for r in rejects][:2] == [(11, "jsonl.syntax"), (58, rejects[1]["code"])]
+    assert whole.total_rows == parts.total_rows == 57  # 60 lines: one bad JSON, one blank, one invalid
