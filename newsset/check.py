@@ -4,12 +4,16 @@ checks across records that no schema can express (duplicate ids)."""
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import partial
+from typing import IO, Any, cast
 
+from . import archives
+from .archives import read_archive, too_large
 from .errors import Issue, ParseError
 from .parse import is_boilerplate, parse_bytes
 from .schema import Schema, issue_code
@@ -114,21 +118,46 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
 
 
 def iter_items(src: Source, schema: Schema, today: _dt.date | None = None) -> Iterator[Item]:
-    """Read, parse and check one input file. Pure: depends only on the file and the schema."""
+    """Read, parse and check one input file. Pure: depends only on the file and the schema.
+
+    An archive yields the items of its members in name order (see `newsset.archives`).
+    """
+    if src.kind in ("tar", "zip"):
+        yield from read_archive(src, partial(_stream_items, schema=schema, today=today), _refused)
+        return
     try:
-        if src.kind == "page":
-            with open(src.path, "rb") as fh:
-                raw = fh.read()
-            yield _page_item(src, raw, schema, today)
-        elif src.ranged:
-            with open(src.path, "rb") as fh:
-                yield from _jsonl_items(src, _range_lines(fh, src.start, src.end), schema, today)
-        else:
-            with _open_records(src.path) as fh:  # streamed: a record file may be larger than memory
-                yield from _jsonl_items(src, fh, schema, today)
+        with open(src.path, "rb") as fh:
+            if src.ranged:
+                try:
+                    yield from _jsonl_items(src, _range_lines(fh, src.start, src.end), schema, today)
+                except _LineTooLong as e:
+                    yield _refused(src, too_large(src.path, None, e.line))
+            else:
+                yield from _stream_items(src, fh, schema, today)
     except (OSError, EOFError, ValueError) as e:  # ValueError/EOFError: corrupt or truncated .gz/.zst data
         reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
         yield Item(src, 1, None, [Issue("input.unreadable", f"cannot read the file: {reason}", src.path)])
+
+
+def _refused(src: Source, issue: Issue) -> Item:
+    return Item(src, issue.line or 1, None, [issue])
+
+
+def _stream_items(src: Source, fh: IO[bytes], schema: Schema, today: _dt.date | None) -> Iterator[Item]:
+    """The items of one page or record file given as an open stream (a file, or an archive
+    member). Reads are bounded: a page or record line over `archives.MAX_PAGE_BYTES` is refused, not held."""
+    if src.kind == "page":
+        raw = fh.read(archives.MAX_PAGE_BYTES + 1)
+        if len(raw) > archives.MAX_PAGE_BYTES:
+            yield _refused(src, too_large(src.path, None))
+        else:
+            yield _page_item(src, raw, schema, today)
+        return
+    records = _open_records(src.rel, fh)  # streamed: a record file may be larger than memory
+    try:
+        yield from _jsonl_items(src, _bounded_lines(records), schema, today)
+    except _LineTooLong as e:
+        yield _refused(src, too_large(src.path, None, e.line))
 
 
 def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None) -> Item:
@@ -141,20 +170,37 @@ def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None) 
     return Item(src, 1, record, check_record(record, schema, src.path, 1, art.lines, today, parsed=True))
 
 
-def _open_records(path: str) -> Any:
-    """A binary line iterator over a record file, decompressing .gz and .zst as it reads."""
-    low = path.lower()
+def _open_records(name: str, fh: IO[bytes]) -> IO[bytes]:
+    """A binary stream of a record file's lines, decompressing .gz and .zst (by `name`) as it reads."""
+    low = name.lower()
     if low.endswith(".gz"):
         import gzip
 
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.GzipFile(fileobj=fh, mode="rb"))
     if low.endswith(".zst"):
-        import io
-
         import pyarrow as pa
 
-        return io.BufferedReader(pa.CompressedInputStream(pa.OSFile(path, "rb"), "zstd"))  # type: ignore[arg-type]
-    return open(path, "rb")
+        raw = pa.PythonFile(fh, mode="r")
+        return io.BufferedReader(pa.CompressedInputStream(raw, "zstd"))  # type: ignore[arg-type]
+    return fh
+
+
+class _LineTooLong(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _bounded_lines(fh: IO[bytes]) -> Iterator[bytes]:
+    """The lines of a stream, each read with a bounded read: one huge line (a decompression bomb
+    with no newline) raises `_LineTooLong` instead of filling memory."""
+    readline = fh.readline
+    n = 0
+    while line := readline(archives.MAX_PAGE_BYTES + 1):
+        n += 1
+        if len(line) > archives.MAX_PAGE_BYTES and not line.endswith(b"\n"):
+            raise _LineTooLong(n)
+        yield line
 
 
 def _range_lines(fh: Any, start: int, end: int) -> Iterator[bytes]:
@@ -163,13 +209,22 @@ def _range_lines(fh: Any, start: int, end: int) -> Iterator[bytes]:
     Line numbers restart at 1 in each range; the driver adds the lines of the ranges before.
     """
     pos = start
+    limit = archives.MAX_PAGE_BYTES + 1
     if start > 0:
         fh.seek(start - 1)
-        pos = start - 1 + len(fh.readline())  # the rest of the line that began before `start`
+        while True:  # skip the rest of the line that began before `start`, in bounded reads
+            part = fh.readline(limit)
+            pos = fh.tell()
+            if not part or part.endswith(b"\n"):
+                break
+    n = 0
     while end < 0 or pos < end:
-        line = fh.readline()
+        line = fh.readline(limit)
         if not line:
             return
+        n += 1
+        if len(line) == limit and not line.endswith(b"\n"):
+            raise _LineTooLong(n)
         pos += len(line)
         yield line
 
@@ -178,7 +233,12 @@ def count_range_lines(src: Source) -> int:
     """How many lines a byte range of a record file holds (0 when it cannot be read)."""
     try:
         with open(src.path, "rb") as fh:
-            return sum(1 for _ in _range_lines(fh, src.start, src.end))
+            n = 0
+            for _ in _range_lines(fh, src.start, src.end):
+                n += 1
+            return n
+    except _LineTooLong as e:
+        return e.line  # the range's items stop at the refused line
     except OSError:
         return 0
 

@@ -31,6 +31,18 @@ _CATALOG: tuple[Code, ...] = (
          "remove the file: it is probably an image or PDF saved with a .txt name"),
     Code("input.encoding", "the file is not valid UTF-8",
          "re-save the file as UTF-8 (for example `iconv -f cp1252 -t utf-8`)"),
+    Code("input.too-large", "a page, or one line of a record file, is larger than newsset reads (64 MiB)",
+         "no article is this large: check the file (in an archive it may be a zip bomb), or split the line"),
+    # Members of archives (.tar, .tar.gz, .tgz, .zip).
+    Code("archive.encrypted", "an archive member is encrypted",
+         "newsset takes no passwords: unpack the archive and pack the files again without encryption"),
+    Code("archive.not-a-file", "an archive member with an input's name is a link, device or FIFO, not a file",
+         "pack the file itself (e.g. `tar --dereference`, `zip` without `--symlinks`); a target in the archive is "
+         "read under its own name"),
+    Code("archive.nested", "an archive member is itself an archive, which is not opened",
+         "unpack the outer archive, or pass the inner archive as an input of its own"),
+    Code("archive.duplicate-member", "the archive holds several members of this name; only the last one is read",
+         "pack one copy of each file: extracting the archive would also keep only the last copy"),
     # Raw pages.
     Code("parse.missing-header", "the first line is not a `date YYYY-MM-DD Title` header",
          "start the page with a line like `date 2024-10-15 The headline`"),

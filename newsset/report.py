@@ -89,7 +89,7 @@ def validate(sources: Iterable[Source], schema: Schema, max_issues: int | None =
         status[src.path] = FileStatus(src.path, src.kind)
         report.files.append(status[src.path])
     for item in iter_checked(sources, schema, today):
-        fs = status[item.source.path]
+        fs = status[item.source.archive or item.source.path]  # an archive's members count under it
         fs.records += 1
         fs.valid += item.ok and not item.issues
         for issue in item.issues:

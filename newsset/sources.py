@@ -11,19 +11,26 @@ from typing import Literal
 
 from .errors import ConfigError
 
-Kind = Literal["page", "jsonl"]
+Kind = Literal["page", "jsonl", "tar", "zip"]
 PAGE_SUFFIXES = (".txt",)
 RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst")
+ARCHIVE_SUFFIXES: dict[str, Kind] = {".tar": "tar", ".tar.gz": "tar", ".tgz": "tar", ".zip": "zip"}
+#: Between an archive and a member's name in `rel` and `path` (`pages.tar!/2024/a.txt`), as in
+#: Java's jar: URLs; `!/` is not a suffix any file name in a folder walk can end with.
+MEMBER_SEP = "!/"
 
 
 @dataclass(frozen=True, slots=True, order=True)
 class Source:
-    """One input file. `rel` is relative to the input root (it becomes a record's `source`);
-    `path` is how the user can find the file (root as given on the command line, joined with `rel`)."""
+    """One input file, or one member of an archive. `rel` is relative to the input root (it becomes
+    a record's `source`); `path` is how the user can find the file (root as given on the command
+    line, joined with `rel`). A member has `rel` and `path` of its archive, `!/`, then the member's
+    name as stored; `archive` is then the archive's `path`, so a report can file it under it."""
 
     rel: str
     path: str
     kind: Kind
+    archive: str | None = None  # for an archive member: the archive's path
     start: int = 0  # a byte range of a large record file: the lines that start in [start, end)
     end: int = -1  # -1: to the end of the file
 
@@ -31,22 +38,32 @@ class Source:
     def ranged(self) -> bool:
         return self.start > 0 or self.end >= 0
 
+    def member(self, name: str, kind: Kind) -> Source:
+        """The source of member `name` of this archive."""
+        return Source(f"{self.rel}{MEMBER_SEP}{name}", f"{self.path}{MEMBER_SEP}{name}", kind, self.path)
 
-def _kind(name: str) -> Kind | None:
+
+def kind_of(name: str) -> Kind | None:
+    """What a file (or archive member) of this name is read as, from its suffix; None: not an input."""
     low = name.lower()
     if low.endswith(RECORD_SUFFIXES):
         return "jsonl"
     if low.endswith(PAGE_SUFFIXES):
         return "page"
+    for suffix, kind in ARCHIVE_SUFFIXES.items():
+        if low.endswith(suffix):
+            return kind
     return None
 
 
 def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[Source]:
-    """Every page (`.txt`) and record file (`.jsonl`) under the inputs, sorted by relative path.
+    """Every page (`.txt`), record file (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`) and archive of them
+    (`.tar`, `.tar.gz`, `.tgz`, `.zip`; suffixes in any case) under the inputs, sorted by relative
+    path. An archive is one source here; `check.iter_items` reads its members in place.
 
-    A file named directly is taken whatever its suffix (as a record file if it ends in
-    `.jsonl`, else as a page). Hidden files and folders (`.git`, `.cache`) are skipped in walks.
-    Symbolic links to folders are not followed, so a link loop cannot recurse forever.
+    A file named directly is taken whatever its suffix (as a record file or an archive if its
+    suffix says so, else as a page). Hidden files and folders (`.git`, `.cache`) are skipped in
+    walks. Symbolic links to folders are not followed, so a link loop cannot recurse forever.
     """
     found: list[Source] = []
     for given in inputs:
@@ -59,16 +76,17 @@ def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[Source]:
                 sub = os.path.relpath(folder, root)
                 prefix = "" if sub == "." else Path(sub).as_posix() + "/"
                 for name in files:
-                    kind = _kind(name)
+                    kind = kind_of(name)
                     if kind is None or name.startswith("."):
                         continue
                     found.append(Source(prefix + name, os.path.join(folder, name), kind))
         elif os.path.lexists(root):
-            found.append(Source(Path(root).name, root, _kind(root) or "page"))
+            found.append(Source(Path(root).name, root, kind_of(root) or "page"))
         else:
             raise ConfigError(f"input not found: {root}")
     if not found:
         given = ", ".join(os.fspath(i) for i in inputs)
-        raise ConfigError(f"no pages (.txt) or record files (.jsonl, .jsonl.gz, .jsonl.zst) found in {given}")
+        raise ConfigError(f"no pages (.txt) or record files (.jsonl, .jsonl.gz, .jsonl.zst), nor archives of them "
+                          f"(.tar, .tar.gz, .tgz, .zip), found in {given}")
     found.sort()
     return found

@@ -1,0 +1,403 @@
+"""Reading pages and record files inside archives (.tar, .tar.gz, .tgz, .zip) in place.
+
+Nothing is extracted to disk: one member at a time is read into memory (a page, at most
+`MAX_PAGE_BYTES`) or streamed (a record file), so memory stays bounded whatever the archive.
+
+Naming. A member is the source `ARCHIVE!/MEMBER` (`rel` and `path` of the archive, `!/`, the
+member's name as stored, minus a leading `./` that `tar -C dir .` adds). Names with `..` or a
+leading `/` are kept as given: they are only names here.
+
+Order. Members are read in name order (ties, i.e. duplicate names, in archive order), so the
+output does not depend on how the archive was made. A zip and an uncompressed tar are read by
+random access. A compressed tar cannot seek back cheaply, so it is first listed in one streamed
+pass (names and sizes only), then streamed again: a member that comes before its turn is held in
+memory, up to `BUFFER_BYTES` nearest-turn first; what does not fit waits for another pass. An
+archive already in name order is read in one pass after the listing.
+
+Hostile archives never stop a run and no member disappears silently:
+
+- corrupt or truncated archive or member: `input.unreadable` at the member (else at the
+  archive); items read before it are kept, and in a zip or plain tar the other members are read;
+- encrypted zip member: `archive.encrypted`;
+- symbolic or hard link, device, FIFO with an input's name: `archive.not-a-file` (a link's
+  target is read under its own name if it is in the archive; links are never followed);
+- a member that is itself an archive: `archive.nested` (archives are not opened recursively);
+- page larger than `MAX_PAGE_BYTES` (e.g. a zip bomb): `input.too-large`, refused from its
+  declared size without inflating it, and read with a bounded read in any case;
+- duplicate names: every copy but the last is `archive.duplicate-member`; the last is read, as
+  extracting the archive would leave it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import io
+import lzma
+import stat
+import tarfile
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import IO, TypeVar
+
+from .errors import Issue
+from .sources import Kind, Source, kind_of
+
+__all__ = ["BUFFER_BYTES", "MAX_PAGE_BYTES", "read_archive"]
+
+MAX_PAGE_BYTES = 64 << 20  # no article comes near this; a larger page is refused, never inflated
+BUFFER_BYTES = 256 << 20  # early members of a compressed tar held per pass (see the module doc)
+
+#: What reading a damaged archive or member can raise (zlib, lzma, bz2 and zstd data included).
+BROKEN = (tarfile.TarError, zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError,
+          NotImplementedError)
+_COMPRESSED = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")  # gzip, bzip2, xz magic numbers
+
+T = TypeVar("T")
+Read = Callable[[Source, IO[bytes]], Iterator[T]]
+Refuse = Callable[[Source, Issue], T]
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One entry of an archive's listing, known before any of its data is read."""
+
+    index: int  # position in the archive
+    name: str
+    size: int  # bytes of data the listing declares
+    type: str  # "file", "dir", or what else it is ("a symbolic link to 'x'")
+    encrypted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A member to report, in output order: read it, or refuse it with `issue`."""
+
+    member: Member
+    source: Source
+    issue: Issue | None
+
+
+def read_archive(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+    """The items of every input member of archive `src`, in name order.
+
+    `read(member, stream)` turns one member into items; `refuse(source, issue)` makes the item
+    for a member (or the archive) that cannot be read. Never raises for a damaged archive.
+    """
+    try:
+        compressed = src.kind == "tar" and _compressed(src.path)
+    except OSError as e:
+        yield refuse(src, _unreadable(src.path, "cannot read the archive", e))
+        return
+    if src.kind == "zip":
+        yield from _zip_items(src, read, refuse)
+    elif compressed:
+        yield from _tar_stream_items(src, read, refuse)
+    else:
+        yield from _tar_items(src, read, refuse)
+
+
+# ---------------------------------------------------------------- listing and planning
+
+def _name(stored: str) -> str:
+    while stored.startswith("./"):
+        stored = stored[2:]
+    return stored
+
+
+def _skipped(name: str) -> bool:
+    """Not an input, as in a folder walk: hidden entries and macOS resource forks."""
+    return not name or name.endswith("/") or any(
+        (part.startswith(".") and part not in (".", "..")) or part == "__MACOSX" for part in name.split("/"))
+
+
+def _tar_member(index: int, ti: tarfile.TarInfo) -> Member:
+    if ti.isreg():
+        kind = "file"
+    elif ti.isdir():
+        kind = "dir"
+    elif ti.issym():
+        kind = f"a symbolic link to {ti.linkname!r}"
+    elif ti.islnk():
+        kind = f"a hard link to {ti.linkname!r}"
+    else:
+        kind = "a device or FIFO"
+    return Member(index, _name(ti.name), ti.size, kind)
+
+
+def _zip_member(index: int, info: zipfile.ZipInfo) -> Member:
+    mode = info.external_attr >> 16 if info.create_system == 3 else 0  # Unix mode bits, when made on Unix
+    if info.is_dir():
+        kind = "dir"
+    elif stat.S_ISLNK(mode):
+        kind = "a symbolic link"
+    elif stat.S_IFMT(mode) and not stat.S_ISREG(mode):  # no type bits (only permissions): a file
+        kind = "a device or FIFO"
+    else:
+        kind = "file"
+    return Member(index, _name(info.filename), info.file_size, kind, bool(info.flag_bits & 0x1))
+
+
+def _plan(archive: Source, members: list[Member]) -> list[Entry]:
+    """The input members in output order (name, then archive position), each read or refused."""
+    listed = [(m, kind) for m in members if m.type != "dir" and not _skipped(m.name)
+              and (kind := kind_of(m.name)) is not None]
+    copies = Counter(m.name for m, _ in listed)
+    last = {m.name: m.index for m, _ in listed}
+    plan = []
+    for m, kind in sorted(listed, key=lambda mk: (mk[0].name, mk[0].index)):
+        src = archive.member(m.name, kind)
+        plan.append(Entry(m, src, _refusal(m, kind, src.path, copies[m.name], last[m.name])))
+    return plan
+
+
+def _refusal(m: Member, kind: Kind, path: str, copies: int, last: int) -> Issue | None:
+    """Why a member is not read, decided from the listing alone; None: read it."""
+    if m.index != last:
+        return Issue("archive.duplicate-member", f"expected one member named {m.name!r}, got {copies}: this copy "
+                     f"(entry {m.index + 1}) is not read, the last one (entry {last + 1}) is", path,
+                     expected="one member per name", got=f"{copies} members")
+    if m.type != "file":
+        return Issue("archive.not-a-file", f"expected a file, got {m.type}; links are not followed", path,
+                     expected="a regular file", got=m.type)
+    if m.encrypted:
+        return Issue("archive.encrypted", "expected a readable member, got an encrypted one (newsset takes no "
+                     "password)", path)
+    if kind in ("tar", "zip"):
+        return Issue("archive.nested", "expected a page or record file, got an archive inside the archive; "
+                     "it is not opened", path)
+    if kind == "page" and m.size > MAX_PAGE_BYTES:
+        return too_large(path, m.size)
+    return None
+
+
+def too_large(path: str, size: int | None, line: int | None = None) -> Issue:
+    """A page or record line over the cap; `size` None: only known to exceed it."""
+    what = "a page" if line is None else "a record line"
+    got = f"{size} bytes" if size is not None else f"more than {MAX_PAGE_BYTES} bytes"
+    return Issue("input.too-large", f"expected {what} of at most {MAX_PAGE_BYTES >> 20} MiB, got {got}; "
+                 "not read further", path, line, expected=f"<= {MAX_PAGE_BYTES} bytes", got=got)
+
+
+def _reason(e: BaseException) -> str:
+    return getattr(e, "strerror", None) or str(e) or type(e).__name__
+
+
+def _unreadable(path: str, what: str, e: BaseException | str) -> Issue:
+    return Issue("input.unreadable", f"{what}: {e if isinstance(e, str) else _reason(e)}", path)
+
+
+def _member_items(entry: Entry, open_member: Callable[[], IO[bytes]], read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+    """The items of one member; one that breaks part way keeps the items read before the break."""
+    if entry.issue is not None:
+        yield refuse(entry.source, entry.issue)
+        return
+    try:
+        with open_member() as fh:
+            yield from read(entry.source, fh)
+    except BROKEN as e:
+        yield refuse(entry.source, _unreadable(entry.source.path, "cannot read the member", e))
+
+
+def _cut_short(src: Source, members: list[Member], error: str) -> Issue:
+    """The archive-level issue when the listing stopped early: what follows cannot even be named."""
+    after = f" after its entry {members[-1].name!r}" if members else ""
+    return _unreadable(src.path, f"cannot read the archive{after} (nothing after that point is read)", error)
+
+
+# ---------------------------------------------------------------- zip
+
+def _zip_items(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+    try:
+        zf = zipfile.ZipFile(src.path)
+    except BROKEN as e:
+        yield refuse(src, _unreadable(src.path, "cannot read the zip archive (truncated, or not a zip)", e))
+        return
+    with zf:
+        infos = zf.infolist()
+        for entry in _plan(src, [_zip_member(i, info) for i, info in enumerate(infos)]):
+            yield from _member_items(entry, partial(zf.open, infos[entry.member.index]), read, refuse)
+
+
+# ---------------------------------------------------------------- tar
+
+def _compressed(path: str) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(6).startswith(_COMPRESSED)
+
+
+def _header_class(problems: list[str]) -> type[tarfile.TarInfo]:
+    """A TarInfo that notes a damaged or missing header: tarfile ends its listing there silently."""
+
+    class Header(tarfile.TarInfo):
+        @classmethod
+        def fromtarfile(cls, tf: tarfile.TarFile) -> Header:
+            try:
+                return super().fromtarfile(tf)
+            except tarfile.EOFHeaderError:  # type: ignore[attr-defined]  # the end-of-archive blocks: a proper end
+                raise
+            except tarfile.EmptyHeaderError:  # type: ignore[attr-defined]  # (both in tarfile since 3.2)
+                problems.append("it ends without its end-of-archive blocks (truncated?)")
+                raise
+            except tarfile.HeaderError as e:
+                problems.append(f"damaged entry header at byte {tf.offset}: {e}")
+                raise
+
+    return Header
+
+
+def _open_tar(path: str, mode: str, problems: list[str]) -> tarfile.TarFile:
+    return tarfile.open(path, mode, tarinfo=_header_class(problems))  # type: ignore[call-overload]
+
+
+def _walk(tf: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
+    """The entries in archive order. tarfile keeps every header it has read; dropping them
+    keeps memory flat in streamed passes (entries are addressed by TarInfo, never by name)."""
+    while (ti := tf.next()) is not None:
+        tf.members.clear()  # type: ignore[attr-defined]
+        yield ti
+
+
+def _extract(tf: tarfile.TarFile, ti: tarfile.TarInfo) -> IO[bytes]:
+    fh = tf.extractfile(ti)
+    if fh is None:  # not a regular file: the plan refuses those before any read
+        raise tarfile.ExtractError(f"{ti.name!r} is not a file")
+    return fh
+
+
+def _tar_items(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+    """An uncompressed tar: list the headers (seeking over the data), then read by name."""
+    problems: list[str] = []
+    infos: list[tarfile.TarInfo] = []
+    error = None
+    try:
+        tf = _open_tar(src.path, "r:", problems)
+    except BROKEN as e:
+        yield refuse(src, _unreadable(src.path, "cannot read the tar archive", e))
+        return
+    with tf:
+        try:
+            infos.extend(_walk(tf))
+        except BROKEN as e:
+            error = _reason(e)
+        members = [_tar_member(i, ti) for i, ti in enumerate(infos)]
+        for entry in _plan(src, members):
+            yield from _member_items(entry, partial(_extract, tf, infos[entry.member.index]), read, refuse)
+    error = error or (problems[0] if problems else None)
+    if error:
+        yield refuse(src, _cut_short(src, members, error))
+
+
+def _scan(path: str) -> tuple[list[Member], str | None]:
+    """First pass over a compressed tar: the listing, and why it stopped early if it did."""
+    problems: list[str] = []
+    members: list[Member] = []
+    with _open_tar(path, "r|*", problems) as tf:
+        try:
+            for ti in _walk(tf):
+                members.append(_tar_member(len(members), ti))
+        except BROKEN as e:
+            return members, _reason(e)
+    return members, problems[0] if problems else None
+
+
+def _tar_stream_items(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+    """A compressed tar: list it in one streamed pass, then stream it again in name order."""
+    try:
+        members, error = _scan(src.path)
+    except BROKEN as e:
+        yield refuse(src, _unreadable(src.path, "cannot read the tar archive", e))
+        return
+    plan = _plan(src, members)
+    order = _Reorder(plan, BUFFER_BYTES)
+    yield from _drain(order, read, refuse)
+    while not order.done:
+        start, broke = order.next, "the entry was not found again"
+        try:
+            yield from _stream_pass(src.path, order, read, refuse)
+        except BROKEN as e:
+            broke = _reason(e)
+        order.drop()
+        if order.next == start:  # the stream breaks before the next member: none of the rest can be read
+            for entry in plan[start:]:
+                yield refuse(entry.source, _unreadable(entry.source.path, "cannot read the archive up to this "
+                                                       "member", broke))
+            break
+    if error:
+        yield refuse(src, _cut_short(src, members, error))
+
+
+def _stream_pass(path: str, order: _Reorder, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+    """One streamed pass: the member whose turn it is is read straight from the stream, an early
+    one is held if it fits, a later one is left for the next pass."""
+    with _open_tar(path, "r|*", []) as tf:
+        for index, ti in enumerate(_walk(tf)):
+            k = order.position.get(index)
+            if k is None or k < order.next:
+                continue
+            if k == order.next:
+                order.next += 1
+                yield from _member_items(order.plan[k], partial(_extract, tf, ti), read, refuse)
+                yield from _drain(order, read, refuse)
+                if order.done:
+                    return
+            elif order.make_room(k, ti.size):
+                with _extract(tf, ti) as fh:
+                    order.hold(k, fh.read())
+
+
+def _drain(order: _Reorder, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+    """Everything that can go out now: refused members and held ones whose turn has come."""
+    for entry, data in order.ready():
+        yield from _member_items(entry, partial(io.BytesIO, data or b""), read, refuse)
+
+
+class _Reorder:
+    """Puts the members a tar stream gives in archive order back in name order. An early member
+    is held while it fits in `budget` bytes, the one nearest its turn first; held members are
+    dropped at the end of a pass, so memory never exceeds the budget plus one page."""
+
+    def __init__(self, plan: list[Entry], budget: int) -> None:
+        self.plan = plan
+        self.position = {e.member.index: k for k, e in enumerate(plan) if e.issue is None}
+        self.budget = budget
+        self.next = 0
+        self.held: dict[int, bytes] = {}
+        self.used = 0
+        self._far: list[int] = []  # held positions, negated: a max-heap
+
+    @property
+    def done(self) -> bool:
+        return self.next >= len(self.plan)
+
+    def ready(self) -> Iterator[tuple[Entry, bytes | None]]:
+        while not self.done:
+            entry = self.plan[self.next]
+            if entry.issue is None and self.next not in self.held:
+                return
+            data = self.held.pop(self.next, None)
+            self.used -= len(data) if data is not None else 0
+            self.next += 1
+            yield entry, data
+
+    def make_room(self, k: int, size: int) -> bool:
+        """Whether member `k` can be held, dropping held members whose turn comes after it."""
+        if size > self.budget:
+            return False
+        while self.used + size > self.budget and self._far and -self._far[0] > k:
+            data = self.held.pop(-heapq.heappop(self._far), None)
+            self.used -= len(data) if data is not None else 0
+        return self.used + size <= self.budget
+
+    def hold(self, k: int, data: bytes) -> None:
+        self.held[k] = data
+        self.used += len(data)
+        heapq.heappush(self._far, -k)
+
+    def drop(self) -> None:
+        self.held.clear()
+        self._far.clear()
+        self.used = 0

@@ -1,0 +1,332 @@
+"""Archives of inputs (.tar, .tar.gz/.tgz, .zip): read in place, members in name order, named
+`ARCHIVE!/MEMBER`, and hostile archives reported member by member, never raised."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import random
+import stat
+import sys
+import tarfile
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import newsset
+from newsset import archives
+from newsset.check import Item, iter_items
+from newsset.cli import main
+from newsset.sources import Source, discover
+from newsset.synth import write_corpus
+from tests.conftest import page
+
+SCHEMA = newsset.load_schema()
+
+
+def _pages(n: int = 4) -> dict[str, bytes]:
+    return {f"p{i}.txt": page(title=f"Story {i} of the day", paragraphs=(f"Text of story {i}. " * 30,)).encode()
+            for i in range(n)}
+
+
+def _tar(path: Path, members: list[tuple[str, bytes]], mode: str = "w") -> Path:
+    with tarfile.open(path, mode) as tf:
+        for name, data in members:
+            ti = tarfile.TarInfo(name)
+            ti.size = len(data)
+            tf.addfile(ti, io.BytesIO(data))
+    return path
+
+
+def _zip(path: Path, members: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", method) as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+    return path
+
+
+def _items(path: Path) -> list[Item]:
+    (src,) = discover([path])
+    return list(iter_items(src, SCHEMA))
+
+
+def _found(items: list[Item]) -> list[tuple[str, str | None]]:
+    """(rel, first issue code or None) for every item, in output order."""
+    return [(i.source.rel, i.issues[0].code if i.issues else None) for i in items]
+
+
+# ---------------------------------------------------------------- finding and naming
+
+
+def test_archives_are_found_in_folders_and_when_named_directly(tmp_path: Path) -> None:
+    one = [("p0.txt", page().encode())]
+    _tar(tmp_path / "A.TAR", one)
+    _tar(tmp_path / "b.TGZ", one, "w:gz")
+    (tmp_path / "sub").mkdir()
+    _tar(tmp_path / "sub" / "c.Tar.Gz", one, "w:gz")
+    _zip(tmp_path / "d.ZIP", one)
+    (tmp_path / "e.tar.bz2").write_bytes(b"not listed")
+    found = discover([tmp_path])
+    assert [(s.rel, s.kind) for s in found] == [("A.TAR", "tar"), ("b.TGZ", "tar"), ("d.ZIP", "zip"),
+                                                ("sub/c.Tar.Gz", "tar")]
+    assert discover([tmp_path / "d.ZIP"]) == [Source("d.ZIP", str(tmp_path / "d.ZIP"), "zip")]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(newsset.ConfigError, match=r"archives of them \(.tar, .tar.gz, .tgz, .zip\)"):
+        discover([tmp_path / "empty"])
+
+
+@pytest.mark.parametrize("name,mode", [("a.tar", "w"), ("a.tar.gz", "w:gz"), ("a.zip", None)])
+def test_members_come_in_name_order_named_archive_bang_member(tmp_path: Path, name: str, mode: str | None) -> None:
+    pages = _pages(6)
+    order = sorted(pages)
+    random.Random(3).shuffle(order)
+    members = [(f"./2024/{n}" if mode == "w" else f"2024/{n}", pages[n]) for n in order]
+    members += [("notes.md", b"x"), (".hidden.txt", b"x"), ("2024/.cache/p9.txt", b"x"),
+                ("__MACOSX/2024/._p0.txt", b"x")]
+    path = tmp_path / name
+    if mode is None:
+        _zip(path, [*members, ("2024/", b"")])
+    else:
+        _tar(path, members, mode)
+    items = _items(path)
+    assert [i.source.rel for i in items] == [f"{name}!/2024/{n}" for n in sorted(pages)]  # "./" dropped
+    for item in items:
+        member = item.source.rel.split("!/")[1]
+        assert item.ok and item.record is not None
+        assert item.record["source"] == item.source.rel
+        assert item.record["source_sha256"] == hashlib.sha256(pages[member.split("/")[1]]).hexdigest()
+        assert item.source.path == f"{path}!/{member}" and item.source.archive == str(path)
+
+
+@pytest.mark.parametrize("budget", [0, 3000, archives.BUFFER_BYTES])
+def test_compressed_tar_order_does_not_depend_on_the_memory_budget(tmp_path: Path, budget: int,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = _pages(12)
+    order = sorted(pages)
+    random.Random(5).shuffle(order)
+    path = _tar(tmp_path / "a.tgz", [(n, pages[n]) for n in order], "w:gz")
+    monkeypatch.setattr(archives, "BUFFER_BYTES", budget)
+    items = _items(path)
+    assert [i.source.rel for i in items] == [f"a.tgz!/{n}" for n in sorted(pages)]
+    assert all(i.ok for i in items)
+
+
+@pytest.mark.parametrize("fmt", ["zip", "tar.gz"])
+def test_record_file_members_are_streamed_and_located(tmp_path: Path, fmt: str) -> None:
+    rec = newsset.parse_text(page(), source="a.txt").to_dict()
+    lines = (json.dumps(rec) + "\n{bad\n").encode()
+    sink = pa.BufferOutputStream()
+    with pa.CompressedOutputStream(sink, "zstd") as out:
+        out.write(json.dumps({**rec, "id": "f" * 32}).encode() + b"\n")
+    members = [("r.jsonl", lines), ("r.jsonl.gz", gzip.compress(lines)), ("r.jsonl.zst", sink.getvalue().to_pybytes()),
+               ("r2.jsonl.gz", gzip.compress(lines)[:30])]
+    path = _zip(tmp_path / "a.zip", members) if fmt == "zip" else _tar(tmp_path / "a.tar.gz", members, "w:gz")
+    found = [(i.source.rel.split("!/")[1], i.line, i.issues[0].code if i.issues else None) for i in _items(path)]
+    assert found == [("r.jsonl", 1, None), ("r.jsonl", 2, "jsonl.syntax"), ("r.jsonl.gz", 1, None),
+                     ("r.jsonl.gz", 2, "jsonl.syntax"), ("r.jsonl.zst", 1, None),
+                     ("r2.jsonl.gz", 1, "input.unreadable")]
+
+
+def test_validate_files_members_under_their_archive(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))  # the CLI's pandas blocker must not outlive the test
+    path = _tar(tmp_path / "a.tar", [("good.txt", page().encode()), ("bad.txt", b" date 2024-13-45 X\n\nBody.\n")])
+    assert main(["validate", str(path), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["files"] == [{"path": str(path), "kind": "tar", "status": "invalid", "records": 2, "valid": 1,
+                                "issues": 1}]
+    assert [(i["path"], i["code"]) for i in report["issues"]] == [(f"{path}!/bad.txt", "parse.invalid-date")]
+
+
+# ---------------------------------------------------------------- build end to end
+
+
+def _rows(out: Path) -> list[dict[str, object]]:
+    files = sorted((out / "data").rglob("*.parquet"))
+    return pa.concat_tables(pq.read_table(f) for f in files).to_pylist()
+
+
+def _rejects(out: Path) -> list[tuple[str, str]]:
+    return sorted((r["source"], r["code"]) for r in map(json.loads, (out / "rejects.jsonl").read_text().splitlines()))
+
+
+def test_build_from_archives_equals_build_from_the_folder(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    counts = write_corpus(raw, 40, seed=7, dup_rate=0.1, bad_rate=0.15)
+    assert counts["bad"] and counts["duplicates"]
+    files = sorted(p.relative_to(raw).as_posix() for p in raw.rglob("*.txt"))
+    random.Random(1).shuffle(files)  # archive order must not matter
+    members = [(f, (raw / f).read_bytes()) for f in files]
+    inputs = {"raw": raw, "pages.tar": _tar(tmp_path / "pages.tar", members),
+              "pages.tar.gz": _tar(tmp_path / "pages.tar.gz", members, "w:gz"),
+              "pages.zip": _zip(tmp_path / "pages.zip", members)}
+    rows, rejects = {}, {}
+    for name, path in inputs.items():
+        out = tmp_path / f"out-{name}"
+        result = newsset.build([path], out)
+        assert result.inputs == counts["files"]
+        rows[name], rejects[name] = _rows(out), _rejects(out)
+    want = [{**r, "source": None} for r in rows["raw"]]
+    assert len(want) == counts["good"] and rejects["raw"]
+    for name in ("pages.tar", "pages.tar.gz", "pages.zip"):
+        assert [{**r, "source": None} for r in rows[name]] == want
+        assert [r["source"] for r in rows[name]] == [f"{name}!/{r['source']}" for r in rows["raw"]]
+        assert rejects[name] == [(f"{name}!/{src}", code) for src, code in rejects["raw"]]
+
+
+def test_build_rejects_account_for_every_bad_member(tmp_path: Path) -> None:
+    good = _pages(2)
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        path = _zip(tmp_path / "mixed.zip", [*good.items(), ("bad.txt", b"\xff\xfe binary"), ("inner.zip", b"PK"),
+                                             ("p0.txt", page(title="A newer copy").encode()),
+                                             ("r.jsonl", b'{"id": 1}\n')])
+    out = tmp_path / "out"
+    result = newsset.build([path], out)
+    assert result.total_rows == 2
+    assert _rejects(out) == [("mixed.zip!/bad.txt", "input.encoding"), ("mixed.zip!/inner.zip", "archive.nested"),
+                             ("mixed.zip!/p0.txt", "archive.duplicate-member"),
+                             ("mixed.zip!/r.jsonl", "schema.required")]
+    assert result.inputs == result.total_rows + result.total_rejected
+
+
+# ---------------------------------------------------------------- hostile archives
+
+
+def test_truncated_tar_gz_keeps_the_members_read_before_the_break(tmp_path: Path) -> None:
+    rng = random.Random(0)
+    noise = {f"p{i}.txt": page(title=f"Story {i}", paragraphs=(" ".join(f"{rng.getrandbits(64):x}"
+                                                                          for _ in range(900)),)).encode()
+             for i in range(6)}
+    whole = _tar(tmp_path / "whole.tgz", sorted(noise.items()), "w:gz").read_bytes()
+    (tmp_path / "cut.tgz").write_bytes(whole[: len(whole) // 2])
+    found = _found(_items(tmp_path / "cut.tgz"))
+    assert found[:2] == [("cut.tgz!/p0.txt", None), ("cut.tgz!/p1.txt", None)]
+    assert found[-2:] == [(found[-2][0], "input.unreadable"), ("cut.tgz", "input.unreadable")]
+    assert all(code is None for _, code in found[:-2])
+
+
+def test_truncated_or_damaged_plain_tar_is_reported_not_silently_shortened(tmp_path: Path) -> None:
+    pages = _pages(4)
+    whole = _tar(tmp_path / "a.tar", sorted(pages.items())).read_bytes()
+    block = 512 * (1 + -(-len(pages["p0.txt"]) // 512))  # one header block plus the data blocks
+    (tmp_path / "cut.tar").write_bytes(whole[: 2 * block + 600])  # inside p2's data
+    assert _found(_items(tmp_path / "cut.tar")) == [("cut.tar!/p0.txt", None), ("cut.tar!/p1.txt", None),
+                                                    ("cut.tar!/p2.txt", "input.unreadable"),
+                                                    ("cut.tar", "input.unreadable")]
+    (tmp_path / "garbage.tar").write_bytes(whole[:block] + b"garbage!" * 64 + whole[block + 512:])
+    items = _items(tmp_path / "garbage.tar")
+    assert _found(items) == [("garbage.tar!/p0.txt", None), ("garbage.tar", "input.unreadable")]
+    assert "damaged entry header" in items[-1].issues[0].message and "after its entry 'p0.txt'" in \
+        items[-1].issues[0].message
+    (tmp_path / "nothing.tgz").write_bytes(b"\x1f\x8b not gzip at all")
+    assert _found(_items(tmp_path / "nothing.tgz")) == [("nothing.tgz", "input.unreadable")]
+
+
+def test_corrupt_zip_and_corrupt_zip_member(tmp_path: Path) -> None:
+    pages = _pages(3)
+    whole = _zip(tmp_path / "a.zip", sorted(pages.items()), zipfile.ZIP_STORED).read_bytes()
+    (tmp_path / "cut.zip").write_bytes(whole[: len(whole) // 2])  # the central directory is gone
+    (item,) = _items(tmp_path / "cut.zip")
+    assert _found([item]) == [("cut.zip", "input.unreadable")] and "not a zip" in item.issues[0].message
+    at = whole.index(b"Text of story 1")
+    (tmp_path / "flip.zip").write_bytes(whole[:at] + b"t" + whole[at + 1:])  # bad CRC in p1 only
+    items = _items(tmp_path / "flip.zip")
+    assert _found(items) == [("flip.zip!/p0.txt", None), ("flip.zip!/p1.txt", "input.unreadable"),
+                             ("flip.zip!/p2.txt", None)]
+    assert "CRC" in items[1].issues[0].message
+
+
+def test_encrypted_zip_member_is_refused(tmp_path: Path) -> None:
+    raw = bytearray(_zip(tmp_path / "a.zip", sorted(_pages(2).items())).read_bytes())
+    central = raw.index(b"PK\x01\x02")  # the central directory's first entry: p0.txt
+    assert raw[central + 46:central + 52] == b"p0.txt"
+    raw[central + 8] |= 1  # general purpose flag bit 0: encrypted (central directory)
+    raw[6] |= 1  # and in the local header
+    (tmp_path / "a.zip").write_bytes(bytes(raw))
+    items = _items(tmp_path / "a.zip")
+    assert _found(items) == [("a.zip!/p0.txt", "archive.encrypted"), ("a.zip!/p1.txt", None)]
+
+
+def test_links_and_devices_are_refused_never_followed(tmp_path: Path) -> None:
+    path = tmp_path / "a.tar"
+    with tarfile.open(path, "w") as tf:
+        for name, kind in (("sym.txt", tarfile.SYMTYPE), ("hard.txt", tarfile.LNKTYPE), ("dev.txt", tarfile.CHRTYPE),
+                           ("fifo.txt", tarfile.FIFOTYPE), ("sym.md", tarfile.SYMTYPE)):
+            ti = tarfile.TarInfo(name)
+            ti.type, ti.linkname = kind, "/etc/passwd"
+            tf.addfile(ti)
+    items = _items(path)
+    assert _found(items) == [(f"a.tar!/{n}.txt", "archive.not-a-file") for n in ("dev", "fifo", "hard", "sym")]
+    assert "a symbolic link to '/etc/passwd'" in items[3].issues[0].message
+    zpath = tmp_path / "a.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        info = zipfile.ZipInfo("link.txt")
+        info.create_system, info.external_attr = 3, (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(info, "/etc/passwd")
+        zf.writestr("plain.txt", page())
+    assert _found(_items(zpath)) == [("a.zip!/link.txt", "archive.not-a-file"), ("a.zip!/plain.txt", None)]
+
+
+def test_zip_bomb_page_is_refused_without_inflating_it(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "bomb.zip", [("bomb.txt", bytes(archives.MAX_PAGE_BYTES + 1)), ("ok.txt", page().encode())])
+    assert path.stat().st_size < 1 << 20
+    tracemalloc.start()
+    try:
+        items = _items(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert _found(items) == [("bomb.zip!/bomb.txt", "input.too-large"), ("bomb.zip!/ok.txt", None)]
+    assert peak < 8 << 20
+
+
+def test_reads_are_bounded_for_pages_and_record_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archives, "MAX_PAGE_BYTES", 2000)
+    big = page(paragraphs=("word " * 1000,)).encode()
+    (tmp_path / "big.txt").write_bytes(big)  # a file, not declared: caught by the bounded read
+    _tar(tmp_path / "a.tgz", [("big.txt", big), ("r.jsonl", b'{"id": 1}\n' + b"x" * 3000 + b"\n{}\n")], "w:gz")
+    assert _found(_items(tmp_path / "big.txt")) == [("big.txt", "input.too-large")]
+    found = [(i.source.rel, i.line, i.issues[0].code) for i in _items(tmp_path / "a.tgz")]
+    assert found == [("a.tgz!/big.txt", 1, "input.too-large"), ("a.tgz!/r.jsonl", 1, "schema.required"),
+                     ("a.tgz!/r.jsonl", 2, "input.too-large")]
+
+
+@pytest.mark.parametrize("fmt", ["tar", "zip"])
+def test_duplicate_member_names_read_the_last_copy(tmp_path: Path, fmt: str) -> None:
+    members = [("a.txt", page(title="First copy").encode()), ("b.txt", page(title="Other").encode()),
+               ("a.txt", page(title="Last copy").encode())]
+    if fmt == "zip":
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            path = _zip(tmp_path / "d.zip", members)
+    else:
+        path = _tar(tmp_path / "d.tgz", members, "w:gz")
+    items = _items(path)
+    name = path.name
+    assert _found(items) == [(f"{name}!/a.txt", "archive.duplicate-member"), (f"{name}!/a.txt", None),
+                             (f"{name}!/b.txt", None)]
+    assert items[1].record is not None and items[1].record["title"] == "Last copy"
+    assert "entry 1" in items[0].issues[0].message and "entry 3" in items[0].issues[0].message
+
+
+def test_dotdot_and_absolute_names_are_kept_as_given_and_nothing_is_extracted(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    members = [("../up.txt", page(title="Up").encode()), ("/abs/x.txt", page(title="Abs").encode()),
+               ("a/../../b.txt", page(title="Dots").encode())]
+    for path in (_tar(work / "a.tar", members), _zip(work / "a.zip", members)):
+        assert _found(_items(path)) == [(f"{path.name}!/../up.txt", None), (f"{path.name}!//abs/x.txt", None),
+                                        (f"{path.name}!/a/../../b.txt", None)]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.tar", "a.zip", "work"]
+
+
+def test_nested_archives_are_reported_not_opened(tmp_path: Path) -> None:
+    inner = _zip(tmp_path / "inner.zip", [("p.txt", page().encode())]).read_bytes()
+    path = _tar(tmp_path / "outer.tar", [("inner.zip", inner), ("more.TGZ", b"x")])
+    assert _found(_items(path)) == [("outer.tar!/inner.zip", "archive.nested"),
+                                    ("outer.tar!/more.TGZ", "archive.nested")]
