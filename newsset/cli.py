@@ -10,11 +10,15 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import NewssetError
+from .errors import Issue, NewssetError
+
+if TYPE_CHECKING:
+    from .records import Article
+    from .sources import Source
 
 EPILOG_PARSE = "example: newsset parse examples/raw/*.txt --format jsonl > records.jsonl"
 EPILOG_VALIDATE = "example: newsset validate examples/raw --format github"
@@ -99,19 +103,47 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _cmd_parse(args: argparse.Namespace) -> int:
+def _pages(sources: Iterable[Source]) -> Iterator[tuple[Source, Article | Issue]]:
+    """Each page (archive members included) parsed, or the issue that stopped it; record files
+    hold records already, so `parse` passes over them."""
+    from dataclasses import replace
+
+    from .archives import MAX_PAGE_BYTES, read_archive, too_large
     from .errors import ParseError
-    from .parse import parse_file
+    from .parse import parse_bytes
+
+    def read(src: Source, fh: IO[bytes]) -> Iterator[tuple[Source, Article | Issue]]:
+        if src.kind != "page":
+            return
+        raw = fh.read(MAX_PAGE_BYTES + 1)
+        if len(raw) > MAX_PAGE_BYTES:
+            yield src, too_large(src.path, None)
+            return
+        try:
+            yield src, parse_bytes(raw, src.rel)
+        except ParseError as e:
+            yield src, replace(e.issue, path=src.path)
+
+    for src in sources:
+        if src.kind in ("tar", "zip"):
+            yield from read_archive(src, read, lambda s, issue: (s, issue))
+            continue
+        try:
+            with open(src.path, "rb") as fh:
+                yield from read(src, fh)
+        except OSError as e:
+            yield src, Issue("input.unreadable", f"cannot read the file: {e.strerror or e}", src.path)
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    from .records import Article
     from .sources import discover
 
     status = 0
     records = []
-    for src in discover(args.paths):
-        try:
-            art = parse_file(src.path)
-        except ParseError as e:
-            i = e.issue
-            print(f"{src.path}:{i.line or 1}: {i.code}: {i.message}", file=sys.stderr)
+    for src, art in _pages(discover(args.paths)):
+        if not isinstance(art, Article):
+            print(f"{src.path}:{art.line or 1}: {art.code}: {art.message}", file=sys.stderr)
             status = 1
             continue
         rec = {**art.to_dict(), "source": src.rel}
@@ -189,7 +221,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 class _NoPandas:
     """pyarrow imports pandas (0.3 s) on its first pa.array() only to ask whether the input is a
     DataFrame. parse, validate and build never hand it one, so their CLI process declines the
-    import (pyarrow then takes the no-pandas path). Library callers are not affected."""
+    import (pyarrow then takes the no-pandas path). Library callers and `main()` are not affected."""
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
         if name == "pandas" or name.startswith("pandas."):
@@ -200,8 +232,6 @@ class _NoPandas:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (tests call this directly)."""
     args = _parser().parse_args(argv)
-    if args.command in ("parse", "validate", "build") and "pandas" not in sys.modules:
-        sys.meta_path.insert(0, _NoPandas())
     handler = {"parse": _cmd_parse, "validate": _cmd_validate, "build": _cmd_build, "verify": _cmd_verify}[
         args.command]
     try:
@@ -217,5 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: a process of its own, so declining pandas affects nobody else
+    (pyarrow remembers a failed pandas import for the life of the process)."""
+    if len(sys.argv) > 1 and sys.argv[1] in ("parse", "validate", "build") and "pandas" not in sys.modules:
+        sys.meta_path.insert(0, _NoPandas())
     sys.exit(main())

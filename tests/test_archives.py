@@ -330,3 +330,23 @@ def test_nested_archives_are_reported_not_opened(tmp_path: Path) -> None:
     path = _tar(tmp_path / "outer.tar", [("inner.zip", inner), ("more.TGZ", b"x")])
     assert _found(_items(path)) == [("outer.tar!/inner.zip", "archive.nested"),
                                     ("outer.tar!/more.TGZ", "archive.nested")]
+
+
+def test_parse_command_reads_archive_members(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import tarfile
+
+    from newsset.cli import main
+    from newsset.synth import write_corpus
+
+    pages = tmp_path / "pages"
+    write_corpus(pages, 4, seed=12, dup_rate=0.0, bad_rate=0.0)
+    (pages / "broken.txt").write_bytes(b"")
+    archive = tmp_path / "p.tar.gz"
+    with tarfile.open(archive, "w:gz") as tf:
+        tf.add(pages, arcname="pages")
+    status = main(["parse", str(archive), "--format", "jsonl"])
+    out, err = capsys.readouterr()
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert status == 1 and len(rows) == 4
+    assert all(r["source"].startswith("p.tar.gz!/pages/") for r in rows)
+    assert f"{archive}!/pages/broken.txt:1: input.empty" in err

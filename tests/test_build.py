@@ -270,3 +270,23 @@ def test_jobs_give_byte_identical_output(tmp_path: Path) -> None:
     assert len(digests(tmp_path / "serial")) > 3
     with pytest.raises(ConfigError):
         newsset.build([raw], tmp_path / "x", jobs=-1)
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "raw"
+
+
+def test_build_process_skips_pandas_but_main_leaves_the_interpreter_alone(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from newsset.cli import main
+
+    before = list(sys.meta_path)
+    assert main(["build", str(EXAMPLES), "--out", str(tmp_path / "a"), "-q"]) == 0
+    assert sys.meta_path == before
+    code = ("import sys\nfrom newsset.cli import run\n"
+            "sys.argv = ['newsset', 'build', sys.argv[1], '--out', sys.argv[2], '-q']\n"
+            "try:\n    run()\nexcept SystemExit as e:\n    print(e.code, 'pandas' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(EXAMPLES), str(tmp_path / "b")], capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out == ["0", "False"]
