@@ -70,6 +70,7 @@ class Method:
     rss: list[float] = field(default_factory=list)  # MiB
     rows: int | None = None
     error: str | None = None
+    setup: Callable[[], None] | None = None  # untimed, before each round (e.g. a fresh copy of a warm cache)
 
     @property
     def ok(self) -> bool:
@@ -138,6 +139,8 @@ def count_rows(out: Path) -> int:
 
 def run_once(m: Method) -> None:
     """Run the method once in a fresh temp folder (its cwd); record wall time and peak RSS."""
+    if m.setup is not None:
+        m.setup()
     with tempfile.TemporaryDirectory(prefix="newsset-bench-") as tmp:
         out = Path(tmp) / m.out_name
         argv = [str(out) if a == OUT else a for a in m.argv]
@@ -234,6 +237,9 @@ def checks(by: dict[str, Method]) -> list[tuple[str, str, str, str]]:
             "JSONL)", f"jsonl floor ({tag} JSONL)"), lambda a, b: b.median / a.median, "{:.2f}x the floor's MB/s",
             lambda x: x >= 0.5, lambda a, b: None if (a.rows or 0) >= 0.9 * a.corpus.items else
             f"newsset kept {a.rows or 0:,} of {a.corpus.items:,} records: the input is not valid for it")
+    add("--cache rebuild after +1% pages vs full build", "a small fraction (≤ 0.5x)",
+        ("newsset --cache rebuild, +1% new pages", off), lambda a, b: a.median / b.median, "{:.2f}x the time",
+        lambda x: x <= 0.5)
     small = next((k for k, m in by.items() if m.role == "small"), None)
     if small:
         add(f"peak RSS {by[off].corpus.items:,} / {by[small].corpus.items:,} pages", "≤ 1.3x", (off, small),
@@ -292,12 +298,39 @@ def build_methods(args: argparse.Namespace, cache: Path, corpus: Corpus, notes: 
                              jl, r, "out.parquet"))
         ms.append(Method(f"newsset jsonl --near-dup off ({tag} JSONL)",
                          [*NEWSSET, "build", str(jl.path), "--out", OUT, "--near-dup", "off", "-q"], jl, r))
+    ms.append(incremental_method(args, cache, corpus))
     small_n = min(2000, corpus.items // 10)
     if args.corpus is None and small_n > 0:
         small = ensure_corpus(cache, small_n, args.seed)
         ms.append(Method(f"newsset --near-dup off ({small_n:,} pages)", [*NEWSSET, "build", str(small.path),
                          "--out", OUT, "--near-dup", "off", "-q"], small, r, role="small"))
     return ms
+
+
+def incremental_method(args: argparse.Namespace, cache: Path, corpus: Corpus) -> Method:
+    """A rebuild with --cache after adding 1% new pages: each round starts from a copy of a cache
+    warmed by one untimed build of the corpus alone (hard links: cache files are only replaced)."""
+    extra = ensure_corpus(cache, max(1, corpus.items // 100), args.seed + 1)
+    warm = cache / f"cache-{corpus.path.name}"
+    from newsset.chunk import code_digest
+
+    stamp = warm / ".stamp"
+    if not (stamp.is_file() and stamp.read_text() == code_digest()):
+        shutil.rmtree(warm, ignore_errors=True)
+        with tempfile.TemporaryDirectory(prefix="newsset-bench-") as tmp:
+            subprocess.run([*NEWSSET, "build", str(corpus.path), "--out", f"{tmp}/out", "--near-dup", "off", "-q",
+                            "--cache", str(warm)], check=True, env=ENV)
+        stamp.write_text(code_digest())
+    live = cache / "cache-live"
+
+    def fresh_copy() -> None:
+        shutil.rmtree(live, ignore_errors=True)
+        shutil.copytree(warm, live, copy_function=os.link)
+
+    return Method("newsset --cache rebuild, +1% new pages", [*NEWSSET, "build", str(corpus.path), str(extra.path),
+                  "--out", OUT, "--near-dup", "off", "--cache", str(live), "-q"],
+                  Corpus(corpus.path, corpus.items + extra.items, corpus.nbytes + extra.nbytes), args.rounds,
+                  setup=fresh_copy)
 
 
 def main() -> int:

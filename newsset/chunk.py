@@ -15,6 +15,7 @@ valid.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import os
 import pickle
@@ -232,12 +233,23 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
 
 # ---------------------------------------------------------------- incremental cache
 
+@functools.cache
+def code_digest() -> str:
+    """sha256 of newsset's own modules and bundled files: a development build with an unchanged
+    version number must not reuse what older code cached."""
+    h = hashlib.sha256(__version__.encode())
+    root = Path(__file__).parent
+    for f in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml", ".json") and p.is_file()):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def _cache_key(spec: ChunkSpec, schema: Schema) -> str | None:
-    """sha256 over newsset's version, the schema's bytes, the options that change a chunk's
-    result, and every file's name and content. None when a file cannot be read (no caching)."""
+    """sha256 over newsset's version and code, the schema's bytes, the options that change a
+    chunk's result, and every file's name and content. None when a file cannot be read (no caching)."""
     h = hashlib.sha256()
-    h.update(f"newsset {__version__}\0schema {schema.sha256}\0today {spec.today}\0sketch {spec.sketch}\0"
-             f"group {spec.group_by}\0".encode())
+    h.update(f"newsset {__version__} {code_digest()}\0schema {schema.sha256}\0today {spec.today}\0"
+             f"sketch {spec.sketch}\0group {spec.group_by}\0".encode())
     for src in spec.sources:
         h.update(f"{src.kind}\0{src.rel}\0{src.path}\0".encode("utf-8", "surrogateescape"))
         h.update(f"{src.start}\0{src.end}\0".encode())
