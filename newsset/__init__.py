@@ -19,19 +19,39 @@ __version__ = "0.1.0"
 
 from .errors import CODES, ConfigError, Issue, NewssetError, OutputError, ParseError, SchemaFileError  # noqa: E402
 from .parse import parse_bytes, parse_file, parse_text  # noqa: E402
-from .pipeline import BuildResult, build  # noqa: E402
 from .records import FIELDS, Article, article_id  # noqa: E402
-from .report import Report, render, validate  # noqa: E402
-from .schema import Schema, load_schema  # noqa: E402
 from .sources import Source, discover  # noqa: E402
 
 if TYPE_CHECKING:
     from datasets import DatasetDict
 
+    from .pipeline import BuildResult, build
+    from .report import Report, render, validate
+    from .schema import Schema, load_schema
+
+# Imported on first use: they load pyarrow and numpy (0.2 s), which `import newsset` alone, the
+# CLI's --help and `parse` do not need — and the CLI picks Arrow's allocator before pyarrow loads.
+_LAZY = {"BuildResult": "pipeline", "build": "pipeline", "Report": "report", "render": "report",
+         "validate": "report", "Schema": "schema", "load_schema": "schema"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsset' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 def validate_paths(paths: Iterable[str | os.PathLike[str]], schema: str | os.PathLike[str] | None = None,
                    max_issues: int | None = None) -> Report:
     """Validate files and folders of pages and record files; see `newsset validate`."""
+    from .report import validate
+    from .schema import load_schema
+
     return validate(discover(list(paths)), load_schema(schema), max_issues=max_issues)
 
 

@@ -251,4 +251,9 @@ def run() -> None:
     (pyarrow remembers a failed pandas import for the life of the process)."""
     if len(sys.argv) > 1 and sys.argv[1] in ("parse", "validate", "build") and "pandas" not in sys.modules:
         sys.meta_path.insert(0, _NoPandas())
+    if sys.platform.startswith("linux") and "pyarrow" not in sys.modules:
+        # jemalloc hands freed buffers back to the OS sooner than the default mimalloc: the same
+        # speed, and peak RSS stays flat as the corpus grows (measured in benchmarks/results.md).
+        # Set before pyarrow loads, and inherited by worker processes; a user's setting wins.
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
     sys.exit(main())
