@@ -33,6 +33,7 @@ from __future__ import annotations
 import heapq
 import io
 import lzma
+import os
 import stat
 import tarfile
 import zipfile
@@ -46,7 +47,7 @@ from typing import IO, TypeVar
 from .errors import Issue
 from .sources import Kind, Source, kind_of
 
-__all__ = ["BUFFER_BYTES", "MAX_PAGE_BYTES", "read_archive"]
+__all__ = ["BUFFER_BYTES", "MAX_PAGE_BYTES", "read_archive", "read_bounded"]
 
 MAX_PAGE_BYTES = 64 << 20  # no article comes near this; a larger page is refused, never inflated
 BUFFER_BYTES = 256 << 20  # early members of a compressed tar held per pass (see the module doc)
@@ -172,6 +173,28 @@ def _refusal(m: Member, kind: Kind, path: str, copies: int, last: int) -> Issue 
     if kind == "page" and m.size > MAX_PAGE_BYTES:
         return too_large(path, m.size)
     return None
+
+
+def read_bounded(fh: IO[bytes], limit: int = MAX_PAGE_BYTES) -> bytes:
+    """Up to `limit + 1` bytes of a stream (more than `limit` means: too large).
+
+    Not `fh.read(limit + 1)`: CPython allocates the whole size up front, 64 MiB for every page.
+    """
+    try:
+        size = os.fstat(fh.fileno()).st_size
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        size = None  # an archive member or another stream
+    parts: list[bytes] = []
+    total = 0
+    if size is not None and 0 < size <= limit:
+        parts.append(fh.read(size + 1))  # one read of the declared size; a file that grew reads on below
+        total = len(parts[0])
+        if total <= size:
+            return parts[0]
+    while total <= limit and (block := fh.read(min(1 << 20, limit + 1 - total))):
+        parts.append(block)
+        total += len(block)
+    return b"".join(parts)
 
 
 def too_large(path: str, size: int | None, line: int | None = None) -> Issue:

@@ -147,7 +147,7 @@ def _stream_items(src: Source, fh: IO[bytes], schema: Schema, today: _dt.date | 
     """The items of one page or record file given as an open stream (a file, or an archive
     member). Reads are bounded: a page or record line over `archives.MAX_PAGE_BYTES` is refused, not held."""
     if src.kind == "page":
-        raw = fh.read(archives.MAX_PAGE_BYTES + 1)
+        raw = archives.read_bounded(fh)
         if len(raw) > archives.MAX_PAGE_BYTES:
             yield _refused(src, too_large(src.path, None))
         else:

@@ -108,14 +108,14 @@ def _pages(sources: Iterable[Source]) -> Iterator[tuple[Source, Article | Issue]
     hold records already, so `parse` passes over them."""
     from dataclasses import replace
 
-    from .archives import MAX_PAGE_BYTES, read_archive, too_large
+    from .archives import MAX_PAGE_BYTES, read_archive, read_bounded, too_large
     from .errors import ParseError
     from .parse import parse_bytes
 
     def read(src: Source, fh: IO[bytes]) -> Iterator[tuple[Source, Article | Issue]]:
         if src.kind != "page":
             return
-        raw = fh.read(MAX_PAGE_BYTES + 1)
+        raw = read_bounded(fh)
         if len(raw) > MAX_PAGE_BYTES:
             yield src, too_large(src.path, None)
             return

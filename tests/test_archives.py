@@ -350,3 +350,20 @@ def test_parse_command_reads_archive_members(tmp_path: Path, capsys: pytest.Capt
     assert status == 1 and len(rows) == 4
     assert all(r["source"].startswith("p.tar.gz!/pages/") for r in rows)
     assert f"{archive}!/pages/broken.txt:1: input.empty" in err
+
+
+def test_read_bounded_reads_whole_small_files_and_caps_streams(tmp_path: Path) -> None:
+    from newsset.archives import read_bounded
+
+    f = tmp_path / "p.txt"
+    f.write_bytes(b"x" * 5000)
+    with open(f, "rb") as fh:
+        assert read_bounded(fh, limit=10_000) == b"x" * 5000
+    with open(f, "rb") as fh:
+        assert len(read_bounded(fh, limit=100)) == 101  # over the limit: the caller refuses it
+    assert read_bounded(io.BytesIO(b"y" * 3000), limit=1000) == b"y" * 1001
+    assert read_bounded(io.BytesIO(b"z" * 30), limit=1000) == b"z" * 30
+    empty = tmp_path / "e.txt"
+    empty.write_bytes(b"")
+    with open(empty, "rb") as fh:
+        assert read_bounded(fh) == b""
