@@ -308,9 +308,16 @@ def build_methods(args: argparse.Namespace, cache: Path, corpus: Corpus, notes: 
 
 
 def incremental_method(args: argparse.Namespace, cache: Path, corpus: Corpus) -> Method:
-    """A rebuild with --cache after adding 1% new pages: each round starts from a copy of a cache
-    warmed by one untimed build of the corpus alone (hard links: cache files are only replaced)."""
-    extra = ensure_corpus(cache, max(1, corpus.items // 100), args.seed + 1)
+    """A rebuild with --cache after adding 1% new pages (in a folder of their own, as a new day's
+    scrape would be): each round starts from a copy of a cache warmed by one untimed build of the
+    corpus alone (hard links: cache files are only ever replaced, never changed in place)."""
+    n_new = max(1, corpus.items // 100)
+    extra_root = cache / f"new-{n_new}-seed{args.seed + 1}"
+    if not (extra_root / ".stamp").is_file():  # a new scrape lands in its own folder: "new/…" sorts last
+        shutil.rmtree(extra_root, ignore_errors=True)
+        synth.write_corpus(extra_root / "new", n_new, args.seed + 1, DUP_RATE, BAD_RATE)
+        (extra_root / ".stamp").write_text("ok\n")
+    extra = _measure(extra_root)
     warm = cache / f"cache-{corpus.path.name}"
     from newsset.chunk import code_digest
 
