@@ -84,8 +84,18 @@ def _pool(specs: Sequence[ChunkSpec], jobs: int) -> Iterator[ChunkResult]:
     from multiprocessing import get_context
 
     # spawn, not fork: the driver already runs a writer thread, and fork with threads is unsafe.
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_ignore_sigint)
+    try:
         yield from _ordered(specs, lambda s: pool.submit(run_chunk, s), jobs * WINDOW)
+    finally:  # on Ctrl-C or an error: drop queued chunks, let the running ones (milliseconds) end
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_sigint() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the driver alone handles it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Iterator[ChunkResult]:

@@ -191,8 +191,12 @@ class Staging:
                                   "to replace it: choose another --out or remove it")
             for stale in self.parent.glob(f".{self.out.name}.staging-*"):
                 shutil.rmtree(stale, ignore_errors=True)
-            for stale in self.parent.glob(f".{self.out.name}.old-*"):
-                shutil.rmtree(stale, ignore_errors=True)
+            for stale in sorted(self.parent.glob(f".{self.out.name}.old-*")):
+                if not self.out.exists() and (stale / "manifest.json").is_file():
+                    # A build killed between the two renames of publish(): put the old output back.
+                    os.replace(stale, self.out)
+                else:
+                    shutil.rmtree(stale, ignore_errors=True)
             self.dir.mkdir()
             (self.dir / "data").mkdir()
         except OSError as e:
@@ -203,9 +207,16 @@ class Staging:
             raise
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
         self._unlock()
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+            # Reading inputs never raises (bad inputs are quarantined), so an OSError here is
+            # the output side: a full disk, a permission, a file-size limit.
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            hint = " Free some disk space and build again." if exc.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+            raise OutputError(f"cannot write the dataset {self.out}: {exc.strerror or exc}{where}; nothing was "
+                              f"published and the previous output is untouched.{hint}") from exc
 
     @staticmethod
     def _is_newsset_output(p: Path) -> bool:
@@ -242,9 +253,15 @@ class Staging:
                     finally:
                         os.close(fd)
             old = self.parent / f".{self.out.name}.old-{os.getpid()}"
-            if self.out.exists():
+            moved = self.out.exists()
+            if moved:
                 os.replace(self.out, old)
-            os.replace(self.dir, self.out)
+            try:
+                os.replace(self.dir, self.out)
+            except OSError:
+                if moved:  # put the previous output back before reporting
+                    os.replace(old, self.out)
+                raise
             shutil.rmtree(old, ignore_errors=True)
             fd = os.open(self.parent, os.O_RDONLY)
             try:

@@ -1,0 +1,252 @@
+"""Faults: a build killed at any moment, a full disk, a file-size limit, a failing publish, two
+builds at once, Ctrl-C — the previous output always survives and the next build succeeds. And
+conservation as a property: every input is a row or a reject, whatever the mix and the order."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import newsset
+from newsset.synth import BAD_KINDS, encode_page, make_bad_page, make_page, write_corpus
+from newsset.verify import verify
+
+PY = [sys.executable, "-m", "newsset"]
+
+
+def snapshot(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def no_partial_parquet(out: Path) -> None:
+    """Every Parquet file under the output reads (a killed writer leaves a footer-less file)."""
+    for f in out.rglob("*.parquet"):
+        pq.read_metadata(f)
+    assert not list(out.rglob("*.part")) and not list(out.rglob("*.tmp*"))
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    raw = tmp_path_factory.mktemp("faults") / "raw"
+    write_corpus(raw, 1500, seed=31, dup_rate=0.02, bad_rate=0.02)
+    return raw
+
+
+def _phase(parent: Path, name: str) -> str | None:
+    """What a running build has written so far, from its staging folder."""
+    stage = next(iter(parent.glob(f".{name}.staging-*")), None)
+    if stage is None:
+        return None
+    if (stage / "README.md").exists():
+        return "card"
+    if list(stage.glob("*/*.parquet.part")) or list(stage.glob("*/*.parquet")):
+        return "shards"
+    if list(stage.glob(".parts/*.arrow*")):
+        return "parts"
+    return "staging"
+
+
+@pytest.mark.parametrize("target", ["staging", "parts", "shards", "card", "late"])
+def test_sigkill_at_any_phase_leaves_the_previous_output_and_the_next_build_succeeds(big: Path, tmp_path: Path,
+                                                                                       target: str) -> None:
+    out = tmp_path / "out"
+    newsset.build([big], out, seed=1, jobs=1)
+    before = snapshot(out)
+    args = [*PY, "build", str(big), "--out", str(out), "--seed", "2", "-q", "--jobs", "2"]
+    proc = subprocess.Popen(args, stderr=subprocess.DEVNULL, start_new_session=True)
+    seen = set()
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        phase = _phase(tmp_path, "out")
+        if phase:
+            seen.add(phase)
+        if phase == target or (target == "late" and phase == "card"):
+            if target == "late":
+                time.sleep(0.05)
+            break
+        time.sleep(0.002)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)  # the driver and its workers, as an OOM killer or `kill -9` would
+    proc.wait()
+    # Whatever the moment: a complete dataset at `out`, the old one or (if the kill came after
+    # publishing) the new one — never a mix, never a half-written file.
+    after = snapshot(out)
+    assert "manifest.json" in after
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["options"]["seed"] in (1, 2)
+    if manifest["options"]["seed"] == 1:
+        assert after == before
+    no_partial_parquet(out)
+    assert verify(out, load=False).ok
+    # The next build cleans the stale staging folder and succeeds.
+    r = newsset.build([big], out, seed=3, jobs=1)
+    assert r.written and json.loads((out / "manifest.json").read_text())["options"]["seed"] == 3
+    assert not list(tmp_path.glob(".out.staging-*")) and not list(tmp_path.glob(".out.old-*"))
+    no_partial_parquet(out)
+
+
+def test_a_kill_between_the_two_renames_of_publish_is_repaired(big: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    newsset.build([big], out, seed=1, jobs=1)
+    before = snapshot(out)
+    os.replace(out, tmp_path / ".out.old-12345")  # as publish() leaves it if killed right there
+    r = newsset.build([big], out, seed=1, jobs=1, on_invalid="fail")  # writes nothing: rejects exist
+    assert not r.written
+    assert snapshot(out) == before  # the old output was put back before anything else
+
+
+@pytest.mark.parametrize("err", [errno.ENOSPC, errno.EACCES])
+def test_a_full_disk_or_permission_error_mid_build_is_exit_3_and_keeps_the_old_output(
+        big: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        err: int) -> None:
+    from newsset.cli import main
+
+    out = tmp_path / "out"
+    newsset.build([big], out, seed=1, jobs=1)
+    before = snapshot(out)
+    calls = {"n": 0}
+    real = pq.ParquetWriter.write_table
+
+    def failing(self: pq.ParquetWriter, *a: object, **k: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:  # mid-build: some row groups are written already
+            raise OSError(err, os.strerror(err), "data/train-00000.parquet.part")
+        real(self, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", failing)
+    status = main(["build", str(big), "--out", str(out), "--seed", "2", "--jobs", "1"])
+    msg = capsys.readouterr().err
+    assert status == 3
+    assert os.strerror(err) in msg and "previous output is untouched" in msg and str(out) in msg
+    if err == errno.ENOSPC:
+        assert "Free some disk space" in msg
+    assert snapshot(out) == before
+    assert not list(tmp_path.glob(".out.staging-*"))
+
+
+def test_a_real_write_limit_in_a_worker_process_is_exit_3(big: Path, tmp_path: Path) -> None:
+    """RLIMIT_FSIZE makes the kernel refuse writes past 200 KB (EFBIG), in the driver and the
+    workers alike: the build reports it and leaves the previous output alone."""
+    out = tmp_path / "out"
+    newsset.build([big], out, seed=1, jobs=1)
+    before = snapshot(out)
+    code = ("import resource, signal, sys\n"
+            "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+            "resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))\n"
+            "from newsset.cli import main\n"
+            "sys.exit(main(sys.argv[1:]))\n")
+    proc = subprocess.run([sys.executable, "-c", code, "build", str(big), "--out", str(out), "--seed", "2",
+                           "--jobs", "2"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 3, proc.stderr
+    assert "cannot write the dataset" in proc.stderr and "Traceback" not in proc.stderr
+    assert snapshot(out) == before
+
+
+def test_a_failing_publish_keeps_the_old_output(big: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    newsset.build([big], out, seed=1, jobs=1)
+    before = snapshot(out)
+    real = os.replace
+
+    def deny(src: object, dst: object) -> None:
+        if ".staging-" in str(src) and Path(str(dst)) == out.absolute():  # the final swap only
+            raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", deny)
+    with pytest.raises(newsset.OutputError, match="cannot publish"):
+        newsset.build([big], out, seed=2, jobs=1)
+    monkeypatch.undo()
+    assert snapshot(out) == before
+
+
+def test_a_second_build_into_the_same_out_fails_fast_and_the_first_completes(big: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = subprocess.Popen([*PY, "build", str(big), "--out", str(out), "-q", "--jobs", "1"],
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".out.staging-*")) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    t0 = time.monotonic()
+    second = subprocess.run([*PY, "build", str(big), "--out", str(out), "-q"], capture_output=True, text=True)
+    assert second.returncode == 3 and "another newsset build is writing" in second.stderr
+    assert time.monotonic() - t0 < 15  # fails fast: it does not wait for the first
+    assert first.wait(timeout=300) == 0
+    assert verify(out, load=False).ok
+
+
+def test_ctrl_c_stops_promptly_cleans_up_and_exits_130(big: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    newsset.build([big], out, seed=1, jobs=1)
+    before = snapshot(out)
+    proc = subprocess.Popen([*PY, "build", str(big), "--out", str(out), "--seed", "2", "--jobs", "2"],
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while _phase(tmp_path, "out") not in ("parts", "shards") and time.monotonic() < deadline:
+        time.sleep(0.002)
+    t0 = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole foreground group
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the build finished before Ctrl-C arrived")
+    assert proc.returncode == 130, err
+    assert time.monotonic() - t0 < 10
+    assert "interrupted" in err and "Traceback" not in err
+    assert snapshot(out) == before
+    assert not list(tmp_path.glob(".out.staging-*"))
+
+
+# ---------------------------------------------------------------- conservation
+
+_inputs = st.lists(st.tuples(st.sampled_from(["good", "good", "good", "dup", "bad"]), st.integers(0, 10_000)),
+                   min_size=1, max_size=25)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(mix=_inputs, shuffle_seed=st.integers(0, 1000))
+def test_every_input_is_a_row_or_a_reject_whatever_the_mix_and_order(tmp_path_factory: pytest.TempPathFactory,
+                                                                     mix: list[tuple[str, int]],
+                                                                     shuffle_seed: int) -> None:
+    root = tmp_path_factory.mktemp("mix")
+    names: list[tuple[str, bytes]] = []
+    made: list[bytes] = []
+    for k, (kind, seed) in enumerate(mix):
+        rng = random.Random(seed)
+        if kind == "dup" and made:
+            data = made[seed % len(made)]
+        elif kind == "bad":
+            data = make_bad_page(rng, rng.choice(sorted(BAD_KINDS)))
+        else:
+            data = encode_page(rng, make_page(rng, index=k)[0])
+            made.append(data)
+        names.append((f"p{k:03d}.txt", data))
+    outs = []
+    for order in (0, 1):
+        raw = root / f"raw{order}"
+        raw.mkdir()
+        listing = list(names)
+        if order:
+            random.Random(shuffle_seed).shuffle(listing)  # a different creation order on disk
+        for name, data in listing:
+            (raw / name).write_bytes(data)
+        r = newsset.build([raw], root / f"out{order}", near_dup="off", jobs=1)
+        assert r.inputs == len(mix)
+        assert r.total_rows + r.total_rejected == len(mix)
+        rejects = (root / f"out{order}" / "rejects.jsonl").read_text().splitlines()
+        assert len(rejects) == r.total_rejected
+        outs.append({p.name: p.read_bytes() for p in (root / f"out{order}").rglob("*.parquet")})
+    assert outs[0] == outs[1]
