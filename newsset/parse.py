@@ -27,8 +27,9 @@ import datetime as _dt
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from itertools import compress, islice, repeat
-from operator import and_, is_, truth
+from operator import is_, itemgetter
 from pathlib import Path
 
 from .errors import Issue, ParseError
@@ -92,12 +93,14 @@ _LONGEST = max(map(len, _BOILER)) + 40  # a longer line cannot be boilerplate: s
 _EXACT = {v: _norm(v) for s in _PROMO_LINES + _PAYWALL_LINES + _FOOTER_LINES
           for v in {s, s.replace("'", "\u2019"), s.replace(" - ", " \u2013 "), s.replace(" - ", " \u2014 ")}}
 
-# A line normalises to a catalogue key only if its first and last characters can start and end
-# one. For an ASCII non-space character c the key's character is c.lower() (dash/quote unification
-# and non-ASCII case folding never touch it), so these ASCII characters rule a line out at once.
+# A line normalises to a catalogue key only if its ends can start and end one. `_norm` maps an ASCII
+# character that is not white space to c.lower() and keeps it in place relative to the line's first
+# and last such character, so: a first or last ASCII character no key starts or ends with, or three
+# ASCII letters opening the line that open no key, rule a line out without the cost of `_norm`.
 _ASCII_INK = [c for c in map(chr, range(128)) if not c.isspace()]
 _CANNOT_START = frozenset(c for c in _ASCII_INK if c.lower() not in {k[0] for k in _BOILER})
 _CANNOT_END = frozenset(c for c in _ASCII_INK if c.lower() not in {k[-1] for k in _BOILER})
+_OPENINGS = frozenset(k[:3] for k in _BOILER)
 
 
 def _boiler_key(line: str) -> str | None:
@@ -108,7 +111,9 @@ def _boiler_key(line: str) -> str | None:
     """
     key = _EXACT.get(line)
     if key is None and line[0] not in _CANNOT_START and line[-1] not in _CANNOT_END:
-        key = _norm(line)
+        opening = line[:3]
+        if not (opening.isascii() and opening.isalpha() and opening.lower() not in _OPENINGS):
+            key = _norm(line)
     if key in _BOILER:
         return key
     if "://" in line and _IMAGE_URL.match(line.strip()):
@@ -136,6 +141,8 @@ _NAME = re.compile(r"^[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019&-]+){0,6}$")
 _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(b"\x01+")
+_BLANK = "\n"  # the key of a blank line: no line holds a newline, and no catalogue key is one
+_START, _END = itemgetter(0), itemgetter(1)
 _HEAD_SCAN = 12  # non-blank lines after the header in which image and byline blocks are looked for
 
 
@@ -232,17 +239,15 @@ class _Page:
         self.lines = lines  # right-stripped: a line is blank exactly when it is ""
         self.check_surrogates = check_surrogates
         longest, exact = _LONGEST, _EXACT.get
-        # Catalogue key of each boilerplate line, None for every other line.
-        self.keys = keys = [None if not ln or len(ln) > longest else exact(ln) or _boiler_key(ln) for ln in lines]
-        # The runs of non-blank, non-boilerplate lines, as (start, end) index pairs: the paragraphs.
-        keep = bytes(map(and_, map(truth, lines), map(is_, keys, repeat(None))))
-        self.runs = [m.span() for m in _RUN.finditer(keep)]
-        self.run_starts = [s for s, _ in self.runs]
-        self.run_ends = [e for _, e in self.runs]
+        # Per line: _BLANK, the catalogue key of a boilerplate line, or None for a line of text.
+        self.keys = keys = [_BLANK if not ln else None if len(ln) > longest else exact(ln) or _boiler_key(ln)
+                            for ln in lines]
+        # The runs of text lines, as (start, end) index pairs: the paragraphs.
+        self.runs = [m.span() for m in _RUN.finditer(bytes(map(is_, keys, repeat(None))))]
         self.source = source
         self.where: dict[str, int] = {}
         self.sig_line: int | None = None
-        self._footer: dict[int, int] = {}
+        self._foot: tuple[int, int] | None = None  # (footer start, line the scan stopped at), see footer_start
 
     def fail(self, code: str, message: str, index: int, expected: str | None = None,
              got: str | None = None) -> ParseError:
@@ -277,17 +282,15 @@ class _Page:
     def header(self, h: int) -> tuple[str, str]:
         line = self.lines[h]
         m = _HEADER.match(line)
-        shown = line.strip()[:60]
-        if not m:
-            raise self.fail("parse.missing-header", f"expected a header `date YYYY-MM-DD Title`, got {shown!r}", h,
-                            expected="date YYYY-MM-DD Title", got=shown)
-        token, title = m.group(1) or "", (m.group(2) or "").strip()
-        if not any(c.isdigit() for c in token):
-            raise self.fail("parse.missing-header", f"expected a header `date YYYY-MM-DD Title`, got {shown!r}", h,
-                            expected="date YYYY-MM-DD Title", got=shown)
-        if not _ISO_DATE.match(token):
+        token = (m.group(1) or "") if m else ""
+        if not _ISO_DATE.match(token):  # (an ISO date has digits: the check below only sorts the failures)
+            if not m or not any(c.isdigit() for c in token):
+                shown = line.strip()[:60]
+                raise self.fail("parse.missing-header", f"expected a header `date YYYY-MM-DD Title`, got {shown!r}",
+                                h, expected="date YYYY-MM-DD Title", got=shown)
             raise self.fail("parse.malformed-header", f"expected a date as YYYY-MM-DD after `date`, got {token!r}",
                             h, expected="YYYY-MM-DD", got=token)
+        title = (m.group(2) or "").strip()  # type: ignore[union-attr]
         try:
             _dt.date.fromisoformat(token)
         except ValueError:
@@ -319,26 +322,28 @@ class _Page:
             return i, True, j
 
     def footer_start(self, first: int) -> int:
-        """Where the footer (and a related-articles list above it) starts, looking no higher than first."""
-        if first not in self._footer:
-            self._footer[first] = self._footer_start(first)
-        return self._footer[first]
+        """Where the footer (and a related-articles list above it) starts, looking no higher than first.
 
-    def _footer_start(self, first: int) -> int:
-        lines = self.lines
-        n = len(lines)
-        end = n
-        keys = self.keys
+        The scan runs up from the page end and stops at a line of article text; a call whose `first`
+        is at or above the line an earlier scan stopped at would repeat that scan, so reuses it.
+        """
+        if self._foot is not None and first <= self._foot[1]:
+            return self._foot[0]
+        lines, keys = self.lines, self.keys
+        end = len(lines)
         while end > first and (not lines[end - 1] or keys[end - 1] in _FOOTER):
             end -= 1
         # A related-articles list (short teaser lines, no sentences) may sit between "Latest"
         # and "You might also like"; a "Latest" line followed by article text is not a footer.
+        stop = -1  # -1: the scan ran out at first, so its result holds for this first only
         for i in range(end - 1, first - 1, -1):
             text = lines[i].strip()
             if keys[i] == "latest":
                 end = i
             elif text and (len(text) > 150 or _TERMINAL.search(text) or _signature(text)):
+                stop = i
                 break
+        self._foot = (end, stop)
         return end
 
     def signature(self, tail: int) -> tuple[str | None, str | None, str | None]:
@@ -379,7 +384,8 @@ class _Page:
         """Standfirst, image block and byline: returns (body start, subtitle, alt, caption, credit, by-name)."""
         lines = self.lines
         nonblank = list(islice(compress(range(first, end), lines[first:end]), _HEAD_SCAN))
-        credit_i = next((i for i in nonblank if lines[i][-1] == ")" and _CREDIT.match(lines[i].strip())), None)
+        closing = compress(nonblank, map(str.endswith, map(lines.__getitem__, nonblank), repeat(")")))
+        credit_i = next((i for i in closing if _CREDIT.match(lines[i].strip())), None)
         by_i = self._byline(nonblank, credit_i)
         alt = caption = credit = by_name = subtitle = None
         start = first
@@ -427,11 +433,20 @@ class _Page:
         """The byline label block as (first index, index after it, author name or None)."""
         lines = self.lines
         cands = [i for i in nonblank if credit_i is None or i > credit_i]
-        for pos, i in enumerate(cands):
+        # Labels start with "published" or "By"; right after an image block only the first line counts.
+        if credit_i is not None:
+            look: Iterable[int] = range(min(1, len(cands)))
+        else:
+            look = compress(range(len(cands)), map(str.startswith, map(str.lstrip, map(lines.__getitem__, cands)),
+                                                   repeat(("published", "By"))))
+        for pos in look:
+            i = cands[pos]
             text = lines[i].strip()
-            nxt = lines[cands[pos + 1]].strip() if pos + 1 < len(cands) else ""
-            after_image = credit_i is not None and pos == 0
-            is_label = _PUBLISHED.match(text) or text == "By" or self._by_name(text, nxt, after_image)
+            is_label = False
+            if text.startswith(("published", "By")):  # as every label does
+                nxt = lines[cands[pos + 1]].strip() if pos + 1 < len(cands) else ""
+                after_image = credit_i is not None and pos == 0
+                is_label = bool(_PUBLISHED.match(text)) or text == "By" or self._by_name(text, nxt, after_image)
             if not is_label:
                 if credit_i is not None:
                     return None  # labels follow the image block directly
@@ -474,8 +489,8 @@ class _Page:
         """
         if start >= end:
             return []
-        lo = bisect_right(self.run_ends, start)  # the first run that ends after start
-        hi = bisect_left(self.run_starts, end, lo)  # the runs from lo that start before end
+        lo = bisect_right(self.runs, start, key=_END)  # the first run that ends after start
+        hi = bisect_left(self.runs, end, lo, key=_START)  # the runs from lo that start before end
         out = self.runs[lo:hi]
         if out:
             if out[0][0] < start:
