@@ -26,6 +26,10 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from itertools import compress, islice, repeat
+from operator import is_, itemgetter
 from pathlib import Path
 
 from .errors import Issue, ParseError
@@ -47,7 +51,7 @@ def _norm(line: str) -> str:
     return " ".join(line.split()).casefold()
 
 
-_PROMO = frozenset(_norm(s) for s in (
+_PROMO_LINES = (
     "Subscribe to The Week",
     "Escape your echo chamber. Get the facts behind the news, plus analysis from multiple perspectives.",
     "SUBSCRIBE & SAVE",
@@ -60,13 +64,8 @@ _PROMO = frozenset(_norm(s) for s in (
     "A free daily email with the biggest news stories of the day - and the best features from TheWeek.com",
     "Subscribe to our newsletter",
     "Try 6 Free Issues",
-))
-_IMAGE_URL = re.compile(
-    r"^https?://\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)$", re.IGNORECASE)
-
-_PAYWALL_START = _norm("To continue reading this article...")
-_PAYWALL_END = _norm("Not sure which email you used for your subscription? Contact us")
-_PAYWALL = frozenset(_norm(s) for s in (
+)
+_PAYWALL_LINES = (
     "To continue reading this article...",
     "Continue reading this article and get limited website access each month.",
     "Get unlimited website access, exclusive newsletters plus much more.",
@@ -74,38 +73,57 @@ _PAYWALL = frozenset(_norm(s) for s in (
     "Already a subscriber to The Week?",
     "Already a subscriber?",
     "Not sure which email you used for your subscription? Contact us",
-))
-_FOOTER = frozenset(_norm(s) for s in ("Latest", "You might also like", "View More \u25b8", "View More"))
+)
+_FOOTER_LINES = ("Latest", "You might also like", "View More \u25b8", "View More")
+
+_PROMO = frozenset(map(_norm, _PROMO_LINES))
+_IMAGE_URL = re.compile(
+    r"^https?://\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)$", re.IGNORECASE)
+
+_PAYWALL_START = _norm("To continue reading this article...")
+_PAYWALL_END = _norm("Not sure which email you used for your subscription? Contact us")
+_PAYWALL = frozenset(map(_norm, _PAYWALL_LINES))
+_FOOTER = frozenset(map(_norm, _FOOTER_LINES))
 
 
 _BOILER = _PROMO | _PAYWALL | _FOOTER
 _LONGEST = max(map(len, _BOILER)) + 40  # a longer line cannot be boilerplate: skip the regex work
-_EXACT = {s: _norm(s) for s in (
-    "Subscribe to The Week", "SUBSCRIBE & SAVE", "Sign up", "Sign up for The Week's Free Newsletters",
-    "Sign up for The Week\u2019s Free Newsletters", "Latest", "You might also like", "View More \u25b8", "By",
-    "published", "Escape your echo chamber. Get the facts behind the news, plus analysis from multiple perspectives.",
-    "From our morning news briefing to a weekly Good News Newsletter, get the best of The Week delivered directly "
-    "to your inbox.", "To continue reading this article...",
-    "Continue reading this article and get limited website access each month.",
-    "Get unlimited website access, exclusive newsletters plus much more.", "Cancel or pause at any time.",
-    "Already a subscriber to The Week?", "Not sure which email you used for your subscription? Contact us")}
+# Catalogue lines as pages write them (straight or typographic apostrophe and dash) -> key, so that
+# most boilerplate lines need no `_norm`.
+_EXACT = {v: _norm(v) for s in _PROMO_LINES + _PAYWALL_LINES + _FOOTER_LINES
+          for v in {s, s.replace("'", "\u2019"), s.replace(" - ", " \u2013 "), s.replace(" - ", " \u2014 ")}}
+
+# A line normalises to a catalogue key only if its ends can start and end one. `_norm` maps an ASCII
+# character that is not white space to c.lower() and keeps it in place relative to the line's first
+# and last such character, so: a first or last ASCII character no key starts or ends with, or three
+# ASCII letters opening the line that open no key, rule a line out without the cost of `_norm`.
+_ASCII_INK = [c for c in map(chr, range(128)) if not c.isspace()]
+_CANNOT_START = frozenset(c for c in _ASCII_INK if c.lower() not in {k[0] for k in _BOILER})
+_CANNOT_END = frozenset(c for c in _ASCII_INK if c.lower() not in {k[-1] for k in _BOILER})
+_OPENINGS = frozenset(k[:3] for k in _BOILER)
 
 
-def _key(line: str) -> str:
-    """`_norm(line)` for lines short enough to be boilerplate; exact known lines skip the regex."""
-    if not line or len(line) > _LONGEST:
+def _boiler_key(line: str) -> str | None:
+    """For a line of 1.._LONGEST characters: its catalogue key if it is boilerplate ("" for an image URL), else None.
+
+    Only catalogue keys are ever compared, so other lines need no key; most are ruled out by
+    their first or last character, without the cost of `_norm`.
+    """
+    key = _EXACT.get(line)
+    if key is None and line[0] not in _CANNOT_START and line[-1] not in _CANNOT_END:
+        opening = line[:3]
+        if not (opening.isascii() and opening.isalpha() and opening.lower() not in _OPENINGS):
+            key = _norm(line)
+    if key in _BOILER:
+        return key
+    if "://" in line and _IMAGE_URL.match(line.strip()):
         return ""
-    known = _EXACT.get(line)
-    return known if known is not None else _norm(line)
+    return None
 
 
 def is_boilerplate(line: str) -> bool:
     """True when a whole line is a known promotional, paywall or footer block."""
-    return _is_boiler(_key(line), line)
-
-
-def _is_boiler(key: str, line: str) -> bool:
-    return key in _BOILER or bool(key and _IMAGE_URL.match(line.strip()))
+    return 0 < len(line) <= _LONGEST and _boiler_key(line) is not None
 
 
 # ---------------------------------------------------------------- line patterns
@@ -122,10 +140,15 @@ _SIGNATURE = re.compile(
 _NAME = re.compile(r"^[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019&-]+){0,6}$")
 _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_RUN = re.compile(b"\x01+")
+_BLANK = "\n"  # the key of a blank line: no line holds a newline, and no catalogue key is one
+_START, _END = itemgetter(0), itemgetter(1)
 _HEAD_SCAN = 12  # non-blank lines after the header in which image and byline blocks are looked for
 
 
 def _signature(line: str) -> tuple[str, str] | None:
+    if "," not in line:  # cheap: most lines are not signatures
+        return None
     m = _SIGNATURE.match(line.strip())
     if not m or _TERMINAL.search(m.group("pub")):
         return None
@@ -171,7 +194,7 @@ def decode_page(raw: bytes, path: str = "<bytes>") -> str:
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(), without copying the page
         raise ParseError(Issue("input.empty", "expected an article, got an empty file" if not text
                                else "expected an article, got only whitespace", path,
                                max(1, text.count("\n") + (0 if text.endswith("\n") else 1)) if text else 1))
@@ -194,7 +217,7 @@ def parse_file(path: str | Path, root: str | Path | None = None) -> Article:
 def parse_bytes(raw: bytes, source: str) -> Article:
     """Parse the raw bytes of one page (the sha256 is of these exact bytes)."""
     text = decode_page(raw, source)  # strict UTF-8: no lone surrogates can come out
-    return _Page([ln.rstrip() for ln in text.split("\n")], source, False).parse(hashlib.sha256(raw).hexdigest())
+    return _Page(list(map(str.rstrip, text.split("\n"))), source, False).parse(hashlib.sha256(raw).hexdigest())
 
 
 def parse_text(text: str, source: str = "<text>", source_sha256: str | None = None) -> Article:
@@ -205,7 +228,7 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [ln.rstrip() for ln in text.split("\n")]
+    lines = list(map(str.rstrip, text.split("\n")))
     return _Page(lines, source, not text.isascii() and bool(_SURROGATE.search(text))).parse(source_sha256)
 
 
@@ -213,13 +236,18 @@ class _Page:
     """Parsing state for one page; each method finds one part of the layout."""
 
     def __init__(self, lines: list[str], source: str, check_surrogates: bool = True) -> None:
-        self.lines = lines
+        self.lines = lines  # right-stripped: a line is blank exactly when it is ""
         self.check_surrogates = check_surrogates
-        self.keys = [_key(ln) for ln in lines]
-        self.boiler = [_is_boiler(k, ln) for k, ln in zip(self.keys, lines)]
+        longest, exact = _LONGEST, _EXACT.get
+        # Per line: _BLANK, the catalogue key of a boilerplate line, or None for a line of text.
+        self.keys = keys = [_BLANK if not ln else None if len(ln) > longest else exact(ln) or _boiler_key(ln)
+                            for ln in lines]
+        # The runs of text lines, as (start, end) index pairs: the paragraphs.
+        self.runs = [m.span() for m in _RUN.finditer(bytes(map(is_, keys, repeat(None))))]
         self.source = source
         self.where: dict[str, int] = {}
         self.sig_line: int | None = None
+        self._foot: tuple[int, int] | None = None  # (footer start, line the scan stopped at), see footer_start
 
     def fail(self, code: str, message: str, index: int, expected: str | None = None,
              got: str | None = None) -> ParseError:
@@ -227,7 +255,7 @@ class _Page:
 
     def parse(self, sha: str) -> Article:
         lines = self.lines
-        h = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+        h = next((i for i, ln in enumerate(lines) if ln), None)
         if h is None:
             raise self.fail("input.empty", "expected an article, got only whitespace", 0)
         date, title = self.header(h)
@@ -254,17 +282,15 @@ class _Page:
     def header(self, h: int) -> tuple[str, str]:
         line = self.lines[h]
         m = _HEADER.match(line)
-        shown = line.strip()[:60]
-        if not m:
-            raise self.fail("parse.missing-header", f"expected a header `date YYYY-MM-DD Title`, got {shown!r}", h,
-                            expected="date YYYY-MM-DD Title", got=shown)
-        token, title = m.group(1) or "", (m.group(2) or "").strip()
-        if not any(c.isdigit() for c in token):
-            raise self.fail("parse.missing-header", f"expected a header `date YYYY-MM-DD Title`, got {shown!r}", h,
-                            expected="date YYYY-MM-DD Title", got=shown)
-        if not _ISO_DATE.match(token):
+        token = (m.group(1) or "") if m else ""
+        if not _ISO_DATE.match(token):  # (an ISO date has digits: the check below only sorts the failures)
+            if not m or not any(c.isdigit() for c in token):
+                shown = line.strip()[:60]
+                raise self.fail("parse.missing-header", f"expected a header `date YYYY-MM-DD Title`, got {shown!r}",
+                                h, expected="date YYYY-MM-DD Title", got=shown)
             raise self.fail("parse.malformed-header", f"expected a date as YYYY-MM-DD after `date`, got {token!r}",
                             h, expected="YYYY-MM-DD", got=token)
+        title = (m.group(2) or "").strip()  # type: ignore[union-attr]
         try:
             _dt.date.fromisoformat(token)
         except ValueError:
@@ -278,38 +304,46 @@ class _Page:
 
     def body_end(self, first: int) -> tuple[int, bool, int]:
         """Where the body stops: (end index, truncated?, index where the signature search starts)."""
-        lines = self.lines
+        lines, keys = self.lines, self.keys
         n = len(lines)
-        for i in range(first, n):
-            if self.keys[i] == _PAYWALL_START:
-                self.where["truncated"] = i + 1
-                j = i + 1
-                stop = next((k for k in range(j, min(n, j + 15)) if self.keys[k] == _PAYWALL_END), None)
-                if stop is not None:
-                    j = stop + 1
-                else:
-                    while j < n and (not lines[j].strip() or self.keys[j] in _PAYWALL):
-                        j += 1
-                return i, True, j
-        # No paywall: the body runs on to the signature or the footer.
-        foot = self.footer_start(first)
-        return foot, False, -1
+        try:
+            i = keys.index(_PAYWALL_START, first)
+        except ValueError:  # no paywall: the body runs on to the signature or the footer
+            return self.footer_start(first), False, -1
+        else:
+            self.where["truncated"] = i + 1
+            j = i + 1
+            stop = next((k for k in range(j, min(n, j + 15)) if keys[k] == _PAYWALL_END), None)
+            if stop is not None:
+                j = stop + 1
+            else:
+                while j < n and (not lines[j] or keys[j] in _PAYWALL):
+                    j += 1
+            return i, True, j
 
     def footer_start(self, first: int) -> int:
-        lines = self.lines
-        n = len(lines)
-        end = n
-        keys = self.keys
-        while end > first and (not lines[end - 1].strip() or keys[end - 1] in _FOOTER):
+        """Where the footer (and a related-articles list above it) starts, looking no higher than first.
+
+        The scan runs up from the page end and stops at a line of article text; a call whose `first`
+        is at or above the line an earlier scan stopped at would repeat that scan, so reuses it.
+        """
+        if self._foot is not None and first <= self._foot[1]:
+            return self._foot[0]
+        lines, keys = self.lines, self.keys
+        end = len(lines)
+        while end > first and (not lines[end - 1] or keys[end - 1] in _FOOTER):
             end -= 1
         # A related-articles list (short teaser lines, no sentences) may sit between "Latest"
         # and "You might also like"; a "Latest" line followed by article text is not a footer.
+        stop = -1  # -1: the scan ran out at first, so its result holds for this first only
         for i in range(end - 1, first - 1, -1):
             text = lines[i].strip()
             if keys[i] == "latest":
                 end = i
             elif text and (len(text) > 150 or _TERMINAL.search(text) or _signature(text)):
+                stop = i
                 break
+        self._foot = (end, stop)
         return end
 
     def signature(self, tail: int) -> tuple[str | None, str | None, str | None]:
@@ -318,7 +352,7 @@ class _Page:
         if tail >= 0:  # after a paywall: the signature is the first line that looks like one
             end = self.footer_start(tail)
             for i in range(tail, end):
-                if lines[i].strip() and _signature(lines[i]):
+                if lines[i] and _signature(lines[i]):
                     return self._sig_at(i, end)
             return None, None, None
         # No paywall: the last paragraph, or the one before the last (then the last is the bio).
@@ -349,8 +383,9 @@ class _Page:
     def head(self, first: int, end: int) -> tuple[int, str | None, str | None, str | None, str | None, str | None]:
         """Standfirst, image block and byline: returns (body start, subtitle, alt, caption, credit, by-name)."""
         lines = self.lines
-        nonblank = [i for i in range(first, end) if lines[i].strip()][:_HEAD_SCAN]
-        credit_i = next((i for i in nonblank if _CREDIT.match(lines[i].strip())), None)
+        nonblank = list(islice(compress(range(first, end), lines[first:end]), _HEAD_SCAN))
+        closing = compress(nonblank, map(str.endswith, map(lines.__getitem__, nonblank), repeat(")")))
+        credit_i = next((i for i in closing if _CREDIT.match(lines[i].strip())), None)
         by_i = self._byline(nonblank, credit_i)
         alt = caption = credit = by_name = subtitle = None
         start = first
@@ -364,7 +399,7 @@ class _Page:
             self.where["image_credit"] = credit_i + 1
             block: list[int] = []
             k = credit_i - 1
-            while k >= first and lines[k].strip() and len(block) < 2:
+            while k >= first and lines[k] and len(block) < 2:
                 block.insert(0, k)
                 k -= 1
             if len(block) == 2:
@@ -398,11 +433,20 @@ class _Page:
         """The byline label block as (first index, index after it, author name or None)."""
         lines = self.lines
         cands = [i for i in nonblank if credit_i is None or i > credit_i]
-        for pos, i in enumerate(cands):
+        # Labels start with "published" or "By"; right after an image block only the first line counts.
+        if credit_i is not None:
+            look: Iterable[int] = range(min(1, len(cands)))
+        else:
+            look = compress(range(len(cands)), map(str.startswith, map(str.lstrip, map(lines.__getitem__, cands)),
+                                                   repeat(("published", "By"))))
+        for pos in look:
+            i = cands[pos]
             text = lines[i].strip()
-            nxt = lines[cands[pos + 1]].strip() if pos + 1 < len(cands) else ""
-            after_image = credit_i is not None and pos == 0
-            is_label = _PUBLISHED.match(text) or text == "By" or self._by_name(text, nxt, after_image)
+            is_label = False
+            if text.startswith(("published", "By")):  # as every label does
+                nxt = lines[cands[pos + 1]].strip() if pos + 1 < len(cands) else ""
+                after_image = credit_i is not None and pos == 0
+                is_label = bool(_PUBLISHED.match(text)) or text == "By" or self._by_name(text, nxt, after_image)
             if not is_label:
                 if credit_i is not None:
                     return None  # labels follow the image block directly
@@ -431,38 +475,26 @@ class _Page:
         return bool(_PUBLISHED.match(nxt) or after_image or shaped)
 
     def body(self, start: int, end: int) -> str:
+        """The paragraphs in [start, end), each stripped, joined by one blank line."""
         lines = self.lines
-        paras: list[str] = []
-        cur: list[str] = []
-        first_line = None
-        for i in range(start, end):
-            ln = lines[i]
-            if not ln.strip() or self.boiler[i]:
-                if cur:
-                    paras.append("\n".join(cur).strip())
-                    cur = []
-                continue
-            if first_line is None:
-                first_line = i
-            cur.append(ln)
-        if cur:
-            paras.append("\n".join(cur).strip())
-        if first_line is not None:
-            self.where["body"] = first_line + 1
-        return "\n\n".join(p for p in paras if p)
+        paras = self.paragraphs(start, end)
+        if paras:
+            self.where["body"] = paras[0][0] + 1
+        return "\n\n".join(["\n".join(lines[s:e]).strip() for s, e in paras])
 
     def paragraphs(self, start: int, end: int) -> list[tuple[int, int]]:
-        """(start, end) index pairs of the runs of non-blank, non-boilerplate lines."""
-        lines, boiler = self.lines, self.boiler
-        out: list[tuple[int, int]] = []
-        s = None
-        for i in range(start, end):
-            keep = bool(lines[i].strip()) and not boiler[i]
-            if keep and s is None:
-                s = i
-            elif not keep and s is not None:
-                out.append((s, i))
-                s = None
-        if s is not None:
-            out.append((s, end))
+        """(start, end) index pairs of the runs of non-blank, non-boilerplate lines in [start, end).
+
+        The page's runs clipped to the range: the same runs a scan of just that range finds.
+        """
+        if start >= end:
+            return []
+        lo = bisect_right(self.runs, start, key=_END)  # the first run that ends after start
+        hi = bisect_left(self.runs, end, lo, key=_START)  # the runs from lo that start before end
+        out = self.runs[lo:hi]
+        if out:
+            if out[0][0] < start:
+                out[0] = (start, out[0][1])
+            if out[-1][1] > end:
+                out[-1] = (out[-1][0], end)
         return out

@@ -1,0 +1,197 @@
+"""The fast paths of the parser and of `normalize_body` equal their plain definitions.
+
+`normalize_body` is checked against `" ".join(NFC(s).casefold().split()).encode()` on arbitrary
+text and on text biased to the characters where shortcuts go wrong (case folding that expands or
+differs from lower(), composing and reordering marks, Unicode and ASCII-control white space). The
+parser's boilerplate keys, `is_boilerplate` and paragraph runs are checked against a line-by-line
+reference written the straightforward way.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from newsset import parse
+from newsset.dedup import _TABLE_END, _special_chars, normalize_body
+
+
+def reference_normalize(s: str) -> bytes:
+    return " ".join(unicodedata.normalize("NFC", s).casefold().split()).encode()
+
+
+# Characters where a shortcut can differ from the definition.
+TRICKY = [
+    "\u00df", "\u1e9e", "\ufb01", "\ufb03", "\ufb06", "\u03a3", "\u03c2", "\u03c3", "\u0130", "\u0131", "\u017f",
+    "\u212a", "\u2126", "\u00b5", "\u0149", "\u01f0", "\u0390", "\u1f80", "\u1fb3", "\u0345", "\u00c5", "\u212b",
+    "\u0301", "\u0300", "\u0327", "\u0308", "\u0323", "\u031b", "\u0344", "\u0340", "\u0f73", "\u0b3e", "\u0b47",
+    "\u0bbe", "\u0bc6", "\u09be", "\u09c7", "\u1100", "\u1161", "\u11a8", "\uac00", "\u3099", "\u304b", "\uff21",
+    "\u00a0", "\u2028", "\u2029", "\u0085", "\u1680", "\u2000", "\u2003", "\u200a", "\u202f", "\u205f", "\u3000",
+    "\u200b", "\ufeff", "\x1c", "\x1d", "\x1e", "\x1f", "\t", "\n", "\x0b", "\x0c", "\r", " ", " ",
+    "\u2013", "\u2014", "\u2018", "\u2019", "\u201c", "\u201d", "\u00e9", "\u00c9", "\u0141", "\u0142", "\u00a3",
+    "\u00f8", "\u00d8", "\u0100", "\u1e00", "\u0410", "\u0430", "\U00010400", "\U0001e900", "\U0001d400", "\x00",
+    "\x7f", "e", "E", "a", "Z", "s", "S", "k", "K", "i", "I", "1", ".", "-",
+]
+tricky_text = st.lists(st.sampled_from(TRICKY) | st.characters(), max_size=40).map("".join)
+words = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(TRICKY), min_size=1, max_size=8)
+paragraph_text = st.lists(
+    st.tuples(words, st.sampled_from([" ", " ", " ", "\n", "\n\n", "  ", "\u00a0", " \n", "\t", "\x1f", "\u2028"])),
+    max_size=30).map(lambda ps: "".join(w + sep for w, sep in ps))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text() | tricky_text | paragraph_text)
+@example("")
+@example(" \n\n ")
+@example("Stra\u00dfe \u0130stanbul \u03a3\u039f\u03a3 \ufb01ne")
+@example("e\u0301 \u1100\u1161\u11a8 \u0b47\u0b3e a\u0323\u0301")
+@example("\u00a0x\u00a0\u00a0y\u2028\x1c")
+def test_normalize_body_equals_definition(s: str) -> None:
+    try:
+        expected = reference_normalize(s)
+    except UnicodeEncodeError:  # a lone surrogate
+        with pytest.raises(UnicodeEncodeError):
+            normalize_body(s)
+    else:
+        assert normalize_body(s) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TRICKY), max_size=20).map("".join), st.integers(0, 20))
+def test_normalize_body_lone_surrogate_fails_like_definition(s: str, at: int) -> None:
+    s = s[:at] + "\ud800" + s[at:]
+    with pytest.raises(UnicodeEncodeError):
+        reference_normalize(s)
+    with pytest.raises(UnicodeEncodeError):
+        normalize_body(s)
+
+
+def test_case_folding_facts_the_fast_path_relies_on() -> None:
+    """Per character: case folding is never empty, idempotent, and makes no white space."""
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        f = c.casefold()
+        assert f and f.casefold() == f, hex(cp)
+        assert c.isspace() or not any(x.isspace() for x in f), hex(cp)
+
+
+def test_fast_path_characters_are_inert_under_nfc() -> None:
+    """A character the fast path takes neither composes with what precedes it nor changes alone."""
+    special, general = _special_chars()
+    starters = "aeiouAEIOUnNcCsSzZgGkKrRyY\u1100\u0b47\u0bc6\u09c7\u0d46\u0dd9\u1025\u1b05\u0915"
+    for cp in range(0x80, _TABLE_END):
+        c = chr(cp)
+        if special.match(c):
+            continue  # the general path or a case-folding replacement handles it
+        assert unicodedata.combining(c) == 0 and unicodedata.normalize("NFC", c) == c, hex(cp)
+        for a in starters:
+            assert unicodedata.is_normalized("NFC", a + c), (hex(ord(a)), hex(cp))
+    # Composites above the table whose halves lie below it never compose from them.
+    for cp in range(_TABLE_END, 0x40000):
+        d = unicodedata.decomposition(chr(cp))
+        if d and d[0] != "<" and " " in d:
+            halves = "".join(chr(int(h, 16)) for h in d.split())
+            if all(ord(h) < _TABLE_END for h in halves):
+                assert unicodedata.normalize("NFC", halves) != chr(cp), hex(cp)
+    # Every character at or above the table goes the general way.
+    assert special.match(chr(_TABLE_END)) and special.match("\U0010ffff") and special.match("\ud800")
+
+
+# ---------------------------------------------------------------- parser
+
+def reference_key(line: str) -> str:
+    """The boilerplate key as first defined: quotes and dashes unified, spaces folded, case folded."""
+    if not line or len(line) > parse._LONGEST:
+        return ""
+    for fancy, plain in (("\u2013", "-"), ("\u2014", "-"), ("\u2019", "'"), ("\u2018", "'")):
+        line = line.replace(fancy, plain)
+    return " ".join(line.split()).casefold()
+
+
+def reference_is_boilerplate(line: str) -> bool:
+    key = reference_key(line)
+    return key in parse._BOILER or bool(key and parse._IMAGE_URL.match(line.strip()))
+
+
+CATALOGUE = [*parse._PROMO_LINES, *parse._PAYWALL_LINES, *parse._FOOTER_LINES]
+OTHER = ["By", "By Jane Doe", "published", "(Image credit: AFP)", "https://cdn.futurecdn.net/a.jpg",
+         "http://x.org/y.PNG?w=1", "https://example.com/", "Chas Newkey-Burden, The Week UK", "So what next?"]
+TWEAKS = [
+    str.upper, str.lower, str.title, str.swapcase, lambda s: "  " + s, lambda s: s + " \u00a0",
+    lambda s: s.replace(" ", "  "), lambda s: s.replace(" ", "\t"), lambda s: s.replace(" ", "\u2003"),
+    lambda s: s.replace("'", "\u2019"), lambda s: s.replace("'", "\u2018"), lambda s: s.replace("-", "\u2013"),
+    lambda s: s.replace("-", "\u2014"), lambda s: s.replace("s", "\u017f"), lambda s: s.replace("k", "\u212a"),
+    lambda s: s.replace("fi", "\ufb01"), lambda s: s.replace("st", "\ufb06"), lambda s: s.replace("i", "\u0130"),
+    lambda s: s.replace("e", "e\u0301"), lambda s: s[1:], lambda s: s[:-1], lambda s: s + ".", lambda s: s,
+]
+
+
+def tweaked(line: str, tweaks: list) -> str:
+    for tweak in tweaks:
+        line = tweak(line)
+    return line
+
+
+lines_strategy = (
+    st.builds(tweaked, st.sampled_from(CATALOGUE + OTHER), st.lists(st.sampled_from(TWEAKS), max_size=3))
+    | st.text(max_size=30)
+    | st.lists(st.sampled_from(TRICKY + list("SsTtAaVvLlYy.?kmx' ")), max_size=12).map("".join)
+    | st.text(min_size=parse._LONGEST - 3, max_size=parse._LONGEST + 3)
+)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines_strategy)
+def test_boilerplate_classification_equals_reference(line: str) -> None:
+    expected = reference_is_boilerplate(line)
+    assert parse.is_boilerplate(line) == expected
+    if 0 < len(line) <= parse._LONGEST:
+        key = parse._boiler_key(line)
+        ref = reference_key(line)
+        assert key == (ref if ref in parse._BOILER else "" if expected else None)
+
+
+def reference_paragraphs(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
+    """Runs of non-blank, non-boilerplate lines in [start, end), scanned one line at a time."""
+    out: list[tuple[int, int]] = []
+    s = None
+    for i in range(start, end):
+        keep = bool(lines[i].strip()) and not reference_is_boilerplate(lines[i])
+        if keep and s is None:
+            s = i
+        elif not keep and s is not None:
+            out.append((s, i))
+            s = None
+    if s is not None:
+        out.append((s, end))
+    return out
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(lines_strategy | st.sampled_from(["", " ", "Body text.", "More body text"]), max_size=25),
+       st.data())
+def test_page_keys_and_paragraphs_equal_reference(raw_lines: list[str], data: st.DataObject) -> None:
+    lines = [ln.rstrip() for ln in "\n".join(raw_lines).replace("\r", "\n").split("\n")]
+    page = parse._Page(lines, "t", False)
+    for ln, key in zip(lines, page.keys):
+        ref = reference_key(ln)
+        if not ln:
+            assert key == parse._BLANK
+        elif ref in parse._BOILER:
+            assert key == ref
+        else:
+            assert (key is not None) == reference_is_boilerplate(ln)
+    n = len(lines)
+    for _ in range(10):
+        start = data.draw(st.integers(0, n))
+        end = data.draw(st.integers(0, n))
+        assert page.paragraphs(start, end) == reference_paragraphs(lines, start, end)
+
+
+def test_exact_catalogue_lines_are_their_keys() -> None:
+    for line, key in parse._EXACT.items():
+        assert key == reference_key(line) and key in parse._BOILER
