@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import Issue, NewssetError
+from .errors import ConfigError, Issue, NewssetError
 
 if TYPE_CHECKING:
     from .records import Article
@@ -23,45 +23,53 @@ if TYPE_CHECKING:
 EPILOG_PARSE = "example: newsset parse examples/raw/*.txt --format jsonl > records.jsonl"
 EPILOG_VALIDATE = "example: newsset validate examples/raw --format github"
 EPILOG_BUILD = "example: newsset build examples/raw --out dist/newsset --ratios 0.8,0.1,0.1 --seed 0"
+EPILOG_EXPLAIN = "example: newsset explain parse.invalid-date"
+STEP_SUMMARY_NOTE = ("Where $GITHUB_STEP_SUMMARY is set (GitHub Actions), a Markdown summary is also appended to "
+                     "that file for the job's summary page.")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatter) -> argparse.ArgumentParser:
+    """The whole command line. `formatter_class` reaches every (sub)parser, so the reference in
+    docs/cli.md can be rendered at a fixed width (newsset.cli_docs)."""
     p = argparse.ArgumentParser(prog="newsset", description="Turn raw scraped news pages into validated, "
-                                "deterministic Parquet datasets.")
+                                "deterministic Parquet datasets.", formatter_class=formatter_class)
     p.add_argument("--version", action="version", version=f"newsset {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sp = sub.add_parser("parse", help="parse raw pages into records", description="Parse raw pages (files or "
-                        "folders of .txt) into records on stdout; unparseable pages are reported on stderr.",
-                        epilog=EPILOG_PARSE)
+    def add(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        return sub.add_parser(name, formatter_class=formatter_class, **kwargs)
+
+    sp = add("parse", help="parse raw pages into records", description="Parse raw pages (files or "
+             "folders of .txt) into records on stdout; unparseable pages are reported on stderr.",
+             epilog=EPILOG_PARSE)
     sp.add_argument("paths", nargs="+", metavar="PATH", help="raw page files or folders")
     sp.add_argument("--format", choices=("jsonl", "json", "text"), default="jsonl", help="output format "
                     "(default: jsonl, one record per line)")
 
-    sv = sub.add_parser("validate", help="check pages and record files; exit 1 on any problem",
-                        description="Check raw pages (.txt) and record files (.jsonl), recursing into folders: "
-                        "parse errors, every JSON Schema violation, and dataset checks (duplicate ids, future "
-                        "dates, leftover boilerplate).", epilog=EPILOG_VALIDATE)
+    sv = add("validate", help="check pages and record files; exit 1 on any problem",
+             description="Check raw pages (.txt) and record files (.jsonl), recursing into folders: "
+             "parse errors, every JSON Schema violation, and dataset checks (duplicate ids, future "
+             "dates, leftover boilerplate). " + STEP_SUMMARY_NOTE, epilog=EPILOG_VALIDATE)
     sv.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to check")
     sv.add_argument("--schema", metavar="FILE", help="validate against this JSON Schema (default: the bundled one)")
-    sv.add_argument("--format", choices=("text", "json", "github", "junit"), default=None,
+    sv.add_argument("--format", choices=("text", "json", "github", "junit", "markdown"), default=None,
                     help="report format (default: text, or github inside GitHub Actions)")
     sv.add_argument("--max-issues", type=int, default=None, metavar="N", help="report at most N issues "
                     "(the counts still include all)")
     sv.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
 
-    sy = sub.add_parser("verify", help="check a built dataset folder before trusting it",
-                        description="Check a built dataset as a consumer would: files against manifest.json "
-                        "(sha256, bytes, rows), Parquet footers and schemas, the card's YAML, unlisted shards, "
-                        "croissant.json hashes, and that load_dataset succeeds.",
-                        epilog="example: newsset verify dist/newsset")
+    sy = add("verify", help="check a built dataset folder before trusting it",
+             description="Check a built dataset as a consumer would: files against manifest.json "
+             "(sha256, bytes, rows), Parquet footers and schemas, the card's YAML, unlisted shards, "
+             "croissant.json hashes, and that load_dataset succeeds.",
+             epilog="example: newsset verify dist/newsset")
     sy.add_argument("path", metavar="DIR", help="a folder written by newsset build")
     sy.add_argument("--no-load", action="store_true", help="skip the (slower) load_dataset round trip")
     sy.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
 
-    sb = sub.add_parser("build", help="build Parquet splits, card, manifest and Croissant metadata",
-                        description="Parse, validate, deduplicate and split the inputs, and write a dataset "
-                        "folder that datasets.load_dataset() reads offline.", epilog=EPILOG_BUILD)
+    sb = add("build", help="build Parquet splits, card, manifest and Croissant metadata",
+             description="Parse, validate, deduplicate and split the inputs, and write a dataset "
+             "folder that datasets.load_dataset() reads offline. " + STEP_SUMMARY_NOTE, epilog=EPILOG_BUILD)
     sb.add_argument("sources", nargs="+", metavar="SRC", help="raw page and record files or folders")
     sb.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced atomically)")
     sb.add_argument("--schema", metavar="FILE", help="JSON Schema for records (default: the bundled one)")
@@ -100,6 +108,13 @@ def _parser() -> argparse.ArgumentParser:
     sb.add_argument("--citation", default=None, metavar="BIBTEX", help="citation for the card and croissant.json")
     sb.add_argument("--name", default=None, help="pretty name for the card (default: the output folder name)")
     sb.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+
+    se = add("explain", help="explain an issue code: what it means and how to fix the input",
+             description="Print the catalog entry of an issue code (as in `error[parse.invalid-date]`): its "
+             "severity, meaning, how to fix the input and an example message. Exit 2 for an unknown code, "
+             "with the closest known codes.", epilog=EPILOG_EXPLAIN)
+    se.add_argument("code", nargs="?", metavar="CODE", help="an issue code, e.g. parse.invalid-date (any case)")
+    se.add_argument("--list", action="store_true", help="list every code with its one-line meaning")
     return p
 
 
@@ -163,12 +178,13 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .report import render, validate
+    from .report import STEP_SUMMARY_ISSUES, render, render_markdown, validate
     from .schema import load_schema
     from .sources import discover
+    from .summary import append_step_summary
 
     if args.max_issues is not None and args.max_issues < 0:
-        raise SystemExit("newsset validate: error: --max-issues must be 0 or more")
+        raise ConfigError(f"expected --max-issues to be 0 or more, got {args.max_issues}")
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     schema = load_schema(args.schema)
     report = validate(discover(args.paths), schema, max_issues=args.max_issues)
@@ -178,11 +194,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             fh.write(text)
     else:
         sys.stdout.write(text)
+    append_step_summary(render_markdown(report, limit=STEP_SUMMARY_ISSUES), "validate")
     return 0 if report.valid else 1
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
+    from .summary import append_step_summary, render_build_markdown
 
     r = build(args.sources, args.out, schema=args.schema, split=args.split, ratios=args.ratios, seed=args.seed,
               cutoffs=args.cutoffs, group_by=args.group_by, near_dup=args.near_dup,
@@ -190,6 +208,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
               no_tasks=args.no_tasks, allow_truncated=args.allow_truncated, license=args.license,
               citation=args.citation, pretty_name=args.name, jobs=args.jobs, engine=args.engine,
               scheduler=args.scheduler, cache=args.cache)
+    append_step_summary(render_build_markdown(r), "build")
     codes = ", ".join(f"{c} {n}" for c, n in sorted(r.rejected.items()))
     if not r.written:
         print(f"newsset build: {r.total_rejected} of {r.inputs} input(s) rejected ({codes}); --on-invalid fail: "
@@ -204,6 +223,27 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if leak.mode != "off":
             print(f"leakage guard: {leak.clusters} near-duplicate cluster(s), {leak.dropped + leak.split_leaks_dropped}"
                   f" dropped, {leak.co_located} kept together, {leak.cross_split} across splits", file=sys.stderr)
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from .errors import CODES, explain_text, find_code, similar_codes
+
+    if args.list == (args.code is not None):
+        raise ConfigError("expected an issue code or --list (not both, not neither), e.g. `newsset explain "
+                          "parse.invalid-date` or `newsset explain --list`")
+    if args.list:
+        width = max(map(len, CODES))
+        sys.stdout.write("".join(f"{c.code:<{width}}  {c.title}\n" for c in CODES.values()))
+        return 0
+    entry = find_code(args.code)
+    if entry is None:
+        near = similar_codes(args.code)
+        options = ", ".join(near[:-1]) + " or " + near[-1] if len(near) > 1 else "".join(near)
+        guess = f"; did you mean {options}?" if near else "."
+        raise ConfigError(f"expected a known issue code, got {args.code!r}{guess} Run `newsset explain --list` "
+                          "for every code.")
+    sys.stdout.write(explain_text(entry))
     return 0
 
 
@@ -232,8 +272,8 @@ class _NoPandas:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (tests call this directly)."""
     args = _parser().parse_args(argv)
-    handler = {"parse": _cmd_parse, "validate": _cmd_validate, "build": _cmd_build, "verify": _cmd_verify}[
-        args.command]
+    handler = {"parse": _cmd_parse, "validate": _cmd_validate, "build": _cmd_build, "verify": _cmd_verify,
+               "explain": _cmd_explain}[args.command]
     try:
         return handler(args)
     except NewssetError as e:

@@ -7,6 +7,7 @@ unreadable schema, an output folder that cannot be written).
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -15,22 +16,32 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, slots=True)
 class Code:
-    """One catalog entry: what the code means and how to fix the input."""
+    """One catalog entry: what the code means and how to fix the input.
+
+    `title` (the meaning) and `hint` (the fix) appear verbatim in docs/errors.md; `example` is a
+    line newsset really prints for a file in examples/bad. Tests hold both to that, so
+    `newsset explain` never shows a stale text or an invented message.
+    """
 
     code: str
     title: str
     hint: str
     severity: Severity = "error"
+    example: str = ""
 
 
 _CATALOG: tuple[Code, ...] = (
     # Reading the file.
     Code("input.unreadable", "the file could not be read", "check that the file exists and is readable by you"),
-    Code("input.empty", "the file is empty or holds only whitespace", "re-scrape the page or delete the file"),
+    Code("input.empty", "the file is empty or holds only whitespace", "re-scrape the page or delete the file",
+         example="examples/bad/empty.txt:1: error[input.empty]: expected an article, got an empty file"),
     Code("input.binary", "the file holds binary data (NUL bytes), not text",
-         "remove the file: it is probably an image or PDF saved with a .txt name"),
+         "remove the file: it is probably an image or PDF saved with a .txt name",
+         example="examples/bad/binary.txt:3: error[input.binary]: expected text, got a NUL byte at offset 8"),
     Code("input.encoding", "the file is not valid UTF-8",
-         "re-save the file as UTF-8 (for example `iconv -f cp1252 -t utf-8`)"),
+         "re-save the file as UTF-8 (for example `iconv -f cp1252 -t utf-8`)",
+         example="examples/bad/latin1.txt:1:20: error[input.encoding]: expected UTF-8, got byte 0xe9 that UTF-8 "
+         "cannot decode (line 1, column 20)"),
     Code("input.too-large", "a page, or one line of a record file, is larger than newsset reads (64 MiB)",
          "no article is this large: check the file (in an archive it may be a zip bomb), or split the line"),
     # Members of archives (.tar, .tar.gz, .tgz, .zip).
@@ -45,15 +56,25 @@ _CATALOG: tuple[Code, ...] = (
          "pack one copy of each file: extracting the archive would also keep only the last copy"),
     # Raw pages.
     Code("parse.missing-header", "the first line is not a `date YYYY-MM-DD Title` header",
-         "start the page with a line like `date 2024-10-15 The headline`"),
+         "start the page with a line like `date 2024-10-15 The headline`",
+         example="examples/bad/no-header.txt:1: error[parse.missing-header]: expected a header `date YYYY-MM-DD "
+         "Title`, got 'Campaigners and carbon pricing: a nervous summer in Brussels'"),
     Code("parse.malformed-header", "the header's date is not written as YYYY-MM-DD",
-         "write the date in the header as an ISO calendar date, e.g. `date 2024-10-15 ...`"),
+         "write the date in the header as an ISO calendar date, e.g. `date 2024-10-15 ...`",
+         example="examples/bad/malformed-header.txt:1: error[parse.malformed-header]: expected a date as "
+         "YYYY-MM-DD after `date`, got '12/11/2022'"),
     Code("parse.invalid-date", "the header's date does not exist on the calendar",
-         "fix the month or day in the header (e.g. 2024-13-45 is impossible)"),
+         "fix the month or day in the header (e.g. 2024-13-45 is impossible)",
+         example="examples/bad/impossible-date.txt:1: error[parse.invalid-date]: expected a real calendar date, "
+         "got '2024-13-45'"),
     Code("parse.missing-title", "the header has a date but no title after it",
-         "put the headline on the header line after the date"),
+         "put the headline on the header line after the date",
+         example="examples/bad/no-title.txt:1: error[parse.missing-title]: expected a title after the date "
+         "2023-01-06, got nothing"),
     Code("parse.missing-body", "no article text was found after removing boilerplate",
-         "check the page: it may hold only promotional or paywall blocks"),
+         "check the page: it may hold only promotional or paywall blocks",
+         example="examples/bad/no-body.txt:2: error[parse.missing-body]: expected at least one paragraph of "
+         "article text after the header, got none (only boilerplate or nothing)"),
     # Record files (.jsonl).
     Code("jsonl.syntax", "a line of a .jsonl file is not valid JSON",
          "fix the JSON on that line; each line must be one complete JSON object"),
@@ -116,6 +137,38 @@ _CATALOG: tuple[Code, ...] = (
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CATALOG}
+
+
+def find_code(name: str) -> Code | None:
+    """The catalog entry for `name`, ignoring case (people type `schema.minlength`), or None."""
+    name = name.strip()
+    if name in CODES:
+        return CODES[name]
+    folded = {c.lower(): entry for c, entry in CODES.items()}
+    return folded.get(name.lower())
+
+
+def similar_codes(name: str, n: int = 3) -> list[str]:
+    """Known codes a mistyped `name` probably meant: every code of a family when `name` is the
+    family (`schema` or `schema.`), else the closest spellings by difflib."""
+    folded = name.strip().lower().rstrip(".")
+    family = [c for c in CODES if c.lower().startswith(folded + ".")]
+    if family:
+        return family
+    same_name = [c for c in CODES if c.lower().partition(".")[2] == folded]  # `invalid-date`
+    if same_name:
+        return same_name
+    by_lower = {c.lower(): c for c in CODES}
+    return [by_lower[c] for c in difflib.get_close_matches(folded, list(by_lower), n=n, cutoff=0.6)]
+
+
+def explain_text(entry: Code) -> str:
+    """`newsset explain CODE`: the catalog entry as labelled lines, so a code seen in a CI log can be
+    looked up without the docs at hand."""
+    lines = [f"{entry.code} ({entry.severity})", f"  meaning: {entry.title}", f"  fix:     {entry.hint}"]
+    if entry.example:
+        lines.append(f"  example: {entry.example}")
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True, slots=True)

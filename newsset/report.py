@@ -1,7 +1,7 @@
 """The validation report as data, and its renderings for people and for CI systems.
 
-`Report` is built once; `text`, `json`, `github` and `junit` are separate functions of it,
-so a new output format never touches the checks.
+`Report` is built once; `text`, `json`, `github`, `junit` and `markdown` are separate functions
+of it, so a new output format never touches the checks.
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ from .check import iter_checked
 from .errors import Issue
 from .schema import Schema
 from .sources import Source
+from .summary import md_cell, md_code, md_table
 
-__all__ = ["Report", "validate", "render"]
+__all__ = ["Report", "validate", "render", "render_markdown"]
+
+EXPLAIN_HINT = "run `newsset explain CODE` for what a code means and how to fix the input"
 
 
 @dataclass
@@ -116,6 +119,8 @@ def render_text(report: Report) -> str:
     if report.truncated:
         summary += f"; showing the first {len(report.issues)} (raise --max-issues or use --format json)"
     lines.append(summary)
+    if report.issues:
+        lines.append(f"{EXPLAIN_HINT} (e.g. `newsset explain {report.issues[0].code}`)")
     lines.append("valid" if report.valid else "invalid")
     return "\n".join(lines) + "\n"
 
@@ -169,7 +174,45 @@ def render_junit(report: Report) -> str:
     return "\n".join(parts) + "\n"
 
 
-RENDERERS = {"text": render_text, "json": render_json, "github": render_github, "junit": render_junit}
+STEP_SUMMARY_ISSUES = 50  # issues listed in a GitHub job summary; the counts by code cover the rest
+
+
+def render_markdown(report: Report, limit: int | None = None) -> str:
+    """A Markdown page for GitHub's job summary (or any Markdown viewer): counts of files and
+    records, issues by code, and the first `limit` issues (all reported ones when None) located
+    as file:line. Annotations stop at 10 per step; this page is where the rest are seen."""
+    d = report.to_dict()["stats"]
+    lines = [f"## newsset validate: {'valid' if report.valid else 'invalid'}", ""]
+    lines += md_table(["", "files", "records"], [
+        ["valid", d["files"] - d["invalid_files"], d["valid_records"]],
+        ["invalid", d["invalid_files"], d["records"] - d["valid_records"]],
+        ["**checked**", d["files"], d["records"]],
+    ], right=(1, 2))
+    lines += ["", f"Schema {md_code(report.schema_id, in_table=False)}: **{report.total_issues}** issue(s).", ""]
+    if not report.total_issues:
+        return "\n".join(lines)
+    lines += md_table(["code", "issues"], ([f"`{c}`", n] for c, n in sorted(report.by_code.items())), right=(1,))
+    shown = report.issues if limit is None else report.issues[:limit]
+    lines += ["", "### Issues", ""]
+    rows = []
+    for i in shown:
+        loc = f"{i.path}:{i.line}" + (f":{i.column}" if i.column else "") if i.line else i.path
+        where = f"{md_code(i.json_path)}: " if i.json_path else ""
+        rows.append([md_code(loc), md_code(i.code), where + md_cell(i.message)])
+    lines += md_table(["file:line", "code", "message"], rows)
+    lines.append("")
+    if report.total_issues > len(shown):
+        more = ("raise `--max-issues` to see more" if len(shown) == len(report.issues) else
+                "for all of them run `newsset validate` with `--format json` (or `--format junit --output FILE`) "
+                "and keep the file as a build artifact")
+        lines += [f"Showing the first {len(shown)} of {report.total_issues} issues; the counts by code above "
+                  f"include all of them. {more[0].upper() + more[1:]}.", ""]
+    lines.append(EXPLAIN_HINT[0].upper() + EXPLAIN_HINT[1:] + ".")
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "github": render_github, "junit": render_junit,
+             "markdown": render_markdown}
 
 
 def render(report: Report, fmt: str) -> str:

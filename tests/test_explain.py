@@ -1,0 +1,102 @@
+"""`newsset explain`: the issue-code catalog on the command line, and the catalog kept honest."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import newsset
+from newsset.cli import main
+from newsset.report import render_text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_explain_prints_the_catalog_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "parse.invalid-date"]) == 0
+    out = capsys.readouterr().out
+    entry = newsset.CODES["parse.invalid-date"]
+    assert out.splitlines() == [
+        "parse.invalid-date (error)",
+        f"  meaning: {entry.title}",
+        f"  fix:     {entry.hint}",
+        f"  example: {entry.example}",
+    ]
+
+
+def test_explain_ignores_case_and_omits_a_missing_example(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "SCHEMA.MINLENGTH"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("schema.minLength (error)\n") and "example:" not in out
+
+
+@pytest.mark.parametrize(("typed", "suggested"), [
+    ("parse.invalid-dat", ["parse.invalid-date"]),
+    ("invalid-date", ["parse.invalid-date"]),
+    ("dataset.duplicate", ["dataset.duplicate-id", "dataset.duplicate-body"]),
+    ("archive", ["archive.encrypted", "archive.not-a-file", "archive.nested", "archive.duplicate-member"]),
+])
+def test_unknown_code_exits_2_with_the_closest_codes(typed: str, suggested: list[str],
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", typed]) == 2
+    cap = capsys.readouterr()
+    assert cap.out == ""
+    assert f"expected a known issue code, got {typed!r}; did you mean " in cap.err
+    for code in suggested:
+        assert code in cap.err
+    assert "newsset explain --list" in cap.err
+
+
+def test_unknown_code_without_a_near_one_points_at_the_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "zzzz"]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean" not in err and "got 'zzzz'. Run `newsset explain --list`" in err
+
+
+def test_list_has_one_line_per_code(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list(newsset.CODES)
+    for line, entry in zip(lines, newsset.CODES.values()):
+        assert line.endswith(f"  {entry.title}")
+
+
+@pytest.mark.parametrize("argv", [["explain"], ["explain", "input.empty", "--list"]])
+def test_explain_needs_exactly_one_of_code_and_list(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert "expected an issue code or --list" in capsys.readouterr().err
+
+
+def test_catalog_examples_are_what_newsset_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An example is a real report line for examples/bad, so a changed message shows up here."""
+    monkeypatch.chdir(ROOT)
+    printed = set(render_text(newsset.validate_paths(["examples/bad"])).splitlines())
+    examples = {c: e.example for c, e in newsset.CODES.items() if e.example}
+    assert len(examples) >= 8
+    assert {c: e for c, e in examples.items() if e not in printed} == {}
+    for code, example in examples.items():
+        assert f"error[{code}]" in example
+
+
+def test_docs_errors_md_says_what_the_catalog_says() -> None:
+    """docs/errors.md and `newsset explain` show the same meaning and fix for every code."""
+    rows = re.findall(r"^\| `([a-z]+\.[A-Za-z-]+)` \| (.*) \| (.*) \|$", (ROOT / "docs" / "errors.md").read_text(),
+                      re.M)
+    documented = {code: (meaning, fix) for code, meaning, fix in rows}
+    catalog = {c: (e.title, e.hint) for c, e in newsset.CODES.items()}
+    assert documented == catalog, "update docs/errors.md to match the catalog in newsset/errors.py"
+
+
+def test_text_report_points_at_explain(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(corpus)]) == 1
+    out = capsys.readouterr().out
+    first = re.search(r"error\[([^\]]+)\]", out)
+    assert first is not None
+    assert f"run `newsset explain CODE` for what a code means and how to fix the input (e.g. `newsset explain " \
+           f"{first.group(1)}`)\n" in out
+    good = tmp_path / "good.txt"
+    good.write_text((corpus / "story-0.txt").read_text())
+    assert main(["validate", str(good)]) == 0
+    assert "newsset explain" not in capsys.readouterr().out
