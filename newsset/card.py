@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -17,11 +18,16 @@ from . import __version__
 from .schema import Schema, hf_dtype
 from .split import SPLITS
 
-__all__ = ["front_matter", "render_card", "size_category", "USER_START", "USER_END"]
+__all__ = ["front_matter", "render_card", "size_category", "with_charts", "USER_START", "USER_END"]
 
 USER_START = "<!-- newsset:user-start -->"
 USER_END = "<!-- newsset:user-end -->"
 _USER = re.compile(re.escape(USER_START) + r".*?" + re.escape(USER_END), re.S)
+# The Charts section sits between these markers so `newsset stats --plot` can add or replace it
+# in an existing card and get the same text `build --plot` renders.
+CHARTS_START = "<!-- newsset:charts-start -->"
+CHARTS_END = "<!-- newsset:charts-end -->"
+_CHARTS = re.compile(r"\n\n" + re.escape(CHARTS_START) + r".*?" + re.escape(CHARTS_END), re.S)
 
 
 def _q(value: Any) -> str:
@@ -115,7 +121,32 @@ def _user_block(previous: str | None) -> str:
             f"{USER_END}")
 
 
+def _charts_block(charts: Sequence[tuple[str, str]]) -> str:
+    lines = ["", "", CHARTS_START, "## Charts", ""]
+    for alt, rel in charts:
+        lines += [f"![{alt}]({rel})", ""]
+    return "\n".join([*lines, CHARTS_END])
+
+
+def with_charts(card: str, charts: Sequence[tuple[str, str]]) -> str:
+    """The card with its Charts section ((alt text, relative path) per image) put in place of the
+    old one, or before `## Leakage` (after the splits tables); no charts removes the section."""
+    card = _CHARTS.sub("", card)
+    if not charts:
+        return card
+    after = card.find(USER_END)
+    at = card.find("\n\n## Leakage\n", max(after, 0))
+    if at < 0:
+        at = len(card.rstrip("\n"))
+    return card[:at] + _charts_block(charts) + card[at:]
+
+
 def render_card(schema: Schema, info: dict[str, Any], previous: str | None = None) -> str:
+    """The whole card; `info["charts"]` (optional) lists (alt text, relative path) of chart images."""
+    return with_charts(_render_card(schema, info, previous), info.get("charts") or [])
+
+
+def _render_card(schema: Schema, info: dict[str, Any], previous: str | None = None) -> str:
     m = info["manifest"]
     stats: dict[str, dict[str, Any]] = info["split_stats"]
     names = [s for s in SPLITS if s in stats]

@@ -108,6 +108,8 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
     sb.add_argument("--citation", default=None, metavar="BIBTEX", help="citation for the card and croissant.json")
     sb.add_argument("--name", default=None, help="pretty name for the card (default: the output folder name)")
     sb.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+    sb.add_argument("--plot", action="store_true", help="also draw the charts of `newsset stats --plot` into "
+                    "images/, link them from the card and list them in manifest.json (pip install 'newsset[plot]')")
 
     se = add("explain", help="explain an issue code: what it means and how to fix the input",
              description="Print the catalog entry of an issue code (as in `error[parse.invalid-date]`): its "
@@ -115,7 +117,51 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
              "with the closest known codes.", epilog=EPILOG_EXPLAIN)
     se.add_argument("code", nargs="?", metavar="CODE", help="an issue code, e.g. parse.invalid-date (any case)")
     se.add_argument("--list", action="store_true", help="list every code with its one-line meaning")
+    _add_stats_parser(add)
     return p
+
+
+def _add_stats_parser(add: Any) -> None:
+    st = add("stats", help="rows, dates, lengths, publications and rejects of a built dataset",
+                        description="Summarise a built dataset from its Parquet shards (streamed, only the columns "
+                        "needed): rows per split and per publication, date range, body length percentiles in words, "
+                        "truncated share, and the top reject codes.",
+                        epilog="example: newsset stats dist/newsset --format markdown --plot")
+    st.add_argument("path", metavar="DIR", help="a folder written by newsset build")
+    st.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format "
+                    "(default: text)")
+    st.add_argument("--top", type=int, default=10, metavar="N", help="show the N largest publications and reject "
+                    "codes (default: 10)")
+    st.add_argument("--plot", nargs="?", const="", default=None, metavar="DIR", help="also write PNG charts "
+                    "(pip install 'newsset[plot]'). Default DIR: the dataset's images/, then listed in manifest.json "
+                    "and linked from the card, as `build --plot` does; a DIR outside the dataset gets the PNGs only")
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .stats import dataset_stats, render_stats
+
+    if args.top < 1:
+        raise NewssetError("--top must be 1 or more")
+    if args.plot is not None:
+        from .plots import require_matplotlib
+
+        require_matplotlib()
+    st = dataset_stats(args.path)
+    if args.plot is not None:
+        from .plots import IMAGES, publish_charts, write_charts
+
+        root = Path(args.path).absolute()
+        folder = Path(args.plot).absolute() if args.plot else root / IMAGES
+        paths = write_charts(st, folder)
+        inside = folder.is_relative_to(root)
+        if inside:
+            publish_charts(root, paths)
+        where = "listed in manifest.json, linked from README.md" if inside else "outside the dataset: not listed"
+        print(f"newsset stats: wrote {', '.join(str(p) for p in paths)} ({where})", file=sys.stderr)
+    sys.stdout.write(render_stats(st, args.format, args.top))
+    return 0
 
 
 def _pages(sources: Iterable[Source]) -> Iterator[tuple[Source, Article | Issue]]:
@@ -207,7 +253,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
               near_dup_threshold=args.near_dup_threshold, on_invalid=args.on_invalid, tasks=args.tasks,
               no_tasks=args.no_tasks, allow_truncated=args.allow_truncated, license=args.license,
               citation=args.citation, pretty_name=args.name, jobs=args.jobs, engine=args.engine,
-              scheduler=args.scheduler, cache=args.cache)
+              scheduler=args.scheduler, cache=args.cache, plot=args.plot)
     append_step_summary(render_build_markdown(r), "build")
     codes = ", ".join(f"{c} {n}" for c, n in sorted(r.rejected.items()))
     if not r.written:
@@ -273,7 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (tests call this directly)."""
     args = _parser().parse_args(argv)
     handler = {"parse": _cmd_parse, "validate": _cmd_validate, "build": _cmd_build, "verify": _cmd_verify,
-               "explain": _cmd_explain}[args.command]
+               "explain": _cmd_explain, "stats": _cmd_stats}[args.command]
     try:
         return handler(args)
     except NewssetError as e:

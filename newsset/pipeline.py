@@ -130,10 +130,17 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
           no_tasks: bool = False, allow_truncated: bool = False, license: str = "unknown",
           citation: str | None = None, pretty_name: str | None = None, language: Sequence[str] = ("en",),
           jobs: int | None = None, engine: Engine = "local", scheduler: str | None = None,
-          cache: str | os.PathLike[str] | None = None, today: _dt.date | None = None) -> BuildResult:
-    """Build a dataset folder at `out` from raw pages and record files (see `newsset build --help`)."""
+          cache: str | os.PathLike[str] | None = None, today: _dt.date | None = None,
+          plot: bool = False) -> BuildResult:
+    """Build a dataset folder at `out` from raw pages and record files (see `newsset build --help`).
+    `plot=True` also draws the charts of `newsset stats --plot` into `images/` (needs matplotlib)."""
     from .card import render_card
     from .croissant import render_croissant
+
+    if plot:  # before any work: a missing extra should not cost a whole build
+        from .plots import require_matplotlib
+
+        require_matplotlib()
 
     if on_invalid not in ("quarantine", "fail"):
         raise ConfigError(f"--on-invalid: expected 'quarantine' or 'fail', got {on_invalid!r}")
@@ -340,6 +347,11 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                      "language": list(language), "manifest": manifest, "configs": info["splits"],
                      "split_stats": info["split_stats"], "examples": router.examples, "tasks": task_set,
                      "out": Path(out)}
+        if plot:  # read back from the staged shards, so the charts show exactly what `newsset stats` would
+            from .plots import IMAGES, chart_links, write_charts_for_files
+
+            charts = write_charts_for_files(stage.dir, info["files"], stage.dir / IMAGES)
+            card_info["charts"] = chart_links(charts, stage.dir)
         final = Path(out).absolute()
         non_empty = {c: sorted(d) for c, d in info["splits"].items() if c != "default" and d}
         if non_empty:
@@ -352,7 +364,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         manifest["metadata_files"] = [
             {"path": p.relative_to(stage.dir).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
             for p in [stage.dir / "schema.json", stage.dir / "croissant.json",
-                      *sorted((stage.dir / "lm_eval").glob("*.yaml"))] if p.is_file()]
+                      *sorted((stage.dir / "lm_eval").glob("*.yaml")),
+                      *sorted((stage.dir / "images").glob("*.png"))] if p.is_file()]
         write_json(stage.dir / "manifest.json", manifest)
         previous = Path(out) / "README.md"
         # Bytes in and out, so a user section keeps its exact line ends.

@@ -1,0 +1,259 @@
+"""PNG charts of a dataset (`newsset stats --plot`, `newsset build --plot`) for its card.
+
+matplotlib is an optional extra (`pip install 'newsset[plot]'`), imported only when a chart
+is drawn, always through the Agg canvas (no display, no pyplot state). Every setting that
+reaches the pixels is fixed here (matplotlib's defaults, then size, dpi, the bundled DejaVu
+Sans font) and the PNG carries no Software/time metadata, so the same data gives the same
+bytes: the files can be listed with their sha256 in manifest.json like the rest of the folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from .errors import ConfigError, OutputError
+from .stats import DatasetStats, collect
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["CHARTS", "IMAGES", "publish_charts", "require_matplotlib", "write_charts", "write_charts_for_files"]
+
+IMAGES = "images"  # default chart folder inside the dataset
+#: file name -> alt text (the card's image link text).
+CHARTS: dict[str, str] = {
+    "articles_per_month.png": "Articles per month, by split",
+    "body_length.png": "Body length in words, by split",
+}
+COLORS = {"train": "#3b6ea8", "validation": "#e08a2c", "test": "#4f9a4a"}
+OTHER_COLORS = ("#8e5ea2", "#b5403a", "#6d6d6d")
+SIZE = (10.0, 4.8)  # inches
+DPI = 110
+RC: dict[str, Any] = {"font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12,
+                      "axes.titleweight": "bold", "axes.spines.top": False, "axes.spines.right": False,
+                      "axes.grid": True, "axes.grid.axis": "y", "grid.color": "#dddddd", "grid.linewidth": 0.8,
+                      "axes.axisbelow": True, "legend.frameon": False, "savefig.facecolor": "white",
+                      "path.simplify": False}
+INSTALL_HINT = "pip install 'newsset[plot]' (or: pip install matplotlib)"
+
+
+def require_matplotlib() -> None:
+    """Fail early, with what to install, before any work that would end in a chart (exit 2)."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ConfigError(f"--plot needs matplotlib, which is not installed: {INSTALL_HINT}") from None
+
+
+@contextmanager
+def _fixed_style() -> Iterator[None]:
+    """matplotlib's built-in defaults plus RC, whatever the user's matplotlibrc says; restored after."""
+    import matplotlib
+
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        cast(Any, matplotlib.rcParams).update(RC)  # the stubs want literal keys
+        yield
+
+
+def _figure() -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _articles(n: int) -> str:
+    return f"{n:,} article" + ("" if n == 1 else "s")
+
+
+def _color(split: str, i: int) -> str:
+    return COLORS.get(split, OTHER_COLORS[i % len(OTHER_COLORS)])
+
+
+def _months(st: DatasetStats) -> list[dt.date]:
+    """Every month from the first to the last dated article (empty months included, as zeros)."""
+    keys = sorted({m for s in st.splits.values() for m in s.months})
+    if not keys:
+        return []
+    y, m = map(int, keys[0].split("-"))
+    y1, m1 = map(int, keys[-1].split("-"))
+    out = []
+    while (y, m) <= (y1, m1):
+        out.append(dt.date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _articles_per_month(st: DatasetStats, path: Path) -> None:
+    import matplotlib.dates as mdates
+    import numpy as np
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    fig = _figure()
+    ax = fig.add_subplot()
+    months = _months(st)
+    if months:
+        x = mdates.date2num(months)
+        nxt = [dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1) for d in months]
+        width = (mdates.date2num(nxt) - x) * 0.85
+        bottom = np.zeros(len(months))
+        for i, (name, s) in enumerate(st.splits.items()):
+            counts = np.array([s.months.get(d.strftime("%Y-%m"), 0) for d in months], float)
+            ax.bar(x, counts, width=width, bottom=bottom, align="edge", color=_color(name, i), linewidth=0,
+                   label=f"{name} ({_articles(sum(s.months.values()))})")
+            bottom += counts
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+        pad = (x[-1] + width[-1] - x[0]) * 0.01 + 1
+        ax.set_xlim(x[0] - pad, x[-1] + width[-1] + pad)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.set_ylim(0, bottom.max() * 1.05 or 1)
+        _legend(fig, len(st.splits))
+    else:
+        ax.text(0.5, 0.5, "no dated articles", ha="center", va="center", transform=ax.transAxes)
+    ax.set_title(f"Articles per month, {months[0]:%b %Y} \u2013 {months[-1]:%b %Y} (dated articles)" if months
+                 else "Articles per month", loc="left")
+    ax.set_ylabel("articles per month (stacked by split)")
+    _save(fig, path)
+
+
+def _body_length(st: DatasetStats, path: Path) -> None:
+    import numpy as np
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    fig = _figure()
+    ax = fig.add_subplot()
+    values = [v for s in st.splits.values() for v in s.words]
+    if values:
+        lo: float = max(1, min(values))
+        hi: float = max(1, max(values))
+        if hi / lo < 4:  # a narrow range: widen it so the bars have room
+            lo, hi = max(1, lo / 2), hi * 2
+        edges = np.geomspace(lo, hi * 1.0001, 41)
+        top = 0.0
+        for i, (name, s) in enumerate(st.splits.items()):
+            if not s.words:
+                continue
+            v = np.fromiter(s.words.keys(), float)
+            n = np.fromiter(s.words.values(), float)
+            hist, _ = np.histogram(np.clip(v, lo, None), bins=edges, weights=n)
+            share = hist / n.sum() * 100
+            top = max(top, float(share.max()))
+            median = cast(int, s.word_percentiles()["p50"])
+            color = _color(name, i)
+            ax.stairs(share, edges, color=color, linewidth=1.8,
+                      label=f"{name} ({_articles(s.rows)}, median {median:,})")
+            ax.axvline(median, color=color, linestyle="--", linewidth=1)
+        ax.set_xscale("log")
+        ax.set_xlim(edges[0], edges[-1])
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_ylim(0, top * 1.05 or 1)
+        _legend(fig, len(st.splits))
+    else:
+        ax.text(0.5, 0.5, "no articles", ha="center", va="center", transform=ax.transAxes)
+    ax.grid(True, axis="x", which="major", color="#eeeeee")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}%"))
+    ax.set_title("Body length in words, log scale (dashed lines: each split's median)", loc="left")
+    ax.set_xlabel("words in the body")
+    ax.set_ylabel("share of the split's articles")
+    _save(fig, path)
+
+
+def _legend(fig: Figure, n: int) -> None:
+    """Below the axes, in one row: inside, it would hide bars or cross the median lines."""
+    fig.legend(loc="outside lower center", ncols=max(n, 1))
+
+
+def _save(fig: Figure, path: Path) -> None:
+    """Write through a temporary name: a reader never sees half a PNG."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        fig.savefig(tmp, format="png", dpi=DPI, metadata={"Software": None})
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write the chart {path}: {e.strerror or e}") from None
+
+
+def write_charts(st: DatasetStats, folder: str | os.PathLike[str]) -> list[Path]:
+    """Draw every chart in CHARTS into `folder` (created if needed); returns their paths."""
+    require_matplotlib()
+    out = Path(folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot create the chart folder {out}: {e.strerror or e}") from None
+    paths = [out / name for name in CHARTS]
+    with _fixed_style():
+        _articles_per_month(st, paths[0])
+        _body_length(st, paths[1])
+    return paths
+
+
+def write_charts_for_files(root: Path, files: Sequence[dict[str, Any]], folder: Path) -> list[Path]:
+    """Charts for the default-config shards of a manifest `files` list (the build's staged folder)."""
+    shards = [(f["split"], root / f["path"]) for f in files if (f.get("config") or "default") == "default"]
+    return write_charts(collect(shards, str(root)), folder)
+
+
+def chart_links(paths: Sequence[Path], root: Path) -> list[tuple[str, str]]:
+    """(alt text, path relative to the dataset) for the card."""
+    return [(CHARTS[p.name], p.relative_to(root).as_posix()) for p in paths]
+
+
+def publish_charts(root: Path, paths: Sequence[Path]) -> None:
+    """List charts written into an existing dataset in manifest.json and link them from its card,
+    as `build --plot` would have: `newsset verify` then checks them like every other file.
+
+    Each file is replaced atomically, under the build's lock: while a build is writing the
+    same folder this fails fast instead of editing a folder about to be replaced.
+    """
+    import fcntl
+
+    from .card import with_charts
+    from .write import sha256_file, write_json
+
+    root = root.absolute()
+    lock_path = root.parent / f".{root.name}.lock"
+    with open(lock_path, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise OutputError(f"a newsset build is writing {root} (lock {lock_path} is held); run stats --plot "
+                              "again when it is done") from None
+        manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+        rels = sorted(p.relative_to(root).as_posix() for p in paths)
+        entries = [e for e in manifest.get("metadata_files") or [] if not (isinstance(e, dict) and
+                                                                           e.get("path") in rels)]
+        entries += [{"path": rel, "bytes": (root / rel).stat().st_size, "sha256": sha256_file(root / rel)}
+                    for rel in rels]
+        manifest["metadata_files"] = entries
+        _replace(root / "manifest.json", lambda tmp: write_json(tmp, manifest))
+        card = root / "README.md"
+        if card.is_file():
+            text = card.read_bytes().decode("utf-8", "replace")
+            links = chart_links(sorted(paths, key=lambda p: list(CHARTS).index(p.name)), root)
+            _replace(card, lambda tmp: tmp.write_bytes(with_charts(text, links).encode("utf-8")))
+
+
+def _replace(path: Path, write: Any) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot update {path}: {e.strerror or e}") from None

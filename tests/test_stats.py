@@ -1,0 +1,310 @@
+"""`newsset stats` and the charts: numbers checked against the Parquet files read independently,
+the JSON document's shape, PNG files that are real and deterministic, and a folder that still
+verifies after `build --plot` or `stats --plot`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+from collections import Counter
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+import newsset
+from newsset.card import CHARTS_START
+from newsset.cli import main
+from newsset.stats import COLUMNS, PERCENTILES, dataset_stats, percentile
+from newsset.synth import write_corpus
+from newsset.verify import render_verify_text, verify
+
+needs_mpl = pytest.mark.skipif(find_spec("matplotlib") is None, reason="needs matplotlib (pip install '.[plot]')")
+CHART_FILES = ("images/articles_per_month.png", "images/body_length.png")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 synthetic pages dated 2019-2025, with exact duplicates and bad pages (so rejects exist)."""
+    folder = tmp_path_factory.mktemp("stats") / "raw"
+    write_corpus(folder, 300, seed=11, dup_rate=0.04, bad_rate=0.04)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(raw: Path) -> Path:
+    out = raw.parent / "ds"
+    newsset.build([raw], out)
+    return out
+
+
+@pytest.fixture
+def ds(built: Path, tmp_path: Path) -> Path:
+    """A private copy of the built folder for tests that write into it."""
+    shutil.copytree(built, tmp_path / "ds")
+    return tmp_path / "ds"
+
+
+def _independent(out: Path) -> dict[str, dict[str, Any]]:
+    """Per-split facts from whole Parquet tables and plain Python (no code shared with newsset.stats)."""
+    facts: dict[str, dict[str, Any]] = {}
+    for f in sorted((out / "data").glob("*.parquet")):
+        rows = pq.read_table(f).to_pylist()
+        d = facts.setdefault(f.name.split("-")[0], {"rows": [], "pubs": Counter(), "months": Counter()})
+        d["rows"] += rows
+    for d in facts.values():
+        rows = d.pop("rows")
+        words = np.array([len(r["body"].split()) for r in rows])
+        dates = sorted(r["date"] for r in rows)
+        d.update(rows=len(rows), first=dates[0].isoformat(), last=dates[-1].isoformat(),
+                 truncated=sum(r["truncated"] for r in rows), words=words,
+                 pubs=Counter(r["publication"] for r in rows), months=Counter(f"{x:%Y-%m}" for x in dates))
+    return facts
+
+
+def _png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    assert data[:8] == PNG_SIGNATURE
+    chunks, at = [], 8
+    while at < len(data):
+        (n,) = struct.unpack(">I", data[at:at + 4])
+        kind, body = data[at + 4:at + 8], data[at + 8:at + 8 + n]
+        (crc,) = struct.unpack(">I", data[at + 8 + n:at + 12 + n])
+        assert zlib.crc32(kind + body) == crc, f"bad CRC in {kind!r}"
+        chunks.append((kind, body))
+        at += 12 + n
+    assert chunks[0][0] == b"IHDR" and chunks[-1][0] == b"IEND"
+    return chunks
+
+
+# ---------------------------------------------------------------- numbers
+
+def test_stats_equal_an_independent_read_of_the_parquet_files(built: Path) -> None:
+    want = _independent(built)
+    got = dataset_stats(built).to_dict(top=100)
+    assert list(got["splits"]) == [s for s in ("train", "validation", "test") if s in want]
+    assert got["rows"] == sum(d["rows"] for d in want.values())
+    for split, d in want.items():
+        g = got["splits"][split]
+        assert (g["rows"], g["first_date"], g["last_date"], g["truncated"]) == \
+            (d["rows"], d["first"], d["last"], d["truncated"])
+        assert g["truncated_share"] == round(d["truncated"] / d["rows"], 4)
+        assert g["months"] == dict(sorted(d["months"].items()))
+        words = g["body_words"]
+        for q in PERCENTILES:
+            assert words[f"p{q}"] == int(np.round(np.percentile(d["words"], q))), (split, q)
+        assert (words["min"], words["max"]) == (d["words"].min(), d["words"].max())
+        assert words["mean"] == round(float(d["words"].mean()), 1)
+        assert {p["publication"]: p["splits"][split] for p in got["publications"]["top"]
+                if p["splits"][split]} == dict(d["pubs"])
+    # The same numbers as the card's, which the build computed from its in-memory keys.
+    card = json.loads((built / "manifest.json").read_text())["split"]["splits"]
+    for split, s in card.items():
+        assert {k: got["splits"][split]["body_words"][k] for k in s["body_words"]} == s["body_words"]
+        assert [got["splits"][split]["first_date"], got["splits"][split]["last_date"]] == s["date_range"]
+    codes = Counter(json.loads(line)["code"] for line in (built / "rejects.jsonl").read_text().splitlines())
+    assert {r["code"]: r["count"] for r in got["rejects"]["top"]} == dict(codes)
+    assert got["rejects"]["total"] == sum(codes.values()) > 0
+
+
+def test_reject_codes_fall_back_to_rejects_jsonl(ds: Path) -> None:
+    m = json.loads((ds / "manifest.json").read_text())
+    want = m["inputs"].pop("rejected_by_code")
+    (ds / "manifest.json").write_text(json.dumps(m))
+    st = dataset_stats(ds)
+    assert st.rejects_from == "rejects.jsonl" and dict(st.rejects) == want
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 101, 1000])
+def test_percentile_from_counts_equals_numpy(n: int) -> None:
+    rng = np.random.default_rng(n)
+    values = rng.integers(0, 50 if n > 20 else 5000, n)
+    counts = Counter(values.tolist())
+    for q in (0, 1, 5, 25, 33.3, 50, 75, 95, 99, 100):
+        assert percentile(counts, q) == float(np.percentile(values, q)), q
+
+
+def test_shards_are_streamed_with_only_the_needed_columns(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[Any, ...]] = []
+    original = pq.ParquetFile.iter_batches
+
+    def spy(self: pq.ParquetFile, batch_size: int = 65536, row_groups: Any = None, columns: Any = None,
+            **kw: Any) -> Any:
+        calls.append((batch_size, tuple(columns or ())))
+        return original(self, batch_size=batch_size, row_groups=row_groups, columns=columns, **kw)
+
+    def whole_table(*a: Any, **k: Any) -> None:
+        raise AssertionError("stats must not read whole tables")
+
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", spy)
+    monkeypatch.setattr(pq, "read_table", whole_table)
+    dataset_stats(built)
+    assert len(calls) == len(list((built / "data").glob("*.parquet")))
+    assert all(cols == COLUMNS and size <= 4096 for size, cols in calls)
+    assert "title" not in COLUMNS and "image_caption" not in COLUMNS
+
+
+# ---------------------------------------------------------------- output formats
+
+def test_json_output_schema(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", str(built), "--format", "json", "--top", "2"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc) == {"format", "dataset", "rows", "splits", "publications", "rejects"}
+    assert doc["format"] == "newsset-stats/1" and doc["dataset"] == str(built)
+    manifest = json.loads((built / "manifest.json").read_text())
+    assert doc["rows"] == sum(s["rows"] for s in manifest["split"]["splits"].values())
+    for s in doc["splits"].values():
+        assert set(s) == {"rows", "first_date", "last_date", "body_words", "truncated", "truncated_share", "months"}
+        assert list(s["body_words"]) == ["min", *(f"p{q}" for q in PERCENTILES), "max", "mean"]
+        assert all(isinstance(v, int) for k, v in s["body_words"].items() if k != "mean")
+        assert sum(s["months"].values()) == s["rows"] and list(s["months"]) == sorted(s["months"])
+        assert 0 <= s["truncated_share"] <= 1
+    pubs = doc["publications"]
+    assert set(pubs) == {"distinct", "top", "other_rows"} and len(pubs["top"]) == 2 < pubs["distinct"]
+    assert [set(p) for p in pubs["top"]] == [{"publication", "rows", "splits"}] * 2
+    assert pubs["top"][0]["rows"] >= pubs["top"][1]["rows"]
+    assert sum(p["rows"] for p in pubs["top"]) + pubs["other_rows"] == doc["rows"]
+    rej = doc["rejects"]
+    assert set(rej) == {"total", "source", "top", "other"} and rej["source"] == "manifest.json"
+    assert len(rej["top"]) == 2 and sum(r["count"] for r in rej["top"]) + rej["other"] == rej["total"]
+
+
+def test_text_and_markdown_tables(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = dataset_stats(built).to_dict()
+    assert main(["stats", str(built)]) == 0
+    text = capsys.readouterr().out
+    train = doc["splits"]["train"]
+    line = next(line for line in text.splitlines() if line.startswith("train "))
+    assert line.split()[:4] == ["train", f"{train['rows']:,}", train["first_date"], train["last_date"]]
+    assert f"Rejected inputs: {doc['rejects']['total']:,}" in text
+    assert main(["stats", str(built), "--format", "markdown"]) == 0
+    md = capsys.readouterr().out
+    assert "## Splits" in md and "| split | rows | first date |" in md
+    assert f"| train | {train['rows']:,} | {train['first_date']} |" in md
+    tables = [line for line in md.splitlines() if line.startswith("|")]
+    assert all(line.endswith("|") for line in tables)
+    assert main(["stats", str(built), "--top", "0"]) == 2
+
+
+@pytest.mark.parametrize("case", ["missing", "empty", "other-files", "bad-manifest", "missing-shard"])
+def test_a_folder_that_is_not_a_dataset_is_a_clear_error(case: str, built: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "x"
+    expect = "not a newsset dataset"
+    if case != "missing":
+        folder.mkdir()
+    if case == "missing":
+        expect = "is not a folder"
+    elif case == "other-files":
+        (folder / "thesis.tex").write_text("hello")
+    elif case == "bad-manifest":
+        (folder / "manifest.json").write_text("{not json")
+        expect = "cannot be read as JSON"
+    elif case == "missing-shard":
+        shutil.rmtree(folder)
+        shutil.copytree(built, folder)
+        (folder / "data" / "train-00000-of-00001.parquet").unlink()
+        expect = "listed in manifest.json but missing"
+    assert main(["stats", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("newsset stats: error: ") and expect in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- charts
+
+def test_plot_without_matplotlib_exits_2_and_says_what_to_install(built: Path, raw: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now raises ImportError
+    assert main(["stats", str(built), "--plot"]) == 2
+    err = capsys.readouterr().err
+    assert "matplotlib" in err and "pip install 'newsset[plot]'" in err
+    assert not (built / "images").exists()
+    def started(*a: Any) -> None:
+        raise AssertionError("the build started before finding that matplotlib is missing")
+
+    monkeypatch.setattr("newsset.pipeline.Staging", started)
+    assert main(["build", str(raw), "--out", str(tmp_path / "out"), "--plot", "-q"]) == 2
+    assert "pip install 'newsset[plot]'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_modules_do_not_import_matplotlib_until_a_chart_is_drawn() -> None:
+    code = ("import sys, newsset.cli, newsset.stats, newsset.plots, newsset.card\n"
+            "print('matplotlib' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
+
+
+@needs_mpl
+def test_build_plot_links_lists_and_verifies_the_charts(raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["build", str(raw), "--out", str(out), "--plot", "-q"]) == 0
+    card = (out / "README.md").read_text()
+    assert "## Charts" in card and card.index("## Charts") < card.index("## Leakage")
+    for rel in CHART_FILES:
+        assert f"]({rel})" in card
+        chunks = _png_chunks((out / rel).read_bytes())
+        width, height = struct.unpack(">II", chunks[0][1][:8])
+        assert (width, height) == (1100, 528)
+        kinds = {k for k, _ in chunks}
+        assert not kinds & {b"tEXt", b"iTXt", b"zTXt", b"tIME"}  # no Software, no timestamp
+    listed = {e["path"]: e for e in json.loads((out / "manifest.json").read_text())["metadata_files"]}
+    assert set(CHART_FILES) <= set(listed)
+    report = verify(out)
+    assert report.ok and report.loaded, render_verify_text(report)
+    # The listing is what makes verify look at the charts: an edited chart is reported.
+    data = bytearray((out / CHART_FILES[1]).read_bytes())
+    data[-20] ^= 0xFF
+    (out / CHART_FILES[1]).write_bytes(bytes(data))
+    assert ("verify.checksum", str(out / CHART_FILES[1])) in {(i.code, i.path) for i in verify(out, load=False).issues}
+
+
+@needs_mpl
+def test_charts_show_the_data(raw: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    out = tmp_path / "out"
+    newsset.build([raw], out, plot=True)
+    for rel in CHART_FILES:
+        with Image.open(out / rel) as im:
+            colors = Counter(im.convert("RGB").getdata())
+        train, test = (59, 110, 168), (79, 154, 74)  # COLORS in newsset/plots.py
+        assert colors[train] > 500 and colors[test] > 100, rel  # bars / lines drawn for each split
+        assert len(colors) > 50  # text and axes, not a blank canvas
+
+
+@needs_mpl
+def test_stats_plot_on_a_built_folder_equals_build_plot_byte_for_byte(raw: Path, tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    newsset.build([raw], out)
+    assert CHARTS_START not in (out / "README.md").read_text()
+    assert main(["stats", str(out), "--plot"]) == 0
+    assert "listed in manifest.json" in capsys.readouterr().err
+    names = ["manifest.json", "README.md", *CHART_FILES]
+    first = {n: (out / n).read_bytes() for n in names}
+    assert verify(out, load=False).ok
+    assert main(["stats", str(out), "--plot"]) == 0  # again: same bytes, entries replaced, not added twice
+    assert {n: (out / n).read_bytes() for n in names} == first
+    assert (out / "README.md").read_text().count("## Charts") == 1
+    newsset.build([raw], out, plot=True)  # charts drawn a third time, by the build, from the staged shards
+    assert {n: (out / n).read_bytes() for n in names} == first
+    newsset.build([raw], out)  # a rebuild without --plot drops them again, consistently
+    assert not (out / "images").exists() and "## Charts" not in (out / "README.md").read_text()
+    assert verify(out, load=False).ok
+
+
+@needs_mpl
+def test_plot_into_another_folder_leaves_the_dataset_alone(ds: Path, tmp_path: Path) -> None:
+    before = {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()}
+    assert main(["stats", str(ds), "--plot", str(tmp_path / "charts"), "--format", "json"]) == 0
+    assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == ["articles_per_month.png", "body_length.png"]
+    assert {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()} == before
