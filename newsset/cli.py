@@ -57,6 +57,8 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
     sv.add_argument("--max-issues", type=int, default=None, metavar="N", help="report at most N issues "
                     "(the counts still include all)")
     sv.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    sv.add_argument("--quiet", "-q", action="store_true", help="no progress bar (it is drawn only when stderr is a "
+                    "terminal, and never with NEWSSET_NO_PROGRESS=1)")
 
     sy = add("verify", help="check a built dataset folder before trusting it",
              description="Check a built dataset as a consumer would: files against manifest.json "
@@ -107,7 +109,8 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
                     "not parsed again. The output is byte-identical to a clean build")
     sb.add_argument("--citation", default=None, metavar="BIBTEX", help="citation for the card and croissant.json")
     sb.add_argument("--name", default=None, help="pretty name for the card (default: the output folder name)")
-    sb.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+    sb.add_argument("--quiet", "-q", action="store_true", help="print nothing on success (no progress bar, no "
+                    "summary); the bar is drawn only when stderr is a terminal, and never with NEWSSET_NO_PROGRESS=1")
     sb.add_argument("--plot", action="store_true", help="also draw the charts of `newsset stats --plot` into "
                     "images/, link them from the card and list them in manifest.json (pip install 'newsset[plot]')")
 
@@ -224,6 +227,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from .progress import bar, wanted
     from .report import STEP_SUMMARY_ISSUES, render, render_markdown, validate
     from .schema import load_schema
     from .sources import discover
@@ -233,7 +237,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         raise ConfigError(f"expected --max-issues to be 0 or more, got {args.max_issues}")
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     schema = load_schema(args.schema)
-    report = validate(discover(args.paths), schema, max_issues=args.max_issues)
+    with bar("validating", wanted(args.quiet)) as progress:
+        report = validate(discover(args.paths), schema, max_issues=args.max_issues, progress=progress)
     text = render(report, fmt)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
@@ -245,31 +250,55 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    import time
+
     from .pipeline import build
+    from .progress import bar, wanted
     from .summary import append_step_summary, render_build_markdown
 
-    r = build(args.sources, args.out, schema=args.schema, split=args.split, ratios=args.ratios, seed=args.seed,
-              cutoffs=args.cutoffs, group_by=args.group_by, near_dup=args.near_dup,
-              near_dup_threshold=args.near_dup_threshold, on_invalid=args.on_invalid, tasks=args.tasks,
-              no_tasks=args.no_tasks, allow_truncated=args.allow_truncated, license=args.license,
-              citation=args.citation, pretty_name=args.name, jobs=args.jobs, engine=args.engine,
-              scheduler=args.scheduler, cache=args.cache, plot=args.plot)
+    t0 = time.perf_counter()
+    with bar("building", wanted(args.quiet)) as progress:
+        r = build(args.sources, args.out, schema=args.schema, split=args.split, ratios=args.ratios, seed=args.seed,
+                  cutoffs=args.cutoffs, group_by=args.group_by, near_dup=args.near_dup,
+                  near_dup_threshold=args.near_dup_threshold, on_invalid=args.on_invalid, tasks=args.tasks,
+                  no_tasks=args.no_tasks, allow_truncated=args.allow_truncated, license=args.license,
+                  citation=args.citation, pretty_name=args.name, jobs=args.jobs, engine=args.engine,
+                  scheduler=args.scheduler, cache=args.cache, plot=args.plot, progress=progress)
+    seconds = time.perf_counter() - t0
     append_step_summary(render_build_markdown(r), "build")
-    codes = ", ".join(f"{c} {n}" for c, n in sorted(r.rejected.items()))
+    codes = ", ".join(f"{c} {n:,}" for c, n in sorted(r.rejected.items(), key=lambda kv: (-kv[1], kv[0])))
     if not r.written:
-        print(f"newsset build: {r.total_rejected} of {r.inputs} input(s) rejected ({codes}); --on-invalid fail: "
+        print(f"newsset build: {r.total_rejected:,} of {r.inputs:,} input(s) rejected ({codes}); --on-invalid fail: "
               f"nothing written. Run `newsset validate` on the sources for the located errors.", file=sys.stderr)
         return 1
     if not args.quiet:
-        rows = ", ".join(f"{k} {v}" for k, v in r.rows.items()) or "no rows"
-        print(f"built {args.out}: {rows} from {r.inputs} input(s) in {r.files} file(s); "
-              f"{r.total_rejected} rejected" + (f" ({codes}), see {args.out}/rejects.jsonl" if codes else ""),
-              file=sys.stderr)
-        leak = r.leakage
-        if leak.mode != "off":
-            print(f"leakage guard: {leak.clusters} near-duplicate cluster(s), {leak.dropped + leak.split_leaks_dropped}"
-                  f" dropped, {leak.co_located} kept together, {leak.cross_split} across splits", file=sys.stderr)
+        print(build_summary(r, args.out, seconds), file=sys.stderr)
     return 0
+
+
+def build_summary(r: Any, out: str, seconds: float) -> str:
+    """The few lines a person reads after a build: what went in, what came out, what was refused."""
+    rate = f"{r.inputs / seconds:,.0f} inputs/s" if seconds > 0 else ""
+    rows = " · ".join(f"{k} {v:,}" for k, v in r.rows.items()) or "none"
+    lines = [f"built {out} in {seconds:.1f} s ({rate})",
+             f"  read      {r.inputs:,} input(s) from {r.files:,} file(s)",
+             f"  rows      {rows}" + (f"  (+ task configs: {', '.join(c for c in r.configs if c != 'default')})"
+                                      if len(r.configs) > 1 else "")]
+    if r.total_rejected:
+        top = sorted(r.rejected.items(), key=lambda kv: (-kv[1], kv[0]))
+        shown = ", ".join(f"{c} {n:,}" for c, n in top[:6]) + (f", {len(top) - 6} more code(s)" if len(top) > 6 else "")
+        lines.append(f"  rejected  {r.total_rejected:,}: {shown}")
+        lines.append(f"            see {out}/rejects.jsonl; `newsset explain CODE` says what a code means")
+    else:
+        lines.append("  rejected  none")
+    leak = r.leakage
+    if leak.mode != "off":
+        lines.append(f"  leakage   {leak.clusters:,} near-duplicate cluster(s), "
+                     f"{leak.dropped + leak.split_leaks_dropped:,} dropped, {leak.co_located:,} kept together, "
+                     f"{leak.cross_split:,} across splits")
+    if r.cached_chunks:
+        lines.append(f"  cache     {r.cached_chunks:,} of {r.chunks:,} chunk(s) reused")
+    return "\n".join(lines)
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:

@@ -36,6 +36,7 @@ from .chunk import ChunkSpec, make_chunks
 from .engine import Engine, check_engine, resolve_jobs, run_chunks
 from .errors import ConfigError, Issue
 from .plan import REJECTED, Leakage, NearDup, make_plan
+from .progress import Progress
 from .route import Background, Router
 from .schema import Schema, load_schema
 from .sources import Source, discover
@@ -131,6 +132,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
           citation: str | None = None, pretty_name: str | None = None, language: Sequence[str] = ("en",),
           jobs: int | None = None, engine: Engine = "local", scheduler: str | None = None,
           cache: str | os.PathLike[str] | None = None, today: _dt.date | None = None,
+          progress: Progress | None = None,
           plot: bool = False) -> BuildResult:
     """Build a dataset folder at `out` from raw pages and record files (see `newsset build --help`).
     `plot=True` also draws the charts of `newsset stats --plot` into `images/` (needs matplotlib)."""
@@ -224,7 +226,11 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         background = Background(route_part)
         try:
             with open(stage.dir / "rejects.jsonl", "w", encoding="utf-8") as rejects:
-                for res in run_chunks(specs, n_jobs, engine, scheduler):
+                files_done = 0
+                for spec, res in zip(specs, run_chunks(specs, n_jobs, engine, scheduler)):
+                    files_done += len(spec.sources)
+                    if progress is not None:
+                        progress(files_done, len(srcs))
                     if res.range_of is not None:  # a byte range: number lines from the file's start
                         res.shift_lines(line_base.get(res.range_of, 0))
                         line_base[res.range_of] = line_base.get(res.range_of, 0) + res.lines

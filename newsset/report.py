@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 from . import __version__
 from .check import iter_checked
 from .errors import Issue
+from .progress import Progress
 from .schema import Schema
 from .sources import Source
 from .summary import md_cell, md_code, md_table
@@ -82,7 +83,7 @@ class Report:
 
 
 def validate(sources: Iterable[Source], schema: Schema, max_issues: int | None = None,
-             today: _dt.date | None = None) -> Report:
+             today: _dt.date | None = None, progress: Progress | None = None) -> Report:
     """Check every input and return the report (never raises for bad input)."""
     sources = list(sources)
     report = Report(schema.id, schema.sha256, max_issues=max_issues)
@@ -91,9 +92,13 @@ def validate(sources: Iterable[Source], schema: Schema, max_issues: int | None =
     for src in sources:
         status[src.path] = FileStatus(src.path, src.kind)
         report.files.append(status[src.path])
+    done = 0
     for item in iter_checked(sources, schema, today):
         fs = status[item.source.archive or item.source.path]  # an archive's members count under it
         fs.records += 1
+        if progress is not None and fs.records == 1:
+            done += 1
+            progress(done, len(sources))
         fs.valid += item.ok and not item.issues
         for issue in item.issues:
             fs.issues += 1
