@@ -7,7 +7,10 @@ window of chunks is in flight, so the driver's memory does not grow with the cor
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal
@@ -84,18 +87,36 @@ def _pool(specs: Sequence[ChunkSpec], jobs: int) -> Iterator[ChunkResult]:
     from multiprocessing import get_context
 
     # spawn, not fork: the driver already runs a writer thread, and fork with threads is unsafe.
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"))
+    started = 0
+
+    def submit(spec: ChunkSpec) -> Any:
+        nonlocal started
+        if started >= jobs:
+            return pool.submit(run_chunk, spec)
+        started += 1  # this submit starts a worker process: it inherits an ignored SIGINT
+        with _sigint_ignored():
+            return pool.submit(run_chunk, spec)
+
     try:
-        yield from _ordered(specs, lambda s: pool.submit(run_chunk, s), jobs * WINDOW)
+        yield from _ordered(specs, submit, jobs * WINDOW)
     finally:  # on Ctrl-C or an error: drop queued chunks, let the running ones (milliseconds) end
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _ignore_sigint() -> None:
-    """Ctrl-C reaches every process of the terminal's group: the driver alone handles it."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ctrl-C reaches every process of the terminal's group; the driver alone handles it. A
+    process started while SIGINT is ignored keeps it ignored (Python installs no handler then),
+    even during its imports, before any code of ours could run."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Iterator[ChunkResult]:
