@@ -93,7 +93,7 @@ _EXACT = {s: _norm(s) for s in (
 
 def _key(line: str) -> str:
     """`_norm(line)` for lines short enough to be boilerplate; exact known lines skip the regex."""
-    if not line or len(line) > _LONGEST:
+    if not line or (len(line) > _LONGEST and (not line[0].isspace() or len(line.lstrip()) > _LONGEST)):
         return ""
     known = _EXACT.get(line)
     return known if known is not None else _norm(line)
