@@ -21,16 +21,18 @@ def tests(session: nox.Session) -> None:
     """Run the test suite (pytest), including the load_dataset and mlcroissant round trips and the
     Dask build on a real LocalCluster (required here: it fails rather than skips without Dask)."""
     session.install(".[dask,plot]", *_group("test"))
+    session.install(*_group("fuzz"))
     session.run("pytest", *(session.posargs or ["tests"]),
                 env={"HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
                      "NEWSSET_REQUIRE_DASK": "1"})
+    session.run("python", "fuzz/run.py", "--seconds", "10")  # a short fuzz run; `nox -s fuzz` for a long one
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check style and formatting with ruff."""
     session.install(*_group("lint"))
-    session.run("ruff", "check", "newsset", "tests", "noxfile.py")
+    session.run("ruff", "check", "newsset", "tests", "noxfile.py", "fuzz")
 
 
 @nox.session
@@ -66,3 +68,10 @@ def bench(session: nox.Session) -> None:
     """Time newsset build against the reference pipelines on a synthetic corpus (writes benchmarks/results.md)."""
     session.install(".", "datasets")
     session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """Fuzz the parser and the record checks with atheris (default 60 s a target; `-- --seconds 600`)."""
+    session.install(".", *_group("fuzz"))
+    session.run("python", "fuzz/run.py", *(session.posargs or ["--seconds", "60"]))

@@ -19,7 +19,7 @@ from .parse import is_boilerplate, parse_bytes
 from .schema import Schema, issue_code
 from .sources import Source
 
-__all__ = ["Item", "check_record", "count_range_lines", "iter_items", "DuplicateIds"]
+__all__ = ["Item", "MAX_DEPTH", "check_record", "count_range_lines", "iter_items", "too_deep", "DuplicateIds"]
 
 
 @dataclass(slots=True)
@@ -37,7 +37,10 @@ class Item:
 
 
 def _short(value: Any, width: int = 60) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except RecursionError:  # JSON that json.loads could just nest (~990 deep) but not encode again
+        return f"{type(value).__name__} nested too deeply to show"
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
@@ -81,6 +84,22 @@ def _schema_issue(e: Any, record: dict[str, Any], path: str, line: int, where: d
                  record_id=record.get("id") if isinstance(record.get("id"), str) else None)
 
 
+#: Deepest nesting of a record that is checked against the schema (json.loads reads ~990 levels).
+MAX_DEPTH = 64
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when lists/dicts nest deeper than `limit` levels below `value` (iterative: no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (list, dict)))
+    return False
+
+
 def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 1,
                  where: dict[str, int] | None = None, today: _dt.date | None = None,
                  parsed: bool = False, escapes: bool = True) -> list[Issue]:
@@ -92,14 +111,29 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
     """
     where = where or {}
     issues: list[Issue] = []
-    if not schema.is_valid(record):
+    deep = next((k for k, v in record.items() if isinstance(v, (list, dict)) and too_deep(v, MAX_DEPTH - 1)), None)
+    if deep is not None:
+        # Both validators (and any message quoting the value) recurse into it: past the
+        # interpreter's stack. No schema newsset can turn into columns nests this deep.
+        issues = [Issue("schema.other", f"expected a value nested at most {MAX_DEPTH} levels deep in {deep!r}, got "
+                        "deeper nesting (not checked further)", path, where.get(deep, line), json_path=f"$.{deep}",
+                        expected=f"<= {MAX_DEPTH} levels", got="deeper",
+                        hint="no field of an article nests this deep: check how the record file was written")]
+    elif not schema.is_valid(record):
         issues = [_schema_issue(e, record, path, line, where) for e in schema.errors(record)]
     rid = record.get("id") if isinstance(record.get("id"), str) else None
     for key, value in () if parsed or not escapes else record.items():
-        if isinstance(value, str) and _SURROGATE.search(value):
-            issues.append(Issue("record.invalid-unicode", f"expected Unicode text in {key!r}, got a lone "
+        if isinstance(value, str) and _SURROGATE.search(value) or _SURROGATE.search(key):
+            what = "the key" if _SURROGATE.search(key) else "the value of"
+            issues.append(Issue("record.invalid-unicode", f"expected Unicode text in {what} {key!r}, got a lone "
                                 "surrogate (an escaped half of a UTF-16 pair)", path, where.get(key, line),
                                 json_path=f"$.{key}", record_id=rid))
+    source = record.get("source")
+    if parsed and isinstance(source, str) and not source.isascii() and _SURROGATE.search(source):
+        issues.append(Issue("record.invalid-unicode", f"expected a UTF-8 file name as the source, got {source!r} "
+                            "(bytes that are not UTF-8, shown as \\udcXX)", path, line, json_path="$.source",
+                            got=source, record_id=rid, hint="rename the file to a UTF-8 name; Parquet and JSON "
+                            "hold only Unicode text"))
     date = record.get("date")
     if isinstance(date, str) and today is not None and len(date) == 10 and date > today.isoformat() \
             and not any(i.json_path == "$.date" for i in issues):
@@ -268,6 +302,10 @@ def _jsonl_items(src: Source, lines: Iterable[bytes], schema: Schema, today: _dt
             col = getattr(e, "colno", None)
             yield Item(src, n, None, [Issue("jsonl.syntax", f"expected one JSON object per line, got invalid JSON: "
                                             f"{getattr(e, 'msg', e)}", src.path, n, col)])
+            continue
+        except RecursionError:  # `[[[[...` a thousand deep: json.loads gives up, and so do we
+            yield Item(src, n, None, [Issue("jsonl.syntax", "expected one JSON object per line, got JSON nested "
+                                            "too deeply to read", src.path, n)])
             continue
         if not isinstance(record, dict):
             yield Item(src, n, None, [Issue("jsonl.not-object", f"expected a JSON object, got "

@@ -8,6 +8,7 @@ unreadable schema, an output folder that cannot be written).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -193,9 +194,20 @@ class Issue:
             raise ValueError(f"undocumented issue code {self.code!r}")
         if not self.hint:
             object.__setattr__(self, "hint", CODES[self.code].hint)
+        # Text quoted from a record (a `\ud800` escape in a value or a key) may hold lone
+        # surrogates, which no report can encode: keep them as visible escapes. `path` is left
+        # alone: a file name that is not UTF-8 is the output's business (surrogateescape).
+        for f in _TEXT_FIELDS:
+            value = getattr(self, f)
+            if isinstance(value, str) and not value.isascii() and _SURROGATE.search(value):
+                object.__setattr__(self, f, value.encode("utf-8", "backslashreplace").decode("utf-8"))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_TEXT_FIELDS = ("message", "json_path", "schema_path", "expected", "got", "record_id")
 
 
 class NewssetError(Exception):

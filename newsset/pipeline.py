@@ -225,7 +225,9 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
 
         background = Background(route_part)
         try:
-            with open(stage.dir / "rejects.jsonl", "w", encoding="utf-8") as rejects:
+            # backslashreplace: a file name that is not UTF-8 (surrogateescape'd) is written as a
+            # \udcXX escape, which JSON readers turn back into the same str.
+            with open(stage.dir / "rejects.jsonl", "w", encoding="utf-8", errors="backslashreplace") as rejects:
                 files_done = 0
                 for spec, res in zip(specs, run_chunks(specs, n_jobs, engine, scheduler)):
                     files_done += len(spec.sources)

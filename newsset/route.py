@@ -68,6 +68,8 @@ class Router:
     def close(self) -> list[tuple[str, ShardFile]]:
         for lane in self.lanes.values():
             lane.close()
+        # Lanes fill `examples` concurrently: put it back in config order, for a stable card.
+        self.examples = {c: self.examples[c] for c in ("default", *self.tasks) if c in self.examples}
         out = []
         for (config, _split), w in sorted(self.writers.items(), key=lambda kv: (kv[0][0] != "default", kv[0])):
             out += [(config, f) for f in w.close()]

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -91,7 +92,9 @@ class Schema:
         base = jsonschema.Draft202012Validator
         # `pattern` through the compiled validator's linear-time regex engine: Python's `re`
         # backtracks, and a user pattern like ^(a+)+$ would hang the explaining of one record.
-        cls = jsonschema.validators.extend(base, {"pattern": _linear_pattern})
+        # `format`: the formats jsonschema cannot check here go to the compiled validator too,
+        # so that both paths assert the same formats.
+        cls = jsonschema.validators.extend(base, {"pattern": _linear_pattern, "format": _format})
         doc = self.doc if "$id" in self.doc else {**self.doc, "$id": self.uri}
         return cls(doc, registry=registry, format_checker=base.FORMAT_CHECKER)
 
@@ -100,15 +103,22 @@ class Schema:
         import jsonschema_rs
 
         registry = jsonschema_rs.Registry(list(self.resources.items()))
+        # The formats jsonschema checks are checked by the very same functions here: the two
+        # disagreed on `date` (jsonschema_rs took 0000-01-01, which no Python date or Arrow
+        # date32 can hold, so `validate` passed a record that `build` then crashed on).
         return jsonschema_rs.validator_for(self.doc, registry=registry, validate_formats=True, offline=True,
-                                           base_uri=self.uri, pattern_options=jsonschema_rs.RegexOptions())
+                                           base_uri=self.uri, pattern_options=jsonschema_rs.RegexOptions(),
+                                           formats=_python_formats())
 
     def is_valid(self, record: Any) -> bool:
-        """The fast path: the compiled validator's verdict (formats asserted)."""
+        """The fast path: the compiled validator's verdict (formats asserted). Agrees with
+        `errors(record) == []` for every JSON value."""
         try:
             return bool(self._fast.is_valid(record))
         except (ValueError, TypeError, OverflowError):
-            return False  # values jsonschema_rs cannot take (huge ints, lone surrogates): explain instead
+            # Values jsonschema_rs cannot take (huge ints, a lone surrogate meeting a pattern):
+            # the explaining path decides, so that the two never disagree.
+            return not self.errors(record)
 
     def errors(self, record: Any) -> list[Any]:
         """Every violation, as `jsonschema.ValidationError`s in a stable order (the slow path)."""
@@ -300,10 +310,53 @@ def _linear_pattern(validator: Any, pattern: str, instance: Any, schema: dict[st
         return
     try:
         ok = _pattern_checker(pattern).is_valid(instance)
-    except ValueError:  # a lone surrogate: already reported as record.invalid-unicode
-        return
+    except ValueError:  # a lone surrogate, which the Rust side cannot take: match with U+FFFD in its place
+        ok = _pattern_checker(pattern).is_valid(_SURROGATE.sub("\ufffd", instance))
     if not ok:
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@functools.lru_cache(maxsize=1)
+def _python_formats() -> dict[str, Any]:
+    """jsonschema's format checkers (what its FORMAT_CHECKER asserts here) as jsonschema_rs callbacks."""
+    import jsonschema
+
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+
+    def wrap(func: Any, raises: Any) -> Any:
+        def check(instance: Any) -> bool:
+            try:
+                return bool(func(instance))
+            except raises:
+                return False
+        return check
+
+    return {name: wrap(func, raises) for name, (func, raises) in checker.checkers.items()}
+
+
+@functools.lru_cache(maxsize=256)
+def _rs_format_checker(name: str) -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for({"format": name}, validate_formats=True)
+
+
+def _format(validator: Any, fmt: str, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
+    """The `format` keyword: jsonschema's checker where it has one, else the compiled validator's."""
+    from jsonschema import Draft202012Validator, ValidationError
+
+    if validator.format_checker is None or fmt in validator.format_checker.checkers:
+        yield from Draft202012Validator.VALIDATORS["format"](validator, fmt, instance, schema)
+        return
+    try:
+        ok = _rs_format_checker(fmt).is_valid(instance)
+    except (ValueError, TypeError, OverflowError):
+        ok = not isinstance(instance, str) or _rs_format_checker(fmt).is_valid(_SURROGATE.sub("\ufffd", instance))
+    if not ok:
+        yield ValidationError(f"{instance!r} is not a {fmt!r}")
 
 
 def load_schema(path: str | os.PathLike[str] | None = None) -> Schema:
