@@ -393,8 +393,9 @@ def _jsonl_items(src: Source, lines: Iterable[bytes | None], schema: Schema, tod
             yield Item(src, n, None, [Issue("jsonl.not-object", f"expected a JSON object, got "
                                             f"{type(record).__name__} {_short(record)}", src.path, n)])
             continue
-        escapes = "\\u" in line
-        warnings = record_issues(record, src.path, n, fix) if escapes or not line.isascii() else []
+        escapes = b"\\u" in raw  # on the bytes: several times faster than on non-ASCII text
+        warnings = record_issues(record, src.path, n, fix, None if escapes else raw) if escapes or not raw.isascii() \
+            else []
         issues = check_record(record, schema, src.path, n, None, today, escapes=escapes)
         yield Item(src, n, record, issues + warnings)
 

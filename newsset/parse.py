@@ -36,7 +36,7 @@ from pathlib import Path
 from . import text as _text
 from .errors import Issue, ParseError
 from .records import Article, article_id
-from .text import nfc
+from .text import nfc, nfc_inert
 
 __all__ = ["binary_kind", "decode_page", "is_boilerplate", "locate", "parse_bytes", "parse_file", "parse_text"]
 
@@ -182,13 +182,18 @@ _MAGIC = ((b"%PDF-", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "a PNG image"), (
           (b"PK\x05\x06", "an empty ZIP archive"), (b"\x1f\x8b", "gzip data"), (b"\xfd7zXZ\x00", "xz data"),
           (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"Rar!\x1a\x07", "a RAR archive"),
           (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"))
+_MAGIC_FIRST = frozenset({m[:1] for m, _ in _MAGIC} | {b"R"})  # R: RIFF (WebP)
 _SNIFF = 8192  # bytes looked at for control characters
 # Every byte but the C0 controls other than tab, LF, VT, FF, CR (and DEL): deleting them counts the controls.
 _NOT_CONTROL = bytes(b for b in range(256) if not (b < 32 and b not in b"\t\n\x0b\x0c\r" or b == 127))
+_PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n\x0b\x0c\r"  # ASCII text bytes: deleting them leaves the rest
+_HIGH = bytes(range(0x80, 0x100))
 
 
 def _file_signature(head: bytes) -> str | None:
     """What a known file signature at the start of `head` says the file is."""
+    if head[:1] not in _MAGIC_FIRST:  # text: ruled out by its first byte
+        return None
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind
@@ -229,6 +234,11 @@ def decode_page(raw: bytes, path: str = "<bytes>") -> str:
     newsset reports counts lines this way). U+2028, U+2029, U+0085, form feed and vertical tab do not
     end a line: they stay in the text as written (white space inside a paragraph).
     """
+    return _decode(raw, path)[0]
+
+
+def _decode(raw: bytes, path: str) -> tuple[str, bool]:
+    """`decode_page`, and whether the text may hold mojibake or bidi controls (`newsset.text`)."""
     kind = _file_signature(raw[:16])
     if kind is not None:
         raise ParseError(Issue("input.binary", f"expected UTF-8 text, got {kind} (its file signature starts the "
@@ -241,7 +251,8 @@ def decode_page(raw: bytes, path: str = "<bytes>") -> str:
         line, column, _ = locate(raw, at)
         raise ParseError(Issue("input.binary", f"expected text, got a NUL byte at offset {at}", path, line, column,
                                expected="UTF-8 text", got="binary data"))
-    kind = _control_share(raw[:_SNIFF])
+    rest = raw.translate(None, _PLAIN)  # the control characters and the non-ASCII bytes, in order
+    kind = _control_share(raw[:_SNIFF]) if rest.translate(None, _HIGH) else None
     if kind is not None:
         raise ParseError(Issue("input.binary", f"expected UTF-8 text, got {kind}", path, 1,
                                expected="UTF-8 text", got="control characters"))
@@ -252,21 +263,29 @@ def decode_page(raw: bytes, path: str = "<bytes>") -> str:
         raise ParseError(Issue("input.encoding", f"expected UTF-8, got byte 0x{raw[e.start]:02x} that UTF-8 "
                                f"cannot decode (line {line}, column {column}, after {before[-20:]!r})", path, line,
                                column, expected="UTF-8", got=f"0x{raw[e.start]:02x}")) from None
-    text = _normal_text(text)
+    text = _line_ends(text)
+    nonascii = rest.decode("utf-8")  # valid: a UTF-8 sequence holds no ASCII byte
+    suspect = False
+    if nonascii:
+        normal = text if nfc_inert(nonascii) else nfc(text)
+        if normal is not text:  # NFC changed it: look at the new text's bytes
+            text, suspect = normal, _text.suspicious(normal.encode("utf-8"))
+        else:
+            suspect = _text.suspicious(raw, rest)
     if not text or text.isspace():  # not text.strip(), without copying the page
         raise ParseError(Issue("input.empty", "expected an article, got an empty file" if not text
                                else "expected an article, got only whitespace", path,
                                max(1, text.count("\n") + (0 if text.endswith("\n") else 1)) if text else 1))
-    return text
+    return text, suspect
 
 
-def _normal_text(text: str) -> str:
-    """No leading BOM, `\\n` line ends, NFC (see `decode_page`)."""
+def _line_ends(text: str) -> str:
+    """No leading BOM, and `\\n` line ends (see `decode_page`)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return nfc(text)
+    return text
 
 
 # ---------------------------------------------------------------- parsing
@@ -278,7 +297,9 @@ def parse_file(path: str | Path, root: str | Path | None = None, *, fix_mojibake
     try:
         raw = p.read_bytes()
     except OSError as e:
-        raise ParseError(Issue("input.unreadable", f"cannot read the file: {e.strerror or e}", source)) from None
+        reason = e.strerror or str(e)
+        raise ParseError(Issue("input.unreadable", f"expected a readable file, got: {reason}", source,
+                               expected="a readable file", got=reason)) from None
     return parse_bytes(raw, source, fix_mojibake=fix_mojibake)
 
 
@@ -288,8 +309,8 @@ def parse_bytes(raw: bytes, source: str, *, fix_mojibake: bool = False) -> Artic
     Mojibake and bidi controls give warnings in `Article.issues`; `fix_mojibake=True` repairs the
     mojibake first (see `newsset.text`).
     """
-    text = decode_page(raw, source)  # strict UTF-8: no lone surrogates can come out
-    return _parse(text, source, hashlib.sha256(raw).hexdigest(), False, fix_mojibake)
+    text, suspect = _decode(raw, source)  # strict UTF-8: no lone surrogates can come out
+    return _parse(text, source, hashlib.sha256(raw).hexdigest(), False, fix_mojibake, suspect)
 
 
 def parse_text(text: str, source: str = "<text>", source_sha256: str | None = None, *,
@@ -297,12 +318,14 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
     """Parse one page's text. Raises `ParseError` with a located issue when it cannot."""
     if source_sha256 is None:
         source_sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    text = _normal_text(text)
-    return _parse(text, source, source_sha256, not text.isascii() and bool(_SURROGATE.search(text)), fix_mojibake)
+    text = nfc(_line_ends(text))
+    surrogates = not text.isascii() and bool(_SURROGATE.search(text))
+    suspect = not text.isascii() and _text.suspicious(text.encode("utf-8", "surrogatepass"))
+    return _parse(text, source, source_sha256, surrogates, fix_mojibake, suspect)
 
 
-def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool) -> Article:
-    found = _text.find(text)
+def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, suspect: bool) -> Article:
+    found = _text.find(text) if suspect else []
     raw_lines = text.split("\n")
     fixer = None
     if found and fix and any(f.kind == "mojibake" for f in found):

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import newsset
 from newsset import archives, check
+from newsset import text as text_mod
 from newsset.check import iter_items
 from newsset.dedup import normalize_body
 from newsset.pipeline import BuildResult
@@ -343,6 +344,22 @@ def test_row07_mojibake_in_records_and_builds(tmp_path: Path) -> None:
     assert any("the café’s what" in r["body"] for r in rows(tmp_path / "fix" / "out"))
 
 
+MOJIBAKE_ALPHABET = st.sampled_from(sorted(set(text_mod._BYTE) | set("é’“”–—…àçôÃÂâ€™ aZ\u202e\u2066\u0301")))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=MOJIBAKE_ALPHABET | st.characters(codec="utf-8"), max_size=40))
+def test_row07_row09_the_byte_gates_never_miss_what_find_finds(s: str) -> None:
+    """The cheap UTF-8 gates (on the bytes, and on the bytes less their ASCII) pass every text
+    in which `find` finds mojibake or a bidi control; only then does `find` run."""
+    data = s.encode()
+    if text_mod.find(s):
+        assert text_mod.suspicious(data) and text_mod.suspicious(data, data.translate(None, text_mod._PLAIN))
+    lead_cont = [(c1 + c2) for c1, b1 in text_mod._BYTE.items() if 0xC2 <= b1 <= 0xF4
+                 for c2, b2 in text_mod._BYTE.items() if 0x80 <= b2 <= 0xBF][:: 7]
+    assert all(text_mod.suspicious(x.encode()) for x in lead_cont)
+
+
 # ---------------------------------------------------------------- 8. NFC
 
 
@@ -364,6 +381,14 @@ def test_row08_stored_text_is_nfc_and_nfd_input_gives_the_same_record(tmp_path: 
                                        "r.jsonl": (tmp_path / "r.jsonl").read_bytes()}, inputs=5)
     assert [(r["source"], r["code"]) for r in rejects] == [("nfd.txt", "dataset.duplicate-id")]
     assert any(r["title"] == "Café crème" for r in rows(tmp_path / "out"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("e\u0301a\u0308\u1100\u1161\u0b47\u0b3e\u212b")))
+def test_row08_the_nfc_shortcut_is_never_wrong(s: str) -> None:
+    """`nfc_inert` (no character of the text's non-ASCII part can change under NFC) implies NFC."""
+    if text_mod.nfc_inert(s.encode().translate(None, text_mod._PLAIN).decode()):
+        assert unicodedata.is_normalized("NFC", s)
 
 
 # ---------------------------------------------------------------- 9. zero-width and bidi controls
@@ -470,6 +495,23 @@ def test_row11_unreadable_files_links_fifos_and_names_that_are_not_utf8(tmp_path
     (named,) = items(Path(os.fsdecode(os.path.join(os.fsencode(src), b"caf\xe9.txt"))))
     assert named.ok and [(i.code, i.severity, i.path.endswith("caf\\xe9.txt")) for i in named.issues] == [
         ("input.file-name", "warning", True)]
+
+
+def test_row11_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "sub" / "hidden.txt").write_text(good(23))
+    real_scandir = os.scandir
+
+    def deny(path: Any = ".") -> Any:  # what chmod 000 on the folder does to anyone but root
+        if isinstance(path, str) and path.endswith("sub"):
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", deny)
+    assert [(s.rel, s.kind) for s in newsset.discover([tmp_path / "in"])] == [("sub", "page")]
+    _, rejects = build_with(tmp_path, {}, inputs=3)
+    assert [(r["source"], r["code"]) for r in rejects] == [("sub", "input.unreadable")]
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read a chmod 000 file")
