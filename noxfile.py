@@ -20,7 +20,7 @@ def _group(name: str) -> list[str]:
 def tests(session: nox.Session) -> None:
     """Run the test suite (pytest), including the load_dataset and mlcroissant round trips and the
     Dask build on a real LocalCluster (required here: it fails rather than skips without Dask)."""
-    session.install(".[dask,plot]", *_group("test"))
+    session.install(".[dask,plot,ftfy]", *_group("test"))
     session.install(*_group("fuzz"))
     session.run("pytest", *(session.posargs or ["tests"]),
                 env={"HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",

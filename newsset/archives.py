@@ -47,9 +47,11 @@ from typing import IO, TypeVar
 from .errors import Issue
 from .sources import Kind, Source, kind_of
 
-__all__ = ["BUFFER_BYTES", "MAX_PAGE_BYTES", "read_archive", "read_bounded"]
+__all__ = ["BUFFER_BYTES", "MAX_PAGE_BYTES", "declared_size", "read_archive", "read_bounded"]
 
-MAX_PAGE_BYTES = 64 << 20  # no article comes near this; a larger page is refused, never inflated
+#: The cap on a page and on one line of a record file: a long read is about 100 KB, so no article comes
+#: near it; a larger page or line is refused (`input.too-large`), never read whole or inflated.
+MAX_PAGE_BYTES = 8 << 20
 BUFFER_BYTES = 256 << 20  # early members of a compressed tar held per pass (see the module doc)
 
 #: What reading a damaged archive or member can raise (zlib, lzma, bz2 and zstd data included).
@@ -175,15 +177,20 @@ def _refusal(m: Member, kind: Kind, path: str, copies: int, last: int) -> Issue 
     return None
 
 
+def declared_size(fh: IO[bytes]) -> int | None:
+    """The size of an open file, or None for a stream that has none (an archive member)."""
+    try:
+        return os.fstat(fh.fileno()).st_size
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+
+
 def read_bounded(fh: IO[bytes], limit: int = MAX_PAGE_BYTES) -> bytes:
     """Up to `limit + 1` bytes of a stream (more than `limit` means: too large).
 
-    Not `fh.read(limit + 1)`: CPython allocates the whole size up front, 64 MiB for every page.
+    Not `fh.read(limit + 1)`: CPython allocates the whole size up front, 8 MiB for every page.
     """
-    try:
-        size = os.fstat(fh.fileno()).st_size
-    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
-        size = None  # an archive member or another stream
+    size = declared_size(fh)
     parts: list[bytes] = []
     total = 0
     if size is not None and 0 < size <= limit:

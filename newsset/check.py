@@ -4,9 +4,12 @@ checks across records that no schema can express (duplicate ids)."""
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import io
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -14,10 +17,11 @@ from typing import IO, Any, cast
 
 from . import archives
 from .archives import read_archive, too_large
-from .errors import Issue, ParseError
-from .parse import is_boilerplate, parse_bytes
+from .errors import Issue, ParseError, display_path
+from .parse import binary_kind, is_boilerplate, parse_bytes
 from .schema import Schema, issue_code
 from .sources import Source
+from .text import record_issues
 
 __all__ = ["Item", "MAX_DEPTH", "check_record", "count_range_lines", "iter_items", "too_deep", "DuplicateIds"]
 
@@ -151,57 +155,131 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
     return issues
 
 
-def iter_items(src: Source, schema: Schema, today: _dt.date | None = None) -> Iterator[Item]:
+def iter_items(src: Source, schema: Schema, today: _dt.date | None = None, *,
+               fix_mojibake: bool = False) -> Iterator[Item]:
     """Read, parse and check one input file. Pure: depends only on the file and the schema.
 
-    An archive yields the items of its members in name order (see `newsset.archives`).
+    An archive yields the items of its members in name order (see `newsset.archives`). A file
+    that cannot be read (no permission, a broken link, a link loop, a FIFO or folder under an
+    input's name) is one `input.unreadable` item; a name that is not UTF-8 adds an
+    `input.file-name` warning to the file's first item. `fix_mojibake` repairs mojibake in the
+    text (see `newsset.text`); it is reported either way.
     """
+    items = _file_items(src, schema, today, fix_mojibake)
+    if display_path(src.path) == src.path:
+        yield from items
+        return
+    for n, item in enumerate(items):
+        if n == 0:
+            item.issues.append(Issue("input.file-name", f"expected a UTF-8 file name, got bytes that are not UTF-8; "
+                                     f"shown as `{display_path(src.path)}` (also in `source`)", src.path,
+                                     expected="a UTF-8 file name", got=display_path(src.rel)))
+        yield item
+
+
+def _file_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool) -> Iterator[Item]:
+    try:
+        fh = _open_regular(src.path)
+    except OSError as e:
+        yield Item(src, 1, None, [_unreadable(src.path, e)])
+        return
     if src.kind in ("tar", "zip"):
-        yield from read_archive(src, partial(_stream_items, schema=schema, today=today), _refused)
+        fh.close()  # the archive readers open it by name
+        yield from read_archive(src, partial(_stream_items, schema=schema, today=today, fix=fix), _refused)
         return
     try:
-        with open(src.path, "rb") as fh:
+        with fh:
             if src.ranged:
                 try:
-                    yield from _jsonl_items(src, _range_lines(fh, src.start, src.end), schema, today)
+                    yield from _jsonl_items(src, _range_lines(fh, src.start, src.end), schema, today, fix)
                 except _LineTooLong as e:
                     yield _refused(src, too_large(src.path, None, e.line))
             else:
-                yield from _stream_items(src, fh, schema, today)
+                yield from _stream_items(src, fh, schema, today, fix)
     except (OSError, EOFError, ValueError) as e:  # ValueError/EOFError: corrupt or truncated .gz/.zst data
-        reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
-        yield Item(src, 1, None, [Issue("input.unreadable", f"cannot read the file: {reason}", src.path)])
+        yield Item(src, 1, None, [_unreadable(src.path, e)])
+
+
+class _NotAFile(OSError):
+    pass
+
+
+def _open_regular(path: str) -> IO[bytes]:
+    """Open a regular file for reading; refuse anything else without blocking (a FIFO opened the
+    plain way waits for a writer forever)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
+                "a socket" if stat.S_ISSOCK(mode) else "a device"
+            raise _NotAFile(f"expected a regular file, got {what}")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _unreadable(path: str, e: BaseException) -> Issue:
+    """`input.unreadable` saying why, in the user's terms (a dangling or looping link is named as such)."""
+    if os.path.isdir(path) and not isinstance(e, _NotAFile):
+        reason = getattr(e, "strerror", None) or str(e)
+        return Issue("input.unreadable", f"expected a folder newsset can list, got: {reason}", path,
+                     expected="a readable folder", got=reason)
+    if isinstance(e, _NotAFile):
+        return Issue("input.unreadable", f"{e}; only regular files (and links to them) are read", path,
+                     expected="a regular file", got=str(e).rpartition("got ")[2])
+    reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
+    got = reason
+    if os.path.islink(path):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        if getattr(e, "errno", None) == errno.ELOOP:
+            got = f"a symbolic link loop (through {display_path(target)!r})"
+        elif getattr(e, "errno", None) == errno.ENOENT:
+            got = f"a broken symbolic link (to {display_path(target)!r}, which does not exist)"
+    return Issue("input.unreadable", f"expected a readable file, got {got}", path, expected="a readable file",
+                 got=got)
 
 
 def _refused(src: Source, issue: Issue) -> Item:
     return Item(src, issue.line or 1, None, [issue])
 
 
-def _stream_items(src: Source, fh: IO[bytes], schema: Schema, today: _dt.date | None) -> Iterator[Item]:
+def _stream_items(src: Source, fh: IO[bytes], schema: Schema, today: _dt.date | None,
+                  fix: bool = False) -> Iterator[Item]:
     """The items of one page or record file given as an open stream (a file, or an archive
     member). Reads are bounded: a page or record line over `archives.MAX_PAGE_BYTES` is refused, not held."""
     if src.kind == "page":
+        size = archives.declared_size(fh)
+        if size is not None and size > archives.MAX_PAGE_BYTES:  # refused unread
+            yield _refused(src, too_large(src.path, size))
+            return
         raw = archives.read_bounded(fh)
         if len(raw) > archives.MAX_PAGE_BYTES:
             yield _refused(src, too_large(src.path, None))
         else:
-            yield _page_item(src, raw, schema, today)
+            yield _page_item(src, raw, schema, today, fix)
         return
     records = _open_records(src.rel, fh)  # streamed: a record file may be larger than memory
     try:
-        yield from _jsonl_items(src, _bounded_lines(records), schema, today)
+        yield from _jsonl_items(src, _bounded_lines(records), schema, today, fix)
     except _LineTooLong as e:
         yield _refused(src, too_large(src.path, None, e.line))
 
 
-def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None) -> Item:
+def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None, fix: bool = False) -> Item:
     try:
-        art = parse_bytes(raw, src.rel)
+        art = parse_bytes(raw, display_path(src.rel), fix_mojibake=fix)  # `source` must be storable text
     except ParseError as e:
         issue = e.issue
         return Item(src, issue.line or 1, None, [replace(issue, path=src.path)])
     record = art.to_dict()
-    return Item(src, 1, record, check_record(record, schema, src.path, 1, art.lines, today, parsed=True))
+    issues = check_record(record, schema, src.path, 1, art.lines, today, parsed=True)
+    issues += [replace(i, path=src.path) for i in art.issues]  # warnings after errors: a reject's code is its first
+    return Item(src, 1, record, issues)
 
 
 def _open_records(name: str, fh: IO[bytes]) -> IO[bytes]:
@@ -225,19 +303,40 @@ class _LineTooLong(Exception):
         self.line = line
 
 
-def _bounded_lines(fh: IO[bytes]) -> Iterator[bytes]:
-    """The lines of a stream, each read with a bounded read: one huge line (a decompression bomb
-    with no newline) raises `_LineTooLong` instead of filling memory."""
+#: How far past a line over the cap newsset reads looking for the line's end, so that the lines
+#: after it still count; a longer line (a decompression bomb with no newline) ends the file's reading.
+SKIP_BYTES = 64 << 20
+
+
+def _skip_rest(fh: Any) -> int:
+    """Read, in bounded reads, to the end of the current line: the bytes read, or -1 when the
+    line runs on past `SKIP_BYTES` (then the file is not read further)."""
+    skipped = 0
+    while skipped <= SKIP_BYTES:
+        part = fh.readline(1 << 20)
+        skipped += len(part)
+        if not part or part.endswith(b"\n"):
+            return skipped
+    return -1
+
+
+def _bounded_lines(fh: IO[bytes]) -> Iterator[bytes | None]:
+    """The lines of a stream, each read with a bounded read. A line over the cap is None (its
+    bytes are skipped, never held); one that runs on past `SKIP_BYTES` raises `_LineTooLong`."""
     readline = fh.readline
     n = 0
     while line := readline(archives.MAX_PAGE_BYTES + 1):
         n += 1
         if len(line) > archives.MAX_PAGE_BYTES and not line.endswith(b"\n"):
-            raise _LineTooLong(n)
+            del line
+            if _skip_rest(fh) < 0:
+                raise _LineTooLong(n)
+            yield None
+            continue
         yield line
 
 
-def _range_lines(fh: Any, start: int, end: int) -> Iterator[bytes]:
+def _range_lines(fh: Any, start: int, end: int) -> Iterator[bytes | None]:
     """The lines of a binary file that start at a byte offset in [start, end) (end -1: to EOF).
 
     Line numbers restart at 1 in each range; the driver adds the lines of the ranges before.
@@ -257,9 +356,15 @@ def _range_lines(fh: Any, start: int, end: int) -> Iterator[bytes]:
         if not line:
             return
         n += 1
-        if len(line) == limit and not line.endswith(b"\n"):
-            raise _LineTooLong(n)
         pos += len(line)
+        if len(line) == limit and not line.endswith(b"\n"):
+            del line
+            skipped = _skip_rest(fh)
+            if skipped < 0:
+                raise _LineTooLong(n)
+            pos += skipped
+            yield None  # over the cap (see _bounded_lines)
+            continue
         yield line
 
 
@@ -277,12 +382,24 @@ def count_range_lines(src: Source) -> int:
         return 0
 
 
-def _jsonl_items(src: Source, lines: Iterable[bytes], schema: Schema, today: _dt.date | None) -> Iterator[Item]:
+def _jsonl_items(src: Source, lines: Iterable[bytes | None], schema: Schema, today: _dt.date | None,
+                 fix: bool = False) -> Iterator[Item]:
     """One item per non-blank line; a bad line is reported at its own line number, and the
-    good lines of the same file still count."""
+    good lines of the same file still count. Lines end at `\\n` (a `\\r` before it is JSON white
+    space). A file that starts with an image, PDF or archive signature is one `input.binary` item."""
     for n, raw in enumerate(lines, start=1):
-        if n == 1 and src.start == 0 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
+        if raw is None:  # a line over the cap, skipped unread
+            yield _refused(src, too_large(src.path, None, n))
+            continue
+        if n == 1 and src.start == 0:
+            if raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            kind = binary_kind(raw[:16], controls=False)
+            if kind is not None:
+                yield Item(src, 1, None, [Issue("input.binary", f"expected a record file (UTF-8 JSON lines), got "
+                                                f"{kind}; not read further", src.path, 1, expected="UTF-8 text",
+                                                got=kind)])
+                return
         if b"\x00" in raw:
             yield Item(src, n, None, [Issue("input.binary", "expected a line of UTF-8 JSON, got a NUL byte",
                                             src.path, n, raw.index(b"\x00") + 1)])
@@ -290,8 +407,10 @@ def _jsonl_items(src: Source, lines: Iterable[bytes], schema: Schema, today: _dt
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as e:
+            before = raw[:e.start].decode("utf-8")  # valid up to the first bad byte
             yield Item(src, n, None, [Issue("input.encoding", f"expected UTF-8, got byte 0x{raw[e.start]:02x} "
-                                            "that UTF-8 cannot decode", src.path, n, e.start + 1,
+                                            f"that UTF-8 cannot decode (column {len(before) + 1}, after "
+                                            f"{before[-20:]!r})", src.path, n, len(before) + 1,
                                             expected="UTF-8", got=f"0x{raw[e.start]:02x}")])
             continue
         if not line.strip():
@@ -299,7 +418,8 @@ def _jsonl_items(src: Source, lines: Iterable[bytes], schema: Schema, today: _dt
         try:
             record = json.loads(line)
         except ValueError as e:
-            col = getattr(e, "colno", None)
+            pos = getattr(e, "pos", None)  # past the line's end (an unclosed object): at its end
+            col = min(pos, len(line.rstrip("\r\n"))) + 1 if isinstance(pos, int) else None
             yield Item(src, n, None, [Issue("jsonl.syntax", f"expected one JSON object per line, got invalid JSON: "
                                             f"{getattr(e, 'msg', e)}", src.path, n, col)])
             continue
@@ -311,7 +431,11 @@ def _jsonl_items(src: Source, lines: Iterable[bytes], schema: Schema, today: _dt
             yield Item(src, n, None, [Issue("jsonl.not-object", f"expected a JSON object, got "
                                             f"{type(record).__name__} {_short(record)}", src.path, n)])
             continue
-        yield Item(src, n, record, check_record(record, schema, src.path, n, None, today, escapes="\\u" in line))
+        escapes = b"\\u" in raw  # on the bytes: several times faster than on non-ASCII text
+        warnings = record_issues(record, src.path, n, fix, None if escapes else raw) if escapes or not raw.isascii() \
+            else []
+        issues = check_record(record, schema, src.path, n, None, today, escapes=escapes)
+        yield Item(src, n, record, issues + warnings)
 
 
 class DuplicateIds:
@@ -333,11 +457,12 @@ class DuplicateIds:
                      expected="a unique id", got=rid, record_id=rid)
 
 
-def iter_checked(sources: Iterable[Source], schema: Schema, today: _dt.date | None = None) -> Iterator[Item]:
+def iter_checked(sources: Iterable[Source], schema: Schema, today: _dt.date | None = None, *,
+                 fix_mojibake: bool = False) -> Iterator[Item]:
     """All items of all sources, in order, with duplicate ids flagged."""
     dups = DuplicateIds()
     for src in sources:
-        for item in iter_items(src, schema, today):
+        for item in iter_items(src, schema, today, fix_mojibake=fix_mojibake):
             if item.record is not None:  # a duplicate id is worth reporting even on an invalid record
                 issue = dups.check(item)
                 if issue is not None:

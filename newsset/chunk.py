@@ -31,8 +31,10 @@ import pyarrow as pa
 from . import __version__
 from .check import Item, count_range_lines, iter_items
 from .dedup import Sketcher, body_key, normalize_body
+from .errors import display_path
 from .schema import Schema, load_schema
 from .sources import Source
+from .text import fixer_name
 from .write import to_batch
 
 __all__ = ["CHUNK", "ChunkResult", "ChunkSpec", "make_chunks", "run_chunk", "split_ranges"]
@@ -55,6 +57,7 @@ class ChunkSpec:
     sketch: bool = False
     group_by: str | None = None
     cache: str | None = None
+    fix_mojibake: bool = False  # repair mojibake in the text (newsset.text); reported either way
 
     @property
     def part_path(self) -> str:
@@ -181,7 +184,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
 
     try:
         for src in spec.sources:
-            for item in iter_items(src, schema, spec.today):
+            for item in iter_items(src, schema, spec.today, fix_mojibake=spec.fix_mojibake):
                 res.items += 1
                 if not item.ok:
                     res.rejected.append((res.rows, _slim(item)))
@@ -198,7 +201,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 res.pubs.append(rec.get("publication"))
                 res.truncated.append(bool(rec.get("truncated")))
                 res.words.append(norm.count(b" ") + 1 if norm else 0)
-                res.where.append((item.source.rel, item.source.path, item.line))
+                res.where.append((item.source.rel, display_path(item.source.path), item.line))
                 res.digests.append(body_key(norm) if norm else b"")
                 res.rows += 1
                 for col, name in zip(columns, fields):
@@ -249,7 +252,7 @@ def _cache_key(spec: ChunkSpec, schema: Schema) -> str | None:
     chunk's result, and every file's name and content. None when a file cannot be read (no caching)."""
     h = hashlib.sha256()
     h.update(f"newsset {__version__} {code_digest()}\0schema {schema.sha256}\0today {spec.today}\0"
-             f"sketch {spec.sketch}\0group {spec.group_by}\0".encode())
+             f"sketch {spec.sketch}\0group {spec.group_by}\0fix {spec.fix_mojibake and fixer_name()}\0".encode())
     for src in spec.sources:
         h.update(f"{src.kind}\0{src.rel}\0{src.path}\0".encode("utf-8", "surrogateescape"))
         h.update(f"{src.start}\0{src.end}\0".encode())

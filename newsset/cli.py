@@ -57,6 +57,8 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
     sv.add_argument("--max-issues", type=int, default=None, metavar="N", help="report at most N issues "
                     "(the counts still include all)")
     sv.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    sv.add_argument("--fix-mojibake", action="store_true", help="check records as `build --fix-mojibake` would "
+                    "store them (repaired mojibake is reported as text.mojibake-fixed)")
     sv.add_argument("--quiet", "-q", action="store_true", help="no progress bar (it is drawn only when stderr is a "
                     "terminal, and never with NEWSSET_NO_PROGRESS=1)")
 
@@ -111,6 +113,9 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
     sb.add_argument("--name", default=None, help="pretty name for the card (default: the output folder name)")
     sb.add_argument("--quiet", "-q", action="store_true", help="print nothing on success (no progress bar, no "
                     "summary); the bar is drawn only when stderr is a terminal, and never with NEWSSET_NO_PROGRESS=1")
+    sb.add_argument("--fix-mojibake", action="store_true", help="repair mojibake (UTF-8 read as cp1252: 'cafÃ©') "
+                    "instead of only flagging it (text.mojibake-fixed warnings; better with pip install "
+                    "'newsset[ftfy]')")
     sb.add_argument("--plot", action="store_true", help="also draw the charts of `newsset stats --plot` into "
                     "images/, link them from the card and list them in manifest.json (pip install 'newsset[plot]')")
 
@@ -238,7 +243,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     schema = load_schema(args.schema)
     with bar("validating", wanted(args.quiet)) as progress:
-        report = validate(discover(args.paths), schema, max_issues=args.max_issues, progress=progress)
+        report = validate(discover(args.paths), schema, max_issues=args.max_issues, progress=progress,
+                          fix_mojibake=args.fix_mojibake)
     text = render(report, fmt)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
@@ -263,7 +269,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
                   near_dup_threshold=args.near_dup_threshold, on_invalid=args.on_invalid, tasks=args.tasks,
                   no_tasks=args.no_tasks, allow_truncated=args.allow_truncated, license=args.license,
                   citation=args.citation, pretty_name=args.name, jobs=args.jobs, engine=args.engine,
-                  scheduler=args.scheduler, cache=args.cache, plot=args.plot, progress=progress)
+                  scheduler=args.scheduler, cache=args.cache, plot=args.plot, progress=progress,
+                  fix_mojibake=args.fix_mojibake)
     seconds = time.perf_counter() - t0
     append_step_summary(render_build_markdown(r), "build")
     codes = ", ".join(f"{c} {n:,}" for c, n in sorted(r.rejected.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .text import ZERO_WIDTH
+
 __all__ = ["NGRAM", "NUM_BINS", "BANDS", "Sketcher", "body_key", "cluster", "estimate", "near_pairs",
            "normalize_body"]
 
@@ -45,6 +47,7 @@ _UNICODE_SPACE = re.compile("[\xa0\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205
 _TO_SPACE_ASCII = bytes.maketrans(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", b" " * 9)
 _ASCII = bytes(range(128))
 _DOUBLE_SPACE = re.compile(b"  ")  # re's prefix scan beats `in` here: spaces are frequent
+_DROP_ZERO_WIDTH = dict.fromkeys(map(ord, ZERO_WIDTH))  # U+200B, U+2060, U+FEFF; not ZWJ/ZWNJ
 # Characters from here up always take the general path; those below are classified on first use.
 _TABLE_END = 0x3000
 
@@ -59,8 +62,9 @@ def _special_chars() -> tuple[re.Pattern[str], frozenset[str]]:
     that when NFC changes it on its own (NFC_QC=No), when its combining class is not 0, when it is a
     mark, or when it can be the second of a canonical composition (NFC_QC=Maybe: the second halves
     of the two-character canonical decompositions, and the Hangul vowel and trailing jamo, which
-    compose by rule). Such characters, non-ASCII white space other than NBSP, and everything from
-    _TABLE_END up take the general path. Built from the running Python's unicodedata (~40 ms, once).
+    compose by rule). Such characters, non-ASCII white space other than NBSP, the zero-width
+    characters the key drops, and everything from _TABLE_END up take the general path.
+    Built from the running Python's unicodedata (~40 ms, once).
     """
     second = {*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)}  # Hangul V and T jamo
     for cp in range(0xC0, 0x40000):  # planes 4-13 are unassigned; 14-16 hold no decompositions
@@ -71,7 +75,7 @@ def _special_chars() -> tuple[re.Pattern[str], frozenset[str]]:
     for cp in range(0x80, _TABLE_END):
         c = chr(cp)
         if (cp in second or unicodedata.combining(c) or unicodedata.category(c)[0] == "M"
-                or unicodedata.normalize("NFC", c) != c or (c.isspace() and c != "\xa0")):
+                or unicodedata.normalize("NFC", c) != c or (c.isspace() and c != "\xa0") or c in ZERO_WIDTH):
             general.append(c)
         elif c.casefold() != c:
             fold.append(c)
@@ -81,6 +85,8 @@ def _special_chars() -> tuple[re.Pattern[str], frozenset[str]]:
 
 def _normalize_general(body: str) -> bytes:
     """`normalize_body` for any text: the definition step by step, folding white space as bytes."""
+    if "\u200b" in body or "\u2060" in body or "\ufeff" in body:
+        body = body.translate(_DROP_ZERO_WIDTH)
     if not unicodedata.is_normalized("NFC", body):
         body = unicodedata.normalize("NFC", body)
     body = body.casefold()
@@ -107,9 +113,12 @@ def _fold_ascii_space(data: bytes) -> bytes:
 
 
 def normalize_body(body: str) -> bytes:
-    """UTF-8 of the body NFC-normalised, case folded, whitespace runs folded to one space.
+    """UTF-8 of the body without zero-width characters, NFC-normalised, case folded, whitespace
+    runs folded to one space.
 
-    Equal to `" ".join(NFC(body).casefold().split()).encode()`: the key for exact duplicates and
+    Equal to `" ".join(NFC(drop_zw(body)).casefold().split()).encode()`, where `drop_zw` deletes
+    U+200B ZERO WIDTH SPACE, U+2060 WORD JOINER and U+FEFF (a BOM inside text) and keeps ZWJ and
+    ZWNJ, which change how Indic, Persian and emoji text is written: the key for exact duplicates and
     the MinHash input. Most text is NFC as it stands and case folds like ASCII except for a few
     letters (see `_special_chars`), so the fast path replaces those letters by their folding,
     lower-cases the UTF-8 bytes and folds white space as bytes; anything else takes the general path.

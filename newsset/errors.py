@@ -33,17 +33,24 @@ class Code:
 
 _CATALOG: tuple[Code, ...] = (
     # Reading the file.
-    Code("input.unreadable", "the file could not be read", "check that the file exists and is readable by you"),
+    Code("input.unreadable", "the file could not be read (no permission, a broken symbolic link or a link loop, "
+         "or not a regular file)",
+         "check that the file exists, is a regular file and is readable by you; fix or remove a broken link"),
+    Code("input.file-name", "the file name is not valid UTF-8; its undecodable bytes are shown as \\xNN escapes",
+         "nothing to do (the file is read); rename it to a UTF-8 name (e.g. `convmv -f latin1 -t utf-8`) so that "
+         "`source` shows the real name", severity="warning"),
     Code("input.empty", "the file is empty or holds only whitespace", "re-scrape the page or delete the file",
          example="examples/bad/empty.txt:1: error[input.empty]: expected an article, got an empty file"),
-    Code("input.binary", "the file holds binary data (NUL bytes), not text",
+    Code("input.binary", "the file holds binary data (NUL bytes, an image, PDF or archive signature, or mostly "
+         "control characters), not text",
          "remove the file: it is probably an image or PDF saved with a .txt name",
-         example="examples/bad/binary.txt:3: error[input.binary]: expected text, got a NUL byte at offset 8"),
+         example="examples/bad/binary.txt:1: error[input.binary]: expected UTF-8 text, got a PNG image (its file "
+         "signature starts the file)"),
     Code("input.encoding", "the file is not valid UTF-8",
          "re-save the file as UTF-8 (for example `iconv -f cp1252 -t utf-8`)",
          example="examples/bad/latin1.txt:1:20: error[input.encoding]: expected UTF-8, got byte 0xe9 that UTF-8 "
-         "cannot decode (line 1, column 20)"),
-    Code("input.too-large", "a page, or one line of a record file, is larger than newsset reads (64 MiB)",
+         "cannot decode (line 1, column 20, after 'date 2024-11-05 Caf')"),
+    Code("input.too-large", "a page, or one line of a record file, is larger than newsset reads (8 MiB)",
          "no article is this large: check the file (in an archive it may be a zip bomb), or split the line"),
     # Members of archives (.tar, .tar.gz, .tgz, .zip).
     Code("archive.encrypted", "an archive member is encrypted",
@@ -83,6 +90,18 @@ _CATALOG: tuple[Code, ...] = (
          "each line must be a JSON object with the schema's keys"),
     Code("record.invalid-unicode", "a string holds a lone surrogate, which is not Unicode text",
          "fix the escape sequence (e.g. a lone \\ud800) in the record file"),
+    # Suspicious text in valid UTF-8 (warnings: the record is kept).
+    Code("text.mojibake", "a field holds mojibake (UTF-8 read as cp1252 or Latin-1, e.g. `cafÃ©`, `donâ€™t`), "
+         "kept as it is",
+         "re-scrape decoding the page as UTF-8, or build with --fix-mojibake (fix_mojibake=True; uses ftfy when "
+         "installed: pip install newsset[ftfy])", severity="warning"),
+    Code("text.mojibake-fixed", "a field held mojibake, which --fix-mojibake repaired: the record holds the "
+         "repaired text", "nothing to do; check a few repaired records, or fix the scraper's decoding",
+         severity="warning"),
+    Code("text.bidi-control", "a field holds a bidi embedding, override or isolate (U+202A-U+202E, U+2066-U+2069), "
+         "which can make text display in another order than it is stored",
+         "check the text; remove the control characters unless the article quotes right-to-left text",
+         severity="warning"),
     # JSON Schema keywords (one code per keyword newsset reports).
     Code("schema.required", "a required field is missing", "add the field; use null where the schema allows it"),
     Code("schema.type", "a field has the wrong JSON type", "give the field a value of the type the schema names"),
@@ -101,7 +120,8 @@ _CATALOG: tuple[Code, ...] = (
     # Checks across records that a schema cannot express.
     Code("dataset.duplicate-id", "two inputs hold the same article (same id)",
          "remove one copy; `newsset build` keeps the first in sorted source order"),
-    Code("dataset.duplicate-body", "another input has the same body (compared NFC, case- and whitespace-folded)",
+    Code("dataset.duplicate-body", "another input has the same body (compared NFC, case- and whitespace-folded, "
+         "without zero-width characters)",
          "nothing to do: `newsset build` keeps the first copy in sorted source order and names it in rejects.jsonl"),
     Code("dataset.near-duplicate", "the body is a near copy (MinHash Jaccard over word 5-grams) of a kept record",
          "nothing to do with --near-dup drop; use --near-dup keep to keep near copies in the same split"),
@@ -172,6 +192,16 @@ def explain_text(entry: Code) -> str:
     return "\n".join(lines) + "\n"
 
 
+def display_path(path: str) -> str:
+    """`path` as it can be printed and stored: a name that is not valid UTF-8 (on POSIX, Python
+    holds its bytes as lone surrogates, PEP 383) shows each undecodable byte as a `\\xNN` escape."""
+    if path.isascii() or not any("\udc80" <= c <= "\udcff" for c in path):
+        return path
+    import os
+
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 @dataclass(frozen=True, slots=True)
 class Issue:
     """One problem with one input, located as precisely as newsset can."""
@@ -194,6 +224,10 @@ class Issue:
             raise ValueError(f"undocumented issue code {self.code!r}")
         if not self.hint:
             object.__setattr__(self, "hint", CODES[self.code].hint)
+        if CODES[self.code].severity == "warning":
+            object.__setattr__(self, "severity", "warning")
+        if not self.path.isascii():  # a file name that is not UTF-8 could not be printed or stored
+            object.__setattr__(self, "path", display_path(self.path))
         # Text quoted from a record (a `\ud800` escape in a value or a key) may hold lone
         # surrogates, which no report can encode: keep them as visible escapes. `path` is left
         # alone: a file name that is not UTF-8 is the output's business (surrogateescape).

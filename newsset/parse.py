@@ -28,14 +28,17 @@ import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from dataclasses import replace
 from itertools import compress, islice, repeat
 from operator import is_, itemgetter
 from pathlib import Path
 
+from . import text as _text
 from .errors import Issue, ParseError
 from .records import Article, article_id
+from .text import nfc, nfc_inert
 
-__all__ = ["decode_page", "is_boilerplate", "parse_bytes", "parse_file", "parse_text"]
+__all__ = ["binary_kind", "decode_page", "is_boilerplate", "locate", "parse_bytes", "parse_file", "parse_text"]
 
 # ---------------------------------------------------------------- boilerplate catalogue
 
@@ -178,64 +181,169 @@ def _looks_utf16(raw: bytes) -> bool:
     return even.count(0) >= 0.9 * len(even) or odd.count(0) >= 0.9 * len(odd)
 
 
+# File signatures of the binary files most often saved under a .txt name.
+_MAGIC = ((b"%PDF-", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"), (b"II*\x00", "a TIFF image"),
+          (b"MM\x00*", "a TIFF image"), (b"PK\x03\x04", "a ZIP archive (or .docx, .xlsx, .epub)"),
+          (b"PK\x05\x06", "an empty ZIP archive"), (b"\x1f\x8b", "gzip data"), (b"\xfd7zXZ\x00", "xz data"),
+          (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"Rar!\x1a\x07", "a RAR archive"),
+          (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"))
+_MAGIC_FIRST = frozenset({m[:1] for m, _ in _MAGIC} | {b"R"})  # R: RIFF (WebP)
+_SNIFF = 8192  # bytes looked at for control characters
+# Every byte but the C0 controls other than tab, LF, VT, FF, CR (and DEL): deleting them counts the controls.
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 32 and b not in b"\t\n\x0b\x0c\r" or b == 127))
+_PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n\x0b\x0c\r"  # ASCII text bytes: deleting them leaves the rest
+_HIGH = bytes(range(0x80, 0x100))
+
+
+def _file_signature(head: bytes) -> str | None:
+    """What a known file signature at the start of `head` says the file is."""
+    if head[:1] not in _MAGIC_FIRST:  # text: ruled out by its first byte
+        return None
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    return "a WebP image" if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else None
+
+
+def _control_share(head: bytes) -> str | None:
+    """A description when more than 10% of the first 8 KiB are C0 controls (other than tab and line ends)."""
+    sample = head[:_SNIFF]
+    controls = len(sample.translate(None, _NOT_CONTROL))
+    if controls * 10 > len(sample):
+        return f"binary data ({controls} of its first {len(sample)} bytes are control characters)"
+    return None
+
+
+def binary_kind(head: bytes, controls: bool = True) -> str | None:
+    """What the first bytes of a file say it is when it is not text: a known file signature, or
+    (with `controls`) more than 10% C0 control characters (other than tab and line ends) in its first 8 KiB."""
+    return _file_signature(head) or (_control_share(head) if controls else None)
+
+
+def locate(raw: bytes, at: int) -> tuple[int, int, str]:
+    """(line, column, text before) of byte offset `at`, by the line rule of `decode_page`.
+
+    A line ends at `\\n`, `\\r\\n` or a lone `\\r`; the column counts characters (an undecodable
+    byte counts as one) from 1, as editors show them.
+    """
+    head = raw[:at]
+    line = head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+    before = head[max(head.rfind(b"\n"), head.rfind(b"\r")) + 1:].decode("utf-8", "replace")
+    return line, len(before) + 1, before
+
+
 def decode_page(raw: bytes, path: str = "<bytes>") -> str:
-    """UTF-8 bytes -> text with `\\n` line ends and no BOM; refuses empty, binary and non-UTF-8 input."""
+    """UTF-8 bytes -> NFC text with `\\n` line ends and no BOM; refuses empty, binary and non-UTF-8 input.
+
+    Lines: a line ends at `\\n`, `\\r\\n` or a lone `\\r` (all become `\\n`, and every line number
+    newsset reports counts lines this way). U+2028, U+2029, U+0085, form feed and vertical tab do not
+    end a line: they stay in the text as written (white space inside a paragraph).
+    """
+    return _decode(raw, path)[0]
+
+
+def _decode(raw: bytes, path: str) -> tuple[str, bool]:
+    """`decode_page`, and whether the text may hold mojibake or bidi controls (`newsset.text`)."""
+    kind = _file_signature(raw[:16])
+    if kind is not None:
+        raise ParseError(Issue("input.binary", f"expected UTF-8 text, got {kind} (its file signature starts the "
+                               "file)", path, 1, expected="UTF-8 text", got=kind))
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(raw):
         raise ParseError(Issue("input.encoding", "expected UTF-8, got UTF-16 text (a UTF-16 byte-order mark or "
                                "every other byte NUL)", path, 1, 1, expected="UTF-8", got="UTF-16"))
     if b"\x00" in raw:
         at = raw.index(b"\x00")
-        line = raw.count(b"\n", 0, at) + 1
-        raise ParseError(Issue("input.binary", f"expected text, got a NUL byte at offset {at}", path, line,
+        line, column, _ = locate(raw, at)
+        raise ParseError(Issue("input.binary", f"expected text, got a NUL byte at offset {at}", path, line, column,
                                expected="UTF-8 text", got="binary data"))
+    rest = raw.translate(None, _PLAIN)  # the control characters and the non-ASCII bytes, in order
+    kind = _control_share(raw[:_SNIFF]) if rest.translate(None, _HIGH) else None
+    if kind is not None:
+        raise ParseError(Issue("input.binary", f"expected UTF-8 text, got {kind}", path, 1,
+                               expected="UTF-8 text", got="control characters"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        line, column, before = locate(raw, e.start)
         raise ParseError(Issue("input.encoding", f"expected UTF-8, got byte 0x{raw[e.start]:02x} that UTF-8 "
-                               f"cannot decode (line {line}, column {column})", path, line, column,
-                               expected="UTF-8", got=f"0x{raw[e.start]:02x}")) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+                               f"cannot decode (line {line}, column {column}, after {before[-20:]!r})", path, line,
+                               column, expected="UTF-8", got=f"0x{raw[e.start]:02x}")) from None
+    text = _line_ends(text)
+    nonascii = rest.decode("utf-8")  # valid: a UTF-8 sequence holds no ASCII byte
+    suspect = False
+    if nonascii:
+        normal = text if nfc_inert(nonascii) else nfc(text)
+        if normal is not text:  # NFC changed it: look at the new text's bytes
+            text, suspect = normal, _text.suspicious(normal.encode("utf-8"))
+        else:
+            suspect = _text.suspicious(raw, rest)
     if not text or text.isspace():  # not text.strip(), without copying the page
         raise ParseError(Issue("input.empty", "expected an article, got an empty file" if not text
                                else "expected an article, got only whitespace", path,
                                max(1, text.count("\n") + (0 if text.endswith("\n") else 1)) if text else 1))
+    return text, suspect
+
+
+def _line_ends(text: str) -> str:
+    """No leading BOM, and `\\n` line ends (see `decode_page`)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
 
 
 # ---------------------------------------------------------------- parsing
 
-def parse_file(path: str | Path, root: str | Path | None = None) -> Article:
+def parse_file(path: str | Path, root: str | Path | None = None, *, fix_mojibake: bool = False) -> Article:
     """Read and parse one page; `source` is the path relative to `root` (default: its folder)."""
     p = Path(path)
     source = p.relative_to(root).as_posix() if root is not None else p.name
     try:
         raw = p.read_bytes()
     except OSError as e:
-        raise ParseError(Issue("input.unreadable", f"cannot read the file: {e.strerror or e}", source)) from None
-    return parse_bytes(raw, source)
+        reason = e.strerror or str(e)
+        raise ParseError(Issue("input.unreadable", f"expected a readable file, got: {reason}", source,
+                               expected="a readable file", got=reason)) from None
+    return parse_bytes(raw, source, fix_mojibake=fix_mojibake)
 
 
-def parse_bytes(raw: bytes, source: str) -> Article:
-    """Parse the raw bytes of one page (the sha256 is of these exact bytes)."""
-    text = decode_page(raw, source)  # strict UTF-8: no lone surrogates can come out
-    return _Page(list(map(str.rstrip, text.split("\n"))), source, False).parse(hashlib.sha256(raw).hexdigest())
+def parse_bytes(raw: bytes, source: str, *, fix_mojibake: bool = False) -> Article:
+    """Parse the raw bytes of one page (the sha256 is of these exact bytes).
+
+    Mojibake and bidi controls give warnings in `Article.issues`; `fix_mojibake=True` repairs the
+    mojibake first (see `newsset.text`).
+    """
+    text, suspect = _decode(raw, source)  # strict UTF-8: no lone surrogates can come out
+    return _parse(text, source, hashlib.sha256(raw).hexdigest(), False, fix_mojibake, suspect)
 
 
-def parse_text(text: str, source: str = "<text>", source_sha256: str | None = None) -> Article:
+def parse_text(text: str, source: str = "<text>", source_sha256: str | None = None, *,
+               fix_mojibake: bool = False) -> Article:
     """Parse one page's text. Raises `ParseError` with a located issue when it cannot."""
     if source_sha256 is None:
         source_sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = list(map(str.rstrip, text.split("\n")))
-    return _Page(lines, source, not text.isascii() and bool(_SURROGATE.search(text))).parse(source_sha256)
+    text = nfc(_line_ends(text))
+    surrogates = not text.isascii() and bool(_SURROGATE.search(text))
+    suspect = not text.isascii() and _text.suspicious(text.encode("utf-8", "surrogatepass"))
+    return _parse(text, source, source_sha256, surrogates, fix_mojibake, suspect)
+
+
+def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, suspect: bool) -> Article:
+    found = _text.find(text) if suspect else []
+    raw_lines = text.split("\n")
+    fixer = None
+    if found and fix and any(f.kind == "mojibake" for f in found):
+        fixer = _text.fixer_name()
+        for i in {i for i, _, f in _text.locate(text, found) if f.kind == "mojibake"}:
+            raw_lines[i] = _text.fix_mojibake(raw_lines[i])
+    page = _Page(list(map(str.rstrip, raw_lines)), source, check_surrogates)
+    art = page.parse(sha)
+    if found:
+        issues = _text.page_issues(text, found, page.lines, art.lines, art.to_dict(), source, fixer)
+        art = replace(art, issues=tuple(issues))
+    return art
 
 
 class _Page:

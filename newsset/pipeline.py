@@ -34,7 +34,7 @@ from . import __version__
 from .check import Item
 from .chunk import ChunkSpec, make_chunks
 from .engine import Engine, check_engine, resolve_jobs, run_chunks
-from .errors import ConfigError, Issue
+from .errors import ConfigError, Issue, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
 from .progress import Progress
 from .route import Background, Router
@@ -84,7 +84,7 @@ class BuildResult:
 
 def _reject_line(item: Item, kept: dict[str, Any] | None = None) -> str:
     first = item.issues[0]
-    entry: dict[str, Any] = {"source": item.source.rel, "path": item.source.path, "line": item.line,
+    entry: dict[str, Any] = {"source": item.source.rel, "path": display_path(item.source.path), "line": item.line,
                              "code": first.code, "message": first.message}
     if item.record is not None and isinstance(item.record.get("id"), str):
         entry["id"] = item.record["id"]
@@ -133,9 +133,10 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
           jobs: int | None = None, engine: Engine = "local", scheduler: str | None = None,
           cache: str | os.PathLike[str] | None = None, today: _dt.date | None = None,
           progress: Progress | None = None,
-          plot: bool = False) -> BuildResult:
+          plot: bool = False, fix_mojibake: bool = False) -> BuildResult:
     """Build a dataset folder at `out` from raw pages and record files (see `newsset build --help`).
-    `plot=True` also draws the charts of `newsset stats --plot` into `images/` (needs matplotlib)."""
+    `plot=True` also draws the charts of `newsset stats --plot` into `images/` (needs matplotlib).
+    `fix_mojibake=True` repairs mojibake in the text (ftfy when installed; see `newsset.text`)."""
     from .card import render_card
     from .croissant import render_croissant
 
@@ -190,7 +191,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         parts = stage.dir / ".parts"
         parts.mkdir()
         specs = [ChunkSpec(i, tuple(c), str(sch.path), today, str(parts), guard, group_by,
-                           os.fspath(cache) if cache is not None else None)
+                           os.fspath(cache) if cache is not None else None, fix_mojibake)
                  for i, c in enumerate(make_chunks(srcs))]
         if engine == "local" and not jobs and len(srcs) < SMALL:
             n_jobs = 1  # starting worker processes costs more than a small corpus

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import Issue
 
 #: Keys of a record, in the order of the bundled schema (and of the Parquet columns).
 FIELDS: tuple[str, ...] = (
@@ -30,7 +33,8 @@ def article_id(date: str, title: str, body: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """One parsed article. `lines` maps a field to the 1-based line it came from (not written out)."""
+    """One parsed article. `lines` maps a field to the 1-based line it came from; `issues` holds the
+    warnings about its text (mojibake, bidi controls). Neither is written out."""
 
     id: str
     date: str
@@ -47,6 +51,7 @@ class Article:
     source: str
     source_sha256: str
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    issues: tuple[Issue, ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly the schema's keys, in schema order."""

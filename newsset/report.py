@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from . import __version__
 from .check import iter_checked
-from .errors import Issue
+from .errors import Issue, display_path
 from .progress import Progress
 from .schema import Schema
 from .sources import Source
@@ -34,10 +34,11 @@ class FileStatus:
     records: int = 0
     valid: int = 0
     issues: int = 0
+    errors: int = 0  # issues of severity error: warnings alone leave a file valid
 
     @property
     def status(self) -> str:
-        return "valid" if self.issues == 0 else "invalid"
+        return "valid" if self.errors == 0 else "invalid"
 
 
 @dataclass
@@ -50,11 +51,13 @@ class Report:
     issues: list[Issue] = field(default_factory=list)
     by_code: Counter[str] = field(default_factory=Counter)
     total_issues: int = 0
+    total_errors: int = 0
     max_issues: int | None = None
 
     @property
     def valid(self) -> bool:
-        return self.total_issues == 0
+        """No error; warnings (`text.mojibake`, ...) are reported but do not make the input invalid."""
+        return self.total_errors == 0
 
     @property
     def truncated(self) -> bool:
@@ -62,6 +65,7 @@ class Report:
 
     def add(self, issue: Issue) -> None:
         self.total_issues += 1
+        self.total_errors += issue.severity == "error"
         self.by_code[issue.code] += 1
         if self.max_issues is None or len(self.issues) < self.max_issues:
             self.issues.append(issue)
@@ -72,7 +76,7 @@ class Report:
             "newsset_version": __version__,
             "schema": {"id": self.schema_id, "sha256": self.schema_sha256},
             "valid": self.valid,
-            "stats": {"files": len(self.files), "invalid_files": sum(f.issues > 0 for f in self.files),
+            "stats": {"files": len(self.files), "invalid_files": sum(f.errors > 0 for f in self.files),
                       "records": records, "valid_records": sum(f.valid for f in self.files),
                       "issues": self.total_issues, "by_code": dict(sorted(self.by_code.items()))},
             "truncated": self.truncated,
@@ -83,25 +87,27 @@ class Report:
 
 
 def validate(sources: Iterable[Source], schema: Schema, max_issues: int | None = None,
-             today: _dt.date | None = None, progress: Progress | None = None) -> Report:
+             today: _dt.date | None = None, progress: Progress | None = None, *,
+             fix_mojibake: bool = False) -> Report:
     """Check every input and return the report (never raises for bad input)."""
     sources = list(sources)
     report = Report(schema.id, schema.sha256, max_issues=max_issues)
     today = today or _dt.date.today()
     status: dict[str, FileStatus] = {}
     for src in sources:
-        status[src.path] = FileStatus(src.path, src.kind)
+        status[src.path] = FileStatus(display_path(src.path), src.kind)
         report.files.append(status[src.path])
     done = 0
-    for item in iter_checked(sources, schema, today):
+    for item in iter_checked(sources, schema, today, fix_mojibake=fix_mojibake):
         fs = status[item.source.archive or item.source.path]  # an archive's members count under it
         fs.records += 1
         if progress is not None and fs.records == 1:
             done += 1
             progress(done, len(sources))
-        fs.valid += item.ok and not item.issues
+        fs.valid += item.ok
         for issue in item.issues:
             fs.issues += 1
+            fs.errors += issue.severity == "error"
             report.add(issue)
     return report
 
@@ -161,14 +167,14 @@ def render_junit(report: Report) -> str:
     by_file: dict[str, list[Issue]] = {}
     for i in report.issues:
         by_file.setdefault(i.path, []).append(i)
-    failures = sum(1 for f in report.files if f.issues)
+    failures = sum(1 for f in report.files if f.errors)
     parts = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<testsuites name="newsset validate" tests="{len(report.files)}" failures="{failures}">',
              f'  <testsuite name="newsset validate" tests="{len(report.files)}" failures="{failures}" errors="0">']
     for f in report.files:
         parts.append(f'    <testcase classname="newsset.validate" name={quoteattr(f.path)} file={quoteattr(f.path)}>')
         issues = by_file.get(f.path, [])
-        if f.issues:
+        if f.errors:
             first = issues[0] if issues else None
             msg = f"{f.issues} issue(s)" + (f": {first.code}: {first.message}" if first else "")
             body = "\n".join(f"{i.path}:{i.line or 1}: {i.code} {i.json_path or ''}: {i.message}" for i in issues)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .errors import ConfigError
+from .errors import ConfigError, display_path
 
 Kind = Literal["page", "jsonl", "tar", "zip"]
 PAGE_SUFFIXES = (".txt",)
@@ -40,6 +40,7 @@ class Source:
 
     def member(self, name: str, kind: Kind) -> Source:
         """The source of member `name` of this archive."""
+        name = display_path(name)  # a tar member's name that is not UTF-8 (members are never opened by name)
         return Source(f"{self.rel}{MEMBER_SEP}{name}", f"{self.path}{MEMBER_SEP}{name}", kind, self.path)
 
 
@@ -64,12 +65,23 @@ def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[Source]:
     A file named directly is taken whatever its suffix (as a record file or an archive if its
     suffix says so, else as a page). Hidden files and folders (`.git`, `.cache`) are skipped in
     walks. Symbolic links to folders are not followed, so a link loop cannot recurse forever.
+
+    Nothing unreadable is dropped silently: a sub-folder that cannot be listed becomes a source
+    that `iter_items` reports as `input.unreadable`, as do broken links and link loops. A name
+    that is not UTF-8 gets a printable `rel` (undecodable bytes as `\\xNN`, see `display_path`);
+    `path` stays the real one, for opening.
     """
     found: list[Source] = []
     for given in inputs:
         root = os.fspath(given)
         if os.path.isdir(root):
-            for folder, dirs, files in os.walk(root):
+            def unlisted(e: OSError, root: str = root) -> None:
+                if e.filename:
+                    rel = Path(os.path.relpath(os.fspath(e.filename), root)).as_posix()
+                    rel = Path(root).name if rel == "." else rel
+                    found.append(Source(display_path(rel), os.fspath(e.filename), "page"))
+
+            for folder, dirs, files in os.walk(root, onerror=unlisted):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 # os.walk joins names onto `root`, so the relative part is a plain suffix (cheaper
                 # than os.path.relpath on every file of a large corpus).
@@ -79,9 +91,9 @@ def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[Source]:
                     kind = kind_of(name)
                     if kind is None or name.startswith("."):
                         continue
-                    found.append(Source(prefix + name, os.path.join(folder, name), kind))
+                    found.append(Source(display_path(prefix + name), os.path.join(folder, name), kind))
         elif os.path.lexists(root):
-            found.append(Source(Path(root).name, root, kind_of(root) or "page"))
+            found.append(Source(display_path(Path(root).name), root, kind_of(root) or "page"))
         else:
             raise ConfigError(f"input not found: {root}")
     if not found:

@@ -289,12 +289,12 @@ def test_zip_bomb_page_is_refused_without_inflating_it(tmp_path: Path) -> None:
 def test_reads_are_bounded_for_pages_and_record_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(archives, "MAX_PAGE_BYTES", 2000)
     big = page(paragraphs=("word " * 1000,)).encode()
-    (tmp_path / "big.txt").write_bytes(big)  # a file, not declared: caught by the bounded read
+    (tmp_path / "big.txt").write_bytes(big)  # a file: refused from its size, unread
     _tar(tmp_path / "a.tgz", [("big.txt", big), ("r.jsonl", b'{"id": 1}\n' + b"x" * 3000 + b"\n{}\n")], "w:gz")
     assert _found(_items(tmp_path / "big.txt")) == [("big.txt", "input.too-large")]
     found = [(i.source.rel, i.line, i.issues[0].code) for i in _items(tmp_path / "a.tgz")]
     assert found == [("a.tgz!/big.txt", 1, "input.too-large"), ("a.tgz!/r.jsonl", 1, "schema.required"),
-                     ("a.tgz!/r.jsonl", 2, "input.too-large")]
+                     ("a.tgz!/r.jsonl", 2, "input.too-large"), ("a.tgz!/r.jsonl", 3, "schema.required")]
 
 
 @pytest.mark.parametrize("fmt", ["tar", "zip"])

@@ -17,7 +17,8 @@ from newsset.dedup import EMPTY, Sketcher, cluster, estimate, near_pairs, normal
 @settings(max_examples=500)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
 def test_normalize_body_equals_the_obvious_definition(text: str) -> None:
-    expected = " ".join(unicodedata.normalize("NFC", text).casefold().split()).encode()
+    kept = text.replace("\u200b", "").replace("\u2060", "").replace("\ufeff", "")  # zero-width: not in the key
+    expected = " ".join(unicodedata.normalize("NFC", kept).casefold().split()).encode()
     assert normalize_body(text) == expected
 
 

@@ -190,7 +190,8 @@ def test_quoting_a_value_too_deep_for_json_dumps_does_not_raise() -> None:
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes as a name")
 def test_page_with_a_non_utf8_file_name(tmp_path: Path) -> None:
     """The name became `source` with a surrogate (surrogateescape): `validate` said valid and
-    `build` crashed in Arrow."""
+    `build` crashed in Arrow. Now the page is kept, its `source` shows the bad byte as `\\xe9`,
+    and a warning names the file."""
     raw = tmp_path / "raw"
     raw.mkdir()
     name = os.fsencode(raw) + b"/caf\xe9.txt"
@@ -198,10 +199,12 @@ def test_page_with_a_non_utf8_file_name(tmp_path: Path) -> None:
         fh.write(b"date 2024-01-05 A title\n\nBody text.\n")
     src = Source("caf\udce9.txt", os.fsdecode(name), "page")
     items = list(iter_items(src, SCHEMA, TODAY))
-    assert _codes(items) == [("record.invalid-unicode", 1, "$.source")]
-    assert main(["build", str(raw), "--out", str(tmp_path / "out")]) == 0
-    reject = json.loads((tmp_path / "out" / "rejects.jsonl").read_text(encoding="utf-8"))
-    assert reject["code"] == "record.invalid-unicode" and reject["source"] == "caf\udce9.txt"
+    assert [i.code for i in items[0].issues] == ["input.file-name"] and items[0].ok
+    assert items[0].record is not None and items[0].record["source"] == "caf\\xe9.txt"
+    assert main(["build", str(raw), "--out", str(tmp_path / "out"), "--ratios", "1,0,0"]) == 0
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(tmp_path / "out" / "data").column("source").to_pylist() == ["caf\\xe9.txt"]
 
 
 # ---------------------------------------------------------------- is_valid == (errors() == [])

@@ -307,7 +307,9 @@ def test_whitespace_only_file() -> None:
 
 def test_binary_file() -> None:
     e = refused(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
-    assert e.code == "input.binary" and e.line == 3 and "NUL" in e.issue.message
+    assert e.code == "input.binary" and e.line == 1 and "PNG image" in e.issue.message
+    e = refused(b"date 2024-01-01 T\r\n\r\nab\x00c")
+    assert e.code == "input.binary" and (e.line, e.issue.column) == (3, 3) and "NUL" in e.issue.message
 
 
 def test_file_that_is_not_utf8() -> None:

@@ -1,0 +1,295 @@
+"""Suspicious text inside valid UTF-8: mojibake, bidi controls, zero-width characters, non-NFC text.
+
+These never make an input invalid: they are `warning` issues (`text.mojibake`, `text.mojibake-fixed`,
+`text.bidi-control`), and the text is never rewritten unless the caller asks (`fix_mojibake=True`).
+
+Mojibake is UTF-8 read as cp1252 or Latin-1 (`cafÃ©`, `donâ€™t`, `â€œ`). The detector needs no
+extra package: a compiled regex finds a UTF-8 lead byte's character followed by the right number
+of continuation-byte characters, and each candidate is kept only when its bytes decode as UTF-8
+to a character that such text plausibly holds (Latin, Greek, Cyrillic, Hebrew, Arabic, Vietnamese
+letters, typographic punctuation, symbols, emoji). A two-character candidate whose second
+character is punctuation (`Ã”`, `É”`) counts only inside a word: an upper-case word can end in
+`Ã` or `É` before a closing quote (`“IRMÃ”`, `“CAFÉ”`). `â€` with its third byte lost is flagged
+too (it cannot be repaired: the lost byte is unknown).
+
+The fix, when asked for, uses `ftfy.fix_encoding` on each affected line when ftfy is installed
+(`pip install newsset[ftfy]`), else re-decodes exactly the sequences the detector found. The
+warning names the fixer, since the two can differ on rare inputs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import Issue
+
+__all__ = ["BIDI_CONTROLS", "ZERO_WIDTH", "Finding", "describe", "find", "fix_mojibake", "fixer_name", "locate", "nfc",
+           "page_issues", "record_issues", "suspicious"]
+
+#: Bidi embeddings, overrides and isolates: they reorder how text displays (Trojan Source, CVE-2021-42574).
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+#: Zero-width characters with no meaning in news text; removed from dedup keys only. ZWJ and ZWNJ
+#: (U+200D, U+200C) are not here: they change how Indic, Persian and emoji text is written.
+ZERO_WIDTH = "\u200b\u2060\ufeff"
+
+_BYTE: dict[str, int] = {}  # a character as cp1252 (else Latin-1) shows byte 0x80..0xFF -> the byte
+for _b in range(0x80, 0x100):
+    try:
+        _BYTE.setdefault(bytes([_b]).decode("cp1252"), _b)
+    except UnicodeDecodeError:
+        pass
+    _BYTE.setdefault(chr(_b), _b)  # the Latin-1 reading (C1 controls where cp1252 has no character)
+
+
+def _chars(lo: int, hi: int) -> str:
+    return "".join(re.escape(c) for c, b in sorted(_BYTE.items()) if lo <= b <= hi)
+
+
+_CONT = _chars(0x80, 0xBF)
+_MOJIBAKE = (f"[{_chars(0xF0, 0xF4)}][{_CONT}]{{3}}|[{_chars(0xE0, 0xEF)}][{_CONT}]{{2}}"
+             f"|[{_chars(0xC2, 0xDF)}][{_CONT}]|\u00e2\u20ac")
+_SUSPECT = re.compile(f"{_MOJIBAKE}|[{BIDI_CONTROLS}]")
+# The same in UTF-8 bytes, as a cheap gate (~20x faster than _SUSPECT, which scans at ~25 ns a
+# character): a lead character (U+00C2..U+00F4) is C3 82..C3 B4, and every continuation
+# character starts with C2 (U+0080..U+00BF), C5, C6, CB (cp1252's letters and accents) or E2
+# (its punctuation, the euro and the trade mark sign); the bidi controls are E2 80 AA..AE and
+# E2 81 A6..A9. tests/test_bad_inputs.py checks that every _SUSPECT match passes the gate.
+_GATE_MOJIBAKE = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
+_GATE_BIDI = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")
+# Continuation characters that can follow a word as punctuation (closing quotes, German closing
+# quotes, ellipsis, dashes, degree): as the second of two, a candidate counts only inside a word.
+_PUNCT = frozenset("\u2026\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u203a\u00bb\u00b0\u00b7")
+# Where the character a mojibake sequence stands for plausibly lies.
+_PLAUSIBLE = ((0xA0, 0x24F), (0x300, 0x36F), (0x370, 0x52F), (0x590, 0x6FF), (0x1E00, 0x1EFF),
+              (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x21FF), (0x2200, 0x22FF), (0x2500, 0x27BF),
+              (0x1F000, 0x1FAFF))
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One suspicious sequence: `kind` is "mojibake" or "bidi"; `reads` is what mojibake stands for
+    (None when it cannot be known)."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+    reads: str | None = None
+
+
+def _decoded(seq: str) -> str | None:
+    try:
+        ch = bytes(_BYTE[c] for c in seq).decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return None
+    cp = ord(ch)
+    return ch if any(lo <= cp <= hi for lo, hi in _PLAUSIBLE) and unicodedata.category(ch) != "Cn" else None
+
+
+def suspicious(data: bytes, rest: bytes | None = None) -> bool:
+    """Cheap test on UTF-8 bytes: could they hold mojibake or a bidi control? (`find` decides.)
+
+    `rest`, the same bytes without their ASCII ones when known, is looked at first: a bidi control
+    is in `data` exactly when it is in `rest`, and mojibake (non-ASCII characters next to each other)
+    can be in `data` only if the gate matches `rest` too.
+    """
+    if rest is not None:
+        if _GATE_BIDI.search(rest):
+            return True
+        return _GATE_MOJIBAKE.search(rest) is not None and _GATE_MOJIBAKE.search(data) is not None
+    return _GATE_MOJIBAKE.search(data) is not None or _GATE_BIDI.search(data) is not None
+
+
+def nfc_inert(nonascii: str) -> bool:
+    """True when a text whose non-ASCII characters are `nonascii` (in order) is NFC as it stands:
+    none of them is one NFC could change or compose (the fast-path classes of `dedup.normalize_body`,
+    whose inertness tests/test_parse_equivalence.py checks). False means: ask `unicodedata`."""
+    special, general, end = _NFC_CLASSES or _nfc_classes()
+    found = set(special.findall(nonascii))
+    return not found or (max(found) < end and found.isdisjoint(general))
+
+
+_NFC_CLASSES: tuple[re.Pattern[str], frozenset[str], str] | None = None
+
+
+def _nfc_classes() -> tuple[re.Pattern[str], frozenset[str], str]:
+    global _NFC_CLASSES
+    from .dedup import _TABLE_END, _special_chars  # (dedup imports this module)
+
+    _NFC_CLASSES = (*_special_chars(), chr(_TABLE_END))
+    return _NFC_CLASSES
+
+
+def find(text: str) -> list[Finding]:
+    """Every mojibake sequence and bidi control in `text`, in order."""
+    out: list[Finding] = []
+    if text.isascii():
+        return out
+    for m in _SUSPECT.finditer(text):
+        seq = m.group()
+        if len(seq) == 1:
+            out.append(Finding(m.start(), m.end(), "bidi", seq))
+        elif seq == "\u00e2\u20ac":  # the third byte was lost: mojibake, but of which character is unknown
+            out.append(Finding(m.start(), m.end(), "mojibake", seq))
+        else:
+            reads = _decoded(seq)
+            if reads is None:
+                continue
+            if len(seq) == 2 and seq[1] in _PUNCT and not text[m.end():m.end() + 1].isalnum():
+                continue  # `“CAFÉ”`: an upper-case word ending before a closing quote
+            out.append(Finding(m.start(), m.end(), "mojibake", seq, reads))
+    return out
+
+
+def _redecode(text: str) -> str:
+    """The mojibake sequences `find` can read, replaced by what they stand for (at most 3 rounds:
+    text encoded twice reads as mojibake of mojibake)."""
+    for _ in range(3):
+        found = [f for f in find(text) if f.kind == "mojibake" and f.reads is not None]
+        if not found:
+            break
+        parts: list[str] = []
+        at = 0
+        for f in found:
+            parts += [text[at:f.start], f.reads or f.text]
+            at = f.end
+        text = "".join(parts) + text[at:]
+    return text
+
+
+def fixer_name() -> str:
+    """The mojibake fixer in use: "ftfy VERSION" when installed, else "re-decoding"."""
+    try:
+        import ftfy
+    except ImportError:
+        return "re-decoding"
+    return f"ftfy {getattr(ftfy, '__version__', '?')}"
+
+
+def fix_mojibake(text: str) -> str:
+    """`text` with its mojibake repaired (see the module doc); NFC like all stored text."""
+    try:
+        import ftfy
+    except ImportError:
+        fixed = _redecode(text)
+    else:
+        fixed = ftfy.fix_encoding(text)
+    return nfc(fixed)
+
+
+def nfc(text: str) -> str:
+    """`text` in Unicode normalisation form C (text with a lone surrogate is returned as it is)."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    try:
+        return unicodedata.normalize("NFC", text)
+    except UnicodeError:  # a lone surrogate: reported elsewhere
+        return text
+
+
+def describe(kind: str, field: str, found: list[Finding], fixed: str | None) -> tuple[str, str, str, str]:
+    """(code, message, expected, got) of the warning for `found` (all of one kind) in `field`.
+    `fixed`: the fixer used, or None when the text was left as it is."""
+    first = found[0]
+    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    if kind == "bidi":
+        name = unicodedata.name(first.text, f"U+{ord(first.text):04X}")
+        return ("text.bidi-control", f"expected text without bidi controls in {field}, got "
+                f"U+{ord(first.text):04X} {name}{more}: it can make text display in another order than stored",
+                "no bidi embedding, override or isolate", f"U+{ord(first.text):04X}")
+    reads = f" (UTF-8 read as cp1252; it stands for {first.reads!r})" if first.reads else \
+        " (UTF-8 read as cp1252, with a byte lost: what it stood for is unknown)"
+    if fixed:
+        return ("text.mojibake-fixed", f"expected text decoded once, got mojibake {first.text!r}{reads}{more} in "
+                f"{field}; fixed with {fixed}", "UTF-8 text", first.text)
+    return ("text.mojibake", f"expected text decoded once, got mojibake {first.text!r}{reads}{more} in {field}; "
+            "left as it is", "UTF-8 text", first.text)
+
+
+def locate(text: str, found: list[Finding]) -> list[tuple[int, int, Finding]]:
+    """(line index from 0, column from 1, finding) for findings in `text` whose lines end with `\\n`."""
+    out = []
+    line, at = 0, 0
+    for f in found:
+        line += text.count("\n", at, f.start)
+        at = f.start
+        out.append((line, f.start - (text.rfind("\n", 0, f.start) + 1) + 1, f))
+    return out
+
+
+TEXT_FIELDS = ("title", "subtitle", "author", "publication", "author_bio", "image_alt", "image_caption",
+               "image_credit", "body")
+
+
+def _field_at(line_no: int, column: int, line: str, where: dict[str, int], values: dict[str, object]) -> str | None:
+    """The record field a page line's text went to: of the fields that start on or above the line
+    and hold its text (or, on a line shared by two fields, hold the text at `column`), the one that
+    starts last. None: the line was dropped (boilerplate, footer)."""
+    best: tuple[str, int] | None = None
+    stripped = line.strip()
+    for f in TEXT_FIELDS:
+        start, value = where.get(f), values.get(f)
+        if start is None or start > line_no or not isinstance(value, str) or not value:
+            continue
+        k = line.find(value)
+        holds = (stripped and stripped in value) or (k >= 0 and k < column <= k + len(value))
+        if holds and (best is None or start > best[1]):
+            best = (f, start)
+    return best[0] if best else None
+
+
+def page_issues(text: str, found: list[Finding], lines: list[str], where: dict[str, int],
+                values: dict[str, object], source: str, fixer: str | None) -> list[Issue]:
+    """One warning per field and kind of finding, at the first one's line and column of the page.
+    `text` is the page as decoded (before any fix), `lines` as parsed (after it)."""
+    groups: dict[tuple[str, str], list[tuple[int, int, Finding]]] = {}
+    for i, col, f in locate(text, found):
+        field = _field_at(i + 1, col, lines[i], where, values)
+        if field is not None:  # text that went to no field (dropped boilerplate) is not in the record
+            groups.setdefault((field, f.kind), []).append((i, col, f))
+    rid = values.get("id")
+    out = []
+    for (field, kind), hits in groups.items():
+        code, message, expected, got = describe(kind, f"$.{field}", [f for _, _, f in hits], fixer)
+        out.append(Issue(code, message, source, hits[0][0] + 1, hits[0][1], json_path=f"$.{field}",
+                         expected=expected, got=got, record_id=rid if isinstance(rid, str) else None))
+    return out
+
+
+_PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n\x0b\x0c\r"  # ASCII text bytes
+
+
+def record_issues(record: dict[str, object], path: str, line: int, fix: bool, raw: bytes | None = None) -> list[Issue]:
+    """Warnings for the string fields of a record read from a record file (a line of JSON); with
+    `fix`, repairs mojibake in place. Also puts every string field in NFC, like the parser's output.
+    `raw`: the line's bytes when its JSON has no `\\u` escape (so they hold every character as is),
+    which lets a line with nothing to do be passed over without looking at each field."""
+    if raw is not None:
+        rest = raw.translate(None, _PLAIN)
+        if nfc_inert(rest.decode("utf-8")) and not suspicious(raw, rest):
+            return []
+    out = []
+    rid = record.get("id")
+    for key, value in record.items():
+        if not isinstance(value, str) or value.isascii():
+            continue
+        value = record[key] = nfc(value)
+        try:
+            found = find(value) if suspicious(value.encode("utf-8")) else []
+        except UnicodeEncodeError:  # a lone surrogate: record.invalid-unicode
+            found = find(value)
+        if not found:
+            continue
+        fixer = None
+        if fix and any(f.kind == "mojibake" for f in found):
+            fixer = fixer_name()
+            record[key] = fix_mojibake(value)
+        for kind in ("mojibake", "bidi"):
+            hits = [f for f in found if f.kind == kind]
+            if hits:
+                code, message, expected, got = describe(kind, f"$.{key}", hits, fixer)
+                out.append(Issue(code, message, path, line, json_path=f"$.{key}", expected=expected, got=got,
+                                 record_id=rid if isinstance(rid, str) else None))
+    return out

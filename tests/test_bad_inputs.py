@@ -1,0 +1,560 @@
+"""Bad inputs newsset must survive (reliability checklist A4): one test per row of the issue.
+
+Each row's bad input gives a located issue with its own code (or a documented warning), is
+quarantined in rejects.jsonl when it is an error, and never stops the run: a build with the bad
+input beside good pages accounts for every input (rows + rejects == inputs).
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import os
+import re
+import sys
+import tracemalloc
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import newsset
+from newsset import archives, check
+from newsset import text as text_mod
+from newsset.check import iter_items
+from newsset.dedup import normalize_body
+from newsset.pipeline import BuildResult
+from newsset.sources import Source
+from tests.conftest import page
+
+
+def good(i: int) -> str:
+    """A valid page whose body differs from every other `good(j)` (so no duplicate rejects)."""
+    return page(title=f"Story {i} about the regional rail budget", date=f"2024-0{i % 9 + 1}-1{i % 10}",
+                paragraphs=(f"Paragraph one of story {i} says what happened.",
+                            f"Paragraph two of story {i} adds the detail that readers want."))
+
+
+def record(i: int) -> dict[str, Any]:
+    return newsset.parse_text(good(i), f"r{i}.txt").to_dict()
+
+
+def refused(raw: bytes) -> newsset.ParseError:
+    with pytest.raises(newsset.ParseError) as info:
+        newsset.parse_bytes(raw, "bad.txt")
+    return info.value
+
+
+def items(path: Path, kind: str = "page", **kw: Any) -> list[check.Item]:
+    return list(iter_items(Source(path.name, str(path), kind), newsset.load_schema(), **kw))  # type: ignore[arg-type]
+
+
+def write(folder: Path, name: str | bytes, data: bytes) -> None:
+    target = os.path.join(os.fsencode(folder), name) if isinstance(name, bytes) else str(folder / name)
+    with open(target, "wb") as fh:
+        fh.write(data)
+
+
+def build_with(tmp_path: Path, files: dict[str | bytes, bytes], inputs: int, **kw: Any) \
+        -> tuple[BuildResult, list[dict[str, Any]]]:
+    """Build two good pages plus `files`; check that every one of `inputs` is a row or a reject."""
+    src = tmp_path / "in"
+    src.mkdir(parents=True, exist_ok=True)
+    for i in range(2):
+        write(src, f"good-{i}.txt", good(i).encode())
+    for name, data in files.items():
+        write(src, name, data)
+    out = tmp_path / "out"
+    result = newsset.build([src], out, **kw)
+    rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text("utf-8").splitlines()]
+    assert result.inputs == inputs
+    assert result.total_rows + result.total_rejected == result.inputs
+    assert len(rejects) == result.total_rejected and result.total_rows >= 2
+    return result, rejects
+
+
+def rows(out: Path) -> list[dict[str, Any]]:
+    return [r for f in sorted((out / "data").glob("*.parquet")) for r in pq.read_table(f).to_pylist()]
+
+
+def same_record(a: newsset.Article, b: newsset.Article) -> bool:
+    return {k: v for k, v in a.to_dict().items() if k != "source_sha256"} == \
+        {k: v for k, v in b.to_dict().items() if k != "source_sha256"}
+
+
+def physical_lines(raw: bytes) -> list[bytes]:
+    """The documented line rule: a line ends at \\n, \\r\\n or a lone \\r (nothing else)."""
+    return re.split(rb"\r\n|\r|\n", raw)
+
+
+# ---------------------------------------------------------------- 1. empty and whitespace-only files
+
+
+@pytest.mark.parametrize("raw, line", [(b"", 1), (b"   ", 1), (b" \n\t\n\n", 3), (b"\r\n\r\n \r\n", 3),
+                                       (b"\n\r\n\r", 3), ("\u00a0\n \u3000\n".encode(), 2)])
+def test_row01_empty_and_whitespace_only_files(raw: bytes, line: int, tmp_path: Path) -> None:
+    e = refused(raw)
+    last = len(physical_lines(raw)) - (raw[-1:] in (b"\n", b"\r"))  # the last line, by the documented rule
+    assert e.code == "input.empty" and e.line == line == max(1, last)
+    _, rejects = build_with(tmp_path, {"empty.txt": raw}, inputs=3)
+    assert [(r["source"], r["code"], r["line"]) for r in rejects] == [("empty.txt", "input.empty", line)]
+
+
+# ---------------------------------------------------------------- 2. binary files
+
+
+def _zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("a.txt", good(5))
+    return buf.getvalue()
+
+
+BINARY = {
+    "nul": (b"date 2024-01-01 A title\r\n\r\nab\x00cd\n", 3, "NUL"),
+    "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n", 1, "PDF"),
+    "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", 1, "PNG"),
+    "jpeg": (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01", 1, "JPEG"),
+    "gif": (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff", 1, "GIF"),
+    "zip": (_zip(), 1, "ZIP"),
+    "controls": (bytes(range(1, 9)) * 64 + b"date 2024-01-01 A title\n", 1, "control characters"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BINARY))
+def test_row02_binary_files(kind: str, tmp_path: Path) -> None:
+    raw, line, what = BINARY[kind]
+    e = refused(raw)
+    assert e.code == "input.binary" and e.line == line and what in e.issue.message
+    assert e.issue.expected == "UTF-8 text"
+    # A record file that is really a PDF is one refusal, not one per line.
+    (tmp_path / "doc.jsonl").write_bytes(BINARY["pdf"][0])
+    assert [(i.line, i.issues[0].code) for i in items(tmp_path / "doc.jsonl", "jsonl")] == [(1, "input.binary")]
+    _, rejects = build_with(tmp_path, {f"{kind}.txt": raw}, inputs=3)
+    assert [(r["source"], r["code"], r["line"]) for r in rejects] == [(f"{kind}.txt", "input.binary", line)]
+
+
+def test_row02_a_few_control_characters_do_not_make_text_binary() -> None:
+    art = newsset.parse_bytes(good(1).replace("happened.", "happened.\x07\x0c").encode(), "a.txt")
+    assert "\x07" in art.body
+
+
+# ---------------------------------------------------------------- 3. invalid UTF-8
+
+
+@pytest.mark.parametrize("bad", [b"\xff", b"\x80", b"\xc3", b"\xc0\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
+                                 b"\xe2\x82"], ids=["ff", "continuation", "truncated", "overlong", "surrogate",
+                                                    "above-max", "cut-3-byte"])
+def test_row03_invalid_utf8_is_located_at_its_first_bad_byte(bad: bytes, tmp_path: Path) -> None:
+    head = "date 2024-01-01 Tïtle of the day\r\rNoël à Paris ".encode()  # two lone CRs: the bad byte is on line 3
+    raw = head + bad + b" rest.\n"
+    e = refused(raw)
+    assert e.code == "input.encoding" and (e.line, e.issue.column) == (3, len("Noël à Paris ") + 1)
+    assert f"line 3, column {len('Noël à Paris ') + 1}, after 'Noël à Paris '" in e.issue.message
+    assert e.line == len(physical_lines(raw[:len(head)]))
+    # In a record file: the line, and the column in characters.
+    rec = json.dumps(record(7), ensure_ascii=False).encode()
+    (tmp_path / "r.jsonl").write_bytes(rec + b"\n" + '{"title": "Café '.encode() + bad + b'"}\n')
+    found = items(tmp_path / "r.jsonl", "jsonl")
+    assert found[0].ok and (found[1].line, found[1].issues[0].code, found[1].issues[0].column) == \
+        (2, "input.encoding", len('{"title": "Café ') + 1)
+    result, rejects = build_with(tmp_path, {"latin1.txt": raw, "r.jsonl": (tmp_path / "r.jsonl").read_bytes()},
+                                 inputs=5)
+    assert sorted((r["source"], r["line"], r["code"]) for r in rejects) == [
+        ("latin1.txt", 3, "input.encoding"), ("r.jsonl", 2, "input.encoding")]
+
+
+# ---------------------------------------------------------------- 4. byte-order mark
+
+
+def test_row04_bom_is_stripped_at_the_start_and_a_mid_text_one_is_zero_width(tmp_path: Path) -> None:
+    text = good(3)
+    with_bom = newsset.parse_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode(), "a.txt")
+    plain = newsset.parse_bytes(text.encode(), "a.txt")
+    assert same_record(with_bom, plain) and with_bom.lines == plain.lines and not with_bom.title.startswith("\ufeff")
+    mid = newsset.parse_bytes(text.replace("says what", "says\ufeff what").encode(), "a.txt")
+    assert "says\ufeff what" in mid.body  # kept in the text ...
+    assert normalize_body(mid.body) == normalize_body(plain.body)  # ... but not in the duplicate key
+    # A record file may start with a BOM too: its first line still counts.
+    (tmp_path / "r.jsonl").write_bytes(b"\xef\xbb\xbf" + json.dumps(record(8)).encode() + b"\r\n")
+    assert [i.ok for i in items(tmp_path / "r.jsonl", "jsonl")] == [True]
+    _, rejects = build_with(tmp_path, {"bom.txt": b"\xef\xbb\xbf" + good(3).encode(),
+                                       "zw-copy.txt": good(0).replace("says what", "says\ufeff what").encode(),
+                                       "r.jsonl": (tmp_path / "r.jsonl").read_bytes()}, inputs=5)
+    assert [(r["source"], r["code"]) for r in rejects] == [("zw-copy.txt", "dataset.duplicate-body")]
+
+
+# ---------------------------------------------------------------- 5. line ends
+
+
+SEPARATORS = ["\u2028", "\u2029", "\x85", "\x0c", "\x0b"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=12, max_size=12), st.integers(0, 4),
+       st.sampled_from(["", *SEPARATORS]), st.sampled_from(["date", "utf8", "mojibake"]))
+def test_row05_line_numbers_follow_the_documented_line_rule(ends: list[str], blanks: int, inner: str,
+                                                            where: str) -> None:
+    """Line ends are \\n, \\r\\n and lone \\r; U+2028, U+2029, U+0085, FF and VT are not."""
+    date = "2024-13-45" if where == "date" else "2024-02-03"
+    lines = [""] * blanks + [f"date {date} A title{inner}with a separator", "",
+                             f"First{inner}paragraph of the story.", "", "Second paragraph, caf\u00c3\u00a9 MARK."]
+    raw = "".join(ln + end for ln, end in zip(lines, ends)).encode()
+    if where == "utf8":
+        raw = raw.replace(b"MARK", b"\xff")
+    physical = physical_lines(raw)
+    if where == "date":
+        e = refused(raw)
+        line = next(i for i, ln in enumerate(physical) if b"date" in ln)
+        assert e.code == "parse.invalid-date" and e.line == line + 1
+    elif where == "utf8":
+        e = refused(raw)
+        line = next(i for i, ln in enumerate(physical) if b"\xff" in ln)
+        assert e.code == "input.encoding" and e.line == line + 1
+        before = physical[line][:physical[line].index(b"\xff")].decode()
+        assert e.issue.column == len(before) + 1  # in characters, not bytes
+    else:
+        art = newsset.parse_bytes(raw, "p.txt")
+        (issue,) = art.issues
+        line = next(i for i, ln in enumerate(physical) if "caf\u00c3".encode() in ln)
+        assert (issue.code, issue.line, issue.column) == ("text.mojibake", line + 1,
+                                                         physical[line].decode().index("\u00c3") + 1)
+        assert f"First{inner}paragraph of the story." in art.body.split("\n")  # the separator split nothing
+
+
+def test_row05_crlf_lone_cr_and_unicode_separators_give_the_same_record(tmp_path: Path) -> None:
+    text = good(4).replace("says what", "says\u2028what").replace("adds the", "adds\x85the")
+    ref = newsset.parse_text(text, "p.txt")
+    assert "says\u2028what" in ref.body and ref.body.count("\n\n") == 1
+    for end in ("\r\n", "\r"):
+        art = newsset.parse_bytes(text.replace("\n", end).encode(), "p.txt")
+        assert same_record(art, ref) and art.lines == ref.lines
+    _, rejects = build_with(tmp_path, {"crlf.txt": good(4).replace("\n", "\r\n").encode(),
+                                       "cr.txt": good(5).replace("\n", "\r").encode(),
+                                       "sep.txt": good(6).replace("says what", "says\u2029what").encode()}, inputs=5)
+    assert rejects == []
+
+
+# ---------------------------------------------------------------- 6. lone surrogates in records
+
+
+def test_row06_lone_surrogates_in_records(tmp_path: Path) -> None:
+    good_line = json.dumps(record(9))
+    bad = [json.dumps({**record(10), "title": "T"}).replace('"T"', '"Caf\\udce9 owners"'),
+           json.dumps({**record(11), "subtitle": "S"}).replace('"S"', '"\\ud800 half a pair"')]
+    (tmp_path / "r.jsonl").write_text("\n".join([good_line, *bad]) + "\n")
+    found = items(tmp_path / "r.jsonl", "jsonl")
+    assert [(i.line, [(x.code, x.json_path) for x in i.issues]) for i in found] == [
+        (1, []), (2, [("record.invalid-unicode", "$.title")]), (3, [("record.invalid-unicode", "$.subtitle")])]
+    _, rejects = build_with(tmp_path, {"r.jsonl": (tmp_path / "r.jsonl").read_bytes()}, inputs=5)
+    assert [(r["line"], r["code"]) for r in rejects] == [(2, "record.invalid-unicode"), (3, "record.invalid-unicode")]
+
+
+# ---------------------------------------------------------------- 7. mojibake
+
+
+def _cp1252(b: int) -> str:
+    try:
+        return bytes([b]).decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d: read as Latin-1, as browsers do
+        return chr(b)
+
+
+def mojibake(text: str) -> str:
+    """`text` as UTF-8 bytes read as Windows-1252: the usual mojibake."""
+    return "".join(map(_cp1252, text.encode("utf-8")))
+
+
+CLEAN = page(title="Café owners count the cost of the heatwave", date="2024-07-02",
+             paragraphs=("The café’s owner, Noémie Lefèvre, said “business is down”.",
+                         "Sign up for The Week’s Free Newsletters",
+                         "Trade fell 12% in Besançon — the worst summer since 2003."))
+LEGIT = [
+    "Le café de Noémie, à deux pas de l’église, ferme ses portes à la fin de l’été.",
+    "« C’est très simple », a déclaré Hélène Dupré, maire d’Évreux.",
+    "LE « CAFÉ » ET L’“ÉTÉ” : « À BIENTÔT ! »",
+    "Die Straße „Über den Gräben“ in Köln wurde für Fußgänger geöffnet – endlich.",
+    "GRÖSSE „MÜNCHEN“ UND „ÄRGER“ …",
+    "O presidente disse: “A IRMÃ”, e a “MAÇÃ” custa R$ 5,00 — ótimo.",
+    "A população de São Tomé e Príncipe votou; ações da Petrobrás subiram 3,5%.",
+    "Tiếng Việt có dấu: Hà Nội, Đà Nẵng, Thành phố Hồ Chí Minh, người Việt Nam.",
+    "ĐÀ NẴNG “VIỆT NAM” — Nguyễn Thị Minh Khai, Phở bò, Bánh mì.",
+    "Temperatures hit 30°C; tickets cost £5, ½ off, ©2024 The Week™, a naïve façade.",
+    "Ålborg “ØL” — Smørrebrød, Ñandú, “AÑO” ¿Qué? ¡Sí! Łódź, Kraków, İstanbul, Dvořák.",
+    "3×½ cup, “ÉCOLE” «ÉTÉ» “ÉTÉ…” l’ÎLE “ÎLE” Œuvre “CŒUR”, Москва, Αθήνα, ירושלים, 東京 😀",
+]
+
+
+@pytest.mark.parametrize("sentence", LEGIT, ids=range(len(LEGIT)))
+def test_row07_legitimate_text_is_not_mojibake(sentence: str, tmp_path: Path) -> None:
+    art = newsset.parse_text(page(title=sentence[:60].strip(), paragraphs=(sentence, "Another paragraph.")))
+    assert art.issues == ()
+    (tmp_path / "r.jsonl").write_text(json.dumps({**record(12), "subtitle": sentence}, ensure_ascii=False) + "\n")
+    assert [i.issues for i in items(tmp_path / "r.jsonl", "jsonl")] == [[]]
+
+
+def test_row07_mojibake_is_flagged_never_silently_rewritten(tmp_path: Path) -> None:
+    broken = "\n".join(mojibake(ln) if not ln.startswith(" date") else ln for ln in CLEAN.split("\n")).encode()
+    clean = newsset.parse_text(CLEAN, "p.txt")
+    art = newsset.parse_bytes(broken, "p.txt")
+    assert art.body != clean.body and "caf\u00c3\u00a9\u00e2\u20ac\u2122s" in art.body  # kept as it is
+    by_field = {i.json_path: i for i in art.issues}
+    assert set(by_field) == {"$.subtitle", "$.image_alt", "$.image_caption", "$.body", "$.author_bio"} or \
+        "$.body" in by_field
+    body = by_field["$.body"]
+    lines = broken.decode().split("\n")
+    assert body.code == "text.mojibake" and body.severity == "warning" and body.line == art.lines["body"]
+    assert body.column == lines[body.line - 1].index("\u00c3") + 1 and "'é'" in body.message
+    # The fix (opt-in): with ftfy when installed, else by re-decoding what was found.
+    for without_ftfy in (False, True):
+        if without_ftfy:
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setitem(sys.modules, "ftfy", None)  # import ftfy -> ImportError
+                fixed = newsset.parse_bytes(broken, "p.txt", fix_mojibake=True)
+        else:
+            pytest.importorskip("ftfy")
+            fixed = newsset.parse_bytes(broken, "p.txt", fix_mojibake=True)
+        assert same_record(fixed, clean), without_ftfy  # the promo line is recognised and dropped once repaired
+        assert {i.code for i in fixed.issues} == {"text.mojibake-fixed"}
+        assert ("re-decoding" in fixed.issues[0].message) == without_ftfy
+
+
+def test_row07_mojibake_in_records_and_builds(tmp_path: Path) -> None:
+    rec = {**record(13), "title": mojibake("Café owners count the cost")}
+    (tmp_path / "r.jsonl").write_text(json.dumps(record(14)) + "\n" + json.dumps(rec) + "\n")
+    found = items(tmp_path / "r.jsonl", "jsonl")
+    assert found[1].ok and [(i.code, i.line, i.json_path) for i in found[1].issues] == [("text.mojibake", 2, "$.title")]
+    fixed = items(tmp_path / "r.jsonl", "jsonl", fix_mojibake=True)
+    assert fixed[1].record is not None and fixed[1].record["title"] == "Café owners count the cost"
+    assert [i.code for i in fixed[1].issues] == ["text.mojibake-fixed"]
+    page_raw = "\n".join(mojibake(ln) if "café" in ln else ln for ln in good(15).replace(
+        "says what", "says the café’s what").split("\n")).encode()
+    files = {"moji.txt": page_raw, "r.jsonl": (tmp_path / "r.jsonl").read_bytes()}
+    _, rejects = build_with(tmp_path, files, inputs=5)
+    assert rejects == []  # a warning does not reject
+    assert any("caf\u00c3\u00a9" in r["body"] for r in rows(tmp_path / "out"))
+    _, rejects = build_with(tmp_path / "fix", files, inputs=5, fix_mojibake=True)
+    assert rejects == [] and not any("\u00c3" in str(r) for r in rows(tmp_path / "fix" / "out"))
+    assert any("the café’s what" in r["body"] for r in rows(tmp_path / "fix" / "out"))
+
+
+MOJIBAKE_ALPHABET = st.sampled_from(sorted(set(text_mod._BYTE) | set("é’“”–—…àçôÃÂâ€™ aZ\u202e\u2066\u0301")))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=MOJIBAKE_ALPHABET | st.characters(codec="utf-8"), max_size=40))
+def test_row07_row09_the_byte_gates_never_miss_what_find_finds(s: str) -> None:
+    """The cheap UTF-8 gates (on the bytes, and on the bytes less their ASCII) pass every text
+    in which `find` finds mojibake or a bidi control; only then does `find` run."""
+    data = s.encode()
+    if text_mod.find(s):
+        assert text_mod.suspicious(data) and text_mod.suspicious(data, data.translate(None, text_mod._PLAIN))
+    lead_cont = [(c1 + c2) for c1, b1 in text_mod._BYTE.items() if 0xC2 <= b1 <= 0xF4
+                 for c2, b2 in text_mod._BYTE.items() if 0x80 <= b2 <= 0xBF][:: 7]
+    assert all(text_mod.suspicious(x.encode()) for x in lead_cont)
+
+
+# ---------------------------------------------------------------- 8. NFC
+
+
+def test_row08_stored_text_is_nfc_and_nfd_input_gives_the_same_record(tmp_path: Path) -> None:
+    text = page(title="Noël à Zürich: the café reopens", paragraphs=("Ångström and Đặng Thị Ngọc met in Hà Nội.",
+                                                                     "Crème brûlée for everyone."))
+    nfd, nfc = unicodedata.normalize("NFD", text), unicodedata.normalize("NFC", text)
+    assert nfd != nfc
+    a, b = newsset.parse_bytes(nfd.encode(), "p.txt"), newsset.parse_bytes(nfc.encode(), "p.txt")
+    assert same_record(a, b) and a.lines == b.lines
+    assert all(unicodedata.is_normalized("NFC", v) for v in a.to_dict().values() if isinstance(v, str))
+    rec = {k: unicodedata.normalize("NFD", v) if isinstance(v, str) else v for k, v in record(16).items()}
+    rec["title"] = unicodedata.normalize("NFD", "Café crème")
+    (tmp_path / "r.jsonl").write_text(json.dumps(rec, ensure_ascii=False) + "\n")
+    (item,) = items(tmp_path / "r.jsonl", "jsonl")
+    assert item.ok and item.record is not None and item.record["title"] == "Café crème" == \
+        unicodedata.normalize("NFC", item.record["title"])
+    _, rejects = build_with(tmp_path, {"nfc.txt": nfc.encode(), "nfd.txt": nfd.encode(),
+                                       "r.jsonl": (tmp_path / "r.jsonl").read_bytes()}, inputs=5)
+    assert [(r["source"], r["code"]) for r in rejects] == [("nfd.txt", "dataset.duplicate-id")]
+    assert any(r["title"] == "Café crème" for r in rows(tmp_path / "out"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("e\u0301a\u0308\u1100\u1161\u0b47\u0b3e\u212b")))
+def test_row08_the_nfc_shortcut_is_never_wrong(s: str) -> None:
+    """`nfc_inert` (no character of the text's non-ASCII part can change under NFC) implies NFC."""
+    if text_mod.nfc_inert(s.encode().translate(None, text_mod._PLAIN).decode()):
+        assert unicodedata.is_normalized("NFC", s)
+
+
+# ---------------------------------------------------------------- 9. zero-width and bidi controls
+
+
+def test_row09_bidi_controls_are_flagged_and_zero_width_characters_leave_only_the_dedup_key(tmp_path: Path) -> None:
+    text = good(17).replace("says what", "says \u202ewhat\u202c")
+    art = newsset.parse_text(text, "p.txt")
+    (issue,) = art.issues
+    line = text.split("\n").index(next(ln for ln in text.split("\n") if "\u202e" in ln))
+    assert (issue.code, issue.severity, issue.line, issue.column, issue.json_path) == \
+        ("text.bidi-control", "warning", line + 1, text.split("\n")[line].index("\u202e") + 1, "$.body")
+    assert "\u202e" in art.body and "U+202E RIGHT-TO-LEFT OVERRIDE" in issue.message
+    for zw in ("\u200b", "\u2060", "\ufeff"):
+        assert normalize_body(f"zero{zw}width text") == normalize_body("zerowidth text")
+    for joiner in ("\u200c", "\u200d"):  # ZWNJ, ZWJ: meaningful, kept in the key
+        assert joiner.encode() in normalize_body(f"\u0645\u06cc{joiner}\u062e\u0648\u0627\u0647\u0645")
+    zw = newsset.parse_text(good(0).replace("says what", "says\u200b what"), "zw.txt")
+    assert "says\u200b what" in zw.body and zw.issues == ()
+    _, rejects = build_with(tmp_path, {"bidi.txt": text.encode(),
+                                       "zw-copy.txt": good(0).replace("says what", "says\u200b what").encode()},
+                            inputs=4)
+    assert [(r["source"], r["code"]) for r in rejects] == [("zw-copy.txt", "dataset.duplicate-body")]
+
+
+# ---------------------------------------------------------------- 10. huge pages and record lines
+
+
+def test_row10_a_50_mb_single_line_file_and_record_lines_over_the_cap(tmp_path: Path) -> None:
+    size = 50 << 20
+    assert size > archives.MAX_PAGE_BYTES
+    with open(tmp_path / "huge.txt", "wb") as fh:
+        fh.write(b"date 2024-01-01 " + b"x" * (size - 16))
+    recs = [json.dumps(record(18)).encode(), b'{"title": "' + b"y" * size + b'"}', json.dumps(record(19)).encode()]
+    with open(tmp_path / "huge.jsonl", "wb") as fh:
+        fh.write(b"\n".join(recs) + b"\n")
+    tracemalloc.start()
+    try:
+        (big_page,) = items(tmp_path / "huge.txt")
+        _, page_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        lines = items(tmp_path / "huge.jsonl", "jsonl")
+        _, line_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (big_page.line, big_page.issues[0].code, big_page.issues[0].got) == (1, "input.too-large", f"{size} bytes")
+    assert page_peak < 1 << 20  # refused from its size: never read
+    assert [(i.line, i.ok, i.issues[0].code if i.issues else None) for i in lines] == [
+        (1, True, None), (2, False, "input.too-large"), (3, True, None)]  # the lines after it still count
+    assert line_peak < 2 * archives.MAX_PAGE_BYTES + (4 << 20)
+    _, rejects = build_with(tmp_path, {"huge.txt": (tmp_path / "huge.txt").read_bytes(),
+                                       "huge.jsonl": (tmp_path / "huge.jsonl").read_bytes()}, inputs=6)
+    assert sorted((r["source"], r["line"], r["code"]) for r in rejects) == [
+        ("huge.jsonl", 2, "input.too-large"), ("huge.txt", 1, "input.too-large")]
+
+
+# ---------------------------------------------------------------- 11. files that cannot be read
+
+
+def test_row11_unreadable_files_links_fifos_and_names_that_are_not_utf8(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    d = tmp_path / "probe"
+    d.mkdir()
+    (d / "broken.txt").symlink_to(d / "missing.txt")
+    (d / "loop-a.txt").symlink_to(d / "loop-b.txt")
+    (d / "loop-b.txt").symlink_to(d / "loop-a.txt")
+    (d / "folder.txt").mkdir()
+    (d / "secret.txt").write_text(good(20))
+    messages = {}
+    for name in ("broken.txt", "loop-a.txt", "folder.txt"):
+        (item,) = items(d / name)
+        assert (item.line, item.record, item.issues[0].code) == (1, None, "input.unreadable")
+        messages[name] = item.issues[0].message
+    assert "broken symbolic link (to" in messages["broken.txt"] and "loop" in messages["loop-a.txt"]
+    assert "expected a regular file, got a folder" in messages["folder.txt"]
+    real_open = os.open
+
+    def deny(path: Any, *a: Any, **k: Any) -> int:
+        if os.fspath(path).endswith("secret.txt"):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_open(path, *a, **k)
+
+    with monkeypatch.context() as mp:  # what chmod 000 does to anyone but root
+        mp.setattr(check.os, "open", deny)
+        (item,) = items(d / "secret.txt")
+    assert item.issues[0].code == "input.unreadable" and "Permission denied" in item.issues[0].message
+    files: dict[str | bytes, bytes] = {b"caf\xe9.txt": good(21).encode(), b"bad-\xff.txt": b""}
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "broken.txt").symlink_to(src / "missing.txt")
+    (src / "loop-a.txt").symlink_to(src / "loop-b.txt")
+    (src / "loop-b.txt").symlink_to(src / "loop-a.txt")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(src / "fifo.txt")  # opened the plain way, it would wait for a writer forever
+    report = newsset.validate_paths([src.parent / "in"])  # also prints: every path is printable
+    newsset.render(report, "text").encode("utf-8")
+    by_path = {(Path(i.path).name, i.code) for i in report.issues}
+    assert ("broken.txt", "input.unreadable") in by_path and ("loop-b.txt", "input.unreadable") in by_path
+    result, rejects = build_with(tmp_path, files, inputs=4 + 3 + hasattr(os, "mkfifo"))
+    assert sorted((r["source"], r["code"]) for r in rejects) == sorted(
+        [("bad-\\xff.txt", "input.empty"), ("broken.txt", "input.unreadable"), ("loop-a.txt", "input.unreadable"),
+         ("loop-b.txt", "input.unreadable")] + ([("fifo.txt", "input.unreadable")] if hasattr(os, "mkfifo") else []))
+    assert "caf\\xe9.txt" in {r["source"] for r in rows(tmp_path / "out")}  # stored in Parquet, escaped
+    (named,) = items(Path(os.fsdecode(os.path.join(os.fsencode(src), b"caf\xe9.txt"))))
+    assert named.ok and [(i.code, i.severity, i.path.endswith("caf\\xe9.txt")) for i in named.issues] == [
+        ("input.file-name", "warning", True)]
+
+
+def test_row11_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "sub" / "hidden.txt").write_text(good(23))
+    real_scandir = os.scandir
+
+    def deny(path: Any = ".") -> Any:  # what chmod 000 on the folder does to anyone but root
+        if isinstance(path, str) and path.endswith("sub"):
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", deny)
+    assert [(s.rel, s.kind) for s in newsset.discover([tmp_path / "in"])] == [("sub", "page")]
+    _, rejects = build_with(tmp_path, {}, inputs=3)
+    assert [(r["source"], r["code"]) for r in rejects] == [("sub", "input.unreadable")]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read a chmod 000 file")
+def test_row11_chmod_000_file_and_folder(tmp_path: Path) -> None:
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "secret.txt").write_text(good(22))
+    (tmp_path / "in" / "sub" / "hidden.txt").write_text(good(23))
+    os.chmod(tmp_path / "in" / "secret.txt", 0)
+    os.chmod(tmp_path / "in" / "sub", 0)
+    try:
+        _, rejects = build_with(tmp_path, {}, inputs=4)
+    finally:
+        os.chmod(tmp_path / "in" / "sub", 0o755)
+    assert sorted((r["source"], r["code"]) for r in rejects) == [("secret.txt", "input.unreadable"),
+                                                                  ("sub", "input.unreadable")]
+
+
+# ---------------------------------------------------------------- 12. malformed record-file lines
+
+
+def test_row12_malformed_jsonl_lines_and_the_good_lines_still_count(tmp_path: Path) -> None:
+    lines = [json.dumps(record(24)), '{"title": "no closing brace"', "[1, 2]", "", "   ",
+             json.dumps(record(25)), '{"a": 1,}', "nul\x00byte"]
+    (tmp_path / "r.jsonl").write_text("\n".join(lines) + "\n")
+    found = [(i.line, i.ok, i.issues[0].code if i.issues else None, i.issues[0].column if i.issues else None)
+             for i in items(tmp_path / "r.jsonl", "jsonl")]
+    assert found == [(1, True, None, None), (2, False, "jsonl.syntax", len(lines[1]) + 1),
+                     (3, False, "jsonl.not-object", None),
+                     (6, True, None, None), (7, False, "jsonl.syntax", 9), (8, False, "input.binary", 4)]
+    _, rejects = build_with(tmp_path, {"r.jsonl": (tmp_path / "r.jsonl").read_bytes()}, inputs=8)
+    assert [(r["line"], r["code"]) for r in rejects] == [(2, "jsonl.syntax"), (3, "jsonl.not-object"),
+                                                        (7, "jsonl.syntax"), (8, "input.binary")]
+
+
+# ---------------------------------------------------------------- messages
+
+
+def test_every_new_message_says_what_was_expected_and_found_and_the_catalog_says_what_to_do() -> None:
+    for code in ("input.binary", "input.encoding", "input.file-name", "input.unreadable", "input.too-large",
+                 "text.mojibake", "text.mojibake-fixed", "text.bidi-control"):
+        entry = newsset.CODES[code]
+        assert entry.hint and entry.title, code
+    e = refused(BINARY["pdf"][0])
+    assert e.issue.message.startswith("expected ") and ", got " in e.issue.message and e.issue.hint
+    issue = newsset.parse_text(good(1).replace("happened", "happ\u00c3\u00a9ned")).issues[0]
+    assert issue.message.startswith("expected ") and ", got " in issue.message and "--fix-mojibake" in issue.hint
