@@ -141,7 +141,7 @@ def _schema(path: str) -> Schema:
     """One compiled schema per worker process and path."""
     s = _schemas.get(path)
     if s is None:
-        s = _schemas[path] = load_schema(path)
+        s = _schemas[path] = load_schema(path, checked=True)  # the driver checked it before any work
     return s
 
 

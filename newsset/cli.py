@@ -340,17 +340,6 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-class _NoPandas:
-    """pyarrow imports pandas (0.3 s) on its first pa.array() only to ask whether the input is a
-    DataFrame. parse, validate and build never hand it one, so their CLI process declines the
-    import (pyarrow then takes the no-pandas path). Library callers and `main()` are not affected."""
-
-    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
-        if name == "pandas" or name.startswith("pandas."):
-            raise ModuleNotFoundError(f"{name} is not needed by this newsset command", name=name)
-        return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (tests call this directly)."""
     args = _parser().parse_args(argv)
@@ -371,8 +360,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run() -> None:
     """Console-script entry point: a process of its own, so declining pandas affects nobody else
     (pyarrow remembers a failed pandas import for the life of the process)."""
-    if len(sys.argv) > 1 and sys.argv[1] in ("parse", "validate", "build") and "pandas" not in sys.modules:
-        sys.meta_path.insert(0, _NoPandas())
+    if len(sys.argv) > 1 and sys.argv[1] in ("parse", "validate", "build"):
+        from .nopandas import decline_pandas
+
+        decline_pandas()
     if sys.platform.startswith("linux") and "pyarrow" not in sys.modules:
         # jemalloc hands freed buffers back to the OS sooner than the default mimalloc: the same
         # speed, and peak RSS stays flat as the corpus grows (measured in benchmarks/results.md).

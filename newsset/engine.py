@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from .chunk import ChunkResult, ChunkSpec, run_chunk
 from .errors import ConfigError
+from .nopandas import decline_pandas
 
 __all__ = ["Engine", "check_engine", "resolve_jobs", "run_chunks"]
 
@@ -87,7 +88,7 @@ def _pool(specs: Sequence[ChunkSpec], jobs: int) -> Iterator[ChunkResult]:
     from multiprocessing import get_context
 
     # spawn, not fork: the driver already runs a writer thread, and fork with threads is unsafe.
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"))
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=decline_pandas)
     started = 0
 
     def submit(spec: ChunkSpec) -> Any:

@@ -359,8 +359,11 @@ def _format(validator: Any, fmt: str, instance: Any, schema: dict[str, Any]) -> 
         yield ValidationError(f"{instance!r} is not a {fmt!r}")
 
 
-def load_schema(path: str | os.PathLike[str] | None = None) -> Schema:
-    """Load and check a schema (default: the bundled one); every `$ref` must resolve locally."""
+def load_schema(path: str | os.PathLike[str] | None = None, *, checked: bool = False) -> Schema:
+    """Load and check a schema (default: the bundled one); every `$ref` must resolve locally.
+
+    `checked=True` skips the check against the metaschema (and jsonschema's 0.1 s import): for
+    worker processes loading a schema the driver has already checked."""
     bundled = bundled_schema_path()
     p = Path(path) if path is not None else bundled
     doc = _read_json(p)
@@ -373,7 +376,8 @@ def load_schema(path: str | os.PathLike[str] | None = None) -> Schema:
     own = doc.get("$id", uri)
     resources[own] = doc
     resources[uri] = doc
-    _check_dialect(doc, p)
+    if not checked:
+        _check_dialect(doc, p)
     pending: list[tuple[dict[str, Any], str, Path]] = [(doc, own, p)]
     while pending:
         node, base, where = pending.pop()
@@ -387,7 +391,8 @@ def load_schema(path: str | os.PathLike[str] | None = None) -> Schema:
                                       "the bundled schema; newsset never fetches schemas over the network")
             local = Path(url2pathname(urlparse(target).path))
             sub = _read_json(local)
-            _check_dialect(sub, local)
+            if not checked:
+                _check_dialect(sub, local)
             resources[target] = sub
             if "$id" in sub:
                 resources[sub["$id"]] = sub
