@@ -215,43 +215,55 @@ def estimate(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def near_pairs(sigs: np.ndarray, threshold: float, bands: int = BANDS) -> list[tuple[int, int, float]]:
-    """Pairs (i < j) whose estimated Jaccard is at least `threshold`, found through LSH buckets."""
+    """Pairs (i < j) whose estimated Jaccard is at least `threshold`, found through LSH buckets.
+
+    Vectorised over each band: rows are sorted by their band hash, and a bucket's pairs are the
+    rows `d` apart in that order with equal hashes (all pairs of a bucket of up to 32 rows; a
+    larger bucket is linked as a chain, so the cost stays linear and union-find still joins the
+    whole cluster when the chained pairs pass the threshold).
+    """
     n, bins = sigs.shape
     if n < 2:
         return []
     rows = bins // bands
-    seen: set[tuple[int, int]] = set()
-    out: list[tuple[int, int, float]] = []
+    found: list[np.ndarray] = []
     for b in range(bands):
         block = sigs[:, b * rows:(b + 1) * rows]
         live = np.flatnonzero((block != EMPTY).any(axis=1))
-        if len(live) < 2:
+        m = len(live)
+        if m < 2:
             continue
-        h = np.zeros(len(live), np.uint64)
+        h = np.zeros(m, np.uint64)
         for c in range(rows):
             h += block[live, c].astype(np.uint64) * _MULT[c % len(_MULT)]
             _mix(h)
-        order = np.argsort(h, kind="stable")
+        order = np.argsort(h, kind="stable")  # equal hashes keep ascending row order
         hs = h[order]
-        cuts = np.flatnonzero(hs[1:] != hs[:-1]) + 1
-        for group in np.split(order, cuts):
-            if len(group) < 2:
+        starts = np.flatnonzero(np.concatenate(([True], hs[1:] != hs[:-1])))
+        sizes = np.diff(np.append(starts, m))
+        size_at = np.repeat(sizes, sizes)
+        members = live[order]
+        for d in range(1, min(32, m)):
+            same = hs[d:] == hs[:-d]
+            if d > 1:
+                same &= size_at[:-d] <= 32
+            if not same.any():
+                if d > 1 and not (sizes > d).any():
+                    break
                 continue
-            members = np.sort(live[group])
-            # A large bucket is linked as a chain so that cost stays linear; union-find
-            # still joins the whole cluster when the chained pairs pass the threshold.
-            pairs = ((members[i], members[j]) for i in range(len(members)) for j in range(i + 1, len(members))) \
-                if len(members) <= 32 else zip(members[:-1], members[1:])
-            for i, j in pairs:
-                key = (int(i), int(j))
-                if key in seen:
-                    continue
-                seen.add(key)
-                est = estimate(sigs[i], sigs[j])
-                if est >= threshold:
-                    out.append((key[0], key[1], est))
-    out.sort()
-    return out
+            k = np.flatnonzero(same)
+            found.append(members[k].astype(np.int64) * n + members[k + d])
+    if not found:
+        return []
+    keys = np.unique(np.concatenate(found))  # sorted: (i, j) in order
+    i, j = keys // n, keys % n
+    a, c = sigs[i], sigs[j]
+    filled = (a != EMPTY) | (c != EMPTY)
+    agree = ((a == c) & filled).sum(axis=1)
+    total = filled.sum(axis=1)
+    est = np.divide(agree, total, out=np.zeros(len(keys)), where=total > 0)
+    keep = est >= threshold
+    return [(int(x), int(y), float(e)) for x, y, e in zip(i[keep], j[keep], est[keep])]
 
 
 def cluster(n: int, pairs: Sequence[tuple[int, int, float]] | Sequence[tuple[int, int]]) -> np.ndarray:

@@ -130,13 +130,16 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
           on_invalid: OnInvalid = "quarantine", tasks: str | os.PathLike[str] | dict[str, Task] | None = None,
           no_tasks: bool = False, allow_truncated: bool = False, license: str = "unknown",
           citation: str | None = None, pretty_name: str | None = None, language: Sequence[str] = ("en",),
-          jobs: int | None = None, engine: Engine = "local", scheduler: str | None = None,
+          jobs: int | None = 1, engine: Engine = "local", scheduler: str | None = None,
           cache: str | os.PathLike[str] | None = None, today: _dt.date | None = None,
           progress: Progress | None = None,
           plot: bool = False, fix_mojibake: bool = False) -> BuildResult:
     """Build a dataset folder at `out` from raw pages and record files (see `newsset build --help`).
     `plot=True` also draws the charts of `newsset stats --plot` into `images/` (needs matplotlib).
-    `fix_mojibake=True` repairs mojibake in the text (ftfy when installed; see `newsset.text`)."""
+    `fix_mojibake=True` repairs mojibake in the text (ftfy when installed; see `newsset.text`).
+    `jobs=1` (the default here) works in one process; `jobs=0` uses one worker process per core
+    (the CLI's default) — from a script, that needs the usual `if __name__ == "__main__":` guard,
+    since worker processes are started with `spawn` and import the main module."""
     from .card import render_card
     from .croissant import render_croissant
 

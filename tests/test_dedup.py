@@ -75,3 +75,42 @@ def test_invalid_sketcher_and_threshold_options_are_refused(tmp_path) -> None:
         newsset.build([tmp_path], tmp_path / "out", near_dup_threshold=1.5)
     with pytest.raises(newsset.ConfigError):
         newsset.build([tmp_path], tmp_path / "out", cutoffs="2024-01-01,2024-06-01")  # needs --split date
+
+
+def _near_pairs_reference(sigs: np.ndarray, threshold: float, bands: int = 16) -> list[tuple[int, int, float]]:
+    """The straightforward definition: per band, bucket rows by the band's values; all pairs of a
+    bucket of up to 32 rows, consecutive rows of a larger one; keep pairs estimated >= threshold."""
+    from newsset.dedup import EMPTY, estimate
+
+    n, bins = sigs.shape
+    rows = bins // bands
+    cand: set[tuple[int, int]] = set()
+    for b in range(bands):
+        buckets: dict[bytes, list[int]] = {}
+        for r in range(n):
+            block = sigs[r, b * rows:(b + 1) * rows]
+            if (block != EMPTY).any():
+                buckets.setdefault(block.tobytes(), []).append(r)
+        for members in buckets.values():
+            if len(members) <= 32:
+                cand.update((x, y) for k, x in enumerate(members) for y in members[k + 1:])
+            else:
+                cand.update(zip(members[:-1], members[1:]))
+    out = [(i, j, estimate(sigs[i], sigs[j])) for i, j in sorted(cand)]
+    return [p for p in out if p[2] >= threshold]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_vectorised_near_pairs_equal_the_reference(seed: int) -> None:
+    from newsset.dedup import EMPTY, near_pairs
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    sigs = rng.integers(0, 6, size=(n, 64)).astype(np.uint32)  # few values: many colliding buckets
+    sigs[rng.random((n, 64)) < 0.05] = EMPTY
+    sigs[:40] = sigs[0]  # one bucket of 40 rows in every band (the chain case)
+    sigs[50:55] = EMPTY  # rows with no shingles are never paired
+    for t in (0.3, 0.7):
+        got = near_pairs(sigs, t)
+        want = _near_pairs_reference(sigs, t)
+        assert got == want and len(want) >= 39  # at least the 40-row chain
