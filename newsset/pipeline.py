@@ -48,7 +48,7 @@ __all__ = ["BuildResult", "build"]
 
 OnInvalid = Literal["quarantine", "fail"]
 SplitStrategy = Literal["hash", "date"]
-BATCH_ROWS = 1024  # rows routed at a time
+BATCH_ROWS = 512  # rows routed at a time (a few MB: bounds the driver's buffers)
 SMALL = 256  # inputs below which a local build stays in one process
 DEFAULT_THRESHOLD = 0.7
 

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from .errors import OutputError
 
 ROW_GROUP_ROWS = 2048
-ROW_GROUP_BYTES = 4 << 20  # uncompressed text per row group: bounds each (config, split) writer's buffer
+ROW_GROUP_BYTES = 2 << 20  # uncompressed text per row group: bounds each (config, split) writer's buffer
 SHARD_BYTES = 256 << 20  # uncompressed text per shard file
 
 PARQUET_OPTIONS: dict[str, Any] = {
