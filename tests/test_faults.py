@@ -196,10 +196,11 @@ def test_ctrl_c_stops_promptly_cleans_up_and_exits_130(big: Path, tmp_path: Path
     proc = subprocess.Popen([*PY, "build", str(big), "--out", str(out), "--seed", "2", "--jobs", "2"],
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 60
-    while _phase(tmp_path, "out") not in ("parts", "shards") and time.monotonic() < deadline:
+    while proc.poll() is None and _phase(tmp_path, "out") not in ("parts", "shards") and time.monotonic() < deadline:
         time.sleep(0.002)
     t0 = time.monotonic()
-    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole foreground group
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole foreground group
     _, err = proc.communicate(timeout=60)
     if proc.returncode == 0:
         pytest.skip("the build finished before Ctrl-C arrived")
