@@ -20,6 +20,7 @@ import hashlib
 import os
 import pickle
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -83,6 +84,7 @@ class ChunkResult:
     where: list[tuple[str, str, int]] = field(default_factory=list)  # (source, path, line)
     digests: list[bytes] = field(default_factory=list)  # 16-byte normalised-body digest; b"" for no body
     sigs: np.ndarray | None = None
+    warnings: Counter[str] = field(default_factory=Counter)  # warning codes of the accepted rows
     lines: int = 0  # lines read from a byte range of a record file (numbered from 1 in the range)
     range_of: str | None = None  # the path of that record file
 
@@ -189,6 +191,8 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 if not item.ok:
                     res.rejected.append((res.rows, _slim(item)))
                     continue
+                for issue in item.issues:  # warnings of a kept record (mojibake, bidi controls, a file name)
+                    res.warnings[issue.code] += 1
                 rec = item.record
                 assert rec is not None
                 body = rec.get("body")

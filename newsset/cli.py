@@ -298,6 +298,9 @@ def build_summary(r: Any, out: str, seconds: float) -> str:
         lines.append(f"            see {out}/rejects.jsonl; `newsset explain CODE` says what a code means")
     else:
         lines.append("  rejected  none")
+    if r.warnings:
+        shown = ", ".join(f"{c} {n:,}" for c, n in sorted(r.warnings.items(), key=lambda kv: (-kv[1], kv[0])))
+        lines.append(f"  warnings  {shown} (rows kept; `newsset validate` shows where)")
     leak = r.leakage
     if leak.mode != "off":
         lines.append(f"  leakage   {leak.clusters:,} near-duplicate cluster(s), "

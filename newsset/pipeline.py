@@ -63,6 +63,7 @@ class BuildResult:
     rows: dict[str, int] = field(default_factory=dict)
     configs: dict[str, dict[str, int]] = field(default_factory=dict)
     rejected: Counter[str] = field(default_factory=Counter)
+    warnings: Counter[str] = field(default_factory=Counter)  # on kept records; `newsset validate` locates them
     duplicates: int = 0
     leakage: Leakage = field(default_factory=Leakage)
     written: bool = False
@@ -241,6 +242,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                         res.shift_lines(line_base.get(res.range_of, 0))
                         line_base[res.range_of] = line_base.get(res.range_of, 0) + res.lines
                     result.inputs += res.items
+                    result.warnings.update(res.warnings)
                     result.chunks += 1
                     result.cached_chunks += res.cached
                     row_key = np.full(res.rows, -1, np.int64)
@@ -347,7 +349,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                         "exact_duplicates_removed": result.duplicates},
             "inputs": {"files": result.files, "items": result.inputs, "accepted": int((split_codes != REJECTED).sum()),
                        "rejected": result.total_rejected,
-                "duplicates": result.duplicates, "rejected_by_code": dict(sorted(result.rejected.items()))},
+                "duplicates": result.duplicates, "rejected_by_code": dict(sorted(result.rejected.items())),
+                "warnings_by_code": dict(sorted(result.warnings.items()))},
             "configs": result.configs,
             "tasks": {name: {"description": t.description, "columns": t.columns, "require": list(t.require),
                              "untruncated": t.untruncated and not allow_truncated} for name, t in task_set.items()},

@@ -74,3 +74,23 @@ def test_build_summary_says_what_went_in_and_out(tmp_path: Path, capsys: pytest.
     assert top in err
     assert main(["build", str(raw), "--out", str(out), "-q"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_build_counts_warnings_of_kept_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 5, seed=6, dup_rate=0.0, bad_rate=0.0)
+    page = sorted(raw.rglob("*.txt"))[0]
+    text = page.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    last = max(i for i, ln in enumerate(lines) if len(ln) > 60)  # a body paragraph line
+    lines[last] += " The cafÃ© owners said it was â€œfineâ€\x9d."
+    page.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(raw), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["inputs"]["warnings_by_code"] == {"text.mojibake": 1}
+    assert manifest["inputs"]["rejected"] == 0
+    assert "warnings  text.mojibake 1 (rows kept; `newsset validate` shows where)" in err
