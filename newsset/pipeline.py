@@ -235,7 +235,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             with open(stage.dir / "rejects.jsonl", "w", encoding="utf-8", errors="backslashreplace") as rejects:
                 files_done = 0
                 for spec, res in zip(specs, run_chunks(specs, n_jobs, engine, scheduler)):
-                    files_done += len(spec.sources)
+                    files_done += sum(s.end < 0 for s in spec.sources)  # a byte range counts at its last part
                     if progress is not None:
                         progress(files_done, len(srcs))
                     if res.range_of is not None:  # a byte range: number lines from the file's start

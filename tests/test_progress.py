@@ -94,3 +94,21 @@ def test_build_counts_warnings_of_kept_rows(tmp_path: Path, capsys: pytest.Captu
     assert manifest["inputs"]["warnings_by_code"] == {"text.mojibake": 1}
     assert manifest["inputs"]["rejected"] == 0
     assert "warnings  text.mojibake 1 (rows kept; `newsset validate` shows where)" in err
+
+
+def test_progress_counts_a_file_read_in_byte_ranges_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import newsset.chunk as chunk_mod
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 40, seed=7, dup_rate=0.0, bad_rate=0.0)
+    rec = tmp_path / "in" / "records.jsonl"
+    rec.parent.mkdir()
+    rec.write_text("".join(json.dumps(newsset.parse_file(p, raw).to_dict()) + "\n" for p in sorted(raw.rglob("*.txt"))))
+    (tmp_path / "in" / "one.txt").write_bytes(sorted(raw.rglob("*.txt"))[0].read_bytes())
+    monkeypatch.setattr(chunk_mod, "RANGE_BYTES", rec.stat().st_size // 5)
+    calls: list[tuple[int, int]] = []
+    r = newsset.build([rec.parent], tmp_path / "out", jobs=1, progress=lambda d, t: calls.append((d, t)))
+    assert r.chunks >= 6
+    assert calls[-1] == (2, 2) and all(d <= t for d, t in calls)
