@@ -22,7 +22,7 @@ import pickle
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ from .sources import Source
 from .text import fixer_name
 from .write import to_batch
 
-__all__ = ["CHUNK", "ChunkResult", "ChunkSpec", "make_chunks", "run_chunk", "split_ranges"]
+__all__ = ["CHUNK", "ChunkResult", "ChunkSpec", "Keys", "make_chunks", "run_chunk", "split_ranges"]
 
 CHUNK = 64  # pages per chunk on average: big enough to amortise a task, small enough to balance
 MAX_CHUNK = 4  # times CHUNK: the cap when no name hashes to a boundary
@@ -66,6 +66,32 @@ class ChunkSpec:
 
 
 @dataclass
+class Keys:
+    """Small per-record facts, in row order: what the driver needs for duplicates, splits and the card."""
+
+    ids: list[str] = field(default_factory=list)
+    dates: list[str | None] = field(default_factory=list)
+    groups: list[str | None] = field(default_factory=list)
+    pubs: list[str | None] = field(default_factory=list)
+    truncated: list[bool] = field(default_factory=list)
+    words: list[int] = field(default_factory=list)
+    where: list[tuple[str, str, int]] = field(default_factory=list)  # (source, path, line)
+
+    def take(self, other: Keys, r: int) -> int:
+        """Append row `r` of `other`; its index here."""
+        for name in _KEY_FIELDS:
+            getattr(self, name).append(getattr(other, name)[r])
+        return len(self.ids) - 1
+
+    def kept(self, k: int) -> dict[str, Any]:
+        """Where record `k` came from, as a reject line names the copy that was kept."""
+        return {"source": self.where[k][0], "path": self.where[k][1], "line": self.where[k][2], "id": self.ids[k]}
+
+
+_KEY_FIELDS = tuple(f.name for f in fields(Keys))
+
+
+@dataclass
 class ChunkResult:
     """Small per-record keys of a chunk's accepted rows (in row order), and its rejected items."""
 
@@ -75,13 +101,7 @@ class ChunkResult:
     part: str | None = None
     cached: bool = False  # the part file belongs to the cache: read it, never delete it
     rejected: list[tuple[int, Item]] = field(default_factory=list)  # (accepted rows before it, item)
-    ids: list[str] = field(default_factory=list)
-    dates: list[str | None] = field(default_factory=list)
-    groups: list[str | None] = field(default_factory=list)
-    pubs: list[str | None] = field(default_factory=list)
-    truncated: list[bool] = field(default_factory=list)
-    words: list[int] = field(default_factory=list)
-    where: list[tuple[str, str, int]] = field(default_factory=list)  # (source, path, line)
+    keys: Keys = field(default_factory=Keys)
     digests: list[bytes] = field(default_factory=list)  # 16-byte normalised-body digest; b"" for no body
     sigs: np.ndarray | None = None
     warnings: Counter[str] = field(default_factory=Counter)  # warning codes of the accepted rows
@@ -92,7 +112,7 @@ class ChunkResult:
         """Renumber the lines of a byte range so they count from the start of its file."""
         if not base:
             return
-        self.where = [(s, p, line + base) for s, p, line in self.where]
+        self.keys.where = [(s, p, line + base) for s, p, line in self.keys.where]
         self.rejected = [(r, replace(item, line=item.line + base,
                                      issues=[replace(i, line=i.line + base) if i.line else i for i in item.issues]))
                          for r, item in self.rejected]
@@ -199,13 +219,14 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 norm = normalize_body(body) if isinstance(body, str) else b""
                 date = rec.get("date")
                 group = rec.get(spec.group_by) if spec.group_by else None
-                res.ids.append(rec["id"])
-                res.dates.append(date if isinstance(date, str) else None)
-                res.groups.append(None if group is None else str(group))
-                res.pubs.append(rec.get("publication"))
-                res.truncated.append(bool(rec.get("truncated")))
-                res.words.append(norm.count(b" ") + 1 if norm else 0)
-                res.where.append((item.source.rel, display_path(item.source.path), item.line))
+                keys = res.keys
+                keys.ids.append(rec["id"])
+                keys.dates.append(date if isinstance(date, str) else None)
+                keys.groups.append(None if group is None else str(group))
+                keys.pubs.append(rec.get("publication"))
+                keys.truncated.append(bool(rec.get("truncated")))
+                keys.words.append(norm.count(b" ") + 1 if norm else 0)
+                keys.where.append((item.source.rel, display_path(item.source.path), item.line))
                 res.digests.append(body_key(norm) if norm else b"")
                 res.rows += 1
                 for col, name in zip(columns, fields):

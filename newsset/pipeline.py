@@ -32,7 +32,7 @@ import pyarrow as pa
 
 from . import __version__
 from .check import Item
-from .chunk import ChunkSpec, make_chunks
+from .chunk import ChunkSpec, Keys, make_chunks
 from .engine import Engine, check_engine, resolve_jobs, run_chunks
 from .errors import ConfigError, Issue, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
@@ -95,22 +95,6 @@ def _reject_line(item: Item, kept: dict[str, Any] | None = None) -> str:
         entry["issues"] = [{k: v for k, v in i.to_dict().items() if v is not None and k not in ("path", "hint")}
                            for i in item.issues]
     return json.dumps(entry, ensure_ascii=False) + "\n"
-
-
-@dataclass
-class _Keys:
-    """Small per-record facts of the accepted records, in acceptance order."""
-
-    ids: list[str] = field(default_factory=list)
-    dates: list[str | None] = field(default_factory=list)
-    groups: list[str | None] = field(default_factory=list)
-    pubs: list[str | None] = field(default_factory=list)
-    truncated: list[bool] = field(default_factory=list)
-    words: list[int] = field(default_factory=list)
-    where: list[tuple[str, str, int]] = field(default_factory=list)  # (source, path, line)
-
-    def kept(self, k: int) -> dict[str, Any]:
-        return {"source": self.where[k][0], "path": self.where[k][1], "line": self.where[k][2], "id": self.ids[k]}
 
 
 def _load_task_set(tasks: str | os.PathLike[str] | dict[str, Task] | None, no_tasks: bool) -> dict[str, Task]:
@@ -191,7 +175,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
 
     with Staging(out) as stage:
         router = Router(stage.dir, sch.parquet_schema, task_set, allow_truncated)
-        keys = _Keys()
+        keys = Keys()
         parts = stage.dir / ".parts"
         parts.mkdir()
         specs = [ChunkSpec(i, tuple(c), str(sch.path), today, str(parts), guard, group_by,
@@ -256,7 +240,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                             nxt = next(pending, None)
                         if r == res.rows:
                             break
-                        rid, digest = res.ids[r], res.digests[r]
+                        rid, digest = res.keys.ids[r], res.digests[r]
                         first = seen_id.get(rid)
                         code, message = "dataset.duplicate-id", f"expected a unique id, got {rid} again"
                         if first is None and digest:
@@ -266,7 +250,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                             code, message = "dataset.duplicate-body", "expected a new article, got its body again"
                         if first is not None:
                             kept = keys.kept(first)
-                            where = res.where[r]
+                            where = res.keys.where[r]
                             src = Source(where[0], where[1], "page")
                             issue = Issue(code, f"{message} (first seen in {kept['path']}:{kept['line']}, id "
                                           f"{kept['id']})", where[1], where[2],
@@ -275,15 +259,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                             result.rejected[code] += 1
                             rejects.write(_reject_line(Item(src, where[2], {"id": rid}, [issue]), kept))
                             continue
-                        k = row_key[r] = len(keys.ids)
+                        k = row_key[r] = keys.take(res.keys, r)
                         seen_id[rid] = k
-                        keys.ids.append(rid)
-                        keys.dates.append(res.dates[r])
-                        keys.groups.append(res.groups[r])
-                        keys.pubs.append(res.pubs[r])
-                        keys.truncated.append(res.truncated[r])
-                        keys.words.append(res.words[r])
-                        keys.where.append(res.where[r])
                     if res.sigs is not None:
                         sigs.append(res.sigs[row_key >= 0])
                     if guard:
@@ -391,7 +368,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     return result
 
 
-def _split_codes(keys: _Keys, row_key: np.ndarray, by_key: Splitter | None,
+def _split_codes(keys: Keys, row_key: np.ndarray, by_key: Splitter | None,
                  by_date: DateSplitter | None) -> np.ndarray:
     """Split code per row of a chunk (REJECTED where `row_key` is -1), from its record's keys."""
     index = {name: k for k, name in enumerate(SPLITS)}
@@ -408,7 +385,7 @@ def _split_codes(keys: _Keys, row_key: np.ndarray, by_key: Splitter | None,
     return codes
 
 
-def _describe(root: Path, shards: list[tuple[str, ShardFile]], keys: _Keys, codes: np.ndarray, sch: Schema,
+def _describe(root: Path, shards: list[tuple[str, ShardFile]], keys: Keys, codes: np.ndarray, sch: Schema,
               tasks: dict[str, Task]) -> dict[str, Any]:
     """Files (with hashes) and per-config, per-split facts for the manifest and the card."""
     files = []

@@ -57,7 +57,7 @@ def test_a_retried_chunk_rewrites_the_same_part_bytes(tmp_path: Path) -> None:
     data = Path(spec.part_path).read_bytes()
     second = run_chunk(spec)
     assert Path(spec.part_path).read_bytes() == data
-    assert first.ids == second.ids and first.digests == second.digests and first.rows == second.rows > 20
+    assert first.keys.ids == second.keys.ids and first.digests == second.digests and first.rows == second.rows > 20
     assert first.items == 40 and len(first.rejected) + first.rows == 40
     assert first.sigs is not None and first.sigs.shape == (first.rows, 64)
     assert all(item.record is None or set(item.record) == {"id"} for _, item in first.rejected)  # no text back
