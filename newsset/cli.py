@@ -131,10 +131,10 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
 
 def _add_stats_parser(add: Any) -> None:
     st = add("stats", help="rows, dates, lengths, publications and rejects of a built dataset",
-                        description="Summarise a built dataset from its Parquet shards (streamed, only the columns "
-                        "needed): rows per split and per publication, date range, body length percentiles in words, "
-                        "truncated share, and the top reject codes.",
-                        epilog="example: newsset stats dist/newsset --format markdown --plot")
+             description="Summarise a built dataset from its Parquet shards (streamed, only the columns "
+             "needed): rows per split and per publication, date range, body length percentiles in words, "
+             "truncated share, and the top reject codes.",
+             epilog="example: newsset stats dist/newsset --format markdown --plot")
     st.add_argument("path", metavar="DIR", help="a folder written by newsset build")
     st.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format "
                     "(default: text)")
