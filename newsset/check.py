@@ -19,11 +19,13 @@ from . import archives
 from .archives import read_archive, too_large
 from .errors import Issue, ParseError, display_path
 from .parse import binary_kind, is_boilerplate, parse_bytes
+from .records import Article
 from .schema import Schema, issue_code
 from .sources import Source
 from .text import record_issues
 
-__all__ = ["Item", "MAX_DEPTH", "check_record", "count_range_lines", "iter_items", "too_deep", "DuplicateIds"]
+__all__ = ["Item", "MAX_DEPTH", "DuplicateIds", "check_record", "count_range_lines", "iter_items", "iter_pages",
+           "too_deep"]
 
 
 @dataclass(slots=True)
@@ -253,21 +255,56 @@ def _stream_items(src: Source, fh: IO[bytes], schema: Schema, today: _dt.date | 
     """The items of one page or record file given as an open stream (a file, or an archive
     member). Reads are bounded: a page or record line over `archives.MAX_PAGE_BYTES` is refused, not held."""
     if src.kind == "page":
-        size = archives.declared_size(fh)
-        if size is not None and size > archives.MAX_PAGE_BYTES:  # refused unread
-            yield _refused(src, too_large(src.path, size))
-            return
-        raw = archives.read_bounded(fh)
-        if len(raw) > archives.MAX_PAGE_BYTES:
-            yield _refused(src, too_large(src.path, None))
-        else:
-            yield _page_item(src, raw, schema, today, fix)
+        raw = _read_page(src, fh)
+        yield _refused(src, raw) if isinstance(raw, Issue) else _page_item(src, raw, schema, today, fix)
         return
     records = _open_records(src.rel, fh)  # streamed: a record file may be larger than memory
     try:
         yield from _jsonl_items(src, _bounded_lines(records), schema, today, fix)
     except _LineTooLong as e:
         yield _refused(src, too_large(src.path, None, e.line))
+
+
+def _read_page(src: Source, fh: IO[bytes]) -> bytes | Issue:
+    """A page's bytes, or `input.too-large` (refused unread when its declared size is over the cap)."""
+    size = archives.declared_size(fh)
+    if size is not None and size > archives.MAX_PAGE_BYTES:
+        return too_large(src.path, size)
+    raw = archives.read_bounded(fh)
+    return too_large(src.path, None) if len(raw) > archives.MAX_PAGE_BYTES else raw
+
+
+def iter_pages(src: Source, *, fix_mojibake: bool = False) -> Iterator[tuple[Source, Article | Issue]]:
+    """Each page of one input parsed (archive members included), or the issue that stopped it:
+    the reading of `iter_items` without the record checks (`newsset parse`). Record files hold
+    records already, so nothing comes out of them."""
+
+    def read(page: Source, fh: IO[bytes]) -> Iterator[tuple[Source, Article | Issue]]:
+        if page.kind != "page":
+            return
+        raw = _read_page(page, fh)
+        if isinstance(raw, Issue):
+            yield page, raw
+            return
+        try:
+            yield page, parse_bytes(raw, display_path(page.rel), fix_mojibake=fix_mojibake)
+        except ParseError as e:
+            yield page, replace(e.issue, path=page.path)
+
+    try:
+        fh = _open_regular(src.path)
+    except OSError as e:
+        yield src, _unreadable(src.path, e)
+        return
+    if src.kind in ("tar", "zip"):
+        fh.close()  # the archive readers open it by name
+        yield from read_archive(src, read, lambda page, issue: (page, issue))
+        return
+    try:
+        with fh:
+            yield from read(src, fh)
+    except OSError as e:
+        yield src, _unreadable(src.path, e)
 
 
 def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None, fix: bool = False) -> Item:

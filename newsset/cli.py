@@ -10,15 +10,11 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 from . import __version__
-from .errors import ConfigError, Issue, NewssetError
-
-if TYPE_CHECKING:
-    from .records import Article
-    from .sources import Source
+from .errors import ConfigError, NewssetError
 
 EPILOG_PARSE = "example: newsset parse examples/raw/*.txt --format jsonl > records.jsonl"
 EPILOG_VALIDATE = "example: newsset validate examples/raw --format github"
@@ -172,45 +168,14 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pages(sources: Iterable[Source]) -> Iterator[tuple[Source, Article | Issue]]:
-    """Each page (archive members included) parsed, or the issue that stopped it; record files
-    hold records already, so `parse` passes over them."""
-    from dataclasses import replace
-
-    from .archives import MAX_PAGE_BYTES, read_archive, read_bounded, too_large
-    from .errors import ParseError
-    from .parse import parse_bytes
-
-    def read(src: Source, fh: IO[bytes]) -> Iterator[tuple[Source, Article | Issue]]:
-        if src.kind != "page":
-            return
-        raw = read_bounded(fh)
-        if len(raw) > MAX_PAGE_BYTES:
-            yield src, too_large(src.path, None)
-            return
-        try:
-            yield src, parse_bytes(raw, src.rel)
-        except ParseError as e:
-            yield src, replace(e.issue, path=src.path)
-
-    for src in sources:
-        if src.kind in ("tar", "zip"):
-            yield from read_archive(src, read, lambda s, issue: (s, issue))
-            continue
-        try:
-            with open(src.path, "rb") as fh:
-                yield from read(src, fh)
-        except OSError as e:
-            yield src, Issue("input.unreadable", f"cannot read the file: {e.strerror or e}", src.path)
-
-
 def _cmd_parse(args: argparse.Namespace) -> int:
+    from .check import iter_pages
     from .records import Article
     from .sources import discover
 
     status = 0
     records = []
-    for src, art in _pages(discover(args.paths)):
+    for src, art in (page for s in discover(args.paths) for page in iter_pages(s)):
         if not isinstance(art, Article):
             print(f"{src.path}:{art.line or 1}: {art.code}: {art.message}", file=sys.stderr)
             status = 1

@@ -367,3 +367,14 @@ def test_read_bounded_reads_whole_small_files_and_caps_streams(tmp_path: Path) -
     empty.write_bytes(b"")
     with open(empty, "rb") as fh:
         assert read_bounded(fh) == b""
+
+
+def test_parse_command_refuses_a_fifo_instead_of_waiting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    from newsset.cli import main
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # opened the plain way, it would wait for a writer forever
+    assert main(["parse", str(fifo), "--format", "jsonl"]) == 1
+    assert "input.unreadable" in capsys.readouterr().err
