@@ -180,6 +180,14 @@ def iter_items(src: Source, schema: Schema, today: _dt.date | None = None, *,
 
 
 def _file_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool) -> Iterator[Item]:
+    if src.kind == "page":  # the common case, without a file object: a third of the cost of reading
+        try:
+            raw = _read_page_file(src.path)
+        except OSError as e:
+            yield Item(src, 1, None, [_unreadable(src.path, e)])
+            return
+        yield _refused(src, raw) if isinstance(raw, Issue) else _page_item(src, raw, schema, today, fix)
+        return
     try:
         fh = _open_regular(src.path)
     except OSError as e:
@@ -206,20 +214,54 @@ class _NotAFile(OSError):
     pass
 
 
-def _open_regular(path: str) -> IO[bytes]:
-    """Open a regular file for reading; refuse anything else without blocking (a FIFO opened the
-    plain way waits for a writer forever)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _open_fd(path: str) -> tuple[int, int]:
+    """(fd, size) of a regular file opened for reading; anything else is refused without blocking
+    (a FIFO opened the plain way waits for a writer forever)."""
+    fd = os.open(path, _OPEN_FLAGS)
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            mode = st.st_mode
             what = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
                 "a socket" if stat.S_ISSOCK(mode) else "a device"
             raise _NotAFile(f"expected a regular file, got {what}")
+        return fd, st.st_size
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _open_regular(path: str) -> IO[bytes]:
+    """A regular file opened for reading (see `_open_fd`)."""
+    fd, _ = _open_fd(path)
+    try:
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
+
+
+def _read_page_file(path: str) -> bytes | Issue:
+    """A page file's bytes, read with `os.read` (no file object), or `input.too-large`: refused
+    unread when its size is over the cap, and bounded when it grows while being read."""
+    fd, size = _open_fd(path)
+    try:
+        if size > archives.MAX_PAGE_BYTES:
+            return too_large(path, size)
+        limit = archives.MAX_PAGE_BYTES + 1
+        parts = [os.read(fd, min(size + 1, limit))]
+        total = len(parts[0])
+        while total < limit and (block := os.read(fd, min(1 << 20, limit - total))):  # to the end of the file
+            parts.append(block)
+            total += len(block)
+    finally:
+        os.close(fd)
+    if total > archives.MAX_PAGE_BYTES:
+        return too_large(path, None)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _unreadable(path: str, e: BaseException) -> Issue:
