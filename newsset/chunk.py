@@ -43,6 +43,7 @@ __all__ = ["CHUNK", "ChunkResult", "ChunkSpec", "Keys", "make_chunks", "run_chun
 CHUNK = 64  # pages per chunk on average: big enough to amortise a task, small enough to balance
 MAX_CHUNK = 4  # times CHUNK: the cap when no name hashes to a boundary
 BATCH_ROWS = 1024
+BATCH_BYTES = 64 << 20  # of body text: keeps a batch's 32-bit string offsets far from overflowing
 RANGE_BYTES = 16 << 20  # a record file larger than this is read as byte ranges by several workers
 
 
@@ -170,7 +171,7 @@ def _schema(path: str) -> Schema:
 def _slim(item: Item) -> Item:
     """A rejected item without its text: only the id travels back to the driver."""
     rid = item.record.get("id") if item.record is not None else None
-    return replace(item, record={"id": rid} if isinstance(rid, str) else None)
+    return replace(item, record={"id": rid} if isinstance(rid, str) else None, body_utf8=None)
 
 
 def run_chunk(spec: ChunkSpec) -> ChunkResult:
@@ -184,6 +185,12 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     res = ChunkResult(spec.index)
     fields = schema.arrow_schema.names
     columns: list[list[Any]] = [[] for _ in fields]
+    # The body column is gathered as UTF-8 bytes (the parser encoded it already) when it is text.
+    at = fields.index("body") if "body" in fields else -1
+    if at >= 0 and not pa.types.is_string(schema.parquet_schema.field(at).type):
+        at = -1
+    utf8_columns = frozenset({at} - {-1})
+    batch_bytes = 0
     texts: list[bytes] = []
     sigs: list[np.ndarray] = []
     sketcher = Sketcher() if spec.sketch else None
@@ -191,10 +198,11 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     writer: Any = None
 
     def flush() -> None:
-        nonlocal writer, texts
+        nonlocal writer, texts, batch_bytes
         if not columns[0]:
             return
-        batch = to_batch(columns, schema.parquet_schema)
+        batch = to_batch(columns, schema.parquet_schema, utf8_columns)
+        batch_bytes = 0
         for c in columns:
             c.clear()
         if writer is None:
@@ -216,7 +224,12 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 rec = item.record
                 assert rec is not None
                 body = rec.get("body")
-                norm = normalize_body(body) if isinstance(body, str) else b""
+                utf8 = None
+                if isinstance(body, str):
+                    utf8 = item.body_utf8 if item.body_utf8 is not None else body.encode("utf-8")
+                    norm = normalize_body(body, utf8)
+                else:
+                    norm = b""
                 date = rec.get("date")
                 group = rec.get(spec.group_by) if spec.group_by else None
                 keys = res.keys
@@ -231,9 +244,12 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 res.rows += 1
                 for col, name in zip(columns, fields):
                     col.append(rec.get(name))
+                if at >= 0:
+                    columns[at][-1] = utf8
+                    batch_bytes += len(utf8) if utf8 is not None else 0
                 if sketcher is not None:
                     texts.append(norm)
-                if len(columns[0]) >= BATCH_ROWS:
+                if len(columns[0]) >= BATCH_ROWS or batch_bytes >= BATCH_BYTES:
                     flush()
         flush()
         for src in spec.sources:

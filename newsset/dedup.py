@@ -112,7 +112,7 @@ def _fold_ascii_space(data: bytes) -> bytes:
     return data.strip(b" ")
 
 
-def normalize_body(body: str) -> bytes:
+def normalize_body(body: str, utf8: bytes | None = None) -> bytes:
     """UTF-8 of the body without zero-width characters, NFC-normalised, case folded, whitespace
     runs folded to one space.
 
@@ -124,12 +124,15 @@ def normalize_body(body: str) -> bytes:
     lower-cases the UTF-8 bytes and folds white space as bytes; anything else takes the general path.
     """
     if body.isascii():
-        return _fold_ascii_space(body.encode("ascii").lower())
+        return _fold_ascii_space((utf8 if utf8 is not None else body.encode("ascii")).lower())
     text = body.replace("\xa0", " ") if "\xa0" in body else body  # NBSP: white space, untouched by NFC
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: fail as the definition does
-        return _normalize_general(body)
+    if utf8 is not None:  # `body`'s UTF-8, given by a caller that has it: no second encoding
+        data = utf8.replace(b"\xc2\xa0", b" ") if text is not body else utf8
+    else:
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: fail as the definition does
+            return _normalize_general(body)
     special, general = _special_chars()
     # Only the non-ASCII characters need a look; dropping the ASCII bytes leaves exactly their UTF-8.
     found = set(special.findall(data.translate(None, _ASCII).decode("utf-8")))
@@ -143,7 +146,8 @@ def normalize_body(body: str) -> bytes:
 
 
 def body_key(normalized: bytes) -> bytes:
-    return hashlib.blake2b(normalized, digest_size=16).digest()
+    """16 bytes of sha256 (which CPUs accelerate: twice as fast as blake2b here)."""
+    return hashlib.sha256(normalized).digest()[:16]
 
 
 def _mix(x: np.ndarray) -> np.ndarray:

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from . import text as _text
 from .errors import Issue, ParseError
-from .records import Article, article_id
+from .records import Article, article_id, nfc_article_id
 from .text import nfc, nfc_inert
 
 __all__ = ["binary_kind", "decode_page", "is_boilerplate", "locate", "parse_bytes", "parse_file", "parse_text"]
@@ -339,7 +339,7 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
         for i in {i for i, _, f in _text.locate(text, found) if f.kind == "mojibake"}:
             raw_lines[i] = _text.fix_mojibake(raw_lines[i])
     page = _Page(list(map(str.rstrip, raw_lines)), source, check_surrogates)
-    art = page.parse(sha)
+    art = page.parse(sha, nfc_known=fixer is None)  # callers give NFC text; a repaired line may not be
     if found:
         issues = _text.page_issues(text, found, page.lines, art.lines, art.to_dict(), source, fixer)
         art = replace(art, issues=tuple(issues))
@@ -367,7 +367,7 @@ class _Page:
              got: str | None = None) -> ParseError:
         return ParseError(Issue(code, message, self.source, index + 1, expected=expected, got=got))
 
-    def parse(self, sha: str) -> Article:
+    def parse(self, sha: str, nfc_known: bool = False) -> Article:
         lines = self.lines
         h = next((i for i, ln in enumerate(lines) if ln), None)
         if h is None:
@@ -387,11 +387,15 @@ class _Page:
             raise self.fail("parse.missing-body", "expected at least one paragraph of article text after the "
                             "header, got none (only boilerplate or nothing)", min(start, len(lines) - 1),
                             expected="body paragraphs", got="none")
+        # Substrings of NFC text cut at white space and joined by newlines are NFC: with `nfc_known`
+        # the id needs no NFC check (test_parse_equivalence compares both ways).
+        utf8 = body.encode("utf-8") if nfc_known else None
         return Article(
-            id=article_id(date, title, body), date=date, title=title, subtitle=subtitle,
+            id=nfc_article_id(date, title, utf8) if utf8 is not None else article_id(date, title, body),
+            date=date, title=title, subtitle=subtitle,
             author=by_name or author, publication=publication, author_bio=bio, image_alt=alt,
             image_caption=caption, image_credit=credit, body=body, truncated=truncated,
-            source=self.source, source_sha256=sha, lines=self.where)
+            source=self.source, source_sha256=sha, lines=self.where, body_utf8=utf8)
 
     def header(self, h: int) -> tuple[str, str]:
         line = self.lines[h]

@@ -31,6 +31,15 @@ def article_id(date: str, title: str, body: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
+def nfc_article_id(date: str, title: str, body_utf8: bytes) -> str:
+    """`article_id` of NFC text, given the body's UTF-8 (the parser has both): no second NFC check
+    or encoding of the body. Separating NFC parts by U+001F, which composes with nothing, keeps
+    the key NFC."""
+    h = hashlib.sha256(f"{ID_VERSION}\x1f{date}\x1f{title}\x1f".encode())
+    h.update(body_utf8)
+    return h.hexdigest()[:32]
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One parsed article. `lines` maps a field to the 1-based line it came from; `issues` holds the
@@ -52,6 +61,7 @@ class Article:
     source_sha256: str
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     issues: tuple[Issue, ...] = field(default=(), compare=False, repr=False)
+    body_utf8: bytes | None = field(default=None, compare=False, repr=False)  # the body's UTF-8, when known
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly the schema's keys, in schema order."""

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from newsset import parse
 from newsset.dedup import _TABLE_END, _special_chars, normalize_body
+from newsset.errors import ParseError
 
 
 def reference_normalize(s: str) -> bytes:
@@ -60,6 +61,18 @@ def test_normalize_body_equals_definition(s: str) -> None:
             normalize_body(s)
     else:
         assert normalize_body(s) == expected
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text() | tricky_text | paragraph_text)
+@example("Stra\u00dfe\u00a0\u0130stanbul \u03a3\u039f\u03a3 \ufb01ne")
+def test_normalize_body_given_its_utf8_equals_without(s: str) -> None:
+    """The chunk loop passes the body's UTF-8 along (the parser made it): same key as encoding anew."""
+    try:
+        utf8 = s.encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    assert normalize_body(s, utf8) == normalize_body(s)
 
 
 @settings(max_examples=300, deadline=None)
@@ -197,3 +210,48 @@ def test_page_keys_and_paragraphs_equal_reference(raw_lines: list[str], data: st
 def test_exact_catalogue_lines_are_their_keys() -> None:
     for line, key in parse._EXACT.items():
         assert key == reference_key(line) and key in parse._BOILER
+
+
+# ---------------------------------------------------------------- ids and string columns
+
+page_words = st.lists(st.sampled_from(TRICKY[:70]) | st.sampled_from(["word", "Caf", "e", "\u0301", " ", "na"]),
+                      min_size=1, max_size=12).map("".join)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(page_words, st.lists(page_words, min_size=1, max_size=4), st.booleans())
+@example("Cafe\u0301", ["e\u0301 \u1100\u1161\u11a8", "\u0b47\u0b3e a\u0323\u0301"], True)
+@example("\u0301title", ["\u0301 leading mark", "\u1161 vowel jamo"], False)
+def test_parsed_id_equals_article_id_of_its_fields(title: str, paras: list[str], nfd: bool) -> None:
+    """The parser hashes the body's UTF-8 without an NFC check (its text is NFC, and so are the
+    pieces it cuts at white space and joins): the id must equal `article_id`'s, which checks."""
+    text = f"date 2024-01-02 T{title}\n\n" + "\n\n".join(f"Body {p} text." for p in paras) + "\n"
+    if nfd:
+        text = unicodedata.normalize("NFD", text)
+    try:
+        art = parse.parse_text(text, "t.txt")
+    except ParseError:
+        return
+    from newsset.records import article_id
+
+    assert art.id == article_id(art.date, art.title, art.body)
+    assert art.body_utf8 == art.body.encode("utf-8")
+    raw = parse.parse_bytes(text.encode("utf-8"), "t.txt")
+    assert raw.id == art.id
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.none() | st.text(), max_size=30))
+def test_utf8_array_equals_pyarrow_conversion(values: list[str | None]) -> None:
+    import pyarrow as pa
+
+    from newsset.write import utf8_array
+
+    try:
+        data = [None if v is None else v.encode("utf-8") for v in values]
+    except UnicodeEncodeError:
+        return
+    got = utf8_array(data)
+    got.validate(full=True)
+    assert got.equals(pa.array(values, pa.string()))
+    assert got.null_count == values.count(None)
