@@ -235,11 +235,14 @@ def _open_fd(path: str) -> tuple[int, int]:
         raise
 
 
+READ_BUFFER = 1 << 20  # record files are read by lines of several KB: an 8 KiB buffer costs a read call a line
+
+
 def _open_regular(path: str) -> IO[bytes]:
     """A regular file opened for reading (see `_open_fd`)."""
     fd, _ = _open_fd(path)
     try:
-        return os.fdopen(fd, "rb")
+        return os.fdopen(fd, "rb", buffering=READ_BUFFER)
     except BaseException:
         os.close(fd)
         raise
@@ -451,7 +454,7 @@ def _range_lines(fh: Any, start: int, end: int) -> Iterator[bytes | None]:
 def count_range_lines(src: Source) -> int:
     """How many lines a byte range of a record file holds (0 when it cannot be read)."""
     try:
-        with open(src.path, "rb") as fh:
+        with open(src.path, "rb", buffering=READ_BUFFER) as fh:
             n = 0
             for _ in _range_lines(fh, src.start, src.end):
                 n += 1
