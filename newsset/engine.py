@@ -19,7 +19,7 @@ from .chunk import ChunkResult, ChunkSpec, run_chunk
 from .errors import ConfigError
 from .nopandas import decline_pandas
 
-__all__ = ["Engine", "check_engine", "resolve_jobs", "run_chunks"]
+__all__ = ["Engine", "LocalPool", "check_engine", "resolve_jobs", "run_chunks"]
 
 Engine = Literal["local", "dask"]
 WINDOW = 4  # chunks in flight per worker
@@ -55,16 +55,19 @@ def check_engine(engine: str, scheduler: str | None) -> None:
 
 
 def run_chunks(specs: Sequence[ChunkSpec], jobs: int = 1, engine: Engine = "local",
-               scheduler: str | None = None) -> Iterator[ChunkResult]:
-    """Every chunk's result, in chunk order."""
+               scheduler: str | None = None, pool: LocalPool | None = None) -> Iterator[ChunkResult]:
+    """Every chunk's result, in chunk order; `pool`: local workers started earlier (see `LocalPool`)."""
     check_engine(engine, scheduler)
     if engine == "dask":
         yield from _dask(specs, scheduler, jobs)
+    elif pool is not None:
+        yield from pool.run(specs)
     elif jobs <= 1 or len(specs) <= 1:
         for spec in specs:
             yield run_chunk(spec)
     else:
-        yield from _pool(specs, jobs)
+        with LocalPool(jobs, specs[0].schema_path) as own:
+            yield from own.run(specs)
 
 
 def _ordered(specs: Sequence[ChunkSpec], submit: Any, window: int) -> Iterator[ChunkResult]:
@@ -83,26 +86,52 @@ def _ordered(specs: Sequence[ChunkSpec], submit: Any, window: int) -> Iterator[C
         yield done
 
 
-def _pool(specs: Sequence[ChunkSpec], jobs: int) -> Iterator[ChunkResult]:
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
+class LocalPool:
+    """Worker processes (spawn) started ahead of the work: each imports newsset and compiles the
+    schema (a third of a second) while the driver still discovers inputs and prepares the output.
+    Closing it drops queued chunks and lets running ones (milliseconds) end; `close(unused=True)`
+    stops workers that never got work without waiting for their start-up."""
 
-    # spawn, not fork: the driver already runs a writer thread, and fork with threads is unsafe.
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=decline_pandas)
-    started = 0
+    def __init__(self, jobs: int, schema_path: str) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
 
-    def submit(spec: ChunkSpec) -> Any:
-        nonlocal started
-        if started >= jobs:
-            return pool.submit(run_chunk, spec)
-        started += 1  # this submit starts a worker process: it inherits an ignored SIGINT
-        with _sigint_ignored():
-            return pool.submit(run_chunk, spec)
+        self.jobs = jobs
+        # spawn, not fork: the driver runs writer threads, and fork with threads is unsafe.
+        self.executor = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_start_worker,
+                                            initargs=(schema_path,))
+        with _sigint_ignored():  # a worker started now inherits an ignored SIGINT
+            for _ in range(jobs):
+                self.executor.submit(_ready)  # each submit starts one more process while none is idle
 
-    try:
-        yield from _ordered(specs, submit, jobs * WINDOW)
-    finally:  # on Ctrl-C or an error: drop queued chunks, let the running ones (milliseconds) end
-        pool.shutdown(wait=True, cancel_futures=True)
+    def __enter__(self) -> LocalPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(self, specs: Sequence[ChunkSpec]) -> Iterator[ChunkResult]:
+        yield from _ordered(specs, lambda spec: self.executor.submit(run_chunk, spec), self.jobs * WINDOW)
+
+    def close(self, unused: bool = False) -> None:
+        if unused:
+            for proc in list((getattr(self.executor, "_processes", None) or {}).values()):
+                proc.terminate()
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(schema_path: str) -> None:
+    """A worker's one-time set-up, done before its first chunk arrives."""
+    decline_pandas()
+    from .chunk import _schema
+    from .dedup import _special_chars
+
+    _schema(schema_path)
+    _special_chars()
+
+
+def _ready() -> None:
+    return None
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ give byte-identical shards.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -32,14 +33,14 @@ import pyarrow as pa
 
 from . import __version__
 from .check import Item
-from .chunk import ChunkSpec, Keys, make_chunks
-from .engine import Engine, check_engine, resolve_jobs, run_chunks
+from .chunk import RANGE_BYTES, ChunkSpec, Keys, make_chunks
+from .engine import Engine, LocalPool, check_engine, resolve_jobs, run_chunks
 from .errors import ConfigError, Issue, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
 from .progress import Progress
 from .route import Background, Router
 from .schema import Schema, load_schema
-from .sources import Source, discover
+from .sources import Source, discover, plenty
 from .split import ALGORITHM, SPLITS, DateSplitter, Splitter, parse_cutoffs, parse_ratios
 from .tasks import Task, bundled_tasks, lm_eval_yaml, load_tasks
 from .write import ShardFile, Staging, parquet_info, sha256_file, write_json
@@ -49,7 +50,7 @@ __all__ = ["BuildResult", "build"]
 OnInvalid = Literal["quarantine", "fail"]
 SplitStrategy = Literal["hash", "date"]
 BATCH_ROWS = 512  # rows routed at a time (a few MB: bounds the driver's buffers)
-SMALL = 256  # inputs below which a local build stays in one process
+SMALL = 256  # inputs below which a local build stays in one process (unless a record file is large)
 DEFAULT_THRESHOLD = 0.7
 
 
@@ -168,21 +169,37 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     inputs = [os.fspath(s) for s in sources]
     if not inputs:
         raise ConfigError("no input given: pass at least one folder or file")
-    srcs = discover(inputs)
+    # Local workers start now, when the inputs look like more than a small job (or --jobs was
+    # given): their imports overlap the discovery and the output's set-up.
+    pool = None
+    if engine == "local" and n_jobs > 1 and (jobs or plenty(inputs, SMALL, RANGE_BYTES)):
+        pool = LocalPool(n_jobs, str(sch.path))
+    try:
+        srcs = discover(inputs)
+        chunks = make_chunks(srcs)
+    except BaseException:
+        if pool is not None:
+            pool.close(unused=True)
+        raise
+    if engine == "local" and not jobs and not (len(chunks) > 1 and (len(srcs) >= SMALL or len(chunks) > len(srcs))):
+        n_jobs = 1  # starting worker processes costs more than a small job (few pages, no large record file)
+        if pool is not None:
+            pool.close(unused=True)
+            pool = None
+    elif pool is None and engine == "local" and n_jobs > 1:
+        pool = LocalPool(n_jobs, str(sch.path))
     today = today or _dt.date.today()
     result = BuildResult(Path(out), files=len(srcs))
     guard = near_dup != "off"
 
-    with Staging(out) as stage:
+    with pool or contextlib.nullcontext(), Staging(out) as stage:
         router = Router(stage.dir, sch.parquet_schema, task_set, allow_truncated)
         keys = Keys()
         parts = stage.dir / ".parts"
         parts.mkdir()
         specs = [ChunkSpec(i, tuple(c), str(sch.path), today, str(parts), guard, group_by,
                            os.fspath(cache) if cache is not None else None, fix_mojibake)
-                 for i, c in enumerate(make_chunks(srcs))]
-        if engine == "local" and not jobs and len(srcs) < SMALL:
-            n_jobs = 1  # starting worker processes costs more than a small corpus
+                 for i, c in enumerate(chunks)]
         chunk_rows: list[tuple[str | None, bool, np.ndarray]] = []  # (part, cached, key index per row or -1)
         sigs: list[np.ndarray] = []
         accepted_codes: list[np.ndarray] = []
@@ -218,7 +235,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             # \udcXX escape, which JSON readers turn back into the same str.
             with open(stage.dir / "rejects.jsonl", "w", encoding="utf-8", errors="backslashreplace") as rejects:
                 files_done = 0
-                for spec, res in zip(specs, run_chunks(specs, n_jobs, engine, scheduler)):
+                for spec, res in zip(specs, run_chunks(specs, n_jobs, engine, scheduler, pool)):
                     files_done += sum(s.end < 0 for s in spec.sources)  # a byte range counts at its last part
                     if progress is not None:
                         progress(files_done, len(srcs))

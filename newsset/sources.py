@@ -102,3 +102,26 @@ def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[Source]:
                           f"(.tar, .tar.gz, .tgz, .zip), found in {given}")
     found.sort()
     return found
+
+
+def plenty(inputs: Sequence[str | os.PathLike[str]], pages: int, record_bytes: int) -> bool:
+    """A cheap early guess at `discover`'s result: at least `pages` inputs, or a record file of at
+    least `record_bytes`. Stops walking as soon as it knows (worker processes start on it)."""
+    seen = 0
+    for given in inputs:
+        root = os.fspath(given)
+        walk = os.walk(root) if os.path.isdir(root) else [("", [], [root])]
+        for folder, dirs, files in walk:
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                kind = kind_of(name)
+                if kind == "jsonl":
+                    try:
+                        if os.path.getsize(os.path.join(folder, name)) >= record_bytes:
+                            return True
+                    except OSError:
+                        pass
+                seen += kind is not None and not name.startswith(".")
+                if seen >= pages:
+                    return True
+    return False

@@ -54,9 +54,8 @@ class Task:
         if self.untruncated and not allow_truncated:
             m = pc.invert(pc.fill_null(batch.column("truncated"), False))
             mask = m if mask is None else pc.and_(mask, m)
-        if mask is not None:
-            batch = batch.filter(mask)
-        return pa.record_batch([batch.column(src) for src in self.columns.values()], names=list(self.columns))
+        view = pa.record_batch([batch.column(src) for src in self.columns.values()], names=list(self.columns))
+        return view.filter(mask) if mask is not None else view  # only the task's columns are copied
 
 
 def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:

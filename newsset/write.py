@@ -129,9 +129,9 @@ class ShardWriter:
         if csum[-1] > self.row_group_bytes:
             n = max(1, int(np.searchsorted(csum, self.row_group_bytes, side="left")) + 1)
         table = pa.Table.from_batches(self.pending, schema=self.schema)
-        group = table.slice(0, n).combine_chunks()
+        group = table.slice(0, n).combine_chunks()  # one contiguous chunk: bytes independent of arrival
         rest = table.slice(n)
-        self.pending = rest.combine_chunks().to_batches() if rest.num_rows else []
+        self.pending = rest.to_batches()  # zero-copy slices; copied once, when their group is cut
         self.sizes = [sizes[n:]] if rest.num_rows else []
         self.pending_rows -= n
         group_bytes = int(sizes[:n].sum())

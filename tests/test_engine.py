@@ -174,3 +174,58 @@ def test_a_large_record_file_is_read_as_byte_ranges_with_file_line_numbers(tmp_p
     rejects = [json.loads(x) for x in (tmp_path / "ranged" / "rejects.jsonl").read_text().splitlines()]
     assert [(r["line"], r["code"]) for r in rejects][:2] == [(11, "jsonl.syntax"), (58, rejects[1]["code"])]
     assert whole.total_rows == parts.total_rows == 57  # 60 lines: one bad JSON, one blank, one invalid
+
+
+def test_plenty_guesses_without_walking_everything(tmp_path: Path) -> None:
+    from newsset.sources import plenty
+
+    write_corpus(tmp_path / "c", 12, seed=2, dup_rate=0.0, bad_rate=0.0)
+    (tmp_path / "c" / ".hidden.txt").write_text("date 2024-01-01 x\n\nbody\n")
+    n = len(discover([tmp_path / "c"]))
+    assert plenty([tmp_path / "c"], n, 1 << 30) and not plenty([tmp_path / "c"], n + 1, 1 << 30)
+    rec = tmp_path / "r.jsonl"
+    rec.write_bytes(b"{}\n" * 100)
+    assert plenty([rec], 10, 300) and not plenty([rec], 10, 301)
+
+
+def test_auto_jobs_start_workers_for_a_large_record_file_not_for_a_small_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A single record file is one input but many chunks: with --jobs 0 it must get workers."""
+    import newsset.chunk as chunk_mod
+    import newsset.pipeline as pipeline
+
+    started: list[int] = []
+
+    class Spy(pipeline.LocalPool):
+        def __init__(self, jobs: int, schema_path: str) -> None:
+            started.append(jobs)
+            super().__init__(jobs, schema_path)
+
+    monkeypatch.setattr(pipeline, "LocalPool", Spy)
+    monkeypatch.setattr(pipeline, "resolve_jobs", lambda jobs: jobs or 2)  # as on a 2-core machine
+    raw = tmp_path / "pages"
+    write_corpus(raw, 20, seed=5, dup_rate=0.0, bad_rate=0.0)
+    small = newsset.build([raw], tmp_path / "small", jobs=0)
+    assert started == [] and small.total_rows == 20
+    rec = tmp_path / "in" / "records.jsonl"
+    rec.parent.mkdir()
+    rec.write_text("".join(json.dumps(newsset.parse_file(p, raw).to_dict()) + "\n" for p in sorted(raw.rglob("*.txt"))),
+                   encoding="utf-8")
+    monkeypatch.setattr(chunk_mod, "RANGE_BYTES", rec.stat().st_size // 4)
+    monkeypatch.setattr(pipeline, "RANGE_BYTES", rec.stat().st_size // 4)
+    ranged = newsset.build([rec], tmp_path / "ranged", jobs=0)
+    assert started == [2] and ranged.chunks >= 4 and ranged.total_rows == 20
+    assert digests(tmp_path / "ranged") == digests(tmp_path / "small")  # the same records, as pages or as lines
+
+
+def test_an_unused_pool_stops_its_workers_without_waiting_for_their_start_up() -> None:
+    import time
+
+    from newsset.engine import LocalPool
+
+    pool = LocalPool(2, str(bundled_schema_path()))
+    procs = list(pool.executor._processes.values())
+    assert len(procs) == 2
+    t0 = time.monotonic()
+    pool.close(unused=True)
+    assert time.monotonic() - t0 < 5 and not any(p.is_alive() for p in procs)
