@@ -31,6 +31,7 @@ NGRAM = 5
 NUM_BINS = 64
 BANDS = 16
 SAMPLE = 2  # keep shingles whose first word hashes to 0 mod SAMPLE
+BLOCK = 64  # texts sketched at a time
 EMPTY = np.uint32(0xFFFFFFFF)
 
 _M1 = np.uint64(0xFF51AFD7ED558CCD)
@@ -170,7 +171,15 @@ class Sketcher:
         self.shift = np.uint64(64 - (bins.bit_length() - 1))
 
     def sketch(self, texts: Sequence[bytes]) -> np.ndarray:
-        """(len(texts), bins) uint32 signature of `normalize_body` outputs; no shingle gives an all-EMPTY row."""
+        """(len(texts), bins) uint32 signature of `normalize_body` outputs; no shingle gives an all-EMPTY row.
+
+        Texts are hashed `BLOCK` at a time: the arrays of a block stay in the CPU cache (about twice
+        as fast as a thousand texts at once); a text's row does not depend on its neighbours."""
+        if len(texts) > BLOCK:
+            return np.vstack([self._sketch(texts[i:i + BLOCK]) for i in range(0, len(texts), BLOCK)])
+        return self._sketch(texts)
+
+    def _sketch(self, texts: Sequence[bytes]) -> np.ndarray:
         n_docs = len(texts)
         sig = np.full(n_docs * self.bins, EMPTY, np.uint32)
         if not n_docs:
@@ -184,8 +193,9 @@ class Sketcher:
         wstart = np.concatenate(([0], space + 1))
         wend = np.concatenate((space, [len(buf) - 8]))
         length = wend - wstart
-        keep = length > 0
-        wstart, wend, length = wstart[keep], wend[keep], length[keep]
+        if not length.all():  # an empty text (normalised texts have no other empty word)
+            keep = length > 0
+            wstart, wend, length = wstart[keep], wend[keep], length[keep]
         view = np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
         first = view[wstart] & _MASKS[np.minimum(length, 8)]
         # The last 8 bytes of longer words; a short word is all in `first` (never read past a
