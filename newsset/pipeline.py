@@ -259,13 +259,15 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                             break
                         rid, digest = res.keys.ids[r], res.digests[r]
                         first = seen_id.get(rid)
-                        code, message = "dataset.duplicate-id", f"expected a unique id, got {rid} again"
+                        code = "dataset.duplicate-id"
                         if first is None and digest:
                             first = seen_body.get(digest)
                             if first is None:
                                 seen_body[digest] = len(keys.ids)
-                            code, message = "dataset.duplicate-body", "expected a new article, got its body again"
+                            code = "dataset.duplicate-body"
                         if first is not None:
+                            message = f"expected a unique id, got {rid} again" if code == "dataset.duplicate-id" \
+                                else "expected a new article, got its body again"
                             kept = keys.kept(first)
                             where = res.keys.where[r]
                             src = Source(where[0], where[1], "page")
