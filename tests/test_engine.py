@@ -229,3 +229,18 @@ def test_an_unused_pool_stops_its_workers_without_waiting_for_their_start_up() -
     t0 = time.monotonic()
     pool.close(unused=True)
     assert time.monotonic() - t0 < 5 and not any(p.is_alive() for p in procs)
+
+
+def test_row_sizes_from_offsets_equal_the_string_lengths() -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from newsset.write import row_sizes
+
+    batch = pa.record_batch([pa.array(["a", "bcd", None, "\u00e9\u00e9", ""]), pa.array(["xx", "", "y", "zz", "q"]),
+                             pa.array([1, 2, 3, 4, 5])], names=["a", "b", "n"])
+    for view in (batch, batch.slice(1), batch.slice(1, 2), batch.filter(pa.array([True, False, True, True, False])),
+                 batch.select(["b", "n"]).slice(2)):
+        expected = sum(pc.fill_null(pc.binary_length(c), 0).to_numpy(zero_copy_only=False)
+                       for c in view.columns if pa.types.is_string(c.type))
+        assert row_sizes(view).tolist() == list(expected)
