@@ -21,7 +21,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlparse
-from urllib.request import url2pathname
 
 import pyarrow as pa
 
@@ -389,6 +388,8 @@ def load_schema(path: str | os.PathLike[str] | None = None, *, checked: bool = F
             if scheme != "file":
                 raise SchemaFileError(f"{where}: $ref {ref!r} points to {target}, which is not a local file or "
                                       "the bundled schema; newsset never fetches schemas over the network")
+            from urllib.request import url2pathname  # (imports http and email: only for a $ref)
+
             local = Path(url2pathname(urlparse(target).path))
             sub = _read_json(local)
             if not checked:
