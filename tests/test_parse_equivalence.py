@@ -63,6 +63,20 @@ def test_normalize_body_equals_definition(s: str) -> None:
         assert normalize_body(s) == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(paragraph_text.filter(bool), st.integers(1, 400), st.integers(0, 10_000))
+def test_normalize_body_of_long_text_equals_definition(s: str, times: int, at: int) -> None:
+    """Past 2 KiB the double-space check runs on numpy: a pair anywhere (or none) must be seen."""
+    long = (s * times)[:12_000]
+    for text in (long, long[:at] + "  " + long[at:], long[:at] + " \n " + long[at:]):
+        try:
+            expected = reference_normalize(text)
+        except UnicodeEncodeError:
+            return
+        assert normalize_body(text) == expected
+        assert normalize_body(text, text.encode()) == expected
+
+
 @settings(max_examples=800, deadline=None)
 @given(st.text() | tricky_text | paragraph_text)
 @example("Stra\u00dfe\u00a0\u0130stanbul \u03a3\u039f\u03a3 \ufb01ne")
