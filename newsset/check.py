@@ -151,7 +151,7 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
     if isinstance(body, str):
         base = where.get("body", line)
         for text in body.split("\n"):
-            if text.strip() and is_boilerplate(text):
+            if is_boilerplate(text):  # (False for a blank line: no strip of every line needed)
                 issues.append(Issue("dataset.boilerplate", f"expected article text, got the boilerplate line "
                                     f"{_short(text.strip())} in the body", path, base,
                                     json_path="$.body", got=text.strip()[:80], record_id=rid))
