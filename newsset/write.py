@@ -52,12 +52,19 @@ class ShardFile:
 def _to_array(values: list[Any], typ: pa.DataType) -> pa.Array:
     if pa.types.is_date32(typ):
         try:  # checked YYYY-MM-DD text: datetime converts it without a compute kernel
-            return pa.array([None if v is None else _dt.date.fromisoformat(v) for v in values], typ)
+            return pa.array([None if v is None else _dt.date.fromisoformat(_yyyy_mm_dd(v)) for v in values], typ)
         except (TypeError, ValueError):
             pass  # let Arrow's cast say what is wrong
     if pa.types.is_date32(typ) or pa.types.is_timestamp(typ):
         return pa.array(values, pa.string()).cast(typ)
     return pa.array(values, typ)
+
+
+def _yyyy_mm_dd(v: str) -> str:
+    """`v` if it has the shape YYYY-MM-DD (fromisoformat also takes 20240102 and week dates)."""
+    if len(v) != 10 or v[4] != "-" or v[7] != "-":
+        raise ValueError(v)
+    return v
 
 
 def utf8_array(values: list[bytes | None]) -> pa.Array:

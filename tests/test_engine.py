@@ -244,3 +244,15 @@ def test_row_sizes_from_offsets_equal_the_string_lengths() -> None:
         expected = sum(pc.fill_null(pc.binary_length(c), 0).to_numpy(zero_copy_only=False)
                        for c in view.columns if pa.types.is_string(c.type))
         assert row_sizes(view).tolist() == list(expected)
+
+
+def test_dates_convert_like_arrows_cast_and_odd_shapes_still_fail_there() -> None:
+    import pyarrow as pa
+
+    from newsset.write import _to_array
+
+    good = ["2024-01-02", None, "1970-01-01", "2000-02-29", "0001-01-01", "9999-12-31"]
+    assert _to_array(good, pa.date32()).equals(pa.array(good, pa.string()).cast(pa.date32()))
+    for odd in ("20240102", "2024-W01-1", "2023-02-29"):  # fromisoformat would take the first two
+        with pytest.raises(pa.ArrowInvalid):
+            _to_array([odd], pa.date32())
