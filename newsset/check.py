@@ -325,10 +325,7 @@ def iter_pages(src: Source, *, fix_mojibake: bool = False) -> Iterator[tuple[Sou
     the reading of `iter_items` without the record checks (`newsset parse`). Record files hold
     records already, so nothing comes out of them."""
 
-    def read(page: Source, fh: IO[bytes]) -> Iterator[tuple[Source, Article | Issue]]:
-        if page.kind != "page":
-            return
-        raw = _read_page(page, fh)
+    def parsed(page: Source, raw: bytes | Issue) -> Iterator[tuple[Source, Article | Issue]]:
         if isinstance(raw, Issue):
             yield page, raw
             return
@@ -337,6 +334,18 @@ def iter_pages(src: Source, *, fix_mojibake: bool = False) -> Iterator[tuple[Sou
         except ParseError as e:
             yield page, replace(e.issue, path=page.path)
 
+    def read(page: Source, fh: IO[bytes]) -> Iterator[tuple[Source, Article | Issue]]:
+        if page.kind == "page":
+            yield from parsed(page, _read_page(page, fh))
+
+    if src.kind == "page":  # the same reading as `iter_items`
+        try:
+            raw = _read_page_file(src.path)
+        except OSError as e:
+            yield src, _unreadable(src.path, e)
+            return
+        yield from parsed(src, raw)
+        return
     try:
         fh = _open_regular(src.path)
     except OSError as e:

@@ -114,7 +114,7 @@ class LocalPool:
         yield from _ordered(specs, lambda spec: self.executor.submit(run_chunk, spec), self.jobs * WINDOW)
 
     def close(self, unused: bool = False) -> None:
-        if unused:
+        if unused:  # (the executor's own process table: without it, shutdown waits for the start-up)
             for proc in list((getattr(self.executor, "_processes", None) or {}).values()):
                 proc.terminate()
         self.executor.shutdown(wait=True, cancel_futures=True)
