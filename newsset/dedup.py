@@ -209,7 +209,9 @@ class Sketcher:
         first = view[wstart] & _MASKS[np.minimum(length, 8)]
         # The last 8 bytes of longer words; a short word is all in `first` (never read past a
         # word's end, or the hash would depend on the next page in the batch).
-        last = np.where(length >= 8, view[np.maximum(wend - 8, wstart)], first)
+        last = first.copy()
+        long = np.flatnonzero(length >= 8)  # a minority: gather their last bytes only
+        last[long] = view[wend[long] - 8]
         words = first * _MULT[0]
         words += last * _MULT[1]
         words += length.astype(np.uint64)
