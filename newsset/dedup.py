@@ -221,7 +221,10 @@ class Sketcher:
         m = len(words) - k + 1
         if m <= 0:
             return sig.reshape(n_docs, self.bins)
-        sampled = (words[:m] % np.uint64(self.sample)) == 0 if self.sample > 1 else np.ones(m, bool)
+        if self.sample & (self.sample - 1) == 0:  # a power of two (the default): a mask, not a division
+            sampled = (words[:m] & np.uint64(self.sample - 1)) == 0
+        else:
+            sampled = (words[:m] % np.uint64(self.sample)) == 0
         start = np.flatnonzero(sampled & (doc[:m] == doc[k - 1:k - 1 + m]))
         sh = words[start] * _MULT[0]
         for j in range(1, k):

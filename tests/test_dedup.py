@@ -114,3 +114,21 @@ def test_vectorised_near_pairs_equal_the_reference(seed: int) -> None:
         got = near_pairs(sigs, t)
         want = _near_pairs_reference(sigs, t)
         assert got == want and len(want) >= 39  # at least the 40-row chain
+
+
+@pytest.mark.parametrize(("options", "digest"), [
+    ({}, "dfeb1e6a39cc485a896d17fd37051144160c68ec90d23873430ca4844f297362"),
+    ({"sample": 3}, "64729ebb077f67b8833aef6c643f1b2dc60739b9ada6833fae37468bab1ad101"),
+    ({"bins": 128, "ngram": 3}, "52f392fa90ba9801688887b83ec444e5f130bcb5cdd1b33d9a7b9ae6a5164115"),
+])
+def test_signatures_are_pinned(options: dict, digest: str) -> None:
+    """Speed-ups of the sketch must not change a single bin (near-duplicate decisions, and so the
+    output, depend on them). Change the digests only with a deliberate change of the algorithm."""
+    import hashlib
+
+    rng = random.Random(11)
+    vocab = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz\u00e9") for _ in range(rng.randint(1, 14)))
+             for _ in range(300)]
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 400))).encode() for _ in range(100)]
+    sig = Sketcher(**options).sketch(texts)
+    assert hashlib.sha256(sig.astype("<u4").tobytes()).hexdigest() == digest
