@@ -94,11 +94,9 @@ class LocalPool:
 
     def __init__(self, jobs: int, schema_path: str) -> None:
         from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
 
         self.jobs = jobs
-        # spawn, not fork: the driver runs writer threads, and fork with threads is unsafe.
-        self.executor = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_start_worker,
+        self.executor = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_start_worker,
                                             initargs=(schema_path,))
         with _sigint_ignored():  # a worker started now inherits an ignored SIGINT
             for _ in range(jobs):
@@ -118,6 +116,19 @@ class LocalPool:
             for proc in list((getattr(self.executor, "_processes", None) or {}).values()):
                 proc.terminate()
         self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _context() -> Any:
+    """Not fork: the driver runs writer threads, and fork with threads is unsafe. A fork server
+    (where there is one) imports newsset once and forks each worker from it, already imported;
+    else every worker is spawned and imports newsset itself."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["newsset.engine"])  # (no effect once a fork server runs)
+    return ctx
 
 
 def _start_worker(schema_path: str) -> None:
