@@ -125,7 +125,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     `fix_mojibake=True` repairs mojibake in the text (ftfy when installed; see `newsset.text`).
     `jobs=1` (the default here) works in one process; `jobs=0` uses one worker process per core
     (the CLI's default) — from a script, that needs the usual `if __name__ == "__main__":` guard,
-    since worker processes are started with `spawn` and import the main module."""
+    since worker processes (forked from a fork server, or spawned) import the main module."""
     from .card import render_card
     from .croissant import render_croissant
 
