@@ -113,12 +113,13 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
     """Every problem with one record: all schema violations, then the per-record dataset checks.
 
     `parsed=True` (a record the parser just made) skips what the parser already guarantees:
-    no lone surrogates and no boilerplate lines in the body. `escapes=False` says the JSON text
-    held no `\\u` escape, so no string in it can be a lone surrogate.
+    no lone surrogates, no boilerplate lines in the body, no nested values. `escapes=False` says
+    the JSON text held no `\\u` escape, so no string in it can be a lone surrogate.
     """
     where = where or {}
     issues: list[Issue] = []
-    deep = next((k for k, v in record.items() if isinstance(v, (list, dict)) and too_deep(v, MAX_DEPTH - 1)), None)
+    deep = None if parsed else next((k for k, v in record.items() if isinstance(v, (list, dict))
+                                     and too_deep(v, MAX_DEPTH - 1)), None)
     if deep is not None:
         # Both validators (and any message quoting the value) recurse into it: past the
         # interpreter's stack. No schema newsset can turn into columns nests this deep.
