@@ -96,11 +96,19 @@ class LocalPool:
         from concurrent.futures import ProcessPoolExecutor
 
         self.jobs = jobs
-        self.executor = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_start_worker,
-                                            initargs=(schema_path,))
-        with _sigint_ignored():  # a worker started now inherits an ignored SIGINT
-            for _ in range(jobs):
-                self.executor.submit(_ready)  # each submit starts one more process while none is idle
+        contexts = _contexts()
+        for n, ctx in enumerate(contexts, start=1):
+            self.executor = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_start_worker,
+                                                initargs=(schema_path,))
+            try:
+                with _sigint_ignored():  # a worker started now inherits an ignored SIGINT
+                    for _ in range(jobs):
+                        self.executor.submit(_ready)  # each submit starts one more process while none is idle
+                return
+            except OSError:  # no fork server here (its socket path too long for TMPDIR, say): spawn instead
+                self.executor.shutdown(wait=True, cancel_futures=True)
+                if n == len(contexts):
+                    raise
 
     def __enter__(self) -> LocalPool:
         return self
@@ -118,17 +126,19 @@ class LocalPool:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _context() -> Any:
-    """Not fork: the driver runs writer threads, and fork with threads is unsafe. A fork server
-    (where there is one) imports newsset once and forks each worker from it, already imported;
-    else every worker is spawned and imports newsset itself."""
+def _contexts() -> list[Any]:
+    """How to start workers, best first. Not fork: the driver runs writer threads, and fork with
+    threads is unsafe. A fork server (where there is one) imports newsset once and forks each
+    worker from it, already imported; spawn, where every worker imports newsset itself, is the
+    fallback when there is no fork server or it cannot start."""
     import multiprocessing
 
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["newsset.engine"])  # (no effect once a fork server runs)
-    return ctx
+    out = []
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["newsset.engine"])  # (no effect once a fork server runs)
+        out.append(ctx)
+    return [*out, multiprocessing.get_context("spawn")]
 
 
 def _start_worker(schema_path: str) -> None:

@@ -256,3 +256,20 @@ def test_dates_convert_like_arrows_cast_and_odd_shapes_still_fail_there() -> Non
     for odd in ("20240102", "2024-W01-1", "2023-02-29"):  # fromisoformat would take the first two
         with pytest.raises(pa.ArrowInvalid):
             _to_array([odd], pa.date32())
+
+
+def test_workers_are_spawned_when_no_fork_server_can_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fork server listens on a Unix socket under TMPDIR; a long TMPDIR makes that path too
+    long to bind. The build must fall back to spawned workers, not fail."""
+    import multiprocessing.forkserver as forkserver
+
+    def refuse(self: object) -> None:
+        raise OSError("AF_UNIX path too long")
+
+    monkeypatch.setattr(forkserver.ForkServer, "ensure_running", refuse)
+    raw = tmp_path / "pages"
+    write_corpus(raw, 30, seed=6, dup_rate=0.0, bad_rate=0.0)
+    serial = newsset.build([raw], tmp_path / "serial", jobs=1)
+    pooled = newsset.build([raw], tmp_path / "pooled", jobs=2)
+    assert pooled.total_rows == serial.total_rows == 30
+    assert digests(tmp_path / "pooled") == digests(tmp_path / "serial")
