@@ -184,11 +184,7 @@ def iter_items(src: Source, schema: Schema, today: _dt.date | None = None, *,
 
 def _file_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool) -> Iterator[Item]:
     if src.kind == "page":  # the common case, without a file object: a third of the cost of reading
-        try:
-            raw = _read_page_file(src.path)
-        except OSError as e:
-            yield Item(src, 1, None, [_unreadable(src.path, e)])
-            return
+        raw = _page_bytes(src)
         yield _refused(src, raw) if isinstance(raw, Issue) else _page_item(src, raw, schema, today, fix)
         return
     try:
@@ -270,6 +266,14 @@ def _read_page_file(path: str) -> bytes | Issue:
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
+def _page_bytes(src: Source) -> bytes | Issue:
+    """A page file's bytes, or the issue that stops it (unreadable, too large)."""
+    try:
+        return _read_page_file(src.path)
+    except OSError as e:
+        return _unreadable(src.path, e)
+
+
 def _unreadable(path: str, e: BaseException) -> Issue:
     """`input.unreadable` saying why, in the user's terms (a dangling or looping link is named as such)."""
     if os.path.isdir(path) and not isinstance(e, _NotAFile):
@@ -341,12 +345,7 @@ def iter_pages(src: Source, *, fix_mojibake: bool = False) -> Iterator[tuple[Sou
             yield from parsed(page, _read_page(page, fh))
 
     if src.kind == "page":  # the same reading as `iter_items`
-        try:
-            raw = _read_page_file(src.path)
-        except OSError as e:
-            yield src, _unreadable(src.path, e)
-            return
-        yield from parsed(src, raw)
+        yield from parsed(src, _page_bytes(src))
         return
     try:
         fh = _open_regular(src.path)
