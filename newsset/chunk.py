@@ -34,7 +34,7 @@ from .check import Item, count_range_lines, iter_items
 from .dedup import Sketcher, body_key, normalize_body
 from .errors import display_path
 from .schema import Schema, load_schema
-from .sources import Source
+from .sources import RANGE_BYTES, Source
 from .text import fixer_name
 from .write import to_batch
 
@@ -44,7 +44,6 @@ CHUNK = 64  # pages per chunk on average: big enough to amortise a task, small e
 MAX_CHUNK = 4  # times CHUNK: the cap when no name hashes to a boundary
 BATCH_ROWS = 1024
 BATCH_BYTES = 64 << 20  # of body text: keeps a batch's 32-bit string offsets far from overflowing
-RANGE_BYTES = 16 << 20  # a record file larger than this is read as byte ranges by several workers
 
 
 @dataclass(frozen=True)

@@ -223,11 +223,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     import time
 
+    from .engine import pool_wanted, start_fork_server
+
+    t0 = time.perf_counter()
+    if pool_wanted(args.sources, args.jobs, args.engine):  # its imports overlap ours (pyarrow, ...)
+        start_fork_server()
     from .pipeline import build
     from .progress import bar, wanted
     from .summary import append_step_summary, render_build_markdown
 
-    t0 = time.perf_counter()
     with bar("building", wanted(args.quiet)) as progress:
         r = build(args.sources, args.out, schema=args.schema, split=args.split, ratios=args.ratios, seed=args.seed,
                   cutoffs=args.cutoffs, group_by=args.group_by, near_dup=args.near_dup,

@@ -13,16 +13,21 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from .chunk import ChunkResult, ChunkSpec, run_chunk
 from .errors import ConfigError
 from .nopandas import decline_pandas
+from .sources import RANGE_BYTES, plenty
 
-__all__ = ["Engine", "LocalPool", "check_engine", "resolve_jobs", "run_chunks"]
+if TYPE_CHECKING:  # (chunk imports pyarrow: the CLI imports this module before it, see start_fork_server)
+    from .chunk import ChunkResult, ChunkSpec
+
+__all__ = ["Engine", "LocalPool", "check_engine", "pool_wanted", "resolve_jobs", "run_chunks", "start_fork_server"]
 
 Engine = Literal["local", "dask"]
 WINDOW = 4  # chunks in flight per worker
+SMALL = 256  # inputs below which a local build stays in one process (unless a record file is large)
+PRELOAD = "newsset.preload"  # what the fork server imports before it forks a worker
 
 
 def cpu_count() -> int:
@@ -54,9 +59,31 @@ def check_engine(engine: str, scheduler: str | None) -> None:
             raise ConfigError("--engine dask needs Dask's distributed scheduler: pip install 'newsset[dask]'") from None
 
 
+def pool_wanted(inputs: Sequence[str | os.PathLike[str]], jobs: int | None, engine: str) -> bool:
+    """Whether a build should start local workers before it discovers its inputs: `--jobs` asks for
+    several, or (`--jobs 0`, one per core) the inputs look like more than a small job."""
+    n_jobs = resolve_jobs(jobs)
+    return engine == "local" and n_jobs > 1 and bool(jobs or plenty(inputs, SMALL, RANGE_BYTES))
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, if this platform has one: it imports newsset while this process
+    goes on (the CLI calls this before its own heavy imports, so the two overlap). Harmless when
+    no worker is ever asked for; a server that cannot start is left to `LocalPool`'s fallback."""
+    ctx = _contexts()[0]
+    if ctx.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    with _sigint_ignored(), contextlib.suppress(OSError):
+        forkserver.ensure_running()
+
+
 def run_chunks(specs: Sequence[ChunkSpec], jobs: int = 1, engine: Engine = "local",
                scheduler: str | None = None, pool: LocalPool | None = None) -> Iterator[ChunkResult]:
     """Every chunk's result, in chunk order; `pool`: local workers started earlier (see `LocalPool`)."""
+    from .chunk import run_chunk
+
     check_engine(engine, scheduler)
     if engine == "dask":
         yield from _dask(specs, scheduler, jobs)
@@ -87,28 +114,62 @@ def _ordered(specs: Sequence[ChunkSpec], submit: Any, window: int) -> Iterator[C
 
 
 class LocalPool:
-    """Worker processes (spawn) started ahead of the work: each imports newsset and compiles the
-    schema (a third of a second) while the driver still discovers inputs and prepares the output.
-    Closing it drops queued chunks and lets running ones (milliseconds) end; `close(unused=True)`
-    stops workers that never got work without waiting for their start-up."""
+    """Worker processes started ahead of the work: each imports newsset and compiles the schema
+    while the driver still discovers inputs and prepares the output. A fork server answers the
+    first worker's start only once it has imported newsset (a fifth of a second), so that wait
+    runs on a thread too. Closing it drops queued chunks and lets running ones (milliseconds)
+    end; `close(unused=True)` stops workers that never got work without waiting for their start-up."""
 
     def __init__(self, jobs: int, schema_path: str) -> None:
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.jobs = jobs
+        self.jobs, self.schema_path = jobs, schema_path
+        self.starter: threading.Thread | None = None
+        self.start_error: BaseException | None = None
         contexts = _contexts()
         for n, ctx in enumerate(contexts, start=1):
-            self.executor = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_start_worker,
-                                                initargs=(schema_path,))
             try:
-                with _sigint_ignored():  # a worker started now inherits an ignored SIGINT
-                    for _ in range(jobs):
-                        self.executor.submit(_ready)  # each submit starts one more process while none is idle
+                self._start(ctx)
                 return
             except OSError:  # no fork server here (its socket path too long for TMPDIR, say): spawn instead
                 self.executor.shutdown(wait=True, cancel_futures=True)
                 if n == len(contexts):
                     raise
+
+    def _start(self, ctx: Any) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.executor = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_start_worker,
+                                            initargs=(self.schema_path,))
+        with _sigint_ignored():  # a process started now inherits an ignored SIGINT
+            if ctx.get_start_method() == "forkserver":
+                from multiprocessing import forkserver
+
+                forkserver.ensure_running()  # the server, and so every worker it forks, ignores SIGINT
+                self.starter = threading.Thread(target=self._submit_ready, name="newsset-pool-start", daemon=True)
+                self.starter.start()
+                return
+            self._submit_ready()
+
+    def _submit_ready(self) -> None:
+        try:
+            for _ in range(self.jobs):
+                self.executor.submit(_ready)  # each submit starts one more process while none is idle
+        except BaseException as e:  # re-raised (or recovered from) on the main thread, in _started
+            if threading.current_thread() is threading.main_thread():
+                raise
+            self.start_error = e
+
+    def _started(self) -> None:
+        """Wait for the start-up thread; if the fork server failed after all, spawn workers."""
+        if self.starter is None:
+            return
+        self.starter.join()
+        self.starter = None
+        if self.start_error is not None:
+            error, self.start_error = self.start_error, None
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            if not isinstance(error, OSError):
+                raise error
+            self._start(_contexts()[-1])
 
     def __enter__(self) -> LocalPool:
         return self
@@ -117,9 +178,15 @@ class LocalPool:
         self.close()
 
     def run(self, specs: Sequence[ChunkSpec]) -> Iterator[ChunkResult]:
+        from .chunk import run_chunk
+
+        self._started()
         yield from _ordered(specs, lambda spec: self.executor.submit(run_chunk, spec), self.jobs * WINDOW)
 
     def close(self, unused: bool = False) -> None:
+        if self.starter is not None:
+            self.starter.join()
+            self.starter = None
         if unused:  # (the executor's own process table: without it, shutdown waits for the start-up)
             for proc in list((getattr(self.executor, "_processes", None) or {}).values()):
                 proc.terminate()
@@ -136,7 +203,7 @@ def _contexts() -> list[Any]:
     out = []
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["newsset.engine"])  # (no effect once a fork server runs)
+        ctx.set_forkserver_preload([PRELOAD])  # (no effect once a fork server runs)
         out.append(ctx)
     return [*out, multiprocessing.get_context("spawn")]
 
@@ -180,6 +247,8 @@ def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Itera
     import uuid
 
     from distributed import Client, LocalCluster
+
+    from .chunk import run_chunk
 
     run = uuid.uuid4().hex[:12]
     cluster = None

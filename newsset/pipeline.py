@@ -33,14 +33,14 @@ import pyarrow as pa
 
 from . import __version__
 from .check import Item
-from .chunk import RANGE_BYTES, ChunkSpec, Keys, make_chunks
-from .engine import Engine, LocalPool, check_engine, resolve_jobs, run_chunks
+from .chunk import ChunkSpec, Keys, make_chunks
+from .engine import SMALL, Engine, LocalPool, check_engine, pool_wanted, resolve_jobs, run_chunks
 from .errors import ConfigError, Issue, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
 from .progress import Progress
 from .route import Background, Router
 from .schema import Schema, load_schema
-from .sources import Source, discover, plenty
+from .sources import Source, discover
 from .split import ALGORITHM, SPLITS, DateSplitter, Splitter, parse_cutoffs, parse_ratios
 from .tasks import Task, bundled_tasks, lm_eval_yaml, load_tasks
 from .write import ShardFile, Staging, parquet_info, sha256_file, write_json
@@ -50,7 +50,6 @@ __all__ = ["BuildResult", "build"]
 OnInvalid = Literal["quarantine", "fail"]
 SplitStrategy = Literal["hash", "date"]
 BATCH_ROWS = 512  # rows routed at a time (a few MB: bounds the driver's buffers)
-SMALL = 256  # inputs below which a local build stays in one process (unless a record file is large)
 DEFAULT_THRESHOLD = 0.7
 
 
@@ -172,7 +171,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     # Local workers start now, when the inputs look like more than a small job (or --jobs was
     # given): their imports overlap the discovery and the output's set-up.
     pool = None
-    if engine == "local" and n_jobs > 1 and (jobs or plenty(inputs, SMALL, RANGE_BYTES)):
+    if pool_wanted(inputs, jobs, engine):
         pool = LocalPool(n_jobs, str(sch.path))
     try:
         srcs = discover(inputs)

@@ -18,6 +18,7 @@ ARCHIVE_SUFFIXES: dict[str, Kind] = {".tar": "tar", ".tar.gz": "tar", ".tgz": "t
 #: Between an archive and a member's name in `rel` and `path` (`pages.tar!/2024/a.txt`), as in
 #: Java's jar: URLs; `!/` is not a suffix any file name in a folder walk can end with.
 MEMBER_SEP = "!/"
+RANGE_BYTES = 16 << 20  # a record file larger than this is read as byte ranges by several workers
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -192,6 +192,7 @@ def test_auto_jobs_start_workers_for_a_large_record_file_not_for_a_small_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A single record file is one input but many chunks: with --jobs 0 it must get workers."""
     import newsset.chunk as chunk_mod
+    import newsset.engine as engine_mod
     import newsset.pipeline as pipeline
 
     started: list[int] = []
@@ -212,7 +213,7 @@ def test_auto_jobs_start_workers_for_a_large_record_file_not_for_a_small_folder(
     rec.write_text("".join(json.dumps(newsset.parse_file(p, raw).to_dict()) + "\n" for p in sorted(raw.rglob("*.txt"))),
                    encoding="utf-8")
     monkeypatch.setattr(chunk_mod, "RANGE_BYTES", rec.stat().st_size // 4)
-    monkeypatch.setattr(pipeline, "RANGE_BYTES", rec.stat().st_size // 4)
+    monkeypatch.setattr(engine_mod, "RANGE_BYTES", rec.stat().st_size // 4)
     ranged = newsset.build([rec], tmp_path / "ranged", jobs=0)
     assert started == [2] and ranged.chunks >= 4 and ranged.total_rows == 20
     assert digests(tmp_path / "ranged") == digests(tmp_path / "small")  # the same records, as pages or as lines
@@ -224,6 +225,7 @@ def test_an_unused_pool_stops_its_workers_without_waiting_for_their_start_up() -
     from newsset.engine import LocalPool
 
     pool = LocalPool(2, str(bundled_schema_path()))
+    pool._started()  # (a fork server starts the workers on a thread)
     procs = list(pool.executor._processes.values())
     assert len(procs) == 2
     t0 = time.monotonic()
@@ -263,12 +265,32 @@ def test_workers_are_spawned_when_no_fork_server_can_start(tmp_path: Path, monke
     long to bind. The build must fall back to spawned workers, not fail."""
     import multiprocessing.forkserver as forkserver
 
-    def refuse(self: object) -> None:
+    def refuse(*_: object) -> None:
         raise OSError("AF_UNIX path too long")
 
     monkeypatch.setattr(forkserver.ForkServer, "ensure_running", refuse)
+    monkeypatch.setattr(forkserver, "ensure_running", refuse)  # (the module's bound alias)
     raw = tmp_path / "pages"
     write_corpus(raw, 30, seed=6, dup_rate=0.0, bad_rate=0.0)
+    serial = newsset.build([raw], tmp_path / "serial", jobs=1)
+    pooled = newsset.build([raw], tmp_path / "pooled", jobs=2)
+    assert pooled.total_rows == serial.total_rows == 30
+    assert digests(tmp_path / "pooled") == digests(tmp_path / "serial")
+
+
+def test_workers_are_spawned_when_the_fork_server_fails_after_it_started(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fork server starts on the main thread, but the first workers are asked for on a thread
+    (it answers only once it has imported newsset): a failure there must fall back to spawn too."""
+    import multiprocessing.forkserver as forkserver
+
+    def refuse(*_: object) -> None:
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(forkserver.ForkServer, "connect_to_new_process", refuse)
+    monkeypatch.setattr(forkserver, "connect_to_new_process", refuse)
+    raw = tmp_path / "pages"
+    write_corpus(raw, 30, seed=7, dup_rate=0.0, bad_rate=0.0)
     serial = newsset.build([raw], tmp_path / "serial", jobs=1)
     pooled = newsset.build([raw], tmp_path / "pooled", jobs=2)
     assert pooled.total_rows == serial.total_rows == 30
