@@ -269,7 +269,10 @@ def _decode(raw: bytes, path: str) -> tuple[str, bool]:
         raise ParseError(Issue("input.encoding", f"expected UTF-8, got byte 0x{raw[e.start]:02x} that UTF-8 "
                                f"cannot decode (line {line}, column {column}, after {before[-20:]!r})", path, line,
                                column, expected="UTF-8", got=f"0x{raw[e.start]:02x}")) from None
-    text = _line_ends(text)
+    if text.startswith("\ufeff"):  # `_line_ends`, with the CR test on the bytes (memchr, not a str scan)
+        text = text[1:]
+    if b"\r" in raw:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     nonascii = rest.decode("utf-8")  # valid: a UTF-8 sequence holds no ASCII byte
     suspect = False
     if nonascii:

@@ -93,7 +93,7 @@ def suspicious(data: bytes, rest: bytes | None = None) -> bool:
 
     `rest`, the same bytes without their ASCII ones when known, is looked at first: a bidi control
     is in `data` exactly when it is in `rest`, and mojibake (non-ASCII characters next to each other)
-    can be in `data` only if the gate matches `rest` too.
+    can be in `data` only if the gate matches `rest` too. Both ways give the same answer.
     """
     if rest is not None:
         if _GATE_BIDI.search(rest):

@@ -360,6 +360,16 @@ def test_row07_row09_the_byte_gates_never_miss_what_find_finds(s: str) -> None:
     assert all(text_mod.suspicious(x.encode()) for x in lead_cont)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(sorted(set(text_mod._BYTE) | set("é’“”–—…àçôÃÂâ€™ aZ.\n\u202e\u2066"))), max_size=30),
+       st.randoms(use_true_random=False))
+def test_the_gate_on_bytes_less_their_ascii_answers_as_the_gate_on_the_bytes(chars: list[str], rnd: Any) -> None:
+    """`suspicious(data, rest)` looks for the triples of `rest` in `data`: the same answer as
+    searching `data`, also when ASCII sits between the bytes of a would-be sequence."""
+    data = "".join(c + ("a" * rnd.randint(0, 1) if rnd.random() < 0.3 else "") for c in chars).encode()
+    assert text_mod.suspicious(data, data.translate(None, text_mod._PLAIN)) == text_mod.suspicious(data)
+
+
 # ---------------------------------------------------------------- 8. NFC
 
 
