@@ -95,17 +95,20 @@ def to_batch(columns: list[list[Any]], schema: pa.Schema, utf8: frozenset[int] =
 
 def row_sizes(batch: pa.RecordBatch) -> np.ndarray:
     """Text bytes per row: what bounds row groups and shards (deterministic, unlike buffer sizes)."""
-    import pyarrow.compute as pc
-
     sizes = np.zeros(batch.num_rows, np.int64)
     for col in batch.columns:
         if pa.types.is_string(col.type) or pa.types.is_binary(col.type):
-            if col.null_count == 0:  # the lengths are the differences of the offsets: no kernel calls
-                offsets = np.frombuffer(col.buffers()[1], np.int32, len(col) + 1, col.offset * 4)
-                sizes += np.diff(offsets)
-            else:
-                sizes += pc.fill_null(pc.binary_length(col), 0).to_numpy(zero_copy_only=False)
-        elif pa.types.is_large_string(col.type):
+            # The lengths are the differences of the offsets (no kernel calls); a null counts 0,
+            # whatever its slot spans (Arrow allows a null a non-empty slot).
+            n, start = len(col), col.offset
+            lengths = np.diff(np.frombuffer(col.buffers()[1], np.int32, n + 1, start * 4))
+            if col.null_count:
+                bits = np.unpackbits(np.frombuffer(col.buffers()[0], np.uint8), count=start + n, bitorder="little")
+                lengths = lengths * bits[start:]
+            sizes += lengths
+        elif pa.types.is_large_string(col.type) or pa.types.is_large_binary(col.type):
+            import pyarrow.compute as pc
+
             sizes += pc.fill_null(pc.binary_length(col), 0).to_numpy(zero_copy_only=False)
     return sizes
 

@@ -234,6 +234,7 @@ def test_an_unused_pool_stops_its_workers_without_waiting_for_their_start_up() -
 
 
 def test_row_sizes_from_offsets_equal_the_string_lengths() -> None:
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -241,8 +242,14 @@ def test_row_sizes_from_offsets_equal_the_string_lengths() -> None:
 
     batch = pa.record_batch([pa.array(["a", "bcd", None, "\u00e9\u00e9", ""]), pa.array(["xx", "", "y", "zz", "q"]),
                              pa.array([1, 2, 3, 4, 5])], names=["a", "b", "n"])
+    # A null whose slot is not empty (Arrow allows it): offsets 0, 2, 5 with the second value null.
+    odd = pa.StringArray.from_buffers(2, pa.py_buffer(np.array([0, 2, 5], np.int32)), pa.py_buffer(b"abcde"),
+                                      pa.py_buffer(np.packbits([1, 0], bitorder="little")), 1)
+    padded = pa.record_batch([pa.array(["x" * 9] * 11 + [None] * 3), pa.array(["yy"] * 14), pa.array(range(14))],
+                             names=["a", "b", "n"])
     for view in (batch, batch.slice(1), batch.slice(1, 2), batch.filter(pa.array([True, False, True, True, False])),
-                 batch.select(["b", "n"]).slice(2)):
+                 batch.select(["b", "n"]).slice(2), pa.record_batch([odd], names=["o"]), padded.slice(9),
+                 padded.slice(10, 3)):
         expected = sum(pc.fill_null(pc.binary_length(c), 0).to_numpy(zero_copy_only=False)
                        for c in view.columns if pa.types.is_string(c.type))
         assert row_sizes(view).tolist() == list(expected)
