@@ -37,6 +37,7 @@ class Item:
     record: dict[str, Any] | None
     issues: list[Issue] = field(default_factory=list)
     body_utf8: bytes | None = None  # the record's body as UTF-8, when the parser made it anyway
+    body_plain: bool = False  # the parser found no character in the page that dedup must fold
 
     @property
     def ok(self) -> bool:
@@ -372,7 +373,7 @@ def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None, 
     record = art.to_dict()
     issues = check_record(record, schema, src.path, 1, art.lines, today, parsed=True)
     issues += [replace(i, path=src.path) for i in art.issues]  # warnings after errors: a reject's code is its first
-    return Item(src, 1, record, issues, art.body_utf8)
+    return Item(src, 1, record, issues, art.body_utf8, art.body_plain)
 
 
 def _open_records(name: str, fh: IO[bytes]) -> IO[bytes]:

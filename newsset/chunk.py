@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from . import __version__
 from .check import Item, count_range_lines, iter_items
-from .dedup import Sketcher, body_key, normalize_body
+from .dedup import Sketcher, body_key, normalize_body, word_count
 from .errors import display_path
 from .schema import Schema, load_schema
 from .sources import RANGE_BYTES, Source
@@ -226,7 +226,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 utf8 = None
                 if isinstance(body, str):
                     utf8 = item.body_utf8 if item.body_utf8 is not None else body.encode("utf-8")
-                    norm = normalize_body(body, utf8)
+                    norm = normalize_body(body, utf8, item.body_plain)
                 else:
                     norm = b""
                 date = rec.get("date")
@@ -237,7 +237,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 keys.groups.append(None if group is None else str(group))
                 keys.pubs.append(rec.get("publication"))
                 keys.truncated.append(bool(rec.get("truncated")))
-                keys.words.append(norm.count(b" ") + 1 if norm else 0)
+                keys.words.append(word_count(norm))
                 keys.where.append((item.source.rel, display_path(item.source.path), item.line))
                 res.digests.append(body_key(norm) if norm else b"")
                 res.rows += 1

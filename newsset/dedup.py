@@ -25,7 +25,7 @@ import numpy as np
 from .text import ZERO_WIDTH
 
 __all__ = ["NGRAM", "NUM_BINS", "BANDS", "Sketcher", "body_key", "cluster", "estimate", "near_pairs",
-           "normalize_body"]
+           "normalize_body", "word_count"]
 
 NGRAM = 5
 NUM_BINS = 64
@@ -122,7 +122,7 @@ def _fold_ascii_space(data: bytes) -> bytes:
     return data.strip(b" ")
 
 
-def normalize_body(body: str, utf8: bytes | None = None) -> bytes:
+def normalize_body(body: str, utf8: bytes | None = None, plain: bool = False) -> bytes:
     """UTF-8 of the body without zero-width characters, NFC-normalised, case folded, whitespace
     runs folded to one space.
 
@@ -132,6 +132,8 @@ def normalize_body(body: str, utf8: bytes | None = None) -> bytes:
     the MinHash input. Most text is NFC as it stands and case folds like ASCII except for a few
     letters (see `_special_chars`), so the fast path replaces those letters by their folding,
     lower-cases the UTF-8 bytes and folds white space as bytes; anything else takes the general path.
+    `plain=True`: the caller knows the body holds none of those letters (the parser looked at the
+    whole page already), so the look is skipped.
     """
     if body.isascii():
         return _fold_ascii_space((utf8 if utf8 is not None else body.encode("ascii")).lower())
@@ -143,6 +145,8 @@ def normalize_body(body: str, utf8: bytes | None = None) -> bytes:
             data = text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: fail as the definition does
             return _normalize_general(body)
+    if plain:
+        return _fold_ascii_space(data.lower())
     special, general = _special_chars()
     # Only the non-ASCII characters need a look; dropping the ASCII bytes leaves exactly their UTF-8.
     found = set(special.findall(data.translate(None, _ASCII).decode("utf-8")))
@@ -153,6 +157,15 @@ def normalize_body(body: str, utf8: bytes | None = None) -> bytes:
             text = text.replace(c, c.casefold())
         data = text.encode("utf-8")
     return _fold_ascii_space(data.lower())
+
+
+def word_count(normalized: bytes) -> int:
+    """Words in a normalised body (single spaces between words); numpy counts faster past 2 KiB."""
+    if not normalized:
+        return 0
+    if len(normalized) < 2048:
+        return normalized.count(b" ") + 1
+    return int(np.count_nonzero(np.frombuffer(normalized, np.uint8) == 32)) + 1
 
 
 def body_key(normalized: bytes) -> bytes:

@@ -243,8 +243,9 @@ def decode_page(raw: bytes, path: str = "<bytes>") -> str:
     return _decode(raw, path)[0]
 
 
-def _decode(raw: bytes, path: str) -> tuple[str, bool]:
-    """`decode_page`, and whether the text may hold mojibake or bidi controls (`newsset.text`)."""
+def _decode(raw: bytes, path: str) -> tuple[str, bool, bool]:
+    """`decode_page`, whether the text may hold mojibake or bidi controls (`newsset.text`), and
+    whether it is plain: no character NFC or case folding might change (`text.specials`)."""
     kind = _file_signature(raw[:16])
     if kind is not None:
         raise ParseError(Issue("input.binary", f"expected UTF-8 text, got {kind} (its file signature starts the "
@@ -274,9 +275,11 @@ def _decode(raw: bytes, path: str) -> tuple[str, bool]:
     if b"\r" in raw:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     nonascii = rest.decode("utf-8")  # valid: a UTF-8 sequence holds no ASCII byte
-    suspect = False
+    suspect, plain = False, True
     if nonascii:
-        normal = text if nfc_inert(nonascii) else nfc(text)
+        found = _text.specials(nonascii)
+        plain = not found
+        normal = text if nfc_inert(nonascii, found) else nfc(text)
         if normal is not text:  # NFC changed it: look at the new text's bytes
             text, suspect = normal, _text.suspicious(normal.encode("utf-8"))
         else:
@@ -285,7 +288,7 @@ def _decode(raw: bytes, path: str) -> tuple[str, bool]:
         raise ParseError(Issue("input.empty", "expected an article, got an empty file" if not text
                                else "expected an article, got only whitespace", path,
                                max(1, text.count("\n") + (0 if text.endswith("\n") else 1)) if text else 1))
-    return text, suspect
+    return text, suspect, plain
 
 
 def _line_ends(text: str) -> str:
@@ -318,8 +321,8 @@ def parse_bytes(raw: bytes, source: str, *, fix_mojibake: bool = False) -> Artic
     Mojibake and bidi controls give warnings in `Article.issues`; `fix_mojibake=True` repairs the
     mojibake first (see `newsset.text`).
     """
-    text, suspect = _decode(raw, source)  # strict UTF-8: no lone surrogates can come out
-    return _parse(text, source, hashlib.sha256(raw).hexdigest(), False, fix_mojibake, suspect)
+    text, suspect, plain = _decode(raw, source)  # strict UTF-8: no lone surrogates can come out
+    return _parse(text, source, hashlib.sha256(raw).hexdigest(), False, fix_mojibake, suspect, plain)
 
 
 def parse_text(text: str, source: str = "<text>", source_sha256: str | None = None, *,
@@ -333,7 +336,8 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
     return _parse(text, source, source_sha256, surrogates, fix_mojibake, suspect)
 
 
-def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, suspect: bool) -> Article:
+def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, suspect: bool,
+           plain: bool = False) -> Article:
     found = _text.find(text) if suspect else []
     raw_lines = text.split("\n")
     fixer = None
@@ -342,7 +346,8 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
         for i in {i for i, _, f in _text.locate(text, found) if f.kind == "mojibake"}:
             raw_lines[i] = _text.fix_mojibake(raw_lines[i])
     page = _Page(list(map(str.rstrip, raw_lines)), source, check_surrogates)
-    art = page.parse(sha, nfc_known=fixer is None)  # callers give NFC text; a repaired line may not be
+    # Callers give NFC text (a repaired line may not be), plain when they know it is.
+    art = page.parse(sha, nfc_known=fixer is None, plain=plain and fixer is None)
     if found:
         issues = _text.page_issues(text, found, page.lines, art.lines, art.to_dict(), source, fixer)
         art = replace(art, issues=tuple(issues))
@@ -370,7 +375,7 @@ class _Page:
              got: str | None = None) -> ParseError:
         return ParseError(Issue(code, message, self.source, index + 1, expected=expected, got=got))
 
-    def parse(self, sha: str, nfc_known: bool = False) -> Article:
+    def parse(self, sha: str, nfc_known: bool = False, plain: bool = False) -> Article:
         lines = self.lines
         h = next((i for i, ln in enumerate(lines) if ln), None)
         if h is None:
@@ -398,7 +403,7 @@ class _Page:
             date=date, title=title, subtitle=subtitle,
             author=by_name or author, publication=publication, author_bio=bio, image_alt=alt,
             image_caption=caption, image_credit=credit, body=body, truncated=truncated,
-            source=self.source, source_sha256=sha, lines=self.where, body_utf8=utf8)
+            source=self.source, source_sha256=sha, lines=self.where, body_utf8=utf8, body_plain=plain)
 
     def header(self, h: int) -> tuple[str, str]:
         line = self.lines[h]

@@ -62,6 +62,8 @@ class Article:
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     issues: tuple[Issue, ...] = field(default=(), compare=False, repr=False)
     body_utf8: bytes | None = field(default=None, compare=False, repr=False)  # the body's UTF-8, when known
+    # The page held no character NFC or case folding might change (`text.specials`): nor does the body.
+    body_plain: bool = field(default=False, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly the schema's keys, in schema order."""

@@ -102,12 +102,20 @@ def suspicious(data: bytes, rest: bytes | None = None) -> bool:
     return _GATE_MOJIBAKE.search(data) is not None or _GATE_BIDI.search(data) is not None
 
 
-def nfc_inert(nonascii: str) -> bool:
+def specials(nonascii: str) -> set[str]:
+    """The characters of `nonascii` that NFC or case folding might change: the ones the fast path
+    of `dedup.normalize_body` must look at (none, in most text)."""
+    return set((_NFC_CLASSES or _nfc_classes())[0].findall(nonascii))
+
+
+def nfc_inert(nonascii: str, found: set[str] | None = None) -> bool:
     """True when a text whose non-ASCII characters are `nonascii` (in order) is NFC as it stands:
     none of them is one NFC could change or compose (the fast-path classes of `dedup.normalize_body`,
-    whose inertness tests/test_parse_equivalence.py checks). False means: ask `unicodedata`."""
+    whose inertness tests/test_parse_equivalence.py checks). False means: ask `unicodedata`.
+    `found`: `specials(nonascii)`, when the caller has it."""
     special, general, end = _NFC_CLASSES or _nfc_classes()
-    found = set(special.findall(nonascii))
+    if found is None:
+        found = set(special.findall(nonascii))
     return not found or (max(found) < end and found.isdisjoint(general))
 
 

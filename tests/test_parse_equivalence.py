@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newsset import parse
-from newsset.dedup import _TABLE_END, _special_chars, normalize_body
+from newsset.dedup import _TABLE_END, _special_chars, normalize_body, word_count
 from newsset.errors import ParseError
+from newsset.text import specials
 
 
 def reference_normalize(s: str) -> bytes:
@@ -255,6 +256,39 @@ def test_parsed_id_equals_article_id_of_its_fields(title: str, paras: list[str],
     except ParseError:  # bytes are held to more (control characters read as binary data)
         return
     assert raw.id == art.id
+    # A page the parser calls plain has a body dedup may fold without looking for special letters.
+    if raw.body_plain:
+        assert not specials(raw.body.encode().translate(None, bytes(range(128))).decode())
+        assert normalize_body(raw.body, raw.body_utf8, plain=True) == reference_normalize(raw.body)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text() | tricky_text | paragraph_text)
+def test_normalize_body_plain_hint_is_exact_when_true(s: str) -> None:
+    """`plain=True` skips the look for letters NFC or case folding change: when the text has none
+    (what the parser checks), the key is the definition's; `parse_bytes` sets it only then."""
+    try:
+        utf8 = s.encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    plain = not specials("".join(c for c in s if not c.isascii()))
+    if plain:
+        assert normalize_body(s, utf8, plain=True) == reference_normalize(s)
+    try:
+        art = parse.parse_bytes(f"date 2024-01-02 Title\n\n{s}\n\nBody.\n".encode(), "t.txt")
+    except ParseError:
+        return
+    assert not art.body_plain or plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(paragraph_text, st.integers(1, 300))
+def test_word_count_counts_the_normalised_words(s: str, times: int) -> None:
+    try:
+        norm = normalize_body(s * times)
+    except UnicodeEncodeError:
+        return
+    assert word_count(norm) == len(norm.split(b" ")) if norm else word_count(norm) == 0
 
 
 @settings(max_examples=300, deadline=None)
