@@ -22,7 +22,7 @@ from .parse import binary_kind, is_boilerplate, parse_bytes
 from .records import Article
 from .schema import Schema, issue_code
 from .sources import Source
-from .text import record_issues
+from .text import line_facts, record_issues
 
 __all__ = ["Item", "MAX_DEPTH", "DuplicateIds", "check_record", "count_range_lines", "iter_items", "iter_pages",
            "too_deep"]
@@ -526,10 +526,17 @@ def _jsonl_items(src: Source, lines: Iterable[bytes | None], schema: Schema, tod
                                             f"{type(record).__name__} {_short(record)}", src.path, n)])
             continue
         escapes = _ESCAPE.search(raw) is not None  # on the bytes: several times faster than on non-ASCII text
-        warnings = record_issues(record, src.path, n, fix, None if escapes else raw) if escapes or not raw.isascii() \
-            else []
+        plain = False  # (an ASCII line needs no hint: dedup's key takes its ASCII path)
+        if escapes:
+            warnings = record_issues(record, src.path, n, fix)
+        elif raw.isascii():
+            warnings = []
+        else:
+            clean, plain = line_facts(raw)  # the body's characters are among the line's
+            warnings = [] if clean else record_issues(record, src.path, n, fix)
+            plain = plain and clean  # (a repaired field may hold letters the line did not)
         issues = check_record(record, schema, src.path, n, None, today, escapes=escapes)
-        yield Item(src, n, record, issues + warnings)
+        yield Item(src, n, record, issues + warnings, body_plain=plain)
 
 
 class DuplicateIds:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from .errors import Issue
 
 __all__ = ["BIDI_CONTROLS", "ZERO_WIDTH", "Finding", "describe", "find", "fix_mojibake", "fixer_name", "locate", "nfc",
-           "page_issues", "record_issues", "suspicious"]
+           "line_facts", "page_issues", "record_issues", "specials", "suspicious"]
 
 #: Bidi embeddings, overrides and isolates: they reorder how text displays (Trojan Source, CVE-2021-42574).
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -269,15 +269,23 @@ def page_issues(text: str, found: list[Finding], lines: list[str], where: dict[s
 _PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n\x0b\x0c\r"  # ASCII text bytes
 
 
+def line_facts(raw: bytes) -> tuple[bool, bool]:
+    """(clean, plain) for the bytes of a line of JSON with no `\\u` escape (so they hold every
+    character of its strings as is): clean when no string needs NFC or may hold mojibake or a bidi
+    control (`record_issues` has nothing to do), plain when none holds a letter `specials` finds."""
+    rest = raw.translate(None, _PLAIN)
+    nonascii = rest.decode("utf-8")
+    found = specials(nonascii)
+    return nfc_inert(nonascii, found) and not suspicious(raw, rest), not found
+
+
 def record_issues(record: dict[str, object], path: str, line: int, fix: bool, raw: bytes | None = None) -> list[Issue]:
     """Warnings for the string fields of a record read from a record file (a line of JSON); with
     `fix`, repairs mojibake in place. Also puts every string field in NFC, like the parser's output.
-    `raw`: the line's bytes when its JSON has no `\\u` escape (so they hold every character as is),
-    which lets a line with nothing to do be passed over without looking at each field."""
-    if raw is not None:
-        rest = raw.translate(None, _PLAIN)
-        if nfc_inert(rest.decode("utf-8")) and not suspicious(raw, rest):
-            return []
+    `raw`: the line's bytes when its JSON has no `\\u` escape, which lets a line with nothing to do
+    be passed over without looking at each field (see `line_facts`)."""
+    if raw is not None and line_facts(raw)[0]:
+        return []
     out = []
     rid = record.get("id")
     for key, value in record.items():

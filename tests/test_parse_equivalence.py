@@ -281,6 +281,34 @@ def test_normalize_body_plain_hint_is_exact_when_true(s: str) -> None:
     assert not art.body_plain or plain
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text() | tricky_text | paragraph_text, st.sampled_from(["", "caf\u00e9", "\u0141\u00f3d\u017a", "e\u0301",
+                                                                "\u00c3\u00a9"]), st.booleans())
+def test_a_record_lines_plain_hint_is_exact_when_true(body: str, title: str, fix: bool) -> None:
+    """A line of JSON without escapes says whether its strings hold a letter dedup must fold:
+    the body's key with the hint equals the definition's, whatever the line (and a repair) did."""
+    import datetime as dt
+    import json
+
+    from newsset.check import _jsonl_items
+    from newsset.schema import load_schema
+    from newsset.sources import Source
+
+    try:
+        line = json.dumps({"id": "a" * 32, "date": "2024-01-02", "title": f"T {title}", "body": body},
+                          ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    src = Source("r.jsonl", "r.jsonl", "jsonl")
+    items = list(_jsonl_items(src, [line], load_schema(None), dt.date(2026, 1, 1), fix))
+    assert len(items) == 1
+    item = items[0]
+    kept = item.record["body"] if item.record else None
+    if item.body_plain:
+        assert isinstance(kept, str) and not specials("".join(c for c in kept if not c.isascii()))
+        assert normalize_body(kept, None, plain=True) == reference_normalize(kept)
+
+
 @settings(max_examples=300, deadline=None)
 @given(paragraph_text, st.integers(1, 300))
 def test_word_count_counts_the_normalised_words(s: str, times: int) -> None:
