@@ -20,9 +20,10 @@ import hashlib
 import os
 import pickle
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ from .sources import RANGE_BYTES, Source
 from .text import fixer_name
 from .write import to_batch
 
-__all__ = ["CHUNK", "ChunkResult", "ChunkSpec", "Keys", "make_chunks", "run_chunk", "split_ranges"]
+__all__ = ["CHUNK", "ChunkResult", "ChunkSpec", "KeyStore", "Keys", "make_chunks", "run_chunk", "split_ranges"]
 
 CHUNK = 64  # pages per chunk on average: big enough to amortise a task, small enough to balance
 MAX_CHUNK = 4  # times CHUNK: the cap when no name hashes to a boundary
@@ -77,18 +78,63 @@ class Keys:
     words: list[int] = field(default_factory=list)
     where: list[tuple[str, str, int]] = field(default_factory=list)  # (source, path, line)
 
+
+class KeyStore:
+    """The driver's keys of every accepted record, as compact as they can be, since they are what
+    grows with the corpus: repeated values (dates, publications, groups) are shared, numbers sit
+    in arrays, and a record's path is kept as its source name plus a shared folder prefix."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.dates: list[str | None] = []
+        self.groups: list[str | None] = []
+        self.pubs: list[str | None] = []
+        self.truncated = array("b")
+        self.words = array("q")
+        self._rel: list[str] = []
+        self._head = array("i")  # index into _heads (path = head + rel), or -1: see _odd
+        self._line = array("q")
+        self._heads: list[str] = []
+        self._head_of: dict[str, int] = {}
+        self._odd: dict[int, str] = {}  # the path of a record whose path does not end with its source name
+        self._shared: dict[str, str] = {}
+
+    def _share(self, value: str | None) -> str | None:
+        return value if value is None else self._shared.setdefault(value, value)
+
     def take(self, other: Keys, r: int) -> int:
-        """Append row `r` of `other`; its index here."""
-        for name in _KEY_FIELDS:
-            getattr(self, name).append(getattr(other, name)[r])
-        return len(self.ids) - 1
+        """Append row `r` of a chunk's keys; its index here."""
+        k = len(self.ids)
+        self.ids.append(other.ids[r])
+        self.dates.append(self._share(other.dates[r]))
+        self.groups.append(self._share(other.groups[r]))
+        self.pubs.append(self._share(other.pubs[r]))
+        self.truncated.append(other.truncated[r])
+        self.words.append(other.words[r])
+        rel, path, line = other.where[r]
+        if rel and path.endswith(rel):
+            head = path[:len(path) - len(rel)]
+            h = self._head_of.get(head)
+            if h is None:
+                h = self._head_of[head] = len(self._heads)
+                self._heads.append(head)
+        else:
+            h = -1
+            self._odd[k] = path
+        self._rel.append(rel)
+        self._head.append(h)
+        self._line.append(line)
+        return k
+
+    def where(self, k: int) -> tuple[str, str, int]:
+        """(source, path, line) of record `k`."""
+        rel, h = self._rel[k], self._head[k]
+        return rel, (self._heads[h] + rel if h >= 0 else self._odd[k]), self._line[k]
 
     def kept(self, k: int) -> dict[str, Any]:
         """Where record `k` came from, as a reject line names the copy that was kept."""
-        return {"source": self.where[k][0], "path": self.where[k][1], "line": self.where[k][2], "id": self.ids[k]}
-
-
-_KEY_FIELDS = tuple(f.name for f in fields(Keys))
+        rel, path, line = self.where(k)
+        return {"source": rel, "path": path, "line": line, "id": self.ids[k]}
 
 
 @dataclass
@@ -173,6 +219,10 @@ def _slim(item: Item) -> Item:
     return replace(item, record={"id": rid} if isinstance(rid, str) else None, body_utf8=None)
 
 
+def _share(values: dict[str, str], value: str) -> str:
+    return values.setdefault(value, value)
+
+
 def run_chunk(spec: ChunkSpec) -> ChunkResult:
     """Read, parse and check the chunk's files; write accepted rows to the part file."""
     schema = _schema(spec.schema_path)
@@ -193,6 +243,8 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     texts: list[bytes] = []
     sigs: list[np.ndarray] = []
     sketcher = Sketcher() if spec.sketch else None
+    shared_values: dict[str, str] = {}
+    shared = functools.partial(_share, shared_values)
     tmp = f"{spec.part_path}.tmp-{os.getpid()}"
     writer: Any = None
 
@@ -233,9 +285,11 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 group = rec.get(spec.group_by) if spec.group_by else None
                 keys = res.keys
                 keys.ids.append(rec["id"])
-                keys.dates.append(date if isinstance(date, str) else None)
-                keys.groups.append(None if group is None else str(group))
-                keys.pubs.append(rec.get("publication"))
+                # Repeated values as one object each: pickle then sends each once per chunk.
+                pub = rec.get("publication")
+                keys.dates.append(shared(date) if isinstance(date, str) else None)
+                keys.groups.append(None if group is None else shared(str(group)))
+                keys.pubs.append(shared(pub) if isinstance(pub, str) else pub)
                 keys.truncated.append(bool(rec.get("truncated")))
                 keys.words.append(word_count(norm))
                 keys.where.append((item.source.rel, display_path(item.source.path), item.line))

@@ -33,7 +33,7 @@ import pyarrow as pa
 
 from . import __version__
 from .check import Item
-from .chunk import ChunkSpec, Keys, make_chunks
+from .chunk import ChunkSpec, KeyStore, make_chunks
 from .engine import SMALL, Engine, LocalPool, check_engine, pool_wanted, resolve_jobs, run_chunks
 from .errors import ConfigError, Issue, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
@@ -193,7 +193,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
 
     with pool or contextlib.nullcontext(), Staging(out) as stage:
         router = Router(stage.dir, sch.parquet_schema, task_set, allow_truncated)
-        keys = Keys()
+        keys = KeyStore()
         parts = stage.dir / ".parts"
         parts.mkdir()
         specs = [ChunkSpec(i, tuple(c), str(sch.path), today, str(parts), guard, group_by,
@@ -293,7 +293,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                                      near_dup=near_dup, threshold=near_dup_threshold)
                     result.leakage = plan.leakage
                     for k, code, first in plan.rejects:
-                        w = keys.where[k]
+                        w = keys.where(k)
                         kept = keys.kept(first)
                         label = "near copy" if code == "dataset.near-duplicate" else "near copy in another date split"
                         entry = {"source": w[0], "path": w[1], "line": w[2], "code": code, "id": keys.ids[k],
@@ -386,7 +386,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     return result
 
 
-def _split_codes(keys: Keys, row_key: np.ndarray, by_key: Splitter | None,
+def _split_codes(keys: KeyStore, row_key: np.ndarray, by_key: Splitter | None,
                  by_date: DateSplitter | None) -> np.ndarray:
     """Split code per row of a chunk (REJECTED where `row_key` is -1), from its record's keys."""
     index = {name: k for k, name in enumerate(SPLITS)}
@@ -403,7 +403,7 @@ def _split_codes(keys: Keys, row_key: np.ndarray, by_key: Splitter | None,
     return codes
 
 
-def _describe(root: Path, shards: list[tuple[str, ShardFile]], keys: Keys, codes: np.ndarray, sch: Schema,
+def _describe(root: Path, shards: list[tuple[str, ShardFile]], keys: KeyStore, codes: np.ndarray, sch: Schema,
               tasks: dict[str, Task]) -> dict[str, Any]:
     """Files (with hashes) and per-config, per-split facts for the manifest and the card."""
     files = []

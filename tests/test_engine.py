@@ -302,3 +302,34 @@ def test_workers_are_spawned_when_the_fork_server_fails_after_it_started(
     pooled = newsset.build([raw], tmp_path / "pooled", jobs=2)
     assert pooled.total_rows == serial.total_rows == 30
     assert digests(tmp_path / "pooled") == digests(tmp_path / "serial")
+
+
+def test_the_drivers_key_store_gives_back_what_it_took() -> None:
+    """Keys are stored compactly in the driver (shared values, arrays, path = folder + source
+    name): every record's (source, path, line) and facts must come back exactly, odd paths too."""
+    from newsset.chunk import Keys, KeyStore
+
+    chunk = Keys()
+    rows = [("2024/a.txt", "raw/2024/a.txt", 1, "2024-01-02", "The Week UK", None, True, 120),
+            ("2024/b.txt", "/abs/raw/2024/b.txt", 1, None, None, "g1", False, 0),
+            ("pages.tar!/x.txt", "in/pages.tar!/x.txt", 1, "2024-01-02", "The Week UK", "g1", False, 7),
+            ("r.jsonl", "r.jsonl", 41, "2023-12-31", "Other", None, False, 3),
+            ("caf\udce9.txt", "raw/caf\\udce9.txt", 1, None, None, None, False, 1),  # display differs from rel
+            ("", "weird", 2, None, None, None, False, 2)]
+    for i, (rel, path, line, date, pub, group, trunc, words) in enumerate(rows):
+        chunk.ids.append(f"id{i}")
+        chunk.dates.append(date)
+        chunk.pubs.append(pub)
+        chunk.groups.append(group)
+        chunk.truncated.append(trunc)
+        chunk.words.append(words)
+        chunk.where.append((rel, path, line))
+    store = KeyStore()
+    assert [store.take(chunk, r) for r in (5, 0, 1, 2, 3, 4)] == [0, 1, 2, 3, 4, 5]
+    for k, r in enumerate((5, 0, 1, 2, 3, 4)):
+        rel, path, line, date, pub, group, trunc, words = rows[r]
+        assert store.where(k) == (rel, path, line)
+        assert store.kept(k) == {"source": rel, "path": path, "line": line, "id": f"id{r}"}
+        assert (store.ids[k], store.dates[k], store.pubs[k], store.groups[k]) == (f"id{r}", date, pub, group)
+        assert (bool(store.truncated[k]), store.words[k]) == (trunc, words)
+    assert store.pubs[1] is store.pubs[3]  # one object for a repeated value
