@@ -219,10 +219,6 @@ def _slim(item: Item) -> Item:
     return replace(item, record={"id": rid} if isinstance(rid, str) else None, body_utf8=None)
 
 
-def _share(values: dict[str, str], value: str) -> str:
-    return values.setdefault(value, value)
-
-
 def run_chunk(spec: ChunkSpec) -> ChunkResult:
     """Read, parse and check the chunk's files; write accepted rows to the part file."""
     schema = _schema(spec.schema_path)
@@ -243,8 +239,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     texts: list[bytes] = []
     sigs: list[np.ndarray] = []
     sketcher = Sketcher() if spec.sketch else None
-    shared_values: dict[str, str] = {}
-    shared = functools.partial(_share, shared_values)
+    shared: dict[str, str] = {}  # one object per repeated value: pickle then sends each once a chunk
     tmp = f"{spec.part_path}.tmp-{os.getpid()}"
     writer: Any = None
 
@@ -285,11 +280,10 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 group = rec.get(spec.group_by) if spec.group_by else None
                 keys = res.keys
                 keys.ids.append(rec["id"])
-                # Repeated values as one object each: pickle then sends each once per chunk.
                 pub = rec.get("publication")
-                keys.dates.append(shared(date) if isinstance(date, str) else None)
-                keys.groups.append(None if group is None else shared(str(group)))
-                keys.pubs.append(shared(pub) if isinstance(pub, str) else pub)
+                keys.dates.append(shared.setdefault(date, date) if isinstance(date, str) else None)
+                keys.groups.append(None if group is None else shared.setdefault(str(group), str(group)))
+                keys.pubs.append(shared.setdefault(pub, pub) if isinstance(pub, str) else pub)
                 keys.truncated.append(bool(rec.get("truncated")))
                 keys.words.append(word_count(norm))
                 keys.where.append((item.source.rel, display_path(item.source.path), item.line))

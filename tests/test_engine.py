@@ -267,37 +267,21 @@ def test_dates_convert_like_arrows_cast_and_odd_shapes_still_fail_there() -> Non
             _to_array([odd], pa.date32())
 
 
-def test_workers_are_spawned_when_no_fork_server_can_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("broken", ["ensure_running", "connect_to_new_process"])
+def test_workers_are_spawned_when_the_fork_server_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        broken: str) -> None:
     """A fork server listens on a Unix socket under TMPDIR; a long TMPDIR makes that path too
-    long to bind. The build must fall back to spawned workers, not fail."""
+    long to bind (`ensure_running`, on the main thread). The first workers are asked for on a
+    thread (`connect_to_new_process`). Either failure must fall back to spawned workers."""
     import multiprocessing.forkserver as forkserver
 
     def refuse(*_: object) -> None:
-        raise OSError("AF_UNIX path too long")
+        raise OSError(f"{broken} refused")
 
-    monkeypatch.setattr(forkserver.ForkServer, "ensure_running", refuse)
-    monkeypatch.setattr(forkserver, "ensure_running", refuse)  # (the module's bound alias)
+    monkeypatch.setattr(forkserver.ForkServer, broken, refuse)
+    monkeypatch.setattr(forkserver, broken, refuse)  # (the module's bound alias)
     raw = tmp_path / "pages"
     write_corpus(raw, 30, seed=6, dup_rate=0.0, bad_rate=0.0)
-    serial = newsset.build([raw], tmp_path / "serial", jobs=1)
-    pooled = newsset.build([raw], tmp_path / "pooled", jobs=2)
-    assert pooled.total_rows == serial.total_rows == 30
-    assert digests(tmp_path / "pooled") == digests(tmp_path / "serial")
-
-
-def test_workers_are_spawned_when_the_fork_server_fails_after_it_started(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fork server starts on the main thread, but the first workers are asked for on a thread
-    (it answers only once it has imported newsset): a failure there must fall back to spawn too."""
-    import multiprocessing.forkserver as forkserver
-
-    def refuse(*_: object) -> None:
-        raise OSError("connection refused")
-
-    monkeypatch.setattr(forkserver.ForkServer, "connect_to_new_process", refuse)
-    monkeypatch.setattr(forkserver, "connect_to_new_process", refuse)
-    raw = tmp_path / "pages"
-    write_corpus(raw, 30, seed=7, dup_rate=0.0, bad_rate=0.0)
     serial = newsset.build([raw], tmp_path / "serial", jobs=1)
     pooled = newsset.build([raw], tmp_path / "pooled", jobs=2)
     assert pooled.total_rows == serial.total_rows == 30
