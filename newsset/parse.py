@@ -270,10 +270,7 @@ def _decode(raw: bytes, path: str) -> tuple[str, bool, bool]:
         raise ParseError(Issue("input.encoding", f"expected UTF-8, got byte 0x{raw[e.start]:02x} that UTF-8 "
                                f"cannot decode (line {line}, column {column}, after {before[-20:]!r})", path, line,
                                column, expected="UTF-8", got=f"0x{raw[e.start]:02x}")) from None
-    if text.startswith("\ufeff"):  # `_line_ends`, with the CR test on the bytes (memchr, not a str scan)
-        text = text[1:]
-    if b"\r" in raw:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _line_ends(text, b"\r" in raw)  # (the CR test on the bytes: memchr, not a str scan)
     nonascii = rest.decode("utf-8")  # valid: a UTF-8 sequence holds no ASCII byte
     suspect, plain = False, True
     if nonascii:
@@ -291,11 +288,12 @@ def _decode(raw: bytes, path: str) -> tuple[str, bool, bool]:
     return text, suspect, plain
 
 
-def _line_ends(text: str) -> str:
-    """No leading BOM, and `\\n` line ends (see `decode_page`)."""
+def _line_ends(text: str, has_cr: bool | None = None) -> str:
+    """No leading BOM, and `\\n` line ends (see `decode_page`); `has_cr`: whether the text holds a
+    `\\r`, when the caller knows."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    if "\r" in text:
+    if ("\r" in text) if has_cr is None else has_cr:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
 

@@ -113,9 +113,9 @@ def nfc_inert(nonascii: str, found: set[str] | None = None) -> bool:
     none of them is one NFC could change or compose (the fast-path classes of `dedup.normalize_body`,
     whose inertness tests/test_parse_equivalence.py checks). False means: ask `unicodedata`.
     `found`: `specials(nonascii)`, when the caller has it."""
-    special, general, end = _NFC_CLASSES or _nfc_classes()
+    _, general, end = _NFC_CLASSES or _nfc_classes()
     if found is None:
-        found = set(special.findall(nonascii))
+        found = specials(nonascii)
     return not found or (max(found) < end and found.isdisjoint(general))
 
 
@@ -279,13 +279,10 @@ def line_facts(raw: bytes) -> tuple[bool, bool]:
     return nfc_inert(nonascii, found) and not suspicious(raw, rest), not found
 
 
-def record_issues(record: dict[str, object], path: str, line: int, fix: bool, raw: bytes | None = None) -> list[Issue]:
+def record_issues(record: dict[str, object], path: str, line: int, fix: bool) -> list[Issue]:
     """Warnings for the string fields of a record read from a record file (a line of JSON); with
     `fix`, repairs mojibake in place. Also puts every string field in NFC, like the parser's output.
-    `raw`: the line's bytes when its JSON has no `\\u` escape, which lets a line with nothing to do
-    be passed over without looking at each field (see `line_facts`)."""
-    if raw is not None and line_facts(raw)[0]:
-        return []
+    (`line_facts` tells from a line's bytes when there is nothing to do.)"""
     out = []
     rid = record.get("id")
     for key, value in record.items():
