@@ -146,6 +146,7 @@ class ChunkResult:
     rows: int = 0
     part: str | None = None
     cached: bool = False  # the part file belongs to the cache: read it, never delete it
+    reused: int = 0  # items whose results came from the cache (all of them when `cached`)
     rejected: list[tuple[int, Item]] = field(default_factory=list)  # (accepted rows before it, item)
     keys: Keys = field(default_factory=Keys)
     digests: list[bytes] = field(default_factory=list)  # 16-byte normalised-body digest; b"" for no body
@@ -220,13 +221,21 @@ def _slim(item: Item) -> Item:
 
 
 def run_chunk(spec: ChunkSpec) -> ChunkResult:
-    """Read, parse and check the chunk's files; write accepted rows to the part file."""
+    """Read, parse and check the chunk's files; write accepted rows to the part file.
+
+    With a cache, an unchanged chunk is taken whole; in a changed one, every page the cache
+    holds (found through `_Reuse`) is copied from there and only the new or changed pages are parsed.
+    """
     schema = _schema(spec.schema_path)
-    key = _cache_key(spec, schema) if spec.cache else None
-    if key is not None:
-        hit = _cache_get(spec, key)
+    keys_ = _cache_keys(spec, schema) if spec.cache else None
+    key, page_keys = keys_ if keys_ is not None else (None, [])
+    reuse = None
+    if key is not None and spec.cache is not None:
+        hit, entry = _cache_get(spec, key, page_keys[0])
         if hit is not None:
             return hit
+        reuse = _Reuse(spec.cache, entry)
+    spans: list[Span] = []
     res = ChunkResult(spec.index)
     fields = schema.arrow_schema.names
     columns: list[list[Any]] = [[] for _ in fields]
@@ -259,14 +268,24 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
             texts = []
 
     try:
-        for src in spec.sources:
-            for item in iter_items(src, schema, spec.today, fix_mojibake=spec.fix_mojibake):
+        for n, src in enumerate(spec.sources):
+            at_start = (res.rows, len(res.rejected), res.items)
+            warned: list[str] = []
+            old = reuse.find(page_keys[n]) if reuse is not None and src.kind == "page" else None
+            if old is not None:
+                flush()  # the rows parsed so far go first: the part keeps the sources' order
+                if writer is None and old[1].row1 > old[1].row0:
+                    writer = pa.ipc.new_file(tmp, schema.parquet_schema)
+                warned = old[0].copy(old[1], res, writer, sigs)
+            for item in () if old is not None else iter_items(src, schema, spec.today,
+                                                                fix_mojibake=spec.fix_mojibake):
                 res.items += 1
                 if not item.ok:
                     res.rejected.append((res.rows, _slim(item)))
                     continue
                 for issue in item.issues:  # warnings of a kept record (mojibake, bidi controls, a file name)
                     res.warnings[issue.code] += 1
+                    warned.append(issue.code)
                 rec = item.record
                 assert rec is not None
                 body = rec.get("body")
@@ -298,6 +317,8 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                     texts.append(norm)
                 if len(columns[0]) >= BATCH_ROWS or batch_bytes >= BATCH_BYTES:
                     flush()
+            if key is not None:
+                spans.append(Span(page_keys[n], *at_start, res.rows, len(res.rejected), res.items, tuple(warned)))
         flush()
         for src in spec.sources:
             if src.ranged:
@@ -318,7 +339,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     elif sketcher is not None:
         res.sigs = np.empty((0, sketcher.bins), np.uint32)
     if key is not None:
-        _cache_put(spec, key, res)
+        _cache_put(spec, key, res, spans)
     return res
 
 
@@ -335,13 +356,16 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def _cache_key(spec: ChunkSpec, schema: Schema) -> str | None:
-    """sha256 over newsset's version and code, the schema's bytes, the options that change a
-    chunk's result, and every file's name and content. None when a file cannot be read (no caching)."""
-    h = hashlib.sha256()
-    h.update(f"newsset {__version__} {code_digest()}\0schema {schema.sha256}\0today {spec.today}\0"
-             f"sketch {spec.sketch}\0group {spec.group_by}\0fix {spec.fix_mojibake and fixer_name()}\0".encode())
+def _cache_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str]] | None:
+    """(chunk key, a key per source): sha256 over newsset's version and code, the schema's bytes,
+    the options that change a result, and the file's name and content; the chunk key is the
+    sha256 of its sources' keys. None when a file cannot be read (no caching)."""
+    options = hashlib.sha256(
+        f"newsset {__version__} {code_digest()}\0schema {schema.sha256}\0today {spec.today}\0"
+        f"sketch {spec.sketch}\0group {spec.group_by}\0fix {spec.fix_mojibake and fixer_name()}\0".encode())
+    keys = []
     for src in spec.sources:
+        h = options.copy()
         h.update(f"{src.kind}\0{src.rel}\0{src.path}\0".encode("utf-8", "surrogateescape"))
         h.update(f"{src.start}\0{src.end}\0".encode())
         try:
@@ -355,37 +379,128 @@ def _cache_key(spec: ChunkSpec, schema: Schema) -> str | None:
                         h.update(block)
         except OSError:
             return None
-        h.update(b"\0")
-    return h.hexdigest()
+        keys.append(h.hexdigest())
+    return hashlib.sha256("".join(keys).encode()).hexdigest(), keys
 
 
-def _cache_paths(spec: ChunkSpec, key: str) -> tuple[Path, Path]:
+@dataclass(frozen=True)
+class Span:
+    """Where one source's results sit in a cached chunk: rows [row0, row1), rejected items
+    [rej0, rej1), its item count, and the warning codes of its accepted rows."""
+
+    key: str
+    row0: int
+    rej0: int
+    items0: int
+    row1: int
+    rej1: int
+    items1: int
+    warned: tuple[str, ...] = ()
+
+
+@dataclass
+class _Entry:
+    """A cached chunk: its key, result (without part) and per-source spans, loaded from its
+    `.keys` file; the rows are read from its part file only when single sources are copied."""
+
+    key: str
+    res: ChunkResult
+    spans: list[Span]
+    part: Path
+    table: pa.Table | None = None
+
+    def copy(self, span: Span, res: ChunkResult, writer: Any, sigs: list[np.ndarray]) -> list[str]:
+        """Append the span's rows, keys and rejected items to `res` (and the rows to `writer`)."""
+        old, (r0, r1) = self.res, (span.row0, span.row1)
+        if r1 > r0:
+            if self.table is None:
+                with pa.memory_map(str(self.part)) as source:
+                    self.table = pa.ipc.open_file(source).read_all()
+            for batch in self.table.slice(r0, r1 - r0).to_batches():
+                writer.write_batch(batch)
+            for name in ("ids", "dates", "groups", "pubs", "truncated", "words", "where"):
+                getattr(res.keys, name).extend(getattr(old.keys, name)[r0:r1])
+            res.digests.extend(old.digests[r0:r1])
+            if old.sigs is not None:
+                sigs.append(old.sigs[r0:r1])
+        res.rejected += [(res.rows + r - r0, item) for r, item in old.rejected[span.rej0:span.rej1]]
+        res.rows += r1 - r0
+        res.items += span.items1 - span.items0
+        res.reused += span.items1 - span.items0
+        res.warnings.update(span.warned)
+        return list(span.warned)
+
+
+def _load_entry(cache: str, name: str) -> _Entry | None:
+    """The cached chunk filed under `name` (the key of its first source), if readable and whole."""
+    try:
+        with open(os.path.join(cache, name[:2], f"{name}.keys"), "rb") as fh:
+            key, res, spans = pickle.load(fh)  # written by newsset itself, in _cache_put
+        part = Path(cache) / key[:2] / f"{key}.arrow"
+        if res.rows and not part.is_file():
+            return None
+        return _Entry(key, res, spans, part)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, KeyError):
+        return None
+
+
+class _Reuse:
+    """Finds a page's results in the cache when its chunk changed (a page added, changed or removed
+    in it): a chunk is filed under the key of its first source, so its pages are found by trying
+    the keys of the new chunk's pages in order (a few misses, then the rest are parsed)."""
+
+    MISSES = 3  # lookups that find nothing before a chunk stops looking (every page of a new folder is new)
+
+    def __init__(self, cache: str, first: _Entry | None) -> None:
+        self.cache = cache
+        self.spans: dict[str, tuple[_Entry, Span]] = {}
+        self.misses = 0
+        if first is not None:
+            self._add(first)
+        else:
+            self.misses = 1  # the chunk's own lookup found nothing
+
+    def _add(self, entry: _Entry) -> None:
+        for span in entry.spans:
+            self.spans.setdefault(span.key, (entry, span))
+
+    def find(self, key: str) -> tuple[_Entry, Span] | None:
+        """The cached chunk holding the page with this key, and where in it, if any."""
+        hit = self.spans.get(key)
+        if hit is None and self.misses < self.MISSES:
+            entry = _load_entry(self.cache, key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self._add(entry)
+            hit = self.spans.get(key)
+        return hit
+
+
+def _cache_get(spec: ChunkSpec, key: str, first: str) -> tuple[ChunkResult | None, _Entry | None]:
+    """(the cached result of this very chunk, or None; the entry filed under its first source)."""
     assert spec.cache is not None
-    folder = Path(spec.cache) / key[:2]
-    return folder / f"{key}.arrow", folder / f"{key}.keys"
-
-
-def _cache_get(spec: ChunkSpec, key: str) -> ChunkResult | None:
-    part, keys = _cache_paths(spec, key)
-    try:
-        with open(keys, "rb") as fh:
-            res: ChunkResult = pickle.load(fh)  # written by newsset itself, below
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
-        return None
-    if res.rows and not part.is_file():
-        return None
+    entry = _load_entry(spec.cache, first)
+    if entry is None or entry.key != key:
+        return None, entry
+    res = entry.res
     res.index = spec.index
-    res.part = str(part) if res.rows else None
+    res.part = str(entry.part) if res.rows else None
     res.cached = True
-    return res
+    res.reused = res.items
+    return res, entry
 
 
-def _cache_put(spec: ChunkSpec, key: str, res: ChunkResult) -> None:
-    """Best effort: a full disk or a read-only cache only costs the next build time."""
-    part, keys = _cache_paths(spec, key)
+def _cache_put(spec: ChunkSpec, key: str, res: ChunkResult, spans: list[Span]) -> None:
+    """File the chunk under its first source's key: `{key}.keys` holds the chunk key, the result
+    and the spans; the part file is named by the chunk key, so its bytes never change under a
+    reader. Best effort: a full disk or a read-only cache only costs the next build time."""
+    assert spec.cache is not None and spans
+    part = Path(spec.cache) / key[:2] / f"{key}.arrow"
+    keys = Path(spec.cache) / spans[0].key[:2] / f"{spans[0].key}.keys"
     try:
-        part.parent.mkdir(parents=True, exist_ok=True)
         if res.part is not None:
+            part.parent.mkdir(parents=True, exist_ok=True)
             tmp = part.with_name(f"{part.name}.tmp-{os.getpid()}")
             try:
                 os.link(res.part, tmp)
@@ -394,9 +509,11 @@ def _cache_put(spec: ChunkSpec, key: str, res: ChunkResult) -> None:
 
                 shutil.copyfile(res.part, tmp)
             os.replace(tmp, part)
+        keys.parent.mkdir(parents=True, exist_ok=True)
         tmp = keys.with_name(f"{keys.name}.tmp-{os.getpid()}")
         with open(tmp, "wb") as fh:
-            pickle.dump(replace(res, part=None, cached=False), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((key, replace(res, part=None, cached=False, reused=0), spans), fh,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, keys)
     except OSError:
         pass

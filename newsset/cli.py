@@ -275,8 +275,9 @@ def build_summary(r: Any, out: str, seconds: float) -> str:
         lines.append(f"  leakage   {leak.clusters:,} near-duplicate cluster(s), "
                      f"{leak.dropped + leak.split_leaks_dropped:,} dropped, {leak.co_located:,} kept together, "
                      f"{leak.cross_split:,} across splits")
-    if r.cached_chunks:
-        lines.append(f"  cache     {r.cached_chunks:,} of {r.chunks:,} chunk(s) reused")
+    if r.cached_inputs:
+        lines.append(f"  cache     {r.cached_inputs:,} of {r.inputs:,} input(s) reused ({r.cached_chunks:,} of "
+                     f"{r.chunks:,} chunk(s) whole), the rest parsed")
     return "\n".join(lines)
 
 

@@ -68,7 +68,8 @@ class BuildResult:
     leakage: Leakage = field(default_factory=Leakage)
     written: bool = False
     chunks: int = 0
-    cached_chunks: int = 0  # chunks whose checked records came from --cache
+    cached_chunks: int = 0  # chunks whose checked records came from --cache whole
+    cached_inputs: int = 0  # inputs (pages, records) whose results came from --cache, whole chunks included
 
     @property
     def ok(self) -> bool:
@@ -245,6 +246,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                     result.warnings.update(res.warnings)
                     result.chunks += 1
                     result.cached_chunks += res.cached
+                    result.cached_inputs += res.reused
                     row_key = np.full(res.rows, -1, np.int64)
                     pending = iter(res.rejected)
                     nxt = next(pending, None)

@@ -72,7 +72,7 @@ def test_cache_rebuild_is_byte_identical_and_reuses_unchanged_chunks(tmp_path: P
     first = newsset.build([raw], tmp_path / "a", cache=cache, near_dup=guard, jobs=1)
     assert first.chunks > 4 and first.cached_chunks == 0
     again = newsset.build([raw], tmp_path / "b", cache=cache, near_dup=guard, jobs=2)
-    assert again.cached_chunks == again.chunks
+    assert again.cached_chunks == again.chunks and again.cached_inputs == again.inputs
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
     # Add a few pages (copies of generated pages under new names, and one changed page).
     extra = raw / "zz-new"
@@ -87,6 +87,44 @@ def test_cache_rebuild_is_byte_identical_and_reuses_unchanged_chunks(tmp_path: P
     assert grown.total_rows == clean.total_rows > first.total_rows
 
 
+@pytest.mark.parametrize("guard", ["keep", "off"])
+def test_cache_reuses_the_pages_of_a_changed_chunk(tmp_path: Path, guard: str) -> None:
+    """New pages scattered through the name range (as a scraper adding to existing folders does),
+    one page changed and one removed: only the new and the changed page are parsed, and the
+    output is byte-identical to a clean build."""
+    import zlib
+
+    from newsset.chunk import CHUNK
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 700, seed=31, dup_rate=0.02, bad_rate=0.03)
+    cache = tmp_path / "cache"
+    newsset.build([raw], tmp_path / "a", cache=cache, near_dup=guard, jobs=1)
+    chunks = make_chunks(discover([raw]))
+    inner = [s for c in chunks for s in c[1:-1]]  # neither first (its chunk's anchor) nor last (a boundary)
+    changed, removed = inner[10], inner[200]
+    Path(changed.path).write_bytes(Path(changed.path).read_bytes().replace(b" the ", b" a ", 1))
+    os.remove(removed.path)
+    # New pages (good, bad and a duplicate) named to sort between old ones, none of them a chunk boundary.
+    new = tmp_path / "new"
+    write_corpus(new, 12, seed=77, dup_rate=0.1, bad_rate=0.1)
+    added = 0
+    for n, (page, old) in enumerate(zip(sorted(new.rglob("*.txt")), inner[5::50])):
+        name = Path(old.path).with_name(f"{Path(old.path).stem}-{n}.txt")
+        if zlib.crc32(name.relative_to(raw).as_posix().encode()) % CHUNK == 0:
+            continue
+        name.write_bytes(page.read_bytes())
+        added += 1
+    assert added >= 8
+    grown = newsset.build([raw], tmp_path / "b", cache=cache, near_dup=guard, jobs=2)
+    clean = newsset.build([raw], tmp_path / "c", near_dup=guard, jobs=1)
+    assert digests(tmp_path / "b") == digests(tmp_path / "c")
+    assert grown.inputs == clean.inputs == 700 - 1 + added
+    assert grown.inputs - grown.cached_inputs == added + 1  # parsed: the new pages and the changed one
+    assert 0 < grown.cached_chunks < grown.chunks
+    assert sum(clean.rejected.values()) == sum(grown.rejected.values()) > 0
+
+
 def test_a_broken_cache_entry_is_recomputed_not_trusted(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     write_corpus(raw, 80, seed=3, dup_rate=0.0, bad_rate=0.0)
@@ -95,7 +133,7 @@ def test_a_broken_cache_entry_is_recomputed_not_trusted(tmp_path: Path) -> None:
     for f in cache.rglob("*.keys"):
         f.write_bytes(b"garbage")
     r = newsset.build([raw], tmp_path / "b", cache=cache)
-    assert r.cached_chunks == 0
+    assert r.cached_chunks == 0 and r.cached_inputs == 0
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
 
 
