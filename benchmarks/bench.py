@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -237,9 +238,10 @@ def checks(by: dict[str, Method]) -> list[tuple[str, str, str, str]]:
             "JSONL)", f"jsonl floor ({tag} JSONL)"), lambda a, b: b.median / a.median, "{:.2f}x the floor's MB/s",
             lambda x: x >= 0.5, lambda a, b: None if (a.rows or 0) >= 0.9 * a.corpus.items else
             f"newsset kept {a.rows or 0:,} of {a.corpus.items:,} records: the input is not valid for it")
-    add("--cache rebuild after +1% pages vs full build", "a small fraction (≤ 0.5x)",
-        ("newsset --cache rebuild, +1% new pages", off), lambda a, b: a.median / b.median, "{:.2f}x the time",
-        lambda x: x <= 0.5)
+    for label in ("", " scattered"):
+        add(f"--cache rebuild after +1% pages{label} vs full build", "a small fraction (≤ 0.5x)",
+            (f"newsset --cache rebuild, +1% new pages{label}", off), lambda a, b: a.median / b.median,
+            "{:.2f}x the time", lambda x: x <= 0.5)
     small = next((k for k, m in by.items() if m.role == "small"), None)
     if small:
         add(f"peak RSS {by[off].corpus.items:,} / {by[small].corpus.items:,} pages", "≤ 1.3x", (off, small),
@@ -298,7 +300,7 @@ def build_methods(args: argparse.Namespace, cache: Path, corpus: Corpus, notes: 
                              jl, r, "out.parquet"))
         ms.append(Method(f"newsset jsonl --near-dup off ({tag} JSONL)",
                          [*NEWSSET, "build", str(jl.path), "--out", OUT, "--near-dup", "off", "-q"], jl, r))
-    ms.append(incremental_method(args, cache, corpus))
+    ms += incremental_methods(args, cache, corpus)
     small_n = min(2000, corpus.items // 10)
     if args.corpus is None and small_n > 0:
         small = ensure_corpus(cache, small_n, args.seed)
@@ -307,17 +309,28 @@ def build_methods(args: argparse.Namespace, cache: Path, corpus: Corpus, notes: 
     return ms
 
 
-def incremental_method(args: argparse.Namespace, cache: Path, corpus: Corpus) -> Method:
-    """A rebuild with --cache after adding 1% new pages (in a folder of their own, as a new day's
-    scrape would be): each round starts from a copy of a cache warmed by one untimed build of the
-    corpus alone (hard links: cache files are only ever replaced, never changed in place)."""
+def incremental_methods(args: argparse.Namespace, cache: Path, corpus: Corpus) -> list[Method]:
+    """Rebuilds with --cache after adding 1% new pages, each round from a copy of a cache warmed by one
+    untimed build of the corpus alone (hard links: cache files are only ever replaced, never changed in
+    place). The new pages come once in a folder of their own (a new day's scrape: "new/…" sorts last)
+    and once scattered through the name range (new files in the existing folders: a second input whose
+    relative names, `YYYY/MM/NNNNNNa.txt`, sort between the corpus's)."""
     n_new = max(1, corpus.items // 100)
     extra_root = cache / f"new-{n_new}-seed{args.seed + 1}"
-    if not (extra_root / ".stamp").is_file():  # a new scrape lands in its own folder: "new/…" sorts last
+    if not (extra_root / ".stamp").is_file():
         shutil.rmtree(extra_root, ignore_errors=True)
         synth.write_corpus(extra_root / "new", n_new, args.seed + 1, DUP_RATE, BAD_RATE)
         (extra_root / ".stamp").write_text("ok\n")
-    extra = _measure(extra_root)
+    scattered_root = cache / f"scattered-{n_new}-seed{args.seed + 1}"
+    if not (scattered_root / ".stamp").is_file():
+        shutil.rmtree(scattered_root, ignore_errors=True)
+        rng = random.Random(args.seed + 1)
+        olds = rng.sample(sorted(p.relative_to(corpus.path) for p in corpus.path.rglob("*.txt")), n_new)
+        for page, old in zip(sorted((extra_root / "new").rglob("*.txt")), olds):
+            target = scattered_root / old.parent / f"{old.stem}a.txt"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(page, target)
+        (scattered_root / ".stamp").write_text("ok\n")
     warm = cache / f"cache-{corpus.path.name}"
     from newsset.chunk import code_digest
 
@@ -334,10 +347,14 @@ def incremental_method(args: argparse.Namespace, cache: Path, corpus: Corpus) ->
         shutil.rmtree(live, ignore_errors=True)
         shutil.copytree(warm, live, copy_function=os.link)
 
-    return Method("newsset --cache rebuild, +1% new pages", [*NEWSSET, "build", str(corpus.path), str(extra.path),
-                  "--out", OUT, "--near-dup", "off", "--cache", str(live), "-q"],
-                  Corpus(corpus.path, corpus.items + extra.items, corpus.nbytes + extra.nbytes), args.rounds,
-                  setup=fresh_copy)
+    out = []
+    for label, root in (("", extra_root), (" scattered", scattered_root)):
+        extra = _measure(root)
+        out.append(Method(f"newsset --cache rebuild, +1% new pages{label}", [*NEWSSET, "build", str(corpus.path),
+                          str(extra.path), "--out", OUT, "--near-dup", "off", "--cache", str(live), "-q"],
+                          Corpus(corpus.path, corpus.items + extra.items, corpus.nbytes + extra.nbytes), args.rounds,
+                          setup=fresh_copy))
+    return out
 
 
 def main() -> int:

@@ -101,8 +101,12 @@ def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[Source]:
         given = ", ".join(os.fspath(i) for i in inputs)
         raise ConfigError(f"no pages (.txt) or record files (.jsonl, .jsonl.gz, .jsonl.zst), nor archives of them "
                           f"(.tar, .tar.gz, .tgz, .zip), found in {given}")
-    found.sort()
+    found.sort(key=_order)  # the dataclass order, without its generated __lt__ (3x slower on 20,000 files)
     return found
+
+
+def _order(src: Source) -> tuple[str, str, str, str, int, int]:
+    return src.rel, src.path, src.kind, src.archive or "", src.start, src.end
 
 
 def plenty(inputs: Sequence[str | os.PathLike[str]], pages: int, record_bytes: int) -> bool:
