@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -41,6 +41,7 @@ from .write import to_batch
 
 __all__ = ["CHUNK", "ChunkResult", "ChunkSpec", "KeyStore", "Keys", "make_chunks", "run_chunk", "split_ranges"]
 
+T = TypeVar("T")
 CHUNK = 64  # pages per chunk on average: big enough to amortise a task, small enough to balance
 MAX_CHUNK = 4  # times CHUNK: the cap when no name hashes to a boundary
 BATCH_ROWS = 1024
@@ -99,32 +100,38 @@ class KeyStore:
         self._odd: dict[int, str] = {}  # the path of a record whose path does not end with its source name
         self._shared: dict[str, str] = {}
 
-    def _share(self, value: str | None) -> str | None:
-        return value if value is None else self._shared.setdefault(value, value)
+    def take_rows(self, other: Keys, rows: Sequence[int]) -> None:
+        """Append the given rows of a chunk's keys, in that order."""
+        every = list(rows) == list(range(len(other.ids)))  # the common case: the lists as they are
 
-    def take(self, other: Keys, r: int) -> int:
-        """Append row `r` of a chunk's keys; its index here."""
+        def pick(col: list[T]) -> list[T]:
+            return col if every else [col[r] for r in rows]
+
+        ids, dates, groups, pubs = pick(other.ids), pick(other.dates), pick(other.groups), pick(other.pubs)
+        truncated, words, where = pick(other.truncated), pick(other.words), pick(other.where)
+        share = self._shared.setdefault
         k = len(self.ids)
-        self.ids.append(other.ids[r])
-        self.dates.append(self._share(other.dates[r]))
-        self.groups.append(self._share(other.groups[r]))
-        self.pubs.append(self._share(other.pubs[r]))
-        self.truncated.append(other.truncated[r])
-        self.words.append(other.words[r])
-        rel, path, line = other.where[r]
-        if rel and path.endswith(rel):
-            head = path[:len(path) - len(rel)]
-            h = self._head_of.get(head)
-            if h is None:
-                h = self._head_of[head] = len(self._heads)
-                self._heads.append(head)
-        else:
-            h = -1
-            self._odd[k] = path
-        self._rel.append(rel)
-        self._head.append(h)
-        self._line.append(line)
-        return k
+        self.ids.extend(ids)
+        self.dates.extend([v if v is None else share(v, v) for v in dates])
+        self.groups.extend([v if v is None else share(v, v) for v in groups])
+        self.pubs.extend([v if v is None else share(v, v) for v in pubs])
+        self.truncated.extend(truncated)
+        self.words.extend(words)
+        head_of, heads = self._head_of, self._heads
+        for rel, path, line in where:
+            if rel and path.endswith(rel):
+                head = path[:len(path) - len(rel)]
+                h = head_of.get(head)
+                if h is None:
+                    h = head_of[head] = len(heads)
+                    heads.append(head)
+            else:
+                h = -1
+                self._odd[k] = path
+            self._rel.append(rel)
+            self._head.append(h)
+            self._line.append(line)
+            k += 1
 
     def where(self, k: int) -> tuple[str, str, int]:
         """(source, path, line) of record `k`."""

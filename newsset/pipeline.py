@@ -33,7 +33,7 @@ import pyarrow as pa
 
 from . import __version__
 from .check import Item
-from .chunk import ChunkSpec, KeyStore, make_chunks
+from .chunk import ChunkResult, ChunkSpec, KeyStore, make_chunks
 from .engine import SMALL, Engine, LocalPool, check_engine, pool_wanted, resolve_jobs, run_chunks
 from .errors import ConfigError, Issue, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
@@ -247,40 +247,18 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                     result.chunks += 1
                     result.cached_chunks += res.cached
                     result.cached_inputs += res.reused
-                    row_key = np.full(res.rows, -1, np.int64)
-                    pending = iter(res.rejected)
-                    nxt = next(pending, None)
-                    for r in range(res.rows + 1):
-                        while nxt is not None and nxt[0] == r:
-                            item = nxt[1]
+                    row_key, dups = _dedup(res, keys, seen_id, seen_body)
+                    at_dup = iter(dups)
+                    dup = next(at_dup, None)
+                    for before, item in [*res.rejected, (res.rows, None)]:  # in row order, as a serial build
+                        while dup is not None and dup[0] < before:  # writes them
+                            result.duplicates += 1
+                            result.rejected[dup[1]] += 1
+                            rejects.write(_duplicate_line(res, keys, *dup))
+                            dup = next(at_dup, None)
+                        if item is not None:
                             result.rejected[item.issues[0].code] += 1
                             rejects.write(_reject_line(item))
-                            nxt = next(pending, None)
-                        if r == res.rows:
-                            break
-                        rid, digest = res.keys.ids[r], res.digests[r]
-                        first = seen_id.get(rid)
-                        code = "dataset.duplicate-id"
-                        if first is None and digest:
-                            first = seen_body.get(digest)
-                            if first is None:
-                                seen_body[digest] = len(keys.ids)
-                            code = "dataset.duplicate-body"
-                        if first is not None:
-                            message = f"expected a unique id, got {rid} again" if code == "dataset.duplicate-id" \
-                                else "expected a new article, got its body again"
-                            kept = keys.kept(first)
-                            where = res.keys.where[r]
-                            src = Source(where[0], where[1], "page")
-                            issue = Issue(code, f"{message} (first seen in {kept['path']}:{kept['line']}, id "
-                                          f"{kept['id']})", where[1], where[2],
-                                          json_path="$.id" if rid == kept["id"] else "$.body", record_id=rid)
-                            result.duplicates += 1
-                            result.rejected[code] += 1
-                            rejects.write(_reject_line(Item(src, where[2], {"id": rid}, [issue]), kept))
-                            continue
-                        k = row_key[r] = keys.take(res.keys, r)
-                        seen_id[rid] = k
                     if res.sigs is not None:
                         sigs.append(res.sigs[row_key >= 0])
                     if guard:
@@ -386,6 +364,46 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         stage.publish()
         result.written = True
     return result
+
+
+def _dedup(res: ChunkResult, keys: KeyStore, seen_id: dict[str, int],
+           seen_body: dict[bytes, int]) -> tuple[np.ndarray, list[tuple[int, str, int]]]:
+    """Exact duplicates among a chunk's rows: a row whose id, or else whose normalised body, was
+    seen before is a duplicate of the first. The others join `keys`. Returns each row's index in
+    `keys` (-1 for a duplicate) and the duplicates as (row, code, index of the kept record)."""
+    base = len(keys.ids)
+    taken: list[int] = []
+    dups: list[tuple[int, str, int]] = []
+    id_of, body_of = seen_id.get, seen_body.get
+    for r, (rid, digest) in enumerate(zip(res.keys.ids, res.digests)):
+        first = id_of(rid)
+        if first is not None:
+            dups.append((r, "dataset.duplicate-id", first))
+            continue
+        if digest:
+            first = body_of(digest)
+            if first is not None:
+                dups.append((r, "dataset.duplicate-body", first))
+                continue
+            seen_body[digest] = base + len(taken)
+        seen_id[rid] = base + len(taken)
+        taken.append(r)
+    row_key = np.full(res.rows, -1, np.int64)
+    row_key[taken] = np.arange(base, base + len(taken))
+    keys.take_rows(res.keys, taken)
+    return row_key, dups
+
+
+def _duplicate_line(res: ChunkResult, keys: KeyStore, r: int, code: str, first: int) -> str:
+    """The rejects.jsonl line of row `r` of a chunk, a duplicate of record `first`."""
+    rid = res.keys.ids[r]
+    message = f"expected a unique id, got {rid} again" if code == "dataset.duplicate-id" \
+        else "expected a new article, got its body again"
+    kept = keys.kept(first)
+    rel, path, line = res.keys.where[r]
+    issue = Issue(code, f"{message} (first seen in {kept['path']}:{kept['line']}, id {kept['id']})", path, line,
+                  json_path="$.id" if rid == kept["id"] else "$.body", record_id=rid)
+    return _reject_line(Item(Source(rel, path, "page"), line, {"id": rid}, [issue]), kept)
 
 
 def _split_codes(keys: KeyStore, row_key: np.ndarray, by_key: Splitter | None,

@@ -347,11 +347,15 @@ def test_the_drivers_key_store_gives_back_what_it_took() -> None:
         chunk.words.append(words)
         chunk.where.append((rel, path, line))
     store = KeyStore()
-    assert [store.take(chunk, r) for r in (5, 0, 1, 2, 3, 4)] == [0, 1, 2, 3, 4, 5]
-    for k, r in enumerate((5, 0, 1, 2, 3, 4)):
+    store.take_rows(chunk, [5, 0, 1])
+    store.take_rows(chunk, [2, 3, 4])
+    store.take_rows(chunk, range(len(rows)))  # every row, in order: the lists are taken as they are
+    order = [5, 0, 1, 2, 3, 4, *range(len(rows))]
+    assert len(store.ids) == len(order)
+    for k, r in enumerate(order):
         rel, path, line, date, pub, group, trunc, words = rows[r]
         assert store.where(k) == (rel, path, line)
         assert store.kept(k) == {"source": rel, "path": path, "line": line, "id": f"id{r}"}
         assert (store.ids[k], store.dates[k], store.pubs[k], store.groups[k]) == (f"id{r}", date, pub, group)
         assert (bool(store.truncated[k]), store.words[k]) == (trunc, words)
-    assert store.pubs[1] is store.pubs[3]  # one object for a repeated value
+    assert store.pubs[1] is store.pubs[3] is store.pubs[8]  # one object for a repeated value
