@@ -290,3 +290,25 @@ def test_build_process_skips_pandas_but_main_leaves_the_interpreter_alone(tmp_pa
     out = subprocess.run([sys.executable, "-c", code, str(EXAMPLES), str(tmp_path / "b")], capture_output=True,
                          text=True, check=True).stdout.split()
     assert out == ["0", "False"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_rejects_are_listed_in_input_order_duplicates_and_bad_pages_mixed(tmp_path: Path, jobs: int) -> None:
+    """rejects.jsonl follows the sorted inputs whatever made a page a reject: a bad page, a copy of
+    an earlier page's body or id (also one in the same chunk), another bad page, another copy."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    first = page(title="The first story", paragraphs=("Its one paragraph is long enough to read.",))
+    other = page(title="Another story", paragraphs=("A different paragraph with other words in it.",))
+    files = {"a.txt": first, "b.txt": "", "c.txt": first.replace("The first story", "A retitled story"),
+             "d.txt": " date 2024-13-45 Impossible date\n\nBody.\n", "e.txt": other, "f.txt": other,
+             "g.txt": "\x00binary"}
+    for name, text in files.items():
+        (raw / name).write_text(text, encoding="utf-8")
+    r = newsset.build([raw], tmp_path / "out", jobs=jobs, near_dup="off")
+    lines = [json.loads(line) for line in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
+    assert [(x["source"], x["code"]) for x in lines] == [
+        ("b.txt", "input.empty"), ("c.txt", "dataset.duplicate-body"), ("d.txt", "parse.invalid-date"),
+        ("f.txt", "dataset.duplicate-id"), ("g.txt", "input.binary")]
+    assert lines[1]["kept"]["source"] == "a.txt" and lines[3]["kept"]["source"] == "e.txt"
+    assert r.total_rows == 2 and r.duplicates == 2
