@@ -238,10 +238,10 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     key, page_keys = keys_ if keys_ is not None else (None, [])
     reuse = None
     if key is not None and spec.cache is not None:
-        hit, entry = _cache_get(spec, key, page_keys[0])
+        hit, entry = _cache_get(spec, key, page_keys[0], schema.parquet_schema)
         if hit is not None:
             return hit
-        reuse = _Reuse(spec.cache, entry)
+        reuse = _Reuse(spec.cache, schema.parquet_schema, entry)
     spans: list[Span] = []
     res = ChunkResult(spec.index)
     fields = schema.arrow_schema.names
@@ -407,22 +407,20 @@ class Span:
 
 @dataclass
 class _Entry:
-    """A cached chunk: its key, result (without part) and per-source spans, loaded from its
-    `.keys` file; the rows are read from its part file only when single sources are copied."""
+    """A cached chunk: its key, result (without part) and per-source spans, from its `.keys` file,
+    and its rows, memory-mapped from its part file."""
 
     key: str
     res: ChunkResult
     spans: list[Span]
     part: Path
-    table: pa.Table | None = None
+    table: pa.Table | None  # None when the chunk kept no rows
 
     def copy(self, span: Span, res: ChunkResult, writer: Any, sigs: list[np.ndarray]) -> list[str]:
         """Append the span's rows, keys and rejected items to `res` (and the rows to `writer`)."""
         old, (r0, r1) = self.res, (span.row0, span.row1)
         if r1 > r0:
-            if self.table is None:
-                with pa.memory_map(str(self.part)) as source:
-                    self.table = pa.ipc.open_file(source).read_all()
+            assert self.table is not None
             for batch in self.table.slice(r0, r1 - r0).to_batches():
                 writer.write_batch(batch)
             for name in ("ids", "dates", "groups", "pubs", "truncated", "words", "where"):
@@ -438,16 +436,23 @@ class _Entry:
         return list(span.warned)
 
 
-def _load_entry(cache: str, name: str) -> _Entry | None:
-    """The cached chunk filed under `name` (the key of its first source), if readable and whole."""
+def _load_entry(cache: str, name: str, schema: pa.Schema) -> _Entry | None:
+    """The cached chunk filed under `name` (the key of its first source), if it reads back whole:
+    its part file opens, with `schema` and the rows the result says (a damaged or truncated entry
+    is a miss, never a crash or a silent loss of rows)."""
     try:
         with open(os.path.join(cache, name[:2], f"{name}.keys"), "rb") as fh:
             key, res, spans = pickle.load(fh)  # written by newsset itself, in _cache_put
         part = Path(cache) / key[:2] / f"{key}.arrow"
-        if res.rows and not part.is_file():
-            return None
-        return _Entry(key, res, spans, part)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, KeyError):
+        table = None
+        if res.rows:
+            with pa.memory_map(str(part)) as source:  # zero-copy: the rows are read only if copied
+                table = pa.ipc.open_file(source).read_all()
+            if table.num_rows != res.rows or not table.schema.equals(schema):
+                return None
+        return _Entry(key, res, spans, part, table)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, KeyError,
+            IndexError, pa.ArrowException):
         return None
 
 
@@ -458,8 +463,8 @@ class _Reuse:
 
     MISSES = 3  # lookups that find nothing before a chunk stops looking (every page of a new folder is new)
 
-    def __init__(self, cache: str, first: _Entry | None) -> None:
-        self.cache = cache
+    def __init__(self, cache: str, schema: pa.Schema, first: _Entry | None) -> None:
+        self.cache, self.schema = cache, schema
         self.spans: dict[str, tuple[_Entry, Span]] = {}
         self.misses = 0
         if first is not None:
@@ -475,7 +480,7 @@ class _Reuse:
         """The cached chunk holding the page with this key, and where in it, if any."""
         hit = self.spans.get(key)
         if hit is None and self.misses < self.MISSES:
-            entry = _load_entry(self.cache, key)
+            entry = _load_entry(self.cache, key, self.schema)
             if entry is None:
                 self.misses += 1
                 return None
@@ -484,10 +489,11 @@ class _Reuse:
         return hit
 
 
-def _cache_get(spec: ChunkSpec, key: str, first: str) -> tuple[ChunkResult | None, _Entry | None]:
+def _cache_get(spec: ChunkSpec, key: str, first: str,
+               schema: pa.Schema) -> tuple[ChunkResult | None, _Entry | None]:
     """(the cached result of this very chunk, or None; the entry filed under its first source)."""
     assert spec.cache is not None
-    entry = _load_entry(spec.cache, first)
+    entry = _load_entry(spec.cache, first, schema)
     if entry is None or entry.key != key:
         return None, entry
     res = entry.res
