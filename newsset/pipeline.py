@@ -169,6 +169,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     inputs = [os.fspath(s) for s in sources]
     if not inputs:
         raise ConfigError("no input given: pass at least one folder or file")
+    if cache is not None:
+        _check_cache(Path(cache))
     # Local workers start now, when the inputs look like more than a small job (or --jobs was
     # given): their imports overlap the discovery and the output's set-up.
     pool = None
@@ -364,6 +366,18 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         stage.publish()
         result.written = True
     return result
+
+
+def _check_cache(cache: Path) -> None:
+    """The --cache folder exists (made if needed) and can be written: fail before any work, not
+    with a build that silently caches nothing."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        what = "is a file, not a folder" if cache.is_file() else f"cannot be made: {e.strerror or e}"
+        raise ConfigError(f"--cache: {cache} {what}") from None
+    if not os.access(cache, os.W_OK | os.X_OK):
+        raise ConfigError(f"--cache: {cache} is not writable; choose another folder")
 
 
 def _dedup(res: ChunkResult, keys: KeyStore, seen_id: dict[str, int],

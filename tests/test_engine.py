@@ -368,3 +368,16 @@ def test_the_drivers_key_store_gives_back_what_it_took() -> None:
         assert (store.ids[k], store.dates[k], store.pubs[k], store.groups[k]) == (f"id{r}", date, pub, group)
         assert (bool(store.truncated[k]), store.words[k]) == (trunc, words)
     assert store.pubs[1] is store.pubs[3] is store.pubs[8]  # one object for a repeated value
+
+
+def test_a_cache_that_cannot_be_used_is_refused_before_any_work(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    write_corpus(raw, 5, seed=2, dup_rate=0.0, bad_rate=0.0)
+    taken = tmp_path / "a-file"
+    taken.write_text("not a folder")
+    with pytest.raises(newsset.ConfigError, match="is a file, not a folder"):
+        newsset.build([raw], tmp_path / "out", cache=taken)
+    assert not (tmp_path / "out").exists()
+    deep = tmp_path / "new" / "cache"  # made when missing, parents included
+    r = newsset.build([raw], tmp_path / "out", cache=deep)
+    assert r.written and any(deep.rglob("*.keys"))
