@@ -234,8 +234,8 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     holds (found through `_Reuse`) is copied from there and only the new or changed pages are parsed.
     """
     schema = _schema(spec.schema_path)
-    keys_ = _cache_keys(spec, schema) if spec.cache else None
-    key, page_keys = keys_ if keys_ is not None else (None, [])
+    cache_keys = _cache_keys(spec, schema) if spec.cache else None
+    key, page_keys = cache_keys if cache_keys is not None else (None, [])
     reuse = None
     if key is not None and spec.cache is not None:
         hit, entry = _cache_get(spec, key, page_keys[0], schema.parquet_schema)
