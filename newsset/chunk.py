@@ -14,6 +14,7 @@ valid.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
 import hashlib
@@ -152,8 +153,9 @@ class ChunkResult:
     items: int = 0
     rows: int = 0
     part: str | None = None
-    cached: bool = False  # the part file belongs to the cache: read it, never delete it
+    cached: bool = False  # the whole chunk came from the cache
     reused: int = 0  # items whose results came from the cache (all of them when `cached`)
+    shared: bool = False  # the part file is the cache's own (it could not be linked): read it, never delete it
     rejected: list[tuple[int, Item]] = field(default_factory=list)  # (accepted rows before it, item)
     keys: Keys = field(default_factory=Keys)
     digests: list[bytes] = field(default_factory=list)  # 16-byte normalised-body digest; b"" for no body
@@ -236,12 +238,13 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     schema = _schema(spec.schema_path)
     cache_keys = _cache_keys(spec, schema) if spec.cache else None
     key, page_keys = cache_keys if cache_keys is not None else (None, [])
-    reuse = None
+    reuse = replaced = None
     if key is not None and spec.cache is not None:
         hit, entry = _cache_get(spec, key, page_keys[0], schema.parquet_schema)
         if hit is not None:
             return hit
         reuse = _Reuse(spec.cache, schema.parquet_schema, entry)
+        replaced = entry  # the older version of this chunk, if the cache has one: its part goes
     spans: list[Span] = []
     res = ChunkResult(spec.index)
     fields = schema.arrow_schema.names
@@ -346,7 +349,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     elif sketcher is not None:
         res.sigs = np.empty((0, sketcher.bins), np.uint32)
     if key is not None:
-        _cache_put(spec, key, res, spans)
+        _cache_put(spec, key, res, spans, replaced)
     return res
 
 
@@ -498,16 +501,28 @@ def _cache_get(spec: ChunkSpec, key: str, first: str,
         return None, entry
     res = entry.res
     res.index = spec.index
-    res.part = str(entry.part) if res.rows else None
+    res.part = None
+    if res.rows:
+        # A link in this build's parts folder: the driver reads (and removes) it like any part, and
+        # another build that replaces the cache entry meanwhile cannot pull it away.
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(spec.part_path)
+            os.link(entry.part, spec.part_path)
+            res.part = spec.part_path
+        except OSError:  # the cache on another file system: read the cache's own file
+            res.part, res.shared = str(entry.part), True
     res.cached = True
     res.reused = res.items
     return res, entry
 
 
-def _cache_put(spec: ChunkSpec, key: str, res: ChunkResult, spans: list[Span]) -> None:
+def _cache_put(spec: ChunkSpec, key: str, res: ChunkResult, spans: list[Span], replaced: _Entry | None) -> None:
     """File the chunk under its first source's key: `{key}.keys` holds the chunk key, the result
     and the spans; the part file is named by the chunk key, so its bytes never change under a
-    reader. Best effort: a full disk or a read-only cache only costs the next build time."""
+    reader. The part of the entry this one replaces (`replaced`, an older version of the chunk)
+    is deleted: only that entry named it, so the cache grows with the corpus, not with every
+    rebuild. Best effort: a full disk or a read-only cache only costs the next build time."""
     assert spec.cache is not None and spans
     part = Path(spec.cache) / key[:2] / f"{key}.arrow"
     keys = Path(spec.cache) / spans[0].key[:2] / f"{spans[0].key}.keys"
@@ -525,8 +540,10 @@ def _cache_put(spec: ChunkSpec, key: str, res: ChunkResult, spans: list[Span]) -
         keys.parent.mkdir(parents=True, exist_ok=True)
         tmp = keys.with_name(f"{keys.name}.tmp-{os.getpid()}")
         with open(tmp, "wb") as fh:
-            pickle.dump((key, replace(res, part=None, cached=False, reused=0), spans), fh,
+            pickle.dump((key, replace(res, part=None, cached=False, reused=0, shared=False), spans), fh,
                         protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, keys)
+        if replaced is not None and replaced.key != key and replaced.table is not None:
+            os.unlink(replaced.part)  # (a reader that mapped it keeps its rows)
     except OSError:
         pass

@@ -202,7 +202,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         specs = [ChunkSpec(i, tuple(c), str(sch.path), today, str(parts), guard, group_by,
                            os.fspath(cache) if cache is not None else None, fix_mojibake)
                  for i, c in enumerate(chunks)]
-        chunk_rows: list[tuple[str | None, bool, np.ndarray]] = []  # (part, cached, key index per row or -1)
+        chunk_rows: list[tuple[str | None, bool, np.ndarray]] = []  # (part, shared, key index per row or -1)
         sigs: list[np.ndarray] = []
         accepted_codes: list[np.ndarray] = []
         seen_id: dict[str, int] = {}
@@ -211,13 +211,13 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
 
         buffered: list[tuple[pa.Table, np.ndarray]] = []
 
-        def route_part(part: str | None, cached: bool, codes: np.ndarray | None) -> None:
+        def route_part(part: str | None, shared: bool, codes: np.ndarray | None) -> None:
             """Runs on the writer thread: parts are gathered into batches of about `BATCH_ROWS`
             rows (a chunk holds few), then routed by split code. `part=None, codes=None` flushes."""
             if part is not None and codes is not None:
                 with pa.memory_map(part) as source:
                     table = pa.ipc.open_file(source).read_all()
-                    if not cached:
+                    if not shared:
                         os.unlink(part)  # the mapping stays readable; the disk space is freed on close
                 buffered.append((table, codes))
                 if sum(t.num_rows for t, _ in buffered) < BATCH_ROWS:
@@ -264,11 +264,11 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                     if res.sigs is not None:
                         sigs.append(res.sigs[row_key >= 0])
                     if guard:
-                        chunk_rows.append((res.part, res.cached, row_key))
+                        chunk_rows.append((res.part, res.shared, row_key))
                     else:
                         codes = _split_codes(keys, row_key, by_key, by_date)
                         accepted_codes.append(codes[row_key >= 0])
-                        background.put(res.part, res.cached, codes)
+                        background.put(res.part, res.shared, codes)
                 if guard:
                     plan = make_plan(keys.ids, keys.dates, keys.groups if group_by else None,
                                      np.vstack(sigs) if sigs else None, by_key=by_key, by_date=by_date,
@@ -290,9 +290,9 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                 background.close(cancel=True)
                 router.abort()
                 return result
-            for part, cached, row_key in chunk_rows:
+            for part, shared, row_key in chunk_rows:
                 codes = np.where(row_key >= 0, split_codes[np.maximum(row_key, 0)], REJECTED).astype(np.int8)
-                background.put(part, cached, codes)
+                background.put(part, shared, codes)
             background.put(None, False, None)
             background.close()
             shutil.rmtree(parts, ignore_errors=True)

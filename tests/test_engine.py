@@ -122,7 +122,30 @@ def test_cache_reuses_the_pages_of_a_changed_chunk(tmp_path: Path, guard: str) -
     assert grown.inputs == clean.inputs == 700 - 1 + added
     assert grown.inputs - grown.cached_inputs == added + 1  # parsed: the new pages and the changed one
     assert 0 < grown.cached_chunks < grown.chunks
+    # The versions of the changed chunks that the rebuild replaced are gone: one entry per chunk.
+    assert len(list(cache.rglob("*.keys"))) == len(list(cache.rglob("*.arrow"))) == grown.chunks
     assert sum(clean.rejected.values()) == sum(grown.rejected.values()) > 0
+
+
+def test_a_cache_hit_hands_the_driver_its_own_link_to_the_part(tmp_path: Path) -> None:
+    """A hit's part file is linked into the build's parts folder, so a concurrent build that
+    replaces (and deletes) the cache's entry cannot pull the rows away before the driver reads them."""
+    import pyarrow as pa
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 30, seed=6, dup_rate=0.0, bad_rate=0.0)
+    parts, cache = tmp_path / "parts", tmp_path / "cache"
+    parts.mkdir()
+    spec = ChunkSpec(3, tuple(discover([raw])), str(bundled_schema_path()), None, str(parts), cache=str(cache))
+    first = run_chunk(spec)
+    assert not first.cached and first.part == spec.part_path and first.rows == 30
+    os.remove(spec.part_path)  # as the driver does once it has read it
+    hit = run_chunk(spec)
+    assert hit.cached and not hit.shared and hit.part == spec.part_path and hit.reused == 30
+    for f in cache.rglob("*.arrow"):
+        f.unlink()
+    with pa.memory_map(hit.part) as source:
+        assert pa.ipc.open_file(source).read_all().num_rows == 30
 
 
 def test_a_broken_cache_entry_is_recomputed_not_trusted(tmp_path: Path) -> None:
