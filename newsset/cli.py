@@ -276,8 +276,9 @@ def build_summary(r: Any, out: str, seconds: float) -> str:
                      f"{leak.dropped + leak.split_leaks_dropped:,} dropped, {leak.co_located:,} kept together, "
                      f"{leak.cross_split:,} across splits")
     if r.cached_inputs:
+        rest = ", the rest parsed" if r.cached_inputs < r.inputs else ""
         lines.append(f"  cache     {r.cached_inputs:,} of {r.inputs:,} input(s) reused ({r.cached_chunks:,} of "
-                     f"{r.chunks:,} chunk(s) whole), the rest parsed")
+                     f"{r.chunks:,} chunk(s) whole){rest}")
     return "\n".join(lines)
 
 

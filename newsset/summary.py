@@ -82,8 +82,9 @@ def render_build_markdown(result: BuildResult) -> str:
                       f"{leak.dropped + leak.split_leaks_dropped} dropped, {leak.co_located} kept together, "
                       f"{leak.cross_split} across splits.", ""]
         if result.cached_inputs:
+            rest = ", the rest parsed" if result.cached_inputs < result.inputs else ""
             lines += [f"`--cache`: {result.cached_inputs} of {result.inputs} input(s) reused ({result.cached_chunks} "
-                      f"of {result.chunks} chunk(s) whole), the rest parsed.", ""]
+                      f"of {result.chunks} chunk(s) whole){rest}.", ""]
     if result.rejected:
         lines += md_table(["reject code", "inputs"],
                           ([f"`{code}`", n] for code, n in sorted(result.rejected.items())), right=(1,))

@@ -404,3 +404,20 @@ def test_a_cache_that_cannot_be_used_is_refused_before_any_work(tmp_path: Path) 
     deep = tmp_path / "new" / "cache"  # made when missing, parents included
     r = newsset.build([raw], tmp_path / "out", cache=deep)
     assert r.written and any(deep.rglob("*.keys"))
+
+
+def test_the_build_summary_says_what_the_cache_gave(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from newsset.cli import main
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 40, seed=12, dup_rate=0.0, bad_rate=0.0)
+    args = ["build", str(raw), "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"), "--jobs", "1"]
+    assert main(args) == 0
+    assert "cache " not in capsys.readouterr().err  # nothing reused on the first build
+    assert main(args) == 0
+    line = next(x for x in capsys.readouterr().err.splitlines() if x.strip().startswith("cache "))
+    assert "40 of 40 input(s) reused" in line and "the rest parsed" not in line
+    (raw / "zz-extra.txt").write_bytes(next(raw.rglob("*.txt")).read_bytes().replace(b" the ", b" a ", 1))
+    assert main(args) == 0
+    line = next(x for x in capsys.readouterr().err.splitlines() if x.strip().startswith("cache "))
+    assert "of 41 input(s) reused" in line and line.endswith("the rest parsed")
