@@ -252,8 +252,9 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                     row_key, dups = _dedup(res, keys, seen_id, seen_body)
                     at_dup = iter(dups)
                     dup = next(at_dup, None)
-                    for before, item in [*res.rejected, (res.rows, None)]:  # in row order, as a serial build
-                        while dup is not None and dup[0] < before:  # writes them
+                    # Rejects in row order: the bad inputs before row `before`, duplicates among the rows.
+                    for before, item in [*res.rejected, (res.rows, None)]:
+                        while dup is not None and dup[0] < before:
                             result.duplicates += 1
                             result.rejected[dup[1]] += 1
                             rejects.write(_duplicate_line(res, keys, *dup))
