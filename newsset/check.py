@@ -162,16 +162,17 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
 
 
 def iter_items(src: Source, schema: Schema, today: _dt.date | None = None, *,
-               fix_mojibake: bool = False) -> Iterator[Item]:
+               fix_mojibake: bool = False, page: bytes | Issue | None = None) -> Iterator[Item]:
     """Read, parse and check one input file. Pure: depends only on the file and the schema.
 
     An archive yields the items of its members in name order (see `newsset.archives`). A file
     that cannot be read (no permission, a broken link, a link loop, a FIFO or folder under an
     input's name) is one `input.unreadable` item; a name that is not UTF-8 adds an
     `input.file-name` warning to the file's first item. `fix_mojibake` repairs mojibake in the
-    text (see `newsset.text`); it is reported either way.
+    text (see `newsset.text`); it is reported either way. `page`: what `page_bytes(src)` gave
+    a caller that read the page already (it is not read again).
     """
-    items = _file_items(src, schema, today, fix_mojibake)
+    items = _file_items(src, schema, today, fix_mojibake, page)
     if display_path(src.path) == src.path:
         yield from items
         return
@@ -183,9 +184,10 @@ def iter_items(src: Source, schema: Schema, today: _dt.date | None = None, *,
         yield item
 
 
-def _file_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool) -> Iterator[Item]:
+def _file_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool,
+                page: bytes | Issue | None = None) -> Iterator[Item]:
     if src.kind == "page":  # the common case, without a file object: a third of the cost of reading
-        raw = _page_bytes(src)
+        raw = page if page is not None else page_bytes(src)
         yield _refused(src, raw) if isinstance(raw, Issue) else _page_item(src, raw, schema, today, fix)
         return
     try:
@@ -267,7 +269,7 @@ def _read_page_file(path: str) -> bytes | Issue:
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
-def _page_bytes(src: Source) -> bytes | Issue:
+def page_bytes(src: Source) -> bytes | Issue:
     """A page file's bytes, or the issue that stops it (unreadable, too large)."""
     try:
         return _read_page_file(src.path)
@@ -346,7 +348,7 @@ def iter_pages(src: Source, *, fix_mojibake: bool = False) -> Iterator[tuple[Sou
             yield from parsed(page, _read_page(page, fh))
 
     if src.kind == "page":  # the same reading as `iter_items`
-        yield from parsed(src, _page_bytes(src))
+        yield from parsed(src, page_bytes(src))
         return
     try:
         fh = _open_regular(src.path)

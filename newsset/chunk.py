@@ -32,9 +32,9 @@ import numpy as np
 import pyarrow as pa
 
 from . import __version__
-from .check import Item, count_range_lines, iter_items
+from .check import Item, count_range_lines, iter_items, page_bytes
 from .dedup import Sketcher, body_key, normalize_body, word_count
-from .errors import display_path
+from .errors import Issue, display_path
 from .schema import Schema, load_schema
 from .sources import RANGE_BYTES, Source
 from .text import fixer_name
@@ -237,7 +237,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     """
     schema = _schema(spec.schema_path)
     cache_keys = _cache_keys(spec, schema) if spec.cache else None
-    key, page_keys = cache_keys if cache_keys is not None else (None, [])
+    key, page_keys, pages = cache_keys if cache_keys is not None else (None, [], [])
     reuse = replaced = None
     if key is not None and spec.cache is not None:
         hit, entry = _cache_get(spec, key, page_keys[0], schema.parquet_schema)
@@ -287,8 +287,8 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 if writer is None and old[1].row1 > old[1].row0:
                     writer = pa.ipc.new_file(tmp, schema.parquet_schema)
                 warned = old[0].copy(old[1], res, writer, sigs)
-            for item in () if old is not None else iter_items(src, schema, spec.today,
-                                                                fix_mojibake=spec.fix_mojibake):
+            for item in () if old is not None else iter_items(src, schema, spec.today, fix_mojibake=spec.fix_mojibake,
+                                                                page=pages[n] if pages else None):
                 res.items += 1
                 if not item.ok:
                     res.rejected.append((res.rows, _slim(item)))
@@ -366,31 +366,51 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def _cache_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str]] | None:
-    """(chunk key, a key per source): sha256 over newsset's version and code, the schema's bytes,
-    the options that change a result, and the file's name and content; the chunk key is the
-    sha256 of its sources' keys. None when a file cannot be read (no caching)."""
+KEEP_BYTES = 64 << 20  # page bytes a chunk keeps between hashing and parsing; past it they are read again
+
+
+def _cache_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str], list[bytes | Issue | None]] | None:
+    """(chunk key, a key per source, the pages as read): sha256 over newsset's version and code,
+    the schema's bytes, the options that change a result, and the file's name and content; the
+    chunk key is the sha256 of its sources' keys. A page is read once: its bytes (or why they
+    cannot be had) go on to the parser. None when a file cannot be read (no caching)."""
     options = hashlib.sha256(
         f"newsset {__version__} {code_digest()}\0schema {schema.sha256}\0today {spec.today}\0"
         f"sketch {spec.sketch}\0group {spec.group_by}\0fix {spec.fix_mojibake and fixer_name()}\0".encode())
-    keys = []
+    keys: list[str] = []
+    pages: list[bytes | Issue | None] = []
+    kept = 0
     for src in spec.sources:
         h = options.copy()
         h.update(f"{src.kind}\0{src.rel}\0{src.path}\0".encode("utf-8", "surrogateescape"))
         h.update(f"{src.start}\0{src.end}\0".encode())
-        try:
-            with open(src.path, "rb") as fh:
-                if src.ranged:
-                    fh.seek(max(0, src.start - 1))
-                    h.update(fh.read(src.end - max(0, src.start - 1)) if src.end >= 0 else fh.read())
-                    h.update(fh.readline())  # the line that crosses `end` belongs to this range
-                else:
-                    while block := fh.read(1 << 20):
-                        h.update(block)
-        except OSError:
-            return None
+        page: bytes | Issue | None = None
+        if src.kind == "page":
+            page = page_bytes(src)
+            if isinstance(page, Issue):
+                if page.code != "input.too-large":
+                    return None  # unreadable: its result may change without its bytes changing
+                h.update(page.message.encode())  # (a page over the size cap is refused unread)
+            else:
+                h.update(page)
+                kept += len(page)
+                if kept > KEEP_BYTES:
+                    page = None
+        else:
+            try:
+                with open(src.path, "rb") as fh:
+                    if src.ranged:
+                        fh.seek(max(0, src.start - 1))
+                        h.update(fh.read(src.end - max(0, src.start - 1)) if src.end >= 0 else fh.read())
+                        h.update(fh.readline())  # the line that crosses `end` belongs to this range
+                    else:
+                        while block := fh.read(1 << 20):
+                            h.update(block)
+            except OSError:
+                return None
         keys.append(h.hexdigest())
-    return hashlib.sha256("".join(keys).encode()).hexdigest(), keys
+        pages.append(page)
+    return hashlib.sha256("".join(keys).encode()).hexdigest(), keys, pages
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,34 @@ def test_a_cache_hit_hands_the_driver_its_own_link_to_the_part(tmp_path: Path) -
         assert pa.ipc.open_file(source).read_all().num_rows == 30
 
 
+def test_a_cached_build_reads_each_page_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --cache a page's bytes are read for its key and handed on to the parser, not read twice
+    (and so the key is of exactly the bytes that were parsed)."""
+    from collections import Counter
+
+    import newsset.check
+    import newsset.chunk
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 30, seed=7, dup_rate=0.0, bad_rate=0.1)
+    reads: Counter[str] = Counter()
+    real = newsset.check.page_bytes
+
+    def counting(src: Source) -> object:
+        reads[src.path] += 1
+        return real(src)
+
+    monkeypatch.setattr(newsset.check, "page_bytes", counting)
+    monkeypatch.setattr(newsset.chunk, "page_bytes", counting)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    srcs = tuple(discover([raw]))
+    spec = ChunkSpec(0, srcs, str(bundled_schema_path()), None, str(parts), cache=str(tmp_path / "cache"))
+    res = run_chunk(spec)
+    assert res.items == 30 and len(res.rejected) > 0
+    assert reads == Counter({s.path: 1 for s in srcs})
+
+
 def test_a_broken_cache_entry_is_recomputed_not_trusted(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     write_corpus(raw, 300, seed=3, dup_rate=0.0, bad_rate=0.0)
