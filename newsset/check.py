@@ -259,7 +259,9 @@ def _read_page_file(path: str) -> bytes | Issue:
         limit = archives.MAX_PAGE_BYTES + 1
         parts = [os.read(fd, min(size + 1, limit))]
         total = len(parts[0])
-        while total < limit and (block := os.read(fd, min(1 << 20, limit - total))):  # to the end of the file
+        # Asked one byte more than its size, got exactly its size: that is the end of the file, no
+        # need for a read that returns nothing. A longer file grew; a shorter read may be partial.
+        while total != size and total < limit and (block := os.read(fd, min(1 << 20, limit - total))):
             parts.append(block)
             total += len(block)
     finally:

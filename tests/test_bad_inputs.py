@@ -568,3 +568,13 @@ def test_every_new_message_says_what_was_expected_and_found_and_the_catalog_says
     assert e.issue.message.startswith("expected ") and ", got " in e.issue.message and e.issue.hint
     issue = newsset.parse_text(good(1).replace("happened", "happ\u00c3\u00a9ned")).issues[0]
     assert issue.message.startswith("expected ") and ", got " in issue.message and "--fix-mojibake" in issue.hint
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc")
+def test_a_file_longer_than_its_stat_size_is_read_to_its_end() -> None:
+    """Pages are read in one call when they have the size fstat gave; a file that says it is empty
+    but is not (/proc files do), or that grew after fstat, is read on to its real end."""
+    from newsset.check import _read_page_file
+
+    data = _read_page_file("/proc/self/status")
+    assert isinstance(data, bytes) and data.startswith(b"Name:") and len(data) > 100
