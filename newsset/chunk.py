@@ -23,7 +23,7 @@ import pickle
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -282,13 +282,18 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
             at_start = (res.rows, len(res.rejected), res.items)
             warned: list[str] = []
             old = reuse.find(page_keys[n]) if reuse is not None and src.kind == "page" else None
+            page = pages[n] if pages else None
+            if pages:
+                pages[n] = None  # (read for the cache key: parsed from there, then let go)
+            items: Iterable[Item] = ()
             if old is not None:
                 flush()  # the rows parsed so far go first: the part keeps the sources' order
                 if writer is None and old[1].row1 > old[1].row0:
                     writer = pa.ipc.new_file(tmp, schema.parquet_schema)
                 warned = old[0].copy(old[1], res, writer, sigs)
-            for item in () if old is not None else iter_items(src, schema, spec.today, fix_mojibake=spec.fix_mojibake,
-                                                                page=pages[n] if pages else None):
+            else:
+                items = iter_items(src, schema, spec.today, fix_mojibake=spec.fix_mojibake, page=page)
+            for item in items:
                 res.items += 1
                 if not item.ok:
                     res.rejected.append((res.rows, _slim(item)))
