@@ -25,7 +25,7 @@ from .sources import Source
 from .text import line_facts, record_issues
 
 __all__ = ["Item", "MAX_DEPTH", "DuplicateIds", "check_record", "count_range_lines", "iter_items", "iter_pages",
-           "too_deep"]
+           "page_bytes", "too_deep"]
 
 
 @dataclass(slots=True)
