@@ -170,7 +170,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     if not inputs:
         raise ConfigError("no input given: pass at least one folder or file")
     if cache is not None:
-        _check_cache(Path(cache))
+        _check_cache(Path(cache), Path(out))
     # Local workers start now, when the inputs look like more than a small job (or --jobs was
     # given): their imports overlap the discovery and the output's set-up.
     pool = None
@@ -369,9 +369,13 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     return result
 
 
-def _check_cache(cache: Path) -> None:
-    """The --cache folder exists (made if needed) and can be written: fail before any work, not
-    with a build that silently caches nothing."""
+def _check_cache(cache: Path, out: Path) -> None:
+    """The --cache folder exists (made if needed), can be written and lies outside --out (which
+    every build replaces whole): fail before any work, not with a build that silently caches nothing."""
+    where, target = cache.resolve(), out.resolve()
+    if where == target or target in where.parents:
+        raise ConfigError(f"--cache: {cache} is inside --out {out}, which every build replaces; keep the cache "
+                          "beside it (e.g. --cache .newsset-cache)")
     try:
         cache.mkdir(parents=True, exist_ok=True)
     except OSError as e:
