@@ -20,6 +20,7 @@ import functools
 import hashlib
 import os
 import pickle
+import time
 import zlib
 from array import array
 from collections import Counter
@@ -374,18 +375,88 @@ def code_digest() -> str:
 KEEP_BYTES = 64 << 20  # page bytes a chunk keeps between hashing and parsing; past it they are read again
 
 
+#: A file whose inode change time is this close to when it was hashed may still change within the
+#: same timestamp tick (2 s covers every common file system, FAT included), so its stat is not trusted.
+STAT_MARGIN_NS = 2_000_000_000
+
+Stat = tuple[int, int, int, int, int]
+
+
+def _stat(src: Source) -> Stat | None:
+    """(device, inode, size, mtime, ctime) of the file that holds the source (an archive's file
+    for its members). No user can set a file's ctime: any change of its bytes changes it."""
+    try:
+        st = os.stat(src.archive or src.path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _memo_path(cache: str, options: Any, spec: ChunkSpec) -> str:
+    """The stat memo of this list of sources: named by the sources' names, never their bytes."""
+    h = options.copy()
+    for src in spec.sources:
+        h.update(f"{src.kind}\0{src.rel}\0{src.path}\0{src.start}\0{src.end}\0".encode("utf-8", "surrogateescape"))
+    name = h.hexdigest()
+    return os.path.join(cache, name[:2], f"{name}.stat")
+
+
+def _memo_load(path: str, n: int) -> list[tuple[Stat | None, str]] | None:
+    """The (stat, key) pairs a build recorded for these sources, those it may trust: hashed at
+    least `STAT_MARGIN_NS` after the file last changed (git's rule for "racily clean" files)."""
+    try:
+        with open(path, "rb") as fh:
+            at, pairs = pickle.load(fh)  # written by newsset itself, in _memo_put
+        if len(pairs) != n:
+            return None
+        return [(tuple(st) if st[4] < at - STAT_MARGIN_NS else None, key) for st, key in pairs]
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, IndexError):
+        return None
+
+
+def _memo_put(path: str, at: int, pairs: list[tuple[Stat, str]]) -> None:
+    """Best effort, as `_cache_put`."""
+    tmp = f"{path}.tmp-{os.getpid()}"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(tmp, "wb") as fh:
+            pickle.dump((at, pairs), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 def _cache_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str], list[bytes | Issue | None]] | None:
     """(chunk key, a key per source, the pages as read): sha256 over newsset's version and code,
     the schema's bytes, the options that change a result, and the file's name and content; the
     chunk key is the sha256 of its sources' keys. A page is read once: its bytes (or why they
-    cannot be had) go on to the parser. None when a file cannot be read (no caching)."""
+    cannot be had) go on to the parser. None when a file cannot be read (no caching).
+
+    A file whose stat (device, inode, size, mtime, ctime) is the one recorded when it was last
+    hashed is not read: its key is taken from the chunk's stat memo, as git and make trust an
+    unchanged stat. A rebuild then reads only new and changed files.
+    """
+    assert spec.cache is not None
     options = hashlib.sha256(
         f"newsset {__version__} {code_digest()}\0schema {schema.sha256}\0today {spec.today}\0"
         f"sketch {spec.sketch}\0group {spec.group_by}\0fix {spec.fix_mojibake and fixer_name()}\0".encode())
+    memo_path = _memo_path(spec.cache, options, spec)
+    memo = _memo_load(memo_path, len(spec.sources))
+    at = time.time_ns()  # before any stat or read: what `_memo_load` compares a ctime with
     keys: list[str] = []
     pages: list[bytes | Issue | None] = []
+    stats: list[Stat | None] = []
     kept = 0
-    for src in spec.sources:
+    hashed = False
+    for n, src in enumerate(spec.sources):
+        st = _stat(src)  # before the read: a change after it shows in the next stat
+        stats.append(st)
+        if memo is not None and st is not None and memo[n][0] == st:
+            keys.append(memo[n][1])
+            pages.append(None)  # (read by the parser if the chunk is not cached after all)
+            continue
+        hashed = True
         h = options.copy()
         h.update(f"{src.kind}\0{src.rel}\0{src.path}\0".encode("utf-8", "surrogateescape"))
         h.update(f"{src.start}\0{src.end}\0".encode())
@@ -415,6 +486,8 @@ def _cache_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str], list[b
                 return None
         keys.append(h.hexdigest())
         pages.append(page)
+    if hashed and all(st is not None for st in stats):
+        _memo_put(memo_path, at, list(zip(stats, keys)))  # type: ignore[arg-type]
     return hashlib.sha256("".join(keys).encode()).hexdigest(), keys, pages
 
 

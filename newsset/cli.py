@@ -104,7 +104,8 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
                     "--out must be on storage every worker can read and write")
     sb.add_argument("--cache", metavar="DIR", help="incremental rebuilds: keep each file's checked records in DIR, "
                     "keyed by the sha256 of its name and bytes, the schema and the newsset version; unchanged files "
-                    "are not parsed again. The output is byte-identical to a clean build")
+                    "are not parsed again, nor read while their stat (inode, size, mtime, ctime) is unchanged. The "
+                    "output is byte-identical to a clean build")
     sb.add_argument("--citation", default=None, metavar="BIBTEX", help="citation for the card and croissant.json")
     sb.add_argument("--name", default=None, help="pretty name for the card (default: the output folder name)")
     sb.add_argument("--quiet", "-q", action="store_true", help="print nothing on success (no progress bar, no "

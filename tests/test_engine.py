@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -174,6 +175,91 @@ def test_a_cached_build_reads_each_page_once(tmp_path: Path, monkeypatch: pytest
     res = run_chunk(spec)
     assert res.items == 30 and len(res.rejected) > 0
     assert reads == Counter({s.path: 1 for s in srcs})
+
+
+def _count_page_reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    import newsset.check
+    import newsset.chunk
+
+    reads: Counter[str] = Counter()
+    real = newsset.check.page_bytes
+
+    def counting(src: Source) -> object:
+        reads[Path(src.path).name] += 1
+        return real(src)
+
+    monkeypatch.setattr(newsset.check, "page_bytes", counting)
+    monkeypatch.setattr(newsset.chunk, "page_bytes", counting)
+    return reads
+
+
+def test_a_rebuild_reads_only_the_files_whose_stat_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unchanged stat (device, inode, size, mtime, ctime) stands for unchanged bytes, as in git:
+    a rebuild hashes only new and changed files. An edit that keeps the size and puts the old mtime
+    back still changes the ctime, and a file swapped in by rename has another inode: both are read."""
+    import newsset.chunk
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 300, seed=8, dup_rate=0.02, bad_rate=0.03)
+    cache = tmp_path / "cache"
+    newsset.build([raw], tmp_path / "a", cache=cache)
+    monkeypatch.setattr(newsset.chunk, "STAT_MARGIN_NS", 0)  # the files are seconds old: trust them now
+    newsset.build([raw], tmp_path / "a", cache=cache)  # (hashed again, untrusted before: recorded now)
+    reads = _count_page_reads(monkeypatch)
+    again = newsset.build([raw], tmp_path / "b", cache=cache)
+    assert reads == Counter() and again.cached_inputs == again.inputs == 300
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")
+    pages = sorted(raw.rglob("*.txt"))
+    edited, swapped = pages[40], pages[160]
+    st = edited.stat()
+    data = edited.read_bytes()
+    assert b" the " in data
+    edited.write_bytes(data.replace(b" the ", b" thy ", 1))  # same size
+    os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert edited.stat().st_size == st.st_size and edited.stat().st_mtime_ns == st.st_mtime_ns
+    other = swapped.read_bytes()
+    (tmp_path / "swap.txt").write_bytes(other.replace(b" the ", b" thy ", 1))
+    os.replace(tmp_path / "swap.txt", swapped)
+    grown = newsset.build([raw], tmp_path / "c", cache=cache)
+    assert {edited.name, swapped.name} <= set(reads) and sum(reads.values()) < 300 // 2
+    assert grown.cached_inputs == 300 - 2
+    monkeypatch.undo()
+    clean = newsset.build([raw], tmp_path / "d")
+    assert digests(tmp_path / "c") == digests(tmp_path / "d") != digests(tmp_path / "a")
+    assert clean.total_rows == grown.total_rows
+
+
+def test_a_file_changed_just_before_it_was_hashed_is_hashed_again(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose ctime is within a timestamp tick of its hashing could change again without a new
+    stat ("racily clean"): its recorded stat is not trusted, and the next build reads it again."""
+    raw = tmp_path / "raw"
+    write_corpus(raw, 40, seed=9, dup_rate=0.0, bad_rate=0.0)
+    cache = tmp_path / "cache"
+    newsset.build([raw], tmp_path / "a", cache=cache)  # the pages are not 2 s old
+    assert list(cache.rglob("*.stat"))
+    reads = _count_page_reads(monkeypatch)
+    r = newsset.build([raw], tmp_path / "b", cache=cache)
+    assert sorted(reads.values()) == [1] * 40 and r.cached_inputs == 40
+
+
+def test_a_damaged_stat_memo_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsset.chunk
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 200, seed=10, dup_rate=0.0, bad_rate=0.05)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(newsset.chunk, "STAT_MARGIN_NS", 0)
+    newsset.build([raw], tmp_path / "a", cache=cache)
+    memos = sorted(cache.rglob("*.stat"))
+    assert len(memos) > 1
+    memos[0].write_bytes(b"garbage")
+    memos[1].write_bytes(memos[1].read_bytes()[:20])
+    page = sorted(raw.rglob("*.txt"))[7]
+    page.write_bytes(page.read_bytes().replace(b" the ", b" a ", 1))
+    r = newsset.build([raw], tmp_path / "b", cache=cache)
+    assert r.cached_inputs == 199
+    assert digests(tmp_path / "b") == digests(newsset.build([raw], tmp_path / "c").out)
 
 
 def test_a_broken_cache_entry_is_recomputed_not_trusted(tmp_path: Path) -> None:
