@@ -23,6 +23,7 @@ Layout of a page (every part but the header and body may be absent)::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import re
@@ -68,8 +69,11 @@ _PROMO_LINES = (
     "Subscribe to our newsletter",
     "Try 6 Free Issues",
 )
+# The paywall's first line as pages write it: three dots, an ellipsis character, or none.
+_PAYWALL_STARTS = ("To continue reading this article...", "To continue reading this article\u2026",
+                   "To continue reading this article", "To continue reading this article.")
 _PAYWALL_LINES = (
-    "To continue reading this article...",
+    *_PAYWALL_STARTS,
     "Continue reading this article and get limited website access each month.",
     "Get unlimited website access, exclusive newsletters plus much more.",
     "Cancel or pause at any time.",
@@ -83,7 +87,7 @@ _PROMO = frozenset(map(_norm, _PROMO_LINES))
 _IMAGE_URL = re.compile(
     r"^https?://\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)$", re.IGNORECASE)
 
-_PAYWALL_START = _norm("To continue reading this article...")
+_PAYWALL_START = tuple(dict.fromkeys(map(_norm, _PAYWALL_STARTS)))
 _PAYWALL_END = _norm("Not sure which email you used for your subscription? Contact us")
 _PAYWALL = frozenset(map(_norm, _PAYWALL_LINES))
 _FOOTER = frozenset(map(_norm, _FOOTER_LINES))
@@ -141,13 +145,20 @@ _HEADER = re.compile(r"^\s*date(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _CREDIT = re.compile(r"^\(\s*Image credit:\s*(.*?)\s*\)$", re.IGNORECASE)
 _BY = re.compile(r"^By(?:\s+(.+))?$")
-_PUBLISHED = re.compile(r"^published(?:\s+.+)?$")
+_PUBLISHED = re.compile(r"^published(?:\s+.+)?$")  # the site's own label: anything may follow it
+# Other forms of the time labels: "Published 3 May 2024", "Last updated: 10:15 BST", "Updated 2 hours ago".
+_WHEN = re.compile(r"^(?:published|(?:last\s+)?updated)(?:\s*:|\s+on)?(?:\s+(?P<when>.+))?$", re.IGNORECASE)
+_WHEN_OPENINGS = ("publish", "updated", "last updated")
+# A role after the byline's name: "By Jane Doe, Foreign Correspondent".
+_ROLE = re.compile(r"^[^\W\d_][\w&.'\u2019 -]{0,58}$")
 # "Name, Publication": a short name of capitalised words, then a short publication name.
 _SIGNATURE = re.compile(
     r"^(?P<name>[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5}),\s+"
     r"(?P<pub>(?:The\s+)?[A-Z][\w&.'\u2019-]*(?:\s+[\w&.'\u2019-]+){0,4})$")
 _NAME = re.compile(r"^[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019&-]+){0,6}$")
 _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
+# A line of prose, not a headline: related-article teasers end in "?" or "!" often, in "." hardly ever.
+_SENTENCE_END = re.compile(r"[.:;\u2026][\"'\u201d\u2019)\]]*$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(b"\x01+")
 _BLANK = "\n"  # the key of a blank line: no line holds a newline, and no catalogue key is one
@@ -162,12 +173,67 @@ def _signature(line: str) -> tuple[str, str] | None:
     if not m or _TERMINAL.search(m.group("pub")):
         return None
     name = m.group("name")
-    if not all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in name.split()):
+    if not _name_words(name):
         return None
     return name, m.group("pub")
 
 
-_NAME_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "bin", "al", "la", "le", "du", "di", "dos"})
+def _capital(word: str) -> bool:
+    """Starts with a capital, or with a letter of a script without case (Chinese, Arabic, Hindi ...)."""
+    return word[:1].isalpha() and not word[:1].islower()
+
+
+def _name_words(name: str) -> bool:
+    """Every word of a person's name is capitalised or a particle (`van`, `al-Sayed`, `d'Almeida`);
+    `and` may join two names."""
+    words = name.split()
+    return _capital(words[0]) and all(
+        _capital(w) or _PARTICLE_SPLIT.split(w, 1)[0].lower() in _NAME_PARTICLES
+        or (w == "and" and 0 < i < len(words) - 1) for i, w in enumerate(words))
+
+
+_NAME_PARTICLES = frozenset({"de", "da", "del", "della", "dell", "der", "den", "van", "von", "bin", "bint", "ibn",
+                             "al", "el", "la", "le", "du", "di", "do", "dos", "das", "d", "l", "ter", "ten", "te",
+                             "zu", "y"})
+_PARTICLE_SPLIT = re.compile(r"[-'\u2019]")
+
+
+def _is_when(text: str) -> bool:
+    """A time label: the site's `published` with anything after it; or another case of it, or
+    `updated`, alone or before a short time holding a digit (not a sentence that opens with the word)."""
+    if _PUBLISHED.match(text):
+        return True
+    m = _WHEN.match(text) if text[:12].lower().startswith(_WHEN_OPENINGS) else None
+    if m is None:
+        return False
+    when = m.group("when")
+    return when is None or (len(when) <= 60 and any(c.isdigit() for c in when) and not _SENTENCE_END.search(when))
+
+
+def _without_role(name: str) -> str:
+    """The name of `Jane Doe, Foreign Correspondent`: the part before a comma, when a short
+    capitalised role follows it."""
+    who, comma, role = name.partition(",")
+    role = role.strip()
+    return who.strip() if comma and role and _ROLE.match(role) and _capital(role) else name
+
+
+def _by_name_of(rest: str | None) -> str:
+    """The author in what follows `By`: without a role after a comma, or a time label run on
+    into the same line (`By Jane Doe published 3 May 2024`)."""
+    name = (rest or "").strip()
+    cut = _JOINED_WHEN.search(name)
+    if cut is not None and _is_when(name[cut.start():].strip()):
+        name = name[:cut.start()].strip()
+    return _without_role(name)
+
+
+_JOINED_WHEN = re.compile(r"\s(?:published|updated|last updated)\b", re.IGNORECASE)
+
+
+def _label_start(text: str) -> bool:
+    """Could open a byline label block (see `_Page._byline`)."""
+    return text.startswith("By") or text[:12].lower().startswith(_WHEN_OPENINGS)
 
 
 # ---------------------------------------------------------------- decoding
@@ -430,9 +496,11 @@ class _Page:
         """Where the body stops: (end index, truncated?, index where the signature search starts)."""
         lines, keys = self.lines, self.keys
         n = len(lines)
-        try:
-            i = keys.index(_PAYWALL_START, first)
-        except ValueError:  # no paywall: the body runs on to the signature or the footer
+        i = n
+        for start in _PAYWALL_START:  # (list.index scans in C: a few scans beat one Python loop)
+            with contextlib.suppress(ValueError):
+                i = keys.index(start, first, i)
+        if i == n:  # no paywall: the body runs on to the signature or the footer
             return self.footer_start(first), False, -1
         else:
             self.where["truncated"] = i + 1
@@ -464,7 +532,7 @@ class _Page:
             text = lines[i].strip()
             if keys[i] == "latest":
                 end = i
-            elif text and (len(text) > 150 or _TERMINAL.search(text) or _signature(text)):
+            elif text and (len(text) > 150 or _SENTENCE_END.search(text) or _signature(text)):
                 stop = i
                 break
         self._foot = (end, stop)
@@ -510,6 +578,8 @@ class _Page:
         nonblank = list(islice(compress(range(first, end), lines[first:end]), _HEAD_SCAN))
         closing = compress(nonblank, map(str.endswith, map(lines.__getitem__, nonblank), repeat(")")))
         credit_i = next((i for i in closing if _CREDIT.match(lines[i].strip())), None)
+        if credit_i is not None and not self._lead_image(first, credit_i, nonblank):
+            credit_i = None  # an image in the body: its lines stay in the body, as written
         by_i = self._byline(nonblank, credit_i)
         alt = caption = credit = by_name = subtitle = None
         start = first
@@ -553,6 +623,21 @@ class _Page:
             self.where["author"] = by_i[0] + 1  # type: ignore[index]
         return start, subtitle, alt, caption, credit, by_name
 
+    def _lead_image(self, first: int, credit_i: int, nonblank: list[int]) -> bool:
+        """The lead image sits above the byline labels, below at most the standfirst (a longer
+        standfirst counts when the labels follow the image): a credit under a label, or under
+        two paragraphs with no label after it, is an image in the body."""
+        lines = self.lines
+        if any(self._is_label_line(lines[i].strip()) for i in nonblank if i < credit_i):
+            return False
+        if len(self.paragraphs(first, credit_i)) <= 2:
+            return True
+        after = [i for i in nonblank if i > credit_i][:1]
+        return bool(after) and self._is_label_line(lines[after[0]].strip())
+
+    def _is_label_line(self, text: str) -> bool:
+        return _label_start(text) and (text == "By" or _is_when(text) or self._by_name(text, "", False))
+
     def _byline(self, nonblank: list[int], credit_i: int | None) -> tuple[int, int, str | None] | None:
         """The byline label block as (first index, index after it, author name or None)."""
         lines = self.lines
@@ -561,16 +646,15 @@ class _Page:
         if credit_i is not None:
             look: Iterable[int] = range(min(1, len(cands)))
         else:
-            look = compress(range(len(cands)), map(str.startswith, map(str.lstrip, map(lines.__getitem__, cands)),
-                                                   repeat(("published", "By"))))
+            look = compress(range(len(cands)), map(_label_start, map(str.lstrip, map(lines.__getitem__, cands))))
         for pos in look:
             i = cands[pos]
             text = lines[i].strip()
             is_label = False
-            if text.startswith(("published", "By")):  # as every label does
+            if _label_start(text):  # as every label does
                 nxt = lines[cands[pos + 1]].strip() if pos + 1 < len(cands) else ""
                 after_image = credit_i is not None and pos == 0
-                is_label = bool(_PUBLISHED.match(text)) or text == "By" or self._by_name(text, nxt, after_image)
+                is_label = _is_when(text) or text == "By" or self._by_name(text, nxt, after_image)
             if not is_label:
                 if credit_i is not None:
                     return None  # labels follow the image block directly
@@ -580,9 +664,13 @@ class _Page:
                 t = lines[cands[j]].strip()
                 m = _BY.match(t)
                 if t == "By" or (m and self._by_name(t, "", True)):
-                    name = (m.group(1) or "").strip() if m else name
-                elif not _PUBLISHED.match(t):
-                    break
+                    name = _by_name_of(m.group(1)) if m else name
+                elif not _is_when(t):
+                    # "By" on a line of its own, the name on the next (a byline link split apart)
+                    if not (not name and j > pos and cands[j] == cands[j - 1] + 1
+                            and lines[cands[j - 1]].strip() == "By" and self._by_name(f"By {t}", "", False)):
+                        break
+                    name = _by_name_of(t)
                 j += 1
             last = cands[j - 1]
             return i, last + 1, name
@@ -594,9 +682,9 @@ class _Page:
         m = _BY.match(text)
         if not m or len(text) > 80:
             return False
-        name = (m.group(1) or "").strip()
-        shaped = bool(_NAME.match(name)) and name[:1].isupper() and not _TERMINAL.search(name[-2:])
-        return bool(_PUBLISHED.match(nxt) or after_image or shaped)
+        name = _by_name_of(m.group(1))
+        shaped = bool(_NAME.match(name)) and _capital(name) and not _TERMINAL.search(name[-2:])
+        return bool(_is_when(nxt) or after_image or shaped)
 
     def body(self, start: int, end: int) -> str:
         """The paragraphs in [start, end), each stripped, joined by one blank line."""

@@ -246,6 +246,82 @@ def test_latest_line_inside_the_body_does_not_cut_it() -> None:
     assert (rec["author"], rec["author_bio"]) == ("Ana Demir", "Ana Demir writes about cities.")
 
 
+# ---------------------------------------------------------------- layouts beyond the sample
+
+IMAGE = ["Volunteers clearing a plot in Leeds", "(Image credit: Kit Marlowe / Allotment Trust)"]
+
+
+@pytest.mark.parametrize("first", ["To continue reading this article\u2026", "To continue reading this article",
+                                   "To continue reading this article.", "TO CONTINUE READING THIS ARTICLE..."])
+def test_paywall_first_line_with_an_ellipsis_or_no_dots(first: str) -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, first, *PAYWALL[1:], "Amara Okafor, The Week UK", "", "Amara writes."))
+    assert rec["truncated"] is True and rec["body"] == f"{P1}\n\n{P2}"
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == ("Amara Okafor", "The Week UK", "Amara writes.")
+
+
+def test_related_headlines_that_are_questions_are_footer_not_body() -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Amara Okafor, The Week UK", "", "Amara writes about gardens.", "",
+                     "Latest", "Is the hosepipe ban here to stay?", "Who really owns Britain's parks?",
+                     "Ten plants that survive a drought", *FOOTER[1:]))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == ("Amara Okafor", "The Week UK",
+                                                                      "Amara writes about gardens.")
+
+
+@pytest.mark.parametrize("name", ["李静", "محمد العلي", "Yusuf al-Rashid", "Inês do Carmo", "Luca d'Amico",
+                                  "Sara Lind and Tom Berg", "Ngozi Adichie-Obi"])
+def test_signature_names_in_any_script_with_particles_or_two_authors(name: str) -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", f"{name}, The Week UK", "", "A reporter on the land beat."))
+    assert (rec["author"], rec["publication"]) == (name, "The Week UK")
+    assert rec["body"] == f"{P1}\n\n{P2}" and rec["author_bio"] == "A reporter on the land beat."
+
+
+def test_a_lowercase_word_still_rules_a_line_out_as_a_signature() -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", "in the end, The Council decided"))
+    assert rec["author"] is None and rec["body"].endswith("in the end, The Council decided")
+
+
+@pytest.mark.parametrize("labels, author", [
+    (["By Amara Okafor", "Published 3 June 2022"], "Amara Okafor"),
+    (["By Amara Okafor", "published 3 June 2022", "last updated 4 June 2022 at 10:15"], "Amara Okafor"),
+    (["By Amara Okafor, Rural Affairs Correspondent", "published 3 June 2022"], "Amara Okafor"),
+    (["By Amara Okafor published 3 June 2022"], "Amara Okafor"),
+    (["By", "Amara Okafor", "published 3 June 2022"], "Amara Okafor"),
+    (["By 李静", "Updated: 3 June 2022"], "李静"),
+])
+@pytest.mark.parametrize("image", [True, False])
+def test_byline_forms(labels: list[str], author: str, image: bool) -> None:
+    head = [*IMAGE, *labels] if image else labels
+    rec = parse(page(HEADER, "", "Plots are scarce and the queues are getting longer", "", *head, "", P1, "", P2))
+    assert rec["author"] == author and rec["body"] == f"{P1}\n\n{P2}"
+    assert rec["subtitle"] == "Plots are scarce and the queues are getting longer"
+    assert rec["image_credit"] == ("Kit Marlowe / Allotment Trust" if image else None)
+
+
+def test_a_body_sentence_opening_with_published_is_not_a_label() -> None:
+    text = "Published figures show that 2,000 plots were let in 2021, more than ever before."
+    rec = parse(page(HEADER, "", "By", "published", "", text, "", P1))
+    assert rec["body"] == f"{text}\n\n{P1}"
+
+
+def test_an_image_in_the_body_is_not_the_lead_image() -> None:
+    # below the byline labels
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "By", "published", "", P1, "", P2, "", *IMAGE, "", P3))
+    assert rec["image_credit"] is None and rec["image_caption"] is None and rec["subtitle"] == "Plots are scarce"
+    assert rec["body"] == f"{P1}\n\n{P2}\n\n{IMAGE[0]}\n{IMAGE[1]}\n\n{P3}"
+    # below two paragraphs, with no byline after it
+    rec = parse(page(HEADER, "", P1, "", P2, "", *IMAGE, "", P3))
+    assert rec["image_credit"] is None and rec["subtitle"] is None
+    assert rec["body"] == f"{P1}\n\n{P2}\n\n{IMAGE[0]}\n{IMAGE[1]}\n\n{P3}"
+
+
+def test_a_two_paragraph_standfirst_above_the_lead_image_and_byline() -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "And the queues are long", "", *IMAGE, "By", "published",
+                     "", P1))
+    assert rec["subtitle"] == "Plots are scarce\n\nAnd the queues are long"
+    assert rec["image_credit"] == "Kit Marlowe / Allotment Trust" and rec["body"] == P1
+
+
 def test_inner_whitespace_and_nbsp_are_kept() -> None:
     text = f"Prices rose by 12{NBSP}per cent,  the  figures show."
     assert parse(page(HEADER, "", text + "   "))["body"] == text
