@@ -23,7 +23,6 @@ Layout of a page (every part but the header and body may be absent)::
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import hashlib
 import re
@@ -87,7 +86,8 @@ _PROMO = frozenset(map(_norm, _PROMO_LINES))
 _IMAGE_URL = re.compile(
     r"^https?://\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)$", re.IGNORECASE)
 
-_PAYWALL_START = tuple(dict.fromkeys(map(_norm, _PAYWALL_STARTS)))
+_PAYWALL_START = _norm(_PAYWALL_STARTS[0])
+_KEY_ALIAS = {_norm(v): _PAYWALL_START for v in _PAYWALL_STARTS}  # one key for every form of the first line
 _PAYWALL_END = _norm("Not sure which email you used for your subscription? Contact us")
 _PAYWALL = frozenset(map(_norm, _PAYWALL_LINES))
 _FOOTER = frozenset(map(_norm, _FOOTER_LINES))
@@ -97,7 +97,7 @@ _BOILER = _PROMO | _PAYWALL | _FOOTER
 _LONGEST = max(map(len, _BOILER)) + 40  # a longer line cannot be boilerplate: skip the regex work
 # Catalogue lines as pages write them (straight or typographic apostrophe and dash) -> key, so that
 # most boilerplate lines need no `_norm`.
-_EXACT = {v: _norm(v) for s in _PROMO_LINES + _PAYWALL_LINES + _FOOTER_LINES
+_EXACT = {v: _KEY_ALIAS.get(_norm(v), _norm(v)) for s in _PROMO_LINES + _PAYWALL_LINES + _FOOTER_LINES
           for v in {s, s.replace("'", "\u2019"), s.replace(" - ", " \u2013 "), s.replace(" - ", " \u2014 ")}}
 
 # A line normalises to a catalogue key only if its ends can start and end one. `_norm` maps an ASCII
@@ -122,7 +122,7 @@ def _boiler_key(line: str) -> str | None:
         if not (opening.isascii() and opening.isalpha() and opening.lower() not in _OPENINGS):
             key = _norm(line)
     if key in _BOILER:
-        return key
+        return _KEY_ALIAS.get(key, key)
     if "://" in line and _IMAGE_URL.match(line.strip()):
         return ""
     return None
@@ -149,6 +149,9 @@ _PUBLISHED = re.compile(r"^published(?:\s+.+)?$")  # the site's own label: anyth
 # Other forms of the time labels: "Published 3 May 2024", "Last updated: 10:15 BST", "Updated 2 hours ago".
 _WHEN = re.compile(r"^(?:published|(?:last\s+)?updated)(?:\s*:|\s+on)?(?:\s+(?P<when>.+))?$", re.IGNORECASE)
 _WHEN_OPENINGS = ("publish", "updated", "last updated")
+# How label lines open, for a test in C before any regex: the site's forms and the usual cases of the others.
+_LABEL_OPENINGS = ("By", "published", "Published", "PUBLISHED", "updated", "Updated", "UPDATED", "last updated",
+                   "Last updated", "Last Updated", "LAST UPDATED")
 # A role after the byline's name: "By Jane Doe, Foreign Correspondent".
 _ROLE = re.compile(r"^[^\W\d_][\w&.'\u2019 -]{0,58}$")
 # "Name, Publication": a short name of capitalised words, then a short publication name.
@@ -173,14 +176,15 @@ def _signature(line: str) -> tuple[str, str] | None:
     if not m or _TERMINAL.search(m.group("pub")):
         return None
     name = m.group("name")
-    if not _name_words(name):
+    if not all(w[:1].isupper() for w in name.split()) and not _name_words(name):  # (most names: the first test)
         return None
     return name, m.group("pub")
 
 
 def _capital(word: str) -> bool:
     """Starts with a capital, or with a letter of a script without case (Chinese, Arabic, Hindi ...)."""
-    return word[:1].isalpha() and not word[:1].islower()
+    first = word[:1]
+    return first.isupper() or (first.isalpha() and not first.islower())
 
 
 def _name_words(name: str) -> bool:
@@ -233,7 +237,7 @@ _JOINED_WHEN = re.compile(r"\s(?:published|updated|last updated)\b", re.IGNORECA
 
 def _label_start(text: str) -> bool:
     """Could open a byline label block (see `_Page._byline`)."""
-    return text.startswith("By") or text[:12].lower().startswith(_WHEN_OPENINGS)
+    return text.startswith(_LABEL_OPENINGS)
 
 
 # ---------------------------------------------------------------- decoding
@@ -496,11 +500,9 @@ class _Page:
         """Where the body stops: (end index, truncated?, index where the signature search starts)."""
         lines, keys = self.lines, self.keys
         n = len(lines)
-        i = n
-        for start in _PAYWALL_START:  # (list.index scans in C: a few scans beat one Python loop)
-            with contextlib.suppress(ValueError):
-                i = keys.index(start, first, i)
-        if i == n:  # no paywall: the body runs on to the signature or the footer
+        try:
+            i = keys.index(_PAYWALL_START, first)
+        except ValueError:  # no paywall: the body runs on to the signature or the footer
             return self.footer_start(first), False, -1
         else:
             self.where["truncated"] = i + 1
@@ -628,7 +630,10 @@ class _Page:
         standfirst counts when the labels follow the image): a credit under a label, or under
         two paragraphs with no label after it, is an image in the body."""
         lines = self.lines
-        if any(self._is_label_line(lines[i].strip()) for i in nonblank if i < credit_i):
+        above = nonblank[:bisect_left(nonblank, credit_i)]
+        opening = compress(above, map(str.startswith, map(str.lstrip, map(lines.__getitem__, above)),
+                                      repeat(_LABEL_OPENINGS)))
+        if any(self._is_label_line(lines[i].strip()) for i in opening):
             return False
         if len(self.paragraphs(first, credit_i)) <= 2:
             return True
@@ -646,7 +651,8 @@ class _Page:
         if credit_i is not None:
             look: Iterable[int] = range(min(1, len(cands)))
         else:
-            look = compress(range(len(cands)), map(_label_start, map(str.lstrip, map(lines.__getitem__, cands))))
+            look = compress(range(len(cands)), map(str.startswith, map(str.lstrip, map(lines.__getitem__, cands)),
+                                                   repeat(_LABEL_OPENINGS)))
         for pos in look:
             i = cands[pos]
             text = lines[i].strip()
