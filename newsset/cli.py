@@ -123,6 +123,11 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
     se.add_argument("code", nargs="?", metavar="CODE", help="an issue code, e.g. parse.invalid-date (any case)")
     se.add_argument("--list", action="store_true", help="list every code with its one-line meaning")
     _add_stats_parser(add)
+    add("schema", help="print the bundled JSON Schema (a start for your own --schema)",
+        description="Print the bundled record schema, byte for byte. It closes its properties "
+        "(additionalProperties: false), so a schema of your own that adds fields starts from this copy; one that "
+        "only tightens rules may $ref it by its $id instead.",
+        epilog="example: newsset schema > my.schema.json")
     return p
 
 
@@ -245,8 +250,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     append_step_summary(render_build_markdown(r), "build")
     codes = ", ".join(f"{c} {n:,}" for c, n in sorted(r.rejected.items(), key=lambda kv: (-kv[1], kv[0])))
     if not r.written:
-        print(f"newsset build: {r.total_rejected:,} of {r.inputs:,} input(s) rejected ({codes}); --on-invalid fail: "
-              f"nothing written. Run `newsset validate` on the sources for the located errors.", file=sys.stderr)
+        kept = f"{args.out} is left as it was"
+        if not r.inputs:
+            print(f"newsset build: the inputs hold no page or record (only blank lines); nothing written ({kept}).",
+                  file=sys.stderr)
+            return 1
+        why = ("no input passed the checks, and a dataset of no rows cannot be loaded" if r.empty
+               else "--on-invalid fail")
+        print(f"newsset build: {r.total_rejected:,} of {r.inputs:,} input(s) rejected ({codes}); {why}: nothing "
+              f"written ({kept}). Run `newsset validate` on the sources for the located errors.", file=sys.stderr)
         return 1
     if not args.quiet:
         print(build_summary(r, args.out, seconds), file=sys.stderr)
@@ -304,6 +316,14 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import bundled_schema_path
+
+    sys.stdout.buffer.write(bundled_schema_path().read_bytes())
+    sys.stdout.flush()
+    return 0
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .verify import render_verify_text, verify
 
@@ -319,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (tests call this directly)."""
     args = _parser().parse_args(argv)
     handler = {"parse": _cmd_parse, "validate": _cmd_validate, "build": _cmd_build, "verify": _cmd_verify,
-               "explain": _cmd_explain, "stats": _cmd_stats}[args.command]
+               "explain": _cmd_explain, "stats": _cmd_stats, "schema": _cmd_schema}[args.command]
     try:
         return handler(args)
     except NewssetError as e:

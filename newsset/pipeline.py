@@ -55,7 +55,9 @@ DEFAULT_THRESHOLD = 0.7
 
 @dataclass
 class BuildResult:
-    """What a build did. `written` is False when `on_invalid='fail'` met a reject (nothing was written)."""
+    """What a build did. `written` is False when nothing was written: `on_invalid='fail'` met a
+    reject, or no input passed the checks (`empty`: a dataset of no rows is one no reader can load,
+    and it must not replace a good one at `out`)."""
 
     out: Path
     inputs: int = 0
@@ -67,6 +69,7 @@ class BuildResult:
     duplicates: int = 0
     leakage: Leakage = field(default_factory=Leakage)
     written: bool = False
+    empty: bool = False
     chunks: int = 0
     cached_chunks: int = 0  # chunks whose checked records came from --cache whole
     cached_inputs: int = 0  # inputs (pages, records) whose results came from --cache, whole chunks included
@@ -287,7 +290,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                     split_codes = plan.split
                 else:
                     split_codes = np.concatenate(accepted_codes) if accepted_codes else np.zeros(0, np.int8)
-            if on_invalid == "fail" and result.total_rejected:
+            result.empty = len(split_codes) == 0
+            if (on_invalid == "fail" and result.total_rejected) or result.empty:
                 background.close(cancel=True)
                 router.abort()
                 return result
@@ -346,7 +350,9 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             charts = write_charts_for_files(stage.dir, info["files"], stage.dir / IMAGES)
             card_info["charts"] = chart_links(charts, stage.dir)
         final = Path(out).absolute()
-        non_empty = {c: sorted(d) for c, d in info["splits"].items() if c != "default" and d}
+        # lm-evaluation-harness evaluates on test or validation documents: a task with neither gets no YAML.
+        non_empty = {c: sorted(d) for c, d in info["splits"].items()
+                     if c != "default" and {"validation", "test"} & set(d)}
         if non_empty:
             (stage.dir / "lm_eval").mkdir()
             for name, splits in non_empty.items():

@@ -267,6 +267,23 @@ class _Verifier:
         for p in sorted(self.root.rglob("*.parquet")):
             if (rel := p.relative_to(self.root).as_posix()) not in listed:
                 self.problem("verify.unlisted-file", rel, "not listed in manifest.json, yet data_files globs read it")
+        # The folders of the shards are read whole by pandas, pyarrow.dataset and polars (which skip
+        # names starting with "." or "_", as pyarrow does): any other file there breaks them.
+        folders = {"data"} | {rel.rsplit("/", 1)[0] for rel in listed if rel.endswith(".parquet") and "/" in rel}
+        for folder in sorted(folders):
+            for p in sorted((self.root / folder).rglob("*")):
+                rel = p.relative_to(self.root).as_posix()
+                hidden = any(part[:1] in "._" for part in p.relative_to(self.root / folder).parts)
+                if p.is_file() and not rel.endswith(".parquet") and rel not in listed and not hidden:
+                    self.problem("verify.unlisted-file", rel, f"not listed in manifest.json, in {folder}/ beside "
+                                 "the shards: readers of the whole folder (pandas, pyarrow.dataset, polars) fail on "
+                                 "a file that is not Parquet, and the card's globs may read it")
+
+    def check_empty(self) -> None:
+        if not self.shards and not list(self.root.rglob("*.parquet")):
+            self.problem("verify.empty", "data", "no Parquet shard in the folder: load_dataset would read the "
+                         "metadata files as rows, and every Parquet reader fails", expected="at least one shard",
+                         got="none")
 
     def check_croissant(self) -> None:
         doc, cr = self.read_json("croissant.json", "verify.croissant"), "croissant.json"
@@ -338,11 +355,11 @@ def verify(path: str | os.PathLike[str], *, load: bool = True) -> VerifyReport:
     if (meta := v.front_matter()) is not None:
         v.check_card(meta)
     v.check_unlisted({e["path"] for e in entries})
+    v.check_empty()
     v.check_metadata_files()
     blocked = bool(v.report.issues)  # load_dataset does not read croissant.json, so it does not block loading
     v.check_croissant()
-    skip = ("turned off" if not load else "fix the problems above first" if blocked
-            else "the dataset has no Parquet files" if not v.shards else None)
+    skip = "turned off" if not load else "fix the problems above first" if blocked else None
     if skip:
         v.report.notes.append(f"load_dataset was not tried: {skip}")
     else:

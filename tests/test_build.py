@@ -114,6 +114,32 @@ def test_on_invalid_fail_writes_nothing_and_keeps_previous_output(corpus: Path, 
     assert main(["build", str(corpus), "--out", str(out), "--on-invalid", "fail"]) == 1
 
 
+def test_a_build_that_keeps_no_record_writes_nothing_and_exits_1(corpus: Path, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Every input rejected: a folder of no rows is one no reader loads (load_dataset would fall back
+    to reading the metadata JSON as rows), so nothing is written and a good dataset at --out stays."""
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "a.txt").write_text("no header here\n", encoding="utf-8")
+    (bad / "b.txt").write_bytes(b"")
+    result = newsset.build([bad], tmp_path / "fresh")
+    assert not result.written and result.empty and result.total_rejected == result.inputs == 2
+    assert not (tmp_path / "fresh").exists() and not list(tmp_path.glob(".fresh.staging-*"))
+    out = tmp_path / "out"
+    newsset.build([corpus], out)
+    before = _parquet_hashes(out)
+    assert main(["build", str(bad), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "2 of 2 input(s) rejected (input.empty 1, parse.missing-header 1)" in err
+    assert "no input passed the checks" in err and "left as it was" in err
+    assert _parquet_hashes(out) == before
+    blank = tmp_path / "blank"
+    blank.mkdir()
+    (blank / "r.jsonl").write_text("\n\n", encoding="utf-8")
+    assert main(["build", str(blank), "--out", str(tmp_path / "b")]) == 1
+    assert "hold no page or record" in capsys.readouterr().err and not (tmp_path / "b").exists()
+
+
 def test_interrupted_build_leaves_previous_output_untouched(corpus: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
@@ -178,8 +204,12 @@ def test_croissant_is_read_by_mlcroissant(corpus: Path, tmp_path: Path) -> None:
     assert splits == set(result.rows)
 
 
-def test_user_schema_with_extra_field_gets_extra_column(tmp_path: Path) -> None:
-    bundled = json.loads(newsset.load_schema().path.read_text())
+def test_user_schema_with_extra_field_gets_extra_column(tmp_path: Path,
+                                                        capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    assert main(["schema"]) == 0  # the copy to start from, as the README says
+    printed = capsysbinary.readouterr().out
+    assert printed == newsset.load_schema().path.read_bytes()
+    bundled = json.loads(printed)
     bundled["$id"] = "https://example.org/with-language.json"
     bundled["properties"]["language"] = {"type": "string", "enum": ["en", "fr"], "description": "Language code."}
     bundled["required"].append("language")

@@ -100,7 +100,7 @@ def test_build_rejects_a_record_with_a_surrogate_id(tmp_path: Path, capsys: pyte
     rec = _good_record()
     line = json.dumps(rec).replace(f'"id": "{rec["id"]}"', '"id": "\\ud800' + "0" * 31 + '"')
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "r.jsonl").write_text(line + "\n")
+    (tmp_path / "in" / "r.jsonl").write_text(line + "\n" + json.dumps(rec) + "\n")  # (a build keeps one record)
     assert main(["build", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
     reject = json.loads((tmp_path / "out" / "rejects.jsonl").read_text(encoding="utf-8"))
     assert reject["code"] == "schema.pattern" and reject["line"] == 1
@@ -133,7 +133,7 @@ def test_year_zero_date_is_invalid_on_both_paths(tmp_path: Path) -> None:
     assert [(i.code, i.json_path) for i in check_record(rec, SCHEMA, "r.jsonl")] == [("schema.format", "$.date")]
     data = json.dumps(rec).encode()
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "r.jsonl").write_bytes(data + b"\n")
+    (tmp_path / "in" / "r.jsonl").write_bytes(data + b"\n" + json.dumps(_good_record()).encode() + b"\n")
     assert main(["build", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
     reject = json.loads((tmp_path / "out" / "rejects.jsonl").read_text(encoding="utf-8"))
     assert (reject["code"], reject["issues"][0]["json_path"]) == ("schema.format", "$.date")

@@ -310,8 +310,11 @@ def test_empty_splits_are_left_out_of_files_yaml_and_tasks(tmp_path: Path, hf_ca
     card = card_of(out)
     assert "Empty splits are left out of the files and the YAML: test." in card
     assert "Split(s) validation left out" in _table_row(card, "`summarization`")[-1]
-    doc = yaml.safe_load((out / "lm_eval" / "summarization.yaml").read_text(encoding="utf-8"))
-    assert doc["training_split"] == "train" and "validation_split" not in doc and "test_split" not in doc
+    # lm-evaluation-harness needs validation or test documents: summarization gets no YAML, headlines do.
+    assert not (out / "lm_eval" / "summarization.yaml").exists()
+    assert "No `lm_eval/` YAML" in _table_row(card, "`summarization`")[-1]
+    doc = yaml.safe_load((out / "lm_eval" / "headline_generation.yaml").read_text(encoding="utf-8"))
+    assert doc["training_split"] == "train" and doc["validation_split"] == "validation" and "test_split" not in doc
     assert sorted(newsset.load(out, cache_dir=hf_cache)) == ["train", "validation"]
     assert sorted(newsset.load(out, "summarization", cache_dir=hf_cache)) == ["train"]
 
@@ -456,6 +459,16 @@ def test_lm_eval_yaml_per_non_empty_task(builds: Callable[[str], Path]) -> None:
         assert Path(doc["dataset_path"]) == out.absolute()
         splits = {doc.get(k) for k in ("training_split", "validation_split", "test_split")} - {None}
         assert splits == set(configs[name])
+
+
+def test_a_task_with_only_a_train_split_gets_no_lm_eval_yaml(corpus: Corpus, tmp_path: Path) -> None:
+    """lm-evaluation-harness refuses a task with neither validation nor test documents."""
+    out = tmp_path / "out"
+    newsset.build([corpus.root], out, ratios="1,0,0")
+    assert not (out / "lm_eval").exists()
+    assert set(manifest(out)["configs"]["headline_generation"]) == {"train"}
+    assert "No `lm_eval/` YAML: lm-evaluation-harness needs a validation or test split" in card_of(out)
+    assert not [m for m in manifest(out)["metadata_files"] if m["path"].startswith("lm_eval/")]
 
 
 def test_no_tasks_writes_only_the_full_records(builds: Callable[[str], Path]) -> None:

@@ -102,6 +102,26 @@ def test_unlisted_shard_is_reported(out: Path) -> None:
     assert _codes(verify(out, load=False)) == {("verify.unlisted-file", str(extra))}
 
 
+def test_any_other_file_beside_the_shards_is_reported(out: Path) -> None:
+    """pandas, pyarrow.dataset and polars read a shard folder whole: a stray notes file breaks them."""
+    (out / "data" / "notes.txt").write_text("hi\n")
+    (out / "headline_generation" / "train-notes.json").write_text("{}\n")
+    (out / "data" / ".DS_Store").write_bytes(b"\0")  # hidden: skipped by those readers, and here
+    assert _codes(verify(out, load=False)) == {("verify.unlisted-file", str(out / "data" / "notes.txt")),
+                                               ("verify.unlisted-file",
+                                                str(out / "headline_generation" / "train-notes.json"))}
+
+
+def test_a_folder_without_shards_is_reported(out: Path) -> None:
+    manifest = json.loads((out / "manifest.json").read_text())
+    for e in manifest["files"]:
+        if e["path"].endswith(".parquet"):
+            (out / e["path"]).unlink()
+    manifest["files"] = [e for e in manifest["files"] if not e["path"].endswith(".parquet")]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert ("verify.empty", str(out / "data")) in _codes(verify(out, load=False))
+
+
 def test_edited_num_examples_is_a_card_problem(out: Path) -> None:
     card = out / "README.md"
     text, n = re.subn(r"num_examples: (\d+)", lambda m: f"num_examples: {int(m.group(1)) + 1}", card.read_text(),
