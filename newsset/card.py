@@ -72,8 +72,10 @@ def front_matter(schema: Schema, info: dict[str, Any]) -> str:
     total = sum(v["rows"] for v in info["configs"]["default"].values())
     lines = ["---", f"pretty_name: {_q(info['pretty_name'])}", f"license: {_q(info['license'])}", "language:"]
     lines += [f"- {_q(lang)}" for lang in info["language"]]
-    lines += ["task_categories:", "- summarization", "- text-generation", "task_ids:", "- news-articles-summarization",
-              "size_categories:", f"- {size_category(total)}", "tags:", "- news", "- newsset"]
+    summarization = ["- summarization"] if configs.get("summarization") else []  # the bundled task, when written
+    lines += ["task_categories:", *summarization, "- text-generation"]
+    lines += ["task_ids:", "- news-articles-summarization"] if summarization else []
+    lines += ["size_categories:", f"- {size_category(total)}", "tags:", "- news", "- newsset"]
     if configs:
         lines.append("configs:")
         for config, splits in configs.items():

@@ -269,10 +269,10 @@ def build_summary(r: Any, out: str, seconds: float) -> str:
     """The few lines a person reads after a build: what went in, what came out, what was refused."""
     rate = f"{r.inputs / seconds:,.0f} inputs/s" if seconds > 0 else ""
     rows = " · ".join(f"{k} {v:,}" for k, v in r.rows.items()) or "none"
+    tasks = [c for c, splits in r.configs.items() if c != "default" and any(splits.values())]  # those written
     lines = [f"built {out} in {seconds:.1f} s ({rate})",
              f"  read      {r.inputs:,} input(s) from {r.files:,} file(s)",
-             f"  rows      {rows}" + (f"  (+ task configs: {', '.join(c for c in r.configs if c != 'default')})"
-                                      if len(r.configs) > 1 else "")]
+             f"  rows      {rows}" + (f"  (+ task configs: {', '.join(tasks)})" if tasks else "")]
     if r.total_rejected:
         top = sorted(r.rejected.items(), key=lambda kv: (-kv[1], kv[0]))
         shown = ", ".join(f"{c} {n:,}" for c, n in top[:6]) + (f", {len(top) - 6} more code(s)" if len(top) > 6 else "")

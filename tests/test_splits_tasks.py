@@ -478,6 +478,8 @@ def test_no_tasks_writes_only_the_full_records(builds: Callable[[str], Path]) ->
     assert [c["config_name"] for c in front_matter(out)["configs"]] == ["default"]
     assert list(manifest(out)["configs"]) == ["default"]
     assert "## Task configs" not in card_of(out)
+    assert front_matter(out)["task_categories"] == ["text-generation"] and "task_ids" not in front_matter(out)
+    assert front_matter(builds("hash"))["task_categories"] == ["summarization", "text-generation"]
 
 
 USER_TASKS = """
