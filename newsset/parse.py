@@ -164,6 +164,7 @@ _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
 _SENTENCE_END = re.compile(r"[.:;\u2026][\"'\u201d\u2019)\]]*$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(b"\x01+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))  # zero-width: a line of only these is blank
 _BLANK = "\n"  # the key of a blank line: no line holds a newline, and no catalogue key is one
 _START, _END = itemgetter(0), itemgetter(1)
 _HEAD_SCAN = 12  # non-blank lines after the header in which image and byline blocks are looked for
@@ -413,7 +414,10 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
         fixer = _text.fixer_name()
         for i in {i for i, _, f in _text.locate(text, found) if f.kind == "mojibake"}:
             raw_lines[i] = _text.fix_mojibake(raw_lines[i])
-    page = _Page(list(map(str.rstrip, raw_lines)), source, check_surrogates)
+    lines = list(map(str.rstrip, raw_lines))
+    if not text.isascii() and ("\u200b" in text or "\u2060" in text or "\ufeff" in text):
+        lines = ["" if ln and not ln.translate(_INVISIBLE).strip() else ln for ln in lines]  # shows as blank
+    page = _Page(lines, source, check_surrogates)
     # Callers give NFC text (a repaired line may not be), plain when they know it is.
     art = page.parse(sha, nfc_known=fixer is None, plain=plain and fixer is None)
     if found:

@@ -304,6 +304,12 @@ def test_a_body_sentence_opening_with_published_is_not_a_label() -> None:
     assert rec["body"] == f"{text}\n\n{P1}"
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", " \u200b\u200b ", "\ufeff", "\u2060\u00a0"])
+def test_a_line_of_only_zero_width_characters_is_blank(invisible: str) -> None:
+    rec = parse(page(HEADER, "", P1, invisible, P2, "", f"Word\u200bjoined {P3}"))
+    assert rec["body"] == f"{P1}\n\n{P2}\n\nWord\u200bjoined {P3}"
+
+
 def test_an_image_in_the_body_is_not_the_lead_image() -> None:
     # below the byline labels
     rec = parse(page(HEADER, "", "Plots are scarce", "", "By", "published", "", P1, "", P2, "", *IMAGE, "", P3))
