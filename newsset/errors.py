@@ -83,6 +83,8 @@ _CATALOG: tuple[Code, ...] = (
          "check the page: it may hold only promotional or paywall blocks",
          example="examples/bad/no-body.txt:2: error[parse.missing-body]: expected at least one paragraph of "
          "article text after the header, got none (only boilerplate or nothing)"),
+    Code("parse.second-header", "the page holds a second header line `date YYYY-MM-DD Title`: two articles in one file",
+         "split the file into one page per article (a scraper appended one page to another)"),
     # Record files (.jsonl).
     Code("jsonl.syntax", "a line of a .jsonl file is not valid JSON",
          "fix the JSON on that line; each line must be one complete JSON object"),

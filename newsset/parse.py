@@ -142,6 +142,7 @@ def is_boilerplate(line: str) -> bool:
 # ---------------------------------------------------------------- line patterns
 
 _HEADER = re.compile(r"^\s*date(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE)
+_SECOND_HEADER = re.compile(r"\n[ \t]*[Dd][Aa][Tt][Ee][ \t]+[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]+\S")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _CREDIT = re.compile(r"^\(\s*Image credit:\s*(.*?)\s*\)$", re.IGNORECASE)
 _BY = re.compile(r"^By(?:\s+(.+))?$")
@@ -420,10 +421,25 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
     page = _Page(lines, source, check_surrogates)
     # Callers give NFC text (a repaired line may not be), plain when they know it is.
     art = page.parse(sha, nfc_known=fixer is None, plain=plain and fixer is None)
+    _second_header(text, source)
     if found:
         issues = _text.page_issues(text, found, page.lines, art.lines, art.to_dict(), source, fixer)
         art = replace(art, issues=tuple(issues))
     return art
+
+
+def _second_header(text: str, source: str) -> None:
+    """Refuse two pages saved into one file: the record would mix two articles. (A regex that starts
+    with a newline searches in C for newlines only: ~2 us a page.)"""
+    m = _SECOND_HEADER.search(text)
+    if m is not None and not text[:m.start()].strip():  # the page's own header, after blank lines
+        m = _SECOND_HEADER.search(text, m.end())
+    if m is not None:
+        line = text.count("\n", 0, m.start()) + 2
+        got = text[m.start() + 1:].split("\n", 1)[0].strip()[:60]
+        raise ParseError(Issue("parse.second-header", f"expected one article per file, got a second header {got!r} "
+                               "(two pages saved into one file?)", source, line, expected="one header line",
+                               got=got))
 
 
 class _Page:

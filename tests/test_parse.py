@@ -310,6 +310,16 @@ def test_a_line_of_only_zero_width_characters_is_blank(invisible: str) -> None:
     assert rec["body"] == f"{P1}\n\n{P2}\n\nWord\u200bjoined {P3}"
 
 
+def test_two_pages_in_one_file_are_refused_at_the_second_header() -> None:
+    text = page(HEADER, "", P1, "", " date 2022-05-18 Another story entirely", "", P2)
+    err = refused(text)
+    assert err.issue.code == "parse.second-header" and err.issue.line == 5
+    assert "Another story entirely" in err.issue.message
+    # The page's own header after blank lines, and a date inside a paragraph, are no second header.
+    rec = parse(page("", "", HEADER, "", P1, "", "The vote was set, date 2022-05-18 at noon, by the council."))
+    assert rec["title"] == "Allotment waiting lists grow longer"
+
+
 def test_an_image_in_the_body_is_not_the_lead_image() -> None:
     # below the byline labels
     rec = parse(page(HEADER, "", "Plots are scarce", "", "By", "published", "", P1, "", P2, "", *IMAGE, "", P3))
