@@ -581,6 +581,8 @@ class _Page:
             has_body = len(paras) > back + 1 or (e - s > 1 and len(paras) > back)
             if has_body and _signature(lines[e - 1]):
                 return self._sig_at(e - 1, end)
+        if len(paras) > 2 and paras[-1][1] - paras[-1][0] > 1 and _signature(lines[paras[-1][0]]):
+            return self._sig_at(paras[-1][0], end)  # the bio right under the signature, no blank line between
         return None, None, None
 
     def _sig_at(self, i: int, end: int) -> tuple[str | None, str | None, str | None]:

@@ -320,6 +320,15 @@ def test_two_pages_in_one_file_are_refused_at_the_second_header() -> None:
     assert rec["title"] == "Allotment waiting lists grow longer"
 
 
+@pytest.mark.parametrize("paywall", [False, True])
+def test_bio_right_under_the_signature_without_a_blank_line(paywall: bool) -> None:
+    wall = PAYWALL if paywall else [""]
+    rec = parse(page(HEADER, "", P1, "", P2, *wall, "Amara Okafor, The Week UK", f"{NBSP}Amara writes.{NBSP}", "",
+                     *FOOTER))
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == ("Amara Okafor", "The Week UK", "Amara writes.")
+    assert rec["body"] == f"{P1}\n\n{P2}" and rec["truncated"] is paywall
+
+
 def test_an_image_in_the_body_is_not_the_lead_image() -> None:
     # below the byline labels
     rec = parse(page(HEADER, "", "Plots are scarce", "", "By", "published", "", P1, "", P2, "", *IMAGE, "", P3))
