@@ -7,10 +7,11 @@ schema errors; 3 the output cannot be written; 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from . import __version__
@@ -340,16 +341,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"parse": _cmd_parse, "validate": _cmd_validate, "build": _cmd_build, "verify": _cmd_verify,
                "explain": _cmd_explain, "stats": _cmd_stats, "schema": _cmd_schema}[args.command]
+    with _terminate_like_interrupt() as terminated:
+        try:
+            return handler(args)
+        except NewssetError as e:
+            print(f"newsset {args.command}: error: {e}", file=sys.stderr)
+            return e.exit_code
+        except KeyboardInterrupt:
+            print(f"newsset {args.command}: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+            return 143 if terminated else 130
+        except BrokenPipeError:
+            return 0
+
+
+@contextlib.contextmanager
+def _terminate_like_interrupt() -> Iterator[list[int]]:
+    """SIGTERM (a CI timeout, `kill`, a container stop) cleans up as Ctrl-C does: staging folder
+    removed, workers stopped, previous output untouched; exit 143. The list is non-empty once the
+    signal came. (Main thread only: elsewhere the default action stands.)"""
+    import signal
+    import threading
+
+    got: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield got
+        return
+
+    def on_term(signum: int, _frame: object) -> None:
+        got.append(signum)
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, on_term)
     try:
-        return handler(args)
-    except NewssetError as e:
-        print(f"newsset {args.command}: error: {e}", file=sys.stderr)
-        return e.exit_code
-    except KeyboardInterrupt:
-        print(f"newsset {args.command}: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+        yield got
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def run() -> None:

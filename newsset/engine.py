@@ -208,8 +208,27 @@ def _contexts() -> list[Any]:
     return [*out, multiprocessing.get_context("spawn")]
 
 
+def watch_parent(period: float = 0.5) -> None:
+    """Exit this process when its parent dies. A driver killed outright (SIGKILL, an OOM kill)
+    runs no clean-up: its fork server and workers, blocked on a result pipe nobody reads, would
+    live on and hold the caller's stdout and stderr open (a CI step would hang). A dead process's
+    children are re-parented at once, so the parent's pid changing is the sign."""
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(period)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="newsset-watchdog", daemon=True).start()
+
+
 def _start_worker(schema_path: str) -> None:
     """A worker's one-time set-up, done before its first chunk arrives."""
+    watch_parent()  # (a worker's parent: the fork server, which watches the driver in turn)
     decline_pandas()
     from .chunk import _schema
     from .dedup import _special_chars

@@ -9,6 +9,7 @@ from . import chunk, engine  # noqa: F401  (the worker's code, pyarrow)
 from .dedup import _special_chars
 from .schema import bundled_schema_path
 
+engine.watch_parent()  # the fork server's parent is the driver: it ends when the driver does
 _special_chars()  # dedup's character tables (~40 ms)
 # The bundled schema, compiled: its validator and jsonschema's format checkers (another 50 ms),
 # which every worker would otherwise build at its first record.

@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import errno
+import glob
 import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -228,6 +230,8 @@ class Staging:
 
     def __init__(self, out: str | os.PathLike[str]) -> None:
         self.out = Path(out).absolute()
+        if self.out.is_symlink():  # update the folder it points at, keeping the link (and one lock for both)
+            self.out = Path(os.path.realpath(self.out))
         self.parent = self.out.parent
         self.dir = self.parent / f".{self.out.name}.staging-{os.getpid()}"
         self._lock_fh: Any = None
@@ -239,9 +243,10 @@ class Staging:
             if self.out.exists() and not self._is_newsset_output(self.out):
                 raise OutputError(f"{self.out} exists and is not a newsset dataset (no manifest.json); refusing "
                                   "to replace it: choose another --out or remove it")
-            for stale in self.parent.glob(f".{self.out.name}.staging-*"):
+            name = glob.escape(self.out.name)  # `--out 'ds?'` must not match another dataset's folders
+            for stale in self.parent.glob(f".{name}.staging-*"):
                 shutil.rmtree(stale, ignore_errors=True)
-            for stale in sorted(self.parent.glob(f".{self.out.name}.old-*")):
+            for stale in sorted(self.parent.glob(f".{name}.old-*")):
                 if not self.out.exists() and (stale / "manifest.json").is_file():
                     # A build killed between the two renames of publish(): put the old output back.
                     os.replace(stale, self.out)
@@ -303,15 +308,16 @@ class Staging:
                     finally:
                         os.close(fd)
             old = self.parent / f".{self.out.name}.old-{os.getpid()}"
-            moved = self.out.exists()
-            if moved:
-                os.replace(self.out, old)
-            try:
-                os.replace(self.dir, self.out)
-            except OSError:
-                if moved:  # put the previous output back before reporting
-                    os.replace(old, self.out)
-                raise
+            with _signals_deferred():  # a Ctrl-C between the renames would leave no output at `out`
+                moved = self.out.exists()
+                if moved:
+                    os.replace(self.out, old)
+                try:
+                    os.replace(self.dir, self.out)
+                except OSError:
+                    if moved:  # put the previous output back before reporting
+                        os.replace(old, self.out)
+                    raise
             shutil.rmtree(old, ignore_errors=True)
             fd = os.open(self.parent, os.O_RDONLY)
             try:
@@ -320,6 +326,27 @@ class Staging:
                 os.close(fd)
         except OSError as e:
             raise OutputError(f"cannot publish the dataset to {self.out}: {e.strerror or e}") from None
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block is done, then act on them as they would have.
+    (Signal handlers can only be set on the main thread; elsewhere the block runs as it is.)"""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got: list[int] = []
+    before = {s: signal.signal(s, lambda n, _f: got.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+        for n in got[:1]:
+            signal.raise_signal(n)
 
 
 def parquet_info(path: Path) -> dict[str, Any]:

@@ -140,6 +140,30 @@ def test_a_build_that_keeps_no_record_writes_nothing_and_exits_1(corpus: Path, t
     assert "hold no page or record" in capsys.readouterr().err and not (tmp_path / "b").exists()
 
 
+def test_an_out_name_with_glob_characters_touches_no_other_dataset(corpus: Path, tmp_path: Path) -> None:
+    """The clean-up of stale staging and old folders matched `.{name}.old-*` as a pattern: `f*`
+    deleted dataset foo's crash-recovery copy."""
+    keep = tmp_path / ".foo.old-999"
+    keep.mkdir()
+    (keep / "manifest.json").write_text("{}")
+    staging = tmp_path / ".ds1.staging-999"
+    staging.mkdir()
+    newsset.build([corpus], tmp_path / "f*")
+    newsset.build([corpus], tmp_path / "ds?")
+    assert keep.is_dir() and staging.is_dir() and (tmp_path / "f*" / "manifest.json").is_file()
+
+
+def test_a_symlinked_out_updates_the_folder_it_points_at(corpus: Path, tmp_path: Path) -> None:
+    real, link = tmp_path / "real", tmp_path / "link"
+    newsset.build([corpus], real)
+    link.symlink_to(real)
+    (corpus / "extra.txt").write_text(page(title="An extra story", date="2023-03-03"), encoding="utf-8")
+    r = newsset.build([corpus], link)
+    assert link.is_symlink() and r.written
+    assert json.loads((real / "manifest.json").read_text())["inputs"]["items"] == r.inputs
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [".real.lock"]
+
+
 def test_interrupted_build_leaves_previous_output_untouched(corpus: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"

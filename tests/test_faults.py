@@ -211,6 +211,63 @@ def test_ctrl_c_stops_promptly_cleans_up_and_exits_130(big: Path, tmp_path: Path
     assert not list(tmp_path.glob(".out.staging-*"))
 
 
+def test_sigterm_cleans_up_like_ctrl_c_and_exits_143(big: Path, tmp_path: Path) -> None:
+    """A CI timeout or `kill` sends SIGTERM to the driver alone."""
+    out = tmp_path / "out"
+    newsset.build([big], out, seed=1, jobs=1)
+    before = snapshot(out)
+    proc = subprocess.Popen([*PY, "build", str(big), "--out", str(out), "--seed", "2", "--jobs", "2"],
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and _phase(tmp_path, "out") not in ("parts", "shards") and time.monotonic() < deadline:
+        time.sleep(0.002)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the build finished before SIGTERM arrived")
+    assert proc.returncode == 143, err
+    assert "terminated" in err and "Traceback" not in err
+    assert snapshot(out) == before and not list(tmp_path.glob(".out.staging-*"))
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = set(), [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.add(c)
+            todo.append(c)
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+def test_a_killed_driver_takes_its_workers_with_it(big: Path, tmp_path: Path) -> None:
+    """SIGKILL runs no clean-up: the fork server and workers must notice and end, or they hold the
+    caller's pipes open and a CI step that reads them hangs."""
+    proc = subprocess.Popen([*PY, "build", str(big), "--out", str(tmp_path / "out"), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    helpers: set[int] = set()
+    while proc.poll() is None and time.monotonic() < deadline and len(helpers) < 3:
+        helpers = _descendants(proc.pid)  # the fork server, its workers (and multiprocessing's resource tracker)
+        time.sleep(0.01)
+    if proc.poll() is not None:
+        pytest.skip("the build finished before its workers were seen")
+    proc.kill()
+    proc.communicate(timeout=30)  # returns only once every process holding the pipes has ended
+    time.sleep(0.2)
+    alive = {p for p in helpers if Path(f"/proc/{p}").exists()
+             and Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"}
+    assert not alive
+
+
 # ---------------------------------------------------------------- conservation
 
 _inputs = st.lists(st.tuples(st.sampled_from(["good", "good", "good", "dup", "bad"]), st.integers(0, 10_000)),
