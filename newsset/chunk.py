@@ -401,16 +401,38 @@ def _memo_path(cache: str, options: Any, spec: ChunkSpec) -> str:
     return os.path.join(cache, name[:2], f"{name}.stat")
 
 
+# What newsset itself writes into a cache file: anything else in one is refused, so a cache folder
+# others can write (a shared cache) cannot make a build run code, as a plain pickle.load would.
+_PICKLED = frozenset({
+    ("collections", "Counter"), ("newsset.check", "Item"), ("newsset.chunk", "ChunkResult"), ("newsset.chunk", "Keys"),
+    ("newsset.chunk", "Span"), ("newsset.errors", "Issue"), ("newsset.sources", "Source"), ("numpy", "dtype"),
+    ("numpy", "ndarray"), ("numpy._core.numeric", "_frombuffer"), ("numpy.core.numeric", "_frombuffer"),
+    ("numpy._core.multiarray", "_reconstruct"), ("numpy.core.multiarray", "_reconstruct"),
+    ("array", "_array_reconstructor"), ("array", "array"), ("datetime", "date")})
+
+
+class _CacheUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _PICKLED:
+            raise pickle.UnpicklingError(f"a cache file names {module}.{name}, which newsset never writes")
+        return super().find_class(module, name)
+
+
+def _unpickle(path: str) -> Any:
+    """A cache file's contents; any failure is the caller's miss (see `_load_entry`)."""
+    with open(path, "rb") as fh:
+        return _CacheUnpickler(fh).load()
+
+
 def _memo_load(path: str, n: int) -> list[tuple[Stat | None, str]] | None:
     """The (stat, key) pairs a build recorded for these sources, those it may trust: hashed at
     least `STAT_MARGIN_NS` after the file last changed (git's rule for "racily clean" files)."""
     try:
-        with open(path, "rb") as fh:
-            at, pairs = pickle.load(fh)  # written by newsset itself, in _memo_put
+        at, pairs = _unpickle(path)  # written by newsset itself, in _memo_put
         if len(pairs) != n:
             return None
         return [(tuple(st) if st[4] < at - STAT_MARGIN_NS else None, key) for st, key in pairs]
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, IndexError):
+    except Exception:  # damaged or foreign: hash the files
         return None
 
 
@@ -542,8 +564,9 @@ def _load_entry(cache: str, name: str, schema: pa.Schema) -> _Entry | None:
     its part file opens, with `schema` and the rows the result says (a damaged or truncated entry
     is a miss, never a crash or a silent loss of rows)."""
     try:
-        with open(os.path.join(cache, name[:2], f"{name}.keys"), "rb") as fh:
-            key, res, spans = pickle.load(fh)  # written by newsset itself, in _cache_put
+        key, res, spans = _unpickle(os.path.join(cache, name[:2], f"{name}.keys"))  # written in _cache_put
+        if not (isinstance(key, str) and isinstance(res, ChunkResult) and isinstance(spans, list)):
+            return None
         part = Path(cache) / key[:2] / f"{key}.arrow"
         table = None
         if res.rows:
@@ -552,8 +575,7 @@ def _load_entry(cache: str, name: str, schema: pa.Schema) -> _Entry | None:
             if table.num_rows != res.rows or not table.schema.equals(schema):
                 return None
         return _Entry(key, res, spans, part, table)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError, KeyError,
-            IndexError, pa.ArrowException):
+    except Exception:  # damaged, foreign or from another newsset: recomputed, never trusted
         return None
 
 

@@ -262,6 +262,37 @@ def test_a_damaged_stat_memo_is_ignored(tmp_path: Path, monkeypatch: pytest.Monk
     assert digests(tmp_path / "b") == digests(newsset.build([raw], tmp_path / "c").out)
 
 
+def test_a_cache_file_cannot_run_code_or_crash_the_build(tmp_path: Path) -> None:
+    """A shared cache is a folder others can write: its files are unpickled with only the classes
+    newsset writes allowed, so a planted payload is a miss, not code run (as plain pickle.load ran it)."""
+    import pickle
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 120, seed=4, dup_rate=0.0, bad_rate=0.05)
+    cache = tmp_path / "cache"
+    newsset.build([raw], tmp_path / "a", cache=cache)
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (os.system, (f"touch {marker}",))
+
+    class Foreign:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (os.getcwd, ())
+
+    keys = sorted(cache.rglob("*.keys"))
+    keys[0].write_bytes(pickle.dumps(Payload()))
+    keys[1].write_bytes(pickle.dumps(Foreign()))
+    keys[2].write_bytes(pickle.dumps(("x", None, [])).replace(b"builtins", b"newsset.cache2"))
+    for memo in cache.rglob("*.stat"):
+        memo.write_bytes(pickle.dumps(Payload()))
+    r = newsset.build([raw], tmp_path / "b", cache=cache)
+    assert not marker.exists()
+    assert r.chunks - 3 <= r.cached_chunks < r.chunks
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")
+
+
 def test_a_broken_cache_entry_is_recomputed_not_trusted(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     write_corpus(raw, 300, seed=3, dup_rate=0.0, bad_rate=0.0)
