@@ -180,7 +180,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     if pool_wanted(inputs, jobs, engine):
         pool = LocalPool(n_jobs, str(sch.path))
     try:
-        srcs = discover(inputs)
+        srcs = discover(inputs, skip=[out])  # an --out inside an input: its own rejects.jsonl is no input
         chunks = make_chunks(srcs)
     except BaseException:
         if pool is not None:

@@ -3,11 +3,12 @@ order whatever the file system's listing order."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import ConfigError, display_path
 
@@ -58,21 +59,26 @@ def kind_of(name: str) -> Kind | None:
     return None
 
 
-def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[Source]:
+def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.PathLike[str]] = ()) -> list[Source]:
     """Every page (`.txt`), record file (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`) and archive of them
     (`.tar`, `.tar.gz`, `.tgz`, `.zip`; suffixes in any case) under the inputs, sorted by relative
     path. An archive is one source here; `check.iter_items` reads its members in place.
 
     A file named directly is taken whatever its suffix (as a record file or an archive if its
     suffix says so, else as a page). Hidden files and folders (`.git`, `.cache`) are skipped in
-    walks. Symbolic links to folders are not followed, so a link loop cannot recurse forever.
+    walks. Links to folders are followed, each folder walked once (a link loop ends the walk there).
 
     Nothing unreadable is dropped silently: a sub-folder that cannot be listed becomes a source
     that `iter_items` reports as `input.unreadable`, as do broken links and link loops. A name
     that is not UTF-8 gets a printable `rel` (undecodable bytes as `\\xNN`, see `display_path`);
-    `path` stays the real one, for opening.
+    `path` stays the real one, for opening. Folders in `skip` (a build's own output) are not walked.
     """
     found: list[Source] = []
+    skipped = set()
+    for folder in skip:
+        with contextlib.suppress(OSError):
+            st = os.stat(folder)
+            skipped.add((st.st_dev, st.st_ino))
     for given in inputs:
         root = os.fspath(given)
         if os.path.isdir(root):
@@ -82,8 +88,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[Source]:
                     rel = Path(root).name if rel == "." else rel
                     found.append(Source(display_path(rel), os.fspath(e.filename), "page"))
 
-            for folder, dirs, files in os.walk(root, onerror=unlisted):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for folder, _dirs, files in _walk(root, unlisted, skipped):
                 # os.walk joins names onto `root`, so the relative part is a plain suffix (cheaper
                 # than os.path.relpath on every file of a large corpus).
                 sub = os.path.relpath(folder, root)
@@ -105,6 +110,26 @@ def discover(inputs: Sequence[str | os.PathLike[str]]) -> list[Source]:
     return found
 
 
+def _walk(root: str, onerror: Any = None,
+          skip: set[tuple[int, int]] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk in sorted order, hidden folders skipped, following links to folders (a corpus
+    organised with links must not lose the pages behind them); a folder already walked (a link
+    loop, or a second link to one folder) is not walked again, so the walk ends."""
+    seen: set[tuple[int, int]] = set(skip or ())
+    for folder, dirs, files in os.walk(root, onerror=onerror, followlinks=True):
+        try:
+            st = os.stat(folder)
+        except OSError:
+            dirs[:] = []
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        yield folder, dirs, files
+
+
 def _order(src: Source) -> tuple[str, str, str, str, int, int]:
     return src.rel, src.path, src.kind, src.archive or "", src.start, src.end
 
@@ -115,9 +140,8 @@ def plenty(inputs: Sequence[str | os.PathLike[str]], pages: int, record_bytes: i
     seen = 0
     for given in inputs:
         root = os.fspath(given)
-        walk = os.walk(root) if os.path.isdir(root) else [("", [], [root])]
-        for folder, dirs, files in walk:
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
+        walk = _walk(root) if os.path.isdir(root) else [("", [], [root])]
+        for folder, _dirs, files in walk:
             for name in files:
                 kind = kind_of(name)
                 if kind == "jsonl":

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
@@ -114,7 +115,14 @@ class _Verifier:
     def read(self, rel: str, code: str, missing: str = "verify.missing-file") -> str | None:
         """The text of a metadata file, counted as checked; a problem when it is missing or unreadable."""
         try:
-            text = (self.root / rel).read_text(encoding="utf-8")
+            with open(self.root / rel, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_METADATA_BYTES:
+                    what = "not a regular file" if not stat.S_ISREG(st.st_mode) else f"{st.st_size:,} bytes"
+                    self.problem(code, rel, f"{rel} is {what}: a newsset metadata file is a regular file of at "
+                                 f"most {MAX_METADATA_BYTES >> 20} MiB, not read")
+                    return None
+                text = fh.read(MAX_METADATA_BYTES + 1).decode("utf-8")
         except FileNotFoundError:
             self.problem(missing, rel, f"{rel} is missing")
             return None
@@ -166,7 +174,7 @@ class _Verifier:
             self.problem("verify.size", rel, f"{size} bytes, manifest.json says {e['bytes']}", e["bytes"], size)
         elif self.sha(rel) != e["sha256"]:
             self.problem("verify.checksum", rel, "sha256 differs from manifest.json", e["sha256"], self.sha(rel))
-        rows = len(path.read_bytes().splitlines()) if rel.endswith(".jsonl") else None
+        rows = _count_lines(path) if rel.endswith(".jsonl") else None
         if rel.endswith(".parquet"):
             try:
                 md = pq.read_metadata(path)
@@ -341,6 +349,19 @@ class _Verifier:
             if bars:
                 datasets.enable_progress_bars()
         self.report.loaded = not any(i.code == "verify.load" for i in self.report.issues)
+
+
+MAX_METADATA_BYTES = 256 << 20  # manifest.json, the card, croissant.json: read whole, so bounded
+
+
+def _count_lines(path: Path) -> int:
+    """Lines of a file as `bytes.splitlines` counts `\n` ends, in bounded memory."""
+    n, last = 0, b"\n"
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            n += block.count(b"\n")
+            last = block[-1:]
+    return n + (last != b"\n")
 
 
 def verify(path: str | os.PathLike[str], *, load: bool = True) -> VerifyReport:

@@ -458,6 +458,48 @@ def test_row10_a_50_mb_single_line_file_and_record_lines_over_the_cap(tmp_path: 
 # ---------------------------------------------------------------- 11. files that cannot be read
 
 
+def test_empty_record_files_and_archives_are_rejected_not_lost(tmp_path: Path) -> None:
+    import gzip
+    import tarfile
+    import zipfile
+
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "empty.jsonl").write_bytes(b"")
+    (d / "blank.jsonl").write_text("\n  \n\n")
+    (d / "empty.jsonl.gz").write_bytes(gzip.compress(b""))
+    with zipfile.ZipFile(d / "empty.zip", "w"):
+        pass
+    with tarfile.open(d / "pictures.tar", "w") as tar:
+        (tmp_path / "x.png").write_bytes(b"\x89PNG")
+        tar.add(tmp_path / "x.png", "x.png")
+    (d / "good.txt").write_text(good(50))
+    report = newsset.validate_paths([d])
+    assert sorted((Path(i.path).name, i.code, i.line) for i in report.issues) == [
+        (n, "input.empty", 1) for n in ("blank.jsonl", "empty.jsonl", "empty.jsonl.gz", "empty.zip", "pictures.tar")]
+    r = newsset.build([d], tmp_path / "out")
+    assert r.inputs == 6 and r.rejected["input.empty"] == 5 and r.total_rows == 1
+
+
+def test_links_to_folders_are_followed_once_and_loops_end(tmp_path: Path) -> None:
+    """Pages behind a link to a folder were dropped without a trace; now they are read, a folder
+    linked twice is read once, and a link back to an ancestor ends the walk."""
+    from newsset.sources import discover
+
+    real = tmp_path / "real"
+    real.mkdir()
+    for i in range(3):
+        (real / f"p{i}.txt").write_text(good(30 + i))
+    corpus = tmp_path / "corpus"
+    (corpus / "top").mkdir(parents=True)
+    (corpus / "top" / "own.txt").write_text(good(40))
+    (corpus / "top" / "linked").symlink_to(real)
+    (corpus / "top" / "again").symlink_to(real)
+    (corpus / "top" / "loop").symlink_to(corpus)
+    rels = [s.rel for s in discover([corpus])]
+    assert rels == ["top/again/p0.txt", "top/again/p1.txt", "top/again/p2.txt", "top/own.txt"]
+
+
 def test_row11_unreadable_files_links_fifos_and_names_that_are_not_utf8(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     d = tmp_path / "probe"

@@ -136,8 +136,17 @@ def test_a_build_that_keeps_no_record_writes_nothing_and_exits_1(corpus: Path, t
     blank = tmp_path / "blank"
     blank.mkdir()
     (blank / "r.jsonl").write_text("\n\n", encoding="utf-8")
-    assert main(["build", str(blank), "--out", str(tmp_path / "b")]) == 1
-    assert "hold no page or record" in capsys.readouterr().err and not (tmp_path / "b").exists()
+    assert main(["build", str(blank), "--out", str(tmp_path / "b")]) == 1  # an empty record file is rejected
+    assert "1 of 1 input(s) rejected (input.empty 1)" in capsys.readouterr().err and not (tmp_path / "b").exists()
+
+
+def test_an_out_folder_inside_the_input_is_not_read_back(corpus: Path) -> None:
+    """Its rejects.jsonl was read as records on the next build, growing with every rebuild."""
+    first = newsset.build([corpus], corpus / "ds")
+    again = newsset.build([corpus], corpus / "ds")
+    assert (again.inputs, again.total_rejected) == (first.inputs, first.total_rejected)
+    assert _parquet_hashes(corpus / "ds") and not any("ds/" in json.loads(line)["source"] for line in
+                                                      (corpus / "ds" / "rejects.jsonl").read_text().splitlines())
 
 
 def test_an_out_name_with_glob_characters_touches_no_other_dataset(corpus: Path, tmp_path: Path) -> None:

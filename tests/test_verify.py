@@ -122,6 +122,14 @@ def test_a_folder_without_shards_is_reported(out: Path) -> None:
     assert ("verify.empty", str(out / "data")) in _codes(verify(out, load=False))
 
 
+def test_a_manifest_that_is_a_device_is_not_read(out: Path) -> None:
+    """A folder from elsewhere: manifest.json a link to /dev/zero took 10 GB of memory."""
+    (out / "manifest.json").unlink()
+    (out / "manifest.json").symlink_to("/dev/zero")
+    report = verify(out, load=False)
+    assert [i.code for i in report.issues] == ["verify.manifest"] and "not a regular file" in report.issues[0].message
+
+
 def test_edited_num_examples_is_a_card_problem(out: Path) -> None:
     card = out / "README.md"
     text, n = re.subn(r"num_examples: (\d+)", lambda m: f"num_examples: {int(m.group(1)) + 1}", card.read_text(),
