@@ -177,6 +177,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     from .check import iter_pages
+    from .errors import display_path, visible
     from .records import Article
     from .sources import discover
 
@@ -184,7 +185,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     records = []
     for src, art in (page for s in discover(args.paths) for page in iter_pages(s)):
         if not isinstance(art, Article):
-            print(f"{src.path}:{art.line or 1}: {art.code}: {art.message}", file=sys.stderr)
+            print(visible(f"{display_path(src.path)}:{art.line or 1}: {art.code}: {art.message}"), file=sys.stderr)
             status = 1
             continue
         rec = {**art.to_dict(), "source": src.rel}
@@ -193,7 +194,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         elif args.format == "json":
             records.append(rec)
         else:
-            sys.stdout.write(f"== {src.path}\n")
+            sys.stdout.write(f"== {visible(display_path(src.path))}\n")
             for k, v in rec.items():
                 text = v if isinstance(v, str) else json.dumps(v)
                 sys.stdout.write(f"{k}: {text}\n" if "\n" not in str(text) else f"{k}:\n  " +

@@ -208,6 +208,25 @@ def display_path(path: str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+# What a terminal, a CI log or an XML file must not get raw from a file name (or any text a report
+# prints): C0 controls (a newline would start a line of its own, which GitHub Actions may read as a
+# `::workflow command`; ESC starts terminal escape sequences), DEL, C1 controls, the Unicode line
+# and paragraph separators, and the bidi marks, embeddings, overrides and isolates (which make a
+# name display in another order than it is stored).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """`text` for a report line read by people or CI: each control character (see `_CONTROL`)
+    shown as its Python escape (`\\n`, `\\x1b`, `\\u202e`), so one issue stays one line and
+    nothing reaches a terminal raw. Everything else is left as it is (spaces, letters of any
+    script), and so are backslashes: `display_path` shows undecodable bytes as `\\xNN` too.
+    For rendering only: paths kept as data (`source`, rejects.jsonl, JSON reports) are not escaped."""
+    if text.isprintable():  # the common case; every character of `_CONTROL` is not printable
+        return text
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 @dataclass(frozen=True, slots=True)
 class Issue:
     """One problem with one input, located as precisely as newsset can."""
@@ -276,7 +295,7 @@ class ParseError(NewssetError):
     exit_code = 1
 
     def __init__(self, issue: Issue) -> None:
-        super().__init__(f"{issue.path}:{issue.line or 1}: {issue.code}: {issue.message}")
+        super().__init__(visible(f"{issue.path}:{issue.line or 1}: {issue.code}: {issue.message}"))
         self.issue = issue
 
     @property

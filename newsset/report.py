@@ -1,13 +1,16 @@
 """The validation report as data, and its renderings for people and for CI systems.
 
 `Report` is built once; `text`, `json`, `github`, `junit` and `markdown` are separate functions
-of it, so a new output format never touches the checks.
+of it, so a new output format never touches the checks. The report keeps paths as they are (data);
+each rendering makes them safe for its reader: `visible` escapes control characters for text,
+Markdown and JUnit, `github` escapes workflow-command syntax, JSON escapes what JSON must.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from . import __version__
 from .check import iter_checked
-from .errors import Issue, display_path
+from .errors import Issue, display_path, visible
 from .progress import Progress
 from .schema import Schema
 from .sources import Source
@@ -119,10 +122,10 @@ def render_text(report: Report) -> str:
     for i in report.issues:
         loc = f"{i.path}:{i.line}" + (f":{i.column}" if i.column else "") if i.line else i.path
         where = f" {i.json_path}" if i.json_path else ""
-        lines.append(f"{loc}: {i.severity}[{i.code}]{where}: {i.message}")
+        lines.append(visible(f"{loc}: {i.severity}[{i.code}]{where}: {i.message}"))  # one line per issue
         if i.schema_path:
-            lines.append(f"   = schema: {i.schema_path}")
-        lines.append(f"   = hint: {i.hint}")
+            lines.append(visible(f"   = schema: {i.schema_path}"))
+        lines.append(visible(f"   = hint: {i.hint}"))
     d = report.to_dict()["stats"]
     by = ", ".join(f"{c} {n}" for c, n in sorted(report.by_code.items()))
     summary = (f"checked {d['files']} file(s), {d['records']} record(s): {d['valid_records']} valid, "
@@ -162,8 +165,19 @@ def render_github(report: Report) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
+# Characters XML 1.0 cannot hold at all, not even as a character reference (`&#1;` is not well-formed).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    """`text` made representable in XML 1.0: control characters escaped by `visible`, and any
+    other character XML forbids (a lone surrogate, U+FFFE, U+FFFF) as a `\\uXXXX` escape."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", visible(text))
+
+
 def render_junit(report: Report) -> str:
-    """JUnit XML: one test case per input file, failing with its issues."""
+    """JUnit XML: one test case per input file, failing with its issues. Always well-formed: every
+    text from the report (paths, messages) goes through `_xml_text` before it is quoted."""
     by_file: dict[str, list[Issue]] = {}
     for i in report.issues:
         by_file.setdefault(i.path, []).append(i)
@@ -172,19 +186,22 @@ def render_junit(report: Report) -> str:
              f'<testsuites name="newsset validate" tests="{len(report.files)}" failures="{failures}">',
              f'  <testsuite name="newsset validate" tests="{len(report.files)}" failures="{failures}" errors="0">']
     for f in report.files:
-        parts.append(f'    <testcase classname="newsset.validate" name={quoteattr(f.path)} file={quoteattr(f.path)}>')
+        name = quoteattr(_xml_text(f.path))
+        parts.append(f'    <testcase classname="newsset.validate" name={name} file={name}>')
         issues = by_file.get(f.path, [])
         if f.errors:
             first = issues[0] if issues else None
             msg = f"{f.issues} issue(s)" + (f": {first.code}: {first.message}" if first else "")
-            body = "\n".join(f"{i.path}:{i.line or 1}: {i.code} {i.json_path or ''}: {i.message}" for i in issues)
+            body = "\n".join(_xml_text(f"{i.path}:{i.line or 1}: {i.code} {i.json_path or ''}: {i.message}")
+                             for i in issues)
             kind = quoteattr(first.code if first else "newsset")
-            parts.append(f"      <failure type={kind} message={quoteattr(msg)}>{escape(body)}</failure>")
+            parts.append(f"      <failure type={kind} message={quoteattr(_xml_text(msg))}>{escape(body)}</failure>")
         parts.append("    </testcase>")
     parts += ["  </testsuite>", "</testsuites>"]
     return "\n".join(parts) + "\n"
 
 
+_NEWLINE = re.compile("\r\n?|\n")
 STEP_SUMMARY_ISSUES = 50  # issues listed in a GitHub job summary; the counts by code cover the rest
 
 
@@ -208,8 +225,9 @@ def render_markdown(report: Report, limit: int | None = None) -> str:
     rows = []
     for i in shown:
         loc = f"{i.path}:{i.line}" + (f":{i.column}" if i.column else "") if i.line else i.path
-        where = f"{md_code(i.json_path)}: " if i.json_path else ""
-        rows.append([md_code(loc), md_code(i.code), where + md_cell(i.message)])
+        where = f"{md_code(visible(i.json_path))}: " if i.json_path else ""
+        message = "\n".join(map(visible, _NEWLINE.split(i.message)))  # md_cell shows a message's newlines as <br>
+        rows.append([md_code(visible(loc)), md_code(i.code), where + md_cell(message)])
     lines += md_table(["file:line", "code", "message"], rows)
     lines.append("")
     if report.total_issues > len(shown):

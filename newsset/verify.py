@@ -23,7 +23,7 @@ from unittest import mock
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .errors import Issue, NewssetError
+from .errors import Issue, NewssetError, visible
 
 __all__ = ["VerifyReport", "render_verify_text", "verify"]
 
@@ -392,8 +392,8 @@ def render_verify_text(report: VerifyReport) -> str:
     """One `path: error[code]: message` line per problem (with its hint), the notes, then a summary line."""
     lines = []
     for i in report.issues:
-        lines += [f"{i.path}: {i.severity}[{i.code}]: {i.message}", f"   = hint: {i.hint}"]
-    lines += [f"note: {n}" for n in report.notes]
+        lines += [visible(f"{i.path}: {i.severity}[{i.code}]: {i.message}"), visible(f"   = hint: {i.hint}")]
+    lines += [visible(f"note: {n}") for n in report.notes]
     status = "ok" if report.ok else f"{len(report.issues)} problem(s)"
     lines.append(f"verified {report.files_checked} file(s): {status}")
     return "\n".join(lines) + "\n"

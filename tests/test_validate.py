@@ -12,6 +12,8 @@ import pytest
 
 import newsset
 from newsset.cli import main
+from newsset.errors import visible
+from newsset.report import FileStatus, render
 from tests.conftest import page
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -211,3 +213,98 @@ def test_the_bundled_schema_is_a_valid_draft_2020_12_schema() -> None:
     doc = json.loads(bundled_schema_path().read_text(encoding="utf-8"))
     assert doc["$schema"].rstrip("#") == DIALECT
     jsonschema.Draft202012Validator.check_schema(doc)
+
+
+HOSTILE = "bad\n::warning file=x::owned\x01\x1b[31m.txt"  # a newline, a workflow command, SOH and ESC
+HOSTILE_SHOWN = "bad\\n::warning file=x::owned\\x01\\x1b[31m.txt"
+
+
+def _hostile(tmp_path: Path) -> Path:
+    """A folder whose invalid pages have a hostile and an ordinary non-ASCII name, and one good page."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / HOSTILE).write_text(page(date="2024-13-45"))
+    (raw / "café résumé.txt").write_text(page(date="2024-13-45", title="Another story"))
+    (raw / "good.txt").write_text(page(title="A good story", paragraphs=("Text of the good story.",)))
+    return raw
+
+
+def _no_controls(text: str) -> bool:
+    return not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]", text)
+
+
+def test_control_characters_in_file_names_are_escaped_in_text_reports(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    raw = _hostile(tmp_path)
+    assert main(["validate", str(raw), "--format", "text", "-q"]) == 1
+    out = capsys.readouterr().out
+    assert _no_controls(out) and not any(line.startswith("::") for line in out.splitlines())
+    issues = [line for line in out.splitlines() if "error[" in line]
+    assert issues == [f"{raw}/{HOSTILE_SHOWN}:1: error[parse.invalid-date]: expected a real calendar date, got "
+                      "'2024-13-45'",
+                      f"{raw}/café résumé.txt:1: error[parse.invalid-date]: expected a real calendar date, got "
+                      "'2024-13-45'"]  # an ordinary name (spaces, accents) is shown as it is
+    assert len(out.splitlines()) == 2 * 2 + 3  # each issue and its hint, then the summary lines
+
+    assert main(["parse", str(raw)]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == (f"{raw}/{HOSTILE_SHOWN}:1: parse.invalid-date: expected a real calendar date, "
+                                   "got '2024-13-45'")
+    assert len(err.splitlines()) == 2 and _no_controls(err)
+
+
+def test_control_characters_in_file_names_keep_junit_well_formed(tmp_path: Path) -> None:
+    raw = _hostile(tmp_path)
+    target = tmp_path / "report.xml"
+    assert main(["validate", str(raw), "--format", "junit", "-q", "--output", str(target)]) == 1
+    root = ET.parse(target).getroot()
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    assert set(cases) == {f"{raw}/{HOSTILE_SHOWN}", f"{raw}/café résumé.txt", f"{raw}/good.txt"}
+    failure = cases[f"{raw}/{HOSTILE_SHOWN}"].find("failure")
+    assert failure is not None and failure.text == (f"{raw}/{HOSTILE_SHOWN}:1: parse.invalid-date : expected a real "
+                                                    "calendar date, got '2024-13-45'")
+    # Characters XML 1.0 cannot hold even as references, from a report built by the API.
+    report = newsset.Report("urn:test", "0" * 64)
+    report.files.append(FileStatus("a\ufffe\x02.txt", "page", 1, 0, 1, 1))
+    report.add(newsset.Issue("input.empty", "expected an article, got \x0c", "a\ufffe\x02.txt", line=1))
+    case = ET.fromstring(render(report, "junit")).find(".//testcase")
+    assert case is not None and case.get("file") == "a\\ufffe\\x02.txt"
+
+
+def test_control_characters_in_file_names_in_github_markdown_and_json(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    raw = _hostile(tmp_path)
+    assert main(["validate", str(raw), "--format", "github", "-q"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    # Unchanged: GitHub's own escapes, so the annotation names the real file.
+    assert lines[0] == (f"::error file={raw}/bad%0A%3A%3Awarning file=x%3A%3Aowned\x01\x1b[31m.txt,line=1,"
+                        "title=parse.invalid-date::expected a real calendar date, got '2024-13-45' (hint: fix the "
+                        "month or day in the header (e.g. 2024-13-45 is impossible))")
+    assert len(lines) == 2
+
+    assert main(["validate", str(raw), "--format", "markdown", "-q"]) == 1
+    out = capsys.readouterr().out
+    assert _no_controls(out)
+    assert f"| `{raw}/{HOSTILE_SHOWN}:1` | `parse.invalid-date` |" in out
+    assert f"| `{raw}/café résumé.txt:1` | `parse.invalid-date` |" in out
+
+    assert main(["validate", str(raw), "--format", "json", "-q"]) == 1
+    report = json.loads(capsys.readouterr().out)  # names are data in JSON: kept as they are
+    assert {i["path"] for i in report["issues"]} == {f"{raw}/{HOSTILE}", f"{raw}/café résumé.txt"}
+
+
+def test_a_build_keeps_hostile_file_names_as_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = _hostile(tmp_path)
+    out = tmp_path / "out"
+    assert main(["build", str(raw), "--out", str(out), "--no-tasks", "-j", "1"]) == 0
+    assert _no_controls(capsys.readouterr().err)
+    rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text().splitlines()]
+    assert sorted(r["source"] for r in rejects) == sorted([HOSTILE, "café résumé.txt"])
+
+
+def test_visible_escapes_only_control_characters() -> None:
+    for name in ("plain.txt", "café résumé.txt", "日本語 ファイル.txt", "a\u00a0b", "C:\\dir\\x.txt",
+                 "emoji \u200d.txt"):
+        assert visible(name) == name
+    assert visible("a\tb\rc\x7f\x85\u2028\u2029\u202e\u2066\u200f") == \
+        "a\\tb\\rc\\x7f\\x85\\u2028\\u2029\\u202e\\u2066\\u200f"
