@@ -195,9 +195,8 @@ def _file_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool,
         yield item
     if n == 0 and not src.ranged:  # an empty record file or archive is an input too: never lost from the count
         what = "archive" if src.kind in ("tar", "zip") else "record file"
-        yield Item(src, 1, None, [Issue("input.empty", f"expected pages or records, got an empty {what} (no "
-                                        "page or record file in it, or only blank lines)", src.path, 1, expected="records",
-                                        got="nothing")])
+        message = f"expected pages or records, got an empty {what} (no page or record file in it, or only blank lines)"
+        yield Item(src, 1, None, [Issue("input.empty", message, src.path, 1, expected="records", got="nothing")])
 
 
 def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool) -> Iterator[Item]:
