@@ -22,7 +22,7 @@ from .check import iter_checked
 from .errors import Issue, display_path, visible
 from .progress import Progress
 from .schema import Schema
-from .sources import Source
+from .sources import MEMBER_SEP, Source
 from .summary import md_cell, md_code, md_table
 
 __all__ = ["Report", "validate", "render", "render_markdown"]
@@ -178,9 +178,11 @@ def _xml_text(text: str) -> str:
 def render_junit(report: Report) -> str:
     """JUnit XML: one test case per input file, failing with its issues. Always well-formed: every
     text from the report (paths, messages) goes through `_xml_text` before it is quoted."""
+    files = {f.path for f in report.files}
     by_file: dict[str, list[Issue]] = {}
-    for i in report.issues:
-        by_file.setdefault(i.path, []).append(i)
+    for i in report.issues:  # an archive member's issue (`a.tar!/p.txt`) goes to its archive's test case
+        key = i.path if i.path in files else i.path.split(MEMBER_SEP, 1)[0]
+        by_file.setdefault(key, []).append(i)
     failures = sum(1 for f in report.files if f.errors)
     parts = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<testsuites name="newsset validate" tests="{len(report.files)}" failures="{failures}">',

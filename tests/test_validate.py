@@ -253,6 +253,18 @@ def test_control_characters_in_file_names_are_escaped_in_text_reports(tmp_path: 
     assert len(err.splitlines()) == 2 and _no_controls(err)
 
 
+def test_junit_failure_of_an_archive_lists_its_members_issues(tmp_path: Path) -> None:
+    import tarfile
+    import xml.etree.ElementTree as ET
+
+    (tmp_path / "bad.txt").write_text("no header here\n")
+    with tarfile.open(tmp_path / "pages.tar", "w") as tar:
+        tar.add(tmp_path / "bad.txt", "bad.txt")
+    report = newsset.validate_paths([tmp_path / "pages.tar"])
+    (failure,) = ET.fromstring(newsset.render(report, "junit")).iter("failure")
+    assert failure.get("type") == "parse.missing-header" and "pages.tar!/bad.txt:1" in (failure.text or "")
+
+
 def test_control_characters_in_file_names_keep_junit_well_formed(tmp_path: Path) -> None:
     raw = _hostile(tmp_path)
     target = tmp_path / "report.xml"
