@@ -320,6 +320,20 @@ class _Verifier:
             elif self.sha(e["path"]) != e.get("sha256"):
                 self.problem("verify.checksum", e["path"], "sha256 differs from manifest.json", e.get("sha256"),
                              self.sha(e["path"]))
+            elif e["path"].startswith("lm_eval/") and e["path"].endswith(".yaml"):
+                self._check_lm_eval_path(e["path"])
+
+    def _check_lm_eval_path(self, rel: str) -> None:
+        """The harness reads the folder the YAML names, which is where it was built: after a move, say so."""
+        m = re.search(r"^dataset_path: (.*)$", (self.root / rel).read_text(encoding="utf-8", errors="replace"), re.M)
+        try:
+            named = Path(json.loads(m.group(1))) if m else None
+        except ValueError:
+            named = None
+        if named is not None and not (named.exists() and named.resolve() == self.root.resolve()):
+            self.report.notes.append(f"{rel} names {named} (where the dataset was built) as its dataset_path: "
+                                     "lm-evaluation-harness would read that folder, not this one; rebuild here to "
+                                     "point it at this folder")
 
     def load(self) -> None:
         """Load every config with `datasets`, offline, into a throwaway cache, and compare split sizes."""

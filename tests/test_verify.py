@@ -130,6 +130,14 @@ def test_a_manifest_that_is_a_device_is_not_read(out: Path) -> None:
     assert [i.code for i in report.issues] == ["verify.manifest"] and "not a regular file" in report.issues[0].message
 
 
+def test_a_moved_folder_is_told_its_lm_eval_yamls_name_the_old_place(built: Path, out: Path) -> None:
+    """`out` is a copy of `built`: the YAMLs name `built`, and the copy still verifies."""
+    report = verify(out, load=False)
+    assert report.ok
+    assert any(n.startswith("lm_eval/") and str(built) in n for n in report.notes)
+    assert not any(n.startswith("lm_eval/") for n in verify(built, load=False).notes)
+
+
 def test_edited_num_examples_is_a_card_problem(out: Path) -> None:
     card = out / "README.md"
     text, n = re.subn(r"num_examples: (\d+)", lambda m: f"num_examples: {int(m.group(1)) + 1}", card.read_text(),
