@@ -217,13 +217,24 @@ def describe(kind: str, field: str, found: list[Finding], fixed: str | None) -> 
 
 
 def locate(text: str, found: list[Finding]) -> list[tuple[int, int, Finding]]:
-    """(line index from 0, column from 1, finding) for findings in `text` whose lines end with `\\n`."""
+    """(line index from 0, column from 1, finding) for findings in `text` whose lines end with `\\n`.
+
+    Linear in `text` for findings in order (as `find` gives them): each one looks only at the text
+    between it and the one before, not back to its line's start (thousands of findings on one long
+    line took quadratic time)."""
     out = []
-    line, at = 0, 0
+    line, at, nl = 0, 0, -1  # nl: the last newline before `at` (-1: none)
     for f in found:
-        line += text.count("\n", at, f.start)
-        at = f.start
-        out.append((line, f.start - (text.rfind("\n", 0, f.start) + 1) + 1, f))
+        start = f.start
+        if start >= at:
+            n = text.count("\n", at, start)
+            if n:
+                line += n
+                nl = text.rfind("\n", at, start)
+        else:  # out of order (never from `find`): the line count goes on from here, as it always did
+            nl = text.rfind("\n", 0, start)
+        at = start
+        out.append((line, start - nl, f))
     return out
 
 
@@ -231,21 +242,82 @@ TEXT_FIELDS = ("title", "subtitle", "author", "publication", "author_bio", "imag
                "image_credit", "body")
 
 
-def _field_at(line_no: int, column: int, line: str, where: dict[str, int], values: dict[str, object]) -> str | None:
-    """The record field a page line's text went to: of the fields that start on or above the line
-    and hold its text (or, on a line shared by two fields, hold the text at `column`), the one that
-    starts last. None: the line was dropped (boilerplate, footer)."""
-    best: tuple[str, int] | None = None
-    stripped = line.strip()
-    for f in TEXT_FIELDS:
-        start, value = where.get(f), values.get(f)
-        if start is None or start > line_no or not isinstance(value, str) or not value:
-            continue
-        k = line.find(value)
-        holds = (stripped and stripped in value) or (k >= 0 and k < column <= k + len(value))
-        if holds and (best is None or start > best[1]):
-            best = (f, start)
-    return best[0] if best else None
+class _Fields:
+    """Which record field a page line's text went to, for `page_issues`: of the fields that start on
+    or above the line and hold its text (or, on a line shared by two fields, hold the text at the
+    finding's column), the one that starts last (on a tie, the first in `TEXT_FIELDS`). None: the
+    line was dropped (boilerplate, footer).
+
+    Built once a page, so that the cost does not grow with findings times line or field length
+    (a 640 KB line of mojibake took ~100 s): the fields are tried in that order and the first that
+    holds the text wins; a line's facts are found once for all its findings; a field is searched
+    for a line from where the line before was found in it (a field's lines come in page order), only
+    when it has every character of the line, and once for each text. Left at worst: one search of a
+    field for each line with findings that the field does not hold but could (a dropped line)."""
+
+    def __init__(self, where: dict[str, int], values: dict[str, object]) -> None:
+        fields = []
+        for order, f in enumerate(TEXT_FIELDS):
+            start, value = where.get(f), values.get(f)
+            if start is not None and isinstance(value, str) and value:
+                fields.append((start, order, f, value))
+        fields.sort(key=lambda t: (-t[0], t[1]))
+        self.fields = [(start, f, value) for start, _, f, value in fields]
+        self.cursor: dict[str, int] = {}  # field -> where the last line found in it starts
+        self.chars: dict[str, set[str]] = {}  # field -> the characters of its text
+        self.seen: dict[tuple[str, str], bool] = {}  # (field, stripped line) -> does the field hold it
+        self.line_no = -1
+        self.line = ""
+        self.stripped: str | None = None
+        self.spans: dict[str, tuple[int, int]] = {}  # field -> (where its text starts in the line, its length)
+        self.holds: dict[str, bool] = {}  # field -> does it hold the line's stripped text
+
+    def at(self, line_no: int, line: str, column: int) -> str | None:
+        """The field that holds the text at `column` (from 1) of page line `line_no` (from 1), whose
+        text as parsed is `line`."""
+        if line_no != self.line_no:
+            self.line_no, self.line, self.stripped = line_no, line, None
+            self.spans, self.holds = {}, {}
+        for start, f, value in self.fields:
+            if start > line_no:
+                continue
+            span = self.spans.get(f)
+            if span is None:
+                span = self.spans[f] = (self.line.find(value), len(value))
+            k, n = span
+            if k >= 0 and k < column <= k + n:
+                return f
+            whole = self.holds.get(f)
+            if whole is None:
+                whole = self.holds[f] = self._holds(f, value)
+            if whole:
+                return f
+        return None
+
+    def _holds(self, f: str, value: str) -> bool:
+        """`stripped in value` for the current line's stripped text (not empty)."""
+        if self.stripped is None:
+            self.stripped = self.line.strip()
+        q = self.stripped
+        if not q or len(q) > len(value):
+            return False
+        known = self.seen.get((f, q))
+        if known is not None:
+            return known
+        chars = self.chars.get(f)
+        if chars is None:
+            chars = self.chars[f] = set(value)
+        at = self.cursor.get(f, 0)
+        if not chars.issuperset(q):
+            k = -1
+        else:
+            k = value.find(q, at)
+            if k < 0:  # before the cursor, then: the line is not in page order, or not in the field
+                k = value.find(q, 0, at + len(q) - 1)
+        if k >= 0:
+            self.cursor[f] = k
+        self.seen[(f, q)] = k >= 0
+        return k >= 0
 
 
 def page_issues(text: str, found: list[Finding], lines: list[str], where: dict[str, int],
@@ -253,8 +325,9 @@ def page_issues(text: str, found: list[Finding], lines: list[str], where: dict[s
     """One warning per field and kind of finding, at the first one's line and column of the page.
     `text` is the page as decoded (before any fix), `lines` as parsed (after it)."""
     groups: dict[tuple[str, str], list[tuple[int, int, Finding]]] = {}
+    fields = _Fields(where, values)
     for i, col, f in locate(text, found):
-        field = _field_at(i + 1, col, lines[i], where, values)
+        field = fields.at(i + 1, lines[i], col)
         if field is not None:  # text that went to no field (dropped boilerplate) is not in the record
             groups.setdefault((field, f.kind), []).append((i, col, f))
     rid = values.get("id")

@@ -344,6 +344,43 @@ def test_row07_mojibake_in_records_and_builds(tmp_path: Path) -> None:
     assert any("the café’s what" in r["body"] for r in rows(tmp_path / "fix" / "out"))
 
 
+def test_row07_row09_twenty_thousand_findings_on_one_line_give_one_counted_warning_each() -> None:
+    """A body line with 20,000 mojibake sequences and two bidi controls, 500 more body lines with
+    one each, mojibake in the title, and 300 dropped teaser lines with mojibake after `Latest`: one
+    warning per field and kind, at the first finding, counting the rest; every finding is located
+    at its own column. (Locating them looked back to the line start and through every field for
+    each finding: a 640 KB line took ~100 s.)"""
+    word = mojibake("café") + " "  # 6 characters, the sequence at the 4th
+    long_line = word * 20_000 + "\u202eend\u202c"
+    paragraphs = (long_line, *(mojibake(f"Paragraph {i} says the café opened.") for i in range(500)))
+    text = page(title=mojibake("Café owners count the cost"), paragraphs=paragraphs)
+    teasers = [mojibake(f"Teaser {i} about the café") for i in range(300)]  # a related-articles list: dropped
+    text = text.replace("\nLatest\n", "\nLatest\n" + "\n".join(teasers) + "\n")
+    lines = text.split("\n")
+    at = lines.index(long_line)
+    art = newsset.parse_text(text, "p.txt")
+    assert art.body.startswith(word * 3) and not any(t in art.body for t in teasers)
+    got = [(i.code, i.line, i.column, i.json_path, i.got) for i in art.issues]
+    assert got == [("text.mojibake", 1, len(" date 2024-03-05 ") + 4, "$.title", "\u00c3\u00a9"),
+                   ("text.mojibake", at + 1, 4, "$.body", "\u00c3\u00a9"),
+                   ("text.bidi-control", at + 1, 6 * 20_000 + 1, "$.body", "U+202E")]
+    assert [i.message.count(" more") for i in art.issues] == [0, 1, 1]
+    assert "and 20499 more in $.body" in art.issues[1].message and "and 1 more:" in art.issues[2].message
+    found = text_mod.find(text)
+    assert len(found) == 1 + 20_000 + 2 + 500 + 300
+    located = text_mod.locate(text, found)
+    assert [(i, col) for i, col, _ in located[1:4]] == [(at, 4), (at, 10), (at, 16)]
+    assert located[12_345][:2] == (at, 6 * 12_344 + 4) and located[20_001][:2] == (at, 6 * 20_000 + 1)
+    assert located[20_003][:2] == (lines.index(paragraphs[1]), 1 + len(mojibake("Paragraph 0 says the caf")))
+    assert located[-1][:2] == (lines.index(teasers[-1]), 1 + len(mojibake("Teaser 299 about the caf")))
+    fixed = newsset.parse_text(text, "p.txt", fix_mojibake=True)
+    assert fixed.title == "Café owners count the cost" and fixed.body.startswith("café " * 3)
+    assert [(i.code, i.line, i.column, i.json_path) for i in fixed.issues] == \
+        [("text.mojibake-fixed", 1, 21, "$.title"), ("text.mojibake-fixed", at + 1, 4, "$.body"),
+         ("text.bidi-control", at + 1, 6 * 20_000 + 1, "$.body")]
+    assert "and 20499 more in $.body" in fixed.issues[1].message
+
+
 MOJIBAKE_ALPHABET = st.sampled_from(sorted(set(text_mod._BYTE) | set("é’“”–—…àçôÃÂâ€™ aZ\u202e\u2066\u0301")))
 
 
