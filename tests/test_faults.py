@@ -189,15 +189,21 @@ def test_a_second_build_into_the_same_out_fails_fast_and_the_first_completes(big
     assert verify(out, load=False).ok
 
 
-def test_ctrl_c_stops_promptly_cleans_up_and_exits_130(big: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    newsset.build([big], out, seed=1, jobs=1)
-    before = snapshot(out)
+def _build_until_working(big: Path, out: Path, tmp_path: Path) -> subprocess.Popen[str]:
+    """A two-worker build in a session of its own, returned once it writes parts (or has ended)."""
     proc = subprocess.Popen([*PY, "build", str(big), "--out", str(out), "--seed", "2", "--jobs", "2"],
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 60
     while proc.poll() is None and _phase(tmp_path, "out") not in ("parts", "shards") and time.monotonic() < deadline:
         time.sleep(0.002)
+    return proc
+
+
+def test_ctrl_c_stops_promptly_cleans_up_and_exits_130(big: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    newsset.build([big], out, seed=1, jobs=1)
+    before = snapshot(out)
+    proc = _build_until_working(big, out, tmp_path)
     t0 = time.monotonic()
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole foreground group
@@ -216,11 +222,7 @@ def test_sigterm_cleans_up_like_ctrl_c_and_exits_143(big: Path, tmp_path: Path) 
     out = tmp_path / "out"
     newsset.build([big], out, seed=1, jobs=1)
     before = snapshot(out)
-    proc = subprocess.Popen([*PY, "build", str(big), "--out", str(out), "--seed", "2", "--jobs", "2"],
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while proc.poll() is None and _phase(tmp_path, "out") not in ("parts", "shards") and time.monotonic() < deadline:
-        time.sleep(0.002)
+    proc = _build_until_working(big, out, tmp_path)
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
