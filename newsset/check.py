@@ -190,10 +190,11 @@ def _file_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool,
         raw = page if page is not None else page_bytes(src)
         yield _refused(src, raw) if isinstance(raw, Issue) else _page_item(src, raw, schema, today, fix)
         return
-    n = 0
-    for n, item in enumerate(_container_items(src, schema, today, fix), start=1):  # noqa: B007
+    empty = True
+    for item in _container_items(src, schema, today, fix):
+        empty = False
         yield item
-    if n == 0 and not src.ranged:  # an empty record file or archive is an input too: never lost from the count
+    if empty and not src.ranged:  # an empty record file or archive is an input too: never lost from the count
         what = "archive" if src.kind in ("tar", "zip") else "record file"
         message = f"expected pages or records, got an empty {what} (no page or record file in it, or only blank lines)"
         yield Item(src, 1, None, [Issue("input.empty", message, src.path, 1, expected="records", got="nothing")])

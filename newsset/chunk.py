@@ -431,7 +431,7 @@ def _memo_load(path: str, n: int) -> list[tuple[Stat | None, str]] | None:
         at, pairs = _unpickle(path)  # written by newsset itself, in _memo_put
         if len(pairs) != n:
             return None
-        return [(tuple(st) if st[4] < at - STAT_MARGIN_NS else None, key) for st, key in pairs]
+        return [(st if st[4] < at - STAT_MARGIN_NS else None, key) for st, key in pairs]
     except Exception:  # damaged or foreign: hash the files
         return None
 

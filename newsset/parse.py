@@ -237,11 +237,6 @@ def _by_name_of(rest: str | None) -> str:
 _JOINED_WHEN = re.compile(r"\s(?:published|updated|last updated)\b", re.IGNORECASE)
 
 
-def _label_start(text: str) -> bool:
-    """Could open a byline label block (see `_Page._byline`)."""
-    return text.startswith(_LABEL_OPENINGS)
-
-
 # ---------------------------------------------------------------- decoding
 
 def _looks_utf16(raw: bytes) -> bool:
@@ -659,11 +654,11 @@ class _Page:
             return False
         if len(self.paragraphs(first, credit_i)) <= 2:
             return True
-        after = [i for i in nonblank if i > credit_i][:1]
+        after = nonblank[bisect_right(nonblank, credit_i):][:1]
         return bool(after) and self._is_label_line(lines[after[0]].strip())
 
     def _is_label_line(self, text: str) -> bool:
-        return _label_start(text) and (text == "By" or _is_when(text) or self._by_name(text, "", False))
+        return text.startswith(_LABEL_OPENINGS) and (text == "By" or _is_when(text) or self._by_name(text, "", False))
 
     def _byline(self, nonblank: list[int], credit_i: int | None) -> tuple[int, int, str | None] | None:
         """The byline label block as (first index, index after it, author name or None)."""
@@ -679,7 +674,7 @@ class _Page:
             i = cands[pos]
             text = lines[i].strip()
             is_label = False
-            if _label_start(text):  # as every label does
+            if text.startswith(_LABEL_OPENINGS):  # as every label does
                 nxt = lines[cands[pos + 1]].strip() if pos + 1 < len(cands) else ""
                 after_image = credit_i is not None and pos == 0
                 is_label = _is_when(text) or text == "By" or self._by_name(text, nxt, after_image)

@@ -288,7 +288,7 @@ class _Verifier:
                                  "a file that is not Parquet, and the card's globs may read it")
 
     def check_empty(self) -> None:
-        if not self.shards and not list(self.root.rglob("*.parquet")):
+        if not self.shards and next(self.root.rglob("*.parquet"), None) is None:
             self.problem("verify.empty", "data", "no Parquet shard in the folder: load_dataset would read the "
                          "metadata files as rows, and every Parquet reader fails", expected="at least one shard",
                          got="none")
@@ -369,7 +369,7 @@ MAX_METADATA_BYTES = 256 << 20  # manifest.json, the card, croissant.json: read 
 
 
 def _count_lines(path: Path) -> int:
-    """Lines of a file as `bytes.splitlines` counts `\n` ends, in bounded memory."""
+    """Lines of a file whose lines end at `\n` (a last line without one counts), in bounded memory."""
     n, last = 0, b"\n"
     with open(path, "rb") as fh:
         while block := fh.read(1 << 20):
