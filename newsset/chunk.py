@@ -262,18 +262,31 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     shared: dict[str, str] = {}  # one object per repeated value: pickle then sends each once a chunk
     tmp = f"{spec.part_path}.tmp-{os.getpid()}"
     writer: Any = None
+    copied: list[Any] = [None, 0, 0]  # rows [r0, r1) of a cached table, still to write: copies of
+    # consecutive pages join into one batch (a page a batch made the driver's work per batch dominate)
+
+    def write(batch: pa.RecordBatch) -> None:
+        nonlocal writer
+        if writer is None:
+            writer = pa.ipc.new_file(tmp, schema.parquet_schema)
+        writer.write_batch(batch)
+
+    def write_copied() -> None:
+        table, r0, r1 = copied
+        if table is not None and r1 > r0:
+            for batch in table.slice(r0, r1 - r0).to_batches():
+                write(batch)
+        copied[:] = [None, 0, 0]
 
     def flush() -> None:
-        nonlocal writer, texts, batch_bytes
+        nonlocal texts, batch_bytes
         if not columns[0]:
             return
         batch = to_batch(columns, schema.parquet_schema, utf8_columns)
         batch_bytes = 0
         for c in columns:
             c.clear()
-        if writer is None:
-            writer = pa.ipc.new_file(tmp, schema.parquet_schema)
-        writer.write_batch(batch)
+        write(batch)
         if sketcher is not None:
             sigs.append(sketcher.sketch(texts))
             texts = []
@@ -289,10 +302,15 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
             items: Iterable[Item] = ()
             if old is not None:
                 flush()  # the rows parsed so far go first: the part keeps the sources' order
-                if writer is None and old[1].row1 > old[1].row0:
-                    writer = pa.ipc.new_file(tmp, schema.parquet_schema)
-                warned = old[0].copy(old[1], res, writer, sigs)
+                entry, span = old
+                if span.row1 > span.row0:
+                    if not (copied[0] is entry.table and copied[2] == span.row0):
+                        write_copied()
+                        copied[:] = [entry.table, span.row0, span.row0]
+                    copied[2] = span.row1
+                warned = entry.copy(span, res, sigs)
             else:
+                write_copied()
                 items = iter_items(src, schema, spec.today, fix_mojibake=spec.fix_mojibake, page=page)
             for item in items:
                 res.items += 1
@@ -335,6 +353,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                     flush()
             if key is not None:
                 spans.append(Span(page_keys[n], *at_start, res.rows, len(res.rejected), res.items, tuple(warned)))
+        write_copied()
         flush()
         for src in spec.sources:
             if src.ranged:
@@ -392,11 +411,15 @@ def _stat(src: Source) -> Stat | None:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+def _ident(src: Source) -> str:
+    return f"{src.kind}\0{src.rel}\0{src.path}\0{src.start}\0{src.end}"
+
+
 def _memo_path(cache: str, options: Any, spec: ChunkSpec) -> str:
-    """The stat memo of this list of sources: named by the sources' names, never their bytes."""
+    """The stat memo of the chunk that starts with this source: named by the first source's name,
+    never its bytes, so that a chunk that gained or lost a page finds the memo of its other pages."""
     h = options.copy()
-    for src in spec.sources:
-        h.update(f"{src.kind}\0{src.rel}\0{src.path}\0{src.start}\0{src.end}\0".encode("utf-8", "surrogateescape"))
+    h.update(_ident(spec.sources[0]).encode("utf-8", "surrogateescape"))
     name = h.hexdigest()
     return os.path.join(cache, name[:2], f"{name}.stat")
 
@@ -424,19 +447,18 @@ def _unpickle(path: str) -> Any:
         return _CacheUnpickler(fh).load()
 
 
-def _memo_load(path: str, n: int) -> list[tuple[Stat | None, str]] | None:
-    """The (stat, key) pairs a build recorded for these sources, those it may trust: hashed at
-    least `STAT_MARGIN_NS` after the file last changed (git's rule for "racily clean" files)."""
+def _memo_load(path: str) -> dict[str, tuple[Stat, str]]:
+    """The (stat, key) a build recorded for each source of the chunk, by `_ident`, for those it may
+    trust: hashed at least `STAT_MARGIN_NS` after the file last changed (git's rule for "racily
+    clean" files)."""
     try:
         at, pairs = _unpickle(path)  # written by newsset itself, in _memo_put
-        if len(pairs) != n:
-            return None
-        return [(st if st[4] < at - STAT_MARGIN_NS else None, key) for st, key in pairs]
+        return {ident: (st, key) for ident, (st, key) in pairs.items() if st[4] < at - STAT_MARGIN_NS}
     except Exception:  # damaged or foreign: hash the files
-        return None
+        return {}
 
 
-def _memo_put(path: str, at: int, pairs: list[tuple[Stat, str]]) -> None:
+def _memo_put(path: str, at: int, pairs: dict[str, tuple[Stat, str]]) -> None:
     """Best effort, as `_cache_put`."""
     tmp = f"{path}.tmp-{os.getpid()}"
     try:
@@ -464,18 +486,19 @@ def _cache_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str], list[b
         f"newsset {__version__} {code_digest()}\0schema {schema.sha256}\0today {spec.today}\0"
         f"sketch {spec.sketch}\0group {spec.group_by}\0fix {spec.fix_mojibake and fixer_name()}\0".encode())
     memo_path = _memo_path(spec.cache, options, spec)
-    memo = _memo_load(memo_path, len(spec.sources))
+    memo = _memo_load(memo_path)
     at = time.time_ns()  # before any stat or read: what `_memo_load` compares a ctime with
     keys: list[str] = []
     pages: list[bytes | Issue | None] = []
     stats: list[Stat | None] = []
     kept = 0
     hashed = False
-    for n, src in enumerate(spec.sources):
+    for src in spec.sources:
         st = _stat(src)  # before the read: a change after it shows in the next stat
         stats.append(st)
-        if memo is not None and st is not None and memo[n][0] == st:
-            keys.append(memo[n][1])
+        known = memo.get(_ident(src))
+        if known is not None and known[0] == st:
+            keys.append(known[1])
             pages.append(None)  # (read by the parser if the chunk is not cached after all)
             continue
         hashed = True
@@ -509,7 +532,7 @@ def _cache_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str], list[b
         keys.append(h.hexdigest())
         pages.append(page)
     if hashed and all(st is not None for st in stats):
-        _memo_put(memo_path, at, list(zip(stats, keys)))  # type: ignore[arg-type]
+        _memo_put(memo_path, at, {_ident(src): (st, key) for src, st, key in zip(spec.sources, stats, keys)})  # type: ignore[misc]
     return hashlib.sha256("".join(keys).encode()).hexdigest(), keys, pages
 
 
@@ -539,13 +562,10 @@ class _Entry:
     part: Path
     table: pa.Table | None  # None when the chunk kept no rows
 
-    def copy(self, span: Span, res: ChunkResult, writer: Any, sigs: list[np.ndarray]) -> list[str]:
-        """Append the span's rows, keys and rejected items to `res` (and the rows to `writer`)."""
+    def copy(self, span: Span, res: ChunkResult, sigs: list[np.ndarray]) -> list[str]:
+        """Append the span's keys and rejected items to `res` (its rows are the caller's to write)."""
         old, (r0, r1) = self.res, (span.row0, span.row1)
         if r1 > r0:
-            assert self.table is not None
-            for batch in self.table.slice(r0, r1 - r0).to_batches():
-                writer.write_batch(batch)
             for name in ("ids", "dates", "groups", "pubs", "truncated", "words", "where"):
                 getattr(res.keys, name).extend(getattr(old.keys, name)[r0:r1])
             res.digests.extend(old.digests[r0:r1])

@@ -229,6 +229,32 @@ def test_a_rebuild_reads_only_the_files_whose_stat_changed(tmp_path: Path, monke
     assert clean.total_rows == grown.total_rows
 
 
+def test_pages_added_among_the_old_ones_are_the_only_pages_read(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """New files whose names fall between old ones change many chunks' lists of names; the stat memo
+    is filed under a chunk's first name, so the old pages of those chunks are still not read."""
+    import newsset.chunk
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 400, seed=12, dup_rate=0.0, bad_rate=0.02)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(newsset.chunk, "STAT_MARGIN_NS", 0)
+    first = newsset.build([raw], tmp_path / "a", cache=cache)
+    pages = sorted(raw.rglob("*.txt"))
+    added = []
+    for n, page in enumerate(pages[5::37]):
+        new = page.with_name(f"{page.stem}a.txt")
+        new.write_bytes(pages[(n * 53 + 11) % len(pages)].read_bytes().replace(b" the ", b" thy "))
+        added.append(new.name)
+    reads = _count_page_reads(monkeypatch)
+    grown = newsset.build([raw], tmp_path / "b", cache=cache)
+    assert grown.cached_chunks < first.chunks // 2  # most chunks changed...
+    assert sorted(reads) == sorted(added) and set(reads.values()) == {1}  # ...yet only the new pages were read
+    assert grown.cached_inputs == 400
+    monkeypatch.undo()
+    assert digests(tmp_path / "b") == digests(newsset.build([raw], tmp_path / "c").out)
+
+
 def test_a_file_changed_just_before_it_was_hashed_is_hashed_again(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """A file whose ctime is within a timestamp tick of its hashing could change again without a new
