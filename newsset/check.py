@@ -10,7 +10,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import IO, Any, cast
@@ -429,10 +429,46 @@ def _skip_rest(fh: Any) -> int:
     return -1
 
 
-def _bounded_lines(fh: IO[bytes]) -> Iterator[bytes | None]:
-    """The lines of a stream, each read with a bounded read. A line over the cap is None (its
-    bytes are skipped, never held); one that runs on past `SKIP_BYTES` raises `_LineTooLong`."""
+_WHITE = b" \t\n\r\x0b\x0c"  # what bytes.strip() strips: a line of only these is blank
+
+
+def _blank_skipper(fh: Any) -> Any:
+    """A function that consumes the whole blank lines at the stream's position in bulk, from its
+    buffer: (lines, bytes). A file of millions of empty lines (a compressed newline bomb is a few KB)
+    then costs a scan of its bytes, not a Python step a line. None when the stream cannot peek."""
+    peek, read = getattr(fh, "peek", None), fh.read
+    if peek is None:
+        return None
+
+    def skip(limit: int = -1) -> tuple[int, int]:
+        lines = used = 0
+        while limit < 0 or used < limit:
+            buf = peek(1 << 16)
+            if limit >= 0:
+                buf = buf[:limit - used]  # lines that start at `limit` or later are not ours
+            white = len(buf) - len(buf.lstrip(_WHITE))
+            cut = buf.rfind(b"\n", 0, white) + 1  # through the last newline: the next line keeps its indent
+            if not cut:
+                break
+            read(cut)
+            lines += buf.count(b"\n", 0, cut)
+            used += cut
+            if white < len(buf):
+                break
+        return lines, used
+    return skip
+
+
+def _blank(line: bytes) -> bool:
+    return line[:1] in _WHITE and not line.strip()  # (a record line starts with `{`: no copy made)
+
+
+def _bounded_lines(fh: IO[bytes]) -> Generator[tuple[int, bytes | None], None, int]:
+    """(line number, line) of a stream's non-blank lines, each read with a bounded read; returns
+    how many lines it holds. A line over the cap is None (its bytes are skipped, never held); one
+    that runs on past `SKIP_BYTES` raises `_LineTooLong`."""
     readline = fh.readline
+    skip = _blank_skipper(fh)
     n = 0
     while line := readline(archives.MAX_PAGE_BYTES + 1):
         n += 1
@@ -440,13 +476,17 @@ def _bounded_lines(fh: IO[bytes]) -> Iterator[bytes | None]:
             del line
             if _skip_rest(fh) < 0:
                 raise _LineTooLong(n)
-            yield None
-            continue
-        yield line
+            yield n, None
+        elif not _blank(line):
+            yield n, line
+        elif skip is not None:
+            n += skip()[0]
+    return n
 
 
-def _range_lines(fh: Any, start: int, end: int) -> Iterator[bytes | None]:
-    """The lines of a binary file that start at a byte offset in [start, end) (end -1: to EOF).
+def _range_lines(fh: Any, start: int, end: int) -> Generator[tuple[int, bytes | None], None, int]:
+    """`_bounded_lines` of the lines of a binary file that start at a byte offset in [start, end)
+    (end -1: to EOF).
 
     Line numbers restart at 1 in each range; the driver adds the lines of the ranges before.
     """
@@ -459,11 +499,12 @@ def _range_lines(fh: Any, start: int, end: int) -> Iterator[bytes | None]:
             pos = fh.tell()
             if not part or part.endswith(b"\n"):
                 break
+    skip = _blank_skipper(fh)
     n = 0
     while end < 0 or pos < end:
         line = fh.readline(limit)
         if not line:
-            return
+            break
         n += 1
         pos += len(line)
         if len(line) == limit and not line.endswith(b"\n"):
@@ -472,31 +513,38 @@ def _range_lines(fh: Any, start: int, end: int) -> Iterator[bytes | None]:
             if skipped < 0:
                 raise _LineTooLong(n)
             pos += skipped
-            yield None  # over the cap (see _bounded_lines)
-            continue
-        yield line
+            yield n, None  # over the cap (see _bounded_lines)
+        elif not _blank(line):
+            yield n, line
+        elif skip is not None and (end < 0 or pos < end):
+            lines, used = skip(end - pos if end >= 0 else -1)
+            n, pos = n + lines, pos + used
+    return n
 
 
 def count_range_lines(src: Source) -> int:
     """How many lines a byte range of a record file holds (0 when it cannot be read)."""
     try:
         with open(src.path, "rb", buffering=READ_BUFFER) as fh:
-            n = 0
-            for _ in _range_lines(fh, src.start, src.end):
-                n += 1
-            return n
+            lines = _range_lines(fh, src.start, src.end)
+            while True:
+                try:
+                    next(lines)
+                except StopIteration as stop:
+                    return int(stop.value)
     except _LineTooLong as e:
         return e.line  # the range's items stop at the refused line
     except OSError:
         return 0
 
 
-def _jsonl_items(src: Source, lines: Iterable[bytes | None], schema: Schema, today: _dt.date | None,
+def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema: Schema, today: _dt.date | None,
                  fix: bool = False) -> Iterator[Item]:
-    """One item per non-blank line; a bad line is reported at its own line number, and the
-    good lines of the same file still count. Lines end at `\\n` (a `\\r` before it is JSON white
-    space). A file that starts with an image, PDF or archive signature is one `input.binary` item."""
-    for n, raw in enumerate(lines, start=1):
+    """One item per non-blank line, given as (line number, line); a bad line is reported at its own
+    line number, and the good lines of the same file still count. Lines end at `\\n` (a `\\r`
+    before it is JSON white space). A file that starts with an image, PDF or archive signature is
+    one `input.binary` item."""
+    for n, raw in lines:
         if raw is None:  # a line over the cap, skipped unread
             yield _refused(src, too_large(src.path, None, n))
             continue

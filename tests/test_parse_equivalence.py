@@ -300,7 +300,7 @@ def test_a_record_lines_plain_hint_is_exact_when_true(body: str, title: str, fix
     except UnicodeEncodeError:
         return
     src = Source("r.jsonl", "r.jsonl", "jsonl")
-    items = list(_jsonl_items(src, [line], load_schema(None), dt.date(2026, 1, 1), fix))
+    items = list(_jsonl_items(src, [(1, line)], load_schema(None), dt.date(2026, 1, 1), fix))
     assert len(items) == 1
     item = items[0]
     kept = item.record["body"] if item.record else None
