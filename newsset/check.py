@@ -3,6 +3,7 @@ checks across records that no schema can express (duplicate ids)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import errno
 import io
@@ -301,6 +302,10 @@ def _unreadable(path: str, e: BaseException) -> Issue:
                      expected="a regular file", got=str(e).rpartition("got ")[2])
     reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
     got = reason
+    if getattr(e, "errno", None) == errno.ENXIO:  # what opening a socket says ("No such device or address")
+        with contextlib.suppress(OSError):
+            if stat.S_ISSOCK(os.stat(path).st_mode):
+                return _unreadable(path, _NotAFile("expected a regular file, got a socket"))
     if os.path.islink(path):
         try:
             target = os.readlink(path)

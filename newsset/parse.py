@@ -239,13 +239,24 @@ _JOINED_WHEN = re.compile(r"\s(?:published|updated|last updated)\b", re.IGNORECA
 
 # ---------------------------------------------------------------- decoding
 
-def _looks_utf16(raw: bytes) -> bool:
-    """Mostly-ASCII UTF-16 without a BOM: NUL in nearly every even or every odd byte."""
+def _wide_encoding(raw: bytes) -> str | None:
+    """"UTF-32" or "UTF-16" for text in either (by its byte-order mark, or for mostly-ASCII text
+    without one, by NUL in nearly all of three bytes in four, or of every other byte), else None."""
+    if raw[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "UTF-32"
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
     head = raw[:512]
     if len(head) < 8 or b"\x00" not in head:
-        return False
-    even, odd = head[0::2], head[1::2]
-    return even.count(0) >= 0.9 * len(even) or odd.count(0) >= 0.9 * len(odd)
+        return None
+
+    def nul(k: int, step: int) -> bool:
+        part = head[k::step]
+        return part.count(0) >= 0.9 * len(part)
+
+    if (nul(1, 4) and nul(2, 4) and (nul(3, 4) or nul(0, 4))):
+        return "UTF-32"
+    return "UTF-16" if nul(0, 2) or nul(1, 2) else None
 
 
 # File signatures of the binary files most often saved under a .txt name.
@@ -317,9 +328,11 @@ def _decode(raw: bytes, path: str) -> tuple[str, bool, bool]:
     if kind is not None:
         raise ParseError(Issue("input.binary", f"expected UTF-8 text, got {kind} (its file signature starts the "
                                "file)", path, 1, expected="UTF-8 text", got=kind))
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(raw):
-        raise ParseError(Issue("input.encoding", "expected UTF-8, got UTF-16 text (a UTF-16 byte-order mark or "
-                               "every other byte NUL)", path, 1, 1, expected="UTF-8", got="UTF-16"))
+    wide = _wide_encoding(raw)
+    if wide is not None:
+        raise ParseError(Issue("input.encoding", f"expected UTF-8, got {wide} text (a {wide} byte-order mark or "
+                               f"{'three bytes in four' if wide == 'UTF-32' else 'every other byte'} NUL)", path, 1, 1,
+                               expected="UTF-8", got=wide))
     if b"\x00" in raw:
         at = raw.index(b"\x00")
         line, column, _ = locate(raw, at)

@@ -256,7 +256,11 @@ class Staging:
             (self.dir / "data").mkdir()
         except OSError as e:
             self._unlock()
-            raise OutputError(f"cannot prepare the output folder {self.out}: {e.strerror or e}") from None
+            reason = e.strerror or str(e)
+            blocker = next((p for p in self.out.parents if p.exists() and not p.is_dir()), None)
+            if blocker is not None:  # `--out afile/sub`: mkdir says only "File exists" or "Not a directory"
+                reason = f"{blocker} is a file, not a folder"
+            raise OutputError(f"cannot prepare the output folder {self.out}: {reason}") from None
         except BaseException:
             self._unlock()
             raise

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import socket
 import sys
 import tracemalloc
 import unicodedata
@@ -553,6 +554,11 @@ def test_row11_unreadable_files_links_fifos_and_names_that_are_not_utf8(tmp_path
         messages[name] = item.issues[0].message
     assert "broken symbolic link (to" in messages["broken.txt"] and "loop" in messages["loop-a.txt"]
     assert "expected a regular file, got a folder" in messages["folder.txt"]
+    if hasattr(socket, "AF_UNIX"):
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(str(d / "sock.txt"))  # open() on a socket says "No such device or address"
+            (item,) = items(d / "sock.txt")
+        assert item.issues[0].message.startswith("expected a regular file, got a socket")
     real_open = os.open
 
     def deny(path: Any, *a: Any, **k: Any) -> int:

@@ -199,6 +199,14 @@ def test_refuses_to_replace_a_folder_that_is_not_a_dataset(corpus: Path, tmp_pat
     assert main(["build", str(corpus), "--out", str(precious)]) == 3
 
 
+def test_an_out_under_a_file_names_the_file(corpus: Path, tmp_path: Path) -> None:
+    (tmp_path / "notes").write_text("a file")
+    for out in ("notes/ds", "notes/ds/deeper"):
+        with pytest.raises(OutputError, match=f"{tmp_path / 'notes'} is a file, not a folder"):
+            newsset.build([corpus], tmp_path / out)
+    assert (tmp_path / "notes").read_text() == "a file"
+
+
 def test_bad_options_are_config_errors(corpus: Path, tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         newsset.build([corpus], tmp_path / "o", ratios="0.5,0.5,0.5")

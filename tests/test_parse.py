@@ -418,12 +418,11 @@ def test_file_that_is_not_utf8() -> None:
     assert e.code == "input.encoding" and e.line == 1 and e.issue.column == 21 and "0xe9" in e.issue.message
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
-def test_utf16_text_is_an_encoding_error_not_binary(encoding: str) -> None:
-    raw = page(HEADER, "", P1).encode(encoding)
-    if encoding == "utf-16-be":
-        raw = b"\xfe\xff" + raw
-    assert refused(raw).code == "input.encoding"
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le", "utf-32", "utf-32-be", "utf-32-le"])
+def test_utf16_and_utf32_text_is_an_encoding_error_named_for_its_encoding(encoding: str) -> None:
+    raw = page(HEADER, "", P1).encode(encoding)  # with a BOM ("utf-16", "utf-32") or without
+    e = refused(raw)
+    assert e.code == "input.encoding" and e.issue.got == encoding[:6].upper(), e.issue.message
 
 
 def test_missing_header() -> None:
