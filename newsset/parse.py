@@ -91,6 +91,7 @@ _KEY_ALIAS = {_norm(v): _PAYWALL_START for v in _PAYWALL_STARTS}  # one key for 
 _PAYWALL_END = _norm("Not sure which email you used for your subscription? Contact us")
 _PAYWALL = frozenset(map(_norm, _PAYWALL_LINES))
 _FOOTER = frozenset(map(_norm, _FOOTER_LINES))
+_FOOTER_HEADS = frozenset(map(_norm, _FOOTER_LINES[:2]))  # the headings a list of related articles follows
 
 
 _BOILER = _PROMO | _PAYWALL | _FOOTER
@@ -160,6 +161,7 @@ _SIGNATURE = re.compile(
     r"^(?P<name>[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5}),\s+"
     r"(?P<pub>(?:The\s+)?[A-Z][\w&.'\u2019-]*(?:\s+[\w&.'\u2019-]+){0,4})$")
 _NAME = re.compile(r"^[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019&-]+){0,6}$")
+_ABBREVIATED = re.compile(r"(?:^|\s)[A-Z][a-z]{0,2}\.$")  # a name ending "Jr.", "Sr." or an initial
 _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
 # A line of prose, not a headline: related-article teasers end in "?" or "!" often, in "." hardly ever.
 _SENTENCE_END = re.compile(r"[.:;\u2026][\"'\u201d\u2019)\]]*$")
@@ -213,7 +215,25 @@ def _is_when(text: str) -> bool:
     if m is None:
         return False
     when = m.group("when")
-    return when is None or (len(when) <= 60 and any(c.isdigit() for c in when) and not _SENTENCE_END.search(when))
+    return when is None or (len(when) <= 60 and any(c.isdigit() for c in when) and not _SENTENCE_END.search(when)
+                            and all(_time_word(w) for w in _TIME_SPLIT.split(when) if w))
+
+
+_TIME_SPLIT = re.compile(r"[\s,():]+")
+_TIME_WORDS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thurs",
+    "fri", "sat", "sun", "at", "on", "ago", "a", "an", "am", "pm", "a.m.", "p.m.", "hour", "hours", "hr", "hrs",
+    "minute", "minutes", "min", "mins", "day", "days", "week", "weeks", "month", "months", "year", "years", "today",
+    "yesterday", "just", "now", "noon", "midnight", "local", "time", "of", "the"})
+_TIME_TOKEN = re.compile(r"[\d:./+\-]*\d[\d:./+\-]*(?:st|nd|rd|th|am|pm|h|z|t[\d:.+\-]+z?)?|[A-Z]{1,5}", re.IGNORECASE)
+
+
+def _time_word(word: str) -> bool:
+    """A word of a timestamp: a number, date or clock time, a month or weekday, a time zone ("BST")."""
+    return word.lower() in _TIME_WORDS or (_TIME_TOKEN.fullmatch(word) is not None and (
+        any(c.isdigit() for c in word) or word.isupper()))
 
 
 def _without_role(name: str) -> str:
@@ -555,18 +575,36 @@ class _Page:
         end = len(lines)
         while end > first and (not lines[end - 1] or keys[end - 1] in _FOOTER):
             end -= 1
-        # A related-articles list (short teaser lines, no sentences) may sit between "Latest"
-        # and "You might also like"; a "Latest" line followed by article text is not a footer.
+        # Related-articles lists (short teaser lines) may follow "Latest" and "You might also like";
+        # a heading followed by article text (paragraphs, sentences) is not a footer. A teaser may end
+        # like a sentence ("…", ".", ":"): it still counts when a heading tops its run of lines.
         stop = -1  # -1: the scan ran out at first, so its result holds for this first only
-        for i in range(end - 1, first - 1, -1):
+        i = end - 1
+        while i >= first:
             text = lines[i].strip()
-            if keys[i] == "latest":
+            if keys[i] in _FOOTER_HEADS:
                 end = i
             elif text and (len(text) > 150 or _SENTENCE_END.search(text) or _signature(text)):
-                stop = i
-                break
+                head = self._list_head(i, first)
+                if head is None:
+                    stop = i
+                    break
+                end = i = head
+            i -= 1
         self._foot = (end, stop)
         return end
+
+    def _list_head(self, i: int, first: int) -> int | None:
+        """The footer heading atop the run of lines that holds line i, when every line between
+        them is a short teaser (no paragraph break, no signature), else None."""
+        lines, keys = self.lines, self.keys
+        for j in range(i, first - 1, -1):
+            if keys[j] in _FOOTER_HEADS:
+                return j
+            text = lines[j].strip()
+            if not text or len(text) > 150 or _signature(text):
+                return None
+        return None
 
     def signature(self, tail: int) -> tuple[str | None, str | None, str | None]:
         """Find `Name, Publication` and the bio after it; trims the body end when found."""
@@ -719,8 +757,11 @@ class _Page:
         if not m or len(text) > 80:
             return False
         name = _by_name_of(m.group(1))
-        shaped = bool(_NAME.match(name)) and _capital(name) and not _TERMINAL.search(name[-2:])
-        return bool(_is_when(nxt) or after_image or shaped)
+        if _TERMINAL.search(name[-2:]) and not _ABBREVIATED.search(name):
+            return False  # "By dawn, the queue stretched around the block." (but "By Jane Doe Jr.")
+        if after_image:  # any name that opens like one: not "By 2030, ...", not "By the numbers"
+            return _capital(name)
+        return bool(_is_when(nxt) or (_NAME.match(name) and _capital(name)))
 
     def body(self, start: int, end: int) -> str:
         """The paragraphs in [start, end), each stripped, joined by one blank line."""

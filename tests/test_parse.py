@@ -268,6 +268,23 @@ def test_related_headlines_that_are_questions_are_footer_not_body() -> None:
                                                                       "Amara writes about gardens.")
 
 
+@pytest.mark.parametrize("footer", [
+    ["You might also like", "Where to see the bluebells this spring", "View More \u25b8"],  # no "Latest"
+    ["Latest", "The quiet crisis in Britain's orchards\u2026", "Allotments, explained.", "You might also like",
+     "Quiz of the week:", "View More \u25b8"],  # teasers that end like sentences
+])
+def test_related_headline_lists_under_a_footer_heading_are_footer(footer: list[str]) -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Amara Okafor, The Week UK", "", "Amara writes about gardens.", "",
+                     *footer))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+    assert (rec["author"], rec["author_bio"]) == ("Amara Okafor", "Amara writes about gardens.")
+
+
+def test_paragraphs_under_a_latest_heading_stay_in_the_body() -> None:
+    rec = parse(page(HEADER, "", P1, "", "Latest", "", P2, "", P3))  # (the heading line itself is boilerplate)
+    assert rec["body"] == f"{P1}\n\n{P2}\n\n{P3}"
+
+
 @pytest.mark.parametrize("name", ["李静", "محمد العلي", "Yusuf al-Rashid", "Inês do Carmo", "Luca d'Amico",
                                   "Sara Lind and Tom Berg", "Ngozi Adichie-Obi"])
 def test_signature_names_in_any_script_with_particles_or_two_authors(name: str) -> None:
@@ -296,6 +313,32 @@ def test_byline_forms(labels: list[str], author: str, image: bool) -> None:
     assert rec["author"] == author and rec["body"] == f"{P1}\n\n{P2}"
     assert rec["subtitle"] == "Plots are scarce and the queues are getting longer"
     assert rec["image_credit"] == ("Kit Marlowe / Allotment Trust" if image else None)
+
+
+@pytest.mark.parametrize("opening", ["By 2030, the waiting list will be twice as long.", "By the numbers",
+                                     "By dawn, the queue stretched around the block."])
+@pytest.mark.parametrize("labels", [["By", "published"], ["By Amara Okafor", "published 3 June 2022"], []])
+def test_a_body_line_opening_with_by_is_not_the_byline(opening: str, labels: list[str]) -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, *labels, "", opening, "", P1))
+    assert rec["body"] == f"{opening}\n\n{P1}"
+    assert rec["author"] == ("Amara Okafor" if labels and labels[0] != "By" else None)
+    assert rec["image_credit"] == "Kit Marlowe / Allotment Trust" and rec["subtitle"] == "Plots are scarce"
+
+
+@pytest.mark.parametrize("standfirst", ["Updated for the 2025/26 season: where to find a plot",
+                                        "Published in 1963, the handbook is back in print"])
+def test_a_standfirst_opening_with_updated_or_published_is_not_a_time_label(standfirst: str) -> None:
+    rec = parse(page(HEADER, "", standfirst, "", *IMAGE, "By Amara Okafor", "published 3 June 2022", "", P1))
+    assert (rec["subtitle"], rec["author"], rec["body"]) == (standfirst, "Amara Okafor", P1)
+    assert rec["image_credit"] == "Kit Marlowe / Allotment Trust"
+
+
+@pytest.mark.parametrize("label", ["Updated: 4:05 PM EDT, Fri October 18, 2024", "Published on: 4 November 2024",
+                                   "Last updated 3 Jan 2023, 5:02pm", "Updated 2 hours ago",
+                                   "Published: 2024-10-15T10:00:00Z", "Updated 15.10.2024, 14:32 CET"])
+def test_time_labels_in_common_forms(label: str) -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "By Amara Okafor", label, "", P1))
+    assert (rec["subtitle"], rec["author"], rec["body"]) == ("Plots are scarce", "Amara Okafor", P1)
 
 
 def test_a_body_sentence_opening_with_published_is_not_a_label() -> None:
