@@ -88,13 +88,16 @@ _IMAGE_URL = re.compile(
 
 _PAYWALL_START = _norm(_PAYWALL_STARTS[0])
 _KEY_ALIAS = {_norm(v): _PAYWALL_START for v in _PAYWALL_STARTS}  # one key for every form of the first line
+# A catalogue line that is a sentence may come without its full stop (templates differ on it).
+_KEY_ALIAS.update({_norm(v)[:-1]: _norm(v) for v in _PROMO_LINES + _PAYWALL_LINES[len(_PAYWALL_STARTS):]
+                   if v.endswith(".") and not v.endswith("..")})
 _PAYWALL_END = _norm("Not sure which email you used for your subscription? Contact us")
 _PAYWALL = frozenset(map(_norm, _PAYWALL_LINES))
 _FOOTER = frozenset(map(_norm, _FOOTER_LINES))
 _FOOTER_HEADS = frozenset(map(_norm, _FOOTER_LINES[:2]))  # the headings a list of related articles follows
 
 
-_BOILER = _PROMO | _PAYWALL | _FOOTER
+_BOILER = _PROMO | _PAYWALL | _FOOTER | frozenset(_KEY_ALIAS)
 _LONGEST = max(map(len, _BOILER)) + 40  # a longer line cannot be boilerplate: skip the regex work
 # Catalogue lines as pages write them (straight or typographic apostrophe and dash) -> key, so that
 # most boilerplate lines need no `_norm`.
@@ -158,7 +161,7 @@ _LABEL_OPENINGS = ("By", "published", "Published", "PUBLISHED", "updated", "Upda
 _ROLE = re.compile(r"^[^\W\d_][\w&.'\u2019 -]{0,58}$")
 # "Name, Publication": a short name of capitalised words, then a short publication name.
 _SIGNATURE = re.compile(
-    r"^(?P<name>[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5}),\s+"
+    r"^(?P<name>[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,7}),\s+"
     r"(?P<pub>(?:The\s+)?[A-Z][\w&.'\u2019-]*(?:\s+[\w&.'\u2019-]+){0,4})$")
 _NAME = re.compile(r"^[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019&-]+){0,6}$")
 _ABBREVIATED = re.compile(r"(?:^|\s)[A-Z][a-z]{0,2}\.$")  # a name ending "Jr.", "Sr." or an initial
@@ -167,7 +170,9 @@ _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
 _SENTENCE_END = re.compile(r"[.:;\u2026][\"'\u201d\u2019)\]]*$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(b"\x01+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))  # zero-width: a line of only these is blank
+# Zero-width and direction marks: a line of only these (and white space) shows as blank.
+_INVISIBLE_CHARS = "\u200b\u2060\ufeff\u200e\u200f\u061c"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
 _BLANK = "\n"  # the key of a blank line: no line holds a newline, and no catalogue key is one
 _START, _END = itemgetter(0), itemgetter(1)
 _HEAD_SCAN = 12  # non-blank lines after the header in which image and byline blocks are looked for
@@ -444,7 +449,7 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
         for i in {i for i, _, f in _text.locate(text, found) if f.kind == "mojibake"}:
             raw_lines[i] = _text.fix_mojibake(raw_lines[i])
     lines = list(map(str.rstrip, raw_lines))
-    if not text.isascii() and ("\u200b" in text or "\u2060" in text or "\ufeff" in text):
+    if not text.isascii() and any(c in text for c in _INVISIBLE_CHARS):
         lines = ["" if ln and not ln.translate(_INVISIBLE).strip() else ln for ln in lines]  # shows as blank
     page = _Page(lines, source, check_surrogates)
     # Callers give NFC text (a repaired line may not be), plain when they know it is.
@@ -625,10 +630,20 @@ class _Page:
             # The signature is its own paragraph, or the last line of the last body paragraph;
             # either way some body must stay above it (paras[0] holds the header).
             has_body = len(paras) > back + 1 or (e - s > 1 and len(paras) > back)
-            if has_body and _signature(lines[e - 1]):
+            sig = _signature(lines[e - 1]) if has_body else None
+            if sig is not None:
+                # The last of a list of `Name, Role` or `Name, Town` lines (letters, quotes) with no bio
+                # after it is not a signature, unless it names a publication the usual way ("The ...").
+                if back == 1 and not sig[1].startswith("The ") and any(_signature(lines[pe - 1])
+                                                                      for _, pe in paras[1:-1]):
+                    break
                 return self._sig_at(e - 1, end)
         if len(paras) > 2 and paras[-1][1] - paras[-1][0] > 1 and _signature(lines[paras[-1][0]]):
             return self._sig_at(paras[-1][0], end)  # the bio right under the signature, no blank line between
+        if paras:
+            s, e = paras[-1]
+            if e - s > 2 and _signature(lines[e - 2]) and not _signature(lines[e - 1]):
+                return self._sig_at(e - 2, end)  # a page without blank lines: body, signature, bio in one run
         return None, None, None
 
     def _sig_at(self, i: int, end: int) -> tuple[str | None, str | None, str | None]:

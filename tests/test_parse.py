@@ -293,6 +293,36 @@ def test_signature_names_in_any_script_with_particles_or_two_authors(name: str) 
     assert rec["body"] == f"{P1}\n\n{P2}" and rec["author_bio"] == "A reporter on the land beat."
 
 
+def test_a_page_without_blank_lines_still_has_its_signature_and_bio() -> None:
+    rec = parse(page(HEADER, "Plots are scarce", "A plot in spring", *IMAGE, "By Amara Okafor",
+                     "published 3 June 2022", P1, P2, "Amara Okafor, The Week UK",
+                     f"{NBSP}Amara writes about gardens.{NBSP}", *FOOTER))
+    assert rec["body"] == f"{P1}\n{P2}" and rec["author_bio"] == "Amara writes about gardens."
+    assert (rec["author"], rec["publication"], rec["subtitle"]) == ("Amara Okafor", "The Week UK", "Plots are scarce")
+
+
+@pytest.mark.parametrize("last, signed", [("Ruth Ashworth, Penzance", False), ("Keir Starmer, Prime Minister", False),
+                                          ("The Week Staff, The Week UK", True)])
+def test_the_last_of_a_list_of_attributions_is_not_a_signature(last: str, signed: bool) -> None:
+    letter = "The licence fee is a bargain compared with any streaming service."
+    rec = parse(page(HEADER, "", P1, "Tom Kilbride, Durham", "", letter, "", last, "", *FOOTER))
+    assert rec["author"] == (last.split(",")[0] if signed else None)
+    assert rec["body"] == f"{P1}\nTom Kilbride, Durham\n\n{letter}" + ("" if signed else f"\n\n{last}")
+
+
+def test_an_eight_word_name_with_particles_signs() -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Ana María de la Fuente y Núñez, The Week UK", "", "Ana escribe."))
+    assert (rec["author"], rec["author_bio"]) == ("Ana María de la Fuente y Núñez", "Ana escribe.")
+
+
+@pytest.mark.parametrize("promo", ["Escape your echo chamber. Get the facts behind the news, plus analysis from "
+                                   "multiple perspectives", "Cancel or pause at any time",
+                                   "From our morning news briefing to a weekly Good News Newsletter, get the best of "
+                                   "The Week delivered directly to your inbox"])
+def test_catalogue_sentences_without_their_full_stop_are_still_boilerplate(promo: str) -> None:
+    assert parse(page(HEADER, "", P1, "", promo, "", P2))["body"] == f"{P1}\n\n{P2}"
+
+
 def test_a_lowercase_word_still_rules_a_line_out_as_a_signature() -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", "in the end, The Council decided"))
     assert rec["author"] is None and rec["body"].endswith("in the end, The Council decided")
@@ -347,7 +377,7 @@ def test_a_body_sentence_opening_with_published_is_not_a_label() -> None:
     assert rec["body"] == f"{text}\n\n{P1}"
 
 
-@pytest.mark.parametrize("invisible", ["\u200b", " \u200b\u200b ", "\ufeff", "\u2060\u00a0"])
+@pytest.mark.parametrize("invisible", ["\u200b", " \u200b\u200b ", "\ufeff", "\u2060\u00a0", "\u200f", "\u200e\u061c"])
 def test_a_line_of_only_zero_width_characters_is_blank(invisible: str) -> None:
     rec = parse(page(HEADER, "", P1, invisible, P2, "", f"Word\u200bjoined {P3}"))
     assert rec["body"] == f"{P1}\n\n{P2}\n\nWord\u200bjoined {P3}"
