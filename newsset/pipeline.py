@@ -112,6 +112,16 @@ def _load_task_set(tasks: str | os.PathLike[str] | dict[str, Task] | None, no_ta
     return found
 
 
+def _check_out(inputs: list[str], out: str | os.PathLike[str]) -> None:
+    """A build replaces --out whole: an input inside it (or --out itself) would be deleted by it."""
+    home = Path(os.path.realpath(out))
+    for given in inputs:
+        path = Path(os.path.realpath(given))
+        if path == home or home in path.parents:
+            raise ConfigError(f"--out {display_path(os.fspath(out))} holds the input {display_path(given)}: a build "
+                              "replaces --out whole, input included; choose an --out outside the inputs")
+
+
 def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *,
           schema: str | os.PathLike[str] | Schema | None = None, split: SplitStrategy = "hash",
           ratios: str | Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0, cutoffs: str | Sequence[str] | None = None,
@@ -172,6 +182,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     inputs = [os.fspath(s) for s in sources]
     if not inputs:
         raise ConfigError("no input given: pass at least one folder or file")
+    _check_out(inputs, out)
     if cache is not None:
         _check_cache(Path(cache), Path(out))
     # Local workers start now, when the inputs look like more than a small job (or --jobs was

@@ -241,8 +241,8 @@ class Staging:
             self.parent.mkdir(parents=True, exist_ok=True)
             self._lock()
             if self.out.exists() and not self._is_newsset_output(self.out):
-                raise OutputError(f"{self.out} exists and is not a newsset dataset (no manifest.json); refusing "
-                                  "to replace it: choose another --out or remove it")
+                raise OutputError(f"{self.out} exists and is not a newsset dataset (no manifest.json written by "
+                                  "newsset); refusing to replace it: choose another --out or remove it")
             name = glob.escape(self.out.name)  # `--out 'ds?'` must not match another dataset's folders
             for stale in self.parent.glob(f".{name}.staging-*"):
                 shutil.rmtree(stale, ignore_errors=True)
@@ -250,7 +250,8 @@ class Staging:
                 if not self.out.exists() and (stale / "manifest.json").is_file():
                     # A build killed between the two renames of publish(): put the old output back.
                     os.replace(stale, self.out)
-                else:
+                else:  # killed before the user's own files were carried over: carry them now
+                    _carry_foreign(stale, self.out)
                     shutil.rmtree(stale, ignore_errors=True)
             self.dir.mkdir()
             (self.dir / "data").mkdir()
@@ -279,7 +280,8 @@ class Staging:
 
     @staticmethod
     def _is_newsset_output(p: Path) -> bool:
-        return p.is_dir() and ((p / "manifest.json").is_file() or not any(p.iterdir()))
+        """An empty folder, or one whose manifest.json newsset wrote (any app names a file so)."""
+        return p.is_dir() and (_manifest_of(p) is not None or not any(p.iterdir()))
 
     def _lock(self) -> None:
         import fcntl
@@ -322,6 +324,8 @@ class Staging:
                     if moved:  # put the previous output back before reporting
                         os.replace(old, self.out)
                     raise
+                if moved:
+                    _carry_foreign(old, self.out)
             shutil.rmtree(old, ignore_errors=True)
             fd = os.open(self.parent, os.O_RDONLY)
             try:
@@ -330,6 +334,44 @@ class Staging:
                 os.close(fd)
         except OSError as e:
             raise OutputError(f"cannot publish the dataset to {self.out}: {e.strerror or e}") from None
+
+
+#: Top-level names a build may write (besides the config folders its manifest lists).
+OWN_NAMES = frozenset({"data", "lm_eval", "images", "README.md", "croissant.json", "manifest.json", "rejects.jsonl",
+                       "schema.json"})
+MANIFEST_MAX_BYTES = 256 << 20
+
+
+def _manifest_of(folder: Path) -> dict[str, Any] | None:
+    """The folder's manifest.json if newsset wrote it (a JSON object with `newsset_version`)."""
+    try:
+        path = folder / "manifest.json"
+        if not path.is_file() or path.stat().st_size > MANIFEST_MAX_BYTES:
+            return None
+        doc = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    return doc if isinstance(doc, dict) and "newsset_version" in doc else None
+
+
+def _carry_foreign(old: Path, out: Path) -> None:
+    """Move what the user keeps in a dataset folder (a Hub clone's .git and .gitattributes, a
+    LICENSE, notes) from the replaced output `old` into the new one: a rebuild replaces only what
+    newsset wrote. An entry the new output also has is newsset's, and goes."""
+    manifest = _manifest_of(old) or {}
+    files = manifest.get("files")
+    own = set(OWN_NAMES)
+    if isinstance(files, list):
+        own |= {str(f.get("path", "")).split("/", 1)[0] for f in files if isinstance(f, dict)}
+    try:
+        entries = os.listdir(old)
+    except OSError:
+        return
+    for name in entries:
+        if name in own or os.path.lexists(out / name):
+            continue
+        with contextlib.suppress(OSError):
+            os.replace(old / name, out / name)
 
 
 @contextlib.contextmanager

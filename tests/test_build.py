@@ -199,6 +199,59 @@ def test_refuses_to_replace_a_folder_that_is_not_a_dataset(corpus: Path, tmp_pat
     assert main(["build", str(corpus), "--out", str(precious)]) == 3
 
 
+def test_a_folder_whose_manifest_newsset_did_not_write_is_not_replaced(corpus: Path, tmp_path: Path) -> None:
+    app = tmp_path / "extension"
+    app.mkdir()
+    (app / "manifest.json").write_text('{"manifest_version": 3}')
+    (app / "background.js").write_text("code")
+    with pytest.raises(OutputError, match="not a newsset dataset"):
+        newsset.build([corpus], app)
+    assert sorted(p.name for p in app.iterdir()) == ["background.js", "manifest.json"]
+
+
+def test_a_rebuild_keeps_the_users_own_files_and_replaces_only_newssets(corpus: Path, tmp_path: Path) -> None:
+    """A dataset folder is often the user's clone of its Hub repo: .git, .gitattributes, a LICENSE
+    live beside what newsset writes, and a rebuild must not take them away."""
+    out = tmp_path / "hub"
+    newsset.build([corpus], out)
+    (out / ".git" / "objects").mkdir(parents=True)
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (out / ".gitattributes").write_text("*.parquet filter=lfs\n")
+    (out / "LICENSE").write_text("CC-BY-4.0\n")
+    first = _parquet_hashes(out)
+    assert (out / "summarization").is_dir()
+    newsset.build([corpus], out, no_tasks=True)  # no task configs this time: their old folders go
+    assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n" and (out / ".git" / "objects").is_dir()
+    assert (out / ".gitattributes").is_file() and (out / "LICENSE").read_text() == "CC-BY-4.0\n"
+    assert not (out / "summarization").exists() and not (out / "lm_eval").exists()
+    assert first == _parquet_hashes(out)
+    assert main(["verify", str(out)]) == 0
+
+
+def test_user_files_left_in_an_interrupted_publish_are_carried_by_the_next_build(corpus: Path,
+                                                                                  tmp_path: Path) -> None:
+    out = tmp_path / "ds"
+    newsset.build([corpus], out)
+    stale = tmp_path / ".ds.old-99999"  # a build killed after swapping the outputs, before carrying the files
+    shutil.copytree(out, stale)
+    (stale / "LICENSE").write_text("mine")
+    newsset.build([corpus], out)
+    assert (out / "LICENSE").read_text() == "mine" and not stale.exists()
+
+
+@pytest.mark.parametrize("where", ["inside", "same"])
+def test_an_out_that_holds_an_input_is_refused_before_anything_is_deleted(corpus: Path, tmp_path: Path,
+                                                                          where: str) -> None:
+    out = tmp_path / "ds"
+    newsset.build([corpus], out)
+    raw = out / "raw"
+    shutil.copytree(corpus, raw)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    with pytest.raises(ConfigError, match="holds the input"):
+        newsset.build([raw if where == "inside" else out], out)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+
+
 def test_an_out_under_a_file_names_the_file(corpus: Path, tmp_path: Path) -> None:
     (tmp_path / "notes").write_text("a file")
     for out in ("notes/ds", "notes/ds/deeper"):
