@@ -98,6 +98,11 @@ def _schema_issue(e: Any, record: dict[str, Any], path: str, line: int, where: d
 MAX_DEPTH = 64
 
 
+def _not_json(name: str) -> Any:
+    """NaN, Infinity and -Infinity, which Python's json reads but JSON does not have."""
+    raise ValueError(f"{name} is not a JSON value (JSON has no NaN or infinity)")
+
+
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     """True when lists/dicts nest deeper than `limit` levels below `value` (iterative: no recursion)."""
     stack: list[tuple[Any, int]] = [(value, 0)]
@@ -133,6 +138,11 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
     elif not schema.is_valid(record):
         issues = [_schema_issue(e, record, path, line, where) for e in schema.errors(record)]
     rid = record.get("id") if isinstance(record.get("id"), str) else None
+    if not issues:
+        for key, typ, why in schema.unstorable(record):  # valid JSON, yet more than its column holds
+            issues.append(Issue("record.unstorable", f"expected a value the {typ} column can hold, got "
+                                f"{_short(record[key])} ({why})", path, where.get(key, line), json_path=f"$.{key}",
+                                expected=str(typ), got=_short(record[key]), record_id=rid))
     for key, value in () if parsed or not escapes else record.items():
         if isinstance(value, str) and _SURROGATE.search(value) or _SURROGATE.search(key):
             what = "the key" if _SURROGATE.search(key) else "the value of"
@@ -578,7 +588,7 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(line, parse_constant=_not_json)
         except ValueError as e:
             pos = getattr(e, "pos", None)  # past the line's end (an unclosed object): at its end
             col = min(pos, len(line.rstrip("\r\n"))) + 1 if isinstance(pos, int) else None

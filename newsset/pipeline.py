@@ -114,6 +114,9 @@ def _load_task_set(tasks: str | os.PathLike[str] | dict[str, Task] | None, no_ta
 
 def _check_out(inputs: list[str], out: str | os.PathLike[str]) -> None:
     """A build replaces --out whole: an input inside it (or --out itself) would be deleted by it."""
+    if display_path(os.fspath(out)) != os.fspath(out):
+        raise ConfigError(f"--out {display_path(os.fspath(out))}: expected a folder name that is UTF-8 text (the card, "
+                          "the manifest and the lm_eval tasks name it, and Parquet writers take only UTF-8 paths)")
     home = Path(os.path.realpath(out))
     for given in inputs:
         path = Path(os.path.realpath(given))
@@ -330,8 +333,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         manifest = {
             "newsset_version": __version__,
             "schema": {"id": sch.id, "sha256": sch.sha256, "path": "schema.json"},
-            "options": {"sources": inputs, "split": split, "ratios": list(ratio_values), "seed": seed,
-                        "cutoffs": list(cut) if cut else None, "group_by": group_by, "near_dup": near_dup,
+            "options": {"sources": [display_path(i) for i in inputs], "split": split, "ratios": list(ratio_values),
+                        "seed": seed, "cutoffs": list(cut) if cut else None, "group_by": group_by, "near_dup": near_dup,
                         "near_dup_threshold": near_dup_threshold if guard else None, "on_invalid": on_invalid,
                         "allow_truncated": allow_truncated, "tasks": sorted(task_set), "license": license},
             "split": {**strategy, "splits": info["split_stats"]},

@@ -136,6 +136,33 @@ class Schema:
         return pa.schema(fields, metadata={"json_schema_id": self.id, "json_schema_sha256": self.sha256})
 
     @cached_property
+    def _refusing(self) -> list[tuple[str, pa.DataType]]:
+        """The columns whose Arrow type can refuse a value the JSON Schema allows: integers past
+        int64, numbers past float64, date-times Arrow cannot read (a leap second, nanoseconds, an
+        offset past year 1 or 9999), and values nested in lists and objects."""
+        def refuses(t: pa.DataType) -> bool:
+            return pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_timestamp(t)
+
+        return [(f.name, f.type) for f in self.arrow_schema if refuses(f.type) or pa.types.is_nested(f.type)]
+
+    def unstorable(self, record: dict[str, Any]) -> list[tuple[str, pa.DataType, str]]:
+        """(field, column type, why) for each value of a valid record that its column cannot hold,
+        or that its readers cannot give back as a Python value."""
+        if not self._refusing:
+            return []
+        from .write import to_column
+
+        out = []
+        for name, typ in self._refusing:
+            value = record.get(name)
+            if value is not None:
+                try:
+                    to_column([value], typ).to_pylist()  # (readers that give Python values too: year 0 is none)
+                except (pa.ArrowException, OverflowError, ValueError, TypeError) as e:
+                    out.append((name, typ, str(e).split("\n")[0][:200]))
+        return out
+
+    @cached_property
     def columns(self) -> list[dict[str, Any]]:
         """Per column: name, dtype, whether null is allowed, and the description (for the card)."""
         props = self._effective(self.doc, self.uri)["properties"]

@@ -114,20 +114,37 @@ def _walk(root: str, onerror: Any = None,
           skip: set[tuple[int, int]] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
     """os.walk in sorted order, hidden folders skipped, following links to folders (a corpus
     organised with links must not lose the pages behind them); a folder already walked (a link
-    loop, or a second link to one folder) is not walked again, so the walk ends."""
+    loop, or a second link to one folder) is not walked again, so the walk ends. An explicit
+    stack, not os.walk's recursion: a folder a thousand levels deep is no stack overflow."""
     seen: set[tuple[int, int]] = set(skip or ())
-    for folder, dirs, files in os.walk(root, onerror=onerror, followlinks=True):
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as e:
+            if onerror is not None:
+                onerror(e)
+            continue
         try:
             st = os.stat(folder)
         except OSError:
-            dirs[:] = []
             continue
         if (st.st_dev, st.st_ino) in seen:
-            dirs[:] = []
             continue
         seen.add((st.st_dev, st.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs: list[str] = []
+        files: list[str] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()  # (through a link, as os.walk(followlinks=True))
+            except OSError:
+                is_dir = False
+            (dirs if is_dir else files).append(entry.name)
+        dirs = sorted(d for d in dirs if not d.startswith("."))
         yield folder, dirs, files
+        stack.extend(os.path.join(folder, d) for d in reversed(dirs))
 
 
 def _order(src: Source) -> tuple[str, str, str, str, int, int]:

@@ -24,7 +24,7 @@ def parse_ratios(text: str | Sequence[float]) -> tuple[float, float, float]:
         values = [float(x) for x in (text.split(",") if isinstance(text, str) else text)]
     except ValueError:
         raise ConfigError(f"--ratios: expected three numbers like 0.8,0.1,0.1, got {text!r}") from None
-    if len(values) != 3 or any(v < 0 for v in values) or abs(sum(values) - 1) > 1e-6:
+    if len(values) != 3 or not all(0 <= v <= 1 for v in values) or abs(sum(values) - 1) > 1e-6:  # (NaN fails)
         raise ConfigError(f"--ratios: expected three non-negative numbers (train,validation,test) summing to 1, "
                           f"got {text!r}")
     return values[0], values[1], values[2]

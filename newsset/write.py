@@ -57,9 +57,18 @@ def _to_array(values: list[Any], typ: pa.DataType) -> pa.Array:
             return pa.array([None if v is None else _dt.date.fromisoformat(_yyyy_mm_dd(v)) for v in values], typ)
         except (TypeError, ValueError):
             pass  # let Arrow's cast say what is wrong
-    if pa.types.is_date32(typ) or pa.types.is_timestamp(typ):
+    if pa.types.is_timestamp(typ):  # RFC 3339 allows a lower-case `t` and `z`; Arrow reads upper case only
+        return pa.array([v.upper() if isinstance(v, str) else v for v in values], pa.string()).cast(typ)
+    if pa.types.is_date32(typ):
         return pa.array(values, pa.string()).cast(typ)
+    if pa.types.is_floating(typ):  # a JSON number may be written as a big integer: Arrow takes ints up to int64
+        values = [float(v) if type(v) is int else v for v in values]
     return pa.array(values, typ)
+
+
+def to_column(values: list[Any], typ: pa.DataType) -> pa.Array:
+    """Checked JSON values -> an Arrow array of the column's type (raises when one cannot be held)."""
+    return _to_array(values, typ)
 
 
 def _yyyy_mm_dd(v: str) -> str:

@@ -7,6 +7,7 @@ input beside good pages accounts for every input (rows + rejects == inputs).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import json
@@ -590,6 +591,26 @@ def test_row11_unreadable_files_links_fifos_and_names_that_are_not_utf8(tmp_path
     (named,) = items(Path(os.fsdecode(os.path.join(os.fsencode(src), b"caf\xe9.txt"))))
     assert named.ok and [(i.code, i.severity, i.path.endswith("caf\\xe9.txt")) for i in named.issues] == [
         ("input.file-name", "warning", True)]
+
+
+def test_row11_a_folder_a_thousand_levels_deep_is_walked_not_a_stack_overflow(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    path = str(folder)
+    folder.mkdir()
+    levels = sys.getrecursionlimit() + 100  # (os.walk, like os.makedirs and shutil.rmtree, recursed once a level)
+    for _ in range(levels):
+        path = os.path.join(path, "d")
+        os.mkdir(path)
+    try:
+        Path(path, "deep.txt").write_text(good(24))
+        (folder / "top.txt").write_text(good(25))
+        assert sorted(Path(s.path).name for s in newsset.discover([folder])) == ["deep.txt", "top.txt"]
+    finally:  # bottom up: pytest's clean-up of tmp_path would recurse too deep
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(path, "deep.txt"))
+        for _ in range(levels):
+            os.rmdir(path)
+            path = os.path.dirname(path)
 
 
 def test_row11_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path: Path,

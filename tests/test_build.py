@@ -252,6 +252,34 @@ def test_an_out_that_holds_an_input_is_refused_before_anything_is_deleted(corpus
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
 
 
+def test_paths_that_are_not_utf8_on_the_command_line(corpus: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    raw = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), b"caf\xe9")))
+    shutil.copytree(corpus, raw)
+    assert main(["build", str(raw), "--out", str(tmp_path / "ok"), "-q"]) == 0
+    manifest = json.loads((tmp_path / "ok" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["options"]["sources"] == [str(raw).replace("\udce9", "\\xe9")]
+    bad_out = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"o\xff"))
+    assert main(["build", str(corpus), "--out", bad_out, "-q"]) == 2
+    assert not os.path.exists(bad_out)
+    assert main(["stats", os.fsdecode(os.path.join(os.fsencode(tmp_path), b"x\xff"))]) == 2
+    err = capsys.readouterr().err
+    assert "o\\xff: expected a folder name that is UTF-8" in err and "x\\xff is not a folder" in err
+    assert not any("\udc80" <= c <= "\udcff" for c in err)
+
+
+def test_usage_and_output_errors_are_one_line_not_tracebacks(corpus: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", str(corpus), "--out", str(tmp_path / "o"), "--ratios", "nan,0.5,0.5"]) == 2
+    assert main(["validate", str(corpus), "-o", str(tmp_path / "missing" / "report.txt")]) == 3
+    assert main(["validate", str(corpus), "-o", str(tmp_path)]) == 3
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[0] for line in err] == ["newsset build", "newsset validate", "newsset validate"]
+    assert "No such file or directory" in err[1] and "Is a directory" in err[2]
+
+
 def test_an_out_under_a_file_names_the_file(corpus: Path, tmp_path: Path) -> None:
     (tmp_path / "notes").write_text("a file")
     for out in ("notes/ds", "notes/ds/deeper"):

@@ -64,6 +64,37 @@ def test_keyword_codes_from_a_user_schema(tmp_path: Path) -> None:
                        3: {"schema.maximum", "schema.pattern"}, 4: {"schema.maxLength", "schema.other"}}
 
 
+def test_values_the_schema_allows_but_no_column_holds_are_located_rejects(tmp_path: Path) -> None:
+    """A schema of one's own may allow what its Parquet column cannot hold: such a record is a
+    located reject (in validate and build alike), never a crash of the whole build."""
+    doc = json.loads(newsset.load_schema().path.read_text())
+    doc["$id"] = "https://example.org/typed.json"
+    doc["properties"].update({"n": {"type": ["integer", "null"]}, "x": {"type": ["number", "null"]},
+                              "when": {"type": ["string", "null"], "format": "date-time"}})
+    schema = tmp_path / "s.json"
+    schema.write_text(json.dumps(doc))
+    base = newsset.parse_text(page(), source="a.txt").to_dict()
+    cases = [  # (extra fields, stored?)
+        ({"n": 2 ** 63 - 1, "x": 10 ** 30, "when": "2024-01-01t10:00:00z"}, True),  # RFC 3339 allows lower case
+        ({"n": 2 ** 70}, False), ({"n": 1e20}, False), ({"x": 10 ** 400}, False),
+        ({"when": "2016-12-31T23:59:60Z"}, False), ({"when": "2024-01-01T00:00:00.123456789Z"}, False),
+        ({"when": "0001-01-01T00:00:00+01:00"}, False),
+    ]
+    lines = [json.dumps({**base, "id": f"{k:032x}", "n": None, "x": None, "when": None, **extra})
+             for k, (extra, _) in enumerate(cases, 1)]
+    lines.append(lines[0].replace('"x": 1000000000000000000000000000000', '"x": NaN'))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.jsonl").write_text("\n".join(lines) + "\n")
+    report = newsset.validate_paths([tmp_path / "in"], schema=schema)
+    got = {i.line: (i.code, i.json_path) for i in report.issues}
+    want = {n: ("record.unstorable", "$." + next(iter(extra))) for n, (extra, ok) in enumerate(cases, 1) if not ok}
+    assert got == {**want, len(lines): ("jsonl.syntax", None)}
+    result = newsset.build([tmp_path / "in"], tmp_path / "out", schema=schema)
+    assert result.total_rows == 1 and result.rejected["record.unstorable"] == len(want)
+    (row,) = [r for t in newsset.load(tmp_path / "out").values() for r in t]
+    assert (row["n"], row["x"], str(row["when"])) == (2 ** 63 - 1, 1e30, "2024-01-01 10:00:00+00:00")
+
+
 def test_every_catalog_code_is_exercised_somewhere() -> None:
     """Guards the catalog against dead codes: each must appear in some test file."""
     here = Path(__file__).parent
