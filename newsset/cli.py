@@ -96,8 +96,8 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
                     "fail: write nothing and exit 1 if any input is rejected")
     sb.add_argument("--license", default="unknown", help="license id for the card (e.g. cc-by-4.0)")
     sb.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="processes (or Dask workers) that read, "
-                    "parse and check files (default 0: one per core; small inputs stay in one process). The output "
-                    "is byte-identical whatever N")
+                    "parse and check files (default 0: one per core; small inputs stay in one process; locally at "
+                    "most 4 per core). The output is byte-identical whatever N")
     sb.add_argument("--engine", choices=("local", "dask"), default="local", help="local: this machine (default); "
                     "dask: a Dask cluster (pip install 'newsset[dask]'), see --scheduler")
     sb.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: the scheduler of an existing cluster "

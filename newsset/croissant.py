@@ -85,6 +85,8 @@ def render_croissant(schema: Schema, info: dict[str, Any]) -> dict[str, Any]:
                        "description": "One record per article, all splits.", "key": {"@id": "articles/id"},
                        "field": fields}],
     }
+    if info.get("today"):
+        doc["datePublished"] = str(info["today"])  # the build's date (what --today says, if given)
     if lic and lic not in ("unknown", "other"):
         doc["license"] = _SPDX.get(lic.lower(), lic)
     if info.get("citation"):

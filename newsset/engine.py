@@ -37,13 +37,17 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def resolve_jobs(jobs: int | None) -> int:
-    """`None` or 0 means one process per available core; otherwise a positive count."""
+JOBS_PER_CORE = 4  # the most local worker processes a core gets: past it they only cost memory and forks
+
+
+def resolve_jobs(jobs: int | None, engine: str = "local") -> int:
+    """`None` or 0 means one process per available core; otherwise a positive count (for the
+    local engine at most `JOBS_PER_CORE` a core: `--jobs 10000` must not fork ten thousand processes)."""
     if jobs is None or jobs == 0:
         return cpu_count()
     if jobs < 0:
         raise ConfigError(f"--jobs: expected 0 (one per core) or a positive number, got {jobs}")
-    return jobs
+    return min(jobs, JOBS_PER_CORE * cpu_count()) if engine == "local" else jobs
 
 
 def check_engine(engine: str, scheduler: str | None) -> None:

@@ -157,7 +157,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     if not 0 < near_dup_threshold <= 1:
         raise ConfigError(f"--near-dup-threshold: expected a Jaccard similarity in (0, 1], got {near_dup_threshold}")
     ratio_values = parse_ratios(ratios)
-    n_jobs = resolve_jobs(jobs)
+    n_jobs = resolve_jobs(jobs, engine)
     check_engine(engine, scheduler)
     if split == "date":
         if cutoffs is None:
@@ -357,7 +357,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         card_info = {"pretty_name": pretty_name or Path(out).name, "license": license, "citation": citation,
                      "language": list(language), "manifest": manifest, "configs": info["splits"],
                      "split_stats": info["split_stats"], "examples": router.examples, "tasks": task_set,
-                     "out": Path(out)}
+                     "out": Path(out), "today": today}
         if plot:  # read back from the staged shards, so the charts show exactly what `newsset stats` would
             from .plots import IMAGES, chart_links, write_charts_for_files
 

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -40,12 +41,23 @@ def bundled_schema_path() -> Path:
     raise SchemaFileError("the bundled schema article.schema.json is missing from this installation")
 
 
+SCHEMA_MAX_BYTES = 16 << 20  # far more than any schema; /dev/zero or a FIFO must not be read whole
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:  # (a FIFO: no wait)
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise SchemaFileError(f"{path}: expected a schema file, got something else (a folder, device or pipe)")
+            if st.st_size > SCHEMA_MAX_BYTES:
+                raise SchemaFileError(f"{path}: over {SCHEMA_MAX_BYTES >> 20} MiB: not a schema")
+            data = fh.read()
     except OSError as e:
         raise SchemaFileError(f"{path}: cannot read the schema: {e.strerror or e}") from None
-    except (ValueError, UnicodeDecodeError) as e:
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
         raise SchemaFileError(f"{path}: the schema is not valid JSON: {e}") from None
     if not isinstance(doc, dict):
         raise SchemaFileError(f"{path}: expected a JSON object as the schema, got {type(doc).__name__}")

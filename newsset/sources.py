@@ -59,6 +59,28 @@ def kind_of(name: str) -> Kind | None:
     return None
 
 
+def _uncovered(inputs: Sequence[str | os.PathLike[str]]) -> list[str | os.PathLike[str]]:
+    """The inputs less those another input already covers (the same path given twice, a folder and
+    a file or folder inside it that its walk reaches): each file is then read, and counted, once."""
+    def real(p: str | os.PathLike[str]) -> str:
+        return os.path.realpath(os.fspath(p))
+
+    folders = [real(p) for p in inputs if os.path.isdir(p)]
+    out, seen = [], set()
+    for given in inputs:
+        path = real(given)
+        if path in seen:
+            continue
+        seen.add(path)
+        # Inside another input's walk: not a hidden part on the way down (a walk skips those).
+        if any(path != f and path.startswith(f.rstrip(os.sep) + os.sep)
+               and not any(part.startswith(".") for part in os.path.relpath(path, f).split(os.sep))
+               for f in folders):
+            continue
+        out.append(given)
+    return out
+
+
 def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.PathLike[str]] = ()) -> list[Source]:
     """Every page (`.txt`), record file (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`) and archive of them
     (`.tar`, `.tar.gz`, `.tgz`, `.zip`; suffixes in any case) under the inputs, sorted by relative
@@ -79,7 +101,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
         with contextlib.suppress(OSError):
             st = os.stat(folder)
             skipped.add((st.st_dev, st.st_ino))
-    for given in inputs:
+    for given in _uncovered(inputs):
         root = os.fspath(given)
         if os.path.isdir(root):
             def unlisted(e: OSError, root: str = root) -> None:

@@ -17,7 +17,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from .errors import ConfigError
@@ -158,6 +158,10 @@ def shard_list(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[tup
             raise ConfigError(f"{root}/manifest.json: a `files` entry lacks path or split: {f!r}")
         if (f.get("config") or "default") != "default":
             continue
+        rel = PurePosixPath(f["path"])
+        if rel.is_absolute() or ".." in rel.parts or "\\" in f["path"] or not f["path"]:
+            raise ConfigError(f"{root}/manifest.json lists {f['path']!r}, outside the dataset folder: not read "
+                              f"(`newsset verify {root}` checks the whole folder)")
         path = root / f["path"]
         if not path.is_file():
             raise ConfigError(f"{path} is listed in manifest.json but missing; `newsset verify {root}` "
@@ -176,7 +180,11 @@ def collect(shards: Iterable[tuple[str, str | os.PathLike[str]]], path: str = ""
     out = DatasetStats(path)
     for split, shard in shards:
         st = out.splits.setdefault(split, SplitStats())
-        pf = pq.ParquetFile(shard)
+        try:
+            pf = pq.ParquetFile(shard)
+        except (pa.ArrowException, OSError) as e:
+            raise ConfigError(f"{shard} cannot be read as Parquet ({str(e).splitlines()[0]}); `newsset verify` "
+                              "checks the whole folder") from None
         missing = [c for c in COLUMNS if c not in pf.schema_arrow.names]
         if missing:
             raise ConfigError(f"{shard} has no column(s) {', '.join(missing)}: not a newsset shard")
@@ -202,9 +210,10 @@ def collect(shards: Iterable[tuple[str, str | os.PathLike[str]]], path: str = ""
 
 def _reject_counts(root: Path, manifest: dict[str, Any]) -> tuple[Counter[str], str | None]:
     """Reject codes from the manifest's input counts, else counted from rejects.jsonl line by line."""
-    by_code = (manifest.get("inputs") or {}).get("rejected_by_code")
-    if isinstance(by_code, dict):
-        return Counter({str(k): int(v) for k, v in by_code.items()}), "manifest.json"
+    inputs = manifest.get("inputs")
+    by_code = inputs.get("rejected_by_code") if isinstance(inputs, dict) else None
+    if isinstance(by_code, dict) and all(type(v) is int for v in by_code.values()):
+        return Counter({str(k): v for k, v in by_code.items()}), "manifest.json"
     path = root / "rejects.jsonl"
     if not path.is_file():
         return Counter(), None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from .errors import ConfigError
 __all__ = ["Task", "bundled_tasks", "load_tasks", "lm_eval_yaml"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-_RESERVED = {"default", "data", "lm_eval"}
+_RESERVED = {"default", "data", "lm_eval", "images"}  # the folders a build writes besides the tasks
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,10 @@ class Task:
         return view.filter(mask) if mask is not None else view  # only the task's columns are copied
 
 
+_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # a column every reader (datasets, SQL, pandas) takes
+TASKS_MAX_BYTES = 1 << 20
+
+
 def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
     tasks = {}
     for name, spec in doc.items():
@@ -69,19 +74,43 @@ def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
         cols = spec.get("columns")
         if not isinstance(cols, dict) or not cols or not all(isinstance(v, str) for v in cols.values()):
             raise ConfigError(f"{where}: task {name!r} needs `columns = {{ output = \"field\", ... }}`")
+        bad = [c for c in cols if not _COLUMN.match(c)]
+        if bad:
+            raise ConfigError(f"{where}: task {name!r}: output column names must be letters, digits and _ (not "
+                              f"starting with a digit), got {bad}")
+        require = spec.get("require", [])
+        if not isinstance(require, list) or not all(isinstance(f, str) for f in require):
+            raise ConfigError(f"{where}: task {name!r}: `require` must be a list of field names, got {require!r}")
+        for key in ("untruncated",):
+            if not isinstance(spec.get(key, False), bool):
+                raise ConfigError(f"{where}: task {name!r}: `{key}` must be true or false, got {spec[key]!r}")
+        for key in ("description", "prompt", "target"):
+            if not isinstance(spec.get(key, ""), str):
+                raise ConfigError(f"{where}: task {name!r}: `{key}` must be a string, got {spec[key]!r}")
         known = {"description", "columns", "require", "untruncated", "prompt", "target"}
-        tasks[name] = Task(name=name, description=str(spec.get("description", "")), columns=dict(cols),
-                           require=tuple(spec.get("require", ())), untruncated=bool(spec.get("untruncated", False)),
-                           prompt=str(spec.get("prompt", "")), target=str(spec.get("target", "")),
+        tasks[name] = Task(name=name, description=spec.get("description", ""), columns=dict(cols),
+                           require=tuple(require), untruncated=spec.get("untruncated", False),
+                           prompt=spec.get("prompt", ""), target=spec.get("target", ""),
                            extra={k: v for k, v in spec.items() if k not in known})
     return tasks
 
 
 def load_tasks(path: str | os.PathLike[str]) -> dict[str, Task]:
     try:
-        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:  # (a FIFO: no wait)
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise ConfigError(f"--tasks: {path} is not a regular file")
+            if st.st_size > TASKS_MAX_BYTES:
+                raise ConfigError(f"--tasks: {path} is over {TASKS_MAX_BYTES >> 20} MiB: not a task file")
+            data = fh.read()
     except OSError as e:
         raise ConfigError(f"--tasks: cannot read {path}: {e.strerror or e}") from None
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"--tasks: {path} is not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})") \
+            from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"--tasks: {path} is not valid TOML: {e}") from None
     return _parse(doc, os.fspath(path))

@@ -280,6 +280,24 @@ def test_usage_and_output_errors_are_one_line_not_tracebacks(corpus: Path, tmp_p
     assert "No such file or directory" in err[1] and "Is a directory" in err[2]
 
 
+def test_an_input_given_twice_or_inside_another_is_read_once(corpus: Path, tmp_path: Path) -> None:
+    one = newsset.discover([corpus])
+    page = next(s for s in one if "/" in s.rel)
+    inner = str(Path(page.path).parent)
+    for inputs in ([corpus, corpus], [corpus, page.path], [page.path, corpus], [corpus, inner], [inner, corpus]):
+        assert newsset.discover(inputs) == one, inputs
+    hidden = corpus / ".drafts"  # a walk skips hidden folders: given on its own, it is read
+    hidden.mkdir()
+    shutil.copy(page.path, hidden / "draft.txt")
+    try:
+        assert len(newsset.discover([corpus, hidden])) == len(one) + 1
+    finally:
+        shutil.rmtree(hidden)
+    twice, once = newsset.build([corpus, corpus], tmp_path / "twice"), newsset.build([corpus], tmp_path / "once")
+    assert (twice.files, twice.duplicates, twice.total_rejected) == (once.files, once.duplicates, once.total_rejected)
+    assert _parquet_hashes(tmp_path / "twice") == _parquet_hashes(tmp_path / "once")
+
+
 def test_an_out_under_a_file_names_the_file(corpus: Path, tmp_path: Path) -> None:
     (tmp_path / "notes").write_text("a file")
     for out in ("notes/ds", "notes/ds/deeper"):

@@ -491,7 +491,7 @@ def test_auto_jobs_start_workers_for_a_large_record_file_not_for_a_small_folder(
             super().__init__(jobs, schema_path)
 
     monkeypatch.setattr(pipeline, "LocalPool", Spy)
-    monkeypatch.setattr(pipeline, "resolve_jobs", lambda jobs: jobs or 2)  # as on a 2-core machine
+    monkeypatch.setattr(pipeline, "resolve_jobs", lambda jobs, engine: jobs or 2)  # as on a 2-core machine
     raw = tmp_path / "pages"
     write_corpus(raw, 20, seed=5, dup_rate=0.0, bad_rate=0.0)
     small = newsset.build([raw], tmp_path / "small", jobs=0)

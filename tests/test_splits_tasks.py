@@ -700,3 +700,46 @@ def test_fresh_card_has_the_default_user_section(builds: Callable[[str], Path]) 
     card = card_of(builds("hash"))
     block = card[card.index(USER_START):card.index(USER_END)]
     assert "Text between these two markers is kept" in block
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('[t1]\ncolumns = { "" = "id", x = "body" }\n', "output column names"),
+    ('[t1]\ncolumns = { "my text" = "body" }\n', "output column names"),
+    ('[t1]\ncolumns = { id = "id" }\nrequire = 5\n', "`require` must be a list"),
+    ('[t1]\ncolumns = { id = "id" }\nrequire = "subtitle"\n', "`require` must be a list"),
+    ('[t1]\ncolumns = { id = "id" }\nuntruncated = "no"\n', "`untruncated` must be true or false"),
+    ('[t1]\ncolumns = { id = "id" }\nprompt = 3\n', "`prompt` must be a string"),
+    ('[images]\ncolumns = { id = "id" }\n', "not one of"),
+    ("\xff[t1]\n", "not UTF-8"),
+])
+def test_a_bad_task_file_is_a_one_line_config_error(tmp_path: Path, toml: str, message: str) -> None:
+    from newsset.tasks import load_tasks
+
+    path = tmp_path / "tasks.toml"
+    path.write_bytes(toml.encode("latin-1") if toml.startswith("\xff") else toml.encode())
+    with pytest.raises(ConfigError, match=message):
+        load_tasks(path)
+
+
+@pytest.mark.parametrize("kind", ["device", "folder", "fifo"])
+def test_task_and_schema_options_read_only_regular_files(tmp_path: Path, kind: str) -> None:
+    """/dev/zero (or a FIFO no one writes to) must be refused, not read until memory runs out."""
+    import os
+
+    from newsset.schema import load_schema
+    from newsset.tasks import load_tasks
+
+    path = {"device": Path("/dev/zero"), "folder": tmp_path}.get(kind, tmp_path / "fifo")
+    if kind == "fifo":
+        os.mkfifo(path)
+    with pytest.raises(ConfigError):
+        load_tasks(path)
+    with pytest.raises(newsset.SchemaFileError):
+        load_schema(path)
+
+
+def test_local_jobs_are_capped_per_core() -> None:
+    from newsset.engine import JOBS_PER_CORE, cpu_count, resolve_jobs
+
+    assert resolve_jobs(10_000) == JOBS_PER_CORE * cpu_count() and resolve_jobs(1) == 1
+    assert resolve_jobs(10_000, "dask") == 10_000  # a cluster's workers are not this machine's cores

@@ -217,6 +217,24 @@ def test_a_folder_that_is_not_a_dataset_is_a_clear_error(case: str, built: Path,
     assert err.startswith("newsset stats: error: ") and expect in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("edit, code, expect", [
+    (lambda m: m.update(inputs=[1]), 0, ""),  # counted from rejects.jsonl instead
+    (lambda m: m["inputs"].update(rejected_by_code={"x": "many"}), 0, ""),
+    (lambda m: m["files"][0].update(path="/etc/passwd"), 2, "outside the dataset folder"),
+    (lambda m: m["files"][0].update(path="../other/x.parquet"), 2, "outside the dataset folder"),
+    (lambda m: m["files"][0].update(path="README.md"), 2, "cannot be read as Parquet"),
+])
+def test_odd_manifest_values_are_errors_not_tracebacks(edit: Any, code: int, expect: str, built: Path,
+                                                       tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "x"
+    shutil.copytree(built, folder)
+    doc = json.loads((folder / "manifest.json").read_text())
+    edit(doc)
+    (folder / "manifest.json").write_text(json.dumps(doc))
+    assert main(["stats", str(folder)]) == code
+    assert expect in capsys.readouterr().err
+
+
 # ---------------------------------------------------------------- charts
 
 def test_plot_without_matplotlib_exits_2_and_says_what_to_install(built: Path, raw: Path, tmp_path: Path,
