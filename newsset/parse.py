@@ -171,8 +171,9 @@ _SENTENCE_END = re.compile(r"[.:;\u2026][\"'\u201d\u2019)\]]*$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(b"\x01+")
 # Zero-width and direction marks: a line of only these (and white space) shows as blank.
-_INVISIBLE_CHARS = "\u200b\u2060\ufeff\u200e\u200f\u061c"
+_INVISIBLE_CHARS = "\u200b\u2060\u200e\u200f\u061c\ufeff"  # (the BOM last: see _decode)
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS[:-1]}]")  # (one C call on the page's few non-ASCII characters)
 _BLANK = "\n"  # the key of a blank line: no line holds a newline, and no catalogue key is one
 _START, _END = itemgetter(0), itemgetter(1)
 _HEAD_SCAN = 12  # non-blank lines after the header in which image and byline blocks are looked for
@@ -267,12 +268,14 @@ _JOINED_WHEN = re.compile(r"\s(?:published|updated|last updated)\b", re.IGNORECA
 def _wide_encoding(raw: bytes) -> str | None:
     """"UTF-32" or "UTF-16" for text in either (by its byte-order mark, or for mostly-ASCII text
     without one, by NUL in nearly all of three bytes in four, or of every other byte), else None."""
+    head = raw[:512]
+    if b"\x00" not in head and raw[:2] not in (b"\xff\xfe", b"\xfe\xff"):
+        return None  # (every page that is UTF-8 text)
     if raw[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
         return "UTF-32"
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "UTF-16"
-    head = raw[:512]
-    if len(head) < 8 or b"\x00" not in head:
+    if len(head) < 8:
         return None
 
     def nul(k: int, step: int) -> bool:
@@ -346,9 +349,11 @@ def decode_page(raw: bytes, path: str = "<bytes>") -> str:
     return _decode(raw, path)[0]
 
 
-def _decode(raw: bytes, path: str) -> tuple[str, bool, bool]:
-    """`decode_page`, whether the text may hold mojibake or bidi controls (`newsset.text`), and
-    whether it is plain: no character NFC or case folding might change (`text.specials`)."""
+def _decode(raw: bytes, path: str) -> tuple[str, bool, bool, bool]:
+    """`decode_page`, whether the text may hold mojibake or bidi controls (`newsset.text`),
+    whether it is plain: no character NFC or case folding might change (`text.specials`), and
+    whether it may hold invisible characters (`_INVISIBLE_CHARS`; looked for among the few
+    non-ASCII characters, not in the whole text)."""
     kind = _file_signature(raw[:16])
     if kind is not None:
         raise ParseError(Issue("input.binary", f"expected UTF-8 text, got {kind} (its file signature starts the "
@@ -390,7 +395,10 @@ def _decode(raw: bytes, path: str) -> tuple[str, bool, bool]:
         raise ParseError(Issue("input.empty", "expected an article, got an empty file" if not text
                                else "expected an article, got only whitespace", path,
                                max(1, text.count("\n") + (0 if text.endswith("\n") else 1)) if text else 1))
-    return text, suspect, plain
+    # (a BOM that opened the file is gone from the text)
+    invisible = bool(nonascii) and (_INVISIBLE_RE.search(nonascii) is not None or (
+        "\ufeff" in nonascii and nonascii.count("\ufeff") > raw.startswith(b"\xef\xbb\xbf")))
+    return text, suspect, plain, invisible
 
 
 def _line_ends(text: str, has_cr: bool | None = None) -> str:
@@ -424,8 +432,8 @@ def parse_bytes(raw: bytes, source: str, *, fix_mojibake: bool = False) -> Artic
     Mojibake and bidi controls give warnings in `Article.issues`; `fix_mojibake=True` repairs the
     mojibake first (see `newsset.text`).
     """
-    text, suspect, plain = _decode(raw, source)  # strict UTF-8: no lone surrogates can come out
-    return _parse(text, source, hashlib.sha256(raw).hexdigest(), False, fix_mojibake, suspect, plain)
+    text, suspect, plain, invisible = _decode(raw, source)  # strict UTF-8: no lone surrogates can come out
+    return _parse(text, source, hashlib.sha256(raw).hexdigest(), False, fix_mojibake, suspect, plain, invisible)
 
 
 def parse_text(text: str, source: str = "<text>", source_sha256: str | None = None, *,
@@ -440,7 +448,7 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
 
 
 def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, suspect: bool,
-           plain: bool = False) -> Article:
+           plain: bool = False, invisible: bool | None = None) -> Article:
     found = _text.find(text) if suspect else []
     raw_lines = text.split("\n")
     fixer = None
@@ -449,8 +457,11 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
         for i in {i for i, _, f in _text.locate(text, found) if f.kind == "mojibake"}:
             raw_lines[i] = _text.fix_mojibake(raw_lines[i])
     lines = list(map(str.rstrip, raw_lines))
-    if not text.isascii() and any(c in text for c in _INVISIBLE_CHARS):
-        lines = ["" if ln and not ln.translate(_INVISIBLE).strip() else ln for ln in lines]  # shows as blank
+    if invisible is None:
+        invisible = not text.isascii() and any(c in text for c in _INVISIBLE_CHARS)
+    if invisible:
+        lines = ["" if ln and ln.lstrip()[:1] in _INVISIBLE_CHARS and not ln.translate(_INVISIBLE).strip() else ln
+                 for ln in lines]  # shows as blank
     page = _Page(lines, source, check_surrogates)
     # Callers give NFC text (a repaired line may not be), plain when they know it is.
     art = page.parse(sha, nfc_known=fixer is None, plain=plain and fixer is None)
