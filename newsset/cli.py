@@ -403,4 +403,8 @@ def run() -> None:
         # speed, and peak RSS stays flat as the corpus grows (measured in benchmarks/results.md).
         # Set before pyarrow loads, and inherited by worker processes; a user's setting wins.
         os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+    if "numpy" not in sys.modules:
+        # newsset does no linear algebra: OpenBLAS's thread pool would only spin while numpy loads
+        # (~0.1 CPU-s in each process, on the cores the start-up needs). A user's setting wins.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     sys.exit(main())
