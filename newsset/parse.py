@@ -247,7 +247,15 @@ def _without_role(name: str) -> str:
     capitalised role follows it."""
     who, comma, role = name.partition(",")
     role = role.strip()
+    if " and " in role and _ROLE_WORDS.isdisjoint(role.lower().split()):
+        return name  # `Jane Doe, John Roe and Li Wei`: more authors, not a role
     return who.strip() if comma and role and _ROLE.match(role) and _capital(role) else name
+
+
+_ROLE_WORDS = frozenset({
+    "editor", "correspondent", "reporter", "writer", "columnist", "contributor", "producer", "director", "chief",
+    "head", "analyst", "staff", "critic", "commentator", "desk", "team", "bureau", "journalist", "officer",
+    "manager", "secretary", "minister", "president", "professor", "fellow", "member", "author"})
 
 
 def _by_name_of(rest: str | None) -> str:

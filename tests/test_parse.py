@@ -335,6 +335,8 @@ def test_a_lowercase_word_still_rules_a_line_out_as_a_signature() -> None:
     (["By Amara Okafor published 3 June 2022"], "Amara Okafor"),
     (["By", "Amara Okafor", "published 3 June 2022"], "Amara Okafor"),
     (["By 李静", "Updated: 3 June 2022"], "李静"),
+    (["By Amara Okafor, Tom Berg and Li Wei", "published 3 June 2022"], "Amara Okafor, Tom Berg and Li Wei"),
+    (["By Amara Okafor, Science and Technology Editor", "published 3 June 2022"], "Amara Okafor"),
 ])
 @pytest.mark.parametrize("image", [True, False])
 def test_byline_forms(labels: list[str], author: str, image: bool) -> None:
