@@ -29,6 +29,9 @@ __all__ = ["VerifyReport", "render_verify_text", "verify"]
 
 _FILE_KEYS = {"path": str, "bytes": int, "rows": int, "sha256": str}
 _CARD = "README.md"
+# The card's YAML block as huggingface_hub finds it (`REGEX_YAML_BLOCK`, after a UTF-8 BOM, which it
+# reads as `utf-8-sig`): any line ends, so a card saved with CRLF or a BOM loads, and passes here too.
+_FRONT_MATTER = re.compile(r"\s*---(?:\r\n|\r|\n)([\S\s]*?)(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$)")
 
 
 @dataclass
@@ -223,7 +226,7 @@ class _Verifier:
 
         if (text := self.read(_CARD, "verify.card")) is None:
             return None
-        m = re.match(r"---[ \t]*\r?\n(.*?)^---[ \t]*$", text, re.S | re.M)
+        m = _FRONT_MATTER.match(text.removeprefix("\ufeff"))
         try:
             meta = yaml.safe_load(m.group(1)) if m else None
         except yaml.YAMLError as err:

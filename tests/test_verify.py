@@ -241,3 +241,13 @@ def test_edited_lm_eval_task_is_reported(out: Path) -> None:
         pytest.skip("this build writes no task config")
     yamls[0].write_text(yamls[0].read_text() + "# edited by hand\n")
     assert ("verify.checksum", str(yamls[0])) in _codes(verify(out, load=False))
+
+
+@pytest.mark.parametrize("bom, newline", [("", "\r\n"), ("\ufeff", "\n"), ("\ufeff", "\r\n")])
+def test_a_card_with_crlf_line_ends_or_a_bom_is_read_as_datasets_reads_it(out: Path, bom: str,
+                                                                          newline: str) -> None:
+    """An editor on Windows saves the card so; huggingface_hub finds its YAML all the same."""
+    card = out / "README.md"
+    card.write_bytes((bom + card.read_text(encoding="utf-8").replace("\n", newline)).encode("utf-8"))
+    report = verify(out)
+    assert report.ok and report.loaded, render_verify_text(report)
