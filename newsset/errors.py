@@ -137,7 +137,8 @@ _CATALOG: tuple[Code, ...] = (
     Code("dataset.boilerplate", "the body still holds a promotional, paywall or footer line",
          "re-parse the raw page with `newsset parse`, or delete the line from the body"),
     # Checks of a built dataset folder (`newsset verify`).
-    Code("verify.manifest", "manifest.json is missing, unreadable or lists a file it cannot describe",
+    Code("verify.manifest", "manifest.json is missing, unreadable, holds a value of another type than newsset "
+         "writes, or lists a file it cannot describe",
          "rebuild the dataset with `newsset build`, or fetch the folder again: without the manifest nothing can be "
          "checked"),
     Code("verify.missing-file", "a file listed in manifest.json, or README.md or croissant.json, is not in the folder",

@@ -15,6 +15,7 @@ import re
 import shutil
 import stat
 import tempfile
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -27,7 +28,16 @@ from .errors import Issue, NewssetError, visible
 
 __all__ = ["VerifyReport", "render_verify_text", "verify"]
 
-_FILE_KEYS = {"path": str, "bytes": int, "rows": int, "sha256": str}
+# The JSON type of each key newsset writes. Another type is a hand edit or another tool's file, and
+# the checks below would misread it: such a key is reported and then left out. Keys may be absent.
+_MANIFEST_KEYS: dict[str, type] = {
+    "newsset_version": str, "schema": dict, "options": dict, "split": dict, "leakage": dict, "inputs": dict,
+    "configs": dict, "tasks": dict, "files": list, "rejects": dict, "metadata_files": list}
+_SCHEMA_KEYS: dict[str, type] = {"id": str, "sha256": str, "path": str}
+_FILE_KEYS: dict[str, type] = {"path": str, "bytes": int, "rows": int, "sha256": str}
+_SHARD_KEYS: dict[str, type] = {**_FILE_KEYS, "split": str, "config": str}  # config alone may be absent
+_METADATA_KEYS: dict[str, type] = {"path": str, "bytes": int, "sha256": str}
+_KINDS = {str: "a string", int: "a whole number of at least 0", dict: "an object", list: "a list"}
 _CARD = "README.md"
 # The card's YAML block as huggingface_hub finds it (`REGEX_YAML_BLOCK`, after a UTF-8 BOM, which it
 # reads as `utf-8-sig`): any line ends, so a card saved with CRLF or a BOM loads, and passes here too.
@@ -92,9 +102,32 @@ def _data_files(value: Any) -> list[tuple[str, list[str]]] | None:
 
 
 def _safe_rel(rel: str) -> bool:
-    """A listed path must stay inside the folder: verify never reads what a manifest points to elsewhere."""
+    """A listed path must stay inside the folder: verify never reads what a manifest points to elsewhere.
+    Names no file system takes (a NUL, over 255 bytes) are refused here, before any `stat` fails on them."""
     p = PurePosixPath(rel)
-    return bool(rel) and not p.is_absolute() and ".." not in p.parts and "\\" not in rel
+    fits = "\0" not in rel and all(len(part.encode("utf-8", "surrogatepass")) <= 255 for part in p.parts)
+    return bool(rel) and fits and not p.is_absolute() and ".." not in p.parts and "\\" not in rel
+
+
+def _found(value: Any) -> str:
+    """A JSON value as a message shows it: its kind, and the value itself cut short."""
+    kind = ("null" if value is None else "true/false" if isinstance(value, bool) else
+            "a number" if isinstance(value, (int, float)) else _KINDS.get(type(value), type(value).__name__))
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return kind if value is None else f"{kind} ({text if len(text) <= 40 else text[:39] + '…'})"
+
+
+def _wrong_keys(obj: dict[str, Any], keys: dict[str, type], required: Collection[str]) -> dict[str, str]:
+    """Each of `keys` whose value in `obj` is not of its JSON type (or is missing, when required), with
+    what was expected and found."""
+    out = {}
+    for k, t in keys.items():
+        v = obj.get(k)
+        if k not in obj and k not in required:
+            continue
+        if not isinstance(v, t) or isinstance(v, bool) or (isinstance(v, int) and v < 0):
+            out[k] = f"`{k}` should be {_KINDS[t]}, found {_found(v) if k in obj else 'nothing'}"
+    return out
 
 
 class _Verifier:
@@ -102,6 +135,7 @@ class _Verifier:
         self.root, self.report = root, VerifyReport(str(root))
         self.doc: dict[str, Any] = {}
         self.shards: list[_Shard] = []
+        self.metadata: list[dict[str, Any]] = []  # the well-formed entries of manifest.json's metadata_files
         self.schemas: dict[str, pa.Schema] = {}
         self._sha: dict[str, str] = {}
 
@@ -135,41 +169,59 @@ class _Verifier:
         self.report.files_checked += 1
         return text
 
-    def read_json(self, rel: str, code: str, missing: str = "verify.missing-file") -> Any:
+    def read_json(self, rel: str, code: str, missing: str = "verify.missing-file") -> dict[str, Any] | None:
+        """The JSON object in a metadata file; None, with the problem reported, for anything else."""
         try:
-            return None if (text := self.read(rel, code, missing)) is None else json.loads(text)
+            doc = None if (text := self.read(rel, code, missing)) is None else json.loads(text)
         except ValueError as e:
             self.problem(code, rel, f"not valid JSON: {e}")
             return None
+        if text is not None and not isinstance(doc, dict):
+            self.problem(code, rel, f"{rel} should hold a JSON object, found {_found(doc)}", "an object", _found(doc))
+        return doc if isinstance(doc, dict) else None
 
     def manifest(self) -> list[dict[str, Any]] | None:
-        """The listed files whose entries make sense (shards and rejects); None without a usable manifest."""
-        m = self.read_json("manifest.json", "verify.manifest", "verify.manifest")
-        if not (isinstance(m, dict) and isinstance(m.get("files"), list)):
-            if m is not None:
-                self.problem("verify.manifest", "manifest.json", "manifest.json has no `files` list")
+        """The listed files whose entries make sense (shards and rejects); None without a usable manifest.
+        Every value the checks read is type-checked here first, so an odd manifest is a problem, not a crash."""
+        if (m := self.read_json("manifest.json", "verify.manifest", "verify.manifest")) is None:
             return None
-        self.doc, entries, seen = m, [], set()
-        listed = [(f"files[{i}]", e) for i, e in enumerate(m["files"])]
-        listed += [("rejects", m["rejects"])] if m.get("rejects") is not None else []
-        for where, e in listed:
-            shard = where != "rejects"
-            if not (isinstance(e, dict) and all(isinstance(e.get(k), t) for k, t in _FILE_KEYS.items())
-                    and not (shard and not isinstance(e.get("split"), str))):
-                self.problem("verify.manifest", "manifest.json", f"{where} needs path, bytes, rows, sha256, split")
-            elif not _safe_rel(e["path"]) or e["path"] in seen:
-                self.problem("verify.manifest", "manifest.json", f"{where}: {e['path']!r} is outside or listed twice")
+        for message in (bad := _wrong_keys(m, _MANIFEST_KEYS, required={"files"})).values():
+            self.problem("verify.manifest", "manifest.json", message)
+        self.doc = {k: v for k, v in m.items() if k not in bad}
+        if "files" not in self.doc:
+            return None
+        if bad_schema := _wrong_keys(self.doc.get("schema") or {}, _SCHEMA_KEYS, required=()):
+            self.problem("verify.manifest", "manifest.json", f"schema: {'; '.join(bad_schema.values())}")
+            del self.doc["schema"]
+        entries, seen = [], set()
+        listed = [(f"files[{i}]", e, _SHARD_KEYS) for i, e in enumerate(self.doc["files"])]
+        listed += [("rejects", self.doc["rejects"], _FILE_KEYS)] if "rejects" in self.doc else []
+        listed += [(f"metadata_files[{i}]", e, _METADATA_KEYS)
+                   for i, e in enumerate(self.doc.get("metadata_files", []))]
+        for where, e, keys in listed:
+            wrong = (_wrong_keys(e, keys, required=set(keys) - {"config"}).values() if isinstance(e, dict) else
+                     [f"should be an object, found {_found(e)}"])
+            if wrong:
+                self.problem("verify.manifest", "manifest.json", f"{where}: {'; '.join(wrong)}")
+            elif not _safe_rel(e["path"]):
+                self.problem("verify.manifest", "manifest.json", f"{where}: {e['path']!r} should be a relative "
+                             "path inside the folder")
+            elif e["path"] in seen:
+                self.problem("verify.manifest", "manifest.json", f"{where}: {e['path']!r} is listed twice")
+            elif keys is _METADATA_KEYS:
+                seen.add(e["path"])
+                self.metadata.append(e)
             else:
                 seen.add(e["path"])
                 entries.append(e)
-                if shard:
-                    self.shards.append(_Shard(e["path"], str(e.get("config") or "default"), e["split"], e["rows"]))
+                if keys is _SHARD_KEYS:
+                    self.shards.append(_Shard(e["path"], e.get("config") or "default", e["split"], e["rows"]))
         return entries
 
     def check_file(self, e: dict[str, Any]) -> None:
         """Existence, size, sha256 and rows of one listed file; a shard's footer schema is kept for later."""
         rel, path = e["path"], self.root / e["path"]
-        if not path.is_file():
+        if not _is_file(path):
             self.problem("verify.missing-file", rel, "listed in manifest.json but missing")
             return
         self.report.files_checked += 1
@@ -241,7 +293,10 @@ class _Verifier:
         rows: dict[tuple[str, str], int] = {}
         for s in self.shards:
             rows[(s.config, s.split)] = rows.get((s.config, s.split), 0) + s.rows
-        configs = [c if isinstance(c, dict) else {} for c in meta.get("configs") or []]
+        if not isinstance(listed := meta.get("configs") or [], list):
+            self.problem("verify.card", _CARD, f"`configs` should be a list of configs, found {_found(listed)}")
+            listed = []
+        configs = [c if isinstance(c, dict) else {} for c in listed]
         covered: set[str] = set()
         for c in configs:
             name = str(c.get("config_name", "default"))
@@ -297,31 +352,32 @@ class _Verifier:
                          got="none")
 
     def check_croissant(self) -> None:
-        doc, cr = self.read_json("croissant.json", "verify.croissant"), "croissant.json"
-        dist = doc.get("distribution") if isinstance(doc, dict) else None
-        objs = [o for o in dist or [] if isinstance(o, dict) and o.get("@type") == "cr:FileObject"]
+        if (doc := self.read_json(cr := "croissant.json", "verify.croissant")) is None:
+            return
+        if not isinstance(dist := doc.get("distribution", []), list):
+            self.problem("verify.croissant", cr, f"`distribution` should be a list, found {_found(dist)}")
+            dist = []
+        objs = [o for o in dist if isinstance(o, dict) and o.get("@type") == "cr:FileObject"]
         for url, want in [(o.get("contentUrl"), o.get("sha256")) for o in objs]:
             if not isinstance(url, str) or not _safe_rel(url):
                 self.problem("verify.croissant", cr, f"a FileObject's contentUrl {url!r} is not inside the folder")
-            elif not (self.root / url).is_file():
+            elif not _is_file(self.root / url):
                 self.problem("verify.croissant", cr, f"FileObject {url} is missing")
             elif want != self.sha(url):
                 self.problem("verify.croissant", cr, f"FileObject {url}: sha256 does not match the file",
                              want, self.sha(url))
-        named = {o.get("contentUrl") for o in objs}
-        for s in self.shards if doc is not None else []:
+        named = {url for o in objs if isinstance(url := o.get("contentUrl"), str)}
+        for s in self.shards:
             if s.rel not in named:
                 self.problem("verify.croissant", cr, f"no FileObject for {s.rel}")
 
     def check_metadata_files(self) -> None:
-        """schema.json, croissant.json and lm_eval/*.yaml: present and unchanged since the build."""
-        for e in self.doc.get("metadata_files") or []:
-            if not (isinstance(e, dict) and isinstance(e.get("path"), str) and _safe_rel(e["path"])):
-                self.problem("verify.manifest", "manifest.json", f"metadata_files entry {e!r} needs a relative path")
-            elif not (self.root / e["path"]).is_file():
+        """schema.json, croissant.json, lm_eval/*.yaml and images/*.png: present and unchanged since the build."""
+        for e in self.metadata:
+            if not _is_file(self.root / e["path"]):
                 self.problem("verify.missing-file", e["path"], "listed in manifest.json but missing")
-            elif self.sha(e["path"]) != e.get("sha256"):
-                self.problem("verify.checksum", e["path"], "sha256 differs from manifest.json", e.get("sha256"),
+            elif self.sha(e["path"]) != e["sha256"]:
+                self.problem("verify.checksum", e["path"], "sha256 differs from manifest.json", e["sha256"],
                              self.sha(e["path"]))
             elif e["path"].startswith("lm_eval/") and e["path"].endswith(".yaml"):
                 self._check_lm_eval_path(e["path"])
@@ -330,10 +386,12 @@ class _Verifier:
         """The harness reads the folder the YAML names, which is where it was built: after a move, say so."""
         m = re.search(r"^dataset_path: (.*)$", (self.root / rel).read_text(encoding="utf-8", errors="replace"), re.M)
         try:
-            named = Path(json.loads(m.group(1))) if m else None
-        except ValueError:
-            named = None
-        if named is not None and not (named.exists() and named.resolve() == self.root.resolve()):
+            value = json.loads(m.group(1)) if m else None
+            named = Path(value) if isinstance(value, str) and value else None
+            here = named is not None and named.exists() and named.resolve() == self.root.resolve()
+        except (ValueError, OSError):  # not JSON, or a path the OS refuses: not a folder the harness could read
+            named, here = None, False
+        if named is not None and not here:
             self.report.notes.append(f"{rel} names {named} (where the dataset was built) as its dataset_path: "
                                      "lm-evaluation-harness would read that folder, not this one; rebuild here to "
                                      "point it at this folder")
@@ -369,6 +427,14 @@ class _Verifier:
 
 
 MAX_METADATA_BYTES = 256 << 20  # manifest.json, the card, croissant.json: read whole, so bounded
+
+
+def _is_file(path: Path) -> bool:
+    """`Path.is_file`, but False for a path the OS refuses (too long), as for one that is not there."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _count_lines(path: Path) -> int:

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import newsset
+from newsset.cli import main
 from newsset.verify import VerifyReport, render_verify_text, verify
 from tests.conftest import page
 
@@ -251,3 +252,54 @@ def test_a_card_with_crlf_line_ends_or_a_bom_is_read_as_datasets_reads_it(out: P
     card.write_bytes((bom + card.read_text(encoding="utf-8").replace("\n", newline)).encode("utf-8"))
     report = verify(out)
     assert report.ok and report.loaded, render_verify_text(report)
+
+
+ODD_VALUES = [5, "x", [], {}, None, [1], True, -1]
+
+
+def _kind(value: object) -> type:
+    return int if isinstance(value, bool) else type(value)
+
+
+def test_odd_manifest_values_are_located_problems_never_a_traceback(out: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """verify is for folders not yet trusted: each value of manifest.json replaced by one of another
+    JSON type is a verify.manifest problem (exit 1); one of the same type gives whatever it gives."""
+    manifest = out / "manifest.json"
+    original = json.loads(manifest.read_text())
+    places = [(original, k) for k in original] + [(original["files"][0], k) for k in original["files"][0]]
+    places += [(original["schema"], k) for k in original["schema"]]
+    places += [(original["metadata_files"][0], k) for k in original["metadata_files"][0]]
+    for obj, key in places:
+        for value in ODD_VALUES:
+            before, obj[key] = obj[key], value
+            manifest.write_text(json.dumps(original))
+            obj[key] = before
+            report = verify(out, load=False)
+            text = render_verify_text(report)
+            json.dumps(report.to_dict())
+            odd = _kind(value) is not _kind(before) or value == -1 or isinstance(value, bool)
+            if odd:
+                assert ("verify.manifest", str(manifest)) in _codes(report), f"{key}={value!r}\n{text}"
+    manifest.write_text(json.dumps({**original, "metadata_files": 5}))
+    assert main(["verify", "--no-load", str(out)]) == 1
+    assert "manifest.json: error[verify.manifest]: `metadata_files` should be a list, found a number (5)" in \
+        capsys.readouterr().out
+
+
+@pytest.mark.parametrize("doc", [5, "x", [], None, [1]])
+def test_a_manifest_that_is_no_object_is_a_manifest_problem(out: Path, doc: object) -> None:
+    (out / "manifest.json").write_text(json.dumps(doc))
+    report = verify(out)
+    assert _codes(report) == {("verify.manifest", str(out / "manifest.json"))} and not report.loaded
+
+
+def test_odd_card_and_croissant_values_are_located_problems(out: Path) -> None:
+    card, cr = out / "README.md", out / "croissant.json"
+    card.write_text(card.read_text().replace("configs:\n", "configs: 5\nold_configs:\n", 1))
+    _edit_json(cr, lambda doc: doc.update(distribution=5))
+    report = verify(out, load=False)
+    assert {("verify.card", str(card)), ("verify.croissant", str(cr))} <= _codes(report)
+    assert "`configs` should be a list of configs, found a number (5)" in render_verify_text(report)
+    cr.write_text("null")
+    assert ("verify.croissant", str(cr)) in _codes(verify(out, load=False))
