@@ -15,7 +15,7 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -336,7 +336,7 @@ class _Verifier:
         # The folders of the shards are read whole by pandas, pyarrow.dataset and polars (which skip
         # names starting with "." or "_", as pyarrow does): any other file there breaks them.
         folders = {"data"} | {rel.rsplit("/", 1)[0] for rel in listed if rel.endswith(".parquet") and "/" in rel}
-        for folder in sorted(folders):
+        for folder in sorted(f for f in folders if _is_file(self.root / f, Path.is_dir)):
             for p in sorted((self.root / folder).rglob("*")):
                 rel = p.relative_to(self.root).as_posix()
                 hidden = any(part[:1] in "._" for part in p.relative_to(self.root / folder).parts)
@@ -429,10 +429,10 @@ class _Verifier:
 MAX_METADATA_BYTES = 256 << 20  # manifest.json, the card, croissant.json: read whole, so bounded
 
 
-def _is_file(path: Path) -> bool:
-    """`Path.is_file`, but False for a path the OS refuses (too long), as for one that is not there."""
+def _is_file(path: Path, test: Callable[[Path], bool] = Path.is_file) -> bool:
+    """`Path.is_file` (or `test`), but False for a path the OS refuses (too long), as for one not there."""
     try:
-        return path.is_file()
+        return test(path)
     except OSError:
         return False
 

@@ -303,3 +303,12 @@ def test_odd_card_and_croissant_values_are_located_problems(out: Path) -> None:
     assert "`configs` should be a list of configs, found a number (5)" in render_verify_text(report)
     cr.write_text("null")
     assert ("verify.croissant", str(cr)) in _codes(verify(out, load=False))
+
+
+def test_paths_the_os_refuses_are_problems_not_tracebacks(out: Path) -> None:
+    manifest = out / "manifest.json"
+    _edit_json(manifest, lambda m: m["files"][0].update(path="data/" + "x" * 300 + ".parquet"))
+    assert ("verify.manifest", str(manifest)) in _codes(verify(out, load=False))
+    deep = ("y" * 200 + "/") * 30 + "z.parquet"  # each name fits, the whole path does not
+    _edit_json(manifest, lambda m: m["files"][0].update(path=deep))
+    assert ("verify.missing-file", str(out / deep)) in _codes(verify(out, load=False))
