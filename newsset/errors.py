@@ -155,9 +155,10 @@ _CATALOG: tuple[Code, ...] = (
          "rebuild the dataset: mixed shard schemas make load_dataset and SQL engines fail or cast silently"),
     Code("verify.card", "the dataset card's YAML (configs, data_files, num_examples) disagrees with manifest.json",
          "rebuild instead of editing README.md by hand; the card's YAML is what load_dataset reads"),
-    Code("verify.unlisted-file", "a Parquet file in the folder, or any file in a data folder, is not listed in "
-         "manifest.json", "delete the file, or rebuild: data_files globs would read it as part of the dataset, and "
-         "readers of a whole folder (pandas, pyarrow.dataset, polars) fail on a file that is not Parquet"),
+    Code("verify.unlisted-file", "a Parquet file in the folder, or any file in a data folder, lm_eval/ or images/, "
+         "is not listed in manifest.json", "delete the file, or rebuild: data_files globs would read it as part of "
+         "the dataset, readers of a whole folder (pandas, pyarrow.dataset, polars) fail on a file that is not "
+         "Parquet, and lm-evaluation-harness loads every YAML in lm_eval/"),
     Code("verify.empty", "the folder holds no Parquet shard",
          "rebuild from inputs that pass the checks: load_dataset and every Parquet reader fail on a dataset of no "
          "files (newsset build writes nothing when no input passes)"),

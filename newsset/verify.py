@@ -344,6 +344,17 @@ class _Verifier:
                     self.problem("verify.unlisted-file", rel, f"not listed in manifest.json, in {folder}/ beside "
                                  "the shards: readers of the whole folder (pandas, pyarrow.dataset, polars) fail on "
                                  "a file that is not Parquet, and the card's globs may read it")
+        for folder, why in _METADATA_FOLDERS.items():
+            self._unlisted_in(folder, listed, why)
+
+    def _unlisted_in(self, folder: str, listed: set[str], why: str) -> None:
+        """Every entry under `folder` (hidden ones and links too) that manifest.json does not list."""
+        if not _is_file(self.root / folder, Path.is_dir):
+            return
+        for p in sorted((self.root / folder).rglob("*")):
+            rel = p.relative_to(self.root).as_posix()
+            if (p.is_symlink() or not p.is_dir()) and rel not in listed and not rel.endswith(".parquet"):
+                self.problem("verify.unlisted-file", rel, f"not listed in manifest.json, in {folder}/, {why}")
 
     def check_empty(self) -> None:
         if not self.shards and next(self.root.rglob("*.parquet"), None) is None:
@@ -426,6 +437,12 @@ class _Verifier:
         self.report.loaded = not any(i.code == "verify.load" for i in self.report.issues)
 
 
+# Folders where newsset writes only files it lists in `metadata_files`, and why a stray one matters.
+_METADATA_FOLDERS = {
+    "lm_eval": "where newsset writes only the task YAMLs it lists: lm-evaluation-harness loads every YAML in "
+               "the folder (and a YAML can run Python with `!function`)",
+    "images": "where newsset writes only the charts it lists: the card or a Hub upload would show a file nobody "
+              "checked"}
 MAX_METADATA_BYTES = 256 << 20  # manifest.json, the card, croissant.json: read whole, so bounded
 
 
@@ -458,7 +475,7 @@ def verify(path: str | os.PathLike[str], *, load: bool = True) -> VerifyReport:
     v.check_schemas(v.expected_schema())
     if (meta := v.front_matter()) is not None:
         v.check_card(meta)
-    v.check_unlisted({e["path"] for e in entries})
+    v.check_unlisted({e["path"] for e in entries + v.metadata})
     v.check_empty()
     v.check_metadata_files()
     blocked = bool(v.report.issues)  # load_dataset does not read croissant.json, so it does not block loading

@@ -15,6 +15,7 @@ import pytest
 import newsset
 from newsset.cli import main
 from newsset.verify import VerifyReport, render_verify_text, verify
+from newsset.write import sha256_file
 from tests.conftest import page
 
 TRAIN = "data/train-00000-of-00001.parquet"
@@ -312,3 +313,20 @@ def test_paths_the_os_refuses_are_problems_not_tracebacks(out: Path) -> None:
     deep = ("y" * 200 + "/") * 30 + "z.parquet"  # each name fits, the whole path does not
     _edit_json(manifest, lambda m: m["files"][0].update(path=deep))
     assert ("verify.missing-file", str(out / deep)) in _codes(verify(out, load=False))
+
+
+def test_files_planted_in_lm_eval_or_images_are_unlisted(out: Path) -> None:
+    """lm-evaluation-harness loads every YAML in lm_eval/, and a YAML can run Python (`!function`)."""
+    planted = [out / "lm_eval" / "zz.yaml", out / "lm_eval" / "evil.py", out / "lm_eval" / ".hidden.yaml",
+               out / "lm_eval" / "sub" / "more.yaml", out / "images" / "extra.png"]
+    for p in planted:
+        p.parent.mkdir(exist_ok=True)
+        p.write_text("task: x\nprocess_docs: !function evil.run\n")
+    assert _codes(verify(out, load=False)) == {("verify.unlisted-file", str(p)) for p in planted}
+    for p in planted[:-1]:
+        p.unlink()
+    # A file listed in metadata_files (as `stats --plot` lists its charts) belongs there.
+    chart = planted[-1]
+    _edit_json(out / "manifest.json", lambda m: m["metadata_files"].append(
+        {"path": "images/extra.png", "bytes": chart.stat().st_size, "sha256": sha256_file(chart)}))
+    assert verify(out, load=False).ok
