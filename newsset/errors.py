@@ -153,7 +153,8 @@ _CATALOG: tuple[Code, ...] = (
          "fetch the file again or rebuild; readers cannot open it at all"),
     Code("verify.schema", "a shard's columns differ from the other shards or from the JSON Schema",
          "rebuild the dataset: mixed shard schemas make load_dataset and SQL engines fail or cast silently"),
-    Code("verify.card", "the dataset card's YAML (configs, data_files, num_examples) disagrees with manifest.json",
+    Code("verify.card", "the dataset card's YAML (configs, data_files, features, num_examples) disagrees with "
+         "manifest.json or the shards",
          "rebuild instead of editing README.md by hand; the card's YAML is what load_dataset reads"),
     Code("verify.unlisted-file", "a Parquet file in the folder, or any file in a data folder, lm_eval/ or images/, "
          "is not listed in manifest.json", "delete the file, or rebuild: data_files globs would read it as part of "
@@ -164,7 +165,7 @@ _CATALOG: tuple[Code, ...] = (
          "files (newsset build writes nothing when no input passes)"),
     Code("verify.croissant", "croissant.json names a file or sha256 that does not match the folder",
          "rebuild the dataset, or fetch croissant.json again; Croissant consumers check these hashes"),
-    Code("verify.load", "datasets.load_dataset fails on the folder or returns other row counts",
+    Code("verify.load", "datasets.load_dataset fails on the folder or returns other row counts or columns",
          "read the error in the message; rebuild with the newsset and datasets versions you load with"),
 )
 

@@ -109,6 +109,14 @@ def _safe_rel(rel: str) -> bool:
     return bool(rel) and fits and not p.is_absolute() and ".." not in p.parts and "\\" not in rel
 
 
+def _spec(feature: dict[str, Any]) -> str:
+    """A card feature's type, as one line of YAML: `{dtype: date32}`."""
+    import yaml
+
+    return str(yaml.safe_dump({k: v for k, v in feature.items() if k != "name"}, default_flow_style=True,
+                              width=1 << 16)).strip()
+
+
 def _found(value: Any) -> str:
     """A JSON value as a message shows it: its kind, and the value itself cut short."""
     kind = ("null" if value is None else "true/false" if isinstance(value, bool) else
@@ -317,6 +325,8 @@ class _Verifier:
         only = str(configs[0].get("config_name", "default")) if len(configs) == 1 else "default"
         described: set[tuple[str, str]] = set()
         for inf in [i if isinstance(i, dict) else {} for i in (info if isinstance(info, list) else [info])]:
+            if "features" in inf:
+                self.check_features(str(inf.get("config_name", only)), inf["features"])
             splits = inf.get("splits")
             for sp in [sp if isinstance(sp, dict) else {} for sp in (splits if isinstance(splits, list) else [])]:
                 key, got = (str(inf.get("config_name", only)), str(sp.get("name"))), sp.get("num_examples")
@@ -328,6 +338,38 @@ class _Verifier:
                                  f"hold {rows[key]} row(s)", rows[key], got)
         for key in sorted(rows.keys() - described):
             self.problem("verify.card", _CARD, f"{'/'.join(key)}: dataset_info gives no num_examples", rows[key])
+
+    def config_schema(self, config: str) -> pa.Schema | None:
+        """The columns of a config's shards (the first readable one: check_schemas compares the rest)."""
+        return next((self.schemas[s.rel] for s in self.shards if s.config == config and s.rel in self.schemas), None)
+
+    def check_features(self, config: str, features: Any) -> None:
+        """load_dataset casts the shards to the card's `features`: an edited type there changes what it returns
+        (a date read as a string), so they must be the shards' own, as the card first gave them."""
+        from .card import card_features
+
+        if (schema := self.config_schema(config)) is None:
+            return
+        if not (isinstance(features, list) and all(isinstance(f, dict) and isinstance(f.get("name"), str)
+                                                    for f in features)):
+            self.problem("verify.card", _CARD, f"{config}: `features` should be a list of name/type entries, "
+                         f"found {_found(features)}")
+            return
+        want = {f["name"]: _spec(f) for f in card_features(schema)}
+        got = {f["name"]: _spec(f) for f in features}
+        for name in [n for n in want if n in got and got[n] != want[n]]:
+            self.problem("verify.card", _CARD, f"{config}: feature {name!r} is {got[name]} in dataset_info, but the "
+                         f"shards hold {want[name]}: load_dataset casts the column to the card's type, or fails",
+                         want[name], got[name])
+        for name in [n for n in want if n not in got]:
+            self.problem("verify.card", _CARD, f"{config}: feature {name!r} is missing from dataset_info, though the "
+                         f"shards hold it ({want[name]}): load_dataset fails on the other columns", want[name])
+        for name in [n for n in got if n not in want]:
+            self.problem("verify.card", _CARD, f"{config}: feature {name!r} is in dataset_info, but in no shard: "
+                         "load_dataset fails on the other columns", None, got[name])
+        if want == got and list(want) != list(got):
+            self.problem("verify.card", _CARD, f"{config}: dataset_info lists the features in another order than "
+                         "the shards", ", ".join(want), ", ".join(got))
 
     def check_unlisted(self, listed: set[str]) -> None:
         for p in sorted(self.root.rglob("*.parquet")):
@@ -430,6 +472,11 @@ class _Verifier:
                         if (got := ds[split].num_rows if split in ds else None) != want:
                             self.problem("verify.load", "", f"load_dataset(.., {config!r}) gives {split} {got} "
                                          f"row(s), manifest.json {want}", want, got)
+                        elif (ref := self.config_schema(config)) is not None and \
+                                _columns(cols := ds[split].data.schema) != _columns(ref):
+                            self.problem("verify.load", "", f"load_dataset(.., {config!r}) gives {split} other "
+                                         f"columns than its shards hold: {_schema_diff(ref, cols)}",
+                                         ref.remove_metadata(), cols.remove_metadata())
         finally:
             shutil.rmtree(cache, ignore_errors=True)
             if bars:

@@ -207,11 +207,54 @@ def test_missing_or_broken_manifest(out: Path) -> None:
 def test_load_failure_is_reported(out: Path) -> None:
     card = out / "README.md"
     text = card.read_text()
-    assert "- name: title\n    dtype: string" in text
-    card.write_text(text.replace("- name: title\n    dtype: string", "- name: title\n    dtype: int64"))
+    assert "  default: true\n" in text
+    card.write_text(text.replace("  default: true\n", "  default: true\n  columns: [no_such_column]\n", 1))
     report = verify(out)
     assert _codes(report) == {("verify.load", str(out))}
     assert not report.loaded
+
+
+def test_load_giving_other_columns_is_reported(out: Path) -> None:
+    """A config's `columns` in the card loads fine, but with two of the shards' columns: not the dataset."""
+    card = out / "README.md"
+    card.write_text(card.read_text().replace("  default: true\n", "  default: true\n  columns: [id, title]\n", 1))
+    report = verify(out)
+    assert _codes(report) == {("verify.load", str(out))} and not report.loaded
+    assert "other columns than its shards hold: expected date: date32[day]" in report.issues[0].message
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("- name: date\n    dtype: date32", "- name: date\n    dtype: string",
+     "default: feature 'date' is {dtype: string} in dataset_info, but the shards hold {dtype: date32}"),
+    ("  - name: title\n    dtype: string\n", "", "default: feature 'title' is missing from dataset_info"),
+    ("- name: title\n    dtype: string\n", "- name: title\n    dtype: string\n  - name: extra\n    dtype: string\n",
+     "default: feature 'extra' is in dataset_info, but in no shard"),
+    ("- name: id\n    dtype: string\n  - name: date\n    dtype: date32\n",
+     "- name: date\n    dtype: date32\n  - name: id\n    dtype: string\n",
+     "default: dataset_info lists the features in another order than the shards"),
+    ("  features:\n  - name: id\n", "  features: 5\n  old:\n  - name: id\n",
+     "default: `features` should be a list of name/type entries, found a number (5)"),
+])
+def test_edited_card_features_are_a_card_problem(out: Path, old: str, new: str, message: str) -> None:
+    """load_dataset casts to the card's features: an edited dtype returns dates as strings, with no error."""
+    card = out / "README.md"
+    text = card.read_text()
+    assert old in text
+    card.write_text(text.replace(old, new, 1))
+    report = verify(out)
+    assert _codes(report) == {("verify.card", str(card))} and not report.loaded
+    assert any(i.message.startswith(message) for i in report.issues), render_verify_text(report)
+
+
+def test_edited_task_config_features_are_a_card_problem(out: Path) -> None:
+    card = out / "README.md"
+    text, n = re.subn(r"(- config_name: headline_generation\n  features:\n  - name: id\n    dtype:) string",
+                      r"\1 int64", card.read_text())
+    assert n == 1
+    card.write_text(text)
+    messages = [i.message for i in verify(out, load=False).issues if i.code == "verify.card"]
+    assert messages == ["headline_generation: feature 'id' is {dtype: int64} in dataset_info, but the shards hold "
+                        "{dtype: string}: load_dataset casts the column to the card's type, or fails"]
 
 
 def test_schema_json_or_bundled_schema_is_the_reference(out: Path) -> None:
