@@ -18,7 +18,8 @@ from . import __version__
 from .schema import Schema, hf_dtype
 from .split import SPLITS
 
-__all__ = ["front_matter", "render_card", "size_category", "with_charts", "USER_START", "USER_END"]
+__all__ = ["card_features", "front_matter", "render_card", "size_category", "with_charts", "USER_START",
+           "USER_END"]
 
 USER_START = "<!-- newsset:user-start -->"
 USER_END = "<!-- newsset:user-end -->"
@@ -59,6 +60,14 @@ def _feature_yaml(name: str, t: pa.DataType, indent: str) -> list[str]:
             out += _feature_yaml(t.field(i).name, t.field(i).type, indent + "  ")
         return out
     return [head, f"{indent}  dtype: {hf_dtype(t)}"]
+
+
+def card_features(schema: pa.Schema) -> list[dict[str, Any]]:
+    """The `features` list the card gives for `schema`, read back as YAML readers get it: what
+    `newsset verify` expects to find there, so it is rendered by the very code that writes the card."""
+    import yaml
+
+    return yaml.safe_load("\n".join(line for f in schema for line in _feature_yaml(f.name, f.type, ""))) or []
 
 
 def _config_schema(schema: Schema, info: dict[str, Any], config: str) -> pa.Schema:

@@ -61,8 +61,8 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
 
     sy = add("verify", help="check a built dataset folder before trusting it",
              description="Check a built dataset as a consumer would: files against manifest.json "
-             "(sha256, bytes, rows), Parquet footers and schemas, the card's YAML, unlisted shards, "
-             "croissant.json hashes, and that load_dataset succeeds.",
+             "(sha256, bytes, rows), Parquet footers and schemas, the card's YAML (splits, counts, features), "
+             "unlisted files, croissant.json hashes, and that load_dataset returns the same rows and columns.",
              epilog="example: newsset verify dist/newsset")
     sy.add_argument("path", metavar="DIR", help="a folder written by newsset build")
     sy.add_argument("--no-load", action="store_true", help="skip the (slower) load_dataset round trip")

@@ -137,7 +137,8 @@ _CATALOG: tuple[Code, ...] = (
     Code("dataset.boilerplate", "the body still holds a promotional, paywall or footer line",
          "re-parse the raw page with `newsset parse`, or delete the line from the body"),
     # Checks of a built dataset folder (`newsset verify`).
-    Code("verify.manifest", "manifest.json is missing, unreadable or lists a file it cannot describe",
+    Code("verify.manifest", "manifest.json is missing, unreadable, holds a value of another type than newsset "
+         "writes, or lists a file it cannot describe",
          "rebuild the dataset with `newsset build`, or fetch the folder again: without the manifest nothing can be "
          "checked"),
     Code("verify.missing-file", "a file listed in manifest.json, or README.md or croissant.json, is not in the folder",
@@ -152,17 +153,19 @@ _CATALOG: tuple[Code, ...] = (
          "fetch the file again or rebuild; readers cannot open it at all"),
     Code("verify.schema", "a shard's columns differ from the other shards or from the JSON Schema",
          "rebuild the dataset: mixed shard schemas make load_dataset and SQL engines fail or cast silently"),
-    Code("verify.card", "the dataset card's YAML (configs, data_files, num_examples) disagrees with manifest.json",
+    Code("verify.card", "the dataset card's YAML (configs, data_files, features, num_examples) disagrees with "
+         "manifest.json or the shards",
          "rebuild instead of editing README.md by hand; the card's YAML is what load_dataset reads"),
-    Code("verify.unlisted-file", "a Parquet file in the folder, or any file in a data folder, is not listed in "
-         "manifest.json", "delete the file, or rebuild: data_files globs would read it as part of the dataset, and "
-         "readers of a whole folder (pandas, pyarrow.dataset, polars) fail on a file that is not Parquet"),
+    Code("verify.unlisted-file", "a Parquet file in the folder, or any file in a data folder, lm_eval/ or images/, "
+         "is not listed in manifest.json", "delete the file, or rebuild: data_files globs would read it as part of "
+         "the dataset, readers of a whole folder (pandas, pyarrow.dataset, polars) fail on a file that is not "
+         "Parquet, and lm-evaluation-harness loads every YAML in lm_eval/"),
     Code("verify.empty", "the folder holds no Parquet shard",
          "rebuild from inputs that pass the checks: load_dataset and every Parquet reader fail on a dataset of no "
          "files (newsset build writes nothing when no input passes)"),
     Code("verify.croissant", "croissant.json names a file or sha256 that does not match the folder",
          "rebuild the dataset, or fetch croissant.json again; Croissant consumers check these hashes"),
-    Code("verify.load", "datasets.load_dataset fails on the folder or returns other row counts",
+    Code("verify.load", "datasets.load_dataset fails on the folder or returns other row counts or columns",
          "read the error in the message; rebuild with the newsset and datasets versions you load with"),
 )
 

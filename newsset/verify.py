@@ -15,6 +15,7 @@ import re
 import shutil
 import stat
 import tempfile
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -27,8 +28,20 @@ from .errors import Issue, NewssetError, visible
 
 __all__ = ["VerifyReport", "render_verify_text", "verify"]
 
-_FILE_KEYS = {"path": str, "bytes": int, "rows": int, "sha256": str}
+# The JSON type of each key newsset writes. Another type is a hand edit or another tool's file, and
+# the checks below would misread it: such a key is reported and then left out. Keys may be absent.
+_MANIFEST_KEYS: dict[str, type] = {
+    "newsset_version": str, "schema": dict, "options": dict, "split": dict, "leakage": dict, "inputs": dict,
+    "configs": dict, "tasks": dict, "files": list, "rejects": dict, "metadata_files": list}
+_SCHEMA_KEYS: dict[str, type] = {"id": str, "sha256": str, "path": str}
+_FILE_KEYS: dict[str, type] = {"path": str, "bytes": int, "rows": int, "sha256": str}
+_SHARD_KEYS: dict[str, type] = {**_FILE_KEYS, "split": str, "config": str}  # config alone may be absent
+_METADATA_KEYS: dict[str, type] = {"path": str, "bytes": int, "sha256": str}
+_KINDS = {str: "a string", int: "a whole number of at least 0", dict: "an object", list: "a list"}
 _CARD = "README.md"
+# The card's YAML block as huggingface_hub finds it (`REGEX_YAML_BLOCK`, after a UTF-8 BOM, which it
+# reads as `utf-8-sig`): any line ends, so a card saved with CRLF or a BOM loads, and passes here too.
+_FRONT_MATTER = re.compile(r"\s*---(?:\r\n|\r|\n)([\S\s]*?)(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$)")
 
 
 @dataclass
@@ -89,9 +102,40 @@ def _data_files(value: Any) -> list[tuple[str, list[str]]] | None:
 
 
 def _safe_rel(rel: str) -> bool:
-    """A listed path must stay inside the folder: verify never reads what a manifest points to elsewhere."""
+    """A listed path must stay inside the folder: verify never reads what a manifest points to elsewhere.
+    Names no file system takes (a NUL, over 255 bytes) are refused here, before any `stat` fails on them."""
     p = PurePosixPath(rel)
-    return bool(rel) and not p.is_absolute() and ".." not in p.parts and "\\" not in rel
+    fits = "\0" not in rel and all(len(part.encode("utf-8", "surrogatepass")) <= 255 for part in p.parts)
+    return bool(rel) and fits and not p.is_absolute() and ".." not in p.parts and "\\" not in rel
+
+
+def _spec(feature: dict[str, Any]) -> str:
+    """A card feature's type, as one line of YAML: `{dtype: date32}`."""
+    import yaml
+
+    return str(yaml.safe_dump({k: v for k, v in feature.items() if k != "name"}, default_flow_style=True,
+                              width=1 << 16)).strip()
+
+
+def _found(value: Any) -> str:
+    """A JSON value as a message shows it: its kind, and the value itself cut short."""
+    kind = ("null" if value is None else "true/false" if isinstance(value, bool) else
+            "a number" if isinstance(value, (int, float)) else _KINDS.get(type(value), type(value).__name__))
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return kind if value is None else f"{kind} ({text if len(text) <= 40 else text[:39] + '…'})"
+
+
+def _wrong_keys(obj: dict[str, Any], keys: dict[str, type], required: Collection[str]) -> dict[str, str]:
+    """Each of `keys` whose value in `obj` is not of its JSON type (or is missing, when required), with
+    what was expected and found."""
+    out = {}
+    for k, t in keys.items():
+        v = obj.get(k)
+        if k not in obj and k not in required:
+            continue
+        if not isinstance(v, t) or isinstance(v, bool) or (isinstance(v, int) and v < 0):
+            out[k] = f"`{k}` should be {_KINDS[t]}, found {_found(v) if k in obj else 'nothing'}"
+    return out
 
 
 class _Verifier:
@@ -99,6 +143,7 @@ class _Verifier:
         self.root, self.report = root, VerifyReport(str(root))
         self.doc: dict[str, Any] = {}
         self.shards: list[_Shard] = []
+        self.metadata: list[dict[str, Any]] = []  # the well-formed entries of manifest.json's metadata_files
         self.schemas: dict[str, pa.Schema] = {}
         self._sha: dict[str, str] = {}
 
@@ -132,41 +177,59 @@ class _Verifier:
         self.report.files_checked += 1
         return text
 
-    def read_json(self, rel: str, code: str, missing: str = "verify.missing-file") -> Any:
+    def read_json(self, rel: str, code: str, missing: str = "verify.missing-file") -> dict[str, Any] | None:
+        """The JSON object in a metadata file; None, with the problem reported, for anything else."""
         try:
-            return None if (text := self.read(rel, code, missing)) is None else json.loads(text)
+            doc = None if (text := self.read(rel, code, missing)) is None else json.loads(text)
         except ValueError as e:
             self.problem(code, rel, f"not valid JSON: {e}")
             return None
+        if text is not None and not isinstance(doc, dict):
+            self.problem(code, rel, f"{rel} should hold a JSON object, found {_found(doc)}", "an object", _found(doc))
+        return doc if isinstance(doc, dict) else None
 
     def manifest(self) -> list[dict[str, Any]] | None:
-        """The listed files whose entries make sense (shards and rejects); None without a usable manifest."""
-        m = self.read_json("manifest.json", "verify.manifest", "verify.manifest")
-        if not (isinstance(m, dict) and isinstance(m.get("files"), list)):
-            if m is not None:
-                self.problem("verify.manifest", "manifest.json", "manifest.json has no `files` list")
+        """The listed files whose entries make sense (shards and rejects); None without a usable manifest.
+        Every value the checks read is type-checked here first, so an odd manifest is a problem, not a crash."""
+        if (m := self.read_json("manifest.json", "verify.manifest", "verify.manifest")) is None:
             return None
-        self.doc, entries, seen = m, [], set()
-        listed = [(f"files[{i}]", e) for i, e in enumerate(m["files"])]
-        listed += [("rejects", m["rejects"])] if m.get("rejects") is not None else []
-        for where, e in listed:
-            shard = where != "rejects"
-            if not (isinstance(e, dict) and all(isinstance(e.get(k), t) for k, t in _FILE_KEYS.items())
-                    and not (shard and not isinstance(e.get("split"), str))):
-                self.problem("verify.manifest", "manifest.json", f"{where} needs path, bytes, rows, sha256, split")
-            elif not _safe_rel(e["path"]) or e["path"] in seen:
-                self.problem("verify.manifest", "manifest.json", f"{where}: {e['path']!r} is outside or listed twice")
+        for message in (bad := _wrong_keys(m, _MANIFEST_KEYS, required={"files"})).values():
+            self.problem("verify.manifest", "manifest.json", message)
+        self.doc = {k: v for k, v in m.items() if k not in bad}
+        if "files" not in self.doc:
+            return None
+        if bad_schema := _wrong_keys(self.doc.get("schema") or {}, _SCHEMA_KEYS, required=()):
+            self.problem("verify.manifest", "manifest.json", f"schema: {'; '.join(bad_schema.values())}")
+            del self.doc["schema"]
+        entries, seen = [], set()
+        listed = [(f"files[{i}]", e, _SHARD_KEYS) for i, e in enumerate(self.doc["files"])]
+        listed += [("rejects", self.doc["rejects"], _FILE_KEYS)] if "rejects" in self.doc else []
+        listed += [(f"metadata_files[{i}]", e, _METADATA_KEYS)
+                   for i, e in enumerate(self.doc.get("metadata_files", []))]
+        for where, e, keys in listed:
+            wrong = (_wrong_keys(e, keys, required=set(keys) - {"config"}).values() if isinstance(e, dict) else
+                     [f"should be an object, found {_found(e)}"])
+            if wrong:
+                self.problem("verify.manifest", "manifest.json", f"{where}: {'; '.join(wrong)}")
+            elif not _safe_rel(e["path"]):
+                self.problem("verify.manifest", "manifest.json", f"{where}: {e['path']!r} should be a relative "
+                             "path inside the folder")
+            elif e["path"] in seen:
+                self.problem("verify.manifest", "manifest.json", f"{where}: {e['path']!r} is listed twice")
+            elif keys is _METADATA_KEYS:
+                seen.add(e["path"])
+                self.metadata.append(e)
             else:
                 seen.add(e["path"])
                 entries.append(e)
-                if shard:
-                    self.shards.append(_Shard(e["path"], str(e.get("config") or "default"), e["split"], e["rows"]))
+                if keys is _SHARD_KEYS:
+                    self.shards.append(_Shard(e["path"], e.get("config") or "default", e["split"], e["rows"]))
         return entries
 
     def check_file(self, e: dict[str, Any]) -> None:
         """Existence, size, sha256 and rows of one listed file; a shard's footer schema is kept for later."""
         rel, path = e["path"], self.root / e["path"]
-        if not path.is_file():
+        if not _is_file(path):
             self.problem("verify.missing-file", rel, "listed in manifest.json but missing")
             return
         self.report.files_checked += 1
@@ -223,7 +286,7 @@ class _Verifier:
 
         if (text := self.read(_CARD, "verify.card")) is None:
             return None
-        m = re.match(r"---[ \t]*\r?\n(.*?)^---[ \t]*$", text, re.S | re.M)
+        m = _FRONT_MATTER.match(text.removeprefix("\ufeff"))
         try:
             meta = yaml.safe_load(m.group(1)) if m else None
         except yaml.YAMLError as err:
@@ -238,7 +301,10 @@ class _Verifier:
         rows: dict[tuple[str, str], int] = {}
         for s in self.shards:
             rows[(s.config, s.split)] = rows.get((s.config, s.split), 0) + s.rows
-        configs = [c if isinstance(c, dict) else {} for c in meta.get("configs") or []]
+        if not isinstance(listed := meta.get("configs") or [], list):
+            self.problem("verify.card", _CARD, f"`configs` should be a list of configs, found {_found(listed)}")
+            listed = []
+        configs = [c if isinstance(c, dict) else {} for c in listed]
         covered: set[str] = set()
         for c in configs:
             name = str(c.get("config_name", "default"))
@@ -259,6 +325,8 @@ class _Verifier:
         only = str(configs[0].get("config_name", "default")) if len(configs) == 1 else "default"
         described: set[tuple[str, str]] = set()
         for inf in [i if isinstance(i, dict) else {} for i in (info if isinstance(info, list) else [info])]:
+            if "features" in inf:
+                self.check_features(str(inf.get("config_name", only)), inf["features"])
             splits = inf.get("splits")
             for sp in [sp if isinstance(sp, dict) else {} for sp in (splits if isinstance(splits, list) else [])]:
                 key, got = (str(inf.get("config_name", only)), str(sp.get("name"))), sp.get("num_examples")
@@ -271,6 +339,38 @@ class _Verifier:
         for key in sorted(rows.keys() - described):
             self.problem("verify.card", _CARD, f"{'/'.join(key)}: dataset_info gives no num_examples", rows[key])
 
+    def config_schema(self, config: str) -> pa.Schema | None:
+        """The columns of a config's shards (the first readable one: check_schemas compares the rest)."""
+        return next((self.schemas[s.rel] for s in self.shards if s.config == config and s.rel in self.schemas), None)
+
+    def check_features(self, config: str, features: Any) -> None:
+        """load_dataset casts the shards to the card's `features`: an edited type there changes what it returns
+        (a date read as a string), so they must be the shards' own, as the card first gave them."""
+        from .card import card_features
+
+        if (schema := self.config_schema(config)) is None:
+            return
+        if not (isinstance(features, list) and all(isinstance(f, dict) and isinstance(f.get("name"), str)
+                                                    for f in features)):
+            self.problem("verify.card", _CARD, f"{config}: `features` should be a list of name/type entries, "
+                         f"found {_found(features)}")
+            return
+        want = {f["name"]: _spec(f) for f in card_features(schema)}
+        got = {f["name"]: _spec(f) for f in features}
+        for name in [n for n in want if n in got and got[n] != want[n]]:
+            self.problem("verify.card", _CARD, f"{config}: feature {name!r} is {got[name]} in dataset_info, but the "
+                         f"shards hold {want[name]}: load_dataset casts the column to the card's type, or fails",
+                         want[name], got[name])
+        for name in [n for n in want if n not in got]:
+            self.problem("verify.card", _CARD, f"{config}: feature {name!r} is missing from dataset_info, though the "
+                         f"shards hold it ({want[name]}): load_dataset fails on the other columns", want[name])
+        for name in [n for n in got if n not in want]:
+            self.problem("verify.card", _CARD, f"{config}: feature {name!r} is in dataset_info, but in no shard: "
+                         "load_dataset fails on the other columns", None, got[name])
+        if want == got and list(want) != list(got):
+            self.problem("verify.card", _CARD, f"{config}: dataset_info lists the features in another order than "
+                         "the shards", ", ".join(want), ", ".join(got))
+
     def check_unlisted(self, listed: set[str]) -> None:
         for p in sorted(self.root.rglob("*.parquet")):
             if (rel := p.relative_to(self.root).as_posix()) not in listed:
@@ -278,7 +378,7 @@ class _Verifier:
         # The folders of the shards are read whole by pandas, pyarrow.dataset and polars (which skip
         # names starting with "." or "_", as pyarrow does): any other file there breaks them.
         folders = {"data"} | {rel.rsplit("/", 1)[0] for rel in listed if rel.endswith(".parquet") and "/" in rel}
-        for folder in sorted(folders):
+        for folder in sorted(f for f in folders if _is_file(self.root / f, Path.is_dir)):
             for p in sorted((self.root / folder).rglob("*")):
                 rel = p.relative_to(self.root).as_posix()
                 hidden = any(part[:1] in "._" for part in p.relative_to(self.root / folder).parts)
@@ -286,6 +386,17 @@ class _Verifier:
                     self.problem("verify.unlisted-file", rel, f"not listed in manifest.json, in {folder}/ beside "
                                  "the shards: readers of the whole folder (pandas, pyarrow.dataset, polars) fail on "
                                  "a file that is not Parquet, and the card's globs may read it")
+        for folder, why in _METADATA_FOLDERS.items():
+            self._unlisted_in(folder, listed, why)
+
+    def _unlisted_in(self, folder: str, listed: set[str], why: str) -> None:
+        """Every entry under `folder` (hidden ones and links too) that manifest.json does not list."""
+        if not _is_file(self.root / folder, Path.is_dir):
+            return
+        for p in sorted((self.root / folder).rglob("*")):
+            rel = p.relative_to(self.root).as_posix()
+            if (p.is_symlink() or not p.is_dir()) and rel not in listed and not rel.endswith(".parquet"):
+                self.problem("verify.unlisted-file", rel, f"not listed in manifest.json, in {folder}/, {why}")
 
     def check_empty(self) -> None:
         if not self.shards and next(self.root.rglob("*.parquet"), None) is None:
@@ -294,31 +405,32 @@ class _Verifier:
                          got="none")
 
     def check_croissant(self) -> None:
-        doc, cr = self.read_json("croissant.json", "verify.croissant"), "croissant.json"
-        dist = doc.get("distribution") if isinstance(doc, dict) else None
-        objs = [o for o in dist or [] if isinstance(o, dict) and o.get("@type") == "cr:FileObject"]
+        if (doc := self.read_json(cr := "croissant.json", "verify.croissant")) is None:
+            return
+        if not isinstance(dist := doc.get("distribution", []), list):
+            self.problem("verify.croissant", cr, f"`distribution` should be a list, found {_found(dist)}")
+            dist = []
+        objs = [o for o in dist if isinstance(o, dict) and o.get("@type") == "cr:FileObject"]
         for url, want in [(o.get("contentUrl"), o.get("sha256")) for o in objs]:
             if not isinstance(url, str) or not _safe_rel(url):
                 self.problem("verify.croissant", cr, f"a FileObject's contentUrl {url!r} is not inside the folder")
-            elif not (self.root / url).is_file():
+            elif not _is_file(self.root / url):
                 self.problem("verify.croissant", cr, f"FileObject {url} is missing")
             elif want != self.sha(url):
                 self.problem("verify.croissant", cr, f"FileObject {url}: sha256 does not match the file",
                              want, self.sha(url))
-        named = {o.get("contentUrl") for o in objs}
-        for s in self.shards if doc is not None else []:
+        named = {url for o in objs if isinstance(url := o.get("contentUrl"), str)}
+        for s in self.shards:
             if s.rel not in named:
                 self.problem("verify.croissant", cr, f"no FileObject for {s.rel}")
 
     def check_metadata_files(self) -> None:
-        """schema.json, croissant.json and lm_eval/*.yaml: present and unchanged since the build."""
-        for e in self.doc.get("metadata_files") or []:
-            if not (isinstance(e, dict) and isinstance(e.get("path"), str) and _safe_rel(e["path"])):
-                self.problem("verify.manifest", "manifest.json", f"metadata_files entry {e!r} needs a relative path")
-            elif not (self.root / e["path"]).is_file():
+        """schema.json, croissant.json, lm_eval/*.yaml and images/*.png: present and unchanged since the build."""
+        for e in self.metadata:
+            if not _is_file(self.root / e["path"]):
                 self.problem("verify.missing-file", e["path"], "listed in manifest.json but missing")
-            elif self.sha(e["path"]) != e.get("sha256"):
-                self.problem("verify.checksum", e["path"], "sha256 differs from manifest.json", e.get("sha256"),
+            elif self.sha(e["path"]) != e["sha256"]:
+                self.problem("verify.checksum", e["path"], "sha256 differs from manifest.json", e["sha256"],
                              self.sha(e["path"]))
             elif e["path"].startswith("lm_eval/") and e["path"].endswith(".yaml"):
                 self._check_lm_eval_path(e["path"])
@@ -327,10 +439,12 @@ class _Verifier:
         """The harness reads the folder the YAML names, which is where it was built: after a move, say so."""
         m = re.search(r"^dataset_path: (.*)$", (self.root / rel).read_text(encoding="utf-8", errors="replace"), re.M)
         try:
-            named = Path(json.loads(m.group(1))) if m else None
-        except ValueError:
-            named = None
-        if named is not None and not (named.exists() and named.resolve() == self.root.resolve()):
+            value = json.loads(m.group(1)) if m else None
+            named = Path(value) if isinstance(value, str) and value else None
+            here = named is not None and named.exists() and named.resolve() == self.root.resolve()
+        except (ValueError, OSError):  # not JSON, or a path the OS refuses: not a folder the harness could read
+            named, here = None, False
+        if named is not None and not here:
             self.report.notes.append(f"{rel} names {named} (where the dataset was built) as its dataset_path: "
                                      "lm-evaluation-harness would read that folder, not this one; rebuild here to "
                                      "point it at this folder")
@@ -358,6 +472,11 @@ class _Verifier:
                         if (got := ds[split].num_rows if split in ds else None) != want:
                             self.problem("verify.load", "", f"load_dataset(.., {config!r}) gives {split} {got} "
                                          f"row(s), manifest.json {want}", want, got)
+                        elif (ref := self.config_schema(config)) is not None and \
+                                _columns(cols := ds[split].data.schema) != _columns(ref):
+                            self.problem("verify.load", "", f"load_dataset(.., {config!r}) gives {split} other "
+                                         f"columns than its shards hold: {_schema_diff(ref, cols)}",
+                                         ref.remove_metadata(), cols.remove_metadata())
         finally:
             shutil.rmtree(cache, ignore_errors=True)
             if bars:
@@ -365,7 +484,21 @@ class _Verifier:
         self.report.loaded = not any(i.code == "verify.load" for i in self.report.issues)
 
 
+# Folders where newsset writes only files it lists in `metadata_files`, and why a stray one matters.
+_METADATA_FOLDERS = {
+    "lm_eval": "where newsset writes only the task YAMLs it lists: lm-evaluation-harness loads every YAML in "
+               "the folder (and a YAML can run Python with `!function`)",
+    "images": "where newsset writes only the charts it lists: the card or a Hub upload would show a file nobody "
+              "checked"}
 MAX_METADATA_BYTES = 256 << 20  # manifest.json, the card, croissant.json: read whole, so bounded
+
+
+def _is_file(path: Path, test: Callable[[Path], bool] = Path.is_file) -> bool:
+    """`Path.is_file` (or `test`), but False for a path the OS refuses (too long), as for one not there."""
+    try:
+        return test(path)
+    except OSError:
+        return False
 
 
 def _count_lines(path: Path) -> int:
@@ -389,7 +522,7 @@ def verify(path: str | os.PathLike[str], *, load: bool = True) -> VerifyReport:
     v.check_schemas(v.expected_schema())
     if (meta := v.front_matter()) is not None:
         v.check_card(meta)
-    v.check_unlisted({e["path"] for e in entries})
+    v.check_unlisted({e["path"] for e in entries + v.metadata})
     v.check_empty()
     v.check_metadata_files()
     blocked = bool(v.report.issues)  # load_dataset does not read croissant.json, so it does not block loading

@@ -13,7 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import newsset
+from newsset.cli import main
 from newsset.verify import VerifyReport, render_verify_text, verify
+from newsset.write import sha256_file
 from tests.conftest import page
 
 TRAIN = "data/train-00000-of-00001.parquet"
@@ -205,11 +207,54 @@ def test_missing_or_broken_manifest(out: Path) -> None:
 def test_load_failure_is_reported(out: Path) -> None:
     card = out / "README.md"
     text = card.read_text()
-    assert "- name: title\n    dtype: string" in text
-    card.write_text(text.replace("- name: title\n    dtype: string", "- name: title\n    dtype: int64"))
+    assert "  default: true\n" in text
+    card.write_text(text.replace("  default: true\n", "  default: true\n  columns: [no_such_column]\n", 1))
     report = verify(out)
     assert _codes(report) == {("verify.load", str(out))}
     assert not report.loaded
+
+
+def test_load_giving_other_columns_is_reported(out: Path) -> None:
+    """A config's `columns` in the card loads fine, but with two of the shards' columns: not the dataset."""
+    card = out / "README.md"
+    card.write_text(card.read_text().replace("  default: true\n", "  default: true\n  columns: [id, title]\n", 1))
+    report = verify(out)
+    assert _codes(report) == {("verify.load", str(out))} and not report.loaded
+    assert "other columns than its shards hold: expected date: date32[day]" in report.issues[0].message
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("- name: date\n    dtype: date32", "- name: date\n    dtype: string",
+     "default: feature 'date' is {dtype: string} in dataset_info, but the shards hold {dtype: date32}"),
+    ("  - name: title\n    dtype: string\n", "", "default: feature 'title' is missing from dataset_info"),
+    ("- name: title\n    dtype: string\n", "- name: title\n    dtype: string\n  - name: extra\n    dtype: string\n",
+     "default: feature 'extra' is in dataset_info, but in no shard"),
+    ("- name: id\n    dtype: string\n  - name: date\n    dtype: date32\n",
+     "- name: date\n    dtype: date32\n  - name: id\n    dtype: string\n",
+     "default: dataset_info lists the features in another order than the shards"),
+    ("  features:\n  - name: id\n", "  features: 5\n  old:\n  - name: id\n",
+     "default: `features` should be a list of name/type entries, found a number (5)"),
+])
+def test_edited_card_features_are_a_card_problem(out: Path, old: str, new: str, message: str) -> None:
+    """load_dataset casts to the card's features: an edited dtype returns dates as strings, with no error."""
+    card = out / "README.md"
+    text = card.read_text()
+    assert old in text
+    card.write_text(text.replace(old, new, 1))
+    report = verify(out)
+    assert _codes(report) == {("verify.card", str(card))} and not report.loaded
+    assert any(i.message.startswith(message) for i in report.issues), render_verify_text(report)
+
+
+def test_edited_task_config_features_are_a_card_problem(out: Path) -> None:
+    card = out / "README.md"
+    text, n = re.subn(r"(- config_name: headline_generation\n  features:\n  - name: id\n    dtype:) string",
+                      r"\1 int64", card.read_text())
+    assert n == 1
+    card.write_text(text)
+    messages = [i.message for i in verify(out, load=False).issues if i.code == "verify.card"]
+    assert messages == ["headline_generation: feature 'id' is {dtype: int64} in dataset_info, but the shards hold "
+                        "{dtype: string}: load_dataset casts the column to the card's type, or fails"]
 
 
 def test_schema_json_or_bundled_schema_is_the_reference(out: Path) -> None:
@@ -241,3 +286,90 @@ def test_edited_lm_eval_task_is_reported(out: Path) -> None:
         pytest.skip("this build writes no task config")
     yamls[0].write_text(yamls[0].read_text() + "# edited by hand\n")
     assert ("verify.checksum", str(yamls[0])) in _codes(verify(out, load=False))
+
+
+@pytest.mark.parametrize("bom, newline", [("", "\r\n"), ("\ufeff", "\n"), ("\ufeff", "\r\n")])
+def test_a_card_with_crlf_line_ends_or_a_bom_is_read_as_datasets_reads_it(out: Path, bom: str,
+                                                                          newline: str) -> None:
+    """An editor on Windows saves the card so; huggingface_hub finds its YAML all the same."""
+    card = out / "README.md"
+    card.write_bytes((bom + card.read_text(encoding="utf-8").replace("\n", newline)).encode("utf-8"))
+    report = verify(out)
+    assert report.ok and report.loaded, render_verify_text(report)
+
+
+ODD_VALUES = [5, "x", [], {}, None, [1], True, -1]
+
+
+def _kind(value: object) -> type:
+    return int if isinstance(value, bool) else type(value)
+
+
+def test_odd_manifest_values_are_located_problems_never_a_traceback(out: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """verify is for folders not yet trusted: each value of manifest.json replaced by one of another
+    JSON type is a verify.manifest problem (exit 1); one of the same type gives whatever it gives."""
+    manifest = out / "manifest.json"
+    original = json.loads(manifest.read_text())
+    places = [(original, k) for k in original] + [(original["files"][0], k) for k in original["files"][0]]
+    places += [(original["schema"], k) for k in original["schema"]]
+    places += [(original["metadata_files"][0], k) for k in original["metadata_files"][0]]
+    for obj, key in places:
+        for value in ODD_VALUES:
+            before, obj[key] = obj[key], value
+            manifest.write_text(json.dumps(original))
+            obj[key] = before
+            report = verify(out, load=False)
+            text = render_verify_text(report)
+            json.dumps(report.to_dict())
+            odd = _kind(value) is not _kind(before) or value == -1 or isinstance(value, bool)
+            if odd:
+                assert ("verify.manifest", str(manifest)) in _codes(report), f"{key}={value!r}\n{text}"
+    manifest.write_text(json.dumps({**original, "metadata_files": 5}))
+    assert main(["verify", "--no-load", str(out)]) == 1
+    assert "manifest.json: error[verify.manifest]: `metadata_files` should be a list, found a number (5)" in \
+        capsys.readouterr().out
+
+
+@pytest.mark.parametrize("doc", [5, "x", [], None, [1]])
+def test_a_manifest_that_is_no_object_is_a_manifest_problem(out: Path, doc: object) -> None:
+    (out / "manifest.json").write_text(json.dumps(doc))
+    report = verify(out)
+    assert _codes(report) == {("verify.manifest", str(out / "manifest.json"))} and not report.loaded
+
+
+def test_odd_card_and_croissant_values_are_located_problems(out: Path) -> None:
+    card, cr = out / "README.md", out / "croissant.json"
+    card.write_text(card.read_text().replace("configs:\n", "configs: 5\nold_configs:\n", 1))
+    _edit_json(cr, lambda doc: doc.update(distribution=5))
+    report = verify(out, load=False)
+    assert {("verify.card", str(card)), ("verify.croissant", str(cr))} <= _codes(report)
+    assert "`configs` should be a list of configs, found a number (5)" in render_verify_text(report)
+    cr.write_text("null")
+    assert ("verify.croissant", str(cr)) in _codes(verify(out, load=False))
+
+
+def test_paths_the_os_refuses_are_problems_not_tracebacks(out: Path) -> None:
+    manifest = out / "manifest.json"
+    _edit_json(manifest, lambda m: m["files"][0].update(path="data/" + "x" * 300 + ".parquet"))
+    assert ("verify.manifest", str(manifest)) in _codes(verify(out, load=False))
+    deep = ("y" * 200 + "/") * 30 + "z.parquet"  # each name fits, the whole path does not
+    _edit_json(manifest, lambda m: m["files"][0].update(path=deep))
+    assert ("verify.missing-file", str(out / deep)) in _codes(verify(out, load=False))
+
+
+def test_files_planted_in_lm_eval_or_images_are_unlisted(out: Path) -> None:
+    """lm-evaluation-harness loads every YAML in lm_eval/, and a YAML can run Python (`!function`)."""
+    planted = [out / "lm_eval" / "zz.yaml", out / "lm_eval" / "evil.py", out / "lm_eval" / ".hidden.yaml",
+               out / "lm_eval" / "sub" / "more.yaml", out / "images" / "extra.png"]
+    for p in planted:
+        p.parent.mkdir(exist_ok=True)
+        p.write_text("task: x\nprocess_docs: !function evil.run\n")
+    assert _codes(verify(out, load=False)) == {("verify.unlisted-file", str(p)) for p in planted}
+    for p in planted[:-1]:
+        p.unlink()
+    # A file listed in metadata_files (as `stats --plot` lists its charts) belongs there.
+    chart = planted[-1]
+    _edit_json(out / "manifest.json", lambda m: m["metadata_files"].append(
+        {"path": "images/extra.png", "bytes": chart.stat().st_size, "sha256": sha256_file(chart)}))
+    assert verify(out, load=False).ok
