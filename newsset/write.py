@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -261,7 +262,7 @@ class Staging:
                     os.replace(stale, self.out)
                 else:  # killed before the user's own files were carried over: carry them now
                     _carry_foreign(stale, self.out)
-                    shutil.rmtree(stale, ignore_errors=True)
+                    _remove_tree(stale)
             self.dir.mkdir()
             (self.dir / "data").mkdir()
         except OSError as e:
@@ -335,7 +336,7 @@ class Staging:
                     raise
                 if moved:
                     _carry_foreign(old, self.out)
-            shutil.rmtree(old, ignore_errors=True)
+            _remove_tree(old)
             fd = os.open(self.parent, os.O_RDONLY)
             try:
                 os.fsync(fd)
@@ -381,6 +382,25 @@ def _carry_foreign(old: Path, out: Path) -> None:
             continue
         with contextlib.suppress(OSError):
             os.replace(old / name, out / name)
+
+
+def _remove_tree(path: Path) -> None:
+    """Remove a replaced output, also one whose folders were made read-only (chmod -R a-w, a
+    read-only checkout): it is newsset's own copy, and a leftover `.NAME.old-PID` would stay for good."""
+    def writable_then_retry(func: Any, name: str, exc: BaseException) -> None:
+        with contextlib.suppress(OSError):
+            parent = os.path.dirname(name)
+            os.chmod(parent, os.stat(parent).st_mode | 0o700)
+            if os.path.isdir(name) and not os.path.islink(name):
+                os.chmod(name, os.stat(name).st_mode | 0o700)
+            func(name)
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=writable_then_retry)  # type: ignore[call-arg,unused-ignore]
+    else:
+        shutil.rmtree(path, onerror=lambda func, name, info: writable_then_retry(func, name, info[1]))
+    if os.path.lexists(path):
+        shutil.rmtree(path, ignore_errors=True)  # (a second pass: folders opened up in the first)
 
 
 @contextlib.contextmanager

@@ -298,6 +298,32 @@ def test_an_input_given_twice_or_inside_another_is_read_once(corpus: Path, tmp_p
     assert _parquet_hashes(tmp_path / "twice") == _parquet_hashes(tmp_path / "once")
 
 
+def test_a_read_only_previous_output_is_replaced_without_leftovers(corpus: Path, tmp_path: Path) -> None:
+    """A dataset made read-only (chmod -R a-w) is still newsset's to replace: no `.NAME.old-PID`
+    may be left behind. Root ignores permissions, so as root the rebuild runs without the capability."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "ds"
+    newsset.build([corpus], out)
+    subprocess.run(["chmod", "-R", "a-w", str(out)], check=True)
+    cmd = [sys.executable, "-m", "newsset", "build", str(corpus), "--out", str(out), "-q", "--seed", "3"]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("needs setpriv to drop root's permission bypass")
+        cmd = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search", *cmd]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode == 3 and "Operation not permitted" in done.stderr:
+            pytest.skip("cannot drop capabilities here")
+        assert done.returncode == 0, done.stderr
+        assert json.loads((out / "manifest.json").read_text())["options"]["seed"] == 3
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".ds.")) == [".ds.lock"]
+    finally:
+        subprocess.run(["chmod", "-R", "u+w", str(tmp_path)], check=False)
+
+
 def test_an_out_under_a_file_names_the_file(corpus: Path, tmp_path: Path) -> None:
     (tmp_path / "notes").write_text("a file")
     for out in ("notes/ds", "notes/ds/deeper"):
