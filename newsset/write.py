@@ -260,8 +260,7 @@ class Staging:
                 if not self.out.exists() and (stale / "manifest.json").is_file():
                     # A build killed between the two renames of publish(): put the old output back.
                     os.replace(stale, self.out)
-                else:  # killed before the user's own files were carried over: carry them now
-                    _carry_foreign(stale, self.out)
+                elif _carry_foreign(stale, self.out):  # killed before the user's files were carried: now
                     _remove_tree(stale)
             self.dir.mkdir()
             (self.dir / "data").mkdir()
@@ -334,9 +333,9 @@ class Staging:
                     if moved:  # put the previous output back before reporting
                         os.replace(old, self.out)
                     raise
-                if moved:
-                    _carry_foreign(old, self.out)
-            _remove_tree(old)
+                carried = _carry_foreign(old, self.out) if moved else True
+            if carried:
+                _remove_tree(old)  # (else the user's files that could not be moved stay there, not deleted)
             fd = os.open(self.parent, os.O_RDONLY)
             try:
                 os.fsync(fd)
@@ -364,10 +363,11 @@ def _manifest_of(folder: Path) -> dict[str, Any] | None:
     return doc if isinstance(doc, dict) and "newsset_version" in doc else None
 
 
-def _carry_foreign(old: Path, out: Path) -> None:
+def _carry_foreign(old: Path, out: Path) -> bool:
     """Move what the user keeps in a dataset folder (a Hub clone's .git and .gitattributes, a
     LICENSE, notes) from the replaced output `old` into the new one: a rebuild replaces only what
-    newsset wrote. An entry the new output also has is newsset's, and goes."""
+    newsset wrote. An entry the new output also has is newsset's, and goes. False when something
+    could not be moved: then `old` must be kept, not removed."""
     manifest = _manifest_of(old) or {}
     files = manifest.get("files")
     own = set(OWN_NAMES)
@@ -376,12 +376,20 @@ def _carry_foreign(old: Path, out: Path) -> None:
     try:
         entries = os.listdir(old)
     except OSError:
-        return
+        return False
+    carried = True
     for name in entries:
         if name in own or os.path.lexists(out / name):
             continue
-        with contextlib.suppress(OSError):
-            os.replace(old / name, out / name)
+        try:
+            try:
+                os.replace(old / name, out / name)
+            except PermissionError:  # a read-only output: open it up (it is being replaced anyway)
+                os.chmod(old, os.stat(old).st_mode | 0o700)
+                os.replace(old / name, out / name)
+        except OSError:
+            carried = False
+    return carried
 
 
 def _remove_tree(path: Path) -> None:

@@ -307,6 +307,7 @@ def test_a_read_only_previous_output_is_replaced_without_leftovers(corpus: Path,
 
     out = tmp_path / "ds"
     newsset.build([corpus], out)
+    (out / "LICENSE").write_text("mine")
     subprocess.run(["chmod", "-R", "a-w", str(out)], check=True)
     cmd = [sys.executable, "-m", "newsset", "build", str(corpus), "--out", str(out), "-q", "--seed", "3"]
     if os.geteuid() == 0:
@@ -319,6 +320,7 @@ def test_a_read_only_previous_output_is_replaced_without_leftovers(corpus: Path,
             pytest.skip("cannot drop capabilities here")
         assert done.returncode == 0, done.stderr
         assert json.loads((out / "manifest.json").read_text())["options"]["seed"] == 3
+        assert (out / "LICENSE").read_text() == "mine"  # the user's file, carried over
         assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".ds.")) == [".ds.lock"]
     finally:
         subprocess.run(["chmod", "-R", "u+w", str(tmp_path)], check=False)
