@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +25,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 import pyarrow as pa
 
 from .errors import CODES, SchemaFileError
+from .sources import read_small_file
 
 __all__ = ["Schema", "bundled_schema_path", "load_schema"]
 
@@ -46,13 +46,7 @@ SCHEMA_MAX_BYTES = 16 << 20  # far more than any schema; /dev/zero or a FIFO mus
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:  # (a FIFO: no wait)
-            st = os.fstat(fh.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                raise SchemaFileError(f"{path}: expected a schema file, got something else (a folder, device or pipe)")
-            if st.st_size > SCHEMA_MAX_BYTES:
-                raise SchemaFileError(f"{path}: over {SCHEMA_MAX_BYTES >> 20} MiB: not a schema")
-            data = fh.read()
+        data = read_small_file(path, SCHEMA_MAX_BYTES)
     except OSError as e:
         raise SchemaFileError(f"{path}: cannot read the schema: {e.strerror or e}") from None
     try:

@@ -4,7 +4,9 @@ order whatever the file system's listing order."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +59,19 @@ def kind_of(name: str) -> Kind | None:
         if low.endswith(suffix):
             return kind
     return None
+
+
+def read_small_file(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of an option's file (a schema, a task file). A folder, device or FIFO (opened
+    without waiting for a writer) or a file over `limit` bytes raises OSError with the reason:
+    /dev/zero must not be read until memory runs out."""
+    with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "expected a regular file, got a folder, device or pipe")
+        if st.st_size > limit:
+            raise OSError(errno.EFBIG, f"expected at most {limit >> 20} MiB, got {st.st_size:,} bytes")
+        return fh.read()
 
 
 def _uncovered(inputs: Sequence[str | os.PathLike[str]]) -> list[str | os.PathLike[str]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import ConfigError
+from .sources import read_small_file
 
 __all__ = ["Task", "bundled_tasks", "load_tasks", "lm_eval_yaml"]
 
@@ -97,13 +97,7 @@ def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
 
 def load_tasks(path: str | os.PathLike[str]) -> dict[str, Task]:
     try:
-        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:  # (a FIFO: no wait)
-            st = os.fstat(fh.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                raise ConfigError(f"--tasks: {path} is not a regular file")
-            if st.st_size > TASKS_MAX_BYTES:
-                raise ConfigError(f"--tasks: {path} is over {TASKS_MAX_BYTES >> 20} MiB: not a task file")
-            data = fh.read()
+        data = read_small_file(path, TASKS_MAX_BYTES)
     except OSError as e:
         raise ConfigError(f"--tasks: cannot read {path}: {e.strerror or e}") from None
     try:
