@@ -47,6 +47,8 @@ _DASH_PAIRS = (("\u2013", "-"), ("\u2014", "-"), ("\u2019", "'"), ("\u2018", "'"
 
 def _norm(line: str) -> str:
     """Comparison key for boilerplate: quotes and dashes unified, spaces folded, case folded."""
+    if "&amp;" in line:  # an HTML entity the scraper left ("SUBSCRIBE &amp; SAVE")
+        line = line.replace("&amp;", "&")
     if not line.isascii():
         for fancy, plain in _DASH_PAIRS:  # str.translate with a dict costs ~5 us a line; this ~0.3
             if fancy in line:
@@ -67,6 +69,8 @@ _PROMO_LINES = (
     "A free daily email with the biggest news stories of the day - and the best features from TheWeek.com",
     "Subscribe to our newsletter",
     "Try 6 Free Issues",
+    "Subscribe to The Week US",
+    "Subscribe to The Week UK",
 )
 # The paywall's first line as pages write it: three dots, an ellipsis character, or none.
 _PAYWALL_STARTS = ("To continue reading this article...", "To continue reading this article\u2026",
@@ -84,7 +88,7 @@ _FOOTER_LINES = ("Latest", "You might also like", "View More \u25b8", "View More
 
 _PROMO = frozenset(map(_norm, _PROMO_LINES))
 _IMAGE_URL = re.compile(
-    r"^https?://\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)$", re.IGNORECASE)
+    r"^(?:https?:)?//\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)$", re.IGNORECASE)
 
 _PAYWALL_START = _norm(_PAYWALL_STARTS[0])
 _KEY_ALIAS = {_norm(v): _PAYWALL_START for v in _PAYWALL_STARTS}  # one key for every form of the first line
@@ -127,8 +131,11 @@ def _boiler_key(line: str) -> str | None:
             key = _norm(line)
     if key in _BOILER:
         return _KEY_ALIAS.get(key, key)
-    if "://" in line and _IMAGE_URL.match(line.strip()):
+    if "//" in line and _IMAGE_URL.match(line.strip()):
         return ""
+    if line[:1] in "Tt" and len(line) <= 120 and line[:11].lower() == "to continue" and \
+            _norm(line).startswith(_PAYWALL_START.rstrip(".")):
+        return _PAYWALL_START  # another ending of the paywall's first line ("..., subscribe to The Week US")
     return None
 
 
@@ -191,6 +198,12 @@ def _signature(line: str) -> tuple[str, str] | None:
     return name, m.group("pub")
 
 
+def _names(bio: list[str], name: str) -> bool:
+    """Whether a bio's lines mention any word of the name (not a particle such as `de`, `al-`)."""
+    text = " ".join(bio)
+    return any(w in text for w in name.split() if len(w) > 1 and w.lower() not in _NAME_PARTICLES)
+
+
 def _capital(word: str) -> bool:
     """Starts with a capital, or with a letter of a script without case (Chinese, Arabic, Hindi ...)."""
     first = word[:1]
@@ -221,11 +234,11 @@ def _is_when(text: str) -> bool:
     if m is None:
         return False
     when = m.group("when")
-    return when is None or (len(when) <= 60 and any(c.isdigit() for c in when) and not _SENTENCE_END.search(when)
+    return when is None or (len(when) <= 60 and any(c.isdigit() for c in when)
                             and all(_time_word(w) for w in _TIME_SPLIT.split(when) if w))
 
 
-_TIME_SPLIT = re.compile(r"[\s,():]+")
+_TIME_SPLIT = re.compile(r"[\s,():|@\u00b7\u2013\u2014]+")
 _TIME_WORDS = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday",
@@ -233,13 +246,17 @@ _TIME_WORDS = frozenset({
     "fri", "sat", "sun", "at", "on", "ago", "a", "an", "am", "pm", "a.m.", "p.m.", "hour", "hours", "hr", "hrs",
     "minute", "minutes", "min", "mins", "day", "days", "week", "weeks", "month", "months", "year", "years", "today",
     "yesterday", "just", "now", "noon", "midnight", "local", "time", "of", "the"})
-_TIME_TOKEN = re.compile(r"[\d:./+\-]*\d[\d:./+\-]*(?:st|nd|rd|th|am|pm|h|z|t[\d:.+\-]+z?)?|[A-Z]{1,5}", re.IGNORECASE)
+_TIME_TOKEN = re.compile(r"[\d:./+\-]*\d[\d:./+\-]*(?:st|nd|rd|th|am|pm|h|z|t[\d:.+\-]+z?)?|[A-Z]{1,5}"
+                         r"|[A-Z]{2,5}[+\-]\d{1,2}(?::?\d{2})?", re.IGNORECASE)  # (a zone with an offset: GMT+1)
 
 
 def _time_word(word: str) -> bool:
     """A word of a timestamp: a number, date or clock time, a month or weekday, a time zone ("BST")."""
-    return word.lower() in _TIME_WORDS or (_TIME_TOKEN.fullmatch(word) is not None and (
-        any(c.isdigit() for c in word) or word.isupper()))
+    low = word.lower()
+    if low in _TIME_WORDS or low.rstrip(".") in _TIME_WORDS:  # ("Sept.", "p.m.", "2024." ends a sentence-like label)
+        return True
+    word = word.rstrip(".") or word
+    return _TIME_TOKEN.fullmatch(word) is not None and (any(c.isdigit() for c in word) or word.isupper())
 
 
 def _without_role(name: str) -> str:
@@ -651,10 +668,11 @@ class _Page:
             has_body = len(paras) > back + 1 or (e - s > 1 and len(paras) > back)
             sig = _signature(lines[e - 1]) if has_body else None
             if sig is not None:
-                # The last of a list of `Name, Role` or `Name, Town` lines (letters, quotes) with no bio
-                # after it is not a signature, unless it names a publication the usual way ("The ...").
-                if back == 1 and not sig[1].startswith("The ") and any(_signature(lines[pe - 1])
-                                                                      for _, pe in paras[1:-1]):
+                # In a list of `Name, X` lines (letters, quotes, a round-up of columns, books by
+                # their authors) the last item is no signature: a signature with no bio must name a
+                # publication the usual way ("The ..."), and a bio must name its author.
+                plain = sig[1].startswith("The ") if back == 1 else _names(lines[paras[-1][0]:paras[-1][1]], sig[0])
+                if not plain and any(_signature(lines[pe - 1]) for _, pe in paras[1:-back]):
                     break
                 return self._sig_at(e - 1, end)
         if len(paras) > 2 and paras[-1][1] - paras[-1][0] > 1 and _signature(lines[paras[-1][0]]):
@@ -679,7 +697,8 @@ class _Page:
     def head(self, first: int, end: int) -> tuple[int, str | None, str | None, str | None, str | None, str | None]:
         """Standfirst, image block and byline: returns (body start, subtitle, alt, caption, credit, by-name)."""
         lines = self.lines
-        nonblank = list(islice(compress(range(first, end), lines[first:end]), _HEAD_SCAN))
+        # The first text lines (boilerplate does not count: promos between the parts take no slot).
+        nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))), _HEAD_SCAN))
         closing = compress(nonblank, map(str.endswith, map(lines.__getitem__, nonblank), repeat(")")))
         credit_i = next((i for i in closing if _CREDIT.match(lines[i].strip())), None)
         if credit_i is not None and not self._lead_image(first, credit_i, nonblank):
@@ -697,7 +716,7 @@ class _Page:
             self.where["image_credit"] = credit_i + 1
             block: list[int] = []
             k = credit_i - 1
-            while k >= first and lines[k] and len(block) < 2:
+            while k >= first and self.keys[k] is None and len(block) < 2:  # text lines only
                 block.insert(0, k)
                 k -= 1
             if len(block) == 2:

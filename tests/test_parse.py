@@ -310,6 +310,38 @@ def test_the_last_of_a_list_of_attributions_is_not_a_signature(last: str, signed
     assert rec["body"] == f"{P1}\nTom Kilbride, Durham\n\n{letter}" + ("" if signed else f"\n\n{last}")
 
 
+def test_the_last_item_of_an_unsigned_round_up_with_its_summary_is_not_a_signature() -> None:
+    items = ["‘Plots are the new gold’", "Jane Roe, The Guardian", "", "Waiting lists keep growing.", "",
+             "‘Councils must sell land’", "Tom Berg, The Spectator", "", "Sell the car parks, he argues."]
+    rec = parse(page(HEADER, "", P1, "", *items))
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == (None, None, None)
+    assert rec["body"].endswith("Tom Berg, The Spectator\n\nSell the car parks, he argues.")
+    # The same round-up signed, with a bio that names its author, keeps its signature.
+    rec = parse(page(HEADER, "", P1, "", *items, "", "Amara Okafor, The Week UK", "", "Amara Okafor writes."))
+    assert (rec["author"], rec["author_bio"]) == ("Amara Okafor", "Amara Okafor writes.")
+
+
+def test_promotional_lines_between_the_image_and_the_byline_take_no_place_in_the_head() -> None:
+    promos = ["Subscribe to The Week", "", "Escape your echo chamber. Get the facts behind the news, plus analysis "
+              "from multiple perspectives.", "", "SUBSCRIBE & SAVE", "https://cdn.example.com/promo.jpg"]
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *promos, "", *IMAGE, "", *promos, "", "By Amara Okafor",
+                     "published 3 June 2022", "", P1))
+    assert (rec["subtitle"], rec["author"], rec["body"]) == ("Plots are scarce", "Amara Okafor", P1)
+    assert (rec["image_caption"], rec["image_credit"]) == (IMAGE[0], "Kit Marlowe / Allotment Trust")
+
+
+@pytest.mark.parametrize("promo", ["Subscribe to The Week US", "SUBSCRIBE &amp; SAVE",
+                                   "//cdn.mos.example.net/flexiimages/promo.jpg?w=600"])
+def test_promotional_variants_are_dropped(promo: str) -> None:
+    assert parse(page(HEADER, "", P1, "", promo, "", P2))["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_paywall_first_line_with_another_ending_is_the_paywall() -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "To continue reading this article, subscribe to The Week US",
+                     *PAYWALL[1:], "Amara Okafor, The Week US", "", "Amara writes."))
+    assert rec["truncated"] is True and rec["body"] == f"{P1}\n\n{P2}" and rec["publication"] == "The Week US"
+
+
 def test_an_eight_word_name_with_particles_signs() -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", "Ana María de la Fuente y Núñez, The Week UK", "", "Ana escribe."))
     assert (rec["author"], rec["author_bio"]) == ("Ana María de la Fuente y Núñez", "Ana escribe.")
@@ -367,7 +399,9 @@ def test_a_standfirst_opening_with_updated_or_published_is_not_a_time_label(stan
 
 @pytest.mark.parametrize("label", ["Updated: 4:05 PM EDT, Fri October 18, 2024", "Published on: 4 November 2024",
                                    "Last updated 3 Jan 2023, 5:02pm", "Updated 2 hours ago",
-                                   "Published: 2024-10-15T10:00:00Z", "Updated 15.10.2024, 14:32 CET"])
+                                   "Published: 2024-10-15T10:00:00Z", "Updated 15.10.2024, 14:32 CET",
+                                   "Published March 3, 2024 at 2:05 p.m.", "Published Sept. 12, 2024",
+                                   "Published: Mar 4, 2024 | 9:15 PM EST", "Updated 3 March 2024 01:00 GMT+1"])
 def test_time_labels_in_common_forms(label: str) -> None:
     rec = parse(page(HEADER, "", "Plots are scarce", "", "By Amara Okafor", label, "", P1))
     assert (rec["subtitle"], rec["author"], rec["body"]) == ("Plots are scarce", "Amara Okafor", P1)

@@ -137,19 +137,28 @@ def reference_key(line: str) -> str:
     """The boilerplate key as first defined: quotes and dashes unified, spaces folded, case folded."""
     if not line or len(line) > parse._LONGEST:
         return ""
+    line = line.replace("&amp;", "&")  # (an entity scrapers leave)
     for fancy, plain in (("\u2013", "-"), ("\u2014", "-"), ("\u2019", "'"), ("\u2018", "'")):
         line = line.replace(fancy, plain)
     return " ".join(line.split()).casefold()
 
 
+def reference_paywall_start(line: str) -> bool:
+    """The paywall's first line with another ending ("To continue reading this article, subscribe ...")."""
+    return (len(line) <= 120 and line[:11].lower() == "to continue"
+            and reference_key(line).startswith("to continue reading this article"))
+
+
 def reference_is_boilerplate(line: str) -> bool:
     key = reference_key(line)
-    return key in parse._BOILER or bool(key and parse._IMAGE_URL.match(line.strip()))
+    return key in parse._BOILER or bool(key and parse._IMAGE_URL.match(line.strip())) or reference_paywall_start(line)
 
 
 CATALOGUE = [*parse._PROMO_LINES, *parse._PAYWALL_LINES, *parse._FOOTER_LINES]
 OTHER = ["By", "By Jane Doe", "published", "(Image credit: AFP)", "https://cdn.futurecdn.net/a.jpg",
-         "http://x.org/y.PNG?w=1", "https://example.com/", "Chas Newkey-Burden, The Week UK", "So what next?"]
+         "http://x.org/y.PNG?w=1", "https://example.com/", "Chas Newkey-Burden, The Week UK", "So what next?",
+         "//cdn.example.net/a.jpg", "SUBSCRIBE &amp; SAVE", "To continue reading this article, subscribe now",
+         "To continue, read on"]
 TWEAKS = [
     str.upper, str.lower, str.title, str.swapcase, lambda s: "  " + s, lambda s: s + " \u00a0",
     lambda s: s.replace(" ", "  "), lambda s: s.replace(" ", "\t"), lambda s: s.replace(" ", "\u2003"),
@@ -182,7 +191,8 @@ def test_boilerplate_classification_equals_reference(line: str) -> None:
     if 0 < len(line) <= parse._LONGEST:
         key = parse._boiler_key(line)
         ref = reference_key(line)
-        assert key == (parse._KEY_ALIAS.get(ref, ref) if ref in parse._BOILER else "" if expected else None)
+        assert key == (parse._KEY_ALIAS.get(ref, ref) if ref in parse._BOILER else
+                       "" if parse._IMAGE_URL.match(line.strip()) else parse._PAYWALL_START if expected else None)
 
 
 def reference_paragraphs(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
