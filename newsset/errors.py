@@ -81,7 +81,7 @@ _CATALOG: tuple[Code, ...] = (
          "2023-01-06, got nothing"),
     Code("parse.missing-body", "no article text was found after removing boilerplate",
          "check the page: it may hold only promotional or paywall blocks",
-         example="examples/bad/no-body.txt:2: error[parse.missing-body]: expected at least one paragraph of "
+         example="examples/bad/no-body.txt:3: error[parse.missing-body]: expected at least one paragraph of "
          "article text after the header, got none (only boilerplate or nothing)"),
     Code("parse.second-header", "the page holds a second header line `date YYYY-MM-DD Title`: two articles in one file",
          "split the file into one page per article (a scraper appended one page to another)"),

@@ -549,8 +549,12 @@ class _Page:
         start, subtitle, alt, caption, credit, by_name = self.head(h + 1, end)
         body = self.body(start, end)
         if not body:
+            # Located at the first line where the body could start that holds anything (boilerplate, a
+            # label), else at the last line of the page: never at a blank line or past the end.
+            at = next((i for i in range(start, len(lines)) if lines[i]), None)
+            at = at if at is not None else max(i for i in range(len(lines)) if lines[i])
             raise self.fail("parse.missing-body", "expected at least one paragraph of article text after the "
-                            "header, got none (only boilerplate or nothing)", min(start, len(lines) - 1),
+                            "header, got none (only boilerplate or nothing)", at,
                             expected="body paragraphs", got="none")
         # Substrings of NFC text cut at white space and joined by newlines are NFC: with `nfc_known`
         # the id needs no NFC check (test_parse_equivalence compares both ways).

@@ -569,8 +569,12 @@ def test_missing_title(header: str) -> None:
     ["A caption", "(Image credit: Pressbank)", "By", "published"],
 ])
 def test_missing_body(rest: list[str]) -> None:
-    e = refused(page(HEADER, "", *rest))
-    assert e.code == "parse.missing-body" and e.line is not None and e.line >= 1
+    text = page(HEADER, "", *rest, "", "")
+    e = refused(text)
+    assert e.code == "parse.missing-body" and e.line is not None
+    lines = text.split("\n")
+    assert 1 <= e.line <= len(lines) and lines[e.line - 1].strip()  # a line of the page that holds something
+    assert e.line >= 3 if rest else e.line == 1  # the boilerplate or labels, or else the header itself
 
 
 def test_lone_surrogate_in_text_is_refused_not_crashing() -> None:
