@@ -52,7 +52,8 @@ class ShardFile:
     rows: int
 
 
-def _to_array(values: list[Any], typ: pa.DataType) -> pa.Array:
+def to_column(values: list[Any], typ: pa.DataType) -> pa.Array:
+    """Checked JSON values -> an Arrow array of the column's type (raises when one cannot be held)."""
     if pa.types.is_date32(typ):
         try:  # checked YYYY-MM-DD text: datetime converts it without a compute kernel
             return pa.array([None if v is None else _dt.date.fromisoformat(_yyyy_mm_dd(v)) for v in values], typ)
@@ -66,10 +67,6 @@ def _to_array(values: list[Any], typ: pa.DataType) -> pa.Array:
         values = [float(v) if type(v) is int else v for v in values]
     return pa.array(values, typ)
 
-
-def to_column(values: list[Any], typ: pa.DataType) -> pa.Array:
-    """Checked JSON values -> an Arrow array of the column's type (raises when one cannot be held)."""
-    return _to_array(values, typ)
 
 
 def _yyyy_mm_dd(v: str) -> str:
@@ -101,7 +98,7 @@ def utf8_array(values: list[bytes | None]) -> pa.Array:
 def to_batch(columns: list[list[Any]], schema: pa.Schema, utf8: frozenset[int] = frozenset()) -> pa.RecordBatch:
     """Column lists of checked records -> one batch with the explicit schema. The columns numbered
     in `utf8` hold UTF-8 bytes (or None) for a string field."""
-    return pa.record_batch([utf8_array(c) if i in utf8 else _to_array(c, f.type)
+    return pa.record_batch([utf8_array(c) if i in utf8 else to_column(c, f.type)
                             for i, (c, f) in enumerate(zip(columns, schema))], schema=schema)
 
 

@@ -546,13 +546,13 @@ def test_row_sizes_from_offsets_equal_the_string_lengths() -> None:
 def test_dates_convert_like_arrows_cast_and_odd_shapes_still_fail_there() -> None:
     import pyarrow as pa
 
-    from newsset.write import _to_array
+    from newsset.write import to_column
 
     good = ["2024-01-02", None, "1970-01-01", "2000-02-29", "0001-01-01", "9999-12-31"]
-    assert _to_array(good, pa.date32()).equals(pa.array(good, pa.string()).cast(pa.date32()))
+    assert to_column(good, pa.date32()).equals(pa.array(good, pa.string()).cast(pa.date32()))
     for odd in ("20240102", "2024-W01-1", "2023-02-29"):  # fromisoformat would take the first two
         with pytest.raises(pa.ArrowInvalid):
-            _to_array([odd], pa.date32())
+            to_column([odd], pa.date32())
 
 
 @pytest.mark.parametrize("broken", ["ensure_running", "connect_to_new_process"])
