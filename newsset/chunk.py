@@ -20,6 +20,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import time
 import zlib
 from array import array
@@ -238,7 +239,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     """
     schema = _schema(spec.schema_path)
     cache_keys = _cache_keys(spec, schema) if spec.cache else None
-    key, page_keys, pages = cache_keys if cache_keys is not None else (None, [], [])
+    key, page_keys, pages, stats = cache_keys if cache_keys is not None else (None, [], [], [])
     reuse = replaced = None
     if key is not None and spec.cache is not None:
         hit, entry = _cache_get(spec, key, page_keys[0], schema.parquet_schema)
@@ -373,7 +374,9 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
         res.sigs = np.vstack(sigs)
     elif sketcher is not None:
         res.sigs = np.empty((0, sketcher.bins), np.uint32)
-    if key is not None:
+    # A file that changed after it was hashed (a record file grows while it is read) gave results
+    # that are not those of the hashed bytes: they must not be filed under that key.
+    if key is not None and all(_stat(src) == st for src, st in zip(spec.sources, stats)):
         _cache_put(spec, key, res, spans, replaced)
     return res
 
@@ -458,21 +461,40 @@ def _memo_load(path: str) -> dict[str, tuple[Stat, str]]:
         return {}
 
 
-def _memo_put(path: str, at: int, pairs: dict[str, tuple[Stat, str]]) -> None:
-    """Best effort, as `_cache_put`."""
-    tmp = f"{path}.tmp-{os.getpid()}"
+def _new_file(target: str | os.PathLike[str]) -> tuple[Any, str]:
+    """(binary file object, name) of a new temporary file beside `target`, under a random name
+    created exclusively: in a cache others can write, a planted link at a predictable name would
+    make the build write wherever it points."""
+    import tempfile
+
+    folder, name = os.path.split(os.fspath(target))
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.tmp-", dir=folder)
+    return os.fdopen(fd, "wb"), tmp
+
+
+def _dump(target: str | os.PathLike[str], obj: Any) -> None:
+    """Pickle `obj` into `target`, atomically (written under a new name, then renamed)."""
+    os.makedirs(os.path.dirname(os.fspath(target)), exist_ok=True)
+    fh, tmp = _new_file(target)
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "wb") as fh:
-            pickle.dump((at, pairs), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
+        with fh:
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        raise
 
 
-def _cache_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str], list[bytes | Issue | None]] | None:
-    """(chunk key, a key per source, the pages as read): sha256 over newsset's version and code,
+def _memo_put(path: str, at: int, pairs: dict[str, tuple[Stat, str]]) -> None:
+    """Best effort, as `_cache_put`."""
+    with contextlib.suppress(OSError):
+        _dump(path, (at, pairs))
+
+
+def _cache_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str], list[bytes | Issue | None],
+                                                           list[Stat | None]] | None:
+    """(chunk key, a key per source, the pages as read, their stats): sha256 over newsset's version and code,
     the schema's bytes, the options that change a result, and the file's name and content; the
     chunk key is the sha256 of its sources' keys. A page is read once: its bytes (or why they
     cannot be had) go on to the parser. None when a file cannot be read (no caching).
@@ -533,7 +555,7 @@ def _cache_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str], list[b
         pages.append(page)
     if hashed and all(st is not None for st in stats):
         _memo_put(memo_path, at, {_ident(src): (st, key) for src, st, key in zip(spec.sources, stats, keys)})  # type: ignore[misc]
-    return hashlib.sha256("".join(keys).encode()).hexdigest(), keys, pages
+    return hashlib.sha256("".join(keys).encode()).hexdigest(), keys, pages, stats
 
 
 @dataclass(frozen=True)
@@ -579,14 +601,18 @@ class _Entry:
         return list(span.warned)
 
 
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
 def _load_entry(cache: str, name: str, schema: pa.Schema) -> _Entry | None:
     """The cached chunk filed under `name` (the key of its first source), if it reads back whole:
     its part file opens, with `schema` and the rows the result says (a damaged or truncated entry
     is a miss, never a crash or a silent loss of rows)."""
     try:
         key, res, spans = _unpickle(os.path.join(cache, name[:2], f"{name}.keys"))  # written in _cache_put
-        if not (isinstance(key, str) and isinstance(res, ChunkResult) and isinstance(spans, list)):
-            return None
+        if not (isinstance(key, str) and _HEX64.fullmatch(key) and isinstance(res, ChunkResult)
+                and isinstance(spans, list)):
+            return None  # (a key that is no sha256 could name a file outside the cache)
         part = Path(cache) / key[:2] / f"{key}.arrow"
         table = None
         if res.rows:
@@ -657,6 +683,16 @@ def _cache_get(spec: ChunkSpec, key: str, first: str,
     return res, entry
 
 
+def _linked(src: str, target: Path) -> str:
+    """A new hard link to `src` beside `target`, under a random name (os.link never follows or
+    replaces what is at its destination: an existing name is an error)."""
+    import secrets
+
+    name = os.path.join(target.parent, f".{target.name}.link-{secrets.token_hex(8)}")
+    os.link(src, name)
+    return name
+
+
 def _cache_put(spec: ChunkSpec, key: str, res: ChunkResult, spans: list[Span], replaced: _Entry | None) -> None:
     """File the chunk under its first source's key: `{key}.keys` holds the chunk key, the result
     and the spans; the part file is named by the chunk key, so its bytes never change under a
@@ -669,20 +705,17 @@ def _cache_put(spec: ChunkSpec, key: str, res: ChunkResult, spans: list[Span], r
     try:
         if res.part is not None:
             part.parent.mkdir(parents=True, exist_ok=True)
-            tmp = part.with_name(f"{part.name}.tmp-{os.getpid()}")
-            try:
-                os.link(res.part, tmp)
-            except OSError:
-                import shutil
+            fh, tmp = _new_file(part)
+            with fh:
+                try:  # a hard link to the part when the cache is on the same file system, else a copy
+                    os.replace(_linked(res.part, part), tmp)
+                except OSError:
+                    import shutil
 
-                shutil.copyfile(res.part, tmp)
+                    with open(res.part, "rb") as src:
+                        shutil.copyfileobj(src, fh, 1 << 20)
             os.replace(tmp, part)
-        keys.parent.mkdir(parents=True, exist_ok=True)
-        tmp = keys.with_name(f"{keys.name}.tmp-{os.getpid()}")
-        with open(tmp, "wb") as fh:
-            pickle.dump((key, replace(res, part=None, cached=False, reused=0, shared=False), spans), fh,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, keys)
+        _dump(keys, (key, replace(res, part=None, cached=False, reused=0, shared=False), spans))
         if replaced is not None and replaced.key != key and replaced.table is not None:
             os.unlink(replaced.part)  # (a reader that mapped it keeps its rows)
     except OSError:

@@ -255,6 +255,64 @@ def test_pages_added_among_the_old_ones_are_the_only_pages_read(tmp_path: Path,
     assert digests(tmp_path / "b") == digests(newsset.build([raw], tmp_path / "c").out)
 
 
+def test_a_record_file_that_changes_while_it_is_read_is_not_cached(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A .jsonl hashed, then appended to before its lines are read: those results are not the hashed
+    bytes' and must not be filed under their key (restoring the file would bring them back)."""
+    import newsset.chunk
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 30, seed=13, dup_rate=0.0, bad_rate=0.0)
+    rec = tmp_path / "in" / "r.jsonl"
+    rec.parent.mkdir()
+    lines = [json.dumps(newsset.parse_file(p, raw).to_dict()) for p in sorted(raw.rglob("*.txt"))]
+    original = "".join(line + "\n" for line in lines[:20])
+    rec.write_text(original)
+    real = newsset.chunk.iter_items
+
+    def appending(src: Source, *a: object, **k: object) -> object:
+        with open(rec, "a") as fh:  # between the hash and the read
+            fh.write("".join(line + "\n" for line in lines[20:]))
+        return real(src, *a, **k)
+
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(newsset.chunk, "iter_items", appending)
+    grown = newsset.build([rec], tmp_path / "a", cache=cache)
+    monkeypatch.undo()
+    assert grown.total_rows == 30 and not list(cache.rglob("*.keys"))
+    rec.write_text(original)
+    again = newsset.build([rec], tmp_path / "b", cache=cache)
+    assert again.total_rows == 20
+    assert digests(tmp_path / "b") == digests(newsset.build([rec], tmp_path / "c").out)
+
+
+def test_cache_files_are_written_under_new_random_names(tmp_path: Path) -> None:
+    """A link planted at a predictable temporary name in a shared cache must not be followed, and a
+    cache entry naming a part outside the cache is a miss."""
+    import os
+    import pickle
+
+    from newsset.chunk import _dump, _load_entry
+    from newsset.schema import load_schema
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    target = tmp_path / "cache" / "ab" / "abc.keys"
+    target.parent.mkdir(parents=True)
+    for name in (f"{target.name}.tmp-{os.getpid()}", f".{target.name}.tmp-{os.getpid()}"):
+        (target.parent / name).symlink_to(victim)
+    _dump(target, ("x", 1))
+    assert victim.read_text() == "precious" and pickle.loads(target.read_bytes()) == ("x", 1)
+    raw = tmp_path / "raw"
+    write_corpus(raw, 10, seed=2, dup_rate=0.0, bad_rate=0.0)
+    cache = tmp_path / "c2"
+    newsset.build([raw], tmp_path / "out", cache=cache)
+    (entry,) = cache.rglob("*.keys")
+    key, res, spans = pickle.loads(entry.read_bytes())
+    entry.write_bytes(pickle.dumps(("../" * 8 + "etc/passwd", res, spans)))
+    assert _load_entry(str(cache), entry.stem, load_schema(None).parquet_schema) is None
+
+
 def test_a_file_changed_just_before_it_was_hashed_is_hashed_again(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """A file whose ctime is within a timestamp tick of its hashing could change again without a new
