@@ -563,9 +563,9 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
         if raw is None:  # a line over the cap, skipped unread
             yield _refused(src, too_large(src.path, None, n))
             continue
+        if raw[:3] == b"\xef\xbb\xbf":  # a byte-order mark: the file's, or a line's (files joined with cat)
+            raw = raw[3:]
         if n == 1 and src.start == 0:
-            if raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
             kind = binary_kind(raw[:16], controls=False)
             if kind is not None:
                 yield Item(src, 1, None, [Issue("input.binary", f"expected a record file (UTF-8 JSON lines), got "

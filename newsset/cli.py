@@ -215,8 +215,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         raise ConfigError(f"expected --max-issues to be 0 or more, got {args.max_issues}")
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     schema = load_schema(args.schema)
+    sources = discover(args.paths)
+    if args.output:  # the report must not replace a file it checks (nor be read as input next time)
+        target = os.path.realpath(args.output)
+        if any(os.path.realpath(s.archive or s.path) == target for s in sources):
+            raise ConfigError(f"-o {args.output} is one of the files being validated: choose another report file")
     with bar("validating", wanted(args.quiet)) as progress:
-        report = validate(discover(args.paths), schema, max_issues=args.max_issues, progress=progress,
+        report = validate(sources, schema, max_issues=args.max_issues, progress=progress,
                           fix_mojibake=args.fix_mojibake)
     text = render(report, fmt)
     if args.output:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import threading
 from collections import deque
@@ -260,6 +261,34 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, old)
 
 
+# The address forms `distributed` takes: an optional protocol, then host:port ([::1]:8786 for IPv6).
+_SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ucx|ws|wss)://)?(?:\[[0-9A-Fa-f:.]+\]|[\w.\-]+):\d{1,5}/?$")
+CONNECT_TIMEOUT = 30  # seconds to reach the scheduler and hear it answer
+
+
+def _connect(client_class: Any, address: str) -> Any:
+    """A Client of the scheduler at `address`, or TimeoutError: a service that takes the connection
+    and never answers would hold Client's handshake for ever (its timeout covers the connect only).
+    The attempt runs on a daemon thread, so one that hangs does not keep the process alive."""
+    done: list[Any] = []
+
+    def attempt() -> None:
+        try:
+            done.append(client_class(address, timeout=CONNECT_TIMEOUT))
+        except BaseException as e:  # handed to the caller
+            done.append(e)
+
+    thread = threading.Thread(target=attempt, name="newsset-dask-connect", daemon=True)
+    thread.start()
+    wait = CONNECT_TIMEOUT + min(5, CONNECT_TIMEOUT)
+    thread.join(wait)
+    if not done:
+        raise TimeoutError(f"no answer in {wait:g} s (is it a Dask scheduler?)")
+    if isinstance(done[0], BaseException):
+        raise done[0]
+    return done[0]
+
+
 def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Iterator[ChunkResult]:
     """On the user's cluster (`scheduler` address) or on a LocalCluster started for this run.
 
@@ -275,14 +304,19 @@ def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Itera
 
     run = uuid.uuid4().hex[:12]
     cluster = None
+    if scheduler is not None and not _SCHEDULER.match(scheduler):
+        raise ConfigError(f"--scheduler: expected a Dask scheduler address like tcp://HOST:8786, got {scheduler!r}")
     try:
         if scheduler is None:
             cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
         else:
-            client = Client(scheduler)
-    except OSError as e:
-        raise ConfigError(f"--scheduler: cannot reach the Dask scheduler at {scheduler}: {e}") from None
+            client = _connect(Client, scheduler)
+    except Exception as e:  # refused, timed out, or a service that is not Dask (distributed raises many kinds)
+        if scheduler is None:
+            raise
+        reason = str(e).splitlines()[0][:160] if str(e) else type(e).__name__
+        raise ConfigError(f"--scheduler: cannot reach a Dask scheduler at {scheduler}: {reason}") from None
     try:
         window = max(2, sum(client.nthreads().values())) * WINDOW
 

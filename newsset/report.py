@@ -144,6 +144,9 @@ def render_json(report: Report) -> str:
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
+    """A workflow command's escapes, after `visible`: a control character from a file name (ESC
+    starting a colour code, a TAB) must not reach the CI log raw."""
+    text = "\n".join(visible(part) for part in text.replace("\r\n", "\n").split("\n"))  # (line ends: GitHub's own)
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 

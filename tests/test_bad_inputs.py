@@ -186,6 +186,10 @@ def test_row04_bom_is_stripped_at_the_start_and_a_mid_text_one_is_zero_width(tmp
     # A record file may start with a BOM too: its first line still counts.
     (tmp_path / "r.jsonl").write_bytes(b"\xef\xbb\xbf" + json.dumps(record(8)).encode() + b"\r\n")
     assert [i.ok for i in items(tmp_path / "r.jsonl", "jsonl")] == [True]
+    # ... and so may every line of record files joined with cat.
+    (tmp_path / "cat.jsonl").write_bytes(b"".join(b"\xef\xbb\xbf" + json.dumps(record(k)).encode() + b"\n"
+                                                  for k in (11, 12, 13)))
+    assert [i.ok for i in items(tmp_path / "cat.jsonl", "jsonl")] == [True, True, True]
     _, rejects = build_with(tmp_path, {"bom.txt": b"\xef\xbb\xbf" + good(3).encode(),
                                        "zw-copy.txt": good(0).replace("says what", "says\ufeff what").encode(),
                                        "r.jsonl": (tmp_path / "r.jsonl").read_bytes()}, inputs=5)

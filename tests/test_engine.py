@@ -522,6 +522,36 @@ def test_runs_of_blank_lines_are_skipped_in_bulk_with_exact_line_numbers(tmp_pat
     assert [(i.line, i.column) for i in report.issues if i.code == "jsonl.syntax"] == bad
 
 
+@pytest.mark.parametrize("address", ["notaurl", "tcp://", "http://127.0.0.1:8786", "tcp://host:port"])
+def test_a_malformed_scheduler_address_is_a_usage_error(tmp_path: Path, address: str) -> None:
+    pytest.importorskip("distributed")
+    raw = tmp_path / "raw"
+    write_corpus(raw, 5, seed=1, dup_rate=0.0, bad_rate=0.0)
+    with pytest.raises(newsset.ConfigError, match="expected a Dask scheduler address"):
+        newsset.build([raw], tmp_path / "out", engine="dask", scheduler=address)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_scheduler_that_never_answers_is_an_error_not_a_hang(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A service that takes the connection and stays silent held Client's handshake for ever."""
+    import socket
+
+    pytest.importorskip("distributed")
+    import newsset.engine as engine_mod
+
+    monkeypatch.setattr(engine_mod, "CONNECT_TIMEOUT", 0.5)
+    raw = tmp_path / "raw"
+    write_corpus(raw, 5, seed=1, dup_rate=0.0, bad_rate=0.0)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        port = silent.getsockname()[1]
+        with pytest.raises(newsset.ConfigError, match="cannot reach a Dask scheduler"):
+            newsset.build([raw], tmp_path / "out", engine="dask", scheduler=f"tcp://127.0.0.1:{port}")
+    assert not (tmp_path / "out").exists()
+
+
 def test_plenty_guesses_without_walking_everything(tmp_path: Path) -> None:
     from newsset.sources import plenty
 

@@ -42,7 +42,7 @@ def test_good_folder_is_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_bad_pages_give_one_github_annotation_each(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(corpus), "--format", "github"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 2 and "\x1b" not in "".join(lines) and "\x01" not in "".join(lines)
     assert lines[0].startswith(f"::error file={corpus}/broken.txt,line=1,title=parse.invalid-date::")
     assert re.match(rf"::error file={re.escape(str(corpus))}/sub/copy-of-story-2.txt,line=1,"
                     r"title=dataset.duplicate-id::\$\.id: expected a unique id", lines[1])
@@ -288,8 +288,9 @@ def test_control_characters_in_file_names_in_github_markdown_and_json(tmp_path: 
     raw = _hostile(tmp_path)
     assert main(["validate", str(raw), "--format", "github", "-q"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    # Unchanged: GitHub's own escapes, so the annotation names the real file.
-    assert lines[0] == (f"::error file={raw}/bad%0A%3A%3Awarning file=x%3A%3Aowned\x01\x1b[31m.txt,line=1,"
+    # GitHub's own escapes for line ends (the annotation names the real file); other controls (ESC
+    # would colour the CI log) as escapes.
+    assert lines[0] == (f"::error file={raw}/bad%0A%3A%3Awarning file=x%3A%3Aowned\\x01\\x1b[31m.txt,line=1,"
                         "title=parse.invalid-date::expected a real calendar date, got '2024-13-45' (hint: fix the "
                         "month or day in the header (e.g. 2024-13-45 is impossible))")
     assert len(lines) == 2
@@ -320,3 +321,11 @@ def test_visible_escapes_only_control_characters() -> None:
         assert visible(name) == name
     assert visible("a\tb\rc\x7f\x85\u2028\u2029\u202e\u2066\u200f") == \
         "a\\tb\\rc\\x7f\\x85\\u2028\\u2029\\u202e\\u2066\\u200f"
+
+
+def test_a_report_file_that_is_an_input_is_refused_not_written(corpus: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    page = next(p for p in sorted(corpus.rglob("*.txt")))
+    before = page.read_bytes()
+    assert main(["validate", str(corpus), "-o", str(page), "-q"]) == 2
+    assert page.read_bytes() == before and "is one of the files being validated" in capsys.readouterr().err
