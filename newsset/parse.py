@@ -133,9 +133,11 @@ def _boiler_key(line: str) -> str | None:
         return _KEY_ALIAS.get(key, key)
     if "//" in line and _IMAGE_URL.match(line.strip()):
         return ""
-    if line[:1] in "Tt" and len(line) <= 120 and line[:11].lower() == "to continue" and \
-            _norm(line).startswith(_PAYWALL_START.rstrip(".")):
-        return _PAYWALL_START  # another ending of the paywall's first line ("..., subscribe to The Week US")
+    if line[:1] in "Tt" or line[:1].isspace():  # another ending of the paywall's first line ("..., subscribe to
+        text = line.lstrip()                       # The Week US"), indented or not
+        if len(text) <= 120 and text[:11].lower() == "to continue" and \
+                _norm(text).startswith(_PAYWALL_START.rstrip(".")):
+            return _PAYWALL_START
     return None
 
 

@@ -76,6 +76,18 @@ def test_indented_promo_line_between_paragraphs_is_dropped() -> None:
     targets.check_page(raw)
 
 
+def test_an_indented_paywall_line_with_another_ending_is_the_paywall() -> None:
+    """fuzz/crashes/parse-crash-a18c767b...: a paywall first line with another ending, indented by
+    200 ideographic spaces, stayed in the body (the ending rule looked at the unstripped line) while
+    the record check, stripping it, called it boilerplate."""
+    raw = ("date 2024-01-01 Title\n\nFirst paragraph.\n\n" + "\u3000" * 200
+           + "To continue reading this article..View More \u25b8.\nCancel or pause at any time.\n").encode()
+    art = newsset.parse_bytes(raw, "fuzz.txt")
+    assert art.body == "First paragraph." and art.truncated
+    assert check_record(art.to_dict(), SCHEMA, "fuzz.txt") == []
+    targets.check_page(raw)
+
+
 # ---------------------------------------------------------------- records (fuzz_records.py)
 
 def test_lone_surrogate_escapes_give_printable_issues(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -145,8 +145,9 @@ def reference_key(line: str) -> str:
 
 def reference_paywall_start(line: str) -> bool:
     """The paywall's first line with another ending ("To continue reading this article, subscribe ...")."""
-    return (len(line) <= 120 and line[:11].lower() == "to continue"
-            and reference_key(line).startswith("to continue reading this article"))
+    text = line.lstrip()
+    return (len(text) <= 120 and text[:11].lower() == "to continue"
+            and reference_key(text).startswith("to continue reading this article"))
 
 
 def reference_is_boilerplate(line: str) -> bool:
