@@ -231,7 +231,25 @@ def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: b
             else:
                 yield from _stream_items(src, fh, schema, today, fix)
     except (OSError, EOFError, ValueError) as e:  # ValueError/EOFError: corrupt or truncated .gz/.zst data
-        yield Item(src, 1, None, [_unreadable(src.path, e)])
+        yield Item(src, 1, None, [_bad_stream(src, e) or _unreadable(src.path, e)])
+
+
+def _bad_stream(src: Source, e: BaseException) -> Issue | None:
+    """The issue of compressed data that breaks off or goes on with bytes that are not its format,
+    after the lines before it were read (they count): not "unreadable" with a hint to check the
+    file exists, but what is wrong with it."""
+    import gzip
+
+    compressed = src.rel.lower().endswith((".gz", ".zst"))
+    stream_error = isinstance(e, (gzip.BadGzipFile, EOFError, ValueError)) or "zstd" in str(e).lower()
+    if not (compressed and stream_error):
+        return None
+    why = "data that ends before its end-of-stream marker (truncated)" if isinstance(e, EOFError) else \
+        f"bytes that are not {'gzip' if src.rel.lower().endswith('.gz') else 'zstd'} data ({e})"
+    return Issue("input.unreadable", f"expected compressed data to its end, got {why}; the records before the bad "
+                 "part were read", src.path, expected="complete compressed data", got=str(e)[:80],
+                 hint="re-create the file (a download cut short, or data appended to it); the records read from "
+                      "it so far are kept")
 
 
 class _NotAFile(OSError):
