@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from . import __version__
-from .errors import ConfigError, NewssetError
+from .errors import ConfigError, NewssetError, display_path
 
 EPILOG_PARSE = "example: newsset parse examples/raw/*.txt --format jsonl > records.jsonl"
 EPILOG_VALIDATE = "example: newsset validate examples/raw --format github"
@@ -342,14 +342,6 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _printable(message: str) -> str:
-    """A message naming a path that is not UTF-8 shows its bad bytes as `\\xNN`, not as `\\udcNN`."""
-    try:
-        return message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    except UnicodeEncodeError:
-        return message.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (tests call this directly)."""
     args = _parser().parse_args(argv)
@@ -359,12 +351,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return handler(args)
         except NewssetError as e:
-            print(f"newsset {args.command}: error: {_printable(str(e))}", file=sys.stderr)
+            print(f"newsset {args.command}: error: {display_path(str(e))}", file=sys.stderr)
             return e.exit_code
         except OSError as e:  # reading inputs never raises (bad inputs are reported): the output side, mostly
             if isinstance(e, BrokenPipeError):
                 return 0
-            where = f"{_printable(os.fsdecode(e.filename))}: " if getattr(e, "filename", None) else ""
+            where = f"{display_path(os.fsdecode(e.filename))}: " if getattr(e, "filename", None) else ""
             print(f"newsset {args.command}: error: {where}{e.strerror or e}", file=sys.stderr)
             return 3
         except KeyboardInterrupt:

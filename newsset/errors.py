@@ -209,9 +209,10 @@ def display_path(path: str) -> str:
     holds its bytes as lone surrogates, PEP 383) shows each undecodable byte as a `\\xNN` escape."""
     if path.isascii() or not any("\udc80" <= c <= "\udcff" for c in path):
         return path
-    import os
-
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name holds (text with a lone \ud800): escaped as it is
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 # What a terminal, a CI log or an XML file must not get raw from a file name (or any text a report

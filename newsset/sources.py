@@ -9,7 +9,7 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from .errors import ConfigError, display_path
@@ -59,6 +59,19 @@ def kind_of(name: str) -> Kind | None:
         if low.endswith(suffix):
             return kind
     return None
+
+
+#: manifest.json, the card, croissant.json: read whole, so bounded (by verify, stats and a rebuild).
+METADATA_MAX_BYTES = 256 << 20
+
+
+def safe_rel(rel: str) -> bool:
+    """A path a manifest lists must stay inside the dataset folder: nothing reads what a manifest
+    points to elsewhere. Names no file system takes (a NUL, over 255 bytes) are refused here,
+    before any `stat` fails on them."""
+    p = PurePosixPath(rel)
+    fits = "\0" not in rel and all(len(part.encode("utf-8", "surrogatepass")) <= 255 for part in p.parts)
+    return bool(rel) and fits and not p.is_absolute() and ".." not in p.parts and "\\" not in rel
 
 
 def read_small_file(path: str | os.PathLike[str], limit: int) -> bytes:

@@ -17,10 +17,11 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 from .errors import ConfigError
+from .sources import safe_rel
 from .split import SPLITS
 
 __all__ = ["COLUMNS", "PERCENTILES", "DatasetStats", "SplitStats", "collect", "dataset_stats", "percentile",
@@ -158,8 +159,7 @@ def shard_list(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[tup
             raise ConfigError(f"{root}/manifest.json: a `files` entry lacks path or split: {f!r}")
         if (f.get("config") or "default") != "default":
             continue
-        rel = PurePosixPath(f["path"])
-        if rel.is_absolute() or ".." in rel.parts or "\\" in f["path"] or not f["path"]:
+        if not safe_rel(f["path"]):
             raise ConfigError(f"{root}/manifest.json lists {f['path']!r}, outside the dataset folder: not read "
                               f"(`newsset verify {root}` checks the whole folder)")
         path = root / f["path"]

@@ -8,16 +8,16 @@ is an `Issue` naming the file; checks carry on after one, so a single run report
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
 import shutil
-import stat
 import tempfile
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .errors import Issue, NewssetError, visible
+from .sources import METADATA_MAX_BYTES, read_small_file, safe_rel
 
 __all__ = ["VerifyReport", "render_verify_text", "verify"]
 
@@ -101,14 +102,6 @@ def _data_files(value: Any) -> list[tuple[str, list[str]]] | None:
     return out if ok else None
 
 
-def _safe_rel(rel: str) -> bool:
-    """A listed path must stay inside the folder: verify never reads what a manifest points to elsewhere.
-    Names no file system takes (a NUL, over 255 bytes) are refused here, before any `stat` fails on them."""
-    p = PurePosixPath(rel)
-    fits = "\0" not in rel and all(len(part.encode("utf-8", "surrogatepass")) <= 255 for part in p.parts)
-    return bool(rel) and fits and not p.is_absolute() and ".." not in p.parts and "\\" not in rel
-
-
 def _spec(feature: dict[str, Any]) -> str:
     """A card feature's type, as one line of YAML: `{dtype: date32}`."""
     import yaml
@@ -160,19 +153,20 @@ class _Verifier:
     def read(self, rel: str, code: str, missing: str = "verify.missing-file") -> str | None:
         """The text of a metadata file, counted as checked; a problem when it is missing or unreadable."""
         try:
-            with open(self.root / rel, "rb") as fh:
-                st = os.fstat(fh.fileno())
-                if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_METADATA_BYTES:
-                    what = "not a regular file" if not stat.S_ISREG(st.st_mode) else f"{st.st_size:,} bytes"
-                    self.problem(code, rel, f"{rel} is {what}: a newsset metadata file is a regular file of at "
-                                 f"most {MAX_METADATA_BYTES >> 20} MiB, not read")
-                    return None
-                text = fh.read(MAX_METADATA_BYTES + 1).decode("utf-8")
+            text = read_small_file(self.root / rel, METADATA_MAX_BYTES).decode("utf-8")
         except FileNotFoundError:
             self.problem(missing, rel, f"{rel} is missing")
             return None
-        except (OSError, UnicodeDecodeError) as e:
-            self.problem(code, rel, f"cannot read {rel}: {getattr(e, 'strerror', None) or e}")
+        except OSError as e:
+            if e.errno in (errno.EINVAL, errno.EFBIG):  # a device, FIFO or folder; a file over the cap
+                what = "not a regular file" if e.errno == errno.EINVAL else f"too large ({e.strerror})"
+                self.problem(code, rel, f"{rel} is {what}: a newsset metadata file is a regular file of at "
+                             f"most {METADATA_MAX_BYTES >> 20} MiB, not read")
+            else:
+                self.problem(code, rel, f"cannot read {rel}: {e.strerror or e}")
+            return None
+        except UnicodeDecodeError as e:
+            self.problem(code, rel, f"cannot read {rel}: {e}")
             return None
         self.report.files_checked += 1
         return text
@@ -211,7 +205,7 @@ class _Verifier:
                      [f"should be an object, found {_found(e)}"])
             if wrong:
                 self.problem("verify.manifest", "manifest.json", f"{where}: {'; '.join(wrong)}")
-            elif not _safe_rel(e["path"]):
+            elif not safe_rel(e["path"]):
                 self.problem("verify.manifest", "manifest.json", f"{where}: {e['path']!r} should be a relative "
                              "path inside the folder")
             elif e["path"] in seen:
@@ -412,7 +406,7 @@ class _Verifier:
             dist = []
         objs = [o for o in dist if isinstance(o, dict) and o.get("@type") == "cr:FileObject"]
         for url, want in [(o.get("contentUrl"), o.get("sha256")) for o in objs]:
-            if not isinstance(url, str) or not _safe_rel(url):
+            if not isinstance(url, str) or not safe_rel(url):
                 self.problem("verify.croissant", cr, f"a FileObject's contentUrl {url!r} is not inside the folder")
             elif not _is_file(self.root / url):
                 self.problem("verify.croissant", cr, f"FileObject {url} is missing")
@@ -490,7 +484,6 @@ _METADATA_FOLDERS = {
                "the folder (and a YAML can run Python with `!function`)",
     "images": "where newsset writes only the charts it lists: the card or a Hub upload would show a file nobody "
               "checked"}
-MAX_METADATA_BYTES = 256 << 20  # manifest.json, the card, croissant.json: read whole, so bounded
 
 
 def _is_file(path: Path, test: Callable[[Path], bool] = Path.is_file) -> bool:

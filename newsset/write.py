@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 
 from .errors import OutputError
+from .sources import METADATA_MAX_BYTES, read_small_file
 
 if TYPE_CHECKING:
     import pyarrow.parquet as pq
@@ -345,16 +346,12 @@ class Staging:
 #: Top-level names a build may write (besides the config folders its manifest lists).
 OWN_NAMES = frozenset({"data", "lm_eval", "images", "README.md", "croissant.json", "manifest.json", "rejects.jsonl",
                        "schema.json"})
-MANIFEST_MAX_BYTES = 256 << 20
 
 
 def _manifest_of(folder: Path) -> dict[str, Any] | None:
     """The folder's manifest.json if newsset wrote it (a JSON object with `newsset_version`)."""
     try:
-        path = folder / "manifest.json"
-        if not path.is_file() or path.stat().st_size > MANIFEST_MAX_BYTES:
-            return None
-        doc = json.loads(path.read_bytes())
+        doc = json.loads(read_small_file(folder / "manifest.json", METADATA_MAX_BYTES))
     except (OSError, ValueError, RecursionError):
         return None
     return doc if isinstance(doc, dict) and "newsset_version" in doc else None
