@@ -116,6 +116,23 @@ def test_image_block_with_two_lines_is_alt_then_caption() -> None:
     assert (art.lines["image_alt"], art.lines["image_caption"], art.lines["image_credit"]) == (5, 6, 7)
 
 
+@pytest.mark.parametrize("credit", ["Image credit: Pressbank / Getty", "(Image credit: Pressbank / Getty",
+                                    "IMAGE CREDIT: Pressbank / Getty", "  (image credit:Pressbank / Getty)  "])
+def test_credit_lines_without_their_parentheses_still_end_the_image_block(credit: str) -> None:
+    rec = parse(page(HEADER, "", "A standfirst", "", "Photo of an allotment", "Plots in Leeds", credit,
+                     "By Ruth Ashworth", "", P1))
+    assert (rec["subtitle"], rec["image_alt"], rec["image_caption"], rec["image_credit"], rec["author"]) == (
+        "A standfirst", "Photo of an allotment", "Plots in Leeds", "Pressbank / Getty", "Ruth Ashworth")
+    assert rec["body"] == P1
+
+
+def test_a_credit_inside_parentheses_keeps_its_own_closing_parenthesis() -> None:
+    rec = parse(page(HEADER, "", "Plots in Leeds", "(Image credit: Rhys Pryce (Pressbank))", "", P1))
+    assert rec["image_credit"] == "Rhys Pryce (Pressbank)"
+    rec = parse(page(HEADER, "", "Plots in Leeds", "Image credit: Rhys Pryce (Pressbank)", "", P1))
+    assert rec["image_credit"] == "Rhys Pryce (Pressbank)"
+
+
 def test_image_block_without_standfirst() -> None:
     rec = parse(page(HEADER, "", "Photo of an allotment", "Plots in Leeds", "(Image credit: Pressbank)", "", P1))
     assert rec["subtitle"] is None and rec["image_alt"] == "Photo of an allotment" and rec["body"] == P1
@@ -353,6 +370,21 @@ def test_an_eight_word_name_with_particles_signs() -> None:
                                    "The Week delivered directly to your inbox"])
 def test_catalogue_sentences_without_their_full_stop_are_still_boilerplate(promo: str) -> None:
     assert parse(page(HEADER, "", P1, "", promo, "", P2))["body"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("wrapped", [
+    ["Escape your echo chamber. Get the facts behind the news,", "plus analysis from multiple perspectives."],
+    ["Escape your echo chamber.", "Get the facts behind the news, plus analysis", "from multiple perspectives."],
+    ["From our morning news briefing to a weekly Good News Newsletter,",
+     "  get the best of The Week delivered directly to your inbox."]])
+def test_a_promotional_block_wrapped_over_lines_is_dropped(wrapped: list[str]) -> None:
+    text = page(HEADER, "", P1, "", *wrapped, "", P2, "", *wrapped, "SUBSCRIBE & SAVE", P3)
+    assert parse(text)["body"] == f"{P1}\n\n{P2}\n\n{P3}"
+
+
+def test_a_body_paragraph_wrapped_over_lines_that_only_starts_like_a_promo_stays() -> None:
+    para = ["Escape your echo chamber. Get the facts behind the news,", "said the campaign's founder, Noémie Lefèvre."]
+    assert parse(page(HEADER, "", P1, "", *para, "", P2))["body"] == f"{P1}\n\n{para[0]}\n{para[1]}\n\n{P2}"
 
 
 def test_a_lowercase_word_still_rules_a_line_out_as_a_signature() -> None:
