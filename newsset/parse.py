@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -42,14 +43,20 @@ __all__ = ["binary_kind", "decode_page", "is_boilerplate", "locate", "parse_byte
 
 # ---------------------------------------------------------------- boilerplate catalogue
 
+# Invisible characters (zero-width, direction marks, soft hyphen, BOM) that do not change what a line says.
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\u200e\u200f\u061c\u00ad\ufeff"
+_ZERO_WIDTH = dict.fromkeys(map(ord, _ZERO_WIDTH_CHARS))
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 _DASH_PAIRS = (("\u2013", "-"), ("\u2014", "-"), ("\u2019", "'"), ("\u2018", "'"))
 
 
 def _norm(line: str) -> str:
     """Comparison key for boilerplate: quotes and dashes unified, spaces folded, case folded."""
-    if "&amp;" in line:  # an HTML entity the scraper left ("SUBSCRIBE &amp; SAVE")
-        line = line.replace("&amp;", "&")
+    if "&" in line and ";" in line:  # HTML entities the scraper left ("SUBSCRIBE &amp; SAVE", "Week&#8217;s")
+        line = html.unescape(line)
     if not line.isascii():
+        if _ZERO_WIDTH_RE.search(line):  # invisible characters the HTML left ("Subscribe to The Week\u200b")
+            line = line.translate(_ZERO_WIDTH)
         for fancy, plain in _DASH_PAIRS:  # str.translate with a dict costs ~5 us a line; this ~0.3
             if fancy in line:
                 line = line.replace(fancy, plain)
@@ -71,6 +78,8 @@ _PROMO_LINES = (
     "Try 6 Free Issues",
     "Subscribe to The Week US",
     "Subscribe to The Week UK",
+    # The text of the author box's social links, which scrapers of the site's template save.
+    "Social Links Navigation",
 )
 # The paywall's first line as pages write it: three dots, an ellipsis character, or none.
 _PAYWALL_STARTS = ("To continue reading this article...", "To continue reading this article\u2026",
@@ -84,13 +93,17 @@ _PAYWALL_LINES = (
     "Already a subscriber?",
     "Not sure which email you used for your subscription? Contact us",
 )
-_FOOTER_LINES = ("Latest", "You might also like", "View More \u25b8", "View More")
+# The related-articles headings first (lists of teasers follow them), then the end marks.
+_FOOTER_LINES = ("Latest", "You might also like", "More from The Week", "More from The Week US",
+                 "More from The Week UK", "Trending", "Most popular", "Most read", "Related articles", "Read next",
+                 "View More \u25b8", "View More")
 
 _PROMO = frozenset(map(_norm, _PROMO_LINES))
 _IMAGE_URL = re.compile(
     r"^(?:https?:)?//\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)$", re.IGNORECASE)
 
 _PAYWALL_START = _norm(_PAYWALL_STARTS[0])
+_PAYWALL_STARTS_NORM = frozenset(map(_norm, _PAYWALL_STARTS))
 _KEY_ALIAS = {_norm(v): _PAYWALL_START for v in _PAYWALL_STARTS}  # one key for every form of the first line
 # A catalogue line that is a sentence may come without its full stop (templates differ on it).
 _KEY_ALIAS.update({_norm(v)[:-1]: _norm(v) for v in _PROMO_LINES + _PAYWALL_LINES[len(_PAYWALL_STARTS):]
@@ -98,7 +111,7 @@ _KEY_ALIAS.update({_norm(v)[:-1]: _norm(v) for v in _PROMO_LINES + _PAYWALL_LINE
 _PAYWALL_END = _norm("Not sure which email you used for your subscription? Contact us")
 _PAYWALL = frozenset(map(_norm, _PAYWALL_LINES))
 _FOOTER = frozenset(map(_norm, _FOOTER_LINES))
-_FOOTER_HEADS = frozenset(map(_norm, _FOOTER_LINES[:2]))  # the headings a list of related articles follows
+_FOOTER_HEADS = frozenset(map(_norm, _FOOTER_LINES[:-2]))  # the headings a list of related articles follows
 
 
 _BOILER = _PROMO | _PAYWALL | _FOOTER | frozenset(_KEY_ALIAS)
@@ -108,13 +121,16 @@ _LONGEST = max(map(len, _BOILER)) + 40  # a longer line cannot be boilerplate: s
 _EXACT = {v: _KEY_ALIAS.get(_norm(v), _norm(v)) for s in _PROMO_LINES + _PAYWALL_LINES + _FOOTER_LINES
           for v in {s, s.replace("'", "\u2019"), s.replace(" - ", " \u2013 "), s.replace(" - ", " \u2014 ")}}
 
+_EXACT_STARTS = frozenset(v for v in _EXACT if _norm(v) in _PAYWALL_STARTS_NORM)
+
 # A line normalises to a catalogue key only if its ends can start and end one. `_norm` maps an ASCII
 # character that is not white space to c.lower() and keeps it in place relative to the line's first
 # and last such character, so: a first or last ASCII character no key starts or ends with, or three
 # ASCII letters opening the line that open no key, rule a line out without the cost of `_norm`.
 _ASCII_INK = [c for c in map(chr, range(128)) if not c.isspace()]
-_CANNOT_START = frozenset(c for c in _ASCII_INK if c.lower() not in {k[0] for k in _BOILER})
-_CANNOT_END = frozenset(c for c in _ASCII_INK if c.lower() not in {k[-1] for k in _BOILER})
+# ("&" and ";" may open or close an HTML entity, which `_norm` decodes.)
+_CANNOT_START = frozenset(c for c in _ASCII_INK if c.lower() not in {k[0] for k in _BOILER}) - {"&"}
+_CANNOT_END = frozenset(c for c in _ASCII_INK if c.lower() not in {k[-1] for k in _BOILER}) - {";"}
 _OPENINGS = frozenset(k[:3] for k in _BOILER)
 
 
@@ -179,8 +195,19 @@ def _indented_short(line: str) -> bool:
 
 
 def is_boilerplate(line: str) -> bool:
-    """True when a whole line is a known promotional, paywall or footer block."""
-    return line != "" and (len(line) <= _LONGEST or _indented_short(line)) and _boiler_key(line) is not None
+    """True when a whole line is a known promotional, paywall or footer block. (A paywall first line
+    with another ending is one only with more of the block after it: see `_Page._paywall_at`.)"""
+    if line == "" or (len(line) > _LONGEST and not _indented_short(line)):
+        return False
+    key = _boiler_key(line)
+    if key == _PAYWALL_START:
+        return _is_paywall_start(line)
+    return key is not None
+
+
+def _is_paywall_start(line: str) -> bool:
+    """One of the paywall first line's usual forms."""
+    return line in _EXACT_STARTS or _norm(line) in _PAYWALL_STARTS_NORM
 
 
 # ---------------------------------------------------------------- line patterns
@@ -188,20 +215,31 @@ def is_boilerplate(line: str) -> bool:
 _HEADER = re.compile(r"^\s*date(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE)
 _SECOND_HEADER = re.compile(r"\n[ \t]*[Dd][Aa][Tt][Ee][ \t]+[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]+\S")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_BY = re.compile(r"^By(?:\s+(.+))?$")
+_BY = re.compile(r"^(?:By|BY)(?:\s+(.+))?$")
 _PUBLISHED = re.compile(r"^published(?:\s+.+)?$")  # the site's own label: anything may follow it
 # Other forms of the time labels: "Published 3 May 2024", "Last updated: 10:15 BST", "Updated 2 hours ago".
 _WHEN = re.compile(r"^(?:published|(?:last\s+)?updated)(?:\s*:|\s+on)?(?:\s+(?P<when>.+))?$", re.IGNORECASE)
 _WHEN_OPENINGS = ("publish", "updated", "last updated")
 # How label lines open, for a test in C before any regex: the site's forms and the usual cases of the others.
-_LABEL_OPENINGS = ("By", "published", "Published", "PUBLISHED", "updated", "Updated", "UPDATED", "last updated",
+_LABEL_OPENINGS = ("By", "BY", "published", "Published", "PUBLISHED", "updated", "Updated", "UPDATED", "last updated",
                    "Last updated", "Last Updated", "LAST UPDATED")
 # A role after the byline's name: "By Jane Doe, Foreign Correspondent".
 _ROLE = re.compile(r"^[^\W\d_][\w&.'\u2019 -]{0,58}$")
-# "Name, Publication": a short name of capitalised words, then a short publication name.
+# Inside a word of a name, besides letters: combining marks (Python's \\w has none: the vowel signs of
+# Indic scripts, Thai, Hebrew and Arabic points), ZWNJ and ZWJ (part of Persian and Indic spelling), the
+# non-breaking hyphen.
+_MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+          "\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
+          "\ufe20-\ufe2f\u200c\u200d\u2011")
+# "Name, Publication": a short name of capitalised words (`&` may join two), then a short publication name.
 _SIGNATURE = re.compile(
-    r"^(?P<name>[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,7}),\s+"
-    r"(?P<pub>(?:The\s+)?[A-Z][\w&.'\u2019-]*(?:\s+[\w&.'\u2019-]+){0,4})$")
+    rf"^(?P<name>[^\W\d_][\w.'\u2019{_MARKS}-]*(?:\s+[\w.'\u2019&{_MARKS}-]+){{0,7}}),\s+"
+    rf"(?P<pub>(?:The\s+)?[^\W\d_][\w&.'\u2019{_MARKS}-]*(?:\s+[\w&.'\u2019{_MARKS}-]+){{0,4}})$")
+_SIGNATURE_MAX = 200  # characters: eight words of a name and five of a publication are far shorter
+# Invisible characters a signature may hold that spell nothing (zero-width space, soft hyphen, direction
+# marks, BOM): dropped before it is read.
+_SIG_DROP = dict.fromkeys(map(ord, "\u200b\u2060\u200e\u200f\u061c\u00ad\ufeff"))
+_SIG_DROP_RE = re.compile("[\u200b\u2060\u200e\u200f\u061c\u00ad\ufeff]")
 _NAME = re.compile(r"^[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019&-]+){0,6}$")
 _ABBREVIATED = re.compile(r"(?:^|\s)[A-Z][a-z]{0,2}\.$")  # a name ending "Jr.", "Sr." or an initial
 _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
@@ -221,24 +259,29 @@ _HEAD_SCAN = 12  # non-blank lines after the header in which image and byline bl
 def _credit(line: str) -> str | None:
     """The credit of an image credit line ("" when it names none), None for any other line.
     ("(Image credit: ...)" as the site writes it; templates also drop the parentheses, or the
-    closing one. String tests, not a regex: ~0.3 us a line.)"""
+    closing one, or say "Photo credit". String tests, not a regex: ~0.3 us a line.)"""
     text = line.strip()
     opened = text[:1] == "("
     if opened:
         text = text[1:].lstrip()
-    if text[:13].lower() != "image credit:":
+    label = text[:15].lower()
+    if not label.startswith(_CREDIT_LABELS):
         return None
-    text = text[13:]
+    text = text[label.index(":") + 1:]
     if opened and text.endswith(")"):
         text = text[:-1]
     return text.strip()
 
 
+_CREDIT_LABELS = ("image credit:", "photo credit:", "picture credit:")
+
 def _signature(line: str) -> tuple[str, str] | None:
-    if "," not in line:  # cheap: most lines are not signatures
+    if "," not in line or len(line) > _SIGNATURE_MAX:  # cheap: most lines are not signatures
         return None
+    if not line.isascii() and _SIG_DROP_RE.search(line):
+        line = line.translate(_SIG_DROP)
     m = _SIGNATURE.match(line.strip())
-    if not m or _TERMINAL.search(m.group("pub")):
+    if not m or _TERMINAL.search(m.group("pub")) or not _capital(m.group("pub")):
         return None
     name = m.group("name")
     if not all(w[:1].isupper() for w in name.split()) and not _name_words(name):  # (most names: the first test)
@@ -260,11 +303,11 @@ def _capital(word: str) -> bool:
 
 def _name_words(name: str) -> bool:
     """Every word of a person's name is capitalised or a particle (`van`, `al-Sayed`, `d'Almeida`);
-    `and` may join two names."""
+    `and` or `&` may join two names."""
     words = name.split()
     return _capital(words[0]) and all(
         _capital(w) or _PARTICLE_SPLIT.split(w, 1)[0].lower() in _NAME_PARTICLES
-        or (w == "and" and 0 < i < len(words) - 1) for i, w in enumerate(words))
+        or (w in ("and", "&") and 0 < i < len(words) - 1) for i, w in enumerate(words))
 
 
 _NAME_PARTICLES = frozenset({"de", "da", "del", "della", "dell", "der", "den", "van", "von", "bin", "bint", "ibn",
@@ -282,8 +325,15 @@ def _is_when(text: str) -> bool:
     if m is None:
         return False
     when = m.group("when")
-    return when is None or (len(when) <= 60 and any(c.isdigit() for c in when)
-                            and all(_time_word(w) for w in _TIME_SPLIT.split(when) if w))
+    if when is None:
+        return True
+    words = [w for w in _TIME_SPLIT.split(when) if w]
+    # A clock time or date holds a digit; a relative one ends "ago", "now", "today" ("moments ago").
+    return len(when) <= 60 and bool(words) and (any(c.isdigit() for c in when) or words[-1].lower() in _RELATIVE) \
+        and all(map(_time_word, words))
+
+
+_RELATIVE = frozenset({"ago", "now", "today", "yesterday"})
 
 
 _TIME_SPLIT = re.compile(r"[\s,():|@\u00b7\u2013\u2014]+")
@@ -293,7 +343,8 @@ _TIME_WORDS = frozenset({
     "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thurs",
     "fri", "sat", "sun", "at", "on", "ago", "a", "an", "am", "pm", "a.m.", "p.m.", "hour", "hours", "hr", "hrs",
     "minute", "minutes", "min", "mins", "day", "days", "week", "weeks", "month", "months", "year", "years", "today",
-    "yesterday", "just", "now", "noon", "midnight", "local", "time", "of", "the"})
+    "yesterday", "just", "now", "noon", "midnight", "local", "time", "of", "the", "moments", "moment", "few",
+    "seconds", "second", "secs"})
 _TIME_TOKEN = re.compile(r"[\d:./+\-]*\d[\d:./+\-]*(?:st|nd|rd|th|am|pm|h|z|t[\d:.+\-]+z?)?|[A-Z]{1,5}"
                          r"|[A-Z]{2,5}[+\-]\d{1,2}(?::?\d{2})?", re.IGNORECASE)  # (a zone with an offset: GMT+1)
 
@@ -308,11 +359,16 @@ def _time_word(word: str) -> bool:
 
 
 def _without_role(name: str) -> str:
-    """The name of `Jane Doe, Foreign Correspondent`: the part before a comma, when a short
-    capitalised role follows it."""
+    """The name of `Jane Doe, Foreign Correspondent` or `Jane Doe | The Week US`: the part before
+    the comma or bar, when a short capitalised role (or publication) follows it."""
+    for bar in (" | ", " \u00b7 ", " \u2022 "):
+        if bar in name:
+            who, _, role = name.partition(bar)
+            if _ROLE.match(role.strip()) and _capital(role.strip()) and who.strip():
+                name = who.strip()
     who, comma, role = name.partition(",")
     role = role.strip()
-    if " and " in role and _ROLE_WORDS.isdisjoint(role.lower().split()):
+    if (" and " in role or " & " in role) and _ROLE_WORDS.isdisjoint(role.lower().split()):
         return name  # `Jane Doe, John Roe and Li Wei`: more authors, not a role
     return who.strip() if comma and role and _ROLE.match(role) and _capital(role) else name
 
@@ -329,8 +385,11 @@ def _by_name_of(rest: str | None) -> str:
     name = (rest or "").strip()
     cut = _JOINED_WHEN.search(name)
     if cut is not None and _is_when(name[cut.start():].strip()):
-        name = name[:cut.start()].strip()
+        name = name[:cut.start()].rstrip(_SEPARATORS)  # ("By Jane Doe · published ...", ", published")
     return _without_role(name)
+
+
+_SEPARATORS = " \t,;|\u00b7\u2022-\u2013\u2014"
 
 
 _JOINED_WHEN = re.compile(r"\s(?:published|updated|last updated)\b", re.IGNORECASE)
@@ -628,6 +687,8 @@ class _Page:
             raise self.fail("parse.malformed-header", f"expected a date as YYYY-MM-DD after `date`, got {token!r}",
                             h, expected="YYYY-MM-DD", got=token)
         title = (m.group(2) or "").strip()  # type: ignore[union-attr]
+        if title and not title.isascii() and not title.translate(_ZERO_WIDTH).strip():
+            title = ""  # only invisible characters: no title a reader can see
         try:
             _dt.date.fromisoformat(token)
         except ValueError:
@@ -643,8 +704,15 @@ class _Page:
         """Where the body stops: (end index, truncated?, index where the signature search starts)."""
         lines, keys = self.lines, self.keys
         n = len(lines)
+        at = first
         try:
-            i = keys.index(_PAYWALL_START, first)
+            while True:
+                i = keys.index(_PAYWALL_START, at)
+                if self._paywall_at(i):
+                    break
+                keys[i] = None  # a sentence that opens like the paywall: text
+                self.runs = [m.span() for m in _RUN.finditer(bytes(map(is_, keys, repeat(None))))]
+                at = i + 1
         except ValueError:  # no paywall: the body runs on to the signature or the footer
             return self.footer_start(first), False, -1
         else:
@@ -657,6 +725,16 @@ class _Page:
                 while j < n and (not lines[j] or keys[j] in _PAYWALL):
                     j += 1
             return i, True, j
+
+    def _paywall_at(self, i: int) -> bool:
+        """Line i starts the paywall: one of its usual forms, or another ending of it ("To continue
+        reading this article, subscribe ...") with more of the block in the next three text lines.
+        A line of prose that opens the same way ("..., readers now need a day pass.") has none."""
+        lines, keys = self.lines, self.keys
+        if _is_paywall_start(lines[i]):
+            return True
+        after = [k for k in islice(filter(_BLANK.__ne__, keys[i + 1:i + 12]), 3)]
+        return any(k in _PAYWALL and k != _PAYWALL_START for k in after)
 
     def footer_start(self, first: int) -> int:
         """Where the footer (and a related-articles list above it) starts, looking no higher than first.
@@ -710,10 +788,11 @@ class _Page:
                 if lines[i] and _signature(lines[i]):
                     return self._sig_at(i, end)
             return None, None, None
-        # No paywall: the last paragraph, or the one before the last (then the last is the bio).
+        # No paywall: the last paragraph, or the one before the last (then the last is the bio), or
+        # the one before that when the bio has two paragraphs and names the author.
         end = self.footer_start(0)
         paras = self.paragraphs(0, end)
-        for back in (1, 2):
+        for back in (1, 2, 3):
             if len(paras) < back + 1:
                 break
             s, e = paras[-back]
@@ -725,7 +804,10 @@ class _Page:
                 # In a list of `Name, X` lines (letters, quotes, a round-up of columns, books by
                 # their authors) the last item is no signature: a signature with no bio must name a
                 # publication the usual way ("The ..."), and a bio must name its author.
-                plain = sig[1].startswith("The ") if back == 1 else _names(lines[paras[-1][0]:paras[-1][1]], sig[0])
+                bio_s, bio_e = paras[-back + 1] if back > 1 else (0, 0)
+                plain = sig[1].startswith("The ") if back == 1 else _names(lines[bio_s:bio_e], sig[0])
+                if back == 3 and not plain:
+                    break
                 if not plain and any(_signature(lines[pe - 1]) for _, pe in paras[1:-back]):
                     break
                 return self._sig_at(e - 1, end)
@@ -742,10 +824,11 @@ class _Page:
         assert sig is not None
         self.sig_line = i
         self.where.update(author=i + 1, publication=i + 1)
-        bio = None
-        for s, e in self.paragraphs(i + 1, end)[:1]:
-            bio = "\n".join(self.lines[s:e]).strip() or None
-            self.where["author_bio"] = s + 1
+        # The bio: every paragraph between the signature and the footer (most bios have one).
+        paras = self.paragraphs(i + 1, end)
+        bio = "\n\n".join("\n".join(self.lines[s:e]).strip() for s, e in paras) or None
+        if paras:
+            self.where["author_bio"] = paras[0][0] + 1
         return sig[0], sig[1], bio
 
     def head(self, first: int, end: int) -> tuple[int, str | None, str | None, str | None, str | None, str | None]:
@@ -816,7 +899,8 @@ class _Page:
         return bool(after) and self._is_label_line(lines[after[0]].strip())
 
     def _is_label_line(self, text: str) -> bool:
-        return text.startswith(_LABEL_OPENINGS) and (text == "By" or _is_when(text) or self._by_name(text, "", False))
+        return text.startswith(_LABEL_OPENINGS) and (text in ("By", "BY") or _is_when(text)
+                                                     or self._by_name(text, "", False))
 
     def _byline(self, nonblank: list[int], credit_i: int | None) -> tuple[int, int, str | None] | None:
         """The byline label block as (first index, index after it, author name or None)."""
@@ -835,7 +919,7 @@ class _Page:
             if text.startswith(_LABEL_OPENINGS):  # as every label does
                 nxt = lines[cands[pos + 1]].strip() if pos + 1 < len(cands) else ""
                 after_image = credit_i is not None and pos == 0
-                is_label = _is_when(text) or text == "By" or self._by_name(text, nxt, after_image)
+                is_label = _is_when(text) or text in ("By", "BY") or self._by_name(text, nxt, after_image)
             if not is_label:
                 if credit_i is not None:
                     return None  # labels follow the image block directly
@@ -844,18 +928,29 @@ class _Page:
             while j < len(cands):
                 t = lines[cands[j]].strip()
                 m = _BY.match(t)
-                if t == "By" or (m and self._by_name(t, "", True)):
+                if t in ("By", "BY") or (m and self._by_name(t, lines[cands[j + 1]].strip() if j + 1 < len(cands)
+                                                          else "", True)):
                     name = _by_name_of(m.group(1)) if m else name
                 elif not _is_when(t):
                     # "By" on a line of its own, the name on the next (a byline link split apart)
-                    if not (not name and j > pos and cands[j] == cands[j - 1] + 1
-                            and lines[cands[j - 1]].strip() == "By" and self._by_name(f"By {t}", "", False)):
+                    if not name and j > pos and cands[j] == cands[j - 1] + 1 \
+                            and lines[cands[j - 1]].strip() in ("By", "BY") and self._by_name(f"By {t}", "", False):
+                        name = _by_name_of(t)
+                    elif not self._inside_labels(cands, j, pos):
                         break
-                    name = _by_name_of(t)
                 j += 1
             last = cands[j - 1]
             return i, last + 1, name
         return None
+
+    def _inside_labels(self, cands: list[int], j: int, pos: int) -> bool:
+        """A short line between two label lines of one block, not a sentence: the author's role on
+        a line of its own, or the template's text between the name and the time label."""
+        lines = self.lines
+        text = lines[cands[j]].strip()
+        return (pos < j < len(cands) - 1 and cands[j - 1] + 1 == cands[j] and cands[j] + 1 == cands[j + 1]
+                and len(text) <= 60 and not _TERMINAL.search(text) and _capital(text)
+                and _is_when(lines[cands[j + 1]].strip()))
 
     @staticmethod
     def _by_name(text: str, nxt: str, after_image: bool) -> bool:
@@ -866,6 +961,8 @@ class _Page:
         name = _by_name_of(m.group(1))
         if _TERMINAL.search(name[-2:]) and not _ABBREVIATED.search(name):
             return False  # "By dawn, the queue stretched around the block." (but "By Jane Doe Jr.")
+        if text[1] == "Y":  # upper-case labels (CSS text-transform): "BY THE NUMBERS" has a name's shape
+            return _is_when(nxt)
         if after_image:  # any name that opens like one: not "By 2030, ...", not "By the numbers"
             return _capital(name)
         return bool(_is_when(nxt) or (_NAME.match(name) and _capital(name)))

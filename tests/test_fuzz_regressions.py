@@ -76,6 +76,21 @@ def test_indented_promo_line_between_paragraphs_is_dropped() -> None:
     targets.check_page(raw)
 
 
+def test_a_paywall_first_line_with_another_ending_and_no_block_after_it_is_text() -> None:
+    """fuzz/crashes/parse-crash-2d1d7086...: such a line without more of the paywall after it is kept
+    as text (a sentence that opens the same way); the record check flagged it as boilerplate until
+    `is_boilerplate` took the same view."""
+    raw = (b' date 2024-10-01 Wh means ding this article...\r\r\nTo continue reading this article&..\r\n'
+           b'To continue reading this article...\r\n\xe2\x80\x9cIt\xe2\x80\x99s\xc2\x85\xc2\x85\xc2\x85\r\n'
+           b'\r\r\nLe\xc3\xafla MacLeod, Te Wheek UK\r\t\t')
+    assert hashlib.sha1(raw).hexdigest().startswith("2d1d7086992e")
+    art = newsset.parse_bytes(raw, "fuzz.txt")
+    assert art.truncated is True and "To continue reading this article&.." in art.body.split("\n")
+    assert not is_boilerplate("To continue reading this article&..")
+    assert is_boilerplate("To continue reading this article...")
+    targets.check_page(raw)
+
+
 def test_an_indented_paywall_line_with_another_ending_is_the_paywall() -> None:
     """fuzz/crashes/parse-crash-a18c767b...: a paywall first line with another ending, indented by
     200 ideographic spaces, stayed in the body (the ending rule looked at the unstripped line) while

@@ -126,6 +126,13 @@ def test_credit_lines_without_their_parentheses_still_end_the_image_block(credit
     assert rec["body"] == P1
 
 
+@pytest.mark.parametrize("credit", ["(Photo credit: Pressbank)", "Picture credit: Pressbank"])
+def test_photo_and_picture_credit_lines_end_the_image_block(credit: str) -> None:
+    rec = parse(page(HEADER, "", "A standfirst", "", "Plots in Leeds", credit, "", P1))
+    assert (rec["subtitle"], rec["image_caption"], rec["image_credit"], rec["body"]) == (
+        "A standfirst", "Plots in Leeds", "Pressbank", P1)
+
+
 def test_a_credit_inside_parentheses_keeps_its_own_closing_parenthesis() -> None:
     rec = parse(page(HEADER, "", "Plots in Leeds", "(Image credit: Rhys Pryce (Pressbank))", "", P1))
     assert rec["image_credit"] == "Rhys Pryce (Pressbank)"
@@ -289,6 +296,8 @@ def test_related_headlines_that_are_questions_are_footer_not_body() -> None:
     ["You might also like", "Where to see the bluebells this spring", "View More \u25b8"],  # no "Latest"
     ["Latest", "The quiet crisis in Britain's orchards\u2026", "Allotments, explained.", "You might also like",
      "Quiz of the week:", "View More \u25b8"],  # teasers that end like sentences
+    ["More from The Week", "Where to see the bluebells this spring", "Is it time to sell your allotment?", *FOOTER],
+    ["Trending", "The ten best compost bins", "Who will win Britain in Bloom?"],
 ])
 def test_related_headline_lists_under_a_footer_heading_are_footer(footer: list[str]) -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", "Amara Okafor, The Week UK", "", "Amara writes about gardens.", "",
@@ -303,11 +312,42 @@ def test_paragraphs_under_a_latest_heading_stay_in_the_body() -> None:
 
 
 @pytest.mark.parametrize("name", ["李静", "محمد العلي", "Yusuf al-Rashid", "Inês do Carmo", "Luca d'Amico",
-                                  "Sara Lind and Tom Berg", "Ngozi Adichie-Obi"])
+                                  "Sara Lind and Tom Berg", "Ngozi Adichie-Obi", "प्रिया शर्मा", "สมชาย ใจดี",
+                                  "علی\u200cرضا کریمی", "Chloé Ashworth\u2011Reyes", "Sara Lind & Tom Berg"])
 def test_signature_names_in_any_script_with_particles_or_two_authors(name: str) -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", f"{name}, The Week UK", "", "A reporter on the land beat."))
     assert (rec["author"], rec["publication"]) == (name, "The Week UK")
     assert rec["body"] == f"{P1}\n\n{P2}" and rec["author_bio"] == "A reporter on the land beat."
+
+
+@pytest.mark.parametrize("written, name", [("Harriet Ng\u200b", "Harriet Ng"),
+                                           ("Max Ober\u00adhollen\u00adzer", "Max Oberhollenzer")])
+def test_invisible_characters_in_a_signature_are_left_out_of_the_name(written: str, name: str) -> None:
+    for paywall in ([], PAYWALL):
+        rec = parse(page(HEADER, "", P1, "", P2, *paywall, "", f"{written}, The Week UK", "", "A reporter."))
+        assert (rec["author"], rec["publication"], rec["author_bio"]) == (name, "The Week UK", "A reporter.")
+        assert rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_publication_may_open_with_an_accented_capital_but_not_a_small_letter() -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Lukas Egger, Österreich", "", "Lukas writes."))
+    assert (rec["author"], rec["publication"]) == ("Lukas Egger", "Österreich")
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Lukas Egger, österreich"))
+    assert rec["author"] is None and rec["body"].endswith("Lukas Egger, österreich")
+
+
+@pytest.mark.parametrize("paywall", [[], PAYWALL])
+def test_a_bio_of_two_paragraphs_is_kept_whole(paywall: list[str]) -> None:
+    bio = ["Amara Okafor covers farming for The Week.", "", "She previously worked at a seed bank."]
+    rec = parse(page(HEADER, "", P1, "", P2, *paywall, "", "Amara Okafor, The Week UK", "", *bio, "", *FOOTER))
+    assert (rec["author"], rec["publication"]) == ("Amara Okafor", "The Week UK")
+    assert rec["author_bio"] == f"{bio[0]}\n\n{bio[2]}" and rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_third_last_paragraph_shaped_like_a_signature_needs_a_bio_that_names_it() -> None:
+    text = page(HEADER, "", P1, "", "Ruth Ashworth, The Week UK", "", P2, "", P3)
+    rec = parse(text)
+    assert rec["author"] is None and rec["body"] == f"{P1}\n\nRuth Ashworth, The Week UK\n\n{P2}\n\n{P3}"
 
 
 def test_a_page_without_blank_lines_still_has_its_signature_and_bio() -> None:
@@ -387,6 +427,19 @@ def test_a_body_paragraph_wrapped_over_lines_that_only_starts_like_a_promo_stays
     assert parse(page(HEADER, "", P1, "", *para, "", P2))["body"] == f"{P1}\n\n{para[0]}\n{para[1]}\n\n{P2}"
 
 
+@pytest.mark.parametrize("promo", ["Sign up for The Week&#8217;s Free Newsletters", "Sign&nbsp;up",
+                                   "Subscribe to The Week\u200b", "&nbsp;SUBSCRIBE &amp; SAVE&nbsp;",
+                                   "Sign up for The Week&rsquo;s Free Newsletters"])
+def test_promotional_lines_with_html_entities_or_invisible_characters_are_dropped(promo: str) -> None:
+    assert parse(page(HEADER, "", P1, "", promo, "", P2))["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_sentence_that_opens_like_the_paywall_is_text() -> None:
+    line = "To continue reading this article, readers of the parish newsletter now need a day pass."
+    rec = parse(page(HEADER, "", P1, "", line, "", P2, "", P3))
+    assert rec["truncated"] is False and rec["body"] == f"{P1}\n\n{line}\n\n{P2}\n\n{P3}"
+
+
 def test_a_lowercase_word_still_rules_a_line_out_as_a_signature() -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", "in the end, The Council decided"))
     assert rec["author"] is None and rec["body"].endswith("in the end, The Council decided")
@@ -401,6 +454,14 @@ def test_a_lowercase_word_still_rules_a_line_out_as_a_signature() -> None:
     (["By 李静", "Updated: 3 June 2022"], "李静"),
     (["By Amara Okafor, Tom Berg and Li Wei", "published 3 June 2022"], "Amara Okafor, Tom Berg and Li Wei"),
     (["By Amara Okafor, Science and Technology Editor", "published 3 June 2022"], "Amara Okafor"),
+    (["By Amara Okafor", "Rural Affairs Correspondent", "published 3 June 2022"], "Amara Okafor"),
+    (["By", "Amara Okafor", "Social Links Navigation", "published 3 June 2022"], "Amara Okafor"),
+    (["BY AMARA OKAFOR", "PUBLISHED 3 JUNE 2022"], "AMARA OKAFOR"),
+    (["By Amara Okafor \u00b7 published 3 June 2022"], "Amara Okafor"),
+    (["By Amara Okafor, published 3 June 2022"], "Amara Okafor"),
+    (["By Amara Okafor | The Week US", "published 3 June 2022"], "Amara Okafor"),
+    (["By Amara Okafor, Tom Berg & Li Wei", "published 3 June 2022"], "Amara Okafor, Tom Berg & Li Wei"),
+    (["By Amara Okafor", "published 3 June 2022", "Updated moments ago"], "Amara Okafor"),
 ])
 @pytest.mark.parametrize("image", [True, False])
 def test_byline_forms(labels: list[str], author: str, image: bool) -> None:
@@ -412,7 +473,7 @@ def test_byline_forms(labels: list[str], author: str, image: bool) -> None:
 
 
 @pytest.mark.parametrize("opening", ["By 2030, the waiting list will be twice as long.", "By the numbers",
-                                     "By dawn, the queue stretched around the block."])
+                                     "By dawn, the queue stretched around the block.", "BY THE NUMBERS"])
 @pytest.mark.parametrize("labels", [["By", "published"], ["By Amara Okafor", "published 3 June 2022"], []])
 def test_a_body_line_opening_with_by_is_not_the_byline(opening: str, labels: list[str]) -> None:
     rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, *labels, "", opening, "", P1))
@@ -588,7 +649,8 @@ def test_impossible_date(date: str) -> None:
     assert e.code == "parse.invalid-date" and e.line == 2 and e.issue.got == date
 
 
-@pytest.mark.parametrize("header", ["date 2022-05-17", " date 2022-05-17   ", f"date 2022-05-17 {NBSP}"])
+@pytest.mark.parametrize("header", ["date 2022-05-17", " date 2022-05-17   ", f"date 2022-05-17 {NBSP}",
+                                    "date 2022-05-17 \u200b\u200b"])
 def test_missing_title(header: str) -> None:
     e = refused(page(header, "", P1))
     assert e.code == "parse.missing-title" and e.line == 1
