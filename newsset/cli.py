@@ -264,9 +264,19 @@ def _cmd_build(args: argparse.Namespace) -> int:
             return 1
         why = ("no input passed the checks, and a dataset of no rows cannot be loaded" if r.empty
                else "--on-invalid fail")
+        per_record = any(not c.startswith("dataset.") for c in r.rejected)
+        across = any(c.startswith("dataset.") for c in r.rejected)
+        hint = " ".join(filter(None, [
+            "Run `newsset validate` on the sources for the located errors." if per_record else "",
+            "Duplicates and near copies are found across the whole corpus, which `validate` does not compare: "
+            "a build without --on-invalid fail lists them in rejects.jsonl." if across else ""]))
         print(f"newsset build: {r.total_rejected:,} of {r.inputs:,} input(s) rejected ({codes}); {why}: nothing "
-              f"written ({kept}). Run `newsset validate` on the sources for the located errors.", file=sys.stderr)
+              f"written ({kept}). {hint}", file=sys.stderr)
         return 1
+    if r.kept_aside is not None:
+        print(f"newsset build: files of yours in the previous {args.out} had a path the new build writes; the "
+              f"previous output is kept at {display_path(str(r.kept_aside))} (nothing of yours was deleted): move "
+              "what you need from it, then remove it.", file=sys.stderr)
     if not args.quiet:
         print(build_summary(r, args.out, seconds), file=sys.stderr)
     return 0

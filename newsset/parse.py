@@ -687,7 +687,7 @@ class _Page:
             raise self.fail("parse.malformed-header", f"expected a date as YYYY-MM-DD after `date`, got {token!r}",
                             h, expected="YYYY-MM-DD", got=token)
         title = (m.group(2) or "").strip()  # type: ignore[union-attr]
-        if title and not title.isascii() and not title.translate(_ZERO_WIDTH).strip():
+        if title and title[0] in _ZERO_WIDTH_CHARS and not title.translate(_ZERO_WIDTH).strip():
             title = ""  # only invisible characters: no title a reader can see
         try:
             _dt.date.fromisoformat(token)

@@ -24,7 +24,7 @@ import os
 import shutil
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -73,6 +73,7 @@ class BuildResult:
     chunks: int = 0
     cached_chunks: int = 0  # chunks whose checked records came from --cache whole
     cached_inputs: int = 0  # inputs (pages, records) whose results came from --cache, whole chunks included
+    kept_aside: Path | None = None  # the previous output, when files of the user's in it had nowhere to go
 
     @property
     def ok(self) -> bool:
@@ -195,6 +196,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         pool = LocalPool(n_jobs, str(sch.path))
     try:
         srcs = discover(inputs, skip=[out])  # an --out inside an input: its own rejects.jsonl is no input
+        if engine == "dask" and scheduler is not None:
+            srcs = [_absolute(s) for s in srcs]  # the user's workers run elsewhere: not from this folder
         chunks = make_chunks(srcs)
     except BaseException:
         if pool is not None:
@@ -216,8 +219,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         keys = KeyStore()
         parts = stage.dir / ".parts"
         parts.mkdir()
-        specs = [ChunkSpec(i, tuple(c), str(sch.path), today, str(parts), guard, group_by,
-                           os.fspath(cache) if cache is not None else None, fix_mojibake)
+        specs = [ChunkSpec(i, tuple(c), os.path.abspath(sch.path), today, str(parts), guard, group_by,
+                           os.path.abspath(cache) if cache is not None else None, fix_mojibake)
                  for i, c in enumerate(chunks)]
         chunk_rows: list[tuple[str | None, bool, np.ndarray]] = []  # (part, shared, key index per row or -1)
         sigs: list[np.ndarray] = []
@@ -386,7 +389,15 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         (stage.dir / "README.md").write_bytes(render_card(sch, card_info, previous=old_card).encode("utf-8"))
         stage.publish()
         result.written = True
+        result.kept_aside = stage.kept
     return result
+
+
+def _absolute(src: Source) -> Source:
+    """`src` with absolute paths: a Dask cluster's workers run in folders of their own, where a path
+    relative to the driver's would name another file, or none."""
+    return replace(src, path=os.path.abspath(src.path),
+                   archive=os.path.abspath(src.archive) if src.archive is not None else None)
 
 
 def _check_cache(cache: Path, out: Path) -> None:

@@ -243,6 +243,7 @@ class Staging:
         self.parent = self.out.parent
         self.dir = self.parent / f".{self.out.name}.staging-{os.getpid()}"
         self._lock_fh: Any = None
+        self.kept: Path | None = None  # the previous output, kept aside: user files in it could not be carried
 
     def __enter__(self) -> Staging:
         try:
@@ -333,7 +334,9 @@ class Staging:
                     raise
                 carried = _carry_foreign(old, self.out) if moved else True
             if carried:
-                _remove_tree(old)  # (else the user's files that could not be moved stay there, not deleted)
+                _remove_tree(old)
+            else:  # the user's files that could not be moved stay there, not deleted
+                self.kept = old
             fd = os.open(self.parent, os.O_RDONLY)
             try:
                 os.fsync(fd)
@@ -359,32 +362,78 @@ def _manifest_of(folder: Path) -> dict[str, Any] | None:
 
 def _carry_foreign(old: Path, out: Path) -> bool:
     """Move what the user keeps in a dataset folder (a Hub clone's .git and .gitattributes, a
-    LICENSE, notes) from the replaced output `old` into the new one: a rebuild replaces only what
-    newsset wrote. An entry the new output also has is newsset's, and goes. False when something
-    could not be moved: then `old` must be kept, not removed."""
-    manifest = _manifest_of(old) or {}
-    files = manifest.get("files")
-    own = set(OWN_NAMES)
-    if isinstance(files, list):
-        own |= {str(f.get("path", "")).split("/", 1)[0] for f in files if isinstance(f, dict)}
-    try:
-        entries = os.listdir(old)
-    except OSError:
-        return False
+    LICENSE, notes, pictures in images/, a folder named like a new task config) from the replaced
+    output `old` into the new one: a rebuild replaces only the files the old manifest lists. A user
+    file in a folder newsset also writes moves to the same place in the new folder. False when
+    something could not be moved (the new output has a file at its path): then `old` must be kept,
+    not removed."""
+    owned = _owned_paths(old)
     carried = True
-    for name in entries:
-        if name in own or os.path.lexists(out / name):
-            continue
-        try:
+
+    def carry(rel: str) -> None:
+        nonlocal carried
+        source, target = old / rel, out / rel
+        if not os.path.lexists(target):
             try:
-                os.replace(old / name, out / name)
-            except PermissionError:  # a read-only output: open it up (it is being replaced anyway)
-                os.chmod(old, os.stat(old).st_mode | 0o700)
-                os.replace(old / name, out / name)
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(source, target)
+                except PermissionError:  # a read-only output: open it up (it is being replaced anyway)
+                    os.chmod(source.parent, os.stat(source.parent).st_mode | 0o700)
+                    os.replace(source, target)
+                return
+            except OSError:
+                pass
+        elif source.is_dir() and not source.is_symlink() and target.is_dir() and not target.is_symlink():
+            try:
+                names = os.listdir(source)
+            except OSError:
+                names = None
+            if names is not None:  # a folder on both sides (the user's eval/ and a config eval/): file by file
+                for name in names:
+                    if f"{rel}/{name}" not in owned:
+                        carry(f"{rel}/{name}")
+                return
+        carried = False
+
+    def walk(rel: str) -> None:
+        """Carry the entries of folder `rel` that are not newsset's; look inside its folders that are."""
+        try:
+            names = os.listdir(old / rel if rel else old)
         except OSError:
+            nonlocal carried
             carried = False
+            return
+        for name in names:
+            path = f"{rel}/{name}" if rel else name
+            if path in owned:
+                continue
+            if any(o.startswith(path + "/") for o in owned) and (old / path).is_dir() \
+                    and not (old / path).is_symlink():
+                walk(path)  # a folder holding newsset's files (data/, images/): theirs stay, the rest moves
+            else:
+                carry(path)
+
+    walk("")
     return carried
 
+
+def _owned_paths(old: Path) -> set[str]:
+    """The paths newsset wrote into an output: what its manifest lists, and the manifest itself.
+    (Outputs of versions that listed only shards: the names newsset writes at the top, whole.)"""
+    manifest = _manifest_of(old) or {}
+    owned = {"manifest.json", "README.md", "rejects.jsonl"}  # (always written; the manifest lists the rest)
+    listed = False
+    for key in ("files", "metadata_files"):
+        entries = manifest.get(key)
+        if isinstance(entries, list):
+            for f in entries:
+                if isinstance(f, dict) and isinstance(f.get("path"), str):
+                    owned.add(f["path"])
+                    listed = listed or key == "metadata_files"
+    if not listed:
+        owned |= set(OWN_NAMES) | {p.split("/", 1)[0] for p in owned}
+    return owned
 
 def _remove_tree(path: Path) -> None:
     """Remove a replaced output, also one whose folders were made read-only (chmod -R a-w, a

@@ -228,6 +228,63 @@ def test_a_rebuild_keeps_the_users_own_files_and_replaces_only_newssets(corpus: 
     assert main(["verify", str(out)]) == 0
 
 
+def test_a_rebuild_never_deletes_a_user_file_whose_folder_newsset_also_writes(
+        corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only the files the old manifest lists are newsset's: a user's images/ (card pictures), notes
+    in data/, and a folder named like a task config added later all stay."""
+    out = tmp_path / "ds"
+    newsset.build([corpus], out, no_tasks=True)
+    (out / "images").mkdir()
+    (out / "images" / "logo.png").write_bytes(b"\x89PNG mine")
+    (out / "data" / "NOTES.md").write_text("mine")
+    (out / "eval").mkdir()
+    (out / "eval" / "run.py").write_text("print('mine')")
+    tasks = tmp_path / "tasks.toml"
+    tasks.write_text('[eval]\ncolumns = {document = "body", headline = "title"}\n')
+    newsset.build([corpus], out, tasks=tasks)
+    assert (out / "images" / "logo.png").read_bytes() == b"\x89PNG mine"
+    assert (out / "data" / "NOTES.md").read_text() == "mine"
+    assert (out / "eval" / "run.py").read_text() == "print('mine')"
+    assert sorted(p.name for p in (out / "eval").glob("*.parquet"))  # the config's shards beside it
+    assert not [p for p in tmp_path.iterdir() if ".old-" in p.name]
+    # A user file at a path the new build writes: the previous output is kept aside, not deleted.
+    (out / "data" / "train-00000-of-00001.parquet.keep").write_text("x")
+    os_name = out / "eval" / "train-00000-of-00001.parquet"
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["files"] = [f for f in manifest["files"] if f["path"] != "eval/train-00000-of-00001.parquet"]
+    (out / "manifest.json").write_text(json.dumps(manifest))  # (as if the user had put that file there)
+    assert main(["build", str(corpus), "--out", str(out), "--tasks", str(tasks), "-q"]) == 0
+    kept = [p for p in tmp_path.iterdir() if ".old-" in p.name]
+    assert len(kept) == 1 and (kept[0] / "eval" / "train-00000-of-00001.parquet").is_file() and os_name.is_file()
+    assert "is kept at" in capsys.readouterr().err
+
+
+def test_a_dataset_kept_inside_the_corpus_folder_does_not_feed_its_rejects_to_the_next_build(
+        corpus: Path, tmp_path: Path) -> None:
+    first = newsset.build([corpus], tmp_path / "first")
+    assert first.total_rejected and (tmp_path / "first" / "rejects.jsonl").stat().st_size
+    raw = tmp_path / "corpus-copy"
+    shutil.copytree(corpus, raw)
+    shutil.copytree(tmp_path / "first", raw / "old-dataset")
+    again = newsset.build([raw], tmp_path / "again")
+    assert (again.files, again.total_rejected) == (first.files, first.total_rejected)
+    (raw / "notes").mkdir()  # a rejects.jsonl with no newsset manifest beside it is records like any other
+    shutil.copy(tmp_path / "first" / "rejects.jsonl", raw / "notes" / "rejects.jsonl")
+    assert newsset.build([raw], tmp_path / "third").files == first.files + 1
+
+
+def test_on_invalid_fail_over_duplicates_alone_does_not_send_the_user_to_validate(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    page = "date 2024-01-02 A title\n\n" + "A paragraph of text that is long enough to be a body. " * 5 + "\n"
+    (raw / "a.txt").write_text(page)
+    (raw / "b.txt").write_text(page)
+    assert main(["build", str(raw), "--out", str(tmp_path / "o"), "--on-invalid", "fail", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "dataset.duplicate" in err and "Run `newsset validate`" not in err and "rejects.jsonl" in err
+
+
 def test_user_files_left_in_an_interrupted_publish_are_carried_by_the_next_build(corpus: Path,
                                                                                   tmp_path: Path) -> None:
     out = tmp_path / "ds"

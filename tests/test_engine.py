@@ -430,6 +430,25 @@ def test_dask_localcluster_build_is_byte_identical_to_local(tmp_path: Path) -> N
     assert digests(tmp_path / "own") == digests(tmp_path / "own-local")
 
 
+def test_relative_inputs_on_a_users_cluster_name_the_drivers_files(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user's workers run in folders of their own: the paths they get must not be relative to
+    the driver's folder (they named other files there, or none: false `input.unreadable` rejects)."""
+    _require_dask()
+    from distributed import LocalCluster
+
+    write_corpus(tmp_path / "raw", 60, seed=3, dup_rate=0.0, bad_rate=0.0)
+    (tmp_path / "schema.json").write_bytes(bundled_schema_path().read_bytes())
+    local = newsset.build([tmp_path / "raw"], tmp_path / "local", jobs=1)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        monkeypatch.chdir(tmp_path)  # the driver moves; the worker stays where it started
+        remote = newsset.build(["raw"], "dask", engine="dask", scheduler=cluster.scheduler_address,
+                               schema="schema.json")
+    assert remote.total_rejected == local.total_rejected == 0 and remote.total_rows == local.total_rows
+    parquet = {k: v for k, v in digests(tmp_path / "local").items() if k.endswith(".parquet")}
+    assert parquet == {k: v for k, v in digests(tmp_path / "dask").items() if k.endswith(".parquet")}
+
+
 def test_engine_options_are_checked_before_any_work(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     write_corpus(raw, 3, seed=1)
