@@ -18,6 +18,7 @@ import contextlib
 import datetime as _dt
 import functools
 import hashlib
+import json
 import os
 import pickle
 import re
@@ -64,6 +65,7 @@ class ChunkSpec:
     group_by: str | None = None
     cache: str | None = None
     fix_mojibake: bool = False  # repair mojibake in the text (newsset.text); reported either way
+    schema_digest: str | None = None  # the driver's `_schema_digest`: a worker's stale copy is loaded again
 
     @property
     def part_path(self) -> str:
@@ -217,10 +219,12 @@ def make_chunks(sources: Sequence[Source], chunk: int = CHUNK,
 _schemas: dict[str, Schema] = {}
 
 
-def _schema(path: str) -> Schema:
-    """One compiled schema per worker process and path."""
+def _schema(path: str, digest: str | None = None) -> Schema:
+    """One compiled schema per worker process and path; loaded again when the driver's `digest`
+    (`_schema_digest`) says the file, or one its `$ref`s reach, has changed since (a Dask worker
+    outlives a build, and the user may edit the schema between two)."""
     s = _schemas.get(path)
-    if s is None:
+    if s is None or (digest is not None and _schema_digest(s) != digest):
         s = _schemas[path] = load_schema(path, checked=True)  # the driver checked it before any work
     return s
 
@@ -237,7 +241,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     With a cache, an unchanged chunk is taken whole; in a changed one, every page the cache
     holds (found through `_Reuse`) is copied from there and only the new or changed pages are parsed.
     """
-    schema = _schema(spec.schema_path)
+    schema = _schema(spec.schema_path, spec.schema_digest)
     cache_keys = _cache_keys(spec, schema) if spec.cache else None
     key, page_keys, pages, stats = cache_keys if cache_keys is not None else (None, [], [], [])
     reuse = replaced = None
@@ -492,6 +496,22 @@ def _memo_put(path: str, at: int, pairs: dict[str, tuple[Stat, str]]) -> None:
         _dump(path, (at, pairs))
 
 
+def _schema_digest(schema: Schema) -> str:
+    """sha256 of the schema and of every file its `$ref`s reach (an edit to one changes what passes)."""
+    key = str(schema.path)
+    digest = _SCHEMA_DIGESTS.get(key)
+    if digest is None or digest[0] != schema.sha256 or digest[2] is not schema.resources:
+        h = hashlib.sha256(schema.sha256.encode())
+        for uri in sorted(schema.resources):
+            h.update(f"\0{uri}\0".encode("utf-8", "surrogateescape"))
+            h.update(json.dumps(schema.resources[uri], sort_keys=True, ensure_ascii=True).encode())
+        digest = _SCHEMA_DIGESTS[key] = (schema.sha256, h.hexdigest(), schema.resources)
+    return digest[1]
+
+
+_SCHEMA_DIGESTS: dict[str, tuple[str, str, Any]] = {}
+
+
 def _cache_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str], list[bytes | Issue | None],
                                                            list[Stat | None]] | None:
     """(chunk key, a key per source, the pages as read, their stats): sha256 over newsset's version and code,
@@ -505,7 +525,7 @@ def _cache_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str], list[b
     """
     assert spec.cache is not None
     options = hashlib.sha256(
-        f"newsset {__version__} {code_digest()}\0schema {schema.sha256}\0today {spec.today}\0"
+        f"newsset {__version__} {code_digest()}\0schema {_schema_digest(schema)}\0today {spec.today}\0"
         f"sketch {spec.sketch}\0group {spec.group_by}\0fix {spec.fix_mojibake and fixer_name()}\0".encode())
     memo_path = _memo_path(spec.cache, options, spec)
     memo = _memo_load(memo_path)

@@ -54,6 +54,8 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
     sv.add_argument("--max-issues", type=int, default=None, metavar="N", help="report at most N issues "
                     "(the counts still include all)")
     sv.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    sv.add_argument("--today", type=_iso_day, metavar="YYYY-MM-DD", help="the day future dates are judged "
+                    "against (default: today)")
     sv.add_argument("--fix-mojibake", action="store_true", help="check records as `build --fix-mojibake` would "
                     "store them (repaired mojibake is reported as text.mojibake-fixed)")
     sv.add_argument("--quiet", "-q", action="store_true", help="no progress bar (it is drawn only when stderr is a "
@@ -107,6 +109,9 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
                     "keyed by the sha256 of its name and bytes, the schema and the newsset version; unchanged files "
                     "are not parsed again, nor read while their stat (inode, size, mtime, ctime) is unchanged. The "
                     "output is byte-identical to a clean build")
+    sb.add_argument("--today", type=_iso_day, metavar="YYYY-MM-DD", help="the day future dates are judged against "
+                    "(default: today). It is part of a --cache key and of the output: pin it to reuse a cache on "
+                    "another day, or to rebuild the same bytes later")
     sb.add_argument("--citation", default=None, metavar="BIBTEX", help="citation for the card and croissant.json")
     sb.add_argument("--name", default=None, help="pretty name for the card (default: the output folder name)")
     sb.add_argument("--quiet", "-q", action="store_true", help="print nothing on success (no progress bar, no "
@@ -130,6 +135,17 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
         "only tightens rules may $ref it by its $id instead.",
         epilog="example: newsset schema > my.schema.json")
     return p
+
+
+def _iso_day(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 def _add_stats_parser(add: Any) -> None:
@@ -222,7 +238,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             raise ConfigError(f"-o {args.output} is one of the files being validated: choose another report file")
     with bar("validating", wanted(args.quiet)) as progress:
         report = validate(sources, schema, max_issues=args.max_issues, progress=progress,
-                          fix_mojibake=args.fix_mojibake)
+                          fix_mojibake=args.fix_mojibake, today=args.today)
     text = render(report, fmt)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
@@ -252,7 +268,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
                   no_tasks=args.no_tasks, allow_truncated=args.allow_truncated, license=args.license,
                   citation=args.citation, pretty_name=args.name, jobs=args.jobs, engine=args.engine,
                   scheduler=args.scheduler, cache=args.cache, plot=args.plot, progress=progress,
-                  fix_mojibake=args.fix_mojibake)
+                  fix_mojibake=args.fix_mojibake, today=args.today)
     seconds = time.perf_counter() - t0
     append_step_summary(render_build_markdown(r), "build")
     codes = ", ".join(f"{c} {n:,}" for c, n in sorted(r.rejected.items(), key=lambda kv: (-kv[1], kv[0])))

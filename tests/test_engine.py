@@ -3,6 +3,7 @@ and the Dask build on a real LocalCluster — all byte-identical to a serial loc
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -284,6 +285,40 @@ def test_a_record_file_that_changes_while_it_is_read_is_not_cached(tmp_path: Pat
     again = newsset.build([rec], tmp_path / "b", cache=cache)
     assert again.total_rows == 20
     assert digests(tmp_path / "b") == digests(newsset.build([rec], tmp_path / "c").out)
+
+
+def test_an_edit_to_a_schema_file_the_schema_refs_is_no_cache_hit(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    write_corpus(raw, 40, seed=4, dup_rate=0.0, bad_rate=0.0)
+    base = json.loads(bundled_schema_path().read_text())
+    base["$id"] = "https://example.org/base.json"
+    (tmp_path / "base.json").write_text(json.dumps(base))
+    (tmp_path / "main.json").write_text(json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema",
+                                                    "allOf": [{"$ref": "base.json"}]}))
+    cache = tmp_path / "cache"
+    first = newsset.build([raw], tmp_path / "o1", schema=tmp_path / "main.json", cache=cache)
+    assert first.total_rejected == 0 and first.total_rows == 40
+    base["properties"]["title"]["maxLength"] = 5  # main.json is unchanged; what it refers to is not
+    (tmp_path / "base.json").write_text(json.dumps(base))
+    again = newsset.build([raw], tmp_path / "o2", schema=tmp_path / "main.json", cache=cache)
+    assert again.cached_chunks == 0 and again.rejected["schema.maxLength"] == 40 and not again.written
+
+
+def test_a_pinned_today_lets_a_cache_serve_another_day_and_judges_future_dates(tmp_path: Path) -> None:
+    from newsset.cli import main
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 30, seed=5, dup_rate=0.0, bad_rate=0.0)
+    (raw / "zz-late.txt").write_text("date 2031-05-01 A late page\n\n" + "Text of the late page, long enough. " * 8)
+    args = ["build", str(raw), "--cache", str(tmp_path / "cache"), "--today", "2031-06-01", "-q"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    again = newsset.build([raw], tmp_path / "b", cache=tmp_path / "cache", today=dt.date(2031, 6, 1))
+    assert again.cached_chunks == again.chunks and again.total_rejected == 0
+    early = newsset.build([raw], tmp_path / "c", cache=tmp_path / "cache", today=dt.date(2031, 4, 1))
+    assert early.cached_chunks < early.chunks and early.rejected["dataset.future-date"] == 1
+    with pytest.raises(SystemExit) as info:
+        main(["build", str(raw), "--out", str(tmp_path / "d"), "--today", "2031-02-30"])
+    assert info.value.code == 2
 
 
 def test_cache_files_are_written_under_new_random_names(tmp_path: Path) -> None:
