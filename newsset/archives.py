@@ -250,6 +250,12 @@ def _zip_items(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
         infos = zf.infolist()
         for entry in _plan(src, [_zip_member(i, info) for i, info in enumerate(infos)]):
             yield from _member_items(entry, partial(zf.open, infos[entry.member.index]), read, refuse)
+        first = min((info.header_offset for info in infos), default=0)
+    if first > 0:  # a zip is read from its end: whatever comes before its first member is not
+        yield refuse(src, _unreadable(src.path, f"the zip archive holds {first:,} bytes before its first member, "
+                                      "which are not read (zip archives joined with cat? only the last one's "
+                                      "members are listed: unzip each part, or zip them again as one)",
+                                      "data before the first member"))
 
 
 # ---------------------------------------------------------------- tar
@@ -314,11 +320,28 @@ def _tar_items(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
         except BROKEN as e:
             error = _reason(e)
         members = [_tar_member(i, ti) for i, ti in enumerate(infos)]
+        if not error and not problems and _data_after_end(tf):
+            problems.append("more data follows its end-of-archive blocks (tar archives joined with cat? read "
+                            "them with `tar -i`, or pack them again as one)")
         for entry in _plan(src, members):
             yield from _member_items(entry, partial(_extract, tf, infos[entry.member.index]), read, refuse)
     error = error or (problems[0] if problems else None)
     if error:
         yield refuse(src, _cut_short(src, members, error))
+
+
+def _data_after_end(tf: tarfile.TarFile) -> bool:
+    """Whether anything but zero bytes follows the end-of-archive blocks of an uncompressed tar:
+    tarfile stops at them, so a second archive appended there would be left unread in silence."""
+    try:
+        fh = tf.fileobj
+        fh.seek(tf.offset)  # type: ignore[union-attr]
+        while chunk := fh.read(1 << 16):  # type: ignore[union-attr]
+            if chunk.strip(b"\0"):
+                return True
+    except (OSError, ValueError):
+        return False
+    return False
 
 
 def _scan(path: str) -> tuple[list[Member], str | None]:

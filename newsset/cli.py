@@ -199,7 +199,13 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
     status = 0
     records = []
-    for src, art in (page for s in discover(args.paths) for page in iter_pages(s)):
+    sources = discover(args.paths)
+    record_files = [s for s in sources if s.kind == "jsonl"]
+    if record_files:  # they hold records, not pages: said, not skipped in silence
+        print(f"newsset parse: {len(record_files):,} record file(s) (.jsonl) skipped, e.g. "
+              f"{visible(display_path(record_files[0].path))}: they hold records already; check them with "
+              "`newsset validate`", file=sys.stderr)
+    for src, art in (page for s in sources for page in iter_pages(s)):
         if not isinstance(art, Article):
             print(visible(f"{display_path(src.path)}:{art.line or 1}: {art.code}: {art.message}"), file=sys.stderr)
             status = 1

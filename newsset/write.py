@@ -249,6 +249,10 @@ class Staging:
         try:
             self.parent.mkdir(parents=True, exist_ok=True)
             self._lock()
+            if os.path.ismount(self.out):  # (publish replaces the folder by a rename, which a mount point refuses)
+                raise OutputError(f"{self.out} is a mount point (a volume), which newsset cannot replace: it writes "
+                                  "a new folder beside the old one and swaps them; choose a folder inside it, e.g. "
+                                  f"--out {self.out / 'dataset'}")
             if self.out.exists() and not self._is_newsset_output(self.out):
                 raise OutputError(f"{self.out} exists and is not a newsset dataset (no manifest.json written by "
                                   "newsset); refusing to replace it: choose another --out or remove it")
@@ -288,8 +292,10 @@ class Staging:
 
     @staticmethod
     def _is_newsset_output(p: Path) -> bool:
-        """An empty folder, or one whose manifest.json newsset wrote (any app names a file so)."""
-        return p.is_dir() and (_manifest_of(p) is not None or not any(p.iterdir()))
+        """An empty folder, or one whose manifest.json newsset wrote (any app names a file so), or
+        one of hidden entries only: a fresh clone of a Hub repo (.git, .gitattributes), which the
+        build carries over."""
+        return p.is_dir() and (_manifest_of(p) is not None or all(e.name.startswith(".") for e in p.iterdir()))
 
     def _lock(self) -> None:
         import fcntl

@@ -228,6 +228,23 @@ def test_truncated_or_damaged_plain_tar_is_reported_not_silently_shortened(tmp_p
     assert _found(_items(tmp_path / "nothing.tgz")) == [("nothing.tgz", "input.unreadable")]
 
 
+def test_archives_joined_with_cat_are_reported_not_silently_shortened(tmp_path: Path) -> None:
+    pages = sorted(_pages(4).items())
+    first, second = _tar(tmp_path / "a.tar", pages[:2]), _tar(tmp_path / "b.tar", pages[2:])
+    (tmp_path / "both.tar").write_bytes(first.read_bytes() + second.read_bytes())
+    items = _items(tmp_path / "both.tar")
+    assert _found(items) == [("both.tar!/p0.txt", None), ("both.tar!/p1.txt", None),
+                             ("both.tar", "input.unreadable")]
+    assert "joined with cat" in items[-1].issues[0].message
+    assert _found(_items(first)) == [("a.tar!/p0.txt", None), ("a.tar!/p1.txt", None)]  # zero padding is no data
+    one, two = _zip(tmp_path / "a.zip", pages[:2]), _zip(tmp_path / "b.zip", pages[2:])
+    (tmp_path / "both.zip").write_bytes(one.read_bytes() + two.read_bytes())
+    items = _items(tmp_path / "both.zip")
+    assert _found(items) == [("both.zip!/p2.txt", None), ("both.zip!/p3.txt", None),
+                             ("both.zip", "input.unreadable")]
+    assert "before its first member" in items[-1].issues[0].message
+
+
 def test_corrupt_zip_and_corrupt_zip_member(tmp_path: Path) -> None:
     pages = _pages(3)
     whole = _zip(tmp_path / "a.zip", sorted(pages.items()), zipfile.ZIP_STORED).read_bytes()

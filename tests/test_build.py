@@ -285,6 +285,33 @@ def test_on_invalid_fail_over_duplicates_alone_does_not_send_the_user_to_validat
     assert "dataset.duplicate" in err and "Run `newsset validate`" not in err and "rejects.jsonl" in err
 
 
+def test_an_out_that_is_a_mount_point_is_refused_before_any_work(corpus: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    volume = tmp_path / "volume"
+    volume.mkdir()
+    real = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda p: Path(p) == volume or real(p))
+    with pytest.raises(OutputError, match="is a mount point"):
+        newsset.build([corpus], volume)
+    assert not list(volume.iterdir()) and not [p for p in tmp_path.iterdir() if p.name.startswith(".volume.st")]
+
+
+def test_the_first_build_into_a_fresh_hub_clone_keeps_its_git_files(corpus: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "hub"
+    (clone / ".git").mkdir(parents=True)
+    (clone / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (clone / ".gitattributes").write_text("*.parquet filter=lfs diff=lfs merge=lfs -text\n")
+    newsset.build([corpus], clone)
+    assert (clone / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n" and (clone / ".gitattributes").is_file()
+    assert (clone / "manifest.json").is_file() and main(["verify", str(clone), "--no-load"]) == 0
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.txt").write_text("mine")
+    with pytest.raises(OutputError, match="not a newsset dataset"):
+        newsset.build([corpus], tmp_path / "notes")
+
+
 def test_user_files_left_in_an_interrupted_publish_are_carried_by_the_next_build(corpus: Path,
                                                                                   tmp_path: Path) -> None:
     out = tmp_path / "ds"

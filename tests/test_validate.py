@@ -181,6 +181,14 @@ def test_parse_cli_formats_and_errors(corpus: Path, capsys: pytest.CaptureFixtur
     assert json.loads(capsys.readouterr().out)[0]["title"] == "Story number 0 about the economy"
     assert main(["parse", str(corpus / "story-0.txt"), "--format", "text"]) == 0
     assert "title: Story number 0 about the economy" in capsys.readouterr().out
+    (corpus / "records.jsonl").write_text("{}\n")
+    try:
+        assert main(["parse", str(corpus / "story-0.txt"), str(corpus / "records.jsonl")]) == 0
+        cap = capsys.readouterr()
+        assert len(cap.out.splitlines()) == 1 and "1 record file(s) (.jsonl) skipped" in cap.err
+        assert "records.jsonl" in cap.err and "newsset validate" in cap.err
+    finally:
+        (corpus / "records.jsonl").unlink()
 
 
 def test_a_catastrophic_user_pattern_cannot_hang_validation(tmp_path: Path) -> None:
