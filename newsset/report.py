@@ -179,7 +179,8 @@ def _xml_text(text: str) -> str:
 
 
 def render_junit(report: Report) -> str:
-    """JUnit XML: one test case per input file, failing with its issues. Always well-formed: every
+    """JUnit XML: one test case per input file, failing with its issues (a file with warnings only
+    passes, its warnings in `<system-out>`). Always well-formed: every
     text from the report (paths, messages) goes through `_xml_text` before it is quoted."""
     files = {f.path for f in report.files}
     by_file: dict[str, list[Issue]] = {}
@@ -201,6 +202,10 @@ def render_junit(report: Report) -> str:
                              for i in issues)
             kind = quoteattr(first.code if first else "newsset")
             parts.append(f"      <failure type={kind} message={quoteattr(_xml_text(msg))}>{escape(body)}</failure>")
+        elif issues:  # warnings only: the test passes, and JUnit's place for more output shows them
+            body = "\n".join(_xml_text(f"{i.path}:{i.line or 1}: warning[{i.code}] {i.json_path or ''}: {i.message}")
+                             for i in issues)
+            parts.append(f"      <system-out>{escape(body)}</system-out>")
         parts.append("    </testcase>")
     parts += ["  </testsuite>", "</testsuites>"]
     return "\n".join(parts) + "\n"

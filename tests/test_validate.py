@@ -273,6 +273,19 @@ def test_junit_failure_of_an_archive_lists_its_members_issues(tmp_path: Path) ->
     assert failure.get("type") == "parse.missing-header" and "pages.tar!/bad.txt:1" in (failure.text or "")
 
 
+def test_junit_shows_the_warnings_of_a_file_that_passes(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    body = "The caf\u00c3\u00a9 opened on Monday, and the queue was long by noon. " * 4
+    (tmp_path / "warn.txt").write_text(f"date 2024-01-02 A title\n\n{body}\n", encoding="utf-8")
+    report = newsset.validate_paths([tmp_path])
+    assert report.total_issues and not report.total_errors
+    root = ET.fromstring(newsset.render(report, "junit"))
+    assert not list(root.iter("failure"))
+    (out,) = root.iter("system-out")
+    assert "warning[text.mojibake]" in (out.text or "") and "warn.txt:" in (out.text or "")
+
+
 def test_control_characters_in_file_names_keep_junit_well_formed(tmp_path: Path) -> None:
     raw = _hostile(tmp_path)
     target = tmp_path / "report.xml"
