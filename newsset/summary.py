@@ -8,7 +8,9 @@ Markdown page to the file that variable names. The page is rendered from the res
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -116,7 +118,11 @@ def append_step_summary(markdown: str, command: str) -> bool:
     if not path:
         return False
     try:
-        with open(path, "a", encoding="utf-8") as fh:
+        # O_NONBLOCK: a FIFO with no reader fails at once (ENXIO) instead of blocking the command forever.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o666)
+        with os.fdopen(fd, "a", encoding="utf-8") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(errno.EINVAL, "expected a regular file, got a pipe, device or socket")
             fh.write(markdown if markdown.endswith("\n") else markdown + "\n")
     except OSError as e:
         print(f"newsset {command}: warning: expected to append the job summary to {path} "

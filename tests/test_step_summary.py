@@ -103,11 +103,14 @@ def test_format_markdown_prints_every_reported_issue(corpus: Path, capsys: pytes
     assert out.startswith("## newsset validate: invalid\n") and len(_issue_rows(out)) == 2
 
 
-@pytest.mark.parametrize("target", ["a-directory", "missing-dir/summary.md"])
+@pytest.mark.parametrize("target", ["a-directory", "missing-dir/summary.md", "a-fifo"])
 def test_an_unwritable_summary_warns_and_keeps_the_exit_status(target: str, corpus: Path, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
     (tmp_path / "a-directory").mkdir()
+    os.mkfifo(tmp_path / "a-fifo")  # no reader: opening it for writing would block for good
     path = tmp_path / target
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(path))
     assert main(["validate", str(corpus)]) == 1
