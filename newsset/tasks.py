@@ -78,6 +78,12 @@ def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
         if bad:
             raise ConfigError(f"{where}: task {name!r}: output column names must be letters, digits and _ (not "
                               f"starting with a digit), got {bad}")
+        folded: dict[str, str] = {}
+        for c in cols:
+            other = folded.setdefault(c.lower(), c)
+            if other != c:  # DuckDB and Spark fold column names: `Text` and `text` would collide there
+                raise ConfigError(f"{where}: task {name!r}: output columns {other!r} and {c!r} differ only by case, "
+                                  "which SQL engines (DuckDB, Spark) read as one name; rename one")
         require = spec.get("require", [])
         if not isinstance(require, list) or not all(isinstance(f, str) for f in require):
             raise ConfigError(f"{where}: task {name!r}: `require` must be a list of field names, got {require!r}")
