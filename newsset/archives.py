@@ -249,13 +249,27 @@ def _zip_items(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
     with zf:
         infos = zf.infolist()
         for entry in _plan(src, [_zip_member(i, info) for i, info in enumerate(infos)]):
-            yield from _member_items(entry, partial(zf.open, infos[entry.member.index]), read, refuse)
+            yield from _member_items(entry, partial(_zip_open, zf, infos[entry.member.index]), read, refuse)
         first = min((info.header_offset for info in infos), default=0)
     if first > 0:  # a zip is read from its end: whatever comes before its first member is not
         yield refuse(src, _unreadable(src.path, f"the zip archive holds {first:,} bytes before its first member, "
                                       "which are not read (zip archives joined with cat? only the last one's "
                                       "members are listed: unzip each part, or zip them again as one)",
                                       "data before the first member"))
+
+
+_ZIP_METHODS = {9: "Deflate64", 93: "Zstandard", 95: "xz", 97: "WavPack", 98: "PPMd", 99: "AES encryption",
+                12: "bzip2", 14: "LZMA"}
+
+
+def _zip_open(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> IO[bytes]:
+    """A member's stream; a compression method Python's zipfile lacks is named (its message is not)."""
+    try:
+        return zf.open(info)
+    except NotImplementedError:
+        method = _ZIP_METHODS.get(info.compress_type, f"method {info.compress_type}")
+        raise NotImplementedError(f"compressed with {method}, which Python's zipfile cannot read: zip it again "
+                                  "with plain Deflate (zip's default) or store it") from None
 
 
 # ---------------------------------------------------------------- tar

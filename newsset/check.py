@@ -610,8 +610,11 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
         except ValueError as e:
             pos = getattr(e, "pos", None)  # past the line's end (an unclosed object): at its end
             col = min(pos, len(line.rstrip("\r\n"))) + 1 if isinstance(pos, int) else None
+            msg = str(getattr(e, "msg", e))
+            if msg.endswith(" at") and col is not None:  # ("Invalid control character at": json's message
+                msg += f" column {col}"                   # leaves the place to a suffix of its own)
             yield Item(src, n, None, [Issue("jsonl.syntax", f"expected one JSON object per line, got invalid JSON: "
-                                            f"{getattr(e, 'msg', e)}", src.path, n, col)])
+                                            f"{msg}", src.path, n, col)])
             continue
         except RecursionError:  # `[[[[...` a thousand deep: json.loads gives up, and so do we
             yield Item(src, n, None, [Issue("jsonl.syntax", "expected one JSON object per line, got JSON nested "

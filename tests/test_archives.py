@@ -245,6 +245,17 @@ def test_archives_joined_with_cat_are_reported_not_silently_shortened(tmp_path: 
     assert "before its first member" in items[-1].issues[0].message
 
 
+def test_a_zip_member_in_a_compression_python_cannot_read_names_the_method(tmp_path: Path) -> None:
+    data = bytearray(_zip(tmp_path / "a.zip", sorted(_pages(1).items()), zipfile.ZIP_STORED).read_bytes())
+    data[8:10] = (9).to_bytes(2, "little")  # the method in the local header and the central directory: Deflate64
+    at = data.find(b"PK\x01\x02")
+    data[at + 10:at + 12] = (9).to_bytes(2, "little")
+    (tmp_path / "d64.zip").write_bytes(bytes(data))
+    (item,) = _items(tmp_path / "d64.zip")
+    assert _found([item]) == [("d64.zip!/p0.txt", "input.unreadable")]
+    assert "compressed with Deflate64" in item.issues[0].message
+
+
 def test_corrupt_zip_and_corrupt_zip_member(tmp_path: Path) -> None:
     pages = _pages(3)
     whole = _zip(tmp_path / "a.zip", sorted(pages.items()), zipfile.ZIP_STORED).read_bytes()

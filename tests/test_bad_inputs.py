@@ -678,6 +678,9 @@ def test_row12_malformed_jsonl_lines_and_the_good_lines_still_count(tmp_path: Pa
     _, rejects = build_with(tmp_path, {"r.jsonl": (tmp_path / "r.jsonl").read_bytes()}, inputs=8)
     assert [(r["line"], r["code"]) for r in rejects] == [(2, "jsonl.syntax"), (3, "jsonl.not-object"),
                                                         (7, "jsonl.syntax"), (8, "input.binary")]
+    (tmp_path / "c.jsonl").write_text('{"a": "tab\there"}\n')
+    (item,) = items(tmp_path / "c.jsonl", "jsonl")
+    assert item.issues[0].message.endswith("Invalid control character at column 11")  # (json's own ends "at")
 
 
 # ---------------------------------------------------------------- messages
