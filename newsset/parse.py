@@ -80,6 +80,9 @@ _PROMO_LINES = (
     "Subscribe to The Week UK",
     # The text of the author box's social links, which scrapers of the site's template save.
     "Social Links Navigation",
+    # The publisher's affiliate notice under the byline of shopping articles.
+    "When you purchase through links on our site, we may earn an affiliate commission. Here's how it works.",
+    "When you purchase through links on our site, we may earn an affiliate commission.",
 )
 # The paywall's first line as pages write it: three dots, an ellipsis character, or none.
 _PAYWALL_STARTS = ("To continue reading this article...", "To continue reading this article\u2026",

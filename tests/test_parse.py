@@ -387,7 +387,9 @@ def test_promotional_lines_between_the_image_and_the_byline_take_no_place_in_the
     assert (rec["image_caption"], rec["image_credit"]) == (IMAGE[0], "Kit Marlowe / Allotment Trust")
 
 
-@pytest.mark.parametrize("promo", ["Subscribe to The Week US", "SUBSCRIBE &amp; SAVE",
+@pytest.mark.parametrize("promo", ["Subscribe to The Week US", "SUBSCRIBE &amp; SAVE", "Social Links Navigation",
+                                   "When you purchase through links on our site, we may earn an affiliate commission. "
+                                   "Here\u2019s how it works.",
                                    "//cdn.mos.example.net/flexiimages/promo.jpg?w=600"])
 def test_promotional_variants_are_dropped(promo: str) -> None:
     assert parse(page(HEADER, "", P1, "", promo, "", P2))["body"] == f"{P1}\n\n{P2}"
