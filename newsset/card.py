@@ -45,21 +45,24 @@ def size_category(n: int) -> str:
 
 
 def _feature_yaml(name: str, t: pa.DataType, indent: str) -> list[str]:
-    head = f"{indent}- name: {name}"
-    if pa.types.is_list(t) and not pa.types.is_nested(t.value_type):
-        return [head, f"{indent}  list: {hf_dtype(t.value_type)}"]
+    return [f"{indent}- name: {name}", *_type_yaml(t, indent + "  ")]
+
+
+def _type_yaml(t: pa.DataType, indent: str) -> list[str]:
+    """The `dtype:`, `list:` or `struct:` key of a feature, as `datasets` writes it: a list of lists
+    is `list:` holding `list:` (a list of `name:` entries would be a list of structs)."""
     if pa.types.is_list(t):
-        out = [head, f"{indent}  list:"]
-        for i in range(t.value_type.num_fields):
-            f = t.value_type.field(i)
-            out += _feature_yaml(f.name, f.type, indent + "  ")
-        return out
+        v = t.value_type
+        if not pa.types.is_nested(v):
+            return [f"{indent}list: {hf_dtype(v)}"]
+        if pa.types.is_list(v):
+            return [f"{indent}list:", *_type_yaml(v, indent + "  ")]
+        return [f"{indent}list:", *(line for i in range(v.num_fields)
+                                    for line in _feature_yaml(v.field(i).name, v.field(i).type, indent))]
     if pa.types.is_struct(t):
-        out = [head, f"{indent}  struct:"]
-        for i in range(t.num_fields):
-            out += _feature_yaml(t.field(i).name, t.field(i).type, indent + "  ")
-        return out
-    return [head, f"{indent}  dtype: {hf_dtype(t)}"]
+        return [f"{indent}struct:", *(line for i in range(t.num_fields)
+                                      for line in _feature_yaml(t.field(i).name, t.field(i).type, indent))]
+    return [f"{indent}dtype: {hf_dtype(t)}"]
 
 
 def card_features(schema: pa.Schema) -> list[dict[str, Any]]:
