@@ -44,8 +44,17 @@ def size_category(n: int) -> str:
     return "100M<n<1B"
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}  # plain, YAML reads no string
+
+
+def _name(name: str) -> str:
+    """A feature name that YAML reads back as that string: quoted unless a plain word of no other type."""
+    return name if _PLAIN_NAME.fullmatch(name) and name.lower() not in _YAML_WORDS else _q(name)
+
+
 def _feature_yaml(name: str, t: pa.DataType, indent: str) -> list[str]:
-    return [f"{indent}- name: {name}", *_type_yaml(t, indent + "  ")]
+    return [f"{indent}- name: {_name(name)}", *_type_yaml(t, indent + "  ")]
 
 
 def _type_yaml(t: pa.DataType, indent: str) -> list[str]:

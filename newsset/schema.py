@@ -30,6 +30,11 @@ from .sources import read_small_file
 __all__ = ["Schema", "bundled_schema_path", "load_schema"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+#: A property name every consumer takes as it is: the card's YAML, load_dataset, SQL engines, pandas
+#: and Croissant ids (the rule of task columns).
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+#: Top-level names croissant.json's record set uses for fields of its own.
+RESERVED = ("split",)
 
 
 def bundled_schema_path() -> Path:
@@ -138,6 +143,7 @@ class Schema:
         props = self._effective(self.doc, self.uri)
         if not props["properties"]:
             raise SchemaFileError(f"{self.path}: the schema defines no properties, so there are no columns")
+        self._check_names(list(props["properties"]), "$")
         fields = [self._field(name, sub, f"$.{name}") for name, sub in props["properties"].items()]
         return pa.schema(fields, metadata={"json_schema_id": self.id, "json_schema_sha256": self.sha256})
 
@@ -276,8 +282,26 @@ class Schema:
             props = self._effective(node, self.uri)["properties"]
             if not props:
                 raise SchemaFileError(f"{self.path}: {where} is an object without `properties`")
+            self._check_names(list(props), where)
             return pa.struct([self._field(k, v, f"{where}.{k}") for k, v in props.items()])
         raise SchemaFileError(f"{self.path}: {where} has type {kind!r}, which has no Parquet column type")
+
+    def _check_names(self, names: list[str], where: str) -> None:
+        """Refuse property names some consumer cannot take: the build would exit 0 and write a card
+        load_dataset cannot read, or a croissant.json that mlcroissant refuses or misreads."""
+        bad = [n for n in names if not NAME.fullmatch(n)]
+        if bad:
+            raise SchemaFileError(f"{self.path}: the property name(s) {', '.join(map(repr, bad))} at {where}: "
+                                  "a name must be 1 to 64 ASCII letters, digits and _, not starting with a digit, "
+                                  "so that the card's YAML, load_dataset, SQL engines and Croissant all take it")
+        folded: dict[str, str] = {}
+        for n in names:
+            if (other := folded.setdefault(n.casefold(), n)) != n:
+                raise SchemaFileError(f"{self.path}: the properties {other!r} and {n!r} at {where} differ only by "
+                                      "case: SQL engines (DuckDB) take them for one column")
+        if where == "$" and (taken := [n for n in names if n.casefold() in RESERVED]):
+            raise SchemaFileError(f"{self.path}: a top-level property cannot be named {taken[0]!r}: croissant.json "
+                                  "gives each record a `split` field of its own (the shard's split)")
 
     @cached_property
     def parquet_schema(self) -> pa.Schema:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import newsset
+from newsset.cli import main
 from newsset.verify import render_verify_text, verify
 from tests.conftest import page
 
@@ -60,3 +61,50 @@ def test_an_array_of_arrays_loads_with_datasets(tmp_path: Path, monkeypatch: pyt
     rows = newsset.load(out)["train"]
     assert str(rows.features["matrix"]) == "List(List(Value('int64')))"
     assert sorted(map(str, rows["matrix"])) == ["None", "[[1, 2], [3]]", "[[]]"]
+
+
+TEXT = {"type": ["string", "null"]}
+
+
+@pytest.mark.parametrize("props, message", [
+    ({"a b": TEXT}, "the property name(s) 'a b' at $: a name must be"),
+    ({"a: b": TEXT, "#c": TEXT, "- z": TEXT}, "'a: b', '#c', '- z' at $"),
+    ({"1": TEXT}, "'1' at $"),
+    ({"caf\u00e9": TEXT}, "'caf\u00e9' at $"),
+    ({"x" * 65: TEXT}, "1 to 64 ASCII letters"),
+    ({"split": TEXT}, "a top-level property cannot be named 'split': croissant.json"),
+    ({"Split": TEXT}, "cannot be named 'Split'"),
+    ({"Title": TEXT}, "the properties 'title' and 'Title' at $ differ only by case"),
+    ({"meta": {"type": "object", "properties": {"ok": TEXT, "a.b": TEXT}, "additionalProperties": False}},
+     "'a.b' at $.meta"),
+    ({"tags": {"type": "array", "items": {"type": "object", "properties": {"k": TEXT, "K": TEXT},
+                                          "additionalProperties": False}}}, "'k' and 'K' at $.tags[]"),
+])
+def test_property_names_some_consumer_cannot_take_are_refused_at_load(tmp_path: Path, props: dict[str, Any],
+                                                                       message: str) -> None:
+    """Names went unquoted into the card's YAML (`a: b` broke it) and unchecked into Croissant ids
+    (`a b` made mlcroissant refuse the file, `split` lost the user's values): every build exited 0."""
+    path = _schema(tmp_path, props)
+    with pytest.raises(newsset.SchemaFileError) as e:
+        newsset.load_schema(path)
+    assert str(e.value).startswith(f"{path}: ") and message in str(e.value)
+    records = _records(tmp_path, [{}])
+    assert main(["build", str(records), "--out", str(tmp_path / "out"), "--schema", str(path), "-q"]) == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_names_yaml_would_read_as_another_type_are_quoted_in_the_card(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`yes`, `null`, `on`, `No` are fine names, but plain in YAML they are a bool or None: load_dataset
+    failed with `keywords must be strings`."""
+    _offline(monkeypatch, tmp_path)
+    names = ("yes", "null", "on", "No", "_x")
+    schema = _schema(tmp_path, {n: TEXT for n in names})
+    records = _records(tmp_path, [{n: f"value of {n}" for n in names}])
+    out = tmp_path / "out"
+    newsset.build([records], out, schema=schema, ratios=(1, 0, 0), no_tasks=True)
+    assert '- name: "yes"' in (out / "README.md").read_text()
+    report = verify(out, load=False)
+    assert report.ok, render_verify_text(report)
+    row = newsset.load(out)["train"][0]
+    assert {n: row[n] for n in names} == {n: f"value of {n}" for n in names}
