@@ -108,3 +108,56 @@ def test_names_yaml_would_read_as_another_type_are_quoted_in_the_card(tmp_path: 
     assert report.ok, render_verify_text(report)
     row = newsset.load(out)["train"][0]
     assert {n: row[n] for n in names} == {n: f"value of {n}" for n in names}
+
+
+def _closed(props: dict[str, Any]) -> dict[str, Any]:
+    """A nullable object type that names all its keys."""
+    return {"type": ["object", "null"], "properties": props, "additionalProperties": False}
+
+
+@pytest.mark.parametrize("props, where", [
+    ({"meta": {"type": ["object", "null"], "properties": {"a": {"type": "integer"}}}}, "#/properties/meta ($.meta)"),
+    ({}, "# ($)"),  # the top level: additionalProperties left out
+    ({"tags": {"type": "array", "items": {"type": "object", "properties": {"k": TEXT}, "additionalProperties": True}}},
+     "#/properties/tags/items ($.tags[])"),
+    ({"meta": {**_closed({"a": TEXT}), "patternProperties": {"^x_": TEXT}}}, "#/properties/meta ($.meta)"),
+    ({"meta": _closed({"inner": {"$ref": "#/$defs/open"}})}, "#/$defs/open ($.meta.inner)"),
+])
+def test_object_types_that_allow_unnamed_keys_are_refused_at_load(tmp_path: Path, props: dict[str, Any], where: str,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Such keys passed validate and vanished from the Parquet row (no column holds them), with no
+    issue and exit 0; at the top level, a whole field vanished."""
+    doc = json.loads(newsset.load_schema().path.read_text())
+    doc["$id"] = "https://example.org/open.json"
+    doc["$defs"] = {"open": {"type": "object", "properties": {"a": TEXT}}}
+    if not props:
+        del doc["additionalProperties"]
+    doc["properties"].update(props)
+    path = tmp_path / "open.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(newsset.SchemaFileError, match="allow keys their `properties` do not name") as e:
+        newsset.load_schema(path)
+    assert f"the object type(s) at {where} allow" in str(e.value) and '"additionalProperties": false' in str(e.value)
+    assert main(["validate", str(_records(tmp_path, [{}])), "--schema", str(path)]) == 2
+    assert "allow keys" in capsys.readouterr().err
+
+
+def test_objects_closed_through_ref_or_allof_keep_every_key_the_schema_allows(tmp_path: Path) -> None:
+    """A part that a `$ref` or `allOf` brings in closes the object too; and its properties become
+    fields of the column beside the object's own (the first part's `properties` alone were kept, so
+    `a` was dropped from every row)."""
+    doc = json.loads(newsset.load_schema().path.read_text())
+    doc["$id"] = "https://example.org/refs.json"
+    doc["$defs"] = {"m": _closed({"a": {"type": "integer"}, "b": TEXT})}
+    doc["properties"]["meta"] = {"$ref": "#/$defs/m", "properties": {"b": {"type": "string", "maxLength": 3}}}
+    doc["properties"]["more"] = {"allOf": [{"$ref": "#/$defs/m"}], "properties": {"c": TEXT}}
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps(doc))
+    schema = newsset.load_schema(path)
+    assert str(schema.arrow_schema.field("meta").type) == "struct<b: string, a: int64>"
+    records = _records(tmp_path, [{"meta": {"a": 1, "b": "xyz"}, "more": {"a": 2}},
+                                  {"meta": {"b": "long"}, "more": None}, {"meta": None, "more": {"c": "x"}}])
+    result = newsset.build([records], tmp_path / "out", schema=path, ratios=(1, 0, 0), no_tasks=True)
+    assert result.total_rows == 1 and result.rejected == {"schema.maxLength": 1, "schema.additionalProperties": 1}
+    (row,) = [r for t in newsset.load(tmp_path / "out").values() for r in t]
+    assert row["meta"] == {"b": "xyz", "a": 1} and row["more"] == {"c": None, "a": 2, "b": None}
