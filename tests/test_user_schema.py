@@ -161,3 +161,47 @@ def test_objects_closed_through_ref_or_allof_keep_every_key_the_schema_allows(tm
     assert result.total_rows == 1 and result.rejected == {"schema.maxLength": 1, "schema.additionalProperties": 1}
     (row,) = [r for t in newsset.load(tmp_path / "out").values() for r in t]
     assert row["meta"] == {"b": "xyz", "a": 1} and row["more"] == {"c": None, "a": 2, "b": None}
+
+
+def _nullable(t: str) -> dict[str, Any]:
+    return {"type": [t, "null"]}
+
+
+def _list(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": ["array", "null"], "items": items}
+
+
+def test_croissant_declares_objects_and_lists_so_mlcroissant_reads_every_record(tmp_path: Path) -> None:
+    """An object column was declared sc:Text with no subField: mlcroissant failed on every record
+    (it called bytes() on a dict). Objects now have a subField per key, lists are `repeated`, and a
+    list of objects inside a list or an object, which mlcroissant cannot read, is left out, saying so."""
+    mlc = pytest.importorskip("mlcroissant")
+    schema = _schema(tmp_path, {
+        "meta": _closed({"a": _nullable("integer"), "inner": _closed({"where": _nullable("number")})}),
+        "ents": _list({"type": "object", "properties": {"k": _nullable("string"), "tags": _list(_nullable("string"))},
+                       "additionalProperties": False}),
+        "matrix": _list(_list(_nullable("integer"))),
+        "nested": _closed({"rows": _list(_closed({"v": _nullable("integer")}))}),
+    })
+    records = _records(tmp_path, [
+        {"meta": {"a": 1, "inner": {"where": 0.5}}, "ents": [{"k": "K", "tags": ["t"]}], "matrix": [[1, 2], [3]],
+         "nested": {"rows": [{"v": 1}]}},
+        {"meta": None, "ents": [], "matrix": None, "nested": None}])
+    out = tmp_path / "out"
+    newsset.build([records], out, schema=schema, ratios=(1, 0, 0), no_tasks=True)
+    doc = json.loads((out / "croissant.json").read_text())
+    (record_set,) = doc["recordSet"]
+    fields = {f["name"]: f for f in record_set["field"]}
+    assert "nested" not in fields and "Left out: nested" in record_set["description"]
+    assert "`croissant.json` leaves out `nested`" in (out / "README.md").read_text()
+    assert [s["@id"] for s in fields["meta"]["subField"]] == ["articles/meta/a", "articles/meta/inner"]
+    assert fields["meta"]["subField"][1]["subField"][0]["source"]["transform"] == {"jsonPath": "$['inner']['where']"}
+    assert fields["ents"]["repeated"] and fields["matrix"]["repeated"] and fields["matrix"]["dataType"] == "sc:Integer"
+    rows = sorted(mlc.Dataset(jsonld=out / "croissant.json").records("articles"),
+                  key=lambda r: r["articles/meta"]["articles/meta/a"] is None)
+    assert len(rows) == 2
+    assert rows[0]["articles/meta"] == {"articles/meta/a": 1}
+    assert rows[0]["articles/meta/inner"] == {"articles/meta/inner/where": 0.5}  # (mlcroissant puts depth 2 here)
+    assert rows[0]["articles/ents"] == [{"articles/ents/k": b"K", "articles/ents/tags": [b"t"]}]
+    assert rows[0]["articles/matrix"] == [[1, 2], [3]]
+    assert rows[1]["articles/ents"] == [] and rows[1]["articles/matrix"] is None
