@@ -27,7 +27,7 @@ import pyarrow as pa
 from .errors import CODES, SchemaFileError
 from .sources import read_small_file
 
-__all__ = ["Schema", "bundled_schema_path", "load_schema"]
+__all__ = ["Schema", "bundled_schema_path", "load_schema", "nested_values"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 #: A property name every consumer takes as it is: the card's YAML, load_dataset, SQL engines, pandas
@@ -359,6 +359,35 @@ class Schema:
 
 def hf_features_of(schema: pa.Schema) -> dict[str, Any]:
     return {f.name: _hf_feature(f.type) for f in schema}
+
+
+def nested_values(values: list[Any], typ: pa.DataType) -> list[Any]:
+    """Checked JSON values of a list or struct column, with each date or date-time string inside
+    converted as a top-level column's is (`write.to_column`): Arrow builds no date from a string
+    inside a nested value, so every record with one was a `record.unstorable` reject."""
+    return [_nested_value(v, typ) for v in values] if _has_dates(typ) else values
+
+
+def _has_dates(t: pa.DataType) -> bool:
+    if pa.types.is_list(t):
+        return _has_dates(t.value_type)
+    if pa.types.is_struct(t):
+        return any(_has_dates(f.type) for f in t)
+    return pa.types.is_date32(t) or pa.types.is_timestamp(t)
+
+
+def _nested_value(v: Any, t: pa.DataType) -> Any:
+    if v is None:
+        return None
+    if pa.types.is_list(t):
+        return [_nested_value(x, t.value_type) for x in v]
+    if pa.types.is_struct(t):
+        return {f.name: _nested_value(v.get(f.name), f.type) for f in t}
+    if pa.types.is_date32(t) or pa.types.is_timestamp(t):
+        from .write import to_column
+
+        return to_column([v], t)[0].as_py()
+    return v
 
 
 def _merge(merged: dict[str, Any], key: str, value: Any) -> None:

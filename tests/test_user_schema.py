@@ -205,3 +205,31 @@ def test_croissant_declares_objects_and_lists_so_mlcroissant_reads_every_record(
     assert rows[0]["articles/ents"] == [{"articles/ents/k": b"K", "articles/ents/tags": [b"t"]}]
     assert rows[0]["articles/matrix"] == [[1, 2], [3]]
     assert rows[1]["articles/ents"] == [] and rows[1]["articles/matrix"] is None
+
+
+def test_dates_inside_lists_and_objects_are_stored(tmp_path: Path) -> None:
+    """Only a top-level date or date-time column was converted from its string: inside a list or
+    an object every value was a `record.unstorable` reject, though Arrow holds such columns."""
+    import datetime as dt
+
+    date, stamp = {"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}
+    schema = _schema(tmp_path, {"updates": _list(date), "meta": _closed({"seen": stamp, "days": _list(date)}),
+                                "log": _list({"type": "object", "properties": {"at": stamp},
+                                              "additionalProperties": False})})
+    records = _records(tmp_path, [
+        {"updates": ["2024-01-02", "2024-02-29"], "meta": {"seen": "2024-01-02t03:04:05.5z", "days": []},
+         "log": [{"at": "2024-01-02T03:04:05+02:00"}]},
+        {"updates": None, "meta": None, "log": None},
+        {"updates": [], "meta": {"seen": "2016-12-31T23:59:60Z", "days": None}, "log": []},  # a leap second
+    ])
+    report = newsset.validate_paths([records], schema=schema)
+    assert [(i.line, i.code, i.json_path) for i in report.issues] == [(3, "record.unstorable", "$.meta")]
+    out = tmp_path / "out"
+    result = newsset.build([records], out, schema=schema, ratios=(1, 0, 0), no_tasks=True)
+    assert result.total_rows == 2 and result.rejected == {"record.unstorable": 1}
+    rows = sorted(newsset.load(out)["train"], key=lambda r: r["updates"] is None)
+    utc = dt.UTC
+    assert rows[0]["updates"] == [dt.date(2024, 1, 2), dt.date(2024, 2, 29)]
+    assert rows[0]["meta"]["seen"].astimezone(utc) == dt.datetime(2024, 1, 2, 3, 4, 5, 500000, tzinfo=utc)
+    assert rows[0]["log"][0]["at"].astimezone(utc) == dt.datetime(2024, 1, 2, 1, 4, 5, tzinfo=utc)
+    assert (rows[1]["updates"], rows[1]["meta"], rows[1]["log"]) == (None, None, None)
