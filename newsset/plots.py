@@ -188,18 +188,24 @@ def _save(fig: Figure, path: Path) -> None:
         raise OutputError(f"cannot write the chart {path}: {e.strerror or e}") from None
 
 
+#: chart -> the column it is drawn from: a dataset without it (a schema of one's own) gets no such chart.
+NEEDS = {"articles_per_month.png": "date", "body_length.png": "body"}
+
+
 def write_charts(st: DatasetStats, folder: str | os.PathLike[str]) -> list[Path]:
-    """Draw every chart in CHARTS into `folder` (created if needed); returns their paths."""
+    """Draw each chart in CHARTS whose column the dataset has into `folder` (created if needed);
+    returns their paths. The stats output says which are left out (`stats.NEEDS`)."""
     require_matplotlib()
     out = Path(folder)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"cannot create the chart folder {out}: {e.strerror or e}") from None
-    paths = [out / name for name in CHARTS]
+    draw = {"articles_per_month.png": _articles_per_month, "body_length.png": _body_length}
+    paths = [out / name for name in CHARTS if NEEDS[name] not in st.missing]
     with _fixed_style():
-        _articles_per_month(st, paths[0])
-        _body_length(st, paths[1])
+        for path in paths:
+            draw[path.name](st, path)
     return paths
 
 
