@@ -384,3 +384,16 @@ def test_plots_of_a_dataset_without_a_date_column_leave_out_that_chart(slim: tup
     assert sorted(p.name for p in (out / "images").iterdir()) == ["body_length.png"]
     assert "articles-per-month chart" in capsys.readouterr().out
     assert verify(out, load=False).ok
+
+
+@needs_mpl
+@pytest.mark.parametrize("inside", ["data", "data/more", "images/../data", "headline_generation", "lm_eval"])
+def test_plot_into_a_folder_of_shards_or_lm_eval_is_refused(ds: Path, inside: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The PNGs went among the shards and were listed, so verify passed, while the card's own
+    `pd.read_parquet(".../data")` (and polars) failed on them."""
+    before = {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()}
+    assert main(["stats", str(ds), "--plot", str(ds / inside)]) == 2
+    top = inside.split("/")[-1] if inside.startswith("images") else inside.split("/")[0]
+    assert f"is inside the dataset's {top}/: loaders read every file there" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()} == before
