@@ -18,6 +18,7 @@ from . import __version__
 from .croissant import unreadable_columns
 from .schema import Schema, hf_dtype
 from .split import SPLITS
+from .tasks import yaml_quote as _q
 
 __all__ = ["card_features", "front_matter", "render_card", "size_category", "with_charts", "USER_START",
            "USER_END"]
@@ -30,11 +31,6 @@ _USER = re.compile(re.escape(USER_START) + r".*?" + re.escape(USER_END), re.S)
 CHARTS_START = "<!-- newsset:charts-start -->"
 CHARTS_END = "<!-- newsset:charts-end -->"
 _CHARTS = re.compile(r"\n\n" + re.escape(CHARTS_START) + r".*?" + re.escape(CHARTS_END), re.S)
-
-
-def _q(value: Any) -> str:
-    """A YAML scalar: JSON strings are valid YAML and need no escaping rules of their own."""
-    return json.dumps(value, ensure_ascii=False)
 
 
 def size_category(n: int) -> str:
