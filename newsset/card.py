@@ -242,9 +242,8 @@ def _render_card(schema: Schema, info: dict[str, Any], previous: str | None = No
     out += ["", "`manifest.json` lists every file with its sha256, bytes and rows; `croissant.json` is the MLCommons "
             "Croissant description; `newsset verify .` checks all of it.", ""]
     if left_out := unreadable_columns(schema.arrow_schema):
-        out += [f"`croissant.json` leaves out {', '.join(f'`{c}`' for c in left_out)}: a list of objects inside "
-                    "a list or an object, which Croissant readers cannot read yet (`datasets` and Parquet readers do).",
-                    ""]
+        out += [f"`croissant.json` leaves out {', '.join(f'`{c}`' for c in left_out)}: a list of objects inside a "
+                "list or an object, which Croissant readers cannot read yet (`datasets` and Parquet readers do).", ""]
     out += _loading(info)
     out += ["", "## License", "", f"`{info['license']}`"]
     if info.get("citation"):

@@ -190,12 +190,13 @@ def _save(fig: Figure, path: Path) -> None:
 
 
 #: chart -> the column it is drawn from: a dataset without it (a schema of one's own) gets no such chart.
-NEEDS = {"articles_per_month.png": "date", "body_length.png": "body"}
+CHART_COLUMN = {"articles_per_month.png": "date", "body_length.png": "body"}
 
 
 def write_charts(st: DatasetStats, folder: str | os.PathLike[str]) -> list[Path]:
     """Draw each chart in CHARTS whose column the dataset has into `folder` (created if needed);
-    returns their paths. The stats output says which are left out (`stats.NEEDS`)."""
+    returns their paths. The stats output says which are left out (`stats.NEEDS`), and the card
+    links only those drawn."""
     require_matplotlib()
     out = Path(folder)
     try:
@@ -203,7 +204,7 @@ def write_charts(st: DatasetStats, folder: str | os.PathLike[str]) -> list[Path]
     except OSError as e:
         raise OutputError(f"cannot create the chart folder {out}: {e.strerror or e}") from None
     draw = {"articles_per_month.png": _articles_per_month, "body_length.png": _body_length}
-    paths = [out / name for name in CHARTS if NEEDS[name] not in st.missing]
+    paths = [out / name for name in CHARTS if CHART_COLUMN[name] not in st.missing]
     with _fixed_style():
         for path in paths:
             draw[path.name](st, path)
