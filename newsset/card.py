@@ -15,8 +15,10 @@ from typing import Any
 import pyarrow as pa
 
 from . import __version__
+from .croissant import unreadable_columns
 from .schema import Schema, hf_dtype
 from .split import SPLITS
+from .tasks import yaml_quote as _q
 
 __all__ = ["card_features", "front_matter", "render_card", "size_category", "with_charts", "USER_START",
            "USER_END"]
@@ -31,11 +33,6 @@ CHARTS_END = "<!-- newsset:charts-end -->"
 _CHARTS = re.compile(r"\n\n" + re.escape(CHARTS_START) + r".*?" + re.escape(CHARTS_END), re.S)
 
 
-def _q(value: Any) -> str:
-    """A YAML scalar: JSON strings are valid YAML and need no escaping rules of their own."""
-    return json.dumps(value, ensure_ascii=False)
-
-
 def size_category(n: int) -> str:
     for limit, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
                         (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M")):
@@ -44,22 +41,34 @@ def size_category(n: int) -> str:
     return "100M<n<1B"
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}  # plain, YAML reads no string
+
+
+def _name(name: str) -> str:
+    """A feature name that YAML reads back as that string: quoted unless a plain word of no other type."""
+    return name if _PLAIN_NAME.fullmatch(name) and name.lower() not in _YAML_WORDS else _q(name)
+
+
 def _feature_yaml(name: str, t: pa.DataType, indent: str) -> list[str]:
-    head = f"{indent}- name: {name}"
-    if pa.types.is_list(t) and not pa.types.is_nested(t.value_type):
-        return [head, f"{indent}  list: {hf_dtype(t.value_type)}"]
+    return [f"{indent}- name: {_name(name)}", *_type_yaml(t, indent + "  ")]
+
+
+def _type_yaml(t: pa.DataType, indent: str) -> list[str]:
+    """The `dtype:`, `list:` or `struct:` key of a feature, as `datasets` writes it: a list of lists
+    is `list:` holding `list:` (a list of `name:` entries would be a list of structs)."""
     if pa.types.is_list(t):
-        out = [head, f"{indent}  list:"]
-        for i in range(t.value_type.num_fields):
-            f = t.value_type.field(i)
-            out += _feature_yaml(f.name, f.type, indent + "  ")
-        return out
+        v = t.value_type
+        if not pa.types.is_nested(v):
+            return [f"{indent}list: {hf_dtype(v)}"]
+        if pa.types.is_list(v):
+            return [f"{indent}list:", *_type_yaml(v, indent + "  ")]
+        return [f"{indent}list:", *(line for i in range(v.num_fields)
+                                    for line in _feature_yaml(v.field(i).name, v.field(i).type, indent))]
     if pa.types.is_struct(t):
-        out = [head, f"{indent}  struct:"]
-        for i in range(t.num_fields):
-            out += _feature_yaml(t.field(i).name, t.field(i).type, indent + "  ")
-        return out
-    return [head, f"{indent}  dtype: {hf_dtype(t)}"]
+        return [f"{indent}struct:", *(line for i in range(t.num_fields)
+                                      for line in _feature_yaml(t.field(i).name, t.field(i).type, indent))]
+    return [f"{indent}dtype: {hf_dtype(t)}"]
 
 
 def card_features(schema: pa.Schema) -> list[dict[str, Any]]:
@@ -232,6 +241,9 @@ def _render_card(schema: Schema, info: dict[str, Any], previous: str | None = No
         out += [f"| `{code}` | {n} |" for code, n in inputs["rejected_by_code"].items()]
     out += ["", "`manifest.json` lists every file with its sha256, bytes and rows; `croissant.json` is the MLCommons "
             "Croissant description; `newsset verify .` checks all of it.", ""]
+    if left_out := unreadable_columns(schema.arrow_schema):
+        out += [f"`croissant.json` leaves out {', '.join(f'`{c}`' for c in left_out)}: a list of objects inside a "
+                "list or an object, which Croissant readers cannot read yet (`datasets` and Parquet readers do).", ""]
     out += _loading(info)
     out += ["", "## License", "", f"`{info['license']}`"]
     if info.get("citation"):

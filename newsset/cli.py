@@ -177,10 +177,10 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         require_matplotlib()
     st = dataset_stats(args.path)
     if args.plot is not None:
-        from .plots import IMAGES, publish_charts, write_charts
+        from .plots import chart_folder, publish_charts, write_charts
 
         root = Path(args.path).absolute()
-        folder = Path(args.plot).absolute() if args.plot else root / IMAGES
+        folder = chart_folder(root, args.plot)
         paths = write_charts(st, folder)
         inside = folder.is_relative_to(root)
         if inside:

@@ -10,7 +10,7 @@ import pyarrow as pa
 from . import __version__
 from .schema import Schema
 
-__all__ = ["render_croissant"]
+__all__ = ["render_croissant", "unreadable_columns"]
 
 CONTEXT: dict[str, Any] = {
     "@language": "en", "@vocab": "https://schema.org/", "sc": "https://schema.org/",
@@ -47,6 +47,43 @@ def _data_type(t: pa.DataType) -> str:
     return "sc:Text"
 
 
+def _field(fid: str, f: pa.Field, description: str, source: dict[str, Any], column: str,
+           path: tuple[str, ...]) -> dict[str, Any]:
+    """The Croissant field of a column, or of a member of a struct column at `path` in it. A list
+    (of lists too: readers give nested lists back) is `repeated`; a struct has a `subField` per
+    member, each read from the whole column by a `jsonPath` (Croissant reads Parquet columns by
+    their top-level name only). A struct declared as text made mlcroissant fail on every record."""
+    out: dict[str, Any] = {"@type": "cr:Field", "@id": fid, "name": f.name, "description": description or f.name}
+    t = f.type
+    while pa.types.is_list(t):
+        out["repeated"] = True
+        t = t.value_type
+    if pa.types.is_struct(t):
+        out["subField"] = [_field(f"{fid}/{m.name}", m, (m.metadata or {}).get(b"description", b"").decode(),
+                                  source, column, (*path, m.name)) for m in t]
+        return out
+    out["dataType"] = _data_type(t)
+    out["source"] = {**source, "extract": {"column": column}}
+    if path:
+        # Bracketed: jsonpath_rw (mlcroissant's) reads a bare `where` as its keyword, not a name.
+        out["source"]["transform"] = {"jsonPath": "$" + "".join(f"['{p}']" for p in path)}
+    return out
+
+
+def unreadable_columns(schema: pa.Schema) -> list[str]:
+    """The columns left out of the record set: mlcroissant (1.1) fails on every record when a list
+    of structs is inside a list or a struct; such a column is still in the Parquet files."""
+    def readable(t: pa.DataType, top: bool) -> bool:
+        lists = 0
+        while pa.types.is_list(t):
+            t, lists = t.value_type, lists + 1
+        if not pa.types.is_struct(t):
+            return True
+        return (lists == 0 or (top and lists == 1)) and all(readable(m.type, False) for m in t)
+
+    return [f.name for f in schema if not readable(f.type, True)]
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "dataset"
 
@@ -68,10 +105,10 @@ def render_croissant(schema: Schema, info: dict[str, Any]) -> dict[str, Any]:
          "description": "The split (train, validation or test), from the shard's file name.",
          "source": {**source, "extract": {"fileProperty": "fullpath"},
                     "transform": {"regex": "^(?:.*/)?data/(\\w+)-\\d{5}-of-\\d{5}\\.parquet$"}}}]
+    left_out = unreadable_columns(schema.arrow_schema)
     for c, f in zip(schema.columns, schema.arrow_schema):
-        fields.append({"@type": "cr:Field", "@id": f"articles/{f.name}", "name": f.name,
-                       "description": c["description"] or f.name, "dataType": _data_type(f.type),
-                       "source": {**source, "extract": {"column": f.name}}})
+        if f.name not in left_out:
+            fields.append(_field(f"articles/{f.name}", f, c["description"], source, f.name, ()))
     lic = info["license"]
     doc: dict[str, Any] = {
         "@context": CONTEXT, "@type": "sc:Dataset", "conformsTo": "http://mlcommons.org/croissant/1.0",
@@ -82,7 +119,10 @@ def render_croissant(schema: Schema, info: dict[str, Any]) -> dict[str, Any]:
         "keywords": ["news", "newsset"],
         "distribution": distribution,
         "recordSet": [{"@type": "cr:RecordSet", "@id": "articles", "name": "articles",
-                       "description": "One record per article, all splits.", "key": {"@id": "articles/id"},
+                       "description": "One record per article, all splits." + (
+                           f" Left out: {', '.join(left_out)} (a list of objects inside a list or an object, which "
+                           "Croissant readers cannot read yet; Parquet readers and Hugging Face datasets read it)."
+                           if left_out else ""), "key": {"@id": "articles/id"},
                        "field": fields}],
     }
     if info.get("today"):

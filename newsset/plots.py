@@ -23,7 +23,8 @@ from .stats import DatasetStats, collect
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["CHARTS", "IMAGES", "publish_charts", "require_matplotlib", "write_charts", "write_charts_for_files"]
+__all__ = ["CHARTS", "IMAGES", "chart_folder", "publish_charts", "require_matplotlib", "write_charts",
+           "write_charts_for_files"]
 
 IMAGES = "images"  # default chart folder inside the dataset
 #: file name -> alt text (the card's image link text).
@@ -188,18 +189,25 @@ def _save(fig: Figure, path: Path) -> None:
         raise OutputError(f"cannot write the chart {path}: {e.strerror or e}") from None
 
 
+#: chart -> the column it is drawn from: a dataset without it (a schema of one's own) gets no such chart.
+CHART_COLUMN = {"articles_per_month.png": "date", "body_length.png": "body"}
+
+
 def write_charts(st: DatasetStats, folder: str | os.PathLike[str]) -> list[Path]:
-    """Draw every chart in CHARTS into `folder` (created if needed); returns their paths."""
+    """Draw each chart in CHARTS whose column the dataset has into `folder` (created if needed);
+    returns their paths. The stats output says which are left out (`stats.NEEDS`), and the card
+    links only those drawn."""
     require_matplotlib()
     out = Path(folder)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"cannot create the chart folder {out}: {e.strerror or e}") from None
-    paths = [out / name for name in CHARTS]
+    draw = {"articles_per_month.png": _articles_per_month, "body_length.png": _body_length}
+    paths = [out / name for name in CHARTS if CHART_COLUMN[name] not in st.missing]
     with _fixed_style():
-        _articles_per_month(st, paths[0])
-        _body_length(st, paths[1])
+        for path in paths:
+            draw[path.name](st, path)
     return paths
 
 
@@ -207,6 +215,25 @@ def write_charts_for_files(root: Path, files: Sequence[dict[str, Any]], folder: 
     """Charts for the default-config shards of a manifest `files` list (the build's staged folder)."""
     shards = [(f["split"], root / f["path"]) for f in files if (f.get("config") or "default") == "default"]
     return write_charts(collect(shards, str(root)), folder)
+
+
+def chart_folder(root: Path, plot: str) -> Path:
+    """The folder `stats --plot [DIR]` writes into: DIR, or the dataset's images/. Refused (exit 2)
+    inside a folder of shards or lm_eval/: loaders read every file there, and the card's own
+    `pd.read_parquet(".../data")` failed on a PNG (verify passed, the PNGs being listed)."""
+    folder = Path(plot).absolute() if plot else root / IMAGES
+    try:
+        files = json.loads((root / "manifest.json").read_text(encoding="utf-8")).get("files") or []
+        owned = {Path(f["path"]).parts[0] for f in files if len(Path(f["path"]).parts) > 1}
+    except (OSError, ValueError, AttributeError, TypeError, KeyError):
+        owned = set()  # (dataset_stats read it already: this does not happen)
+    real = folder.resolve()
+    for name in sorted(owned | {"lm_eval"}):
+        if real.is_relative_to((root / name).resolve()):
+            raise ConfigError(f"--plot {folder} is inside the dataset's {name}/: loaders read every file there "
+                              f"(pandas' read_parquet('.../{name}') fails on a PNG); leave DIR out for the dataset's "
+                              f"{IMAGES}/, or give a folder outside the dataset")
+    return folder
 
 
 def chart_links(paths: Sequence[Path], root: Path) -> list[tuple[str, str]]:

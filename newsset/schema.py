@@ -27,9 +27,14 @@ import pyarrow as pa
 from .errors import CODES, SchemaFileError
 from .sources import read_small_file
 
-__all__ = ["Schema", "bundled_schema_path", "load_schema"]
+__all__ = ["Schema", "bundled_schema_path", "load_schema", "nested_values"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+#: A property name every consumer takes as it is: the card's YAML, load_dataset, SQL engines, pandas
+#: and Croissant ids (the rule of task columns).
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+#: Top-level names croissant.json's record set uses for fields of its own.
+RESERVED = ("split",)
 
 
 def bundled_schema_path() -> Path:
@@ -138,7 +143,14 @@ class Schema:
         props = self._effective(self.doc, self.uri)
         if not props["properties"]:
             raise SchemaFileError(f"{self.path}: the schema defines no properties, so there are no columns")
+        self._check_names(list(props["properties"]), "$")
         fields = [self._field(name, sub, f"$.{name}") for name, sub in props["properties"].items()]
+        if open_ := list(self._open_objects([(self.doc, self.uri, "#")], "$")):
+            raise SchemaFileError(
+                f"{self.path}: the object type(s) at {', '.join(open_)} allow keys their `properties` do not name, "
+                "which no Parquet column holds (they would be dropped without a word): add `\"additionalProperties\": "
+                "false` to each (and no `patternProperties`), so that a record with another key is a located "
+                "schema.additionalProperties error")
         return pa.schema(fields, metadata={"json_schema_id": self.id, "json_schema_sha256": self.sha256})
 
     @cached_property
@@ -226,7 +238,7 @@ class Schema:
                 if k == "type" and "type" in merged:
                     merged["type"] = sorted(set(_types(merged["type"])) & set(_types(v)))
                 else:
-                    merged.setdefault(k, v)
+                    _merge(merged, k, v)
         return merged
 
     def _field(self, name: str, subs: list[dict[str, Any]], where: str) -> pa.Field:
@@ -239,7 +251,7 @@ class Schema:
                 types = t if types is None else types & t
             fmt = s.get("format", fmt)
             for k, v in s.items():
-                merged.setdefault(k, v)
+                _merge(merged, k, v)
         if not types:
             if "const" in merged or "enum" in merged:
                 values = [merged["const"]] if "const" in merged else list(merged["enum"])
@@ -276,8 +288,61 @@ class Schema:
             props = self._effective(node, self.uri)["properties"]
             if not props:
                 raise SchemaFileError(f"{self.path}: {where} is an object without `properties`")
+            self._check_names(list(props), where)
             return pa.struct([self._field(k, v, f"{where}.{k}") for k, v in props.items()])
         raise SchemaFileError(f"{self.path}: {where} has type {kind!r}, which has no Parquet column type")
+
+    def _open_objects(self, nodes: list[tuple[Any, str, str]], where: str) -> Iterator[str]:
+        """`#/pointer ($.path)` of each object type, among `nodes` (the subschemas of one value, with
+        base URI and pointer) and their properties and items, that allows keys no column is derived
+        for: none of its `$ref`/`allOf` parts says `additionalProperties: false`. The pointer is the
+        part with `properties` (where that keyword goes). The top level (`where == "$"`) is an object
+        whatever its `type` says: records are."""
+        parts, todo = [], list(nodes)
+        while todo:
+            node, base, ptr = todo.pop(0)
+            if not isinstance(node, dict):
+                continue
+            base = urljoin(base, node["$id"]) if isinstance(node.get("$id"), str) else base
+            parts.append((node, base, ptr))
+            if isinstance(node.get("$ref"), str):
+                target, uri = self._resolve(node["$ref"], base)
+                frag = urldefrag(urljoin(base, node["$ref"]))[1]
+                todo.append((target, uri, f"#{frag}" if uri in (self.uri, self.id) else f"{uri}#{frag}"))
+            todo += [(s, base, f"{ptr}/allOf/{i}") for i, s in enumerate(node.get("allOf") or [])]
+        types: set[str] | None = {"object"} if where == "$" else None
+        for node, _, _ in parts:
+            if "type" in node:
+                types = set(_types(node["type"])) if types is None else types & set(_types(node["type"]))
+        if types and "object" in types:
+            if not any(n.get("additionalProperties") is False and not n.get("patternProperties") for n, _, _ in parts):
+                yield f"{next((p for n, _, p in parts if 'properties' in n), nodes[0][2])} ({where})"
+            props: dict[str, list[tuple[Any, str, str]]] = {}
+            for node, base, ptr in parts:
+                for k, v in (node.get("properties") or {}).items():
+                    props.setdefault(k, []).append((v, base, f"{ptr}/properties/{k}"))
+            for k, subs in props.items():
+                yield from self._open_objects(subs, f"{where}.{k}")
+        if types and "array" in types:
+            items = [(n["items"], base, f"{ptr}/items") for n, base, ptr in parts if isinstance(n.get("items"), dict)]
+            yield from self._open_objects(items, f"{where}[]")
+
+    def _check_names(self, names: list[str], where: str) -> None:
+        """Refuse property names some consumer cannot take: the build would exit 0 and write a card
+        load_dataset cannot read, or a croissant.json that mlcroissant refuses or misreads."""
+        bad = [n for n in names if not NAME.fullmatch(n)]
+        if bad:
+            raise SchemaFileError(f"{self.path}: the property name(s) {', '.join(map(repr, bad))} at {where}: "
+                                  "a name must be 1 to 64 ASCII letters, digits and _, not starting with a digit, "
+                                  "so that the card's YAML, load_dataset, SQL engines and Croissant all take it")
+        folded: dict[str, str] = {}
+        for n in names:
+            if (other := folded.setdefault(n.casefold(), n)) != n:
+                raise SchemaFileError(f"{self.path}: the properties {other!r} and {n!r} at {where} differ only by "
+                                      "case: SQL engines (DuckDB) take them for one column")
+        if where == "$" and (taken := [n for n in names if n.casefold() in RESERVED]):
+            raise SchemaFileError(f"{self.path}: a top-level property cannot be named {taken[0]!r}: croissant.json "
+                                  "gives each record a `split` field of its own (the shard's split)")
 
     @cached_property
     def parquet_schema(self) -> pa.Schema:
@@ -294,6 +359,46 @@ class Schema:
 
 def hf_features_of(schema: pa.Schema) -> dict[str, Any]:
     return {f.name: _hf_feature(f.type) for f in schema}
+
+
+def nested_values(values: list[Any], typ: pa.DataType) -> list[Any]:
+    """Checked JSON values of a list or struct column, with each date or date-time string inside
+    converted as a top-level column's is (`write.to_column`): Arrow builds no date from a string
+    inside a nested value, so every record with one was a `record.unstorable` reject."""
+    return [_nested_value(v, typ) for v in values] if _has_dates(typ) else values
+
+
+def _has_dates(t: pa.DataType) -> bool:
+    if pa.types.is_list(t):
+        return _has_dates(t.value_type)
+    if pa.types.is_struct(t):
+        return any(_has_dates(f.type) for f in t)
+    return pa.types.is_date32(t) or pa.types.is_timestamp(t)
+
+
+def _nested_value(v: Any, t: pa.DataType) -> Any:
+    if v is None:
+        return None
+    if pa.types.is_list(t):
+        return [_nested_value(x, t.value_type) for x in v]
+    if pa.types.is_struct(t):
+        return {f.name: _nested_value(v.get(f.name), f.type) for f in t}
+    if pa.types.is_date32(t) or pa.types.is_timestamp(t):
+        from .write import to_column
+
+        return to_column([v], t)[0].as_py()
+    return v
+
+
+def _merge(merged: dict[str, Any], key: str, value: Any) -> None:
+    """Fold one keyword of another part of a subschema (`$ref`, `allOf`) into `merged`: the first
+    value wins, but `properties` of both parts are all kept (a name in both gets an `allOf` of the
+    two), so that an object's column has a field for each key any part allows."""
+    mine = merged.get(key)
+    if key == "properties" and isinstance(mine, dict) and isinstance(value, dict) and mine is not value:
+        merged[key] = {**mine, **{k: {"allOf": [mine[k], v]} if k in mine else v for k, v in value.items()}}
+    else:
+        merged.setdefault(key, value)
 
 
 def _types(t: Any) -> list[str]:

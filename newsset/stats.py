@@ -3,10 +3,11 @@
 The card's numbers are computed during the build from in-memory keys; these are recomputed
 from the files a consumer actually gets, so they also describe a folder that was copied,
 downloaded or built by another version. Shards are streamed: only the four columns needed
-(`date`, `publication`, `truncated`, `body`) are read, one batch at a time, and every running
-total is a small counter (per month, per publication, per distinct word count), so memory
-stays bounded whatever the number of rows. Percentiles are still exact: word counts are
-integers, and a value -> count map gives every order statistic `np.percentile` would.
+(`date`, `publication`, `truncated`, `body`; those a schema of one's own kept) are read, one
+batch at a time, and every running total is a small counter (per month, per publication, per
+distinct word count), so memory stays bounded whatever the number of rows. Percentiles are
+still exact: word counts are integers, and a value -> count map gives every order statistic
+`np.percentile` would.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ __all__ = ["COLUMNS", "PERCENTILES", "DatasetStats", "SplitStats", "collect", "d
 
 #: The only columns `newsset stats` reads.
 COLUMNS = ("date", "publication", "truncated", "body")
+#: What is left out when a schema of one's own has no such column (a dataset newsset built all the same).
+NEEDS = {"date": "dates, months and the articles-per-month chart", "publication": "the publications table",
+         "truncated": "the truncated share", "body": "body lengths and the body-length chart"}
 #: Word-count percentiles reported (p5..p95 are the card's).
 PERCENTILES = (5, 25, 50, 75, 95, 99)
 BATCH_ROWS = 2048  # rows per streamed batch (the build cuts row groups at 2,048 rows or 4 MiB of text)
@@ -71,6 +75,7 @@ class DatasetStats:
     splits: dict[str, SplitStats] = field(default_factory=dict)
     rejects: Counter[str] = field(default_factory=Counter)
     rejects_from: str | None = None
+    missing: list[str] = field(default_factory=list)  # COLUMNS the shards lack (the schema had no such field)
 
     @property
     def rows(self) -> int:
@@ -86,8 +91,10 @@ class DatasetStats:
             "dataset": self.path,
             "rows": self.rows,
             "splits": {name: {"rows": s.rows, "first_date": s.first_date, "last_date": s.last_date,
-                              "body_words": s.word_percentiles(), "truncated": s.truncated,
-                              "truncated_share": round(s.truncated / s.rows, 4) if s.rows else 0.0,
+                              "body_words": s.word_percentiles(),
+                              "truncated": None if "truncated" in self.missing else s.truncated,
+                              "truncated_share": None if "truncated" in self.missing else
+                              round(s.truncated / s.rows, 4) if s.rows else 0.0,
                               "months": dict(sorted(s.months.items()))}
                        for name, s in self.splits.items()},
             "publications": {
@@ -100,6 +107,7 @@ class DatasetStats:
             "rejects": {"total": sum(self.rejects.values()), "source": self.rejects_from,
                         "top": [{"code": c, "count": n} for c, n in codes[:top]],
                         "other": sum(n for _, n in codes[top:])},
+            "missing_columns": list(self.missing),
         }
 
     def top_publications(self, top: int) -> list[tuple[str | None, int]]:
@@ -171,13 +179,15 @@ def shard_list(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[tup
 
 
 def collect(shards: Iterable[tuple[str, str | os.PathLike[str]]], path: str = "") -> DatasetStats:
-    """Stream the shards (only COLUMNS, BATCH_ROWS rows at a time) into per-split totals."""
+    """Stream the shards (only COLUMNS, BATCH_ROWS rows at a time) into per-split totals. A column
+    a shard lacks (built from a schema without that field) is left out and listed in `missing`."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     out = DatasetStats(path)
+    missing: set[str] = set()
     for split, shard in shards:
         st = out.splits.setdefault(split, SplitStats())
         try:
@@ -185,18 +195,23 @@ def collect(shards: Iterable[tuple[str, str | os.PathLike[str]]], path: str = ""
         except (pa.ArrowException, OSError) as e:
             raise ConfigError(f"{shard} cannot be read as Parquet ({str(e).splitlines()[0]}); `newsset verify` "
                               "checks the whole folder") from None
-        missing = [c for c in COLUMNS if c not in pf.schema_arrow.names]
-        if missing:
-            raise ConfigError(f"{shard} has no column(s) {', '.join(missing)}: not a newsset shard")
-        for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=list(COLUMNS), use_threads=False):
+        columns = [c for c in COLUMNS if c in pf.schema_arrow.names]
+        missing.update(set(COLUMNS) - set(columns))
+        if not columns:
+            st.rows += pf.metadata.num_rows
+            continue
+        for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=columns, use_threads=False):
             st.rows += batch.num_rows
-            st.truncated += int(pc.sum(batch.column("truncated")).as_py() or 0)
-            for item in pc.value_counts(batch.column("publication")).to_pylist():
-                st.publications[item["values"]] += item["counts"]
-            words = pc.fill_null(pc.count_substring_regex(batch.column("body"), _WORD), 0)
-            st.words.update(dict(zip(*(a.tolist() for a in np.unique(words.to_numpy(), return_counts=True)))))
-            dates = pc.drop_null(batch.column("date"))
-            if len(dates):
+            if "truncated" in columns:
+                st.truncated += int(pc.sum(batch.column("truncated")).as_py() or 0)
+            if "publication" in columns:
+                for item in pc.value_counts(batch.column("publication")).to_pylist():
+                    st.publications[item["values"]] += item["counts"]
+            if "body" in columns:
+                words = pc.fill_null(pc.count_substring_regex(batch.column("body"), _WORD), 0)
+                st.words.update(dict(zip(*(a.tolist() for a in np.unique(words.to_numpy(), return_counts=True)))))
+            dates = pc.drop_null(batch.column("date")) if "date" in columns else None
+            if dates is not None and len(dates):
                 days = dates.cast(pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
                 lo, hi = str(days.min()), str(days.max())
                 st.first_date = lo if st.first_date is None else min(st.first_date, lo)
@@ -205,6 +220,7 @@ def collect(shards: Iterable[tuple[str, str | os.PathLike[str]]], path: str = ""
                 st.months.update({str(m): int(c) for m, c in zip(months, counts)})
     order = {s: i for i, s in enumerate(SPLITS)}
     out.splits = dict(sorted(out.splits.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+    out.missing = [c for c in COLUMNS if c in missing]
     return out
 
 
@@ -266,6 +282,9 @@ def render_stats(st: DatasetStats, fmt: Format = "text", top: int = 10) -> str:
     out = [f"# Statistics of {st.path}" if md else head, ""]
     if md:
         out += [head[len(st.path) + 2:].capitalize() + ".", ""]
+    if st.missing:
+        out += [f"This dataset has no {' or '.join(f'`{c}`' for c in st.missing)} column (its schema has no such "
+                f"field), so these are left out: {'; '.join(NEEDS[c] for c in st.missing)}.", ""]
 
     def section(title: str) -> None:
         out.extend([f"## {title}" if md else title, ""])
@@ -275,21 +294,22 @@ def render_stats(st: DatasetStats, fmt: Format = "text", top: int = 10) -> str:
     rows: list[list[Any]] = []
     for name, s in st.splits.items():
         w = s.word_percentiles()
-        share = f"{s.truncated / s.rows:.1%}" if s.rows else ""
+        share = f"{s.truncated / s.rows:.1%}" if s.rows and "truncated" not in st.missing else ""
         rows.append([name, s.rows, s.first_date, s.last_date, *(w[q] for q in qs), w["mean"], share])
     out += _table(["split", "rows", "first date", "last date", *(f"words {q}" if q == "p5" else q for q in qs),
                    "mean", "truncated"], rows, [False, True, False, False, *([True] * (len(qs) + 2))], md)
     pubs = st.top_publications(top)
     distinct = len({p for s in st.splits.values() for p in s.publications})
     out.append("")
-    section(f"Publications (top {len(pubs)} of {distinct})")
-    rows = [[p or NO_PUBLICATION, *(s.publications.get(p, 0) for s in st.splits.values()), n] for p, n in pubs]
-    if distinct > len(pubs):
-        shown = {p for p, _ in pubs}
-        others = [sum(n for p, n in s.publications.items() if p not in shown) for s in st.splits.values()]
-        rows.append([f"({distinct - len(pubs)} others)", *others, sum(others)])
-    out += _table(["publication", *names, "total"], rows, [False, *([True] * (len(names) + 1))], md)
-    out.append("")
+    if "publication" not in st.missing:
+        section(f"Publications (top {len(pubs)} of {distinct})")
+        rows = [[p or NO_PUBLICATION, *(s.publications.get(p, 0) for s in st.splits.values()), n] for p, n in pubs]
+        if distinct > len(pubs):
+            shown = {p for p, _ in pubs}
+            others = [sum(n for p, n in s.publications.items() if p not in shown) for s in st.splits.values()]
+            rows.append([f"({distinct - len(pubs)} others)", *others, sum(others)])
+        out += _table(["publication", *names, "total"], rows, [False, *([True] * (len(names) + 1))], md)
+        out.append("")
     total = sum(st.rejects.values())
     section(f"Rejected inputs: {total:,}" + (f" (from {st.rejects_from})" if st.rejects_from else ""))
     if st.rejects:

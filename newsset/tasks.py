@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ import pyarrow.compute as pc
 from .errors import ConfigError
 from .sources import read_small_file
 
-__all__ = ["Task", "bundled_tasks", "load_tasks", "lm_eval_yaml"]
+__all__ = ["Task", "bundled_tasks", "load_tasks", "lm_eval_yaml", "yaml_quote"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _RESERVED = {"default", "data", "lm_eval", "images"}  # the folders a build writes besides the tasks
@@ -120,10 +121,18 @@ def bundled_tasks() -> dict[str, Task]:
     return load_tasks(Path(__file__).with_name("tasks.toml"))
 
 
-def _q(text: str) -> str:
+_YAML_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_YAML_NAMED = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
+
+
+def yaml_quote(value: Any) -> str:
+    """A YAML scalar (the card's and lm_eval's): JSON, plus escapes for what YAML reads as a line
+    break (NEL, U+2028, U+2029) or refuses in a file (DEL, C1 controls, surrogates, U+FFFE/F),
+    which JSON leaves as they are: a DEL in --out made the card's front matter unreadable."""
     import json
 
-    return json.dumps(text, ensure_ascii=False)
+    return _YAML_ESCAPE.sub(lambda m: _YAML_NAMED.get(m[0], f"\\u{ord(m[0]):04x}"),
+                            json.dumps(value, ensure_ascii=False))
 
 
 def lm_eval_yaml(task: Task, dataset_dir: str, splits: list[str]) -> str:
@@ -131,17 +140,20 @@ def lm_eval_yaml(task: Task, dataset_dir: str, splits: list[str]) -> str:
     cols = [c for c in task.columns if c != "id"] or list(task.columns)
     input_col = next((c for c in cols if task.columns[c] == "body"), cols[0])
     target_col = next((c for c in reversed(cols) if c != input_col), input_col)
+    # The path is in a comment too, which a line break in it would end (and the rest become keys).
+    include = f"{dataset_dir}/lm_eval"
+    include = shlex.quote(include) if include.isprintable() else yaml_quote(include)
     lines = [f"# lm-evaluation-harness task for the {task.name!r} config. Run:",
-             f"#   lm_eval --model hf --model_args pretrained=MODEL --include_path {dataset_dir}/lm_eval "
+             f"#   lm_eval --model hf --model_args pretrained=MODEL --include_path {include} "
              f"--tasks newsset_{task.name}",
-             f"task: newsset_{task.name}", f"dataset_path: {_q(dataset_dir)}", f"dataset_name: {task.name}",
+             f"task: newsset_{task.name}", f"dataset_path: {yaml_quote(dataset_dir)}", f"dataset_name: {task.name}",
              "output_type: generate_until"]
     for key, split in (("training_split", "train"), ("validation_split", "validation"), ("test_split", "test")):
         if split in splits:
             lines.append(f"{key}: {split}")
     prompt = task.prompt or "Article:\n{{" + input_col + "}}\n\nAnswer:"
     target = task.target or "{{" + target_col + "}}"
-    lines += [f"doc_to_text: {_q(prompt)}", f"doc_to_target: {_q(target)}",
+    lines += [f"doc_to_text: {yaml_quote(prompt)}", f"doc_to_target: {yaml_quote(target)}",
               "generation_kwargs:", '  until: ["\\n"]', "  do_sample: false",
               "metric_list:", "  - metric: exact_match", "    aggregation: mean", "    higher_is_better: true",
               "  - metric: bleu", "    aggregation: bleu", "    higher_is_better: true",

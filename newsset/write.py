@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 
 from .errors import OutputError
+from .schema import nested_values
 from .sources import METADATA_MAX_BYTES, read_small_file
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def to_column(values: list[Any], typ: pa.DataType) -> pa.Array:
         return pa.array(values, pa.string()).cast(typ)
     if pa.types.is_floating(typ):  # a JSON number may be written as a big integer: Arrow takes ints up to int64
         values = [float(v) if type(v) is int else v for v in values]
-    return pa.array(values, typ)
+    return pa.array(nested_values(values, typ) if pa.types.is_nested(typ) else values, typ)
 
 
 

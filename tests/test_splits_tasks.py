@@ -461,6 +461,34 @@ def test_lm_eval_yaml_per_non_empty_task(builds: Callable[[str], Path]) -> None:
         assert splits == set(configs[name])
 
 
+@pytest.mark.parametrize("name", ['ds\ngeneration_kwargs: {until: ["X"]} #', "ds2\nbroken", "a\u2028b\x85c",
+                                  "del\x7f", "with space's", "plain"])
+def test_any_out_path_gives_lm_eval_yamls_that_parse_to_the_same_keys(tmp_path: Path, name: str) -> None:
+    """The path went raw into a comment line: a newline in --out ended it, so the YAML did not parse,
+    or gained keys taken from the folder name; verify said ok. (A DEL, left raw by JSON, made the
+    card's front matter unreadable too.)"""
+    from newsset.tasks import bundled_tasks, lm_eval_yaml
+    from newsset.verify import render_verify_text, verify
+    from tests.conftest import page
+
+    (tmp_path / "raw").mkdir()
+    for i in range(3):
+        (tmp_path / "raw" / f"{i}.txt").write_text(page(title=f"Story {i}", paragraphs=(f"Text {i}.", f"More {i}.")))
+    out = tmp_path / name
+    newsset.build([tmp_path / "raw"], out, ratios="0,0,1")
+    clean = {k: v for k, v in yaml.safe_load(lm_eval_yaml(bundled_tasks()["summarization"], "/x", ["test"])).items()
+             if k != "dataset_path"}
+    for path in sorted((out / "lm_eval").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        doc = yaml.safe_load(text)
+        assert doc["dataset_path"] == out.absolute().as_posix()
+        assert set(doc) == {*clean, "dataset_path"} and doc["generation_kwargs"] == clean["generation_kwargs"]
+        assert text.startswith("# ") and text.splitlines()[1].startswith("#   lm_eval ") and \
+            text.splitlines()[2].startswith("task: ")
+    report = verify(out, load=False)
+    assert report.ok, render_verify_text(report)
+
+
 def test_a_task_with_only_a_train_split_gets_no_lm_eval_yaml(corpus: Corpus, tmp_path: Path) -> None:
     """lm-evaluation-harness refuses a task with neither validation nor test documents."""
     out = tmp_path / "out"

@@ -156,8 +156,8 @@ def test_shards_are_streamed_with_only_the_needed_columns(built: Path, monkeypat
 def test_json_output_schema(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", str(built), "--format", "json", "--top", "2"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert set(doc) == {"format", "dataset", "rows", "splits", "publications", "rejects"}
-    assert doc["format"] == "newsset-stats/1" and doc["dataset"] == str(built)
+    assert set(doc) == {"format", "dataset", "rows", "splits", "publications", "rejects", "missing_columns"}
+    assert doc["format"] == "newsset-stats/1" and doc["dataset"] == str(built) and doc["missing_columns"] == []
     manifest = json.loads((built / "manifest.json").read_text())
     assert doc["rows"] == sum(s["rows"] for s in manifest["split"]["splits"].values())
     for s in doc["splits"].values():
@@ -233,6 +233,45 @@ def test_odd_manifest_values_are_errors_not_tracebacks(edit: Any, code: int, exp
     (folder / "manifest.json").write_text(json.dumps(doc))
     assert main(["stats", str(folder)]) == code
     assert expect in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def slim(raw: Path) -> tuple[Path, Path]:
+    """Records and a schema of one's own without `publication`, `truncated` and `date` (a copy of the
+    bundled schema with them removed), as `newsset build --schema` takes them."""
+    doc = json.loads(newsset.load_schema().path.read_text())
+    doc["$id"] = "https://example.org/slim.json"
+    gone = ("publication", "truncated", "date")
+    for k in gone:
+        del doc["properties"][k]
+        doc["required"].remove(k)
+    folder = raw.parent / "slim"
+    folder.mkdir()
+    (folder / "slim.json").write_text(json.dumps(doc))
+    lines = [{k: v for k, v in newsset.parse_file(p).to_dict().items() if k not in gone}
+             for p in sorted(raw.glob("**/*.txt"))[:40] if p.stat().st_size > 200]
+    (folder / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines[:30]))
+    return folder / "r.jsonl", folder / "slim.json"
+
+
+def test_stats_of_a_dataset_built_from_a_schema_without_some_columns(slim: tuple[Path, Path], tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """newsset built it, verify passed, and stats called its shards "not a newsset shard" (exit 2)."""
+    records, schema = slim
+    out = tmp_path / "ds"
+    result = newsset.build([records], out, schema=schema, no_tasks=True)
+    assert main(["stats", str(out), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["rows"] == result.total_rows > 20 and doc["missing_columns"] == ["date", "publication", "truncated"]
+    train = doc["splits"]["train"]
+    assert train["first_date"] is None and train["months"] == {} and train["truncated"] is None
+    assert train["body_words"]["p50"] > 0
+    assert main(["stats", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "This dataset has no `date` or `publication` or `truncated` column (its schema has no such field), so " \
+           "these are left out: dates, months and the articles-per-month chart; the publications table; the " \
+           "truncated share." in text
+    assert "Publications" not in text and "Rejected inputs" in text
 
 
 # ---------------------------------------------------------------- charts
@@ -325,4 +364,36 @@ def test_plot_into_another_folder_leaves_the_dataset_alone(ds: Path, tmp_path: P
     before = {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()}
     assert main(["stats", str(ds), "--plot", str(tmp_path / "charts"), "--format", "json"]) == 0
     assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == ["articles_per_month.png", "body_length.png"]
+    assert {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()} == before
+
+
+@needs_mpl
+def test_plots_of_a_dataset_without_a_date_column_leave_out_that_chart(slim: tuple[Path, Path], tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`build --plot` did the whole build and then failed (exit 2, naming its staging folder)."""
+    records, schema = slim
+    out = tmp_path / "ds"
+    assert main(["build", str(records), "--out", str(out), "--schema", str(schema), "--no-tasks", "--plot",
+                 "-q"]) == 0
+    assert sorted(p.name for p in (out / "images").iterdir()) == ["body_length.png"]
+    card = (out / "README.md").read_text()
+    assert "](images/body_length.png)" in card and "articles_per_month" not in card
+    assert verify(out, load=False).ok
+    newsset.build([records], out, schema=schema, no_tasks=True)
+    assert main(["stats", str(out), "--plot"]) == 0
+    assert sorted(p.name for p in (out / "images").iterdir()) == ["body_length.png"]
+    assert "articles-per-month chart" in capsys.readouterr().out
+    assert verify(out, load=False).ok
+
+
+@needs_mpl
+@pytest.mark.parametrize("inside", ["data", "data/more", "images/../data", "headline_generation", "lm_eval"])
+def test_plot_into_a_folder_of_shards_or_lm_eval_is_refused(ds: Path, inside: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The PNGs went among the shards and were listed, so verify passed, while the card's own
+    `pd.read_parquet(".../data")` (and polars) failed on them."""
+    before = {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()}
+    assert main(["stats", str(ds), "--plot", str(ds / inside)]) == 2
+    top = inside.split("/")[-1] if inside.startswith("images") else inside.split("/")[0]
+    assert f"is inside the dataset's {top}/: loaders read every file there" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()} == before

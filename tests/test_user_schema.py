@@ -1,0 +1,235 @@
+"""Schemas of one's own (`--schema`) with nested and unusual fields: what a build writes from them
+must be readable by every consumer (load_dataset, mlcroissant), and what no consumer could take
+is refused when the schema is loaded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import newsset
+from newsset.cli import main
+from newsset.verify import render_verify_text, verify
+from tests.conftest import page
+
+
+def _schema(tmp_path: Path, props: dict[str, Any]) -> Path:
+    """A copy of the bundled schema (the README's way to add fields) with `props` added."""
+    doc = json.loads(newsset.load_schema().path.read_text())
+    doc["$id"] = "https://example.org/mine.json"
+    doc["properties"].update(props)
+    path = tmp_path / "mine.schema.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def _records(tmp_path: Path, extras: list[dict[str, Any]]) -> Path:
+    """One record file: a parsed page per entry of `extras`, with those fields added."""
+    lines = []
+    for i, extra in enumerate(extras):
+        text = page(title=f"Story {i} on the budget", date=f"2024-0{i % 9 + 1}-1{i % 10}",
+                    paragraphs=(f"Story {i} opens with its own first paragraph, number {i}.",
+                                f"Paragraph two of story {i} is different from every other {i * 7}."))
+        lines.append(json.dumps({**newsset.parse_text(text, source=f"{i}.txt").to_dict(), **extra}))
+    path = tmp_path / "in" / "records.jsonl"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+
+
+def test_an_array_of_arrays_loads_with_datasets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The card described list<list<int64>> as a list of structs {item: int64}: load_dataset failed
+    to cast the column on a build that had exited 0."""
+    _offline(monkeypatch, tmp_path)
+    schema = _schema(tmp_path, {"matrix": {"type": ["array", "null"],
+                                           "items": {"type": "array", "items": {"type": "integer"}}}})
+    records = _records(tmp_path, [{"matrix": [[1, 2], [3]]}, {"matrix": None}, {"matrix": [[]]}])
+    out = tmp_path / "out"
+    result = newsset.build([records], out, schema=schema, ratios=(1, 0, 0), no_tasks=True)
+    assert result.total_rows == 3
+    report = verify(out, load=False)
+    assert report.ok, render_verify_text(report)
+    rows = newsset.load(out)["train"]
+    assert str(rows.features["matrix"]) == "List(List(Value('int64')))"
+    assert sorted(map(str, rows["matrix"])) == ["None", "[[1, 2], [3]]", "[[]]"]
+
+
+TEXT = {"type": ["string", "null"]}
+
+
+@pytest.mark.parametrize("props, message", [
+    ({"a b": TEXT}, "the property name(s) 'a b' at $: a name must be"),
+    ({"a: b": TEXT, "#c": TEXT, "- z": TEXT}, "'a: b', '#c', '- z' at $"),
+    ({"1": TEXT}, "'1' at $"),
+    ({"caf\u00e9": TEXT}, "'caf\u00e9' at $"),
+    ({"x" * 65: TEXT}, "1 to 64 ASCII letters"),
+    ({"split": TEXT}, "a top-level property cannot be named 'split': croissant.json"),
+    ({"Split": TEXT}, "cannot be named 'Split'"),
+    ({"Title": TEXT}, "the properties 'title' and 'Title' at $ differ only by case"),
+    ({"meta": {"type": "object", "properties": {"ok": TEXT, "a.b": TEXT}, "additionalProperties": False}},
+     "'a.b' at $.meta"),
+    ({"tags": {"type": "array", "items": {"type": "object", "properties": {"k": TEXT, "K": TEXT},
+                                          "additionalProperties": False}}}, "'k' and 'K' at $.tags[]"),
+])
+def test_property_names_some_consumer_cannot_take_are_refused_at_load(tmp_path: Path, props: dict[str, Any],
+                                                                       message: str) -> None:
+    """Names went unquoted into the card's YAML (`a: b` broke it) and unchecked into Croissant ids
+    (`a b` made mlcroissant refuse the file, `split` lost the user's values): every build exited 0."""
+    path = _schema(tmp_path, props)
+    with pytest.raises(newsset.SchemaFileError) as e:
+        newsset.load_schema(path)
+    assert str(e.value).startswith(f"{path}: ") and message in str(e.value)
+    records = _records(tmp_path, [{}])
+    assert main(["build", str(records), "--out", str(tmp_path / "out"), "--schema", str(path), "-q"]) == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_names_yaml_would_read_as_another_type_are_quoted_in_the_card(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`yes`, `null`, `on`, `No` are fine names, but plain in YAML they are a bool or None: load_dataset
+    failed with `keywords must be strings`."""
+    _offline(monkeypatch, tmp_path)
+    names = ("yes", "null", "on", "No", "_x")
+    schema = _schema(tmp_path, {n: TEXT for n in names})
+    records = _records(tmp_path, [{n: f"value of {n}" for n in names}])
+    out = tmp_path / "out"
+    newsset.build([records], out, schema=schema, ratios=(1, 0, 0), no_tasks=True)
+    assert '- name: "yes"' in (out / "README.md").read_text()
+    report = verify(out, load=False)
+    assert report.ok, render_verify_text(report)
+    row = newsset.load(out)["train"][0]
+    assert {n: row[n] for n in names} == {n: f"value of {n}" for n in names}
+
+
+def _closed(props: dict[str, Any]) -> dict[str, Any]:
+    """A nullable object type that names all its keys."""
+    return {"type": ["object", "null"], "properties": props, "additionalProperties": False}
+
+
+@pytest.mark.parametrize("props, where", [
+    ({"meta": {"type": ["object", "null"], "properties": {"a": {"type": "integer"}}}}, "#/properties/meta ($.meta)"),
+    ({}, "# ($)"),  # the top level: additionalProperties left out
+    ({"tags": {"type": "array", "items": {"type": "object", "properties": {"k": TEXT}, "additionalProperties": True}}},
+     "#/properties/tags/items ($.tags[])"),
+    ({"meta": {**_closed({"a": TEXT}), "patternProperties": {"^x_": TEXT}}}, "#/properties/meta ($.meta)"),
+    ({"meta": _closed({"inner": {"$ref": "#/$defs/open"}})}, "#/$defs/open ($.meta.inner)"),
+])
+def test_object_types_that_allow_unnamed_keys_are_refused_at_load(tmp_path: Path, props: dict[str, Any], where: str,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Such keys passed validate and vanished from the Parquet row (no column holds them), with no
+    issue and exit 0; at the top level, a whole field vanished."""
+    doc = json.loads(newsset.load_schema().path.read_text())
+    doc["$id"] = "https://example.org/open.json"
+    doc["$defs"] = {"open": {"type": "object", "properties": {"a": TEXT}}}
+    if not props:
+        del doc["additionalProperties"]
+    doc["properties"].update(props)
+    path = tmp_path / "open.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(newsset.SchemaFileError, match="allow keys their `properties` do not name") as e:
+        newsset.load_schema(path)
+    assert f"the object type(s) at {where} allow" in str(e.value) and '"additionalProperties": false' in str(e.value)
+    assert main(["validate", str(_records(tmp_path, [{}])), "--schema", str(path)]) == 2
+    assert "allow keys" in capsys.readouterr().err
+
+
+def test_objects_closed_through_ref_or_allof_keep_every_key_the_schema_allows(tmp_path: Path) -> None:
+    """A part that a `$ref` or `allOf` brings in closes the object too; and its properties become
+    fields of the column beside the object's own (the first part's `properties` alone were kept, so
+    `a` was dropped from every row)."""
+    doc = json.loads(newsset.load_schema().path.read_text())
+    doc["$id"] = "https://example.org/refs.json"
+    doc["$defs"] = {"m": _closed({"a": {"type": "integer"}, "b": TEXT})}
+    doc["properties"]["meta"] = {"$ref": "#/$defs/m", "properties": {"b": {"type": "string", "maxLength": 3}}}
+    doc["properties"]["more"] = {"allOf": [{"$ref": "#/$defs/m"}], "properties": {"c": TEXT}}
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps(doc))
+    schema = newsset.load_schema(path)
+    assert str(schema.arrow_schema.field("meta").type) == "struct<b: string, a: int64>"
+    records = _records(tmp_path, [{"meta": {"a": 1, "b": "xyz"}, "more": {"a": 2}},
+                                  {"meta": {"b": "long"}, "more": None}, {"meta": None, "more": {"c": "x"}}])
+    result = newsset.build([records], tmp_path / "out", schema=path, ratios=(1, 0, 0), no_tasks=True)
+    assert result.total_rows == 1 and result.rejected == {"schema.maxLength": 1, "schema.additionalProperties": 1}
+    (row,) = [r for t in newsset.load(tmp_path / "out").values() for r in t]
+    assert row["meta"] == {"b": "xyz", "a": 1} and row["more"] == {"c": None, "a": 2, "b": None}
+
+
+def _nullable(t: str) -> dict[str, Any]:
+    return {"type": [t, "null"]}
+
+
+def _list(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": ["array", "null"], "items": items}
+
+
+def test_croissant_declares_objects_and_lists_so_mlcroissant_reads_every_record(tmp_path: Path) -> None:
+    """An object column was declared sc:Text with no subField: mlcroissant failed on every record
+    (it called bytes() on a dict). Objects now have a subField per key, lists are `repeated`, and a
+    list of objects inside a list or an object, which mlcroissant cannot read, is left out, saying so."""
+    mlc = pytest.importorskip("mlcroissant")
+    schema = _schema(tmp_path, {
+        "meta": _closed({"a": _nullable("integer"), "inner": _closed({"where": _nullable("number")})}),
+        "ents": _list({"type": "object", "properties": {"k": _nullable("string"), "tags": _list(_nullable("string"))},
+                       "additionalProperties": False}),
+        "matrix": _list(_list(_nullable("integer"))),
+        "nested": _closed({"rows": _list(_closed({"v": _nullable("integer")}))}),
+    })
+    records = _records(tmp_path, [
+        {"meta": {"a": 1, "inner": {"where": 0.5}}, "ents": [{"k": "K", "tags": ["t"]}], "matrix": [[1, 2], [3]],
+         "nested": {"rows": [{"v": 1}]}},
+        {"meta": None, "ents": [], "matrix": None, "nested": None}])
+    out = tmp_path / "out"
+    newsset.build([records], out, schema=schema, ratios=(1, 0, 0), no_tasks=True)
+    doc = json.loads((out / "croissant.json").read_text())
+    (record_set,) = doc["recordSet"]
+    fields = {f["name"]: f for f in record_set["field"]}
+    assert "nested" not in fields and "Left out: nested" in record_set["description"]
+    assert "`croissant.json` leaves out `nested`" in (out / "README.md").read_text()
+    assert [s["@id"] for s in fields["meta"]["subField"]] == ["articles/meta/a", "articles/meta/inner"]
+    assert fields["meta"]["subField"][1]["subField"][0]["source"]["transform"] == {"jsonPath": "$['inner']['where']"}
+    assert fields["ents"]["repeated"] and fields["matrix"]["repeated"] and fields["matrix"]["dataType"] == "sc:Integer"
+    rows = sorted(mlc.Dataset(jsonld=out / "croissant.json").records("articles"),
+                  key=lambda r: r["articles/meta"]["articles/meta/a"] is None)
+    assert len(rows) == 2
+    assert rows[0]["articles/meta"] == {"articles/meta/a": 1}
+    assert rows[0]["articles/meta/inner"] == {"articles/meta/inner/where": 0.5}  # (mlcroissant puts depth 2 here)
+    assert rows[0]["articles/ents"] == [{"articles/ents/k": b"K", "articles/ents/tags": [b"t"]}]
+    assert rows[0]["articles/matrix"] == [[1, 2], [3]]
+    assert rows[1]["articles/ents"] == [] and rows[1]["articles/matrix"] is None
+
+
+def test_dates_inside_lists_and_objects_are_stored(tmp_path: Path) -> None:
+    """Only a top-level date or date-time column was converted from its string: inside a list or
+    an object every value was a `record.unstorable` reject, though Arrow holds such columns."""
+    import datetime as dt
+
+    date, stamp = {"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}
+    schema = _schema(tmp_path, {"updates": _list(date), "meta": _closed({"seen": stamp, "days": _list(date)}),
+                                "log": _list({"type": "object", "properties": {"at": stamp},
+                                              "additionalProperties": False})})
+    records = _records(tmp_path, [
+        {"updates": ["2024-01-02", "2024-02-29"], "meta": {"seen": "2024-01-02t03:04:05.5z", "days": []},
+         "log": [{"at": "2024-01-02T03:04:05+02:00"}]},
+        {"updates": None, "meta": None, "log": None},
+        {"updates": [], "meta": {"seen": "2016-12-31T23:59:60Z", "days": None}, "log": []},  # a leap second
+    ])
+    report = newsset.validate_paths([records], schema=schema)
+    assert [(i.line, i.code, i.json_path) for i in report.issues] == [(3, "record.unstorable", "$.meta")]
+    out = tmp_path / "out"
+    result = newsset.build([records], out, schema=schema, ratios=(1, 0, 0), no_tasks=True)
+    assert result.total_rows == 2 and result.rejected == {"record.unstorable": 1}
+    rows = sorted(newsset.load(out)["train"], key=lambda r: r["updates"] is None)
+    utc = dt.UTC
+    assert rows[0]["updates"] == [dt.date(2024, 1, 2), dt.date(2024, 2, 29)]
+    assert rows[0]["meta"]["seen"].astimezone(utc) == dt.datetime(2024, 1, 2, 3, 4, 5, 500000, tzinfo=utc)
+    assert rows[0]["log"][0]["at"].astimezone(utc) == dt.datetime(2024, 1, 2, 1, 4, 5, tzinfo=utc)
+    assert (rows[1]["updates"], rows[1]["meta"], rows[1]["log"]) == (None, None, None)
