@@ -93,8 +93,10 @@ _CATALOG: tuple[Code, ...] = (
     Code("record.invalid-unicode", "a string holds a lone surrogate, which is not Unicode text",
          "fix the escape sequence (e.g. a lone \\ud800) in the record file"),
     Code("record.unstorable", "a value the schema allows does not fit its Parquet column (an integer past int64, "
-         "a number past float64, a date-time with a leap second, nanoseconds or a year out of range)",
-         "narrow the schema (e.g. `maximum`) or the value, or use a string field for it"),
+         "a number past float64, a date-time with a leap second, nanoseconds or a year out of range), or is a "
+         "key an open object allows but no column holds",
+         "narrow the schema (e.g. `maximum`) or the value, or use a string field for it; declare the key in "
+         "`properties`, or close the object with additionalProperties: false"),
     # Suspicious text in valid UTF-8 (warnings: the record is kept).
     Code("text.mojibake", "a field holds mojibake (UTF-8 read as cp1252 or Latin-1, e.g. `cafÃ©`, `donâ€™t`), "
          "kept as it is",

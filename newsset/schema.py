@@ -145,13 +145,14 @@ class Schema:
             raise SchemaFileError(f"{self.path}: the schema defines no properties, so there are no columns")
         self._check_names(list(props["properties"]), "$")
         fields = [self._field(name, sub, f"$.{name}") for name, sub in props["properties"].items()]
-        if open_ := list(self._open_objects([(self.doc, self.uri, "#")], "$")):
-            raise SchemaFileError(
-                f"{self.path}: the object type(s) at {', '.join(open_)} allow keys their `properties` do not name, "
-                "which no Parquet column holds (they would be dropped without a word): add `\"additionalProperties\": "
-                "false` to each (and no `patternProperties`), so that a record with another key is a located "
-                "schema.additionalProperties error")
         return pa.schema(fields, metadata={"json_schema_id": self.id, "json_schema_sha256": self.sha256})
+
+    @cached_property
+    def open_objects(self) -> list[str]:
+        """`#/pointer ($.path)` of each object type that allows keys its `properties` do not name (no
+        `additionalProperties: false`): no column holds such a key, so a record that has one is a
+        located `record.unstorable` reject, never a row with the value dropped."""
+        return list(self._open_objects([(self.doc, self.uri, "#")], "$"))
 
     @cached_property
     def _refusing(self) -> list[tuple[str, pa.DataType]]:
@@ -163,14 +164,24 @@ class Schema:
 
         return [(f.name, f.type) for f in self.arrow_schema if refuses(f.type) or pa.types.is_nested(f.type)]
 
-    def unstorable(self, record: dict[str, Any]) -> list[tuple[str, pa.DataType, str]]:
+    def unstorable(self, record: dict[str, Any]) -> list[tuple[str, pa.DataType | None, str]]:
         """(field, column type, why) for each value of a valid record that its column cannot hold,
-        or that its readers cannot give back as a Python value."""
+        or that its readers cannot give back as a Python value; (key, None, why) for a key the schema
+        allows but declares no column for (see `open_objects`)."""
+        out: list[tuple[str, pa.DataType | None, str]] = []
+        if self.open_objects:
+            columns = self.arrow_schema
+            for key in record:
+                if columns.get_field_index(key) < 0:
+                    out.append((key, None, "the schema allows the field but declares no column for it"))
+                else:
+                    extra = next(_unheld(record[key], columns.field(key).type, f"$.{key}"), None)
+                    if extra is not None:
+                        out.append((key, columns.field(key).type, f"no field of the column holds {extra}"))
         if not self._refusing:
-            return []
+            return out
         from .write import to_column
 
-        out = []
         for name, typ in self._refusing:
             value = record.get(name)
             if value is not None:
@@ -494,6 +505,20 @@ def _format(validator: Any, fmt: str, instance: Any, schema: dict[str, Any]) -> 
         ok = not isinstance(instance, str) or _rs_format_checker(fmt).is_valid(_SURROGATE.sub("\ufffd", instance))
     if not ok:
         yield ValidationError(f"{instance!r} is not a {fmt!r}")
+
+
+def _unheld(value: Any, typ: pa.DataType, where: str) -> Iterator[str]:
+    """The JSON path of each key in `value` that no field of the struct type `typ` (at any depth) holds."""
+    if pa.types.is_struct(typ) and isinstance(value, dict):
+        for key, sub in value.items():
+            i = typ.get_field_index(key)
+            if i < 0:
+                yield f"{where}.{key}"
+            else:
+                yield from _unheld(sub, typ.field(i).type, f"{where}.{key}")
+    elif (pa.types.is_list(typ) or pa.types.is_large_list(typ)) and isinstance(value, list):
+        for item in value:
+            yield from _unheld(item, typ.value_type, f"{where}[]")
 
 
 def load_schema(path: str | os.PathLike[str] | None = None, *, checked: bool = False) -> Schema:
