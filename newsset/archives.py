@@ -30,6 +30,7 @@ Hostile archives never stop a run and no member disappears silently:
 
 from __future__ import annotations
 
+import gzip
 import heapq
 import io
 import lzma
@@ -335,13 +336,16 @@ def _tar_items(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
             error = _reason(e)
         members = [_tar_member(i, ti) for i, ti in enumerate(infos)]
         if not error and not problems and _data_after_end(tf):
-            problems.append("more data follows its end-of-archive blocks (tar archives joined with cat? read "
-                            "them with `tar -i`, or pack them again as one)")
+            problems.append(_JOINED_TAR)
         for entry in _plan(src, members):
             yield from _member_items(entry, partial(_extract, tf, infos[entry.member.index]), read, refuse)
     error = error or (problems[0] if problems else None)
     if error:
         yield refuse(src, _cut_short(src, members, error))
+
+
+_JOINED_TAR = ("more data follows its end-of-archive blocks (tar archives joined with cat? read them with "
+               "`tar -i`, or pack them again as one)")
 
 
 def _data_after_end(tf: tarfile.TarFile) -> bool:
@@ -359,15 +363,34 @@ def _data_after_end(tf: tarfile.TarFile) -> bool:
 
 
 def _scan(path: str) -> tuple[list[Member], str | None]:
-    """First pass over a compressed tar: the listing, and why it stopped early if it did."""
+    """First pass over a compressed tar: the listing, and why it stopped early if it did.
+
+    A gzip file is read through `gzip` here, which goes on past the end of its first gzip member
+    (tarfile's stream stops there): a second archive joined with cat is then seen after the first
+    one's end-of-archive blocks, and reported."""
     problems: list[str] = []
     members: list[Member] = []
-    with _open_tar(path, "r|*", problems) as tf:
-        try:
-            for ti in _walk(tf):
-                members.append(_tar_member(len(members), ti))
-        except BROKEN as e:
-            return members, _reason(e)
+    with open(path, "rb") as fh:
+        gz = gzip.GzipFile(fileobj=fh) if fh.read(2) == b"\x1f\x8b" else None
+        fh.seek(0)
+        if gz is not None:
+            opened = tarfile.open(fileobj=gz, mode="r|", tarinfo=_header_class(problems))  # type: ignore[call-overload]
+        else:
+            opened = _open_tar(path, "r|*", problems)
+        with opened as tf:
+            try:
+                for ti in _walk(tf):
+                    members.append(_tar_member(len(members), ti))
+            except BROKEN as e:
+                return members, _reason(e)
+            if gz is not None and not problems:
+                try:
+                    while chunk := gz.read(1 << 16):
+                        if chunk.strip(b"\0"):
+                            problems.append(_JOINED_TAR)
+                            break
+                except BROKEN:  # bytes after the gzip data that are not gzip: also more than the archive
+                    problems.append(_JOINED_TAR)
     return members, problems[0] if problems else None
 
 

@@ -237,6 +237,13 @@ def test_archives_joined_with_cat_are_reported_not_silently_shortened(tmp_path: 
                              ("both.tar", "input.unreadable")]
     assert "joined with cat" in items[-1].issues[0].message
     assert _found(_items(first)) == [("a.tar!/p0.txt", None), ("a.tar!/p1.txt", None)]  # zero padding is no data
+    gz_one, gz_two = _tar(tmp_path / "a.tgz", pages[:2], "w:gz"), _tar(tmp_path / "b.tgz", pages[2:], "w:gz")
+    (tmp_path / "both.tgz").write_bytes(gz_one.read_bytes() + gz_two.read_bytes())
+    items = _items(tmp_path / "both.tgz")
+    assert _found(items) == [("both.tgz!/p0.txt", None), ("both.tgz!/p1.txt", None),
+                             ("both.tgz", "input.unreadable")]
+    assert "joined with cat" in items[-1].issues[0].message
+    assert _found(_items(gz_one)) == [("a.tgz!/p0.txt", None), ("a.tgz!/p1.txt", None)]
     one, two = _zip(tmp_path / "a.zip", pages[:2]), _zip(tmp_path / "b.zip", pages[2:])
     (tmp_path / "both.zip").write_bytes(one.read_bytes() + two.read_bytes())
     items = _items(tmp_path / "both.zip")
