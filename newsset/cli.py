@@ -177,14 +177,17 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         require_matplotlib()
     st = dataset_stats(args.path)
     if args.plot is not None:
-        from .plots import chart_folder, publish_charts, write_charts
+        import contextlib
+
+        from .plots import chart_folder, dataset_lock, publish_charts, write_charts
 
         root = Path(args.path).absolute()
         folder = chart_folder(root, args.plot)
-        paths = write_charts(st, folder)
         inside = folder.is_relative_to(root)
-        if inside:
-            publish_charts(root, paths)
+        with dataset_lock(root) if inside else contextlib.nullcontext():  # (before any chart is drawn)
+            paths = write_charts(st, folder)
+            if inside:
+                publish_charts(root, paths)
         where = "listed in manifest.json, linked from README.md" if inside else "outside the dataset: not listed"
         print(f"newsset stats: wrote {', '.join(str(p) for p in paths)} ({where})", file=sys.stderr)
     sys.stdout.write(render_stats(st, args.format, args.top))

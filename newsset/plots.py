@@ -23,7 +23,7 @@ from .stats import DatasetStats, collect
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["CHARTS", "IMAGES", "chart_folder", "publish_charts", "require_matplotlib", "write_charts",
+__all__ = ["CHARTS", "IMAGES", "chart_folder", "dataset_lock", "publish_charts", "require_matplotlib", "write_charts",
            "write_charts_for_files"]
 
 IMAGES = "images"  # default chart folder inside the dataset
@@ -241,17 +241,12 @@ def chart_links(paths: Sequence[Path], root: Path) -> list[tuple[str, str]]:
     return [(CHARTS[p.name], p.relative_to(root).as_posix()) for p in paths]
 
 
-def publish_charts(root: Path, paths: Sequence[Path]) -> None:
-    """List charts written into an existing dataset in manifest.json and link them from its card,
-    as `build --plot` would have: `newsset verify` then checks them like every other file.
-
-    Each file is replaced atomically, under the build's lock: while a build is writing the
-    same folder this fails fast instead of editing a folder about to be replaced.
-    """
+@contextmanager
+def dataset_lock(root: Path) -> Iterator[None]:
+    """The build's lock on dataset `root`, held while charts are drawn into it and listed: while a
+    build is writing the same folder this fails fast, before any file is written, instead of
+    editing a folder about to be replaced."""
     import fcntl
-
-    from .card import with_charts
-    from .write import sha256_file, write_json
 
     root = root.absolute()
     lock_path = root.parent / f".{root.name}.lock"
@@ -261,19 +256,30 @@ def publish_charts(root: Path, paths: Sequence[Path]) -> None:
         except OSError:
             raise OutputError(f"a newsset build is writing {root} (lock {lock_path} is held); run stats --plot "
                               "again when it is done") from None
-        manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-        rels = sorted(p.relative_to(root).as_posix() for p in paths)
-        entries = [e for e in manifest.get("metadata_files") or [] if not (isinstance(e, dict) and
-                                                                           e.get("path") in rels)]
-        entries += [{"path": rel, "bytes": (root / rel).stat().st_size, "sha256": sha256_file(root / rel)}
-                    for rel in rels]
-        manifest["metadata_files"] = entries
-        _replace(root / "manifest.json", lambda tmp: write_json(tmp, manifest))
-        card = root / "README.md"
-        if card.is_file():
-            text = card.read_bytes().decode("utf-8", "replace")
-            links = chart_links(sorted(paths, key=lambda p: list(CHARTS).index(p.name)), root)
-            _replace(card, lambda tmp: tmp.write_bytes(with_charts(text, links).encode("utf-8")))
+        yield
+
+
+def publish_charts(root: Path, paths: Sequence[Path]) -> None:
+    """List charts written into an existing dataset in manifest.json and link them from its card,
+    as `build --plot` would have: `newsset verify` then checks them like every other file. Each
+    file is replaced atomically; the caller holds `dataset_lock(root)`."""
+    from .card import with_charts
+    from .write import sha256_file, write_json
+
+    root = root.absolute()
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    rels = sorted(p.relative_to(root).as_posix() for p in paths)
+    entries = [e for e in manifest.get("metadata_files") or [] if not (isinstance(e, dict) and
+                                                                       e.get("path") in rels)]
+    entries += [{"path": rel, "bytes": (root / rel).stat().st_size, "sha256": sha256_file(root / rel)}
+                for rel in rels]
+    manifest["metadata_files"] = entries
+    _replace(root / "manifest.json", lambda tmp: write_json(tmp, manifest))
+    card = root / "README.md"
+    if card.is_file():
+        text = card.read_bytes().decode("utf-8", "replace")
+        links = chart_links(sorted(paths, key=lambda p: list(CHARTS).index(p.name)), root)
+        _replace(card, lambda tmp: tmp.write_bytes(with_charts(text, links).encode("utf-8")))
 
 
 def _replace(path: Path, write: Any) -> None:

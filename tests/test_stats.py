@@ -339,6 +339,19 @@ def test_charts_show_the_data(raw: Path, tmp_path: Path) -> None:
 
 
 @needs_mpl
+def test_stats_plot_into_a_dataset_a_build_is_writing_writes_nothing(ds: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("matplotlib")
+    import fcntl
+
+    before = sorted(p.relative_to(ds).as_posix() for p in ds.rglob("*"))
+    with open(ds.parent / f".{ds.name}.lock", "a+") as lock:  # as a running build holds it
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert main(["stats", str(ds), "--plot"]) != 0
+    assert "is held" in capsys.readouterr().err
+    assert sorted(p.relative_to(ds).as_posix() for p in ds.rglob("*")) == before  # no chart drawn into it
+
+
 def test_stats_plot_on_a_built_folder_equals_build_plot_byte_for_byte(raw: Path, tmp_path: Path,
                                                                        capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
