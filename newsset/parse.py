@@ -805,13 +805,19 @@ class _Page:
             sig = _signature(lines[e - 1]) if has_body else None
             if sig is not None:
                 # In a list of `Name, X` lines (letters, quotes, a round-up of columns, books by
-                # their authors) the last item is no signature: a signature with no bio must name a
-                # publication the usual way ("The ..."), and a bio must name its author.
+                # their authors, where to watch or stay) the last item is no signature: a signature
+                # with no bio must name a publication the usual way ("The ...", and on a line of its
+                # own), a bio must name its author, and after other `Name, X` items only the site's
+                # own signature (`Name, The Week ...`) counts.
                 bio_s, bio_e = paras[-back + 1] if back > 1 else (0, 0)
-                plain = sig[1].startswith("The ") if back == 1 else _names(lines[bio_s:bio_e], sig[0])
-                if back == 3 and not plain:
+                if back == 1:
+                    plain = sig[1].startswith("The Week") or (sig[1].startswith("The ") and e - s == 1)
+                else:
+                    plain = _names(lines[bio_s:bio_e], sig[0])
+                if not plain and (back == 3 or (back == 1 and e - s > 1)):
                     break
-                if not plain and any(_signature(lines[pe - 1]) for _, pe in paras[1:-back]):
+                listed = any(_signature(lines[pe - 1]) for _, pe in paras[1:-back])
+                if listed and not (plain and sig[1].startswith("The Week")):
                     break
                 return self._sig_at(e - 1, end)
         if len(paras) > 2 and paras[-1][1] - paras[-1][0] > 1 and _signature(lines[paras[-1][0]]):
@@ -933,7 +939,9 @@ class _Page:
                 m = _BY.match(t)
                 if t in ("By", "BY") or (m and self._by_name(t, lines[cands[j + 1]].strip() if j + 1 < len(cands)
                                                           else "", True)):
-                    name = _by_name_of(m.group(1)) if m else name
+                    more = _by_name_of(m.group(1)) if m else None
+                    if more:  # a second `By` line names a co-author: "By A" / "By B" -> "A and B"
+                        name = f"{name} and {more}" if name and more != name else more
                 elif not _is_when(t):
                     # "By" on a line of its own, the name on the next (a byline link split apart)
                     if not name and j > pos and cands[j] == cands[j - 1] + 1 \

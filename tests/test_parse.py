@@ -378,6 +378,29 @@ def test_the_last_item_of_an_unsigned_round_up_with_its_summary_is_not_a_signatu
     assert (rec["author"], rec["author_bio"]) == ("Amara Okafor", "Amara Okafor writes.")
 
 
+def test_a_round_up_item_whose_summary_names_its_writer_is_still_no_signature() -> None:
+    items = ["Jane Roe, The Guardian", "", "Roe thinks the waiting lists will keep growing.", "",
+             "Tom Berg, The Telegraph", "", "Berg says councils must sell land."]
+    rec = parse(page(HEADER, "", P1, "", *items))
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == (None, None, None)
+    assert rec["body"].endswith("Tom Berg, The Telegraph\n\nBerg says councils must sell land.")
+
+
+@pytest.mark.parametrize("last", ["Baby Reindeer, Netflix", "The Fish, Broadway", "Jane Roe, The Guardian"])
+def test_a_name_and_place_closing_the_last_paragraph_is_no_signature(last: str) -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Where to watch it", last, "", *FOOTER))
+    assert (rec["author"], rec["publication"]) == (None, None)
+    assert rec["body"] == f"{P1}\n\n{P2}\n\nWhere to watch it\n{last}"
+    rec = parse(page(HEADER, "", P1, "", P2, "Amara Okafor, The Week UK", "", *FOOTER))  # the site's own: signed
+    assert (rec["author"], rec["publication"], rec["body"]) == ("Amara Okafor", "The Week UK", f"{P1}\n\n{P2}")
+
+
+def test_two_byline_lines_name_both_authors() -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By Amara Okafor", "By Tom Berg",
+                     "published 3 June 2022", "", P1))
+    assert rec["author"] == "Amara Okafor and Tom Berg" and rec["body"] == P1
+
+
 def test_promotional_lines_between_the_image_and_the_byline_take_no_place_in_the_head() -> None:
     promos = ["Subscribe to The Week", "", "Escape your echo chamber. Get the facts behind the news, plus analysis "
               "from multiple perspectives.", "", "SUBSCRIBE & SAVE", "https://cdn.example.com/promo.jpg"]
