@@ -83,6 +83,10 @@ _PROMO_LINES = (
     # The publisher's affiliate notice under the byline of shopping articles.
     "When you purchase through links on our site, we may earn an affiliate commission. Here's how it works.",
     "When you purchase through links on our site, we may earn an affiliate commission.",
+    # The newsletter sign-up form's own lines (the publisher's template).
+    "Contact me with news and offers from other Future brands",
+    "Receive email from us on behalf of our trusted partners or sponsors",
+    "By submitting your information you agree to the Terms & Conditions and Privacy Policy and are aged 16 or over.",
 )
 # The paywall's first line as pages write it: three dots, an ellipsis character, or none.
 _PAYWALL_STARTS = ("To continue reading this article...", "To continue reading this article\u2026",

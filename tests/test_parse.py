@@ -411,6 +411,9 @@ def test_promotional_lines_between_the_image_and_the_byline_take_no_place_in_the
 
 
 @pytest.mark.parametrize("promo", ["Subscribe to The Week US", "SUBSCRIBE &amp; SAVE", "Social Links Navigation",
+                                   "Contact me with news and offers from other Future brands",
+                                   "By submitting your information you agree to the Terms & Conditions and Privacy "
+                                   "Policy and are aged 16 or over.",
                                    "When you purchase through links on our site, we may earn an affiliate commission. "
                                    "Here\u2019s how it works.",
                                    "//cdn.mos.example.net/flexiimages/promo.jpg?w=600"])
