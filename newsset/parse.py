@@ -129,6 +129,10 @@ _EXACT = {v: _KEY_ALIAS.get(_norm(v), _norm(v)) for s in _PROMO_LINES + _PAYWALL
           for v in {s, s.replace("'", "\u2019"), s.replace(" - ", " \u2013 "), s.replace(" - ", " \u2014 ")}}
 
 _EXACT_STARTS = frozenset(v for v in _EXACT if _norm(v) in _PAYWALL_STARTS_NORM)
+# The first two words of every catalogue block of two or more words; the blocks of one word.
+_WRAP_HEADS = frozenset(" ".join(k.split()[:2]) for k in _BOILER if len(k.split()) > 1)
+_KEY_HEADS = _WRAP_HEADS
+_KEY_WORDS = frozenset(k for k in _BOILER if len(k.split()) == 1)
 
 # A line normalises to a catalogue key only if its ends can start and end one. `_norm` maps an ASCII
 # character that is not white space to c.lower() and keeps it in place relative to the line's first
@@ -150,7 +154,7 @@ def _boiler_key(line: str) -> str | None:
     key = _EXACT.get(line)
     if key is None and line[0] not in _CANNOT_START and line[-1] not in _CANNOT_END:
         opening = line[:3]
-        if not (opening.isascii() and opening.isalpha() and opening.lower() not in _OPENINGS):
+        if not (opening.isascii() and opening.isalpha() and opening.lower() not in _OPENINGS) and _may_be_key(line):
             key = _norm(line)
     if key in _BOILER:
         return _KEY_ALIAS.get(key, key)
@@ -164,6 +168,35 @@ def _boiler_key(line: str) -> str | None:
     return None
 
 
+def _may_be_key(line: str) -> bool:
+    """Whether a line's first two words (its word, if it has one) are those of a catalogue key, as
+    `_norm` would make them: a test on two words, not the whole line. (An entity or an invisible
+    character could hide a match from it: such lines go on to `_norm`.)"""
+    if "&" in line:
+        return True
+    words = line.split(None, 2)
+    head = " ".join(words[:2])
+    if not head.isascii():
+        if _ZERO_WIDTH_RE.search(line):
+            return True
+        for fancy, plain in _DASH_PAIRS:
+            if fancy in head:
+                head = head.replace(fancy, plain)
+    return head.casefold() in (_KEY_HEADS if len(words) > 1 else _KEY_WORDS)
+
+
+def _may_open_block(first: str, second: str) -> bool:
+    """Whether a line (`second`: the next) can be the first of a catalogue block wrapped over lines:
+    the block's first two words open a block of two or more words. (An entity or an invisible
+    character could hide a match from this test: such lines go on to the full one.)"""
+    if "&" in first or (not first.isascii() and _ZERO_WIDTH_RE.search(first)):
+        return True
+    words = first.split(None, 2)
+    if len(words) < 2:
+        words += second.split(None, 1)[:1]
+    return " ".join(words[:2]).casefold() in _WRAP_HEADS
+
+
 def _wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tuple[int, int]]) -> bool:
     """Mark a catalogue block a template wrapped over consecutive lines ("Escape your echo chamber.
     Get the facts behind the news," / "plus analysis ..."): the lines joined by a space must be
@@ -174,9 +207,7 @@ def _wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tu
         i = s
         while i < e - 1:
             first = lines[i].lstrip()
-            opening = first[:3]
-            if first[0] in _CANNOT_START or (opening.isascii() and opening.isalpha() and
-                                             opening.lower() not in _OPENINGS):
+            if not _may_open_block(first, lines[i + 1]):
                 i += 1
                 continue
             size = len(first)
@@ -637,7 +668,7 @@ class _Page:
                             else exact(ln) or _boiler_key(ln) for ln in lines]
         # The runs of text lines, as (start, end) index pairs: the paragraphs.
         self.runs = [m.span() for m in _RUN.finditer(bytes(map(is_, keys, repeat(None))))]
-        if any(e - s > 1 for s, e in self.runs) and _wrapped_boilerplate(lines, keys, self.runs):
+        if keys.count(None) > len(self.runs) and _wrapped_boilerplate(lines, keys, self.runs):  # (a run of 2+)
             self.runs = [m.span() for m in _RUN.finditer(bytes(map(is_, keys, repeat(None))))]
         self.source = source
         self.where: dict[str, int] = {}
@@ -820,8 +851,8 @@ class _Page:
                     plain = _names(lines[bio_s:bio_e], sig[0])
                 if not plain and (back == 3 or (back == 1 and e - s > 1)):
                     break
-                listed = any(_signature(lines[pe - 1]) for _, pe in paras[1:-back])
-                if listed and not (plain and sig[1].startswith("The Week")):
+                if not (plain and sig[1].startswith("The Week")) and \
+                        any(_signature(lines[pe - 1]) for _, pe in paras[1:-back]):
                     break
                 return self._sig_at(e - 1, end)
         if len(paras) > 2 and paras[-1][1] - paras[-1][0] > 1 and _signature(lines[paras[-1][0]]):
