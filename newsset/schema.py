@@ -30,9 +30,9 @@ from .sources import read_small_file
 __all__ = ["Schema", "bundled_schema_path", "load_schema", "nested_values"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-#: A property name every consumer takes as it is: the card's YAML, load_dataset, SQL engines, pandas
-#: and Croissant ids (the rule of task columns).
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+#: A property name every consumer takes as it is: the card's YAML, load_dataset, pandas and Croissant
+#: ids (SQL engines, with quotes for a `-`: "word-count").
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 #: Top-level names croissant.json's record set uses for fields of its own.
 RESERVED = ("split",)
 
@@ -344,7 +344,7 @@ class Schema:
         bad = [n for n in names if not NAME.fullmatch(n)]
         if bad:
             raise SchemaFileError(f"{self.path}: the property name(s) {', '.join(map(repr, bad))} at {where}: "
-                                  "a name must be 1 to 64 ASCII letters, digits and _, not starting with a digit, "
+                                  "a name must be 1 to 64 ASCII letters, digits, _ and -, starting with a letter or _, "
                                   "so that the card's YAML, load_dataset, SQL engines and Croissant all take it")
         folded: dict[str, str] = {}
         for n in names:

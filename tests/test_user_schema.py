@@ -72,6 +72,7 @@ TEXT = {"type": ["string", "null"]}
     ({"1": TEXT}, "'1' at $"),
     ({"caf\u00e9": TEXT}, "'caf\u00e9' at $"),
     ({"x" * 65: TEXT}, "1 to 64 ASCII letters"),
+    ({"-lead": TEXT}, "starting with a letter or _"),
     ({"split": TEXT}, "a top-level property cannot be named 'split': croissant.json"),
     ({"Split": TEXT}, "cannot be named 'Split'"),
     ({"Title": TEXT}, "the properties 'title' and 'Title' at $ differ only by case"),
@@ -98,7 +99,7 @@ def test_names_yaml_would_read_as_another_type_are_quoted_in_the_card(tmp_path: 
     """`yes`, `null`, `on`, `No` are fine names, but plain in YAML they are a bool or None: load_dataset
     failed with `keywords must be strings`."""
     _offline(monkeypatch, tmp_path)
-    names = ("yes", "null", "on", "No", "_x")
+    names = ("yes", "null", "on", "No", "_x", "word-count")
     schema = _schema(tmp_path, {n: TEXT for n in names})
     records = _records(tmp_path, [{n: f"value of {n}" for n in names}])
     out = tmp_path / "out"
