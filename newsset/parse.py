@@ -43,8 +43,12 @@ __all__ = ["binary_kind", "decode_page", "is_boilerplate", "locate", "parse_byte
 
 # ---------------------------------------------------------------- boilerplate catalogue
 
-# Invisible characters (zero-width, direction marks, soft hyphen, BOM) that do not change what a line says.
-_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\u200e\u200f\u061c\u00ad\ufeff"
+# Zero-width and direction marks: a line of only these (and white space) shows as blank.
+_INVISIBLE_CHARS = "\u200b\u2060\u200e\u200f\u061c\ufeff"  # (the BOM last: see _decode)
+# What a signature may hold that spells nothing: those and the soft hyphen.
+_SIG_DROP_CHARS = _INVISIBLE_CHARS + "\u00ad"
+# All that does not change what a line says (ZWNJ and ZWJ too): left out of boilerplate keys.
+_ZERO_WIDTH_CHARS = _SIG_DROP_CHARS + "\u200c\u200d"
 _ZERO_WIDTH = dict.fromkeys(map(ord, _ZERO_WIDTH_CHARS))
 _ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 _DASH_PAIRS = (("\u2013", "-"), ("\u2014", "-"), ("\u2019", "'"), ("\u2018", "'"))
@@ -263,8 +267,8 @@ _SIGNATURE = re.compile(
 _SIGNATURE_MAX = 200  # characters: eight words of a name and five of a publication are far shorter
 # Invisible characters a signature may hold that spell nothing (zero-width space, soft hyphen, direction
 # marks, BOM): dropped before it is read.
-_SIG_DROP = dict.fromkeys(map(ord, "\u200b\u2060\u200e\u200f\u061c\u00ad\ufeff"))
-_SIG_DROP_RE = re.compile("[\u200b\u2060\u200e\u200f\u061c\u00ad\ufeff]")
+_SIG_DROP = dict.fromkeys(map(ord, _SIG_DROP_CHARS))
+_SIG_DROP_RE = re.compile(f"[{_SIG_DROP_CHARS}]")
 _NAME = re.compile(r"^[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019&-]+){0,6}$")
 _ABBREVIATED = re.compile(r"(?:^|\s)[A-Z][a-z]{0,2}\.$")  # a name ending "Jr.", "Sr." or an initial
 _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
@@ -272,8 +276,6 @@ _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
 _SENTENCE_END = re.compile(r"[.:;\u2026][\"'\u201d\u2019)\]]*$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(b"\x01+")
-# Zero-width and direction marks: a line of only these (and white space) shows as blank.
-_INVISIBLE_CHARS = "\u200b\u2060\u200e\u200f\u061c\ufeff"  # (the BOM last: see _decode)
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS[:-1]}]")  # (one C call on the page's few non-ASCII characters)
 _BLANK = "\n"  # the key of a blank line: no line holds a newline, and no catalogue key is one

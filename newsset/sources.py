@@ -145,7 +145,8 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
                 # than os.path.relpath on every file of a large corpus).
                 sub = os.path.relpath(folder, root)
                 prefix = "" if sub == "." else Path(sub).as_posix() + "/"
-                own_report = "rejects.jsonl" in files and "manifest.json" in files and _newsset_output(folder)
+                own_report = "rejects.jsonl" in files and "manifest.json" in files \
+                    and newsset_manifest(folder) is not None
                 for name in files:
                     kind = kind_of(name)
                     if kind is None or name.startswith(".") or (own_report and name == "rejects.jsonl"):
@@ -163,15 +164,15 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
     return found
 
 
-def _newsset_output(folder: str) -> bool:
-    """A newsset dataset (its manifest.json has `newsset_version`): its rejects.jsonl is a report of
-    an earlier build, not records (a dataset kept inside the corpus folder must not feed the next)."""
+def newsset_manifest(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The folder's manifest.json if newsset wrote it (a JSON object with `newsset_version`): a
+    newsset dataset. (Its rejects.jsonl is a report of an earlier build, not records: a dataset
+    kept inside a corpus folder must not feed the next build.)"""
     try:
-        manifest = json.loads(read_small_file(os.path.join(folder, "manifest.json"), 16 << 20))
-    except (OSError, ValueError):
-        return False
-    return isinstance(manifest, dict) and "newsset_version" in manifest
-
+        doc = json.loads(read_small_file(os.path.join(folder, "manifest.json"), METADATA_MAX_BYTES))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return doc if isinstance(doc, dict) and "newsset_version" in doc else None
 
 def _walk(root: str, onerror: Any = None,
           skip: set[tuple[int, int]] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:

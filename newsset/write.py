@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from .errors import OutputError
 from .schema import nested_values
-from .sources import METADATA_MAX_BYTES, read_small_file
+from .sources import newsset_manifest
 
 if TYPE_CHECKING:
     import pyarrow.parquet as pq
@@ -296,7 +296,7 @@ class Staging:
         """An empty folder, or one whose manifest.json newsset wrote (any app names a file so), or
         one of hidden entries only: a fresh clone of a Hub repo (.git, .gitattributes), which the
         build carries over."""
-        return p.is_dir() and (_manifest_of(p) is not None or all(e.name.startswith(".") for e in p.iterdir()))
+        return p.is_dir() and (newsset_manifest(p) is not None or all(e.name.startswith(".") for e in p.iterdir()))
 
     def _lock(self) -> None:
         import fcntl
@@ -356,15 +356,6 @@ class Staging:
 #: Top-level names a build may write (besides the config folders its manifest lists).
 OWN_NAMES = frozenset({"data", "lm_eval", "images", "README.md", "croissant.json", "manifest.json", "rejects.jsonl",
                        "schema.json"})
-
-
-def _manifest_of(folder: Path) -> dict[str, Any] | None:
-    """The folder's manifest.json if newsset wrote it (a JSON object with `newsset_version`)."""
-    try:
-        doc = json.loads(read_small_file(folder / "manifest.json", METADATA_MAX_BYTES))
-    except (OSError, ValueError, RecursionError):
-        return None
-    return doc if isinstance(doc, dict) and "newsset_version" in doc else None
 
 
 def _carry_foreign(old: Path, out: Path) -> bool:
@@ -428,7 +419,7 @@ def _carry_foreign(old: Path, out: Path) -> bool:
 def _owned_paths(old: Path) -> set[str]:
     """The paths newsset wrote into an output: what its manifest lists, and the manifest itself.
     (Outputs of versions that listed only shards: the names newsset writes at the top, whole.)"""
-    manifest = _manifest_of(old) or {}
+    manifest = newsset_manifest(old) or {}
     owned = {"manifest.json", "README.md", "rejects.jsonl"}  # (always written; the manifest lists the rest)
     listed = False
     for key in ("files", "metadata_files"):
