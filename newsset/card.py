@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from . import __version__
 from .croissant import unreadable_columns
+from .errors import ConfigError
 from .schema import Schema, hf_dtype
 from .split import SPLITS
 from .tasks import yaml_quote as _q
@@ -83,6 +84,37 @@ def _config_schema(schema: Schema, info: dict[str, Any], config: str) -> pa.Sche
     if config == "default":
         return schema.arrow_schema
     return info["tasks"][config].schema(schema.arrow_schema)
+
+
+#: The license ids a Hugging Face Hub card may name (https://huggingface.co/docs/hub/repositories-licenses).
+_HUB_LICENSE_IDS = """
+    apache-2.0 mit openrail bigscience-openrail-m creativeml-openrail-m bigscience-bloom-rail-1.0
+    bigcode-openrail-m afl-3.0 artistic-2.0 bsl-1.0 bsd bsd-2-clause bsd-3-clause bsd-3-clause-clear c-uda cc
+    cc0-1.0 cc-by-2.0 cc-by-2.5 cc-by-3.0 cc-by-4.0 cc-by-sa-3.0 cc-by-sa-4.0 cc-by-nc-2.0 cc-by-nc-3.0
+    cc-by-nc-4.0 cc-by-nd-4.0 cc-by-nc-nd-3.0 cc-by-nc-nd-4.0 cc-by-nc-sa-2.0 cc-by-nc-sa-3.0 cc-by-nc-sa-4.0
+    cdla-sharing-1.0 cdla-permissive-1.0 cdla-permissive-2.0 wtfpl ecl-2.0 epl-1.0 epl-2.0 etalab-2.0 eupl-1.1
+    eupl-1.2 agpl-3.0 gfdl gpl gpl-2.0 gpl-3.0 lgpl lgpl-2.1 lgpl-3.0 isc lppl-1.3c ms-pl mpl-2.0 odc-by odbl
+    openrail++ osl-3.0 postgresql ofl-1.1 ncsa unlicense zlib pddl lgpl-lr deepfloyd-if-license llama2 llama3
+    llama3.1 llama3.2 llama3.3 gemma unknown other
+"""
+HUB_LICENSES = frozenset(_HUB_LICENSE_IDS.split())
+
+
+def hub_license(value: str) -> str:
+    """The Hub's id for a `--license`: case, spaces for dashes (`CC BY 4.0`) and SPDX's
+    `-only`/`-or-later`/`+` aside, one of `HUB_LICENSES`. Anything else is refused before the
+    build: the Hub's metadata check does not take it, and a card that names no license the Hub
+    knows shows none."""
+    key = re.sub(r"(?:-only|-or-later|\+)$", "", re.sub(r"[\s_]+", "-", value.strip().lower()))
+    if key in HUB_LICENSES:
+        return key
+    import difflib
+
+    close = difflib.get_close_matches(key, sorted(HUB_LICENSES), n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise ConfigError(f"--license: expected a Hugging Face Hub license id (cc-by-4.0, mit, apache-2.0, ...; the list: "
+                      f"https://huggingface.co/docs/hub/repositories-licenses), got {value!r}; {hint}a license "
+                      "of your own is 'other', with its text in a LICENSE file beside the data")
 
 
 def front_matter(schema: Schema, info: dict[str, Any]) -> str:

@@ -96,7 +96,8 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
     sb.add_argument("--on-invalid", choices=("quarantine", "fail"), default="quarantine",
                     help="quarantine: write valid records and list the rest in rejects.jsonl (default); "
                     "fail: write nothing and exit 1 if any input is rejected")
-    sb.add_argument("--license", default="unknown", help="license id for the card (e.g. cc-by-4.0)")
+    sb.add_argument("--license", default="unknown", help="the card's license: a Hugging Face Hub license id "
+                    "(cc-by-4.0, mit, apache-2.0, ...; 'other' for a license of your own, its text in a LICENSE file)")
     sb.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="processes (or Dask workers) that read, "
                     "parse and check files (default 0: one per core; small inputs stay in one process; locally at "
                     "most 4 per core). The output is byte-identical whatever N")

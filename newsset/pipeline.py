@@ -143,7 +143,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     `jobs=1` (the default here) works in one process; `jobs=0` uses one worker process per core
     (the CLI's default) — from a script, that needs the usual `if __name__ == "__main__":` guard,
     since worker processes (forked from a fork server, or spawned) import the main module."""
-    from .card import render_card
+    from .card import hub_license, render_card
     from .croissant import render_croissant
 
     if plot:  # before any work: a missing extra should not cost a whole build
@@ -158,6 +158,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     if not 0 < near_dup_threshold <= 1:
         raise ConfigError(f"--near-dup-threshold: expected a Jaccard similarity in (0, 1], got {near_dup_threshold}")
     ratio_values = parse_ratios(ratios)
+    license = hub_license(license)
     n_jobs = resolve_jobs(jobs, engine)
     check_engine(engine, scheduler)
     if split == "date":

@@ -426,6 +426,28 @@ def test_bad_options_are_config_errors(corpus: Path, tmp_path: Path) -> None:
     assert main(["build", str(corpus), "--out", str(tmp_path / "o"), "--ratios", "abc"]) == 2
 
 
+
+def test_license_is_a_hub_id_or_refused_before_any_work(corpus: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from newsset.card import hub_license
+
+    # Case, spaces and SPDX's -only / -or-later / + suffixes name the same Hub id.
+    given = ("CC-BY-4.0", " MIT ", "CC BY-SA 4.0", "GPL-3.0-only", "LGPL-2.1-or-later", "GPL-2.0+", "other")
+    assert [hub_license(v) for v in given] == ["cc-by-4.0", "mit", "cc-by-sa-4.0", "gpl-3.0", "lgpl-2.1", "gpl-2.0",
+                                               "other"]
+    for bad, hint in (("cc-by-4", "did you mean cc-by-4.0"), ("proprietary", "'other'"), ("CC BY-NC", "cc-by-nc-")):
+        with pytest.raises(ConfigError, match="Hub license id") as e:
+            hub_license(bad)
+        assert hint in str(e.value) and repr(bad) in str(e.value)
+    out = tmp_path / "o"
+    assert main(["build", str(corpus), "--out", str(out), "--license", "my-licence"]) == 2
+    assert "--license: expected a Hugging Face Hub license id" in capsys.readouterr().err
+    assert not out.exists()  # refused before any work
+    newsset.build([corpus], out, license="CC-BY-SA-4.0")
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "\nlicense: cc-by-sa-4.0\n" in card or '\nlicense: "cc-by-sa-4.0"\n' in card
+    assert json.loads((out / "croissant.json").read_text())["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
+
 def test_load_dataset_round_trip_offline(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
