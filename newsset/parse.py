@@ -244,7 +244,11 @@ def _is_paywall_start(line: str) -> bool:
 _HEADER = re.compile(r"^\s*date(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE)
 _SECOND_HEADER = re.compile(r"\n[ \t]*[Dd][Aa][Tt][Ee][ \t]+[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]+\S")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_BY = re.compile(r"^(?:By|BY)(?:\s+(.+))?$")
+_BY = re.compile(r"^(?:By|BY)(?:\s*:)?(?:\s+(.+))?$")  # ("By: Jane Doe", as other templates write it)
+_BARE_BY = frozenset({"By", "BY", "By:", "BY:"})  # the label alone: its name was a link the scraper left out
+# A contributor's role on a line of its own inside the label block, in any case: "contributions from",
+# "Additional reporting by", "Edited by", "with" (a name may follow on the line). Never an author name.
+_ROLE_LABEL = re.compile(r"^(?:[A-Za-z]+ ){0,3}?(?:by|from|with)(?:\s*:)?(?:\s+\S.*)?$", re.IGNORECASE)
 _PUBLISHED = re.compile(r"^published(?:\s+.+)?$")  # the site's own label: anything may follow it
 # Other forms of the time labels: "Published 3 May 2024", "Last updated: 10:15 BST", "Updated 2 hours ago".
 _WHEN = re.compile(r"^(?:published|(?:last\s+)?updated)(?:\s*:|\s+on)?(?:\s+(?P<when>.+))?$", re.IGNORECASE)
@@ -291,16 +295,17 @@ def _credit(line: str) -> str | None:
     opened = text[:1] == "("
     if opened:
         text = text[1:].lstrip()
-    label = text[:15].lower()
-    if not label.startswith(_CREDIT_LABELS):
-        return None
+    label = text[:16].lower()
+    if not label.startswith(_CREDIT_LABELS) or (label[0] == "c" and not opened):
+        return None  # (a bare "Credit:" only in parentheses: unbracketed, it opens too many sentences)
     text = text[label.index(":") + 1:]
     if opened and text.endswith(")"):
         text = text[:-1]
     return text.strip()
 
 
-_CREDIT_LABELS = ("image credit:", "photo credit:", "picture credit:")
+_CREDIT_LABELS = ("image credit:", "photo credit:", "picture credit:", "image credits:", "photo credits:",
+                  "picture credits:", "credit:", "credits:")
 
 def _signature(line: str) -> tuple[str, str] | None:
     if "," not in line or len(line) > _SIGNATURE_MAX:  # cheap: most lines are not signatures
@@ -339,7 +344,7 @@ def _name_words(name: str) -> bool:
 
 _NAME_PARTICLES = frozenset({"de", "da", "del", "della", "dell", "der", "den", "van", "von", "bin", "bint", "ibn",
                              "al", "el", "la", "le", "du", "di", "do", "dos", "das", "d", "l", "ter", "ten", "te",
-                             "zu", "y"})
+                             "zu", "y", "ap", "ab", "ferch", "bat", "ben", "wa"})
 _PARTICLE_SPLIT = re.compile(r"[-'\u2019]")
 
 
@@ -932,7 +937,7 @@ class _Page:
         return bool(after) and self._is_label_line(lines[after[0]].strip())
 
     def _is_label_line(self, text: str) -> bool:
-        return text.startswith(_LABEL_OPENINGS) and (text in ("By", "BY") or _is_when(text)
+        return text.startswith(_LABEL_OPENINGS) and (text in _BARE_BY or _is_when(text)
                                                      or self._by_name(text, "", False))
 
     def _byline(self, nonblank: list[int], credit_i: int | None) -> tuple[int, int, str | None] | None:
@@ -952,7 +957,7 @@ class _Page:
             if text.startswith(_LABEL_OPENINGS):  # as every label does
                 nxt = lines[cands[pos + 1]].strip() if pos + 1 < len(cands) else ""
                 after_image = credit_i is not None and pos == 0
-                is_label = _is_when(text) or text in ("By", "BY") or self._by_name(text, nxt, after_image)
+                is_label = _is_when(text) or text in _BARE_BY or self._by_name(text, nxt, after_image)
             if not is_label:
                 if credit_i is not None:
                     return None  # labels follow the image block directly
@@ -961,15 +966,15 @@ class _Page:
             while j < len(cands):
                 t = lines[cands[j]].strip()
                 m = _BY.match(t)
-                if t in ("By", "BY") or (m and self._by_name(t, lines[cands[j + 1]].strip() if j + 1 < len(cands)
+                if t in _BARE_BY or (m and self._by_name(t, lines[cands[j + 1]].strip() if j + 1 < len(cands)
                                                           else "", True)):
                     more = _by_name_of(m.group(1)) if m else None
                     if more:  # a second `By` line names a co-author: "By A" / "By B" -> "A and B"
                         name = f"{name} and {more}" if name and more != name else more
                 elif not _is_when(t):
                     # "By" on a line of its own, the name on the next (a byline link split apart)
-                    if not name and j > pos and cands[j] == cands[j - 1] + 1 \
-                            and lines[cands[j - 1]].strip() in ("By", "BY") and self._by_name(f"By {t}", "", False):
+                    if not name and j > pos and cands[j] == cands[j - 1] + 1 and not _ROLE_LABEL.match(t) \
+                            and lines[cands[j - 1]].strip() in _BARE_BY and self._by_name(f"By {t}", "", False):
                         name = _by_name_of(t)
                     elif not self._inside_labels(cands, j, pos):
                         break
@@ -980,12 +985,19 @@ class _Page:
 
     def _inside_labels(self, cands: list[int], j: int, pos: int) -> bool:
         """A short line between two label lines of one block, not a sentence: the author's role on
-        a line of its own, or the template's text between the name and the time label."""
+        a line of its own, or the template's text between the name and the time label; a
+        contributor's line ("contributions from" and its name) may take two lines."""
         lines = self.lines
-        text = lines[cands[j]].strip()
-        return (pos < j < len(cands) - 1 and cands[j - 1] + 1 == cands[j] and cands[j] + 1 == cands[j + 1]
-                and len(text) <= 60 and not _TERMINAL.search(text) and _capital(text)
-                and _is_when(lines[cands[j + 1]].strip()))
+        if not (pos < j and cands[j - 1] + 1 == cands[j]):
+            return False
+        for k in range(j, min(j + 2, len(cands) - 1)):
+            text = lines[cands[k]].strip()
+            if cands[k] + 1 != cands[k + 1] or len(text) > 60 or _TERMINAL.search(text) or not (
+                    _capital(text) or _ROLE_LABEL.match(text)):
+                return False
+            if _is_when(lines[cands[k + 1]].strip()):
+                return k == j or _ROLE_LABEL.match(lines[cands[j]].strip()) is not None
+        return False
 
     @staticmethod
     def _by_name(text: str, nxt: str, after_image: bool) -> bool:

@@ -117,7 +117,9 @@ def test_image_block_with_two_lines_is_alt_then_caption() -> None:
 
 
 @pytest.mark.parametrize("credit", ["Image credit: Pressbank / Getty", "(Image credit: Pressbank / Getty",
-                                    "IMAGE CREDIT: Pressbank / Getty", "  (image credit:Pressbank / Getty)  "])
+                                    "IMAGE CREDIT: Pressbank / Getty", "  (image credit:Pressbank / Getty)  ",
+                                    "(Image credits: Pressbank / Getty)", "(Credit: Pressbank / Getty)",
+                                    "Photo credits: Pressbank / Getty"])
 def test_credit_lines_without_their_parentheses_still_end_the_image_block(credit: str) -> None:
     rec = parse(page(HEADER, "", "A standfirst", "", "Photo of an allotment", "Plots in Leeds", credit,
                      "By Ruth Ashworth", "", P1))
@@ -427,6 +429,18 @@ def test_a_paywall_first_line_with_another_ending_is_the_paywall() -> None:
     assert rec["truncated"] is True and rec["body"] == f"{P1}\n\n{P2}" and rec["publication"] == "The Week US"
 
 
+@pytest.mark.parametrize("name", ["Dafydd ap Rhys", "Nia ferch Gwyn", "David ben Ami"])
+def test_a_signature_name_with_a_welsh_or_hebrew_particle_signs(name: str) -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", f"{name}, The Week UK", "", "A writer."))
+    assert (rec["author"], rec["publication"], rec["author_bio"], rec["body"]) == (name, "The Week UK", "A writer.",
+                                                                                  f"{P1}\n\n{P2}")
+
+
+def test_a_bare_credit_label_opening_a_sentence_is_text() -> None:
+    line = "Credit: the council says it will pay for the new plots."
+    assert parse(page(HEADER, "", "Plots are scarce", "", P1, "", line, "", P2))["body"] == f"{P1}\n\n{line}\n\n{P2}"
+
+
 def test_an_eight_word_name_with_particles_signs() -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", "Ana María de la Fuente y Núñez, The Week UK", "", "Ana escribe."))
     assert (rec["author"], rec["author_bio"]) == ("Ana María de la Fuente y Núñez", "Ana escribe.")
@@ -490,9 +504,17 @@ def test_a_lowercase_word_still_rules_a_line_out_as_a_signature() -> None:
     (["By Amara Okafor | The Week US", "published 3 June 2022"], "Amara Okafor"),
     (["By Amara Okafor, Tom Berg & Li Wei", "published 3 June 2022"], "Amara Okafor, Tom Berg & Li Wei"),
     (["By Amara Okafor", "published 3 June 2022", "Updated moments ago"], "Amara Okafor"),
+    (["By: Amara Okafor", "Published: June 3, 2022"], "Amara Okafor"),
+    (["By:", "published"], None),
+    # A contributor's line (the template's "contributions from", any case) is a label, never the author.
+    (["By Amara Okafor", "contributions from Tom Berg", "published 3 June 2022"], "Amara Okafor"),
+    (["By Amara Okafor", "contributions from", "Tom Berg", "published 3 June 2022"], "Amara Okafor"),
+    (["By", "contributions from", "published"], None),
+    (["By", "Edited by", "published"], None),
+    (["By", "Additional reporting by", "published"], None),
 ])
 @pytest.mark.parametrize("image", [True, False])
-def test_byline_forms(labels: list[str], author: str, image: bool) -> None:
+def test_byline_forms(labels: list[str], author: str | None, image: bool) -> None:
     head = [*IMAGE, *labels] if image else labels
     rec = parse(page(HEADER, "", "Plots are scarce and the queues are getting longer", "", *head, "", P1, "", P2))
     assert rec["author"] == author and rec["body"] == f"{P1}\n\n{P2}"
