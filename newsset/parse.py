@@ -324,7 +324,15 @@ def _signature(line: str) -> tuple[str, str] | None:
 def _names(bio: list[str], name: str) -> bool:
     """Whether a bio's lines mention any word of the name (not a particle such as `de`, `al-`)."""
     text = " ".join(bio)
-    return any(w in text for w in name.split() if len(w) > 1 and w.lower() not in _NAME_PARTICLES)
+    return any(w in text for w in name.split() if len(w) > 1 and w.lower() not in _NAME_PARTICLES
+               and w not in _ARTICLES)
+
+
+_ARTICLES = frozenset({"The", "A", "An"})  # ("The Traitors, BBC One" over a line that names the show is no signature)
+# Wire services, which sign a page with no bio: "Jane Doe, Reuters" (where "Royal Court Theatre, London" is text).
+_AGENCIES = frozenset({"Reuters", "AP", "Associated Press", "AFP", "Agence France-Presse", "Bloomberg", "PA",
+                       "PA Media", "Press Association", "dpa", "EFE", "ANSA", "ANP", "Kyodo", "Xinhua", "Yonhap",
+                       "AAP", "Canadian Press", "UPI", "Bloomberg News"})
 
 
 def _capital(word: str) -> bool:
@@ -838,24 +846,44 @@ class _Page:
                 # with no bio must name a publication the usual way ("The ...", and on a line of its
                 # own), a bio must name its author, and after other `Name, X` items only the site's
                 # own signature (`Name, The Week ...`) counts.
+                # Closing a paragraph (its last line), only the site's own signs: "Name, Place" or a
+                # quotation's "Name, Paper" there is text.
                 bio_s, bio_e = paras[-back + 1] if back > 1 else (0, 0)
                 if back == 1:
-                    plain = sig[1].startswith("The Week") or (sig[1].startswith("The ") and e - s == 1)
+                    plain = sig[1].startswith("The Week") or (e - s == 1 and (
+                        sig[1].startswith("The ") or sig[1] in _AGENCIES))
                 else:
                     plain = _names(lines[bio_s:bio_e], sig[0])
-                if not plain and (back == 3 or (back == 1 and e - s > 1)):
+                if (e - s > 1 and not sig[1].startswith("The Week")) or (not plain and back != 2):
                     break
                 if not (plain and sig[1].startswith("The Week")) and \
                         any(_signature(lines[pe - 1]) for _, pe in paras[1:-back]):
                     break
                 return self._sig_at(e - 1, end)
-        if len(paras) > 2 and paras[-1][1] - paras[-1][0] > 1 and _signature(lines[paras[-1][0]]):
-            return self._sig_at(paras[-1][0], end)  # the bio right under the signature, no blank line between
+        if len(paras) > 2 and paras[-1][1] - paras[-1][0] > 1:  # the bio right under the signature, no blank line
+            s, e = paras[-1]
+            if self._signs_above_bio(s, s + 1, e, paras[1:-1]):
+                return self._sig_at(s, end)
         if paras:
             s, e = paras[-1]
-            if e - s > 2 and _signature(lines[e - 2]) and not _signature(lines[e - 1]):
+            if e - s > 2 and not _signature(lines[e - 1]) and self._signs_above_bio(e - 2, e - 1, e, paras[1:-1],
+                                                                                   range(s, e - 2)):
                 return self._sig_at(e - 2, end)  # a page without blank lines: body, signature, bio in one run
         return None, None, None
+
+    def _signs_above_bio(self, i: int, bio_s: int, bio_e: int, others: list[tuple[int, int]],
+                         run: Iterable[int] = ()) -> bool:
+        """Whether line i, with its bio right under it (no blank line between), is the signature: the
+        site's own (`Name, The Week ...`), or one whose bio names its author when no other paragraph
+        opens or ends with a `Name, X` line (the items of a round-up: "Name, Paper" and its summary)."""
+        lines = self.lines
+        sig = _signature(lines[i])
+        if sig is None:
+            return False
+        if sig[1].startswith("The Week"):
+            return True
+        return _names(lines[bio_s:bio_e], sig[0]) and not any(_signature(lines[k]) for k in run) and not any(
+            _signature(lines[ps]) or _signature(lines[pe - 1]) for ps, pe in others)
 
     def _sig_at(self, i: int, end: int) -> tuple[str | None, str | None, str | None]:
         sig = _signature(self.lines[i])

@@ -441,6 +441,36 @@ def test_a_bare_credit_label_opening_a_sentence_is_text() -> None:
     assert parse(page(HEADER, "", "Plots are scarce", "", P1, "", line, "", P2))["body"] == f"{P1}\n\n{line}\n\n{P2}"
 
 
+@pytest.mark.parametrize("items", [
+    # A round-up of columns: "Name, Paper" with the summary right under it, no blank line between.
+    [["Tom Abbott, The Wall Street Journal", "The party hid his decline for a year."],
+     ["Lena Vos, The Atlantic", "Harris has a month to introduce herself."]],
+    # TV picks: "Show, Channel" over a description that names the show.
+    [["Gavin & Stacey, BBC One", "The finale of Gavin & Stacey, at last."],
+     ["The Traitors, BBC One", "The Traitors returns for a third series."]],
+])
+def test_the_last_item_of_a_round_up_with_its_summary_under_it_is_no_signature(items: list[list[str]]) -> None:
+    paras = ["\n".join(item) for item in items]
+    rec = parse(page(HEADER, "", P1, "", *(p + "\n" for p in paras), *FOOTER))
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == (None, None, None)
+    assert rec["body"] == "\n\n".join([P1, *paras])
+
+
+def test_a_quotations_attribution_closing_a_paragraph_is_no_signature() -> None:
+    quote = "\u201cWe are not going away, and ministers know it.\u201d\nMick Rourke, Aslef"
+    last = "Rourke\u2019s union will ballot members again in the spring."
+    rec = parse(page(HEADER, "", P1, "", quote, "", last))
+    assert (rec["author"], rec["publication"]) == (None, None) and rec["body"] == f"{P1}\n\n{quote}\n\n{last}"
+
+
+@pytest.mark.parametrize("last, signed", [("Royal Court Theatre, London", False), ("Jane Doe, Reuters", True),
+                                          ("Jane Doe, The Week UK", True)])
+def test_a_last_line_without_a_bio_signs_only_as_the_site_or_a_wire_service(last: str, signed: bool) -> None:
+    rec = parse(page(HEADER, "", P1, "", "Until 29 June. Tickets from \u00a315.", "", last))
+    assert (rec["author"] is not None) is signed
+    assert rec["body"].endswith(last) is not signed
+
+
 def test_an_eight_word_name_with_particles_signs() -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", "Ana María de la Fuente y Núñez, The Week UK", "", "Ana escribe."))
     assert (rec["author"], rec["author_bio"]) == ("Ana María de la Fuente y Núñez", "Ana escribe.")
