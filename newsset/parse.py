@@ -27,6 +27,7 @@ import datetime as _dt
 import hashlib
 import html
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
@@ -149,7 +150,8 @@ _OPENINGS = frozenset(k[:3] for k in _BOILER)
 
 
 def _boiler_key(line: str) -> str | None:
-    """For a line of 1.._LONGEST characters: its catalogue key if it is boilerplate ("" for an image URL), else None.
+    """For a line of 1.._LONGEST characters: its catalogue key if it is boilerplate ("" for an image URL;
+    `_BLANK` for a line of only HTML entities or invisible characters), else None.
 
     Only catalogue keys are ever compared, so other lines need no key; most are ruled out by
     their first or last character, without the cost of `_norm`.
@@ -161,6 +163,8 @@ def _boiler_key(line: str) -> str | None:
             key = _norm(line)
     if key in _BOILER:
         return _KEY_ALIAS.get(key, key)
+    if key == "":
+        return _BLANK  # only entities or invisible characters ("&nbsp;" on a line of its own): shows as blank
     if "//" in line and _IMAGE_URL.match(line.strip()):
         return ""
     if line[:1] in "Tt" or line[:1].isspace():  # another ending of the paywall's first line ("..., subscribe to
@@ -168,7 +172,31 @@ def _boiler_key(line: str) -> str | None:
         if len(text) <= 120 and text[:11].lower() == "to continue" and \
                 _norm(text).startswith(_PAYWALL_START.rstrip(".")):
             return _PAYWALL_START
+    if not line.isascii() or ">" in line or "<" in line:  # (icons are not ASCII but for these two)
+        text = line.strip()
+        if text and (_is_icon(text[0]) or _is_icon(text[-1])):  # a button saved with its icon ("Sign up →")
+            bare = _without_icons(text)
+            key = _boiler_key(bare) if bare else None
+            return None if key == _BLANK else key  # (an icon by "&nbsp;" is no blank line: text, as written)
     return None
+
+
+_ICONS = frozenset("<>\u2039\u203a\u00ab\u00bb\u2022\ufe0f\u200d")  # ASCII arrows, guillemets, bullet, joiners
+
+
+def _is_icon(c: str) -> bool:
+    """A symbol a template puts before or after a button's text: an arrow, a chevron, an emoji."""
+    return c in _ICONS or (not c.isascii() and unicodedata.category(c)[0] == "S")
+
+
+def _without_icons(text: str) -> str:
+    """The text without the icons (and the spaces by them) at its ends."""
+    i, j = 0, len(text)
+    while i < j and (_is_icon(text[i]) or text[i].isspace()):
+        i += 1
+    while j > i and (_is_icon(text[j - 1]) or text[j - 1].isspace()):
+        j -= 1
+    return text[i:j]
 
 
 def _may_be_key(line: str) -> bool:
@@ -178,6 +206,8 @@ def _may_be_key(line: str) -> bool:
     if "&" in line:
         return True
     words = line.split(None, 2)
+    if not words:
+        return True  # white space alone: the key of a blank line
     head = " ".join(words[:2])
     if not head.isascii():
         if _ZERO_WIDTH_RE.search(line):
@@ -230,8 +260,8 @@ def is_boilerplate(line: str) -> bool:
         return False
     key = _boiler_key(line)
     if key == _PAYWALL_START:
-        return _is_paywall_start(line)
-    return key is not None
+        return _is_paywall_start(_without_icons(line.strip()))
+    return key is not None and key != _BLANK
 
 
 def _is_paywall_start(line: str) -> bool:
@@ -285,6 +315,7 @@ _INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS[:-1]}]")  # (one C call on the p
 _BLANK = "\n"  # the key of a blank line: no line holds a newline, and no catalogue key is one
 _START, _END = itemgetter(0), itemgetter(1)
 _HEAD_SCAN = 12  # non-blank lines after the header in which image and byline blocks are looked for
+_KICKER_LINES = 2  # short lines the labels may sit under, below the image credit
 
 
 def _credit(line: str) -> str | None:
@@ -675,6 +706,7 @@ class _Page:
         self.source = source
         self.where: dict[str, int] = {}
         self.sig_line: int | None = None
+        self.lead: list[tuple[int, int]] = []  # body paragraphs above the byline (a kicker under the image)
         self._foot: tuple[int, int] | None = None  # (footer start, line the scan stopped at), see footer_start
 
     def fail(self, code: str, message: str, index: int, expected: str | None = None,
@@ -914,6 +946,8 @@ class _Page:
             b0, b1, by_name = by_i
             start = b1
             head_stop = b0
+            if credit_i is not None and credit_i + 1 < b0:
+                self.lead = self.paragraphs(credit_i + 1, b0)  # a kicker between the image and the labels
         if credit_i is not None and (by_i is None or credit_i < by_i[0]):
             credit = _credit(lines[credit_i]) or None
             self.where["image_credit"] = credit_i + 1
@@ -972,9 +1006,11 @@ class _Page:
         """The byline label block as (first index, index after it, author name or None)."""
         lines = self.lines
         cands = [i for i in nonblank if credit_i is None or i > credit_i]
-        # Labels start with "published" or "By"; right after an image block only the first line counts.
+        # Labels start with "published" or "By"; right after an image block only the first line counts,
+        # or the first after one or two short lines that are no sentence (a star rating, "In partnership
+        # with ...", a kicker: they open the body).
         if credit_i is not None:
-            look: Iterable[int] = range(min(1, len(cands)))
+            look: Iterable[int] = range(min(1 + _KICKER_LINES, len(cands)))
         else:
             look = compress(range(len(cands)), map(str.startswith, map(str.lstrip, map(lines.__getitem__, cands)),
                                                    repeat(_LABEL_OPENINGS)))
@@ -987,7 +1023,7 @@ class _Page:
                 after_image = credit_i is not None and pos == 0
                 is_label = _is_when(text) or text in _BARE_BY or self._by_name(text, nxt, after_image)
             if not is_label:
-                if credit_i is not None:
+                if credit_i is not None and (pos >= _KICKER_LINES or len(text) > 60 or _TERMINAL.search(text)):
                     return None  # labels follow the image block directly
                 continue
             j, name = pos, None
@@ -1045,7 +1081,7 @@ class _Page:
     def body(self, start: int, end: int) -> str:
         """The paragraphs in [start, end), each stripped, joined by one blank line."""
         lines = self.lines
-        paras = self.paragraphs(start, end)
+        paras = self.lead + self.paragraphs(start, end)
         if paras:
             self.where["body"] = paras[0][0] + 1
         return "\n\n".join(["\n".join(lines[s:e]).strip() for s, e in paras])

@@ -506,6 +506,25 @@ def test_promotional_lines_with_html_entities_or_invisible_characters_are_droppe
     assert parse(page(HEADER, "", P1, "", promo, "", P2))["body"] == f"{P1}\n\n{P2}"
 
 
+@pytest.mark.parametrize("promo", ["Subscribe to The Week \u203a", "SUBSCRIBE & SAVE \u203a", "Sign up \u2192",
+                                   "\U0001f4e9 Sign up for The Week\u2019s Free Newsletters", "Sign up >",
+                                   "\u00bb Subscribe to The Week", "\u2709\ufe0f Sign up", "Latest \u25b6"])
+def test_promotional_buttons_saved_with_their_icons_are_dropped(promo: str) -> None:
+    assert parse(page(HEADER, "", P1, "", promo, "", P2))["body"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("line", ["\u2192 Read the full report", "Rating: \u2605\u2605\u2605\u2605", "5 > 3"])
+def test_a_text_line_with_a_symbol_at_an_end_stays(line: str) -> None:
+    assert parse(page(HEADER, "", P1, "", line, "", P2))["body"] == f"{P1}\n\n{line}\n\n{P2}"
+
+
+@pytest.mark.parametrize("spacer", ["&nbsp;", " &nbsp; ", "&#160;&#160;", "&#8203;", "&nbsp;\u200b"])
+def test_a_line_of_html_spaces_is_blank(spacer: str) -> None:
+    rec = parse(page(HEADER, "", P1, spacer, P2, "", "&amp;", P3))
+    assert rec["body"] == f"{P1}\n\n{P2}\n\n&amp;\n{P3}"  # ("&amp;" is text: an ampersand)
+    assert not is_boilerplate(spacer)
+
+
 def test_a_sentence_that_opens_like_the_paywall_is_text() -> None:
     line = "To continue reading this article, readers of the parish newsletter now need a day pass."
     rec = parse(page(HEADER, "", P1, "", line, "", P2, "", P3))
@@ -550,6 +569,22 @@ def test_byline_forms(labels: list[str], author: str | None, image: bool) -> Non
     assert rec["author"] == author and rec["body"] == f"{P1}\n\n{P2}"
     assert rec["subtitle"] == "Plots are scarce and the queues are getting longer"
     assert rec["image_credit"] == ("Kit Marlowe / Allotment Trust" if image else None)
+
+
+@pytest.mark.parametrize("kicker", [["\u2605\u2605\u2605\u2605\u2606"], ["In partnership with Hartwell Wealth"],
+                                    ["Pick of the day", "\u2605\u2605\u2605"]])
+def test_a_kicker_between_the_image_and_the_labels_opens_the_body(kicker: list[str]) -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, *kicker, "By Amara Okafor", "published 3 June 2022",
+                     "", P1, "", P2))
+    assert (rec["author"], rec["image_credit"], rec["subtitle"]) == ("Amara Okafor", "Kit Marlowe / Allotment Trust",
+                                                                     "Plots are scarce")
+    assert rec["body"] == "\n".join(kicker) + f"\n\n{P1}\n\n{P2}"
+
+
+def test_a_sentence_under_the_image_is_body_and_no_later_by_line_is_the_byline() -> None:
+    text = "A long first paragraph of the story that ends as sentences do."
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, text, "", "By Amara Okafor", "", P1))
+    assert rec["author"] is None and rec["body"] == f"{text}\n\nBy Amara Okafor\n\n{P1}"
 
 
 @pytest.mark.parametrize("opening", ["By 2030, the waiting list will be twice as long.", "By the numbers",

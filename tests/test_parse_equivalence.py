@@ -153,11 +153,40 @@ def reference_paywall_start(line: str) -> bool:
             and reference_key(text).startswith("to continue reading this article"))
 
 
+# Icons a template puts before or after a button's text: every non-ASCII symbol (Unicode categories S*),
+# guillemets, a bullet, emoji joiners and the ASCII arrows < and >; white space goes with them.
+ICONS = "".join(c for c in map(chr, range(0x80, sys.maxunicode + 1)) if unicodedata.category(c)[0] == "S")
+ICON_STRIP = ICONS + "<>\u2039\u203a\u00ab\u00bb\u2022\ufe0f\u200d" + "".join(
+    c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+
+
 def reference_is_boilerplate(line: str) -> bool:
-    """A catalogue line, or an image URL. The paywall's first line counts in its usual forms only:
-    with another ending it is boilerplate only with more of the block after it (a page-level rule)."""
+    """A catalogue line, or an image URL, also with icons at its ends. The paywall's first line
+    counts in its usual forms only: with another ending it is boilerplate only with more of the
+    block after it (a page-level rule)."""
     key = reference_key(line)
-    return key in parse._BOILER or bool(key and parse._IMAGE_URL.match(line.strip()))
+    if key in parse._BOILER or bool(key and parse._IMAGE_URL.match(line.strip())):
+        return True
+    bare = line.strip(ICON_STRIP)
+    return bare != line.strip() and bool(bare) and reference_is_boilerplate(bare)
+
+
+def reference_boiler_key(line: str) -> str | None:
+    """`_boiler_key` as a spec: the catalogue key (one for every form of the paywall's first line),
+    blank for a line that is only entities, invisible characters or white space, "" for an image
+    URL, the paywall's first line with another ending, else the key of the line without its icons."""
+    ref = reference_key(line)
+    if ref in parse._BOILER:
+        return parse._KEY_ALIAS.get(ref, ref)
+    if ref == "":
+        return parse._BLANK
+    if parse._IMAGE_URL.match(line.strip()):
+        return ""
+    if reference_paywall_start(line):
+        return parse._PAYWALL_START
+    bare = line.strip(ICON_STRIP)
+    key = reference_boiler_key(bare) if bare and bare != line.strip() else None
+    return None if key == parse._BLANK else key
 
 
 CATALOGUE = [*parse._PROMO_LINES, *parse._PAYWALL_LINES, *parse._FOOTER_LINES]
@@ -174,7 +203,8 @@ TWEAKS = [
     lambda s: s.replace("e", "e\u0301"), lambda s: s[1:], lambda s: s[:-1], lambda s: s + ".", lambda s: s,
     lambda s: s + "\u200b", lambda s: "\ufeff" + s, lambda s: s.replace("a", "a\u00ad"),
     lambda s: s.replace(" ", "&nbsp;"), lambda s: s.replace("'", "&#8217;"), lambda s: s.replace("&", "&amp;"),
-    lambda s: s + "&nbsp;", lambda s: "&#x200B;" + s,
+    lambda s: s + "&nbsp;", lambda s: "&#x200B;" + s, lambda s: s + " \u203a", lambda s: "\U0001f4e9 " + s,
+    lambda s: s + " \u2192", lambda s: "> " + s, lambda s: s + "\u2605", lambda s: "&nbsp;",
 ]
 
 
@@ -198,29 +228,31 @@ def test_boilerplate_classification_equals_reference(line: str) -> None:
     expected = reference_is_boilerplate(line)
     assert parse.is_boilerplate(line) == expected
     if 0 < len(line) <= parse._LONGEST:
-        key = parse._boiler_key(line)
-        ref = reference_key(line)
-        assert key == (parse._KEY_ALIAS.get(ref, ref) if ref in parse._BOILER else
-                       "" if parse._IMAGE_URL.match(line.strip()) else
-                       parse._PAYWALL_START if reference_paywall_start(line) else None)
+        assert parse._boiler_key(line) == reference_boiler_key(line)
+
+
+def reference_blank(line: str) -> bool:
+    """White space, or a line that holds only entities and invisible characters ("&nbsp;")."""
+    return not line.strip() or (len(line) <= parse._LONGEST and reference_key(line) == "")
 
 
 def reference_boiler_lines(lines: list[str]) -> list[bool]:
     """Per line of a page (before the page-level paywall check): boilerplate on its own, a paywall
     first line with another ending, or part of a catalogue block wrapped over consecutive text lines
     (the lines, stripped and joined by spaces, are the block; the first such window from the top)."""
-    boiler = [bool(ln.strip()) and (reference_is_boilerplate(ln) or reference_paywall_start(ln)) for ln in lines]
+    boiler = [not reference_blank(ln) and (reference_is_boilerplate(ln) or reference_paywall_start(ln))
+              for ln in lines]
     i = 0
     while i < len(lines):
-        if not lines[i].strip() or boiler[i]:
+        if reference_blank(lines[i]) or boiler[i]:
             i += 1
             continue
         for j in range(i + 1, len(lines)):
-            if not lines[j].strip() or boiler[j] or len(" ".join([lines[i].lstrip(), *lines[i + 1:j + 1]])) > \
+            if reference_blank(lines[j]) or boiler[j] or len(" ".join([lines[i].lstrip(), *lines[i + 1:j + 1]])) > \
                     parse._LONGEST:
                 break
             joined = " ".join(ln.strip() for ln in lines[i:j + 1])
-            if reference_key(joined) in parse._BOILER or reference_paywall_start(joined):
+            if reference_boiler_key(joined):  # (not an image URL: its key is "")
                 boiler[i:j + 1] = [True] * (j + 1 - i)
                 i = j
                 break
@@ -234,7 +266,7 @@ def reference_paragraphs(lines: list[str], start: int, end: int) -> list[tuple[i
     s = None
     boiler = reference_boiler_lines(lines)
     for i in range(start, end):
-        keep = bool(lines[i].strip()) and not boiler[i]
+        keep = not reference_blank(lines[i]) and not boiler[i]
         if keep and s is None:
             s = i
         elif not keep and s is not None:
@@ -256,7 +288,7 @@ def test_page_keys_and_paragraphs_equal_reference(raw_lines: list[str], data: st
     boiler = reference_boiler_lines(lines)
     for ln, key, b in zip(lines, page.keys, boiler):
         ref = reference_key(ln)
-        if not ln:
+        if reference_blank(ln):
             assert key == parse._BLANK
         elif ref in parse._BOILER:
             assert key == parse._KEY_ALIAS.get(ref, ref)
