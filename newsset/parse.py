@@ -344,12 +344,30 @@ def _signature(line: str) -> tuple[str, str] | None:
     if not line.isascii() and _SIG_DROP_RE.search(line):
         line = line.translate(_SIG_DROP)
     m = _SIGNATURE.match(line.strip())
+    if m is None and line.count(",") > 1:
+        return _listed_signature(line.strip())
     if not m or _TERMINAL.search(m.group("pub")) or not _capital(m.group("pub")):
         return None
     name = m.group("name")
     if not all(w[:1].isupper() for w in name.split()) and not _name_words(name):  # (most names: the first test)
         return None
     return name, m.group("pub")
+
+
+def _listed_signature(text: str) -> tuple[str, str] | None:
+    """The site's own signature with more commas: `A, B and C, The Week US` (the names, as a `By`
+    line gives them) or `Name, Role, The Week US` (the name; the role is left out)."""
+    head, _, pub = text.rpartition(",")
+    pub = pub.strip()
+    if not pub.startswith("The Week") or _signature(f"A, {pub}") is None:
+        return None
+    parts = [p.strip() for p in head.split(",")]
+    if len(parts) == 2 and _signature(f"{parts[0]}, {pub}") and _ROLE.match(parts[1]) and _capital(parts[1]) \
+            and not _ROLE_WORDS.isdisjoint(parts[1].lower().split()):
+        return parts[0], pub
+    if (" and " in parts[-1] or " & " in parts[-1]) and all(_signature(f"{p}, {pub}") for p in parts):
+        return ", ".join(parts), pub
+    return None
 
 
 def _names(bio: list[str], name: str) -> bool:
@@ -437,6 +455,9 @@ def _without_role(name: str) -> str:
             who, _, role = name.partition(bar)
             if _ROLE.match(role.strip()) and _capital(role.strip()) and who.strip():
                 name = who.strip()
+    head, comma, pub = name.rpartition(",")
+    if comma and head.count(",") and pub.strip().startswith("The Week") and _ROLE.match(pub.strip()):
+        name = head.strip()  # `A, B and C, The Week US`: the publication after the names
     who, comma, role = name.partition(",")
     role = role.strip()
     if (" and " in role or " & " in role) and _ROLE_WORDS.isdisjoint(role.lower().split()):

@@ -471,6 +471,23 @@ def test_a_last_line_without_a_bio_signs_only_as_the_site_or_a_wire_service(last
     assert rec["body"].endswith(last) is not signed
 
 
+@pytest.mark.parametrize("signature, author", [
+    ("Rafael Ortiz, Dana Kemp and Joel Marsh, The Week US", "Rafael Ortiz, Dana Kemp and Joel Marsh"),
+    ("Dana Kemp, Senior Business Writer, The Week US", "Dana Kemp"),
+])
+@pytest.mark.parametrize("paywall", [True, False])
+def test_the_sites_signature_with_several_names_or_a_role(signature: str, author: str, paywall: bool) -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, *(PAYWALL if paywall else [""]), signature, "", "A writer.", "",
+                     *FOOTER))
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == (author, "The Week US", "A writer.")
+    assert rec["body"] == f"{P1}\n\n{P2}" and rec["truncated"] is paywall
+
+
+def test_a_line_with_commas_closing_an_unsigned_page_is_text() -> None:
+    rec = parse(page(HEADER, "", P1, "", "Paris, Texas, The Guardian"))
+    assert rec["author"] is None and rec["body"] == f"{P1}\n\nParis, Texas, The Guardian"
+
+
 def test_an_eight_word_name_with_particles_signs() -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", "Ana María de la Fuente y Núñez, The Week UK", "", "Ana escribe."))
     assert (rec["author"], rec["author_bio"]) == ("Ana María de la Fuente y Núñez", "Ana escribe.")
@@ -561,6 +578,8 @@ def test_a_lowercase_word_still_rules_a_line_out_as_a_signature() -> None:
     (["By", "contributions from", "published"], None),
     (["By", "Edited by", "published"], None),
     (["By", "Additional reporting by", "published"], None),
+    (["By Amara Okafor, Tom Berg and Li Wei, The Week US", "published 3 June 2022"],
+     "Amara Okafor, Tom Berg and Li Wei"),
 ])
 @pytest.mark.parametrize("image", [True, False])
 def test_byline_forms(labels: list[str], author: str | None, image: bool) -> None:
