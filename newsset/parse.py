@@ -912,7 +912,11 @@ class _Page:
                 if not (plain and sig[1].startswith("The Week")) and \
                         any(_signature(lines[pe - 1]) for _, pe in paras[1:-back]):
                     break
-                return self._sig_at(e - 1, end)
+                # Another author's box above this one (a co-written article): the block starts there.
+                k = len(paras) - back
+                while k >= 4 and self._own_box((s, e)) and self._own_box(paras[k - 2]):
+                    k -= 2
+                return self._sig_at(paras[k][0] if k < len(paras) - back else e - 1, end)
         if len(paras) > 2 and paras[-1][1] - paras[-1][0] > 1:  # the bio right under the signature, no blank line
             s, e = paras[-1]
             if self._signs_above_bio(s, s + 1, e, paras[1:-1]):
@@ -943,12 +947,31 @@ class _Page:
         assert sig is not None
         self.sig_line = i
         self.where.update(author=i + 1, publication=i + 1)
-        # The bio: every paragraph between the signature and the footer (most bios have one).
-        paras = self.paragraphs(i + 1, end)
-        bio = "\n\n".join("\n".join(self.lines[s:e]).strip() for s, e in paras) or None
-        if paras:
-            self.where["author_bio"] = paras[0][0] + 1
-        return sig[0], sig[1], bio
+        # The bio: the paragraphs between the signature and the footer (most bios have one), up to a
+        # heading over a list (`Topics` and its tags, `Editor's picks` and headlines). Another box of
+        # the site's (`Name, The Week ...` on a line of its own, then its bio) names a co-author.
+        names, bio = [sig[0]], list[str]()
+        for s, e in self.paragraphs(i + 1, end):
+            if self._own_box((s, e)):
+                other = _signature(self.lines[s])
+                if other is not None and other[0] not in names:
+                    names.append(other[0])
+                continue
+            if e - s > 1 and not _TERMINAL.search(self.lines[s]) and all(
+                    len(ln) <= 80 for ln in self.lines[s:e]):
+                break
+            if not bio:
+                self.where["author_bio"] = s + 1
+            bio.append("\n".join(self.lines[s:e]).strip())
+        return " and ".join(names), sig[1], "\n\n".join(bio) or None
+
+    def _own_box(self, para: tuple[int, int]) -> bool:
+        """A paragraph that is the site's own signature alone (`Name, The Week UK`): an author box."""
+        s, e = para
+        if e - s != 1:
+            return False
+        sig = _signature(self.lines[s])
+        return sig is not None and sig[1].startswith("The Week")
 
     def head(self, first: int, end: int) -> tuple[int, str | None, str | None, str | None, str | None, str | None]:
         """Standfirst, image block and byline: returns (body start, subtitle, alt, caption, credit, by-name)."""

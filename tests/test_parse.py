@@ -488,6 +488,26 @@ def test_a_line_with_commas_closing_an_unsigned_page_is_text() -> None:
     assert rec["author"] is None and rec["body"] == f"{P1}\n\nParis, Texas, The Guardian"
 
 
+@pytest.mark.parametrize("after", [["Topics", "UK Politics", "Trade unions"],
+                                   ["Editor\u2019s picks", "Is the four-day week coming?", "Gardens to visit"]])
+@pytest.mark.parametrize("paywall", [True, False])
+def test_a_heading_over_a_list_after_the_bio_is_not_bio(after: list[str], paywall: bool) -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, *(PAYWALL if paywall else [""]), "Owen Pryce, The Week UK", "",
+                     "Owen Pryce is a political writer.", "", *after, "", *FOOTER))
+    assert (rec["author"], rec["author_bio"]) == ("Owen Pryce", "Owen Pryce is a political writer.")
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("paywall", [True, False])
+def test_two_author_boxes_name_both_authors(paywall: bool) -> None:
+    boxes = ["Anna Bell, The Week UK", "", "Anna Bell is The Week\u2019s economics writer.", "",
+             "Carl Dunn, The Week UK", "", f"{NBSP}Carl Dunn is a political writer.{NBSP}"]
+    rec = parse(page(HEADER, "", P1, "", P2, *(PAYWALL if paywall else [""]), *boxes, "", *FOOTER))
+    assert (rec["author"], rec["publication"]) == ("Anna Bell and Carl Dunn", "The Week UK")
+    assert rec["author_bio"] == "Anna Bell is The Week\u2019s economics writer.\n\nCarl Dunn is a political writer."
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
 def test_an_eight_word_name_with_particles_signs() -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", "Ana María de la Fuente y Núñez, The Week UK", "", "Ana escribe."))
     assert (rec["author"], rec["author_bio"]) == ("Ana María de la Fuente y Núñez", "Ana escribe.")
