@@ -1070,6 +1070,8 @@ class _Page:
                 if credit_i is not None and (pos >= _KICKER_LINES or len(text) > 60 or _TERMINAL.search(text)):
                     return None  # labels follow the image block directly
                 continue
+            if credit_i is None and len(self.paragraphs(cands[0], i)) > 1:
+                return None  # no image: labels sit under the standfirst at most ("By Train" lower down is text)
             j, name = pos, None
             while j < len(cands):
                 t = lines[cands[j]].strip()

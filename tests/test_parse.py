@@ -636,6 +636,13 @@ def test_a_body_line_opening_with_by_is_not_the_byline(opening: str, labels: lis
     assert rec["image_credit"] == "Kit Marlowe / Allotment Trust" and rec["subtitle"] == "Plots are scarce"
 
 
+@pytest.mark.parametrize("label", ["By Train", "Updated 02:15 BST"])
+def test_without_an_image_a_label_line_under_two_paragraphs_is_body(label: str) -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", P1, "", P2, "", label, "", P3))
+    assert (rec["subtitle"], rec["author"]) == ("Plots are scarce", None)
+    assert rec["body"] == f"{P1}\n\n{P2}\n\n{label}\n\n{P3}"
+
+
 @pytest.mark.parametrize("standfirst", ["Updated for the 2025/26 season: where to find a plot",
                                         "Published in 1963, the handbook is back in print"])
 def test_a_standfirst_opening_with_updated_or_published_is_not_a_time_label(standfirst: str) -> None:
