@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from .errors import CODES, ConfigError, Issue, NewssetError, OutputError, ParseError, SchemaFileError  # noqa: E402
+from .errors import CODES, ConfigError, Issue, NewssetError, OutputError, ParseError, SchemaFileError, WorkerError  # noqa: E402
 from .parse import parse_bytes, parse_file, parse_text  # noqa: E402
 from .records import FIELDS, Article, article_id  # noqa: E402
 from .sources import Source, discover  # noqa: E402
@@ -63,7 +63,7 @@ def load(path: str | os.PathLike[str], name: str | None = None, **kwargs: Any) -
 
 
 __all__ = [
-    "Article", "BuildResult", "CODES", "ConfigError", "FIELDS", "Issue", "NewssetError", "OutputError",
+    "Article", "BuildResult", "CODES", "ConfigError", "FIELDS", "Issue", "NewssetError", "OutputError", "WorkerError",
     "ParseError", "Report", "Schema", "SchemaFileError", "Source", "__version__", "article_id", "build",
     "discover", "load", "load_schema", "parse_bytes", "parse_file", "parse_text", "render", "validate",
     "validate_paths",

@@ -1,7 +1,8 @@
 """The `newsset` command: a thin layer over the Python API.
 
 Exit status: 0 success; 1 the input has problems (or `--on-invalid fail` met one); 2 usage or
-schema errors; 3 the output cannot be written; 130 interrupted.
+schema errors; 3 the output cannot be written or a worker process died; 130 interrupted (143
+SIGTERM, 129 SIGHUP).
 """
 
 from __future__ import annotations
@@ -395,16 +396,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             where = f"{display_path(os.fsdecode(e.filename))}: " if getattr(e, "filename", None) else ""
             print(f"newsset {args.command}: error: {where}{e.strerror or e}", file=sys.stderr)
             return 3
+        except MemoryError:
+            print(f"newsset {args.command}: error: out of memory; nothing was published and the previous output is "
+                  "untouched. Try fewer --jobs, or --near-dup off for pages of several MB", file=sys.stderr)
+            return 3
         except KeyboardInterrupt:
             print(f"newsset {args.command}: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
-            return 143 if terminated else 130
+            return 128 + terminated[0] if terminated else 130
 
 
 @contextlib.contextmanager
 def _terminate_like_interrupt() -> Iterator[list[int]]:
-    """SIGTERM (a CI timeout, `kill`, a container stop) cleans up as Ctrl-C does: staging folder
-    removed, workers stopped, previous output untouched; exit 143. The list is non-empty once the
-    signal came. (Main thread only: elsewhere the default action stands.)"""
+    """SIGTERM (a CI timeout, `kill`, a container stop) and SIGHUP (the terminal or ssh session
+    closed) clean up as Ctrl-C does: staging folder removed, workers stopped, previous output
+    untouched; exit 143 (129 for SIGHUP). The list holds the signal once it came. (Main thread
+    only: elsewhere the default action stands.)"""
     import signal
     import threading
 
@@ -417,11 +423,12 @@ def _terminate_like_interrupt() -> Iterator[list[int]]:
         got.append(signum)
         raise KeyboardInterrupt
 
-    before = signal.signal(signal.SIGTERM, on_term)
+    before = {s: signal.signal(s, on_term) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:
         yield got
     finally:
-        signal.signal(signal.SIGTERM, before)
+        for s, handler in before.items():
+            signal.signal(s, handler)
 
 
 def run() -> None:

@@ -66,7 +66,8 @@ def render_cli_reference() -> str:
     lines = ["# Command-line reference", "",
              f"<!-- Generated from the argparse help by `{REGENERATE}`; do not edit by hand. -->", "",
              "The `--help` of every `newsset` command. Exit status: 0 fine, 1 the input has problems, "
-             "2 usage or schema error, 3 the output cannot be written. Issue codes are explained by "
+             "2 usage or schema error, 3 the output cannot be written (or a worker process died), 130 "
+             "interrupted. Issue codes are explained by "
              "`newsset explain CODE` and listed in [errors.md](errors.md).", ""]
     titles = [" ".join(("newsset", *words)) for words, _ in entries]
     lines += [f"- [`{t}`](#{t.replace(' ', '-')})" for t in titles]

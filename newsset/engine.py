@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import ConfigError
+from .errors import ConfigError, WorkerError
 from .nopandas import decline_pandas
 from .sources import RANGE_BYTES, plenty
 
@@ -110,8 +110,15 @@ def _ordered(specs: Sequence[ChunkSpec], submit: Any, window: int) -> Iterator[C
         pending.append(submit(spec))
         if len(pending) >= window:
             break
+    from concurrent.futures.process import BrokenProcessPool
+
     while pending:
-        done = pending.popleft().result()
+        try:
+            done = pending.popleft().result()
+        except BrokenProcessPool:
+            raise WorkerError("a worker process died (killed by a signal: out of memory, most often); nothing was "
+                              "published and the previous output is untouched. Try fewer --jobs, or --near-dup off "
+                              "for pages of several MB") from None
         nxt = next(todo, None)
         if nxt is not None:
             pending.append(submit(nxt))

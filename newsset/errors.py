@@ -298,6 +298,12 @@ class OutputError(NewssetError):
     exit_code = 3
 
 
+class WorkerError(NewssetError):
+    """A worker process died (killed: out of memory, most often): exit status 3, nothing published."""
+
+    exit_code = 3
+
+
 class ParseError(NewssetError):
     """A raw page that cannot become a record; carries its located `Issue`."""
 

@@ -258,8 +258,8 @@ class Staging:
                 raise OutputError(f"{self.out} exists and is not a newsset dataset (no manifest.json written by "
                                   "newsset); refusing to replace it: choose another --out or remove it")
             name = glob.escape(self.out.name)  # `--out 'ds?'` must not match another dataset's folders
-            for stale in self.parent.glob(f".{name}.staging-*"):
-                shutil.rmtree(stale, ignore_errors=True)
+            for stale in [*self.parent.glob(f".{name}.staging-*"), *self.parent.glob(f".{name}.deleting-*")]:
+                _remove_tree(stale)  # (a replaced output whose removal was cut short: newsset's files only)
             for stale in sorted(self.parent.glob(f".{name}.old-*")):
                 if not self.out.exists() and (stale / "manifest.json").is_file():
                     # A build killed between the two renames of publish(): put the old output back.
@@ -340,9 +340,16 @@ class Staging:
                         os.replace(old, self.out)
                     raise
                 carried = _carry_foreign(old, self.out) if moved else True
-            if carried:
-                _remove_tree(old)
-            else:  # the user's files that could not be moved stay there, not deleted
+            if moved and carried:
+                # Renamed first: a removal cut short (a kill, a power cut) leaves a `.deleting-` folder the
+                # next build removes, never a half-emptied `.old-` one whose user files it would carry.
+                trash = self.parent / f".{self.out.name}.deleting-{os.getpid()}"
+                os.replace(old, trash)
+                try:
+                    _remove_tree(trash)
+                except KeyboardInterrupt:
+                    pass  # published already: the next build removes the rest
+            elif moved:  # the user's files that could not be moved stay there, not deleted
                 self.kept = old
             fd = os.open(self.parent, os.O_RDONLY)
             try:
@@ -454,7 +461,7 @@ def _remove_tree(path: Path) -> None:
 
 @contextlib.contextmanager
 def _signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM until the block is done, then act on them as they would have.
+    """Hold SIGINT, SIGTERM and SIGHUP until the block is done, then act on them as they would have.
     (Signal handlers can only be set on the main thread; elsewhere the block runs as it is.)"""
     import signal
     import threading
@@ -463,7 +470,7 @@ def _signals_deferred() -> Iterator[None]:
         yield
         return
     got: list[int] = []
-    before = {s: signal.signal(s, lambda n, _f: got.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
+    before = {s: signal.signal(s, lambda n, _f: got.append(n)) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
         yield
     finally:

@@ -109,6 +109,46 @@ def test_a_kill_between_the_two_renames_of_publish_is_repaired(big: Path, tmp_pa
     assert snapshot(out) == before  # the old output was put back before anything else
 
 
+def test_a_removal_of_the_replaced_output_cut_short_leaves_nothing_later_builds_take(
+        big: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The replaced output is renamed `.NAME.deleting-PID` before it is removed: a removal cut short
+    (Ctrl-C, a kill) once left a `.old-` folder without its manifest, whose task shards later builds
+    carried into the new dataset as if they were the user's."""
+    from newsset import write
+
+    out = tmp_path / "out"
+    newsset.build([big], out, seed=1, jobs=1)
+    real = write._remove_tree
+
+    def cut_short(path: Path) -> None:
+        if ".deleting-" in path.name:
+            (path / "manifest.json").unlink()  # rmtree's order: the manifest may go before the shards
+            raise KeyboardInterrupt
+        real(path)
+
+    monkeypatch.setattr(write, "_remove_tree", cut_short)
+    r = newsset.build([big], out, seed=2, jobs=1)  # published: a Ctrl-C in the clean-up is no failure
+    monkeypatch.undo()
+    assert r.written and json.loads((out / "manifest.json").read_text())["options"]["seed"] == 2
+    left = list(tmp_path.glob(".out.deleting-*"))
+    assert len(left) == 1 and list(left[0].glob("headline_generation/*.parquet"))
+    assert not list(tmp_path.glob(".out.old-*"))
+    newsset.build([big], out, seed=3, jobs=1)
+    assert not list(tmp_path.glob(".out.deleting-*"))
+    assert verify(out, load=False).ok  # no shard of the old build was carried in
+    assert len(list(out.glob("headline_generation/*.parquet"))) == len(list(out.glob("data/*.parquet")))
+
+
+def test_a_worker_process_that_dies_is_a_one_line_error(tmp_path: Path) -> None:
+    """The OOM killer's usual pick is a worker: exit 3 with a message, not a BrokenProcessPool traceback."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from newsset.engine import _ordered
+
+    with ProcessPoolExecutor(1) as pool, pytest.raises(newsset.WorkerError, match="a worker process died"):
+        list(_ordered([1, 2], lambda _spec: pool.submit(os._exit, 9), 2))  # type: ignore[list-item]
+
+
 @pytest.mark.parametrize("err", [errno.ENOSPC, errno.EACCES])
 def test_a_full_disk_or_permission_error_mid_build_is_exit_3_and_keeps_the_old_output(
         big: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
@@ -217,18 +257,19 @@ def test_ctrl_c_stops_promptly_cleans_up_and_exits_130(big: Path, tmp_path: Path
     assert not list(tmp_path.glob(".out.staging-*"))
 
 
-def test_sigterm_cleans_up_like_ctrl_c_and_exits_143(big: Path, tmp_path: Path) -> None:
-    """A CI timeout or `kill` sends SIGTERM to the driver alone."""
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_clean_up_like_ctrl_c(big: Path, tmp_path: Path, sig: signal.Signals) -> None:
+    """A CI timeout or `kill` sends SIGTERM to the driver alone; a closed terminal or ssh session, SIGHUP."""
     out = tmp_path / "out"
     newsset.build([big], out, seed=1, jobs=1)
     before = snapshot(out)
     proc = _build_until_working(big, out, tmp_path)
     if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     if proc.returncode == 0:
-        pytest.skip("the build finished before SIGTERM arrived")
-    assert proc.returncode == 143, err
+        pytest.skip("the build finished before the signal arrived")
+    assert proc.returncode == 128 + sig, err
     assert "terminated" in err and "Traceback" not in err
     assert snapshot(out) == before and not list(tmp_path.glob(".out.staging-*"))
 
