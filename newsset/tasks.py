@@ -10,7 +10,7 @@ import os
 import re
 import shlex
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,6 @@ class Task:
     untruncated: bool = False
     prompt: str = ""
     target: str = ""
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def check(self, fields: list[str], where: str) -> None:
         missing = [f for f in (*self.columns.values(), *self.require) if f not in fields]
@@ -62,6 +61,9 @@ class Task:
 
 _COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # a column every reader (datasets, SQL, pandas) takes
 TASKS_MAX_BYTES = 1 << 20
+
+
+_KEYS = frozenset({"description", "columns", "require", "untruncated", "prompt", "target"})
 
 
 def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
@@ -94,11 +96,17 @@ def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
         for key in ("description", "prompt", "target"):
             if not isinstance(spec.get(key, ""), str):
                 raise ConfigError(f"{where}: task {name!r}: `{key}` must be a string, got {spec[key]!r}")
-        known = {"description", "columns", "require", "untruncated", "prompt", "target"}
+        unknown = sorted(set(spec) - _KEYS)
+        if unknown:  # a misspelt `require` or `prompt` would be ignored, and the task built without it
+            import difflib
+
+            hints = [f"{k!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(k, _KEYS, 1))
+                     else repr(k) for k in unknown]
+            raise ConfigError(f"{where}: task {name!r}: unknown key(s) {', '.join(hints)}; a task takes "
+                              f"{', '.join(sorted(_KEYS))}")
         tasks[name] = Task(name=name, description=spec.get("description", ""), columns=dict(cols),
                            require=tuple(require), untruncated=spec.get("untruncated", False),
-                           prompt=spec.get("prompt", ""), target=spec.get("target", ""),
-                           extra={k: v for k, v in spec.items() if k not in known})
+                           prompt=spec.get("prompt", ""), target=spec.get("target", ""))
     return tasks
 
 

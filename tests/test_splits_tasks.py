@@ -739,6 +739,8 @@ def test_fresh_card_has_the_default_user_section(builds: Callable[[str], Path]) 
     ('[t1]\ncolumns = { id = "id" }\nprompt = 3\n', "`prompt` must be a string"),
     ('[images]\ncolumns = { id = "id" }\n', "not one of"),
     ('[t1]\ncolumns = { Text = "body", text = "title" }\n', "differ only by case"),
+    ('[t1]\ncolumns = { id = "id" }\nrequires = ["author"]\npromt = "x"\n',
+     "unknown key\\(s\\) 'promt' \\(did you mean 'prompt'\\?\\), 'requires' \\(did you mean 'require'\\?\\)"),
     ("\xff[t1]\n", "not UTF-8"),
 ])
 def test_a_bad_task_file_is_a_one_line_config_error(tmp_path: Path, toml: str, message: str) -> None:
