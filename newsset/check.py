@@ -536,8 +536,8 @@ def _range_lines(fh: Any, start: int, end: int) -> Generator[tuple[int, bytes | 
         while True:  # skip the rest of the line that began before `start`, in bounded reads
             part = fh.readline(limit)
             pos = fh.tell()
-            if not part or part.endswith(b"\n"):
-                break
+            if not part or part.endswith(b"\n") or 0 <= end <= pos:
+                break  # (past `end`: no line starts in this range; the range where it starts reads it)
     skip = _blank_skipper(fh)
     n = 0
     while end < 0 or pos < end:

@@ -9,6 +9,7 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -527,6 +528,56 @@ def test_a_large_record_file_is_read_as_byte_ranges_with_file_line_numbers(tmp_p
     rejects = [json.loads(x) for x in (tmp_path / "ranged" / "rejects.jsonl").read_text().splitlines()]
     assert [(r["line"], r["code"]) for r in rejects][:2] == [(11, "jsonl.syntax"), (58, rejects[1]["code"])]
     assert whole.total_rows == parts.total_rows == 57  # 60 lines: one bad JSON, one blank, one invalid
+
+
+def test_ranges_inside_one_long_line_read_only_their_own_bytes(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JSON array dumped on one line, or a file of NUL bytes: each range skipped "the line begun
+    before it" to the end of the file, twice (quadratic: 1 GiB took 40 s). A range that holds no line
+    start reads its own bytes and a bounded overshoot, and the file is still one `input.too-large`."""
+    import builtins
+
+    import newsset.archives as archives_mod
+    from newsset.check import count_range_lines
+    from newsset.chunk import split_ranges
+
+    monkeypatch.setattr(archives_mod, "MAX_PAGE_BYTES", 1 << 16)  # the line cap, small for the test
+    path = tmp_path / "in" / "array.jsonl"
+    path.parent.mkdir()
+    path.write_bytes(b"[" + b'{"id": "x"}, ' * 100_000 + b"]\n" + b"\n" * 3)
+    size = path.stat().st_size
+    ranges = split_ranges(discover([path])[0], range_bytes=size // 10)
+    read = {"bytes": 0}
+    real_open = builtins.open
+
+    class Counting:
+        def __init__(self, fh: Any) -> None:
+            self.fh = fh
+
+        def readline(self, limit: int = -1) -> bytes:
+            line = self.fh.readline(limit)
+            read["bytes"] += len(line)
+            return line
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.fh, name)
+
+        def __enter__(self) -> Counting:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.fh.close()
+
+    monkeypatch.setattr(builtins, "open", lambda *a, **k: Counting(real_open(*a, **k)))
+    counts = []
+    for r in ranges[1:]:  # (the first range holds the long line: it reads it, once)
+        read["bytes"] = 0
+        counts.append(count_range_lines(r))
+        assert read["bytes"] <= (r.end if r.end >= 0 else size) - r.start + (1 << 16) + 2, r
+    monkeypatch.setattr(builtins, "open", real_open)
+    assert sum(counts) == 3  # the blank lines after the array belong to the last range
+    result = newsset.build([path], tmp_path / "out", jobs=1)
+    assert dict(result.rejected) == {"input.too-large": 1}
 
 
 def test_runs_of_blank_lines_are_skipped_in_bulk_with_exact_line_numbers(tmp_path: Path) -> None:
