@@ -32,6 +32,7 @@ NUM_BINS = 64
 BANDS = 16
 SAMPLE = 2  # keep shingles whose first word hashes to 0 mod SAMPLE
 BLOCK = 64  # texts sketched at a time
+BLOCK_BYTES = 4 << 20  # and at most this much of their text (unless one text is longer)
 EMPTY = np.uint32(0xFFFFFFFF)
 
 _M1 = np.uint64(0xFF51AFD7ED558CCD)
@@ -196,10 +197,18 @@ class Sketcher:
         """(len(texts), bins) uint32 signature of `normalize_body` outputs; no shingle gives an all-EMPTY row.
 
         Texts are hashed `BLOCK` at a time: the arrays of a block stay in the CPU cache (about twice
-        as fast as a thousand texts at once); a text's row does not depend on its neighbours."""
-        if len(texts) > BLOCK:
-            return np.vstack([self._sketch(texts[i:i + BLOCK]) for i in range(0, len(texts), BLOCK)])
-        return self._sketch(texts)
+        as fast as a thousand texts at once), and at most `BLOCK_BYTES` of them (64 pages of 1 MB took
+        1.3 GB at once); a text's row does not depend on its neighbours."""
+        groups, start, size = [], 0, 0
+        for i, t in enumerate(texts):  # BLOCK texts, or BLOCK_BYTES of them (the arrays take ~20 bytes
+            if i > start and (i - start == BLOCK or size + len(t) > BLOCK_BYTES):  # a byte: long pages)
+                groups.append((start, i))
+                start, size = i, 0
+            size += len(t)
+        if len(groups) == 0:
+            return self._sketch(texts)
+        groups.append((start, len(texts)))
+        return np.vstack([self._sketch(texts[a:b]) for a, b in groups])
 
     def _sketch(self, texts: Sequence[bytes]) -> np.ndarray:
         n_docs = len(texts)

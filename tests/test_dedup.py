@@ -53,6 +53,30 @@ def test_signatures_do_not_depend_on_the_batch() -> None:
     assert (together == alone).all()
 
 
+
+def test_long_texts_are_sketched_a_few_mb_at_a_time_with_the_same_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The arrays take ~20 bytes a byte of text: a batch of long pages is cut at BLOCK_BYTES."""
+    import newsset.dedup as dedup_mod
+
+    rng = random.Random(6)
+    texts = [" ".join(_words(rng, rng.randint(0, 4000 if k % 5 else 40_000))).encode() for k in range(40)]
+    seen: list[tuple[int, int]] = []
+    real = Sketcher._sketch
+
+    def spy(self: Sketcher, group: list[bytes]) -> np.ndarray:
+        seen.append((len(group), sum(map(len, group))))
+        return real(self, group)
+
+    monkeypatch.setattr(dedup_mod, "BLOCK_BYTES", 100_000)
+    monkeypatch.setattr(Sketcher, "_sketch", spy)
+    together = Sketcher().sketch(texts)
+    assert len(seen) > 3 and all(size <= 100_000 or n == 1 for n, size in seen)
+    assert sum(n for n, _ in seen) == len(texts)
+    monkeypatch.undo()
+    alone = np.vstack([Sketcher().sketch([t]) for t in texts])
+    assert (together == alone).all()
+
+
 def test_near_pairs_and_clusters_are_transitive() -> None:
     rng = random.Random(9)
     a = _words(rng, 600)
