@@ -181,7 +181,7 @@ class ChunkResult:
 def split_ranges(src: Source, range_bytes: int | None = None) -> list[Source]:
     """A large uncompressed record file as byte ranges, so that several workers share it."""
     range_bytes = range_bytes or RANGE_BYTES
-    if src.kind != "jsonl" or not src.path.lower().endswith(".jsonl"):
+    if src.kind != "jsonl" or not src.path.lower().endswith((".jsonl", ".ndjson")):
         return [src]
     try:
         size = os.path.getsize(src.path)

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -242,7 +243,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         raise ConfigError(f"expected --max-issues to be 0 or more, got {args.max_issues}")
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     schema = load_schema(args.schema)
-    sources = discover(args.paths)
+    ignored: Counter[str] = Counter()
+    sources = discover(args.paths, ignored=ignored)
     if args.output:  # the report must not replace a file it checks (nor be read as input next time)
         target = os.path.realpath(args.output)
         if any(os.path.realpath(s.archive or s.path) == target for s in sources):
@@ -250,6 +252,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     with bar("validating", wanted(args.quiet)) as progress:
         report = validate(sources, schema, max_issues=args.max_issues, progress=progress,
                           fix_mojibake=args.fix_mojibake, today=args.today)
+    report.ignored = ignored
     text = render(report, fmt)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
@@ -309,13 +312,22 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ignored_note(ignored: Counter[str]) -> str:
+    """The files of other types the input folders held, which newsset does not read."""
+    if not ignored:
+        return ""
+    top = sorted(ignored.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = ", ".join(f"{s} {n:,}" for s, n in top[:5]) + (", ..." if len(top) > 5 else "")
+    return f"; {sum(ignored.values()):,} other file(s) not read ({shown})"
+
+
 def build_summary(r: Any, out: str, seconds: float) -> str:
     """The few lines a person reads after a build: what went in, what came out, what was refused."""
     rate = f"{r.inputs / seconds:,.0f} inputs/s" if seconds > 0 else ""
     rows = " · ".join(f"{k} {v:,}" for k, v in r.rows.items()) or "none"
     tasks = [c for c, splits in r.configs.items() if c != "default" and any(splits.values())]  # those written
     lines = [f"built {out} in {seconds:.1f} s ({rate})",
-             f"  read      {r.inputs:,} input(s) from {r.files:,} file(s)",
+             f"  read      {r.inputs:,} input(s) from {r.files:,} file(s)" + _ignored_note(r.ignored),
              f"  rows      {rows}" + (f"  (+ task configs: {', '.join(tasks)})" if tasks else "")]
     if r.total_rejected:
         top = sorted(r.rejected.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -74,6 +74,7 @@ class BuildResult:
     cached_chunks: int = 0  # chunks whose checked records came from --cache whole
     cached_inputs: int = 0  # inputs (pages, records) whose results came from --cache, whole chunks included
     kept_aside: Path | None = None  # the previous output, when files of the user's in it had nowhere to go
+    ignored: Counter[str] = field(default_factory=Counter)  # files of other types in the input folders, by suffix
 
     @property
     def ok(self) -> bool:
@@ -196,7 +197,9 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     if pool_wanted(inputs, jobs, engine):
         pool = LocalPool(n_jobs, str(sch.path))
     try:
-        srcs = discover(inputs, skip=[out])  # an --out inside an input: its own rejects.jsonl is no input
+        ignored: Counter[str] = Counter()
+        # (an --out inside an input: its own rejects.jsonl is no input)
+        srcs = discover(inputs, skip=[out], ignored=ignored)
         if engine == "dask" and scheduler is not None:
             srcs = [_absolute(s) for s in srcs]  # the user's workers run elsewhere: not from this folder
         chunks = make_chunks(srcs)
@@ -212,7 +215,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     elif pool is None and engine == "local" and n_jobs > 1:
         pool = LocalPool(n_jobs, str(sch.path))
     today = today or _dt.date.today()
-    result = BuildResult(Path(out), files=len(srcs))
+    result = BuildResult(Path(out), files=len(srcs), ignored=ignored)
     guard = near_dup != "off"
 
     with pool or contextlib.nullcontext(), Staging(out) as stage:
@@ -351,7 +354,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             "inputs": {"files": result.files, "items": result.inputs, "accepted": int((split_codes != REJECTED).sum()),
                        "rejected": result.total_rejected,
                 "duplicates": result.duplicates, "rejected_by_code": dict(sorted(result.rejected.items())),
-                "warnings_by_code": dict(sorted(result.warnings.items()))},
+                "warnings_by_code": dict(sorted(result.warnings.items())),
+                "ignored_by_suffix": dict(sorted(result.ignored.items()))},
             "configs": result.configs,
             "tasks": {name: {"description": t.description, "columns": t.columns, "require": list(t.require),
                              "untruncated": t.untruncated and not allow_truncated} for name, t in task_set.items()},

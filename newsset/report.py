@@ -56,6 +56,7 @@ class Report:
     total_issues: int = 0
     total_errors: int = 0
     max_issues: int | None = None
+    ignored: Counter[str] = field(default_factory=Counter)  # files of other types in the folders, by suffix
 
     @property
     def valid(self) -> bool:
@@ -81,7 +82,8 @@ class Report:
             "valid": self.valid,
             "stats": {"files": len(self.files), "invalid_files": sum(f.errors > 0 for f in self.files),
                       "records": records, "valid_records": sum(f.valid for f in self.files),
-                      "issues": self.total_issues, "by_code": dict(sorted(self.by_code.items()))},
+                      "issues": self.total_issues, "by_code": dict(sorted(self.by_code.items())),
+                      "ignored_by_suffix": dict(sorted(self.ignored.items()))},
             "truncated": self.truncated,
             "issues": [i.to_dict() for i in self.issues],
             "files": [{"path": f.path, "kind": f.kind, "status": f.status, "records": f.records,
@@ -132,6 +134,9 @@ def render_text(report: Report) -> str:
                f"{report.total_issues} issue(s)" + (f" ({by})" if by else ""))
     if report.truncated:
         summary += f"; showing the first {len(report.issues)} (raise --max-issues or use --format json)"
+    if report.ignored:
+        shown = ", ".join(f"{s} {n}" for s, n in sorted(report.ignored.items(), key=lambda kv: (-kv[1], kv[0]))[:5])
+        summary += f"; {sum(report.ignored.values())} other file(s) not read ({shown})"
     lines.append(summary)
     if report.issues:
         lines.append(f"{EXPLAIN_HINT} (e.g. `newsset explain {report.issues[0].code}`)")

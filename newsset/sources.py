@@ -8,6 +8,7 @@ import errno
 import json
 import os
 import stat
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -17,7 +18,7 @@ from .errors import ConfigError, display_path
 
 Kind = Literal["page", "jsonl", "tar", "zip"]
 PAGE_SUFFIXES = (".txt",)
-RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst")
+RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz", ".ndjson.zst")  # (NDJSON: the same)
 ARCHIVE_SUFFIXES: dict[str, Kind] = {".tar": "tar", ".tar.gz": "tar", ".tgz": "tar", ".zip": "zip"}
 #: Between an archive and a member's name in `rel` and `path` (`pages.tar!/2024/a.txt`), as in
 #: Java's jar: URLs; `!/` is not a suffix any file name in a folder walk can end with.
@@ -88,9 +89,16 @@ def read_small_file(path: str | os.PathLike[str], limit: int) -> bytes:
         return fh.read()
 
 
+def ignored_suffix(name: str) -> str:
+    """How a file the walks do not read is counted: by its suffix (`.html`, `.json`), or `(none)`."""
+    suffix = PurePosixPath(name).suffix.lower()
+    return suffix if 1 < len(suffix) <= 12 else "(none)"
+
+
 def _uncovered(inputs: Sequence[str | os.PathLike[str]]) -> list[str | os.PathLike[str]]:
     """The inputs less those another input already covers (the same path given twice, a folder and
-    a file or folder inside it that its walk reaches): each file is then read, and counted, once."""
+    a file or folder inside it that its walk reaches): each file is then read, and counted, once.
+    (A file the walk would pass over, for its suffix, is not covered: named, it is read.)"""
     def real(p: str | os.PathLike[str]) -> str:
         return os.path.realpath(os.fspath(p))
 
@@ -102,7 +110,8 @@ def _uncovered(inputs: Sequence[str | os.PathLike[str]]) -> list[str | os.PathLi
             continue
         seen.add(path)
         # Inside another input's walk: not a hidden part on the way down (a walk skips those).
-        if any(path != f and path.startswith(f.rstrip(os.sep) + os.sep)
+        walked = os.path.isdir(path) or kind_of(os.path.basename(os.fspath(given))) is not None
+        if walked and any(path != f and path.startswith(f.rstrip(os.sep) + os.sep)
                and not any(part.startswith(".") for part in os.path.relpath(path, f).split(os.sep))
                for f in folders):
             continue
@@ -110,8 +119,9 @@ def _uncovered(inputs: Sequence[str | os.PathLike[str]]) -> list[str | os.PathLi
     return out
 
 
-def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.PathLike[str]] = ()) -> list[Source]:
-    """Every page (`.txt`), record file (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`) and archive of them
+def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.PathLike[str]] = (),
+             ignored: Counter[str] | None = None) -> list[Source]:
+    """Every page (`.txt`), record file (`.jsonl`, `.ndjson`, also `.gz` or `.zst`) and archive of them
     (`.tar`, `.tar.gz`, `.tgz`, `.zip`; suffixes in any case) under the inputs, sorted by relative
     path. An archive is one source here; `check.iter_items` reads its members in place.
 
@@ -124,6 +134,8 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
     that is not UTF-8 gets a printable `rel` (undecodable bytes as `\\xNN`, see `display_path`);
     `path` stays the real one, for opening. Folders in `skip` (a build's own output) are not walked,
     and the rejects.jsonl of any newsset dataset in a walk (a report, not records) is not taken.
+    `ignored`, when given, counts the other files the walks pass over, by suffix (`ignored_suffix`):
+    a folder of `.html` or `.json` files beside the pages is then said, not lost in silence.
     """
     found: list[Source] = []
     skipped = set()
@@ -131,6 +143,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
         with contextlib.suppress(OSError):
             st = os.stat(folder)
             skipped.add((st.st_dev, st.st_ino))
+    named = {os.path.realpath(os.fspath(p)) for p in inputs if not os.path.isdir(p)} if ignored is not None else set()
     for given in _uncovered(inputs):
         root = os.fspath(given)
         if os.path.isdir(root):
@@ -150,6 +163,9 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
                 for name in files:
                     kind = kind_of(name)
                     if kind is None or name.startswith(".") or (own_report and name == "rejects.jsonl"):
+                        if ignored is not None and kind is None and not name.startswith(".") and not (
+                                named and os.path.realpath(os.path.join(folder, name)) in named):
+                            ignored[ignored_suffix(name)] += 1  # (a file also named on its own is read)
                         continue
                     found.append(Source(display_path(prefix + name), os.path.join(folder, name), kind))
         elif os.path.lexists(root):
@@ -158,7 +174,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
             raise ConfigError(f"input not found: {root}")
     if not found:
         given = ", ".join(os.fspath(i) for i in inputs)
-        raise ConfigError(f"no pages (.txt) or record files (.jsonl, .jsonl.gz, .jsonl.zst), nor archives of them "
+        raise ConfigError(f"no pages (.txt) or record files (.jsonl, .ndjson, also .gz or .zst), nor archives of them "
                           f"(.tar, .tar.gz, .tgz, .zip), found in {given}")
     found.sort(key=_order)  # the dataclass order, without its generated __lt__ (3x slower on 20,000 files)
     return found

@@ -524,6 +524,36 @@ def test_empty_record_files_and_archives_are_rejected_not_lost(tmp_path: Path) -
     assert r.inputs == 6 and r.rejected["input.empty"] == 5 and r.total_rows == 1
 
 
+def test_files_of_other_types_are_counted_ndjson_is_read_and_a_named_file_is_never_dropped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder's `.html` and `.json` files were passed over without a word (a folder of `.ndjson`
+    batches beside one page lost every record); a file named on its own inside a folder also given
+    was dropped as "covered" by a walk that does not read its suffix."""
+    from newsset.cli import main
+
+    d = tmp_path / "in"
+    (d / "extra").mkdir(parents=True)
+    (d / "a.txt").write_text(good(1))
+    (d / "page.html").write_text("<html>")
+    (d / "notes.json").write_text("{}")
+    (d / "README").write_text("about")
+    (d / "extra" / "named.html").write_text(good(2))
+    records = [json.dumps(newsset.parse_text(good(i)).to_dict()) for i in (3, 4)]
+    (d / "batch.NDJSON").write_text("\n".join(records) + "\n")
+    out = tmp_path / "out"
+    assert main(["build", str(d), str(d / "extra" / "named.html"), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "4 input(s) from 3 file(s); 3 other file(s) not read ((none) 1, .html 1, .json 1)" in err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["inputs"]["ignored_by_suffix"] == {"(none)": 1, ".html": 1, ".json": 1}
+    assert manifest["inputs"]["accepted"] == 4  # two pages (one named), two NDJSON records
+    report = newsset.validate_paths([d])  # (the API's report has no walk counts; the CLI's has)
+    assert sum(f.records for f in report.files) == 3
+    assert main(["validate", str(d), "--format", "json"]) == 0
+    stats = json.loads(capsys.readouterr().out)["stats"]
+    assert stats["ignored_by_suffix"] == {"(none)": 1, ".html": 2, ".json": 1} and stats["records"] == 3
+
+
 def test_links_to_folders_are_followed_once_and_loops_end(tmp_path: Path) -> None:
     """Pages behind a link to a folder were dropped without a trace; now they are read, a folder
     linked twice is read once, and a link back to an ancestor ends the walk."""
