@@ -167,6 +167,7 @@ class ChunkResult:
     warnings: Counter[str] = field(default_factory=Counter)  # warning codes of the accepted rows
     lines: int = 0  # lines read from a byte range of a record file (numbered from 1 in the range)
     range_of: str | None = None  # the path of that record file
+    cache_error: str | None = None  # why --cache could not file this chunk (a full disk): said, not silent
 
     def shift_lines(self, base: int) -> None:
         """Renumber the lines of a byte range so they count from the start of its file."""
@@ -726,17 +727,22 @@ def _cache_put(spec: ChunkSpec, key: str, res: ChunkResult, spans: list[Span], r
         if res.part is not None:
             part.parent.mkdir(parents=True, exist_ok=True)
             fh, tmp = _new_file(part)
-            with fh:
-                try:  # a hard link to the part when the cache is on the same file system, else a copy
-                    os.replace(_linked(res.part, part), tmp)
-                except OSError:
-                    import shutil
+            try:
+                with fh:
+                    try:  # a hard link to the part when the cache is on the same file system, else a copy
+                        os.replace(_linked(res.part, part), tmp)
+                    except OSError:
+                        import shutil
 
-                    with open(res.part, "rb") as src:
-                        shutil.copyfileobj(src, fh, 1 << 20)
-            os.replace(tmp, part)
+                        with open(res.part, "rb") as src:
+                            shutil.copyfileobj(src, fh, 1 << 20)
+                os.replace(tmp, part)
+            except OSError:
+                with contextlib.suppress(OSError):  # a full disk: no partial copy left to fill it for good
+                    os.unlink(tmp)
+                raise
         _dump(keys, (key, replace(res, part=None, cached=False, reused=0, shared=False), spans))
         if replaced is not None and replaced.key != key and replaced.table is not None:
             os.unlink(replaced.part)  # (a reader that mapped it keeps its rows)
-    except OSError:
-        pass
+    except OSError as e:
+        res.cache_error = e.strerror or str(e)

@@ -348,6 +348,10 @@ def build_summary(r: Any, out: str, seconds: float) -> str:
         rest = ", the rest parsed" if r.cached_inputs < r.inputs else ""
         lines.append(f"  cache     {r.cached_inputs:,} of {r.inputs:,} input(s) reused ({r.cached_chunks:,} of "
                      f"{r.chunks:,} chunk(s) whole){rest}")
+    if r.cache_errors:
+        why = ", ".join(f"{reason} ({n:,})" for reason, n in sorted(r.cache_errors.items()))
+        lines.append(f"  cache     {sum(r.cache_errors.values()):,} chunk(s) not stored: {why}; the output is "
+                     "complete, the next build parses them again")
     return "\n".join(lines)
 
 

@@ -75,6 +75,7 @@ class BuildResult:
     cached_inputs: int = 0  # inputs (pages, records) whose results came from --cache, whole chunks included
     kept_aside: Path | None = None  # the previous output, when files of the user's in it had nowhere to go
     ignored: Counter[str] = field(default_factory=Counter)  # files of other types in the input folders, by suffix
+    cache_errors: Counter[str] = field(default_factory=Counter)  # chunks --cache could not file, by reason
 
     @property
     def ok(self) -> bool:
@@ -273,6 +274,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                     result.warnings.update(res.warnings)
                     result.chunks += 1
                     result.cached_chunks += res.cached
+                    if res.cache_error:
+                        result.cache_errors[res.cache_error] += 1
                     result.cached_inputs += res.reused
                     row_key, dups = _dedup(res, keys, seen_id, seen_body)
                     at_dup = iter(dups)

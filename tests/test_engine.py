@@ -835,3 +835,33 @@ def test_the_build_summary_says_what_the_cache_gave(tmp_path: Path, capsys: pyte
     assert main(args) == 0
     line = next(x for x in capsys.readouterr().err.splitlines() if x.strip().startswith("cache "))
     assert "of 41 input(s) reused" in line and line.endswith("the rest parsed")
+
+
+
+def test_a_cache_that_fills_up_leaves_no_partial_files_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """On a full disk the copy of a part into the cache (another file system) left its temporary
+    file behind, every build, and nothing said the cache was not working."""
+    import errno
+    import shutil
+
+    import newsset.chunk as chunk_mod
+    from newsset.cli import main
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 20, seed=13, dup_rate=0.0, bad_rate=0.0)
+
+    def no_link(src: str, target: Path) -> str:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    def full(src: object, dst: object, length: int = 0) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(chunk_mod, "_linked", no_link)
+    monkeypatch.setattr(shutil, "copyfileobj", full)
+    cache = tmp_path / "cache"
+    args = ["build", str(raw), "--out", str(tmp_path / "out"), "--cache", str(cache), "--jobs", "1"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "chunk(s) not stored: No space left on device" in err and "the output is complete" in err
+    assert not [p for p in cache.rglob("*") if ".tmp-" in p.name]
