@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import sys
@@ -249,6 +250,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         target = os.path.realpath(args.output)
         if any(os.path.realpath(s.archive or s.path) == target for s in sources):
             raise ConfigError(f"-o {args.output} is one of the files being validated: choose another report file")
+        from .sources import kind_of
+
+        inside = [p for p in args.paths if os.path.isdir(p) and target.startswith(os.path.realpath(p) + os.sep)]
+        if inside and kind_of(os.path.basename(target)) is not None:
+            raise ConfigError(f"-o {args.output} is inside the checked folder {inside[0]}, and its suffix is one "
+                              "newsset reads: the next validate would check the report as an input; write it "
+                              "elsewhere, or name it with another suffix (.log, .json, .xml)")
     with bar("validating", wanted(args.quiet)) as progress:
         report = validate(sources, schema, max_issues=args.max_issues, progress=progress,
                           fix_mojibake=args.fix_mojibake, today=args.today)
@@ -450,6 +458,9 @@ def _terminate_like_interrupt() -> Iterator[list[int]]:
 def run() -> None:
     """Console-script entry point: a process of its own, so declining pandas affects nobody else
     (pyarrow remembers a failed pandas import for the life of the process)."""
+    for stream in (sys.stdout, sys.stderr):  # a Latin-1 or ASCII locale: messages quote any text, escaped
+        if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(errors="backslashreplace")
     if len(sys.argv) > 1 and sys.argv[1] in ("parse", "validate", "build"):
         from .nopandas import decline_pandas
 

@@ -366,7 +366,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             "rejects": {"path": "rejects.jsonl", "rows": result.total_rejected, "bytes": rejects_path.stat().st_size,
                         "sha256": sha256_file(rejects_path)},
         }
-        card_info = {"pretty_name": pretty_name or Path(out).name, "license": license, "citation": citation,
+        card_info = {"pretty_name": pretty_name or Path(out).absolute().name, "license": license, "citation": citation,
                      "language": list(language), "manifest": manifest, "configs": info["splits"],
                      "split_stats": info["split_stats"], "examples": router.examples, "tasks": task_set,
                      "out": Path(out), "today": today}

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -266,7 +267,20 @@ class Staging:
                     os.replace(stale, self.out)
                 elif _carry_foreign(stale, self.out):  # killed before the user's files were carried: now
                     _remove_tree(stale)
+            if self.out.exists():  # can the folder be renamed at all (an overlay's lower layer cannot)?
+                probe = self.parent / f".{self.out.name}.old-{os.getpid()}"  # (put back by recovery if killed)
+                try:
+                    os.replace(self.out, probe)
+                except OSError as e:
+                    if e.errno != errno.EXDEV:
+                        raise
+                    raise OutputError(f"{self.out} cannot be renamed (it sits on another device, or in a lower layer "
+                                      "of an overlay file system such as a container image's), and a build replaces "
+                                      "its folder by a rename: remove the folder first (rm -r) or choose another "
+                                      "--out") from None
+                os.replace(probe, self.out)
             self.dir.mkdir()
+            self._keep_access()
             (self.dir / "data").mkdir()
         except OSError as e:
             self._unlock()
@@ -291,12 +305,26 @@ class Staging:
             raise OutputError(f"cannot write the dataset {self.out}: {exc.strerror or exc}{where}; nothing was "
                               f"published and the previous output is untouched.{hint}") from exc
 
+    def _keep_access(self) -> None:
+        """The new folder gets the old one's permissions and group (a dataset kept private with
+        `chmod 750`, a team's `chgrp` and setgid folder), the owner's rwx always."""
+        with contextlib.suppress(OSError):
+            st = os.stat(self.out)
+            if st.st_gid != os.stat(self.dir).st_gid:
+                os.chown(self.dir, -1, st.st_gid)
+            os.chmod(self.dir, stat.S_IMODE(st.st_mode) | stat.S_IRWXU)
+
     @staticmethod
     def _is_newsset_output(p: Path) -> bool:
         """An empty folder, or one whose manifest.json newsset wrote (any app names a file so), or
-        one of hidden entries only: a fresh clone of a Hub repo (.git, .gitattributes), which the
-        build carries over."""
-        return p.is_dir() and (newsset_manifest(p) is not None or all(e.name.startswith(".") for e in p.iterdir()))
+        a fresh clone of a Hub repo (hidden entries only, .git among them), which the build carries
+        over. (A home folder of dotfiles is none of these.)"""
+        if not p.is_dir():
+            return False
+        if newsset_manifest(p) is not None:
+            return True
+        names = [e.name for e in p.iterdir()]
+        return not names or (".git" in names and all(n.startswith(".") for n in names))
 
     def _lock(self) -> None:
         import fcntl

@@ -310,6 +310,67 @@ def test_the_first_build_into_a_fresh_hub_clone_keeps_its_git_files(corpus: Path
     (tmp_path / "notes" / "todo.txt").write_text("mine")
     with pytest.raises(OutputError, match="not a newsset dataset"):
         newsset.build([corpus], tmp_path / "notes")
+    home = tmp_path / "home"  # dotfiles only, no .git: a home folder (`--out "$HOME/$NAME"`, NAME unset)
+    home.mkdir()
+    (home / ".bashrc").write_text("export X=1\n")
+    with pytest.raises(OutputError, match="not a newsset dataset"):
+        newsset.build([corpus], home)
+    assert [p.name for p in home.iterdir()] == [".bashrc"]
+
+
+def test_a_rebuild_keeps_the_folders_permissions_and_group(corpus: Path, tmp_path: Path) -> None:
+    """A dataset kept private (chmod 750) or shared with a team (chgrp, setgid) came back 755 under
+    the builder's group after a rebuild: licensed news text readable by everyone."""
+    import grp
+    import os
+    import stat
+
+    out = tmp_path / "ds"
+    newsset.build([corpus], out)
+    groups = [g for g in os.getgroups() if g != os.stat(out).st_gid] or [os.getgid()]
+    if os.geteuid() == 0:  # root may give any group
+        groups = [next((g.gr_gid for g in grp.getgrall() if g.gr_gid != os.stat(out).st_gid), os.getgid())]
+    os.chown(out, -1, groups[0])
+    os.chmod(out, 0o2750)
+    newsset.build([corpus], out, seed=5)
+    st = os.stat(out)
+    assert stat.S_IMODE(st.st_mode) == 0o2750 and st.st_gid == groups[0]
+    assert json.loads((out / "manifest.json").read_text())["options"]["seed"] == 5
+
+
+def test_a_folder_that_cannot_be_renamed_is_refused_before_parsing(corpus: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dataset in an overlay's lower layer (a container image) cannot be renamed: the whole build
+    ran, then failed with a bare "Invalid cross-device link"."""
+    import errno
+    import os
+
+    out = tmp_path / "ds"
+    newsset.build([corpus], out)
+    before = sorted(p.name for p in out.iterdir())
+    real = os.replace
+
+    def exdev(src: object, dst: object) -> None:
+        if Path(str(src)) == out.absolute():
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", exdev)
+    parsed = []
+    monkeypatch.setattr(newsset.pipeline, "run_chunks", lambda *a, **k: parsed.append(1) or iter(()))
+    with pytest.raises(OutputError, match="cannot be renamed .* lower layer of an overlay"):
+        newsset.build([corpus], out)
+    monkeypatch.undo()
+    assert not parsed and sorted(p.name for p in out.iterdir()) == before
+
+
+def test_the_card_name_of_out_dot_is_the_folders_name(corpus: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "my-news"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    newsset.build([corpus], ".")
+    assert '\npretty_name: "my-news"\n' in (out / "README.md").read_text(encoding="utf-8")
 
 
 def test_user_files_left_in_an_interrupted_publish_are_carried_by_the_next_build(corpus: Path,

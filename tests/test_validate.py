@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -350,3 +351,30 @@ def test_a_report_file_that_is_an_input_is_refused_not_written(corpus: Path,
     before = page.read_bytes()
     assert main(["validate", str(corpus), "-o", str(page), "-q"]) == 2
     assert page.read_bytes() == before and "is one of the files being validated" in capsys.readouterr().err
+
+
+
+def test_a_report_inside_the_checked_folder_with_an_input_suffix_is_refused(corpus: Path,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The next validate of the folder would have read `report.txt` as a page (and failed on it)."""
+    assert main(["validate", str(corpus), "-o", str(corpus / "report.txt"), "-q"]) == 2
+    assert "would check the report as an input" in capsys.readouterr().err and not (corpus / "report.txt").exists()
+    report = corpus / "report.log"
+    try:
+        assert main(["validate", str(corpus), "-o", str(report), "-q"]) in (0, 1) and report.exists()
+    finally:
+        report.unlink(missing_ok=True)
+
+
+def test_messages_are_escaped_not_a_crash_under_a_latin1_locale(tmp_path: Path) -> None:
+    """A message quoting text the locale cannot encode ended validate with a UnicodeEncodeError."""
+    import subprocess
+    import sys
+
+    page = tmp_path / "p.txt"
+    page.write_text("\u6807\u9898 headline\n\nno header here\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    proc = subprocess.run([sys.executable, "-c", "from newsset.cli import run; run()", "validate", str(page)],
+                          capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert b"Traceback" not in proc.stderr and b"\\u6807\\u9898" in proc.stdout
