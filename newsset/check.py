@@ -645,18 +645,20 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
 
 
 class DuplicateIds:
-    """Flags every record whose id was already seen; the first in input order is the one kept."""
+    """Flags every record whose id a valid record before it has; the first valid one in input order
+    is the one kept (as `build` keeps it: an invalid record is rejected, and takes no id)."""
 
     def __init__(self) -> None:
         self.first: dict[str, tuple[str, int]] = {}
 
-    def check(self, item: Item) -> Issue | None:
+    def check(self, item: Item, register: bool = True) -> Issue | None:
         rid = item.record.get("id") if item.record else None
         if not isinstance(rid, str):
             return None
         seen = self.first.get(rid)
         if seen is None:
-            self.first[rid] = (item.source.path, item.line)
+            if register:
+                self.first[rid] = (item.source.path, item.line)
             return None
         return Issue("dataset.duplicate-id", f"expected a unique id, got {rid} again (first seen in "
                      f"{seen[0]}:{seen[1]})", item.source.path, item.line, json_path="$.id",
@@ -670,7 +672,7 @@ def iter_checked(sources: Iterable[Source], schema: Schema, today: _dt.date | No
     for src in sources:
         for item in iter_items(src, schema, today, fix_mojibake=fix_mojibake):
             if item.record is not None:  # a duplicate id is worth reporting even on an invalid record
-                issue = dups.check(item)
+                issue = dups.check(item, register=item.ok)
                 if issue is not None:
                     item.issues.append(issue)
             yield item

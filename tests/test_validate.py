@@ -112,15 +112,22 @@ def test_dataset_checks_future_dates_boilerplate_and_duplicates(tmp_path: Path) 
     future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     a = _record(date=future)
     b = _record(body="Real text.\n\nSubscribe to The Week\n\nMore real text.", id="0" * 32)
-    c = _record(id="0" * 32, title="Same id as b")
+    # b is rejected: c is the one `build` keeps, no duplicate.
+    c = _record(id="0" * 32, title="Same id as b", body="The third story.\n\nIt is its own.")
+    d = _record(id="1" * 32, title="First valid", body="The fourth story.\n\nIt is its own.")
+    e = _record(id="1" * 32, title="Same id as d", body="The fifth story.\n\nIt is its own.")
     f = tmp_path / "r.jsonl"
-    f.write_text("\n".join(json.dumps(r) for r in (a, b)) + "\n")
+    f.write_text("\n".join(json.dumps(r) for r in (a, b, d)) + "\n")
     g = tmp_path / "s.jsonl"
-    g.write_text(json.dumps(c) + "\n")
+    g.write_text("\n".join(json.dumps(r) for r in (c, e)) + "\n")
     report = newsset.validate_paths([tmp_path])
     found = {(Path(i.path).name, i.line, i.code) for i in report.issues}
     assert found == {("r.jsonl", 1, "dataset.future-date"), ("r.jsonl", 2, "dataset.boilerplate"),
-                     ("s.jsonl", 1, "dataset.duplicate-id")}
+                     ("s.jsonl", 2, "dataset.duplicate-id")}
+    (dup,) = [i for i in report.issues if i.code == "dataset.duplicate-id"]
+    assert "first seen in" in dup.message and dup.message.endswith("r.jsonl:3)")
+    built = newsset.build([tmp_path], tmp_path.parent / "built")
+    assert built.rejected["dataset.duplicate-id"] == 1 and built.total_rows == 2  # c and d: as validate says
 
 
 def test_a_body_that_mentions_a_newsletter_is_not_boilerplate(tmp_path: Path) -> None:
