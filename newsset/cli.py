@@ -347,6 +347,8 @@ def build_summary(r: Any, out: str, seconds: float) -> str:
     if r.warnings:
         shown = ", ".join(f"{c} {n:,}" for c, n in sorted(r.warnings.items(), key=lambda kv: (-kv[1], kv[0])))
         lines.append(f"  warnings  {shown} (rows kept; `newsset validate` shows where)")
+    if r.split_note:
+        lines.append(f"  splits    {r.split_note}")
     leak = r.leakage
     if leak.mode != "off":
         lines.append(f"  leakage   {leak.clusters:,} near-duplicate cluster(s), "

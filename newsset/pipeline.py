@@ -76,6 +76,7 @@ class BuildResult:
     kept_aside: Path | None = None  # the previous output, when files of the user's in it had nowhere to go
     ignored: Counter[str] = field(default_factory=Counter)  # files of other types in the input folders, by suffix
     cache_errors: Counter[str] = field(default_factory=Counter)  # chunks --cache could not file, by reason
+    split_note: str | None = None  # the hash split came out far from --ratios (groups too large for them)
 
     @property
     def ok(self) -> bool:
@@ -88,6 +89,23 @@ class BuildResult:
     @property
     def total_rejected(self) -> int:
         return sum(self.rejected.values())
+
+
+def _ratio_note(rows: dict[str, int], ratios: Sequence[float], group_by: str | None, near_dup: str) -> str | None:
+    """Why a hash split came out far from the ratios asked for, when it did: whole groups
+    (`--group-by`, near-duplicate clusters kept in one split) move together, and a few large ones
+    decide the shares. Small datasets are left alone: their shares are noisy by nature."""
+    total = sum(rows.values())
+    if total < 200:
+        return None
+    got = [rows.get(s, 0) / total for s in SPLITS]
+    if all(abs(g - w) <= max(0.05, w / 2) for g, w in zip(got, ratios)):
+        return None
+    cause = (f"--group-by {group_by} keeps each group in one split, and a few large groups decide the shares"
+             if group_by else "near-duplicate clusters are kept in one split" if near_dup == "keep" else
+             "the split is by hash of each record's id")
+    return (f"the splits came out {'/'.join(f'{g:.2f}' for g in got)} for --ratios "
+            f"{'/'.join(f'{w:g}' for w in ratios)}: {cause}")
 
 
 def _reject_line(item: Item, kept: dict[str, Any] | None = None) -> str:
@@ -334,6 +352,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         info = _describe(stage.dir, shards, keys, split_codes, sch, task_set)
         result.rows = {s: info["splits"]["default"][s]["rows"] for s in SPLITS if s in info["splits"]["default"]}
         result.configs = {c: {s: d[s]["rows"] for s in SPLITS if s in d} for c, d in info["splits"].items()}
+        if by_key is not None:
+            result.split_note = _ratio_note(result.rows, ratio_values, group_by, near_dup)
         rejects_path = stage.dir / "rejects.jsonl"
         strategy: dict[str, Any] = ({"strategy": "hash", "algorithm": ALGORITHM, "salt": by_key.salt,
                                      "ratios": dict(zip(SPLITS, ratio_values)), "group_by": group_by}

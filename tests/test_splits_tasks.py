@@ -774,3 +774,20 @@ def test_local_jobs_are_capped_per_core() -> None:
 
     assert resolve_jobs(10_000) == JOBS_PER_CORE * cpu_count() and resolve_jobs(1) == 1
     assert resolve_jobs(10_000, "dask") == 10_000  # a cluster's workers are not this machine's cores
+
+
+def test_a_group_split_far_from_the_ratios_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Whole groups move together: with a few large ones (`--group-by publication`) the shares can
+    be far from --ratios, which the build used to take in silence."""
+    from newsset.synth import write_corpus
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 300, seed=7, dup_rate=0.0, bad_rate=0.0)
+    grouped = newsset.build([raw], tmp_path / "grouped", group_by="publication")
+    total = grouped.total_rows
+    shares = [grouped.rows.get(s, 0) / total for s in ("train", "validation", "test")]
+    assert grouped.split_note is not None and "--group-by publication keeps each group in one split" in \
+        grouped.split_note and "/".join(f"{g:.2f}" for g in shares) in grouped.split_note
+    assert newsset.build([raw], tmp_path / "plain").split_note is None
+    assert main(["build", str(raw), "--out", str(tmp_path / "cli"), "--group-by", "publication"]) == 0
+    assert "  splits    the splits came out" in capsys.readouterr().err
