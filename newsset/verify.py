@@ -220,6 +220,38 @@ class _Verifier:
                     self.shards.append(_Shard(e["path"], e.get("config") or "default", e["split"], e["rows"]))
         return entries
 
+    def check_counts(self) -> None:
+        """The manifest's own totals agree with each other and with its files: an edit that hides
+        the rejects (or adds rows) must not pass, since `stats` and the card report these numbers."""
+        doc = self.doc
+        inputs: dict[str, Any] = doc["inputs"] if isinstance(doc.get("inputs"), dict) else {}
+
+        def number(d: Any, key: str) -> int | None:
+            v = d.get(key) if isinstance(d, dict) else None
+            return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+        items, accepted, rejected = (number(inputs, k) for k in ("items", "accepted", "rejected"))
+        by_code = inputs.get("rejected_by_code")
+        checks: list[tuple[str, int | None, int | None]] = [
+            ("inputs.items = inputs.accepted + inputs.rejected", items,
+             accepted + rejected if accepted is not None and rejected is not None else None),
+            ("inputs.rejected = rejects.rows", rejected, number(doc.get("rejects"), "rows")),
+            ("inputs.rejected = the sum of inputs.rejected_by_code", rejected,
+             sum(v for v in by_code.values() if isinstance(v, int)) if isinstance(by_code, dict) else None)]
+        configs: dict[str, Any] = doc["configs"] if isinstance(doc.get("configs"), dict) else {}
+        default = configs.get("default")
+        if isinstance(default, dict):
+            checks.append(("inputs.accepted = the rows of the default config", accepted,
+                           sum(v for v in default.values() if isinstance(v, int))))
+        for config, splits in configs.items():
+            for split in (splits if isinstance(splits, dict) else ()):
+                listed = sum(s.rows for s in self.shards if s.config == config and s.split == split)
+                checks.append((f"configs.{config}.{split} = the rows of its shards", number(splits, split), listed))
+        for what, left, right in checks:
+            if left is not None and right is not None and left != right:
+                self.problem("verify.manifest", "manifest.json", f"{what}, but {left} != {right} (edited by hand?)",
+                             right, left)
+
     def check_file(self, e: dict[str, Any]) -> None:
         """Existence, size, sha256 and rows of one listed file; a shard's footer schema is kept for later."""
         rel, path = e["path"], self.root / e["path"]
@@ -512,6 +544,7 @@ def verify(path: str | os.PathLike[str], *, load: bool = True) -> VerifyReport:
         return v.report
     for e in entries:
         v.check_file(e)
+    v.check_counts()
     v.check_schemas(v.expected_schema())
     if (meta := v.front_matter()) is not None:
         v.check_card(meta)

@@ -6,7 +6,9 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -190,6 +192,21 @@ def test_edited_manifest_rows_is_a_rows_problem(out: Path) -> None:
     _edit_json(out / "manifest.json", lambda m: m["files"][0].update(rows=m["files"][0]["rows"] + 5))
     first = json.loads((out / "manifest.json").read_text())["files"][0]["path"]
     assert ("verify.rows", str(out / first)) in _codes(verify(out, load=False))
+
+
+@pytest.mark.parametrize("edit, what", [
+    (lambda m: m["inputs"].update(rejected=0, rejected_by_code={}), "inputs.rejected = rejects.rows"),
+    (lambda m: m["configs"]["default"].update(train=m["configs"]["default"]["train"] + 5),
+     "configs.default.train = the rows of its shards"),
+    (lambda m: m["inputs"].update(items=m["inputs"]["items"] + 1), "inputs.items = inputs.accepted + inputs.rejected"),
+])
+def test_manifest_totals_that_disagree_are_manifest_problems(out: Path, edit: Callable[[dict[str, Any]], None],
+                                                            what: str) -> None:
+    """An edit hiding the rejects passed verify, and `stats` then showed 0 rejected inputs."""
+    assert verify(out, load=False).ok
+    _edit_json(out / "manifest.json", edit)
+    report = verify(out, load=False)
+    assert any(i.code == "verify.manifest" and what in i.message for i in report.issues), report.issues
 
 
 def test_missing_or_broken_manifest(out: Path) -> None:
