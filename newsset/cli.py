@@ -315,6 +315,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"newsset build: files of yours in the previous {args.out} had a path the new build writes; the "
               f"previous output is kept at {display_path(str(r.kept_aside))} (nothing of yours was deleted): move "
               "what you need from it, then remove it.", file=sys.stderr)
+    among_shards = [p for p in r.carried if "/" in p and any((r.out / p.split("/", 1)[0]).glob("*.parquet"))]
+    if among_shards:
+        print(f"newsset build: warning: files of yours were carried over into shard folders, where Parquet readers "
+              f"and `newsset verify` take them for data: {', '.join(among_shards[:5])}"
+              f"{', ...' if len(among_shards) > 5 else ''}; move them to the top of the folder", file=sys.stderr)
+    if any(c in os.path.abspath(args.out) for c in "[]"):
+        print(f"newsset build: warning: the path {os.path.abspath(args.out)} holds '[' or ']', which `datasets` and "
+              "DuckDB read as a glob pattern: load_dataset finds no data there; move or rename the folder",
+              file=sys.stderr)
     if not args.quiet:
         print(build_summary(r, args.out, seconds), file=sys.stderr)
     return 0

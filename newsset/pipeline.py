@@ -77,6 +77,7 @@ class BuildResult:
     ignored: Counter[str] = field(default_factory=Counter)  # files of other types in the input folders, by suffix
     cache_errors: Counter[str] = field(default_factory=Counter)  # chunks --cache could not file, by reason
     split_note: str | None = None  # the hash split came out far from --ratios (groups too large for them)
+    carried: list[str] = field(default_factory=list)  # the user's files carried over from the previous output
 
     @property
     def ok(self) -> bool:
@@ -419,6 +420,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         stage.publish()
         result.written = True
         result.kept_aside = stage.kept
+        result.carried = stage.carried
     return result
 
 

@@ -491,7 +491,11 @@ class _Verifier:
                     try:
                         ds = datasets.load_dataset(str(self.root), config, cache_dir=cache)
                     except Exception as err:  # whatever fails here is what a consumer would hit
-                        self.problem("verify.load", "", f"load_dataset(.., {config!r}): {type(err).__name__}: {err}")
+                        glob_chars = any(c in str(self.root.absolute()) for c in "[]")
+                        why = (" (the folder's path holds '[' or ']', which datasets reads as a glob pattern: move "
+                               "or rename the folder)" if glob_chars else "")
+                        self.problem("verify.load", "", f"load_dataset(.., {config!r}): {type(err).__name__}: "
+                                     f"{err}{why}")
                         continue
                     for split in sorted({s.split for s in self.shards if s.config == config}):
                         want = sum(s.rows for s in self.shards if (s.config, s.split) == (config, split))

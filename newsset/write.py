@@ -246,6 +246,7 @@ class Staging:
         self.dir = self.parent / f".{self.out.name}.staging-{os.getpid()}"
         self._lock_fh: Any = None
         self.kept: Path | None = None  # the previous output, kept aside: user files in it could not be carried
+        self.carried: list[str] = []  # the user's files carried from the previous output (relative paths)
 
     def __enter__(self) -> Staging:
         try:
@@ -367,7 +368,7 @@ class Staging:
                     if moved:  # put the previous output back before reporting
                         os.replace(old, self.out)
                     raise
-                carried = _carry_foreign(old, self.out) if moved else True
+                carried = _carry_foreign(old, self.out, self.carried) if moved else True
             if moved and carried:
                 # Renamed first: a removal cut short (a kill, a power cut) leaves a `.deleting-` folder the
                 # next build removes, never a half-emptied `.old-` one whose user files it would carry.
@@ -393,13 +394,13 @@ OWN_NAMES = frozenset({"data", "lm_eval", "images", "README.md", "croissant.json
                        "schema.json"})
 
 
-def _carry_foreign(old: Path, out: Path) -> bool:
+def _carry_foreign(old: Path, out: Path, moved: list[str] | None = None) -> bool:
     """Move what the user keeps in a dataset folder (a Hub clone's .git and .gitattributes, a
     LICENSE, notes, pictures in images/, a folder named like a new task config) from the replaced
     output `old` into the new one: a rebuild replaces only the files the old manifest lists. A user
     file in a folder newsset also writes moves to the same place in the new folder. False when
     something could not be moved (the new output has a file at its path): then `old` must be kept,
-    not removed."""
+    not removed. `moved` collects the paths carried."""
     owned = _owned_paths(old)
     carried = True
 
@@ -414,6 +415,8 @@ def _carry_foreign(old: Path, out: Path) -> bool:
                 except PermissionError:  # a read-only output: open it up (it is being replaced anyway)
                     os.chmod(source.parent, os.stat(source.parent).st_mode | 0o700)
                     os.replace(source, target)
+                if moved is not None:
+                    moved.append(rel)
                 return
             except OSError:
                 pass

@@ -677,3 +677,17 @@ def test_rejects_are_listed_in_input_order_duplicates_and_bad_pages_mixed(tmp_pa
         ("f.txt", "dataset.duplicate-id"), ("g.txt", "input.binary")]
     assert lines[1]["kept"]["source"] == "a.txt" and lines[3]["kept"]["source"] == "e.txt"
     assert r.total_rows == 2 and r.duplicates == 2
+
+
+def test_carried_files_in_shard_folders_and_glob_characters_in_out_are_warned(
+        corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A note kept in data/ is carried over (it is the user's), but Parquet readers and verify take it
+    for data; a path with [..] builds, but datasets and DuckDB read it as a glob and find nothing."""
+    out = tmp_path / "news[2024]"
+    assert main(["build", str(corpus), "--out", str(out), "-q"]) == 0
+    assert "holds '[' or ']'" in capsys.readouterr().err
+    (out / "data" / "NOTES.md").write_text("mine")
+    assert main(["build", str(corpus), "--out", str(out), "-q", "--seed", "4"]) == 0
+    err = capsys.readouterr().err
+    assert "carried over into shard folders" in err and "data/NOTES.md" in err
+    assert (out / "data" / "NOTES.md").read_text() == "mine"
