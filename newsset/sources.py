@@ -153,7 +153,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
                     rel = Path(root).name if rel == "." else rel
                     found.append(Source(display_path(rel), os.fspath(e.filename), "page"))
 
-            for folder, _dirs, files in _walk(root, unlisted, skipped):
+            for folder, _dirs, files in _walk(root, unlisted, skipped, shared=True):
                 # os.walk joins names onto `root`, so the relative part is a plain suffix (cheaper
                 # than os.path.relpath on every file of a large corpus).
                 sub = os.path.relpath(folder, root)
@@ -190,13 +190,15 @@ def newsset_manifest(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
         return None
     return doc if isinstance(doc, dict) and "newsset_version" in doc else None
 
-def _walk(root: str, onerror: Any = None,
-          skip: set[tuple[int, int]] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
+def _walk(root: str, onerror: Any = None, skip: set[tuple[int, int]] | None = None,
+          shared: bool = False) -> Iterator[tuple[str, list[str], list[str]]]:
     """os.walk in sorted order, hidden folders skipped, following links to folders (a corpus
     organised with links must not lose the pages behind them); a folder already walked (a link
     loop, or a second link to one folder) is not walked again, so the walk ends. An explicit
-    stack, not os.walk's recursion: a folder a thousand levels deep is no stack overflow."""
-    seen: set[tuple[int, int]] = set(skip or ())
+    stack, not os.walk's recursion: a folder a thousand levels deep is no stack overflow.
+    `shared`: `skip` is the set of folders walked, kept across calls (one walk per input): a folder
+    reached through a link in one input and given as another is walked once."""
+    seen: set[tuple[int, int]] = skip if shared and skip is not None else set(skip or ())
     stack = [root]
     while stack:
         folder = stack.pop()

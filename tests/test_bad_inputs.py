@@ -571,6 +571,9 @@ def test_links_to_folders_are_followed_once_and_loops_end(tmp_path: Path) -> Non
     (corpus / "top" / "loop").symlink_to(corpus)
     rels = [s.rel for s in discover([corpus])]
     assert rels == ["top/again/p0.txt", "top/again/p1.txt", "top/again/p2.txt", "top/own.txt"]
+    # The linked folder given again as an input of its own: still walked once.
+    rels = [s.rel for s in discover([corpus, real])]
+    assert rels == ["top/again/p0.txt", "top/again/p1.txt", "top/again/p2.txt", "top/own.txt"]
 
 
 def test_row11_unreadable_files_links_fifos_and_names_that_are_not_utf8(tmp_path: Path,
