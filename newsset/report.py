@@ -12,7 +12,7 @@ import datetime as _dt
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -183,6 +183,14 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", visible(text))
 
 
+def _separators(path: str) -> Iterator[int]:
+    """Where `MEMBER_SEP` occurs in a path, first to last."""
+    k = path.find(MEMBER_SEP)
+    while k >= 0:
+        yield k
+        k = path.find(MEMBER_SEP, k + 1)
+
+
 def render_junit(report: Report) -> str:
     """JUnit XML: one test case per input file, failing with its issues (a file with warnings only
     passes, its warnings in `<system-out>`). Always well-formed: every
@@ -190,7 +198,8 @@ def render_junit(report: Report) -> str:
     files = {f.path for f in report.files}
     by_file: dict[str, list[Issue]] = {}
     for i in report.issues:  # an archive member's issue (`a.tar!/p.txt`) goes to its archive's test case
-        key = i.path if i.path in files else i.path.split(MEMBER_SEP, 1)[0]
+        key = i.path if i.path in files else next(  # (the archive's own path may hold "!/": "Yahoo!/a.tar")
+            (i.path[:k] for k in _separators(i.path) if i.path[:k] in files), i.path.split(MEMBER_SEP, 1)[0])
         by_file.setdefault(key, []).append(i)
     failures = sum(1 for f in report.files if f.errors)
     parts = ['<?xml version="1.0" encoding="UTF-8"?>',

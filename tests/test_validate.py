@@ -274,11 +274,13 @@ def test_junit_failure_of_an_archive_lists_its_members_issues(tmp_path: Path) ->
     import xml.etree.ElementTree as ET
 
     (tmp_path / "bad.txt").write_text("no header here\n")
-    with tarfile.open(tmp_path / "pages.tar", "w") as tar:
-        tar.add(tmp_path / "bad.txt", "bad.txt")
-    report = newsset.validate_paths([tmp_path / "pages.tar"])
-    (failure,) = ET.fromstring(newsset.render(report, "junit")).iter("failure")
-    assert failure.get("type") == "parse.missing-header" and "pages.tar!/bad.txt:1" in (failure.text or "")
+    for folder in ("plain", "Yahoo!"):  # (a folder name ending in "!": the member separator is "!/")
+        (tmp_path / folder).mkdir()
+        with tarfile.open(tmp_path / folder / "pages.tar", "w") as tar:
+            tar.add(tmp_path / "bad.txt", "bad.txt")
+        report = newsset.validate_paths([tmp_path / folder])
+        (failure,) = ET.fromstring(newsset.render(report, "junit")).iter("failure")
+        assert failure.get("type") == "parse.missing-header" and "pages.tar!/bad.txt:1" in (failure.text or "")
 
 
 def test_junit_shows_the_warnings_of_a_file_that_passes(tmp_path: Path) -> None:
