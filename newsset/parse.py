@@ -377,6 +377,8 @@ def _names(bio: list[str], name: str) -> bool:
                and w not in _ARTICLES)
 
 
+_OPEN_QUOTES = frozenset("\u201c\"\u2018'\u00ab\u201e")
+_CLOSE_QUOTES = frozenset("\u201d\"\u2019'\u00bb\u201c")
 _ARTICLES = frozenset({"The", "A", "An"})  # ("The Traitors, BBC One" over a line that names the show is no signature)
 # Wire services, which sign a page with no bio: "Jane Doe, Reuters" (where "Royal Court Theatre, London" is text).
 _AGENCIES = frozenset({"Reuters", "AP", "Associated Press", "AFP", "Agence France-Presse", "Bloomberg", "PA",
@@ -909,6 +911,8 @@ class _Page:
                     plain = _names(lines[bio_s:bio_e], sig[0])
                 if (e - s > 1 and not sig[1].startswith("The Week")) or (not plain and back != 2):
                     break
+                if back == 1 and not sig[1].startswith("The Week") and self._quotation(paras[-2]):
+                    break  # under a paragraph that is all quotation, "Name, The Guardian" is its attribution
                 if not (plain and sig[1].startswith("The Week")) and \
                         any(_signature(lines[pe - 1]) for _, pe in paras[1:-back]):
                     break
@@ -964,6 +968,12 @@ class _Page:
                 self.where["author_bio"] = s + 1
             bio.append("\n".join(self.lines[s:e]).strip())
         return " and ".join(names), sig[1], "\n\n".join(bio) or None
+
+    def _quotation(self, para: tuple[int, int]) -> bool:
+        """A paragraph that is one quotation: it opens with a quotation mark and ends with one."""
+        s, e = para
+        first, last = self.lines[s].lstrip()[:1], self.lines[e - 1].rstrip()[-1:]
+        return bool(first) and first in _OPEN_QUOTES and last in _CLOSE_QUOTES
 
     def _own_box(self, para: tuple[int, int]) -> bool:
         """A paragraph that is the site's own signature alone (`Name, The Week UK`): an author box."""

@@ -508,6 +508,15 @@ def test_two_author_boxes_name_both_authors(paywall: bool) -> None:
     assert rec["body"] == f"{P1}\n\n{P2}"
 
 
+@pytest.mark.parametrize("above, signed", [("\u201cIt is governing by trailer.\u201d", False),
+                                          ("\"We will ballot again,\" she said, \"in spring.\"", False),
+                                          (P2, True)])
+def test_name_paper_under_a_quotation_is_its_attribution(above: str, signed: bool) -> None:
+    rec = parse(page(HEADER, "", P1, "", above, "", "Harriet Quill, The Guardian"))
+    assert (rec["author"] == "Harriet Quill") is signed
+    assert rec["body"].endswith("Harriet Quill, The Guardian") is not signed
+
+
 def test_an_eight_word_name_with_particles_signs() -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", "Ana María de la Fuente y Núñez, The Week UK", "", "Ana escribe."))
     assert (rec["author"], rec["author_bio"]) == ("Ana María de la Fuente y Núñez", "Ana escribe.")
