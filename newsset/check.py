@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import errno
+import functools
 import io
 import json
 import os
@@ -20,7 +21,7 @@ from . import archives
 from .archives import read_archive, too_large
 from .errors import Issue, ParseError, display_path
 from .parse import binary_kind, is_boilerplate, parse_bytes
-from .records import Article
+from .records import Article, article_id
 from .schema import Schema, issue_code
 from .sources import Source
 from .text import line_facts, record_issues
@@ -168,6 +169,12 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
                             path, where.get("date", line), json_path="$.date", expected=f"<= {today}", got=date,
                             record_id=rid))
     body = None if parsed else record.get("body")
+    title = record.get("title")
+    if isinstance(body, str) and isinstance(date, str) and isinstance(title, str) and rid is not None \
+            and not issues and schema.id == _bundled_id() and (want := article_id(date, title, body)) != rid:
+        issues.append(Issue("record.id-mismatch", f"expected the content id of the record's date, title and body, "
+                            f"{want}, got {rid}", path, where.get("id", line), json_path="$.id", expected=want,
+                            got=rid, record_id=rid))
     if isinstance(body, str):
         base = where.get("body", line)
         for text in body.split("\n"):
@@ -176,6 +183,15 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
                                     f"{_short(text.strip())} in the body", path, base,
                                     json_path="$.body", got=text.strip()[:80], record_id=rid))
     return issues
+
+
+@functools.cache
+def _bundled_id() -> str:
+    """The bundled schema's `$id`: its records' ids are newsset's content ids (a schema of your own
+    may define ids otherwise)."""
+    from .schema import bundled_schema_path
+
+    return str(json.loads(bundled_schema_path().read_text(encoding="utf-8"))["$id"])
 
 
 def iter_items(src: Source, schema: Schema, today: _dt.date | None = None, *,

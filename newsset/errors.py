@@ -97,6 +97,10 @@ _CATALOG: tuple[Code, ...] = (
          "key an open object allows but no column holds",
          "narrow the schema (e.g. `maximum`) or the value, or use a string field for it; declare the key in "
          "`properties`, or close the object with additionalProperties: false"),
+    Code("record.id-mismatch", "a record's id is not the content id of its date, title and body (newsset's ids "
+         "are sha256 over them): another article's id, or a record edited after its id was made; kept as it is",
+         "recompute the id with newsset.article_id(date, title, body), or re-export the records: a build finds "
+         "duplicates by id, so a wrong id can make another article look like this one's copy", severity="warning"),
     # Suspicious text in valid UTF-8 (warnings: the record is kept).
     Code("text.mojibake", "a field holds mojibake (UTF-8 read as cp1252 or Latin-1, e.g. `cafÃ©`, `donâ€™t`), "
          "kept as it is",

@@ -123,7 +123,9 @@ def test_record_file_members_are_streamed_and_located(tmp_path: Path, fmt: str) 
     lines = (json.dumps(rec) + "\n{bad\n").encode()
     sink = pa.BufferOutputStream()
     with pa.CompressedOutputStream(sink, "zstd") as out:
-        out.write(json.dumps({**rec, "id": "f" * 32}).encode() + b"\n")
+        other = {**rec, "title": "Another title"}  # (another article: its own content id)
+        other["id"] = newsset.article_id(other["date"], other["title"], other["body"])
+        out.write(json.dumps(other).encode() + b"\n")
     members = [("r.jsonl", lines), ("r.jsonl.gz", gzip.compress(lines)), ("r.jsonl.zst", sink.getvalue().to_pybytes()),
                ("r2.jsonl.gz", gzip.compress(lines)[:30])]
     path = _zip(tmp_path / "a.zip", members) if fmt == "zip" else _tar(tmp_path / "a.tar.gz", members, "w:gz")

@@ -333,12 +333,14 @@ def test_row07_mojibake_is_flagged_never_silently_rewritten(tmp_path: Path) -> N
 
 def test_row07_mojibake_in_records_and_builds(tmp_path: Path) -> None:
     rec = {**record(13), "title": mojibake("Café owners count the cost")}
+    rec["id"] = newsset.article_id(rec["date"], rec["title"], rec["body"])  # (the exporter's id, of what it wrote)
     (tmp_path / "r.jsonl").write_text(json.dumps(record(14)) + "\n" + json.dumps(rec) + "\n")
     found = items(tmp_path / "r.jsonl", "jsonl")
     assert found[1].ok and [(i.code, i.line, i.json_path) for i in found[1].issues] == [("text.mojibake", 2, "$.title")]
     fixed = items(tmp_path / "r.jsonl", "jsonl", fix_mojibake=True)
     assert fixed[1].record is not None and fixed[1].record["title"] == "Café owners count the cost"
-    assert [i.code for i in fixed[1].issues] == ["text.mojibake-fixed"]
+    # The repaired record no longer has the content id it came with: said, not rewritten.
+    assert [i.code for i in fixed[1].issues] == ["record.id-mismatch", "text.mojibake-fixed"]
     page_raw = "\n".join(mojibake(ln) if "café" in ln else ln for ln in good(15).replace(
         "says what", "says the café’s what").split("\n")).encode()
     files = {"moji.txt": page_raw, "r.jsonl": (tmp_path / "r.jsonl").read_bytes()}

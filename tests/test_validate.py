@@ -113,9 +113,11 @@ def test_dataset_checks_future_dates_boilerplate_and_duplicates(tmp_path: Path) 
     a = _record(date=future)
     b = _record(body="Real text.\n\nSubscribe to The Week\n\nMore real text.", id="0" * 32)
     # b is rejected: c is the one `build` keeps, no duplicate.
-    c = _record(id="0" * 32, title="Same id as b", body="The third story.\n\nIt is its own.")
-    d = _record(id="1" * 32, title="First valid", body="The fourth story.\n\nIt is its own.")
-    e = _record(id="1" * 32, title="Same id as d", body="The fifth story.\n\nIt is its own.")
+    c = _record(title="Same id as b", body="The third story.\n\nIt is its own.")
+    d = _record(title="First valid", body="The fourth story.\n\nIt is its own.")
+    c["id"] = b["id"] = newsset.article_id(c["date"], c["title"], c["body"])  # type: ignore[arg-type]
+    d["id"] = newsset.article_id(d["date"], d["title"], d["body"])  # type: ignore[arg-type]
+    e = _record(id=d["id"], title="Same id as d", body="The fifth story.\n\nIt is its own.")
     f = tmp_path / "r.jsonl"
     f.write_text("\n".join(json.dumps(r) for r in (a, b, d)) + "\n")
     g = tmp_path / "s.jsonl"
@@ -123,7 +125,8 @@ def test_dataset_checks_future_dates_boilerplate_and_duplicates(tmp_path: Path) 
     report = newsset.validate_paths([tmp_path])
     found = {(Path(i.path).name, i.line, i.code) for i in report.issues}
     assert found == {("r.jsonl", 1, "dataset.future-date"), ("r.jsonl", 2, "dataset.boilerplate"),
-                     ("s.jsonl", 2, "dataset.duplicate-id")}
+                     ("r.jsonl", 2, "record.id-mismatch"), ("s.jsonl", 2, "dataset.duplicate-id"),
+                     ("s.jsonl", 2, "record.id-mismatch")}
     (dup,) = [i for i in report.issues if i.code == "dataset.duplicate-id"]
     assert "first seen in" in dup.message and dup.message.endswith("r.jsonl:3)")
     built = newsset.build([tmp_path], tmp_path.parent / "built")
@@ -387,3 +390,19 @@ def test_messages_are_escaped_not_a_crash_under_a_latin1_locale(tmp_path: Path) 
                           capture_output=True, env=env, timeout=120)
     assert proc.returncode == 1, proc.stderr
     assert b"Traceback" not in proc.stderr and b"\\u6807\\u9898" in proc.stdout
+
+
+def test_a_record_whose_id_is_not_its_content_id_is_flagged(tmp_path: Path) -> None:
+    """An exporter gave article B the id of article A: B was kept under A's id and the real A
+    rejected as its duplicate, with nothing said. The ids of the bundled schema are content ids."""
+    a = _record(title="Article A", body="The first story.\n\nIt is its own.")
+    a["id"] = newsset.article_id(a["date"], a["title"], a["body"])  # type: ignore[arg-type]
+    b = _record(title="Article B", body="The second story.\n\nAnother one.", id=a["id"])
+    (tmp_path / "r.jsonl").write_text(json.dumps(b) + "\n" + json.dumps(a) + "\n")
+    report = newsset.validate_paths([tmp_path])
+    found = {(i.line, i.code, i.severity) for i in report.issues}
+    assert found == {(1, "record.id-mismatch", "warning"), (2, "dataset.duplicate-id", "error")}
+    (mismatch,) = [i for i in report.issues if i.code == "record.id-mismatch"]
+    assert mismatch.got == a["id"] and mismatch.expected == newsset.article_id(b["date"], b["title"], b["body"])
+    built = newsset.build([tmp_path], tmp_path.parent / "built")
+    assert built.warnings["record.id-mismatch"] == 1
