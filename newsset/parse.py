@@ -181,7 +181,7 @@ def _boiler_key(line: str) -> str | None:
     return None
 
 
-_ICONS = frozenset("<>\u2039\u203a\u00ab\u00bb\u2022\ufe0f\u200d")  # ASCII arrows, guillemets, bullet, joiners
+_ICONS = frozenset("<>\u2039\u203a\u00ab\u00bb\ufe0f\u200d")  # ASCII arrows, guillemets, emoji joiners
 
 
 def _is_icon(c: str) -> bool:
@@ -276,6 +276,12 @@ _SECOND_HEADER = re.compile(r"\n[ \t]*[Dd][Aa][Tt][Ee][ \t]+[0-9]{4}-[0-9]{2}-[0
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _BY = re.compile(r"^(?:By|BY)(?:\s*:)?(?:\s+(.+))?$")  # ("By: Jane Doe", as other templates write it)
 _BARE_BY = frozenset({"By", "BY", "By:", "BY:"})  # the label alone: its name was a link the scraper left out
+# The label with only what joined its lost names: "By  and", "By ,  and", "By  &".
+_BARE_BY_RE = re.compile(r"^(?:By|BY)\s*:?(?:[\s,&]|\band\b)*$")
+
+
+def _is_bare_by(text: str) -> bool:
+    return text in _BARE_BY or (text[:2] in ("By", "BY") and _BARE_BY_RE.match(text) is not None)
 # A contributor's role on a line of its own inside the label block, in any case: "contributions from",
 # "Additional reporting by", "Edited by", "with" (a name may follow on the line). Never an author name.
 _ROLE_LABEL = re.compile(r"^(?:[A-Za-z]+ ){0,3}?(?:by|from|with)(?:\s*:)?(?:\s+\S.*)?$", re.IGNORECASE)
@@ -1053,7 +1059,7 @@ class _Page:
         return bool(after) and self._is_label_line(lines[after[0]].strip())
 
     def _is_label_line(self, text: str) -> bool:
-        return text.startswith(_LABEL_OPENINGS) and (text in _BARE_BY or _is_when(text)
+        return text.startswith(_LABEL_OPENINGS) and (_is_bare_by(text) or _is_when(text)
                                                      or self._by_name(text, "", False))
 
     def _byline(self, nonblank: list[int], credit_i: int | None) -> tuple[int, int, str | None] | None:
@@ -1075,7 +1081,7 @@ class _Page:
             if text.startswith(_LABEL_OPENINGS):  # as every label does
                 nxt = lines[cands[pos + 1]].strip() if pos + 1 < len(cands) else ""
                 after_image = credit_i is not None and pos == 0
-                is_label = _is_when(text) or text in _BARE_BY or self._by_name(text, nxt, after_image)
+                is_label = _is_when(text) or _is_bare_by(text) or self._by_name(text, nxt, after_image)
             if not is_label:
                 if credit_i is not None and (pos >= _KICKER_LINES or len(text) > 60 or _TERMINAL.search(text)):
                     return None  # labels follow the image block directly
@@ -1086,19 +1092,22 @@ class _Page:
             while j < len(cands):
                 t = lines[cands[j]].strip()
                 m = _BY.match(t)
-                if t in _BARE_BY or (m and self._by_name(t, lines[cands[j + 1]].strip() if j + 1 < len(cands)
-                                                          else "", True)):
-                    more = _by_name_of(m.group(1)) if m else None
+                bare = _is_bare_by(t)
+                if bare or (m and (j == pos or self._by_name(t, lines[cands[j + 1]].strip() if j + 1 < len(cands)
+                                                             else "", True))):
+                    more = _by_name_of(m.group(1)) if m and not bare else None
                     if more:  # a second `By` line names a co-author: "By A" / "By B" -> "A and B"
                         name = f"{name} and {more}" if name and more != name else more
                 elif not _is_when(t):
                     # "By" on a line of its own, the name on the next (a byline link split apart)
                     if not name and j > pos and cands[j] == cands[j - 1] + 1 and not _ROLE_LABEL.match(t) \
-                            and lines[cands[j - 1]].strip() in _BARE_BY and self._by_name(f"By {t}", "", False):
+                            and _is_bare_by(lines[cands[j - 1]].strip()) and self._by_name(f"By {t}", "", False):
                         name = _by_name_of(t)
                     elif not self._inside_labels(cands, j, pos):
                         break
                 j += 1
+            if j == pos:  # (the block holds its own first line, or there is none here)
+                continue
             last = cands[j - 1]
             return i, last + 1, name
         return None

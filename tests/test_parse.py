@@ -607,6 +607,9 @@ def test_a_lowercase_word_still_rules_a_line_out_as_a_signature() -> None:
     (["By", "contributions from", "published"], None),
     (["By", "Edited by", "published"], None),
     (["By", "Additional reporting by", "published"], None),
+    # The authors' names were links the scraper left out: only what joined them is left.
+    (["By  and", "published 3 June 2022"], None),
+    (["By ,  and", "published"], None),
     (["By Amara Okafor, Tom Berg and Li Wei, The Week US", "published 3 June 2022"],
      "Amara Okafor, Tom Berg and Li Wei"),
 ])
@@ -617,6 +620,21 @@ def test_byline_forms(labels: list[str], author: str | None, image: bool) -> Non
     assert rec["author"] == author and rec["body"] == f"{P1}\n\n{P2}"
     assert rec["subtitle"] == "Plots are scarce and the queues are getting longer"
     assert rec["image_credit"] == ("Kit Marlowe / Allotment Trust" if image else None)
+
+
+@pytest.mark.parametrize("labels", [["By  and", "published 16 March 2024"], ["By staff and agencies", "published"]])
+def test_a_byline_without_a_standfirst_or_image_loses_no_paragraph(labels: list[str]) -> None:
+    """The label block once ended at the line above its first (index -1: the last of the scanned
+    lines), and the paragraphs between went into no field."""
+    paras = [f"Paragraph {k} of the story, which runs on for a while." for k in range(14)]
+    rec = parse(page(HEADER, "", *labels, "", *"\n\n".join(paras).split("\n")))
+    assert rec["body"] == "\n\n".join(paras)
+
+
+def test_list_items_that_read_like_buttons_or_footer_headings_stay() -> None:
+    items = ["To set it up:", "\u2022 Download the app", "\u2022 Sign up", "\u2022 Trending", "\u2022 Latest"]
+    rec = parse(page(HEADER, "", P1, "", *items, "", P2))
+    assert rec["body"] == f"{P1}\n\n" + "\n".join(items) + f"\n\n{P2}"
 
 
 @pytest.mark.parametrize("kicker", [["\u2605\u2605\u2605\u2605\u2606"], ["In partnership with Hartwell Wealth"],

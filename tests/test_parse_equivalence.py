@@ -154,9 +154,9 @@ def reference_paywall_start(line: str) -> bool:
 
 
 # Icons a template puts before or after a button's text: every non-ASCII symbol (Unicode categories S*),
-# guillemets, a bullet, emoji joiners and the ASCII arrows < and >; white space goes with them.
+# guillemets, emoji joiners and the ASCII arrows < and >; white space goes with them.
 ICONS = "".join(c for c in map(chr, range(0x80, sys.maxunicode + 1)) if unicodedata.category(c)[0] == "S")
-ICON_STRIP = ICONS + "<>\u2039\u203a\u00ab\u00bb\u2022\ufe0f\u200d" + "".join(
+ICON_STRIP = ICONS + "<>\u2039\u203a\u00ab\u00bb\ufe0f\u200d" + "".join(
     c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
 
 
