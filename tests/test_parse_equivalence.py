@@ -240,8 +240,8 @@ def reference_boiler_lines(lines: list[str]) -> list[bool]:
     """Per line of a page (before the page-level paywall check): boilerplate on its own, a paywall
     first line with another ending, or part of a catalogue block wrapped over consecutive text lines
     (the lines, stripped and joined by spaces, are the block; the first such window from the top)."""
-    boiler = [not reference_blank(ln) and (reference_is_boilerplate(ln) or reference_paywall_start(ln))
-              for ln in lines]
+    boiler = [not reference_blank(ln) and (reference_is_boilerplate(ln) or reference_paywall_start(ln)
+                                           or reference_paywall_start(ln.strip(ICON_STRIP))) for ln in lines]
     i = 0
     while i < len(lines):
         if reference_blank(lines[i]) or boiler[i]:
