@@ -105,7 +105,10 @@ def hub_license(value: str) -> str:
     `-only`/`-or-later`/`+` aside, one of `HUB_LICENSES`. Anything else is refused before the
     build: the Hub's metadata check does not take it, and a card that names no license the Hub
     knows shows none."""
-    key = re.sub(r"(?:-only|-or-later|\+)$", "", re.sub(r"[\s_]+", "-", value.strip().lower()))
+    key = re.sub(r"[\s_]+", "-", value.strip().lower())
+    if key in HUB_LICENSES:  # ("openrail++" is one)
+        return key
+    key = re.sub(r"(?:-only|-or-later|\+)$", "", key)
     if key in HUB_LICENSES:
         return key
     import difflib
@@ -216,8 +219,18 @@ def _render_card(schema: Schema, info: dict[str, Any], previous: str | None = No
         ratios = ", ".join(f"{k} {v:g}" for k, v in split_opt["ratios"].items())
         group = f", grouped by `{split_opt['group_by']}` (all records with one value share a split)" \
             if split_opt.get("group_by") else ""
-        out.append(f"By a salted hash of the id ({ratios}; salt `{split_opt['salt']}`){group}. A record's split "
-                   "depends only on its key, so adding articles never moves existing ones.")
+        kept = m.get("leakage", {}).get("mode") == "keep"
+        if split_opt.get("group_by") or kept:
+            together = " and ".join(filter(None, ["near copies" if kept else "", "records sharing a "
+                                                  f"`{split_opt['group_by']}`" if split_opt.get("group_by") else ""]))
+            stable = (f" Records kept together ({together}) take the split of their group's first id: adding an "
+                      "article moves existing ones only when it joins their group and its id sorts first, or joins "
+                      "two groups into one.")
+        else:
+            stable = " A record's split depends only on its id, so adding articles never moves existing ones."
+        out.append(f"By a salted hash of the id ({ratios}; salt `{split_opt['salt']}`){group}.{stable}")
+        if split_opt.get("note"):
+            out.append(f"\n**Note:** {split_opt['note']}.")
     out += ["", "| split | rows | first date | last date | body words p5 / p50 / p95 | truncated |",
             "| --- | ---: | --- | --- | --- | ---: |"]
     for s in names:

@@ -15,6 +15,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -246,6 +247,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     schema = load_schema(args.schema)
     ignored: Counter[str] = Counter()
     sources = discover(args.paths, ignored=ignored)
+    if args.output and not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
+        from .errors import OutputError
+
+        raise OutputError(f"cannot write the report {args.output}: the folder "
+                          f"{os.path.dirname(os.path.abspath(args.output))}: No such file or directory (checked "
+                          "before the inputs are read)")
     if args.output:  # the report must not replace a file it checks (nor be read as input next time)
         target = os.path.realpath(args.output)
         if any(os.path.realpath(s.archive or s.path) == target for s in sources):
@@ -277,6 +284,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .engine import pool_wanted, start_fork_server
 
     t0 = time.perf_counter()
+    out_path = os.path.abspath(args.out)  # (now: `--out .` deletes the folder this process is in)
     if pool_wanted(args.sources, args.jobs, args.engine):  # its imports overlap ours (pyarrow, ...)
         start_fork_server()
     from .pipeline import build
@@ -315,13 +323,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"newsset build: files of yours in the previous {args.out} had a path the new build writes; the "
               f"previous output is kept at {display_path(str(r.kept_aside))} (nothing of yours was deleted): move "
               "what you need from it, then remove it.", file=sys.stderr)
-    among_shards = [p for p in r.carried if "/" in p and any((r.out / p.split("/", 1)[0]).glob("*.parquet"))]
+    among_shards = [p for p in r.carried
+                    if "/" in p and any((Path(out_path) / p.split("/", 1)[0]).glob("*.parquet"))]
     if among_shards:
         print(f"newsset build: warning: files of yours were carried over into shard folders, where Parquet readers "
               f"and `newsset verify` take them for data: {', '.join(among_shards[:5])}"
               f"{', ...' if len(among_shards) > 5 else ''}; move them to the top of the folder", file=sys.stderr)
-    if any(c in os.path.abspath(args.out) for c in "[]"):
-        print(f"newsset build: warning: the path {os.path.abspath(args.out)} holds '[' or ']', which `datasets` and "
+    if any(c in out_path for c in "[]"):
+        print(f"newsset build: warning: the path {out_path} holds '[' or ']', which `datasets` and "
               "DuckDB read as a glob pattern: load_dataset finds no data there; move or rename the folder",
               file=sys.stderr)
     if not args.quiet:

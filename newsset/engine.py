@@ -255,17 +255,18 @@ def _ready() -> None:
 
 @contextlib.contextmanager
 def _sigint_ignored() -> Iterator[None]:
-    """Ctrl-C reaches every process of the terminal's group; the driver alone handles it. A
-    process started while SIGINT is ignored keeps it ignored (Python installs no handler then),
-    even during its imports, before any code of ours could run."""
+    """Ctrl-C (and SIGHUP, a closed terminal) reaches every process of the terminal's group; the
+    driver alone handles it. A process started while SIGINT is ignored keeps it ignored (Python
+    installs no handler then), even during its imports, before any code of ours could run."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    old = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGHUP)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, old)
+        for s, handler in old.items():
+            signal.signal(s, handler)
 
 
 # The address forms `distributed` takes: an optional protocol, then host:port ([::1]:8786 for IPv6).

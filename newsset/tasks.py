@@ -64,6 +64,7 @@ TASKS_MAX_BYTES = 1 << 20
 
 
 _KEYS = frozenset({"description", "columns", "require", "untruncated", "prompt", "target"})
+_TEMPLATE_NAME = re.compile(r"{{-?\s*([A-Za-z_]\w*)")  # the variable a Jinja `{{ name ... }}` starts with
 
 
 def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
@@ -96,6 +97,12 @@ def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
         for key in ("description", "prompt", "target"):
             if not isinstance(spec.get(key, ""), str):
                 raise ConfigError(f"{where}: task {name!r}: `{key}` must be a string, got {spec[key]!r}")
+        for key in ("prompt", "target"):  # lm-evaluation-harness renders an unknown name as "": a silent blank
+            text = spec.get(key, "")
+            for ref in _TEMPLATE_NAME.findall(text if isinstance(text, str) else ""):
+                if ref not in cols:
+                    raise ConfigError(f"{where}: task {name!r}: `{key}` names {{{{{ref}}}}}, which is not one of the "
+                                      f"task's columns ({', '.join(cols)}): the harness would render it empty")
         unknown = sorted(set(spec) - _KEYS)
         if unknown:  # a misspelt `require` or `prompt` would be ignored, and the task built without it
             import difflib

@@ -232,6 +232,14 @@ class _Verifier:
 
         items, accepted, rejected = (number(inputs, k) for k in ("items", "accepted", "rejected"))
         by_code = inputs.get("rejected_by_code")
+        if "inputs" in doc:  # newsset writes them all: one gone (or null) is an edit that would hide the rest
+            for key, value in (("items", items), ("accepted", accepted), ("rejected", rejected)):
+                if value is None:
+                    self.problem("verify.manifest", "manifest.json", f"inputs.{key} should be a count, found "
+                                 f"{_found(inputs.get(key))}")
+            if not (isinstance(by_code, dict) and all(isinstance(v, int) for v in by_code.values())):
+                self.problem("verify.manifest", "manifest.json", "inputs.rejected_by_code should map codes to "
+                             f"counts, found {_found(by_code)}")
         checks: list[tuple[str, int | None, int | None]] = [
             ("inputs.items = inputs.accepted + inputs.rejected", items,
              accepted + rejected if accepted is not None and rejected is not None else None),

@@ -739,6 +739,8 @@ def test_fresh_card_has_the_default_user_section(builds: Callable[[str], Path]) 
     ('[t1]\ncolumns = { id = "id" }\nprompt = 3\n', "`prompt` must be a string"),
     ('[images]\ncolumns = { id = "id" }\n', "not one of"),
     ('[t1]\ncolumns = { Text = "body", text = "title" }\n', "differ only by case"),
+    ('[t1]\ncolumns = { text = "body", label = "author" }\nprompt = "{{ text }}"\ntarget = "{{labl}}"\n',
+     "`target` names {{labl}}, which is not one of the task's columns \\(text, label\\)"),
     ('[t1]\ncolumns = { id = "id" }\nrequires = ["author"]\npromt = "x"\n',
      "unknown key\\(s\\) 'promt' \\(did you mean 'prompt'\\?\\), 'requires' \\(did you mean 'require'\\?\\)"),
     ("\xff[t1]\n", "not UTF-8"),
@@ -788,6 +790,12 @@ def test_a_group_split_far_from_the_ratios_is_said(tmp_path: Path, capsys: pytes
     shares = [grouped.rows.get(s, 0) / total for s in ("train", "validation", "test")]
     assert grouped.split_note is not None and "--group-by publication keeps each group in one split" in \
         grouped.split_note and "/".join(f"{g:.2f}" for g in shares) in grouped.split_note
-    assert newsset.build([raw], tmp_path / "plain").split_note is None
+    card = (tmp_path / "grouped" / "README.md").read_text(encoding="utf-8")
+    assert f"**Note:** {grouped.split_note}." in card and "Records kept together (near copies and records sharing " \
+        "a `publication`) take the split of their group's first id" in card
+    assert json.loads((tmp_path / "grouped" / "manifest.json").read_text())["split"]["note"] == grouped.split_note
+    assert newsset.build([raw], tmp_path / "plain", near_dup="off").split_note is None
+    plain = (tmp_path / "plain" / "README.md").read_text(encoding="utf-8")
+    assert "adding articles never moves existing ones" in plain and "**Note:**" not in plain
     assert main(["build", str(raw), "--out", str(tmp_path / "cli"), "--group-by", "publication"]) == 0
     assert "  splits    the splits came out" in capsys.readouterr().err

@@ -199,6 +199,8 @@ def test_edited_manifest_rows_is_a_rows_problem(out: Path) -> None:
     (lambda m: m["configs"]["default"].update(train=m["configs"]["default"]["train"] + 5),
      "configs.default.train = the rows of its shards"),
     (lambda m: m["inputs"].update(items=m["inputs"]["items"] + 1), "inputs.items = inputs.accepted + inputs.rejected"),
+    (lambda m: m["inputs"].pop("rejected"), "inputs.rejected should be a count"),
+    (lambda m: m["inputs"].update(rejected=None, rejected_by_code=None), "inputs.rejected should be a count"),
 ])
 def test_manifest_totals_that_disagree_are_manifest_problems(out: Path, edit: Callable[[dict[str, Any]], None],
                                                             what: str) -> None:
