@@ -368,7 +368,7 @@ def _listed_signature(text: str) -> tuple[str, str] | None:
     if not pub.startswith("The Week") or _signature(f"A, {pub}") is None:
         return None
     parts = [p.strip() for p in head.split(",")]
-    if len(parts) == 2 and _signature(f"{parts[0]}, {pub}") and _ROLE.match(parts[1]) and _capital(parts[1]) \
+    if len(parts) == 2 and _signature(f"{parts[0]}, {pub}") and _ROLE.match(parts[1]) \
             and not _ROLE_WORDS.isdisjoint(parts[1].lower().split()):
         return parts[0], pub
     if (" and " in parts[-1] or " & " in parts[-1]) and all(_signature(f"{p}, {pub}") for p in parts):
@@ -383,6 +383,7 @@ def _names(bio: list[str], name: str) -> bool:
                and w not in _ARTICLES)
 
 
+_PROSE_END = re.compile(r"[.;:][\"'\u201d\u2019)\]]*$")  # how a sentence ends (a headline may end with ?)
 _OPEN_QUOTES = frozenset("\u201c\"\u2018'\u00ab\u201e")
 _CLOSE_QUOTES = frozenset("\u201d\"\u2019'\u00bb\u201c")
 _ARTICLES = frozenset({"The", "A", "An"})  # ("The Traitors, BBC One" over a line that names the show is no signature)
@@ -919,9 +920,13 @@ class _Page:
                     break
                 if back == 1 and not sig[1].startswith("The Week") and self._quotation(paras[-2]):
                     break  # under a paragraph that is all quotation, "Name, The Guardian" is its attribution
-                if not (plain and sig[1].startswith("The Week")) and \
-                        any(_signature(lines[pe - 1]) for _, pe in paras[1:-back]):
-                    break
+                # (Author boxes above, the site's signature alone on its paragraph, are co-authors.)
+                items = [(ps, pe, other) for ps, pe in paras[1:-back] if (other := _signature(lines[pe - 1]))
+                         and not self._own_box((ps, pe))]
+                site = sig[1].startswith("The Week")
+                if (items and not (plain and site)) or (site and any(
+                        pe - ps > 1 and other[1].startswith("The Week") for ps, pe, other in items)):
+                    break  # (the site's signature closing other paragraphs too: a round-up's attributions)
                 # Another author's box above this one (a co-written article): the block starts there.
                 k = len(paras) - back
                 while k >= 4 and self._own_box((s, e)) and self._own_box(paras[k - 2]):
@@ -947,10 +952,9 @@ class _Page:
         sig = _signature(lines[i])
         if sig is None:
             return False
-        if sig[1].startswith("The Week"):
-            return True
-        return _names(lines[bio_s:bio_e], sig[0]) and not any(_signature(lines[k]) for k in run) and not any(
-            _signature(lines[ps]) or _signature(lines[pe - 1]) for ps, pe in others)
+        listed = any(_signature(lines[k]) for k in run) or any(
+            (_signature(lines[ps]) or _signature(lines[pe - 1])) and not self._own_box((ps, pe)) for ps, pe in others)
+        return not listed and (sig[1].startswith("The Week") or _names(lines[bio_s:bio_e], sig[0]))
 
     def _sig_at(self, i: int, end: int) -> tuple[str | None, str | None, str | None]:
         sig = _signature(self.lines[i])
@@ -968,8 +972,8 @@ class _Page:
                     names.append(other[0])
                 continue
             if e - s > 1 and not _TERMINAL.search(self.lines[s]) and all(
-                    len(ln) <= 80 for ln in self.lines[s:e]):
-                break
+                    len(ln) <= 80 and not _PROSE_END.search(ln) for ln in self.lines[s:e]):
+                break  # (a role over a bio sentence is no list: its sentence ends as prose does)
             if not bio:
                 self.where["author_bio"] = s + 1
             bio.append("\n".join(self.lines[s:e]).strip())
@@ -1083,7 +1087,7 @@ class _Page:
                 after_image = credit_i is not None and pos == 0
                 is_label = _is_when(text) or _is_bare_by(text) or self._by_name(text, nxt, after_image)
             if not is_label:
-                if credit_i is not None and (pos >= _KICKER_LINES or len(text) > 60 or _TERMINAL.search(text)):
+                if credit_i is not None and (pos >= _KICKER_LINES or len(text) > 120 or _TERMINAL.search(text)):
                     return None  # labels follow the image block directly
                 continue
             if credit_i is None and len(self.paragraphs(cands[0], i)) > 1:

@@ -474,6 +474,7 @@ def test_a_last_line_without_a_bio_signs_only_as_the_site_or_a_wire_service(last
 @pytest.mark.parametrize("signature, author", [
     ("Rafael Ortiz, Dana Kemp and Joel Marsh, The Week US", "Rafael Ortiz, Dana Kemp and Joel Marsh"),
     ("Dana Kemp, Senior Business Writer, The Week US", "Dana Kemp"),
+    ("Dana Kemp, senior business writer, The Week US", "Dana Kemp"),
 ])
 @pytest.mark.parametrize("paywall", [True, False])
 def test_the_sites_signature_with_several_names_or_a_role(signature: str, author: str, paywall: bool) -> None:
@@ -499,12 +500,13 @@ def test_a_heading_over_a_list_after_the_bio_is_not_bio(after: list[str], paywal
 
 
 @pytest.mark.parametrize("paywall", [True, False])
-def test_two_author_boxes_name_both_authors(paywall: bool) -> None:
+@pytest.mark.parametrize("second", ["Carl Dunn is a political writer.", "He joined The Week in 2022."])
+def test_two_author_boxes_name_both_authors(paywall: bool, second: str) -> None:
     boxes = ["Anna Bell, The Week UK", "", "Anna Bell is The Week\u2019s economics writer.", "",
-             "Carl Dunn, The Week UK", "", f"{NBSP}Carl Dunn is a political writer.{NBSP}"]
+             "Carl Dunn, The Week UK", "", f"{NBSP}{second}{NBSP}"]
     rec = parse(page(HEADER, "", P1, "", P2, *(PAYWALL if paywall else [""]), *boxes, "", *FOOTER))
     assert (rec["author"], rec["publication"]) == ("Anna Bell and Carl Dunn", "The Week UK")
-    assert rec["author_bio"] == "Anna Bell is The Week\u2019s economics writer.\n\nCarl Dunn is a political writer."
+    assert rec["author_bio"] == f"Anna Bell is The Week\u2019s economics writer.\n\n{second}"
     assert rec["body"] == f"{P1}\n\n{P2}"
 
 
@@ -515,6 +517,24 @@ def test_name_paper_under_a_quotation_is_its_attribution(above: str, signed: boo
     rec = parse(page(HEADER, "", P1, "", above, "", "Harriet Quill, The Guardian"))
     assert (rec["author"] == "Harriet Quill") is signed
     assert rec["body"].endswith("Harriet Quill, The Guardian") is not signed
+
+
+@pytest.mark.parametrize("glued", [True, False])
+def test_a_staff_round_up_whose_items_carry_the_sites_attribution_is_unsigned(glued: bool) -> None:
+    """Each item ends (or opens) with `Name, Role, The Week US`: the last one is an item, not the signature."""
+    items = [("Theo Lee, Senior Writer, The Week US", "A film worth the trip to the cinema."),
+             ("Ana Ruiz, Staff Writer, The Week US", "A novel about a family and its farm."),
+             ("Joel Marsh, Editor, The Week US", "A podcast on the history of maps.")]
+    paras = [f"{text}\n{name}" if glued else f"{name}\n{text}" for name, text in items]
+    rec = parse(page(HEADER, "", P1, "", *"\n\n".join(paras).split("\n"), "", *FOOTER))
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == (None, None, None)
+    assert rec["body"] == "\n\n".join([P1, *paras])
+
+
+def test_a_bio_opening_with_the_authors_role_is_kept_after_a_paywall() -> None:
+    bio = "Senior Writer\nDana Kemp covers tax and the economy for The Week."
+    rec = parse(page(HEADER, "", P1, *PAYWALL, "Dana Kemp, The Week UK", "", *bio.split("\n"), "", *FOOTER))
+    assert (rec["author"], rec["author_bio"], rec["truncated"]) == ("Dana Kemp", bio, True)
 
 
 def test_an_eight_word_name_with_particles_signs() -> None:
@@ -638,6 +658,7 @@ def test_list_items_that_read_like_buttons_or_footer_headings_stay() -> None:
 
 
 @pytest.mark.parametrize("kicker", [["\u2605\u2605\u2605\u2605\u2606"], ["In partnership with Hartwell Wealth"],
+                                    ["In partnership with Hartwell Wealth Management and Pensions Advisory"],
                                     ["Pick of the day", "\u2605\u2605\u2605"]])
 def test_a_kicker_between_the_image_and_the_labels_opens_the_body(kicker: list[str]) -> None:
     rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, *kicker, "By Amara Okafor", "published 3 June 2022",
