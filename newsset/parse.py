@@ -186,7 +186,13 @@ _ICONS = frozenset("<>\u2039\u203a\u00ab\u00bb\ufe0f\u200d")  # ASCII arrows, gu
 
 def _is_icon(c: str) -> bool:
     """A symbol a template puts before or after a button's text: an arrow, a chevron, an emoji."""
-    return c in _ICONS or (not c.isascii() and unicodedata.category(c)[0] == "S")
+    known = _ICON_MEMO.get(c)
+    if known is None:  # (lines end with curly quotes often: one category lookup per character, not per line)
+        known = _ICON_MEMO[c] = c in _ICONS or (not c.isascii() and unicodedata.category(c)[0] == "S")
+    return known
+
+
+_ICON_MEMO: dict[str, bool] = {}
 
 
 def _without_icons(text: str) -> str:
@@ -921,15 +927,15 @@ class _Page:
                 if back == 1 and not sig[1].startswith("The Week") and self._quotation(paras[-2]):
                     break  # under a paragraph that is all quotation, "Name, The Guardian" is its attribution
                 # (Author boxes above, the site's signature alone on its paragraph, are co-authors.)
-                items = [(ps, pe, other) for ps, pe in paras[1:-back] if (other := _signature(lines[pe - 1]))
-                         and not self._own_box((ps, pe))]
-                site = sig[1].startswith("The Week")
-                if (items and not (plain and site)) or (site and any(
-                        pe - ps > 1 and other[1].startswith("The Week") for ps, pe, other in items)):
-                    break  # (the site's signature closing other paragraphs too: a round-up's attributions)
+                if not (plain and sig[1].startswith("The Week")):
+                    if any(_signature(lines[pe - 1]) and not self._own_box((ps, pe)) for ps, pe in paras[1:-back]):
+                        break
+                elif any(pe - ps > 1 and "The Week" in lines[pe - 1] and (other := _signature(lines[pe - 1]))
+                         and other[1].startswith("The Week") for ps, pe in paras[1:-back]):
+                    break  # the site's signature closing other paragraphs too: a round-up's attributions
                 # Another author's box above this one (a co-written article): the block starts there.
                 k = len(paras) - back
-                while k >= 4 and self._own_box((s, e)) and self._own_box(paras[k - 2]):
+                while k >= 4 and e - s == 1 and sig[1].startswith("The Week") and self._own_box(paras[k - 2]):
                     k -= 2
                 return self._sig_at(paras[k][0] if k < len(paras) - back else e - 1, end)
         if len(paras) > 2 and paras[-1][1] - paras[-1][0] > 1:  # the bio right under the signature, no blank line
