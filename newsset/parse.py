@@ -952,8 +952,9 @@ class _Page:
     def _signs_above_bio(self, i: int, bio_s: int, bio_e: int, others: list[tuple[int, int]],
                          run: Iterable[int] = ()) -> bool:
         """Whether line i, with its bio right under it (no blank line between), is the signature: the
-        site's own (`Name, The Week ...`), or one whose bio names its author when no other paragraph
-        opens or ends with a `Name, X` line (the items of a round-up: "Name, Paper" and its summary)."""
+        site's own (`Name, The Week ...`) or one whose bio names its author, when no other paragraph
+        opens or ends with a `Name, X` line (the items of a round-up: "Name, Paper" and its summary;
+        an author box of the site's, alone on its paragraph, is no item)."""
         lines = self.lines
         sig = _signature(lines[i])
         if sig is None:
