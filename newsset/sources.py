@@ -3,11 +3,13 @@ order whatever the file system's listing order."""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import json
 import os
 import stat
+import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -89,6 +91,18 @@ def read_small_file(path: str | os.PathLike[str], limit: int) -> bytes:
         return fh.read()
 
 
+def file_name(name: str) -> str:
+    """A name read from the file system, as UTF-8 text whatever the locale: under a Latin-1 locale
+    Python decodes `café` (UTF-8 bytes) as `cafÃ©`, and the `source` column would differ from a
+    UTF-8 machine's. The name's bytes are decoded as UTF-8; bytes that are not show as `\\xNN`."""
+    if not name.isascii():
+        encoding = sys.getfilesystemencoding()
+        if codecs.lookup(encoding).name != "utf-8":
+            with contextlib.suppress(UnicodeError):
+                name = name.encode(encoding, "surrogateescape").decode("utf-8", "surrogateescape")
+    return display_path(name)
+
+
 def ignored_suffix(name: str) -> str:
     """How a file the walks do not read is counted: by its suffix (`.html`, `.json`), or `(none)`."""
     suffix = PurePosixPath(name).suffix.lower()
@@ -151,7 +165,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
                 if e.filename:
                     rel = Path(os.path.relpath(os.fspath(e.filename), root)).as_posix()
                     rel = Path(root).name if rel == "." else rel
-                    found.append(Source(display_path(rel), os.fspath(e.filename), "page"))
+                    found.append(Source(file_name(rel), os.fspath(e.filename), "page"))
 
             for folder, _dirs, files in _walk(root, unlisted, skipped, shared=True):
                 # os.walk joins names onto `root`, so the relative part is a plain suffix (cheaper
@@ -167,9 +181,9 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
                                 named and os.path.realpath(os.path.join(folder, name)) in named):
                             ignored[ignored_suffix(name)] += 1  # (a file also named on its own is read)
                         continue
-                    found.append(Source(display_path(prefix + name), os.path.join(folder, name), kind))
+                    found.append(Source(file_name(prefix + name), os.path.join(folder, name), kind))
         elif os.path.lexists(root):
-            found.append(Source(display_path(Path(root).name), root, kind_of(root) or "page"))
+            found.append(Source(file_name(Path(root).name), root, kind_of(root) or "page"))
         else:
             raise ConfigError(f"input not found: {root}")
     if not found:

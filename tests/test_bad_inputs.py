@@ -740,3 +740,17 @@ def test_a_file_longer_than_its_stat_size_is_read_to_its_end() -> None:
 
     data = _read_page_file("/proc/self/status")
     assert isinstance(data, bytes) and data.startswith(b"Name:") and len(data) > 100
+
+
+def test_file_names_are_read_as_utf8_whatever_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under a Latin-1 locale Python decodes the UTF-8 name `café_€.txt` as `cafÃ©_â\\x82¬.txt`: the
+    `source` column differed from a UTF-8 machine's, with no warning."""
+    from newsset.sources import file_name
+
+    monkeypatch.setattr(sys, "getfilesystemencoding", lambda: "iso-8859-1")
+    as_latin1 = "café_€.txt".encode().decode("latin-1")  # what os.listdir gives under that locale
+    assert file_name(as_latin1) == "café_€.txt"
+    assert file_name(b"\xff-scan.txt".decode("latin-1")) == "\\xff-scan.txt"  # not UTF-8: escaped, as ever
+    assert file_name("plain.txt") == "plain.txt"
+    monkeypatch.setattr(sys, "getfilesystemencoding", lambda: "utf-8")
+    assert file_name("café_€.txt") == "café_€.txt"
