@@ -239,7 +239,7 @@ class Staging:
     """
 
     def __init__(self, out: str | os.PathLike[str]) -> None:
-        self.out = Path(out).absolute()
+        self.out = Path(os.path.abspath(out))  # (normalised: `--out ..` names the folder above)
         if self.out.is_symlink():  # update the folder it points at, keeping the link (and one lock for both)
             self.out = Path(os.path.realpath(self.out))
         self.parent = self.out.parent

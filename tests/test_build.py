@@ -373,6 +373,10 @@ def test_the_card_name_of_out_dot_is_the_folders_name(corpus: Path, tmp_path: Pa
     assert '\npretty_name: "my-news"\n' in (out / "README.md").read_text(encoding="utf-8")
     monkeypatch.chdir(out)  # (the folder this process was in was swapped out: a fresh handle on the new one)
     assert main(["build", str(corpus), "--out", ".", "-q"]) == 0  # exit 0: the warnings after it need no cwd
+    (out / "notes").mkdir()
+    monkeypatch.chdir(out / "notes")  # `--out ..`: the folder above, by its name ("Device or resource busy" before)
+    assert main(["build", str(corpus), "--out", "..", "-q"]) == 0
+    assert '\npretty_name: "my-news"\n' in (out / "README.md").read_text(encoding="utf-8")
 
 
 def test_user_files_left_in_an_interrupted_publish_are_carried_by_the_next_build(corpus: Path,
