@@ -108,6 +108,7 @@ _PAYWALL_LINES = (
 # The related-articles headings first (lists of teasers follow them), then the end marks.
 _FOOTER_LINES = ("Latest", "You might also like", "More from The Week", "More from The Week US",
                  "More from The Week UK", "Trending", "Most popular", "Most read", "Related articles", "Read next",
+                 "Topics", "Tags", "Related topics",  # (the article's tag list, under the bio)
                  "View More \u25b8", "View More")
 
 _PROMO = frozenset(map(_norm, _PROMO_LINES))
@@ -363,6 +364,8 @@ def _signature(line: str) -> tuple[str, str] | None:
     name = m.group("name")
     if not all(w[:1].isupper() for w in name.split()) and not _name_words(name):  # (most names: the first test)
         return None
+    if name[:3] in ("By ", "BY "):
+        return None  # a byline with a role ("By Jane Doe, Foreign Editor"), not a signature
     return name, m.group("pub")
 
 
@@ -935,13 +938,18 @@ class _Page:
                     break  # the site's signature closing other paragraphs too: a round-up's attributions
                 # Another author's box above this one (a co-written article): the block starts there.
                 k = len(paras) - back
-                while k >= 4 and e - s == 1 and sig[1].startswith("The Week") and self._own_box(paras[k - 2]):
-                    k -= 2
+                while e - s == 1 and sig[1].startswith("The Week"):  # (its bio: none, or one or two paragraphs)
+                    gap = next((g for g in (1, 2, 3) if k - g >= 2 and self._own_box(paras[k - g])), 0)
+                    if not gap or any(self._own_box(p) for p in paras[k - gap + 1:k]):
+                        break
+                    k -= gap
                 return self._sig_at(paras[k][0] if k < len(paras) - back else e - 1, end)
-        if len(paras) > 2 and paras[-1][1] - paras[-1][0] > 1:  # the bio right under the signature, no blank line
-            s, e = paras[-1]
-            if self._signs_above_bio(s, s + 1, e, paras[1:-1]):
-                return self._sig_at(s, end)
+        for back in (1, 2):  # the bio right under the signature, no blank line (and a second bio paragraph)
+            if len(paras) > back + 1 and paras[-back][1] - paras[-back][0] > 1:
+                s, e = paras[-back]
+                others = paras[1:len(paras) - back] + paras[len(paras) - back + 1:]  # (below it too)
+                if self._signs_above_bio(s, s + 1, e, others):
+                    return self._sig_at(s, end)
         if paras:
             s, e = paras[-1]
             if e - s > 2 and not _signature(lines[e - 1]) and self._signs_above_bio(e - 2, e - 1, e, paras[1:-1],
@@ -959,9 +967,15 @@ class _Page:
         sig = _signature(lines[i])
         if sig is None:
             return False
-        listed = any(_signature(lines[k]) for k in run) or any(
-            (_signature(lines[ps]) or _signature(lines[pe - 1])) and not self._own_box((ps, pe)) for ps, pe in others)
-        return not listed and (sig[1].startswith("The Week") or _names(lines[bio_s:bio_e], sig[0]))
+        site = sig[1].startswith("The Week")
+
+        def item(k: int) -> bool:  # (for the site's own signature, only another of the site's is an item:
+            other = _signature(lines[k])  # a quotation's "Name, The Times" above it is no round-up)
+            return other is not None and (not site or other[1].startswith("The Week"))
+
+        listed = any(item(k) for k in run) or any(
+            (item(ps) or item(pe - 1)) and not self._own_box((ps, pe)) for ps, pe in others)
+        return not listed and (site or _names(lines[bio_s:bio_e], sig[0]))
 
     def _sig_at(self, i: int, end: int) -> tuple[str | None, str | None, str | None]:
         sig = _signature(self.lines[i])

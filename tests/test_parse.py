@@ -537,6 +537,27 @@ def test_a_bio_opening_with_the_authors_role_is_kept_after_a_paywall() -> None:
     assert (rec["author"], rec["author_bio"], rec["truncated"]) == ("Dana Kemp", bio, True)
 
 
+@pytest.mark.parametrize("first_bio", [[], ["Anna Bell writes on the economy."],
+                                       ["Anna Bell writes on the economy.", "She lives in Leeds."]])
+def test_two_author_boxes_whatever_the_first_bio(first_bio: list[str]) -> None:
+    boxes = ["Anna Bell, The Week UK", "", *(ln for b in first_bio for ln in (b, "")),
+             "Carl Dunn, The Week UK", "", "Carl Dunn is a political writer."]
+    rec = parse(page(HEADER, "", P1, "", P2, "", *boxes, "", *FOOTER))
+    assert (rec["author"], rec["publication"]) == ("Anna Bell and Carl Dunn", "The Week UK")
+    assert rec["author_bio"] == "\n\n".join([*first_bio, "Carl Dunn is a political writer."])
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("after", [["Topics", "UK Politics", "Trade unions", "Keir Starmer"], []])
+def test_a_bio_glued_under_the_signature_with_a_second_paragraph_and_tags(after: list[str]) -> None:
+    quote = "\u201cWe cannot keep doing this,\u201d one leader said.\nTessa Lind, The Times"  # (no round-up)
+    rec = parse(page(HEADER, "", P1, "", *quote.split("\n"), "", P2, "", "Dana Raman, The Week UK",
+                     "Dana Raman is a senior writer.", "", "She was at the FT.", "", *after, "", *FOOTER))
+    assert (rec["author"], rec["publication"]) == ("Dana Raman", "The Week UK")
+    assert rec["author_bio"] == "Dana Raman is a senior writer.\n\nShe was at the FT."
+    assert rec["body"] == f"{P1}\n\n{quote}\n\n{P2}"
+
+
 def test_an_eight_word_name_with_particles_signs() -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", "Ana María de la Fuente y Núñez, The Week UK", "", "Ana escribe."))
     assert (rec["author"], rec["author_bio"]) == ("Ana María de la Fuente y Núñez", "Ana escribe.")
