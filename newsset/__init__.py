@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 from .errors import CODES, ConfigError, Issue, NewssetError, OutputError, ParseError, SchemaFileError, WorkerError  # noqa: E402
 from .parse import parse_bytes, parse_file, parse_text  # noqa: E402
 from .records import FIELDS, Article, article_id  # noqa: E402
-from .sources import Source, discover  # noqa: E402
+from .sources import Source, as_paths, discover  # noqa: E402
 
 if TYPE_CHECKING:
     from datasets import DatasetDict
@@ -52,13 +52,17 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]], schema: str | os.Pat
     from .report import validate
     from .schema import load_schema
 
-    return validate(discover(list(paths)), load_schema(schema), max_issues=max_issues)
+    return validate(discover(as_paths(paths)), load_schema(schema), max_issues=max_issues)
 
 
 def load(path: str | os.PathLike[str], name: str | None = None, **kwargs: Any) -> DatasetDict:
-    """Load a built dataset folder with `datasets` (offline; nothing is fetched)."""
+    """Load a built dataset folder with `datasets` (offline; nothing is fetched: a path that is no
+    folder is an error here, where `datasets` would take it for a Hub repo name and go online)."""
     from datasets import load_dataset
 
+    if not os.path.isdir(path):
+        raise ConfigError(f"no dataset folder at {os.fspath(path)!r} (newsset.load reads a folder `newsset build` "
+                          "wrote; it fetches nothing)")
     return load_dataset(os.fspath(path), name, **kwargs)
 
 

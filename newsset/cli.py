@@ -227,8 +227,9 @@ def _cmd_parse(args: argparse.Namespace) -> int:
             sys.stdout.write(f"== {visible(display_path(src.path))}\n")
             for k, v in rec.items():
                 text = v if isinstance(v, str) else json.dumps(v)
-                sys.stdout.write(f"{k}: {text}\n" if "\n" not in str(text) else f"{k}:\n  " +
-                                 str(text).replace("\n", "\n  ") + "\n")
+                # (lines of a field indented; any other control character escaped: nothing raw to the terminal)
+                shown = "\n  ".join(visible(line) for line in str(text).split("\n"))
+                sys.stdout.write(f"{k}: {shown}\n" if "\n" not in str(text) else f"{k}:\n  {shown}\n")
     if args.format == "json":
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     return status

@@ -116,9 +116,10 @@ def _ordered(specs: Sequence[ChunkSpec], submit: Any, window: int) -> Iterator[C
         try:
             done = pending.popleft().result()
         except BrokenProcessPool:
-            raise WorkerError("a worker process died (killed by a signal: out of memory, most often); nothing was "
-                              "published and the previous output is untouched. Try fewer --jobs, or --near-dup off "
-                              "for pages of several MB") from None
+            raise WorkerError("a worker process died (killed by a signal: out of memory, most often; from a script, "
+                              "a missing `if __name__ == \"__main__\":` guard around the build, since workers import "
+                              "the main module); nothing was published and the previous output is untouched. Try "
+                              "fewer --jobs, or --near-dup off for pages of several MB") from None
         nxt = next(todo, None)
         if nxt is not None:
             pending.append(submit(nxt))

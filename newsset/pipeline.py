@@ -40,7 +40,7 @@ from .plan import REJECTED, Leakage, NearDup, make_plan
 from .progress import Progress
 from .route import Background, Router
 from .schema import Schema, load_schema
-from .sources import Source, discover
+from .sources import Source, as_paths, discover
 from .split import ALGORITHM, SPLITS, DateSplitter, Splitter, parse_cutoffs, parse_ratios
 from .tasks import Task, bundled_tasks, lm_eval_yaml, load_tasks
 from .write import ShardFile, Staging, parquet_info, sha256_file, write_json
@@ -172,6 +172,15 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
 
         require_matplotlib()
 
+    typed: list[tuple[str, object, type | tuple[type, ...], str]] = [
+        ("jobs", jobs, (int, type(None)), "an integer"), ("seed", seed, int, "an integer"),
+        ("today", today, (_dt.date, type(None)), "a date"), ("license", license, str, "a string")]
+    for what, value, types, kind in typed:
+        if isinstance(value, bool) or not isinstance(value, types) or (what == "today" and isinstance(
+                value, _dt.datetime)):  # (True is an int, and a datetime a date: neither is meant)
+            raise ConfigError(f"{what}: expected {kind}, got {type(value).__name__} {value!r}")
+    if isinstance(language, str):
+        language = [language]  # one code given alone ("en", not "e" and "n")
     if on_invalid not in ("quarantine", "fail"):
         raise ConfigError(f"--on-invalid: expected 'quarantine' or 'fail', got {on_invalid!r}")
     if near_dup not in ("keep", "drop", "off"):
@@ -205,7 +214,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     task_set = _load_task_set(tasks, no_tasks)
     for t in task_set.values():
         t.check(fields, "--tasks")
-    inputs = [os.fspath(s) for s in sources]
+    inputs = [os.fspath(s) for s in as_paths(sources)]
     if not inputs:
         raise ConfigError("no input given: pass at least one folder or file")
     _check_out(inputs, out)

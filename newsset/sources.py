@@ -11,7 +11,7 @@ import os
 import stat
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -133,6 +133,18 @@ def _uncovered(inputs: Sequence[str | os.PathLike[str]]) -> list[str | os.PathLi
     return out
 
 
+def as_paths(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[str | os.PathLike[str]]:
+    """The inputs as a list of paths: one path given alone (a str is iterable, one character at a
+    time: "/data" would have been "/", "d", ...) is a list of one."""
+    if isinstance(inputs, (str, bytes, os.PathLike)):
+        return [os.fsdecode(inputs) if isinstance(inputs, bytes) else inputs]
+    paths = list(inputs)
+    bad = [p for p in paths if not isinstance(p, (str, os.PathLike))]
+    if bad:
+        raise ConfigError(f"expected paths (str or os.PathLike), got {type(bad[0]).__name__} {bad[0]!r}")
+    return paths
+
+
 def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.PathLike[str]] = (),
              ignored: Counter[str] | None = None) -> list[Source]:
     """Every page (`.txt`), record file (`.jsonl`, `.ndjson`, also `.gz` or `.zst`) and archive of them
@@ -151,6 +163,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
     `ignored`, when given, counts the other files the walks pass over, by suffix (`ignored_suffix`):
     a folder of `.html` or `.json` files beside the pages is then said, not lost in silence.
     """
+    inputs = as_paths(inputs)
     found: list[Source] = []
     skipped = set()
     for folder in skip:

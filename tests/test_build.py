@@ -698,3 +698,31 @@ def test_carried_files_in_shard_folders_and_glob_characters_in_out_are_warned(
     err = capsys.readouterr().err
     assert "carried over into shard folders" in err and "data/NOTES.md" in err
     assert (out / "data" / "NOTES.md").read_text() == "mine"
+
+
+def test_the_api_takes_one_path_alone_and_refuses_wrong_types_clearly(corpus: Path, tmp_path: Path) -> None:
+    """A path given alone as a str was read a character at a time ("/" walked the whole disk); a
+    language "en" became "e" and "n"; jobs="2" or seed=True went on to raw TypeErrors or other splits."""
+    result = newsset.build(str(corpus), tmp_path / "one", language="en")
+    assert result.written and result.files == len(newsset.discover([corpus]))
+    card = (tmp_path / "one" / "README.md").read_text(encoding="utf-8")
+    assert "language:\n- \"en\"\n" in card or "language:\n- en\n" in card
+    assert len(newsset.validate_paths(str(corpus)).files) == result.files
+    for bad in ({"jobs": "2"}, {"seed": True}, {"seed": 1.5}, {"today": "2020-01-01"}, {"license": None}):
+        with pytest.raises(ConfigError, match=f"{next(iter(bad))}: expected"):
+            newsset.build([corpus], tmp_path / "bad", **bad)  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="expected paths"):
+        newsset.build([corpus, 3], tmp_path / "bad")  # type: ignore[list-item]
+    assert not (tmp_path / "bad").exists()
+
+
+def test_load_of_a_path_that_is_no_folder_goes_nowhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typo in the folder name sent it to the Hub as a repo name (six requests, 24 s of retries)."""
+    import datasets
+
+    def online(*a: object, **k: object) -> None:
+        raise AssertionError("load_dataset was called")
+
+    monkeypatch.setattr(datasets, "load_dataset", online)
+    with pytest.raises(ConfigError, match="no dataset folder at"):
+        newsset.load(tmp_path / "typo")

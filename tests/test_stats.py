@@ -410,3 +410,28 @@ def test_plot_into_a_folder_of_shards_or_lm_eval_is_refused(ds: Path, inside: st
     top = inside.split("/")[-1] if inside.startswith("images") else inside.split("/")[0]
     assert f"is inside the dataset's {top}/: loaders read every file there" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()} == before
+
+
+def test_control_characters_from_the_data_are_escaped_in_text_output(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """An ESC sequence or a newline in a publication name or a title reached the terminal raw from
+    `stats` and `parse --format text` (retitling or clearing it, breaking the tables)."""
+    import newsset
+    from newsset.cli import main
+
+    text = " date 2024-01-02 A title \x1b[2J here\n\nBody text of the page, which says enough.\n\n" \
+           "Ann Lee, The Week \x1b]0;pwned\x07UK\n"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "p.txt").write_text(text, encoding="utf-8")
+    assert main(["parse", str(tmp_path / "in" / "p.txt"), "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b[2J" in out
+    rec = newsset.parse_text(text).to_dict()
+    rec["publication"] = "The Week\x1b[31m\nUK"
+    (tmp_path / "in" / "p.txt").unlink()
+    (tmp_path / "in" / "r.jsonl").write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    newsset.build([tmp_path / "in"], tmp_path / "out")
+    for fmt in ("text", "markdown"):
+        assert main(["stats", str(tmp_path / "out"), "--format", fmt]) == 0
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "\\x1b[31m\\nUK" in out
