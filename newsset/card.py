@@ -120,6 +120,12 @@ def hub_license(value: str) -> str:
                       "of your own is 'other', with its text in a LICENSE file beside the data")
 
 
+def _heading(name: str) -> str:
+    """The name as one Markdown heading line: white space folded (a newline would end the heading),
+    and an HTML comment opener escaped (the user-section markers are comments)."""
+    return " ".join(name.split()).replace("<!--", "&lt;!--")
+
+
 def front_matter(schema: Schema, info: dict[str, Any]) -> str:
     configs: dict[str, dict[str, dict[str, Any]]] = {c: d for c, d in info["configs"].items() if d}
     total = sum(v["rows"] for v in info["configs"]["default"].values())
@@ -168,6 +174,8 @@ def _cell(value: Any, width: int = 160) -> str:
 
 def _user_block(previous: str | None) -> str:
     if previous:
+        if previous.startswith("---"):  # (after the YAML: a pretty_name may quote the marker itself)
+            previous = previous.split("\n---", 1)[-1]  # (the first: a quoted YAML value holds no newline)
         m = _USER.search(previous)
         if m:
             return m.group(0)
@@ -207,7 +215,7 @@ def _render_card(schema: Schema, info: dict[str, Any], previous: str | None = No
     names = [s for s in SPLITS if s in stats]
     total = sum(v["rows"] for v in stats.values())
     split_opt = m["split"]
-    out = [front_matter(schema, info), f"# {info['pretty_name']}", "",
+    out = [front_matter(schema, info), f"# {_heading(info['pretty_name'])}", "",
            f"{total} news article(s) in {len(names)} split(s), parsed from raw scraped pages by newsset "
            f"{__version__}, checked against the JSON Schema `{schema.id}`, deduplicated and guarded against "
            "leakage between splits.", "", _user_block(previous), "", "## Splits", ""]
@@ -292,7 +300,9 @@ def _render_card(schema: Schema, info: dict[str, Any], previous: str | None = No
     out += _loading(info)
     out += ["", "## License", "", f"`{info['license']}`"]
     if info.get("citation"):
-        out += ["", "## Citation", "", "```bibtex", info["citation"].strip(), "```"]
+        citation = info["citation"].strip()
+        fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", citation)), default=0))  # (longer than any
+        out += ["", "## Citation", "", f"{fence}bibtex", citation, fence]                         # run inside it)
     return "\n".join(out) + "\n"
 
 

@@ -799,3 +799,20 @@ def test_a_group_split_far_from_the_ratios_is_said(tmp_path: Path, capsys: pytes
     assert "adding articles never moves existing ones" in plain and "**Note:**" not in plain
     assert main(["build", str(raw), "--out", str(tmp_path / "cli"), "--group-by", "publication"]) == 0
     assert "  splits    the splits came out" in capsys.readouterr().err
+
+
+def test_odd_names_and_citations_keep_the_card_whole(corpus: Corpus, tmp_path: Path) -> None:
+    """A newline in --name split the title; the user-section marker in it made the next rebuild
+    copy the old card into the new; three backticks in --citation ended its code block early."""
+    from newsset.card import USER_START
+
+    out = tmp_path / "out"
+    name = f"News\nof {USER_START} the week"
+    citation = "@misc{x, note = {see ```code``` here}}"
+    for _ in range(2):  # (the rebuild reads the card back)
+        newsset.build([corpus.root], out, pretty_name=name, citation=citation)
+        card = card_of(out)
+        assert card.count("\n# ") == 1 and "\n# News of &lt;!-- newsset:user-start --> the week\n" in card
+        assert card.count(USER_START) == 2  # the quoted pretty_name in the YAML, and the section itself
+        assert f"\n````bibtex\n{citation}\n````\n" in card
+        assert front_matter(out)["pretty_name"] == name
