@@ -72,7 +72,8 @@ def _schema_issue(e: Any, record: dict[str, Any], path: str, line: int, where: d
         message = f"expected the required field {name!r}, got no such key"
         expected, got = f"field {name!r}", "missing"
     elif keyword == "type":
-        message = f"expected {expected}, got {type(e.instance).__name__ if e.instance is not None else 'null'} {got}"
+        message = f"expected {expected}, got " + (f"{type(e.instance).__name__} {got}" if e.instance is not None
+                                                   else "null")
     elif keyword == "format":
         shape = " (YYYY-MM-DD)" if e.validator_value == "date" else ""
         message = f"expected a valid {e.validator_value}{shape}, got {got}"
@@ -614,7 +615,9 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
                 return
         if b"\x00" in raw:
             yield Item(src, n, None, [Issue("input.binary", "expected a line of UTF-8 JSON, got a NUL byte",
-                                            src.path, n, raw.index(b"\x00") + 1)])
+                                            src.path, n, raw.index(b"\x00") + 1,
+                                            hint="JSON writes a NUL inside a string as \\u0000: fix the line (or the "
+                                            "exporter that wrote it); the file's other lines are read")])
             continue
         try:
             line = raw.decode("utf-8")

@@ -406,3 +406,12 @@ def test_a_record_whose_id_is_not_its_content_id_is_flagged(tmp_path: Path) -> N
     assert mismatch.got == a["id"] and mismatch.expected == newsset.article_id(b["date"], b["title"], b["body"])
     built = newsset.build([tmp_path], tmp_path.parent / "built")
     assert built.warnings["record.id-mismatch"] == 1
+
+
+def test_a_null_value_and_a_nul_byte_are_said_plainly(tmp_path: Path) -> None:
+    rec = _record(title=None)
+    (tmp_path / "r.jsonl").write_bytes(json.dumps(rec).encode() + b"\n" + b'{"id": "x\x00"}\n')
+    report = newsset.validate_paths([tmp_path])
+    by_code = {i.code: i for i in report.issues}
+    assert by_code["schema.type"].message == 'expected "string", got null'  # (it said "got null null")
+    assert "\\u0000" in by_code["input.binary"].hint and "image or PDF" not in by_code["input.binary"].hint
