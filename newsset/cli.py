@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import ConfigError, NewssetError, display_path
+from .errors import ConfigError, NewssetError, OutputError, display_path
+from .sources import ignored_note, kind_of
 
 EPILOG_PARSE = "example: newsset parse examples/raw/*.txt --format jsonl > records.jsonl"
 EPILOG_VALIDATE = "example: newsset validate examples/raw --format github"
@@ -248,18 +249,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     schema = load_schema(args.schema)
     ignored: Counter[str] = Counter()
     sources = discover(args.paths, ignored=ignored)
-    if args.output and not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
-        from .errors import OutputError
-
-        raise OutputError(f"cannot write the report {args.output}: the folder "
-                          f"{os.path.dirname(os.path.abspath(args.output))}: No such file or directory (checked "
-                          "before the inputs are read)")
+    folder = os.path.dirname(os.path.abspath(args.output)) if args.output else None
+    if folder is not None and not os.path.isdir(folder):
+        raise OutputError(f"cannot write the report {args.output}: the folder {folder}: No such file or directory "
+                          "(checked before the inputs are read)")
     if args.output:  # the report must not replace a file it checks (nor be read as input next time)
         target = os.path.realpath(args.output)
         if any(os.path.realpath(s.archive or s.path) == target for s in sources):
             raise ConfigError(f"-o {args.output} is one of the files being validated: choose another report file")
-        from .sources import kind_of
-
         inside = [p for p in args.paths if os.path.isdir(p) and target.startswith(os.path.realpath(p) + os.sep)]
         if inside and kind_of(os.path.basename(target)) is not None:
             raise ConfigError(f"-o {args.output} is inside the checked folder {inside[0]}, and its suffix is one "
@@ -339,22 +336,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ignored_note(ignored: Counter[str]) -> str:
-    """The files of other types the input folders held, which newsset does not read."""
-    if not ignored:
-        return ""
-    top = sorted(ignored.items(), key=lambda kv: (-kv[1], kv[0]))
-    shown = ", ".join(f"{s} {n:,}" for s, n in top[:5]) + (", ..." if len(top) > 5 else "")
-    return f"; {sum(ignored.values()):,} other file(s) not read ({shown})"
-
-
 def build_summary(r: Any, out: str, seconds: float) -> str:
     """The few lines a person reads after a build: what went in, what came out, what was refused."""
     rate = f"{r.inputs / seconds:,.0f} inputs/s" if seconds > 0 else ""
     rows = " · ".join(f"{k} {v:,}" for k, v in r.rows.items()) or "none"
     tasks = [c for c, splits in r.configs.items() if c != "default" and any(splits.values())]  # those written
     lines = [f"built {out} in {seconds:.1f} s ({rate})",
-             f"  read      {r.inputs:,} input(s) from {r.files:,} file(s)" + _ignored_note(r.ignored),
+             f"  read      {r.inputs:,} input(s) from {r.files:,} file(s)" + ignored_note(r.ignored),
              f"  rows      {rows}" + (f"  (+ task configs: {', '.join(tasks)})" if tasks else "")]
     if r.total_rejected:
         top = sorted(r.rejected.items(), key=lambda kv: (-kv[1], kv[0]))

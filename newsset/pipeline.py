@@ -397,7 +397,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             "rejects": {"path": "rejects.jsonl", "rows": result.total_rejected, "bytes": rejects_path.stat().st_size,
                         "sha256": sha256_file(rejects_path)},
         }
-        card_info = {"pretty_name": pretty_name or Path(os.path.abspath(out)).name, "license": license,
+        final = Path(os.path.abspath(out))  # (normalised: `--out .` or `..` names the folder)
+        card_info = {"pretty_name": pretty_name or final.name, "license": license,
                      "citation": citation, "language": list(language), "manifest": manifest, "configs": info["splits"],
                      "split_stats": info["split_stats"], "examples": router.examples, "tasks": task_set,
                      "out": Path(out), "today": today}
@@ -406,7 +407,6 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
 
             charts = write_charts_for_files(stage.dir, info["files"], stage.dir / IMAGES)
             card_info["charts"] = chart_links(charts, stage.dir)
-        final = Path(os.path.abspath(out))
         # lm-evaluation-harness evaluates on test or validation documents: a task with neither gets no YAML.
         non_empty = {c: sorted(d) for c, d in info["splits"].items()
                      if c != "default" and {"validation", "test"} & set(d)}

@@ -22,7 +22,7 @@ from .check import iter_checked
 from .errors import Issue, display_path, visible
 from .progress import Progress
 from .schema import Schema
-from .sources import MEMBER_SEP, Source
+from .sources import MEMBER_SEP, Source, ignored_note
 from .summary import md_cell, md_code, md_table
 
 __all__ = ["Report", "validate", "render", "render_markdown"]
@@ -134,9 +134,7 @@ def render_text(report: Report) -> str:
                f"{report.total_issues} issue(s)" + (f" ({by})" if by else ""))
     if report.truncated:
         summary += f"; showing the first {len(report.issues)} (raise --max-issues or use --format json)"
-    if report.ignored:
-        shown = ", ".join(f"{s} {n}" for s, n in sorted(report.ignored.items(), key=lambda kv: (-kv[1], kv[0]))[:5])
-        summary += f"; {sum(report.ignored.values())} other file(s) not read ({shown})"
+    summary += ignored_note(report.ignored)
     lines.append(summary)
     if report.issues:
         lines.append(f"{EXPLAIN_HINT} (e.g. `newsset explain {report.issues[0].code}`)")

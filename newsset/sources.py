@@ -103,6 +103,15 @@ def file_name(name: str) -> str:
     return display_path(name)
 
 
+def ignored_note(ignored: Counter[str]) -> str:
+    """`; N other file(s) not read (.html 2, .json 1)`, the five commonest suffixes; "" for none."""
+    if not ignored:
+        return ""
+    top = sorted(ignored.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = ", ".join(f"{s} {n:,}" for s, n in top[:5]) + (", ..." if len(top) > 5 else "")
+    return f"; {sum(ignored.values()):,} other file(s) not read ({shown})"
+
+
 def ignored_suffix(name: str) -> str:
     """How a file the walks do not read is counted: by its suffix (`.html`, `.json`), or `(none)`."""
     suffix = PurePosixPath(name).suffix.lower()
