@@ -279,7 +279,12 @@ def _is_paywall_start(line: str) -> bool:
 # ---------------------------------------------------------------- line patterns
 
 _HEADER = re.compile(r"^\s*date(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE)
-_SECOND_HEADER = re.compile(r"\n[ \t]*[Dd][Aa][Tt][Ee][ \t]+[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]+\S")
+# A second page's header, on a line of its own (after its BOM or invisible characters, when files that
+# had one were joined); or run on after the footer's last line (`_GLUED_AFTER`: the first file had no final newline).
+_HEAD_AT = r"(?P<h>[Dd][Aa][Tt][Ee][ \t]+[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]+\S)"
+_SECOND_HEADER = re.compile(f"\\n[ \\t{_ZERO_WIDTH_CHARS}]*{_HEAD_AT}")
+_GLUED_HEADER = re.compile(f"(?: \u25b8)?[ \\t]*{_HEAD_AT}")
+_GLUED_AFTER = "View More"
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _BY = re.compile(r"^(?:By|BY)(?:\s*:)?(?:\s+(.+))?$")  # ("By: Jane Doe", as other templates write it)
 _BARE_BY = frozenset({"By", "BY", "By:", "BY:"})  # the label alone: its name was a link the scraper left out
@@ -318,9 +323,14 @@ _SIG_DROP = dict.fromkeys(map(ord, _SIG_DROP_CHARS))
 _SIG_DROP_RE = re.compile(f"[{_SIG_DROP_CHARS}]")
 _NAME = re.compile(r"^[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019&-]+){0,6}$")
 _ABBREVIATED = re.compile(r"(?:^|\s)[A-Z][a-z]{0,2}\.$")  # a name ending "Jr.", "Sr." or an initial
-_TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
+# Closing punctuation, in the scripts that write it otherwise too: the ideographic and full-width stops of
+# Chinese and Japanese, the Devanagari danda, the Arabic question mark and the Urdu full stop; then any
+# closing quotes and brackets (Chinese and Japanese corner brackets too).
+_STOPS = "\u3002\uff0e\uff61\u0964\u0965\u06d4"
+_CLOSERS = "\"'\u201d\u2019)\\]\u300d\u300f\uff09\u00bb"
+_TERMINAL = re.compile(f"[.!?:;\u2026{_STOPS}\uff01\uff1f\uff1a\uff1b\u061f][{_CLOSERS}]*$")
 # A line of prose, not a headline: related-article teasers end in "?" or "!" often, in "." hardly ever.
-_SENTENCE_END = re.compile(r"[.:;\u2026][\"'\u201d\u2019)\]]*$")
+_SENTENCE_END = re.compile(f"[.:;\u2026{_STOPS}\uff1a\uff1b][{_CLOSERS}]*$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(b"\x01+")
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
@@ -356,9 +366,12 @@ def _signature(line: str) -> tuple[str, str] | None:
         return None
     if not line.isascii() and _SIG_DROP_RE.search(line):
         line = line.translate(_SIG_DROP)
-    m = _SIGNATURE.match(line.strip())
+    line = line.strip()
+    if line[-1:] == "." and line.rpartition(",")[2].lstrip().startswith("The Week"):  # the site's own, with a stop
+        line = line[:-1]
+    m = _SIGNATURE.match(line)
     if m is None and line.count(",") > 1:
-        return _listed_signature(line.strip())
+        return _listed_signature(line)
     if not m or _TERMINAL.search(m.group("pub")) or not _capital(m.group("pub")):
         return None
     name = m.group("name")
@@ -377,12 +390,17 @@ def _listed_signature(text: str) -> tuple[str, str] | None:
     if not pub.startswith("The Week") or _signature(f"A, {pub}") is None:
         return None
     parts = [p.strip() for p in head.split(",")]
+    if len(parts) == 2 and parts[1] in _SUFFIXES and _signature(f"{parts[0]}, {pub}"):
+        return f"{parts[0]} {parts[1]}", pub  # `Name, Jr., The Week US`
     if len(parts) == 2 and _signature(f"{parts[0]}, {pub}") and _ROLE.match(parts[1]) \
             and not _ROLE_WORDS.isdisjoint(parts[1].lower().split()):
         return parts[0], pub
     if (" and " in parts[-1] or " & " in parts[-1]) and all(_signature(f"{p}, {pub}") for p in parts):
         return ", ".join(parts), pub
     return None
+
+
+_SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})  # after a name, set off by a comma in US style
 
 
 def _names(bio: list[str], name: str) -> bool:
@@ -392,7 +410,7 @@ def _names(bio: list[str], name: str) -> bool:
                and w not in _ARTICLES)
 
 
-_PROSE_END = re.compile(r"[.;:][\"'\u201d\u2019)\]]*$")  # how a sentence ends (a headline may end with ?)
+_PROSE_END = re.compile(f"[.;:{_STOPS}\uff1a\uff1b][{_CLOSERS}]*$")  # how a sentence ends (a headline may end with ?)
 _OPEN_QUOTES = frozenset("\u201c\"\u2018'\u00ab\u201e")
 _CLOSE_QUOTES = frozenset("\u201d\"\u2019'\u00bb\u201c")
 _ARTICLES = frozenset({"The", "A", "An"})  # ("The Traitors, BBC One" over a line that names the show is no signature)
@@ -441,6 +459,12 @@ def _is_when(text: str) -> bool:
 
 
 _RELATIVE = frozenset({"ago", "now", "today", "yesterday"})
+_BARE_WHEN = frozenset({"published", "updated", "last updated", "published:", "updated:"})
+
+
+def _is_date_only(text: str) -> bool:
+    """A date or time alone: the time label's value the scraper put on a line of its own."""
+    return _is_when(f"updated {text}")
 
 
 _TIME_SPLIT = re.compile(r"[\s,():|@\u00b7\u2013\u2014]+")
@@ -496,7 +520,13 @@ def _by_name_of(rest: str | None) -> str:
     cut = _JOINED_WHEN.search(name)
     if cut is not None and _is_when(name[cut.start():].strip()):
         name = name[:cut.start()].rstrip(_SEPARATORS)  # ("By Jane Doe · published ...", ", published")
+    if name.endswith(")") or " in " in name:  # `By Jane Doe (@janedoe)`, `By Jane Doe in Port Glasgow`
+        name = _BY_TAIL.sub("", name) or name
     return _without_role(name)
+
+
+# A handle in brackets, or where the author wrote from (` in ` and capitalised words), after the name.
+_BY_TAIL = re.compile(r"\s*\(@\w+\)$|(?<=\w)\s+in\s+(?:[A-Z][\w.'\u2019-]*\s*){1,3}$")
 
 
 _SEPARATORS = " \t,;|\u00b7\u2022-\u2013\u2014"
@@ -720,9 +750,14 @@ def _second_header(text: str, source: str) -> None:
     m = _SECOND_HEADER.search(text)
     if m is not None and not text[:m.start()].strip():  # the page's own header, after blank lines
         m = _SECOND_HEADER.search(text, m.end())
+    at = text.find(_GLUED_AFTER)
+    while m is None and at >= 0:
+        at += len(_GLUED_AFTER)
+        m = _GLUED_HEADER.match(text, at)
+        at = text.find(_GLUED_AFTER, at)
     if m is not None:
-        line = text.count("\n", 0, m.start()) + 2
-        got = text[m.start() + 1:].split("\n", 1)[0].strip()[:60]
+        line = text.count("\n", 0, m.start("h")) + 1
+        got = text[m.start("h"):].split("\n", 1)[0].strip()[:60]
         raise ParseError(Issue("parse.second-header", f"expected one article per file, got a second header {got!r} "
                                "(two pages saved into one file?)", source, line, expected="one header line",
                                got=got))
@@ -788,6 +823,8 @@ class _Page:
 
     def header(self, h: int) -> tuple[str, str]:
         line = self.lines[h]
+        if line[:1] in _ZERO_WIDTH_CHARS:  # a zero-width space or word joiner the scraper left before it
+            line = line.lstrip(_ZERO_WIDTH_CHARS)
         m = _HEADER.match(line)
         token = (m.group(1) or "") if m else ""
         if not _ISO_DATE.match(token):  # (an ISO date has digits: the check below only sorts the failures)
@@ -909,7 +946,8 @@ class _Page:
             s, e = paras[-back]
             # The signature is its own paragraph, or the last line of the last body paragraph;
             # either way some body must stay above it (paras[0] holds the header).
-            has_body = len(paras) > back + 1 or (e - s > 1 and len(paras) > back)
+            has_body = len(paras) > back + 1 or (e - s > 1 and len(paras) > back) or (
+                back < 3 and self._own_box((s, e)))  # (with nothing above it, a page of no article: refused)
             sig = _signature(lines[e - 1]) if has_body else None
             if sig is not None:
                 # In a list of `Name, X` lines (letters, quotes, a round-up of columns, books by
@@ -993,11 +1031,15 @@ class _Page:
                     names.append(other[0])
                 continue
             if e - s > 1 and not _TERMINAL.search(self.lines[s]) and all(
-                    len(ln) <= 80 and not _PROSE_END.search(ln) for ln in self.lines[s:e]):
-                break  # (a role over a bio sentence is no list: its sentence ends as prose does)
+                    len(ln) <= 80 and not _PROSE_END.search(ln) for ln in self.lines[s:e]) \
+                    and not _names(self.lines[s:s + 1], sig[0]):
+                break  # (a role over a bio sentence is no list: its sentence ends as prose does; nor is
+                #        a bio whose first line names the author, however its lines end)
             if not bio:
                 self.where["author_bio"] = s + 1
-            bio.append("\n".join(self.lines[s:e]).strip())
+            para = "\n".join(self.lines[s:e]).strip()
+            if para not in bio:  # (an author box the scraper saved twice)
+                bio.append(para)
         return " and ".join(names), sig[1], "\n\n".join(bio) or None
 
     def _quotation(self, para: tuple[int, int]) -> bool:
@@ -1123,7 +1165,8 @@ class _Page:
                     more = _by_name_of(m.group(1)) if m and not bare else None
                     if more:  # a second `By` line names a co-author: "By A" / "By B" -> "A and B"
                         name = f"{name} and {more}" if name and more != name else more
-                elif not _is_when(t):
+                elif not (_is_when(t) or (j > pos and cands[j] == cands[j - 1] + 1 and _is_date_only(t)
+                                           and lines[cands[j - 1]].strip().lower() in _BARE_WHEN)):
                     # "By" on a line of its own, the name on the next (a byline link split apart)
                     if not name and j > pos and cands[j] == cands[j - 1] + 1 and not _ROLE_LABEL.match(t) \
                             and _is_bare_by(lines[cands[j - 1]].strip()) and self._by_name(f"By {t}", "", False):
@@ -1164,8 +1207,9 @@ class _Page:
             return False  # "By dawn, the queue stretched around the block." (but "By Jane Doe Jr.")
         if text[1] == "Y":  # upper-case labels (CSS text-transform): "BY THE NUMBERS" has a name's shape
             return _is_when(nxt)
-        if after_image:  # any name that opens like one: not "By 2030, ...", not "By the numbers"
-            return _capital(name)
+        if after_image:  # any name that opens like one: not "By 2030, ...", not "By the numbers", and one
+            # word of Latin letters only beside a time label ("By Air", a travel subheading, is no name)
+            return _capital(name) and (" " in name or not name.isascii() or _is_when(nxt))
         return bool(_is_when(nxt) or (_NAME.match(name) and _capital(name)))
 
     def body(self, start: int, end: int) -> str:

@@ -752,6 +752,93 @@ def test_two_pages_in_one_file_are_refused_at_the_second_header() -> None:
     assert rec["title"] == "Allotment waiting lists grow longer"
 
 
+@pytest.mark.parametrize("join", ["\ufeff", "\u200b", "glued"])
+def test_files_joined_with_their_bom_or_without_a_final_newline_are_refused(join: str) -> None:
+    first = page(HEADER, "", P1, "", "Ana Demir, The Week UK", "", "Ana Demir writes about cities.", "", *FOOTER)
+    second = page(" date 2022-05-18 Another story entirely", "", P2)
+    text = first.rstrip("\n") + second if join == "glued" else first + join + second
+    err = refused(text.encode())
+    assert err.issue.code == "parse.second-header" and err.issue.line == (11 if join == "glued" else 12)
+    assert "date 2022-05-18 Another story entirely" in err.issue.message
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u2060", "\ufeff\u2060", "\u200b\u200b "])
+def test_an_invisible_character_before_the_header_is_ignored(invisible: str) -> None:
+    rec = newsset.parse_bytes(page(invisible + HEADER.lstrip(), "", P1).encode(), "p.txt").to_dict()
+    assert (rec["date"], rec["title"], rec["body"]) == ("2022-05-17", "Allotment waiting lists grow longer", P1)
+
+
+@pytest.mark.parametrize("lead", ["渡轮公司周五宣布，所有航线因大风全部停航。", "तेज़ हवाओं के कारण सभी नौकाएँ रोक दी गईं।",
+                                  "強風のため、すべての便が欠航した！", "فهل ستعود العبّارات غداً؟"])
+def test_a_first_paragraph_closed_by_other_scripts_punctuation_is_body_not_standfirst(lead: str) -> None:
+    rec = parse(page(HEADER, "", lead, "", P1))
+    assert rec["subtitle"] is None and rec["body"] == f"{lead}\n\n{P1}"
+
+
+@pytest.mark.parametrize("bio", [["王芳是本刊驻北京记者。", "她曾在上海的一家报社工作十年。"],
+                                 ["Ana Demir is our Scotland correspondent", "Follow her on X @anademir"]])
+@pytest.mark.parametrize("paywall", [False, True])
+def test_a_bio_of_two_short_lines_is_a_bio_not_a_list(bio: list[str], paywall: bool) -> None:
+    name = "王芳" if bio[0].startswith("王") else "Ana Demir"
+    wall = PAYWALL if paywall else [""]
+    rec = parse(page(HEADER, "", P1, "", P2, *wall, f"{name}, The Week UK", "", *bio, "", *FOOTER))
+    assert (rec["author"], rec["author_bio"]) == (name, "\n".join(bio))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize(("line", "author"), [("Ana Demir, The Week UK.", "Ana Demir"),
+                                              ("Martin Grant, Jr., The Week US", "Martin Grant Jr."),
+                                              ("Martin Grant, III, The Week US", "Martin Grant III")])
+def test_a_signature_with_a_full_stop_or_a_suffix_after_a_comma(line: str, author: str) -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", line, "", f"{author} writes about cities.", "", *FOOTER))
+    assert (rec["author"], rec["publication"]) == (author, line.rpartition(", ")[2].rstrip("."))
+    assert rec["author_bio"] == f"{author} writes about cities." and rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_sentence_ending_in_a_publication_is_still_no_signature() -> None:
+    rec = parse(page(HEADER, "", P1, "", "Councils were warned, The Guardian."))
+    assert rec["author"] is None and rec["body"].endswith("The Guardian.")
+
+
+@pytest.mark.parametrize(("by", "author"), [("By Ana Demir in Port Glasgow", "Ana Demir"),
+                                            ("By Ana Demir in New York City", "Ana Demir"),
+                                            ("By Ana Demir (@anademir)", "Ana Demir"),
+                                            ("By Ana Demir and Li Wei in Leeds", "Ana Demir and Li Wei")])
+def test_a_dateline_or_handle_after_the_byline_name_is_left_out(by: str, author: str) -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, by, "published 3 June 2022", "", P1, "", P2))
+    assert rec["author"] == author and rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_time_label_whose_date_the_scraper_put_on_the_next_line() -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By Ana Demir", "published", "3 June 2022", "",
+                     P1, "", P2))
+    assert rec["author"] == "Ana Demir" and rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_one_latin_word_after_the_image_without_a_time_label_is_a_subheading() -> None:
+    lines = ["By Air", "Two flights a day land on the beach, so times follow the tide.", "", "By Sea",
+             "The ferry takes five hours."]
+    rec = parse(page(HEADER, "", "Two ways in", "", *IMAGE, *lines, "", "Ana Demir, The Week UK", "",
+                     "Ana Demir writes about islands.", "", *FOOTER))
+    assert rec["author"] == "Ana Demir" and rec["body"] == "\n".join(lines)
+    rec = parse(page(HEADER, "", "Two ways in", "", *IMAGE, "By Beyonce", "published 3 June 2022", "", P1))
+    assert rec["author"] == "Beyonce"  # (beside a time label, one word is a name)
+
+
+@pytest.mark.parametrize("paywall", [False, True])
+def test_an_author_box_saved_twice_gives_its_bio_once(paywall: bool) -> None:
+    wall = PAYWALL if paywall else [""]
+    box = ["Ana Demir, The Week UK", "", "Ana Demir writes about cities."]
+    rec = parse(page(HEADER, "", P1, "", P2, *wall, *box, "", *box, "", *FOOTER))
+    assert (rec["author"], rec["author_bio"]) == ("Ana Demir", "Ana Demir writes about cities.")
+
+
+@pytest.mark.parametrize("bio", [[], ["", "Ana Demir writes about cities."]])
+def test_a_page_of_only_a_signature_and_its_bio_is_refused(bio: list[str]) -> None:
+    err = refused(page(HEADER, "", "Ana Demir, The Week UK", *bio, "", *FOOTER))
+    assert err.issue.code == "parse.missing-body"
+
+
 @pytest.mark.parametrize("paywall", [False, True])
 def test_bio_right_under_the_signature_without_a_blank_line(paywall: bool) -> None:
     wall = PAYWALL if paywall else [""]
