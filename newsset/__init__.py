@@ -63,7 +63,7 @@ def load(path: str | os.PathLike[str], name: str | None = None, **kwargs: Any) -
     if not os.path.isdir(path):
         raise ConfigError(f"no dataset folder at {os.fspath(path)!r} (newsset.load reads a folder `newsset build` "
                           "wrote; it fetches nothing)")
-    return load_dataset(os.fspath(path), name, **kwargs)
+    return load_dataset(os.path.abspath(path), name, **kwargs)  # ("." has no last part to name it by)
 
 
 __all__ = [

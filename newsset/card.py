@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from . import __version__
 from .croissant import unreadable_columns
 from .errors import ConfigError
 from .schema import Schema, hf_dtype
+from .sources import ignored_note
 from .split import SPLITS
 from .tasks import yaml_quote as _q
 
@@ -145,7 +147,8 @@ def front_matter(schema: Schema, info: dict[str, Any]) -> str:
             lines.append("  data_files:")
             for s in SPLITS:
                 if s in splits:
-                    lines += [f"  - split: {s}", f"    path: {folder}/{s}-*"]
+                    # (.parquet: a note of yours named `train-notes.md` beside the shards is not read as data)
+                    lines += [f"  - split: {s}", f"    path: {folder}/{s}-*.parquet"]
     many = len(configs) > 1
     lines.append("dataset_info:")
     for config in configs or {"default": {}}:  # list items and a single mapping indent keys alike
@@ -170,6 +173,15 @@ def _cell(value: Any, width: int = 160) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     text = text.replace("|", "\\|").replace("\n", " ")
     return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+_MARKUP = str.maketrans({c: f"\\{c}" for c in "\\`*_[]#~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
+
+
+def _data_cell(value: str, width: int = 160) -> str:
+    """A value from the data (a publication's name) shown as written: Markdown and HTML in it are
+    escaped, so that it can neither format the card nor open a comment (or a second user section)."""
+    return _cell(value[:width].translate(_MARKUP), width * 2)
 
 
 def _user_block(previous: str | None) -> str:
@@ -256,7 +268,8 @@ def _render_card(schema: Schema, info: dict[str, Any], previous: str | None = No
         out += ["", "### Publications", "", "| publication | " + " | ".join(names) + " |",
                 "| --- | " + " | ".join("---:" for _ in names) + " |"]
         for p in pubs[:30]:
-            out.append(f"| {_cell(p)} | " + " | ".join(str(stats[s]["publications"].get(p, 0)) for s in names) + " |")
+            counts = " | ".join(str(stats[s]["publications"].get(p, 0)) for s in names)
+            out.append(f"| {_data_cell(p)} | {counts} |")
         if len(pubs) > 30:
             out.append(f"| ({len(pubs) - 30} more) | " + " | ".join("" for _ in names) + " |")
     leak = m["leakage"]
@@ -288,7 +301,8 @@ def _render_card(schema: Schema, info: dict[str, Any], previous: str | None = No
             "copied to `schema.json`)",
             f"- options: {_cell({k: v for k, v in opts.items() if k != 'sources'}, 600)}",
             f"- inputs: {inputs['files']} file(s), {inputs['items']} item(s); {inputs['accepted']} accepted, "
-            f"{inputs['rejected']} rejected; every reject is listed with its reason in `rejects.jsonl`"]
+            f"{inputs['rejected']} rejected; every reject is listed with its reason in `rejects.jsonl`"
+            + ignored_note(Counter(inputs.get("ignored_by_suffix") or {}))]
     if inputs["rejected_by_code"]:
         out += ["", "| reject code | count |", "| --- | ---: |"]
         out += [f"| `{code}` | {n} |" for code, n in inputs["rejected_by_code"].items()]
@@ -348,4 +362,6 @@ def _loading(info: dict[str, Any]) -> list[str]:
     return ["## How to load it", "", "```python", "from datasets import load_dataset",
             'ds = load_dataset("path/to/this/folder")  # works offline', *extra, "```", "",
             "```python", "import pandas as pd", 'df = pd.read_parquet("path/to/this/folder/data")', "```", "",
-            "```sql", "-- DuckDB", "SELECT * FROM read_parquet('path/to/this/folder/data/*.parquet');", "```"]
+            "```sql", "-- DuckDB: one config's folder at a time (the configs' columns differ); no `key=value` folder",
+            "-- names on the path taken for columns",
+            "SELECT * FROM read_parquet('path/to/this/folder/data/*.parquet', hive_partitioning = false);", "```"]

@@ -327,6 +327,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"newsset build: warning: files of yours were carried over into shard folders, where Parquet readers "
               f"and `newsset verify` take them for data: {', '.join(among_shards[:5])}"
               f"{', ...' if len(among_shards) > 5 else ''}; move them to the top of the folder", file=sys.stderr)
+    if any("=" in part for part in Path(os.path.abspath(out_path)).parts):
+        print(f"newsset build: warning: the path {out_path} holds a folder named like `key=value`, which DuckDB "
+              "reads as a partition column added to every row unless told not to (read_parquet(..., "
+              "hive_partitioning = false), as the card shows)", file=sys.stderr)
     if any(c in out_path for c in "[]"):
         print(f"newsset build: warning: the path {out_path} holds '[' or ']', which `datasets` and "
               "DuckDB read as a glob pattern: load_dataset finds no data there; move or rename the folder",

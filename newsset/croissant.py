@@ -88,9 +88,17 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "dataset"
 
 
+def _split_field(rid: str, source: dict[str, Any], folder: str) -> dict[str, Any]:
+    return {"@type": "cr:Field", "@id": f"{rid}/split", "name": "split", "dataType": "sc:Text",
+            "description": "The split (train, validation or test), from the shard's file name.",
+            "source": {**source, "extract": {"fileProperty": "fullpath"},
+                       "transform": {"regex": f"^(?:.*/)?{re.escape(folder)}/(\\w+)-\\d{{5}}-of-\\d{{5}}\\.parquet$"}}}
+
+
 def render_croissant(schema: Schema, info: dict[str, Any]) -> dict[str, Any]:
-    """One FileObject (with sha256) per shard, and one record set `articles` over all of them
-    with a `split` field taken from the file name."""
+    """One FileObject (with sha256) per shard; one record set `articles` over the default config's
+    shards and one per task config written (its columns, read from its folder), each with a
+    `split` field taken from the file name."""
     files = info["manifest"]["files"]
     distribution: list[dict[str, Any]] = [
         {"@type": "cr:FileObject", "@id": f["path"], "name": f["path"], "contentUrl": f["path"],
@@ -100,15 +108,35 @@ def render_croissant(schema: Schema, info: dict[str, Any]) -> dict[str, Any]:
                          "description": "All Parquet shards of the default config.",
                          "encodingFormat": "application/x-parquet", "includes": "data/*.parquet"})
     source = {"fileSet": {"@id": "parquet-files"}}
-    fields: list[dict[str, Any]] = [
-        {"@type": "cr:Field", "@id": "articles/split", "name": "split", "dataType": "sc:Text",
-         "description": "The split (train, validation or test), from the shard's file name.",
-         "source": {**source, "extract": {"fileProperty": "fullpath"},
-                    "transform": {"regex": "^(?:.*/)?data/(\\w+)-\\d{5}-of-\\d{5}\\.parquet$"}}}]
+    fields: list[dict[str, Any]] = [_split_field("articles", source, "data")]
     left_out = unreadable_columns(schema.arrow_schema)
     for c, f in zip(schema.columns, schema.arrow_schema):
         if f.name not in left_out:
             fields.append(_field(f"articles/{f.name}", f, c["description"], source, f.name, ()))
+    record_sets = [{"@type": "cr:RecordSet", "@id": "articles", "name": "articles",
+                    "description": "One record per article, all splits." + (
+                        f" Left out: {', '.join(left_out)} (a list of objects inside a list or an object, which "
+                        "Croissant readers cannot read yet; Parquet readers and Hugging Face datasets read it)."
+                        if left_out else ""), "key": {"@id": "articles/id"},
+                    "field": fields}]
+    described = {f.name: c["description"] for c, f in zip(schema.columns, schema.arrow_schema)}
+    for name, task in (info.get("tasks") or {}).items():
+        if not (info.get("configs") or {}).get(name):
+            continue  # (a task no record went into: no folder)
+        rid = name if name != "articles" else "articles-task"
+        fs = f"{name}-parquet-files"
+        distribution.append({"@type": "cr:FileSet", "@id": fs, "name": fs,
+                             "description": f"All Parquet shards of the {name} config.",
+                             "encodingFormat": "application/x-parquet", "includes": f"{name}/*.parquet"})
+        task_source = {"fileSet": {"@id": fs}}
+        task_fields = [_split_field(rid, task_source, name)]
+        for out, src in task.columns.items():
+            f = schema.arrow_schema.field(src)
+            if src not in left_out:
+                task_fields.append(_field(f"{rid}/{out}", f.with_name(out), f"`{src}` of the article: "
+                                          f"{described.get(src) or src}", task_source, out, ()))
+        record_sets.append({"@type": "cr:RecordSet", "@id": rid, "name": name,
+                            "description": task.description or f"The {name} task config.", "field": task_fields})
     lic = info["license"]
     doc: dict[str, Any] = {
         "@context": CONTEXT, "@type": "sc:Dataset", "conformsTo": "http://mlcommons.org/croissant/1.0",
@@ -118,12 +146,7 @@ def render_croissant(schema: Schema, info: dict[str, Any]) -> dict[str, Any]:
         "creator": {"@type": "sc:Organization", "name": "newsset"},
         "keywords": ["news", "newsset"],
         "distribution": distribution,
-        "recordSet": [{"@type": "cr:RecordSet", "@id": "articles", "name": "articles",
-                       "description": "One record per article, all splits." + (
-                           f" Left out: {', '.join(left_out)} (a list of objects inside a list or an object, which "
-                           "Croissant readers cannot read yet; Parquet readers and Hugging Face datasets read it)."
-                           if left_out else ""), "key": {"@id": "articles/id"},
-                       "field": fields}],
+        "recordSet": record_sets,
     }
     if info.get("today"):
         doc["datePublished"] = str(info["today"])  # the build's date (what --today says, if given)

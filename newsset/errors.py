@@ -170,7 +170,8 @@ _CATALOG: tuple[Code, ...] = (
          "rebuild from inputs that pass the checks: load_dataset and every Parquet reader fail on a dataset of no "
          "files (newsset build writes nothing when no input passes)"),
     Code("verify.croissant", "croissant.json names a file or sha256 that does not match the folder",
-         "rebuild the dataset, or fetch croissant.json again; Croissant consumers check these hashes"),
+         "rebuild the dataset, or fetch croissant.json again: its hashes are the only record of the files a "
+         "Croissant reader gets (mlcroissant does not check them itself)"),
     Code("verify.load", "datasets.load_dataset fails on the folder or returns other row counts or columns",
          "read the error in the message; rebuild with the newsset and datasets versions you load with"),
 )

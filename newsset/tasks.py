@@ -82,6 +82,9 @@ def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
         if bad:
             raise ConfigError(f"{where}: task {name!r}: output column names must be letters, digits and _ (not "
                               f"starting with a digit), got {bad}")
+        if "split" in cols:
+            raise ConfigError(f"{where}: task {name!r}: no output column may be named `split`: croissant.json gives "
+                              "each record a `split` field of its own (choose another name)")
         folded: dict[str, str] = {}
         for c in cols:
             other = folded.setdefault(c.lower(), c)

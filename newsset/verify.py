@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ _MANIFEST_KEYS: dict[str, type] = {
 _SCHEMA_KEYS: dict[str, type] = {"id": str, "sha256": str, "path": str}
 _FILE_KEYS: dict[str, type] = {"path": str, "bytes": int, "rows": int, "sha256": str}
 _SHARD_KEYS: dict[str, type] = {**_FILE_KEYS, "split": str, "config": str}  # config alone may be absent
+_EXACT_DUPLICATES = frozenset({"dataset.duplicate-id", "dataset.duplicate-body"})  # inputs.duplicates counts these
 _METADATA_KEYS: dict[str, type] = {"path": str, "bytes": int, "sha256": str}
 _KINDS = {str: "a string", int: "a whole number of at least 0", dict: "an object", list: "a list"}
 _CARD = "README.md"
@@ -255,10 +257,45 @@ class _Verifier:
             for split in (splits if isinstance(splits, dict) else ()):
                 listed = sum(s.rows for s in self.shards if s.config == config and s.split == split)
                 checks.append((f"configs.{config}.{split} = the rows of its shards", number(splits, split), listed))
+        if isinstance(by_code, dict):
+            exact = [v for k, v in by_code.items() if k in _EXACT_DUPLICATES and isinstance(v, int)]
+            checks.append(("inputs.duplicates = the dataset.duplicate-id and -body counts of inputs.rejected_by_code",
+                           number(inputs, "duplicates"), sum(exact)))
+        split = doc.get("split")
+        stats = split.get("splits") if isinstance(split, dict) else None
+        if isinstance(default, dict) and isinstance(stats, dict):
+            for name, st in stats.items():
+                checks.append((f"split.splits.{name}.rows = the rows of the default config's {name} shards",
+                               number(st, "rows"), number(default, name) or 0))
         for what, left, right in checks:
             if left is not None and right is not None and left != right:
                 self.problem("verify.manifest", "manifest.json", f"{what}, but {left} != {right} (edited by hand?)",
                              right, left)
+        if isinstance(by_code, dict):
+            self.check_reject_codes(by_code)
+
+    def check_reject_codes(self, by_code: dict[str, Any]) -> None:
+        """inputs.rejected_by_code counts the codes of rejects.jsonl (whose bytes its sha256 vouches for):
+        moving a count from one code to another keeps every total, and still misreports the inputs."""
+        rejects = self.doc.get("rejects")
+        rel = rejects.get("path") if isinstance(rejects, dict) else None
+        if not (isinstance(rel, str) and safe_rel(rel) and (path := self.root / rel).is_file()):
+            return  # (missing or unlisted: reported by the file checks)
+        counted: Counter[str] = Counter()
+        try:
+            with open(path, "rb") as fh:
+                for line in fh:
+                    code = json.loads(line).get("code") if line.strip() else None
+                    if isinstance(code, str):
+                        counted[code] += 1
+        except (OSError, ValueError, AttributeError):
+            return  # (an unreadable or edited file: its sha256 check says so)
+        wrong = sorted(set(counted) | {k for k, v in by_code.items() if v}, key=str)
+        wrong = [k for k in wrong if by_code.get(k, 0) != counted.get(k, 0)]
+        if wrong:
+            shown = ", ".join(f"{k} {by_code.get(k, 0)} != {counted.get(k, 0)}" for k in wrong[:5])
+            self.problem("verify.manifest", "manifest.json", f"inputs.rejected_by_code should count the codes of "
+                         f"{rel}, but {shown} (edited by hand?)")
 
     def check_file(self, e: dict[str, Any]) -> None:
         """Existence, size, sha256 and rows of one listed file; a shard's footer schema is kept for later."""
@@ -497,7 +534,8 @@ class _Verifier:
                     mock.patch.object(constants, "HF_HUB_OFFLINE", True):
                 for config in sorted({s.config for s in self.shards}):
                     try:
-                        ds = datasets.load_dataset(str(self.root), config, cache_dir=cache)
+                        # (absolute: `datasets` names a dataset by the path's last part, and "." has none)
+                        ds = datasets.load_dataset(os.path.abspath(self.root), config, cache_dir=cache)
                     except Exception as err:  # whatever fails here is what a consumer would hit
                         glob_chars = any(c in str(self.root.absolute()) for c in "[]")
                         why = (" (the folder's path holds '[' or ']', which datasets reads as a glob pattern: move "

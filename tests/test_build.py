@@ -544,6 +544,15 @@ def test_croissant_is_read_by_mlcroissant(corpus: Path, tmp_path: Path) -> None:
     assert len(records) == result.total_rows
     splits = {r["articles/split"].decode() for r in records}
     assert splits == set(result.rows)
+    # Each task config is a record set of its own, read from its folder, with its column names.
+    for name, config in result.configs.items():
+        if name == "default":
+            continue
+        rows = list(mlc.Dataset(jsonld=out / "croissant.json").records(name))
+        assert len(rows) == sum(config.values()) > 0
+        assert {k.split("/", 1)[1] for k in rows[0]} == {"split", *json.loads((out / "manifest.json").read_text())
+                                                         ["tasks"][name]["columns"]}
+        assert {r[f"{name}/split"].decode() for r in rows} == {s for s, n in config.items() if n}
 
 
 def test_user_schema_with_extra_field_gets_extra_column(tmp_path: Path,
@@ -698,6 +707,26 @@ def test_carried_files_in_shard_folders_and_glob_characters_in_out_are_warned(
     err = capsys.readouterr().err
     assert "carried over into shard folders" in err and "data/NOTES.md" in err
     assert (out / "data" / "NOTES.md").read_text() == "mine"
+    # A path with a `key=value` folder: DuckDB would add the key as a column; said, and the card's SQL says no.
+    out = tmp_path / "lang=en" / "ds"
+    assert main(["build", str(corpus), "--out", str(out), "-q"]) == 0
+    assert "named like `key=value`" in capsys.readouterr().err
+    assert "hive_partitioning = false" in (out / "README.md").read_text(encoding="utf-8")
+    assert main(["build", str(corpus), "--out", str(tmp_path / "plain"), "-q"]) == 0
+    assert "key=value" not in capsys.readouterr().err
+
+
+def test_a_note_named_like_a_shard_in_data_is_not_read_as_data(corpus: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    out = tmp_path / "out"
+    result = newsset.build([corpus], out)
+    (out / "data" / "train-notes.md").write_text("how the train split was chosen")
+    newsset.build([corpus], out, seed=3)  # carried over, as the user's files are
+    assert (out / "data" / "train-notes.md").is_file()
+    assert sum(len(v) for v in newsset.load(out).values()) == result.total_rows
 
 
 def test_the_api_takes_one_path_alone_and_refuses_wrong_types_clearly(corpus: Path, tmp_path: Path) -> None:

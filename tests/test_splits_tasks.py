@@ -688,7 +688,7 @@ def test_card_front_matter_lists_configs_and_splits(builds: Callable[[str], Path
     counts = manifest(out)["configs"]
     for name, c in configs.items():
         folder = "data" if name == "default" else name
-        assert c["data_files"] == [{"split": s, "path": f"{folder}/{s}-*"} for s in SPLITS if s in counts[name]]
+        assert c["data_files"] == [{"split": s, "path": f"{folder}/{s}-*.parquet"} for s in SPLITS if s in counts[name]]
     for info in fm["dataset_info"]:
         assert {s["name"]: s["num_examples"] for s in info["splits"]} == counts[info["config_name"]]
 
@@ -739,6 +739,7 @@ def test_fresh_card_has_the_default_user_section(builds: Callable[[str], Path]) 
     ('[t1]\ncolumns = { id = "id" }\nprompt = 3\n', "`prompt` must be a string"),
     ('[images]\ncolumns = { id = "id" }\n', "not one of"),
     ('[t1]\ncolumns = { Text = "body", text = "title" }\n', "differ only by case"),
+    ('[t1]\ncolumns = { split = "title" }\n', "no output column may be named `split`"),
     ('[t1]\ncolumns = { text = "body", label = "author" }\nprompt = "{{ text }}"\ntarget = "{{labl}}"\n',
      "`target` names {{labl}}, which is not one of the task's columns \\(text, label\\)"),
     ('[t1]\ncolumns = { id = "id" }\nrequires = ["author"]\npromt = "x"\n',
@@ -799,6 +800,33 @@ def test_a_group_split_far_from_the_ratios_is_said(tmp_path: Path, capsys: pytes
     assert "adding articles never moves existing ones" in plain and "**Note:**" not in plain
     assert main(["build", str(raw), "--out", str(tmp_path / "cli"), "--group-by", "publication"]) == 0
     assert "  splits    the splits came out" in capsys.readouterr().err
+
+
+def test_publication_names_with_markup_are_shown_as_written(tmp_path: Path) -> None:
+    """Names come from the data: HTML, Markdown or the user-section marker in one must not format
+    the card, open a comment, or start a second user section."""
+    from tests.conftest import page
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    pubs = ["<!-- newsset:user-start --> Gazette", "**Bold** _Times_ [link](x) `code` & <b>Co</b>"]
+    rows = [{"id": newsset.article_id(f"2024-01-0{i + 1}", f"T{i}", f"Body text of story {i}."),
+             "date": f"2024-01-0{i + 1}", "title": f"T{i}", "subtitle": None, "author": "Ann", "publication": p,
+             "author_bio": None, "image_alt": None, "image_caption": None, "image_credit": None,
+             "body": f"Body text of story {i}.", "truncated": False, "source": f"s{i}", "source_sha256": "0" * 64}
+            for i, p in enumerate(pubs)]
+    (raw / "recs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    (raw / "p.txt").write_text(page(), encoding="utf-8")
+    (raw / "index.html").write_text("<html></html>", encoding="utf-8")  # (not read: counted in the card)
+    out = tmp_path / "out"
+    for _ in range(2):  # (the rebuild reads the card's user section back)
+        assert newsset.build([raw], out, ratios=(1, 0, 0)).total_rows == 3
+        card = card_of(out)
+        assert card.count(USER_START) == 1 and "<b>" not in card and "**Bold**" not in card
+        assert "&lt;!-- newsset:user-start --&gt; Gazette" in card
+        assert "rejected; every reject is listed with its reason in `rejects.jsonl`; 1 other file(s) not read " \
+               "(.html 1)\n" in card
+        assert "\\*\\*Bold\\*\\* \\_Times\\_ \\[link\\](x) \\`code\\` &amp; &lt;b&gt;Co&lt;/b&gt;" in card
 
 
 def test_odd_names_and_citations_keep_the_card_whole(corpus: Corpus, tmp_path: Path) -> None:

@@ -67,6 +67,19 @@ def test_fresh_build_passes_and_loads(out: Path) -> None:
     assert json.loads(json.dumps(report.to_dict()))["ok"] is True
 
 
+@pytest.mark.parametrize("where", [".", "./", "data/.."])
+def test_verify_and_load_of_the_current_folder(out: Path, where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(out)  # the card says: `newsset verify .` ("." gives datasets no name to go by)
+    report = verify(where)
+    assert report.ok and report.loaded, render_verify_text(report)
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(out.parent / "hf"))
+    rows = sum(f["rows"] for f in json.loads((out / "manifest.json").read_text())["files"]
+               if (f.get("config") or "default") == "default")
+    assert sum(len(split) for split in newsset.load(where).values()) == rows == 12
+
+
 def test_no_load_skips_the_round_trip(out: Path) -> None:
     report = verify(out, load=False)
     assert report.ok and not report.loaded
@@ -155,7 +168,7 @@ def test_edited_num_examples_is_a_card_problem(out: Path) -> None:
 
 def test_card_glob_matching_nothing_is_a_card_problem(out: Path) -> None:
     card = out / "README.md"
-    card.write_text(card.read_text().replace("path: data/train-*", "path: data/training-*", 1))
+    card.write_text(card.read_text().replace("path: data/train-*.parquet", "path: data/training-*.parquet", 1))
     messages = [i.message for i in verify(out, load=False).issues if i.code == "verify.card"]
     assert any("matches no file" in m for m in messages)
     assert any(f"matches {TRAIN}" in m for m in messages)  # the shard is no longer read by any config
@@ -201,6 +214,12 @@ def test_edited_manifest_rows_is_a_rows_problem(out: Path) -> None:
     (lambda m: m["inputs"].update(items=m["inputs"]["items"] + 1), "inputs.items = inputs.accepted + inputs.rejected"),
     (lambda m: m["inputs"].pop("rejected"), "inputs.rejected should be a count"),
     (lambda m: m["inputs"].update(rejected=None, rejected_by_code=None), "inputs.rejected should be a count"),
+    (lambda m: m["inputs"].update(duplicates=5), "inputs.duplicates = the dataset.duplicate-id and -body counts"),
+    (lambda m: m["inputs"].update(rejected_by_code={"input.empty": 1}),  # (the same total, another code)
+     "inputs.rejected_by_code should count the codes of rejects.jsonl, but input.empty 1 != 0, "
+     "parse.invalid-date 0 != 1"),
+    (lambda m: m["split"]["splits"]["train"].update(rows=m["split"]["splits"]["train"]["rows"] + 5),
+     "split.splits.train.rows = the rows of the default config's train shards"),
 ])
 def test_manifest_totals_that_disagree_are_manifest_problems(out: Path, edit: Callable[[dict[str, Any]], None],
                                                             what: str) -> None:
