@@ -801,7 +801,7 @@ class _Page:
         author, publication, bio = self.signature(tail)
         if self.sig_line is not None and not truncated:
             end = min(end, self.sig_line)
-        start, subtitle, alt, caption, credit, by_name = self.head(h + 1, end)
+        start, subtitle, alt, caption, credit, by_name = self.head(self._after_title(h + 1, end, title), end)
         body = self.body(start, end)
         if not body:
             # Located at the first line where the body could start that holds anything (boilerplate, a
@@ -847,6 +847,16 @@ class _Page:
                             expected="a headline after the date", got="")
         self.where.update(date=h + 1, title=h + 1)
         return token, title
+
+    def _after_title(self, first: int, end: int, title: str) -> int:
+        """Where the page goes on after the header: past the headline saved again on a line of its own
+        (a scraper that took the page's heading too), which is neither standfirst nor body."""
+        at = bisect_right(self.runs, first, key=_END)
+        if at < len(self.runs):
+            s, e = self.runs[at]
+            if e - s == 1 and first <= s < end and self.lines[s].strip() == title:
+                return e
+        return first
 
     def body_end(self, first: int) -> tuple[int, bool, int]:
         """Where the body stops: (end index, truncated?, index where the signature search starts)."""

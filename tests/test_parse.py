@@ -839,6 +839,16 @@ def test_a_page_of_only_a_signature_and_its_bio_is_refused(bio: list[str]) -> No
     assert err.issue.code == "parse.missing-body"
 
 
+@pytest.mark.parametrize("image", [True, False])
+def test_the_headline_saved_again_under_the_header_is_left_out(image: bool) -> None:
+    title = HEADER.split(" ", 3)[3]
+    parts = [*IMAGE, "By Ana Demir", "published 3 June 2022", ""] if image else []
+    rec = parse(page(HEADER, "", title, "", "Plots are scarce", "", *parts, P1, "", P2))
+    assert (rec["title"], rec["subtitle"], rec["body"]) == (title, "Plots are scarce", f"{P1}\n\n{P2}")
+    rec = parse(page(HEADER, "", title, "", P1, "", P2))  # (neither standfirst nor body)
+    assert (rec["subtitle"], rec["body"]) == (None, f"{P1}\n\n{P2}")
+
+
 @pytest.mark.parametrize("paywall", [False, True])
 def test_bio_right_under_the_signature_without_a_blank_line(paywall: bool) -> None:
     wall = PAYWALL if paywall else [""]
