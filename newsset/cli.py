@@ -120,6 +120,8 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
                     "another day, or to rebuild the same bytes later")
     sb.add_argument("--citation", default=None, metavar="BIBTEX", help="citation for the card and croissant.json")
     sb.add_argument("--name", default=None, help="pretty name for the card (default: the output folder name)")
+    sb.add_argument("--language", default="en", metavar="CODES", help="the articles' languages for the card, as "
+                    "ISO 639 codes, comma-separated (default: en; e.g. en,fr or pt-BR)")
     sb.add_argument("--quiet", "-q", action="store_true", help="print nothing on success (no progress bar, no "
                     "summary); the bar is drawn only when stderr is a terminal, and never with NEWSSET_NO_PROGRESS=1")
     sb.add_argument("--fix-mojibake", action="store_true", help="repair mojibake (UTF-8 read as cp1252: 'cafÃ©') "
@@ -296,7 +298,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
                   no_tasks=args.no_tasks, allow_truncated=args.allow_truncated, license=args.license,
                   citation=args.citation, pretty_name=args.name, jobs=args.jobs, engine=args.engine,
                   scheduler=args.scheduler, cache=args.cache, plot=args.plot, progress=progress,
-                  fix_mojibake=args.fix_mojibake, today=args.today)
+                  fix_mojibake=args.fix_mojibake, today=args.today,
+                  language=[c.strip() for c in args.language.split(",")])
     seconds = time.perf_counter() - t0
     append_step_summary(render_build_markdown(r), "build")
     codes = ", ".join(f"{c} {n:,}" for c, n in sorted(r.rejected.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -21,6 +21,7 @@ import contextlib
 import datetime as _dt
 import json
 import os
+import re
 import shutil
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -51,6 +52,7 @@ OnInvalid = Literal["quarantine", "fail"]
 SplitStrategy = Literal["hash", "date"]
 BATCH_ROWS = 512  # rows routed at a time (a few MB: bounds the driver's buffers)
 DEFAULT_THRESHOLD = 0.7
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")  # ISO 639-1/3, with a region or script (pt-BR)
 
 
 @dataclass
@@ -181,6 +183,10 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             raise ConfigError(f"{what}: expected {kind}, got {type(value).__name__} {value!r}")
     if isinstance(language, str):
         language = [language]  # one code given alone ("en", not "e" and "n")
+    bad = [c for c in language if not (isinstance(c, str) and _LANGUAGE.match(c))]
+    if bad or not language:
+        raise ConfigError(f"--language: expected ISO 639 codes such as en, fr or pt-BR, got "
+                          f"{', '.join(map(repr, bad)) if bad else 'none'}")
     if on_invalid not in ("quarantine", "fail"):
         raise ConfigError(f"--on-invalid: expected 'quarantine' or 'fail', got {on_invalid!r}")
     if near_dup not in ("keep", "drop", "off"):

@@ -516,6 +516,17 @@ def test_license_is_a_hub_id_or_refused_before_any_work(corpus: Path, tmp_path: 
     assert "\nlicense: cc-by-sa-4.0\n" in card or '\nlicense: "cc-by-sa-4.0"\n' in card
     assert json.loads((out / "croissant.json").read_text())["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
 
+def test_language_codes_go_into_the_card(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "o"
+    assert main(["build", str(corpus), "--out", str(out), "-q", "--language", "en, pt-BR"]) == 0
+    assert "\nlanguage:\n- \"en\"\n- \"pt-BR\"\n" in (out / "README.md").read_text(encoding="utf-8")
+    assert main(["build", str(corpus), "--out", str(tmp_path / "bad"), "--language", "English"]) == 2
+    assert "--language: expected ISO 639 codes such as en, fr or pt-BR, got 'English'" in capsys.readouterr().err
+    with pytest.raises(newsset.ConfigError, match="--language"):
+        newsset.build([corpus], tmp_path / "api", language=[])
+    assert not (tmp_path / "bad").exists() and not (tmp_path / "api").exists()
+
+
 def test_load_dataset_round_trip_offline(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
