@@ -20,8 +20,10 @@ from typing import IO, Any, cast
 
 from . import archives
 from .archives import read_archive, too_large
+from .boilerplate import is_boilerplate
+from .decode import binary_kind
 from .errors import Issue, ParseError, display_path
-from .parse import binary_kind, is_boilerplate, parse_bytes
+from .parse import parse_bytes
 from .records import ID_VERSION, Article, article_id
 from .schema import Schema, issue_code
 from .sources import Source

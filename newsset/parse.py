@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import html
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
@@ -36,245 +34,32 @@ from operator import is_, itemgetter
 from pathlib import Path
 
 from . import text as _text
+from .boilerplate import (
+    _BLANK,
+    _EXACT,
+    _FOOTER,
+    _FOOTER_HEADS,
+    _INVISIBLE,
+    _INVISIBLE_CHARS,
+    _LONGEST,
+    _PAYWALL,
+    _PAYWALL_END,
+    _PAYWALL_START,
+    _SIG_DROP_CHARS,
+    _ZERO_WIDTH,
+    _ZERO_WIDTH_CHARS,
+    _boiler_key,
+    _indented_short,
+    _is_paywall_start,
+    _wrapped_boilerplate,
+    is_boilerplate,
+)
+from .decode import _decode, _line_ends, binary_kind, decode_page, locate
 from .errors import Issue, ParseError
 from .records import Article, article_id, nfc_article_id
-from .text import nfc, nfc_inert
+from .text import nfc
 
 __all__ = ["binary_kind", "decode_page", "is_boilerplate", "locate", "parse_bytes", "parse_file", "parse_text"]
-
-# ---------------------------------------------------------------- boilerplate catalogue
-
-# Zero-width and direction marks: a line of only these (and white space) shows as blank.
-_INVISIBLE_CHARS = "\u200b\u2060\u200e\u200f\u061c\ufeff"  # (the BOM last: see _decode)
-# What a signature may hold that spells nothing: those and the soft hyphen.
-_SIG_DROP_CHARS = _INVISIBLE_CHARS + "\u00ad"
-# All that does not change what a line says (ZWNJ and ZWJ too): left out of boilerplate keys.
-_ZERO_WIDTH_CHARS = _SIG_DROP_CHARS + "\u200c\u200d"
-_ZERO_WIDTH = dict.fromkeys(map(ord, _ZERO_WIDTH_CHARS))
-_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
-_DASH_PAIRS = (("\u2013", "-"), ("\u2014", "-"), ("\u2019", "'"), ("\u2018", "'"))
-
-
-def _norm(line: str) -> str:
-    """Comparison key for boilerplate: quotes and dashes unified, spaces folded, case folded."""
-    if "&" in line and ";" in line:  # HTML entities the scraper left ("SUBSCRIBE &amp; SAVE", "Week&#8217;s")
-        line = html.unescape(line)
-    if not line.isascii():
-        if _ZERO_WIDTH_RE.search(line):  # invisible characters the HTML left ("Subscribe to The Week\u200b")
-            line = line.translate(_ZERO_WIDTH)
-        for fancy, plain in _DASH_PAIRS:  # str.translate with a dict costs ~5 us a line; this ~0.3
-            if fancy in line:
-                line = line.replace(fancy, plain)
-    return " ".join(line.split()).casefold()
-
-
-_PROMO_LINES = (
-    "Subscribe to The Week",
-    "Escape your echo chamber. Get the facts behind the news, plus analysis from multiple perspectives.",
-    "SUBSCRIBE & SAVE",
-    "Sign up for The Week's Free Newsletters",
-    "From our morning news briefing to a weekly Good News Newsletter, get the best of The Week delivered "
-    "directly to your inbox.",
-    "Sign up",
-    # The US site's wording of the same blocks.
-    "Sign up for Today's Best Articles in your inbox",
-    "A free daily email with the biggest news stories of the day - and the best features from TheWeek.com",
-    "Subscribe to our newsletter",
-    "Try 6 Free Issues",
-    "Subscribe to The Week US",
-    "Subscribe to The Week UK",
-    # The text of the author box's social links, which scrapers of the site's template save.
-    "Social Links Navigation",
-    # The publisher's affiliate notice under the byline of shopping articles.
-    "When you purchase through links on our site, we may earn an affiliate commission. Here's how it works.",
-    "When you purchase through links on our site, we may earn an affiliate commission.",
-    # The newsletter sign-up form's own lines (the publisher's template).
-    "Contact me with news and offers from other Future brands",
-    "Receive email from us on behalf of our trusted partners or sponsors",
-    "By submitting your information you agree to the Terms & Conditions and Privacy Policy and are aged 16 or over.",
-)
-# The paywall's first line as pages write it: three dots, an ellipsis character, or none.
-_PAYWALL_STARTS = ("To continue reading this article...", "To continue reading this article\u2026",
-                   "To continue reading this article", "To continue reading this article.")
-_PAYWALL_LINES = (
-    *_PAYWALL_STARTS,
-    "Continue reading this article and get limited website access each month.",
-    "Get unlimited website access, exclusive newsletters plus much more.",
-    "Cancel or pause at any time.",
-    "Already a subscriber to The Week?",
-    "Already a subscriber?",
-    "Not sure which email you used for your subscription? Contact us",
-)
-# The related-articles headings first (lists of teasers follow them), then the end marks.
-_FOOTER_LINES = ("Latest", "You might also like", "More from The Week", "More from The Week US",
-                 "More from The Week UK", "Trending", "Most popular", "Most read", "Related articles", "Read next",
-                 "Topics", "Tags", "Related topics",  # (the article's tag list, under the bio)
-                 "View More \u25b8", "View More")
-
-_PROMO = frozenset(map(_norm, _PROMO_LINES))
-_IMAGE_URL = re.compile(
-    r"^(?:https?:)?//\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)$", re.IGNORECASE)
-
-_PAYWALL_START = _norm(_PAYWALL_STARTS[0])
-_PAYWALL_STARTS_NORM = frozenset(map(_norm, _PAYWALL_STARTS))
-_KEY_ALIAS = {_norm(v): _PAYWALL_START for v in _PAYWALL_STARTS}  # one key for every form of the first line
-# A catalogue line that is a sentence may come without its full stop (templates differ on it).
-_KEY_ALIAS.update({_norm(v)[:-1]: _norm(v) for v in _PROMO_LINES + _PAYWALL_LINES[len(_PAYWALL_STARTS):]
-                   if v.endswith(".") and not v.endswith("..")})
-_PAYWALL_END = _norm("Not sure which email you used for your subscription? Contact us")
-_PAYWALL = frozenset(map(_norm, _PAYWALL_LINES))
-_FOOTER = frozenset(map(_norm, _FOOTER_LINES))
-_FOOTER_HEADS = frozenset(map(_norm, _FOOTER_LINES[:-2]))  # the headings a list of related articles follows
-
-
-_BOILER = _PROMO | _PAYWALL | _FOOTER | frozenset(_KEY_ALIAS)
-_LONGEST = max(map(len, _BOILER)) + 40  # a longer line cannot be boilerplate: skip the regex work
-# Catalogue lines as pages write them (straight or typographic apostrophe and dash) -> key, so that
-# most boilerplate lines need no `_norm`.
-_EXACT = {v: _KEY_ALIAS.get(_norm(v), _norm(v)) for s in _PROMO_LINES + _PAYWALL_LINES + _FOOTER_LINES
-          for v in {s, s.replace("'", "\u2019"), s.replace(" - ", " \u2013 "), s.replace(" - ", " \u2014 ")}}
-
-_EXACT_STARTS = frozenset(v for v in _EXACT if _norm(v) in _PAYWALL_STARTS_NORM)
-# The first two words of every catalogue block of two or more words; the blocks of one word.
-_KEY_HEADS = frozenset(" ".join(k.split()[:2]) for k in _BOILER if len(k.split()) > 1)
-_KEY_WORDS = frozenset(k for k in _BOILER if len(k.split()) == 1)
-
-# A line normalises to a catalogue key only if its ends can start and end one. `_norm` maps an ASCII
-# character that is not white space to c.lower() and keeps it in place relative to the line's first
-# and last such character, so: a first or last ASCII character no key starts or ends with, or three
-# ASCII letters opening the line that open no key, rule a line out without the cost of `_norm`.
-_ASCII_INK = [c for c in map(chr, range(128)) if not c.isspace()]
-# ("&" and ";" may open or close an HTML entity, which `_norm` decodes.)
-_CANNOT_START = frozenset(c for c in _ASCII_INK if c.lower() not in {k[0] for k in _BOILER}) - {"&"}
-_CANNOT_END = frozenset(c for c in _ASCII_INK if c.lower() not in {k[-1] for k in _BOILER}) - {";"}
-_OPENINGS = frozenset(k[:3] for k in _BOILER)
-
-
-def _boiler_key(line: str) -> str | None:
-    """For a line of 1.._LONGEST characters: its catalogue key if it is boilerplate ("" for an image URL;
-    `_BLANK` for a line of only HTML entities or invisible characters), else None.
-
-    Only catalogue keys are ever compared, so other lines need no key; most are ruled out by
-    their first or last character, without the cost of `_norm`.
-    """
-    key = _EXACT.get(line)
-    if key is None and line[0] not in _CANNOT_START and line[-1] not in _CANNOT_END:
-        opening = line[:3]
-        if not (opening.isascii() and opening.isalpha() and opening.lower() not in _OPENINGS) and _may_be_key(line):
-            key = _norm(line)
-    if key in _BOILER:
-        return _KEY_ALIAS.get(key, key)
-    if key == "":
-        return _BLANK  # only entities or invisible characters ("&nbsp;" on a line of its own): shows as blank
-    if "//" in line and _IMAGE_URL.match(line.strip()):
-        return ""
-    if line[:1] in "Tt" or line[:1].isspace():  # another ending of the paywall's first line ("..., subscribe to
-        text = line.lstrip()                       # The Week US"), indented or not
-        if len(text) <= 120 and text[:11].lower() == "to continue" and \
-                _norm(text).startswith(_PAYWALL_START.rstrip(".")):
-            return _PAYWALL_START
-    if not line.isascii() or ">" in line or "<" in line:  # (icons are not ASCII but for these two)
-        text = line.strip()
-        if text and (_is_icon(text[0]) or _is_icon(text[-1])):  # a button saved with its icon ("Sign up →")
-            bare = _without_icons(text)
-            key = _boiler_key(bare) if bare else None
-            return None if key == _BLANK else key  # (an icon by "&nbsp;" is no blank line: text, as written)
-    return None
-
-
-_ICONS = frozenset("<>\u2039\u203a\u00ab\u00bb\ufe0f\u200d")  # ASCII arrows, guillemets, emoji joiners
-
-
-def _is_icon(c: str) -> bool:
-    """A symbol a template puts before or after a button's text: an arrow, a chevron, an emoji."""
-    known = _ICON_MEMO.get(c)
-    if known is None:  # (lines end with curly quotes often: one category lookup per character, not per line)
-        known = _ICON_MEMO[c] = c in _ICONS or (not c.isascii() and unicodedata.category(c)[0] == "S")
-    return known
-
-
-_ICON_MEMO: dict[str, bool] = {}
-
-
-def _without_icons(text: str) -> str:
-    """The text without the icons (and the spaces by them) at its ends."""
-    i, j = 0, len(text)
-    while i < j and (_is_icon(text[i]) or text[i].isspace()):
-        i += 1
-    while j > i and (_is_icon(text[j - 1]) or text[j - 1].isspace()):
-        j -= 1
-    return text[i:j]
-
-
-def _may_be_key(line: str) -> bool:
-    """Whether a line's first two words (its word, if it has one) are those of a catalogue key, as
-    `_norm` would make them: a test on two words, not the whole line. (An entity or an invisible
-    character could hide a match from it: such lines go on to `_norm`.)"""
-    if "&" in line:
-        return True
-    words = line.split(None, 2)
-    if not words:
-        return True  # white space alone: the key of a blank line
-    head = " ".join(words[:2])
-    if not head.isascii():
-        if _ZERO_WIDTH_RE.search(line):
-            return True
-        for fancy, plain in _DASH_PAIRS:
-            if fancy in head:
-                head = head.replace(fancy, plain)
-    return head.casefold() in (_KEY_HEADS if len(words) > 1 else _KEY_WORDS)
-
-
-def _wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tuple[int, int]]) -> bool:
-    """Mark a catalogue block a template wrapped over consecutive lines ("Escape your echo chamber.
-    Get the facts behind the news," / "plus analysis ..."): the lines joined by a space must be
-    the whole block. Returns whether any was found. (Most windows are ruled out by their first two
-    words and their last character, as in `_boiler_key`: well under 1 us a page.)"""
-    found = False
-    for s, e in runs:
-        i = s
-        while i < e - 1:
-            first = lines[i].lstrip()
-            if not _may_be_key(f"{first} {lines[i + 1].lstrip()}"):  # (the block's first two words)
-                i += 1
-                continue
-            size = len(first)
-            for j in range(i + 1, e):
-                size += len(lines[j]) + 1
-                if size > _LONGEST:
-                    break
-                if lines[j][-1] in _CANNOT_END:
-                    continue
-                key = _boiler_key(" ".join(ln.strip() for ln in lines[i:j + 1]))
-                if key:  # (an image URL, key "", cannot wrap)
-                    keys[i:j + 1] = [key] * (j + 1 - i)
-                    found, i = True, j
-                    break
-            i += 1
-    return found
-
-
-def _indented_short(line: str) -> bool:
-    """A line over the length cut-off only through leading white space (found by the fuzzer:
-    288 tabs + "Latest" must still be boilerplate). The strip runs only for such lines."""
-    return line[0].isspace() and len(line.lstrip()) <= _LONGEST
-
-
-def is_boilerplate(line: str) -> bool:
-    """True when a whole line is a known promotional, paywall or footer block. (A paywall first line
-    with another ending is one only with more of the block after it: see `_Page._paywall_at`.)"""
-    if line == "" or (len(line) > _LONGEST and not _indented_short(line)):
-        return False
-    key = _boiler_key(line)
-    if key == _PAYWALL_START:
-        return _is_paywall_start(_without_icons(line.strip()))
-    return key is not None and key != _BLANK
-
-
-def _is_paywall_start(line: str) -> bool:
-    """One of the paywall first line's usual forms."""
-    return line in _EXACT_STARTS or _norm(line) in _PAYWALL_STARTS_NORM
-
 
 # ---------------------------------------------------------------- line patterns
 
@@ -333,9 +118,6 @@ _TERMINAL = re.compile(f"[.!?:;\u2026{_STOPS}\uff01\uff1f\uff1a\uff1b\u061f][{_C
 _SENTENCE_END = re.compile(f"[.:;\u2026{_STOPS}\uff1a\uff1b][{_CLOSERS}]*$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(b"\x01+")
-_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
-_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS[:-1]}]")  # (one C call on the page's few non-ASCII characters)
-_BLANK = "\n"  # the key of a blank line: no line holds a newline, and no catalogue key is one
 _START, _END = itemgetter(0), itemgetter(1)
 _HEAD_SCAN = 12  # non-blank lines after the header in which image and byline blocks are looked for
 _KICKER_LINES = 2  # short lines the labels may sit under, below the image credit
@@ -533,154 +315,6 @@ _SEPARATORS = " \t,;|\u00b7\u2022-\u2013\u2014"
 
 
 _JOINED_WHEN = re.compile(r"\s(?:published|updated|last updated)\b", re.IGNORECASE)
-
-
-# ---------------------------------------------------------------- decoding
-
-def _wide_encoding(raw: bytes) -> str | None:
-    """"UTF-32" or "UTF-16" for text in either (by its byte-order mark, or for mostly-ASCII text
-    without one, by NUL in nearly all of three bytes in four, or of every other byte), else None."""
-    head = raw[:512]
-    if b"\x00" not in head and raw[:2] not in (b"\xff\xfe", b"\xfe\xff"):
-        return None  # (every page that is UTF-8 text)
-    if raw[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
-        return "UTF-32"
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return "UTF-16"
-    if len(head) < 8:
-        return None
-
-    def nul(k: int, step: int) -> bool:
-        part = head[k::step]
-        return part.count(0) >= 0.9 * len(part)
-
-    if (nul(1, 4) and nul(2, 4) and (nul(3, 4) or nul(0, 4))):
-        return "UTF-32"
-    return "UTF-16" if nul(0, 2) or nul(1, 2) else None
-
-
-# File signatures of the binary files most often saved under a .txt name.
-_MAGIC = ((b"%PDF-", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
-          (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"), (b"II*\x00", "a TIFF image"),
-          (b"MM\x00*", "a TIFF image"), (b"PK\x03\x04", "a ZIP archive (or .docx, .xlsx, .epub)"),
-          (b"PK\x05\x06", "an empty ZIP archive"), (b"\x1f\x8b", "gzip data"), (b"\xfd7zXZ\x00", "xz data"),
-          (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"Rar!\x1a\x07", "a RAR archive"),
-          (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"))
-_MAGIC_FIRST = frozenset({m[:1] for m, _ in _MAGIC} | {b"R"})  # R: RIFF (WebP)
-_SNIFF = 8192  # bytes looked at for control characters
-# Every byte but the C0 controls other than tab, LF, VT, FF, CR (and DEL): deleting them counts the controls.
-_NOT_CONTROL = bytes(b for b in range(256) if not (b < 32 and b not in b"\t\n\x0b\x0c\r" or b == 127))
-_PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n\x0b\x0c\r"  # ASCII text bytes: deleting them leaves the rest
-_HIGH = bytes(range(0x80, 0x100))
-
-
-def _file_signature(head: bytes) -> str | None:
-    """What a known file signature at the start of `head` says the file is."""
-    if head[:1] not in _MAGIC_FIRST:  # text: ruled out by its first byte
-        return None
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    return "a WebP image" if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else None
-
-
-def _control_share(head: bytes) -> str | None:
-    """A description when more than 10% of the first 8 KiB are C0 controls (other than tab and line ends)."""
-    sample = head[:_SNIFF]
-    controls = len(sample.translate(None, _NOT_CONTROL))
-    if controls * 10 > len(sample):
-        return f"binary data ({controls} of its first {len(sample)} bytes are control characters)"
-    return None
-
-
-def binary_kind(head: bytes, controls: bool = True) -> str | None:
-    """What the first bytes of a file say it is when it is not text: a known file signature, or
-    (with `controls`) more than 10% C0 control characters (other than tab and line ends) in its first 8 KiB."""
-    return _file_signature(head) or (_control_share(head) if controls else None)
-
-
-def locate(raw: bytes, at: int) -> tuple[int, int, str]:
-    """(line, column, text before) of byte offset `at`, by the line rule of `decode_page`.
-
-    A line ends at `\\n`, `\\r\\n` or a lone `\\r`; the column counts characters (an undecodable
-    byte counts as one) from 1, as editors show them.
-    """
-    head = raw[:at]
-    line = head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
-    before = head[max(head.rfind(b"\n"), head.rfind(b"\r")) + 1:].decode("utf-8", "replace")
-    return line, len(before) + 1, before
-
-
-def decode_page(raw: bytes, path: str = "<bytes>") -> str:
-    """UTF-8 bytes -> NFC text with `\\n` line ends and no BOM; refuses empty, binary and non-UTF-8 input.
-
-    Lines: a line ends at `\\n`, `\\r\\n` or a lone `\\r` (all become `\\n`, and every line number
-    newsset reports counts lines this way). U+2028, U+2029, U+0085, form feed and vertical tab do not
-    end a line: they stay in the text as written (white space inside a paragraph).
-    """
-    return _decode(raw, path)[0]
-
-
-def _decode(raw: bytes, path: str) -> tuple[str, bool, bool, bool]:
-    """`decode_page`, whether the text may hold mojibake or bidi controls (`newsset.text`),
-    whether it is plain: no character NFC or case folding might change (`text.specials`), and
-    whether it may hold invisible characters (`_INVISIBLE_CHARS`; looked for among the few
-    non-ASCII characters, not in the whole text)."""
-    kind = _file_signature(raw[:16])
-    if kind is not None:
-        raise ParseError(Issue("input.binary", f"expected UTF-8 text, got {kind} (its file signature starts the "
-                               "file)", path, 1, expected="UTF-8 text", got=kind))
-    wide = _wide_encoding(raw)
-    if wide is not None:
-        raise ParseError(Issue("input.encoding", f"expected UTF-8, got {wide} text (a {wide} byte-order mark or "
-                               f"{'three bytes in four' if wide == 'UTF-32' else 'every other byte'} NUL)", path, 1, 1,
-                               expected="UTF-8", got=wide))
-    if b"\x00" in raw:
-        at = raw.index(b"\x00")
-        line, column, _ = locate(raw, at)
-        raise ParseError(Issue("input.binary", f"expected text, got a NUL byte at offset {at}", path, line, column,
-                               expected="UTF-8 text", got="binary data"))
-    rest = raw.translate(None, _PLAIN)  # the control characters and the non-ASCII bytes, in order
-    kind = _control_share(raw[:_SNIFF]) if rest.translate(None, _HIGH) else None
-    if kind is not None:
-        raise ParseError(Issue("input.binary", f"expected UTF-8 text, got {kind}", path, 1,
-                               expected="UTF-8 text", got="control characters"))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line, column, before = locate(raw, e.start)
-        raise ParseError(Issue("input.encoding", f"expected UTF-8, got byte 0x{raw[e.start]:02x} that UTF-8 "
-                               f"cannot decode (line {line}, column {column}, after {before[-20:]!r})", path, line,
-                               column, expected="UTF-8", got=f"0x{raw[e.start]:02x}")) from None
-    text = _line_ends(text, b"\r" in raw)  # (the CR test on the bytes: memchr, not a str scan)
-    nonascii = rest.decode("utf-8")  # valid: a UTF-8 sequence holds no ASCII byte
-    suspect, plain = False, True
-    if nonascii:
-        found = _text.specials(nonascii)
-        plain = not found
-        normal = text if nfc_inert(nonascii, found) else nfc(text)
-        if normal is not text:  # NFC changed it: look at the new text's bytes
-            text, suspect = normal, _text.suspicious(normal.encode("utf-8"))
-        else:
-            suspect = _text.suspicious(raw, rest)
-    if not text or text.isspace():  # not text.strip(), without copying the page
-        raise ParseError(Issue("input.empty", "expected an article, got an empty file" if not text
-                               else "expected an article, got only whitespace", path,
-                               max(1, text.count("\n") + (0 if text.endswith("\n") else 1)) if text else 1))
-    # (a BOM that opened the file is gone from the text)
-    invisible = bool(nonascii) and (_INVISIBLE_RE.search(nonascii) is not None or (
-        "\ufeff" in nonascii and nonascii.count("\ufeff") > raw.startswith(b"\xef\xbb\xbf")))
-    return text, suspect, plain, invisible
-
-
-def _line_ends(text: str, has_cr: bool | None = None) -> str:
-    """No leading BOM, and `\\n` line ends (see `decode_page`); `has_cr`: whether the text holds a
-    `\\r`, when the caller knows."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if ("\r" in text) if has_cr is None else has_cr:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
 
 
 # ---------------------------------------------------------------- parsing

@@ -314,7 +314,8 @@ class _Verifier:
                 md = pq.read_metadata(path)
                 self.schemas[rel], rows = md.schema.to_arrow_schema(), md.num_rows
             except (pa.ArrowException, OSError, ValueError) as err:
-                self.problem("verify.footer", rel, f"the Parquet footer cannot be read (truncated?): {err}")
+                self.problem("verify.footer", rel, f"the Parquet footer cannot be read (truncated?): "
+                             f"{' '.join(str(err).split())}")  # (Arrow's message may end in a newline)
         if rows is not None and rows != e["rows"]:
             self.problem("verify.rows", rel, f"{rows} row(s), manifest.json says {e['rows']}", e["rows"], rows)
 

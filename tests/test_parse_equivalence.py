@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from newsset import parse
+from newsset import boilerplate, parse
 from newsset.dedup import _TABLE_END, _special_chars, normalize_body, word_count
 from newsset.errors import ParseError
 from newsset.text import specials
@@ -136,11 +136,11 @@ def test_fast_path_characters_are_inert_under_nfc() -> None:
 
 def reference_key(line: str) -> str:
     """The boilerplate key as first defined: quotes and dashes unified, spaces folded, case folded."""
-    if not line or len(line) > parse._LONGEST:
+    if not line or len(line) > boilerplate._LONGEST:
         return ""
     if "&" in line and ";" in line:  # (entities scrapers leave: &amp; &nbsp; &#8217;)
         line = html.unescape(line)
-    line = "".join(c for c in line if c not in parse._ZERO_WIDTH_CHARS)  # (invisible characters)
+    line = "".join(c for c in line if c not in boilerplate._ZERO_WIDTH_CHARS)  # (invisible characters)
     for fancy, plain in (("\u2013", "-"), ("\u2014", "-"), ("\u2019", "'"), ("\u2018", "'")):
         line = line.replace(fancy, plain)
     return " ".join(line.split()).casefold()
@@ -165,7 +165,7 @@ def reference_is_boilerplate(line: str) -> bool:
     counts in its usual forms only: with another ending it is boilerplate only with more of the
     block after it (a page-level rule)."""
     key = reference_key(line)
-    if key in parse._BOILER or bool(key and parse._IMAGE_URL.match(line.strip())):
+    if key in boilerplate._BOILER or bool(key and boilerplate._IMAGE_URL.match(line.strip())):
         return True
     bare = line.strip(ICON_STRIP)
     return bare != line.strip() and bool(bare) and reference_is_boilerplate(bare)
@@ -176,20 +176,20 @@ def reference_boiler_key(line: str) -> str | None:
     blank for a line that is only entities, invisible characters or white space, "" for an image
     URL, the paywall's first line with another ending, else the key of the line without its icons."""
     ref = reference_key(line)
-    if ref in parse._BOILER:
-        return parse._KEY_ALIAS.get(ref, ref)
+    if ref in boilerplate._BOILER:
+        return boilerplate._KEY_ALIAS.get(ref, ref)
     if ref == "":
-        return parse._BLANK
-    if parse._IMAGE_URL.match(line.strip()):
+        return boilerplate._BLANK
+    if boilerplate._IMAGE_URL.match(line.strip()):
         return ""
     if reference_paywall_start(line):
-        return parse._PAYWALL_START
+        return boilerplate._PAYWALL_START
     bare = line.strip(ICON_STRIP)
     key = reference_boiler_key(bare) if bare and bare != line.strip() else None
-    return None if key == parse._BLANK else key
+    return None if key == boilerplate._BLANK else key
 
 
-CATALOGUE = [*parse._PROMO_LINES, *parse._PAYWALL_LINES, *parse._FOOTER_LINES]
+CATALOGUE = [*boilerplate._PROMO_LINES, *boilerplate._PAYWALL_LINES, *boilerplate._FOOTER_LINES]
 OTHER = ["By", "By Jane Doe", "published", "(Image credit: AFP)", "https://cdn.futurecdn.net/a.jpg",
          "http://x.org/y.PNG?w=1", "https://example.com/", "Chas Newkey-Burden, The Week UK", "So what next?",
          "//cdn.example.net/a.jpg", "SUBSCRIBE &amp; SAVE", "To continue reading this article, subscribe now",
@@ -218,7 +218,7 @@ lines_strategy = (
     st.builds(tweaked, st.sampled_from(CATALOGUE + OTHER), st.lists(st.sampled_from(TWEAKS), max_size=3))
     | st.text(max_size=30)
     | st.lists(st.sampled_from(TRICKY + list("SsTtAaVvLlYy.?kmx' ")), max_size=12).map("".join)
-    | st.text(min_size=parse._LONGEST - 3, max_size=parse._LONGEST + 3)
+    | st.text(min_size=boilerplate._LONGEST - 3, max_size=boilerplate._LONGEST + 3)
 )
 
 
@@ -227,13 +227,13 @@ lines_strategy = (
 def test_boilerplate_classification_equals_reference(line: str) -> None:
     expected = reference_is_boilerplate(line)
     assert parse.is_boilerplate(line) == expected
-    if 0 < len(line) <= parse._LONGEST:
-        assert parse._boiler_key(line) == reference_boiler_key(line)
+    if 0 < len(line) <= boilerplate._LONGEST:
+        assert boilerplate._boiler_key(line) == reference_boiler_key(line)
 
 
 def reference_blank(line: str) -> bool:
     """White space, or a line that holds only entities and invisible characters ("&nbsp;")."""
-    return not line.strip() or (len(line) <= parse._LONGEST and reference_key(line) == "")
+    return not line.strip() or (len(line) <= boilerplate._LONGEST and reference_key(line) == "")
 
 
 def reference_boiler_lines(lines: list[str]) -> list[bool]:
@@ -249,7 +249,7 @@ def reference_boiler_lines(lines: list[str]) -> list[bool]:
             continue
         for j in range(i + 1, len(lines)):
             if reference_blank(lines[j]) or boiler[j] or len(" ".join([lines[i].lstrip(), *lines[i + 1:j + 1]])) > \
-                    parse._LONGEST:
+                    boilerplate._LONGEST:
                 break
             joined = " ".join(ln.strip() for ln in lines[i:j + 1])
             if reference_boiler_key(joined):  # (not an image URL: its key is "")
@@ -289,9 +289,9 @@ def test_page_keys_and_paragraphs_equal_reference(raw_lines: list[str], data: st
     for ln, key, b in zip(lines, page.keys, boiler):
         ref = reference_key(ln)
         if reference_blank(ln):
-            assert key == parse._BLANK
-        elif ref in parse._BOILER:
-            assert key == parse._KEY_ALIAS.get(ref, ref)
+            assert key == boilerplate._BLANK
+        elif ref in boilerplate._BOILER:
+            assert key == boilerplate._KEY_ALIAS.get(ref, ref)
         else:
             assert (key is not None) == b
     n = len(lines)
@@ -302,8 +302,9 @@ def test_page_keys_and_paragraphs_equal_reference(raw_lines: list[str], data: st
 
 
 def test_exact_catalogue_lines_are_their_keys() -> None:
-    for line, key in parse._EXACT.items():
-        assert key == parse._KEY_ALIAS.get(reference_key(line), reference_key(line)) and key in parse._BOILER
+    for line, key in boilerplate._EXACT.items():
+        ref = reference_key(line)
+        assert key == boilerplate._KEY_ALIAS.get(ref, ref) and key in boilerplate._BOILER
 
 
 # ---------------------------------------------------------------- ids and string columns

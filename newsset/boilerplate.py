@@ -1,0 +1,248 @@
+"""The site's boilerplate lines (promotional blocks, the paywall, the footer) and how a page line
+is matched against them.
+
+A line is boilerplate only when the *whole line* is a catalogue line, as templates write it:
+quotes, dashes, spaces, case, HTML entities, zero-width characters and a button's icon aside
+(`_norm`, `_boiler_key`). Most lines are ruled out by their first or last character or their first
+two words, before any normalisation: this runs on every line of every page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Zero-width and direction marks: a line of only these (and white space) shows as blank.
+_INVISIBLE_CHARS = "\u200b\u2060\u200e\u200f\u061c\ufeff"  # (the BOM last: see _decode)
+# What a signature may hold that spells nothing: those and the soft hyphen.
+_SIG_DROP_CHARS = _INVISIBLE_CHARS + "\u00ad"
+# All that does not change what a line says (ZWNJ and ZWJ too): left out of boilerplate keys.
+_ZERO_WIDTH_CHARS = _SIG_DROP_CHARS + "\u200c\u200d"
+_ZERO_WIDTH = dict.fromkeys(map(ord, _ZERO_WIDTH_CHARS))
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS[:-1]}]")  # (one C call on the page's few non-ASCII characters)
+_BLANK = "\n"  # the key of a blank line: no line holds a newline, and no catalogue key is one
+_DASH_PAIRS = (("\u2013", "-"), ("\u2014", "-"), ("\u2019", "'"), ("\u2018", "'"))
+
+
+def _norm(line: str) -> str:
+    """Comparison key for boilerplate: quotes and dashes unified, spaces folded, case folded."""
+    if "&" in line and ";" in line:  # HTML entities the scraper left ("SUBSCRIBE &amp; SAVE", "Week&#8217;s")
+        line = html.unescape(line)
+    if not line.isascii():
+        if _ZERO_WIDTH_RE.search(line):  # invisible characters the HTML left ("Subscribe to The Week\u200b")
+            line = line.translate(_ZERO_WIDTH)
+        for fancy, plain in _DASH_PAIRS:  # str.translate with a dict costs ~5 us a line; this ~0.3
+            if fancy in line:
+                line = line.replace(fancy, plain)
+    return " ".join(line.split()).casefold()
+
+
+_PROMO_LINES = (
+    "Subscribe to The Week",
+    "Escape your echo chamber. Get the facts behind the news, plus analysis from multiple perspectives.",
+    "SUBSCRIBE & SAVE",
+    "Sign up for The Week's Free Newsletters",
+    "From our morning news briefing to a weekly Good News Newsletter, get the best of The Week delivered "
+    "directly to your inbox.",
+    "Sign up",
+    # The US site's wording of the same blocks.
+    "Sign up for Today's Best Articles in your inbox",
+    "A free daily email with the biggest news stories of the day - and the best features from TheWeek.com",
+    "Subscribe to our newsletter",
+    "Try 6 Free Issues",
+    "Subscribe to The Week US",
+    "Subscribe to The Week UK",
+    # The text of the author box's social links, which scrapers of the site's template save.
+    "Social Links Navigation",
+    # The publisher's affiliate notice under the byline of shopping articles.
+    "When you purchase through links on our site, we may earn an affiliate commission. Here's how it works.",
+    "When you purchase through links on our site, we may earn an affiliate commission.",
+    # The newsletter sign-up form's own lines (the publisher's template).
+    "Contact me with news and offers from other Future brands",
+    "Receive email from us on behalf of our trusted partners or sponsors",
+    "By submitting your information you agree to the Terms & Conditions and Privacy Policy and are aged 16 or over.",
+)
+# The paywall's first line as pages write it: three dots, an ellipsis character, or none.
+_PAYWALL_STARTS = ("To continue reading this article...", "To continue reading this article\u2026",
+                   "To continue reading this article", "To continue reading this article.")
+_PAYWALL_LINES = (
+    *_PAYWALL_STARTS,
+    "Continue reading this article and get limited website access each month.",
+    "Get unlimited website access, exclusive newsletters plus much more.",
+    "Cancel or pause at any time.",
+    "Already a subscriber to The Week?",
+    "Already a subscriber?",
+    "Not sure which email you used for your subscription? Contact us",
+)
+# The related-articles headings first (lists of teasers follow them), then the end marks.
+_FOOTER_LINES = ("Latest", "You might also like", "More from The Week", "More from The Week US",
+                 "More from The Week UK", "Trending", "Most popular", "Most read", "Related articles", "Read next",
+                 "Topics", "Tags", "Related topics",  # (the article's tag list, under the bio)
+                 "View More \u25b8", "View More")
+
+_PROMO = frozenset(map(_norm, _PROMO_LINES))
+_IMAGE_URL = re.compile(
+    r"^(?:https?:)?//\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)$", re.IGNORECASE)
+
+_PAYWALL_START = _norm(_PAYWALL_STARTS[0])
+_PAYWALL_STARTS_NORM = frozenset(map(_norm, _PAYWALL_STARTS))
+_KEY_ALIAS = {_norm(v): _PAYWALL_START for v in _PAYWALL_STARTS}  # one key for every form of the first line
+# A catalogue line that is a sentence may come without its full stop (templates differ on it).
+_KEY_ALIAS.update({_norm(v)[:-1]: _norm(v) for v in _PROMO_LINES + _PAYWALL_LINES[len(_PAYWALL_STARTS):]
+                   if v.endswith(".") and not v.endswith("..")})
+_PAYWALL_END = _norm("Not sure which email you used for your subscription? Contact us")
+_PAYWALL = frozenset(map(_norm, _PAYWALL_LINES))
+_FOOTER = frozenset(map(_norm, _FOOTER_LINES))
+_FOOTER_HEADS = frozenset(map(_norm, _FOOTER_LINES[:-2]))  # the headings a list of related articles follows
+
+
+_BOILER = _PROMO | _PAYWALL | _FOOTER | frozenset(_KEY_ALIAS)
+_LONGEST = max(map(len, _BOILER)) + 40  # a longer line cannot be boilerplate: skip the regex work
+# Catalogue lines as pages write them (straight or typographic apostrophe and dash) -> key, so that
+# most boilerplate lines need no `_norm`.
+_EXACT = {v: _KEY_ALIAS.get(_norm(v), _norm(v)) for s in _PROMO_LINES + _PAYWALL_LINES + _FOOTER_LINES
+          for v in {s, s.replace("'", "\u2019"), s.replace(" - ", " \u2013 "), s.replace(" - ", " \u2014 ")}}
+
+_EXACT_STARTS = frozenset(v for v in _EXACT if _norm(v) in _PAYWALL_STARTS_NORM)
+# The first two words of every catalogue block of two or more words; the blocks of one word.
+_KEY_HEADS = frozenset(" ".join(k.split()[:2]) for k in _BOILER if len(k.split()) > 1)
+_KEY_WORDS = frozenset(k for k in _BOILER if len(k.split()) == 1)
+
+# A line normalises to a catalogue key only if its ends can start and end one. `_norm` maps an ASCII
+# character that is not white space to c.lower() and keeps it in place relative to the line's first
+# and last such character, so: a first or last ASCII character no key starts or ends with, or three
+# ASCII letters opening the line that open no key, rule a line out without the cost of `_norm`.
+_ASCII_INK = [c for c in map(chr, range(128)) if not c.isspace()]
+# ("&" and ";" may open or close an HTML entity, which `_norm` decodes.)
+_CANNOT_START = frozenset(c for c in _ASCII_INK if c.lower() not in {k[0] for k in _BOILER}) - {"&"}
+_CANNOT_END = frozenset(c for c in _ASCII_INK if c.lower() not in {k[-1] for k in _BOILER}) - {";"}
+_OPENINGS = frozenset(k[:3] for k in _BOILER)
+
+
+def _boiler_key(line: str) -> str | None:
+    """For a line of 1.._LONGEST characters: its catalogue key if it is boilerplate ("" for an image URL;
+    `_BLANK` for a line of only HTML entities or invisible characters), else None.
+
+    Only catalogue keys are ever compared, so other lines need no key; most are ruled out by
+    their first or last character, without the cost of `_norm`.
+    """
+    key = _EXACT.get(line)
+    if key is None and line[0] not in _CANNOT_START and line[-1] not in _CANNOT_END:
+        opening = line[:3]
+        if not (opening.isascii() and opening.isalpha() and opening.lower() not in _OPENINGS) and _may_be_key(line):
+            key = _norm(line)
+    if key in _BOILER:
+        return _KEY_ALIAS.get(key, key)
+    if key == "":
+        return _BLANK  # only entities or invisible characters ("&nbsp;" on a line of its own): shows as blank
+    if "//" in line and _IMAGE_URL.match(line.strip()):
+        return ""
+    if line[:1] in "Tt" or line[:1].isspace():  # another ending of the paywall's first line ("..., subscribe to
+        text = line.lstrip()                       # The Week US"), indented or not
+        if len(text) <= 120 and text[:11].lower() == "to continue" and \
+                _norm(text).startswith(_PAYWALL_START.rstrip(".")):
+            return _PAYWALL_START
+    if not line.isascii() or ">" in line or "<" in line:  # (icons are not ASCII but for these two)
+        text = line.strip()
+        if text and (_is_icon(text[0]) or _is_icon(text[-1])):  # a button saved with its icon ("Sign up →")
+            bare = _without_icons(text)
+            key = _boiler_key(bare) if bare else None
+            return None if key == _BLANK else key  # (an icon by "&nbsp;" is no blank line: text, as written)
+    return None
+
+
+_ICONS = frozenset("<>\u2039\u203a\u00ab\u00bb\ufe0f\u200d")  # ASCII arrows, guillemets, emoji joiners
+
+
+def _is_icon(c: str) -> bool:
+    """A symbol a template puts before or after a button's text: an arrow, a chevron, an emoji."""
+    known = _ICON_MEMO.get(c)
+    if known is None:  # (lines end with curly quotes often: one category lookup per character, not per line)
+        known = _ICON_MEMO[c] = c in _ICONS or (not c.isascii() and unicodedata.category(c)[0] == "S")
+    return known
+
+
+_ICON_MEMO: dict[str, bool] = {}
+
+
+def _without_icons(text: str) -> str:
+    """The text without the icons (and the spaces by them) at its ends."""
+    i, j = 0, len(text)
+    while i < j and (_is_icon(text[i]) or text[i].isspace()):
+        i += 1
+    while j > i and (_is_icon(text[j - 1]) or text[j - 1].isspace()):
+        j -= 1
+    return text[i:j]
+
+
+def _may_be_key(line: str) -> bool:
+    """Whether a line's first two words (its word, if it has one) are those of a catalogue key, as
+    `_norm` would make them: a test on two words, not the whole line. (An entity or an invisible
+    character could hide a match from it: such lines go on to `_norm`.)"""
+    if "&" in line:
+        return True
+    words = line.split(None, 2)
+    if not words:
+        return True  # white space alone: the key of a blank line
+    head = " ".join(words[:2])
+    if not head.isascii():
+        if _ZERO_WIDTH_RE.search(line):
+            return True
+        for fancy, plain in _DASH_PAIRS:
+            if fancy in head:
+                head = head.replace(fancy, plain)
+    return head.casefold() in (_KEY_HEADS if len(words) > 1 else _KEY_WORDS)
+
+
+def _wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tuple[int, int]]) -> bool:
+    """Mark a catalogue block a template wrapped over consecutive lines ("Escape your echo chamber.
+    Get the facts behind the news," / "plus analysis ..."): the lines joined by a space must be
+    the whole block. Returns whether any was found. (Most windows are ruled out by their first two
+    words and their last character, as in `_boiler_key`: well under 1 us a page.)"""
+    found = False
+    for s, e in runs:
+        i = s
+        while i < e - 1:
+            first = lines[i].lstrip()
+            if not _may_be_key(f"{first} {lines[i + 1].lstrip()}"):  # (the block's first two words)
+                i += 1
+                continue
+            size = len(first)
+            for j in range(i + 1, e):
+                size += len(lines[j]) + 1
+                if size > _LONGEST:
+                    break
+                if lines[j][-1] in _CANNOT_END:
+                    continue
+                key = _boiler_key(" ".join(ln.strip() for ln in lines[i:j + 1]))
+                if key:  # (an image URL, key "", cannot wrap)
+                    keys[i:j + 1] = [key] * (j + 1 - i)
+                    found, i = True, j
+                    break
+            i += 1
+    return found
+
+
+def _indented_short(line: str) -> bool:
+    """A line over the length cut-off only through leading white space (found by the fuzzer:
+    288 tabs + "Latest" must still be boilerplate). The strip runs only for such lines."""
+    return line[0].isspace() and len(line.lstrip()) <= _LONGEST
+
+
+def is_boilerplate(line: str) -> bool:
+    """True when a whole line is a known promotional, paywall or footer block. (A paywall first line
+    with another ending is one only with more of the block after it: see `_Page._paywall_at`.)"""
+    if line == "" or (len(line) > _LONGEST and not _indented_short(line)):
+        return False
+    key = _boiler_key(line)
+    if key == _PAYWALL_START:
+        return _is_paywall_start(_without_icons(line.strip()))
+    return key is not None and key != _BLANK
+
+
+def _is_paywall_start(line: str) -> bool:
+    """One of the paywall first line's usual forms."""
+    return line in _EXACT_STARTS or _norm(line) in _PAYWALL_STARTS_NORM
