@@ -727,12 +727,18 @@ class _Page:
             while k >= first and self.keys[k] is None and len(block) < 2:  # text lines only
                 block.insert(0, k)
                 k -= 1
-            if len(block) == 2:
+            # More lines glued on above, under a standfirst of its own: a caption the scraper saved
+            # wrapped (a first paragraph glued on is the standfirst of a page without blank lines).
+            wrapped = k >= first and self.keys[k] is None and len(block) == 2 and len(self.paragraphs(first, k + 1)) > 1
+            while wrapped and k >= first and self.keys[k] is None and len(block) < 4:
+                block.insert(0, k)
+                k -= 1
+            if len(block) >= 2:
                 alt = lines[block[0]].strip()
                 self.where["image_alt"] = block[0] + 1
             if block:
-                caption = lines[block[-1]].strip()
-                self.where["image_caption"] = block[-1] + 1
+                caption = " ".join(lines[i].strip() for i in block[1:] or block)
+                self.where["image_caption"] = block[min(1, len(block) - 1)] + 1
             head_stop = block[0] if block else credit_i
             if by_i is None:
                 start = credit_i + 1

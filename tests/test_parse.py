@@ -839,6 +839,16 @@ def test_a_page_of_only_a_signature_and_its_bio_is_refused(bio: list[str]) -> No
     assert err.issue.code == "parse.missing-body"
 
 
+def test_a_caption_wrapped_over_two_lines_stays_in_the_image_block() -> None:
+    alt, cap1, cap2 = "Volunteers clearing a plot", "Volunteers clear a plot in Leeds", "on a wet Saturday"
+    credit = "(Image credit: Kit Marlowe / Allotment Trust)"
+    rec = parse(page(HEADER, "", "Plots are scarce", "", alt, cap1, cap2, credit, "By", "published", "", P1))
+    assert (rec["subtitle"], rec["image_alt"], rec["image_caption"]) == ("Plots are scarce", alt, f"{cap1} {cap2}")
+    # Without blank lines, a first line glued on is the standfirst, as before.
+    rec = parse(page(HEADER, "Plots are scarce", alt, cap1, credit, "By", "published", P1))
+    assert (rec["subtitle"], rec["image_alt"], rec["image_caption"]) == ("Plots are scarce", alt, cap1)
+
+
 @pytest.mark.parametrize("image", [True, False])
 def test_the_headline_saved_again_under_the_header_is_left_out(image: bool) -> None:
     title = HEADER.split(" ", 3)[3]
