@@ -64,6 +64,11 @@ _PROMO_LINES = (
     "Contact me with news and offers from other Future brands",
     "Receive email from us on behalf of our trusted partners or sponsors",
     "By submitting your information you agree to the Terms & Conditions and Privacy Policy and are aged 16 or over.",
+    # Page furniture scrapers save from most templates: ad slots, the audio player, a live blog's toggle.
+    "Advertisement",
+    "Advertisement - Scroll to continue",
+    "Listen to this article",
+    "Show key events only",
 )
 # The paywall's first line as pages write it: three dots, an ellipsis character, or none.
 _PAYWALL_STARTS = ("To continue reading this article...", "To continue reading this article\u2026",

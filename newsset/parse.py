@@ -65,11 +65,9 @@ __all__ = ["binary_kind", "decode_page", "is_boilerplate", "locate", "parse_byte
 
 _HEADER = re.compile(r"^\s*date(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE)
 # A second page's header, on a line of its own (after its BOM or invisible characters, when files that
-# had one were joined); or run on after the footer's last line (`_GLUED_AFTER`: the first file had no final newline).
+# had one were joined); or run on after the footer's last line (the first file had no final newline).
 _HEAD_AT = r"(?P<h>[Dd][Aa][Tt][Ee][ \t]+[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]+\S)"
-_SECOND_HEADER = re.compile(f"\\n[ \\t{_ZERO_WIDTH_CHARS}]*{_HEAD_AT}")
-_GLUED_HEADER = re.compile(f"(?: \u25b8)?[ \\t]*{_HEAD_AT}")
-_GLUED_AFTER = "View More"
+_SECOND_HEADER = re.compile(f"\\n(?:[ \\t{_ZERO_WIDTH_CHARS}]*|View More(?: \u25b8)?[ \\t]*){_HEAD_AT}")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _BY = re.compile(r"^(?:By|BY)(?:\s*:)?(?:\s+(.+))?$")  # ("By: Jane Doe", as other templates write it)
 _BARE_BY = frozenset({"By", "BY", "By:", "BY:"})  # the label alone: its name was a link the scraper left out
@@ -112,10 +110,16 @@ _ABBREVIATED = re.compile(r"(?:^|\s)[A-Z][a-z]{0,2}\.$")  # a name ending "Jr.",
 # Chinese and Japanese, the Devanagari danda, the Arabic question mark and the Urdu full stop; then any
 # closing quotes and brackets (Chinese and Japanese corner brackets too).
 _STOPS = "\u3002\uff0e\uff61\u0964\u0965\u06d4"
-_CLOSERS = "\"'\u201d\u2019)\\]\u300d\u300f\uff09\u00bb"
-_TERMINAL = re.compile(f"[.!?:;\u2026{_STOPS}\uff01\uff1f\uff1a\uff1b\u061f][{_CLOSERS}]*$")
+_CLOSERS = "\"'\u201d\u2019)]\u300d\u300f\uff09\u00bb"
+_TERMINAL = frozenset(f".!?:;\u2026{_STOPS}\uff01\uff1f\uff1a\uff1b\u061f")
 # A line of prose, not a headline: related-article teasers end in "?" or "!" often, in "." hardly ever.
-_SENTENCE_END = re.compile(f"[.:;\u2026{_STOPS}\uff1a\uff1b][{_CLOSERS}]*$")
+_SENTENCE_END = frozenset(f".:;\u2026{_STOPS}\uff1a\uff1b")
+
+
+def _ends(text: str, marks: frozenset[str]) -> bool:
+    """Whether the text ends with one of the marks, before any closing quotes and brackets (a string
+    test: a regex anchored at the end tries every position of the line, four times slower)."""
+    return text.rstrip(_CLOSERS)[-1:] in marks
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(b"\x01+")
 _START, _END = itemgetter(0), itemgetter(1)
@@ -131,17 +135,27 @@ def _credit(line: str) -> str | None:
     opened = text[:1] == "("
     if opened:
         text = text[1:].lstrip()
-    label = text[:16].lower()
-    if not label.startswith(_CREDIT_LABELS) or (label[0] == "c" and not opened):
-        return None  # (a bare "Credit:" only in parentheses: unbracketed, it opens too many sentences)
-    text = text[label.index(":") + 1:]
+    if text[:1] == "\u00a9":  # "© Agency / Photographer"
+        text = text[1:]
+    else:
+        label = text[:16].lower()
+        if not label.startswith(_CREDIT_LABELS):
+            return None
+        label = label[:label.index(":") + 1]
+        if label in _BRACKETED_ONLY and not opened:
+            return None  # (a bare "Credit:" or "Image:" only in parentheses: unbracketed, they open sentences)
+        text = text[len(label):]
     if opened and text.endswith(")"):
         text = text[:-1]
     return text.strip()
 
 
+# "Image credit:" as the site writes it, then other templates' labels (a bare "Credit:" or "Image:" bracketed only).
+_CREDIT_MARKS = re.compile("[:\u00a9]")
+_BRACKETED_ONLY = frozenset({"credit:", "credits:", "image:", "images:"})
 _CREDIT_LABELS = ("image credit:", "photo credit:", "picture credit:", "image credits:", "photo credits:",
-                  "picture credits:", "credit:", "credits:")
+                  "picture credits:", "photo:", "photograph:", "picture:", "illustration:", "photos:", "credit:",
+                  "credits:", "image:", "images:")
 
 def _signature(line: str) -> tuple[str, str] | None:
     if "," not in line or len(line) > _SIGNATURE_MAX:  # cheap: most lines are not signatures
@@ -149,18 +163,24 @@ def _signature(line: str) -> tuple[str, str] | None:
     if not line.isascii() and _SIG_DROP_RE.search(line):
         line = line.translate(_SIG_DROP)
     line = line.strip()
-    if line[-1:] == "." and line.rpartition(",")[2].lstrip().startswith("The Week"):  # the site's own, with a stop
+    if line[-1:] == "." and "The Week" in line[-20:] and line.rpartition(",")[2].lstrip().startswith("The Week"):
+        # (the site's own, with a full stop)
         line = line[:-1]
+    if line.find(" by ", 0, 30) > 0 and (cut := _COMPILED_BY.match(line)) \
+            and line.rpartition(",")[2].lstrip().startswith("The Week"):
+        line = line[cut.end():]  # `Compiled by Jane Doe, The Week UK`: the site's own, with the role's words
     m = _SIGNATURE.match(line)
     if m is None and line.count(",") > 1:
         return _listed_signature(line)
-    if not m or _TERMINAL.search(m.group("pub")) or not _capital(m.group("pub")):
+    if not m or _ends(m.group("pub"), _TERMINAL) or not _capital(m.group("pub")):
         return None
     name = m.group("name")
     if not all(w[:1].isupper() for w in name.split()) and not _name_words(name):  # (most names: the first test)
         return None
     if name[:3] in ("By ", "BY "):
         return None  # a byline with a role ("By Jane Doe, Foreign Editor"), not a signature
+    if " " not in name and name.lower() in _ROLE_WORDS:
+        return None  # a role, not a name ("Editor, The Week's newsletter" under the editor's name)
     return name, m.group("pub")
 
 
@@ -182,6 +202,9 @@ def _listed_signature(text: str) -> tuple[str, str] | None:
     return None
 
 
+# The site's own signature with the writer's role before the name: "Compiled by Jane Doe, The Week UK".
+_COMPILED_BY = re.compile(r"^(?:Compiled|Written|Words|Edited|Curated|Produced|Reported|(?:Additional )?[Rr]eporting)"
+                          r" by\s+(?=\S)")
 _SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})  # after a name, set off by a comma in US style
 
 
@@ -192,7 +215,7 @@ def _names(bio: list[str], name: str) -> bool:
                and w not in _ARTICLES)
 
 
-_PROSE_END = re.compile(f"[.;:{_STOPS}\uff1a\uff1b][{_CLOSERS}]*$")  # how a sentence ends (a headline may end with ?)
+_PROSE_END = frozenset(f".;:{_STOPS}\uff1a\uff1b")  # how a sentence ends (a headline may end with ?)
 _OPEN_QUOTES = frozenset("\u201c\"\u2018'\u00ab\u201e")
 _CLOSE_QUOTES = frozenset("\u201d\"\u2019'\u00bb\u201c")
 _ARTICLES = frozenset({"The", "A", "An"})  # ("The Traitors, BBC One" over a line that names the show is no signature)
@@ -234,9 +257,11 @@ def _is_when(text: str) -> bool:
     when = m.group("when")
     if when is None:
         return True
+    if len(when) > 60:
+        return False
     words = [w for w in _TIME_SPLIT.split(when) if w]
     # A clock time or date holds a digit; a relative one ends "ago", "now", "today" ("moments ago").
-    return len(when) <= 60 and bool(words) and (any(c.isdigit() for c in when) or words[-1].lower() in _RELATIVE) \
+    return bool(words) and (any(c.isdigit() for c in when) or words[-1].lower() in _RELATIVE) \
         and all(map(_time_word, words))
 
 
@@ -384,11 +409,6 @@ def _second_header(text: str, source: str) -> None:
     m = _SECOND_HEADER.search(text)
     if m is not None and not text[:m.start()].strip():  # the page's own header, after blank lines
         m = _SECOND_HEADER.search(text, m.end())
-    at = text.find(_GLUED_AFTER)
-    while m is None and at >= 0:
-        at += len(_GLUED_AFTER)
-        m = _GLUED_HEADER.match(text, at)
-        at = text.find(_GLUED_AFTER, at)
     if m is not None:
         line = text.count("\n", 0, m.start("h")) + 1
         got = text[m.start("h"):].split("\n", 1)[0].strip()[:60]
@@ -549,7 +569,7 @@ class _Page:
             text = lines[i].strip()
             if keys[i] in _FOOTER_HEADS:
                 end = i
-            elif text and (len(text) > 150 or _SENTENCE_END.search(text) or _signature(text)):
+            elif text and (len(text) > 150 or _ends(text, _SENTENCE_END) or _signature(text)):
                 head = self._list_head(i, first)
                 if head is None:
                     stop = i
@@ -604,7 +624,7 @@ class _Page:
                 bio_s, bio_e = paras[-back + 1] if back > 1 else (0, 0)
                 if back == 1:
                     plain = sig[1].startswith("The Week") or (e - s == 1 and (
-                        sig[1].startswith("The ") or sig[1] in _AGENCIES))
+                        sig[1].startswith("The ") or sig[1] in _AGENCIES) and not self._named_above(sig[0], paras[-2]))
                 else:
                     plain = _names(lines[bio_s:bio_e], sig[0])
                 if (e - s > 1 and not sig[1].startswith("The Week")) or (not plain and back != 2):
@@ -674,8 +694,8 @@ class _Page:
                 if other is not None and other[0] not in names:
                     names.append(other[0])
                 continue
-            if e - s > 1 and not _TERMINAL.search(self.lines[s]) and all(
-                    len(ln) <= 80 and not _PROSE_END.search(ln) for ln in self.lines[s:e]) \
+            if e - s > 1 and not _ends(self.lines[s], _TERMINAL) and all(
+                    len(ln) <= 80 and not _ends(ln, _PROSE_END) for ln in self.lines[s:e]) \
                     and not _names(self.lines[s:s + 1], sig[0]):
                 break  # (a role over a bio sentence is no list: its sentence ends as prose does; nor is
                 #        a bio whose first line names the author, however its lines end)
@@ -685,6 +705,12 @@ class _Page:
             if para not in bio:  # (an author box the scraper saved twice)
                 bio.append(para)
         return " and ".join(names), sig[1], "\n\n".join(bio) or None
+
+    def _named_above(self, name: str, para: tuple[int, int]) -> bool:
+        """The paragraph above names it too: a place or venue the text spoke of (`Harbour House, The
+        Quay` under "Rooms at Harbour House ..."), not the writer's signature."""
+        s, e = para
+        return any(name in self.lines[k] for k in range(s, e))
 
     def _quotation(self, para: tuple[int, int]) -> bool:
         """A paragraph that is one quotation: it opens with a quotation mark and ends with one."""
@@ -705,7 +731,8 @@ class _Page:
         lines = self.lines
         # The first text lines (boilerplate does not count: promos between the parts take no slot).
         nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))), _HEAD_SCAN))
-        credit_i = next((i for i in nonblank if ("redit" in lines[i] or "REDIT" in lines[i])
+        # (Every credit line has its label's colon, or ©, in its first 20 characters: one look at those.)
+        credit_i = next((i for i in nonblank if _CREDIT_MARKS.search(lines[i].lstrip()[:20]) is not None
                          and _credit(lines[i]) is not None), None)
         if credit_i is not None and not self._lead_image(first, credit_i, nonblank):
             credit_i = None  # an image in the body: its lines stay in the body, as written
@@ -746,12 +773,15 @@ class _Page:
             # No marker: the first paragraph is a standfirst only if it reads like one
             # (one line, no closing punctuation) and more text follows it.
             paras = self.paragraphs(first, end)
-            if len(paras) >= 2 and paras[0][1] - paras[0][0] == 1 and not _TERMINAL.search(lines[paras[0][0]].strip()):
+            if len(paras) >= 2 and paras[0][1] - paras[0][0] == 1 and not _ends(lines[paras[0][0]].strip(), _TERMINAL):
                 subtitle = lines[paras[0][0]].strip()
                 self.where["subtitle"] = paras[0][0] + 1
                 return paras[0][1], subtitle, None, None, None, None
             return first, None, None, None, None, None
         standfirst = self.paragraphs(first, head_stop)
+        if standfirst and not lines[standfirst[0][0]].lstrip()[:1].isalpha() and not any(
+                c.isalpha() for s, e in standfirst for k in range(s, e) for c in lines[k]):
+            self.lead, standfirst = standfirst + self.lead, []  # a gallery's `1.`: no standfirst, body text
         if standfirst:
             s0 = standfirst[0][0]
             subtitle = "\n\n".join("\n".join(lines[s:e]).strip() for s, e in standfirst) or None
@@ -785,7 +815,8 @@ class _Page:
         cands = [i for i in nonblank if credit_i is None or i > credit_i]
         # Labels start with "published" or "By"; right after an image block only the first line counts,
         # or the first after one or two short lines that are no sentence (a star rating, "In partnership
-        # with ...", a kicker: they open the body).
+        # with ...", a kicker: they open the body); or, further down, a `By` line with a time label right
+        # under it, under short lines only (a review's venue and dates, a recipe's times, a second image).
         if credit_i is not None:
             look: Iterable[int] = range(min(1 + _KICKER_LINES, len(cands)))
         else:
@@ -800,35 +831,63 @@ class _Page:
                 after_image = credit_i is not None and pos == 0
                 is_label = _is_when(text) or _is_bare_by(text) or self._by_name(text, nxt, after_image)
             if not is_label:
-                if credit_i is not None and (pos >= _KICKER_LINES or len(text) > 120 or _TERMINAL.search(text)):
-                    return None  # labels follow the image block directly
+                if credit_i is not None and (pos >= _KICKER_LINES or len(text) > 120 or _ends(text, _TERMINAL)):
+                    break  # labels follow the image block directly (or lower down: see `_far_labels`)
                 continue
             if credit_i is None and len(self.paragraphs(cands[0], i)) > 1:
                 return None  # no image: labels sit under the standfirst at most ("By Train" lower down is text)
-            j, name = pos, None
-            while j < len(cands):
-                t = lines[cands[j]].strip()
-                m = _BY.match(t)
-                bare = _is_bare_by(t)
-                if bare or (m and (j == pos or self._by_name(t, lines[cands[j + 1]].strip() if j + 1 < len(cands)
-                                                             else "", True))):
-                    more = _by_name_of(m.group(1)) if m and not bare else None
-                    if more:  # a second `By` line names a co-author: "By A" / "By B" -> "A and B"
-                        name = f"{name} and {more}" if name and more != name else more
-                elif not (_is_when(t) or (j > pos and cands[j] == cands[j - 1] + 1 and _is_date_only(t)
-                                           and lines[cands[j - 1]].strip().lower() in _BARE_WHEN)):
-                    # "By" on a line of its own, the name on the next (a byline link split apart)
-                    if not name and j > pos and cands[j] == cands[j - 1] + 1 and not _ROLE_LABEL.match(t) \
-                            and _is_bare_by(lines[cands[j - 1]].strip()) and self._by_name(f"By {t}", "", False):
-                        name = _by_name_of(t)
-                    elif not self._inside_labels(cands, j, pos):
-                        break
-                j += 1
-            if j == pos:  # (the block holds its own first line, or there is none here)
-                continue
-            last = cands[j - 1]
-            return i, last + 1, name
+            block = self._label_block(cands, pos)
+            if block is not None:
+                return block
+        far = self._far_labels(cands) if credit_i is not None else None
+        return self._label_block(cands, far) if far is not None else None
+
+    def _far_labels(self, cands: list[int]) -> int | None:
+        """Where, past the kicker's lines under the image, a `By` line with a time label on the line
+        right under it starts the labels: every line above it short (a line of 120 characters or
+        less), at most one of them ending like a sentence. None when there is no such line."""
+        lines = self.lines
+        sentences = 0
+        for pos in range(min(len(cands), _HEAD_SCAN) - 1):
+            i = cands[pos]
+            text = lines[i].strip()
+            if text[:2] in ("By", "BY") and cands[pos + 1] == i + 1:
+                nxt = lines[i + 1].strip()
+                if _is_when(nxt) and (_is_bare_by(text) or self._by_name(text, nxt, False)):
+                    return pos
+            if len(text) > 120:
+                return None
+            sentences += _ends(text, _SENTENCE_END)
+            if sentences > 1:
+                return None
         return None
+
+    def _label_block(self, cands: list[int], pos: int) -> tuple[int, int, str | None] | None:
+        """The label block that starts with line `cands[pos]`: its lines, and the author they name."""
+        lines = self.lines
+        i = cands[pos]
+        j, name = pos, None
+        while j < len(cands):
+            t = lines[cands[j]].strip()
+            m = _BY.match(t)
+            bare = _is_bare_by(t)
+            if bare or (m and (j == pos or self._by_name(t, lines[cands[j + 1]].strip() if j + 1 < len(cands)
+                                                         else "", True))):
+                more = _by_name_of(m.group(1)) if m and not bare else None
+                if more:  # a second `By` line names a co-author: "By A" / "By B" -> "A and B"
+                    name = f"{name} and {more}" if name and more != name else more
+            elif not (_is_when(t) or (j > pos and cands[j] == cands[j - 1] + 1
+                                       and lines[cands[j - 1]].strip().lower() in _BARE_WHEN and _is_date_only(t))):
+                # "By" on a line of its own, the name on the next (a byline link split apart)
+                if not name and j > pos and cands[j] == cands[j - 1] + 1 and not _ROLE_LABEL.match(t) \
+                        and _is_bare_by(lines[cands[j - 1]].strip()) and self._by_name(f"By {t}", "", False):
+                    name = _by_name_of(t)
+                elif not self._inside_labels(cands, j, pos):
+                    break
+            j += 1
+        if j == pos:  # (the block holds its own first line, or there is none here)
+            return None
+        return i, cands[j - 1] + 1, name
 
     def _inside_labels(self, cands: list[int], j: int, pos: int) -> bool:
         """A short line between two label lines of one block, not a sentence: the author's role on
@@ -839,7 +898,7 @@ class _Page:
             return False
         for k in range(j, min(j + 2, len(cands) - 1)):
             text = lines[cands[k]].strip()
-            if cands[k] + 1 != cands[k + 1] or len(text) > 60 or _TERMINAL.search(text) or not (
+            if cands[k] + 1 != cands[k + 1] or len(text) > 60 or _ends(text, _TERMINAL) or not (
                     _capital(text) or _ROLE_LABEL.match(text)):
                 return False
             if _is_when(lines[cands[k + 1]].strip()):
@@ -853,7 +912,7 @@ class _Page:
         if not m or len(text) > 80:
             return False
         name = _by_name_of(m.group(1))
-        if _TERMINAL.search(name[-2:]) and not _ABBREVIATED.search(name):
+        if _ends(name[-2:], _TERMINAL) and not _ABBREVIATED.search(name):
             return False  # "By dawn, the queue stretched around the block." (but "By Jane Doe Jr.")
         if text[1] == "Y":  # upper-case labels (CSS text-transform): "BY THE NUMBERS" has a name's shape
             return _is_when(nxt)

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsset
-from newsset.parse import is_boilerplate
+from newsset.parse import _credit, is_boilerplate
 from newsset.records import FIELDS
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -837,6 +837,65 @@ def test_an_author_box_saved_twice_gives_its_bio_once(paywall: bool) -> None:
 def test_a_page_of_only_a_signature_and_its_bio_is_refused(bio: list[str]) -> None:
     err = refused(page(HEADER, "", "Ana Demir, The Week UK", *bio, "", *FOOTER))
     assert err.issue.code == "parse.missing-body"
+
+
+@pytest.mark.parametrize(("line", "credit"), [("(Photo: Kit Marlowe / PA)", "Kit Marlowe / PA"),
+                                              ("Photo: Kit Marlowe/PA", "Kit Marlowe/PA"),
+                                              ("(Image: Kit Marlowe)", "Kit Marlowe"),
+                                              ("\u00a9 Kit Marlowe/Alamy", "Kit Marlowe/Alamy"),
+                                              ("Photograph: Allotment Trust", "Allotment Trust")])
+def test_credit_lines_in_other_templates_forms(line: str, credit: str) -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE[:1], "Volunteers clear a plot", line,
+                     "By Ana Demir", "published 3 June 2022", "", P1, "", P2))
+    assert (rec["image_credit"], rec["image_caption"]) == (credit, "Volunteers clear a plot")
+    assert rec["author"] == "Ana Demir"
+    assert rec["body"] == f"{P1}\n\n{P2}"
+    # "Image:" and "Credit:" open sentences: without brackets, no credit line.
+    assert _credit("Image: a changing climate, in pictures") is None and _credit("Credit: where it is due") is None
+
+
+@pytest.mark.parametrize("kickers", [["\u2605\u2605\u2605\u2605\u2606", "Almeida Theatre, London N1", "Until 12 April"],
+                                     ["Serves 4", "Prep 10 mins", "Cook 5 mins", "Difficulty: easy"],
+                                     [*IMAGE, "A second picture of the plot"]])
+def test_labels_under_more_than_two_short_lines_after_the_image(kickers: list[str]) -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, *kickers, "By Ana Demir", "published 3 June 2022",
+                     "", P1, "", P2))
+    assert rec["author"] == "Ana Demir" and rec["body"] == "\n".join(kickers) + f"\n\n{P1}\n\n{P2}"
+    # Under a paragraph of prose, a By line is the body's, as before.
+    prose = ["The council met on Tuesday.", "It voted to sell the plots.", *kickers]
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, *prose, "By Ana Demir", "published 3 June 2022",
+                     "", P1))
+    assert rec["author"] is None and rec["body"].startswith("\n".join(prose) + "\nBy Ana Demir")
+
+
+@pytest.mark.parametrize(("last", "author"), [
+    (["Compiled by Ana Demir, The Week UK"], "Ana Demir"),
+    (["Ana Demir", "Editor, The Week\u2019s coastal newsletter"], None),  # a role is no name
+])
+def test_signature_with_a_role_before_the_name_and_a_role_alone(last: list[str], author: str | None) -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", *last, "", *FOOTER))
+    assert rec["author"] == author
+    assert rec["body"] == f"{P1}\n\n{P2}" + ("" if author else "\n\n" + "\n".join(last))
+
+
+def test_a_place_the_last_paragraph_named_is_no_signature() -> None:
+    rec = parse(page(HEADER, "", P1, "", "Rooms at Harbour House from \u00a3160 a night.", "",
+                     "Harbour House, The Quay", "", *FOOTER))
+    assert rec["author"] is None and rec["body"].endswith("\n\nHarbour House, The Quay")
+    rec = parse(page(HEADER, "", P1, "", "Rooms from \u00a3160 a night.", "", "Jane Doe, The Times", "", *FOOTER))
+    assert (rec["author"], rec["publication"]) == ("Jane Doe", "The Times")  # (as before)
+
+
+def test_a_standfirst_of_no_letters_is_body() -> None:
+    rec = parse(page(HEADER, "", "1.", "A plot in Leeds", *IMAGE, "", "2.", "A second picture caption", "", P1))
+    assert rec["subtitle"] is None and rec["body"].startswith("1.\n\n2.")  # (a gallery's numbers: kept)
+    assert (rec["image_alt"], rec["image_caption"]) == ("A plot in Leeds", IMAGE[0])
+
+
+@pytest.mark.parametrize("furniture", ["Advertisement", "Advertisement - Scroll to continue", "Listen to this article",
+                                       "Show key events only"])
+def test_template_furniture_lines_are_boilerplate(furniture: str) -> None:
+    assert parse(page(HEADER, "", P1, "", furniture, "", P2))["body"] == f"{P1}\n\n{P2}"
 
 
 def test_a_caption_wrapped_over_two_lines_stays_in_the_image_block() -> None:
