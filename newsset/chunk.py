@@ -233,7 +233,7 @@ def _schema(path: str, digest: str | None = None) -> Schema:
 def _slim(item: Item) -> Item:
     """A rejected item without its text: only the id travels back to the driver."""
     rid = item.record.get("id") if item.record is not None else None
-    return replace(item, record={"id": rid} if isinstance(rid, str) else None, body_utf8=None)
+    return replace(item, record={"id": rid} if isinstance(rid, str) else None, body_utf8=None, normalized=None)
 
 
 def run_chunk(spec: ChunkSpec) -> ChunkResult:
@@ -266,6 +266,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     sigs: list[np.ndarray] = []
     sketcher = Sketcher() if spec.sketch else None
     shared: dict[str, str] = {}  # one object per repeated value: pickle then sends each once a chunk
+    ahead: dict[int, list[Item]] = {}  # pages read and parsed a batch at a time (see `_parse_ahead`)
     tmp = f"{spec.part_path}.tmp-{os.getpid()}"
     writer: Any = None
     copied: list[Any] = [None, 0, 0]  # rows [r0, r1) of a cached table, still to write: copies of
@@ -317,7 +318,12 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 warned = entry.copy(span, res, sigs)
             else:
                 write_copied()
-                items = iter_items(src, schema, spec.today, fix_mojibake=spec.fix_mojibake, page=page)
+                if reuse is None and src.kind == "page":
+                    if n not in ahead:
+                        ahead = _parse_ahead(spec, schema, n)
+                    items = ahead.pop(n)
+                else:
+                    items = iter_items(src, schema, spec.today, fix_mojibake=spec.fix_mojibake, page=page)
             for item in items:
                 res.items += 1
                 if not item.ok:
@@ -332,7 +338,9 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 utf8 = None
                 if isinstance(body, str):
                     utf8 = item.body_utf8 if item.body_utf8 is not None else body.encode("utf-8")
-                    norm = normalize_body(body, utf8, item.body_plain)
+                    norm = item.normalized
+                    if norm is None:
+                        norm = normalize_body(body, utf8, item.body_plain)
                 else:
                     norm = b""
                 date = rec.get("date")
@@ -384,6 +392,32 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     if key is not None and all(_stat(src) == st for src, st in zip(spec.sources, stats)):
         _cache_put(spec, key, res, spans, replaced)
     return res
+
+
+AHEAD_PAGES = 64
+AHEAD_BYTES = 4 << 20
+
+
+def _parse_ahead(spec: ChunkSpec, schema: Schema, n: int) -> dict[int, list[Item]]:
+    """The items of the page files from `spec.sources[n]` on, up to `AHEAD_PAGES` pages or
+    `AHEAD_BYTES` of them: read as a batch, then parsed as a batch. Each step then runs with its own
+    code and tables in the CPU caches, which a read or the other steps between two pages evict
+    (about a tenth of the time a page)."""
+    sources, batch, size = spec.sources, list[tuple[int, bytes | Issue]](), 0
+    for k in range(n, min(n + AHEAD_PAGES, len(sources))):
+        if sources[k].kind != "page" or size >= AHEAD_BYTES:
+            break
+        page = page_bytes(sources[k])
+        batch.append((k, page))
+        size += len(page) if isinstance(page, bytes) else 0
+    out = {k: list(iter_items(sources[k], schema, spec.today, fix_mojibake=spec.fix_mojibake, page=page))
+           for k, page in batch}
+    for items in out.values():  # (and the dedup keys' normalisation as a batch step of its own)
+        for item in items:
+            body = item.record.get("body") if item.ok and item.record is not None else None
+            if isinstance(body, str) and item.body_utf8 is not None:
+                item.normalized = normalize_body(body, item.body_utf8, item.body_plain)
+    return out
 
 
 # ---------------------------------------------------------------- incremental cache

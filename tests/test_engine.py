@@ -865,3 +865,24 @@ def test_a_cache_that_fills_up_leaves_no_partial_files_and_says_so(tmp_path: Pat
     err = capsys.readouterr().err
     assert "chunk(s) not stored: No space left on device" in err and "the output is complete" in err
     assert not [p for p in cache.rglob("*") if ".tmp-" in p.name]
+
+
+def test_pages_read_and_parsed_a_batch_at_a_time_give_the_same_bytes(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches end at a page count, at a byte budget, and at a file that is not a page (a record file,
+    an unreadable or binary page in between): the output is that of one page at a time."""
+    import newsset.chunk as chunk
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 150, seed=5, dup_rate=0.05, bad_rate=0.05)
+    art = newsset.parse_text((next(iter(sorted(raw.rglob("*.txt"))))).read_text(encoding="utf-8"), "x.txt")
+    (raw / "m-records.jsonl").write_text(json.dumps({**art.to_dict(), "title": "Other"}) + "\n", encoding="utf-8")
+    (raw / "m-image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    outs = []
+    for pages, budget in ((64, 4 << 20), (1, 4 << 20), (7, 20_000)):
+        monkeypatch.setattr(chunk, "AHEAD_PAGES", pages)
+        monkeypatch.setattr(chunk, "AHEAD_BYTES", budget)
+        result = newsset.build([raw], tmp_path / f"out-{pages}", jobs=1, near_dup="keep")
+        outs.append((digests(tmp_path / f"out-{pages}"), result.rows, dict(result.rejected), result.inputs))
+    assert outs[0] == outs[1] == outs[2]
+    assert outs[0][3] == len(list(raw.rglob("*.txt"))) + 1  # every page and the record: each counted once
