@@ -39,9 +39,12 @@ ROW_GROUP_ROWS = 2048
 ROW_GROUP_BYTES = 2 << 20  # uncompressed text per row group: bounds each (config, split) writer's buffer
 SHARD_BYTES = 256 << 20  # uncompressed text per shard file
 
+# zstd at level 1, pyarrow's default (level 3 made files 3% smaller for a tenth more encoding time);
+# content-defined chunking keeps a page's bytes when rows before it change, so that the Hub's storage
+# (Xet) uploads only what a rebuild changed.
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
-    "compression_level": 3,
+    "compression_level": 1,
     "write_statistics": True,
     "write_page_index": True,
     "use_content_defined_chunking": True,
