@@ -769,6 +769,8 @@ class _Page:
             head_stop = block[0] if block else credit_i
             if by_i is None:
                 start = credit_i + 1
+            if self.lead and [lines[k] for s, e in self.lead for k in range(s, e)] == lines[head_stop:credit_i + 1]:
+                self.lead = []  # the image block saved twice: the copy is no kicker
         if by_i is None and credit_i is None:
             # No marker: the first paragraph is a standfirst only if it reads like one
             # (one line, no closing punctuation) and more text follows it.

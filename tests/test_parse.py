@@ -878,6 +878,14 @@ def test_signature_with_a_role_before_the_name_and_a_role_alone(last: list[str],
     assert rec["body"] == f"{P1}\n\n{P2}" + ("" if author else "\n\n" + "\n".join(last))
 
 
+def test_an_image_block_saved_twice_is_no_kicker() -> None:
+    block = ["A plot in Leeds", *IMAGE]
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *block, *block, "By Ana Demir", "published 3 June 2022", "",
+                     P1, "", P2))
+    assert (rec["image_alt"], rec["image_caption"], rec["author"]) == ("A plot in Leeds", IMAGE[0], "Ana Demir")
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
 def test_a_place_the_last_paragraph_named_is_no_signature() -> None:
     rec = parse(page(HEADER, "", P1, "", "Rooms at Harbour House from \u00a3160 a night.", "",
                      "Harbour House, The Quay", "", *FOOTER))
