@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from . import __version__
 from .croissant import unreadable_columns
-from .errors import ConfigError
+from .errors import ConfigError, markdown_text
 from .schema import Schema, hf_dtype
 from .sources import ignored_note
 from .split import SPLITS
@@ -175,13 +175,6 @@ def _cell(value: Any, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
-_MARKUP = str.maketrans({c: f"\\{c}" for c in "\\`*_[]#~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
-
-
-def _data_cell(value: str, width: int = 160) -> str:
-    """A value from the data (a publication's name) shown as written: Markdown and HTML in it are
-    escaped, so that it can neither format the card nor open a comment (or a second user section)."""
-    return _cell(value[:width].translate(_MARKUP), width * 2)
 
 
 def _user_block(previous: str | None) -> str:
@@ -269,7 +262,7 @@ def _render_card(schema: Schema, info: dict[str, Any], previous: str | None = No
                 "| --- | " + " | ".join("---:" for _ in names) + " |"]
         for p in pubs[:30]:
             counts = " | ".join(str(stats[s]["publications"].get(p, 0)) for s in names)
-            out.append(f"| {_data_cell(p)} | {counts} |")
+            out.append(f"| {markdown_text(p, 160)} | {counts} |")
         if len(pubs) > 30:
             out.append(f"| ({len(pubs) - 30} more) | " + " | ".join("" for _ in names) + " |")
     leak = m["leakage"]
@@ -302,7 +295,7 @@ def _render_card(schema: Schema, info: dict[str, Any], previous: str | None = No
             f"- options: {_cell({k: v for k, v in opts.items() if k != 'sources'}, 600)}",
             f"- inputs: {inputs['files']} file(s), {inputs['items']} item(s); {inputs['accepted']} accepted, "
             f"{inputs['rejected']} rejected; every reject is listed with its reason in `rejects.jsonl`"
-            + ignored_note(Counter(inputs.get("ignored_by_suffix") or {}))]
+            + markdown_text(ignored_note(Counter(inputs.get("ignored_by_suffix") or {})))]
     if inputs["rejected_by_code"]:
         out += ["", "| reject code | count |", "| --- | ---: |"]
         out += [f"| `{code}` | {n} |" for code, n in inputs["rejected_by_code"].items()]

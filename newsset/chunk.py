@@ -399,10 +399,12 @@ AHEAD_BYTES = 4 << 20
 
 
 def _parse_ahead(spec: ChunkSpec, schema: Schema, n: int) -> dict[int, list[Item]]:
-    """The items of the page files from `spec.sources[n]` on, up to `AHEAD_PAGES` pages or
-    `AHEAD_BYTES` of them: read as a batch, then parsed as a batch. Each step then runs with its own
-    code and tables in the CPU caches, which a read or the other steps between two pages evict
-    (about a tenth of the time a page)."""
+    """The items of the page files from `spec.sources[n]` on, up to `AHEAD_PAGES` pages, or until
+    `AHEAD_BYTES` are read (the page that crosses it included: at most one more page's cap): read as
+    a batch, then parsed as a batch, then their bodies normalised for dedup as a batch. Each step then
+    runs with its code and tables in the CPU caches, which a read or the other steps between two
+    pages evict (about a tenth of the time a page). (Not in a `--cache` build, which reads every page
+    of a chunk first to key it.)"""
     sources, batch, size = spec.sources, list[tuple[int, bytes | Issue]](), 0
     for k in range(n, min(n + AHEAD_PAGES, len(sources))):
         if sources[k].kind != "page" or size >= AHEAD_BYTES:
@@ -410,9 +412,12 @@ def _parse_ahead(spec: ChunkSpec, schema: Schema, n: int) -> dict[int, list[Item
         page = page_bytes(sources[k])
         batch.append((k, page))
         size += len(page) if isinstance(page, bytes) else 0
-    out = {k: list(iter_items(sources[k], schema, spec.today, fix_mojibake=spec.fix_mojibake, page=page))
-           for k, page in batch}
-    for items in out.values():  # (and the dedup keys' normalisation as a batch step of its own)
+    out: dict[int, list[Item]] = {}
+    batch.reverse()
+    while batch:  # (each page's bytes let go once parsed)
+        k, page = batch.pop()
+        out[k] = list(iter_items(sources[k], schema, spec.today, fix_mojibake=spec.fix_mojibake, page=page))
+    for items in out.values():
         for item in items:
             body = item.record.get("body") if item.ok and item.record is not None else None
             if isinstance(body, str) and item.body_utf8 is not None:

@@ -121,7 +121,7 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
     sb.add_argument("--citation", default=None, metavar="BIBTEX", help="citation for the card and croissant.json")
     sb.add_argument("--name", default=None, help="pretty name for the card (default: the output folder name)")
     sb.add_argument("--language", default="en", metavar="CODES", help="the articles' languages for the card, as "
-                    "ISO 639 codes, comma-separated (default: en; e.g. en,fr or pt-BR)")
+                    "ISO 639 codes, comma-separated (default: en; e.g. en,fr or pt-BR; not checked against the list)")
     sb.add_argument("--quiet", "-q", action="store_true", help="print nothing on success (no progress bar, no "
                     "summary); the bar is drawn only when stderr is a terminal, and never with NEWSSET_NO_PROGRESS=1")
     sb.add_argument("--fix-mojibake", action="store_true", help="repair mojibake (UTF-8 read as cp1252: 'cafÃ©') "

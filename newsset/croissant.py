@@ -135,8 +135,11 @@ def render_croissant(schema: Schema, info: dict[str, Any]) -> dict[str, Any]:
             if src not in left_out:
                 task_fields.append(_field(f"{rid}/{out}", f.with_name(out), f"`{src}` of the article: "
                                           f"{described.get(src) or src}", task_source, out, ()))
-        record_sets.append({"@type": "cr:RecordSet", "@id": rid, "name": name,
-                            "description": task.description or f"The {name} task config.", "field": task_fields})
+        dropped = [out for out, src in task.columns.items() if src in left_out]
+        record_sets.append({"@type": "cr:RecordSet", "@id": rid, "name": rid,
+                            "description": (task.description or f"The {name} task config.") + (
+                                f" Left out: {', '.join(dropped)} (a list of objects inside a list or an object)."
+                                if dropped else ""), "field": task_fields})
     lic = info["license"]
     doc: dict[str, Any] = {
         "@context": CONTEXT, "@type": "sc:Dataset", "conformsTo": "http://mlcommons.org/croissant/1.0",

@@ -241,6 +241,19 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+_MARKUP = str.maketrans({c: f"\\{c}" for c in "\\`*_[]#~|"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
+
+
+def markdown_text(text: str, width: int | None = None) -> str:
+    """Text from the data (a publication's name, a file suffix) for a Markdown line or table cell,
+    shown as written: control characters as their escapes (a CR would end a table's row), Markdown
+    and HTML escaped (a name can neither format a card nor open a comment), and cut at `width`
+    characters with an ellipsis."""
+    if width is not None and len(text) > width:
+        text = text[:width - 1] + "\u2026"
+    return visible(text).translate(_MARKUP)
+
+
 @dataclass(frozen=True, slots=True)
 class Issue:
     """One problem with one input, located as precisely as newsset can."""

@@ -152,6 +152,15 @@ def _credit(line: str) -> str | None:
 
 # "Image credit:" as the site writes it, then other templates' labels (a bare "Credit:" or "Image:" bracketed only).
 _CREDIT_MARKS = re.compile("[:\u00a9]")
+_HEADER_LEAD = " \t" + _ZERO_WIDTH_CHARS
+_TEASER_OPENINGS = ("Related", "RELATED", "Read more", "Read next", "See also", "More:", "Read:", "Watch:", "Listen:")
+
+
+def _loose_credit(line: str) -> bool:
+    """A credit line in a form that also opens sentences (`Photo: ...`, `Picture: ...`, `© ...`):
+    not the site's `(Image credit: ...)`, nor any form in brackets."""
+    text = line.lstrip()
+    return text[:1] != "(" and "redit" not in text[:16].lower()
 _BRACKETED_ONLY = frozenset({"credit:", "credits:", "image:", "images:"})
 _CREDIT_LABELS = ("image credit:", "photo credit:", "picture credit:", "image credits:", "photo credits:",
                   "picture credits:", "photo:", "photograph:", "picture:", "illustration:", "photos:", "credit:",
@@ -333,7 +342,8 @@ def _by_name_of(rest: str | None) -> str:
 
 
 # A handle in brackets, or where the author wrote from (` in ` and capitalised words), after the name.
-_BY_TAIL = re.compile(r"\s*\(@\w+\)$|(?<=\w)\s+in\s+(?:[A-Z][\w.'\u2019-]*\s*){1,3}$")
+_BY_TAIL = re.compile(r"\s*\(@\w+\)$|(?<=\w)\s+in\s+(?:the\s+)?[A-Z][\w.'\u2019-]*"
+                      r"(?:\s+(?:(?:of|the|and|upon|on|de|la|le)\s+)?[A-Z][\w.'\u2019-]*){0,4}$")
 
 
 _SEPARATORS = " \t,;|\u00b7\u2022-\u2013\u2014"
@@ -409,12 +419,26 @@ def _second_header(text: str, source: str) -> None:
     m = _SECOND_HEADER.search(text)
     if m is not None and not text[:m.start()].strip():  # the page's own header, after blank lines
         m = _SECOND_HEADER.search(text, m.end())
+    while m is not None and not _page_start(text, m.start("h")):
+        m = _SECOND_HEADER.search(text, m.end())
     if m is not None:
         line = text.count("\n", 0, m.start("h")) + 1
         got = text[m.start("h"):].split("\n", 1)[0].strip()[:60]
         raise ParseError(Issue("parse.second-header", f"expected one article per file, got a second header {got!r} "
                                "(two pages saved into one file?)", source, line, expected="one header line",
                                got=got))
+
+
+def _page_start(text: str, at: int) -> bool:
+    """Whether the `date YYYY-MM-DD ...` line at `at` starts a page: a headline (no full stop at its
+    end) with a blank line or the end of the text under it, not a sentence of the body ("Date
+    2024-05-01 is when the rules take effect.")."""
+    end = text.find("\n", at)
+    if end < 0:
+        return not text[at:].rstrip().endswith(".")
+    after = text.find("\n", end + 1)
+    below = text[end + 1:] if after < 0 else text[end + 1:after]
+    return not text[at:end].rstrip().endswith(".") and not below.strip()
 
 
 class _Page:
@@ -477,8 +501,8 @@ class _Page:
 
     def header(self, h: int) -> tuple[str, str]:
         line = self.lines[h]
-        if line[:1] in _ZERO_WIDTH_CHARS:  # a zero-width space or word joiner the scraper left before it
-            line = line.lstrip(_ZERO_WIDTH_CHARS)
+        if line[:1] and line[0] in _HEADER_LEAD:  # a zero-width space or word joiner the scraper left before it
+            line = line.lstrip(_HEADER_LEAD)
         m = _HEADER.match(line)
         token = (m.group(1) or "") if m else ""
         if not _ISO_DATE.match(token):  # (an ISO date has digits: the check below only sorts the failures)
@@ -710,7 +734,8 @@ class _Page:
         """The paragraph above names it too: a place or venue the text spoke of (`Harbour House, The
         Quay` under "Rooms at Harbour House ..."), not the writer's signature."""
         s, e = para
-        return any(name in self.lines[k] for k in range(s, e))
+        named = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")  # (whole words: "Ann" is not in "Annual")
+        return any(named.search(self.lines[k]) for k in range(s, e))
 
     def _quotation(self, para: tuple[int, int]) -> bool:
         """A paragraph that is one quotation: it opens with a quotation mark and ends with one."""
@@ -732,10 +757,13 @@ class _Page:
         # The first text lines (boilerplate does not count: promos between the parts take no slot).
         nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))), _HEAD_SCAN))
         # (Every credit line has its label's colon, or ©, in its first 20 characters: one look at those.)
+        # Other templates' forms (`Photo: ...`, `© ...`) count with an alt or caption line right above.
         credit_i = next((i for i in nonblank if _CREDIT_MARKS.search(lines[i].lstrip()[:20]) is not None
-                         and _credit(lines[i]) is not None), None)
-        if credit_i is not None and not self._lead_image(first, credit_i, nonblank):
-            credit_i = None  # an image in the body: its lines stay in the body, as written
+                         and _credit(lines[i]) is not None
+                         and (not _loose_credit(lines[i]) or (i > first and self.keys[i - 1] is None))), None)
+        if credit_i is not None and (not self._lead_image(first, credit_i, nonblank) or (
+                _loose_credit(lines[credit_i]) and not self.paragraphs(credit_i + 1, end))):
+            credit_i = None  # an image in the body, or a last line (`© Reuters 2024`): text, as written
         by_i = self._byline(nonblank, credit_i)
         alt = caption = credit = by_name = subtitle = None
         start = first
@@ -756,7 +784,9 @@ class _Page:
                 k -= 1
             # More lines glued on above, under a standfirst of its own: a caption the scraper saved
             # wrapped (a first paragraph glued on is the standfirst of a page without blank lines).
-            wrapped = k >= first and self.keys[k] is None and len(block) == 2 and len(self.paragraphs(first, k + 1)) > 1
+            wrapped = k >= first and self.keys[k] is None and len(block) == 2 \
+                and lines[block[1]].lstrip()[:1].islower() and not _ends(lines[block[0]], _SENTENCE_END) \
+                and len(self.paragraphs(first, k + 1)) > 1
             while wrapped and k >= first and self.keys[k] is None and len(block) < 4:
                 block.insert(0, k)
                 k -= 1
@@ -857,8 +887,8 @@ class _Page:
                 nxt = lines[i + 1].strip()
                 if _is_when(nxt) and (_is_bare_by(text) or self._by_name(text, nxt, False)):
                     return pos
-            if len(text) > 120:
-                return None
+            if len(text) > 120 or text.startswith(_TEASER_OPENINGS):
+                return None  # (a related story's card, with its own byline, is no kicker)
             sentences += _ends(text, _SENTENCE_END)
             if sentences > 1:
                 return None

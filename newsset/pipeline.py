@@ -52,7 +52,7 @@ OnInvalid = Literal["quarantine", "fail"]
 SplitStrategy = Literal["hash", "date"]
 BATCH_ROWS = 512  # rows routed at a time (a few MB: bounds the driver's buffers)
 DEFAULT_THRESHOLD = 0.7
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")  # ISO 639-1/3, with a region or script (pt-BR)
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # ISO 639-1/3, with a region or script (pt-BR)
 
 
 @dataclass
@@ -127,6 +127,9 @@ def _reject_line(item: Item, kept: dict[str, Any] | None = None) -> str:
 
 def _load_task_set(tasks: str | os.PathLike[str] | dict[str, Task] | None, no_tasks: bool) -> dict[str, Task]:
     if no_tasks:
+        if tasks is not None:
+            raise ConfigError("--no-tasks and --tasks: choose one (--no-tasks writes no task config, --tasks adds "
+                              "yours to the bundled ones)")
         return {}
     found = bundled_tasks()
     if isinstance(tasks, dict):
@@ -181,12 +184,15 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         if isinstance(value, bool) or not isinstance(value, types) or (what == "today" and isinstance(
                 value, _dt.datetime)):  # (True is an int, and a datetime a date: neither is meant)
             raise ConfigError(f"{what}: expected {kind}, got {type(value).__name__} {value!r}")
-    if isinstance(language, str):
-        language = [language]  # one code given alone ("en", not "e" and "n")
-    bad = [c for c in language if not (isinstance(c, str) and _LANGUAGE.match(c))]
-    if bad or not language:
-        raise ConfigError(f"--language: expected ISO 639 codes such as en, fr or pt-BR, got "
+    if isinstance(language, (str, bytes)):
+        language = [language]  # type: ignore[list-item]  # one code given alone ("en", not "e" and "n")
+    given = list(language)
+    bad = [c for c in given if not (isinstance(c, str) and _LANGUAGE.fullmatch(c))]
+    if bad or not given:
+        raise ConfigError(f"--language: expected language codes such as en, fr or pt-BR, got "
                           f"{', '.join(map(repr, bad)) if bad else 'none'}")
+    # (the language subtag in lower case, as the Hub lists them; each code once, in the given order)
+    language = list(dict.fromkeys(c.split("-", 1)[0].lower() + c[len(c.split("-", 1)[0]):] for c in given))
     if on_invalid not in ("quarantine", "fail"):
         raise ConfigError(f"--on-invalid: expected 'quarantine' or 'fail', got {on_invalid!r}")
     if near_dup not in ("keep", "drop", "off"):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import ConfigError, visible
+from .errors import ConfigError, markdown_text, visible
 from .sources import safe_rel
 from .split import SPLITS
 
@@ -264,7 +264,7 @@ def _num(v: Any) -> str:
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[bool], markdown: bool) -> list[str]:
     """A plain-text table with aligned columns, or a GitHub-flavoured Markdown table."""
     # (visible: a publication name from the data may hold ESC or a newline, which must not reach a terminal)
-    cells = [[visible(_num(c)).replace("|", "\\|") if markdown else visible(_num(c)) for c in r] for r in rows]
+    cells = [[markdown_text(_num(c)) if markdown else visible(_num(c)) for c in r] for r in rows]
     if markdown:
         sep = ["---:" if r else "---" for r in right]
         return ["| " + " | ".join(line) + " |" for line in [list(headers), sep, *cells]]

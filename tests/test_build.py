@@ -521,9 +521,12 @@ def test_language_codes_go_into_the_card(corpus: Path, tmp_path: Path, capsys: p
     assert main(["build", str(corpus), "--out", str(out), "-q", "--language", "en, pt-BR"]) == 0
     assert "\nlanguage:\n- \"en\"\n- \"pt-BR\"\n" in (out / "README.md").read_text(encoding="utf-8")
     assert main(["build", str(corpus), "--out", str(tmp_path / "bad"), "--language", "English"]) == 2
-    assert "--language: expected ISO 639 codes such as en, fr or pt-BR, got 'English'" in capsys.readouterr().err
-    with pytest.raises(newsset.ConfigError, match="--language"):
-        newsset.build([corpus], tmp_path / "api", language=[])
+    assert "--language: expected language codes such as en, fr or pt-BR, got 'English'" in capsys.readouterr().err
+    for bad in ([], ["en\n"], b"en"):
+        with pytest.raises(newsset.ConfigError, match="--language"):
+            newsset.build([corpus], tmp_path / "api", language=bad)  # type: ignore[arg-type]
+    newsset.build([corpus], out, language=("EN", "fr", "en", "pt-BR"))  # (case of the language subtag, once each)
+    assert "\nlanguage:\n- \"en\"\n- \"fr\"\n- \"pt-BR\"\n" in (out / "README.md").read_text(encoding="utf-8")
     assert not (tmp_path / "bad").exists() and not (tmp_path / "api").exists()
 
 
@@ -564,6 +567,18 @@ def test_croissant_is_read_by_mlcroissant(corpus: Path, tmp_path: Path) -> None:
         assert {k.split("/", 1)[1] for k in rows[0]} == {"split", *json.loads((out / "manifest.json").read_text())
                                                          ["tasks"][name]["columns"]}
         assert {r[f"{name}/split"].decode() for r in rows} == {s for s, n in config.items() if n}
+
+
+def test_a_task_named_articles_gets_a_croissant_record_set_of_its_own(corpus: Path, tmp_path: Path) -> None:
+    tasks = tmp_path / "tasks.toml"
+    tasks.write_text('[articles]\ncolumns = { id = "id", text = "body" }\n', encoding="utf-8")
+    out = tmp_path / "out"
+    newsset.build([corpus], out, tasks=tasks)
+    sets = json.loads((out / "croissant.json").read_text())["recordSet"]
+    assert [r["name"] for r in sets] == ["articles", "headline_generation", "summarization", "articles-task"]
+    assert len({r["@id"] for r in sets}) == len(sets)
+    with pytest.raises(newsset.ConfigError, match="--no-tasks and --tasks"):
+        newsset.build([corpus], tmp_path / "o2", tasks=tasks, no_tasks=True)
 
 
 def test_user_schema_with_extra_field_gets_extra_column(tmp_path: Path,

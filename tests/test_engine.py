@@ -886,3 +886,31 @@ def test_pages_read_and_parsed_a_batch_at_a_time_give_the_same_bytes(tmp_path: P
         outs.append((digests(tmp_path / f"out-{pages}"), result.rows, dict(result.rejected), result.inputs))
     assert outs[0] == outs[1] == outs[2]
     assert outs[0][3] == len(list(raw.rglob("*.txt"))) + 1  # every page and the record: each counted once
+
+
+def test_a_chunk_mixing_pages_and_a_record_file_parses_the_same_in_batches(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make_chunks` gives a record file a chunk of its own, but a chunk is any sequence of sources
+    (a Dask user's, a later planner's): a batch of pages ends at a source that is not a page."""
+    import pickle
+
+    import newsset.chunk as chunk
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 12, seed=9, dup_rate=0.0, bad_rate=0.2)
+    pages = sorted(discover([raw]), key=lambda s: s.rel)
+    art = newsset.parse_text(Path(pages[0].path).read_text(encoding="utf-8"), "x.txt")
+    (tmp_path / "r.jsonl").write_text(json.dumps({**art.to_dict(), "title": "Other"}) + "\n", encoding="utf-8")
+    (record,) = discover([tmp_path / "r.jsonl"])
+    sources = (*pages[:5], record, *pages[5:])
+    results = []
+    for ahead in (64, 1):
+        monkeypatch.setattr(chunk, "AHEAD_PAGES", ahead)
+        out = tmp_path / f"parts-{ahead}"
+        out.mkdir()
+        spec = ChunkSpec(0, sources, str(bundled_schema_path()), dt.date(2026, 1, 1), str(out))
+        res = run_chunk(spec)
+        part = Path(res.part).read_bytes() if res.part else b""
+        res.part = None
+        results.append((pickle.dumps((res.rows, res.items, res.keys.ids, res.digests, res.rejected)), part))
+    assert results[0] == results[1] and pickle.loads(results[0][0])[1] == len(sources)

@@ -801,6 +801,7 @@ def test_a_sentence_ending_in_a_publication_is_still_no_signature() -> None:
 
 
 @pytest.mark.parametrize(("by", "author"), [("By Ana Demir in Port Glasgow", "Ana Demir"),
+                                            ("By Ana Demir in the Houses of Parliament", "Ana Demir"),
                                             ("By Ana Demir in New York City", "Ana Demir"),
                                             ("By Ana Demir (@anademir)", "Ana Demir"),
                                             ("By Ana Demir and Li Wei in Leeds", "Ana Demir and Li Wei")])
@@ -876,6 +877,55 @@ def test_signature_with_a_role_before_the_name_and_a_role_alone(last: list[str],
     rec = parse(page(HEADER, "", P1, "", P2, "", *last, "", *FOOTER))
     assert rec["author"] == author
     assert rec["body"] == f"{P1}\n\n{P2}" + ("" if author else "\n\n" + "\n".join(last))
+
+
+@pytest.mark.parametrize("last", ["\u00a9 Reuters 2024", "\u00a9 2024 Example News Ltd. All rights reserved."])
+def test_a_closing_copyright_line_is_no_lead_image(last: str) -> None:
+    rec = parse(page(HEADER, "", P1, "", "A plot in Leeds", last))
+    assert rec["body"] == f"{P1}\n\nA plot in Leeds\n{last}" and rec["image_credit"] is None
+
+
+@pytest.mark.parametrize("line", ["Picture: a crowded hall, a nervous speaker, a vote nobody expected.",
+                                  "Photo: a new exhibition opens at the museum this week, with 200 prints.",
+                                  "\u00a9 2024 the council published the full minutes, which run to 40 pages.",
+                                  "Illustration: how the new scheme would work in practice"])
+@pytest.mark.parametrize("standfirst", [True, False])
+def test_a_body_paragraph_opening_like_a_credit_stays_body(line: str, standfirst: bool) -> None:
+    top = ["Plots are scarce", ""] if standfirst else []
+    rec = parse(page(HEADER, "", *top, line, "", P1, "", P2))
+    assert rec["image_credit"] is None
+    if standfirst or line.endswith("."):
+        assert (rec["subtitle"], rec["body"]) == ("Plots are scarce" if standfirst else None, f"{line}\n\n{P1}\n\n{P2}")
+    else:  # (one line without closing punctuation, first on a page with no marker: the standfirst rule)
+        assert (rec["subtitle"], rec["body"]) == (line, f"{P1}\n\n{P2}")
+
+
+def test_a_second_standfirst_paragraph_glued_to_the_image_is_no_alt_text() -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "Waiting lists are long", "A plot in Leeds", *IMAGE,
+                     "By Ana Demir", "published 3 June 2022", "", P1))
+    assert (rec["subtitle"], rec["image_alt"], rec["image_caption"]) == (
+        "Plots are scarce\n\nWaiting lists are long", "A plot in Leeds", IMAGE[0])
+
+
+def test_a_related_storys_byline_near_the_image_is_no_byline() -> None:
+    teaser = ["Key points", "Fares rise 5% in May", "Related: Why trains are late", "By Sam Reed",
+              "Updated 2 hours ago"]
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "A plot in Leeds", *IMAGE, *teaser, "", P1))
+    assert rec["author"] is None and rec["body"] == "\n".join(teaser) + f"\n\n{P1}"
+
+
+def test_a_name_inside_a_word_above_is_not_the_signature_named() -> None:
+    rec = parse(page(HEADER, "", P1, "", "Annual figures rose again, the Annals said.", "", "Ann, The Times", "",
+                     *FOOTER))
+    assert (rec["author"], rec["publication"]) == ("Ann", "The Times")
+
+
+@pytest.mark.parametrize("line", ["\u200bdate 2024-05-01 entries appear in the app.",
+                                  "View More \u25b8 date 2024-05-01 entries appear in the app.",
+                                  "Date 2024-05-01 is when the new rules take effect."])
+def test_a_body_line_that_opens_with_a_date_is_no_second_header(line: str) -> None:
+    rec = parse(page(HEADER, "", P1, "", line, "", P2))
+    assert rec["body"] == f"{P1}\n\n{line}\n\n{P2}"
 
 
 def test_an_image_block_saved_twice_is_no_kicker() -> None:

@@ -809,7 +809,8 @@ def test_publication_names_with_markup_are_shown_as_written(tmp_path: Path) -> N
 
     raw = tmp_path / "raw"
     raw.mkdir()
-    pubs = ["<!-- newsset:user-start --> Gazette", "**Bold** _Times_ [link](x) `code` & <b>Co</b>"]
+    pubs = ["<!-- newsset:user-start --> Gazette", "**Bold** _Times_ [link](x) `code` & <b>Co</b>",
+            "CR\rOnly | Times", "Long" * 60]
     rows = [{"id": newsset.article_id(f"2024-01-0{i + 1}", f"T{i}", f"Body text of story {i}."),
              "date": f"2024-01-0{i + 1}", "title": f"T{i}", "subtitle": None, "author": "Ann", "publication": p,
              "author_bio": None, "image_alt": None, "image_caption": None, "image_credit": None,
@@ -818,14 +819,17 @@ def test_publication_names_with_markup_are_shown_as_written(tmp_path: Path) -> N
     (raw / "recs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     (raw / "p.txt").write_text(page(), encoding="utf-8")
     (raw / "index.html").write_text("<html></html>", encoding="utf-8")  # (not read: counted in the card)
+    (raw / "a.<!--").write_text("", encoding="utf-8")  # (its suffix shown as written, not as a comment)
     out = tmp_path / "out"
     for _ in range(2):  # (the rebuild reads the card's user section back)
-        assert newsset.build([raw], out, ratios=(1, 0, 0)).total_rows == 3
+        assert newsset.build([raw], out, ratios=(1, 0, 0)).total_rows == 5
         card = card_of(out)
         assert card.count(USER_START) == 1 and "<b>" not in card and "**Bold**" not in card
         assert "&lt;!-- newsset:user-start --&gt; Gazette" in card
-        assert "rejected; every reject is listed with its reason in `rejects.jsonl`; 1 other file(s) not read " \
-               "(.html 1)\n" in card
+        assert "rejected; every reject is listed with its reason in `rejects.jsonl`; 2 other file(s) not read " \
+               "(.&lt;!-- 1, .html 1)\n" in card
+        assert "| CR\\\\rOnly \\| Times | 1 |" in card  # (a CR would end the table's row: shown as its escape)
+        assert f"| {'Long' * 39}Lon\u2026 | 1 |" in card  # (cut at 160 characters, and said so)
         assert "\\*\\*Bold\\*\\* \\_Times\\_ \\[link\\](x) \\`code\\` &amp; &lt;b&gt;Co&lt;/b&gt;" in card
 
 
