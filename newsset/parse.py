@@ -156,6 +156,15 @@ _HEADER_LEAD = " \t" + _ZERO_WIDTH_CHARS
 _TEASER_OPENINGS = ("Related", "RELATED", "Read more", "Read next", "See also", "More:", "Read:", "Watch:", "Listen:")
 
 
+def _plain_label(text: str) -> bool:
+    """A label line no sentence could be: `By` with or without a name, or a time label alone or with
+    a date (not "published in 2019 and then quietly shelved.")."""
+    if text[:2] in ("By", "BY"):
+        return True
+    words = text.split(None, 1)
+    return len(words) == 1 or _is_date_only(words[1])
+
+
 def _loose_credit(line: str) -> bool:
     """A credit line in a form that also opens sentences (`Photo: ...`, `Picture: ...`, `© ...`):
     not the site's `(Image credit: ...)`, nor any form in brackets."""
@@ -765,6 +774,12 @@ class _Page:
                 _loose_credit(lines[credit_i]) and not self.paragraphs(credit_i + 1, end))):
             credit_i = None  # an image in the body, or a last line (`© Reuters 2024`): text, as written
         by_i = self._byline(nonblank, credit_i)
+        if credit_i is not None and _loose_credit(lines[credit_i]) and not (
+                by_i is not None and _plain_label(lines[by_i[0]].strip())):
+            # Other templates' credit forms open sentences too ("Photo: Ann Kerr, for a series ..."):
+            # they make a lead image only with the byline labels under it.
+            credit_i = None
+            by_i = self._byline(nonblank, None)
         alt = caption = credit = by_name = subtitle = None
         start = first
         head_stop = end
@@ -885,7 +900,11 @@ class _Page:
             text = lines[i].strip()
             if text[:2] in ("By", "BY") and cands[pos + 1] == i + 1:
                 nxt = lines[i + 1].strip()
-                if _is_when(nxt) and (_is_bare_by(text) or self._by_name(text, nxt, False)):
+                # (a real time label: "published" alone or before a date, not "published in full.")
+                when = nxt.split(None, 1)
+                if _is_when(nxt) and (len(when) == 1 or _is_date_only(when[1])) and (_is_bare_by(text) or (
+                        self._by_name(text, nxt, False) and _name_words(_by_name_of(text[2:].lstrip(": "))))):
+                    # (and a name: "By Ann Kerr's count the report was" over "published on 3 May" is prose)
                     return pos
             if len(text) > 120 or text.startswith(_TEASER_OPENINGS):
                 return None  # (a related story's card, with its own byline, is no kicker)

@@ -900,6 +900,23 @@ def test_a_body_paragraph_opening_like_a_credit_stays_body(line: str, standfirst
         assert (rec["subtitle"], rec["body"]) == (line, f"{P1}\n\n{P2}")
 
 
+@pytest.mark.parametrize("under", [["The committee said the report was first", "published in 2019 and then shelved."],
+                                   ["Another paragraph of the story, as it goes on."]])
+def test_a_credit_shaped_line_in_a_paragraph_makes_no_image_without_labels(under: list[str]) -> None:
+    para = ["Winners in each category:", "Photo: Ann Kerr, for a series shot in Leeds"]
+    rec = parse(page(HEADER, "", *para, "", *under, "", P1))
+    assert (rec["image_caption"], rec["image_credit"], rec["author"]) == (None, None, None)
+    assert rec["body"] == "\n".join(para) + "\n\n" + "\n".join(under) + f"\n\n{P1}"
+
+
+def test_a_wrapped_sentence_over_published_is_no_byline_further_down() -> None:
+    for by, when in (("By then, officials say, the plan will be", "published in full."),
+                     ("By Ann Kerr's count the report was", "published on 3 May 2024.")):
+        lines = ["Key dates", "", "The council meets on Monday.", "", by, when]
+        rec = parse(page(HEADER, "", "A plot in Leeds", *IMAGE, "", *lines, "", P1))
+        assert rec["author"] is None and rec["body"] == "\n".join(lines) + f"\n\n{P1}"
+
+
 def test_a_second_standfirst_paragraph_glued_to_the_image_is_no_alt_text() -> None:
     rec = parse(page(HEADER, "", "Plots are scarce", "", "Waiting lists are long", "A plot in Leeds", *IMAGE,
                      "By Ana Demir", "published 3 June 2022", "", P1))
