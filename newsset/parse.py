@@ -901,8 +901,7 @@ class _Page:
             if text[:2] in ("By", "BY") and cands[pos + 1] == i + 1:
                 nxt = lines[i + 1].strip()
                 # (a real time label: "published" alone or before a date, not "published in full.")
-                when = nxt.split(None, 1)
-                if _is_when(nxt) and (len(when) == 1 or _is_date_only(when[1])) and (_is_bare_by(text) or (
+                if _is_when(nxt) and _plain_label(nxt) and (_is_bare_by(text) or (
                         self._by_name(text, nxt, False) and _name_words(_by_name_of(text[2:].lstrip(": "))))):
                     # (and a name: "By Ann Kerr's count the report was" over "published on 3 May" is prose)
                     return pos

@@ -233,14 +233,26 @@ def _reject_counts(root: Path, manifest: dict[str, Any]) -> tuple[Counter[str], 
     path = root / "rejects.jsonl"
     if not path.is_file():
         return Counter(), None
+    return count_reject_codes(path), "rejects.jsonl"
+
+
+UNREADABLE_LINE = "(unreadable line)"
+
+
+def count_reject_codes(path: Path) -> Counter[str]:
+    """The reject codes of a rejects.jsonl, a line each (a line that is no JSON object with a code
+    counts as `UNREADABLE_LINE`)."""
     counts: Counter[str] = Counter()
-    with open(path, encoding="utf-8") as fh:
+    with open(path, "rb") as fh:
         for line in fh:
+            if not line.strip():
+                continue
             try:
-                counts[str(json.loads(line).get("code"))] += 1
+                code = json.loads(line).get("code")
             except (ValueError, AttributeError):
-                counts["(unreadable line)"] += 1
-    return counts, "rejects.jsonl"
+                code = None
+            counts[code if isinstance(code, str) else UNREADABLE_LINE] += 1
+    return counts
 
 
 def dataset_stats(folder: str | os.PathLike[str]) -> DatasetStats:

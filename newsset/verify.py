@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ import pyarrow.parquet as pq
 
 from .errors import Issue, NewssetError, visible
 from .sources import METADATA_MAX_BYTES, read_small_file, safe_rel
+from .stats import UNREADABLE_LINE, count_reject_codes
 
 __all__ = ["VerifyReport", "render_verify_text", "verify"]
 
@@ -281,15 +281,12 @@ class _Verifier:
         rel = rejects.get("path") if isinstance(rejects, dict) else None
         if not (isinstance(rel, str) and safe_rel(rel) and (path := self.root / rel).is_file()):
             return  # (missing or unlisted: reported by the file checks)
-        counted: Counter[str] = Counter()
         try:
-            with open(path, "rb") as fh:
-                for line in fh:
-                    code = json.loads(line).get("code") if line.strip() else None
-                    if isinstance(code, str):
-                        counted[code] += 1
-        except (OSError, ValueError, AttributeError):
-            return  # (an unreadable or edited file: its sha256 check says so)
+            counted = count_reject_codes(path)
+        except OSError:
+            return  # (an unreadable file: the file checks say so)
+        if UNREADABLE_LINE in counted:
+            return  # (an edited file: its sha256 check says so)
         wrong = sorted(set(counted) | {k for k, v in by_code.items() if v}, key=str)
         wrong = [k for k in wrong if by_code.get(k, 0) != counted.get(k, 0)]
         if wrong:
