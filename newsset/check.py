@@ -123,12 +123,13 @@ def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
 
 def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 1,
                  where: dict[str, int] | None = None, today: _dt.date | None = None,
-                 parsed: bool = False, escapes: bool = True) -> list[Issue]:
+                 parsed: bool = False, escapes: bool = True, body_utf8: bytes | None = None) -> list[Issue]:
     """Every problem with one record: all schema violations, then the per-record dataset checks.
 
     `parsed=True` (a record the parser just made) skips what the parser already guarantees:
     no lone surrogates, no boilerplate lines in the body, no nested values. `escapes=False` says
-    the JSON text held no `\\u` escape, so no string in it can be a lone surrogate.
+    the JSON text held no `\\u` escape, so no string in it can be a lone surrogate. `body_utf8`: the
+    body's UTF-8, when the caller has it (the id check hashes it).
     """
     where = where or {}
     issues: list[Issue] = []
@@ -176,7 +177,7 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
     body = None if parsed else record.get("body")
     title = record.get("title")
     if isinstance(body, str) and isinstance(date, str) and isinstance(title, str) and rid is not None \
-            and not issues and schema.id == _bundled_id() and not _same_id(date, title, body, rid) \
+            and not issues and schema.id == _bundled_id() and not _same_id(date, title, body, rid, body_utf8) \
             and (want := article_id(date, title, body)) != rid:
         issues.append(Issue("record.id-mismatch", f"expected the content id of the record's date, title and body, "
                             f"{want}, got {rid}", path, where.get("id", line), json_path="$.id", expected=want,
@@ -191,11 +192,11 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
     return issues
 
 
-def _same_id(date: str, title: str, body: str, rid: str) -> bool:
+def _same_id(date: str, title: str, body: str, rid: str, body_utf8: bytes | None = None) -> bool:
     """Whether `rid` is the content id, tried first without the NFC check (and the copy of the body
     `article_id` joins): a record's text is NFC as a rule, and then the two hashes agree."""
     h = hashlib.sha256(f"{ID_VERSION}\x1f{date}\x1f{title}\x1f".encode("utf-8", "surrogatepass"))
-    h.update(body.encode("utf-8", "surrogatepass"))
+    h.update(body_utf8 if body_utf8 is not None else body.encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:32] == rid
 
 
@@ -672,8 +673,12 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
             clean, plain = line_facts(raw)  # the body's characters are among the line's
             warnings = [] if clean else record_issues(record, src.path, n, fix)
             plain = plain and clean  # (a repaired field may hold letters the line did not)
-        issues = check_record(record, schema, src.path, n, None, today, escapes=escapes)
-        yield Item(src, n, record, issues + warnings, body_plain=plain)
+        body = record.get("body")
+        # Without escapes no string holds a lone surrogate: the body encodes, once, for the id check,
+        # dedup and the body column.
+        utf8 = body.encode("utf-8") if not escapes and isinstance(body, str) else None
+        issues = check_record(record, schema, src.path, n, None, today, escapes=escapes, body_utf8=utf8)
+        yield Item(src, n, record, issues + warnings, utf8, plain)
 
 
 class DuplicateIds:
