@@ -242,10 +242,14 @@ def _file_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool,
     for item in _container_items(src, schema, today, fix):
         empty = False
         yield item
-    if empty and not src.ranged:  # an empty record file or archive is an input too: never lost from the count
-        what = "archive" if src.kind in ("tar", "zip") else "record file"
-        message = f"expected pages or records, got an empty {what} (no page or record file in it, or only blank lines)"
-        yield Item(src, 1, None, [Issue("input.empty", message, src.path, 1, expected="records", got="nothing")])
+    if empty and not src.ranged:  # an empty archive is an input too: never lost from the count
+        yield _empty(src, "an empty archive (no page or record file in it)") if src.kind in ("tar", "zip") else \
+            _empty(src, "an empty record file (no lines, or only blank ones)")
+
+
+def _empty(src: Source, got: str) -> Item:
+    return Item(src, 1, None, [Issue("input.empty", f"expected pages or records, got {got}", src.path, 1,
+                                     expected="records", got="nothing")])
 
 
 def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool) -> Iterator[Item]:
@@ -397,10 +401,16 @@ def _stream_items(src: Source, fh: IO[bytes], schema: Schema, today: _dt.date | 
         yield _refused(src, raw) if isinstance(raw, Issue) else _page_item(src, raw, schema, today, fix)
         return
     records = _open_records(src.rel, fh)  # streamed: a record file may be larger than memory
+    empty = True
     try:
-        yield from _jsonl_items(src, _bounded_lines(records), schema, today, fix)
+        for item in _jsonl_items(src, _bounded_lines(records), schema, today, fix):
+            empty = False
+            yield item
     except _LineTooLong as e:
+        empty = False
         yield _refused(src, too_large(src.path, None, e.line))
+    if empty:  # (an archive member too: every input is accounted for)
+        yield _empty(src, "an empty record file (no lines, or only blank ones)")
 
 
 def _read_page(src: Source, fh: IO[bytes]) -> bytes | Issue:

@@ -35,7 +35,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import __version__
-from .check import Item, count_range_lines, iter_items, page_bytes
+from .check import Item, _open_fd, _open_regular, count_range_lines, iter_items, page_bytes
 from .dedup import Sketcher, body_key, normalize_body, word_count
 from .errors import Issue, display_path
 from .schema import Schema, load_schema
@@ -489,8 +489,9 @@ class _CacheUnpickler(pickle.Unpickler):
 
 
 def _unpickle(path: str) -> Any:
-    """A cache file's contents; any failure is the caller's miss (see `_load_entry`)."""
-    with open(path, "rb") as fh:
+    """A cache file's contents; any failure is the caller's miss (see `_load_entry`). A FIFO or
+    device planted in a shared cache is refused, not waited on."""
+    with _open_regular(path) as fh:
         return _CacheUnpickler(fh).load()
 
 
@@ -664,6 +665,18 @@ class _Entry:
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
+def _map(path: str) -> pa.Buffer:
+    """A regular file mapped read-only (zero-copy: its rows are read only if copied); a FIFO or
+    device is refused without blocking, as `pa.memory_map` would wait on a FIFO forever."""
+    import mmap
+
+    fd, _ = _open_fd(path)
+    try:
+        return pa.py_buffer(mmap.mmap(fd, 0, access=mmap.ACCESS_READ))
+    finally:
+        os.close(fd)
+
+
 def _load_entry(cache: str, name: str, schema: pa.Schema) -> _Entry | None:
     """The cached chunk filed under `name` (the key of its first source), if it reads back whole:
     its part file opens, with `schema` and the rows the result says (a damaged or truncated entry
@@ -676,9 +689,11 @@ def _load_entry(cache: str, name: str, schema: pa.Schema) -> _Entry | None:
         part = Path(cache) / key[:2] / f"{key}.arrow"
         table = None
         if res.rows:
-            with pa.memory_map(str(part)) as source:  # zero-copy: the rows are read only if copied
-                table = pa.ipc.open_file(source).read_all()
-            if table.num_rows != res.rows or not table.schema.equals(schema):
+            table = pa.ipc.open_file(pa.BufferReader(_map(str(part)))).read_all()
+            # The part must be this result's: same rows, same schema, the same ids in order (a part
+            # file swapped for another chunk's would otherwise duplicate or lose rows).
+            if table.num_rows != res.rows or not table.schema.equals(schema) \
+                    or table.column("id").to_pylist() != res.keys.ids:
                 return None
         return _Entry(key, res, spans, part, table)
     except Exception:  # damaged, foreign or from another newsset: recomputed, never trusted

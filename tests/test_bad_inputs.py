@@ -526,6 +526,35 @@ def test_empty_record_files_and_archives_are_rejected_not_lost(tmp_path: Path) -
     assert r.inputs == 6 and r.rejected["input.empty"] == 5 and r.total_rows == 1
 
 
+def test_empty_record_files_inside_archives_are_rejected_not_lost(tmp_path: Path) -> None:
+    """An archive is not empty when it holds record files, but each of those can be: every member
+    is an input and is accounted for, with its own located reject."""
+    import gzip
+    import tarfile
+    import zipfile
+
+    d = tmp_path / "in"
+    d.mkdir()
+    with zipfile.ZipFile(d / "scrape.zip", "w") as z:
+        z.writestr("a.jsonl", b"")
+        z.writestr("b.jsonl.gz", gzip.compress(b"\n\n"))
+        z.writestr("page.txt", good(40))
+    with tarfile.open(d / "more.tar.gz", "w:gz") as tar:
+        info = tarfile.TarInfo("c.jsonl")
+        tar.addfile(info, io.BytesIO(b""))
+    report = newsset.validate_paths([d])
+    located = sorted((i.path, i.code, i.line) for i in report.issues)
+    assert located == [(str(d / "more.tar.gz") + "!/c.jsonl", "input.empty", 1),
+                       (str(d / "scrape.zip") + "!/a.jsonl", "input.empty", 1),
+                       (str(d / "scrape.zip") + "!/b.jsonl.gz", "input.empty", 1)]
+    assert "empty record file" in report.issues[0].message
+    r = newsset.build([d], tmp_path / "out")
+    assert r.rejected["input.empty"] == 3 and r.total_rows == 1
+    rejects = [json.loads(x) for x in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
+    assert sorted(x["source"] for x in rejects) == ["more.tar.gz!/c.jsonl", "scrape.zip!/a.jsonl",
+                                                    "scrape.zip!/b.jsonl.gz"]
+
+
 def test_files_of_other_types_are_counted_ndjson_is_read_and_a_named_file_is_never_dropped(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A folder's `.html` and `.json` files were passed over without a word (a folder of `.ndjson`

@@ -434,6 +434,53 @@ def test_a_broken_cache_entry_is_recomputed_not_trusted(tmp_path: Path) -> None:
     assert digests(tmp_path / "a") == digests(tmp_path / "c")
 
 
+def test_a_part_file_swapped_for_another_of_the_same_size_is_a_miss(tmp_path: Path) -> None:
+    """Two record files of five records each: their parts have the same rows and schema, so only
+    the ids tie a part to its entry (a swap would have duplicated one file's rows and lost the other's)."""
+    raw = tmp_path / "raw"
+    write_corpus(raw, 10, seed=21, dup_rate=0.0, bad_rate=0.0)
+    lines = [json.dumps(newsset.parse_file(p, raw).to_dict()) for p in sorted(raw.rglob("*.txt"))]
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.jsonl").write_text("".join(x + "\n" for x in lines[:5]))
+    (src / "b.jsonl").write_text("".join(x + "\n" for x in lines[5:]))
+    cache = tmp_path / "cache"
+    newsset.build([src], tmp_path / "a", cache=cache)
+    one, two = sorted(cache.rglob("*.arrow"))
+    data = one.read_bytes()
+    one.write_bytes(two.read_bytes())
+    two.write_bytes(data)
+    r = newsset.build([src], tmp_path / "b", cache=cache)
+    assert r.cached_chunks == 0 and r.total_rows == 10
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")
+
+
+def test_a_fifo_planted_in_the_cache_is_a_miss_not_a_hang(tmp_path: Path) -> None:
+    """Opening a FIFO waits for a writer: every cache file is opened without blocking and must be a
+    regular file (a shared cache is a folder others can write)."""
+    import threading
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    raw = tmp_path / "raw"
+    write_corpus(raw, 600, seed=22, dup_rate=0.0, bad_rate=0.0)
+    cache = tmp_path / "cache"
+    first = newsset.build([raw], tmp_path / "a", cache=cache)
+    assert first.chunks >= 3
+    keys, parts, memos = sorted(cache.rglob("*.keys")), sorted(cache.rglob("*.arrow")), sorted(cache.rglob("*.stat"))
+    assert keys and parts and memos
+    for f in (keys[0], parts[-1], *memos):
+        f.unlink()
+        os.mkfifo(f)
+    done: list[newsset.BuildResult] = []
+    t = threading.Thread(target=lambda: done.append(newsset.build([raw], tmp_path / "b", cache=cache)), daemon=True)
+    t.start()
+    t.join(120)
+    assert done, "the build waited on a FIFO in the cache"
+    assert done[0].cached_chunks <= first.chunks - 2
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")
+
+
 def _require_dask() -> None:
     try:
         import distributed  # noqa: F401
