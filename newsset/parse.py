@@ -104,7 +104,7 @@ _SIGNATURE_MAX = 200  # characters: eight words of a name and five of a publicat
 # marks, BOM): dropped before it is read.
 _SIG_DROP = dict.fromkeys(map(ord, _SIG_DROP_CHARS))
 _SIG_DROP_RE = re.compile(f"[{_SIG_DROP_CHARS}]")
-_NAME = re.compile(r"^[^\W\d_][\w.'\u2019-]*(?:\s+[\w.'\u2019&-]+){0,6}$")
+_NAME = re.compile(rf"^[^\W\d_][\w.'\u2019{_MARKS}-]*(?:\s+[\w.'\u2019&{_MARKS}-]+){{0,6}}$")
 _ABBREVIATED = re.compile(r"(?:^|\s)[A-Z][a-z]{0,2}\.$")  # a name ending "Jr.", "Sr." or an initial
 # Closing punctuation, in the scripts that write it otherwise too: the ideographic and full-width stops of
 # Chinese and Japanese, the Devanagari danda, the Arabic question mark and the Urdu full stop; then any
@@ -215,7 +215,12 @@ def _listed_signature(text: str) -> tuple[str, str] | None:
     if len(parts) == 2 and _signature(f"{parts[0]}, {pub}") and _ROLE.match(parts[1]) \
             and not _ROLE_WORDS.isdisjoint(parts[1].lower().split()):
         return parts[0], pub
-    if (" and " in parts[-1] or " & " in parts[-1]) and all(_signature(f"{p}, {pub}") for p in parts):
+    last = parts[-1]
+    if last.startswith(("and ", "& ")) and len(parts) > 2:  # `A, B, and C` (the serial comma)
+        last = last.split(None, 1)[1]
+    elif " and " not in last and " & " not in last:
+        return None
+    if all(_signature(f"{p}, {pub}") for p in [*parts[:-1], last]):
         return ", ".join(parts), pub
     return None
 
@@ -254,13 +259,14 @@ def _name_words(name: str) -> bool:
     `and` or `&` may join two names."""
     words = name.split()
     return _capital(words[0]) and all(
-        _capital(w) or _PARTICLE_SPLIT.split(w, 1)[0].lower() in _NAME_PARTICLES
+        _capital(w) or _PARTICLE_SPLIT.split(w.lstrip("'\u2019"), 1)[0].lower() in _NAME_PARTICLES
         or (w in ("and", "&") and 0 < i < len(words) - 1) for i, w in enumerate(words))
 
 
 _NAME_PARTICLES = frozenset({"de", "da", "del", "della", "dell", "der", "den", "van", "von", "bin", "bint", "ibn",
                              "al", "el", "la", "le", "du", "di", "do", "dos", "das", "d", "l", "ter", "ten", "te",
-                             "zu", "y", "ap", "ab", "ferch", "bat", "ben", "wa"})
+                             "zu", "y", "ap", "ab", "ferch", "bat", "ben", "wa", "los", "las", "binti", "binte",
+                             "e", "af", "des", "delle", "dei", "degli", "t"})  # ("t": Dutch `'t Hooft`)
 _PARTICLE_SPLIT = re.compile(r"[-'\u2019]")
 
 
@@ -620,19 +626,24 @@ class _Page:
             if keys[j] in _FOOTER_HEADS:
                 return j
             text = lines[j].strip()
-            if not text or len(text) > 150 or _signature(text):
+            # (A headline may be `Name, Topic`-shaped: "Starmer, Reeves and the budget"; only the
+            # site's own signature is never a teaser.)
+            if not text or len(text) > 150 or ((sig := _signature(text)) and sig[1].startswith("The Week")):
                 return None
         return None
 
     def signature(self, tail: int) -> tuple[str | None, str | None, str | None]:
         """Find `Name, Publication` and the bio after it; trims the body end when found."""
         lines = self.lines
-        if tail >= 0:  # after a paywall: the signature is the first line that looks like one
+        if tail >= 0:  # after a paywall: the signature is the site's own, or a line where one sits
             end = self.footer_start(tail)
-            for i in range(tail, end):
-                if lines[i] and _signature(lines[i]):
-                    return self._sig_at(i, end)
-            return None, None, None
+            found = [(i, sig) for i in range(tail, end) if lines[i] and (sig := _signature(lines[i]))]
+            first = next((i for i in range(tail, end) if lines[i]), None)
+            pick = next((i for i, sig in found if sig[1].startswith("The Week")), None)
+            if pick is None:  # right under the paywall, or a publication named the usual way, or a bio naming it
+                pick = next((i for i, sig in found if i == first or sig[1].startswith("The ") or sig[1] in _AGENCIES
+                             or _names(lines[i + 1:i + 3], sig[0])), None)
+            return self._sig_at(pick, end) if pick is not None else (None, None, None)
         # No paywall: the last paragraph, or the one before the last (then the last is the bio), or
         # the one before that when the bio has two paragraphs and names the author.
         end = self.footer_start(0)

@@ -308,12 +308,40 @@ def test_related_headline_lists_under_a_footer_heading_are_footer(footer: list[s
     assert (rec["author"], rec["author_bio"]) == ("Amara Okafor", "Amara writes about gardens.")
 
 
+@pytest.mark.parametrize("bio", [["Amara writes about gardens.", ""], []])
+@pytest.mark.parametrize("paywall", [False, True])
+def test_a_related_headline_shaped_like_a_signature_is_footer(bio: list[str], paywall: bool) -> None:
+    """`Starmer, Reeves and the budget` reads as `Name, Publication`; under a footer heading it is a
+    teaser, and must neither hide the signature above it nor be taken for one."""
+    middle = PAYWALL if paywall else [""]
+    rec = parse(page(HEADER, "", P1, "", P2, *middle, "Amara Okafor, The Week UK", "", *bio,
+                     "Latest", "Starmer, Reeves and the budget", "Harris, Walz and the ground game", *FOOTER[1:]))
+    assert rec["body"] == f"{P1}\n\n{P2}" and rec["truncated"] is paywall
+    assert (rec["author"], rec["publication"]) == ("Amara Okafor", "The Week UK")
+    assert rec["author_bio"] == (bio[0] if bio else None)
+
+
+@pytest.mark.parametrize("after, want", [
+    (["Kyiv, Ukraine", "", "Amara Okafor, The Week UK", "", "Amara writes."], ("Amara Okafor", "The Week UK")),
+    (["Amara Okafor, Daily Mail", "", "Amara writes."], ("Amara Okafor", "Daily Mail")),
+    (["", "Photo gallery", "Kyiv, Ukraine", "", *FOOTER], (None, None)),
+])
+def test_after_a_paywall_the_signature_is_where_one_sits(after: list[str], want: tuple[object, object]) -> None:
+    """Not just the first `X, Y` line after the paywall: the site's own signature wherever it is,
+    else one right under the paywall, or one naming a publication the usual way."""
+    rec = parse(page(HEADER, "", P1, "", P2, *PAYWALL, *after))
+    assert (rec["author"], rec["publication"]) == want and rec["body"] == f"{P1}\n\n{P2}"
+
+
 def test_paragraphs_under_a_latest_heading_stay_in_the_body() -> None:
     rec = parse(page(HEADER, "", P1, "", "Latest", "", P2, "", P3))  # (the heading line itself is boilerplate)
     assert rec["body"] == f"{P1}\n\n{P2}\n\n{P3}"
 
 
-@pytest.mark.parametrize("name", ["李静", "محمد العلي", "Yusuf al-Rashid", "Inês do Carmo", "Luca d'Amico",
+@pytest.mark.parametrize("name", ["María de los Ángeles", "Siti binti Abdullah", "Gerard \u2019t Hooft",
+                                  "Anna af Klint", "Ann Lee, Bo Park, and Cy Dunn", "Mário e Silva",
+                                  "Chiara delle Piane",
+                                  "李静", "محمد العلي", "Yusuf al-Rashid", "Inês do Carmo", "Luca d'Amico",
                                   "Sara Lind and Tom Berg", "Ngozi Adichie-Obi", "प्रिया शर्मा", "สมชาย ใจดี",
                                   "علی\u200cرضا کریمی", "Chloé Ashworth\u2011Reyes", "Sara Lind & Tom Berg"])
 def test_signature_names_in_any_script_with_particles_or_two_authors(name: str) -> None:
@@ -629,6 +657,7 @@ def test_a_lowercase_word_still_rules_a_line_out_as_a_signature() -> None:
     (["By Amara Okafor, Rural Affairs Correspondent", "published 3 June 2022"], "Amara Okafor"),
     (["By Amara Okafor published 3 June 2022"], "Amara Okafor"),
     (["By", "Amara Okafor", "published 3 June 2022"], "Amara Okafor"),
+    (["By", "प्रिया शर्मा", "published 3 June 2022"], "प्रिया शर्मा"),  # (vowel signs are marks, not \w)
     (["By 李静", "Updated: 3 June 2022"], "李静"),
     (["By Amara Okafor, Tom Berg and Li Wei", "published 3 June 2022"], "Amara Okafor, Tom Berg and Li Wei"),
     (["By Amara Okafor, Science and Technology Editor", "published 3 June 2022"], "Amara Okafor"),
