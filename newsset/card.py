@@ -324,9 +324,9 @@ def _task_section(info: dict[str, Any]) -> list[str]:
         splits = info["configs"].get(name, {})
         cols = ", ".join(f"`{o}` (`{s}`)" for o, s in t.columns.items())
         rows = ", ".join(f"{s} {splits[s]['rows']}" for s in SPLITS if s in splits) or "none"
-        notes = [t.description] if t.description else []
+        notes = [markdown_text(t.description)] if t.description else []  # (the user's text: no table breaks)
         if t.require:
-            notes.append(f"Only records with {', '.join(t.require)}")
+            notes.append(f"Only records with {', '.join(map(markdown_text, t.require))}")
         if t.untruncated and not info["manifest"]["options"]["allow_truncated"]:
             notes.append("Only untruncated bodies")
         missing = [s for s in SPLITS if s in info["split_stats"] and s not in splits]
@@ -340,10 +340,19 @@ def _task_section(info: dict[str, Any]) -> list[str]:
     return out
 
 
+EXAMPLE_CHARS = 300  # of a string in the card's examples: a body would fill the page
+
+
 def _examples(info: dict[str, Any]) -> list[str]:
     out = ["", "## Examples", ""]
+    cut = any(isinstance(v, str) and len(v) > EXAMPLE_CHARS for ex in info["examples"].values()
+              for v in ex["row"].values())
+    if cut:
+        out += [f"Strings longer than {EXAMPLE_CHARS} characters are cut short here (ending in \u2026); the data "
+                "files hold them whole.", ""]
     for config, ex in info["examples"].items():
-        row = {k: (v[:300] + "\u2026" if isinstance(v, str) and len(v) > 300 else v) for k, v in ex["row"].items()}
+        row = {k: (v[:EXAMPLE_CHARS] + "\u2026" if isinstance(v, str) and len(v) > EXAMPLE_CHARS else v)
+               for k, v in ex["row"].items()}
         out += [f"`{config}` ({ex['split']}):", "", "```json",
                 json.dumps(row, ensure_ascii=False, indent=2, default=str), "```", ""]
     return out

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+import sys
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -107,6 +108,18 @@ MAX_DEPTH = 64
 def _not_json(name: str) -> Any:
     """NaN, Infinity and -Infinity, which Python's json reads but JSON does not have."""
     raise ValueError(f"{name} is not a JSON value (JSON has no NaN or infinity)")
+
+
+def _finite(text: str) -> float:
+    """A JSON number read as a float, refused when it has no finite value (`1e400` reads as infinity)."""
+    value = float(text)
+    if value - value != 0:  # inf (NaN cannot come from a number's text)
+        raise ValueError(f"too large: {text[:40]} is out of a 64-bit float's range (it would be stored as infinity)")
+    return value
+
+
+# One decoder for every line: json.loads with keyword arguments builds a new one per call.
+_DECODER = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite)
 
 
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
@@ -655,15 +668,20 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
         if not line.strip():
             continue
         try:
-            record = json.loads(line, parse_constant=_not_json)
+            record = _DECODER.decode(line)
         except ValueError as e:
             pos = getattr(e, "pos", None)  # past the line's end (an unclosed object): at its end
             col = min(pos, len(line.rstrip("\r\n"))) + 1 if isinstance(pos, int) else None
             msg = str(getattr(e, "msg", e))
+            got = "invalid JSON"
+            if "integer string conversion" in msg:  # (not Python's advice to raise sys.set_int_max_str_digits)
+                got, msg = "a number too large to read", f"an integer of over {sys.get_int_max_str_digits()} digits"
+            elif msg.startswith("too large:"):
+                got, msg = "a number too large to read", msg[11:]
             if msg.endswith(" at") and col is not None:  # ("Invalid control character at": json's message
                 msg += f" column {col}"                   # leaves the place to a suffix of its own)
-            yield Item(src, n, None, [Issue("jsonl.syntax", f"expected one JSON object per line, got invalid JSON: "
-                                            f"{msg}", src.path, n, col)])
+            yield Item(src, n, None, [Issue("jsonl.syntax", f"expected one JSON object per line, got {got}: {msg}",
+                                            src.path, n, col)])
             continue
         except RecursionError:  # `[[[[...` a thousand deep: json.loads gives up, and so do we
             yield Item(src, n, None, [Issue("jsonl.syntax", "expected one JSON object per line, got JSON nested "

@@ -83,12 +83,18 @@ def test_values_the_schema_allows_but_no_column_holds_are_located_rejects(tmp_pa
     lines = [json.dumps({**base, "id": f"{k:032x}", "n": None, "x": None, "when": None, **extra})
              for k, (extra, _) in enumerate(cases, 1)]
     lines.append(lines[0].replace('"x": 1000000000000000000000000000000', '"x": NaN'))
+    lines.append(lines[0].replace('"x": 1000000000000000000000000000000', '"x": 1e400'))  # (json reads inf)
+    lines.append(lines[0].replace('"x": 1000000000000000000000000000000', '"x": -' + "9" * 5000))
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "r.jsonl").write_text("\n".join(lines) + "\n")
     report = newsset.validate_paths([tmp_path / "in"], schema=schema)
     got = {i.line: (i.code, i.json_path) for i in report.issues}
     want = {n: ("record.unstorable", "$." + next(iter(extra))) for n, (extra, ok) in enumerate(cases, 1) if not ok}
-    assert got == {**want, len(lines): ("jsonl.syntax", None)}
+    n = len(lines)
+    assert got == {**want, n - 2: ("jsonl.syntax", None), n - 1: ("jsonl.syntax", None), n: ("jsonl.syntax", None)}
+    messages = {i.line: i.message for i in report.issues}
+    assert "1e400" in messages[n - 1] and "infinity" in messages[n - 1]
+    assert "over 4300 digits" in messages[n] and "set_int_max_str_digits" not in messages[n]
     result = newsset.build([tmp_path / "in"], tmp_path / "out", schema=schema)
     assert result.total_rows == 1 and result.rejected["record.unstorable"] == len(want)
     (row,) = [r for t in newsset.load(tmp_path / "out").values() for r in t]

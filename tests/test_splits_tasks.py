@@ -552,6 +552,20 @@ def test_user_tasks_from_toml(corpus: Corpus, tmp_path: Path, hf_cache: str) -> 
     assert "author_attribution" in manifest(out)["tasks"]
 
 
+def test_a_task_description_cannot_break_the_card(corpus: Corpus, tmp_path: Path) -> None:
+    """The description is the user's text: a `|` or a line break would end the table row, `<!--`
+    would hide the rest of the card, and `newsset build` regenerates the card between its markers."""
+    tasks = tmp_path / "tasks.toml"
+    tasks.write_text('[odd]\ndescription = "Pick A | B\\nthen <!-- see below"\n'
+                     'columns = { id = "id", text = "body", label = "author" }\n', encoding="utf-8")
+    out = tmp_path / "out"
+    newsset.build([corpus.nobio], out, tasks=tasks)
+    card = card_of(out)
+    row = next(ln for ln in card.splitlines() if ln.startswith("| `odd` |"))
+    assert "Pick A \\| B\\\\nthen &lt;!-- see below" in row and row.count(" | ") == 3
+    assert "<!-- see" not in card
+
+
 def _placeholders(template: str) -> set[str]:
     return set(re.findall(r"\{\{\s*(\w+)\s*\}\}", template))
 
@@ -667,7 +681,8 @@ def test_card_leakage_examples_license_and_citation(builds: Callable[[str], Path
             want = real[row["id"]][k]
             want = iso(want) if k == "date" else want
             if isinstance(v, str) and v.endswith("\u2026"):
-                assert want.startswith(v[:-1])
+                assert want.startswith(v[:-1]) and len(v) == 301
+                assert "are cut short here (ending in \u2026); the data files hold them whole" in card
             else:
                 assert v == want, (config, k)
     # --license, --citation and --name.
