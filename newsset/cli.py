@@ -22,7 +22,7 @@ from . import __version__
 from .errors import ConfigError, NewssetError, OutputError, display_path
 from .sources import ignored_note, kind_of
 
-EPILOG_PARSE = "example: newsset parse examples/raw/*.txt --format jsonl > records.jsonl"
+EPILOG_PARSE = "example: newsset parse examples/raw/2024/03/*.txt --format jsonl > records.jsonl"
 EPILOG_VALIDATE = "example: newsset validate examples/raw --format github"
 EPILOG_BUILD = "example: newsset build examples/raw --out dist/newsset --ratios 0.8,0.1,0.1 --seed 0"
 EPILOG_EXPLAIN = "example: newsset explain parse.invalid-date"
@@ -411,6 +411,9 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .verify import render_verify_text, verify
 
+    if not os.path.isdir(args.path):  # a usage error, as for the other commands' inputs (not a damaged dataset)
+        raise ConfigError(f"expected a dataset folder, got a file: {display_path(args.path)}"
+                          if os.path.exists(args.path) else f"dataset folder not found: {display_path(args.path)}")
     report = verify(args.path, load=not args.no_load)
     if args.format == "json":
         sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n")

@@ -67,7 +67,7 @@ def render_cli_reference() -> str:
              f"<!-- Generated from the argparse help by `{REGENERATE}`; do not edit by hand. -->", "",
              "The `--help` of every `newsset` command. Exit status: 0 fine, 1 the input has problems, "
              "2 usage or schema error, 3 the output cannot be written (or a worker process died), 130 "
-             "interrupted. Issue codes are explained by "
+             "interrupted (143 terminated, 129 hung up). Issue codes are explained by "
              "`newsset explain CODE` and listed in [errors.md](errors.md).", ""]
     titles = [" ".join(("newsset", *words)) for words, _ in entries]
     lines += [f"- [`{t}`](#{t.replace(' ', '-')})" for t in titles]

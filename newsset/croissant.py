@@ -148,6 +148,7 @@ def render_croissant(schema: Schema, info: dict[str, Any]) -> dict[str, Any]:
         "url": "https://github.com/newsset/newsset", "version": "1.0.0",
         "creator": {"@type": "sc:Organization", "name": "newsset"},
         "keywords": ["news", "newsset"],
+        "inLanguage": list(info.get("language") or ()),
         "distribution": distribution,
         "recordSet": record_sets,
     }

@@ -370,16 +370,20 @@ _JOINED_WHEN = re.compile(r"\s(?:published|updated|last updated)\b", re.IGNORECA
 # ---------------------------------------------------------------- parsing
 
 def parse_file(path: str | Path, root: str | Path | None = None, *, fix_mojibake: bool = False) -> Article:
-    """Read and parse one page; `source` is the path relative to `root` (default: its folder)."""
+    """Read and parse one page; `source` is the path relative to `root` (default: its folder). A
+    refusal's issue names the file as given (`path`), so it can be opened."""
     p = Path(path)
     source = p.relative_to(root).as_posix() if root is not None else p.name
     try:
         raw = p.read_bytes()
     except OSError as e:
         reason = e.strerror or str(e)
-        raise ParseError(Issue("input.unreadable", f"expected a readable file, got: {reason}", source,
+        raise ParseError(Issue("input.unreadable", f"expected a readable file, got: {reason}", str(path),
                                expected="a readable file", got=reason)) from None
-    return parse_bytes(raw, source, fix_mojibake=fix_mojibake)
+    try:
+        return parse_bytes(raw, source, fix_mojibake=fix_mojibake)
+    except ParseError as e:
+        raise ParseError(replace(e.issue, path=str(path))) from None
 
 
 def parse_bytes(raw: bytes, source: str, *, fix_mojibake: bool = False) -> Article:

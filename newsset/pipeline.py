@@ -55,6 +55,17 @@ DEFAULT_THRESHOLD = 0.7
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # ISO 639-1/3, with a region or script (pt-BR)
 
 
+def _bcp47_case(code: str) -> str:
+    """A language tag in BCP 47's conventional case, as the Hub and Croissant list them: the language
+    lower case, a script title case, a region upper case (`PT-br` -> `pt-BR`, `zh-hant-tw` -> `zh-Hant-TW`)."""
+    head, *rest = code.split("-")
+    tags = [head.lower()]
+    for t in rest:
+        tags.append(t.title() if len(t) == 4 and t.isalpha() else t.upper() if len(t) == 2 or
+                    (len(t) == 3 and t.isdigit()) else t.lower())
+    return "-".join(tags)
+
+
 @dataclass
 class BuildResult:
     """What a build did. `written` is False when nothing was written: `on_invalid='fail'` met a
@@ -191,8 +202,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     if bad or not given:
         raise ConfigError(f"--language: expected language codes such as en, fr or pt-BR, got "
                           f"{', '.join(map(repr, bad)) if bad else 'none'}")
-    # (the language subtag in lower case, as the Hub lists them; each code once, in the given order)
-    language = list(dict.fromkeys(c.split("-", 1)[0].lower() + c[len(c.split("-", 1)[0]):] for c in given))
+    language = list(dict.fromkeys(map(_bcp47_case, given)))  # (each code once, in the given order)
     if on_invalid not in ("quarantine", "fail"):
         raise ConfigError(f"--on-invalid: expected 'quarantine' or 'fail', got {on_invalid!r}")
     if near_dup not in ("keep", "drop", "off"):
@@ -553,5 +563,6 @@ def _describe(root: Path, shards: list[tuple[str, ShardFile]], keys: KeyStore, c
         stats[name] = {"rows": int(len(idx)), "date_range": [min(dates), max(dates)] if dates else None,
                        "publications": dict(sorted(pubs.items(), key=lambda kv: (-kv[1], kv[0]))),
                        "body_words": dict(zip(("p5", "p25", "p50", "p75", "p95"), pct)),
-                       "truncated_share": round(sum(keys.truncated[i] for i in idx) / len(idx), 4)}
+                       "truncated": (cut := sum(keys.truncated[i] for i in idx)),
+                       "truncated_share": round(cut / len(idx), 4)}
     return {"files": files, "splits": splits, "split_stats": stats}

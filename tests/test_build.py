@@ -525,8 +525,10 @@ def test_language_codes_go_into_the_card(corpus: Path, tmp_path: Path, capsys: p
     for bad in ([], ["en\n"], b"en"):
         with pytest.raises(newsset.ConfigError, match="--language"):
             newsset.build([corpus], tmp_path / "api", language=bad)  # type: ignore[arg-type]
-    newsset.build([corpus], out, language=("EN", "fr", "en", "pt-BR"))  # (case of the language subtag, once each)
-    assert "\nlanguage:\n- \"en\"\n- \"fr\"\n- \"pt-BR\"\n" in (out / "README.md").read_text(encoding="utf-8")
+    newsset.build([corpus], out, language=("EN", "fr", "en", "PT-br", "zh-hant-tw"))  # (BCP 47's case, once each)
+    assert "\nlanguage:\n- \"en\"\n- \"fr\"\n- \"pt-BR\"\n- \"zh-Hant-TW\"\n" in \
+        (out / "README.md").read_text(encoding="utf-8")
+    assert json.loads((out / "croissant.json").read_text())["inLanguage"] == ["en", "fr", "pt-BR", "zh-Hant-TW"]
     assert not (tmp_path / "bad").exists() and not (tmp_path / "api").exists()
 
 

@@ -100,3 +100,32 @@ def test_text_report_points_at_explain(corpus: Path, tmp_path: Path, capsys: pyt
     good.write_text((corpus / "story-0.txt").read_text())
     assert main(["validate", str(good)]) == 0
     assert "newsset explain" not in capsys.readouterr().out
+
+
+def test_docs_errors_md_names_every_warning_code() -> None:
+    """The severity paragraph lists the warnings: a code the catalog makes a warning, and the docs
+    call an error, would have users quarantine records by hand that a build keeps."""
+    text = (ROOT / "docs" / "errors.md").read_text()
+    para = next(p for p in text.split("\n\n") if p.startswith("Severity is `error` for all but"))
+    named = set(re.findall(r"`([a-z]+\.[a-z*-]+)`", para.split("which are warnings")[0]))
+    warnings = {c for c, e in newsset.CODES.items() if e.severity == "warning"}
+    assert {c for c in warnings if c not in named and f"{c.split('.')[0]}.*" not in named} == set()
+    assert {c for c in named if "*" not in c} <= warnings
+
+
+def test_the_pre_commit_hook_runs_on_every_input_newsset_reads() -> None:
+    """pre-commit passes the hook only the files its pattern and types select: a pattern of `.txt`
+    and `.jsonl`, or `types: [text]`, skipped compressed record files and archives unchecked."""
+    import yaml
+
+    from newsset.sources import ARCHIVE_SUFFIXES, PAGE_SUFFIXES, RECORD_SUFFIXES, kind_of
+
+    hook = next(h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+                if h["id"] == "newsset-validate")
+    assert hook["types"] == ["file"]
+    pattern = re.compile(hook["files"])
+    for suffix in (*PAGE_SUFFIXES, *RECORD_SUFFIXES, *ARCHIVE_SUFFIXES):
+        for name in (f"pages/a{suffix}", f"pages/A{suffix.upper()}"):
+            assert pattern.search(name) and kind_of(name), name
+    for name in ("notes.md", "a.json", "a.txt.bak", "data.parquet", "a.gz"):
+        assert not pattern.search(name) and kind_of(name) is None, name

@@ -1099,7 +1099,7 @@ def test_empty_file(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
     with pytest.raises(newsset.ParseError) as info:
         newsset.parse_file(tmp_path / "empty.txt")
-    assert info.value.code == "input.empty" and info.value.path == "empty.txt" and info.value.line == 1
+    assert info.value.code == "input.empty" and info.value.path == str(tmp_path / "empty.txt") and info.value.line == 1
     assert "empty.txt:1: input.empty" in str(info.value)
 
 
@@ -1253,3 +1253,16 @@ def test_page_like_text_gives_a_clean_record_or_a_parse_error(lines: list[str]) 
         return
     assert art.title and art.body and art.date
     assert not any(is_boilerplate(line) for line in art.body.split("\n"))
+
+
+def test_a_refused_file_names_the_path_it_was_given(tmp_path: Path) -> None:
+    """`parse_file` errors point at the file to open, not only its name (the record's `source`)."""
+    bad = tmp_path / "sub" / "bad.txt"
+    bad.parent.mkdir()
+    bad.write_text(" date 2024-13-45 An impossible day\n\nBody.\n")
+    with pytest.raises(newsset.ParseError) as info:
+        newsset.parse_file(bad)
+    assert info.value.issue.path == str(bad) and str(info.value).startswith(f"{bad}:1: parse.invalid-date")
+    with pytest.raises(newsset.ParseError) as info:
+        newsset.parse_file(tmp_path / "missing.txt")
+    assert info.value.issue.path == str(tmp_path / "missing.txt") and info.value.issue.code == "input.unreadable"

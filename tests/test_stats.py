@@ -96,6 +96,11 @@ def test_stats_equal_an_independent_read_of_the_parquet_files(built: Path) -> No
         assert (g["rows"], g["first_date"], g["last_date"], g["truncated"]) == \
             (d["rows"], d["first"], d["last"], d["truncated"])
         assert g["truncated_share"] == round(d["truncated"] / d["rows"], 4)
+        # The card's share is the count's, not the rounded share's (0.1905 showed as 19.1%, not 19.0%).
+        manifest = json.loads((built / "manifest.json").read_text())["split"]["splits"][split]
+        assert manifest["truncated"] == d["truncated"]
+        row = next(ln for ln in (built / "README.md").read_text().splitlines() if ln.startswith(f"| {split} | "))
+        assert row.endswith(f" | {d['truncated'] / d['rows']:.1%} |")
         assert g["months"] == dict(sorted(d["months"].items()))
         words = g["body_words"]
         for q in PERCENTILES:

@@ -187,4 +187,4 @@ def test_bundled_examples_are_reproducible(tmp_path: Path) -> None:
     for kind, code in BAD_KINDS.items():
         with pytest.raises(newsset.ParseError) as info:
             newsset.parse_file(EXAMPLES / "bad" / f"{kind}.txt")
-        assert info.value.code == code and info.value.path == f"{kind}.txt"
+        assert info.value.code == code and info.value.path == str(EXAMPLES / "bad" / f"{kind}.txt")

@@ -411,3 +411,14 @@ def test_files_planted_in_lm_eval_or_images_are_unlisted(out: Path) -> None:
     _edit_json(out / "manifest.json", lambda m: m["metadata_files"].append(
         {"path": "images/extra.png", "bytes": chart.stat().st_size, "sha256": sha256_file(chart)}))
     assert verify(out, load=False).ok
+
+
+def test_verify_of_a_path_that_is_no_folder_is_a_usage_error(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit 2 with the reason, as validate and build give for a missing input (1 means a damaged dataset)."""
+    (tmp_path / "file.txt").write_text("x")
+    assert main(["verify", str(tmp_path / "missing")]) == 2
+    assert f"dataset folder not found: {tmp_path / 'missing'}" in capsys.readouterr().err
+    assert main(["verify", str(tmp_path / "file.txt")]) == 2
+    assert "expected a dataset folder, got a file" in capsys.readouterr().err
+    assert main(["verify", "--no-load", str(tmp_path)]) == 1  # a folder without a manifest: a damaged dataset
