@@ -83,16 +83,16 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
     sb.add_argument("--schema", metavar="FILE", help="JSON Schema for records (default: the bundled one)")
     sb.add_argument("--split", choices=("hash", "date"), default="hash", help="hash: salted hash of the id "
                     "(default); date: by publication date with --cutoffs")
-    sb.add_argument("--ratios", default="0.8,0.1,0.1", metavar="T,V,T", help="train,validation,test ratios for "
+    sb.add_argument("--ratios", metavar="T,V,T", help="train,validation,test ratios for "
                     "--split hash (default: 0.8,0.1,0.1)")
-    sb.add_argument("--seed", type=int, default=0, help="salt for the split hash (default: 0)")
+    sb.add_argument("--seed", type=int, help="salt for the split hash (default: 0)")
     sb.add_argument("--cutoffs", metavar="D1,D2", help="for --split date: train before D1, validation from D1 "
                     "up to D2, test from D2 on (dates YYYY-MM-DD)")
     sb.add_argument("--group-by", metavar="FIELD", help="keep every record with the same FIELD value (e.g. "
                     "author, publication) in one split")
     sb.add_argument("--near-dup", choices=("keep", "drop", "off"), default="keep", help="near duplicates: keep all "
                     "in one split (default), drop all but the first, or off (exact duplicates only)")
-    sb.add_argument("--near-dup-threshold", type=float, default=0.7, metavar="J", help="Jaccard similarity of word "
+    sb.add_argument("--near-dup-threshold", type=float, metavar="J", help="Jaccard similarity of word "
                     "5-grams above which two bodies are near duplicates (default: 0.7)")
     sb.add_argument("--tasks", metavar="FILE", help="TOML file of extra task configs (see README)")
     sb.add_argument("--no-tasks", action="store_true", help="write only the full records (no task configs)")

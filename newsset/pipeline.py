@@ -165,8 +165,9 @@ def _check_out(inputs: list[str], out: str | os.PathLike[str]) -> None:
 
 def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *,
           schema: str | os.PathLike[str] | Schema | None = None, split: SplitStrategy = "hash",
-          ratios: str | Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0, cutoffs: str | Sequence[str] | None = None,
-          group_by: str | None = None, near_dup: NearDup = "keep", near_dup_threshold: float = DEFAULT_THRESHOLD,
+          ratios: str | Sequence[float] | None = None, seed: int | None = None,
+          cutoffs: str | Sequence[str] | None = None,
+          group_by: str | None = None, near_dup: NearDup = "keep", near_dup_threshold: float | None = None,
           on_invalid: OnInvalid = "quarantine", tasks: str | os.PathLike[str] | dict[str, Task] | None = None,
           no_tasks: bool = False, allow_truncated: bool = False, license: str = "unknown",
           citation: str | None = None, pretty_name: str | None = None, language: Sequence[str] = ("en",),
@@ -177,6 +178,9 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     """Build a dataset folder at `out` from raw pages and record files (see `newsset build --help`).
     `plot=True` also draws the charts of `newsset stats --plot` into `images/` (needs matplotlib).
     `fix_mojibake=True` repairs mojibake in the text (ftfy when installed; see `newsset.text`).
+    `ratios` (default 0.8, 0.1, 0.1) and `seed` (default 0) go with `split="hash"`, and
+    `near_dup_threshold` (default 0.7) with a near-duplicate guard: given otherwise, they are refused
+    (an option that silently does nothing makes a user think it did).
     `jobs=1` (the default here) works in one process; `jobs=0` uses one worker process per core
     (the CLI's default) — from a script, that needs the usual `if __name__ == "__main__":` guard,
     since worker processes (forked from a fork server, or spawned) import the main module."""
@@ -189,7 +193,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         require_matplotlib()
 
     typed: list[tuple[str, object, type | tuple[type, ...], str]] = [
-        ("jobs", jobs, (int, type(None)), "an integer"), ("seed", seed, int, "an integer"),
+        ("jobs", jobs, (int, type(None)), "an integer"), ("seed", seed, (int, type(None)), "an integer"),
         ("today", today, (_dt.date, type(None)), "a date"), ("license", license, str, "a string")]
     for what, value, types, kind in typed:
         if isinstance(value, bool) or not isinstance(value, types) or (what == "today" and isinstance(
@@ -207,7 +211,15 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         raise ConfigError(f"--on-invalid: expected 'quarantine' or 'fail', got {on_invalid!r}")
     if near_dup not in ("keep", "drop", "off"):
         raise ConfigError(f"--near-dup: expected keep, drop or off, got {near_dup!r}")
-    if not 0 < near_dup_threshold <= 1:
+    if near_dup_threshold is not None and near_dup == "off":
+        raise ConfigError("--near-dup-threshold goes with --near-dup keep or drop (off looks for no near-duplicates)")
+    near_dup_threshold = DEFAULT_THRESHOLD if near_dup_threshold is None else near_dup_threshold
+    if split == "date" and (ratios is not None or seed is not None):
+        raise ConfigError("--ratios and --seed go with --split hash (a date split is set by --cutoffs)")
+    ratios = (0.8, 0.1, 0.1) if ratios is None else ratios
+    seed = 0 if seed is None else seed
+    if isinstance(near_dup_threshold, bool) or not isinstance(near_dup_threshold, (int, float)) \
+            or not 0 < near_dup_threshold <= 1:
         raise ConfigError(f"--near-dup-threshold: expected a Jaccard similarity in (0, 1], got {near_dup_threshold}")
     ratio_values = parse_ratios(ratios)
     license = hub_license(license)
@@ -249,8 +261,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         pool = LocalPool(n_jobs, str(sch.path))
     try:
         ignored: Counter[str] = Counter()
-        # (an --out inside an input: its own rejects.jsonl is no input)
-        srcs = discover(inputs, skip=[out], ignored=ignored)
+        # (an --out or --cache inside an input: neither holds inputs, nor files to count as passed over)
+        srcs = discover(inputs, skip=[out, *([cache] if cache is not None else [])], ignored=ignored)
         if engine == "dask" and scheduler is not None:
             srcs = [_absolute(s) for s in srcs]  # the user's workers run elsewhere: not from this folder
         chunks = make_chunks(srcs)

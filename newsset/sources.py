@@ -112,6 +112,9 @@ def ignored_note(ignored: Counter[str]) -> str:
     return f"; {sum(ignored.values()):,} other file(s) not read ({shown})"
 
 
+REPORT_NOTE = "rejects.jsonl of a newsset dataset"  # how `ignored` counts one (a report of problems, not records)
+
+
 def ignored_suffix(name: str) -> str:
     """How a file the walks do not read is counted: by its suffix (`.html`, `.json`), or `(none)`."""
     suffix = PurePosixPath(name).suffix.lower()
@@ -199,9 +202,10 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
                 for name in files:
                     kind = kind_of(name)
                     if kind is None or name.startswith(".") or (own_report and name == "rejects.jsonl"):
-                        if ignored is not None and kind is None and not name.startswith(".") and not (
+                        if ignored is not None and not name.startswith(".") and not (
                                 named and os.path.realpath(os.path.join(folder, name)) in named):
-                            ignored[ignored_suffix(name)] += 1  # (a file also named on its own is read)
+                            # (a file also named on its own is read; a dataset's report is said as such)
+                            ignored[REPORT_NOTE if kind is not None else ignored_suffix(name)] += 1
                         continue
                     found.append(Source(file_name(prefix + name), os.path.join(folder, name), kind))
         elif os.path.lexists(root):

@@ -783,3 +783,23 @@ def test_file_names_are_read_as_utf8_whatever_the_locale(monkeypatch: pytest.Mon
     assert file_name("plain.txt") == "plain.txt"
     monkeypatch.setattr(sys, "getfilesystemencoding", lambda: "utf-8")
     assert file_name("café_€.txt") == "café_€.txt"
+
+
+def test_an_old_dataset_and_the_cache_inside_the_input_are_accounted_for(tmp_path: Path) -> None:
+    """A previous build's rejects.jsonl in the input is a report, not records: it is passed over
+    and said so (it was skipped uncounted); the --cache folder inside the input is not walked (its
+    entries were counted as files passed over)."""
+    from newsset.sources import REPORT_NOTE
+
+    d = tmp_path / "in"
+    d.mkdir()
+    for i in range(3):
+        (d / f"p{i}.txt").write_text(good(60 + i))
+    (d / "bad.txt").write_text(" date 2024-13-45 An impossible day\n\nBody.\n")
+    newsset.build([d], d / "old")  # (its rejects.jsonl lists bad.txt)
+    assert (d / "old" / "rejects.jsonl").stat().st_size > 0
+    r = newsset.build([d], tmp_path / "out", cache=d / "cache")
+    assert r.ignored[REPORT_NOTE] == 1 and not {".arrow", ".keys", ".stat"} & set(r.ignored)
+    assert r.inputs == 4 and r.total_rows == 3
+    again = newsset.build([d], tmp_path / "again", cache=d / "cache")
+    assert again.ignored == r.ignored and again.cached_chunks == again.chunks

@@ -783,3 +783,22 @@ def test_load_of_a_path_that_is_no_folder_goes_nowhere(tmp_path: Path, monkeypat
     monkeypatch.setattr(datasets, "load_dataset", online)
     with pytest.raises(ConfigError, match="no dataset folder at"):
         newsset.load(tmp_path / "typo")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--split", "date", "--cutoffs", "2023-01-01,2024-01-01", "--ratios", "0.5,0.25,0.25"],
+     "--ratios and --seed go with --split hash"),
+    (["--split", "date", "--cutoffs", "2023-01-01,2024-01-01", "--seed", "7"],
+     "--ratios and --seed go with --split hash"),
+    (["--near-dup", "off", "--near-dup-threshold", "0.9"], "--near-dup-threshold goes with --near-dup keep or drop"),
+])
+def test_an_option_that_would_do_nothing_is_refused(corpus: Path, tmp_path: Path, argv: list[str], message: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """`--ratios` under a date split, or a threshold with the guard off, was accepted and ignored: the
+    user believed the split or the guard was set as asked."""
+    assert main(["build", str(corpus), "--out", str(tmp_path / "out"), "-q", *argv]) == 2
+    assert message in capsys.readouterr().err and not (tmp_path / "out").exists()
+    assert main(["build", str(corpus), "--out", str(tmp_path / "ok"), "-q", "--near-dup", "drop",
+                 "--near-dup-threshold", "0.9", "--seed", "3", "--ratios", "0.6,0.2,0.2"]) == 0
+    options = json.loads((tmp_path / "ok" / "manifest.json").read_text())["options"]
+    assert (options["seed"], options["ratios"], options["near_dup_threshold"]) == (3, [0.6, 0.2, 0.2], 0.9)

@@ -477,7 +477,7 @@ def test_a_fifo_planted_in_the_cache_is_a_miss_not_a_hang(tmp_path: Path) -> Non
     t.start()
     t.join(120)
     assert done, "the build waited on a FIFO in the cache"
-    assert done[0].cached_chunks <= first.chunks - 2
+    assert done[0].cached_chunks < first.chunks  # (the two files may be one entry's: names hash the paths)
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
 
 
