@@ -64,6 +64,23 @@ TASKS_MAX_BYTES = 1 << 20
 
 
 _KEYS = frozenset({"description", "columns", "require", "untruncated", "prompt", "target"})
+def _template_error(text: str) -> str | None:
+    """Why a prompt or target is no Jinja template (the harness would fail on it at evaluation time,
+    long after the build): Jinja's own parser when it is installed, else unbalanced delimiters."""
+    try:
+        import jinja2
+    except ImportError:
+        for op, cl in (("{{", "}}"), ("{%", "%}"), ("{#", "#}")):
+            if text.count(op) != text.count(cl):
+                return f"{text.count(op)} `{op}` but {text.count(cl)} `{cl}`"
+        return None
+    try:
+        jinja2.Environment().parse(text)
+    except jinja2.TemplateSyntaxError as e:
+        return f"{e.message} (line {e.lineno})"
+    return None
+
+
 _TEMPLATE_NAME = re.compile(r"{{-?\s*([A-Za-z_]\w*)")  # the variable a Jinja `{{ name ... }}` starts with
 
 
@@ -102,6 +119,9 @@ def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
                 raise ConfigError(f"{where}: task {name!r}: `{key}` must be a string, got {spec[key]!r}")
         for key in ("prompt", "target"):  # lm-evaluation-harness renders an unknown name as "": a silent blank
             text = spec.get(key, "")
+            if problem := _template_error(text):
+                raise ConfigError(f"{where}: task {name!r}: `{key}` is not a Jinja template lm-evaluation-harness "
+                                  f"can render: {problem}")
             for ref in _TEMPLATE_NAME.findall(text if isinstance(text, str) else ""):
                 if ref not in cols:
                     raise ConfigError(f"{where}: task {name!r}: `{key}` names {{{{{ref}}}}}, which is not one of the "

@@ -759,6 +759,9 @@ def test_fresh_card_has_the_default_user_section(builds: Callable[[str], Path]) 
      "`target` names {{labl}}, which is not one of the task's columns \\(text, label\\)"),
     ('[t1]\ncolumns = { id = "id" }\nrequires = ["author"]\npromt = "x"\n',
      "unknown key\\(s\\) 'promt' \\(did you mean 'prompt'\\?\\), 'requires' \\(did you mean 'require'\\?\\)"),
+    ('[t1]\ncolumns = { text = "body" }\nprompt = "Article: {{ text } Answer:"\n',
+     "`prompt` is not a Jinja template lm-evaluation-harness can render"),
+    ('[t1]\ncolumns = { text = "body" }\ntarget = "{% if text %}{{ text }}"\n', "`target` is not a Jinja template"),
     ("\xff[t1]\n", "not UTF-8"),
 ])
 def test_a_bad_task_file_is_a_one_line_config_error(tmp_path: Path, toml: str, message: str) -> None:
