@@ -335,7 +335,8 @@ def _without_role(name: str) -> str:
     role = role.strip()
     if (" and " in role or " & " in role) and _ROLE_WORDS.isdisjoint(role.lower().split()):
         return name  # `Jane Doe, John Roe and Li Wei`: more authors, not a role
-    return who.strip() if comma and role and _ROLE.match(role) and _capital(role) else name
+    return who.strip() if comma and role and _ROLE.match(role) and (
+        _capital(role) or not _ROLE_WORDS.isdisjoint(role.lower().split())) else name
 
 
 _ROLE_WORDS = frozenset({
@@ -352,7 +353,7 @@ def _by_name_of(rest: str | None) -> str:
     if cut is not None and _is_when(name[cut.start():].strip()):
         name = name[:cut.start()].rstrip(_SEPARATORS)  # ("By Jane Doe · published ...", ", published")
     if name.endswith(")") or " in " in name:  # `By Jane Doe (@janedoe)`, `By Jane Doe in Port Glasgow`
-        name = _BY_TAIL.sub("", name) or name
+        name = "".join(_BY_TAIL.sub("", p) or p for p in re.split(r"(\s+and\s+|\s+&\s+)", name))
     return _without_role(name)
 
 
@@ -601,7 +602,9 @@ class _Page:
             return self._foot[0]
         lines, keys = self.lines, self.keys
         end = len(lines)
+        below = False  # footer lines found under the scan (teasers above them may stand a blank line apart)
         while end > first and (not lines[end - 1] or keys[end - 1] in _FOOTER):
+            below = below or bool(lines[end - 1])
             end -= 1
         # Related-articles lists (short teaser lines) may follow "Latest" and "You might also like";
         # a heading followed by article text (paragraphs, sentences) is not a footer. A teaser may end
@@ -612,8 +615,9 @@ class _Page:
             text = lines[i].strip()
             if keys[i] in _FOOTER_HEADS:
                 end = i
+                below = True
             elif text and (len(text) > 150 or _ends(text, _SENTENCE_END) or _signature(text)):
-                head = self._list_head(i, first)
+                head = self._list_head(i, first, below)
                 if head is None:
                     stop = i
                     break
@@ -622,14 +626,28 @@ class _Page:
         self._foot = (end, stop)
         return end
 
-    def _list_head(self, i: int, first: int) -> int | None:
+    def _list_head(self, i: int, first: int, loose: bool = False) -> int | None:
         """The footer heading atop the run of lines that holds line i, when every line between
-        them is a short teaser (no paragraph break, no signature), else None."""
+        them is a short teaser (no paragraph break, no signature), else None. `loose`: footer lines
+        lie below, so teasers may stand a blank line apart (one to a paragraph), when none of them
+        reads as a sentence: paragraphs under a `Latest` subheading in the article stay its text."""
         lines, keys = self.lines, self.keys
+        crossed = False
+
+        def sentence(text: str) -> bool:
+            return _ends(text, _SENTENCE_END) and not _signature(text)
+
         for j in range(i, first - 1, -1):
             if keys[j] in _FOOTER_HEADS:
                 return j
             text = lines[j].strip()
+            if loose and not text:
+                if sentence(lines[i].strip()):
+                    return None
+                crossed = True
+                continue  # (teasers saved one to a paragraph, under a heading with footer lines below)
+            if crossed and sentence(text):
+                return None
             # (A headline may be `Name, Topic`-shaped: "Starmer, Reeves and the budget"; only the
             # site's own signature is never a teaser.)
             if not text or len(text) > 150 or ((sig := _signature(text)) and sig[1].startswith("The Week")):
@@ -675,13 +693,16 @@ class _Page:
                         sig[1].startswith("The ") or sig[1] in _AGENCIES) and not self._named_above(sig[0], paras[-2]))
                 else:
                     plain = _names(lines[bio_s:bio_e], sig[0])
-                if (e - s > 1 and not sig[1].startswith("The Week")) or (not plain and back != 2):
+                boxed = back == 3 and self._own_box((s, e)) and any(lines[end:])  # (a footer under its bio)
+                if (e - s > 1 and not sig[1].startswith("The Week")) or (not plain and back != 2 and not boxed):
                     break
                 if back == 1 and not sig[1].startswith("The Week") and self._quotation(paras[-2]):
                     break  # under a paragraph that is all quotation, "Name, The Guardian" is its attribution
                 # (Author boxes above, the site's signature alone on its paragraph, are co-authors.)
                 if not (plain and sig[1].startswith("The Week")):
-                    if any(_signature(lines[pe - 1]) and not self._own_box((ps, pe)) for ps, pe in paras[1:-back]):
+                    site_box = e - s == 1 and sig[1].startswith("The Week")
+                    if any((o := _signature(lines[pe - 1])) and not self._own_box((ps, pe))
+                           and (not site_box or o[1].startswith("The Week")) for ps, pe in paras[1:-back]):
                         break
                 elif any(pe - ps > 1 and "The Week" in lines[pe - 1] and (other := _signature(lines[pe - 1]))
                          and other[1].startswith("The Week") for ps, pe in paras[1:-back]):
@@ -964,7 +985,7 @@ class _Page:
         for k in range(j, min(j + 2, len(cands) - 1)):
             text = lines[cands[k]].strip()
             if cands[k] + 1 != cands[k + 1] or len(text) > 60 or _ends(text, _TERMINAL) or not (
-                    _capital(text) or _ROLE_LABEL.match(text)):
+                    _capital(text) or _ROLE_LABEL.match(text) or not _ROLE_WORDS.isdisjoint(text.lower().split())):
                 return False
             if _is_when(lines[cands[k + 1]].strip()):
                 return k == j or _ROLE_LABEL.match(lines[cands[j]].strip()) is not None
@@ -984,7 +1005,7 @@ class _Page:
         if after_image:  # any name that opens like one: not "By 2030, ...", not "By the numbers", and one
             # word of Latin letters only beside a time label ("By Air", a travel subheading, is no name)
             return _capital(name) and (" " in name or not name.isascii() or _is_when(nxt))
-        return bool(_is_when(nxt) or (_NAME.match(name) and _capital(name)))
+        return bool(_is_when(nxt) or (_NAME.match(name) and _capital(name) and _name_words(name)))
 
     def body(self, start: int, end: int) -> str:
         """The paragraphs in [start, end), each stripped, joined by one blank line."""

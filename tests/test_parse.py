@@ -1266,3 +1266,56 @@ def test_a_refused_file_names_the_path_it_was_given(tmp_path: Path) -> None:
     with pytest.raises(newsset.ParseError) as info:
         newsset.parse_file(tmp_path / "missing.txt")
     assert info.value.issue.path == str(tmp_path / "missing.txt") and info.value.issue.code == "input.unreadable"
+
+
+# ---------------------------------------------------------------- a second audit's bylines and signatures
+
+IMG = ["A flooded lane", "(Image credit: Invented Photo Agency)"]
+
+
+@pytest.mark.parametrize("labels, author", [
+    (["By Tomasz Wrona, staff writer", "published 3 June 2022"], "Tomasz Wrona"),  # a role in lower case
+    (["By Tomasz Wrona", "senior transport correspondent", "published 3 June 2022"], "Tomasz Wrona"),
+    (["By Lena Farr in Leeds and Omar Haddad in Hull", "published 3 June 2022"], "Lena Farr and Omar Haddad"),
+])
+def test_byline_roles_in_lower_case_and_a_place_after_each_author(labels: list[str], author: str) -> None:
+    rec = parse(page(HEADER, "", *IMG, *labels, "", P1, "", P2))
+    assert rec["author"] == author and rec["body"] == f"{P1}\n\n{P2}"
+    assert rec["image_caption"] == "A flooded lane"
+
+
+def test_a_short_standfirst_opening_with_by_is_no_byline() -> None:
+    """`By Easter the allotments could be full` is a standfirst: it must not take the byline's place
+    (the image block under it was lost with it)."""
+    rec = parse(page(HEADER, "", "By Easter the allotments could be full", "", *IMG, "By", "published", "", P1))
+    assert rec["subtitle"] == "By Easter the allotments could be full" and rec["author"] is None
+    assert (rec["image_caption"], rec["image_credit"]) == ("A flooded lane", "Invented Photo Agency")
+    assert rec["body"] == P1
+
+
+def test_teasers_a_blank_line_apart_under_a_footer_heading_are_footer() -> None:
+    rec = parse(page(HEADER, "", P1, "", "Amara Okafor, The Week UK", "", "Amara Okafor writes about gardens.", "",
+                     "Latest", "", "Starmer, Reeves and the spending gamble", "", "Is the hosepipe ban here to stay?",
+                     "", *FOOTER[1:]))
+    assert rec["body"] == P1 and rec["author_bio"] == "Amara Okafor writes about gardens."
+    assert (rec["author"], rec["publication"]) == ("Amara Okafor", "The Week UK")
+
+
+def test_paragraphs_under_a_latest_subheading_stay_text_above_a_footer() -> None:
+    """The other side of the loose teaser rule: a question and a sentence under `Latest` inside the
+    article, with the site's footer below, are article text, not teasers."""
+    rec = parse(page(HEADER, "", P1, "", "Latest", "", "So what happens next?", "", P3, "", *FOOTER))
+    assert rec["body"] == f"{P1}\n\nSo what happens next?\n\n{P3}"
+
+
+@pytest.mark.parametrize("bio", [["Her column runs on Fridays."],
+                                 ["He is a senior staff writer.", "", "He was a deputy editor in Hull before."]])
+def test_the_sites_signature_under_letters_holds_though_its_bio_names_no_one(bio: list[str]) -> None:
+    """Letters end with `Name, Town` lines; those are items, not signatures, and do not make the
+    site's own signature below them (whose bio says `She`, not the name) a list item too."""
+    rec = parse(page(HEADER, "", "Most of us already work five days in four.", "Maud Pryce, Harrogate", "",
+                     "I could not cover the phones on Fridays.", "Ravi Nair, Leicester", "",
+                     "Elspeth Morrow, The Week UK", "", *bio, "", *FOOTER))
+    assert (rec["author"], rec["publication"]) == ("Elspeth Morrow", "The Week UK")
+    assert rec["author_bio"] == "\n\n".join(b for b in bio if b)
+    assert rec["body"].endswith("Ravi Nair, Leicester")
