@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import sys
+import unicodedata
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -118,8 +119,22 @@ def _finite(text: str) -> float:
     return value
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when it names a key twice (json keeps the last value without a word)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise _DuplicateKey(key)
+    return obj
+
+
 # One decoder for every line: json.loads with keyword arguments builds a new one per call.
-_DECODER = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite)
+_DECODER = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite, object_pairs_hook=_object)
 
 
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
@@ -181,6 +196,18 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
                             "(bytes that are not UTF-8, shown as \\udcXX)", path, line, json_path="$.source",
                             got=source, record_id=rid, hint="rename the file to a UTF-8 name; Parquet and JSON "
                             "hold only Unicode text"))
+    if not parsed:  # (what the parser refuses a page for: no text, a NUL)
+        for key in ("title", "body"):
+            text = record.get(key)
+            if isinstance(text, str) and text and not _visible(text):
+                got = ascii(text[:20]) + ("..." if len(text) > 20 else "")
+                issues.append(Issue("record.no-text", f"expected text in {key}, got {got} (no visible character)",
+                                    path, where.get(key, line), json_path=f"$.{key}", record_id=rid))
+        for key, value in record.items() if escapes else ():  # (a raw NUL byte is refused with its line)
+            if isinstance(value, str) and "\x00" in value:
+                issues.append(Issue("record.nul", f"expected text without NUL characters in {key!r}, got \\u0000 at "
+                                    f"character {value.index(chr(0)) + 1}", path, where.get(key, line),
+                                    json_path=f"$.{key}", record_id=rid))
     date = record.get("date")
     if isinstance(date, str) and today is not None and len(date) == 10 and date > today.isoformat() \
             and not any(i.json_path == "$.date" for i in issues):
@@ -203,6 +230,15 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
                                     f"{_short(text.strip())} in the body", path, base,
                                     json_path="$.body", got=text.strip()[:80], record_id=rid))
     return issues
+
+
+def _visible(text: str) -> bool:
+    """Whether the text holds a character one can see: not only whitespace (NBSP included) and
+    format characters (a zero-width space, a BOM, direction marks)."""
+    return any(unicodedata.category(c) not in _INVISIBLE for c in text)  # (stops at the first: most texts, at once)
+
+
+_INVISIBLE = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc"})
 
 
 def _same_id(date: str, title: str, body: str, rid: str, body_utf8: bytes | None = None) -> bool:
@@ -669,6 +705,11 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
             continue
         try:
             record = _DECODER.decode(line)
+        except _DuplicateKey as e:
+            key = str(e)
+            yield Item(src, n, None, [Issue("jsonl.duplicate-key", f"expected each key once in a JSON object, got "
+                                            f"{_short(key)} twice or more", src.path, n, got=key[:80])])
+            continue
         except ValueError as e:
             pos = getattr(e, "pos", None)  # past the line's end (an unclosed object): at its end
             col = min(pos, len(line.rstrip("\r\n"))) + 1 if isinstance(pos, int) else None

@@ -179,6 +179,14 @@ class ChunkResult:
                          for r, item in self.rejected]
 
 
+def _group_key(value: Any) -> str:
+    """A --group-by value as the column stores it: 3 and 3.0 are one group (one int64 or float64
+    value), though str() tells them apart."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def split_ranges(src: Source, range_bytes: int | None = None) -> list[Source]:
     """A large uncompressed record file as byte ranges, so that several workers share it."""
     range_bytes = range_bytes or RANGE_BYTES
@@ -349,7 +357,10 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 keys.ids.append(rec["id"])
                 pub = rec.get("publication")
                 keys.dates.append(shared.setdefault(date, date) if isinstance(date, str) else None)
-                keys.groups.append(None if group is None else shared.setdefault(str(group), str(group)))
+                if group is not None:
+                    group = _group_key(group)
+                    group = shared.setdefault(group, group)
+                keys.groups.append(group)
                 keys.pubs.append(shared.setdefault(pub, pub) if isinstance(pub, str) else pub)
                 keys.truncated.append(bool(rec.get("truncated")))
                 keys.words.append(word_count(norm))

@@ -90,8 +90,17 @@ _CATALOG: tuple[Code, ...] = (
          "fix the JSON on that line; each line must be one complete JSON object"),
     Code("jsonl.not-object", "a line of a .jsonl file is valid JSON but not an object",
          "each line must be a JSON object with the schema's keys"),
+    Code("jsonl.duplicate-key", "a JSON object on a line names the same key twice: readers differ on which value "
+         "counts (Python's keeps the last), so the record is not taken",
+         "keep one value for the key; check the exporter that wrote the line"),
     Code("record.invalid-unicode", "a string holds a lone surrogate, which is not Unicode text",
          "fix the escape sequence (e.g. a lone \\ud800) in the record file"),
+    Code("record.no-text", "a record's title or body holds no visible text (only spaces, line breaks or invisible "
+         "characters such as a zero-width space), which a page would be refused for",
+         "drop the record, or fill the field from the source article"),
+    Code("record.nul", "a string of a record holds a NUL character (\\u0000), as a page with a NUL byte is refused: "
+         "many tools cut text at it",
+         "remove the \\u0000 escapes from the record file (or fix the exporter that wrote them)"),
     Code("record.unstorable", "a value the schema allows does not fit its Parquet column (an integer past int64, "
          "a number past float64, a date-time with a leap second, nanoseconds or a year out of range), or is a "
          "key an open object allows but no column holds",

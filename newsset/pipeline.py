@@ -243,6 +243,13 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         raise ConfigError(f"--split: expected hash or date, got {split!r}")
     sch = schema if isinstance(schema, Schema) else load_schema(schema)
     fields = sch.arrow_schema.names
+    if by_date is not None:  # a null or free-form date would be placed by string comparison, unsaid
+        date_col = next((c for c in sch.columns if c["name"] == "date"), None)
+        if date_col is None or date_col["dtype"] != "date32" or date_col["nullable"]:
+            got = "no `date` field" if date_col is None else f"`date` as {date_col['dtype']}" + (
+                ", null allowed" if date_col["nullable"] else "")
+            raise ConfigError(f"--split date needs a schema whose `date` is a required calendar date (type string, "
+                              f"format date, not null), got {got}: use --split hash, or tighten the schema")
     if group_by is not None and group_by not in fields:
         raise ConfigError(f"--group-by: the schema has no field {group_by!r} (fields: {', '.join(fields)})")
     task_set = _load_task_set(tasks, no_tasks)

@@ -803,3 +803,28 @@ def test_an_old_dataset_and_the_cache_inside_the_input_are_accounted_for(tmp_pat
     assert r.inputs == 4 and r.total_rows == 3
     again = newsset.build([d], tmp_path / "again", cache=d / "cache")
     assert again.ignored == r.ignored and again.cached_chunks == again.chunks
+
+
+def test_records_with_a_key_twice_no_visible_text_or_a_nul_are_rejected_as_a_page_would_be(tmp_path: Path) -> None:
+    """json keeps the last of two equal keys without a word; a body of spaces or zero-width spaces,
+    or a \\u0000 escape, became a row (and a task example) where the same text as a page is refused."""
+    base = newsset.parse_text(good(70)).to_dict()
+    text = json.dumps(base)
+    lines = [text,
+             text[:-1] + ', "author": "Someone Else"}',
+             json.dumps({**base, "id": f"{3:032x}", "body": " \n\t "}),
+             json.dumps({**base, "id": f"{4:032x}", "title": "\u00a0"}),
+             json.dumps({**base, "id": f"{5:032x}", "body": "\u200b" * 100}),
+             json.dumps({**base, "id": f"{6:032x}", "body": base["body"] + "\u0000"}),
+             '{"id": "x", "nested": {"a": 1, "a": 2}}']
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "r.jsonl").write_text("\n".join(lines) + "\n")
+    report = newsset.validate_paths([d])
+    got = sorted((i.line, i.code, i.json_path) for i in report.issues)
+    assert got == [(2, "jsonl.duplicate-key", None), (3, "record.no-text", "$.body"), (4, "record.no-text", "$.title"),
+                   (5, "record.no-text", "$.body"), (6, "record.nul", "$.body"), (7, "jsonl.duplicate-key", None)]
+    messages = {i.line: i.message for i in report.issues}
+    assert '"author" twice' in messages[2] and "'\\xa0'" in messages[4] and "'\\u200b" in messages[5]
+    r = newsset.build([d], tmp_path / "out")
+    assert r.total_rows == 1 and sum(r.rejected.values()) == 6

@@ -241,3 +241,23 @@ def test_dates_inside_lists_and_objects_are_stored(tmp_path: Path) -> None:
     assert rows[0]["meta"]["seen"].astimezone(utc) == dt.datetime(2024, 1, 2, 3, 4, 5, 500000, tzinfo=utc)
     assert rows[0]["log"][0]["at"].astimezone(utc) == dt.datetime(2024, 1, 2, 1, 4, 5, tzinfo=utc)
     assert (rows[1]["updates"], rows[1]["meta"], rows[1]["log"]) == (None, None, None)
+
+
+@pytest.mark.parametrize("date", [{"type": ["string", "null"], "format": "date"}, {"type": "string"}])
+def test_a_date_split_needs_a_required_calendar_date(tmp_path: Path, date: dict[str, Any]) -> None:
+    """A null date went to train and `yesterday` to test (compared as strings), without a word."""
+    schema = _schema(tmp_path, {"date": date})
+    records = _records(tmp_path, [{}, {}])
+    with pytest.raises(newsset.ConfigError, match="--split date needs a schema whose `date` is a required calendar"):
+        newsset.build([records], tmp_path / "out", schema=schema, split="date", cutoffs="2024-03-01,2024-06-01")
+    assert not (tmp_path / "out").exists()
+    assert newsset.build([records], tmp_path / "hash", schema=schema).total_rows == 2
+
+
+def test_group_by_a_number_keeps_3_and_3_0_in_one_group(tmp_path: Path) -> None:
+    """Both are the int64 3 once stored: as str() they were two groups, which could straddle splits."""
+    schema = _schema(tmp_path, {"batch": {"type": "integer"}})
+    extras = [{"batch": 3 if i % 2 else 3.0} for i in range(40)]
+    result = newsset.build([_records(tmp_path, extras)], tmp_path / "out", schema=schema, group_by="batch")
+    assert result.total_rows == 40
+    assert sorted(s for s, n in result.rows.items() if n) in (["train"], ["validation"], ["test"])
