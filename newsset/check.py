@@ -23,7 +23,7 @@ from typing import IO, Any, cast
 from . import archives
 from .archives import read_archive, too_large
 from .boilerplate import is_boilerplate
-from .decode import binary_kind
+from .decode import _wide_encoding, binary_kind, wide_issue
 from .errors import Issue, ParseError, display_path
 from .parse import parse_bytes
 from .records import ID_VERSION, Article, article_id
@@ -680,6 +680,9 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
         if raw[:3] == b"\xef\xbb\xbf":  # a byte-order mark: the file's, or a line's (files joined with cat)
             raw = raw[3:]
         if n == 1 and src.start == 0:
+            if (wide := _wide_encoding(raw)) is not None:  # (else a NUL error on every line, and lines miscounted)
+                yield Item(src, 1, None, [wide_issue(wide, src.path)])
+                return
             kind = binary_kind(raw[:16], controls=False)
             if kind is not None:
                 yield Item(src, 1, None, [Issue("input.binary", f"expected a record file (UTF-8 JSON lines), got "

@@ -324,6 +324,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"newsset build: files of yours in the previous {args.out} had a path the new build writes; the "
               f"previous output is kept at {display_path(str(r.kept_aside))} (nothing of yours was deleted): move "
               "what you need from it, then remove it.", file=sys.stderr)
+    if r.replaced_tasks:
+        print(f"newsset build: note: --tasks replaces the bundled task(s) {', '.join(r.replaced_tasks)} with yours "
+              "of the same name", file=sys.stderr)
     among_shards = [p for p in r.carried
                     if "/" in p and any((Path(out_path) / p.split("/", 1)[0]).glob("*.parquet"))]
     if among_shards:

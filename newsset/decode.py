@@ -32,6 +32,14 @@ def _wide_encoding(raw: bytes) -> str | None:
     return "UTF-16" if nul(0, 2) or nul(1, 2) else None
 
 
+def wide_issue(wide: str, path: str) -> Issue:
+    """The refusal of a file in UTF-16 or UTF-32 (one for the file: its lines are no UTF-8 lines)."""
+    return Issue("input.encoding", f"expected UTF-8, got {wide} text (a {wide} byte-order mark or "
+                 f"{'three bytes in four' if wide == 'UTF-32' else 'every other byte'} NUL); not read further",
+                 path, 1, 1, expected="UTF-8", got=wide,
+                 hint=f"re-save the file as UTF-8 (for example `iconv -f {wide.lower()} -t utf-8`)")
+
+
 # File signatures of the binary files most often saved under a .txt name.
 _MAGIC = ((b"%PDF-", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
           (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"), (b"II*\x00", "a TIFF image"),
@@ -105,9 +113,7 @@ def _decode(raw: bytes, path: str) -> tuple[str, bool, bool, bool]:
                                "file)", path, 1, expected="UTF-8 text", got=kind))
     wide = _wide_encoding(raw)
     if wide is not None:
-        raise ParseError(Issue("input.encoding", f"expected UTF-8, got {wide} text (a {wide} byte-order mark or "
-                               f"{'three bytes in four' if wide == 'UTF-32' else 'every other byte'} NUL)", path, 1, 1,
-                               expected="UTF-8", got=wide))
+        raise ParseError(wide_issue(wide, path))
     if b"\x00" in raw:
         at = raw.index(b"\x00")
         line, column, _ = locate(raw, at)

@@ -91,6 +91,7 @@ class BuildResult:
     cache_errors: Counter[str] = field(default_factory=Counter)  # chunks --cache could not file, by reason
     split_note: str | None = None  # the hash split came out far from --ratios (groups too large for them)
     carried: list[str] = field(default_factory=list)  # the user's files carried over from the previous output
+    replaced_tasks: list[str] = field(default_factory=list)  # bundled tasks a --tasks table of the same name replaced
 
     @property
     def ok(self) -> bool:
@@ -150,8 +151,19 @@ def _load_task_set(tasks: str | os.PathLike[str] | dict[str, Task] | None, no_ta
     return found
 
 
+def _user_task_names(tasks: str | os.PathLike[str] | dict[str, Task] | None) -> list[str]:
+    if isinstance(tasks, dict):
+        return list(tasks)
+    return list(load_tasks(tasks)) if tasks is not None else []
+
+
 def _check_out(inputs: list[str], out: str | os.PathLike[str]) -> None:
     """A build replaces --out whole: an input inside it (or --out itself) would be deleted by it."""
+    if not os.fspath(out):  # (an unset $OUT in a script: the current folder was built over)
+        raise ConfigError("--out: expected a folder name, got an empty string")
+    if os.path.islink(out) and not os.path.exists(out):  # found out only at publishing, after the whole build
+        raise ConfigError(f"--out {display_path(os.fspath(out))} is a symbolic link to nothing (a missing target, or "
+                          "a loop): remove the link, or point it at a folder")
     if display_path(os.fspath(out)) != os.fspath(out):
         raise ConfigError(f"--out {display_path(os.fspath(out))}: expected a folder name that is UTF-8 text (the card, "
                           "the manifest and the lm_eval tasks name it, and Parquet writers take only UTF-8 paths)")
@@ -285,7 +297,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     elif pool is None and engine == "local" and n_jobs > 1:
         pool = LocalPool(n_jobs, str(sch.path))
     today = today or _dt.date.today()
-    result = BuildResult(Path(out), files=len(srcs), ignored=ignored)
+    result = BuildResult(Path(out), files=len(srcs), ignored=ignored,
+                         replaced_tasks=sorted(set(bundled_tasks()) & set(_user_task_names(tasks))))
     guard = near_dup != "off"
 
     with pool or contextlib.nullcontext(), Staging(out) as stage:

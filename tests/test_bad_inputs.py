@@ -828,3 +828,20 @@ def test_records_with_a_key_twice_no_visible_text_or_a_nul_are_rejected_as_a_pag
     assert '"author" twice' in messages[2] and "'\\xa0'" in messages[4] and "'\\u200b" in messages[5]
     r = newsset.build([d], tmp_path / "out")
     assert r.total_rows == 1 and sum(r.rejected.values()) == 6
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_utf16_record_file_is_one_encoding_error_not_one_per_line(tmp_path: Path, encoding: str) -> None:
+    """Its lines split at the 0x0A byte of a code unit: a NUL error for every line, one line too many,
+    and a hint about writing \\u0000 in JSON. One located refusal of the file says what it is."""
+    text = "".join(json.dumps(newsset.parse_text(good(80 + i)).to_dict()) + "\n" for i in range(3))
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "r.jsonl").write_bytes(text.encode(encoding))
+    (d / "page.txt").write_bytes(good(90).encode(encoding))
+    report = newsset.validate_paths([d])
+    got = sorted((Path(i.path).name, i.code, i.line) for i in report.issues)
+    assert got == [("page.txt", "input.encoding", 1), ("r.jsonl", "input.encoding", 1)]
+    wide = "UTF-32" if "32" in encoding else "UTF-16"
+    assert all(f"got {wide} text" in i.message and f"iconv -f {wide.lower()}" in (i.hint or "")
+               for i in report.issues)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -802,3 +803,28 @@ def test_an_option_that_would_do_nothing_is_refused(corpus: Path, tmp_path: Path
                  "--near-dup-threshold", "0.9", "--seed", "3", "--ratios", "0.6,0.2,0.2"]) == 0
     options = json.loads((tmp_path / "ok" / "manifest.json").read_text())["options"]
     assert (options["seed"], options["ratios"], options["near_dup_threshold"]) == (3, [0.6, 0.2, 0.2], 0.9)
+
+
+@pytest.mark.parametrize("out", ["", "loop", "dangling"])
+def test_an_empty_or_dead_link_out_is_refused_before_the_build(corpus: Path, tmp_path: Path, out: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--out ""` (an unset $OUT) built over the current folder; a link to itself failed only at
+    publishing, after the whole build; a link to a missing folder made the build create it there."""
+    monkeypatch.chdir(tmp_path)
+    if out == "loop":
+        os.symlink("loop", tmp_path / "loop")
+    elif out == "dangling":
+        os.symlink(tmp_path / "nowhere" / "ds", tmp_path / "dangling")
+    with pytest.raises(ConfigError, match="empty string" if not out else "symbolic link to nothing"):
+        newsset.build([corpus], out)
+    assert not (tmp_path / "nowhere").exists() and sorted(os.listdir(tmp_path)) == sorted(
+        ["raw", *([out] if out else [])])
+
+
+def test_a_task_named_like_a_bundled_one_replaces_it_and_says_so(corpus: Path, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    tasks = tmp_path / "t.toml"
+    tasks.write_text('[headline_generation]\ncolumns = { id = "id", text = "body", headline = "title" }\n')
+    assert main(["build", str(corpus), "--out", str(tmp_path / "out"), "-q", "--tasks", str(tasks)]) == 0
+    assert "--tasks replaces the bundled task(s) headline_generation with yours" in capsys.readouterr().err
+    assert newsset.build([corpus], tmp_path / "plain").replaced_tasks == []
