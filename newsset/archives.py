@@ -35,6 +35,7 @@ import heapq
 import io
 import lzma
 import os
+import posixpath
 import stat
 import tarfile
 import zipfile
@@ -112,6 +113,12 @@ def _name(stored: str) -> str:
     return stored
 
 
+def _placed(name: str) -> str:
+    """Where extracting would put a member: `a/./b.txt`, `a//b.txt`, `x/../a/b.txt` and `/a/b.txt` are
+    all `a/b.txt`, so of such aliases too only the last is read (its `source` keeps the name as given)."""
+    return posixpath.normpath(name).lstrip("/") if name else name
+
+
 def _skipped(name: str) -> bool:
     """Not an input, as in a folder walk: hidden entries and macOS resource forks."""
     return not name or name.endswith("/") or any(
@@ -149,19 +156,19 @@ def _plan(archive: Source, members: list[Member]) -> list[Entry]:
     """The input members in output order (name, then archive position), each read or refused."""
     listed = [(m, kind) for m in members if m.type != "dir" and not _skipped(m.name)
               and (kind := kind_of(m.name)) is not None]
-    copies = Counter(m.name for m, _ in listed)
-    last = {m.name: m.index for m, _ in listed}
+    copies = Counter(_placed(m.name) for m, _ in listed)
+    last = {_placed(m.name): m.index for m, _ in listed}
     plan = []
     for m, kind in sorted(listed, key=lambda mk: (mk[0].name, mk[0].index)):
         src = archive.member(m.name, kind)
-        plan.append(Entry(m, src, _refusal(m, kind, src.path, copies[m.name], last[m.name])))
+        plan.append(Entry(m, src, _refusal(m, kind, src.path, copies[_placed(m.name)], last[_placed(m.name)])))
     return plan
 
 
 def _refusal(m: Member, kind: Kind, path: str, copies: int, last: int) -> Issue | None:
     """Why a member is not read, decided from the listing alone; None: read it."""
     if m.index != last:
-        return Issue("archive.duplicate-member", f"expected one member named {m.name!r}, got {copies}: this copy "
+        return Issue("archive.duplicate-member", f"expected one member at {_placed(m.name)!r}, got {copies}: this copy "
                      f"(entry {m.index + 1}) is not read, the last one (entry {last + 1}) is", path,
                      expected="one member per name", got=f"{copies} members")
     if m.type != "file":

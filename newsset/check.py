@@ -471,10 +471,11 @@ def _read_page(src: Source, fh: IO[bytes]) -> bytes | Issue:
     return too_large(src.path, None) if len(raw) > archives.MAX_PAGE_BYTES else raw
 
 
-def iter_pages(src: Source, *, fix_mojibake: bool = False) -> Iterator[tuple[Source, Article | Issue]]:
+def iter_pages(src: Source, *, fix_mojibake: bool = False,
+               skipped: list[Source] | None = None) -> Iterator[tuple[Source, Article | Issue]]:
     """Each page of one input parsed (archive members included), or the issue that stopped it:
     the reading of `iter_items` without the record checks (`newsset parse`). Record files hold
-    records already, so nothing comes out of them."""
+    records already, so nothing comes out of them (those inside an archive are added to `skipped`)."""
 
     def parsed(page: Source, raw: bytes | Issue) -> Iterator[tuple[Source, Article | Issue]]:
         if isinstance(raw, Issue):
@@ -488,6 +489,8 @@ def iter_pages(src: Source, *, fix_mojibake: bool = False) -> Iterator[tuple[Sou
     def read(page: Source, fh: IO[bytes]) -> Iterator[tuple[Source, Article | Issue]]:
         if page.kind == "page":
             yield from parsed(page, _read_page(page, fh))
+        elif skipped is not None and page.archive is not None:  # a record file in an archive: said by the caller
+            skipped.append(page)
 
     if src.kind == "page":  # the same reading as `iter_items`
         yield from parsed(src, page_bytes(src))

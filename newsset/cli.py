@@ -211,12 +211,8 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     status = 0
     records = []
     sources = discover(args.paths)
-    record_files = [s for s in sources if s.kind == "jsonl"]
-    if record_files:  # they hold records, not pages: said, not skipped in silence
-        print(f"newsset parse: {len(record_files):,} record file(s) (.jsonl) skipped, e.g. "
-              f"{visible(display_path(record_files[0].path))}: they hold records already; check them with "
-              "`newsset validate`", file=sys.stderr)
-    for src, art in (page for s in sources for page in iter_pages(s)):
+    record_files = [s for s in sources if s.kind == "jsonl"]  # (and those inside archives, as they are met)
+    for src, art in (page for s in sources for page in iter_pages(s, skipped=record_files)):
         if not isinstance(art, Article):
             print(visible(f"{display_path(src.path)}:{art.line or 1}: {art.code}: {art.message}"), file=sys.stderr)
             status = 1
@@ -235,6 +231,10 @@ def _cmd_parse(args: argparse.Namespace) -> int:
                 sys.stdout.write(f"{k}: {shown}\n" if "\n" not in str(text) else f"{k}:\n  {shown}\n")
     if args.format == "json":
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    if record_files:  # they hold records, not pages: said, not skipped in silence
+        print(f"newsset parse: {len(record_files):,} record file(s) (.jsonl) skipped, e.g. "
+              f"{visible(display_path(record_files[0].path))}: they hold records already; check them with "
+              "`newsset validate`", file=sys.stderr)
     return status
 
 

@@ -415,3 +415,18 @@ def test_parse_command_refuses_a_fifo_instead_of_waiting(tmp_path: Path, capsys:
     os.mkfifo(fifo)  # opened the plain way, it would wait for a writer forever
     assert main(["parse", str(fifo), "--format", "jsonl"]) == 1
     assert "input.unreadable" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["tar", "zip"])
+def test_member_names_that_extract_to_one_file_read_only_the_last(tmp_path: Path, fmt: str) -> None:
+    """`a/./b.txt` and `a/b.txt` (and `a//c.txt`, `x/../d.txt`) are one file once extracted: all
+    were read, so one page counted twice. The names stay as given in `source`."""
+    members = [("a/./b.txt", page(title="B first").encode()), ("a/b.txt", page(title="B last").encode()),
+               ("a//c.txt", page(title="C first").encode()), ("a/c.txt", page(title="C last").encode()),
+               ("x/../d.txt", page(title="D first").encode()), ("d.txt", page(title="D last").encode())]
+    path = _zip(tmp_path / "d.zip", members) if fmt == "zip" else _tar(tmp_path / "d.tar", members)
+    items = _items(path)
+    kept = sorted(i.record["title"] for i in items if i.record is not None and not i.issues)
+    assert kept == ["B last", "C last", "D last"]
+    refused = sorted(i.source.rel for i in items if i.issues and i.issues[0].code == "archive.duplicate-member")
+    assert refused == [f"{path.name}!/a/./b.txt", f"{path.name}!/a//c.txt", f"{path.name}!/x/../d.txt"]

@@ -198,6 +198,15 @@ def test_parse_cli_formats_and_errors(corpus: Path, capsys: pytest.CaptureFixtur
         cap = capsys.readouterr()
         assert len(cap.out.splitlines()) == 1 and "1 record file(s) (.jsonl) skipped" in cap.err
         assert "records.jsonl" in cap.err and "newsset validate" in cap.err
+        import zipfile
+
+        with zipfile.ZipFile(corpus.parent / "scrape.zip", "w") as z:  # (inside an archive too)
+            z.writestr("recs.jsonl", "{}\n")
+            z.writestr("p.txt", (corpus / "story-1.txt").read_text())
+        assert main(["parse", str(corpus.parent / "scrape.zip")]) == 0
+        cap = capsys.readouterr()
+        assert len(cap.out.splitlines()) == 1 and "1 record file(s) (.jsonl) skipped, e.g. " in cap.err
+        assert "scrape.zip!/recs.jsonl" in cap.err
     finally:
         (corpus / "records.jsonl").unlink()
 
