@@ -44,7 +44,7 @@ from .schema import Schema, load_schema
 from .sources import Source, as_paths, discover
 from .split import ALGORITHM, SPLITS, DateSplitter, Splitter, parse_cutoffs, parse_ratios
 from .tasks import Task, bundled_tasks, lm_eval_yaml, load_tasks
-from .write import ShardFile, Staging, parquet_info, sha256_file, write_json
+from .write import OWN_NAMES, ShardFile, Staging, parquet_info, sha256_file, write_json
 
 __all__ = ["BuildResult", "build"]
 
@@ -470,10 +470,16 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                 (stage.dir / "lm_eval" / f"{name}.yaml").write_text(
                     lm_eval_yaml(task_set[name], final.as_posix(), splits), encoding="utf-8")
         (stage.dir / "schema.json").write_bytes(sch.path.read_bytes())  # the exact bytes the manifest hashes
+        companions = []  # the files its $refs reach, beside it as beside the original (verify loads the copy)
+        for rel, src in sch.companions():
+            if rel.split("/", 1)[0] not in OWN_NAMES | set(task_set):
+                (stage.dir / rel).parent.mkdir(parents=True, exist_ok=True)
+                (stage.dir / rel).write_bytes(src.read_bytes())
+                companions.append(stage.dir / rel)
         write_json(stage.dir / "croissant.json", render_croissant(sch, card_info))
         manifest["metadata_files"] = [
             {"path": p.relative_to(stage.dir).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
-            for p in [stage.dir / "schema.json", stage.dir / "croissant.json",
+            for p in [stage.dir / "schema.json", *companions, stage.dir / "croissant.json",
                       *sorted((stage.dir / "lm_eval").glob("*.yaml")),
                       *sorted((stage.dir / "images").glob("*.png"))] if p.is_file()]
         write_json(stage.dir / "manifest.json", manifest)

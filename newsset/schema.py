@@ -89,6 +89,25 @@ class Schema:
     def id(self) -> str:
         return str(self.doc.get("$id", self.uri))
 
+    def companions(self) -> list[tuple[str, Path]]:
+        """The local files the schema's `$ref`s reach, other than itself and the bundled schema, as
+        (path relative to the schema's folder, path), for those inside that folder: a build copies
+        them beside its schema.json so that the copy resolves its refs as the original did."""
+        from urllib.parse import urlparse
+        from urllib.request import url2pathname
+
+        home = self.path.resolve().parent
+        skip = {self.path.resolve(), bundled_schema_path().resolve()}
+        found: dict[str, Path] = {}
+        for uri in self.resources:
+            if urlparse(uri).scheme != "file":
+                continue
+            p = Path(url2pathname(urlparse(uri).path)).resolve()
+            if p in skip or not p.is_relative_to(home):
+                continue
+            found[p.relative_to(home).as_posix()] = p
+        return sorted(found.items())
+
     # -- validators ----------------------------------------------------------------
 
     @cached_property
