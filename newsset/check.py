@@ -235,7 +235,10 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
 def _visible(text: str) -> bool:
     """Whether the text holds a character one can see: not only whitespace (NBSP included) and
     format characters (a zero-width space, a BOM, direction marks)."""
-    return any(unicodedata.category(c) not in _INVISIBLE for c in text)  # (stops at the first: most texts, at once)
+    first = text[:1]
+    if first.isalnum():  # nearly every text, at once
+        return True
+    return any(unicodedata.category(c) not in _INVISIBLE for c in text)
 
 
 _INVISIBLE = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc"})
