@@ -44,9 +44,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
-from .errors import Issue
+from .errors import Issue, display_path
 from .sources import Kind, Source, kind_of
 
 __all__ = ["BUFFER_BYTES", "MAX_PAGE_BYTES", "declared_size", "read_archive", "read_bounded"]
@@ -64,6 +64,7 @@ _COMPRESSED = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")  # gzip, bzip2, xz magic nu
 T = TypeVar("T")
 Read = Callable[[Source, IO[bytes]], Iterator[T]]
 Refuse = Callable[[Source, Issue], T]
+Note = Callable[[T, Issue], None]  # adds a warning to an item
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +87,16 @@ class Entry:
     issue: Issue | None
 
 
-def read_archive(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+def read_archive(src: Source, read: Read[T], refuse: Refuse[T], note: Note[T] | None = None) -> Iterator[T]:
     """The items of every input member of archive `src`, in name order.
 
     `read(member, stream)` turns one member into items; `refuse(source, issue)` makes the item
-    for a member (or the archive) that cannot be read. Never raises for a damaged archive.
+    for a member (or the archive) that cannot be read; `note(item, issue)` adds the
+    `input.file-name` warning to the first item of a member whose name is not UTF-8, as for a
+    file. Never raises for a damaged archive.
     """
+    if note is not None:
+        refuse = _Refuse(refuse, note)  # (carries `note` down to `_member_items`)
     try:
         compressed = src.kind == "tar" and _compressed(src.path)
     except OSError as e:
@@ -228,7 +233,33 @@ def _unreadable(path: str, what: str, e: BaseException | str) -> Issue:
     return Issue("input.unreadable", f"{what}: {e if isinstance(e, str) else _reason(e)}", path)
 
 
+class _Refuse:
+    """`refuse`, with the `note` of `read_archive` beside it."""
+
+    def __init__(self, refuse: Refuse[Any], note: Note[Any]) -> None:
+        self.refuse, self.note = refuse, note
+
+    def __call__(self, src: Source, issue: Issue) -> Any:
+        return self.refuse(src, issue)
+
+
 def _member_items(entry: Entry, open_member: Callable[[], IO[bytes]], read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+    """The items of one member (the first with an `input.file-name` warning when its name is not UTF-8)."""
+    items = _member_items_of(entry, open_member, read, refuse)
+    name = entry.member.name
+    if not isinstance(refuse, _Refuse) or display_path(name) == name:
+        yield from items
+        return
+    for n, item in enumerate(items):
+        if n == 0:
+            refuse.note(item, Issue("input.file-name", f"expected a UTF-8 member name, got bytes that are not UTF-8; "
+                                    f"shown as `{display_path(name)}` (also in `source`)", entry.source.path,
+                                    expected="a UTF-8 file name", got=display_path(name)))
+        yield item
+
+
+def _member_items_of(entry: Entry, open_member: Callable[[], IO[bytes]], read: Read[T],
+                     refuse: Refuse[T]) -> Iterator[T]:
     """The items of one member; one that breaks part way keeps the items read before the break."""
     if entry.issue is not None:
         yield refuse(entry.source, entry.issue)

@@ -312,7 +312,8 @@ def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: b
         return
     if src.kind in ("tar", "zip"):
         fh.close()  # the archive readers open it by name
-        yield from read_archive(src, partial(_stream_items, schema=schema, today=today, fix=fix), _refused)
+        yield from read_archive(src, partial(_stream_items, schema=schema, today=today, fix=fix), _refused,
+                                lambda item, issue: item.issues.append(issue))
         return
     try:
         with fh:

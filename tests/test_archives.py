@@ -430,3 +430,18 @@ def test_member_names_that_extract_to_one_file_read_only_the_last(tmp_path: Path
     assert kept == ["B last", "C last", "D last"]
     refused = sorted(i.source.rel for i in items if i.issues and i.issues[0].code == "archive.duplicate-member")
     assert refused == [f"{path.name}!/a/./b.txt", f"{path.name}!/a//c.txt", f"{path.name}!/x/../d.txt"]
+
+
+@pytest.mark.parametrize("mode", ["w", "w:gz"])
+def test_a_member_name_that_is_not_utf8_is_read_with_a_warning_as_a_file_is(tmp_path: Path, mode: str) -> None:
+    path = tmp_path / ("d.tar" if mode == "w" else "d.tgz")
+    with tarfile.open(path, mode, format=tarfile.GNU_FORMAT, encoding="utf-8", errors="surrogateescape") as tf:
+        for name, data in (("caf\udce9.txt", page(title="Latin-1 name").encode()), ("ok.txt", page().encode())):
+            ti = tarfile.TarInfo(name)
+            ti.size = len(data)
+            tf.addfile(ti, io.BytesIO(data))
+    items = _items(path)
+    assert [(i.source.rel, [x.code for x in i.issues]) for i in items] == [
+        (f"{path.name}!/caf\\xe9.txt", ["input.file-name"]), (f"{path.name}!/ok.txt", [])]
+    assert items[0].record is not None and items[0].record["source"] == f"{path.name}!/caf\\xe9.txt"
+    assert items[0].issues[0].severity == "warning"
