@@ -957,8 +957,14 @@ class _Page:
             t = lines[cands[j]].strip()
             m = _BY.match(t)
             bare = _is_bare_by(t)
-            if bare or (m and (j == pos or self._by_name(t, lines[cands[j + 1]].strip() if j + 1 < len(cands)
-                                                         else "", True))):
+            nxt = lines[cands[j + 1]].strip() if j + 1 < len(cands) else ""
+            # A `By` line a blank line under the labels names a co-author only with its own time label
+            # right under it: else it opens the body ("By Friday evening the queues had reached" wrapped,
+            # a subheading "By The Numbers").
+            gap = j > pos and cands[j] != cands[j - 1] + 1
+            if bare or (m and (j == pos or (self._by_name(t, nxt, True) and not gap)
+                               or (gap and j + 1 < len(cands) and cands[j + 1] == cands[j] + 1 and _is_when(nxt)
+                                   and self._by_name(t, nxt, False)))):
                 more = _by_name_of(m.group(1)) if m and not bare else None
                 if more:  # a second `By` line names a co-author: "By A" / "By B" -> "A and B"
                     name = f"{name} and {more}" if name and more != name else more

@@ -1319,3 +1319,19 @@ def test_the_sites_signature_under_letters_holds_though_its_bio_names_no_one(bio
     assert (rec["author"], rec["publication"]) == ("Elspeth Morrow", "The Week UK")
     assert rec["author_bio"] == "\n\n".join(b for b in bio if b)
     assert rec["body"].endswith("Ravi Nair, Leicester")
+
+
+@pytest.mark.parametrize("opening", ["By Friday evening the queue at the", "By The Numbers"])
+def test_a_body_line_opening_with_by_under_the_labels_is_no_co_author(opening: str) -> None:
+    """A blank line under the byline, then a wrapped first line or a subheading that opens with `By`
+    and a capital: body text, not a second author (it overrode the signature's name and left the body)."""
+    rest = "walk-in centre had reached the car park." if opening.endswith("the") else P1
+    rec = parse(page(HEADER, "", *IMG, "By", "published 3 June 2022", "", opening, rest, "", P2, "",
+                     "Amara Okafor, The Week UK", "", "Amara Okafor covers health."))
+    assert rec["author"] == "Amara Okafor" and rec["body"].startswith(f"{opening}\n{rest}")
+
+
+def test_a_co_author_a_blank_line_below_keeps_its_own_time_label() -> None:
+    rec = parse(page(HEADER, "", *IMG, "By Lena Farr", "published 3 June 2022", "", "By Omar Haddad",
+                     "published 3 June 2022", "", P1))
+    assert rec["author"] == "Lena Farr and Omar Haddad" and rec["body"] == P1
