@@ -14,7 +14,6 @@ import os
 import re
 import stat
 import sys
-import unicodedata
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -29,7 +28,7 @@ from .parse import parse_bytes
 from .records import ID_VERSION, Article, article_id
 from .schema import Schema, issue_code
 from .sources import Source
-from .text import line_facts, record_issues
+from .text import has_visible_text, line_facts, record_issues
 
 __all__ = ["Item", "MAX_DEPTH", "DuplicateIds", "check_record", "count_range_lines", "iter_items", "iter_pages",
            "page_bytes", "too_deep"]
@@ -199,7 +198,7 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
     if not parsed:  # (what the parser refuses a page for: no text, a NUL)
         for key in ("title", "body"):
             text = record.get(key)
-            if isinstance(text, str) and text and not _visible(text):
+            if isinstance(text, str) and text and not has_visible_text(text):
                 got = ascii(text[:20]) + ("..." if len(text) > 20 else "")
                 issues.append(Issue("record.no-text", f"expected text in {key}, got {got} (no visible character)",
                                     path, where.get(key, line), json_path=f"$.{key}", record_id=rid))
@@ -230,18 +229,6 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
                                     f"{_short(text.strip())} in the body", path, base,
                                     json_path="$.body", got=text.strip()[:80], record_id=rid))
     return issues
-
-
-def _visible(text: str) -> bool:
-    """Whether the text holds a character one can see: not only whitespace (NBSP included) and
-    format characters (a zero-width space, a BOM, direction marks)."""
-    first = text[:1]
-    if first.isalnum():  # nearly every text, at once
-        return True
-    return any(unicodedata.category(c) not in _INVISIBLE for c in text)
-
-
-_INVISIBLE = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc"})
 
 
 def _same_id(date: str, title: str, body: str, rid: str, body_utf8: bytes | None = None) -> bool:

@@ -46,7 +46,6 @@ from .boilerplate import (
     _PAYWALL_END,
     _PAYWALL_START,
     _SIG_DROP_CHARS,
-    _ZERO_WIDTH,
     _ZERO_WIDTH_CHARS,
     _boiler_key,
     _indented_short,
@@ -501,7 +500,7 @@ class _Page:
             end = min(end, self.sig_line)
         start, subtitle, alt, caption, credit, by_name = self.head(self._after_title(h + 1, end, title), end)
         body = self.body(start, end)
-        if not body:
+        if not body or not _text.has_visible_text(body):  # (only invisible characters: no text to read)
             # Located at the first line where the body could start that holds anything (boilerplate, a
             # label), else at the last line of the page: never at a blank line or past the end.
             at = next((i for i in range(start, len(lines)) if lines[i]), None)
@@ -533,7 +532,7 @@ class _Page:
             raise self.fail("parse.malformed-header", f"expected a date as YYYY-MM-DD after `date`, got {token!r}",
                             h, expected="YYYY-MM-DD", got=token)
         title = (m.group(2) or "").strip()  # type: ignore[union-attr]
-        if title and title[0] in _ZERO_WIDTH_CHARS and not title.translate(_ZERO_WIDTH).strip():
+        if title and not _text.has_visible_text(title):
             title = ""  # only invisible characters: no title a reader can see
         try:
             _dt.date.fromisoformat(token)

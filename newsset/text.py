@@ -187,6 +187,18 @@ def fix_mojibake(text: str) -> str:
     return nfc(fixed)
 
 
+def has_visible_text(text: str) -> bool:
+    """Whether the text holds a character one can see: not only whitespace (NBSP included), line
+    and paragraph separators, controls and format characters (a zero-width space, a BOM, bidi
+    marks). The parser refuses a page whose title or body has none, and the record checks a record."""
+    if text[:1].isalnum():  # nearly every text, at once
+        return True
+    return any(unicodedata.category(c) not in _INVISIBLE for c in text)
+
+
+_INVISIBLE = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc"})
+
+
 def nfc(text: str) -> str:
     """`text` in Unicode normalisation form C (text with a lone surrogate is returned as it is)."""
     if text.isascii() or unicodedata.is_normalized("NFC", text):

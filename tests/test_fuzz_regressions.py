@@ -76,6 +76,25 @@ def test_indented_promo_line_between_paragraphs_is_dropped() -> None:
     targets.check_page(raw)
 
 
+@pytest.mark.parametrize("raw", [
+    " date 2024-06-03 What the housing market means\r\r\n" + "\u2028" * 40 + "\u202c\n",  # (atheris found it)
+    " date 2024-06-03 What the housing market means\n\n\u200b\u00a0\n\n\u2029\n",
+])
+def test_a_body_of_invisible_characters_only_is_no_body(raw: str) -> None:
+    """The parser took a body of line separators and a bidi mark; the record checks then refused the
+    record it made (record.no-text). Both now share one rule for visible text."""
+    with pytest.raises(newsset.ParseError) as info:
+        newsset.parse_text(raw, "fuzz.txt")
+    assert info.value.code == "parse.missing-body"
+    targets.check_page(raw.encode())
+
+
+def test_a_title_of_invisible_characters_only_is_no_title() -> None:
+    with pytest.raises(newsset.ParseError) as info:
+        newsset.parse_text(" date 2024-06-03 \u202c\u2028\n\nA paragraph of text.\n", "fuzz.txt")
+    assert info.value.code == "parse.missing-title"
+
+
 def test_a_paywall_first_line_with_another_ending_and_no_block_after_it_is_text() -> None:
     """fuzz/crashes/parse-crash-2d1d7086...: such a line without more of the paywall after it is kept
     as text (a sentence that opens the same way); the record check flagged it as boilerplate until
