@@ -50,6 +50,12 @@ class Item:
     def ok(self) -> bool:
         return self.record is not None and not any(i.severity == "error" for i in self.issues)
 
+    @property
+    def reason(self) -> Issue:
+        """Why a rejected item was rejected: its first error (a warning listed before it, such as
+        `record.id-mismatch`, is no reason), for rejects.jsonl's `code` and the counts by code."""
+        return next((i for i in self.issues if i.severity == "error"), self.issues[0])
+
 
 def _short(value: Any, width: int = 60) -> str:
     try:

@@ -124,7 +124,7 @@ def _ratio_note(rows: dict[str, int], ratios: Sequence[float], group_by: str | N
 
 
 def _reject_line(item: Item, kept: dict[str, Any] | None = None) -> str:
-    first = item.issues[0]
+    first = item.reason
     entry: dict[str, Any] = {"source": item.source.rel, "path": display_path(item.source.path), "line": item.line,
                              "code": first.code, "message": first.message}
     if item.record is not None and isinstance(item.record.get("id"), str):
@@ -370,7 +370,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                             rejects.write(_duplicate_line(res, keys, *dup))
                             dup = next(at_dup, None)
                         if item is not None:
-                            result.rejected[item.issues[0].code] += 1
+                            result.rejected[item.reason.code] += 1
                             rejects.write(_reject_line(item))
                     if res.sigs is not None:
                         sigs.append(res.sigs[row_key >= 0])

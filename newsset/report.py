@@ -208,7 +208,7 @@ def render_junit(report: Report) -> str:
         parts.append(f'    <testcase classname="newsset.validate" name={name} file={name}>')
         issues = by_file.get(f.path, [])
         if f.errors:
-            first = issues[0] if issues else None
+            first = next((i for i in issues if i.severity == "error"), issues[0] if issues else None)
             msg = f"{f.issues} issue(s)" + (f": {first.code}: {first.message}" if first else "")
             body = "\n".join(_xml_text(f"{i.path}:{i.line or 1}: {i.code} {i.json_path or ''}: {i.message}")
                              for i in issues)

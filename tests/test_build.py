@@ -828,3 +828,24 @@ def test_a_task_named_like_a_bundled_one_replaces_it_and_says_so(corpus: Path, t
     assert main(["build", str(corpus), "--out", str(tmp_path / "out"), "-q", "--tasks", str(tasks)]) == 0
     assert "--tasks replaces the bundled task(s) headline_generation with yours" in capsys.readouterr().err
     assert newsset.build([corpus], tmp_path / "plain").replaced_tasks == []
+
+
+def test_a_reject_is_filed_under_its_first_error_not_a_warning_before_it(tmp_path: Path) -> None:
+    """A record with a foreign id (record.id-mismatch, a warning: kept) and a boilerplate line in
+    its body (an error) was filed as record.id-mismatch in rejects.jsonl and the counts by code."""
+    good = newsset.parse_text(page(), "a.txt").to_dict()
+    bad = newsset.parse_text(page(title="Another story on rail fares"), "b.txt").to_dict()
+    bad["id"] = "0123456789abcdef"
+    bad["body"] += "\n\nSubscribe to The Week"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.jsonl").write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n")
+    r = newsset.build([tmp_path / "in"], tmp_path / "out")
+    assert r.rejected == {"dataset.boilerplate": 1} and r.total_rows == 1
+    (line,) = (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()
+    reject = json.loads(line)
+    assert reject["code"] == "dataset.boilerplate" and reject["issues"][0]["code"] == "record.id-mismatch"
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["inputs"]["rejected_by_code"] == {"dataset.boilerplate": 1}
+    from newsset.verify import verify
+
+    assert verify(tmp_path / "out", load=False).ok
