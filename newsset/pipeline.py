@@ -137,24 +137,19 @@ def _reject_line(item: Item, kept: dict[str, Any] | None = None) -> str:
     return json.dumps(entry, ensure_ascii=False) + "\n"
 
 
-def _load_task_set(tasks: str | os.PathLike[str] | dict[str, Task] | None, no_tasks: bool) -> dict[str, Task]:
+def _load_task_set(tasks: str | os.PathLike[str] | dict[str, Task] | None,
+                   no_tasks: bool) -> tuple[dict[str, Task], list[str]]:
+    """(the task configs to write, the bundled ones that tasks of the user's replace)."""
     if no_tasks:
         if tasks is not None:
             raise ConfigError("--no-tasks and --tasks: choose one (--no-tasks writes no task config, --tasks adds "
                               "yours to the bundled ones)")
-        return {}
+        return {}, []
     found = bundled_tasks()
-    if isinstance(tasks, dict):
-        found.update(tasks)
-    elif tasks is not None:
-        found.update(load_tasks(tasks))
-    return found
-
-
-def _user_task_names(tasks: str | os.PathLike[str] | dict[str, Task] | None) -> list[str]:
-    if isinstance(tasks, dict):
-        return list(tasks)
-    return list(load_tasks(tasks)) if tasks is not None else []
+    mine = tasks if isinstance(tasks, dict) else load_tasks(tasks) if tasks is not None else {}
+    replaced = sorted(set(found) & set(mine))
+    found.update(mine)
+    return found, replaced
 
 
 def _check_out(inputs: list[str], out: str | os.PathLike[str]) -> None:
@@ -264,7 +259,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                               f"format date, not null), got {got}: use --split hash, or tighten the schema")
     if group_by is not None and group_by not in fields:
         raise ConfigError(f"--group-by: the schema has no field {group_by!r} (fields: {', '.join(fields)})")
-    task_set = _load_task_set(tasks, no_tasks)
+    task_set, replaced = _load_task_set(tasks, no_tasks)
     for t in task_set.values():
         t.check(fields, "--tasks")
     inputs = [os.fspath(s) for s in as_paths(sources)]
@@ -298,7 +293,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         pool = LocalPool(n_jobs, str(sch.path))
     today = today or _dt.date.today()
     result = BuildResult(Path(out), files=len(srcs), ignored=ignored,
-                         replaced_tasks=sorted(set(bundled_tasks()) & set(_user_task_names(tasks))))
+                         replaced_tasks=replaced)
     guard = near_dup != "off"
 
     with pool or contextlib.nullcontext(), Staging(out) as stage:
