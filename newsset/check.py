@@ -287,9 +287,8 @@ def _file_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool,
     for item in _container_items(src, schema, today, fix):
         empty = False
         yield item
-    if empty and not src.ranged:  # an empty archive is an input too: never lost from the count
-        yield _empty(src, "an empty archive (no page or record file in it)") if src.kind in ("tar", "zip") else \
-            _empty(src, "an empty record file (no lines, or only blank ones)")
+    if empty and src.kind in ("tar", "zip"):  # an empty archive is an input too: never lost from the count
+        yield _empty(src, "an empty archive (no page or record file in it)")  # (an empty record file: _stream_items)
 
 
 def _empty(src: Source, got: str) -> Item:
