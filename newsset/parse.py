@@ -280,7 +280,7 @@ def _is_when(text: str) -> bool:
     when = m.group("when")
     if when is None:
         return True
-    if len(when) > 60:
+    if len(when) > (120 if _JOINED_WHEN.search(when) else 60):  # (two labels on a line: twice the room)
         return False
     words = [w for w in _TIME_SPLIT.split(when) if w]
     # A clock time or date holds a digit; a relative one ends "ago", "now", "today" ("moments ago").
@@ -305,7 +305,9 @@ _TIME_WORDS = frozenset({
     "fri", "sat", "sun", "at", "on", "ago", "a", "an", "am", "pm", "a.m.", "p.m.", "hour", "hours", "hr", "hrs",
     "minute", "minutes", "min", "mins", "day", "days", "week", "weeks", "month", "months", "year", "years", "today",
     "yesterday", "just", "now", "noon", "midnight", "local", "time", "of", "the", "moments", "moment", "few",
-    "seconds", "second", "secs"})
+    "seconds", "second", "secs",
+    # A second label run on into the first one's line: `Published 6:00 a.m. ET | Updated 3:45 p.m. ET`.
+    "published", "updated", "posted", "modified", "last"})
 _TIME_TOKEN = re.compile(r"[\d:./+\-]*\d[\d:./+\-]*(?:st|nd|rd|th|am|pm|h|z|t[\d:.+\-]+z?)?|[A-Z]{1,5}"
                          r"|[A-Z]{2,5}[+\-]\d{1,2}(?::?\d{2})?", re.IGNORECASE)  # (a zone with an offset: GMT+1)
 
@@ -348,6 +350,10 @@ def _by_name_of(rest: str | None) -> str:
     """The author in what follows `By`: without a role after a comma, or a time label run on
     into the same line (`By Jane Doe published 3 May 2024`)."""
     name = (rest or "").strip()
+    if "@" in name:  # contact details after the name (`Jane Doe | jd@herald.com`, `Jane Doe @janedoe`)
+        pieces = _CONTACT_SPLIT.split(name)  # [part, separator, part, ...]
+        kept = [" ".join(w for w in p.split() if "@" not in w) for p in pieces[::2]]
+        name = "".join(k + sep for k, sep in zip(kept, [*pieces[1::2], ""]) if k).strip(_SEPARATORS) or name
     cut = _JOINED_WHEN.search(name)
     if cut is not None and _is_when(name[cut.start():].strip()):
         name = name[:cut.start()].rstrip(_SEPARATORS)  # ("By Jane Doe · published ...", ", published")
@@ -362,6 +368,7 @@ _BY_TAIL = re.compile(r"\s*\(@\w+\)$|(?<=\w)\s+in\s+(?:the\s+)?[A-Z][\w.'\u2019-
 
 
 _SEPARATORS = " \t,;|\u00b7\u2022-\u2013\u2014"
+_CONTACT_SPLIT = re.compile(r"(\s*[|,;\u00b7\u2022]\s*)")
 
 
 _JOINED_WHEN = re.compile(r"\s(?:published|updated|last updated)\b", re.IGNORECASE)

@@ -1335,3 +1335,24 @@ def test_a_co_author_a_blank_line_below_keeps_its_own_time_label() -> None:
     rec = parse(page(HEADER, "", *IMG, "By Lena Farr", "published 3 June 2022", "", "By Omar Haddad",
                      "published 3 June 2022", "", P1))
     assert rec["author"] == "Lena Farr and Omar Haddad" and rec["body"] == P1
+
+
+@pytest.mark.parametrize("byline, author", [
+    (["By Tamsin Reed | treed@valleygazette.com", "Updated 3:45 p.m. ET"], "Tamsin Reed"),
+    (["By Tamsin Reed, treed@valleygazette.com", "published 5 Nov 2024"], "Tamsin Reed"),
+    (["By Tamsin Reed @tamsinreed", "published 5 Nov 2024"], "Tamsin Reed"),
+    (["By Tamsin Reed | treed@valleygazette.com"], "Tamsin Reed"),  # (no time label under it)
+    (["By Tamsin Reed and Ola Berg | news@valleygazette.com", "published 5 Nov 2024"], "Tamsin Reed and Ola Berg"),
+])
+def test_contact_details_after_the_byline_name_are_left_out(byline: list[str], author: str) -> None:
+    """US local papers put the writer's e-mail or handle after the name: it became part of the author,
+    or (with no time label under it) the whole byline became the standfirst."""
+    rec = parse(page(HEADER, "", *byline, "", P1, "", P2))
+    assert rec["author"] == author and rec["subtitle"] is None and rec["body"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("labels", [["Published 6:00 a.m. ET Nov. 5, 2024 | Updated 3:45 p.m. ET Nov. 5, 2024"],
+                                    ["By Tamsin Reed", "Published 6:00 a.m. ET | Updated 3:45 p.m. ET"]])
+def test_two_time_labels_on_one_line_are_a_label_not_text(labels: list[str]) -> None:
+    rec = parse(page(HEADER, "", *labels, "", P1, "", P2))
+    assert rec["body"] == f"{P1}\n\n{P2}" and rec["subtitle"] is None
