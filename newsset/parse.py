@@ -634,7 +634,7 @@ class _Page:
 
     def _list_head(self, i: int, first: int, loose: bool = False) -> int | None:
         """The footer heading atop the run of lines that holds line i, when every line between
-        them is a short teaser (no paragraph break, no signature), else None. `loose`: footer lines
+        them is a short teaser (no paragraph break, not the site's own signature), else None. `loose`: footer lines
         lie below, so teasers may stand a blank line apart (one to a paragraph), when none of them
         reads as a sentence: paragraphs under a `Latest` subheading in the article stay its text."""
         lines, keys = self.lines, self.keys
