@@ -44,7 +44,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import IO, Any, TypeVar
+from typing import IO, TypeVar
 
 from .errors import Issue, display_path
 from .sources import Kind, Source, kind_of
@@ -95,19 +95,17 @@ def read_archive(src: Source, read: Read[T], refuse: Refuse[T], note: Note[T] | 
     `input.file-name` warning to the first item of a member whose name is not UTF-8, as for a
     file. Never raises for a damaged archive.
     """
-    if note is not None:
-        refuse = _Refuse(refuse, note)  # (carries `note` down to `_member_items`)
     try:
         compressed = src.kind == "tar" and _compressed(src.path)
     except OSError as e:
         yield refuse(src, _unreadable(src.path, "cannot read the archive", e))
         return
     if src.kind == "zip":
-        yield from _zip_items(src, read, refuse)
+        yield from _zip_items(src, read, refuse, note)
     elif compressed:
-        yield from _tar_stream_items(src, read, refuse)
+        yield from _tar_stream_items(src, read, refuse, note)
     else:
-        yield from _tar_items(src, read, refuse)
+        yield from _tar_items(src, read, refuse, note)
 
 
 # ---------------------------------------------------------------- listing and planning
@@ -233,28 +231,19 @@ def _unreadable(path: str, what: str, e: BaseException | str) -> Issue:
     return Issue("input.unreadable", f"{what}: {e if isinstance(e, str) else _reason(e)}", path)
 
 
-class _Refuse:
-    """`refuse`, with the `note` of `read_archive` beside it."""
-
-    def __init__(self, refuse: Refuse[Any], note: Note[Any]) -> None:
-        self.refuse, self.note = refuse, note
-
-    def __call__(self, src: Source, issue: Issue) -> Any:
-        return self.refuse(src, issue)
-
-
-def _member_items(entry: Entry, open_member: Callable[[], IO[bytes]], read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+def _member_items(entry: Entry, open_member: Callable[[], IO[bytes]], read: Read[T], refuse: Refuse[T],
+                  note: Note[T] | None) -> Iterator[T]:
     """The items of one member (the first with an `input.file-name` warning when its name is not UTF-8)."""
     items = _member_items_of(entry, open_member, read, refuse)
     name = entry.member.name
-    if not isinstance(refuse, _Refuse) or display_path(name) == name:
+    if note is None or display_path(name) == name:
         yield from items
         return
     for n, item in enumerate(items):
         if n == 0:
-            refuse.note(item, Issue("input.file-name", f"expected a UTF-8 member name, got bytes that are not UTF-8; "
-                                    f"shown as `{display_path(name)}` (also in `source`)", entry.source.path,
-                                    expected="a UTF-8 file name", got=display_path(name)))
+            note(item, Issue("input.file-name", f"expected a UTF-8 member name, got bytes that are not UTF-8; "
+                             f"shown as `{display_path(name)}` (also in `source`)", entry.source.path,
+                             expected="a UTF-8 file name", got=display_path(name)))
         yield item
 
 
@@ -279,7 +268,8 @@ def _cut_short(src: Source, members: list[Member], error: str) -> Issue:
 
 # ---------------------------------------------------------------- zip
 
-def _zip_items(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+def _zip_items(src: Source, read: Read[T], refuse: Refuse[T],
+               note: Note[T] | None) -> Iterator[T]:
     try:
         zf = zipfile.ZipFile(src.path)
     except BROKEN as e:
@@ -288,7 +278,7 @@ def _zip_items(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
     with zf:
         infos = zf.infolist()
         for entry in _plan(src, [_zip_member(i, info) for i, info in enumerate(infos)]):
-            yield from _member_items(entry, partial(_zip_open, zf, infos[entry.member.index]), read, refuse)
+            yield from _member_items(entry, partial(_zip_open, zf, infos[entry.member.index]), read, refuse, note)
         first = min((info.header_offset for info in infos), default=0)
     if first > 0:  # a zip is read from its end: whatever comes before its first member is not
         yield refuse(src, _unreadable(src.path, f"the zip archive holds {first:,} bytes before its first member, "
@@ -357,7 +347,8 @@ def _extract(tf: tarfile.TarFile, ti: tarfile.TarInfo) -> IO[bytes]:
     return fh
 
 
-def _tar_items(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+def _tar_items(src: Source, read: Read[T], refuse: Refuse[T],
+               note: Note[T] | None) -> Iterator[T]:
     """An uncompressed tar: list the headers (seeking over the data), then read by name."""
     problems: list[str] = []
     infos: list[tarfile.TarInfo] = []
@@ -376,7 +367,7 @@ def _tar_items(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
         if not error and not problems and _data_after_end(tf):
             problems.append(_JOINED_TAR)
         for entry in _plan(src, members):
-            yield from _member_items(entry, partial(_extract, tf, infos[entry.member.index]), read, refuse)
+            yield from _member_items(entry, partial(_extract, tf, infos[entry.member.index]), read, refuse, note)
     error = error or (problems[0] if problems else None)
     if error:
         yield refuse(src, _cut_short(src, members, error))
@@ -432,7 +423,8 @@ def _scan(path: str) -> tuple[list[Member], str | None]:
     return members, problems[0] if problems else None
 
 
-def _tar_stream_items(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+def _tar_stream_items(src: Source, read: Read[T], refuse: Refuse[T],
+                      note: Note[T] | None) -> Iterator[T]:
     """A compressed tar: list it in one streamed pass, then stream it again in name order."""
     try:
         members, error = _scan(src.path)
@@ -441,11 +433,11 @@ def _tar_stream_items(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator
         return
     plan = _plan(src, members)
     order = _Reorder(plan, BUFFER_BYTES)
-    yield from _drain(order, read, refuse)
+    yield from _drain(order, read, refuse, note)
     while not order.done:
         start, broke = order.next, "the entry was not found again"
         try:
-            yield from _stream_pass(src.path, order, read, refuse)
+            yield from _stream_pass(src.path, order, read, refuse, note)
         except BROKEN as e:
             broke = _reason(e)
         order.drop()
@@ -458,7 +450,8 @@ def _tar_stream_items(src: Source, read: Read[T], refuse: Refuse[T]) -> Iterator
         yield refuse(src, _cut_short(src, members, error))
 
 
-def _stream_pass(path: str, order: _Reorder, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+def _stream_pass(path: str, order: _Reorder, read: Read[T], refuse: Refuse[T],
+                 note: Note[T] | None) -> Iterator[T]:
     """One streamed pass: the member whose turn it is is read straight from the stream, an early
     one is held if it fits, a later one is left for the next pass."""
     with _open_tar(path, "r|*", []) as tf:
@@ -468,8 +461,8 @@ def _stream_pass(path: str, order: _Reorder, read: Read[T], refuse: Refuse[T]) -
                 continue
             if k == order.next:
                 order.next += 1
-                yield from _member_items(order.plan[k], partial(_extract, tf, ti), read, refuse)
-                yield from _drain(order, read, refuse)
+                yield from _member_items(order.plan[k], partial(_extract, tf, ti), read, refuse, note)
+                yield from _drain(order, read, refuse, note)
                 if order.done:
                     return
             elif order.make_room(k, ti.size):
@@ -477,10 +470,10 @@ def _stream_pass(path: str, order: _Reorder, read: Read[T], refuse: Refuse[T]) -
                     order.hold(k, fh.read())
 
 
-def _drain(order: _Reorder, read: Read[T], refuse: Refuse[T]) -> Iterator[T]:
+def _drain(order: _Reorder, read: Read[T], refuse: Refuse[T], note: Note[T] | None) -> Iterator[T]:
     """Everything that can go out now: refused members and held ones whose turn has come."""
     for entry, data in order.ready():
-        yield from _member_items(entry, partial(io.BytesIO, data or b""), read, refuse)
+        yield from _member_items(entry, partial(io.BytesIO, data or b""), read, refuse, note)
 
 
 class _Reorder:
