@@ -251,7 +251,7 @@ def _render_card(schema: Schema, info: dict[str, Any], previous: str | None = No
         lo, hi = st["date_range"] or ("", "")
         w = st["body_words"]
         out.append(f"| {s} | {st['rows']} | {lo} | {hi} | {w['p5']} / {w['p50']} / {w['p95']} | "
-                   f"{st.get('truncated', st['truncated_share'] * st['rows']) / st['rows']:.1%} |")  # (unrounded)
+                   f"{st['truncated'] / st['rows']:.1%} |")  # (the count's share: the manifest's is rounded)
     empty = [s for s in SPLITS if s not in stats]
     if empty:
         out += ["", f"Empty splits are left out of the files and the YAML: {', '.join(empty)}."]

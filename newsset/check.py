@@ -22,7 +22,7 @@ from typing import IO, Any, cast
 from . import archives
 from .archives import read_archive, too_large
 from .boilerplate import is_boilerplate
-from .decode import _wide_encoding, binary_kind, wide_issue
+from .decode import binary_kind, wide_encoding, wide_issue
 from .errors import Issue, ParseError, display_path
 from .parse import parse_bytes
 from .records import ID_VERSION, Article, article_id
@@ -298,7 +298,7 @@ def _empty(src: Source, got: str) -> Item:
 
 def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool) -> Iterator[Item]:
     try:
-        fh = _open_regular(src.path)
+        fh = open_regular(src.path)
     except OSError as e:
         yield Item(src, 1, None, [_unreadable(src.path, e)])
         return
@@ -345,7 +345,7 @@ class _NotAFile(OSError):
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
-def _open_fd(path: str) -> tuple[int, int]:
+def open_fd(path: str) -> tuple[int, int]:
     """(fd, size) of a regular file opened for reading; anything else is refused without blocking
     (a FIFO opened the plain way waits for a writer forever)."""
     fd = os.open(path, _OPEN_FLAGS)
@@ -365,9 +365,9 @@ def _open_fd(path: str) -> tuple[int, int]:
 READ_BUFFER = 1 << 20  # record files are read by lines of several KB: an 8 KiB buffer costs a read call a line
 
 
-def _open_regular(path: str) -> IO[bytes]:
-    """A regular file opened for reading (see `_open_fd`)."""
-    fd, _ = _open_fd(path)
+def open_regular(path: str) -> IO[bytes]:
+    """A regular file opened for reading (see `open_fd`)."""
+    fd, _ = open_fd(path)
     try:
         return os.fdopen(fd, "rb", buffering=READ_BUFFER)
     except BaseException:
@@ -378,7 +378,7 @@ def _open_regular(path: str) -> IO[bytes]:
 def _read_page_file(path: str) -> bytes | Issue:
     """A page file's bytes, read with `os.read` (no file object), or `input.too-large`: refused
     unread when its size is over the cap, and bounded when it grows while being read."""
-    fd, size = _open_fd(path)
+    fd, size = open_fd(path)
     try:
         if size > archives.MAX_PAGE_BYTES:
             return too_large(path, size)
@@ -492,7 +492,7 @@ def iter_pages(src: Source, *, fix_mojibake: bool = False,
         yield from parsed(src, page_bytes(src))
         return
     try:
-        fh = _open_regular(src.path)
+        fh = open_regular(src.path)
     except OSError as e:
         yield src, _unreadable(src.path, e)
         return
@@ -679,7 +679,7 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
         if raw[:3] == b"\xef\xbb\xbf":  # a byte-order mark: the file's, or a line's (files joined with cat)
             raw = raw[3:]
         if n == 1 and src.start == 0:
-            if (wide := _wide_encoding(raw)) is not None:  # (else a NUL error on every line, and lines miscounted)
+            if (wide := wide_encoding(raw)) is not None:  # (else a NUL error on every line, and lines miscounted)
                 yield Item(src, 1, None, [wide_issue(wide, src.path)])
                 return
             kind = binary_kind(raw[:16], controls=False)

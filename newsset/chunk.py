@@ -35,7 +35,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import __version__
-from .check import Item, _open_fd, _open_regular, count_range_lines, iter_items, page_bytes
+from .check import Item, count_range_lines, iter_items, open_fd, open_regular, page_bytes
 from .dedup import Sketcher, body_key, normalize_body, word_count
 from .errors import Issue, display_path
 from .schema import Schema, load_schema
@@ -502,7 +502,7 @@ class _CacheUnpickler(pickle.Unpickler):
 def _unpickle(path: str) -> Any:
     """A cache file's contents; any failure is the caller's miss (see `_load_entry`). A FIFO or
     device planted in a shared cache is refused, not waited on."""
-    with _open_regular(path) as fh:
+    with open_regular(path) as fh:
         return _CacheUnpickler(fh).load()
 
 
@@ -681,7 +681,7 @@ def _map(path: str) -> pa.Buffer:
     device is refused without blocking, as `pa.memory_map` would wait on a FIFO forever."""
     import mmap
 
-    fd, _ = _open_fd(path)
+    fd, _ = open_fd(path)
     try:
         return pa.py_buffer(mmap.mmap(fd, 0, access=mmap.ACCESS_READ))
     finally:

@@ -10,7 +10,7 @@ from .errors import Issue, ParseError
 from .text import nfc, nfc_inert
 
 
-def _wide_encoding(raw: bytes) -> str | None:
+def wide_encoding(raw: bytes) -> str | None:
     """"UTF-32" or "UTF-16" for text in either (by its byte-order mark, or for mostly-ASCII text
     without one, by NUL in nearly all of three bytes in four, or of every other byte), else None."""
     head = raw[:512]
@@ -111,7 +111,7 @@ def _decode(raw: bytes, path: str) -> tuple[str, bool, bool, bool]:
     if kind is not None:
         raise ParseError(Issue("input.binary", f"expected UTF-8 text, got {kind} (its file signature starts the "
                                "file)", path, 1, expected="UTF-8 text", got=kind))
-    wide = _wide_encoding(raw)
+    wide = wide_encoding(raw)
     if wide is not None:
         raise ParseError(wide_issue(wide, path))
     if b"\x00" in raw:
