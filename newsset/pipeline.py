@@ -249,6 +249,11 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     else:
         raise ConfigError(f"--split: expected hash or date, got {split!r}")
     sch = schema if isinstance(schema, Schema) else load_schema(schema)
+    outside = sch.outside_refs()
+    if outside:  # the output's schema.json would point at files it does not hold: verify and readers fail
+        raise ConfigError(f"--schema: {display_path(str(sch.path))} has a $ref to {display_path(str(outside[0]))}, "
+                          f"outside the schema's folder, which the published copy of the schema could not reach; "
+                          f"move that file into the schema's folder (or below it) and $ref it from there")
     fields = sch.arrow_schema.names
     if by_date is not None:  # a null or free-form date would be placed by string comparison, unsaid
         date_col = next((c for c in sch.columns if c["name"] == "date"), None)

@@ -93,20 +93,23 @@ class Schema:
         """The local files the schema's `$ref`s reach, other than itself and the bundled schema, as
         (path relative to the schema's folder, path), for those inside that folder: a build copies
         them beside its schema.json so that the copy resolves its refs as the original did."""
+        home = self.path.resolve().parent
+        return sorted((p.relative_to(home).as_posix(), p) for p in self._ref_files() if p.is_relative_to(home))
+
+    def outside_refs(self) -> list[Path]:
+        """The files the schema's `$ref`s reach outside its folder (`../defs.json`): a published copy
+        of the schema could not reach them (a build refuses such a schema, see `pipeline.build`)."""
+        home = self.path.resolve().parent
+        return sorted(p for p in self._ref_files() if not p.is_relative_to(home))
+
+    def _ref_files(self) -> set[Path]:
         from urllib.parse import urlparse
         from urllib.request import url2pathname
 
-        home = self.path.resolve().parent
         skip = {self.path.resolve(), bundled_schema_path().resolve()}
-        found: dict[str, Path] = {}
-        for uri in self.resources:
-            if urlparse(uri).scheme != "file":
-                continue
-            p = Path(url2pathname(urlparse(uri).path)).resolve()
-            if p in skip or not p.is_relative_to(home):
-                continue
-            found[p.relative_to(home).as_posix()] = p
-        return sorted(found.items())
+        files = {Path(url2pathname(urlparse(uri).path)).resolve() for uri in self.resources
+                 if urlparse(uri).scheme == "file"}
+        return files - skip
 
     # -- validators ----------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import pytest
 
 import newsset
 from newsset.cli import main
+from newsset.errors import ConfigError
 from newsset.verify import render_verify_text, verify
 from tests.conftest import page
 
@@ -283,3 +284,21 @@ def test_a_schema_that_refs_a_sibling_file_is_published_with_it(tmp_path: Path) 
         assert "defs/base.json" in listed
         report = verify(out, load=False)
         assert report.ok, render_verify_text(report)
+
+
+def test_a_schema_that_refs_a_file_outside_its_folder_is_refused_before_any_work(tmp_path: Path) -> None:
+    """The published schema.json would point at `../common/defs.json`, outside the output: `newsset
+    verify` of a fresh build failed wherever the output was not beside the schema's parent."""
+    (tmp_path / "common").mkdir()
+    (tmp_path / "schemas").mkdir()
+    base = json.loads(newsset.load_schema().path.read_text())
+    base["$id"] = "https://example.org/base.json"
+    (tmp_path / "common" / "base.json").write_text(json.dumps(base))
+    main = tmp_path / "schemas" / "main.json"
+    main.write_text(json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema",
+                                "allOf": [{"$ref": "../common/base.json"}]}))
+    records = _records(tmp_path, [{}, {}])
+    with pytest.raises(ConfigError, match=r"\$ref to .*common/base\.json, outside the schema's folder"):
+        newsset.build([records], tmp_path / "out", schema=main)
+    assert not (tmp_path / "out").exists()
+    assert newsset.validate_paths([records], schema=main).valid  # (validating needs no published copy)
