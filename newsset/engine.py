@@ -80,6 +80,8 @@ def start_fork_server() -> None:
         return
     from multiprocessing import forkserver
 
+    note_parent()
+
     with _sigint_ignored(), contextlib.suppress(OSError):
         forkserver.ensure_running()
 
@@ -149,6 +151,8 @@ class LocalPool:
 
     def _start(self, ctx: Any) -> None:
         from concurrent.futures import ProcessPoolExecutor
+
+        note_parent()
 
         self.executor = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_start_worker,
                                             initargs=(self.schema_path,))
@@ -221,14 +225,28 @@ def _contexts() -> list[Any]:
     return [*out, multiprocessing.get_context("spawn")]
 
 
+PARENT_ENV = "NEWSSET_PARENT_PID"  # set by a process for the fork server or workers it starts: who to watch
+
+
+def note_parent() -> None:
+    """Tell the processes this one is about to start (a fork server, spawned workers) whom to watch."""
+    os.environ[PARENT_ENV] = str(os.getpid())
+
+
 def watch_parent(period: float = 0.5) -> None:
     """Exit this process when its parent dies. A driver killed outright (SIGKILL, an OOM kill)
     runs no clean-up: its fork server and workers, blocked on a result pipe nobody reads, would
     live on and hold the caller's stdout and stderr open (a CI step would hang). A dead process's
-    children are re-parented at once, so the parent's pid changing is the sign."""
+    children are re-parented at once, so the parent's pid changing is the sign. The parent to
+    watch is the one `note_parent` named: a parent that died while this process still imported
+    (before it could look) is caught too, where `os.getppid()` would already name the new one."""
     import time
 
-    parent = os.getppid()
+    noted = os.environ.get(PARENT_ENV, "")
+    parent = int(noted) if noted.isdigit() else os.getppid()
+    if os.getppid() != parent:
+        os._exit(1)
+    note_parent()  # (a fork server's workers are forked with its environment: they watch it)
 
     def watch() -> None:
         while True:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import contextlib
 
-from . import chunk, engine  # noqa: F401  (the worker's code, pyarrow)
-from .dedup import _special_chars
-from .schema import bundled_schema_path
+from .engine import watch_parent
 
-engine.watch_parent()  # the fork server's parent is the driver: it ends when the driver does
+watch_parent()  # the fork server's parent is the driver: it ends when the driver does (first: imports take 0.2 s)
+
+from . import chunk  # noqa: E402  (the worker's code, pyarrow)
+from .dedup import _special_chars  # noqa: E402
+from .schema import bundled_schema_path  # noqa: E402
+
 _special_chars()  # dedup's character tables (~40 ms)
 # The bundled schema, compiled: its validator and jsonschema's format checkers (another 50 ms),
 # which every worker would otherwise build at its first record.

@@ -311,6 +311,18 @@ def test_a_killed_driver_takes_its_workers_with_it(big: Path, tmp_path: Path) ->
     assert not alive
 
 
+@pytest.mark.parametrize("noted, alive", [("1", False), ("self", True)])
+def test_a_helper_whose_driver_died_while_it_imported_ends_at_once(noted: str, alive: bool) -> None:
+    """The fork server took its parent's pid from os.getppid() after its 0.2 s of imports: a driver
+    killed in that window had already handed it to init, which it then watched forever (it and a
+    worker outlived the build, holding the caller's output open). It now watches the pid the driver
+    noted in its environment, and ends at once when that is no longer its parent."""
+    code = "from newsset.engine import watch_parent; watch_parent(); print('watching')"
+    env = {**os.environ, "NEWSSET_PARENT_PID": str(os.getpid()) if noted == "self" else noted}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == ((0, "watching") if alive else (1, ""))
+
+
 # ---------------------------------------------------------------- conservation
 
 _inputs = st.lists(st.tuples(st.sampled_from(["good", "good", "good", "dup", "bad"]), st.integers(0, 10_000)),
