@@ -300,7 +300,7 @@ def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: b
     try:
         fh = open_regular(src.path)
     except OSError as e:
-        yield Item(src, 1, None, [_unreadable(src.path, e)])
+        yield Item(src, 1, None, [unreadable_issue(src.path, e)])
         return
     if src.kind in ("tar", "zip"):
         fh.close()  # the archive readers open it by name
@@ -317,7 +317,7 @@ def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: b
             else:
                 yield from _stream_items(src, fh, schema, today, fix)
     except (OSError, EOFError, ValueError) as e:  # ValueError/EOFError: corrupt or truncated .gz/.zst data
-        yield Item(src, 1, None, [_bad_stream(src, e) or _unreadable(src.path, e)])
+        yield Item(src, 1, None, [_bad_stream(src, e) or unreadable_issue(src.path, e)])
 
 
 def _bad_stream(src: Source, e: BaseException) -> Issue | None:
@@ -375,7 +375,7 @@ def open_regular(path: str) -> IO[bytes]:
         raise
 
 
-def _read_page_file(path: str) -> bytes | Issue:
+def read_page_file(path: str) -> bytes | Issue:
     """A page file's bytes, read with `os.read` (no file object), or `input.too-large`: refused
     unread when its size is over the cap, and bounded when it grows while being read."""
     fd, size = open_fd(path)
@@ -400,12 +400,12 @@ def _read_page_file(path: str) -> bytes | Issue:
 def page_bytes(src: Source) -> bytes | Issue:
     """A page file's bytes, or the issue that stops it (unreadable, too large)."""
     try:
-        return _read_page_file(src.path)
+        return read_page_file(src.path)
     except OSError as e:
-        return _unreadable(src.path, e)
+        return unreadable_issue(src.path, e)
 
 
-def _unreadable(path: str, e: BaseException) -> Issue:
+def unreadable_issue(path: str, e: BaseException) -> Issue:
     """`input.unreadable` saying why, in the user's terms (a dangling or looping link is named as such)."""
     if os.path.isdir(path) and not isinstance(e, _NotAFile):
         reason = getattr(e, "strerror", None) or str(e)
@@ -419,7 +419,7 @@ def _unreadable(path: str, e: BaseException) -> Issue:
     if getattr(e, "errno", None) == errno.ENXIO:  # what opening a socket says ("No such device or address")
         with contextlib.suppress(OSError):
             if stat.S_ISSOCK(os.stat(path).st_mode):
-                return _unreadable(path, _NotAFile("expected a regular file, got a socket"))
+                return unreadable_issue(path, _NotAFile("expected a regular file, got a socket"))
     if os.path.islink(path):
         try:
             target = os.readlink(path)
@@ -494,7 +494,7 @@ def iter_pages(src: Source, *, fix_mojibake: bool = False,
     try:
         fh = open_regular(src.path)
     except OSError as e:
-        yield src, _unreadable(src.path, e)
+        yield src, unreadable_issue(src.path, e)
         return
     if src.kind in ("tar", "zip"):
         fh.close()  # the archive readers open it by name
@@ -504,7 +504,7 @@ def iter_pages(src: Source, *, fix_mojibake: bool = False,
         with fh:
             yield from read(src, fh)
     except OSError as e:
-        yield src, _unreadable(src.path, e)
+        yield src, unreadable_issue(src.path, e)
 
 
 def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None, fix: bool = False) -> Item:

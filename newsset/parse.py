@@ -379,14 +379,16 @@ _JOINED_WHEN = re.compile(r"\s(?:published|updated|last updated)\b", re.IGNORECA
 def parse_file(path: str | Path, root: str | Path | None = None, *, fix_mojibake: bool = False) -> Article:
     """Read and parse one page; `source` is the path relative to `root` (default: its folder). A
     refusal's issue names the file as given (`path`), so it can be opened."""
+    from .check import read_page_file, unreadable_issue  # (check imports this module)
+
     p = Path(path)
     source = p.relative_to(root).as_posix() if root is not None else p.name
-    try:
-        raw = p.read_bytes()
+    try:  # as a build reads a page: a FIFO or device refused without blocking, the size capped
+        raw = read_page_file(str(path))
     except OSError as e:
-        reason = e.strerror or str(e)
-        raise ParseError(Issue("input.unreadable", f"expected a readable file, got: {reason}", str(path),
-                               expected="a readable file", got=reason)) from None
+        raise ParseError(unreadable_issue(str(path), e)) from None
+    if isinstance(raw, Issue):
+        raise ParseError(raw)
     try:
         return parse_bytes(raw, source, fix_mojibake=fix_mojibake)
     except ParseError as e:

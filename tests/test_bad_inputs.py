@@ -765,9 +765,9 @@ def test_every_new_message_says_what_was_expected_and_found_and_the_catalog_says
 def test_a_file_longer_than_its_stat_size_is_read_to_its_end() -> None:
     """Pages are read in one call when they have the size fstat gave; a file that says it is empty
     but is not (/proc files do), or that grew after fstat, is read on to its real end."""
-    from newsset.check import _read_page_file
+    from newsset.check import read_page_file
 
-    data = _read_page_file("/proc/self/status")
+    data = read_page_file("/proc/self/status")
     assert isinstance(data, bytes) and data.startswith(b"Name:") and len(data) > 100
 
 

@@ -1092,6 +1092,20 @@ def test_parse_file_source_is_relative_to_root(tmp_path: Path) -> None:
     assert newsset.parse_file(path, root=tmp_path).source == "2022/05/000001.txt"
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs here")
+def test_parse_file_refuses_a_fifo_and_a_folder_without_blocking(tmp_path: Path) -> None:
+    """parse_file read with Path.read_bytes, which waits for a FIFO's writer forever (the build's
+    reader refused it): it now reads as a build does."""
+    import os
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    for path, what in ((tmp_path / "pipe.txt", "a FIFO"), (tmp_path, "a folder")):
+        with pytest.raises(newsset.ParseError) as info:
+            newsset.parse_file(path)
+        assert (info.value.issue.code, info.value.issue.path) == ("input.unreadable", str(path))
+        assert f"expected a regular file, got {what}" in info.value.issue.message
+
+
 # ---------------------------------------------------------------- bad files
 
 
