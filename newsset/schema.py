@@ -162,11 +162,16 @@ class Schema:
     @cached_property
     def arrow_schema(self) -> pa.Schema:
         """The Parquet columns: one per top-level property, typed and ordered by the schema."""
-        props = self._effective(self.doc, self.uri)
-        if not props["properties"]:
-            raise SchemaFileError(f"{self.path}: the schema defines no properties, so there are no columns")
-        self._check_names(list(props["properties"]), "$")
-        fields = [self._field(name, sub, f"$.{name}") for name, sub in props["properties"].items()]
+        try:
+            props = self._effective(self.doc, self.uri)
+            if not props["properties"]:
+                raise SchemaFileError(f"{self.path}: the schema defines no properties, so there are no columns")
+            self._check_names(list(props["properties"]), "$")
+            fields = [self._field(name, sub, f"$.{name}") for name, sub in props["properties"].items()]
+        except RecursionError:  # (a tree of nodes, `{"$ref": "#"}`, two files that $ref each other)
+            raise SchemaFileError(f"{self.path}: the schema is recursive (a $ref leads back to where it started), "
+                                  "and a Parquet column cannot nest without end: give the recursive part a type "
+                                  "of its own (a JSON string, say)") from None
         return pa.schema(fields, metadata={"json_schema_id": self.id, "json_schema_sha256": self.sha256})
 
     @cached_property
@@ -216,9 +221,10 @@ class Schema:
     @cached_property
     def columns(self) -> list[dict[str, Any]]:
         """Per column: name, dtype, whether null is allowed, and the description (for the card)."""
+        fields = self.arrow_schema  # (first: it refuses a recursive schema, which `_effective` may be)
         props = self._effective(self.doc, self.uri)["properties"]
         out = []
-        for f in self.arrow_schema:
+        for f in fields:
             subs = props[f.name]
             types: set[str] | None = None
             for s in subs:

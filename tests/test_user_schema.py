@@ -302,3 +302,23 @@ def test_a_schema_that_refs_a_file_outside_its_folder_is_refused_before_any_work
         newsset.build([records], tmp_path / "out", schema=main)
     assert not (tmp_path / "out").exists()
     assert newsset.validate_paths([records], schema=main).valid  # (validating needs no published copy)
+
+
+@pytest.mark.parametrize("files", [
+    {"main.json": {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+                   "properties": {"id": {"type": "string"}, "node": {"$ref": "#/$defs/node"}},
+                   "$defs": {"node": {"type": "object",
+                                      "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/node"}}}}}}},
+    {"main.json": {"$ref": "#"}},
+    {"main.json": {"$ref": "other.json"}, "other.json": {"$ref": "main.json"}},
+], ids=["tree", "self", "two-files"])
+def test_a_recursive_schema_is_a_clear_error_not_a_traceback(tmp_path: Path, files: dict[str, Any],
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Deriving columns recursed until Python's RecursionError (exit 1, a traceback)."""
+    for name, doc in files.items():
+        (tmp_path / name).write_text(json.dumps(doc))
+    records = _records(tmp_path, [{}])
+    for command in ("build", "validate"):
+        argv = [command, str(records), "--schema", str(tmp_path / "main.json")]
+        assert main([*argv, "--out", str(tmp_path / "out")] if command == "build" else argv) == 2
+        assert "the schema is recursive" in capsys.readouterr().err
