@@ -9,7 +9,6 @@ bytes: the files can be listed with their sha256 in manifest.json like the rest 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -80,53 +79,78 @@ def _color(split: str, i: int) -> str:
     return COLORS.get(split, OTHER_COLORS[i % len(OTHER_COLORS)])
 
 
-def _months(st: DatasetStats) -> list[dt.date]:
-    """Every month from the first to the last dated article (empty months included, as zeros)."""
+MAX_BARS = 600  # past it, months are binned by year, then by decade and century (a placeholder 0001-01-01 date)
+
+
+def _bins(st: DatasetStats) -> tuple[int, int, int]:
+    """(first month, months a bar, bars), months counted from year 0: every month from the first
+    to the last dated article (empty ones as zeros), in bars of 1, 12, 120 or 1200 months so that
+    at most `MAX_BARS` are drawn (a scraper's `0001-01-01` placeholder beside 2024 asked for
+    24,000 monthly bars, and a quarter of a minute)."""
     keys = sorted({m for s in st.splits.values() for m in s.months})
     if not keys:
-        return []
+        return 0, 1, 0
     y, m = map(int, keys[0].split("-"))
     y1, m1 = map(int, keys[-1].split("-"))
-    out = []
-    while (y, m) <= (y1, m1):
-        out.append(dt.date(y, m, 1))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
+    first, last = y * 12 + m - 1, y1 * 12 + m1 - 1
+    step = 1
+    while (last // step - first // step + 1) > MAX_BARS:
+        step *= 12 if step == 1 else 10
+    first -= first % step
+    return first, step, (last - first) // step + 1
 
 
 def _articles_per_month(st: DatasetStats, path: Path) -> None:
-    import matplotlib.dates as mdates
     import numpy as np
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
     fig = _figure()
     ax = fig.add_subplot()
-    months = _months(st)
-    if months:
-        x = mdates.date2num(months)
-        nxt = [dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1) for d in months]
-        width = (mdates.date2num(nxt) - x) * 0.85
-        bottom = np.zeros(len(months))
+    first, step, n = _bins(st)
+    per = {1: "month", 12: "year", 120: "decade"}.get(step, "century")
+    if n:
+        # A bar per bin on a plain axis of years (x = year + month/12): matplotlib's date axis draws
+        # only years 1-9999 (a page may be dated 0001-01-01 or 9999-12-31), and it needs no date ticks.
+        x = (first + step * np.arange(n)) / 12
+        bottom = np.zeros(n)
         for i, (name, s) in enumerate(st.splits.items()):
-            counts = np.array([s.months.get(d.strftime("%Y-%m"), 0) for d in months], float)
-            ax.bar(x, counts, width=width, bottom=bottom, align="edge", color=_color(name, i), linewidth=0,
-                   label=f"{name} ({_articles(sum(s.months.values()))})")
+            counts = np.zeros(n)
+            for key, c in s.months.items():
+                y, m = map(int, key.split("-"))
+                counts[(y * 12 + m - 1 - first) // step] += c
+            ax.bar(x, counts, width=step / 12 * 0.85, bottom=bottom, align="edge", color=_color(name, i),
+                   linewidth=0, label=f"{name} ({_articles(sum(s.months.values()))})")
             bottom += counts
-        locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
-        pad = (x[-1] + width[-1] - x[0]) * 0.01 + 1
-        ax.set_xlim(x[0] - pad, x[-1] + width[-1] + pad)
+        span = n * step / 12
+        ax.set_xlim(x[0] - span * 0.01 - step / 24, x[-1] + step / 12 + span * 0.01)
+        every = next(k for k in (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000, 24000)
+                     if n * step / k <= 10 or k == 24000)  # months between ticks: at most ~10 ticks
+        ticks = [t for t in range(first - first % every, first + n * step + every, every)
+                 if first <= t <= first + n * step]
+        ax.xaxis.set_major_locator(FixedLocator([t / 12 for t in ticks]))
+        ax.xaxis.set_major_formatter(FuncFormatter(_year_label))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.set_ylim(0, bottom.max() * 1.05 or 1)
         _legend(fig, len(st.splits))
+        lo, hi = first, first + (n - 1) * step
+        when = (f"{_MONTHS[lo % 12]} {lo // 12} \u2013 {_MONTHS[hi % 12]} {hi // 12}" if step == 1
+                else f"{lo // 12} \u2013 {hi // 12 + step // 12 - 1}")
+        ax.set_title(f"Articles per {per}, {when} (dated articles)", loc="left")
     else:
         ax.text(0.5, 0.5, "no dated articles", ha="center", va="center", transform=ax.transAxes)
-    ax.set_title(f"Articles per month, {months[0]:%b %Y} \u2013 {months[-1]:%b %Y} (dated articles)" if months
-                 else "Articles per month", loc="left")
-    ax.set_ylabel("articles per month (stacked by split)")
+        ax.set_title("Articles per month", loc="left")
+    ax.set_ylabel(f"articles per {per} (stacked by split)")
     _save(fig, path)
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _year_label(v: float, _: object) -> str:
+    """A tick at a year's start shows the year; one inside a year (a short span) the month too."""
+    y, m = divmod(round(v * 12), 12)
+    return f"{y}" if m == 0 else f"{_MONTHS[m]} {y}"
 
 
 def _body_length(st: DatasetStats, path: Path) -> None:

@@ -344,6 +344,25 @@ def test_charts_show_the_data(raw: Path, tmp_path: Path) -> None:
 
 
 @needs_mpl
+def test_placeholder_dates_far_apart_draw_a_chart_of_few_bars(tmp_path: Path) -> None:
+    """A scraper's `0001-01-01` beside real dates asked for 24,000 monthly bars (a quarter of a
+    minute), then matplotlib refused dates before year 1 (a traceback, exit 1); 9999-12-31 failed
+    on year 10000. Wide spans are binned by year, decade or century on a plain axis of years."""
+    from newsset.plots import MAX_BARS, _bins
+
+    pages = tmp_path / "pages"
+    write_corpus(pages, 30, seed=3)
+    (pages / "y1.txt").write_text("date 0001-01-01 A placeholder date\n\nThe body of a page with no real date.\n")
+    (pages / "y9.txt").write_text("date 9999-12-31 The last day\n\nThe body of a page from the far future.\n")
+    out = tmp_path / "out"
+    result = newsset.build([pages], out, plot=True, today=__import__("datetime").date(9999, 12, 31))
+    assert result.total_rows >= 30 and (out / "images" / "articles_per_month.png").is_file()
+    first, step, n = _bins(dataset_stats(out))
+    assert (step, n) == (1200, 100) and n <= MAX_BARS  # centuries, from year 0 to 9999
+    assert verify(out, load=False).ok
+
+
+@needs_mpl
 def test_stats_plot_into_a_dataset_a_build_is_writing_writes_nothing(ds: Path,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("matplotlib")
