@@ -238,6 +238,8 @@ class Schema:
     def _resolve(self, ref: str, base: str) -> tuple[dict[str, Any], str]:
         target = urljoin(base, ref)
         doc_uri, frag = urldefrag(target)
+        if not doc_uri and ref.startswith("#"):  # (urljoin keeps no base of a scheme such as `urn:`)
+            doc_uri = urldefrag(base)[0]
         doc = self.resources.get(doc_uri) if doc_uri else None
         if doc is None:
             raise SchemaFileError(f"{self.path}: cannot resolve $ref {ref!r} locally")
@@ -577,13 +579,20 @@ def load_schema(path: str | os.PathLike[str] | None = None, *, checked: bool = F
             target = urldefrag(urljoin(base, ref))[0]
             if not target or target in resources:
                 continue
-            scheme = urlparse(target).scheme
-            if scheme != "file":
-                raise SchemaFileError(f"{where}: $ref {ref!r} points to {target}, which is not a local file or "
-                                      "the bundled schema; newsset never fetches schemas over the network")
             from urllib.request import url2pathname  # (imports http and email: only for a $ref)
 
-            local = Path(url2pathname(urlparse(target).path))
+            if urlparse(target).scheme == "file":
+                local = Path(url2pathname(urlparse(target).path))
+            else:  # under the `$id` of the schema that refers to it: the file at that path beside the schema
+                home = base.rsplit("/", 1)[0] + "/"
+                rel = target[len(home):] if urlparse(base).scheme != "file" and target.startswith(home) else None
+                local = where.parent / url2pathname(rel) if rel else Path()
+                if not rel or not local.is_file():
+                    raise SchemaFileError(f"{where}: $ref {ref!r} points to {target}, which is not a local file or "
+                                          "the bundled schema; newsset never fetches schemas over the network (a "
+                                          "$ref relative to the schema's own $id is read from beside the schema "
+                                          f"file{f', as {local}, which does not exist' if rel else ''})")
+                resources[local.resolve().as_uri()] = _read_json(local)  # (so a build publishes it: companions)
             sub = _read_json(local)
             if not checked:
                 _check_dialect(sub, local)

@@ -322,3 +322,40 @@ def test_a_recursive_schema_is_a_clear_error_not_a_traceback(tmp_path: Path, fil
         argv = [command, str(records), "--schema", str(tmp_path / "main.json")]
         assert main([*argv, "--out", str(tmp_path / "out")] if command == "build" else argv) == 2
         assert "the schema is recursive" in capsys.readouterr().err
+
+
+def test_a_ref_relative_to_the_schemas_own_id_is_read_from_beside_the_schema(tmp_path: Path) -> None:
+    """The README tells users to set their own `$id`; a `$ref: defs/extra.json` then resolves to
+    https://example.org/schemas/defs/extra.json, which newsset refused as remote (only removing the
+    `$id` helped). It is the file at that path beside the schema, published with it; a path that is
+    not there is still refused, never fetched."""
+    folder = tmp_path / "schemas"
+    (folder / "defs").mkdir(parents=True)
+    doc = json.loads(newsset.load_schema().path.read_text())
+    doc["$id"] = "https://example.org/schemas/mine.json"
+    doc["properties"]["extra"] = {"$ref": "defs/extra.json"}
+    (folder / "mine.json").write_text(json.dumps(doc))
+    (folder / "defs" / "extra.json").write_text(json.dumps({"type": ["string", "null"]}))
+    records = _records(tmp_path, [{"extra": "x"}, {"extra": None}, {"extra": 3}])
+    out = tmp_path / "far" / "out"
+    result = newsset.build([records], out, schema=folder / "mine.json")
+    assert result.total_rows == 2 and result.rejected == {"schema.type": 1}
+    assert (out / "defs" / "extra.json").read_bytes() == (folder / "defs" / "extra.json").read_bytes()
+    assert verify(out, load=False).ok
+    doc["properties"]["extra"] = {"$ref": "defs/missing.json"}
+    (folder / "mine.json").write_text(json.dumps(doc))
+    with pytest.raises(newsset.SchemaFileError, match="never fetches.*missing.json, which does not exist"):
+        newsset.load_schema(folder / "mine.json")
+
+
+def test_a_fragment_ref_in_a_schema_with_an_urn_id_resolves_in_the_schema(tmp_path: Path) -> None:
+    """`urljoin` keeps no base for `urn:` ids: `#/$defs/s` was "cannot resolve $ref locally"."""
+    doc = json.loads(newsset.load_schema().path.read_text())
+    doc["$id"] = "urn:example:article"
+    doc["$defs"] = {"s": {"type": ["string", "null"]}}
+    doc["properties"]["extra"] = {"$ref": "#/$defs/s"}
+    (tmp_path / "urn.json").write_text(json.dumps(doc))
+    sch = newsset.load_schema(tmp_path / "urn.json")
+    assert str(sch.arrow_schema.field("extra").type) == "string"
+    assert newsset.build([_records(tmp_path, [{"extra": "x"}, {"extra": 1}])], tmp_path / "out",
+                         schema=sch).rejected == {"schema.type": 1}
