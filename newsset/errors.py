@@ -122,6 +122,10 @@ _CATALOG: tuple[Code, ...] = (
          "which can make text display in another order than it is stored",
          "check the text; remove the control characters unless the article quotes right-to-left text",
          severity="warning"),
+    Code("text.control", "a field holds a control character: C0 (an escape sequence, a backspace), DEL, or C1 "
+         "(U+0080-U+009F but U+0085, a space; most often a cp1252 byte such as 0x92 for \u2019 read as Latin-1)",
+         "re-scrape decoding the page as cp1252 where it came from, or strip the control characters",
+         severity="warning"),
     # JSON Schema keywords (one code per keyword newsset reports).
     Code("schema.required", "a required field is missing", "add the field; use null where the schema allows it"),
     Code("schema.type", "a field has the wrong JSON type", "give the field a value of the type the schema names"),

@@ -1,7 +1,8 @@
 """Suspicious text inside valid UTF-8: mojibake, bidi controls, zero-width characters, non-NFC text.
 
 These never make an input invalid: they are `warning` issues (`text.mojibake`, `text.mojibake-fixed`,
-`text.bidi-control`), and the text is never rewritten unless the caller asks (`fix_mojibake=True`).
+`text.bidi-control`, `text.control`), and the text is never rewritten unless the caller asks
+(`fix_mojibake=True`, for mojibake).
 
 Mojibake is UTF-8 read as cp1252 or Latin-1 (`cafÃ©`, `donâ€™t`, `â€œ`). The detector needs no
 extra package: a compiled regex finds a UTF-8 lead byte's character followed by the right number
@@ -25,11 +26,16 @@ from dataclasses import dataclass
 
 from .errors import Issue
 
-__all__ = ["BIDI_CONTROLS", "ZERO_WIDTH", "Finding", "describe", "find", "fix_mojibake", "fixer_name", "locate", "nfc",
-           "line_facts", "page_issues", "record_issues", "specials", "suspicious"]
+__all__ = ["BIDI_CONTROLS", "CONTROLS", "ZERO_WIDTH", "Finding", "describe", "find", "fix_mojibake", "fixer_name",
+           "locate", "nfc", "line_facts", "page_issues", "record_issues", "specials", "suspicious"]
 
 #: Bidi embeddings, overrides and isolates: they reorder how text displays (Trojan Source, CVE-2021-42574).
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+#: Control characters with no place in text: C0 but NUL (refused outright), tab, line ends, vertical
+#: tab and form feed (white space); DEL; the C1 range but U+0085 (NEL, white space like the
+#: others: see `decode.decode_page`), where a cp1252 byte read as Latin-1 lands (`Don\u0092t` for
+#: `Don’t`). Terminal escapes (ESC) are C0.
+CONTROLS = "".join(map(chr, [*range(0x01, 0x09), *range(0x0E, 0x20), 0x7F, *range(0x80, 0x85), *range(0x86, 0xA0)]))
 #: Zero-width characters with no meaning in news text; removed from dedup keys only. ZWJ and ZWNJ
 #: (U+200D, U+200C) are not here: they change how Indic, Persian and emoji text is written.
 ZERO_WIDTH = "\u200b\u2060\ufeff"
@@ -50,7 +56,12 @@ def _chars(lo: int, hi: int) -> str:
 _CONT = _chars(0x80, 0xBF)
 _MOJIBAKE = (f"[{_chars(0xF0, 0xF4)}][{_CONT}]{{3}}|[{_chars(0xE0, 0xEF)}][{_CONT}]{{2}}"
              f"|[{_chars(0xC2, 0xDF)}][{_CONT}]|\u00e2\u20ac")
-_SUSPECT = re.compile(f"{_MOJIBAKE}|[{BIDI_CONTROLS}]")
+_SUSPECT = re.compile(f"{_MOJIBAKE}|[{BIDI_CONTROLS}]|[{re.escape(CONTROLS)}]")
+_ASCII_CONTROL = re.compile("[\x01-\x08\x0e-\x1f\x7f]")
+# What a C1 control stands for when a cp1252 byte was read as Latin-1 (cp1252 leaves 0x81, 0x8D, 0x8F,
+# 0x90 and 0x9D undefined; U+0085 is no finding).
+_C1_READS = {chr(b): bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
+             if b not in (0x81, 0x85, 0x8D, 0x8F, 0x90, 0x9D)}
 # The same in UTF-8 bytes, as a cheap gate (~20x faster than _SUSPECT, which scans at ~25 ns a
 # character): a lead character (U+00C2..U+00F4) is C3 82..C3 B4, and every continuation
 # character starts with C2 (U+0080..U+00BF), C5, C6, CB (cp1252's letters and accents) or E2
@@ -58,6 +69,7 @@ _SUSPECT = re.compile(f"{_MOJIBAKE}|[{BIDI_CONTROLS}]")
 # E2 81 A6..A9. tests/test_bad_inputs.py checks that every _SUSPECT match passes the gate.
 _GATE_MOJIBAKE = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
 _GATE_BIDI = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")
+_GATE_CONTROL = re.compile(rb"[\x01-\x08\x0e-\x1f\x7f]|\xc2[\x80-\x84\x86-\x9f]")  # CONTROLS in UTF-8
 # Continuation characters that can follow a word as punctuation (closing quotes, German closing
 # quotes, ellipsis, dashes, degree): as the second of two, a candidate counts only inside a word.
 _PUNCT = frozenset("\u2026\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u203a\u00bb\u00b0\u00b7")
@@ -89,17 +101,19 @@ def _decoded(seq: str) -> str | None:
 
 
 def suspicious(data: bytes, rest: bytes | None = None) -> bool:
-    """Cheap test on UTF-8 bytes: could they hold mojibake or a bidi control? (`find` decides.)
+    """Cheap test on UTF-8 bytes: could they hold mojibake, a bidi control or another control
+    character? (`find` decides.)
 
     `rest`, the same bytes without their ASCII ones when known, is looked at first: a bidi control
     is in `data` exactly when it is in `rest`, and mojibake (non-ASCII characters next to each other)
     can be in `data` only if the gate matches `rest` too. Both ways give the same answer.
     """
     if rest is not None:
-        if _GATE_BIDI.search(rest):
+        if _GATE_BIDI.search(rest) or _GATE_CONTROL.search(rest):
             return True
         return _GATE_MOJIBAKE.search(rest) is not None and _GATE_MOJIBAKE.search(data) is not None
-    return _GATE_MOJIBAKE.search(data) is not None or _GATE_BIDI.search(data) is not None
+    return (_GATE_MOJIBAKE.search(data) is not None or _GATE_BIDI.search(data) is not None
+            or _GATE_CONTROL.search(data) is not None)
 
 
 def specials(nonascii: str) -> set[str]:
@@ -131,14 +145,15 @@ def _nfc_classes() -> tuple[re.Pattern[str], frozenset[str], str]:
 
 
 def find(text: str) -> list[Finding]:
-    """Every mojibake sequence and bidi control in `text`, in order."""
+    """Every mojibake sequence, bidi control and other control character in `text`, in order."""
     out: list[Finding] = []
-    if text.isascii():
+    if text.isascii() and not _ASCII_CONTROL.search(text):
         return out
     for m in _SUSPECT.finditer(text):
         seq = m.group()
         if len(seq) == 1:
-            out.append(Finding(m.start(), m.end(), "bidi", seq))
+            kind = "bidi" if seq in BIDI_CONTROLS else "control"
+            out.append(Finding(m.start(), m.end(), kind, seq, _C1_READS.get(seq)))
         elif seq == "\u00e2\u20ac":  # the third byte was lost: mojibake, but of which character is unknown
             out.append(Finding(m.start(), m.end(), "mojibake", seq))
         else:
@@ -214,6 +229,11 @@ def describe(kind: str, field: str, found: list[Finding], fixed: str | None) -> 
     `fixed`: the fixer used, or None when the text was left as it is."""
     first = found[0]
     more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    if kind == "control":
+        reads = f" (a cp1252 byte read as Latin-1: it stands for {first.reads!r})" if first.reads else ""
+        return ("text.control", f"expected text without control characters in {field}, got "
+                f"U+{ord(first.text):04X}{reads}{more}; left as it is", "no control characters",
+                f"U+{ord(first.text):04X}")
     if kind == "bidi":
         name = unicodedata.name(first.text, f"U+{ord(first.text):04X}")
         return ("text.bidi-control", f"expected text without bidi controls in {field}, got "
@@ -371,7 +391,7 @@ def record_issues(record: dict[str, object], path: str, line: int, fix: bool) ->
     out = []
     rid = record.get("id")
     for key, value in record.items():
-        if not isinstance(value, str) or value.isascii():
+        if not isinstance(value, str) or (value.isascii() and not _ASCII_CONTROL.search(value)):
             continue
         value = record[key] = nfc(value)
         try:
@@ -384,7 +404,7 @@ def record_issues(record: dict[str, object], path: str, line: int, fix: bool) ->
         if fix and any(f.kind == "mojibake" for f in found):
             fixer = fixer_name()
             record[key] = fix_mojibake(value)
-        for kind in ("mojibake", "bidi"):
+        for kind in ("mojibake", "bidi", "control"):
             hits = [f for f in found if f.kind == kind]
             if hits:
                 code, message, expected, got = describe(kind, f"$.{key}", hits, fixer)

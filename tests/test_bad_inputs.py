@@ -389,6 +389,28 @@ def test_row07_row09_twenty_thousand_findings_on_one_line_give_one_counted_warni
     assert "and 20499 more in $.body" in fixed.issues[1].message
 
 
+def test_control_characters_are_located_warnings_in_pages_and_records(tmp_path: Path) -> None:
+    """C0 controls (a terminal escape), DEL and C1 controls (a cp1252 byte read as Latin-1:
+    `Don\u0092t`) were stored silently; they are `text.control` warnings at their line and
+    column, the text left as it is, and text without them gives none."""
+    title = "Don\u0092t panic: the \x1b[31mred\x1b[0m budget"
+    text = page(title=title, paragraphs=("A clean first paragraph.", "Rates rose\x7f again, said the bank."))
+    art = newsset.parse_bytes(text.encode(), "p.txt")
+    assert art.title == title  # kept as written
+    body_line = text.split("\n").index("Rates rose\x7f again, said the bank.") + 1
+    got = [(i.code, i.severity, i.line, i.column, i.json_path, i.got) for i in art.issues]
+    assert got == [("text.control", "warning", 1, 21, "$.title", "U+0092"),  # (the header line opens with a space)
+                   ("text.control", "warning", body_line, 11, "$.body", "U+007F")]
+    assert "stands for '\u2019'" in art.issues[0].message and "and 2 more" in art.issues[0].message
+    assert not newsset.parse_bytes(page(title="Don\u2019t panic").encode(), "q.txt").issues
+    rec = record(5)
+    rec["author_bio"] = "Writes about \u001bnothing"
+    (tmp_path / "r.jsonl").write_text(json.dumps(rec) + "\n" + json.dumps(record(6)) + "\n")
+    report = newsset.validate_paths([tmp_path / "r.jsonl"])
+    assert [(i.code, i.line, i.json_path) for i in report.issues] == [("text.control", 1, "$.author_bio")]
+    assert report.valid  # a warning: the record is kept
+
+
 MOJIBAKE_ALPHABET = st.sampled_from(sorted(set(text_mod._BYTE) | set("é’“”–—…àçôÃÂâ€™ aZ\u202e\u2066\u0301")))
 
 
