@@ -595,7 +595,7 @@ class _Page:
         reading this article, subscribe ...") with more of the block in the next three text lines.
         A line of prose that opens the same way ("..., readers now need a day pass.") has none."""
         lines, keys = self.lines, self.keys
-        if _is_paywall_start(lines[i]):
+        if is_boilerplate(lines[i]):  # (its usual forms, also with a button's icon: the record check's view)
             return True
         after = [k for k in islice(filter(_BLANK.__ne__, keys[i + 1:i + 12]), 3)]
         return any(k in _PAYWALL and k != _PAYWALL_START for k in after)

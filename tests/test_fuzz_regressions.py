@@ -122,6 +122,19 @@ def test_an_indented_paywall_line_with_another_ending_is_the_paywall() -> None:
     targets.check_page(raw)
 
 
+def test_a_paywall_first_line_with_an_icon_after_it_is_the_paywall() -> None:
+    """fuzz/crashes/parse-crash-4889d956...: `To continue reading this article...` with ideographic
+    spaces and an icon (U+3004) after it stayed in the body as text (the parser's paywall test
+    looked at the line with its icon), while the record check, dropping the icon as a button's,
+    called it boilerplate."""
+    raw = ("date 2024-12-10 Title\n\nFirst paragraph.\n\n" + "\u3000" * 48 + "To continue reading this article..."
+           + "\u3000" * 20 + "\u3004" + "\u3000" * 30 + "\n\nA last line.\n").encode()
+    art = newsset.parse_bytes(raw, "fuzz.txt")
+    assert art.truncated and art.body == "First paragraph."
+    assert check_record(art.to_dict(), SCHEMA, "fuzz.txt") == []
+    targets.check_page(raw)
+
+
 # ---------------------------------------------------------------- records (fuzz_records.py)
 
 def test_lone_surrogate_escapes_give_printable_issues(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
