@@ -49,7 +49,6 @@ from .boilerplate import (
     _ZERO_WIDTH_CHARS,
     _boiler_key,
     _indented_short,
-    _is_paywall_start,
     _wrapped_boilerplate,
     is_boilerplate,
 )

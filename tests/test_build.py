@@ -274,16 +274,24 @@ def test_a_dataset_kept_inside_the_corpus_folder_does_not_feed_its_rejects_to_th
     assert newsset.build([raw], tmp_path / "third").files == first.files + 1
 
 
-def test_on_invalid_fail_over_duplicates_alone_does_not_send_the_user_to_validate(
+def test_on_invalid_fail_over_duplicate_bodies_alone_does_not_send_the_user_to_validate(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A body repeated under another title is found by the build alone; a page saved twice (one id
+    twice) `validate` reports too (the hint said validate compares no duplicates at all)."""
     raw = tmp_path / "raw"
     raw.mkdir()
-    page = "date 2024-01-02 A title\n\n" + "A paragraph of text that is long enough to be a body. " * 5 + "\n"
-    (raw / "a.txt").write_text(page)
-    (raw / "b.txt").write_text(page)
+    body = "A paragraph of text that is long enough to be a body. " * 5 + "\n"
+    (raw / "a.txt").write_text("date 2024-01-02 A title\n\n" + body)
+    (raw / "b.txt").write_text("date 2024-01-02 Another title\n\n" + body)
     assert main(["build", str(raw), "--out", str(tmp_path / "o"), "--on-invalid", "fail", "-q"]) == 1
     err = capsys.readouterr().err
-    assert "dataset.duplicate" in err and "Run `newsset validate`" not in err and "rejects.jsonl" in err
+    assert "dataset.duplicate-body" in err and "Run `newsset validate`" not in err and "rejects.jsonl" in err
+    (raw / "b.txt").write_text("date 2024-01-02 A title\n\n" + body)
+    assert main(["build", str(raw), "--out", str(tmp_path / "o"), "--on-invalid", "fail", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "dataset.duplicate-id" in err and "Run `newsset validate`" in err and "Duplicate bodies" not in err
+    assert main(["validate", str(raw)]) == 1
+    assert "dataset.duplicate-id" in capsys.readouterr().out
 
 
 def test_an_out_that_is_a_mount_point_is_refused_before_any_work(corpus: Path, tmp_path: Path,
