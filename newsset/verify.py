@@ -298,7 +298,9 @@ class _Verifier:
         """Existence, size, sha256 and rows of one listed file; a shard's footer schema is kept for later."""
         rel, path = e["path"], self.root / e["path"]
         if not _is_file(path):
-            self.problem("verify.missing-file", rel, "listed in manifest.json but missing")
+            what = _not_a_file(path)
+            self.problem("verify.missing-file", rel, f"listed in manifest.json but {what}" if what else
+                         "listed in manifest.json but missing")
             return
         self.report.files_checked += 1
         if (size := path.stat().st_size) != e["bytes"]:
@@ -572,6 +574,19 @@ def _is_file(path: Path, test: Callable[[Path], bool] = Path.is_file) -> bool:
         return test(path)
     except OSError:
         return False
+
+
+def _not_a_file(path: Path) -> str | None:
+    """What stands at `path` when something does but it is no regular file (None when nothing does)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode  # (through a link: a link to a FIFO or device is one)
+    except OSError:
+        return "a broken symbolic link" if _is_file(path, Path.is_symlink) else None
+    kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
+        "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file"
+    return f"{kind}, not a regular file"
 
 
 def _count_lines(path: Path) -> int:

@@ -113,6 +113,24 @@ def test_deleted_shard_is_missing(out: Path) -> None:
     assert ("verify.missing-file", str(out / TRAIN)) in _codes(report)
 
 
+@pytest.mark.parametrize("kind, says", [("fifo", "a FIFO, not a regular file"),
+                                         ("dead-link", "a broken symbolic link"), ("folder", "a folder")])
+def test_a_shard_that_is_no_regular_file_says_what_it_is(out: Path, kind: str, says: str) -> None:
+    """A FIFO, a device or a dangling link in a shard's place was reported as "missing"."""
+    import os
+
+    (out / TRAIN).unlink()
+    if kind == "fifo":
+        os.mkfifo(out / TRAIN)
+    elif kind == "dead-link":
+        (out / TRAIN).symlink_to(out / "nowhere.parquet")
+    else:
+        (out / TRAIN).mkdir()
+    report = verify(out, load=False)
+    found = [i for i in report.issues if i.code == "verify.missing-file" and i.path == str(out / TRAIN)]
+    assert len(found) == 1 and says in found[0].message
+
+
 def test_unlisted_shard_is_reported(out: Path) -> None:
     extra = out / "data" / "train-00001-of-00002.parquet"
     shutil.copyfile(out / TRAIN, extra)
