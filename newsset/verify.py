@@ -368,7 +368,15 @@ class _Verifier:
         return meta if isinstance(meta, dict) else None
 
     def check_card(self, meta: dict[str, Any]) -> None:
-        """The card's configs and split sizes must describe exactly the shards in the manifest."""
+        """The card's configs and split sizes must describe exactly the shards in the manifest, and its
+        license be the build's (which croissant.json and the manifest state too)."""
+        options = (self.doc or {}).get("options")
+        built = options.get("license") if isinstance(options, dict) else None
+        if isinstance(built, str) and meta.get("license") != built:
+            self.problem("verify.card", _CARD, f"license: the card says {_found(meta.get('license'))}, but the build "
+                         f"was given --license {built} (manifest.json and croissant.json say so): edited by hand? "
+                         "rebuild with the license you mean, so that all three agree", built,
+                         str(meta.get("license")))
         rows: dict[tuple[str, str], int] = {}
         for s in self.shards:
             rows[(s.config, s.split)] = rows.get((s.config, s.split), 0) + s.rows

@@ -184,6 +184,18 @@ def test_edited_num_examples_is_a_card_problem(out: Path) -> None:
     assert "num_examples" in report.issues[0].message
 
 
+def test_a_license_edited_in_the_card_is_a_card_problem(out: Path) -> None:
+    """The card is not hashed (a user section in it is theirs); its license was then free to say
+    `mit` while the manifest and croissant.json said what the build was given."""
+    card = out / "README.md"
+    text, n = re.subn(r"^license: .*$", 'license: "mit"', card.read_text(), count=1, flags=re.MULTILINE)
+    assert n == 1
+    card.write_text(text)
+    report = verify(out, load=False)
+    assert _codes(report) == {("verify.card", str(card))}
+    assert "license" in report.issues[0].message and report.issues[0].got == "mit"
+
+
 def test_card_glob_matching_nothing_is_a_card_problem(out: Path) -> None:
     card = out / "README.md"
     card.write_text(card.read_text().replace("path: data/train-*.parquet", "path: data/training-*.parquet", 1))
