@@ -266,7 +266,13 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         raise ConfigError(f"--group-by: the schema has no field {group_by!r} (fields: {', '.join(fields)})")
     task_set, replaced = _load_task_set(tasks, no_tasks)
     for t in task_set.values():
-        t.check(fields, "--tasks")
+        try:
+            t.check(fields, "--tasks" if tasks is not None else "the bundled task configs")
+        except ConfigError as e:
+            if tasks is not None:
+                raise
+            raise ConfigError(f"{e}: build with --no-tasks, or give --tasks a file of tasks this schema can feed "
+                              "(README: Task configs)") from None
     inputs = [os.fspath(s) for s in as_paths(sources)]
     if not inputs:
         raise ConfigError("no input given: pass at least one folder or file")

@@ -37,7 +37,7 @@ class Task:
     target: str = ""
 
     def check(self, fields: list[str], where: str) -> None:
-        missing = [f for f in (*self.columns.values(), *self.require) if f not in fields]
+        missing = [f for f in dict.fromkeys((*self.columns.values(), *self.require)) if f not in fields]
         if missing:
             raise ConfigError(f"{where}: task {self.name!r} uses field(s) {missing} that the schema does not define")
         if self.untruncated and "truncated" not in fields:

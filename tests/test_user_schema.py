@@ -359,3 +359,20 @@ def test_a_fragment_ref_in_a_schema_with_an_urn_id_resolves_in_the_schema(tmp_pa
     assert str(sch.arrow_schema.field("extra").type) == "string"
     assert newsset.build([_records(tmp_path, [{"extra": "x"}, {"extra": 1}])], tmp_path / "out",
                          schema=sch).rejected == {"schema.type": 1}
+
+
+def test_a_schema_the_bundled_tasks_cannot_use_says_how_to_build_it(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The error named --tasks, which the user had not passed."""
+    doc = json.loads(newsset.load_schema().path.read_text())
+    del doc["properties"]["subtitle"]
+    doc["required"] = [r for r in doc["required"] if r != "subtitle"]
+    (tmp_path / "s.json").write_text(json.dumps(doc))
+    records = _records(tmp_path, [{}])
+    assert main(["build", str(records), "--out", str(tmp_path / "out"), "--schema", str(tmp_path / "s.json")]) == 2
+    err = capsys.readouterr().err
+    assert "the bundled task configs: task 'summarization' uses field(s) ['subtitle']" in err
+    assert "--no-tasks" in err and "--tasks:" not in err
+    main(["build", str(records), "--out", str(tmp_path / "out"), "--schema", str(tmp_path / "s.json"),
+          "--no-tasks", "-q"])  # (its records still hold a subtitle, which this schema refuses: exit 1)
+    assert "task" not in capsys.readouterr().err
