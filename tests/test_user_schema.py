@@ -375,4 +375,4 @@ def test_a_schema_the_bundled_tasks_cannot_use_says_how_to_build_it(tmp_path: Pa
     assert "--no-tasks" in err and "--tasks:" not in err
     main(["build", str(records), "--out", str(tmp_path / "out"), "--schema", str(tmp_path / "s.json"),
           "--no-tasks", "-q"])  # (its records still hold a subtitle, which this schema refuses: exit 1)
-    assert "task" not in capsys.readouterr().err
+    assert "task config" not in capsys.readouterr().err
