@@ -581,6 +581,7 @@ def load_schema(path: str | os.PathLike[str] | None = None, *, checked: bool = F
                 continue
             from urllib.request import url2pathname  # (imports http and email: only for a $ref)
 
+            sub: dict[str, Any] | None = None
             if urlparse(target).scheme == "file":
                 local = Path(url2pathname(urlparse(target).path))
             else:  # under the `$id` of the schema that refers to it: the file at that path beside the schema
@@ -592,8 +593,9 @@ def load_schema(path: str | os.PathLike[str] | None = None, *, checked: bool = F
                                           "the bundled schema; newsset never fetches schemas over the network (a "
                                           "$ref relative to the schema's own $id is read from beside the schema "
                                           f"file{f', as {local}, which does not exist' if rel else ''})")
-                resources[local.resolve().as_uri()] = _read_json(local)  # (so a build publishes it: companions)
-            sub = _read_json(local)
+                sub = resources[local.resolve().as_uri()] = _read_json(local)  # (a build publishes it: companions)
+            if sub is None:
+                sub = _read_json(local)
             if not checked:
                 _check_dialect(sub, local)
             resources[target] = sub
