@@ -392,11 +392,18 @@ def main() -> int:
         bc = ensure_corpus(cache, args.big, args.seed)
         big = Method(f"newsset --near-dup off (big, {args.big:,} pages)", [*NEWSSET, "build", str(bc.path), "--out",
                      OUT, "--near-dup", "off", "-q"], bc, 1, role="big")
-    load, t0 = _load(), time.perf_counter()
+    from newsset.chunk import code_digest
+
+    load, t0, code = _load(), time.perf_counter(), code_digest.__wrapped__()
     run_all(methods)
     if big:
         run_all([big])
         methods.append(big)
+    if code_digest.__wrapped__() != code:  # (an edit mid-run: the rounds timed different code)
+        notes.append("**newsset's code changed while this ran** (the sha256 over newsset/ that keys the --cache "
+                     "differs at the end): rounds timed different code and the --cache rounds missed their "
+                     "cache. Run again on an unchanged tree.")
+        print("warning: newsset's code changed during the run; this report is not valid", file=sys.stderr)
     rows = checks({m.name: m for m in methods})
     text = report(args, corpus, methods, notes, rows, time.perf_counter() - t0, load)
     args.out.parent.mkdir(parents=True, exist_ok=True)
