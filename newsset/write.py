@@ -15,6 +15,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -234,6 +235,10 @@ def write_json(path: Path, data: Any) -> None:
 
 # ---------------------------------------------------------------- staging and publishing
 
+_LEGAL_FILE = re.compile(r"(?i)(?:licen[cs]e|copying|citation)(?:[.-][\w.-]*)?")  # LICENSE, LICENSE.md, CITATION.cff
+_REPO_FILES = frozenset({".git", ".gitattributes", ".gitignore", ".huggingface"})
+
+
 class Staging:
     """A staging folder beside `out`, guarded by a lock; `publish()` swaps it into place.
 
@@ -321,14 +326,19 @@ class Staging:
     @staticmethod
     def _is_newsset_output(p: Path) -> bool:
         """An empty folder, or one whose manifest.json newsset wrote (any app names a file so), or
-        a fresh clone of a Hub repo (hidden entries only, .git among them), which the build carries
-        over. (A home folder of dotfiles is none of these.)"""
+        a fresh clone of a Hub repo (hidden entries only, .git among them), or a folder a user has
+        readied with a license (LICENSE, COPYING or CITATION files, and git's own files only: the
+        Hub wants a LICENSE beside a card saying `license: other`), which the build carries over.
+        (A home folder of dotfiles is none of these.)"""
         if not p.is_dir():
             return False
         if newsset_manifest(p) is not None:
             return True
         names = [e.name for e in p.iterdir()]
-        return not names or (".git" in names and all(n.startswith(".") for n in names))
+        if not names or (".git" in names and all(n.startswith(".") for n in names)):
+            return True
+        legal = [n for n in names if _LEGAL_FILE.fullmatch(n)]
+        return bool(legal) and all(n in legal or n in _REPO_FILES for n in names)
 
     def _lock(self) -> None:
         import fcntl

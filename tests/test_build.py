@@ -327,6 +327,25 @@ def test_the_first_build_into_a_fresh_hub_clone_keeps_its_git_files(corpus: Path
     assert [p.name for p in home.iterdir()] == [".bashrc"]
 
 
+def test_a_folder_readied_with_only_a_license_is_built_into_and_keeps_it(corpus: Path, tmp_path: Path) -> None:
+    """`--license other` wants a LICENSE beside the card; put in --out before the first build, the
+    folder was "not a newsset dataset" (exit 3). A license among other files still is."""
+    out = tmp_path / "ds"
+    out.mkdir()
+    (out / "LICENSE").write_text("Terms of use\n")
+    (out / "CITATION.cff").write_text("cff-version: 1.2.0\n")
+    for _ in range(2):  # (the rebuild carries them as any user file)
+        assert main(["build", str(corpus), "--out", str(out), "--license", "other", "-q"]) in (0, 1)
+        assert (out / "LICENSE").read_text() == "Terms of use\n" and (out / "CITATION.cff").is_file()
+        assert main(["verify", str(out), "--no-load"]) == 0
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "LICENSE").write_text("Terms\n")
+    (mixed / "draft.md").write_text("mine\n")
+    with pytest.raises(OutputError, match="not a newsset dataset"):
+        newsset.build([corpus], mixed)
+
+
 def test_a_rebuild_keeps_the_folders_permissions_and_group(corpus: Path, tmp_path: Path) -> None:
     """A dataset kept private (chmod 750) or shared with a team (chgrp, setgid) came back 755 under
     the builder's group after a rebuild: licensed news text readable by everyone."""
