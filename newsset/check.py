@@ -179,7 +179,7 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
         issues = [_schema_issue(e, record, path, line, where) for e in schema.errors(record)]
     rid = record.get("id") if isinstance(record.get("id"), str) else None
     if not issues:
-        for key, typ, why in schema.unstorable(record):  # valid JSON, yet more than its column holds
+        for key, typ, why, at in schema.unstorable(record):  # valid JSON, yet more than its column holds
             if typ is None:  # a field an open schema allows, with no column: stored, it would be dropped
                 issues.append(Issue("record.unstorable", f"expected only fields the dataset has columns for, got "
                                     f"{key!r} ({why}: add it to the schema's `properties` to keep it, or close "
@@ -187,7 +187,7 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
                                     json_path=f"$.{key}", expected="a declared field", got=key, record_id=rid))
                 continue
             issues.append(Issue("record.unstorable", f"expected a value the {typ} column can hold, got "
-                                f"{_short(record[key])} ({why})", path, where.get(key, line), json_path=f"$.{key}",
+                                f"{_short(record[key])} ({why})", path, where.get(key, line), json_path=at,
                                 expected=str(typ), got=_short(record[key]), record_id=rid))
     for key, value in () if parsed or not escapes else record.items():
         if isinstance(value, str) and _SURROGATE.search(value) or _SURROGATE.search(key):

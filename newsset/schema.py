@@ -191,20 +191,21 @@ class Schema:
 
         return [(f.name, f.type) for f in self.arrow_schema if refuses(f.type) or pa.types.is_nested(f.type)]
 
-    def unstorable(self, record: dict[str, Any]) -> list[tuple[str, pa.DataType | None, str]]:
+    def unstorable(self, record: dict[str, Any]) -> list[tuple[str, pa.DataType | None, str, str]]:
         """(field, column type, why) for each value of a valid record that its column cannot hold,
         or that its readers cannot give back as a Python value; (key, None, why) for a key the schema
-        allows but declares no column for (see `open_objects`)."""
-        out: list[tuple[str, pa.DataType | None, str]] = []
+        allows but declares no column for (see `open_objects`). Each with the JSON path of the value
+        at fault (`$.meta.words`, a key inside a struct column no field holds)."""
+        out: list[tuple[str, pa.DataType | None, str, str]] = []
         if self.open_objects:
             columns = self.arrow_schema
             for key in record:
                 if columns.get_field_index(key) < 0:
-                    out.append((key, None, "the schema allows the field but declares no column for it"))
+                    out.append((key, None, "the schema allows the field but declares no column for it", f"$.{key}"))
                 else:
                     extra = next(_unheld(record[key], columns.field(key).type, f"$.{key}"), None)
                     if extra is not None:
-                        out.append((key, columns.field(key).type, f"no field of the column holds {extra}"))
+                        out.append((key, columns.field(key).type, f"no field of the column holds {extra}", extra))
         if not self._refusing:
             return out
         from .write import to_column
@@ -215,7 +216,7 @@ class Schema:
                 try:
                     to_column([value], typ).to_pylist()  # (readers that give Python values too: year 0 is none)
                 except (pa.ArrowException, OverflowError, ValueError, TypeError) as e:
-                    out.append((name, typ, str(e).split("\n")[0][:200]))
+                    out.append((name, typ, str(e).split("\n")[0][:200], f"$.{name}"))
         return out
 
     @cached_property
