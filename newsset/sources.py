@@ -104,15 +104,18 @@ def file_name(name: str) -> str:
 
 
 def ignored_note(ignored: Counter[str]) -> str:
-    """`; N other file(s) not read (.html 2, .json 1)`, the five commonest suffixes; "" for none."""
-    if not ignored:
-        return ""
-    top = sorted(ignored.items(), key=lambda kv: (-kv[1], kv[0]))
+    """`; N other file(s) not read (.html 2, .json 1)`, the five commonest suffixes, and `; N hidden
+    folder(s) not walked`; "" for none."""
+    files = {k: n for k, n in ignored.items() if k != HIDDEN_FOLDER and n}
+    top = sorted(files.items(), key=lambda kv: (-kv[1], kv[0]))
     shown = ", ".join(f"{s} {n:,}" for s, n in top[:5]) + (", ..." if len(top) > 5 else "")
-    return f"; {sum(ignored.values()):,} other file(s) not read ({shown})"
+    folders = ignored.get(HIDDEN_FOLDER, 0)
+    return ((f"; {sum(files.values()):,} other file(s) not read ({shown})" if files else "")
+            + (f"; {folders:,} hidden folder(s) not walked" if folders else ""))
 
 
 REPORT_NOTE = "rejects.jsonl of a newsset dataset"  # how `ignored` counts one (a report of problems, not records)
+HIDDEN_FILE, HIDDEN_FOLDER = "(hidden file)", "(hidden folder)"  # and hidden entries, which walks skip
 
 
 def ignored_suffix(name: str) -> str:
@@ -172,8 +175,9 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
     that is not UTF-8 gets a printable `rel` (undecodable bytes as `\\xNN`, see `display_path`);
     `path` stays the real one, for opening. Folders in `skip` (a build's own output) are not walked,
     and the rejects.jsonl of any newsset dataset in a walk (a report, not records) is not taken.
-    `ignored`, when given, counts the other files the walks pass over, by suffix (`ignored_suffix`):
-    a folder of `.html` or `.json` files beside the pages is then said, not lost in silence.
+    `ignored`, when given, counts the other files the walks pass over, by suffix (`ignored_suffix`),
+    and the hidden files and folders: a folder of `.html` or `.json` files beside the pages, or a
+    page saved as `.draft.txt`, is then said, not lost in silence.
     """
     inputs = as_paths(inputs)
     found: list[Source] = []
@@ -183,6 +187,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
             st = os.stat(folder)
             skipped.add((st.st_dev, st.st_ino))
     named = {os.path.realpath(os.fspath(p)) for p in inputs if not os.path.isdir(p)} if ignored is not None else set()
+    hidden: list[str] | None = [] if ignored is not None else None  # hidden folders the walks pass over
     for given in _uncovered(inputs):
         root = os.fspath(given)
         if os.path.isdir(root):
@@ -192,7 +197,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
                     rel = Path(root).name if rel == "." else rel
                     found.append(Source(file_name(rel), os.fspath(e.filename), "page"))
 
-            for folder, _dirs, files in _walk(root, unlisted, skipped, shared=True):
+            for folder, _dirs, files in _walk(root, unlisted, skipped, shared=True, hidden=hidden):
                 # os.walk joins names onto `root`, so the relative part is a plain suffix (cheaper
                 # than os.path.relpath on every file of a large corpus).
                 sub = os.path.relpath(folder, root)
@@ -202,16 +207,21 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
                 for name in files:
                     kind = kind_of(name)
                     if kind is None or name.startswith(".") or (own_report and name == "rejects.jsonl"):
-                        if ignored is not None and not name.startswith(".") and not (
+                        if ignored is not None and not (
                                 named and os.path.realpath(os.path.join(folder, name)) in named):
                             # (a file also named on its own is read; a dataset's report is said as such)
-                            ignored[REPORT_NOTE if kind is not None else ignored_suffix(name)] += 1
+                            ignored[HIDDEN_FILE if name.startswith(".") else REPORT_NOTE if kind is not None
+                                    else ignored_suffix(name)] += 1
                         continue
                     found.append(Source(file_name(prefix + name), os.path.join(folder, name), kind))
         elif os.path.lexists(root):
             found.append(Source(file_name(Path(root).name), root, kind_of(root) or "page"))
         else:
             raise ConfigError(f"input not found: {root}")
+    if hidden and ignored is not None:  # (not one given as an input of its own: that one is read)
+        given_dirs = {os.path.realpath(os.fspath(p)) for p in inputs if os.path.isdir(p)}
+        if n := sum(os.path.realpath(h) not in given_dirs for h in hidden):
+            ignored[HIDDEN_FOLDER] += n
     if not found:
         given = ", ".join(os.fspath(i) for i in inputs)
         raise ConfigError(f"no pages (.txt) or record files (.jsonl, .ndjson, also .gz or .zst), nor archives of them "
@@ -231,13 +241,14 @@ def newsset_manifest(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
     return doc if isinstance(doc, dict) and "newsset_version" in doc else None
 
 def _walk(root: str, onerror: Any = None, skip: set[tuple[int, int]] | None = None,
-          shared: bool = False) -> Iterator[tuple[str, list[str], list[str]]]:
+          shared: bool = False, hidden: list[str] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
     """os.walk in sorted order, hidden folders skipped, following links to folders (a corpus
     organised with links must not lose the pages behind them); a folder already walked (a link
     loop, or a second link to one folder) is not walked again, so the walk ends. An explicit
     stack, not os.walk's recursion: a folder a thousand levels deep is no stack overflow.
     `shared`: `skip` is the set of folders walked, kept across calls (one walk per input): a folder
-    reached through a link in one input and given as another is walked once."""
+    reached through a link in one input and given as another is walked once. `hidden`: gets the
+    paths of the hidden folders passed over (not walked, so their files are not counted)."""
     seen: set[tuple[int, int]] = skip if shared and skip is not None else set(skip or ())
     stack = [root]
     while stack:
@@ -264,6 +275,8 @@ def _walk(root: str, onerror: Any = None, skip: set[tuple[int, int]] | None = No
             except OSError:
                 is_dir = False
             (dirs if is_dir else files).append(entry.name)
+        if hidden is not None:
+            hidden.extend(os.path.join(folder, d) for d in sorted(dirs) if d.startswith("."))
         dirs = sorted(d for d in dirs if not d.startswith("."))
         yield folder, dirs, files
         stack.extend(os.path.join(folder, d) for d in reversed(dirs))

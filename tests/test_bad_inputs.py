@@ -607,6 +607,29 @@ def test_files_of_other_types_are_counted_ndjson_is_read_and_a_named_file_is_nev
     assert stats["ignored_by_suffix"] == {"(none)": 1, ".html": 2, ".json": 1} and stats["records"] == 3
 
 
+def test_hidden_files_and_folders_are_counted_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Walks skip hidden entries (a `.git`, a page saved as `.draft.txt`): they were passed over
+    without a word, where every other file not read is counted. A hidden folder named as an input
+    is read, and not counted."""
+    from newsset.cli import main
+
+    d = tmp_path / "in"
+    (d / ".git").mkdir(parents=True)
+    (d / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (d / ".drafts").mkdir()
+    (d / ".drafts" / "d.txt").write_text(good(2))
+    (d / "a.txt").write_text(good(1))
+    (d / ".draft.txt").write_text(good(3))
+    (d / ".DS_Store").write_bytes(b"\0\0")
+    out = tmp_path / "out"
+    assert main(["build", str(d), "--out", str(out), "-q"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["inputs"]["ignored_by_suffix"] == {"(hidden file)": 2, "(hidden folder)": 2}
+    assert manifest["inputs"]["accepted"] == 1
+    assert main(["validate", str(d), str(d / ".drafts")]) == 0
+    assert "2 other file(s) not read ((hidden file) 2); 1 hidden folder(s) not walked" in capsys.readouterr().out
+
+
 def test_links_to_folders_are_followed_once_and_loops_end(tmp_path: Path) -> None:
     """Pages behind a link to a folder were dropped without a trace; now they are read, a folder
     linked twice is read once, and a link back to an ancestor ends the walk."""
