@@ -377,3 +377,21 @@ def test_a_schema_the_bundled_tasks_cannot_use_says_how_to_build_it(tmp_path: Pa
     main(["build", str(records), "--out", str(tmp_path / "out"), "--schema", str(tmp_path / "s.json"),
           "--no-tasks", "-q"])  # (its records still hold a subtitle, which this schema refuses: exit 1)
     assert "task config" not in capsys.readouterr().err
+
+
+def test_group_by_places_records_without_a_value_by_their_id(tmp_path: Path) -> None:
+    """A null author is no author: such records are not one group (all in one split) but placed
+    each by its id, exactly where a build without --group-by puts them."""
+    extras = [{"author": None if i % 3 else "Ann Kerr"} for i in range(60)]
+    records = _records(tmp_path, extras)
+    by_group = newsset.build([records], tmp_path / "g", group_by="author", near_dup="off")
+    plain = newsset.build([records], tmp_path / "p", near_dup="off")
+
+    def split_of(out: Path) -> dict[str, str]:
+        return {row["id"]: split for split, rows in newsset.load(out).items() for row in rows
+                if row["author"] is None}
+
+    placed = split_of(tmp_path / "g")
+    assert len(placed) == 40 and placed == split_of(tmp_path / "p")
+    assert len(set(placed.values())) > 1  # spread over the splits, not one group
+    assert by_group.total_rows == plain.total_rows == 60
