@@ -307,6 +307,7 @@ def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: b
         yield from read_archive(src, partial(_stream_items, schema=schema, today=today, fix=fix), _refused,
                                 lambda item, issue: item.issues.append(issue))
         return
+    last = 0  # the line of the last item read: a stream that breaks off breaks off after it
     try:
         with fh:
             if src.ranged:
@@ -315,15 +316,18 @@ def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: b
                 except _LineTooLong as e:
                     yield _refused(src, too_large(src.path, None, e.line))
             else:
-                yield from _stream_items(src, fh, schema, today, fix)
+                for item in _stream_items(src, fh, schema, today, fix):
+                    last = item.line
+                    yield item
     except (OSError, EOFError, ValueError) as e:  # ValueError/EOFError: corrupt or truncated .gz/.zst data
-        yield Item(src, 1, None, [_bad_stream(src, e) or unreadable_issue(src.path, e)])
+        bad = _bad_stream(src, e, last)
+        yield Item(src, last + 1 if bad else 1, None, [bad or unreadable_issue(src.path, e)])
 
 
-def _bad_stream(src: Source, e: BaseException) -> Issue | None:
+def _bad_stream(src: Source, e: BaseException, last: int = 0) -> Issue | None:
     """The issue of compressed data that breaks off or goes on with bytes that are not its format,
-    after the lines before it were read (they count): not "unreadable" with a hint to check the
-    file exists, but what is wrong with it."""
+    after the lines before it were read (they count; `last`: the line of the last record read):
+    not "unreadable" with a hint to check the file exists, but what is wrong with it, and where."""
     import gzip
 
     compressed = src.rel.lower().endswith((".gz", ".zst"))
@@ -332,8 +336,10 @@ def _bad_stream(src: Source, e: BaseException) -> Issue | None:
         return None
     why = "data that ends before its end-of-stream marker (truncated)" if isinstance(e, EOFError) else \
         f"bytes that are not {'gzip' if src.rel.lower().endswith('.gz') else 'zstd'} data ({e})"
+    read = f"through line {last:,}" if last else "none"
     return Issue("input.unreadable", f"expected compressed data to its end, got {why}; the records before the bad "
-                 "part were read", src.path, expected="complete compressed data", got=str(e)[:80],
+                 f"part were read ({read})", src.path, last + 1 if last else None, expected="complete compressed data",
+                 got=str(e)[:80],
                  hint="re-create the file (a download cut short, or data appended to it); the records read from "
                       "it so far are kept")
 

@@ -607,6 +607,20 @@ def test_files_of_other_types_are_counted_ndjson_is_read_and_a_named_file_is_nev
     assert stats["ignored_by_suffix"] == {"(none)": 1, ".html": 2, ".json": 1} and stats["records"] == 3
 
 
+def test_a_truncated_record_file_is_located_where_its_reading_stopped(tmp_path: Path) -> None:
+    """A .jsonl.gz cut short was reported at line 1, whatever was read before the cut."""
+    import gzip
+
+    lines = [json.dumps(record(i)) for i in range(40)]
+    data = gzip.compress(("\n".join(lines) + "\n").encode())
+    (tmp_path / "r.jsonl.gz").write_bytes(data[:len(data) * 3 // 4])
+    report = newsset.validate_paths([tmp_path])
+    (issue,) = [i for i in report.issues if i.code == "input.unreadable"]
+    read = sum(f.records for f in report.files) - 1  # (the issue counts as an item)
+    assert 0 < read < 40 and issue.line == read + 1
+    assert f"were read (through line {read})" in issue.message and "truncated" in issue.message
+
+
 def test_hidden_files_and_folders_are_counted_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Walks skip hidden entries (a `.git`, a page saved as `.draft.txt`): they were passed over
     without a word, where every other file not read is counted. A hidden folder named as an input
