@@ -440,6 +440,15 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
     return art
 
 
+def _one_line(name: str | None) -> str | None:
+    """A name with its white space as single spaces: a non-breaking space between a name's words
+    ("The&nbsp;Week UK", as templates write it) would make a second publication that looks the same
+    in the card's table and in `--group-by publication`."""
+    if name is None or (name.isascii() and "  " not in name and "\t" not in name):
+        return name
+    return " ".join(name.split())
+
+
 def _second_header(text: str, source: str) -> None:
     """Refuse two pages saved into one file: the record would mix two articles. (A regex that starts
     with a newline searches in C for newlines only: ~2 us a page.)"""
@@ -522,7 +531,7 @@ class _Page:
         return Article(
             id=nfc_article_id(date, title, utf8) if utf8 is not None else article_id(date, title, body),
             date=date, title=title, subtitle=subtitle,
-            author=by_name or author, publication=publication, author_bio=bio, image_alt=alt,
+            author=_one_line(by_name or author), publication=_one_line(publication), author_bio=bio, image_alt=alt,
             image_caption=caption, image_credit=credit, body=body, truncated=truncated,
             source=self.source, source_sha256=sha, lines=self.where, body_utf8=utf8, body_plain=plain)
 
@@ -975,8 +984,9 @@ class _Page:
                 more = _by_name_of(m.group(1)) if m and not bare else None
                 if more:  # a second `By` line names a co-author: "By A" / "By B" -> "A and B"
                     name = f"{name} and {more}" if name and more != name else more
-            elif not (_is_when(t) or (j > pos and cands[j] == cands[j - 1] + 1
-                                       and lines[cands[j - 1]].strip().lower() in _BARE_WHEN and _is_date_only(t))):
+            elif not ((_is_when(t) and not (gap and self._opens_text(cands, j))) or (
+                    j > pos and cands[j] == cands[j - 1] + 1
+                    and lines[cands[j - 1]].strip().lower() in _BARE_WHEN and _is_date_only(t))):
                 # "By" on a line of its own, the name on the next (a byline link split apart)
                 if not name and j > pos and cands[j] == cands[j - 1] + 1 and not _ROLE_LABEL.match(t) \
                         and _is_bare_by(lines[cands[j - 1]].strip()) and self._by_name(f"By {t}", "", False):
@@ -987,6 +997,15 @@ class _Page:
         if j == pos:  # (the block holds its own first line, or there is none here)
             return None
         return i, cands[j - 1] + 1, name
+
+    def _opens_text(self, cands: list[int], j: int) -> bool:
+        """Whether the time label at `cands[j]` opens a paragraph: text on the line right under it
+        that is no label and no bare label's date (a live blog's `Updated 14:32 BST` over its entry,
+        a blank line under the byline's labels)."""
+        if j + 1 >= len(cands) or cands[j + 1] != cands[j] + 1:
+            return False
+        t, nxt = self.lines[cands[j]].strip(), self.lines[cands[j + 1]].strip()
+        return not (_is_when(nxt) or _BY.match(nxt) or (t.lower() in _BARE_WHEN and _is_date_only(nxt)))
 
     def _inside_labels(self, cands: list[int], j: int, pos: int) -> bool:
         """A short line between two label lines of one block, not a sentence: the author's role on

@@ -1370,3 +1370,30 @@ def test_contact_details_after_the_byline_name_are_left_out(byline: list[str], a
 def test_two_time_labels_on_one_line_are_a_label_not_text(labels: list[str]) -> None:
     rec = parse(page(HEADER, "", *labels, "", P1, "", P2))
     assert rec["body"] == f"{P1}\n\n{P2}" and rec["subtitle"] is None
+
+
+@pytest.mark.parametrize("label", ["Updated 14:32 BST", "published 10 minutes ago", "Last updated: 09:05"])
+def test_a_time_label_opening_a_paragraph_under_the_labels_is_body(label: str) -> None:
+    """A live blog's entry opens with its time, on the line over its text: under the byline's labels
+    and a blank line it is the first paragraph's, not another label (the labels' own time stays one)."""
+    rec = parse(page(HEADER, "", "By", "published", "", label, P1, "", P2))
+    assert (rec["author"], rec["body"]) == (None, f"{label}\n{P1}\n\n{P2}")
+    text = "published in full on Monday, the review"  # (a lower-case wrapped first line, not the label)
+    rec = parse(page(HEADER, "", "By", "published", "", text, "found one in five operations cancelled.", "", P2))
+    assert rec["body"] == f"{text}\nfound one in five operations cancelled.\n\n{P2}"
+    # Standing alone, or a bare label over its date, after a blank line: labels still.
+    for labels in (["By Amara Okafor", "", label], ["By Amara Okafor", "", "published", "3 June 2022"],
+                   ["By Amara Okafor", "", label, "Updated 15:10 BST"]):
+        rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, *labels, "", P1))
+        assert (rec["author"], rec["body"]) == ("Amara Okafor", P1), labels
+
+
+@pytest.mark.parametrize("space", [NBSP, "\u202f", "  ", "\t"])
+def test_names_hold_single_spaces(space: str) -> None:
+    """A non-breaking space between a name's words would make a second publication that looks the
+    same in the card's table and in --group-by publication."""
+    rec = parse(page(HEADER, "", P1, "", f"Amara{space}Okafor, The{space}Week{space}UK", "", f"{NBSP}Bio here.{NBSP}"))
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == ("Amara Okafor", "The Week UK", "Bio here.")
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, f"By Amara{space}Okafor", "published 3 June 2022",
+                     "", P1))
+    assert rec["author"] == "Amara Okafor"
