@@ -1397,3 +1397,11 @@ def test_names_hold_single_spaces(space: str) -> None:
     rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, f"By Amara{space}Okafor", "published 3 June 2022",
                      "", P1))
     assert rec["author"] == "Amara Okafor"
+
+
+@pytest.mark.parametrize("promo", ["Subscribe to The Week", "Advertisement - Scroll to continue", "Sign up"])
+def test_a_promo_line_between_two_text_lines_ends_a_paragraph(promo: str) -> None:
+    """Promotional blocks stand between paragraphs (FORMAT.md): one glued between two text lines,
+    its blank lines lost, still parts them."""
+    rec = parse(page(HEADER, "", P1, promo, P2, "", P3))
+    assert rec["body"] == f"{P1}\n\n{P2}\n\n{P3}"
