@@ -307,7 +307,12 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                          replaced_tasks=replaced)
     guard = near_dup != "off"
 
-    with pool or contextlib.nullcontext(), Staging(out) as stage:
+    with contextlib.ExitStack() as stack:
+        if pool is not None:
+            stack.enter_context(pool)  # (closed too when the staging folder cannot be made)
+        stage = stack.enter_context(Staging(out))
+        if pool is not None:  # workers end before a failed build's staging folder is removed: a chunk
+            stack.callback(pool.close)  # still running would write its part into the folder being removed
         router = Router(stage.dir, sch.parquet_schema, task_set, allow_truncated)
         keys = KeyStore()
         parts = stage.dir / ".parts"
