@@ -9,6 +9,7 @@ is an `Issue` naming the file; checks carry on after one, so a single run report
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -133,6 +134,55 @@ def _wrong_keys(obj: dict[str, Any], keys: dict[str, type], required: Collection
     return out
 
 
+@functools.cache
+def _manifest_validator() -> Any:
+    """The validator of `schemas/manifest.schema.json` (local `#` refs only: nothing is fetched)."""
+    from jsonschema import Draft202012Validator
+
+    from .schema import bundled_schema_path
+
+    path = bundled_schema_path().with_name("manifest.schema.json")
+    return Draft202012Validator(json.loads(path.read_text(encoding="utf-8")))
+
+
+# Where the checks of `_Verifier.manifest` and `check_counts` already say what is wrong (and leave
+# the value out): the schema's errors there would say it twice.
+_CHECKED_ELSEWHERE = (("schema",), ("files",), ("rejects",), ("metadata_files",))
+
+
+def _manifest_type_errors(m: dict[str, Any]) -> list[str]:
+    """Each value of manifest.json that is not of the type newsset writes (`manifest.schema.json`),
+    located by its path (`inputs.files`, `configs.default.train`), with what it should be."""
+    out = []
+    for e in sorted(_manifest_validator().iter_errors(m), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = tuple(e.absolute_path)
+        if len(path) < 2 or any(path[:len(c)] == c for c in _CHECKED_ELSEWHERE):
+            continue  # (a top-level key of the wrong type: `_wrong_keys` says so)
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" if re.fullmatch(r"[A-Za-z_][\w-]*", p)
+                        else f"[{json.dumps(p, ensure_ascii=False)}]" for p in path).lstrip(".")
+        sch = e.schema if isinstance(e.schema, dict) else {}
+        out.append(f"{where} should be {_expected(str(e.validator), sch)}, found {_found(e.instance)}")
+    return out
+
+
+def _expected(keyword: str, sch: dict[str, Any]) -> str:
+    """What a manifest value should be, in words, from the part of the schema it failed."""
+    if keyword == "enum":
+        return "one of " + ", ".join(json.dumps(v) for v in sch["enum"])
+    if keyword == "pattern":
+        return f"a string matching {sch['pattern']}"
+    if keyword == "oneOf":
+        return "a number from 0 to 1, or null"
+    types = sch.get("type", [])
+    kinds: list[str] = []
+    for t in types if isinstance(types, list) else [types]:
+        kinds.append({"integer": "a whole number" + (" of at least 0" if sch.get("minimum") == 0 else ""),
+                      "number": "a number from 0 to 1" if sch.get("maximum") == 1 else "a number",
+                      "string": "a string", "object": "an object", "array": "a list", "boolean": "true or false",
+                      "null": "null"}.get(t, str(t)))
+    return " or ".join(kinds) if kinds else f"valid ({keyword})"
+
+
 class _Verifier:
     def __init__(self, root: Path) -> None:
         self.root, self.report = root, VerifyReport(str(root))
@@ -191,6 +241,8 @@ class _Verifier:
             return None
         for message in (bad := _wrong_keys(m, _MANIFEST_KEYS, required={"files"})).values():
             self.problem("verify.manifest", "manifest.json", message)
+        for message in _manifest_type_errors(m):
+            self.problem("verify.manifest", "manifest.json", message)
         self.doc = {k: v for k, v in m.items() if k not in bad}
         if "files" not in self.doc:
             return None
@@ -235,13 +287,10 @@ class _Verifier:
         items, accepted, rejected = (number(inputs, k) for k in ("items", "accepted", "rejected"))
         by_code = inputs.get("rejected_by_code")
         if "inputs" in doc:  # newsset writes them all: one gone (or null) is an edit that would hide the rest
-            for key, value in (("items", items), ("accepted", accepted), ("rejected", rejected)):
-                if value is None:
-                    self.problem("verify.manifest", "manifest.json", f"inputs.{key} should be a count, found "
-                                 f"{_found(inputs.get(key))}")
-            if not (isinstance(by_code, dict) and all(isinstance(v, int) for v in by_code.values())):
-                self.problem("verify.manifest", "manifest.json", "inputs.rejected_by_code should map codes to "
-                             f"counts, found {_found(by_code)}")
+            for key in ("items", "accepted", "rejected", "rejected_by_code"):  # (wrong types: _manifest_type_errors)
+                if key not in inputs:
+                    self.problem("verify.manifest", "manifest.json", f"inputs.{key} should be "
+                                 f"{'an object of counts' if key == 'rejected_by_code' else 'a count'}, found nothing")
         checks: list[tuple[str, int | None, int | None]] = [
             ("inputs.items = inputs.accepted + inputs.rejected", items,
              accepted + rejected if accepted is not None and rejected is not None else None),
@@ -508,6 +557,9 @@ class _Verifier:
         for e in self.metadata:
             if not _is_file(self.root / e["path"]):
                 self.problem("verify.missing-file", e["path"], "listed in manifest.json but missing")
+            elif (size := (self.root / e["path"]).stat().st_size) != e["bytes"]:
+                self.problem("verify.size", e["path"], f"{size} bytes, manifest.json says {e['bytes']}", e["bytes"],
+                             size)
             elif self.sha(e["path"]) != e["sha256"]:
                 self.problem("verify.checksum", e["path"], "sha256 differs from manifest.json", e["sha256"],
                              self.sha(e["path"]))

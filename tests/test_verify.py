@@ -214,8 +214,10 @@ def test_edited_croissant_sha256_is_reported(out: Path) -> None:
     _edit_json(cr, edit)
     report = verify(out, load=False)
     # The edit is caught twice: the FileObject hash no longer matches the shard, and
-    # croissant.json itself no longer matches the hash manifest.json recorded for it.
-    assert _codes(report) == {("verify.croissant", str(cr)), ("verify.checksum", str(cr))}
+    # croissant.json itself no longer matches the size (or else the hash) manifest.json recorded for it.
+    rest = _codes(report) - {("verify.croissant", str(cr))}
+    assert rest in ({("verify.checksum", str(cr))}, {("verify.size", str(cr))})
+    assert ("verify.croissant", str(cr)) in _codes(report)
     assert any(TRAIN in i.message for i in report.issues if i.code == "verify.croissant")
 
 
@@ -243,7 +245,8 @@ def test_edited_manifest_rows_is_a_rows_problem(out: Path) -> None:
      "configs.default.train = the rows of its shards"),
     (lambda m: m["inputs"].update(items=m["inputs"]["items"] + 1), "inputs.items = inputs.accepted + inputs.rejected"),
     (lambda m: m["inputs"].pop("rejected"), "inputs.rejected should be a count"),
-    (lambda m: m["inputs"].update(rejected=None, rejected_by_code=None), "inputs.rejected should be a count"),
+    (lambda m: m["inputs"].update(rejected=None, rejected_by_code=None),
+     "inputs.rejected should be a whole number of at least 0, found null"),
     (lambda m: m["inputs"].update(duplicates=5), "inputs.duplicates = the dataset.duplicate-id and -body counts"),
     (lambda m: m["inputs"].update(rejected_by_code={"input.empty": 1}),  # (the same total, another code)
      "inputs.rejected_by_code should count the codes of rejects.jsonl, but input.empty 1 != 0, "
@@ -352,8 +355,11 @@ def test_edited_lm_eval_task_is_reported(out: Path) -> None:
     yamls = sorted((out / "lm_eval").glob("*.yaml"))
     if not yamls:
         pytest.skip("this build writes no task config")
-    yamls[0].write_text(yamls[0].read_text() + "# edited by hand\n")
+    text = yamls[0].read_text()
+    yamls[0].write_text(text.replace("dataset_path:", "dataset_path:", 1)[:-2] + "#\n")  # same size
     assert ("verify.checksum", str(yamls[0])) in _codes(verify(out, load=False))
+    yamls[0].write_text(text + "# edited by hand\n")
+    assert ("verify.size", str(yamls[0])) in _codes(verify(out, load=False))
 
 
 @pytest.mark.parametrize("bom, newline", [("", "\r\n"), ("\ufeff", "\n"), ("\ufeff", "\r\n")])
@@ -397,6 +403,54 @@ def test_odd_manifest_values_are_located_problems_never_a_traceback(out: Path,
     assert main(["verify", "--no-load", str(out)]) == 1
     assert "manifest.json: error[verify.manifest]: `metadata_files` should be a list, found a number (5)" in \
         capsys.readouterr().out
+
+
+def _leaves(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    if isinstance(value, dict) and value:
+        return [p for k, v in value.items() for p in _leaves(v, (*path, k))]
+    if isinstance(value, list) and value:
+        return [p for i, v in enumerate(value) for p in _leaves(v, (*path, i))]
+    return [path]
+
+
+def test_every_nested_manifest_value_of_another_type_is_a_located_problem(out: Path) -> None:
+    """Down to the counts by code and each split's statistics (schemas/manifest.schema.json): a
+    count made text or negative, a flag made a string, is named by its path in the message."""
+    manifest = out / "manifest.json"
+    original = json.loads(manifest.read_text())
+    leaves = [p for p in _leaves(original) if len(p) > 1]
+    assert len(leaves) > 60
+    for path in leaves:
+        doc = json.loads(json.dumps(original))
+        obj = doc
+        for k in path[:-1]:
+            obj = obj[k]
+        old = obj[path[-1]]
+        negative = isinstance(old, int) and not isinstance(old, bool) and path[-1] != "seed"  # (any seed will do)
+        for value in ({} if old is None else "x" if not isinstance(old, str) else 5, -1 if negative else None):
+            if value is None and (old is None or path[-2] in ("options", "leakage", "split")
+                                  and path[-1] in ("seed", "cutoffs", "group_by", "near_dup_threshold", "threshold")):
+                continue  # (null is what newsset writes there, in some builds)
+            obj[path[-1]] = value
+            manifest.write_text(json.dumps(doc))
+            report = verify(out, load=False)
+            problems = [i.message for i in report.issues if i.code == "verify.manifest"]
+            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" if re.fullmatch(r"[A-Za-z_][\w-]*", p)
+                            else f"[{json.dumps(p)}]" for p in path).lstrip(".")
+            assert problems, f"{where}={value!r}: {render_verify_text(report)}"
+            if path[0] not in ("schema", "files", "rejects", "metadata_files"):
+                assert any(m.startswith(f"{where} should be") for m in problems), (where, problems)
+    manifest.write_text(json.dumps(original))
+    assert verify(out, load=False).ok
+
+
+def test_a_metadata_file_of_another_size_is_a_size_problem(out: Path) -> None:
+    for rel in ("schema.json", "croissant.json"):
+        path = out / rel
+        before = path.read_bytes()
+        path.write_bytes(before + b" ")
+        assert _codes(verify(out, load=False)) == {("verify.size", str(path))}
+        path.write_bytes(before)
 
 
 @pytest.mark.parametrize("doc", [5, "x", [], None, [1]])
