@@ -338,6 +338,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"newsset build: warning: files of yours were carried over into shard folders, where Parquet readers "
               f"and `newsset verify` take them for data: {', '.join(among_shards[:5])}"
               f"{', ...' if len(among_shards) > 5 else ''}; move them to the top of the folder", file=sys.stderr)
+    among_own = [p for p in r.carried if p.split("/", 1)[0] in ("images", "lm_eval")]
+    if among_own:  # (the harness loads every YAML in lm_eval/; the card links the charts in images/)
+        print(f"newsset build: warning: files of yours were carried over into newsset's own images/ or lm_eval/ "
+              f"folder, which `newsset verify` reports as unlisted: {', '.join(among_own[:5])}"
+              f"{', ...' if len(among_own) > 5 else ''}; move them to a folder of your own", file=sys.stderr)
     if any("=" in part for part in Path(os.path.abspath(out_path)).parts):
         print(f"newsset build: warning: the path {out_path} holds a folder named like `key=value`, which DuckDB "
               "reads as a partition column added to every row unless told not to (read_parquet(..., "

@@ -763,6 +763,13 @@ def test_carried_files_in_shard_folders_and_glob_characters_in_out_are_warned(
     err = capsys.readouterr().err
     assert "carried over into shard folders" in err and "data/NOTES.md" in err
     assert (out / "data" / "NOTES.md").read_text() == "mine"
+    (out / "data" / "NOTES.md").unlink()
+    (out / "images").mkdir()
+    (out / "images" / "mine.png").write_bytes(b"\x89PNG")
+    assert main(["build", str(corpus), "--out", str(out), "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "newsset's own images/ or lm_eval/" in err and "images" in err.split("unlisted:")[1]
+    assert (out / "images" / "mine.png").is_file() and "shard folders" not in err
     # A path with a `key=value` folder: DuckDB would add the key as a column; said, and the card's SQL says no.
     out = tmp_path / "lang=en" / "ds"
     assert main(["build", str(corpus), "--out", str(out), "-q"]) == 0
