@@ -1,5 +1,5 @@
 """Checking inputs: per-file work (read, parse, check) as a pure function of a path, plus the
-checks across records that no schema can express (duplicate ids)."""
+checks across records that no schema can express (duplicate ids and bodies)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ from .schema import Schema, issue_code
 from .sources import Source
 from .text import has_visible_text, line_facts, record_issues
 
-__all__ = ["Item", "MAX_DEPTH", "DuplicateIds", "check_record", "count_range_lines", "iter_items", "iter_pages",
-           "page_bytes", "too_deep"]
+__all__ = ["Item", "MAX_DEPTH", "DuplicateBodies", "DuplicateIds", "check_record", "count_range_lines", "iter_items",
+           "iter_pages", "page_bytes", "too_deep"]
 
 
 @dataclass(slots=True)
@@ -779,14 +779,52 @@ class DuplicateIds:
                      expected="a unique id", got=rid, record_id=rid)
 
 
+class DuplicateBodies:
+    """Flags every valid record whose body, compared as build compares it (`dedup.normalize_body`:
+    NFC, case and white space folded), a valid record before it has under another id: build keeps
+    the first and rejects the others as `dataset.duplicate-body`. Only a 16-byte key per body is kept."""
+
+    def __init__(self) -> None:
+        from .dedup import body_key, normalize_body  # (numpy: imported only where bodies are compared)
+
+        self.first: dict[bytes, tuple[str, int]] = {}
+        self._key, self._normalize = body_key, normalize_body
+
+    def check(self, item: Item) -> Issue | None:
+        body = item.record.get("body") if item.record else None
+        if not isinstance(body, str):
+            return None
+        try:
+            norm = item.normalized if item.normalized is not None else \
+                self._normalize(body, item.body_utf8, item.body_plain)
+        except UnicodeEncodeError:  # (a lone surrogate: the record is invalid, and was said so)
+            return None
+        if not norm:
+            return None
+        key = self._key(norm)
+        seen = self.first.get(key)
+        if seen is None:
+            self.first[key] = (item.source.path, item.line)
+            return None
+        rid = item.record.get("id") if item.record else None
+        return Issue("dataset.duplicate-body", f"expected a new article, got its body again (first seen in "
+                     f"{seen[0]}:{seen[1]})", item.source.path, item.line, json_path="$.body",
+                     expected="a body no other record has", got="the same body",
+                     record_id=rid if isinstance(rid, str) else None)
+
+
 def iter_checked(sources: Iterable[Source], schema: Schema, today: _dt.date | None = None, *,
                  fix_mojibake: bool = False) -> Iterator[Item]:
-    """All items of all sources, in order, with duplicate ids flagged."""
-    dups = DuplicateIds()
+    """All items of all sources, in order, with duplicates flagged as build rejects them: a repeated
+    id, or else a repeated body, of a valid record."""
+    dups, bodies = DuplicateIds(), DuplicateBodies()
     for src in sources:
         for item in iter_items(src, schema, today, fix_mojibake=fix_mojibake):
             if item.record is not None:  # a duplicate id is worth reporting even on an invalid record
-                issue = dups.check(item, register=item.ok)
+                ok = item.ok
+                issue = dups.check(item, register=ok)
+                if issue is None and ok:
+                    issue = bodies.check(item)
                 if issue is not None:
                     item.issues.append(issue)
             yield item

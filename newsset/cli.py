@@ -50,8 +50,8 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
 
     sv = add("validate", help="check pages and record files; exit 1 on any problem",
              description="Check raw pages (.txt) and record files (.jsonl), recursing into folders: "
-             "parse errors, every JSON Schema violation, and dataset checks (duplicate ids, future "
-             "dates, leftover boilerplate). " + STEP_SUMMARY_NOTE, epilog=EPILOG_VALIDATE)
+             "parse errors, every JSON Schema violation, and dataset checks (duplicate ids and bodies, "
+             "future dates, leftover boilerplate). " + STEP_SUMMARY_NOTE, epilog=EPILOG_VALIDATE)
     sv.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to check")
     sv.add_argument("--schema", metavar="FILE", help="validate against this JSON Schema (default: the bundled one)")
     sv.add_argument("--format", choices=("text", "json", "github", "junit", "markdown"), default=None,

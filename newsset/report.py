@@ -133,7 +133,7 @@ def render_text(report: Report) -> str:
     summary = (f"checked {d['files']} file(s), {d['records']} record(s): {d['valid_records']} valid, "
                f"{report.total_issues} issue(s)" + (f" ({by})" if by else ""))
     if report.truncated:
-        summary += f"; showing the first {len(report.issues)} (raise --max-issues or use --format json)"
+        summary += f"; showing the first {len(report.issues)} (--max-issues; the counts above include all)"
     summary += ignored_note(report.ignored)
     lines.append(summary)
     if report.issues:

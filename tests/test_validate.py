@@ -34,6 +34,30 @@ def _record(**changes: object) -> dict[str, object]:
     return rec
 
 
+def test_a_body_seen_before_is_a_duplicate_as_build_rejects_it(tmp_path: Path) -> None:
+    """validate said "2 valid" for two pages with one body (another date and title, so another id),
+    and build then rejected one as dataset.duplicate-body: both now say the same, compared alike
+    (case and white space folded), and an invalid record's body claims nothing."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    body = ("The council met on Monday to agree the plan.", "Residents welcomed it.")
+    (raw / "a.txt").write_text(page(title="First telling", paragraphs=body))
+    (raw / "b.txt").write_text(page(title="Second telling", date="2024-04-01",
+                                    paragraphs=tuple(p.upper().replace(" ", "  ") for p in body)))
+    (raw / "c.txt").write_text(page(title="Own story", paragraphs=("Something else entirely.",)))
+    records = raw / "r.jsonl"  # an invalid record first: it takes no body, the valid one after it is no copy
+    own = _record(title="Record", body="A body of its own.\n\nTwo paragraphs.")
+    own["id"] = newsset.article_id(own["date"], own["title"], own["body"])  # type: ignore[arg-type]
+    records.write_text(json.dumps({**own, "date": "2024-13-45"}) + "\n" + json.dumps(own) + "\n")
+    report = newsset.validate_paths([raw])
+    found = [(Path(i.path).name, i.code) for i in report.issues]
+    assert found == [("b.txt", "dataset.duplicate-body"), ("r.jsonl", "schema.format")], found
+    (dup,) = [i for i in report.issues if i.code == "dataset.duplicate-body"]
+    assert dup.message.endswith("a.txt:1)") and dup.json_path == "$.body"
+    built = newsset.build([raw], tmp_path / "built")
+    assert dict(built.rejected) == {"dataset.duplicate-body": 1, "schema.format": 1}
+
+
 def test_good_folder_is_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(_good(tmp_path))]) == 0
     out = capsys.readouterr().out
@@ -143,6 +167,10 @@ def test_max_issues_truncates_visibly(corpus: Path, capsys: pytest.CaptureFixtur
     assert main(["validate", str(corpus), "--max-issues", "1", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert len(report["issues"]) == 1 and report["truncated"] is True and report["stats"]["issues"] == 2
+    assert main(["validate", str(corpus), "--max-issues", "1"]) == 1
+    # (JSON is cut at the same count: no advice to use it)
+    summary = next(ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("checked "))
+    assert "2 issue(s)" in summary and "showing the first 1 (--max-issues" in summary and "json" not in summary
 
 
 @pytest.mark.parametrize("argv", [["validate"], ["validate", "x", "--format", "xml"], ["validate", "x", "--bogus"],
