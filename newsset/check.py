@@ -331,10 +331,13 @@ def _bad_stream(src: Source, e: BaseException, last: int = 0) -> Issue | None:
     import gzip
 
     compressed = src.rel.lower().endswith((".gz", ".zst"))
-    stream_error = isinstance(e, (gzip.BadGzipFile, EOFError, ValueError)) or "zstd" in str(e).lower()
+    # (Arrow's zstd reader raises OSError without an errno: "Truncated compressed stream"; a disk's has one)
+    stream_error = isinstance(e, (gzip.BadGzipFile, EOFError, ValueError)) or "zstd" in str(e).lower() or (
+        isinstance(e, OSError) and e.errno is None)
     if not (compressed and stream_error):
         return None
-    why = "data that ends before its end-of-stream marker (truncated)" if isinstance(e, EOFError) else \
+    truncated = isinstance(e, EOFError) or "truncated" in str(e).lower()
+    why = "data that ends before its end-of-stream marker (truncated)" if truncated else \
         f"bytes that are not {'gzip' if src.rel.lower().endswith('.gz') else 'zstd'} data ({e})"
     read = f"through line {last:,}" if last else "none"
     return Issue("input.unreadable", f"expected compressed data to its end, got {why}; the records before the bad "

@@ -607,18 +607,30 @@ def test_files_of_other_types_are_counted_ndjson_is_read_and_a_named_file_is_nev
     assert stats["ignored_by_suffix"] == {"(none)": 1, ".html": 2, ".json": 1} and stats["records"] == 3
 
 
-def test_a_truncated_record_file_is_located_where_its_reading_stopped(tmp_path: Path) -> None:
-    """A .jsonl.gz cut short was reported at line 1, whatever was read before the cut."""
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
+def test_a_truncated_record_file_is_located_where_its_reading_stopped(tmp_path: Path, suffix: str) -> None:
+    """A .jsonl.gz cut short was reported at line 1, whatever was read before the cut; a .jsonl.zst
+    as unreadable, with a hint to check that the file exists."""
     import gzip
 
-    lines = [json.dumps(record(i)) for i in range(40)]
-    data = gzip.compress(("\n".join(lines) + "\n").encode())
-    (tmp_path / "r.jsonl.gz").write_bytes(data[:len(data) * 3 // 4])
+    import pyarrow as pa
+
+    lines = [json.dumps(record(i)) for i in range(400)]
+    text = ("\n".join(lines) + "\n").encode()
+    if suffix == ".jsonl.gz":
+        data = gzip.compress(text)
+    else:
+        sink = pa.BufferOutputStream()
+        with pa.CompressedOutputStream(sink, "zstd") as stream:
+            stream.write(text)
+        data = sink.getvalue().to_pybytes()
+    (tmp_path / f"r{suffix}").write_bytes(data[:len(data) * 3 // 4])
     report = newsset.validate_paths([tmp_path])
     (issue,) = [i for i in report.issues if i.code == "input.unreadable"]
     read = sum(f.records for f in report.files) - 1  # (the issue counts as an item)
-    assert 0 < read < 40 and issue.line == read + 1
+    assert 0 < read < 400 and issue.line == read + 1
     assert f"were read (through line {read})" in issue.message and "truncated" in issue.message
+    assert "exists" not in (issue.hint or "")
 
 
 def test_hidden_files_and_folders_are_counted_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
