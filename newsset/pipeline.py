@@ -288,6 +288,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         ignored: Counter[str] = Counter()
         # (an --out or --cache inside an input: neither holds inputs, nor files to count as passed over)
         srcs = discover(inputs, skip=[out, *([cache] if cache is not None else [])], ignored=ignored)
+        if cache is not None:
+            _make_cache(Path(cache))
         if engine == "dask" and scheduler is not None:
             srcs = [_absolute(s) for s in srcs]  # the user's workers run elsewhere: not from this folder
         chunks = make_chunks(srcs)
@@ -519,13 +521,23 @@ def _check_cache(cache: Path, out: Path) -> None:
     if where == target or target in where.parents:
         raise ConfigError(f"--cache: {cache} is inside --out {out}, which every build replaces; keep the cache "
                           "beside it (e.g. --cache .newsset-cache)")
+    if cache.is_file():
+        raise ConfigError(f"--cache: {cache} is a file, not a folder")
+    # The folder is made once the inputs are found (a build refused for a missing input leaves none);
+    # here, the nearest folder that exists must let it be made, or written to.
+    there = next((p for p in (cache, *cache.parents) if p.exists()), None)
+    if there is not None and not there.is_dir():
+        raise ConfigError(f"--cache: {cache} cannot be made: {there} is a file, not a folder")
+    if there is not None and not os.access(there, os.W_OK | os.X_OK):
+        raise ConfigError(f"--cache: {cache} is not writable; choose another folder" if there == cache else
+                          f"--cache: {cache} cannot be made: {there} is not writable; choose another folder")
+
+
+def _make_cache(cache: Path) -> None:
     try:
         cache.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        what = "is a file, not a folder" if cache.is_file() else f"cannot be made: {e.strerror or e}"
-        raise ConfigError(f"--cache: {cache} {what}") from None
-    if not os.access(cache, os.W_OK | os.X_OK):
-        raise ConfigError(f"--cache: {cache} is not writable; choose another folder")
+        raise ConfigError(f"--cache: {cache} cannot be made: {e.strerror or e}") from None
 
 
 def _dedup(res: ChunkResult, keys: KeyStore, seen_id: dict[str, int],

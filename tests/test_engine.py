@@ -961,3 +961,20 @@ def test_a_chunk_mixing_pages_and_a_record_file_parses_the_same_in_batches(tmp_p
         res.part = None
         results.append((pickle.dumps((res.rows, res.items, res.keys.ids, res.digests, res.rejected)), part))
     assert results[0] == results[1] and pickle.loads(results[0][0])[1] == len(sources)
+
+
+def test_cache_folder_problems_are_said_before_work_and_a_refused_build_makes_none(tmp_path: Path) -> None:
+    """`--cache ~/.cache/newsset` made that folder even when the build stopped at once (an input not found)."""
+    raw = tmp_path / "raw"
+    write_corpus(raw, 5, seed=3)
+    cache = tmp_path / "home" / ".cache" / "newsset"
+    with pytest.raises(newsset.ConfigError, match="not found"):
+        newsset.build([tmp_path / "missing"], tmp_path / "out", cache=cache)
+    assert not (tmp_path / "home").exists()
+    (tmp_path / "afile").write_text("x")
+    for bad, said in ((tmp_path / "afile", "is a file, not a folder"),
+                      (tmp_path / "afile" / "sub", "afile is a file, not a folder")):
+        with pytest.raises(newsset.ConfigError, match=said):
+            newsset.build([raw], tmp_path / "out", cache=bad)
+    newsset.build([raw], tmp_path / "out", cache=cache)
+    assert any(cache.iterdir())
