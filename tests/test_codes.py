@@ -135,7 +135,7 @@ def test_compressed_record_files_are_read_and_corrupt_ones_reported(tmp_path: Pa
     with gzip.open(tmp_path / "a.jsonl.gz", "wb") as fh:
         fh.write(data)
     with pa.CompressedOutputStream(str(tmp_path / "b.jsonl.zst"), "zstd") as out:
-        other = {**rec, "title": "Another title"}  # (another article: its own content id)
+        other = {**rec, "title": "Another title", "body": "Another body.\n\nOf its own."}  # (its own content id)
         other["id"] = newsset.article_id(other["date"], other["title"], other["body"])
         out.write(json.dumps(other).encode() + b"\n")
     (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(data)[:40])  # truncated
