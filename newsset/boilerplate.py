@@ -57,6 +57,7 @@ _PROMO_LINES = (
     "Subscribe to The Week UK",
     # The text of the author box's social links, which scrapers of the site's template save.
     "Social Links Navigation",
+    *(f"Follow on {site}" for site in ("X", "Twitter", "LinkedIn", "Facebook", "Instagram", "Threads", "Bluesky")),
     # The publisher's affiliate notice under the byline of shopping articles.
     "When you purchase through links on our site, we may earn an affiliate commission. Here's how it works.",
     "When you purchase through links on our site, we may earn an affiliate commission.",
@@ -89,8 +90,10 @@ _FOOTER_LINES = ("Latest", "You might also like", "More from The Week", "More fr
                  "View More \u25b8", "View More")
 
 _PROMO = frozenset(map(_norm, _PROMO_LINES))
+# (also without its scheme: `cdn.mos.cms.futurecdn.net/...jpg`, as a scraper saved an image's src)
 _IMAGE_URL = re.compile(
-    r"^(?:https?:)?//\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)$", re.IGNORECASE)
+    r"^(?:(?:https?:)?//|(?:[a-z0-9-]+\.)+[a-z]{2,}/)\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)$",
+    re.IGNORECASE)
 
 _PAYWALL_START = _norm(_PAYWALL_STARTS[0])
 _PAYWALL_STARTS_NORM = frozenset(map(_norm, _PAYWALL_STARTS))
@@ -143,7 +146,7 @@ def _boiler_key(line: str) -> str | None:
         return _KEY_ALIAS.get(key, key)
     if key == "":
         return _BLANK  # only entities or invisible characters ("&nbsp;" on a line of its own): shows as blank
-    if "//" in line and _IMAGE_URL.match(line.strip()):
+    if ("//" in line or "/" in line and "." in line) and _IMAGE_URL.match(line.strip()):
         return ""
     if line[:1] in "Tt" or line[:1].isspace():  # another ending of the paywall's first line ("..., subscribe to
         text = line.lstrip()                       # The Week US"), indented or not

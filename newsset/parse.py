@@ -143,7 +143,7 @@ def _credit(line: str) -> str | None:
         if label in _BRACKETED_ONLY and not opened:
             return None  # (a bare "Credit:" or "Image:" only in parentheses: unbracketed, they open sentences)
         text = text[len(label):]
-    if opened and text.endswith(")"):
+    if opened and text.endswith(")") and text.count("(") < text.count(")"):  # the outer one, not "(right)"'s
         text = text[:-1]
     return text.strip()
 
@@ -440,13 +440,16 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
     return art
 
 
+_VIEW_MORE = frozenset(k for k in _FOOTER if k.startswith("view more"))
+
+
 def _one_line(name: str | None) -> str | None:
     """A name with its white space as single spaces: a non-breaking space between a name's words
     ("The&nbsp;Week UK", as templates write it) would make a second publication that looks the same
     in the card's table and in `--group-by publication`."""
     if name is None or (name.isascii() and "  " not in name and "\t" not in name):
         return name
-    return " ".join(name.split())
+    return " ".join(name.translate(_SIG_DROP).split()) or None  # (and without zero-width characters)
 
 
 def _second_header(text: str, source: str) -> None:
@@ -618,6 +621,11 @@ class _Page:
             return self._foot[0]
         lines, keys = self.lines, self.keys
         end = len(lines)
+        # `View More` closes the template's related list: what a scraper saved under it is the site's own
+        # furniture (section links, the publisher's copyright line), never article text.
+        last_mark = next((k for k in range(end - 1, first - 1, -1) if keys[k] in _VIEW_MORE), None)
+        if last_mark is not None:
+            end = last_mark + 1
         below = False  # footer lines found under the scan (teasers above them may stand a blank line apart)
         while end > first and (not lines[end - 1] or keys[end - 1] in _FOOTER):
             below = below or bool(lines[end - 1])
@@ -648,27 +656,43 @@ class _Page:
         lie below, so teasers may stand a blank line apart (one to a paragraph), when none of them
         reads as a sentence: paragraphs under a `Latest` subheading in the article stay its text."""
         lines, keys = self.lines, self.keys
-        crossed = False
+        crossed = prose = False
 
         def sentence(text: str) -> bool:
             return _ends(text, _SENTENCE_END) and not _signature(text)
 
         for j in range(i, first - 1, -1):
-            if keys[j] in _FOOTER_HEADS:
-                return j
+            if keys[j] in _FOOTER_HEADS:  # (under the site's signature and bio, no heading tops article text)
+                return j if not prose or self._signed_above(j, first) else None
             text = lines[j].strip()
             if loose and not text:
-                if sentence(lines[i].strip()):
-                    return None
+                prose = prose or sentence(lines[i].strip())
                 crossed = True
                 continue  # (teasers saved one to a paragraph, under a heading with footer lines below)
             if crossed and sentence(text):
-                return None
+                prose = True
             # (A headline may be `Name, Topic`-shaped: "Starmer, Reeves and the budget"; only the
             # site's own signature is never a teaser.)
             if not text or len(text) > 150 or ((sig := _signature(text)) and sig[1].startswith("The Week")):
                 return None
         return None
+
+    def _signed_above(self, j: int, first: int) -> bool:
+        """The site's own signature (`Name, The Week ...`) in the three paragraphs above line j: its
+        author box, whose end is the article's."""
+        paras, inside = 0, False
+        for k in range(j - 1, first - 1, -1):
+            text = self.lines[k].strip()
+            if not text:
+                inside = False
+                continue
+            if not inside:
+                paras, inside = paras + 1, True
+                if paras > 3:
+                    return False
+            if self.keys[k] is None and (sig := _signature(text)) is not None and sig[1].startswith("The Week"):
+                return True
+        return False
 
     def signature(self, tail: int) -> tuple[str | None, str | None, str | None]:
         """Find `Name, Publication` and the bio after it; trims the body end when found."""
@@ -846,8 +870,9 @@ class _Page:
             self.where["image_credit"] = credit_i + 1
             block: list[int] = []
             k = credit_i - 1
-            while k >= first and self.keys[k] is None and len(block) < 2:  # text lines only
-                block.insert(0, k)
+            while k >= first and self.keys[k] in (None, "") and len(block) < 2:  # text lines only
+                if self.keys[k] is None:  # (an image's URL saved among its lines takes no slot)
+                    block.insert(0, k)
                 k -= 1
             # More lines glued on above, under a standfirst of its own: a caption the scraper saved
             # wrapped (a first paragraph glued on is the standfirst of a page without blank lines).

@@ -1405,3 +1405,55 @@ def test_a_promo_line_between_two_text_lines_ends_a_paragraph(promo: str) -> Non
     its blank lines lost, still parts them."""
     rec = parse(page(HEADER, "", P1, promo, P2, "", P3))
     assert rec["body"] == f"{P1}\n\n{P2}\n\n{P3}"
+
+
+SIGNED = ["Amara Okafor, The Week UK", "", f"{NBSP}Amara Okafor writes about cities.{NBSP}", ""]
+
+
+@pytest.mark.parametrize("tail", [
+    ["Latest", "", "Sunak quits. What now for the Tories?", "", "Why prices rise again \u2026", "", "View More \u25b8"],
+    ["Latest", "Is it time?", "View More \u25b8", "", "Politics", "Business", "",
+     "\u00a9 Future Publishing Limited, Quay House, Bath BA1 1UA. All rights reserved."],
+    ["Follow on X", "", "Follow on LinkedIn", "", "Latest", "View More \u25b8"],
+])
+def test_what_follows_the_site_signature_and_bio_is_footer(tail: list[str]) -> None:
+    """Teasers a paragraph each that end like sentences, the site's furniture under `View More`,
+    the author box's social links: the signature and bio above them were lost to the body."""
+    rec = parse(page(HEADER, "", P1, "", P2, "", *SIGNED, *tail))
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == (
+        "Amara Okafor", "The Week UK", "Amara Okafor writes about cities.")
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_sentences_under_a_latest_subheading_stay_without_the_site_signature_above() -> None:
+    rec = parse(page(HEADER, "", P1, "", "Latest", "", "Prices rose again in May.", "", "Rents rose too.", "",
+                     "View More \u25b8"))
+    assert rec["body"] == f"{P1}\n\nPrices rose again in May.\n\nRents rose too."
+
+
+@pytest.mark.parametrize("url", ["https://cdn.mos.cms.futurecdn.net/a-1200-80.jpg?format=webp",
+                                 "cdn.mos.cms.futurecdn.net/flexiimages/jacafc5zvs1692883516.jpg"])
+def test_an_image_url_takes_no_slot_in_the_image_block_and_is_dropped_without_its_scheme(url: str) -> None:
+    for block in (["Volunteers clearing a plot", url, "A plot in Leeds"], ["Volunteers clearing a plot",
+                                                                            "A plot in Leeds", url]):
+        rec = parse(page(HEADER, "", "Plots are scarce", "", *block, "(Image credit: Kit Marlowe)", "By",
+                         "published", "", P1, "", url, "", P2))
+        assert (rec["subtitle"], rec["image_alt"], rec["image_caption"], rec["image_credit"]) == (
+            "Plots are scarce", "Volunteers clearing a plot", "A plot in Leeds", "Kit Marlowe")
+        assert rec["body"] == f"{P1}\n\n{P2}"
+    rec = parse(page(HEADER, "", P1, "", "See example.com/a.jpg for the plan.", "", P2))
+    assert rec["body"] == f"{P1}\n\nSee example.com/a.jpg for the plan.\n\n{P2}"
+
+
+@pytest.mark.parametrize("line, credit", [
+    ("(Image credit: Getty Images (left), AFP (right))", "Getty Images (left), AFP (right)"),
+    ("(Image credit: Getty Images (left), AFP (right)", "Getty Images (left), AFP (right)"),
+    ("(Image credit: Kit Marlowe", "Kit Marlowe")])
+def test_a_credit_keeps_its_own_parentheses_when_the_closing_one_is_lost(line: str, credit: str) -> None:
+    assert _credit(line) == credit
+
+
+def test_an_author_holds_no_zero_width_characters() -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By Amara Okafor\u200b", "published 3 June 2022",
+                     "", P1))
+    assert rec["author"] == "Amara Okafor"
