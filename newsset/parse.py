@@ -194,7 +194,9 @@ def _signature(line: str) -> tuple[str, str] | None:
     if not all(w[:1].isupper() for w in name.split()) and not _name_words(name):  # (most names: the first test)
         return None
     if name[:3] in ("By ", "BY "):
-        return None  # a byline with a role ("By Jane Doe, Foreign Editor"), not a signature
+        if not m.group("pub").startswith("The Week"):
+            return None  # a byline with a role ("By Jane Doe, Foreign Editor"), not a signature
+        name = name[3:].lstrip()  # the site's own, saved with its label: "By Jane Doe, The Week US"
     if " " not in name and name.lower() in _ROLE_WORDS:
         return None  # a role, not a name ("Editor, The Week's newsletter" under the editor's name)
     return name, m.group("pub")

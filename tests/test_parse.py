@@ -1457,3 +1457,15 @@ def test_an_author_holds_no_zero_width_characters() -> None:
     rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By Amara Okafor\u200b", "published 3 June 2022",
                      "", P1))
     assert rec["author"] == "Amara Okafor"
+
+
+def test_the_site_signature_saved_with_its_by_label() -> None:
+    """`By Name, The Week US` under the body is the site's signature; `By Name, Role` is none, and
+    the same line among the labels stays the byline."""
+    rec = parse(page(HEADER, "", P1, "", P2, "", "By Amara Okafor, The Week US", "", "Amara Okafor writes on cities."))
+    assert (rec["author"], rec["publication"], rec["author_bio"], rec["body"]) == (
+        "Amara Okafor", "The Week US", "Amara Okafor writes on cities.", f"{P1}\n\n{P2}")
+    rec = parse(page(HEADER, "", P1, "", P2, "", "By Amara Okafor, Foreign Editor"))
+    assert rec["publication"] is None and rec["body"].endswith("By Amara Okafor, Foreign Editor")
+    rec = parse(page(HEADER, "", "By Amara Okafor, The Week US", "published 3 June 2022", "", P1, "", P2))
+    assert (rec["author"], rec["body"]) == ("Amara Okafor", f"{P1}\n\n{P2}")
