@@ -443,6 +443,7 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
 
 
 _VIEW_MORE = frozenset(k for k in _FOOTER if k.startswith("view more"))
+_FURNITURE_MAX = 250  # characters: a publisher's copyright line is shorter, a paragraph of article text seldom
 
 
 def _one_line(name: str | None) -> str | None:
@@ -626,8 +627,8 @@ class _Page:
         # `View More` closes the template's related list: what a scraper saved under it is the site's own
         # furniture (section links, the publisher's copyright line), never article text.
         last_mark = next((k for k in range(end - 1, first - 1, -1) if keys[k] in _VIEW_MORE), None)
-        if last_mark is not None:
-            end = last_mark + 1
+        if last_mark is not None and all(len(ln) <= _FURNITURE_MAX for ln in lines[last_mark + 1:]):
+            end = last_mark + 1  # (paragraphs of text under it: an article that goes on, read as ever)
         below = False  # footer lines found under the scan (teasers above them may stand a blank line apart)
         while end > first and (not lines[end - 1] or keys[end - 1] in _FOOTER):
             below = below or bool(lines[end - 1])

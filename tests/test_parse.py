@@ -1469,3 +1469,11 @@ def test_the_site_signature_saved_with_its_by_label() -> None:
     assert rec["publication"] is None and rec["body"].endswith("By Amara Okafor, Foreign Editor")
     rec = parse(page(HEADER, "", "By Amara Okafor, The Week US", "published 3 June 2022", "", P1, "", P2))
     assert (rec["author"], rec["body"]) == ("Amara Okafor", f"{P1}\n\n{P2}")
+
+
+def test_paragraphs_under_a_view_more_line_are_still_read() -> None:
+    """Only the site's furniture (short lines) under `View More` is footer: an article that goes on
+    under one (a related list saved inside the body) loses no text."""
+    long = "After the list, the article goes on: " + "the council's plan has drawn criticism from tenants. " * 5
+    rec = parse(page(HEADER, "", P1, "", "Latest", "Is it time?", "View More \u25b8", "", long.strip(), "", P2))
+    assert rec["body"].endswith(f"\n\n{long.strip()}\n\n{P2}")  # (the teaser above stays: mid-body, as ever)
