@@ -90,10 +90,13 @@ _FOOTER_LINES = ("Latest", "You might also like", "More from The Week", "More fr
                  "View More \u25b8", "View More")
 
 _PROMO = frozenset(map(_norm, _PROMO_LINES))
-# (also without its scheme: `cdn.mos.cms.futurecdn.net/...jpg`, as a scraper saved an image's src)
+# (also without its scheme: `cdn.mos.cms.futurecdn.net/...jpg`, as a scraper saved an image's src; or
+# as a srcset entry, with its width or density: `... 1920w`)
 _IMAGE_URL = re.compile(
-    r"^(?:(?:https?:)?//|(?:[a-z0-9-]+\.)+[a-z]{2,}/)\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)$",
-    re.IGNORECASE)
+    r"^(?:(?:https?:)?//|(?:[a-z0-9-]+\.)+[a-z]{2,}/)\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)"
+    r"(?:\s+\d+(?:\.\d+)?[wx])?$", re.IGNORECASE)
+# A media player's position and length (`0:00 / 2:31`), which scrapers save with an audio or video embed.
+_PLAYER_TIME = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*/\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*$")
 
 _PAYWALL_START = _norm(_PAYWALL_STARTS[0])
 _PAYWALL_STARTS_NORM = frozenset(map(_norm, _PAYWALL_STARTS))
@@ -131,8 +134,8 @@ _OPENINGS = frozenset(k[:3] for k in _BOILER)
 
 
 def _boiler_key(line: str) -> str | None:
-    """For a line of 1.._LONGEST characters: its catalogue key if it is boilerplate ("" for an image URL;
-    `_BLANK` for a line of only HTML entities or invisible characters), else None.
+    """For a line of 1.._LONGEST characters: its catalogue key if it is boilerplate ("" for an image URL
+    or a media player's time; `_BLANK` for a line of only HTML entities or invisible characters), else None.
 
     Only catalogue keys are ever compared, so other lines need no key; most are ruled out by
     their first or last character, without the cost of `_norm`.
@@ -146,7 +149,8 @@ def _boiler_key(line: str) -> str | None:
         return _KEY_ALIAS.get(key, key)
     if key == "":
         return _BLANK  # only entities or invisible characters ("&nbsp;" on a line of its own): shows as blank
-    if ("//" in line or "/" in line and "." in line) and _IMAGE_URL.match(line.strip()):
+    if "/" in line and (("//" in line or "." in line) and _IMAGE_URL.match(line.strip())
+                        or ":" in line and _PLAYER_TIME.match(line)):
         return ""
     if line[:1] in "Tt" or line[:1].isspace():  # another ending of the paywall's first line ("..., subscribe to
         text = line.lstrip()                       # The Week US"), indented or not

@@ -1477,3 +1477,13 @@ def test_paragraphs_under_a_view_more_line_are_still_read() -> None:
     long = "After the list, the article goes on: " + "the council's plan has drawn criticism from tenants. " * 5
     rec = parse(page(HEADER, "", P1, "", "Latest", "Is it time?", "View More \u25b8", "", long.strip(), "", P2))
     assert rec["body"].endswith(f"\n\n{long.strip()}\n\n{P2}")  # (the teaser above stays: mid-body, as ever)
+
+
+@pytest.mark.parametrize("line", ["0:00 / 2:31", "1:02:10 / 1:45:00",
+                                  "https://cdn.mos.cms.futurecdn.net/a-1920-80.jpg 1920w"])
+def test_a_players_time_and_a_srcset_entry_are_furniture(line: str) -> None:
+    rec = parse(page(HEADER, "", P1, "", "Listen to this article", line, "", P2))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+    assert is_boilerplate(line)
+    rec = parse(page(HEADER, "", P1, "", "The score was 2:31 / 0:00 at half time, said the referee.", "", P2))
+    assert "2:31 / 0:00 at half time" in rec["body"]
