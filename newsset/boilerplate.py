@@ -238,6 +238,33 @@ def _wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tu
     return found
 
 
+def _split_boilerplate(lines: list[str], keys: list[str | None], runs: list[tuple[int, int]]) -> bool:
+    """Mark a catalogue block saved in two or three pieces a blank line apart, one line each (a
+    box's heading and text as separate elements: "Sign up for The Week's" / "" / "Free Newsletters"):
+    the pieces joined by a space must be the whole block. Returns whether any was found. Only
+    short single-line paragraphs are looked at, by their first two words first (as `_boiler_key`)."""
+    found = False
+    for n, (s, e) in enumerate(runs[:-1]):
+        if e - s != 1 or len(lines[s]) > _LONGEST:
+            continue
+        text = lines[s].strip()
+        for s2, e2 in runs[n + 1:n + 3]:
+            if e2 - s2 != 1 or any(k != _BLANK for k in keys[e:s2]):
+                break
+            text = f"{text} {lines[s2].strip()}"
+            if len(text) > _LONGEST or not _may_be_key(text):
+                break
+            key = _boiler_key(text)
+            if key:  # (an image URL, key "", is never split)
+                for i in range(s, e2):
+                    if keys[i] is None:
+                        keys[i] = key
+                found = True
+                break
+            e = e2
+    return found
+
+
 def _indented_short(line: str) -> bool:
     """A line over the length cut-off only through leading white space (found by the fuzzer:
     288 tabs + "Latest" must still be boilerplate). The strip runs only for such lines."""

@@ -49,6 +49,7 @@ from .boilerplate import (
     _ZERO_WIDTH_CHARS,
     _boiler_key,
     _indented_short,
+    _split_boilerplate,
     _wrapped_boilerplate,
     is_boilerplate,
 )
@@ -496,6 +497,8 @@ class _Page:
         # The runs of text lines, as (start, end) index pairs: the paragraphs.
         self.runs = [m.span() for m in _RUN.finditer(bytes(map(is_, keys, repeat(None))))]
         if keys.count(None) > len(self.runs) and _wrapped_boilerplate(lines, keys, self.runs):  # (a run of 2+)
+            self.runs = [m.span() for m in _RUN.finditer(bytes(map(is_, keys, repeat(None))))]
+        if len(self.runs) > 1 and _split_boilerplate(lines, keys, self.runs):  # (pieces a blank line apart)
             self.runs = [m.span() for m in _RUN.finditer(bytes(map(is_, keys, repeat(None))))]
         self.source = source
         self.where: dict[str, int] = {}

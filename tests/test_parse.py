@@ -1487,3 +1487,15 @@ def test_a_players_time_and_a_srcset_entry_are_furniture(line: str) -> None:
     assert is_boilerplate(line)
     rec = parse(page(HEADER, "", P1, "", "The score was 2:31 / 0:00 at half time, said the referee.", "", P2))
     assert "2:31 / 0:00 at half time" in rec["body"]
+
+
+@pytest.mark.parametrize("pieces", [["Sign up for The Week\u2019s", "Free Newsletters"],
+                                    ["Escape your echo chamber.", "Get the facts behind the news, plus analysis "
+                                     "from multiple perspectives."],
+                                    ["Sign up for Today's Best", "Articles in your", "inbox"]])
+def test_a_promo_saved_in_pieces_a_blank_line_apart_is_dropped(pieces: list[str]) -> None:
+    spaced = [x for piece in pieces for x in (piece, "")]
+    rec = parse(page(HEADER, "", P1, "", *spaced, P2))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+    rec = parse(page(HEADER, "", P1, "", "Sign up for The Week\u2019s", "", "Free Newsletters and more", "", P2))
+    assert rec["body"] == f"{P1}\n\nSign up for The Week\u2019s\n\nFree Newsletters and more\n\n{P2}"
