@@ -98,6 +98,7 @@ _MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u06
 _SIGNATURE = re.compile(
     rf"^(?P<name>[^\W\d_][\w.'\u2019{_MARKS}-]*(?:\s+[\w.'\u2019&{_MARKS}-]+){{0,7}}),\s+"
     rf"(?P<pub>(?:The\s+)?[^\W\d_][\w&.'\u2019{_MARKS}-]*(?:\s+[\w&.'\u2019{_MARKS}-]+){{0,4}})$")
+_LOOSE_COMMA = re.compile(r"\s*,\s*(?=The Week\b)")
 _SIGNATURE_MAX = 200  # characters: eight words of a name and five of a publication are far shorter
 # Invisible characters a signature may hold that spell nothing (zero-width space, soft hyphen, direction
 # marks, BOM): dropped before it is read.
@@ -187,6 +188,8 @@ def _signature(line: str) -> tuple[str, str] | None:
             and line.rpartition(",")[2].lstrip().startswith("The Week"):
         line = line[cut.end():]  # `Compiled by Jane Doe, The Week UK`: the site's own, with the role's words
     m = _SIGNATURE.match(line)
+    if m is None and "The Week" in line:  # the site's own, its comma spaced otherwise: "Name , The Week UK"
+        m = _SIGNATURE.match(_LOOSE_COMMA.sub(", ", line))
     if m is None and line.count(",") > 1:
         return _listed_signature(line)
     if not m or _ends(m.group("pub"), _TERMINAL) or not _capital(m.group("pub")):

@@ -1499,3 +1499,9 @@ def test_a_promo_saved_in_pieces_a_blank_line_apart_is_dropped(pieces: list[str]
     assert rec["body"] == f"{P1}\n\n{P2}"
     rec = parse(page(HEADER, "", P1, "", "Sign up for The Week\u2019s", "", "Free Newsletters and more", "", P2))
     assert rec["body"] == f"{P1}\n\nSign up for The Week\u2019s\n\nFree Newsletters and more\n\n{P2}"
+
+
+@pytest.mark.parametrize("signature", ["Amara Okafor , The Week UK", "Amara Okafor,The Week UK"])
+def test_the_site_signature_with_its_comma_spaced_otherwise(signature: str) -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", signature, "", "Amara Okafor writes on cities."))
+    assert (rec["author"], rec["publication"], rec["body"]) == ("Amara Okafor", "The Week UK", f"{P1}\n\n{P2}")
