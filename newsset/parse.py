@@ -436,6 +436,8 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
     if invisible:
         lines = ["" if ln and ln.lstrip()[:1] in _INVISIBLE_CHARS and not ln.translate(_INVISIBLE).strip() else ln
                  for ln in lines]  # shows as blank
+        lines = [_label_seen(ln) if ln and (ln.lstrip()[:1] in _ZERO_WIDTH_ENDS or ln[-1] in _ZERO_WIDTH_ENDS)
+                 and len(ln) <= _LABEL_MAX else ln for ln in lines]
     page = _Page(lines, source, check_surrogates)
     # Callers give NFC text (a repaired line may not be), plain when they know it is.
     art = page.parse(sha, nfc_known=fixer is None, plain=plain and fixer is None)
@@ -457,6 +459,17 @@ def _one_line(name: str | None) -> str | None:
     if name is None or (name.isascii() and "  " not in name and "\t" not in name):
         return name
     return " ".join(name.translate(_SIG_DROP).split()) or None  # (and without zero-width characters)
+
+
+_LABEL_MAX = 120  # characters: a byline label line is short
+_ZERO_WIDTH_ENDS = "\u200b\u2060\ufeff"  # (not the direction marks: those the text warnings name)
+
+
+def _label_seen(line: str) -> str:
+    """A label line as it shows: without the zero-width characters at its ends (`By\u200b`, a
+    zero-width space the HTML left), which hid it from the label tests; any other line as written."""
+    shown = line.strip().strip(_ZERO_WIDTH_ENDS).strip()
+    return shown if shown.startswith(_LABEL_OPENINGS) else line
 
 
 def _second_header(text: str, source: str) -> None:

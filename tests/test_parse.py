@@ -1505,3 +1505,11 @@ def test_a_promo_saved_in_pieces_a_blank_line_apart_is_dropped(pieces: list[str]
 def test_the_site_signature_with_its_comma_spaced_otherwise(signature: str) -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", signature, "", "Amara Okafor writes on cities."))
     assert (rec["author"], rec["publication"], rec["body"]) == ("Amara Okafor", "The Week UK", f"{P1}\n\n{P2}")
+
+
+@pytest.mark.parametrize("labels", [["By\u200b", "published\u200b"], ["\u200bBy Amara Okafor", "published 3 June 2022"],
+                                    ["By Amara Okafor\u2060", "\ufeffpublished 3 June 2022"]])
+def test_labels_with_zero_width_characters_at_their_ends_are_labels(labels: list[str]) -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, *labels, "", P1, "", P2))
+    assert rec["body"] == f"{P1}\n\n{P2}" and rec["author"] in (None, "Amara Okafor")
+    assert (rec["author"] is None) == (labels[0] == "By\u200b")
