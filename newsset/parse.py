@@ -145,7 +145,7 @@ def _credit(line: str) -> str | None:
         if label in _BRACKETED_ONLY and not opened:
             return None  # (a bare "Credit:" or "Image:" only in parentheses: unbracketed, they open sentences)
         text = text[len(label):]
-    if opened and text.endswith(")") and text.count("(") < text.count(")"):  # the outer one, not "(right)"'s
+    if text.endswith(")") and text.count("(") < text.count(")"):  # the outer one (its "(" may be lost), not "(right)"'s
         text = text[:-1]
     return text.strip()
 

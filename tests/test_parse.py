@@ -1448,7 +1448,8 @@ def test_an_image_url_takes_no_slot_in_the_image_block_and_is_dropped_without_it
 @pytest.mark.parametrize("line, credit", [
     ("(Image credit: Getty Images (left), AFP (right))", "Getty Images (left), AFP (right)"),
     ("(Image credit: Getty Images (left), AFP (right)", "Getty Images (left), AFP (right)"),
-    ("(Image credit: Kit Marlowe", "Kit Marlowe")])
+    ("(Image credit: Kit Marlowe", "Kit Marlowe"), ("Image credit: Kit Marlowe)", "Kit Marlowe"),
+    ("Image credit: AFP (right)", "AFP (right)")])
 def test_a_credit_keeps_its_own_parentheses_when_the_closing_one_is_lost(line: str, credit: str) -> None:
     assert _credit(line) == credit
 
