@@ -645,7 +645,8 @@ class _Page:
         end = len(lines)
         # `View More` closes the template's related list: what a scraper saved under it is the site's own
         # furniture (section links, the publisher's copyright line), never article text.
-        last_mark = next((k for k in range(end - 1, first - 1, -1) if keys[k] in _VIEW_MORE), None)
+        last_mark = next((k for k in range(end - 1, first - 1, -1) if keys[k] in _VIEW_MORE), None) \
+            if any(mark in keys for mark in _VIEW_MORE) else None  # (a scan in C first: most pages have none)
         if last_mark is not None and all(len(ln) <= _FURNITURE_MAX for ln in lines[last_mark + 1:]):
             end = last_mark + 1  # (paragraphs of text under it: an article that goes on, read as ever)
         below = False  # footer lines found under the scan (teasers above them may stand a blank line apart)

@@ -521,16 +521,14 @@ def _check_cache(cache: Path, out: Path) -> None:
     if where == target or target in where.parents:
         raise ConfigError(f"--cache: {cache} is inside --out {out}, which every build replaces; keep the cache "
                           "beside it (e.g. --cache .newsset-cache)")
-    if cache.is_file():
-        raise ConfigError(f"--cache: {cache} is a file, not a folder")
     # The folder is made once the inputs are found (a build refused for a missing input leaves none);
-    # here, the nearest folder that exists must let it be made, or written to.
+    # here, the nearest path that exists must be a folder that lets it be made, or written to.
     there = next((p for p in (cache, *cache.parents) if p.exists()), None)
-    if there is not None and not there.is_dir():
-        raise ConfigError(f"--cache: {cache} cannot be made: {there} is a file, not a folder")
-    if there is not None and not os.access(there, os.W_OK | os.X_OK):
-        raise ConfigError(f"--cache: {cache} is not writable; choose another folder" if there == cache else
-                          f"--cache: {cache} cannot be made: {there} is not writable; choose another folder")
+    what = None if there is None else "a file, not a folder" if not there.is_dir() else \
+        "not writable; choose another folder" if not os.access(there, os.W_OK | os.X_OK) else None
+    if what is not None:
+        raise ConfigError(f"--cache: {cache} is {what}" if there == cache else
+                          f"--cache: {cache} cannot be made: {there} is {what}")
 
 
 def _make_cache(cache: Path) -> None:
