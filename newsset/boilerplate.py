@@ -65,11 +65,28 @@ _PROMO_LINES = (
     "Contact me with news and offers from other Future brands",
     "Receive email from us on behalf of our trusted partners or sponsors",
     "By submitting your information you agree to the Terms & Conditions and Privacy Policy and are aged 16 or over.",
+    "Your Email Address",
+    "Thank you for signing up to The Week. You will receive a verification email shortly.",
+    "There was a problem. Please refresh the page and try again.",
+    "An account already exists for this email address, please log in.",
     # Page furniture scrapers save from most templates: ad slots, the audio player, a live blog's toggle.
     "Advertisement",
     "Advertisement - Scroll to continue",
+    "Advert",
+    "Skip advert",
+    "Continue reading below",
+    "Story continues below advertisement",
+    "Article continues below",
+    "Article continues below this ad",
+    "Scroll to continue with content",
     "Listen to this article",
     "Show key events only",
+    # Buttons and links around the article: sharing, a shopping page's deal button, comments.
+    "Copy link",
+    "Share this article",
+    "View Deal",
+    "Jump to comments",
+    "Back to top",
 )
 # The paywall's first line as pages write it: three dots, an ellipsis character, or none.
 _PAYWALL_STARTS = ("To continue reading this article...", "To continue reading this article\u2026",
@@ -207,6 +224,72 @@ def _may_be_key(line: str) -> bool:
             if fancy in head:
                 head = head.replace(fancy, plain)
     return head.casefold() in (_KEY_HEADS if len(words) > 1 else _KEY_WORDS)
+
+
+def _tails() -> dict[str, dict[str, str]]:
+    """For each catalogue block that opens a longer one (the affiliate notice and its link, `Here's how
+    it works.`; `Sign up` and `for The Week's Free Newsletters`): the rest of each longer one, with
+    and without its full stop -> the longer one's key."""
+    tails: dict[str, dict[str, str]] = {}
+    for long in _BOILER:
+        for short in _BOILER:
+            if long.startswith(short + " "):
+                rest = long[len(short) + 1:]
+                for form in (rest, rest.rstrip(".")):
+                    tails.setdefault(_KEY_ALIAS.get(short, short), {})[form] = _KEY_ALIAS.get(long, long)
+    return tails
+
+
+_TAILS = _tails()
+_TAIL_HEADS = frozenset(_TAILS)
+
+
+def _continued_boilerplate(lines: list[str], keys: list[str | None]) -> None:
+    """Mark the rest of a longer catalogue block saved as a line of its own under a block that opens
+    it, glued or a blank line apart (a link of its own in the template: "When you purchase through
+    links on our site, we may earn an affiliate commission." / "Here's how it works."). Callers test
+    `_TAIL_HEADS.isdisjoint(keys)` first: most pages hold no such block."""
+    n = len(lines)
+    for i, key in enumerate(keys):
+        if key not in _TAIL_HEADS:
+            continue
+        j = i + 2 if i + 1 < n and keys[i + 1] == _BLANK else i + 1
+        if j < n and keys[j] is None and len(lines[j]) <= _LONGEST:
+            keys[j] = _TAILS[key].get(_norm(lines[j]))
+
+
+# A share bar's buttons, as a scraper saves them: a line each.
+_SHARE_BUTTONS = ("Share", "Copy link", "Facebook", "X", "Twitter", "Email", "E-mail", "WhatsApp", "Reddit",
+                  "LinkedIn", "Pinterest", "Flipboard", "Print", "Save", "Messenger", "Bluesky", "Threads",
+                  "Telegram", "Comments", "Share on Facebook", "Share on X", "Share on Twitter",
+                  "Share on WhatsApp", "Share on LinkedIn", "Share on Reddit", "Share by email", "Share via email",
+                  "Share this article")
+_SHARE_ACTIONS = frozenset(b.casefold() for b in ("Share", "Copy link", "Email", "E-mail", "Print", "Save",
+                                                  "Share by email", "Share via email", "Share this article"))
+_BUTTON = "\x00button"  # the key of a line that may be a share button (no catalogue key holds a NUL)
+# `_EXACT`, and a share button's usual spellings -> `_BUTTON`: the keys pass of `parse._Page` looks
+# lines up here, so a page without such a line pays nothing for share bars.
+_LINE_KEYS = {**{form: _BUTTON for b in _SHARE_BUTTONS for form in {b, b.lower(), b.upper(), b.title()}},
+              **_EXACT}
+
+
+def _share_bars(lines: list[str], keys: list[str | None]) -> None:
+    """Resolve `_BUTTON` keys: three or more lines in a row that are all share buttons (`Share`,
+    `Copy link`, `Facebook`, `X`, `Email`), one of them an action, not a network's name, are a share
+    bar (a list of networks can be an article's); any other such line is text."""
+    n, i = len(lines), 0
+    while i < n:
+        if keys[i] != _BUTTON:
+            i += 1
+            continue
+        j = i
+        while j < n and (keys[j] == _BUTTON or keys[j] == "copy link"):
+            j += 1
+        bar = j - i >= 3 and any(lines[k].casefold() in _SHARE_ACTIONS for k in range(i, j))
+        for k in range(i, j):
+            if keys[k] == _BUTTON:
+                keys[k] = "copy link" if bar else None
+        i = j
 
 
 def _wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tuple[int, int]]) -> bool:

@@ -36,19 +36,23 @@ from pathlib import Path
 from . import text as _text
 from .boilerplate import (
     _BLANK,
-    _EXACT,
+    _BUTTON,
     _FOOTER,
     _FOOTER_HEADS,
     _INVISIBLE,
     _INVISIBLE_CHARS,
+    _LINE_KEYS,
     _LONGEST,
     _PAYWALL,
     _PAYWALL_END,
     _PAYWALL_START,
     _SIG_DROP_CHARS,
+    _TAIL_HEADS,
     _ZERO_WIDTH_CHARS,
     _boiler_key,
+    _continued_boilerplate,
     _indented_short,
+    _share_bars,
     _split_boilerplate,
     _wrapped_boilerplate,
     is_boilerplate,
@@ -363,7 +367,18 @@ def _by_name_of(rest: str | None) -> str:
     if cut is not None and _is_when(name[cut.start():].strip()):
         name = name[:cut.start()].rstrip(_SEPARATORS)  # ("By Jane Doe · published ...", ", published")
     if name.endswith(")") or " in " in name:  # `By Jane Doe (@janedoe)`, `By Jane Doe in Port Glasgow`
-        name = "".join(_BY_TAIL.sub("", p) or p for p in re.split(r"(\s+and\s+|\s+&\s+)", name))
+        # Each name without its place (`By A in X and B in Y`); one word after a place is a second
+        # place, not a co-author (`in Tbilisi and Batumi`).
+        parts = re.split(r"(\s+and\s+|\s+&\s+)", name)
+        names: list[str] = []
+        placed = False  # the part before lost a place
+        for k in range(0, len(parts), 2):
+            if placed and " " not in parts[k].strip():
+                continue
+            bare = _BY_TAIL.sub("", parts[k]) or parts[k]
+            placed = bare != parts[k] and " in " in parts[k]
+            names += [parts[k - 1], bare] if names else [bare]
+        name = "".join(names)
     return _without_role(name)
 
 
@@ -506,10 +521,14 @@ class _Page:
     def __init__(self, lines: list[str], source: str, check_surrogates: bool = True) -> None:
         self.lines = lines  # right-stripped: a line is blank exactly when it is ""
         self.check_surrogates = check_surrogates
-        longest, exact = _LONGEST, _EXACT.get
+        longest, exact = _LONGEST, _LINE_KEYS.get
         # Per line: _BLANK, the catalogue key of a boilerplate line, or None for a line of text.
         self.keys = keys = [_BLANK if not ln else None if len(ln) > longest and not _indented_short(ln)
                             else exact(ln) or _boiler_key(ln) for ln in lines]
+        if _BUTTON in keys:  # (lines that may be share buttons)
+            _share_bars(lines, keys)
+        if not _TAIL_HEADS.isdisjoint(keys):
+            _continued_boilerplate(lines, keys)
         # The runs of text lines, as (start, end) index pairs: the paragraphs.
         self.runs = [m.span() for m in _RUN.finditer(bytes(map(is_, keys, repeat(None))))]
         if keys.count(None) > len(self.runs) and _wrapped_boilerplate(lines, keys, self.runs):  # (a run of 2+)
@@ -789,7 +808,34 @@ class _Page:
             if e - s > 2 and not _signature(lines[e - 1]) and self._signs_above_bio(e - 2, e - 1, e, paras[1:-1],
                                                                                    range(s, e - 2)):
                 return self._sig_at(e - 2, end)  # a page without blank lines: body, signature, bio in one run
-        return None, None, None
+        return self._box_above_furniture(paras)
+
+    def _box_above_furniture(self, paras: list[tuple[int, int]]) -> tuple[str | None, str | None, str | None]:
+        """The site's author box with more of the page saved under its bio than the paragraphs
+        `signature` looks at (readers' comments, a "Was this article helpful?" poll, a widget): the
+        box alone on its paragraph, under more text than lies under its bio, the one paragraph under
+        it naming the author, and no other of the site's signatures on the page (a round-up's). The
+        bio is that paragraph; what lies under it is the page's, not the article's."""
+        boxes = [k for k in range(2, len(paras) - 1) if self._own_box(paras[k])]
+        if len(boxes) != 1:
+            return None, None, None
+        k = boxes[0]
+        if self._size(paras[1:k]) <= self._size(paras[k + 2:]):  # (an article going on under a box)
+            return None, None, None
+        s, _ = paras[k]
+        name = _signature(self.lines[s])
+        bio_s, bio_e = paras[k + 1]
+        if name is None or not _names(self.lines[bio_s:bio_e], name[0]):
+            return None, None, None
+        for ps, pe in paras[1:k] + paras[k + 2:]:
+            for line in {self.lines[ps], self.lines[pe - 1]}:
+                if "The Week" in line and (other := _signature(line)) and other[1].startswith("The Week"):
+                    return None, None, None
+        return self._sig_at(s, bio_e)
+
+    def _size(self, paras: list[tuple[int, int]]) -> int:
+        """Characters in the paragraphs."""
+        return sum(len(ln) for s, e in paras for ln in self.lines[s:e])
 
     def _signs_above_bio(self, i: int, bio_s: int, bio_e: int, others: list[tuple[int, int]],
                          run: Iterable[int] = ()) -> bool:

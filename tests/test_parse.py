@@ -833,7 +833,10 @@ def test_a_sentence_ending_in_a_publication_is_still_no_signature() -> None:
                                             ("By Ana Demir in the Houses of Parliament", "Ana Demir"),
                                             ("By Ana Demir in New York City", "Ana Demir"),
                                             ("By Ana Demir (@anademir)", "Ana Demir"),
-                                            ("By Ana Demir and Li Wei in Leeds", "Ana Demir and Li Wei")])
+                                            ("By Ana Demir and Li Wei in Leeds", "Ana Demir and Li Wei"),
+                                            ("By Ana Demir in Leeds and Li Wei in York", "Ana Demir and Li Wei"),
+                                            ("By Ana Demir in Tbilisi and Batumi", "Ana Demir"),  # two places
+                                            ("By Ana Demir in Kyiv & Lviv and Li Wei in York", "Ana Demir and Li Wei")])
 def test_a_dateline_or_handle_after_the_byline_name_is_left_out(by: str, author: str) -> None:
     rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, by, "published 3 June 2022", "", P1, "", P2))
     assert rec["author"] == author and rec["body"] == f"{P1}\n\n{P2}"
@@ -1514,3 +1517,72 @@ def test_labels_with_zero_width_characters_at_their_ends_are_labels(labels: list
     rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, *labels, "", P1, "", P2))
     assert rec["body"] == f"{P1}\n\n{P2}" and rec["author"] in (None, "Amara Okafor")
     assert (rec["author"] is None) == (labels[0] == "By\u200b")
+
+
+AFFILIATE = "When you purchase through links on our site, we may earn an affiliate commission."
+
+
+@pytest.mark.parametrize("tail", [["Here\u2019s how it works."], ["Here's how it works"], ["", "Here’s how it works."]])
+def test_the_rest_of_a_longer_block_on_a_line_of_its_own_is_dropped(tail: list[str]) -> None:
+    """The affiliate notice's link saved as a line of its own, under the notice (itself a shorter
+    catalogue line), glued or a blank line apart."""
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By", "published", AFFILIATE, *tail, "", P1, "", P2))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+    rec = parse(page(HEADER, "", P1, "", "Sign up", "", "for The Week's Free Newsletters", "", P2))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+    # Without the block above it, the link's words are text (an explainer's subheading); so is another line.
+    rec = parse(page(HEADER, "", P1, "", "Here\u2019s how it works", P2))
+    assert rec["body"] == f"{P1}\n\nHere\u2019s how it works\n{P2}"
+    rec = parse(page(HEADER, "", P1, "", AFFILIATE, "Here\u2019s how it works, in three steps.", "", P2))
+    assert rec["body"] == f"{P1}\n\nHere\u2019s how it works, in three steps.\n\n{P2}"
+
+
+@pytest.mark.parametrize("bar", [["Share", "Copy link", "Facebook", "X", "WhatsApp", "Email"],
+                                 ["Print", "Save", "Share"], ["SHARE", "Facebook", "Twitter"]])
+def test_a_share_bar_is_dropped_wherever_it_sits(bar: list[str]) -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By Ana Demir", "published 3 June 2022", *bar, "",
+                     P1, "", *bar, "", P2, "", *bar, "", "Ana Demir, The Week UK", "", "Ana Demir writes on cities.",
+                     "", *bar, "", *FOOTER))
+    assert (rec["author"], rec["author_bio"], rec["body"]) == ("Ana Demir", "Ana Demir writes on cities.",
+                                                               f"{P1}\n\n{P2}")
+
+
+def test_a_list_of_networks_or_a_lone_button_word_is_text() -> None:
+    networks = ["Facebook", "X", "Instagram", "TikTok"]  # (no action among them: an article's list)
+    rec = parse(page(HEADER, "", P1, "", "The apps the survey asked about:", *networks, "", P2))
+    assert rec["body"] == f"{P1}\n\nThe apps the survey asked about:\n" + "\n".join(networks) + f"\n\n{P2}"
+    rec = parse(page(HEADER, "", P1, "", "Share", "", P2, "", "Email", "Print", "", P2))
+    assert rec["body"] == f"{P1}\n\nShare\n\n{P2}\n\nEmail\nPrint\n\n{P2}"
+
+
+@pytest.mark.parametrize("line", ["Continue reading below", "Skip advert", "Story continues below advertisement",
+                                  "Article continues below this ad", "Scroll to continue with content", "View Deal",
+                                  "There was a problem. Please refresh the page and try again."])
+def test_ad_slot_and_form_furniture_is_dropped(line: str) -> None:
+    rec = parse(page(HEADER, "", P1, "", "Advertisement", line, "", P2))
+    assert rec["body"] == f"{P1}\n\n{P2}" and is_boilerplate(line)
+
+
+FURNITURE = ["Was this article helpful?", "", "Yes", "No", "", "Dev Singh, Leeds", "Great piece, thanks.", "",
+             "Join the conversation"]
+
+
+def test_an_author_box_with_furniture_under_its_bio_is_the_signature() -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Ana Demir, The Week UK", "", "Ana Demir writes on cities.", "",
+                     *FURNITURE))
+    assert (rec["author"], rec["publication"], rec["author_bio"], rec["body"]) == (
+        "Ana Demir", "The Week UK", "Ana Demir writes on cities.", f"{P1}\n\n{P2}")
+
+
+@pytest.mark.parametrize("case", ["bio-not-naming", "upper-half", "round-up"])
+def test_an_author_box_far_from_the_end_needs_its_bio_and_the_lower_half(case: str) -> None:
+    if case == "bio-not-naming":
+        lines = [P1, "", P2, "", "Ana Demir, The Week UK", "", "A writer on cities.", "", *FURNITURE]
+    elif case == "upper-half":  # (a box above most of the page: the article goes on under it)
+        lines = [P1, "", "Ana Demir, The Week UK", "", "Ana Demir writes on cities.", "", P2, "", P1, "", P2, "",
+                 P1, "", P2, "", P1]
+    else:
+        lines = ["Li Wei, The Week UK", P1, "", P2, "", "Ana Demir, The Week UK", "", "Ana Demir writes on cities.",
+                 "", *FURNITURE]
+    rec = parse(page(HEADER, "", *lines))
+    assert rec["author"] is None and "Ana Demir, The Week UK" in str(rec["body"])
