@@ -85,11 +85,13 @@ def _is_bare_by(text: str) -> bool:
 _ROLE_LABEL = re.compile(r"^(?:[A-Za-z]+ ){0,3}?(?:by|from|with)(?:\s*:)?(?:\s+\S.*)?$", re.IGNORECASE)
 _PUBLISHED = re.compile(r"^published(?:\s+.+)?$")  # the site's own label: anything may follow it
 # Other forms of the time labels: "Published 3 May 2024", "Last updated: 10:15 BST", "Updated 2 hours ago".
-_WHEN = re.compile(r"^(?:published|(?:last\s+)?updated)(?:\s*:|\s+on)?(?:\s+(?P<when>.+))?$", re.IGNORECASE)
-_WHEN_OPENINGS = ("publish", "updated", "last updated")
+_WHEN = re.compile(r"^(?:(?:first\s+)?published|(?:last\s+)?(?:updated|modified))(?:\s*:|\s+on)?(?:\s+(?P<when>.+))?$",
+                   re.IGNORECASE)  # (`First published on ...`, `Last modified: ...`: other sites' words; not `Posted
+#                                    at 09:15`, a live blog's entry)
+_WHEN_OPENINGS = ("publish", "updated", "last updated", "first publ", "last modif", "modified")
 # How label lines open, for a test in C before any regex: the site's forms and the usual cases of the others.
 _LABEL_OPENINGS = ("By", "BY", "published", "Published", "PUBLISHED", "updated", "Updated", "UPDATED", "last updated",
-                   "Last updated", "Last Updated", "LAST UPDATED")
+                   "Last updated", "Last Updated", "LAST UPDATED", "First published", "Last modified", "Modified")
 # A role after the byline's name: "By Jane Doe, Foreign Correspondent".
 _ROLE = re.compile(r"^[^\W\d_][\w&.'\u2019 -]{0,58}$")
 # Inside a word of a name, besides letters: combining marks (Python's \\w has none: the vowel signs of
@@ -316,7 +318,8 @@ _TIME_WORDS = frozenset({
     "yesterday", "just", "now", "noon", "midnight", "local", "time", "of", "the", "moments", "moment", "few",
     "seconds", "second", "secs",
     # A second label run on into the first one's line: `Published 6:00 a.m. ET | Updated 3:45 p.m. ET`.
-    "published", "updated", "posted", "modified", "last"})
+    "published", "updated", "posted", "modified", "last", "first",
+    "read"})  # (`Published 15 December 2024 · 4 min read`: the reading time run on)
 _TIME_TOKEN = re.compile(r"[\d:./+\-]*\d[\d:./+\-]*(?:st|nd|rd|th|am|pm|h|z|t[\d:.+\-]+z?)?|[A-Z]{1,5}"
                          r"|[A-Z]{2,5}[+\-]\d{1,2}(?::?\d{2})?", re.IGNORECASE)  # (a zone with an offset: GMT+1)
 

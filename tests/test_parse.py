@@ -1586,3 +1586,17 @@ def test_an_author_box_far_from_the_end_needs_its_bio_and_the_lower_half(case: s
                  "", *FURNITURE]
     rec = parse(page(HEADER, "", *lines))
     assert rec["author"] is None and "Ana Demir, The Week UK" in str(rec["body"])
+
+
+@pytest.mark.parametrize("label", ["First published on Sun 15 Dec 2024 07.00 GMT", "Last modified: 15 March 2025",
+                                   "Published 15 December 2024 \u00b7 4 min read"])
+def test_other_sites_time_labels_are_labels(label: str) -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By Ana Demir", label, "", P1, "", P2))
+    assert (rec["author"], rec["body"]) == ("Ana Demir", f"{P1}\n\n{P2}")
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By Ana Demir", "published 3 June 2022", "",
+                     "Posted in 2019, the video was seen a million times.", "", P2))
+    assert rec["body"] == f"Posted in 2019, the video was seen a million times.\n\n{P2}"
+    # (`Posted at 09:15` is a live blog's first entry, not a label: it stays, as a later entry's does)
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By", "published", "", "Posted at 09:15", "", P1, "",
+                     "Posted at 09:40", "", P2))
+    assert rec["body"] == f"Posted at 09:15\n\n{P1}\n\nPosted at 09:40\n\n{P2}"
