@@ -193,7 +193,12 @@ def lm_eval_yaml(task: Task, dataset_dir: str, splits: list[str]) -> str:
     target = task.target or "{{" + target_col + "}}"
     lines += [f"doc_to_text: {yaml_quote(prompt)}", f"doc_to_target: {yaml_quote(target)}",
               "generation_kwargs:", '  until: ["\\n"]', "  do_sample: false",
+              # A model writes a space after the prompt's `Headline:`, as the few-shot examples show it: the
+              # answer is compared without it (and without case or punctuation), as the harness's own tasks do.
+              "filter_list:", "  - name: remove_whitespace", "    filter:", "      - function: remove_whitespace",
+              "      - function: take_first",
               "metric_list:", "  - metric: exact_match", "    aggregation: mean", "    higher_is_better: true",
+              "    ignore_case: true", "    ignore_punctuation: true",
               "  - metric: bleu", "    aggregation: bleu", "    higher_is_better: true",
               "metadata:", "  version: 1.0"]
     return "\n".join(lines) + "\n"

@@ -459,6 +459,10 @@ def test_lm_eval_yaml_per_non_empty_task(builds: Callable[[str], Path]) -> None:
         assert Path(doc["dataset_path"]) == out.absolute()
         splits = {doc.get(k) for k in ("training_split", "validation_split", "test_split")} - {None}
         assert splits == set(configs[name])
+        # A model's answer comes after a space (`Headline: X`): exact match must not count it against it.
+        assert [f["function"] for f in doc["filter_list"][0]["filter"]] == ["remove_whitespace", "take_first"]
+        match = next(m for m in doc["metric_list"] if m["metric"] == "exact_match")
+        assert match["ignore_case"] is True and match["ignore_punctuation"] is True
 
 
 @pytest.mark.parametrize("name", ['ds\ngeneration_kwargs: {until: ["X"]} #', "ds2\nbroken", "a\u2028b\x85c",
