@@ -7,6 +7,7 @@ user: a rebuild carries it over from the previous card unchanged.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -23,8 +24,8 @@ from .sources import ignored_note
 from .split import SPLITS
 from .tasks import yaml_quote as _q
 
-__all__ = ["card_features", "front_matter", "render_card", "size_category", "with_charts", "USER_START",
-           "USER_END"]
+__all__ = ["card_digest", "card_features", "front_matter", "render_card", "size_category", "with_charts",
+           "USER_START", "USER_END"]
 
 USER_START = "<!-- newsset:user-start -->"
 USER_END = "<!-- newsset:user-end -->"
@@ -207,6 +208,17 @@ def with_charts(card: str, charts: Sequence[tuple[str, str]]) -> str:
     if at < 0:
         at = len(card.rstrip("\n"))
     return card[:at] + _charts_block(charts) + card[at:]
+
+
+def card_digest(card: str) -> str:
+    """sha256 of what newsset wrote in a card below its YAML, outside the user section and the
+    charts (which `newsset stats --plot` may replace): the manifest holds it, so that `verify`
+    refuses a hand edit of the card's tables and text (the YAML it checks against the files)."""
+    text = card.removeprefix("\ufeff").replace("\r\n", "\n")
+    if text.startswith("---"):
+        text = text.split("\n---", 1)[-1]  # (as `_user_block` finds the end of the YAML)
+    text = _CHARTS.sub("", _USER.sub(USER_START + USER_END, text))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def render_card(schema: Schema, info: dict[str, Any], previous: str | None = None) -> str:

@@ -191,7 +191,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     `jobs=1` (the default here) works in one process; `jobs=0` uses one worker process per core
     (the CLI's default) — from a script, that needs the usual `if __name__ == "__main__":` guard,
     since worker processes (forked from a fork server, or spawned) import the main module."""
-    from .card import hub_license, render_card
+    from .card import card_digest, hub_license, render_card
     from .croissant import render_croissant
 
     if plot:  # before any work: a missing extra should not cost a whole build
@@ -495,11 +495,13 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             for p in [stage.dir / "schema.json", *companions, stage.dir / "croissant.json",
                       *sorted((stage.dir / "lm_eval").glob("*.yaml")),
                       *sorted((stage.dir / "images").glob("*.png"))] if p.is_file()]
-        write_json(stage.dir / "manifest.json", manifest)
         previous = Path(out) / "README.md"
         # Bytes in and out, so a user section keeps its exact line ends.
         old_card = previous.read_bytes().decode("utf-8", "replace") if previous.is_file() else None
-        (stage.dir / "README.md").write_bytes(render_card(sch, card_info, previous=old_card).encode("utf-8"))
+        card = render_card(sch, card_info, previous=old_card)
+        manifest["card"] = {"path": "README.md", "generated_sha256": card_digest(card)}
+        write_json(stage.dir / "manifest.json", manifest)
+        (stage.dir / "README.md").write_bytes(card.encode("utf-8"))
         stage.publish()
         result.written = True
         result.kept_aside = stage.kept

@@ -35,7 +35,7 @@ __all__ = ["VerifyReport", "render_verify_text", "verify"]
 # the checks below would misread it: such a key is reported and then left out. Keys may be absent.
 _MANIFEST_KEYS: dict[str, type] = {
     "newsset_version": str, "schema": dict, "options": dict, "split": dict, "leakage": dict, "inputs": dict,
-    "configs": dict, "tasks": dict, "files": list, "rejects": dict, "metadata_files": list}
+    "configs": dict, "tasks": dict, "files": list, "rejects": dict, "metadata_files": list, "card": dict}
 _SCHEMA_KEYS: dict[str, type] = {"id": str, "sha256": str, "path": str}
 _FILE_KEYS: dict[str, type] = {"path": str, "bytes": int, "rows": int, "sha256": str}
 _SHARD_KEYS: dict[str, type] = {**_FILE_KEYS, "split": str, "config": str}  # config alone may be absent
@@ -187,6 +187,7 @@ class _Verifier:
     def __init__(self, root: Path) -> None:
         self.root, self.report = root, VerifyReport(str(root))
         self.doc: dict[str, Any] = {}
+        self.card_text: str | None = None
         self.shards: list[_Shard] = []
         self.metadata: list[dict[str, Any]] = []  # the well-formed entries of manifest.json's metadata_files
         self.schemas: dict[str, pa.Schema] = {}
@@ -406,6 +407,7 @@ class _Verifier:
 
         if (text := self.read(_CARD, "verify.card")) is None:
             return None
+        self.card_text = text
         m = _FRONT_MATTER.match(text.removeprefix("\ufeff"))
         try:
             meta = yaml.safe_load(m.group(1)) if m else None
@@ -415,6 +417,20 @@ class _Verifier:
         if not isinstance(meta, dict):
             self.problem("verify.card", _CARD, "no YAML front matter mapping between `---` lines")
         return meta if isinstance(meta, dict) else None
+
+    def check_card_text(self) -> None:
+        """The card below its YAML is what the build wrote, outside the user section and the charts:
+        its tables (rows, fields, rejects) and its license text are read on the Hub, not the manifest."""
+        want = self.doc.get("card", {}).get("generated_sha256") if isinstance(self.doc.get("card"), dict) else None
+        if want is None or self.card_text is None:  # (a build before newsset recorded it)
+            return
+        from .card import card_digest
+
+        if card_digest(self.card_text) != want:
+            self.problem("verify.card", _CARD, "the card's text below its YAML is not what the build wrote (its "
+                         "tables or sections were edited outside the `newsset:user-start`/`user-end` markers): "
+                         "rebuild to regenerate it; hand-written notes belong between the markers, which a "
+                         "rebuild keeps")
 
     def check_card(self, meta: dict[str, Any]) -> None:
         """The card's configs and split sizes must describe exactly the shards in the manifest, and its
@@ -671,6 +687,7 @@ def verify(path: str | os.PathLike[str], *, load: bool = True) -> VerifyReport:
     v.check_schemas(v.expected_schema())
     if (meta := v.front_matter()) is not None:
         v.check_card(meta)
+        v.check_card_text()
     v.check_unlisted({e["path"] for e in entries + v.metadata})
     v.check_empty()
     v.check_metadata_files()

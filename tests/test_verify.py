@@ -506,3 +506,28 @@ def test_verify_of_a_path_that_is_no_folder_is_a_usage_error(tmp_path: Path,
     assert main(["verify", str(tmp_path / "file.txt")]) == 2
     assert "expected a dataset folder, got a file" in capsys.readouterr().err
     assert main(["verify", "--no-load", str(tmp_path)]) == 1  # a folder without a manifest: a damaged dataset
+
+
+@pytest.mark.parametrize("edit", [
+    lambda t: re.sub(r"^\| train \| \d+ \|", "| train | 999 |", t, count=1, flags=re.MULTILINE),  # a split's rows
+    lambda t: re.sub(r"(\d+) rejected", "0 rejected", t, count=1),  # hiding the rejects from a reader
+    lambda t: t.replace("\n## License\n", "\n## License\n\nPublic domain: use freely.\n", 1)])
+def test_a_hand_edit_of_the_cards_text_is_a_card_problem(out: Path, edit: Callable[[str], str]) -> None:
+    """The card's tables are what a reader of the Hub page sees: the manifest holds the sha256 of
+    what the build wrote below the YAML (the user section and the charts aside)."""
+    card = out / "README.md"
+    text = card.read_text(encoding="utf-8")
+    assert edit(text) != text
+    card.write_text(edit(text), encoding="utf-8")
+    report = verify(out, load=False)
+    assert _codes(report) == {("verify.card", str(card))}
+    assert "edited outside the `newsset:user-start`" in report.issues[0].message
+
+
+def test_the_user_section_and_line_ends_are_the_users(out: Path) -> None:
+    card = out / "README.md"
+    text = card.read_text(encoding="utf-8")
+    start, end = text.index("<!-- newsset:user-start -->"), text.index("<!-- newsset:user-end -->")
+    text = text[:start] + "<!-- newsset:user-start -->\n## Ours\n\nScraped in May.\n" + text[end:]
+    card.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))  # (as git on Windows may check it out)
+    assert verify(out, load=False).ok
