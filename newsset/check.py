@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import sys
+import zlib
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -319,8 +320,8 @@ def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: b
                 for item in _stream_items(src, fh, schema, today, fix):
                     last = item.line
                     yield item
-    except (OSError, EOFError, ValueError) as e:  # ValueError/EOFError: corrupt or truncated .gz/.zst data
-        bad = _bad_stream(src, e, last)
+    except (OSError, EOFError, ValueError, zlib.error) as e:  # corrupt or truncated .gz/.zst data: ValueError,
+        bad = _bad_stream(src, e, last)                        # EOFError, or zlib's own (a byte flipped in it)
         yield Item(src, last + 1 if bad else 1, None, [bad or unreadable_issue(src.path, e)])
 
 
@@ -332,7 +333,7 @@ def _bad_stream(src: Source, e: BaseException, last: int = 0) -> Issue | None:
 
     compressed = src.rel.lower().endswith((".gz", ".zst"))
     # (Arrow's zstd reader raises OSError without an errno: "Truncated compressed stream"; a disk's has one)
-    stream_error = isinstance(e, (gzip.BadGzipFile, EOFError, ValueError)) or "zstd" in str(e).lower() or (
+    stream_error = isinstance(e, (gzip.BadGzipFile, EOFError, ValueError, zlib.error)) or "zstd" in str(e).lower() or (
         isinstance(e, OSError) and e.errno is None)
     if not (compressed and stream_error):
         return None
