@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import ConfigError, markdown_text, visible
-from .sources import safe_rel
+from .sources import METADATA_MAX_BYTES, read_small_file, safe_rel
 from .split import SPLITS
 
 __all__ = ["COLUMNS", "PERCENTILES", "DatasetStats", "SplitStats", "collect", "dataset_stats", "percentile",
@@ -152,11 +152,14 @@ def shard_list(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[tup
     if not root.is_dir():
         raise ConfigError(f"{root} is not a folder (expected a dataset folder written by newsset build)")
     try:
-        manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+        # (as `verify` reads it: a FIFO or /dev/zero in its place must not hang or fill memory)
+        manifest = json.loads(read_small_file(root / "manifest.json", METADATA_MAX_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{root} is not a newsset dataset: it has no manifest.json (build one with "
                           "`newsset build SRC --out DIR`)")
-    except (OSError, ValueError) as e:
+    except OSError as e:
+        raise ConfigError(f"{root}/manifest.json cannot be read: {e.strerror or e}")
+    except ValueError as e:
         raise ConfigError(f"{root}/manifest.json cannot be read as JSON: {e}")
     files = manifest.get("files") if isinstance(manifest, dict) else None
     if not isinstance(files, list):

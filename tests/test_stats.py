@@ -5,6 +5,7 @@ verifies after `build --plot` or `stats --plot`."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
 import subprocess
@@ -198,7 +199,7 @@ def test_text_and_markdown_tables(built: Path, capsys: pytest.CaptureFixture[str
     assert main(["stats", str(built), "--top", "0"]) == 2
 
 
-@pytest.mark.parametrize("case", ["missing", "empty", "other-files", "bad-manifest", "missing-shard"])
+@pytest.mark.parametrize("case", ["missing", "empty", "other-files", "bad-manifest", "missing-shard", "fifo-manifest"])
 def test_a_folder_that_is_not_a_dataset_is_a_clear_error(case: str, built: Path, tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "x"
@@ -212,6 +213,9 @@ def test_a_folder_that_is_not_a_dataset_is_a_clear_error(case: str, built: Path,
     elif case == "bad-manifest":
         (folder / "manifest.json").write_text("{not json")
         expect = "cannot be read as JSON"
+    elif case == "fifo-manifest":  # (read without a size cap or a type check, a FIFO hung stats)
+        os.mkfifo(folder / "manifest.json")
+        expect = "manifest.json cannot be read: expected a regular file"
     elif case == "missing-shard":
         shutil.rmtree(folder)
         shutil.copytree(built, folder)
