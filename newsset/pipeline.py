@@ -41,7 +41,7 @@ from .plan import REJECTED, Leakage, NearDup, make_plan
 from .progress import Progress
 from .route import Background, Router
 from .schema import Schema, load_schema
-from .sources import Source, as_paths, discover
+from .sources import Source, as_paths, discover, kind_of
 from .split import ALGORITHM, SPLITS, DateSplitter, Splitter, parse_cutoffs, parse_ratios
 from .tasks import Task, bundled_tasks, lm_eval_yaml, load_tasks
 from .write import OWN_NAMES, ShardFile, Staging, parquet_info, sha256_file, write_json
@@ -523,6 +523,13 @@ def _check_cache(cache: Path, out: Path) -> None:
     if where == target or target in where.parents:
         raise ConfigError(f"--cache: {cache} is inside --out {out}, which every build replaces; keep the cache "
                           "beside it (e.g. --cache .newsset-cache)")
+    if where.is_dir():  # (a folder the inputs' discovery skips: inputs in it would be silently left out)
+        held = next((os.path.join(cache, os.path.relpath(os.path.join(d, f), where)) for d, _, files in os.walk(where)
+                     if "/." not in d[len(str(where)):].replace(os.sep, "/")
+                     for f in files if kind_of(f) is not None and not f.startswith(".")), None)
+        if held is not None:
+            raise ConfigError(f"--cache: {cache} holds input files ({display_path(held)}), which a build never reads "
+                              "from its cache folder; choose a folder of its own (e.g. --cache .newsset-cache)")
     # The folder is made once the inputs are found (a build refused for a missing input leaves none);
     # here, the nearest path that exists must be a folder that lets it be made, or written to.
     there = next((p for p in (cache, *cache.parents) if p.exists()), None)

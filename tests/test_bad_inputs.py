@@ -31,6 +31,7 @@ from newsset import archives, check
 from newsset import text as text_mod
 from newsset.check import iter_items
 from newsset.dedup import normalize_body
+from newsset.errors import ConfigError
 from newsset.pipeline import BuildResult
 from newsset.sources import Source
 from tests.conftest import page
@@ -878,6 +879,22 @@ def test_an_old_dataset_and_the_cache_inside_the_input_are_accounted_for(tmp_pat
     assert r.inputs == 4 and r.total_rows == 3
     again = newsset.build([d], tmp_path / "again", cache=d / "cache")
     assert again.ignored == r.ignored and again.cached_chunks == again.chunks
+
+
+@pytest.mark.parametrize("where", ["sub", "itself"])
+def test_a_cache_folder_holding_input_files_is_refused(tmp_path: Path, where: str) -> None:
+    """Discovery skips the --cache folder: pointed at a folder of pages, it left them out of the
+    build without a word (53 of 200 pages, exit 0) and wrote cache files among them."""
+    d = tmp_path / "in"
+    (d / "2024").mkdir(parents=True)
+    (d / "p0.txt").write_text(good(80))
+    (d / "2024" / "p1.txt").write_text(good(81))
+    cache = d / "2024" if where == "sub" else d
+    with pytest.raises(ConfigError, match=r"holds input files \(.*p[01]\.txt\), which a build never reads"):
+        newsset.build([d], tmp_path / "out", cache=cache)
+    assert sorted(p.name for p in cache.rglob("*")) == sorted(["p1.txt"] if where == "sub" else ["2024", "p0.txt",
+                                                                                                   "p1.txt"])
+    assert not (tmp_path / "out").exists()
 
 
 def test_records_with_a_key_twice_no_visible_text_or_a_nul_are_rejected_as_a_page_would_be(tmp_path: Path) -> None:
