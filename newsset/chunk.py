@@ -49,7 +49,7 @@ T = TypeVar("T")
 CHUNK = 64  # pages per chunk on average: big enough to amortise a task, small enough to balance
 MAX_CHUNK = 4  # times CHUNK: the cap when no name hashes to a boundary
 BATCH_ROWS = 1024
-BATCH_BYTES = 64 << 20  # of body text: keeps a batch's 32-bit string offsets far from overflowing
+BATCH_BYTES = 16 << 20  # of body text: bounds a worker's buffers with large pages (and keeps 32-bit offsets safe)
 
 
 @dataclass(frozen=True)

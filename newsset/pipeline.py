@@ -51,6 +51,7 @@ __all__ = ["BuildResult", "build"]
 OnInvalid = Literal["quarantine", "fail"]
 SplitStrategy = Literal["hash", "date"]
 BATCH_ROWS = 512  # rows routed at a time (a few MB: bounds the driver's buffers)
+BATCH_BYTES = 16 << 20  # or fewer, when pages are large: 512 pages of 8 MiB were 4 GiB copied at once
 DEFAULT_THRESHOLD = 0.7
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # ISO 639-1/3, with a region or script (pt-BR)
 
@@ -336,16 +337,33 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             """Runs on the writer thread: parts are gathered into batches of about `BATCH_ROWS`
             rows (a chunk holds few), then routed by split code. `part=None, codes=None` flushes."""
             if part is not None and codes is not None:
+                if os.path.getsize(part) > 2 * BATCH_BYTES:  # (large pages: a batch at a time, never the
+                    flush()                                   #  whole part in memory, nor mapped at once)
+                    with pa.OSFile(part) as source:
+                        reader = pa.ipc.open_file(source)
+                        for i in range(reader.num_record_batches):
+                            batch = reader.get_batch(i)
+                            router.route(batch, codes[:batch.num_rows])
+                            codes = codes[batch.num_rows:]
+                    if not shared:
+                        os.unlink(part)
+                    return
                 with pa.memory_map(part) as source:
                     table = pa.ipc.open_file(source).read_all()
                     if not shared:
                         os.unlink(part)  # the mapping stays readable; the disk space is freed on close
                 buffered.append((table, codes))
-                if sum(t.num_rows for t, _ in buffered) < BATCH_ROWS:
+                if sum(t.num_rows for t, _ in buffered) < BATCH_ROWS and \
+                        sum(t.nbytes for t, _ in buffered) < BATCH_BYTES:
                     return
+            flush()
+
+        def flush() -> None:
             if not buffered:
                 return
-            table = pa.concat_tables([t for t, _ in buffered]).combine_chunks()
+            table = pa.concat_tables([t for t, _ in buffered])
+            if len(buffered) > 1 and table.nbytes <= 2 * BATCH_BYTES:  # (small parts: one batch, not one a part;
+                table = table.combine_chunks()                         # a large one keeps its own batches)
             all_codes = np.concatenate([c for _, c in buffered])
             buffered.clear()
             for batch in table.to_batches():

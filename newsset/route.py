@@ -108,6 +108,7 @@ class Background:
                     self.fn(*item)
                 except BaseException as e:  # re-raised on the main thread
                     self.error = e
+            item = None  # (not kept while waiting for the next: a batch pins its whole part file)
 
     def put(self, *args: Any) -> None:
         if self.error is not None:

@@ -174,7 +174,9 @@ class ShardWriter:
         table = pa.Table.from_batches(self.pending, schema=self.schema)
         group = table.slice(0, n).combine_chunks()  # one contiguous chunk: bytes independent of arrival
         rest = table.slice(n)
-        self.pending = rest.to_batches()  # zero-copy slices; copied once, when their group is cut
+        # Zero-copy slices, copied once, when their group is cut (none when no row is left: an empty
+        # slice would keep the batch's buffers, a whole mapped part file, alive until the next cut).
+        self.pending = rest.to_batches() if rest.num_rows else []
         self.sizes = [sizes[n:]] if rest.num_rows else []
         self.pending_rows -= n
         group_bytes = int(sizes[:n].sum())
