@@ -270,12 +270,25 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     report.ignored = ignored
     text = render(report, fmt)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        _write_report(args.output, text)
     else:
         sys.stdout.write(text)
     append_step_summary(render_markdown(report, limit=STEP_SUMMARY_ISSUES), "validate")
     return 0 if report.valid else 1
+
+
+def _write_report(path: str, text: str) -> None:
+    """Write beside the target and rename: a full disk or a kill leaves the previous report whole
+    (a CI step reads it), never a truncated one; a failure names the file."""
+    tmp = f"{path}.tmp-{os.getpid()}"
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"cannot write the report {path}: {e.strerror or e}") from None
 
 
 # Rejects only a build finds (it compares bodies across the corpus); `validate` reports the others.

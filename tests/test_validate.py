@@ -415,6 +415,28 @@ def test_a_report_inside_the_checked_folder_with_an_input_suffix_is_refused(corp
         report.unlink(missing_ok=True)
 
 
+def test_a_report_that_cannot_be_written_leaves_the_previous_one_whole(corpus: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """-o wrote in place: on a full disk a CI step found half a report (invalid JSON) where a good
+    one had been, and the error did not name the file."""
+    import errno
+
+    (tmp_path / "reports").mkdir()
+    report = tmp_path / "reports" / "report.json"
+    assert main(["validate", str(corpus), "-o", str(report), "-q", "--format", "json"]) in (0, 1)
+    before = report.read_bytes()
+    json.loads(before)
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("newsset.cli.os.replace", full)
+    assert main(["validate", str(corpus), "-o", str(report), "-q", "--format", "text"]) == 3
+    assert f"cannot write the report {report}: No space left on device" in capsys.readouterr().err
+    assert report.read_bytes() == before and [p.name for p in report.parent.iterdir()] == ["report.json"]
+
+
 def test_messages_are_escaped_not_a_crash_under_a_latin1_locale(tmp_path: Path) -> None:
     """A message quoting text the locale cannot encode ended validate with a UnicodeEncodeError."""
     import subprocess
