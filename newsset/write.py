@@ -375,14 +375,17 @@ class Staging:
             old = self.parent / f".{self.out.name}.old-{os.getpid()}"
             with _signals_deferred():  # a Ctrl-C between the renames would leave no output at `out`
                 moved = self.out.exists()
-                if moved:
-                    os.replace(self.out, old)
-                try:
-                    os.replace(self.dir, self.out)
-                except OSError:
-                    if moved:  # put the previous output back before reporting
-                        os.replace(old, self.out)
-                    raise
+                if moved and _exchange(self.dir, self.out):  # one step: `out` is never missing, even
+                    os.replace(self.dir, old)                # to a kill -9 or a reader meanwhile
+                else:
+                    if moved:
+                        os.replace(self.out, old)
+                    try:
+                        os.replace(self.dir, self.out)
+                    except OSError:
+                        if moved:  # put the previous output back before reporting
+                            os.replace(old, self.out)
+                        raise
                 carried = _carry_foreign(old, self.out, self.carried) if moved else True
             if moved and carried:
                 # Renamed first: a removal cut short (a kill, a power cut) leaves a `.deleting-` folder the
@@ -402,6 +405,27 @@ class Staging:
                 os.close(fd)
         except OSError as e:
             raise OutputError(f"cannot publish the dataset to {self.out}: {e.strerror or e}") from None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux's renameat2 with RENAME_EXCHANGE), so that `b` is never
+    missing; False where the system or its file system cannot (the caller renames twice)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # (a C library before glibc 2.28, musl before 1.2.?)
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EPERM):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
 
 
 #: Top-level names a build may write (besides the config folders its manifest lists).

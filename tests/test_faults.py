@@ -207,11 +207,44 @@ def test_a_failing_publish_keeps_the_old_output(big: Path, tmp_path: Path, monke
             raise PermissionError(errno.EACCES, "Permission denied", str(dst))
         real(src, dst)  # type: ignore[arg-type]
 
+    from newsset import write
+
     monkeypatch.setattr(os, "replace", deny)
+    monkeypatch.setattr(write, "_exchange", lambda a, b: False)  # (a system without renameat2: two renames)
     with pytest.raises(newsset.OutputError, match="cannot publish"):
         newsset.build([big], out, seed=2, jobs=1)
     monkeypatch.undo()
     assert snapshot(out) == before
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_publish_swaps_in_one_step_so_out_is_never_missing(big: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two renames left no dataset at `out` between them: to a kill -9 there (the next build put it
+    back), and to any reader meanwhile. On Linux the staged folder and the old one are exchanged."""
+    from newsset import write
+
+    out = tmp_path / "out"
+    newsset.build([big], out, seed=1, jobs=1)
+    real, publish = os.replace, write.Staging.publish
+    seen: list[bool] = []
+
+    def watch(src: object, dst: object) -> None:
+        seen.append(out.is_dir())
+        real(src, dst)  # type: ignore[arg-type]
+        seen.append(out.is_dir())
+
+    def watched(stage: write.Staging) -> None:
+        with monkeypatch.context() as m:
+            m.setattr(os, "replace", watch)
+            publish(stage)
+
+    monkeypatch.setattr(write.Staging, "publish", watched)
+    r = newsset.build([big], out, seed=2, jobs=1)
+    monkeypatch.undo()
+    assert r.written and json.loads((out / "manifest.json").read_text())["options"]["seed"] == 2
+    assert seen and all(seen)
+    assert [p.name for p in tmp_path.glob(".out.*")] == [".out.lock"]  # (no staging or old folder left)
 
 
 def test_a_second_build_into_the_same_out_fails_fast_and_the_first_completes(big: Path, tmp_path: Path) -> None:
