@@ -27,9 +27,13 @@ def wide_encoding(raw: bytes) -> str | None:
         part = head[k::step]
         return part.count(0) >= 0.9 * len(part)
 
-    if (nul(1, 4) and nul(2, 4) and (nul(3, 4) or nul(0, 4))):
+    def ink(k: int, step: int) -> bool:  # (the text's own bytes: a block of NULs alone, a crash-zeroed
+        part = head[k::step]             # start of a file, is no wide text but bad bytes, refused line by line)
+        return part.count(0) < 0.5 * len(part)
+
+    if nul(1, 4) and nul(2, 4) and ((nul(3, 4) and ink(0, 4)) or (nul(0, 4) and ink(3, 4))):
         return "UTF-32"
-    return "UTF-16" if nul(0, 2) or nul(1, 2) else None
+    return "UTF-16" if (nul(0, 2) and ink(1, 2)) or (nul(1, 2) and ink(0, 2)) else None
 
 
 def wide_issue(wide: str, path: str) -> Issue:

@@ -922,6 +922,21 @@ def test_records_with_a_key_twice_no_visible_text_or_a_nul_are_rejected_as_a_pag
     assert r.total_rows == 1 and sum(r.rejected.values()) == 6
 
 
+def test_a_record_file_that_starts_with_a_block_of_nul_bytes_loses_only_that_line(tmp_path: Path) -> None:
+    """A zero-filled first block (a crash, a preallocated file) read as UTF-32 (NUL in three bytes
+    in four): the file was refused whole, its good records with it. It is a bad line; so is a page
+    of only NULs a binary file, not UTF-32 text."""
+    lines = [json.dumps(newsset.parse_text(good(95 + i)).to_dict()) + "\n" for i in range(2)]
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "r.jsonl").write_bytes(b"\x00" * 4096 + b"\n" + "".join(lines).encode())
+    (d / "zeros.txt").write_bytes(b"\x00" * 4096)
+    report = newsset.validate_paths([d])
+    got = sorted((Path(i.path).name, i.code, i.line) for i in report.issues)
+    assert got == [("r.jsonl", "input.binary", 1), ("zeros.txt", "input.binary", 1)]
+    assert newsset.build([d], tmp_path / "out").total_rows == 2
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
 def test_a_utf16_record_file_is_one_encoding_error_not_one_per_line(tmp_path: Path, encoding: str) -> None:
     """Its lines split at the 0x0A byte of a code unit: a NUL error for every line, one line too many,
