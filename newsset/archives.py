@@ -215,12 +215,19 @@ def read_bounded(fh: IO[bytes], limit: int = MAX_PAGE_BYTES) -> bytes:
     return b"".join(parts)
 
 
-def too_large(path: str, size: int | None, line: int | None = None) -> Issue:
-    """A page or record line over the cap; `size` None: only known to exceed it."""
+def too_large(path: str, size: int | None, line: int | None = None, after: str | None = None) -> Issue:
+    """A page or record line over the cap; `size` None: only known to exceed it; `after`: what
+    became of the rest of a record file (default: the lines after the long one were read)."""
     what = "a page" if line is None else "a record line"
     got = f"{size} bytes" if size is not None else f"more than {MAX_PAGE_BYTES} bytes"
-    return Issue("input.too-large", f"expected {what} of at most {MAX_PAGE_BYTES >> 20} MiB, got {got}; "
-                 "not read further", path, line, expected=f"<= {MAX_PAGE_BYTES} bytes", got=got)
+    rest = "not read" if line is None else after or "skipped to its end; the lines after it are read"
+    return Issue("input.too-large", f"expected {what} of at most {MAX_PAGE_BYTES >> 20} MiB, got {got}; {rest}",
+                 path, line, expected=f"<= {MAX_PAGE_BYTES} bytes", got=got)
+
+
+#: What a record line that runs on past the skip limit costs the rest of its file.
+RUNS_ON = ("it runs on past 64 MiB without a line end (decompressed data may be a bomb): the rest of the file is "
+           "not read")
 
 
 def _reason(e: BaseException) -> str:

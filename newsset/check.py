@@ -10,6 +10,7 @@ import functools
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import stat
@@ -315,7 +316,7 @@ def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: b
                 try:
                     yield from _jsonl_items(src, _range_lines(fh, src.start, src.end), schema, today, fix)
                 except _LineTooLong as e:
-                    yield _refused(src, too_large(src.path, None, e.line))
+                    yield _refused(src, too_large(src.path, None, e.line, archives.RUNS_ON))
             else:
                 for item in _stream_items(src, fh, schema, today, fix):
                     last = item.line
@@ -457,13 +458,16 @@ def _stream_items(src: Source, fh: IO[bytes], schema: Schema, today: _dt.date | 
         return
     records = _open_records(src.rel, fh)  # streamed: a record file may be larger than memory
     empty = True
+    # A long line of a plain file on disk is skipped to its end however long (its size is the file's,
+    # as a build's byte ranges read it); of decompressed data, only so far: a bomb has no line end.
+    plain = src.archive is None and records is fh
     try:
-        for item in _jsonl_items(src, _bounded_lines(records), schema, today, fix):
+        for item in _jsonl_items(src, _bounded_lines(records, plain), schema, today, fix):
             empty = False
             yield item
     except _LineTooLong as e:
         empty = False
-        yield _refused(src, too_large(src.path, None, e.line))
+        yield _refused(src, too_large(src.path, None, e.line, archives.RUNS_ON))
     if empty:  # (an archive member too: every input is accounted for)
         yield _empty(src, "an empty record file (no lines, or only blank ones)")
 
@@ -555,11 +559,11 @@ class _LineTooLong(Exception):
 SKIP_BYTES = 64 << 20
 
 
-def _skip_rest(fh: Any) -> int:
+def _skip_rest(fh: Any, limit: float = SKIP_BYTES) -> int:
     """Read, in bounded reads, to the end of the current line: the bytes read, or -1 when the
-    line runs on past `SKIP_BYTES` (then the file is not read further)."""
+    line runs on past `limit` (then the file is not read further)."""
     skipped = 0
-    while skipped <= SKIP_BYTES:
+    while skipped <= limit:
         part = fh.readline(1 << 20)
         skipped += len(part)
         if not part or part.endswith(b"\n"):
@@ -601,10 +605,10 @@ def _blank(line: bytes) -> bool:
     return line[:1] in _WHITE and not line.strip()  # (a record line starts with `{`: no copy made)
 
 
-def _bounded_lines(fh: IO[bytes]) -> Generator[tuple[int, bytes | None], None, int]:
+def _bounded_lines(fh: IO[bytes], plain: bool = False) -> Generator[tuple[int, bytes | None], None, int]:
     """(line number, line) of a stream's non-blank lines, each read with a bounded read; returns
     how many lines it holds. A line over the cap is None (its bytes are skipped, never held); one
-    that runs on past `SKIP_BYTES` raises `_LineTooLong`."""
+    that runs on past `SKIP_BYTES` raises `_LineTooLong`, unless the stream is `plain` (a file on disk)."""
     readline = fh.readline
     skip = _blank_skipper(fh)
     n = 0
@@ -612,7 +616,7 @@ def _bounded_lines(fh: IO[bytes]) -> Generator[tuple[int, bytes | None], None, i
         n += 1
         if len(line) > archives.MAX_PAGE_BYTES and not line.endswith(b"\n"):
             del line
-            if _skip_rest(fh) < 0:
+            if _skip_rest(fh, math.inf if plain else SKIP_BYTES) < 0:
                 raise _LineTooLong(n)
             yield n, None
         elif not _blank(line):
@@ -647,7 +651,7 @@ def _range_lines(fh: Any, start: int, end: int) -> Generator[tuple[int, bytes | 
         pos += len(line)
         if len(line) == limit and not line.endswith(b"\n"):
             del line
-            skipped = _skip_rest(fh)
+            skipped = _skip_rest(fh, math.inf)  # (a file on disk: see _stream_items)
             if skipped < 0:
                 raise _LineTooLong(n)
             pos += skipped

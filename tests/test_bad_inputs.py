@@ -922,6 +922,29 @@ def test_records_with_a_key_twice_no_visible_text_or_a_nul_are_rejected_as_a_pag
     assert r.total_rows == 1 and sum(r.rejected.values()) == 6
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+def test_a_record_line_past_the_skip_limit_reads_on_in_a_plain_file_and_says_so_in_a_compressed_one(
+        tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line past SKIP_BYTES ended the file's reading with the message of a line that is skipped
+    (`not read further`), its records after it in no count; `validate` stopped where `build`'s byte
+    ranges of the same plain file read on. A file on disk is now skipped to the line's end; only
+    decompressed data (a bomb has no line end) stops, and the reject says the rest is not read."""
+    import gzip
+
+    monkeypatch.setattr(archives, "MAX_PAGE_BYTES", 1024)
+    monkeypatch.setattr(check, "SKIP_BYTES", 4096)
+    data = b"\n".join([json.dumps(record(21)).encode(), b'{"title": "' + b"y" * 3_000_000 + b'"}',
+                       json.dumps(record(22)).encode()]) + b"\n"
+    path = tmp_path / f"r{suffix}"
+    path.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else data)
+    got = [(i.line, i.ok) for i in items(path, "jsonl")]
+    message = next(i for i in items(path, "jsonl") if not i.ok).issues[0].message
+    if suffix == ".jsonl":
+        assert got == [(1, True), (2, False), (3, True)] and "the lines after it are read" in message
+    else:
+        assert got == [(1, True), (2, False)] and "the rest of the file is not read" in message
+
+
 def test_a_record_file_that_starts_with_a_block_of_nul_bytes_loses_only_that_line(tmp_path: Path) -> None:
     """A zero-filled first block (a crash, a preallocated file) read as UTF-32 (NUL in three bytes
     in four): the file was refused whole, its good records with it. It is a bad line; so is a page
