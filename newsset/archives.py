@@ -42,7 +42,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import IO, TypeVar
 
@@ -269,8 +269,12 @@ def _member_items_of(entry: Entry, open_member: Callable[[], IO[bytes]], read: R
 
 def _cut_short(src: Source, members: list[Member], error: str) -> Issue:
     """The archive-level issue when the listing stopped early: what follows cannot even be named."""
-    after = f" after its entry {members[-1].name!r}" if members else ""
-    return _unreadable(src.path, f"cannot read the archive{after} (nothing after that point is read)", error)
+    if not members:
+        issue = _unreadable(src.path, "cannot read the archive", error)
+        return replace(issue, hint="its bytes changed after it was made (a bad copy or disk): fetch or pack it "
+                       "again") if error.startswith("its gzip data is corrupt") else issue
+    return _unreadable(src.path, f"cannot read the archive after its entry {members[-1].name!r} (nothing after "
+                       "that point is read)", error)
 
 
 # ---------------------------------------------------------------- zip
@@ -380,6 +384,9 @@ def _tar_items(src: Source, read: Read[T], refuse: Refuse[T],
         yield refuse(src, _cut_short(src, members, error))
 
 
+# (gzip checks its CRC at the end of its data: the scan reads it all, so no member of a corrupt one is read)
+_CORRUPT_GZIP = ("its gzip data is corrupt ({}): some member holds altered bytes, and which one cannot be told, "
+                 "so none is read")
 _JOINED_TAR = ("more data follows its end-of-archive blocks (tar archives joined with cat? read them with "
                "`tar -i`, or pack them again as one)")
 
@@ -425,7 +432,9 @@ def _scan(path: str) -> tuple[list[Member], str | None]:
                         if chunk.strip(b"\0"):
                             problems.append(_JOINED_TAR)
                             break
-                except BROKEN:  # bytes after the gzip data that are not gzip: also more than the archive
+                except BROKEN as e:  # bytes after the gzip data that are not gzip: also more than the archive
+                    if "CRC check failed" in str(e) or "Incorrect length" in str(e):
+                        return [], _CORRUPT_GZIP.format(_reason(e))
                     problems.append(_JOINED_TAR)
     return members, problems[0] if problems else None
 

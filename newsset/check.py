@@ -338,10 +338,17 @@ def _bad_stream(src: Source, e: BaseException, last: int = 0) -> Issue | None:
         isinstance(e, OSError) and e.errno is None)
     if not (compressed and stream_error):
         return None
+    read = f"through line {last:,}" if last else "none"
+    if "CRC check failed" in str(e) or "Incorrect length" in str(e):  # (gzip checks it at the end of its data)
+        return Issue("input.unreadable", f"expected compressed data to its end, got gzip data that fails its own "
+                     f"check ({e}): its bytes changed after it was written, and the records read from it "
+                     f"({read}) may hold altered text", src.path, last + 1 if last else None,
+                     expected="complete compressed data", got=str(e)[:80],
+                     hint="fetch or write the file again (a bad copy or disk), and rebuild: the records read from "
+                          "it are kept, as gzip tells only at its end")
     truncated = isinstance(e, EOFError) or "truncated" in str(e).lower()
     why = "data that ends before its end-of-stream marker (truncated)" if truncated else \
         f"bytes that are not {'gzip' if src.rel.lower().endswith('.gz') else 'zstd'} data ({e})"
-    read = f"through line {last:,}" if last else "none"
     return Issue("input.unreadable", f"expected compressed data to its end, got {why}; the records before the bad "
                  f"part were read ({read})", src.path, last + 1 if last else None, expected="complete compressed data",
                  got=str(e)[:80],

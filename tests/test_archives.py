@@ -200,6 +200,21 @@ def test_build_rejects_account_for_every_bad_member(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- hostile archives
 
 
+def test_a_tar_gz_that_fails_its_crc_reads_no_member(tmp_path: Path) -> None:
+    """gzip checks its CRC only at its end: the members inflated from a flipped bit were kept as
+    rows (their text altered), and the reject blamed archives joined with cat. The scan reads the
+    whole gzip data before any member is parsed, so a corrupt one is refused whole, saying why."""
+    pages = {f"p{i}.txt": page(title=f"Story {i}").encode() for i in range(3)}
+    data = bytearray(_tar(tmp_path / "whole.tgz", sorted(pages.items()), "w:gz").read_bytes())
+    data[-8] ^= 0x01  # (the stored CRC: the data inflates as it was, and fails the check)
+    (tmp_path / "bad.tgz").write_bytes(bytes(data))
+    got = _items(tmp_path / "bad.tgz")
+    assert _found(got) == [("bad.tgz", "input.unreadable")]
+    issue = got[0].issues[0]
+    assert "gzip data is corrupt (CRC check failed" in issue.message and "joined with cat" not in issue.message
+    assert "fetch or pack it again" in (issue.hint or "")
+
+
 def test_truncated_tar_gz_keeps_the_members_read_before_the_break(tmp_path: Path) -> None:
     rng = random.Random(0)
     noise = {f"p{i}.txt": page(title=f"Story {i}", paragraphs=(" ".join(f"{rng.getrandbits(64):x}"

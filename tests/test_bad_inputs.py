@@ -734,7 +734,8 @@ def test_row11_unreadable_files_links_fifos_and_names_that_are_not_utf8(tmp_path
 
 
 @pytest.mark.parametrize("damage, said", [("garbage", "bytes that are not gzip data"), ("cut", "truncated"),
-                                          ("flipped", "bytes that are not gzip data")])
+                                          ("flipped", "bytes that are not gzip data"),
+                                          ("crc", "gzip data that fails its own check (CRC check failed")])
 def test_row11_compressed_data_that_breaks_off_keeps_the_records_before_and_says_why(
         tmp_path: Path, damage: str, said: str) -> None:
     import gzip
@@ -743,6 +744,8 @@ def test_row11_compressed_data_that_breaks_off_keeps_the_records_before_and_says
     path = tmp_path / "r.jsonl.gz"
     if damage == "flipped":  # (a byte of the deflate stream itself: zlib.error, no OSError; it crashed the run)
         data = data[:30] + bytes([data[30] ^ 0xFF]) + data[31:]
+    elif damage == "crc":  # (the stored CRC: every record inflates, and gzip says so only at its end)
+        data = data[:-8] + bytes([data[-8] ^ 0x01]) + data[-7:]
     path.write_bytes(data + b"GARBAGE after the member" if damage == "garbage" else data[:-40] if damage == "cut"
                      else data)
     got = items(path, "jsonl")
