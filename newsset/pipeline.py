@@ -44,7 +44,7 @@ from .schema import Schema, load_schema
 from .sources import Source, as_paths, discover, kind_of
 from .split import ALGORITHM, SPLITS, DateSplitter, Splitter, parse_cutoffs, parse_ratios
 from .tasks import Task, bundled_tasks, lm_eval_yaml, load_tasks
-from .write import OWN_NAMES, ShardFile, Staging, parquet_info, sha256_file, write_json
+from .write import OWN_NAMES, ShardFile, Staging, lock_path, parquet_info, sha256_file, write_json
 
 __all__ = ["BuildResult", "build"]
 
@@ -288,7 +288,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     try:
         ignored: Counter[str] = Counter()
         # (an --out or --cache inside an input: neither holds inputs, nor files to count as passed over)
-        srcs = discover(inputs, skip=[out, *([cache] if cache is not None else [])], ignored=ignored)
+        srcs = discover(inputs, skip=[out, lock_path(out), *([cache] if cache is not None else [])], ignored=ignored)
         if cache is not None:
             _make_cache(Path(cache))
         if engine == "dask" and scheduler is not None:

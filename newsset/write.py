@@ -241,6 +241,14 @@ _LEGAL_FILE = re.compile(r"(?i)(?:licen[cs]e|copying|citation)(?:[.-][\w.-]*)?")
 _REPO_FILES = frozenset({".git", ".gitattributes", ".gitignore", ".huggingface"})
 
 
+def lock_path(out: str | os.PathLike[str]) -> Path:
+    """The lock file of a build into `out` (of the folder a link at `out` points at)."""
+    target = Path(os.path.abspath(out))
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    return target.parent / f".{target.name}.lock"
+
+
 class Staging:
     """A staging folder beside `out`, guarded by a lock; `publish()` swaps it into place.
 
@@ -345,8 +353,18 @@ class Staging:
     def _lock(self) -> None:
         import fcntl
 
-        path = self.parent / f".{self.out.name}.lock"
-        self._lock_fh = open(path, "a+")
+        path = lock_path(self.out)
+        try:  # (without waiting for a writer, should a FIFO stand there)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0),
+                         0o644)
+        except OSError as e:
+            raise OutputError(f"cannot open the lock file {path} (newsset's, beside --out): {e.strerror or e}; "
+                              "remove it if no build is running") from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OutputError(f"the lock file {path} (newsset's, beside --out) is not a regular file; remove it if "
+                              "no build is running")
+        self._lock_fh = os.fdopen(fd, "a+")
         try:
             fcntl.flock(self._lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as e:

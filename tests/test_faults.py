@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 import newsset
 from newsset.synth import BAD_KINDS, encode_page, make_bad_page, make_page, write_corpus
 from newsset.verify import verify
+from tests.conftest import page
 
 PY = [sys.executable, "-m", "newsset"]
 
@@ -408,3 +409,31 @@ def test_every_input_is_a_row_or_a_reject_whatever_the_mix_and_order(tmp_path_fa
         assert len(rejects) == r.total_rejected
         outs.append({p.name: p.read_bytes() for p in (root / f"out{order}").rglob("*.parquet")})
     assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "dangling"])
+def test_a_lock_file_that_is_no_file_is_named(big: Path, tmp_path: Path, kind: str) -> None:
+    """`cannot prepare the output folder ...: Is a directory` never said which file was wrong."""
+    lock = tmp_path / ".out.lock"
+    if kind == "fifo":
+        os.mkfifo(lock)
+    elif kind == "folder":
+        lock.mkdir()
+    else:
+        lock.symlink_to(tmp_path / "gone" / "x.lock")
+    with pytest.raises(newsset.OutputError, match=r"lock file .*\.out\.lock \(newsset's, beside --out\).*remove it"):
+        newsset.build([big], tmp_path / "out", jobs=1)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_lock_of_an_out_inside_the_input_is_not_counted_as_an_input(tmp_path: Path) -> None:
+    """The second of two builds of one folder counted the first's `.ds.lock` as a hidden file passed
+    over: two builds of the same input gave different manifests."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(3):
+        (raw / f"p{i}.txt").write_text(page(title=f"Story {i}"), encoding="utf-8")
+    first = newsset.build([raw], raw / "ds", jobs=1)
+    assert (raw / ".ds.lock").exists()
+    second = newsset.build([raw], raw / "ds", jobs=1)
+    assert first.ignored == second.ignored and not second.ignored
