@@ -301,6 +301,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .engine import pool_wanted, start_fork_server
 
     t0 = time.perf_counter()
+    in_out = os.path.realpath(args.out) == os.path.realpath(os.getcwd())  # (--out . replaces the shell's folder)
     out_path = os.path.abspath(args.out)  # (now: `--out .` deletes the folder this process is in)
     if pool_wanted(args.sources, args.jobs, args.engine):  # its imports overlap ours (pyarrow, ...)
         start_fork_server()
@@ -366,6 +367,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
     if not args.quiet:
         print(build_summary(r, args.out, seconds), file=sys.stderr)
+    if in_out and not args.quiet:
+        print(f"newsset build: note: {args.out} was the folder you are in, now replaced by the new dataset of the "
+              "same name: run `cd .` (or cd into it again) to see it", file=sys.stderr)
     return 0
 
 
@@ -451,6 +455,12 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (tests call this directly)."""
     args = _parser().parse_args(argv)
+    try:
+        os.getcwd()
+    except FileNotFoundError:  # (every relative path would fail with a bare "No such file or directory")
+        print(f"newsset {args.command}: error: the current folder no longer exists (a build with --out . replaces "
+              "the folder you are in with a new one of the same name: `cd .` or cd into it again)", file=sys.stderr)
+        return 2
     handler = {"parse": _cmd_parse, "validate": _cmd_validate, "build": _cmd_build, "verify": _cmd_verify,
                "explain": _cmd_explain, "stats": _cmd_stats, "schema": _cmd_schema}[args.command]
     with _terminate_like_interrupt() as terminated:

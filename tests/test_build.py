@@ -407,6 +407,20 @@ def test_the_card_name_of_out_dot_is_the_folders_name(corpus: Path, tmp_path: Pa
     assert '\npretty_name: "my-news"\n' in (out / "README.md").read_text(encoding="utf-8")
 
 
+def test_out_dot_says_the_folder_was_replaced_and_a_later_command_says_why_it_fails(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A shell in the replaced folder got a bare "No such file or directory" from every later command."""
+    out = tmp_path / "ds"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    assert main(["build", str(corpus), "--out", "."]) == 0
+    assert "was the folder you are in, now replaced by the new dataset" in capsys.readouterr().err
+    assert main(["validate", str(corpus), "-q"]) == 2  # (this process is still in the replaced folder)
+    assert "the current folder no longer exists" in capsys.readouterr().err
+    monkeypatch.chdir(out)
+    assert (out / "manifest.json").is_file()
+
+
 def test_user_files_left_in_an_interrupted_publish_are_carried_by_the_next_build(corpus: Path,
                                                                                   tmp_path: Path) -> None:
     out = tmp_path / "ds"
