@@ -175,7 +175,10 @@ def shard_list(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[tup
                               f"(`newsset verify {root}` checks the whole folder)")
         path = root / f["path"]
         if not path.is_file():
-            raise ConfigError(f"{path} is listed in manifest.json but missing; `newsset verify {root}` "
+            from .verify import _not_a_file
+
+            what = _not_a_file(path)
+            raise ConfigError(f"{path} is listed in manifest.json but {what or 'missing'}; `newsset verify {root}` "
                               "checks the whole folder")
         shards.append((f["split"], path))
     return manifest, shards

@@ -199,7 +199,8 @@ def test_text_and_markdown_tables(built: Path, capsys: pytest.CaptureFixture[str
     assert main(["stats", str(built), "--top", "0"]) == 2
 
 
-@pytest.mark.parametrize("case", ["missing", "empty", "other-files", "bad-manifest", "missing-shard", "fifo-manifest"])
+@pytest.mark.parametrize("case", ["missing", "empty", "other-files", "bad-manifest", "missing-shard", "fifo-manifest",
+                                  "fifo-shard"])
 def test_a_folder_that_is_not_a_dataset_is_a_clear_error(case: str, built: Path, tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "x"
@@ -213,6 +214,12 @@ def test_a_folder_that_is_not_a_dataset_is_a_clear_error(case: str, built: Path,
     elif case == "bad-manifest":
         (folder / "manifest.json").write_text("{not json")
         expect = "cannot be read as JSON"
+    elif case == "fifo-shard":  # (it was called missing)
+        shutil.rmtree(folder)
+        shutil.copytree(built, folder)
+        (folder / "data" / "train-00000-of-00001.parquet").unlink()
+        os.mkfifo(folder / "data" / "train-00000-of-00001.parquet")
+        expect = "listed in manifest.json but a FIFO, not a regular file"
     elif case == "fifo-manifest":  # (read without a size cap or a type check, a FIFO hung stats)
         os.mkfifo(folder / "manifest.json")
         expect = "manifest.json cannot be read: expected a regular file"
