@@ -132,8 +132,16 @@ def _heading(name: str) -> str:
 def front_matter(schema: Schema, info: dict[str, Any]) -> str:
     configs: dict[str, dict[str, dict[str, Any]]] = {c: d for c, d in info["configs"].items() if d}
     total = sum(v["rows"] for v in info["configs"]["default"].values())
-    lines = ["---", f"pretty_name: {_q(info['pretty_name'])}", f"license: {_q(info['license'])}", "language:"]
-    lines += [f"- {_q(lang)}" for lang in info["language"]]
+    lines = ["---", f"pretty_name: {_q(info['pretty_name'])}", f"license: {_q(info['license'])}"]
+    if info["license"] == "other":  # (the Hub asks for an id and a link: the text is the LICENSE file's)
+        slug = re.sub(r"[^a-z0-9]+", "-", info["pretty_name"].lower()).strip("-") or "dataset"
+        lines += [f"license_name: {_q(slug + '-license')}", "license_link: LICENSE"]
+    # `language` takes ISO 639 codes; a tag with a region or script (`pt-BR`) goes in `language_details`.
+    tags = list(info["language"])
+    bases = list(dict.fromkeys(t.split("-")[0].lower() for t in tags))
+    lines += ["language:", *(f"- {_q(b)}" for b in bases)]
+    if any("-" in t for t in tags):
+        lines += ["language_details:", *(f"- {_q(t)}" for t in tags)]
     summarization = ["- summarization"] if configs.get("summarization") else []  # the bundled task, when written
     lines += ["task_categories:", *summarization, "- text-generation"]
     lines += ["task_ids:", "- news-articles-summarization"] if summarization else []

@@ -338,6 +338,9 @@ def test_a_folder_readied_with_only_a_license_is_built_into_and_keeps_it(corpus:
         assert main(["build", str(corpus), "--out", str(out), "--license", "other", "-q"]) in (0, 1)
         assert (out / "LICENSE").read_text() == "Terms of use\n" and (out / "CITATION.cff").is_file()
         assert main(["verify", str(out), "--no-load"]) == 0
+        # (the Hub asks a card of license `other` for an id and a link to the license's text)
+        assert '\nlicense: "other"\nlicense_name: "ds-license"\nlicense_link: LICENSE\n' in \
+            (out / "README.md").read_text(encoding="utf-8")
     mixed = tmp_path / "mixed"
     mixed.mkdir()
     (mixed / "LICENSE").write_text("Terms\n")
@@ -561,16 +564,20 @@ def test_license_is_a_hub_id_or_refused_before_any_work(corpus: Path, tmp_path: 
 def test_language_codes_go_into_the_card(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "o"
     assert main(["build", str(corpus), "--out", str(out), "-q", "--language", "en, pt-BR"]) == 0
-    assert "\nlanguage:\n- \"en\"\n- \"pt-BR\"\n" in (out / "README.md").read_text(encoding="utf-8")
+    # `language` holds ISO 639 codes, as the Hub's metadata check wants; the tags as given go in `language_details`
+    assert "\nlanguage:\n- \"en\"\n- \"pt\"\nlanguage_details:\n- \"en\"\n- \"pt-BR\"\n" in \
+        (out / "README.md").read_text(encoding="utf-8")
     assert main(["build", str(corpus), "--out", str(tmp_path / "bad"), "--language", "English"]) == 2
     assert "--language: expected language codes such as en, fr or pt-BR, got 'English'" in capsys.readouterr().err
     for bad in ([], ["en\n"], b"en"):
         with pytest.raises(newsset.ConfigError, match="--language"):
             newsset.build([corpus], tmp_path / "api", language=bad)  # type: ignore[arg-type]
     newsset.build([corpus], out, language=("EN", "fr", "en", "PT-br", "zh-hant-tw"))  # (BCP 47's case, once each)
-    assert "\nlanguage:\n- \"en\"\n- \"fr\"\n- \"pt-BR\"\n- \"zh-Hant-TW\"\n" in \
-        (out / "README.md").read_text(encoding="utf-8")
+    assert "\nlanguage:\n- \"en\"\n- \"fr\"\n- \"pt\"\n- \"zh\"\nlanguage_details:\n- \"en\"\n- \"fr\"\n" \
+        "- \"pt-BR\"\n- \"zh-Hant-TW\"\n" in (out / "README.md").read_text(encoding="utf-8")
     assert json.loads((out / "croissant.json").read_text())["inLanguage"] == ["en", "fr", "pt-BR", "zh-Hant-TW"]
+    newsset.build([corpus], out, language=("en", "fr"))
+    assert "language_details" not in (out / "README.md").read_text(encoding="utf-8")
     assert not (tmp_path / "bad").exists() and not (tmp_path / "api").exists()
 
 
