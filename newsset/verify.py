@@ -43,6 +43,7 @@ _EXACT_DUPLICATES = frozenset({"dataset.duplicate-id", "dataset.duplicate-body"}
 _METADATA_KEYS: dict[str, type] = {"path": str, "bytes": int, "sha256": str}
 _KINDS = {str: "a string", int: "a whole number of at least 0", dict: "an object", list: "a list"}
 _CARD = "README.md"
+_ISO639 = re.compile(r"[a-z]{2,3}")
 # The card's YAML block as huggingface_hub finds it (`REGEX_YAML_BLOCK`, after a UTF-8 BOM, which it
 # reads as `utf-8-sig`): any line ends, so a card saved with CRLF or a BOM loads, and passes here too.
 _FRONT_MATTER = re.compile(r"\s*---(?:\r\n|\r|\n)([\S\s]*?)(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$)")
@@ -432,6 +433,23 @@ class _Verifier:
                          "rebuild to regenerate it; hand-written notes belong between the markers, which a "
                          "rebuild keeps")
 
+    def check_hub_metadata(self, meta: dict[str, Any], total: int) -> None:
+        """The YAML keys the Hub's metadata check reads, as newsset writes them: the size category
+        of the default config's rows, ISO 639 codes under `language` (`english` or `pt-BR` there
+        is refused by the Hub; a region goes in `language_details`)."""
+        from .card import size_category
+
+        want = [size_category(total)]
+        if meta.get("size_categories") != want:
+            self.problem("verify.card", _CARD, f"size_categories: the card says {_found(meta.get('size_categories'))}, "
+                         f"but its {total:,} rows are {want[0]}", want[0], str(meta.get("size_categories")))
+        langs = meta.get("language")
+        bad = [x for x in langs if not (isinstance(x, str) and _ISO639.fullmatch(x))] if isinstance(langs, list) \
+            else [langs]
+        if bad:
+            self.problem("verify.card", _CARD, f"language: expected ISO 639 codes (en, fr, pt; a region or script goes "
+                         f"in language_details), found {', '.join(map(repr, bad))}")
+
     def check_card(self, meta: dict[str, Any]) -> None:
         """The card's configs and split sizes must describe exactly the shards in the manifest, and its
         license be the build's (which croissant.json and the manifest state too)."""
@@ -445,6 +463,7 @@ class _Verifier:
         rows: dict[tuple[str, str], int] = {}
         for s in self.shards:
             rows[(s.config, s.split)] = rows.get((s.config, s.split), 0) + s.rows
+        self.check_hub_metadata(meta, sum(n for (config, _), n in rows.items() if config == "default"))
         if not isinstance(listed := meta.get("configs") or [], list):
             self.problem("verify.card", _CARD, f"`configs` should be a list of configs, found {_found(listed)}")
             listed = []

@@ -531,3 +531,17 @@ def test_the_user_section_and_line_ends_are_the_users(out: Path) -> None:
     text = text[:start] + "<!-- newsset:user-start -->\n## Ours\n\nScraped in May.\n" + text[end:]
     card.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))  # (as git on Windows may check it out)
     assert verify(out, load=False).ok
+
+
+@pytest.mark.parametrize("old, new, says", [("\n- n<1K\n", "\n- tiny\n", "size_categories: the card says"),
+                                            ('\nlanguage:\n- "en"\n', '\nlanguage:\n- "english"\n',
+                                             "expected ISO 639 codes"),
+                                            ('\nlanguage:\n- "en"\n', '\nlanguage:\n- "en-GB"\n',
+                                             "a region or script goes in language_details")])
+def test_card_metadata_the_hub_refuses_is_a_card_problem(out: Path, old: str, new: str, says: str) -> None:
+    card = out / "README.md"
+    text = card.read_text(encoding="utf-8")
+    assert old in text
+    card.write_text(text.replace(old, new, 1), encoding="utf-8")
+    report = verify(out, load=False)
+    assert _codes(report) == {("verify.card", str(card))} and says in report.issues[0].message
