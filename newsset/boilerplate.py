@@ -269,8 +269,7 @@ _SHARE_ACTIONS = frozenset(b.casefold() for b in ("Share", "Copy link", "Email",
 _BUTTON = "\x00button"  # the key of a line that may be a share button (no catalogue key holds a NUL)
 # `_EXACT`, and a share button's usual spellings -> `_BUTTON`: the keys pass of `parse._Page` looks
 # lines up here, so a page without such a line pays nothing for share bars.
-_LINE_KEYS = {**{form: _BUTTON for b in _SHARE_BUTTONS for form in {b, b.lower(), b.upper(), b.title()}},
-              **_EXACT}
+_LINE_KEYS: dict[str, str] = {}  # filled below, once `_boiler_key` is defined
 
 
 def _share_bars(lines: list[str], keys: list[str | None]) -> None:
@@ -368,3 +367,9 @@ def is_boilerplate(line: str) -> bool:
 def _is_paywall_start(line: str) -> bool:
     """One of the paywall first line's usual forms."""
     return line in _EXACT_STARTS or _norm(line) in _PAYWALL_STARTS_NORM
+
+
+# (a button catalogued on its own, `Copy link` in any case, keeps its catalogue key)
+_LINE_KEYS.update({form: _boiler_key(form) or _BUTTON for b in _SHARE_BUTTONS
+                   for form in {b, b.lower(), b.upper(), b.title()}})
+_LINE_KEYS.update(_EXACT)

@@ -369,6 +369,13 @@ def _by_name_of(rest: str | None) -> str:
     cut = _JOINED_WHEN.search(name)
     if cut is not None and _is_when(name[cut.start():].strip()):
         name = name[:cut.start()].rstrip(_SEPARATORS)  # ("By Jane Doe · published ...", ", published")
+    if (cut := _REPORTING.search(name)) is not None and cut.start():
+        name = name[:cut.start()]  # ("By Jane Doe, with additional reporting by ...": a contributor, not the author)
+    for sep in (" \u00b7 ", " | ", ", ", " \u2013 ", " \u2014 ", " - "):
+        head, found, tail = name.rpartition(sep)
+        if found and head.strip() and any(c.isdigit() for c in tail) and _is_date_only(tail.strip()):
+            name = head.rstrip(_SEPARATORS)  # ("By Jane Doe · 20 October 2024": the date without its label)
+            break
     if name.endswith(")") or " in " in name:  # `By Jane Doe (@janedoe)`, `By Jane Doe in Port Glasgow`
         # Each name without its place (`By A in X and B in Y`); one word after a place is a second
         # place, not a co-author (`in Tbilisi and Batumi`).
@@ -391,6 +398,7 @@ _BY_TAIL = re.compile(r"\s*\(@\w+\)$|(?<=\w)\s+in\s+(?:the\s+)?[A-Z][\w.'\u2019-
 
 
 _SEPARATORS = " \t,;|\u00b7\u2022-\u2013\u2014"
+_REPORTING = re.compile(r"[\s,;(]+(?:with\s+)?(?:additional\s+|extra\s+)?reporting\s+(?:by|from)\b", re.IGNORECASE)
 _CONTACT_SPLIT = re.compile(r"(\s*[|,;\u00b7\u2022]\s*)")
 
 

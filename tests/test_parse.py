@@ -836,7 +836,10 @@ def test_a_sentence_ending_in_a_publication_is_still_no_signature() -> None:
                                             ("By Ana Demir and Li Wei in Leeds", "Ana Demir and Li Wei"),
                                             ("By Ana Demir in Leeds and Li Wei in York", "Ana Demir and Li Wei"),
                                             ("By Ana Demir in Tbilisi and Batumi", "Ana Demir"),  # two places
-                                            ("By Ana Demir in Kyiv & Lviv and Li Wei in York", "Ana Demir and Li Wei")])
+                                            ("By Ana Demir in Kyiv & Lviv and Li Wei in York", "Ana Demir and Li Wei"),
+                                            ("By Ana Demir, with additional reporting by Li Wei", "Ana Demir"),
+                                            ("By Ana Demir \u00b7 20 October 2024", "Ana Demir"),
+                                            ("By Ana Demir | 3 June 2022", "Ana Demir")])
 def test_a_dateline_or_handle_after_the_byline_name_is_left_out(by: str, author: str) -> None:
     rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, by, "published 3 June 2022", "", P1, "", P2))
     assert rec["author"] == author and rec["body"] == f"{P1}\n\n{P2}"
