@@ -264,8 +264,8 @@ _SHARE_BUTTONS = ("Share", "Copy link", "Facebook", "X", "Twitter", "Email", "E-
                   "Telegram", "Comments", "Share on Facebook", "Share on X", "Share on Twitter",
                   "Share on WhatsApp", "Share on LinkedIn", "Share on Reddit", "Share by email", "Share via email",
                   "Share this article")
-_SHARE_ACTIONS = frozenset(b.casefold() for b in ("Share", "Copy link", "Email", "E-mail", "Print", "Save",
-                                                  "Share by email", "Share via email", "Share this article"))
+# A bar's own buttons: a run of networks (and `Email`, `Save`) may be a quiz's options or an article's list.
+_SHARE_ACTIONS = frozenset(b.casefold() for b in _SHARE_BUTTONS if b.startswith("Share") or b == "Copy link")
 _BUTTON = "\x00button"  # the key of a line that may be a share button (no catalogue key holds a NUL)
 # `_EXACT`, and a share button's usual spellings -> `_BUTTON`: the keys pass of `parse._Page` looks
 # lines up here, so a page without such a line pays nothing for share bars.
@@ -274,8 +274,9 @@ _LINE_KEYS: dict[str, str] = {}  # filled below, once `_boiler_key` is defined
 
 def _share_bars(lines: list[str], keys: list[str | None]) -> None:
     """Resolve `_BUTTON` keys: three or more lines in a row that are all share buttons (`Share`,
-    `Copy link`, `Facebook`, `X`, `Email`), one of them an action, not a network's name, are a share
-    bar (a list of networks can be an article's); any other such line is text."""
+    `Copy link`, `Facebook`, `X`, `Email`), one of them `Share ...` or `Copy link`, are a share bar
+    (networks, `Email` or `Save` alone can be an article's list or a quiz's options); any other such
+    line is text."""
     n, i = len(lines), 0
     while i < n:
         if keys[i] != _BUTTON:

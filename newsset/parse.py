@@ -101,8 +101,10 @@ _MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u06
           "\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
           "\ufe20-\ufe2f\u200c\u200d\u2011")
 # "Name, Publication": a short name of capitalised words (`&` may join two), then a short publication name.
+# (In a name: `Marcel·la`, an ʻokina typed as `‘` in `Ka‘iulani`, a double-barrelled `Müller–Lüdenscheidt`.)
+_NAME_CHARS = f".'\u2019\u2018\u00b7\u2013{_MARKS}-"
 _SIGNATURE = re.compile(
-    rf"^(?P<name>[^\W\d_][\w.'\u2019{_MARKS}-]*(?:\s+[\w.'\u2019&{_MARKS}-]+){{0,7}}),\s+"
+    rf"^(?P<name>[^\W\d_][\w{_NAME_CHARS}]*(?:\s+[\w&{_NAME_CHARS}]+){{0,7}}),\s+"
     rf"(?P<pub>(?:The\s+)?[^\W\d_][\w&.'\u2019{_MARKS}-]*(?:\s+[\w&.'\u2019{_MARKS}-]+){{0,4}})$")
 _LOOSE_COMMA = re.compile(r"\s*,\s*(?=The Week\b)")
 _SIGNATURE_MAX = 200  # characters: eight words of a name and five of a publication are far shorter
@@ -273,7 +275,7 @@ def _name_words(name: str) -> bool:
         or (w in ("and", "&") and 0 < i < len(words) - 1) for i, w in enumerate(words))
 
 
-_NAME_PARTICLES = frozenset({"de", "da", "del", "della", "dell", "der", "den", "van", "von", "bin", "bint", "ibn",
+_NAME_PARTICLES = frozenset({"de", "da", "del", "della", "dell", "der", "den", "van", "von", "bin", "bint", "ibn", "i",
                              "al", "el", "la", "le", "du", "di", "do", "dos", "das", "d", "l", "ter", "ten", "te",
                              "zu", "y", "ap", "ab", "ferch", "bat", "ben", "wa", "los", "las", "binti", "binte",
                              "e", "af", "des", "delle", "dei", "degli", "t"})  # ("t": Dutch `'t Hooft`)

@@ -1556,6 +1556,9 @@ def test_a_list_of_networks_or_a_lone_button_word_is_text() -> None:
     assert rec["body"] == f"{P1}\n\nThe apps the survey asked about:\n" + "\n".join(networks) + f"\n\n{P2}"
     rec = parse(page(HEADER, "", P1, "", "Share", "", P2, "", "Email", "Print", "", P2))
     assert rec["body"] == f"{P1}\n\nShare\n\n{P2}\n\nEmail\nPrint\n\n{P2}"
+    quiz = ["Question 3 of 10", "Which did most readers use to share the story?", "Facebook", "X", "Email", "Save"]
+    rec = parse(page(HEADER, "", P1, "", *quiz, "", P2))  # (no `Share` nor `Copy link`: a quiz's options)
+    assert rec["body"] == f"{P1}\n\n" + "\n".join(quiz) + f"\n\n{P2}"
 
 
 @pytest.mark.parametrize("line", ["Continue reading below", "Skip advert", "Story continues below advertisement",
@@ -1603,3 +1606,10 @@ def test_other_sites_time_labels_are_labels(label: str) -> None:
     rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By", "published", "", "Posted at 09:15", "", P1, "",
                      "Posted at 09:40", "", P2))
     assert rec["body"] == f"Posted at 09:15\n\n{P1}\n\nPosted at 09:40\n\n{P2}"
+
+
+@pytest.mark.parametrize("name", ["Marcel\u00b7la Soler", "Ka\u2018iulani Kahale", "Jordi Puig i Roca",
+                                  "Anna M\u00fcller\u2013L\u00fcdenscheidt"])
+def test_signature_names_with_a_middle_dot_an_okina_a_catalan_i_or_an_en_dash(name: str) -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", f"{name}, The Week UK", "", f"{name} is a writer.", "", *FOOTER))
+    assert (rec["author"], rec["author_bio"], rec["body"]) == (name, f"{name} is a writer.", f"{P1}\n\n{P2}")
