@@ -214,6 +214,15 @@ def _signature(line: str) -> tuple[str, str] | None:
     return name, m.group("pub")
 
 
+def _placed_item(line: str) -> tuple[str, str] | None:
+    """A letter's sign-off with its place in two parts (`Ann Bell, Harrogate, North Yorkshire`): an
+    item of a list, as a `Name, Place` line is, though no signature."""
+    if line.count(",") != 2 or len(line) > _SIGNATURE_MAX:
+        return None
+    head, _, last = line.strip().rpartition(",")
+    return _signature(head) if _capital(last.strip()) and not _ends(last, _TERMINAL) else None
+
+
 def _listed_signature(text: str) -> tuple[str, str] | None:
     """The site's own signature with more commas: `A, B and C, The Week US` (the names, as a `By`
     line gives them) or `Name, Role, The Week US` (the name; the role is left out)."""
@@ -796,9 +805,10 @@ class _Page:
                 # (Author boxes above, the site's signature alone on its paragraph, are co-authors.)
                 if not (plain and sig[1].startswith("The Week")):
                     site_box = e - s == 1 and sig[1].startswith("The Week")
-                    if any((o := _signature(lines[pe - 1])) and not self._own_box((ps, pe))
-                           and (not site_box or o[1].startswith("The Week")) for ps, pe in paras[1:-back]):
-                        break
+                    if any((o := _signature(lines[pe - 1]) or _placed_item(lines[pe - 1]))
+                           and not self._own_box((ps, pe)) and (not site_box or o[1].startswith("The Week"))
+                           for ps, pe in paras[1:-back]):
+                        break  # (the items of a list above it: `Name, Paper`, a letter's `Name, Town, County`)
                 elif any(pe - ps > 1 and "The Week" in lines[pe - 1] and (other := _signature(lines[pe - 1]))
                          and other[1].startswith("The Week") for ps, pe in paras[1:-back]):
                     break  # the site's signature closing other paragraphs too: a round-up's attributions

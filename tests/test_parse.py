@@ -1613,3 +1613,10 @@ def test_other_sites_time_labels_are_labels(label: str) -> None:
 def test_signature_names_with_a_middle_dot_an_okina_a_catalan_i_or_an_en_dash(name: str) -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", f"{name}, The Week UK", "", f"{name} is a writer.", "", *FOOTER))
     assert (rec["author"], rec["author_bio"], rec["body"]) == (name, f"{name} is a writer.", f"{P1}\n\n{P2}")
+
+
+def test_the_last_letter_of_a_letters_page_signed_with_town_and_county_is_no_signature() -> None:
+    letters = ["Our bus went in 2019.", "", "Ann Bell, Harrogate, North Yorkshire", "", "The trains are late.", "",
+               "Tom Reyes, Penrith, Cumbria", "", "There is no bus here.", "", "Jean Moss, The Wirral"]
+    rec = parse(page(HEADER, "", *letters, "", *FOOTER))
+    assert rec["author"] is None and rec["body"].endswith("Jean Moss, The Wirral")
