@@ -132,6 +132,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(b"\x01+")
 _START, _END = itemgetter(0), itemgetter(1)
 _HEAD_SCAN = 12  # non-blank lines after the header in which image and byline blocks are looked for
+_GALLERY_SCAN = 36  # more lines, through which labels are looked for under a gallery's image blocks
 _KICKER_LINES = 2  # short lines the labels may sit under, below the image credit
 
 
@@ -1056,17 +1057,28 @@ class _Page:
             if block is not None:
                 return block
         far = self._far_labels(cands) if credit_i is not None else None
+        if far is None and credit_i is not None and len(nonblank) == _HEAD_SCAN and cands:
+            # A gallery or a page of cartoons above the labels: more image blocks than the head's scan
+            # holds. Look further, through short lines and their credits only (see `_far_labels`).
+            keys = self.keys
+            more = compress(range(cands[-1] + 1, len(lines)), map(is_, keys[cands[-1] + 1:], repeat(None)))
+            cands = cands + list(islice(more, _GALLERY_SCAN))
+            far = self._far_labels(cands, len(cands))
         return self._label_block(cands, far) if far is not None else None
 
-    def _far_labels(self, cands: list[int]) -> int | None:
+    def _far_labels(self, cands: list[int], scan: int = _HEAD_SCAN) -> int | None:
         """Where, past the kicker's lines under the image, a `By` line with a time label on the line
         right under it starts the labels: every line above it short (a line of 120 characters or
-        less), at most one of them ending like a sentence. None when there is no such line."""
+        less), at most one of them ending like a sentence since the last image credit line (a
+        gallery's captions are sentences). None when there is no such line."""
         lines = self.lines
         sentences = 0
-        for pos in range(min(len(cands), _HEAD_SCAN) - 1):
+        for pos in range(min(len(cands), scan) - 1):
             i = cands[pos]
             text = lines[i].strip()
+            if _credit(text) is not None:
+                sentences = 0  # (the line above was a caption: another image's block)
+                continue
             if text[:2] in ("By", "BY") and cands[pos + 1] == i + 1:
                 nxt = lines[i + 1].strip()
                 # (a real time label: "published" alone or before a date, not "published in full.")

@@ -1620,3 +1620,15 @@ def test_the_last_letter_of_a_letters_page_signed_with_town_and_county_is_no_sig
                "Tom Reyes, Penrith, Cumbria", "", "There is no bus here.", "", "Jean Moss, The Wirral"]
     rec = parse(page(HEADER, "", *letters, "", *FOOTER))
     assert rec["author"] is None and rec["body"].endswith("Jean Moss, The Wirral")
+
+
+@pytest.mark.parametrize("slides", [3, 6])
+def test_labels_under_a_gallery_of_captioned_images_are_labels(slides: int) -> None:
+    """A hero gallery or a page of cartoons saves every slide above the byline: captions that are
+    sentences (one only was allowed) and more lines than the head's scan of 12 held."""
+    gallery = [x for k in range(slides) for x in (f"Slide {k}", f"A crowd gathers in square {k}.",
+                                                 f"(Image credit: Agency {k})")]
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *gallery, "By Ana Demir", "published 3 June 2022", "",
+                     P1, "", P2))
+    assert rec["author"] == "Ana Demir" and rec["body"].endswith(f"{P1}\n\n{P2}")
+    assert "published 3 June" not in rec["body"] and "By Ana Demir" not in rec["body"]
