@@ -1098,6 +1098,7 @@ class _Page:
         lines = self.lines
         i = cands[pos]
         j, name = pos, None
+        split = joined = False  # the name came from the line under a bare `By`; an `and` line followed it
         while j < len(cands):
             t = lines[cands[j]].strip()
             m = _BY.match(t)
@@ -1116,10 +1117,17 @@ class _Page:
             elif not ((_is_when(t) and not (gap and self._opens_text(cands, j))) or (
                     j > pos and cands[j] == cands[j - 1] + 1
                     and lines[cands[j - 1]].strip().lower() in _BARE_WHEN and _is_date_only(t))):
-                # "By" on a line of its own, the name on the next (a byline link split apart)
-                if not name and j > pos and cands[j] == cands[j - 1] + 1 and not _ROLE_LABEL.match(t) \
+                # "By" on a line of its own, the name on the next (a byline link split apart); more
+                # names a line each, `and` on its own line or not between them (two writers' links)
+                glued = j > pos and cands[j] == cands[j - 1] + 1
+                if not name and glued and not _ROLE_LABEL.match(t) \
                         and _is_bare_by(lines[cands[j - 1]].strip()) and self._by_name(f"By {t}", "", False):
-                    name = _by_name_of(t)
+                    name, split = _by_name_of(t), True
+                elif split and glued and not joined and t in ("and", "&"):
+                    joined = True
+                elif split and glued and not _ROLE_LABEL.match(t) and _ROLE_WORDS.isdisjoint(t.lower().split()) \
+                        and self._by_name(f"By {t}", "", False) and (joined or (_is_when(nxt) and " " in t)):
+                    name, joined = f"{name} and {_by_name_of(t)}", False
                 elif not self._inside_labels(cands, j, pos):
                     break
             j += 1

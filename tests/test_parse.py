@@ -1632,3 +1632,13 @@ def test_labels_under_a_gallery_of_captioned_images_are_labels(slides: int) -> N
                      P1, "", P2))
     assert rec["author"] == "Ana Demir" and rec["body"].endswith(f"{P1}\n\n{P2}")
     assert "published 3 June" not in rec["body"] and "By Ana Demir" not in rec["body"]
+
+
+@pytest.mark.parametrize(("names", "author"), [(["Ana Demir", "and", "Li Wei"], "Ana Demir and Li Wei"),
+                                               (["Ana Demir", "Li Wei"], "Ana Demir and Li Wei"),
+                                               (["Ana Demir", "Foreign Editor"], "Ana Demir"),
+                                               (["Ana Demir", "London"], "Ana Demir")])
+def test_byline_names_saved_a_line_each_under_a_bare_by(names: list[str], author: str) -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By", *names, "published 3 June 2022", "", P1, "",
+                     P2))
+    assert (rec["author"], rec["body"]) == (author, f"{P1}\n\n{P2}")
