@@ -87,6 +87,11 @@ _PROMO_LINES = (
     "View Deal",
     "Jump to comments",
     "Back to top",
+    # A podcast page's platform links; a quiz widget's buttons.
+    *(f"Listen on {app}" for app in ("Apple Podcasts", "Spotify", "Amazon Music", "YouTube", "Audible")),
+    "Start quiz",
+    "Check answer",
+    "Next question",
 )
 # The paywall's first line as pages write it: three dots, an ellipsis character, or none.
 _PAYWALL_STARTS = ("To continue reading this article...", "To continue reading this article\u2026",

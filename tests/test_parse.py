@@ -1562,6 +1562,7 @@ def test_a_list_of_networks_or_a_lone_button_word_is_text() -> None:
 
 
 @pytest.mark.parametrize("line", ["Continue reading below", "Skip advert", "Story continues below advertisement",
+                                  "Listen on Apple Podcasts", "Start quiz", "Next question",
                                   "Article continues below this ad", "Scroll to continue with content", "View Deal",
                                   "There was a problem. Please refresh the page and try again."])
 def test_ad_slot_and_form_furniture_is_dropped(line: str) -> None:
