@@ -1055,6 +1055,13 @@ class _Page:
                 return None  # no image: labels sit under the standfirst at most ("By Train" lower down is text)
             block = self._label_block(cands, pos)
             if block is not None:
+                if credit_i is not None and not any(_is_when(lines[k].strip()) for k in range(block[0], block[1])):
+                    # A `By` line with no time label, over the labels proper a few lines down: a book's (or
+                    # a film's) details in a review's kicker ("The Salt Road" / "By Kofi Mensah" / "Granta,
+                    # 352pp" / "By" / "published"), not the reviewer's byline.
+                    far = self._far_labels(cands)
+                    if far is not None and cands[far] >= block[1]:
+                        return self._label_block(cands, far)
                 return block
         far = self._far_labels(cands) if credit_i is not None else None
         if far is None and credit_i is not None and len(nonblank) == _HEAD_SCAN and cands:

@@ -1643,3 +1643,13 @@ def test_byline_names_saved_a_line_each_under_a_bare_by(names: list[str], author
     rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By", *names, "published 3 June 2022", "", P1, "",
                      P2))
     assert (rec["author"], rec["body"]) == (author, f"{P1}\n\n{P2}")
+
+
+@pytest.mark.parametrize("labels", [["By Ana Demir", "published 3 June 2022"], ["By", "published"]])
+def test_a_reviews_book_details_with_the_books_author_are_no_byline(labels: list[str]) -> None:
+    """`By Kofi Mensah` in a review's kicker names the book's author: the labels proper, with their
+    time label, stand a few lines down, and were left in the body."""
+    kicker = ["The Salt Road", "By Kofi Mensah", "Granta, 352pp, \u00a322"]
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, *kicker, *labels, "", P1, "", P2, "",
+                     "Ana Demir, The Week UK", "", "Ana Demir writes on books.", "", *FOOTER))
+    assert (rec["author"], rec["body"]) == ("Ana Demir", "\n".join(kicker) + f"\n\n{P1}\n\n{P2}")
