@@ -153,6 +153,9 @@ _ASCII_INK = [c for c in map(chr, range(128)) if not c.isspace()]
 _CANNOT_START = frozenset(c for c in _ASCII_INK if c.lower() not in {k[0] for k in _BOILER}) - {"&"}
 _CANNOT_END = frozenset(c for c in _ASCII_INK if c.lower() not in {k[-1] for k in _BOILER}) - {";"}
 _OPENINGS = frozenset(k[:3] for k in _BOILER)
+# A text that starts with one of these has no key (`_boiler_key` gives it one by none of its paths: not
+# an icon, it stays first when icons are taken off), nor has any block of lines that starts with it.
+_NO_BLOCK_START = _CANNOT_START - {"<", ">"}
 
 
 def _boiler_key(line: str) -> str | None:
@@ -163,25 +166,30 @@ def _boiler_key(line: str) -> str | None:
     their first or last character, without the cost of `_norm`.
     """
     key = _EXACT.get(line)
-    if key is None and line[0] not in _CANNOT_START and line[-1] not in _CANNOT_END:
+    first = line[0]
+    if key is None and first not in _CANNOT_START and line[-1] not in _CANNOT_END:
         opening = line[:3]
         if not (opening.isascii() and opening.isalpha() and opening.lower() not in _OPENINGS) and _may_be_key(line):
             key = _norm(line)
-    if key in _BOILER:
-        return _KEY_ALIAS.get(key, key)
-    if key == "":
-        return _BLANK  # only entities or invisible characters ("&nbsp;" on a line of its own): shows as blank
+    if key is not None:  # (most lines have none)
+        if key in _BOILER:
+            return _KEY_ALIAS.get(key, key)
+        if key == "":
+            return _BLANK  # only entities or invisible characters ("&nbsp;" on a line of its own): shows as blank
     if "/" in line and (("//" in line or "." in line) and _IMAGE_URL.match(line.strip())
                         or ":" in line and _PLAYER_TIME.match(line)):
         return ""
-    if line[:1] in "Tt" or line[:1].isspace():  # another ending of the paywall's first line ("..., subscribe to
-        text = line.lstrip()                       # The Week US"), indented or not
+    if first in "Tt" or first.isspace():  # another ending of the paywall's first line ("..., subscribe to
+        text = line.lstrip()                # The Week US"), indented or not
         if len(text) <= 120 and text[:11].lower() == "to continue" and \
                 _norm(text).startswith(_PAYWALL_START.rstrip(".")):
             return _PAYWALL_START
     if not line.isascii() or ">" in line or "<" in line:  # (icons are not ASCII but for these two)
         text = line.strip()
-        if text and (_is_icon(text[0]) or _is_icon(text[-1])):  # a button saved with its icon ("Sign up →")
+        # A button saved with its icon ("Sign up →"). (An ASCII end is an icon only as `<` or `>`: no
+        # lookup for the letters most lines start and end with.)
+        if text and ((text[0] in "<>" if text[0].isascii() else _is_icon(text[0]))
+                     or (text[-1] in "<>" if text[-1].isascii() else _is_icon(text[-1]))):
             bare = _without_icons(text)
             key = _boiler_key(bare) if bare else None
             return None if key == _BLANK else key  # (an icon by "&nbsp;" is no blank line: text, as written)
@@ -221,7 +229,7 @@ def _may_be_key(line: str) -> bool:
     words = line.split(None, 2)
     if not words:
         return True  # white space alone: the key of a blank line
-    head = " ".join(words[:2])
+    head = f"{words[0]} {words[1]}" if len(words) > 1 else words[0]
     if not head.isascii():
         if _ZERO_WIDTH_RE.search(line):
             return True
@@ -247,6 +255,7 @@ def _tails() -> dict[str, dict[str, str]]:
 
 _TAILS = _tails()
 _TAIL_HEADS = frozenset(_TAILS)
+assert _TAIL_HEADS.isdisjoint(k for tails in _TAILS.values() for k in tails.values())  # (see _continued_boilerplate)
 
 
 def _continued_boilerplate(lines: list[str], keys: list[str | None]) -> None:
@@ -255,11 +264,15 @@ def _continued_boilerplate(lines: list[str], keys: list[str | None]) -> None:
     links on our site, we may earn an affiliate commission." / "Here's how it works."). Callers test
     `_TAIL_HEADS.isdisjoint(keys)` first: most pages hold no such block."""
     n = len(lines)
-    for i, key in enumerate(keys):
-        if key not in _TAIL_HEADS:
-            continue
-        j = i + 2 if i + 1 < n and keys[i + 1] == _BLANK else i + 1
-        if j < n and keys[j] is None and len(lines[j]) <= _LONGEST:
+    # The blocks' lines, found in C. (A key set below is a longer block's, never one that opens another:
+    # the lines found stay the ones to look at.)
+    heads = bytes(map(_TAIL_HEADS.__contains__, keys))
+    i = heads.find(1)
+    while i >= 0:
+        key = keys[i]
+        i, at = heads.find(1, i + 1), i
+        j = at + 2 if at + 1 < n and keys[at + 1] == _BLANK else at + 1
+        if key is not None and j < n and keys[j] is None and len(lines[j]) <= _LONGEST:  # (key: always a head)
             keys[j] = _TAILS[key].get(_norm(lines[j]))
 
 
@@ -307,7 +320,8 @@ def _wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tu
         i = s
         while i < e - 1:
             first = lines[i].lstrip()
-            if not _may_be_key(f"{first} {lines[i + 1].lstrip()}"):  # (the block's first two words)
+            if first[0] in _NO_BLOCK_START or not _may_be_key(f"{first} {lines[i + 1].lstrip()}"):  # (the
+                # block's first character, its first two words)
                 i += 1
                 continue
             size = len(first)
@@ -336,8 +350,10 @@ def _split_boilerplate(lines: list[str], keys: list[str | None], runs: list[tupl
         if e - s != 1 or len(lines[s]) > _LONGEST:
             continue
         text = lines[s].strip()
+        if text[0] in _NO_BLOCK_START:
+            continue
         for s2, e2 in runs[n + 1:n + 3]:
-            if e2 - s2 != 1 or any(k != _BLANK for k in keys[e:s2]):
+            if e2 - s2 != 1 or keys[e:s2].count(_BLANK) != s2 - e:  # (only blank lines between)
                 break
             text = f"{text} {lines[s2].strip()}"
             if len(text) > _LONGEST or not _may_be_key(text):

@@ -145,7 +145,7 @@ def _decode(raw: bytes, path: str) -> tuple[str, bool, bool, bool]:
         if normal is not text:  # NFC changed it: look at the new text's bytes
             text, suspect = normal, _text.suspicious(normal.encode("utf-8"))
         else:
-            suspect = _text.suspicious(raw, rest)
+            suspect = _text.suspicious(raw, rest, nonascii)
     if not text or text.isspace():  # not text.strip(), without copying the page
         raise ParseError(Issue("input.empty", "expected an article, got an empty file" if not text
                                else "expected an article, got only whitespace", path,

@@ -27,7 +27,7 @@ import datetime as _dt
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from itertools import compress, islice, repeat
 from operator import is_, itemgetter
@@ -70,7 +70,9 @@ _HEADER = re.compile(r"^\s*date(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE)
 # A second page's header, on a line of its own (after its BOM or invisible characters, when files that
 # had one were joined); or run on after the footer's last line (the first file had no final newline).
 _HEAD_AT = r"(?P<h>[Dd][Aa][Tt][Ee][ \t]+[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]+\S)"
-_SECOND_HEADER = re.compile(f"\\n(?:[ \\t{_ZERO_WIDTH_CHARS}]*|View More(?: \u25b8)?[ \\t]*){_HEAD_AT}")
+# (The lookahead, which the next character of either form passes, turns most newlines away at once.)
+_SECOND_HEADER = re.compile(f"\\n(?=[ \\t{_ZERO_WIDTH_CHARS}DdV])"
+                            f"(?:[ \\t{_ZERO_WIDTH_CHARS}]*|View More(?: \u25b8)?[ \\t]*){_HEAD_AT}")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _BY = re.compile(r"^(?:By|BY)(?:\s*:)?(?:\s+(.+))?$")  # ("By: Jane Doe", as other templates write it)
 _BARE_BY = frozenset({"By", "BY", "By:", "BY:"})  # the label alone: its name was a link the scraper left out
@@ -130,6 +132,7 @@ def _ends(text: str, marks: frozenset[str]) -> bool:
     return text.rstrip(_CLOSERS)[-1:] in marks
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(b"\x01+")
+_SPAN = re.Match.span
 _START, _END = itemgetter(0), itemgetter(1)
 _HEAD_SCAN = 12  # non-blank lines after the header in which image and byline blocks are looked for
 _GALLERY_SCAN = 36  # more lines, through which labels are looked for under a gallery's image blocks
@@ -160,7 +163,6 @@ def _credit(line: str) -> str | None:
 
 
 # "Image credit:" as the site writes it, then other templates' labels (a bare "Credit:" or "Image:" bracketed only).
-_CREDIT_MARKS = re.compile("[:\u00a9]")
 _HEADER_LEAD = " \t" + _ZERO_WIDTH_CHARS
 _TEASER_OPENINGS = ("Related", "RELATED", "Read more", "Read next", "See also", "More:", "Read:", "Watch:", "Listen:")
 
@@ -538,6 +540,14 @@ def _page_start(text: str, at: int) -> bool:
     return not text[at:end].rstrip().endswith(".") and not below.strip()
 
 
+class _Signatures(dict[str, "tuple[str, str] | None"]):
+    """line -> `_signature(line)`, filled in as lines are looked up."""
+
+    def __missing__(self, line: str) -> tuple[str, str] | None:
+        sig = self[line] = _signature(line)
+        return sig
+
+
 class _Page:
     """Parsing state for one page; each method finds one part of the layout."""
 
@@ -553,16 +563,19 @@ class _Page:
         if not _TAIL_HEADS.isdisjoint(keys):
             _continued_boilerplate(lines, keys)
         # The runs of text lines, as (start, end) index pairs: the paragraphs.
-        self.runs = [m.span() for m in _RUN.finditer(bytes(map(is_, keys, repeat(None))))]
+        self.runs = list(map(_SPAN, _RUN.finditer(bytes(map(is_, keys, repeat(None))))))
         if keys.count(None) > len(self.runs) and _wrapped_boilerplate(lines, keys, self.runs):  # (a run of 2+)
-            self.runs = [m.span() for m in _RUN.finditer(bytes(map(is_, keys, repeat(None))))]
+            self.runs = list(map(_SPAN, _RUN.finditer(bytes(map(is_, keys, repeat(None))))))
         if len(self.runs) > 1 and _split_boilerplate(lines, keys, self.runs):  # (pieces a blank line apart)
-            self.runs = [m.span() for m in _RUN.finditer(bytes(map(is_, keys, repeat(None))))]
+            self.runs = list(map(_SPAN, _RUN.finditer(bytes(map(is_, keys, repeat(None))))))
         self.source = source
         self.where: dict[str, int] = {}
         self.sig_line: int | None = None
         self.lead: list[tuple[int, int]] = []  # body paragraphs above the byline (a kicker under the image)
         self._foot: tuple[int, int] | None = None  # (footer start, line the scan stopped at), see footer_start
+        # `_signature(line)`, worked out once a page for each line: it is pure, and the footer, signature
+        # and author-box tests look at the same lines several times. (A dict's own lookup: a C call.)
+        self._sig: Callable[[str], tuple[str, str] | None] = _Signatures().__getitem__
 
     def fail(self, code: str, message: str, index: int, expected: str | None = None,
              got: str | None = None) -> ParseError:
@@ -570,7 +583,7 @@ class _Page:
 
     def parse(self, sha: str, nfc_known: bool = False, plain: bool = False) -> Article:
         lines = self.lines
-        h = next((i for i, ln in enumerate(lines) if ln), None)
+        h = 0 if lines[0] else next((i for i, ln in enumerate(lines) if ln), None)  # (the header opens most pages)
         if h is None:
             raise self.fail("input.empty", "expected an article, got only whitespace", 0)
         date, title = self.header(h)
@@ -644,20 +657,22 @@ class _Page:
         lines, keys = self.lines, self.keys
         n = len(lines)
         at = first
+        if _PAYWALL_START not in keys:  # (most pages: a scan in C, not an exception raised and caught)
+            return self.footer_start(first), False, -1
         try:
             while True:
                 i = keys.index(_PAYWALL_START, at)
                 if self._paywall_at(i):
                     break
                 keys[i] = None  # a sentence that opens like the paywall: text
-                self.runs = [m.span() for m in _RUN.finditer(bytes(map(is_, keys, repeat(None))))]
+                self.runs = list(map(_SPAN, _RUN.finditer(bytes(map(is_, keys, repeat(None))))))
                 at = i + 1
         except ValueError:  # no paywall: the body runs on to the signature or the footer
             return self.footer_start(first), False, -1
         else:
             self.where["truncated"] = i + 1
             j = i + 1
-            stop = next((k for k in range(j, min(n, j + 15)) if keys[k] == _PAYWALL_END), None)
+            stop = keys.index(_PAYWALL_END, j, j + 15) if _PAYWALL_END in keys[j:j + 15] else None
             if stop is not None:
                 j = stop + 1
             else:
@@ -688,8 +703,8 @@ class _Page:
         # `View More` closes the template's related list: what a scraper saved under it is the site's own
         # furniture (section links, the publisher's copyright line), never article text.
         last_mark = next((k for k in range(end - 1, first - 1, -1) if keys[k] in _VIEW_MORE), None) \
-            if any(mark in keys for mark in _VIEW_MORE) else None  # (a scan in C first: most pages have none)
-        if last_mark is not None and all(len(ln) <= _FURNITURE_MAX for ln in lines[last_mark + 1:]):
+            if not _VIEW_MORE.isdisjoint(keys) else None  # (a scan in C first: most pages have none)
+        if last_mark is not None and max(map(len, lines[last_mark + 1:]), default=0) <= _FURNITURE_MAX:
             end = last_mark + 1  # (paragraphs of text under it: an article that goes on, read as ever)
         below = False  # footer lines found under the scan (teasers above them may stand a blank line apart)
         while end > first and (not lines[end - 1] or keys[end - 1] in _FOOTER):
@@ -705,7 +720,7 @@ class _Page:
             if keys[i] in _FOOTER_HEADS:
                 end = i
                 below = True
-            elif text and (len(text) > 150 or _ends(text, _SENTENCE_END) or _signature(text)):
+            elif text and (len(text) > 150 or _ends(text, _SENTENCE_END) or self._sig(text)):
                 head = self._list_head(i, first, below)
                 if head is None:
                     stop = i
@@ -724,7 +739,7 @@ class _Page:
         crossed = prose = False
 
         def sentence(text: str) -> bool:
-            return _ends(text, _SENTENCE_END) and not _signature(text)
+            return _ends(text, _SENTENCE_END) and not self._sig(text)
 
         for j in range(i, first - 1, -1):
             if keys[j] in _FOOTER_HEADS:  # (under the site's signature and bio, no heading tops article text)
@@ -738,7 +753,7 @@ class _Page:
                 prose = True
             # (A headline may be `Name, Topic`-shaped: "Starmer, Reeves and the budget"; only the
             # site's own signature is never a teaser.)
-            if not text or len(text) > 150 or ((sig := _signature(text)) and sig[1].startswith("The Week")):
+            if not text or len(text) > 150 or ((sig := self._sig(text)) and sig[1].startswith("The Week")):
                 return None
         return None
 
@@ -755,7 +770,7 @@ class _Page:
                 paras, inside = paras + 1, True
                 if paras > 3:
                     return False
-            if self.keys[k] is None and (sig := _signature(text)) is not None and sig[1].startswith("The Week"):
+            if self.keys[k] is None and (sig := self._sig(text)) is not None and sig[1].startswith("The Week"):
                 return True
         return False
 
@@ -764,7 +779,7 @@ class _Page:
         lines = self.lines
         if tail >= 0:  # after a paywall: the signature is the site's own, or a line where one sits
             end = self.footer_start(tail)
-            found = [(i, sig) for i in range(tail, end) if lines[i] and (sig := _signature(lines[i]))]
+            found = [(i, sig) for i in range(tail, end) if lines[i] and (sig := self._sig(lines[i]))]
             first = next((i for i in range(tail, end) if lines[i]), None)
             pick = next((i for i, sig in found if sig[1].startswith("The Week")), None)
             if pick is None:  # right under the paywall, or a publication named the usual way, or a bio naming it
@@ -783,7 +798,7 @@ class _Page:
             # either way some body must stay above it (paras[0] holds the header).
             has_body = len(paras) > back + 1 or (e - s > 1 and len(paras) > back) or (
                 back < 3 and self._own_box((s, e)))  # (with nothing above it, a page of no article: refused)
-            sig = _signature(lines[e - 1]) if has_body else None
+            sig = self._sig(lines[e - 1]) if has_body else None
             if sig is not None:
                 # In a list of `Name, X` lines (letters, quotes, a round-up of columns, books by
                 # their authors, where to watch or stay) the last item is no signature: a signature
@@ -806,11 +821,11 @@ class _Page:
                 # (Author boxes above, the site's signature alone on its paragraph, are co-authors.)
                 if not (plain and sig[1].startswith("The Week")):
                     site_box = e - s == 1 and sig[1].startswith("The Week")
-                    if any((o := _signature(lines[pe - 1]) or _placed_item(lines[pe - 1]))
+                    if any((o := self._sig(lines[pe - 1]) or _placed_item(lines[pe - 1]))
                            and not self._own_box((ps, pe)) and (not site_box or o[1].startswith("The Week"))
                            for ps, pe in paras[1:-back]):
                         break  # (the items of a list above it: `Name, Paper`, a letter's `Name, Town, County`)
-                elif any(pe - ps > 1 and "The Week" in lines[pe - 1] and (other := _signature(lines[pe - 1]))
+                elif any(pe - ps > 1 and "The Week" in lines[pe - 1] and (other := self._sig(lines[pe - 1]))
                          and other[1].startswith("The Week") for ps, pe in paras[1:-back]):
                     break  # the site's signature closing other paragraphs too: a round-up's attributions
                 # Another author's box above this one (a co-written article): the block starts there.
@@ -829,7 +844,7 @@ class _Page:
                     return self._sig_at(s, end)
         if paras:
             s, e = paras[-1]
-            if e - s > 2 and not _signature(lines[e - 1]) and self._signs_above_bio(e - 2, e - 1, e, paras[1:-1],
+            if e - s > 2 and not self._sig(lines[e - 1]) and self._signs_above_bio(e - 2, e - 1, e, paras[1:-1],
                                                                                    range(s, e - 2)):
                 return self._sig_at(e - 2, end)  # a page without blank lines: body, signature, bio in one run
         return self._box_above_furniture(paras)
@@ -840,20 +855,20 @@ class _Page:
         box alone on its paragraph, under more text than lies under its bio, the one paragraph under
         it naming the author, and no other of the site's signatures on the page (a round-up's). The
         bio is that paragraph; what lies under it is the page's, not the article's."""
-        boxes = [k for k in range(2, len(paras) - 1) if self._own_box(paras[k])]
+        boxes = [k for k in range(2, len(paras) - 1) if paras[k][1] - paras[k][0] == 1 and self._own_box(paras[k])]
         if len(boxes) != 1:
             return None, None, None
         k = boxes[0]
         if self._size(paras[1:k]) <= self._size(paras[k + 2:]):  # (an article going on under a box)
             return None, None, None
         s, _ = paras[k]
-        name = _signature(self.lines[s])
+        name = self._sig(self.lines[s])
         bio_s, bio_e = paras[k + 1]
         if name is None or not _names(self.lines[bio_s:bio_e], name[0]):
             return None, None, None
         for ps, pe in paras[1:k] + paras[k + 2:]:
             for line in {self.lines[ps], self.lines[pe - 1]}:
-                if "The Week" in line and (other := _signature(line)) and other[1].startswith("The Week"):
+                if "The Week" in line and (other := self._sig(line)) and other[1].startswith("The Week"):
                     return None, None, None
         return self._sig_at(s, bio_e)
 
@@ -868,13 +883,13 @@ class _Page:
         opens or ends with a `Name, X` line (the items of a round-up: "Name, Paper" and its summary;
         an author box of the site's, alone on its paragraph, is no item)."""
         lines = self.lines
-        sig = _signature(lines[i])
+        sig = self._sig(lines[i])
         if sig is None:
             return False
         site = sig[1].startswith("The Week")
 
         def item(k: int) -> bool:  # (for the site's own signature, only another of the site's is an item:
-            other = _signature(lines[k])  # a quotation's "Name, The Times" above it is no round-up)
+            other = self._sig(lines[k])  # a quotation's "Name, The Times" above it is no round-up)
             return other is not None and (not site or other[1].startswith("The Week"))
 
         listed = any(item(k) for k in run) or any(
@@ -882,7 +897,7 @@ class _Page:
         return not listed and (site or _names(lines[bio_s:bio_e], sig[0]))
 
     def _sig_at(self, i: int, end: int) -> tuple[str | None, str | None, str | None]:
-        sig = _signature(self.lines[i])
+        sig = self._sig(self.lines[i])
         assert sig is not None
         self.sig_line = i
         self.where.update(author=i + 1, publication=i + 1)
@@ -892,7 +907,7 @@ class _Page:
         names, bio = [sig[0]], list[str]()
         for s, e in self.paragraphs(i + 1, end):
             if self._own_box((s, e)):
-                other = _signature(self.lines[s])
+                other = self._sig(self.lines[s])
                 if other is not None and other[0] not in names:
                     names.append(other[0])
                 continue
@@ -926,7 +941,7 @@ class _Page:
         s, e = para
         if e - s != 1:
             return False
-        sig = _signature(self.lines[s])
+        sig = self._sig(self.lines[s])
         return sig is not None and sig[1].startswith("The Week")
 
     def head(self, first: int, end: int) -> tuple[int, str | None, str | None, str | None, str | None, str | None]:
@@ -936,9 +951,13 @@ class _Page:
         nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))), _HEAD_SCAN))
         # (Every credit line has its label's colon, or ©, in its first 20 characters: one look at those.)
         # Other templates' forms (`Photo: ...`, `© ...`) count with an alt or caption line right above.
-        credit_i = next((i for i in nonblank if _CREDIT_MARKS.search(lines[i].lstrip()[:20]) is not None
-                         and _credit(lines[i]) is not None
-                         and (not _loose_credit(lines[i]) or (i > first and self.keys[i - 1] is None))), None)
+        credit_i = credit_text = None
+        for i in nonblank:
+            opening = lines[i].lstrip()[:20]
+            if (":" in opening or "\u00a9" in opening) and (credit_text := _credit(lines[i])) is not None \
+                    and (not _loose_credit(lines[i]) or (i > first and self.keys[i - 1] is None)):
+                credit_i = i
+                break
         if credit_i is not None and (not self._lead_image(first, credit_i, nonblank) or (
                 _loose_credit(lines[credit_i]) and not self.paragraphs(credit_i + 1, end))):
             credit_i = None  # an image in the body, or a last line (`© Reuters 2024`): text, as written
@@ -959,7 +978,7 @@ class _Page:
             if credit_i is not None and credit_i + 1 < b0:
                 self.lead = self.paragraphs(credit_i + 1, b0)  # a kicker between the image and the labels
         if credit_i is not None and (by_i is None or credit_i < by_i[0]):
-            credit = _credit(lines[credit_i]) or None
+            credit = credit_text or None  # (`_credit` of the line found above)
             self.where["image_credit"] = credit_i + 1
             block: list[int] = []
             k = credit_i - 1
@@ -1029,7 +1048,7 @@ class _Page:
     def _byline(self, nonblank: list[int], credit_i: int | None) -> tuple[int, int, str | None] | None:
         """The byline label block as (first index, index after it, author name or None)."""
         lines = self.lines
-        cands = [i for i in nonblank if credit_i is None or i > credit_i]
+        cands = nonblank if credit_i is None else nonblank[bisect_right(nonblank, credit_i):]  # (the lines below it)
         # Labels start with "published" or "By"; right after an image block only the first line counts,
         # or the first after one or two short lines that are no sentence (a star rating, "In partnership
         # with ...", a kicker: they open the body); or, further down, a `By` line with a time label right
@@ -1189,7 +1208,7 @@ class _Page:
         paras = self.lead + self.paragraphs(start, end)
         if paras:
             self.where["body"] = paras[0][0] + 1
-        return "\n\n".join(["\n".join(lines[s:e]).strip() for s, e in paras])
+        return "\n\n".join([(lines[s] if e - s == 1 else "\n".join(lines[s:e])).strip() for s, e in paras])
 
     def paragraphs(self, start: int, end: int) -> list[tuple[int, int]]:
         """(start, end) index pairs of the runs of non-blank, non-boilerplate lines in [start, end).

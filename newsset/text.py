@@ -70,6 +70,8 @@ _C1_READS = {chr(b): bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
 _GATE_MOJIBAKE = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
 _GATE_BIDI = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")
 _GATE_CONTROL = re.compile(rb"[\x01-\x08\x0e-\x1f\x7f]|\xc2[\x80-\x84\x86-\x9f]")  # CONTROLS in UTF-8
+# The characters of `_GATE_BIDI` and `_GATE_CONTROL`, for a search of decoded text.
+_GATE_CHARS = re.compile("[\x01-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
 # Continuation characters that can follow a word as punctuation (closing quotes, German closing
 # quotes, ellipsis, dashes, degree): as the second of two, a candidate counts only inside a word.
 _PUNCT = frozenset("\u2026\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u203a\u00bb\u00b0\u00b7")
@@ -100,16 +102,19 @@ def _decoded(seq: str) -> str | None:
     return ch if any(lo <= cp <= hi for lo, hi in _PLAUSIBLE) and unicodedata.category(ch) != "Cn" else None
 
 
-def suspicious(data: bytes, rest: bytes | None = None) -> bool:
+def suspicious(data: bytes, rest: bytes | None = None, chars: str | None = None) -> bool:
     """Cheap test on UTF-8 bytes: could they hold mojibake, a bidi control or another control
     character? (`find` decides.)
 
     `rest`, the same bytes without their ASCII ones when known, is looked at first: a bidi control
     is in `data` exactly when it is in `rest`, and mojibake (non-ASCII characters next to each other)
-    can be in `data` only if the gate matches `rest` too. Both ways give the same answer.
+    can be in `data` only if the gate matches `rest` too. Both ways give the same answer. `chars`:
+    `rest` decoded, when known (valid UTF-8, so its bidi and control characters are exactly the byte
+    sequences the gates look for: one search of a short string, ~10x faster than the two gates).
     """
     if rest is not None:
-        if _GATE_BIDI.search(rest) or _GATE_CONTROL.search(rest):
+        if (_GATE_CHARS.search(chars) is not None) if chars is not None else (
+                _GATE_BIDI.search(rest) or _GATE_CONTROL.search(rest)):
             return True
         return _GATE_MOJIBAKE.search(rest) is not None and _GATE_MOJIBAKE.search(data) is not None
     return (_GATE_MOJIBAKE.search(data) is not None or _GATE_BIDI.search(data) is not None
