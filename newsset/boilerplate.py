@@ -87,6 +87,8 @@ _PROMO_LINES = (
     "View Deal",
     "Jump to comments",
     "Back to top",
+    # A sponsored article's label, above its standfirst.
+    "Sponsored", "Sponsored content", "Partner content", "Paid content", "Advertisement feature",
     # A podcast page's platform links; a quiz widget's buttons.
     *(f"Listen on {app}" for app in ("Apple Podcasts", "Spotify", "Amazon Music", "YouTube", "Audible")),
     "Start quiz",

@@ -492,6 +492,15 @@ _VIEW_MORE = frozenset(k for k in _FOOTER if k.startswith("view more"))
 _FURNITURE_MAX = 250  # characters: a publisher's copyright line is shorter, a paragraph of article text seldom
 
 
+def _site_titled(line: str, title: str) -> bool:
+    """The headline saved again, as written or as the page's <title> gives it (`Title | The Week UK`,
+    `Title - The Week`)."""
+    if line == title:
+        return True
+    head, sep, site = line.rpartition(" | " if " | " in line else " - ")
+    return bool(sep) and head.rstrip() == title and site.strip().startswith("The Week")
+
+
 def _one_line(name: str | None) -> str | None:
     """A name with its white space as single spaces: a non-breaking space between a name's words
     ("The&nbsp;Week UK", as templates write it) would make a second publication that looks the same
@@ -648,7 +657,7 @@ class _Page:
         at = bisect_right(self.runs, first, key=_END)
         if at < len(self.runs):
             s, e = self.runs[at]
-            if e - s == 1 and first <= s < end and self.lines[s].strip() == title:
+            if e - s == 1 and first <= s < end and _site_titled(self.lines[s].strip(), title):
                 return e
         return first
 

@@ -1653,3 +1653,9 @@ def test_a_reviews_book_details_with_the_books_author_are_no_byline(labels: list
     rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, *kicker, *labels, "", P1, "", P2, "",
                      "Ana Demir, The Week UK", "", "Ana Demir writes on books.", "", *FOOTER))
     assert (rec["author"], rec["body"]) == ("Ana Demir", "\n".join(kicker) + f"\n\n{P1}\n\n{P2}")
+
+
+@pytest.mark.parametrize("extra", [[HEADER.split(" ", 3)[3] + " | The Week UK"], ["Sponsored"], ["Partner content"]])
+def test_the_headline_with_the_sites_name_or_a_sponsor_label_is_no_standfirst(extra: list[str]) -> None:
+    rec = parse(page(HEADER, "", *extra, "", "Plots are scarce", "", *IMAGE, "By", "published", "", P1))
+    assert (rec["subtitle"], rec["body"]) == ("Plots are scarce", P1)
