@@ -492,6 +492,12 @@ _VIEW_MORE = frozenset(k for k in _FOOTER if k.startswith("view more"))
 _FURNITURE_MAX = 250  # characters: a publisher's copyright line is shorter, a paragraph of article text seldom
 
 
+# What a page saves under the author's bio that is no more of it.
+_AFTER_BIO = re.compile(r"(?:Correction|Clarification|Update|Editor['\u2019]s note)\b.{0,40}:"
+                        r"|Comments are (?:closed|open)|Follow (?:The Week|us)\b.{0,20}\bon\b"
+                        r"|(?:We|This (?:site|website)) uses? cookies", re.IGNORECASE)
+
+
 def _site_titled(line: str, title: str) -> bool:
     """The headline saved again, as written or as the page's <title> gives it (`Title | The Week UK`,
     `Title - The Week`)."""
@@ -925,6 +931,8 @@ class _Page:
                     and not _names(self.lines[s:s + 1], sig[0]):
                 break  # (a role over a bio sentence is no list: its sentence ends as prose does; nor is
                 #        a bio whose first line names the author, however its lines end)
+            if bio and (_AFTER_BIO.match(first := self.lines[s].strip()) or _is_when(first)):
+                break  # the page's, under the bio: a correction, a time label, "Comments are closed", a cookie notice
             if not bio:
                 self.where["author_bio"] = s + 1
             para = "\n".join(self.lines[s:e]).strip()

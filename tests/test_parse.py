@@ -1659,3 +1659,14 @@ def test_a_reviews_book_details_with_the_books_author_are_no_byline(labels: list
 def test_the_headline_with_the_sites_name_or_a_sponsor_label_is_no_standfirst(extra: list[str]) -> None:
     rec = parse(page(HEADER, "", *extra, "", "Plots are scarce", "", *IMAGE, "By", "published", "", P1))
     assert (rec["subtitle"], rec["body"]) == ("Plots are scarce", P1)
+
+
+@pytest.mark.parametrize("after", ["Correction, 4 November: an earlier version misstated the date.",
+                                   "Published 29 November 2024", "Comments are closed for this article.",
+                                   "Follow The Week on Facebook, X and Instagram",
+                                   "We use cookies to improve your experience."])
+def test_what_a_page_saves_under_the_bio_is_no_more_of_it(after: str) -> None:
+    bio = ["Ana Demir writes on cities.", "", "She lived in Leeds for ten years."]  # (a bio of two paragraphs)
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Ana Demir, The Week UK", "", *bio, "", after, "", *FOOTER))
+    assert (rec["author_bio"], rec["body"]) == ("Ana Demir writes on cities.\n\nShe lived in Leeds for ten years.",
+                                                f"{P1}\n\n{P2}")
