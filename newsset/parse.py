@@ -492,6 +492,7 @@ _VIEW_MORE = frozenset(k for k in _FOOTER if k.startswith("view more"))
 _FURNITURE_MAX = 250  # characters: a publisher's copyright line is shorter, a paragraph of article text seldom
 
 
+_PRONOUNS = frozenset({"He", "She", "They", "His", "Her", "Their", "Ze", "Xe"})
 # What a page saves under the author's bio that is no more of it.
 _AFTER_BIO = re.compile(r"(?:Correction|Clarification|Update|Editor['\u2019]s note)\b.{0,40}:"
                         r"|Comments are (?:closed|open)|Follow (?:The Week|us)\b.{0,20}\bon\b"
@@ -885,6 +886,10 @@ class _Page:
             for line in {self.lines[ps], self.lines[pe - 1]}:
                 if "The Week" in line and (other := self._sig(line)) and other[1].startswith("The Week"):
                     return None, None, None
+        for ps, pe in paras[k + 2:]:  # (more of the bio: a paragraph that names the writer or opens "She ...")
+            if not (_names(self.lines[ps:pe], name[0]) or self.lines[ps].split(None, 1)[0] in _PRONOUNS):
+                break
+            bio_e = pe
         return self._sig_at(s, bio_e)
 
     def _size(self, paras: list[tuple[int, int]]) -> int:
