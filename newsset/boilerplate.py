@@ -87,6 +87,8 @@ _PROMO_LINES = (
     "View Deal",
     "Jump to comments",
     "Back to top",
+    # An image's lightbox button, saved between its caption and its credit.
+    "Expand", "Expand image", "Enlarge", "Enlarge image",
     # A sponsored article's label, above its standfirst.
     "Sponsored", "Sponsored content", "Partner content", "Paid content", "Advertisement feature",
     # A podcast page's platform links; a quiz widget's buttons.

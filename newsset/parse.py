@@ -1004,8 +1004,9 @@ class _Page:
             self.where["image_credit"] = credit_i + 1
             block: list[int] = []
             k = credit_i - 1
-            while k >= first and self.keys[k] in (None, "") and len(block) < 2:  # text lines only
-                if self.keys[k] is None:  # (an image's URL saved among its lines takes no slot)
+            while k >= first and (key := self.keys[k]) != _BLANK and key not in _PAYWALL and key not in _FOOTER \
+                    and len(block) < 2:  # text lines only
+                if key is None:  # (an image's URL, a promo or a lightbox's `Expand` among its lines takes no slot)
                     block.insert(0, k)
                 k -= 1
             # More lines glued on above, under a standfirst of its own: a caption the scraper saved

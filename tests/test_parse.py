@@ -1670,3 +1670,13 @@ def test_what_a_page_saves_under_the_bio_is_no_more_of_it(after: str) -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", "Ana Demir, The Week UK", "", *bio, "", after, "", *FOOTER))
     assert (rec["author_bio"], rec["body"]) == ("Ana Demir writes on cities.\n\nShe lived in Leeds for ten years.",
                                                 f"{P1}\n\n{P2}")
+
+
+@pytest.mark.parametrize("between", ["Expand", "Sign up"])
+def test_a_button_or_promo_between_caption_and_credit_takes_no_slot(between: str) -> None:
+    """A lightbox's `Expand` saved between the caption and the credit shifted the image slots: the
+    button became the caption, the caption the alt, and the alt joined the standfirst."""
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "Volunteers in Leeds", "A plot by the canal", between,
+                     "(Image credit: Kit Marlowe)", "By", "published", "", P1))
+    assert (rec["subtitle"], rec["image_alt"], rec["image_caption"], rec["body"]) == (
+        "Plots are scarce", "Volunteers in Leeds", "A plot by the canal", P1)
