@@ -287,6 +287,10 @@ def _name_words(name: str) -> bool:
         or (w in ("and", "&") and 0 < i < len(words) - 1) for i, w in enumerate(words))
 
 
+def _is_name(name: str) -> bool:
+    return bool(name.split()) and _name_words(name)
+
+
 _NAME_PARTICLES = frozenset({"de", "da", "del", "della", "dell", "der", "den", "van", "von", "bin", "bint", "ibn", "i",
                              "al", "el", "la", "le", "du", "di", "do", "dos", "das", "d", "l", "ter", "ten", "te",
                              "zu", "y", "ap", "ab", "ferch", "bat", "ben", "wa", "los", "las", "binti", "binte",
@@ -860,9 +864,18 @@ class _Page:
                     return self._sig_at(s, end)
         if paras:
             s, e = paras[-1]
-            if e - s > 2 and not self._sig(lines[e - 1]) and self._signs_above_bio(e - 2, e - 1, e, paras[1:-1],
-                                                                                   range(s, e - 2)):
-                return self._sig_at(e - 2, end)  # a page without blank lines: body, signature, bio in one run
+            # A page without blank lines: body, signature and bio in one run (the bio of a line, or of a
+            # few short ones wrapped, that names its writer).
+            for below in range(1, 5):
+                i = e - 1 - below
+                if i <= s or (below > 1 and max(map(len, lines[i + 1:e])) > 100):
+                    break
+                sig = self._sig(lines[i])
+                if sig is None or any(self._sig(lines[k]) for k in range(i + 1, e)):
+                    continue
+                if (below == 1 or _names(lines[i + 1:e], sig[0])) and self._signs_above_bio(
+                        i, i + 1, e, paras[1:-1], range(s, i)):
+                    return self._sig_at(i, end)
         return self._box_above_furniture(paras)
 
     def _box_above_furniture(self, paras: list[tuple[int, int]]) -> tuple[str | None, str | None, str | None]:
@@ -1157,7 +1170,8 @@ class _Page:
             # right under it: else it opens the body ("By Friday evening the queues had reached" wrapped,
             # a subheading "By The Numbers").
             gap = j > pos and cands[j] != cands[j - 1] + 1
-            if bare or (m and (j == pos or (self._by_name(t, nxt, True) and not gap)
+            if bare or (m and (j == pos or (self._by_name(t, nxt, True) and not gap and _is_name(
+                    _by_name_of(m.group(1))))  # (glued under the labels: "By Christmas, however, ..." is text)
                                or (gap and j + 1 < len(cands) and cands[j + 1] == cands[j] + 1 and _is_when(nxt)
                                    and self._by_name(t, nxt, False)))):
                 more = _by_name_of(m.group(1)) if m and not bare else None

@@ -1680,3 +1680,14 @@ def test_a_button_or_promo_between_caption_and_credit_takes_no_slot(between: str
                      "(Image credit: Kit Marlowe)", "By", "published", "", P1))
     assert (rec["subtitle"], rec["image_alt"], rec["image_caption"], rec["body"]) == (
         "Plots are scarce", "Volunteers in Leeds", "A plot by the canal", P1)
+
+
+def test_a_page_without_blank_lines_keeps_a_by_sentence_and_a_wrapped_bio() -> None:
+    """Glued under the labels, `By Christmas, however, ...` was taken for a co-author (and left the
+    body); a bio wrapped over lines under the signature left signature and bio in the body."""
+    bio = ["Ana Demir writes on cities, housing", "and the allotments of the north."]
+    rec = parse(page(HEADER, "Plots are scarce", *IMAGE, "By Ana Demir", "published 3 June 2022",
+                     "By Christmas, however, only a handful of councils had signed up,", "and the rest wait.", P2,
+                     "Ana Demir, The Week UK", *bio, *FOOTER))
+    assert (rec["author"], rec["author_bio"]) == ("Ana Demir", "\n".join(bio))
+    assert rec["body"] == f"By Christmas, however, only a handful of councils had signed up,\nand the rest wait.\n{P2}"
