@@ -996,6 +996,17 @@ class _Page:
         if credit_i is not None and (not self._lead_image(first, credit_i, nonblank) or (
                 _loose_credit(lines[credit_i]) and not self.paragraphs(credit_i + 1, end))):
             credit_i = None  # an image in the body, or a last line (`© Reuters 2024`): text, as written
+        if credit_i is not None and credit_i + 1 < end and self.keys[credit_i + 1] is None:
+            # A credit line hard-wrapped by the scraper (`(Image credit: A / B /` over `C)`): its tail takes
+            # no slot, nor opens the body.
+            line, tail = lines[credit_i].strip(), lines[credit_i + 1].strip()
+            if line.count("(") - line.count(")") == 1 and tail.count(")") - tail.count("(") == 1 \
+                    and tail.endswith(")") and len(tail) <= 80 and (joined := _credit(f"{line} {tail}")):
+                credit_text = joined
+                self.keys[credit_i + 1] = ""
+                self.runs = list(map(_SPAN, _RUN.finditer(bytes(map(is_, self.keys, repeat(None))))))
+                nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))),
+                                       _HEAD_SCAN))
         by_i = self._byline(nonblank, credit_i)
         if credit_i is not None and _loose_credit(lines[credit_i]) and not (
                 by_i is not None and _plain_label(lines[by_i[0]].strip())):

@@ -1691,3 +1691,17 @@ def test_a_page_without_blank_lines_keeps_a_by_sentence_and_a_wrapped_bio() -> N
                      "Ana Demir, The Week UK", *bio, *FOOTER))
     assert (rec["author"], rec["author_bio"]) == ("Ana Demir", "\n".join(bio))
     assert rec["body"] == f"By Christmas, however, only a handful of councils had signed up,\nand the rest wait.\n{P2}"
+
+
+@pytest.mark.parametrize("labels", [["By", "published"], []])
+def test_a_hard_wrapped_credit_line_is_one_credit(labels: list[str]) -> None:
+    """A scraper that wraps at 72 columns cuts the site's longer credit lines: the tail (`Alamy)`)
+    opened the body and the credit was cut."""
+    credit = ["(Image credit: Illustration by The Week / Getty Images / Shutterstock /", "Alamy)"]
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "Volunteers in Leeds", "A plot by the canal", *credit,
+                     *labels, "", P1, "", P2))
+    assert (rec["image_credit"], rec["body"]) == (
+        "Illustration by The Week / Getty Images / Shutterstock / Alamy", f"{P1}\n\n{P2}")
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "Volunteers in Leeds", "A plot by the canal",
+                     "(Image credit: Getty Images", "By", "published", "", P1))  # (lost its closing one: as before)
+    assert (rec["image_credit"], rec["body"]) == ("Getty Images", P1)
