@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
@@ -189,6 +190,8 @@ _CREDIT_LABELS = ("image credit:", "photo credit:", "picture credit:", "image cr
 def _signature(line: str) -> tuple[str, str] | None:
     if "," not in line or len(line) > _SIGNATURE_MAX:  # cheap: most lines are not signatures
         return None
+    if "&" in line and ";" in line:  # an entity the scraper left (`O&#8217;Donnell, The Week US`)
+        line = html.unescape(line)
     if not line.isascii() and _SIG_DROP_RE.search(line):
         line = line.translate(_SIG_DROP)
     line = line.strip()
@@ -503,6 +506,26 @@ _AFTER_BIO = re.compile(r"(?:Correction|Clarification|Update|Editor['\u2019]s no
                         r"|(?:We|This (?:site|website)) uses? cookies", re.IGNORECASE)
 
 
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # (what str.splitlines() splits at)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _unescaped(text: str | None) -> str | None:
+    """The text with the HTML entities a scraper left decoded (`&#8217;`, `&amp;`, `&nbsp;`), NFC; an
+    entity that stands for a line break or another control character stays as written."""
+    if text is None or "&" not in text or ";" not in text:
+        return text
+
+    def decode(m: re.Match[str]) -> str:
+        out = html.unescape(m.group())
+        kept = out == m.group() or "\ufffd" in out or not all(c.isprintable() or c.isspace() and c not in _BREAKS
+                                                              for c in out)
+        return m.group() if kept else out
+
+    decoded = _ENTITY.sub(decode, text)
+    return nfc(decoded) if decoded != text else text
+
+
 def _site_titled(line: str, title: str) -> bool:
     """The headline saved again, as written or as the page's <title> gives it (`Title | The Week UK`,
     `Title - The Week`)."""
@@ -625,13 +648,21 @@ class _Page:
             raise self.fail("parse.missing-body", "expected at least one paragraph of article text after the "
                             "header, got none (only boilerplate or nothing)", at,
                             expected="body paragraphs", got="none")
+        by_name = by_name or author
+        fields = [title, subtitle, by_name, publication, bio, alt, caption, credit, body]
+        if any(f and "&" in f for f in fields):  # (entities a scraper left: most pages have none)
+            decoded = [_unescaped(f) for f in fields]
+            if decoded != fields:
+                subtitle, by_name, publication, bio, alt, caption, credit = decoded[1:8]
+                title, body = _unescaped(title) or title, _unescaped(body) or body
+                nfc_known = plain = False  # (a decoded character may be one NFC or case folding changes)
         # Substrings of NFC text cut at white space and joined by newlines are NFC: with `nfc_known`
         # the id needs no NFC check (test_parse_equivalence compares both ways).
         utf8 = body.encode("utf-8") if nfc_known else None
         return Article(
             id=nfc_article_id(date, title, utf8) if utf8 is not None else article_id(date, title, body),
             date=date, title=title, subtitle=subtitle,
-            author=_one_line(by_name or author), publication=_one_line(publication), author_bio=bio, image_alt=alt,
+            author=_one_line(by_name), publication=_one_line(publication), author_bio=bio, image_alt=alt,
             image_caption=caption, image_credit=credit, body=body, truncated=truncated,
             source=self.source, source_sha256=sha, lines=self.where, body_utf8=utf8, body_plain=plain)
 

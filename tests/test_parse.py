@@ -636,7 +636,7 @@ def test_a_text_line_with_a_symbol_at_an_end_stays(line: str) -> None:
 @pytest.mark.parametrize("spacer", ["&nbsp;", " &nbsp; ", "&#160;&#160;", "&#8203;", "&nbsp;\u200b"])
 def test_a_line_of_html_spaces_is_blank(spacer: str) -> None:
     rec = parse(page(HEADER, "", P1, spacer, P2, "", "&amp;", P3))
-    assert rec["body"] == f"{P1}\n\n{P2}\n\n&amp;\n{P3}"  # ("&amp;" is text: an ampersand)
+    assert rec["body"] == f"{P1}\n\n{P2}\n\n&\n{P3}"  # ("&amp;" is text: an ampersand, decoded)
     assert not is_boilerplate(spacer)
 
 
@@ -1705,3 +1705,16 @@ def test_a_hard_wrapped_credit_line_is_one_credit(labels: list[str]) -> None:
     rec = parse(page(HEADER, "", "Plots are scarce", "", "Volunteers in Leeds", "A plot by the canal",
                      "(Image credit: Getty Images", "By", "published", "", P1))  # (lost its closing one: as before)
     assert (rec["image_credit"], rec["body"]) == ("Getty Images", P1)
+
+
+def test_html_entities_a_scraper_left_are_decoded_in_every_field() -> None:
+    title = "The Fed&#8217;s long wait &amp; what next"
+    rec = parse(page(f" date 2022-05-17 {title}", "", "Rates stay high&nbsp;for now", "", "A trader&#8217;s desk",
+                     "(Image credit: Getty &amp; AFP)", "By Marcus O&#8217;Donnell", "published 3 June 2022", "",
+                     "The bank&#8217;s chair spoke.", "", "Line&#10;break and &#0; stay &bogus; as written."))
+    assert (rec["title"], rec["subtitle"], rec["image_caption"], rec["image_credit"], rec["author"]) == (
+        "The Fed\u2019s long wait & what next", "Rates stay high\u00a0for now", "A trader\u2019s desk",
+        "Getty & AFP", "Marcus O\u2019Donnell")
+    assert rec["body"] == "The bank\u2019s chair spoke.\n\nLine&#10;break and &#0; stay &bogus; as written."
+    assert rec["id"] == newsset.parse_text(page(f" date 2022-05-17 {title}", "", "x", "", "The bank\u2019s chair "
+                                                "spoke.", "", "Line&#10;break and &#0; stay &bogus; as written.")).id
