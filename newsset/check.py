@@ -47,6 +47,7 @@ class Item:
     body_utf8: bytes | None = None  # the record's body as UTF-8, when the parser made it anyway
     body_plain: bool = False  # the parser found no character in the page that dedup must fold
     normalized: bytes | None = None  # `normalize_body` of the body, when a batch step made it ahead
+    words: int | None = None  # `word_count` of `normalized`, made with it
 
     @property
     def ok(self) -> bool:

@@ -36,7 +36,7 @@ import pyarrow as pa
 
 from . import __version__
 from .check import Item, count_range_lines, iter_items, open_fd, open_regular, page_bytes
-from .dedup import Sketcher, body_key, normalize_body, word_count
+from .dedup import Sketcher, body_key, normalize_counted, word_count
 from .errors import Issue, display_path
 from .schema import Schema, load_schema
 from .sources import RANGE_BYTES, Source
@@ -241,7 +241,8 @@ def _schema(path: str, digest: str | None = None) -> Schema:
 def _slim(item: Item) -> Item:
     """A rejected item without its text: only the id travels back to the driver."""
     rid = item.record.get("id") if item.record is not None else None
-    return replace(item, record={"id": rid} if isinstance(rid, str) else None, body_utf8=None, normalized=None)
+    return replace(item, record={"id": rid} if isinstance(rid, str) else None, body_utf8=None, normalized=None,
+                   words=None)
 
 
 def run_chunk(spec: ChunkSpec) -> ChunkResult:
@@ -344,11 +345,14 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 assert rec is not None
                 body = rec.get("body")
                 utf8 = None
+                words = 0
                 if isinstance(body, str):
                     utf8 = item.body_utf8 if item.body_utf8 is not None else body.encode("utf-8")
                     norm = item.normalized
                     if norm is None:
-                        norm = normalize_body(body, utf8, item.body_plain)
+                        norm, words = normalize_counted(body, utf8, item.body_plain)
+                    else:
+                        words = item.words if item.words is not None else word_count(norm)
                 else:
                     norm = b""
                 date = rec.get("date")
@@ -363,7 +367,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 keys.groups.append(group)
                 keys.pubs.append(shared.setdefault(pub, pub) if isinstance(pub, str) else pub)
                 keys.truncated.append(bool(rec.get("truncated")))
-                keys.words.append(word_count(norm))
+                keys.words.append(words)
                 keys.where.append((item.source.rel, display_path(item.source.path), item.line))
                 res.digests.append(body_key(norm) if norm else b"")
                 res.rows += 1
@@ -432,7 +436,7 @@ def _parse_ahead(spec: ChunkSpec, schema: Schema, n: int) -> dict[int, list[Item
         for item in items:
             body = item.record.get("body") if item.ok and item.record is not None else None
             if isinstance(body, str) and item.body_utf8 is not None:
-                item.normalized = normalize_body(body, item.body_utf8, item.body_plain)
+                item.normalized, item.words = normalize_counted(body, item.body_utf8, item.body_plain)
     return out
 
 

@@ -19,13 +19,14 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from .text import ZERO_WIDTH
 
 __all__ = ["NGRAM", "NUM_BINS", "BANDS", "Sketcher", "body_key", "cluster", "estimate", "near_pairs",
-           "normalize_body", "word_count"]
+           "normalize_body", "normalize_counted", "word_count"]
 
 NGRAM = 5
 NUM_BINS = 64
@@ -106,25 +107,36 @@ def _normalize_general(body: str) -> bytes:
 def _has_double_space(data: bytes) -> bool:
     """Two spaces in a row? Spaces are frequent, so a substring search stops at every one; numpy
     compares all bytes at once (twice as fast past a couple of KB)."""
+    return _double_space(data)[0]
+
+
+def _double_space(data: bytes) -> tuple[bool, np.ndarray | None]:
+    """(`_has_double_space`, the mask of spaces when numpy made one: it counts the words too)."""
     if len(data) < 2048:
-        return _DOUBLE_SPACE.search(data) is not None
+        return _DOUBLE_SPACE.search(data) is not None, None
     space = np.frombuffer(data, np.uint8) == 32
-    return bool((space[1:] & space[:-1]).any())
+    return bool((space[1:] & space[:-1]).any()), space
 
 
 def _fold_ascii_space(data: bytes) -> bytes:
     """UTF-8 of `" ".join(text.split())` from `data = text.encode()`, for text whose only white space is ASCII."""
+    return _fold(data)[0]
+
+
+def _fold(data: bytes) -> tuple[bytes, np.ndarray | None]:
+    """`_fold_ascii_space`, and the mask of its result's spaces when that is what it checked (see `_double_space`)."""
     if b"\n" in data:  # paragraphs: "a\n\nb" -> "a b", cheaper than bytes.replace(b"\n\n", ...)
         data = b" ".join([p for p in data.split(b"\n") if p])
     # Done when the only white space left is single spaces between words: the common case.
-    if not (_has_double_space(data) or data[:1] == b" " or data[-1:] == b" " or b"\t" in data or b"\r" in data
+    double, space = _double_space(data)
+    if not (double or data[:1] == b" " or data[-1:] == b" " or b"\t" in data or b"\r" in data
             or b"\x0b" in data or b"\x0c" in data or b"\x1c" in data or b"\x1d" in data or b"\x1e" in data
             or b"\x1f" in data):
-        return data
+        return data, space
     data = data.translate(_TO_SPACE_ASCII)
     while b"  " in data:
         data = data.replace(b"  ", b" ")
-    return data.strip(b" ")
+    return data.strip(b" "), None
 
 
 def normalize_body(body: str, utf8: bytes | None = None, plain: bool = False) -> bytes:
@@ -140,28 +152,51 @@ def normalize_body(body: str, utf8: bytes | None = None, plain: bool = False) ->
     `plain=True`: the caller knows the body holds none of those letters (the parser looked at the
     whole page already), so the look is skipped.
     """
+    return _normalize(body, utf8, plain)[0]
+
+
+def normalize_counted(body: str, utf8: bytes | None = None, plain: bool = False) -> tuple[bytes, int]:
+    """(`normalize_body`, `word_count` of it): the count from the mask of spaces the folding made on
+    its way, when it made one (a body of 2 KB or more that needed no folding: most of them)."""
+    norm, space = _normalize(body, utf8, plain)
+    return norm, int(np.count_nonzero(space)) + 1 if space is not None else word_count(norm)
+
+
+def _normalize(body: str, utf8: bytes | None, plain: bool) -> tuple[bytes, np.ndarray | None]:
     if body.isascii():
-        return _fold_ascii_space((utf8 if utf8 is not None else body.encode("ascii")).lower())
-    text = body.replace("\xa0", " ") if "\xa0" in body else body  # NBSP: white space, untouched by NFC
-    if utf8 is not None and text is body:  # `body`'s UTF-8 from a caller that has it: no second encoding
-        data = utf8
-    else:  # (with NBSP, encoding the replaced text beats a two-byte replace on the UTF-8)
+        return _fold((utf8 if utf8 is not None else body.encode("ascii")).lower())
+    if utf8 is None:
         try:
-            data = text.encode("utf-8")
+            utf8 = body.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: fail as the definition does
-            return _normalize_general(body)
-    if plain:
-        return _fold_ascii_space(data.lower())
-    special, general = _special_chars()
-    # Only the non-ASCII characters need a look; dropping the ASCII bytes leaves exactly their UTF-8.
-    found = set(special.findall(data.translate(None, _ASCII).decode("utf-8")))
-    if found:
-        if max(found) >= chr(_TABLE_END) or not found.isdisjoint(general):
-            return _normalize_general(body)
-        for c in found:  # each folds to characters that case folding leaves alone: any order will do
-            text = text.replace(c, c.casefold())
-        data = text.encode("utf-8")
-    return _fold_ascii_space(data.lower())
+            return _normalize_general(body), None
+    found: set[str] = set()
+    if not plain:
+        special, general = _special_chars()
+        # Only the non-ASCII characters need a look; dropping the ASCII bytes leaves exactly their UTF-8.
+        found = set(special.findall(utf8.translate(None, _ASCII).decode("utf-8")))
+        if found and (max(found) >= chr(_TABLE_END) or not found.isdisjoint(general)):
+            return _normalize_general(body), None
+    # The rest works on the UTF-8 bytes, which is exact: UTF-8 is self-synchronising, so replacing the
+    # encoding of a character replaces that character, and `bytes.lower` changes only ASCII letters
+    # (no folding below yields one). A literal pattern's `re.sub` beats `bytes.replace` (whose search
+    # for two bytes steps a byte at a time) and the same replace on the text, which must be encoded after.
+    data = utf8.lower()
+    if b"\xa0" in data:  # (one byte: a memchr; also the last byte of a few other characters)
+        data = _NBSP_SUB(b" ", data)  # NBSP: white space, untouched by NFC
+    for c in found:  # each folds to characters that case folding leaves alone: any order will do
+        sub, folded = _fold_sub(c)
+        data = sub(folded, data)
+    return _fold(data)
+
+
+_NBSP_SUB = re.compile(b"\xc2\xa0").sub
+
+
+@functools.cache  # (bounded: the characters `_special_chars` lets the fast path fold)
+def _fold_sub(c: str) -> tuple[Any, bytes]:
+    """(`sub` of a pattern of `c`'s UTF-8, the UTF-8 of its case folding)."""
+    return re.compile(re.escape(c.encode("utf-8"))).sub, c.casefold().encode("utf-8")
 
 
 def word_count(normalized: bytes) -> int:

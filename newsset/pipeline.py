@@ -332,6 +332,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         line_base: dict[str, int] = {}
 
         buffered: list[tuple[pa.Table, np.ndarray]] = []
+        held = [0, 0]  # rows and bytes of `buffered`
 
         def route_part(part: str | None, shared: bool, codes: np.ndarray | None) -> None:
             """Runs on the writer thread: parts are gathered into batches of about `BATCH_ROWS`
@@ -353,8 +354,10 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                     if not shared:
                         os.unlink(part)  # the mapping stays readable; the disk space is freed on close
                 buffered.append((table, codes))
-                if sum(t.num_rows for t, _ in buffered) < BATCH_ROWS and \
-                        sum(t.nbytes for t, _ in buffered) < BATCH_BYTES:
+                # Running totals: a table's nbytes walks its buffers (asked once, not once a part after it).
+                held[0] += table.num_rows
+                held[1] += table.nbytes
+                if held[0] < BATCH_ROWS and held[1] < BATCH_BYTES:
                     return
             flush()
 
@@ -362,10 +365,11 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             if not buffered:
                 return
             table = pa.concat_tables([t for t, _ in buffered])
-            if len(buffered) > 1 and table.nbytes <= 2 * BATCH_BYTES:  # (small parts: one batch, not one a part;
-                table = table.combine_chunks()                         # a large one keeps its own batches)
+            if len(buffered) > 1 and held[1] <= 2 * BATCH_BYTES:  # (small parts: one batch, not one a part;
+                table = table.combine_chunks()                     # a large one keeps its own batches)
             all_codes = np.concatenate([c for _, c in buffered])
             buffered.clear()
+            held[:] = [0, 0]
             for batch in table.to_batches():
                 router.route(batch, all_codes[:batch.num_rows])
                 all_codes = all_codes[batch.num_rows:]
