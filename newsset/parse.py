@@ -583,6 +583,11 @@ def _page_start(text: str, at: int) -> bool:
     return not text[at:end].rstrip().endswith(".") and not below.strip()
 
 
+def _runs(keys: list[str | None]) -> list[tuple[int, int]]:
+    """The runs of text lines (key None), as (start, end) index pairs: the paragraphs. (Found in C.)"""
+    return list(map(_SPAN, _RUN.finditer(bytes(map(is_, keys, repeat(None))))))
+
+
 class _Signatures(dict[str, "tuple[str, str] | None"]):
     """line -> `_signature(line)`, filled in as lines are looked up."""
 
@@ -606,11 +611,11 @@ class _Page:
         if not _TAIL_HEADS.isdisjoint(keys):
             _continued_boilerplate(lines, keys)
         # The runs of text lines, as (start, end) index pairs: the paragraphs.
-        self.runs = list(map(_SPAN, _RUN.finditer(bytes(map(is_, keys, repeat(None))))))
+        self.runs = _runs(keys)
         if keys.count(None) > len(self.runs) and _wrapped_boilerplate(lines, keys, self.runs):  # (a run of 2+)
-            self.runs = list(map(_SPAN, _RUN.finditer(bytes(map(is_, keys, repeat(None))))))
+            self.runs = _runs(keys)
         if len(self.runs) > 1 and _split_boilerplate(lines, keys, self.runs):  # (pieces a blank line apart)
-            self.runs = list(map(_SPAN, _RUN.finditer(bytes(map(is_, keys, repeat(None))))))
+            self.runs = _runs(keys)
         self.source = source
         self.where: dict[str, int] = {}
         self.sig_line: int | None = None
@@ -654,7 +659,7 @@ class _Page:
             decoded = [_unescaped(f) for f in fields]
             if decoded != fields:
                 subtitle, by_name, publication, bio, alt, caption, credit = decoded[1:8]
-                title, body = _unescaped(title) or title, _unescaped(body) or body
+                title, body = decoded[0] or title, decoded[8] or body  # (never None: `or` for the type checker)
                 nfc_known = plain = False  # (a decoded character may be one NFC or case folding changes)
         # Substrings of NFC text cut at white space and joined by newlines are NFC: with `nfc_known`
         # the id needs no NFC check (test_parse_equivalence compares both ways).
@@ -716,7 +721,7 @@ class _Page:
                 if self._paywall_at(i):
                     break
                 keys[i] = None  # a sentence that opens like the paywall: text
-                self.runs = list(map(_SPAN, _RUN.finditer(bytes(map(is_, keys, repeat(None))))))
+                self.runs = _runs(keys)
                 at = i + 1
         except ValueError:  # no paywall: the body runs on to the signature or the footer
             return self.footer_start(first), False, -1
@@ -1035,7 +1040,7 @@ class _Page:
                     and tail.endswith(")") and len(tail) <= 80 and (joined := _credit(f"{line} {tail}")):
                 credit_text = joined
                 self.keys[credit_i + 1] = ""
-                self.runs = list(map(_SPAN, _RUN.finditer(bytes(map(is_, self.keys, repeat(None))))))
+                self.runs = _runs(self.keys)
                 nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))),
                                        _HEAD_SCAN))
         by_i = self._byline(nonblank, credit_i)
