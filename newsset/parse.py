@@ -1252,6 +1252,10 @@ class _Page:
         if j + 1 >= len(cands) or cands[j + 1] != cands[j] + 1:
             return False
         t, nxt = self.lines[cands[j]].strip(), self.lines[cands[j + 1]].strip()
+        if _BY.match(nxt) and j + 2 < len(cands) and cands[j + 2] == cands[j + 1] + 1:
+            # (an entry's own byline between its time stamp and its text: `Updated 14:02` / `By Li Wei` / text)
+            after = self.lines[cands[j + 2]].strip()
+            return not (_is_when(after) or _BY.match(after)) and _ends(after, _SENTENCE_END)
         return not (_is_when(nxt) or _BY.match(nxt) or (t.lower() in _BARE_WHEN and _is_date_only(nxt)))
 
     def _inside_labels(self, cands: list[int], j: int, pos: int) -> bool:

@@ -1718,3 +1718,12 @@ def test_html_entities_a_scraper_left_are_decoded_in_every_field() -> None:
     assert rec["body"] == "The bank\u2019s chair spoke.\n\nLine&#10;break and &#0; stay &bogus; as written."
     assert rec["id"] == newsset.parse_text(page(f" date 2022-05-17 {title}", "", "x", "", "The bank\u2019s chair "
                                                 "spoke.", "", "Line&#10;break and &#0; stay &bogus; as written.")).id
+
+
+def test_a_live_blogs_first_entry_with_its_own_byline_opens_the_body() -> None:
+    """`Updated 14:02 GMT` / `By Li Wei` / text under the labels and a blank line: the entry's writer
+    was added as a co-author, and its stamp and byline left the body."""
+    entry = ["Updated 14:02 GMT", "By Li Wei", "Borrowing will rise."]
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By Ana Demir", "published 3 June 2022", "",
+                     *entry, "", "Updated 13:15 GMT", "By Ana Demir", "Tax is going up."))
+    assert rec["author"] == "Ana Demir" and rec["body"].startswith("\n".join(entry))
