@@ -426,6 +426,11 @@ def page_bytes(src: Source) -> bytes | Issue:
 
 def unreadable_issue(path: str, e: BaseException) -> Issue:
     """`input.unreadable` saying why, in the user's terms (a dangling or looping link is named as such)."""
+    if getattr(e, "errno", None) == errno.ENAMETOOLONG:  # (os.path.isdir cannot tell: the path cannot be opened)
+        got = f"a path of {len(os.fsencode(path)):,} bytes, longer than the system opens"
+        return Issue("input.unreadable", f"expected a path the system can open, got {got}: nothing under it is "
+                     "read (move the corpus to a shorter path)", path,
+                     expected="a shorter path", got=got)
     if os.path.isdir(path) and not isinstance(e, _NotAFile):
         reason = getattr(e, "strerror", None) or str(e)
         return Issue("input.unreadable", f"expected a folder newsset can list, got: {reason}", path,

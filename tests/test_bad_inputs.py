@@ -978,3 +978,16 @@ def test_a_utf16_record_file_is_one_encoding_error_not_one_per_line(tmp_path: Pa
     wide = "UTF-32" if "32" in encoding else "UTF-16"
     assert all(f"got {wide} text" in i.message and f"iconv -f {wide.lower()}" in (i.hint or "")
                for i in report.issues)
+
+
+def test_a_path_longer_than_the_system_opens_says_so(tmp_path: Path) -> None:
+    """Past PATH_MAX a folder's subtree was reported as "expected a readable file, got File name too
+    long", which pointed at a folder as if it were a file."""
+    import errno
+
+    from newsset.check import unreadable_issue
+
+    deep = str(tmp_path / ("x" * 200)) * 25
+    issue = unreadable_issue(deep, OSError(errno.ENAMETOOLONG, "File name too long", deep))
+    assert issue.code == "input.unreadable" and "longer than the system opens: nothing under it is read" in \
+        issue.message and issue.expected == "a shorter path"
