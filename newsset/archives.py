@@ -272,7 +272,7 @@ def _cut_short(src: Source, members: list[Member], error: str) -> Issue:
     if not members:
         issue = _unreadable(src.path, "cannot read the archive", error)
         return replace(issue, hint="its bytes changed after it was made (a bad copy or disk): fetch or pack it "
-                       "again") if error.startswith("its gzip data is corrupt") else issue
+                       "again") if error.startswith(_CORRUPT_GZIP[:_CORRUPT_GZIP.index("{")]) else issue
     return _unreadable(src.path, f"cannot read the archive after its entry {members[-1].name!r} (nothing after "
                        "that point is read)", error)
 
@@ -384,6 +384,12 @@ def _tar_items(src: Source, read: Read[T], refuse: Refuse[T],
         yield refuse(src, _cut_short(src, members, error))
 
 
+def gzip_check_failed(e: BaseException) -> bool:
+    """gzip's own check at the end of its data failed: the bytes inflated, but not to what was
+    written (a flipped bit), which no earlier error told."""
+    return isinstance(e, (OSError, EOFError)) and ("CRC check failed" in str(e) or "Incorrect length" in str(e))
+
+
 # (gzip checks its CRC at the end of its data: the scan reads it all, so no member of a corrupt one is read)
 _CORRUPT_GZIP = ("its gzip data is corrupt ({}): some member holds altered bytes, and which one cannot be told, "
                  "so none is read")
@@ -433,7 +439,7 @@ def _scan(path: str) -> tuple[list[Member], str | None]:
                             problems.append(_JOINED_TAR)
                             break
                 except BROKEN as e:  # bytes after the gzip data that are not gzip: also more than the archive
-                    if "CRC check failed" in str(e) or "Incorrect length" in str(e):
+                    if gzip_check_failed(e):
                         return [], _CORRUPT_GZIP.format(_reason(e))
                     problems.append(_JOINED_TAR)
     return members, problems[0] if problems else None

@@ -340,7 +340,7 @@ def _bad_stream(src: Source, e: BaseException, last: int = 0) -> Issue | None:
     if not (compressed and stream_error):
         return None
     read = f"through line {last:,}" if last else "none"
-    if "CRC check failed" in str(e) or "Incorrect length" in str(e):  # (gzip checks it at the end of its data)
+    if archives.gzip_check_failed(e):
         return Issue("input.unreadable", f"expected compressed data to its end, got gzip data that fails its own "
                      f"check ({e}): its bytes changed after it was written, and the records read from it "
                      f"({read}) may hold altered text", src.path, last + 1 if last else None,

@@ -545,13 +545,11 @@ def _check_cache(cache: Path, out: Path) -> None:
     if where == target or target in where.parents:
         raise ConfigError(f"--cache: {cache} is inside --out {out}, which every build replaces; keep the cache "
                           "beside it (e.g. --cache .newsset-cache)")
-    if where.is_dir():  # (a folder the inputs' discovery skips: inputs in it would be silently left out)
-        held = next((os.path.join(cache, os.path.relpath(os.path.join(d, f), where)) for d, _, files in os.walk(where)
-                     if "/." not in d[len(str(where)):].replace(os.sep, "/")
-                     for f in files if kind_of(f) is not None and not f.startswith(".")), None)
-        if held is not None:
-            raise ConfigError(f"--cache: {cache} holds input files ({display_path(held)}), which a build never reads "
-                              "from its cache folder; choose a folder of its own (e.g. --cache .newsset-cache)")
+    # (Discovery skips the cache folder: inputs in it would be left out without a word.)
+    if where.is_dir() and (held := _input_in(where)) is not None:
+        shown = display_path(os.path.join(cache, os.path.relpath(held, where)))
+        raise ConfigError(f"--cache: {cache} holds input files ({shown}), which a build never reads from its cache "
+                          "folder; choose a folder of its own (e.g. --cache .newsset-cache)")
     # The folder is made once the inputs are found (a build refused for a missing input leaves none);
     # here, the nearest path that exists must be a folder that lets it be made, or written to.
     there = next((p for p in (cache, *cache.parents) if p.exists()), None)
@@ -560,6 +558,16 @@ def _check_cache(cache: Path, out: Path) -> None:
     if what is not None:
         raise ConfigError(f"--cache: {cache} is {what}" if there == cache else
                           f"--cache: {cache} cannot be made: {there} is {what}")
+
+
+def _input_in(folder: Path) -> str | None:
+    """The first file in `folder` a walk of the inputs would read (hidden folders skipped, as there)."""
+    for d, subs, files in os.walk(folder):
+        subs[:] = [x for x in subs if not x.startswith(".")]
+        for f in files:
+            if kind_of(f) is not None and not f.startswith("."):
+                return os.path.join(d, f)
+    return None
 
 
 def _make_cache(cache: Path) -> None:
