@@ -47,7 +47,6 @@ from .boilerplate import (
     _PAYWALL,
     _PAYWALL_END,
     _PAYWALL_START,
-    _SIG_DROP_CHARS,
     _TAIL_HEADS,
     _ZERO_WIDTH_CHARS,
     _boiler_key,
@@ -60,77 +59,47 @@ from .boilerplate import (
 )
 from .decode import _decode, _line_ends, binary_kind, decode_page, locate
 from .errors import Issue, ParseError
+from .lines import (
+    _ABBREVIATED,
+    _AGENCIES,
+    _BARE_WHEN,
+    _BY,
+    _CLOSE_QUOTES,
+    _HEADER,
+    _ISO_DATE,
+    _LABEL_OPENINGS,
+    _NAME,
+    _OPEN_QUOTES,
+    _PROSE_END,
+    _ROLE_LABEL,
+    _ROLE_WORDS,
+    _SECOND_HEADER,
+    _SENTENCE_END,
+    _SIG_DROP,
+    _TERMINAL,
+    _by_name_of,
+    _capital,
+    _credit,
+    _ends,
+    _is_bare_by,
+    _is_date_only,
+    _is_name,
+    _is_when,
+    _loose_credit,
+    _name_words,
+    _names,
+    _placed_item,
+    _plain_label,
+    _signature,
+)
 from .records import Article, article_id, nfc_article_id
 from .text import nfc
 
 __all__ = ["binary_kind", "decode_page", "is_boilerplate", "locate", "parse_bytes", "parse_file", "parse_text"]
 
-# ---------------------------------------------------------------- line patterns
+# ---------------------------------------------------------------- layout constants
+# (what one line is, on its own: newsset.lines)
 
-_HEADER = re.compile(r"^\s*date(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE)
-# A second page's header, on a line of its own (after its BOM or invisible characters, when files that
-# had one were joined); or run on after the footer's last line (the first file had no final newline).
-_HEAD_AT = r"(?P<h>[Dd][Aa][Tt][Ee][ \t]+[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]+\S)"
-# (The lookahead, which the next character of either form passes, turns most newlines away at once.)
-_SECOND_HEADER = re.compile(f"\\n(?=[ \\t{_ZERO_WIDTH_CHARS}DdV])"
-                            f"(?:[ \\t{_ZERO_WIDTH_CHARS}]*|View More(?: \u25b8)?[ \\t]*){_HEAD_AT}")
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_BY = re.compile(r"^(?:By|BY)(?:\s*:)?(?:\s+(.+))?$")  # ("By: Jane Doe", as other templates write it)
-_BARE_BY = frozenset({"By", "BY", "By:", "BY:"})  # the label alone: its name was a link the scraper left out
-# The label with only what joined its lost names: "By  and", "By ,  and", "By  &".
-_BARE_BY_RE = re.compile(r"^(?:By|BY)\s*:?(?:[\s,&]|\band\b)*$")
-
-
-def _is_bare_by(text: str) -> bool:
-    return text in _BARE_BY or (text[:2] in ("By", "BY") and _BARE_BY_RE.match(text) is not None)
-# A contributor's role on a line of its own inside the label block, in any case: "contributions from",
-# "Additional reporting by", "Edited by", "with" (a name may follow on the line). Never an author name.
-_ROLE_LABEL = re.compile(r"^(?:[A-Za-z]+ ){0,3}?(?:by|from|with)(?:\s*:)?(?:\s+\S.*)?$", re.IGNORECASE)
-_PUBLISHED = re.compile(r"^published(?:\s+.+)?$")  # the site's own label: anything may follow it
-# Other forms of the time labels: "Published 3 May 2024", "Last updated: 10:15 BST", "Updated 2 hours ago".
-_WHEN = re.compile(r"^(?:(?:first\s+)?published|(?:last\s+)?(?:updated|modified))(?:\s*:|\s+on)?(?:\s+(?P<when>.+))?$",
-                   re.IGNORECASE)  # (`First published on ...`, `Last modified: ...`: other sites' words; not `Posted
-#                                    at 09:15`, a live blog's entry)
-_WHEN_OPENINGS = ("publish", "updated", "last updated", "first publ", "last modif", "modified")
-# How label lines open, for a test in C before any regex: the site's forms and the usual cases of the others.
-_LABEL_OPENINGS = ("By", "BY", "published", "Published", "PUBLISHED", "updated", "Updated", "UPDATED", "last updated",
-                   "Last updated", "Last Updated", "LAST UPDATED", "First published", "Last modified", "Modified")
-# A role after the byline's name: "By Jane Doe, Foreign Correspondent".
-_ROLE = re.compile(r"^[^\W\d_][\w&.'\u2019 -]{0,58}$")
-# Inside a word of a name, besides letters: combining marks (Python's \\w has none: the vowel signs of
-# Indic scripts, Thai, Hebrew and Arabic points), ZWNJ and ZWJ (part of Persian and Indic spelling), the
-# non-breaking hyphen.
-_MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-          "\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
-          "\ufe20-\ufe2f\u200c\u200d\u2011")
-# "Name, Publication": a short name of capitalised words (`&` may join two), then a short publication name.
-# (In a name: `Marcel·la`, an ʻokina typed as `‘` in `Ka‘iulani`, a double-barrelled `Müller–Lüdenscheidt`.)
-_NAME_CHARS = f".'\u2019\u2018\u00b7\u2013{_MARKS}-"
-_SIGNATURE = re.compile(
-    rf"^(?P<name>[^\W\d_][\w{_NAME_CHARS}]*(?:\s+[\w&{_NAME_CHARS}]+){{0,7}}),\s+"
-    rf"(?P<pub>(?:The\s+)?[^\W\d_][\w&.'\u2019{_MARKS}-]*(?:\s+[\w&.'\u2019{_MARKS}-]+){{0,4}})$")
-_LOOSE_COMMA = re.compile(r"\s*,\s*(?=The Week\b)")
-_SIGNATURE_MAX = 200  # characters: eight words of a name and five of a publication are far shorter
-# Invisible characters a signature may hold that spell nothing (zero-width space, soft hyphen, direction
-# marks, BOM): dropped before it is read.
-_SIG_DROP = dict.fromkeys(map(ord, _SIG_DROP_CHARS))
-_SIG_DROP_RE = re.compile(f"[{_SIG_DROP_CHARS}]")
-_NAME = re.compile(rf"^[^\W\d_][\w.'\u2019{_MARKS}-]*(?:\s+[\w.'\u2019&{_MARKS}-]+){{0,6}}$")
-_ABBREVIATED = re.compile(r"(?:^|\s)[A-Z][a-z]{0,2}\.$")  # a name ending "Jr.", "Sr." or an initial
-# Closing punctuation, in the scripts that write it otherwise too: the ideographic and full-width stops of
-# Chinese and Japanese, the Devanagari danda, the Arabic question mark and the Urdu full stop; then any
-# closing quotes and brackets (Chinese and Japanese corner brackets too).
-_STOPS = "\u3002\uff0e\uff61\u0964\u0965\u06d4"
-_CLOSERS = "\"'\u201d\u2019)]\u300d\u300f\uff09\u00bb"
-_TERMINAL = frozenset(f".!?:;\u2026{_STOPS}\uff01\uff1f\uff1a\uff1b\u061f")
-# A line of prose, not a headline: related-article teasers end in "?" or "!" often, in "." hardly ever.
-_SENTENCE_END = frozenset(f".:;\u2026{_STOPS}\uff1a\uff1b")
-
-
-def _ends(text: str, marks: frozenset[str]) -> bool:
-    """Whether the text ends with one of the marks, before any closing quotes and brackets (a string
-    test: a regex anchored at the end tries every position of the line, four times slower)."""
-    return text.rstrip(_CLOSERS)[-1:] in marks
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(b"\x01+")
 _SPAN = re.Match.span
@@ -138,292 +107,8 @@ _START, _END = itemgetter(0), itemgetter(1)
 _HEAD_SCAN = 12  # non-blank lines after the header in which image and byline blocks are looked for
 _GALLERY_SCAN = 36  # more lines, through which labels are looked for under a gallery's image blocks
 _KICKER_LINES = 2  # short lines the labels may sit under, below the image credit
-
-
-def _credit(line: str) -> str | None:
-    """The credit of an image credit line ("" when it names none), None for any other line.
-    ("(Image credit: ...)" as the site writes it; templates also drop the parentheses, or the
-    closing one, or say "Photo credit". String tests, not a regex: ~0.3 us a line.)"""
-    text = line.strip()
-    opened = text[:1] == "("
-    if opened:
-        text = text[1:].lstrip()
-    if text[:1] == "\u00a9":  # "© Agency / Photographer"
-        text = text[1:]
-    else:
-        label = text[:16].lower()
-        if not label.startswith(_CREDIT_LABELS):
-            return None
-        label = label[:label.index(":") + 1]
-        if label in _BRACKETED_ONLY and not opened:
-            return None  # (a bare "Credit:" or "Image:" only in parentheses: unbracketed, they open sentences)
-        text = text[len(label):]
-    if text.endswith(")") and text.count("(") < text.count(")"):  # the outer one (its "(" may be lost), not "(right)"'s
-        text = text[:-1]
-    return text.strip()
-
-
-# "Image credit:" as the site writes it, then other templates' labels (a bare "Credit:" or "Image:" bracketed only).
 _HEADER_LEAD = " \t" + _ZERO_WIDTH_CHARS
 _TEASER_OPENINGS = ("Related", "RELATED", "Read more", "Read next", "See also", "More:", "Read:", "Watch:", "Listen:")
-
-
-def _plain_label(text: str) -> bool:
-    """A label line no sentence could be: `By` with or without a name, or a time label alone or with
-    a date (not "published in 2019 and then quietly shelved.")."""
-    if text[:2] in ("By", "BY"):
-        return True
-    words = text.split(None, 1)
-    return len(words) == 1 or _is_date_only(words[1])
-
-
-def _loose_credit(line: str) -> bool:
-    """A credit line in a form that also opens sentences (`Photo: ...`, `Picture: ...`, `© ...`):
-    not the site's `(Image credit: ...)`, nor any form in brackets."""
-    text = line.lstrip()
-    return text[:1] != "(" and "redit" not in text[:16].lower()
-_BRACKETED_ONLY = frozenset({"credit:", "credits:", "image:", "images:"})
-_CREDIT_LABELS = ("image credit:", "photo credit:", "picture credit:", "image credits:", "photo credits:",
-                  "picture credits:", "photo:", "photograph:", "picture:", "illustration:", "photos:", "credit:",
-                  "credits:", "image:", "images:")
-
-def _signature(line: str) -> tuple[str, str] | None:
-    if "," not in line or len(line) > _SIGNATURE_MAX:  # cheap: most lines are not signatures
-        return None
-    if "&" in line and ";" in line:  # an entity the scraper left (`O&#8217;Donnell, The Week US`)
-        line = html.unescape(line)
-    if not line.isascii() and _SIG_DROP_RE.search(line):
-        line = line.translate(_SIG_DROP)
-    line = line.strip()
-    if line[-1:] == "." and "The Week" in line[-20:] and line.rpartition(",")[2].lstrip().startswith("The Week"):
-        # (the site's own, with a full stop)
-        line = line[:-1]
-    if line.find(" by ", 0, 30) > 0 and (cut := _COMPILED_BY.match(line)) \
-            and line.rpartition(",")[2].lstrip().startswith("The Week"):
-        line = line[cut.end():]  # `Compiled by Jane Doe, The Week UK`: the site's own, with the role's words
-    m = _SIGNATURE.match(line)
-    if m is None and "The Week" in line:  # the site's own, its comma spaced otherwise: "Name , The Week UK"
-        m = _SIGNATURE.match(_LOOSE_COMMA.sub(", ", line))
-    if m is None and line.count(",") > 1:
-        return _listed_signature(line)
-    if not m or _ends(m.group("pub"), _TERMINAL) or not _capital(m.group("pub")):
-        return None
-    name = m.group("name")
-    if not all(w[:1].isupper() for w in name.split()) and not _name_words(name):  # (most names: the first test)
-        return None
-    if name[:3] in ("By ", "BY "):
-        if not m.group("pub").startswith("The Week"):
-            return None  # a byline with a role ("By Jane Doe, Foreign Editor"), not a signature
-        name = name[3:].lstrip()  # the site's own, saved with its label: "By Jane Doe, The Week US"
-    if " " not in name and name.lower() in _ROLE_WORDS:
-        return None  # a role, not a name ("Editor, The Week's newsletter" under the editor's name)
-    return name, m.group("pub")
-
-
-def _placed_item(line: str) -> tuple[str, str] | None:
-    """A letter's sign-off with its place in two parts (`Ann Bell, Harrogate, North Yorkshire`): an
-    item of a list, as a `Name, Place` line is, though no signature."""
-    if line.count(",") != 2 or len(line) > _SIGNATURE_MAX:
-        return None
-    head, _, last = line.strip().rpartition(",")
-    return _signature(head) if _capital(last.strip()) and not _ends(last, _TERMINAL) else None
-
-
-def _listed_signature(text: str) -> tuple[str, str] | None:
-    """The site's own signature with more commas: `A, B and C, The Week US` (the names, as a `By`
-    line gives them) or `Name, Role, The Week US` (the name; the role is left out)."""
-    head, _, pub = text.rpartition(",")
-    pub = pub.strip()
-    if not pub.startswith("The Week") or _signature(f"A, {pub}") is None:
-        return None
-    parts = [p.strip() for p in head.split(",")]
-    if len(parts) == 2 and parts[1] in _SUFFIXES and _signature(f"{parts[0]}, {pub}"):
-        return f"{parts[0]} {parts[1]}", pub  # `Name, Jr., The Week US`
-    if len(parts) == 2 and _signature(f"{parts[0]}, {pub}") and _ROLE.match(parts[1]) \
-            and not _ROLE_WORDS.isdisjoint(parts[1].lower().split()):
-        return parts[0], pub
-    last = parts[-1]
-    if last.startswith(("and ", "& ")) and len(parts) > 2:  # `A, B, and C` (the serial comma)
-        last = last.split(None, 1)[1]
-    elif " and " not in last and " & " not in last:
-        return None
-    if all(_signature(f"{p}, {pub}") for p in [*parts[:-1], last]):
-        return ", ".join(parts), pub
-    return None
-
-
-# The site's own signature with the writer's role before the name: "Compiled by Jane Doe, The Week UK".
-_COMPILED_BY = re.compile(r"^(?:Compiled|Written|Words|Edited|Curated|Produced|Reported|(?:Additional )?[Rr]eporting)"
-                          r" by\s+(?=\S)")
-_SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})  # after a name, set off by a comma in US style
-
-
-def _names(bio: list[str], name: str) -> bool:
-    """Whether a bio's lines mention any word of the name (not a particle such as `de`, `al-`)."""
-    text = " ".join(bio)
-    return any(w in text for w in name.split() if len(w) > 1 and w.lower() not in _NAME_PARTICLES
-               and w not in _ARTICLES)
-
-
-_PROSE_END = frozenset(f".;:{_STOPS}\uff1a\uff1b")  # how a sentence ends (a headline may end with ?)
-_OPEN_QUOTES = frozenset("\u201c\"\u2018'\u00ab\u201e")
-_CLOSE_QUOTES = frozenset("\u201d\"\u2019'\u00bb\u201c")
-_ARTICLES = frozenset({"The", "A", "An"})  # ("The Traitors, BBC One" over a line that names the show is no signature)
-# Wire services, which sign a page with no bio: "Jane Doe, Reuters" (where "Royal Court Theatre, London" is text).
-_AGENCIES = frozenset({"Reuters", "AP", "Associated Press", "AFP", "Agence France-Presse", "Bloomberg", "PA",
-                       "PA Media", "Press Association", "dpa", "EFE", "ANSA", "ANP", "Kyodo", "Xinhua", "Yonhap",
-                       "AAP", "Canadian Press", "UPI", "Bloomberg News"})
-
-
-def _capital(word: str) -> bool:
-    """Starts with a capital, or with a letter of a script without case (Chinese, Arabic, Hindi ...)."""
-    first = word[:1]
-    return first.isupper() or (first.isalpha() and not first.islower())
-
-
-def _name_words(name: str) -> bool:
-    """Every word of a person's name is capitalised or a particle (`van`, `al-Sayed`, `d'Almeida`);
-    `and` or `&` may join two names."""
-    words = name.split()
-    return _capital(words[0]) and all(
-        _capital(w) or _PARTICLE_SPLIT.split(w.lstrip("'\u2019"), 1)[0].lower() in _NAME_PARTICLES
-        or (w in ("and", "&") and 0 < i < len(words) - 1) for i, w in enumerate(words))
-
-
-def _is_name(name: str) -> bool:
-    return bool(name.split()) and _name_words(name)
-
-
-_NAME_PARTICLES = frozenset({"de", "da", "del", "della", "dell", "der", "den", "van", "von", "bin", "bint", "ibn", "i",
-                             "al", "el", "la", "le", "du", "di", "do", "dos", "das", "d", "l", "ter", "ten", "te",
-                             "zu", "y", "ap", "ab", "ferch", "bat", "ben", "wa", "los", "las", "binti", "binte",
-                             "e", "af", "des", "delle", "dei", "degli", "t"})  # ("t": Dutch `'t Hooft`)
-_PARTICLE_SPLIT = re.compile(r"[-'\u2019]")
-
-
-def _is_when(text: str) -> bool:
-    """A time label: the site's `published` with anything after it; or another case of it, or
-    `updated`, alone or before a short time holding a digit (not a sentence that opens with the word)."""
-    if _PUBLISHED.match(text):
-        return True
-    m = _WHEN.match(text) if text[:12].lower().startswith(_WHEN_OPENINGS) else None
-    if m is None:
-        return False
-    when = m.group("when")
-    if when is None:
-        return True
-    if len(when) > (120 if _JOINED_WHEN.search(when) else 60):  # (two labels on a line: twice the room)
-        return False
-    words = [w for w in _TIME_SPLIT.split(when) if w]
-    # A clock time or date holds a digit; a relative one ends "ago", "now", "today" ("moments ago").
-    return bool(words) and (any(c.isdigit() for c in when) or words[-1].lower() in _RELATIVE) \
-        and all(map(_time_word, words))
-
-
-_RELATIVE = frozenset({"ago", "now", "today", "yesterday"})
-_BARE_WHEN = frozenset({"published", "updated", "last updated", "published:", "updated:"})
-
-
-def _is_date_only(text: str) -> bool:
-    """A date or time alone: the time label's value the scraper put on a line of its own."""
-    return _is_when(f"updated {text}")
-
-
-_TIME_SPLIT = re.compile(r"[\s,():|@\u00b7\u2013\u2014]+")
-_TIME_WORDS = frozenset({
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday",
-    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thurs",
-    "fri", "sat", "sun", "at", "on", "ago", "a", "an", "am", "pm", "a.m.", "p.m.", "hour", "hours", "hr", "hrs",
-    "minute", "minutes", "min", "mins", "day", "days", "week", "weeks", "month", "months", "year", "years", "today",
-    "yesterday", "just", "now", "noon", "midnight", "local", "time", "of", "the", "moments", "moment", "few",
-    "seconds", "second", "secs",
-    # A second label run on into the first one's line: `Published 6:00 a.m. ET | Updated 3:45 p.m. ET`.
-    "published", "updated", "posted", "modified", "last", "first",
-    "read"})  # (`Published 15 December 2024 · 4 min read`: the reading time run on)
-_TIME_TOKEN = re.compile(r"[\d:./+\-]*\d[\d:./+\-]*(?:st|nd|rd|th|am|pm|h|z|t[\d:.+\-]+z?)?|[A-Z]{1,5}"
-                         r"|[A-Z]{2,5}[+\-]\d{1,2}(?::?\d{2})?", re.IGNORECASE)  # (a zone with an offset: GMT+1)
-
-
-def _time_word(word: str) -> bool:
-    """A word of a timestamp: a number, date or clock time, a month or weekday, a time zone ("BST")."""
-    low = word.lower()
-    if low in _TIME_WORDS or low.rstrip(".") in _TIME_WORDS:  # ("Sept.", "p.m.", "2024." ends a sentence-like label)
-        return True
-    word = word.rstrip(".") or word
-    return _TIME_TOKEN.fullmatch(word) is not None and (any(c.isdigit() for c in word) or word.isupper())
-
-
-def _without_role(name: str) -> str:
-    """The name of `Jane Doe, Foreign Correspondent` or `Jane Doe | The Week US`: the part before
-    the comma or bar, when a short capitalised role (or publication) follows it."""
-    for bar in (" | ", " \u00b7 ", " \u2022 "):
-        if bar in name:
-            who, _, role = name.partition(bar)
-            if _ROLE.match(role.strip()) and _capital(role.strip()) and who.strip():
-                name = who.strip()
-    head, comma, pub = name.rpartition(",")
-    if comma and head.count(",") and pub.strip().startswith("The Week") and _ROLE.match(pub.strip()):
-        name = head.strip()  # `A, B and C, The Week US`: the publication after the names
-    who, comma, role = name.partition(",")
-    role = role.strip()
-    if (" and " in role or " & " in role) and _ROLE_WORDS.isdisjoint(role.lower().split()):
-        return name  # `Jane Doe, John Roe and Li Wei`: more authors, not a role
-    return who.strip() if comma and role and _ROLE.match(role) and (
-        _capital(role) or not _ROLE_WORDS.isdisjoint(role.lower().split())) else name
-
-
-_ROLE_WORDS = frozenset({
-    "editor", "correspondent", "reporter", "writer", "columnist", "contributor", "producer", "director", "chief",
-    "head", "analyst", "staff", "critic", "commentator", "desk", "team", "bureau", "journalist", "officer",
-    "manager", "secretary", "minister", "president", "professor", "fellow", "member", "author"})
-
-
-def _by_name_of(rest: str | None) -> str:
-    """The author in what follows `By`: without a role after a comma, or a time label run on
-    into the same line (`By Jane Doe published 3 May 2024`)."""
-    name = (rest or "").strip()
-    if "@" in name:  # contact details after the name (`Jane Doe | jd@herald.com`, `Jane Doe @janedoe`)
-        pieces = _CONTACT_SPLIT.split(name)  # [part, separator, part, ...]
-        kept = [" ".join(w for w in p.split() if "@" not in w) for p in pieces[::2]]
-        name = "".join(k + sep for k, sep in zip(kept, [*pieces[1::2], ""]) if k).strip(_SEPARATORS) or name
-    cut = _JOINED_WHEN.search(name)
-    if cut is not None and _is_when(name[cut.start():].strip()):
-        name = name[:cut.start()].rstrip(_SEPARATORS)  # ("By Jane Doe · published ...", ", published")
-    if (cut := _REPORTING.search(name)) is not None and cut.start():
-        name = name[:cut.start()]  # ("By Jane Doe, with additional reporting by ...": a contributor, not the author)
-    for sep in (" \u00b7 ", " | ", ", ", " \u2013 ", " \u2014 ", " - "):
-        head, found, tail = name.rpartition(sep)
-        if found and head.strip() and any(c.isdigit() for c in tail) and _is_date_only(tail.strip()):
-            name = head.rstrip(_SEPARATORS)  # ("By Jane Doe · 20 October 2024": the date without its label)
-            break
-    if name.endswith(")") or " in " in name:  # `By Jane Doe (@janedoe)`, `By Jane Doe in Port Glasgow`
-        # Each name without its place (`By A in X and B in Y`); one word after a place is a second
-        # place, not a co-author (`in Tbilisi and Batumi`).
-        parts = re.split(r"(\s+and\s+|\s+&\s+)", name)
-        names: list[str] = []
-        placed = False  # the part before lost a place
-        for k in range(0, len(parts), 2):
-            if placed and " " not in parts[k].strip():
-                continue
-            bare = _BY_TAIL.sub("", parts[k]) or parts[k]
-            placed = bare != parts[k] and " in " in parts[k]
-            names += [parts[k - 1], bare] if names else [bare]
-        name = "".join(names)
-    return _without_role(name)
-
-
-# A handle in brackets, or where the author wrote from (` in ` and capitalised words), after the name.
-_BY_TAIL = re.compile(r"\s*\(@\w+\)$|(?<=\w)\s+in\s+(?:the\s+)?[A-Z][\w.'\u2019-]*"
-                      r"(?:\s+(?:(?:of|the|and|upon|on|de|la|le)\s+)?[A-Z][\w.'\u2019-]*){0,4}$")
-
-
-_SEPARATORS = " \t,;|\u00b7\u2022-\u2013\u2014"
-_REPORTING = re.compile(r"[\s,;(]+(?:with\s+)?(?:additional\s+|extra\s+)?reporting\s+(?:by|from)\b", re.IGNORECASE)
-_CONTACT_SPLIT = re.compile(r"(\s*[|,;\u00b7\u2022]\s*)")
-
-
-_JOINED_WHEN = re.compile(r"\s(?:published|updated|last updated)\b", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- parsing
