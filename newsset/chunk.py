@@ -35,9 +35,10 @@ import numpy as np
 import pyarrow as pa
 
 from . import __version__
-from .check import Item, count_range_lines, iter_items, open_fd, open_regular, page_bytes
+from .check import Item, iter_items
 from .dedup import Sketcher, body_key, normalize_counted, word_count
 from .errors import Issue, display_path
+from .reading import count_range_lines, open_fd, open_regular, page_bytes
 from .schema import Schema, load_schema
 from .sources import RANGE_BYTES, Source
 from .text import fixer_name

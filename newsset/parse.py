@@ -116,7 +116,7 @@ _TEASER_OPENINGS = ("Related", "RELATED", "Read more", "Read next", "See also", 
 def parse_file(path: str | Path, root: str | Path | None = None, *, fix_mojibake: bool = False) -> Article:
     """Read and parse one page; `source` is the path relative to `root` (default: its folder). A
     refusal's issue names the file as given (`path`), so it can be opened."""
-    from .check import read_page_file, unreadable_issue  # (check imports this module)
+    from .reading import read_page_file, unreadable_issue  # (here: it imports the archive modules)
 
     p = Path(path)
     source = p.relative_to(root).as_posix() if root is not None else p.name

@@ -27,7 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import newsset
-from newsset import archives, check
+from newsset import archives, check, reading
 from newsset import text as text_mod
 from newsset.check import iter_items
 from newsset.dedup import normalize_body
@@ -708,7 +708,7 @@ def test_row11_unreadable_files_links_fifos_and_names_that_are_not_utf8(tmp_path
         return real_open(path, *a, **k)
 
     with monkeypatch.context() as mp:  # what chmod 000 does to anyone but root
-        mp.setattr(check.os, "open", deny)
+        mp.setattr(reading.os, "open", deny)
         (item,) = items(d / "secret.txt")
     assert item.issues[0].code == "input.unreadable" and "Permission denied" in item.issues[0].message
     files: dict[str | bytes, bytes] = {b"caf\xe9.txt": good(21).encode(), b"bad-\xff.txt": b""}
@@ -844,7 +844,7 @@ def test_every_new_message_says_what_was_expected_and_found_and_the_catalog_says
 def test_a_file_longer_than_its_stat_size_is_read_to_its_end() -> None:
     """Pages are read in one call when they have the size fstat gave; a file that says it is empty
     but is not (/proc files do), or that grew after fstat, is read on to its real end."""
-    from newsset.check import read_page_file
+    from newsset.reading import read_page_file
 
     data = read_page_file("/proc/self/status")
     assert isinstance(data, bytes) and data.startswith(b"Name:") and len(data) > 100
@@ -935,7 +935,7 @@ def test_a_record_line_past_the_skip_limit_reads_on_in_a_plain_file_and_says_so_
     import gzip
 
     monkeypatch.setattr(archives, "MAX_PAGE_BYTES", 1024)
-    monkeypatch.setattr(check, "SKIP_BYTES", 4096)
+    monkeypatch.setattr(reading, "SKIP_BYTES", 4096)
     data = b"\n".join([json.dumps(record(21)).encode(), b'{"title": "' + b"y" * 3_000_000 + b'"}',
                        json.dumps(record(22)).encode()]) + b"\n"
     path = tmp_path / f"r{suffix}"
@@ -985,7 +985,7 @@ def test_a_path_longer_than_the_system_opens_says_so(tmp_path: Path) -> None:
     long", which pointed at a folder as if it were a file."""
     import errno
 
-    from newsset.check import unreadable_issue
+    from newsset.reading import unreadable_issue
 
     deep = str(tmp_path / ("x" * 200)) * 25
     issue = unreadable_issue(deep, OSError(errno.ENAMETOOLONG, "File name too long", deep))

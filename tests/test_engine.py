@@ -558,7 +558,7 @@ def test_a_large_record_file_is_read_as_byte_ranges_with_file_line_numbers(tmp_p
     size = rec.stat().st_size
     ranges = split_ranges(src, range_bytes=size // 7)
     assert len(ranges) >= 7 and ranges[0].start == 0 and ranges[-1].end == -1
-    from newsset.check import count_range_lines
+    from newsset.reading import count_range_lines
 
     assert sum(count_range_lines(r) for r in ranges) == len(lines)  # every line in exactly one range
     whole = newsset.build([rec], tmp_path / "whole", jobs=1)
@@ -585,8 +585,8 @@ def test_ranges_inside_one_long_line_read_only_their_own_bytes(tmp_path: Path,
     import builtins
 
     import newsset.archives as archives_mod
-    from newsset.check import count_range_lines
     from newsset.chunk import split_ranges
+    from newsset.reading import count_range_lines
 
     monkeypatch.setattr(archives_mod, "MAX_PAGE_BYTES", 1 << 16)  # the line cap, small for the test
     path = tmp_path / "in" / "array.jsonl"
@@ -651,7 +651,7 @@ def test_runs_of_blank_lines_are_skipped_in_bulk_with_exact_line_numbers(tmp_pat
     packed = tmp_path / "gz" / "records.jsonl.gz"
     packed.parent.mkdir()
     packed.write_bytes(gzip.compress(text.encode()))
-    from newsset.check import count_range_lines
+    from newsset.reading import count_range_lines
 
     src = discover([plain])[0]
     for parts in (3, 7, 40):
