@@ -333,7 +333,7 @@ def incremental_methods(args: argparse.Namespace, cache: Path, corpus: Corpus) -
             shutil.copyfile(page, target)
         (scattered_root / ".stamp").write_text("ok\n")
     warm = cache / f"cache-{corpus.path.name}"
-    from newsset.chunk import code_digest
+    from newsset.cache import code_digest
 
     stamp = warm / ".stamp"
     if not (stamp.is_file() and stamp.read_text() == code_digest()):
@@ -392,7 +392,7 @@ def main() -> int:
         bc = ensure_corpus(cache, args.big, args.seed)
         big = Method(f"newsset --near-dup off (big, {args.big:,} pages)", [*NEWSSET, "build", str(bc.path), "--out",
                      OUT, "--near-dup", "off", "-q"], bc, 1, role="big")
-    from newsset.chunk import code_digest
+    from newsset.cache import code_digest
 
     load, t0, code = _load(), time.perf_counter(), code_digest.__wrapped__()
     run_all(methods)

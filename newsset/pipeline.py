@@ -33,8 +33,9 @@ import numpy as np
 import pyarrow as pa
 
 from . import __version__
+from .cache import schema_digest
 from .check import Item
-from .chunk import ChunkResult, ChunkSpec, KeyStore, _schema_digest, make_chunks
+from .chunk import ChunkResult, ChunkSpec, KeyStore, make_chunks
 from .engine import SMALL, Engine, LocalPool, check_engine, pool_wanted, resolve_jobs, run_chunks
 from .errors import ConfigError, Issue, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
@@ -320,7 +321,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         keys = KeyStore()
         parts = stage.dir / ".parts"
         parts.mkdir()
-        digest = _schema_digest(sch)
+        digest = schema_digest(sch)
         specs = [ChunkSpec(i, tuple(c), os.path.abspath(sch.path), today, str(parts), guard, group_by,
                            os.path.abspath(cache) if cache is not None else None, fix_mojibake, digest)
                  for i, c in enumerate(chunks)]

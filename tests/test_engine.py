@@ -156,6 +156,7 @@ def test_a_cached_build_reads_each_page_once(tmp_path: Path, monkeypatch: pytest
     (and so the key is of exactly the bytes that were parsed)."""
     from collections import Counter
 
+    import newsset.cache
     import newsset.check
     import newsset.chunk
 
@@ -168,8 +169,8 @@ def test_a_cached_build_reads_each_page_once(tmp_path: Path, monkeypatch: pytest
         reads[src.path] += 1
         return real(src)
 
-    monkeypatch.setattr(newsset.check, "page_bytes", counting)
-    monkeypatch.setattr(newsset.chunk, "page_bytes", counting)
+    for module in (newsset.check, newsset.chunk, newsset.cache):
+        monkeypatch.setattr(module, "page_bytes", counting)
     parts = tmp_path / "parts"
     parts.mkdir()
     srcs = tuple(discover([raw]))
@@ -180,6 +181,7 @@ def test_a_cached_build_reads_each_page_once(tmp_path: Path, monkeypatch: pytest
 
 
 def _count_page_reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    import newsset.cache
     import newsset.check
     import newsset.chunk
 
@@ -190,8 +192,8 @@ def _count_page_reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         reads[Path(src.path).name] += 1
         return real(src)
 
-    monkeypatch.setattr(newsset.check, "page_bytes", counting)
-    monkeypatch.setattr(newsset.chunk, "page_bytes", counting)
+    for module in (newsset.check, newsset.chunk, newsset.cache):
+        monkeypatch.setattr(module, "page_bytes", counting)
     return reads
 
 
@@ -199,13 +201,13 @@ def test_a_rebuild_reads_only_the_files_whose_stat_changed(tmp_path: Path, monke
     """An unchanged stat (device, inode, size, mtime, ctime) stands for unchanged bytes, as in git:
     a rebuild hashes only new and changed files. An edit that keeps the size and puts the old mtime
     back still changes the ctime, and a file swapped in by rename has another inode: both are read."""
-    import newsset.chunk
+    import newsset.cache
 
     raw = tmp_path / "raw"
     write_corpus(raw, 300, seed=8, dup_rate=0.02, bad_rate=0.03)
     cache = tmp_path / "cache"
     newsset.build([raw], tmp_path / "a", cache=cache)
-    monkeypatch.setattr(newsset.chunk, "STAT_MARGIN_NS", 0)  # the files are seconds old: trust them now
+    monkeypatch.setattr(newsset.cache, "STAT_MARGIN_NS", 0)  # the files are seconds old: trust them now
     newsset.build([raw], tmp_path / "a", cache=cache)  # (hashed again, untrusted before: recorded now)
     reads = _count_page_reads(monkeypatch)
     again = newsset.build([raw], tmp_path / "b", cache=cache)
@@ -240,7 +242,7 @@ def test_pages_added_among_the_old_ones_are_the_only_pages_read(tmp_path: Path,
     raw = tmp_path / "raw"
     write_corpus(raw, 400, seed=12, dup_rate=0.0, bad_rate=0.02)
     cache = tmp_path / "cache"
-    monkeypatch.setattr(newsset.chunk, "STAT_MARGIN_NS", 0)
+    monkeypatch.setattr(newsset.cache, "STAT_MARGIN_NS", 0)
     first = newsset.build([raw], tmp_path / "a", cache=cache)
     pages = sorted(raw.rglob("*.txt"))
     added = []
@@ -328,7 +330,7 @@ def test_cache_files_are_written_under_new_random_names(tmp_path: Path) -> None:
     import os
     import pickle
 
-    from newsset.chunk import _dump, _load_entry
+    from newsset.cache import _dump, _load_entry
     from newsset.schema import load_schema
 
     victim = tmp_path / "victim.txt"
@@ -364,12 +366,12 @@ def test_a_file_changed_just_before_it_was_hashed_is_hashed_again(tmp_path: Path
 
 
 def test_a_damaged_stat_memo_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsset.chunk
+    import newsset.cache
 
     raw = tmp_path / "raw"
     write_corpus(raw, 200, seed=10, dup_rate=0.0, bad_rate=0.05)
     cache = tmp_path / "cache"
-    monkeypatch.setattr(newsset.chunk, "STAT_MARGIN_NS", 0)
+    monkeypatch.setattr(newsset.cache, "STAT_MARGIN_NS", 0)
     newsset.build([raw], tmp_path / "a", cache=cache)
     memos = sorted(cache.rglob("*.stat"))
     assert len(memos) > 1
@@ -892,7 +894,7 @@ def test_a_cache_that_fills_up_leaves_no_partial_files_and_says_so(tmp_path: Pat
     import errno
     import shutil
 
-    import newsset.chunk as chunk_mod
+    import newsset.cache as cache_mod
     from newsset.cli import main
 
     raw = tmp_path / "raw"
@@ -904,7 +906,7 @@ def test_a_cache_that_fills_up_leaves_no_partial_files_and_says_so(tmp_path: Pat
     def full(src: object, dst: object, length: int = 0) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(chunk_mod, "_linked", no_link)
+    monkeypatch.setattr(cache_mod, "_linked", no_link)
     monkeypatch.setattr(shutil, "copyfileobj", full)
     cache = tmp_path / "cache"
     args = ["build", str(raw), "--out", str(tmp_path / "out"), "--cache", str(cache), "--jobs", "1"]
