@@ -51,6 +51,7 @@ class Item:
     body_plain: bool = False  # the parser found no character in the page that dedup must fold
     normalized: bytes | None = None  # `normalize_body` of the body, when a batch step made it ahead
     words: int | None = None  # `word_count` of `normalized`, made with it
+    voids_file: bool = False  # the file's data failed its own check: none of its records can be trusted
 
     @property
     def ok(self) -> bool:
@@ -327,7 +328,8 @@ def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: b
                     yield item
     except (OSError, EOFError, ValueError, zlib.error) as e:  # corrupt or truncated .gz/.zst data: ValueError,
         bad = _bad_stream(src, e, last)                        # EOFError, or zlib's own (a byte flipped in it)
-        yield Item(src, last + 1 if bad else 1, None, [bad or unreadable_issue(src.path, e)])
+        yield Item(src, last + 1 if bad else 1, None, [bad or unreadable_issue(src.path, e)],
+                   voids_file=bad is not None and archives.gzip_check_failed(e))
 
 
 def _bad_stream(src: Source, e: BaseException, last: int = 0) -> Issue | None:
@@ -345,11 +347,11 @@ def _bad_stream(src: Source, e: BaseException, last: int = 0) -> Issue | None:
     read = f"through line {last:,}" if last else "none"
     if archives.gzip_check_failed(e):
         return Issue("input.unreadable", f"expected compressed data to its end, got gzip data that fails its own "
-                     f"check ({e}): its bytes changed after it was written, and the records read from it "
-                     f"({read}) may hold altered text", src.path, last + 1 if last else None,
+                     f"check ({e}): its bytes changed after it was written, so any record read from it ({read}) "
+                     "may hold altered text, and a build keeps none of them", src.path, last + 1 if last else None,
                      expected="complete compressed data", got=str(e)[:80],
-                     hint="fetch or write the file again (a bad copy or disk), and rebuild: the records read from "
-                          "it are kept, as gzip tells only at its end")
+                     hint="fetch or write the file again (a bad copy or disk), and rebuild; gzip tells only at its "
+                          "end, after the records were read")
     truncated = isinstance(e, EOFError) or "truncated" in str(e).lower()
     why = "data that ends before its end-of-stream marker (truncated)" if truncated else \
         f"bytes that are not {'gzip' if src.rel.lower().endswith('.gz') else 'zstd'} data ({e})"

@@ -374,6 +374,18 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                     flush()
             if key is not None:
                 spans.append(cache.Span(page_keys[n], *at_start, res.rows, len(res.rejected), res.items, tuple(warned)))
+        void = next((item for _, item in res.rejected if item.voids_file), None)
+        if void is not None:  # (a record file is a chunk of its own: every row is the file's)
+            _void(res, void)
+            for c in columns:
+                c.clear()
+            texts, batch_bytes = [], 0
+            sigs.clear()
+            spans.clear()
+            if writer is not None:
+                writer.close()
+                writer = None
+                os.unlink(tmp)
         write_copied()
         flush()
         for src in spec.sources:
@@ -399,6 +411,18 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     if key is not None and all(cache.stat_of(src) == st for src, st in zip(spec.sources, stats)):
         cache.put(spec, key, res, spans, replaced)
     return res
+
+
+def _void(res: ChunkResult, void: Item) -> None:
+    """Every accepted row of a record file whose data fails its own check (gzip's CRC, which it
+    tells only at its end, after the rows were read) becomes a reject: its text may be altered."""
+    voided = [(0, Item(void.source, line, {"id": rid}, [Issue(
+        "input.unreadable", f"expected a record from data that passes its own check, got one from a file whose gzip "
+        f"data fails it (at its end, line {void.line}): not kept, its text may be altered", path, line,
+        expected="data that passes its check", got="gzip data that fails its check", record_id=rid)]))
+        for rid, (_, path, line) in zip(res.keys.ids, res.keys.where)]
+    res.rejected = sorted([(0, item) for _, item in res.rejected] + voided, key=lambda r: r[1].line)
+    res.rows, res.keys, res.digests, res.warnings = 0, Keys(), [], Counter()
 
 
 AHEAD_PAGES = 64

@@ -754,6 +754,34 @@ def test_row11_compressed_data_that_breaks_off_keeps_the_records_before_and_says
     assert issue.code == "input.unreadable" and said in issue.message and "exists" not in (issue.hint or "")
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_jsonl_gz_failing_its_crc_gives_no_row_each_record_is_a_located_reject(tmp_path: Path, jobs: int) -> None:
+    """gzip checks its CRC only at its end, after every record was read: a build kept them all, though
+    any may hold altered text (a flipped bit inflates to other letters). Now none is kept, each is
+    a reject at its own line saying why, and the file's own reject says where gzip found out."""
+    import gzip
+
+    def packed(*ks: int) -> bytes:
+        return gzip.compress("".join(json.dumps(record(k)) + "\n" for k in ks).encode())
+
+    data = packed(41, 42, 43)
+    flipped = data[:-8] + bytes([data[-8] ^ 0x01]) + data[-7:]  # the stored CRC: every record inflates
+    # (inputs: 2 pages, 2 good records, 3 records of the bad file and the file's own reject)
+    result, rejects = build_with(tmp_path, {"ok.jsonl.gz": packed(44, 45), "r.jsonl.gz": flipped}, inputs=8,
+                                 jobs=jobs)
+    got = sorted((r["source"], r["line"], r["code"]) for r in rejects)
+    assert got == [("r.jsonl.gz", 1, "input.unreadable"), ("r.jsonl.gz", 2, "input.unreadable"),
+                   ("r.jsonl.gz", 3, "input.unreadable"), ("r.jsonl.gz", 4, "input.unreadable")]
+    assert all("not kept" in r["message"] for r in rejects if r["line"] < 4)
+    assert "a build keeps none of them" in next(r["message"] for r in rejects if r["line"] == 4)
+    kept = {r["id"] for r in rows(tmp_path / "out")}
+    assert kept >= {record(44)["id"], record(45)["id"]} and kept.isdisjoint(record(k)["id"] for k in (41, 42, 43))
+    assert sum(result.rows.values()) == len(kept) == 4
+    assert {r["id"] for r in rejects if r["line"] < 4} == {record(k)["id"] for k in (41, 42, 43)}
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"]["accepted"] == 4 and manifest["inputs"]["rejected"] == 4
+
+
 def test_row11_a_folder_a_thousand_levels_deep_is_walked_not_a_stack_overflow(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     path = str(folder)
