@@ -96,6 +96,8 @@ _PROMO_LINES = (
     "Start quiz",
     "Check answer",
     "Next question",
+    # An embedded social post's fixed link text (`A post shared by ...`, which names its source, stays).
+    "View this post on Instagram",
 )
 # The paywall's first line as pages write it: three dots, an ellipsis character, or none.
 _PAYWALL_STARTS = ("To continue reading this article...", "To continue reading this article\u2026",

@@ -27,6 +27,11 @@ def _is_bare_by(text: str) -> bool:
     return text in _BARE_BY or (text[:2] in ("By", "BY") and _BARE_BY_RE.match(text) is not None)
 
 
+# What joined two writers' names, on a line of its own: `and`, `&`, `,` (`By` / `,` / `and` / `published`
+# when the scraper dropped the names' links, `By` / `Ann Kerr` / `and` / `Li Wei` when it kept them).
+_JOINER = re.compile(r"^(?:,|&|and)(?:\s*(?:,|&|and\b))*$")
+
+
 # A contributor's role on a line of its own inside the label block, in any case: "contributions from",
 # "Additional reporting by", "Edited by", "with" (a name may follow on the line). Never an author name.
 _ROLE_LABEL = re.compile(r"^(?:[A-Za-z]+ ){0,3}?(?:by|from|with)(?:\s*:)?(?:\s+\S.*)?$", re.IGNORECASE)
@@ -129,6 +134,8 @@ _CREDIT_LABELS = ("image credit:", "photo credit:", "picture credit:", "image cr
 def _signature(line: str) -> tuple[str, str] | None:
     if "," not in line or len(line) > _SIGNATURE_MAX:  # cheap: most lines are not signatures
         return None
+    if line.lstrip()[:1] == "," and _NAMELESS.match(line):
+        return "", line.strip()[1:].strip().rstrip(".")  # the site's box, its name (a link) dropped: no author
     if "&" in line and ";" in line:  # an entity the scraper left (`O&#8217;Donnell, The Week US`)
         line = html.unescape(line)
     if not line.isascii() and _SIG_DROP_RE.search(line):
@@ -191,6 +198,9 @@ def _listed_signature(text: str) -> tuple[str, str] | None:
     return None
 
 
+# The site's own signature with its name left out (a link the scraper dropped, as the byline's):
+# `, The Week UK`.
+_NAMELESS = re.compile(r"^\s*,\s*The Week(?: UK| US)?\.?\s*$")
 # The site's own signature with the writer's role before the name: "Compiled by Jane Doe, The Week UK".
 _COMPILED_BY = re.compile(r"^(?:Compiled|Written|Words|Edited|Curated|Produced|Reported|(?:Additional )?[Rr]eporting)"
                           r" by\s+(?=\S)")

@@ -67,6 +67,7 @@ from .lines import (
     _CLOSE_QUOTES,
     _HEADER,
     _ISO_DATE,
+    _JOINER,
     _LABEL_OPENINGS,
     _NAME,
     _OPEN_QUOTES,
@@ -654,7 +655,13 @@ class _Page:
         sig = self._sig(self.lines[i])
         assert sig is not None
         self.sig_line = i
-        self.where.update(author=i + 1, publication=i + 1)
+        self.where.update(publication=i + 1)
+        if not sig[0] and i > 0 and self.keys[i - 1] is None and self._split_name(self.lines[i - 1].strip()):
+            # `Ann Kerr` over `, The Week UK`: the box's name and the rest of it, saved as two text nodes
+            sig = self.lines[i - 1].strip(), sig[1]
+            self.sig_line = i - 1
+        if sig[0]:
+            self.where["author"] = self.sig_line + 1
         # The bio: the paragraphs between the signature and the footer (most bios have one), up to a
         # heading over a list (`Topics` and its tags, `Editor's picks` and headlines). Another box of
         # the site's (`Name, The Week ...` on a line of its own, then its bio) names a co-author.
@@ -677,7 +684,13 @@ class _Page:
             para = "\n".join(self.lines[s:e]).strip()
             if para not in bio:  # (an author box the scraper saved twice)
                 bio.append(para)
-        return " and ".join(names), sig[1], "\n\n".join(bio) or None
+        return " and ".join(n for n in names if n) or None, sig[1], "\n\n".join(bio) or None
+
+    @staticmethod
+    def _split_name(text: str) -> bool:
+        """A person's name alone on its line (the first part of an author box saved in two)."""
+        return 0 < len(text) <= 60 and not _ends(text, _TERMINAL) and _NAME.match(text) is not None \
+            and _name_words(text) and " " in text
 
     def _named_above(self, name: str, para: tuple[int, int]) -> bool:
         """The paragraph above names it too: a place or venue the text spoke of (`Harbour House, The
@@ -893,6 +906,8 @@ class _Page:
         i = cands[pos]
         j, name = pos, None
         split = joined = False  # the name came from the line under a bare `By`; an `and` line followed it
+        sep = " and "  # how the next name joins the ones before: `A, B and C`
+        comma = -1  # where the last name joined with a comma starts its `, ` (an `and` before the last name)
         while j < len(cands):
             t = lines[cands[j]].strip()
             m = _BY.match(t)
@@ -915,19 +930,27 @@ class _Page:
                 # "By" on a line of its own, the name on the next (a byline link split apart); more
                 # names a line each, `and` on its own line or not between them (two writers' links)
                 glued = j > pos and cands[j] == cands[j - 1] + 1
+                above = lines[cands[j - 1]].strip() if j > pos else ""
                 if not name and glued and not _ROLE_LABEL.match(t) \
-                        and _is_bare_by(lines[cands[j - 1]].strip()) and self._by_name(f"By {t}", "", False):
+                        and _is_bare_by(above) and self._by_name(f"By {t}", "", False):
                     name, split = _by_name_of(t), True
-                elif split and glued and not joined and t in ("and", "&"):
-                    joined = True
-                elif split and glued and not _ROLE_LABEL.match(t) and _ROLE_WORDS.isdisjoint(t.lower().split()) \
+                elif glued and _JOINER.match(t) and (name or _is_bare_by(above) or _JOINER.match(above)):
+                    # (what joined two names; with the names' links dropped, all that is left of them)
+                    sep = ", " if t == "," and not (joined and sep == " and ") else " and "
+                    joined = bool(name)
+                elif (split or joined) and glued and not _ROLE_LABEL.match(t) and not _ROLE_LABEL.match(above) \
+                        and _ROLE_WORDS.isdisjoint(t.lower().split()) and not t.startswith("The Week") \
                         and self._by_name(f"By {t}", "", False) and (joined or (_is_when(nxt) and " " in t)):
-                    name, joined = f"{name} and {_by_name_of(t)}", False
+                    # (not a contributor's name, under `contributions from`: never the author; nor the site)
+                    comma = len(name or "") if sep == ", " else -1
+                    name, joined, sep = f"{name}{sep}{_by_name_of(t)}", False, " and "
                 elif not self._inside_labels(cands, j, pos):
                     break
             j += 1
         if j == pos:  # (the block holds its own first line, or there is none here)
             return None
+        if name and comma >= 0:  # `A` / `,` / `B`: a list's last name joins with `and`
+            name = f"{name[:comma]} and {name[comma + 2:]}"
         return i, cands[j - 1] + 1, name
 
     def _opens_text(self, cands: list[int], j: int) -> bool:

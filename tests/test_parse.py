@@ -247,6 +247,37 @@ def test_no_paywall_runs_on_to_the_signature() -> None:
     assert rec["author_bio"] == "Søren van der Linde is our Europe editor."
 
 
+@pytest.mark.parametrize("paywall", [False, True])
+@pytest.mark.parametrize("box, author", [([", The Week UK"], None), ([", The Week US"], None),
+                                         (["Jana Novák", ", The Week UK"], "Jana Novák")])
+def test_an_author_box_whose_name_link_was_dropped_or_split_still_signs(box: list[str], author: str | None,
+                                                                          paywall: bool) -> None:
+    """The scraper drops a link's text (the sample's bare `By`): a box whose name is a link is
+    saved as `, The Week UK`, or as the name over the rest. It stayed in the body with its bio (after
+    a paywall the bio was in no field)."""
+    cut = [*PAYWALL] if paywall else [""]
+    art = newsset.parse_text(page(HEADER, "", P1, "", P2, *cut, *box, "", f"{NBSP}Jana Novák covers housing.{NBSP}",
+                                  "", *FOOTER))
+    assert art.body == f"{P1}\n\n{P2}" and art.truncated is paywall
+    assert (art.author, art.publication, art.author_bio) == (author, box[-1][2:], "Jana Novák covers housing.")
+    if author:
+        assert art.lines["author"] == len(page(HEADER, "", P1, "", P2, *cut).splitlines()) + 1
+
+
+def test_a_name_over_the_site_publication_in_the_body_is_no_author_box() -> None:
+    """Only a name-shaped line right above `, The Week UK` joins it: a sentence stays body text."""
+    rec = parse(page(HEADER, "", P1, "", "The report was written by the council.", ", The Week UK", "",
+                     "Jana Novák covers housing.", "", *FOOTER))
+    assert rec["body"] == f"{P1}\n\nThe report was written by the council." and rec["author"] is None
+    assert rec["publication"] == "The Week UK"
+
+
+def test_an_instagram_embeds_link_text_is_dropped_its_credit_kept() -> None:
+    rec = parse(page(HEADER, "", P1, "", "View this post on Instagram", "A post shared by Kew Gardens (@kewgardens)",
+                     "", P2, "", *FOOTER))
+    assert rec["body"] == f"{P1}\n\nA post shared by Kew Gardens (@kewgardens)\n\n{P2}"
+
+
 def test_signature_without_bio_and_no_signature() -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", "Inês O’Sullivan, The Week US"))
     assert (rec["author"], rec["publication"], rec["author_bio"]) == ("Inês O’Sullivan", "The Week US", None)
@@ -683,6 +714,19 @@ def test_a_lowercase_word_still_rules_a_line_out_as_a_signature() -> None:
     (["By ,  and", "published"], None),
     (["By Amara Okafor, Tom Berg and Li Wei, The Week US", "published 3 June 2022"],
      "Amara Okafor, Tom Berg and Li Wei"),
+    # ... each text node on a line of its own, as the sample's scraper saves them: the joiners stay labels.
+    (["By", "and", "published"], None),
+    (["By", ",", "published 3 June 2022"], None),
+    (["By", ",", "and", "published", "last updated 4 June 2022"], None),
+    (["By", ",", ",", "and", "published"], None),
+    # Names kept as their own nodes, joined by their own nodes.
+    (["By", "Amara Okafor", ",", "Tom Berg", "published 3 June 2022"], "Amara Okafor and Tom Berg"),
+    (["By", "Amara Okafor", ",", "Tom Berg", "and", "Li Wei", "published 3 June 2022"],
+     "Amara Okafor, Tom Berg and Li Wei"),
+    (["By Amara Okafor", "and", "Tom Berg", "published 3 June 2022"], "Amara Okafor and Tom Berg"),
+    (["By", "Amara Okafor", ",", "The Week US", "published 3 June 2022"], "Amara Okafor"),
+    # A contributor named on the line under the label is never the author (nor a co-author).
+    (["By", "Amara Okafor", "contributions from", "Tom Berg", "published 3 June 2022"], "Amara Okafor"),
 ])
 @pytest.mark.parametrize("image", [True, False])
 def test_byline_forms(labels: list[str], author: str | None, image: bool) -> None:
