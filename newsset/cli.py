@@ -279,12 +279,28 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _write_report(path: str, text: str) -> None:
     """Write beside the target and rename: a full disk or a kill leaves the previous report whole
-    (a CI step reads it), never a truncated one; a failure names the file."""
-    tmp = f"{path}.tmp-{os.getpid()}"
+    (a CI step reads it), never a truncated one; a failure names the file. Only a regular file (or
+    a new one) is replaced so: a device or FIFO (`-o /dev/null`, `/dev/stdout`) is written in place,
+    and a symbolic link's target is replaced, never the link."""
+    import stat
+
+    target = os.path.realpath(path)
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        mode = None  # (a new file, or one that cannot be reached: the write below says which)
+    if mode is not None and not stat.S_ISREG(mode):
+        try:
+            with open(target, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            return
+        except OSError as e:
+            raise OutputError(f"cannot write the report {path}: {e.strerror or e}") from None
+    tmp = f"{target}.tmp-{os.getpid()}"
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(text)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except OSError as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

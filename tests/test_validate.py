@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import re
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -94,6 +95,36 @@ def test_junit_report_is_xml_with_one_case_per_file(corpus: Path, tmp_path: Path
     failed = [c.get("name") for c in cases if c.find("failure") is not None]
     assert sorted(Path(f).name for f in failed) == ["broken.txt", "copy-of-story-2.txt"]
     assert root.find("testsuite").get("failures") == "2"  # type: ignore[union-attr]
+
+
+def test_output_to_a_device_or_through_a_link_writes_there_and_replaces_neither(corpus: Path, tmp_path: Path) -> None:
+    """`-o` renamed a temp file over its path, whatever it was: as root, `-o /dev/null` (a CI idiom)
+    made /dev/null a regular file for the whole machine, and a link was replaced by a file while
+    its target kept the old report."""
+    import stat
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    assert main(["validate", str(corpus), "--format", "json", "-o", str(fifo)]) == 1
+    reader.join(10)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and json.loads(got[0])["valid"] is False
+    null = tmp_path / "null"  # (a /dev/null of the test's own: a regression must not replace the machine's)
+    try:
+        os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except OSError:  # (not root: no device nodes)
+        pass
+    else:
+        assert main(["validate", str(corpus), "-o", str(null)]) == 1 and stat.S_ISCHR(os.lstat(null).st_mode)
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "today.json").write_text("old")
+    link = tmp_path / "latest.json"
+    link.symlink_to(tmp_path / "reports" / "today.json")
+    assert main(["validate", str(corpus), "--format", "json", "-o", str(link)]) == 1
+    assert link.is_symlink() and json.loads(link.read_text())["valid"] is False
+    assert [p.name for p in (tmp_path / "reports").iterdir()] == ["today.json"]  # (no temp file left)
 
 
 def test_every_schema_violation_is_reported_with_line_and_paths(tmp_path: Path) -> None:
