@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import io
 import json
 import os
@@ -489,15 +490,42 @@ def main(argv: Sequence[str] | None = None) -> int:
             if isinstance(e, BrokenPipeError):
                 return 0
             where = f"{display_path(os.fsdecode(e.filename))}: " if getattr(e, "filename", None) else ""
-            print(f"newsset {args.command}: error: {where}{e.strerror or e}", file=sys.stderr)
+            advice = " (this process may open too few files: raise `ulimit -n`, or try --jobs 1)" \
+                if e.errno in (errno.EMFILE, errno.ENFILE) else ""
+            print(f"newsset {args.command}: error: {where}{e.strerror or e}{advice}", file=sys.stderr)
             return 3
         except MemoryError:
             print(f"newsset {args.command}: error: out of memory; nothing was published and the previous output is "
                   "untouched. Try fewer --jobs, or --near-dup off for pages of several MB", file=sys.stderr)
             return 3
+        except Exception as e:
+            if not _refused_resource(e):
+                raise
+            print(f"newsset {args.command}: error: the system refused a resource ({e}): too many open files, threads "
+                  "or too little memory for this process (see `ulimit -n`, `ulimit -u`, `ulimit -v`); nothing was "
+                  "published and the previous output is untouched. Raise the limit, or try --jobs 1", file=sys.stderr)
+            return 3
         except KeyboardInterrupt:
             print(f"newsset {args.command}: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
             return 128 + terminated[0] if terminated else 130
+
+
+def _refused_resource(e: BaseException) -> bool:
+    """An error that says the system refused a process, thread, file descriptor or memory (a
+    container's low `ulimit`), not that newsset or its input went wrong: a thread that cannot
+    start, Arrow's worker thread, a worker process whose start-up broke off."""
+    text = str(e)
+    return (isinstance(e, RuntimeError) and "can't start new thread" in text) or (
+        type(e).__name__ == "ArrowException" and "Failed to launch" in text) or (
+        isinstance(e, (EOFError, AssertionError)) and any(
+            "multiprocessing" in (tb.tb_frame.f_code.co_filename or "") for tb in _tracebacks(e)))
+
+
+def _tracebacks(e: BaseException) -> Iterator[Any]:
+    tb = e.__traceback__
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
 
 
 @contextlib.contextmanager
@@ -526,6 +554,22 @@ def _terminate_like_interrupt() -> Iterator[list[int]]:
             signal.signal(s, handler)
 
 
+def _more_open_files(want: int = 4096) -> None:
+    """Raise this process's soft limit of open files towards its hard limit (as many tools do): a
+    container's default of a few dozen is too few for a build's Parquet writers and worker pipes."""
+    try:
+        import resource
+    except ImportError:  # (not on Windows)
+        return
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft != resource.RLIM_INFINITY and soft < want:
+            resource.setrlimit(resource.RLIMIT_NOFILE,
+                               (want if hard == resource.RLIM_INFINITY else min(want, hard), hard))
+    except (OSError, ValueError):
+        pass
+
+
 def run() -> None:
     """Console-script entry point: a process of its own, so declining pandas affects nobody else
     (pyarrow remembers a failed pandas import for the life of the process)."""
@@ -541,6 +585,7 @@ def run() -> None:
         # speed, and peak RSS stays flat as the corpus grows (measured in benchmarks/results.md).
         # Set before pyarrow loads, and inherited by worker processes; a user's setting wins.
         os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+    _more_open_files()
     if "numpy" not in sys.modules:
         # newsset does no linear algebra: OpenBLAS's thread pool would only spin while numpy loads
         # (~0.1 CPU-s in each process, on the cores the start-up needs). A user's setting wins.

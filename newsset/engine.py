@@ -139,13 +139,16 @@ class LocalPool:
         self.jobs, self.schema_path = jobs, schema_path
         self.starter: threading.Thread | None = None
         self.start_error: BaseException | None = None
+        self.executor: Any = None
         contexts = _contexts()
         for n, ctx in enumerate(contexts, start=1):
             try:
                 self._start(ctx)
                 return
             except OSError:  # no fork server here (its socket path too long for TMPDIR, say): spawn instead
-                self.executor.shutdown(wait=True, cancel_futures=True)
+                if self.executor is not None:  # (None: the executor itself could not start, out of files, say)
+                    self.executor.shutdown(wait=True, cancel_futures=True)
+                    self.executor = None
                 if n == len(contexts):
                     raise
 

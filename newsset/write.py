@@ -320,7 +320,9 @@ class Staging:
             # Reading inputs never raises (bad inputs are quarantined), so an OSError here is
             # the output side: a full disk, a permission, a file-size limit.
             where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-            hint = " Free some disk space and build again." if exc.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+            hint = " Free some disk space and build again." if exc.errno in (errno.ENOSPC, errno.EDQUOT) else \
+                " This process may open too few files: raise `ulimit -n`, or try --jobs 1." \
+                if exc.errno in (errno.EMFILE, errno.ENFILE) else ""
             raise OutputError(f"cannot write the dataset {self.out}: {exc.strerror or exc}{where}; nothing was "
                               f"published and the previous output is untouched.{hint}") from exc
 
@@ -358,8 +360,10 @@ class Staging:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0),
                          0o644)
         except OSError as e:
+            advice = "raise the limit of open files (ulimit -n)" if e.errno in (errno.EMFILE, errno.ENFILE) else \
+                "remove it if no build is running"
             raise OutputError(f"cannot open the lock file {path} (newsset's, beside --out): {e.strerror or e}; "
-                              "remove it if no build is running") from None
+                              f"{advice}") from None
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             os.close(fd)
             raise OutputError(f"the lock file {path} (newsset's, beside --out) is not a regular file; remove it if "

@@ -437,3 +437,60 @@ def test_the_lock_of_an_out_inside_the_input_is_not_counted_as_an_input(tmp_path
     assert (raw / ".ds.lock").exists()
     second = newsset.build([raw], raw / "ds", jobs=1)
     assert first.ignored == second.ignored and not second.ignored
+
+
+# ---------------------------------------------------------------- resources the system refuses
+
+@pytest.mark.parametrize("error", [RuntimeError("can't start new thread"),
+                                   OSError(errno.EMFILE, "Too many open files")])
+def test_a_refused_resource_is_a_located_exit_3_not_a_traceback(tmp_path: Path, error: Exception,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A container's low `ulimit` (threads, open files) gave tracebacks with exit 1, "the input has
+    problems"; the previous output must stay as it was."""
+    import newsset.pipeline
+    from newsset.cli import main
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 20, seed=3, dup_rate=0.0, bad_rate=0.0)
+    out = tmp_path / "out"
+    newsset.build([raw], out)
+    before = snapshot(out)
+
+    def refuse(*a: object, **k: object) -> None:
+        raise error
+
+    monkeypatch.setattr(newsset.pipeline, "Router", refuse)
+    assert main(["build", str(raw), "--out", str(out), "-q", "--jobs", "1"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and ("ulimit" in err) and "error:" in err
+    assert snapshot(out) == before
+
+
+def test_a_pool_whose_executor_cannot_start_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ProcessPoolExecutor failing at once (no file descriptors left) hid behind an AttributeError."""
+    import concurrent.futures
+
+    from newsset.engine import LocalPool
+    from newsset.schema import bundled_schema_path
+
+    def no_files(*a: object, **k: object) -> None:
+        raise OSError(errno.EMFILE, "Too many open files")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_files)
+    with pytest.raises(OSError) as info:
+        LocalPool(2, str(bundled_schema_path()))
+    assert info.value.errno == errno.EMFILE
+
+
+def test_the_cli_raises_its_soft_limit_of_open_files() -> None:
+    """A soft limit of a few dozen (below a hard limit that allows more) is raised at start-up."""
+    resource = pytest.importorskip("resource")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 256:
+        pytest.skip("the hard limit is itself low")
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_NOFILE, (32, resource.getrlimit("
+            "resource.RLIMIT_NOFILE)[1])); from newsset.cli import _more_open_files; _more_open_files(); "
+            "print(resource.getrlimit(resource.RLIMIT_NOFILE)[0])")
+    got = int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    assert got >= 256
