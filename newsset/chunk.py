@@ -29,7 +29,7 @@ import pyarrow as pa
 from . import cache
 from .check import Item, iter_items
 from .dedup import Sketcher, body_key, normalize_counted, word_count
-from .errors import Issue, display_path
+from .errors import ConfigError, Issue, display_path
 from .reading import count_range_lines, page_bytes
 from .schema import Schema, load_schema
 from .sources import RANGE_BYTES, Source
@@ -227,6 +227,9 @@ def _schema(path: str, digest: str | None = None) -> Schema:
     s = _schemas.get(path)
     if s is None or (digest is not None and cache.schema_digest(s) != digest):
         s = _schemas[path] = load_schema(path, checked=True)  # the driver checked it before any work
+        if digest is not None and cache.schema_digest(s) != digest:
+            raise ConfigError(f"--schema: {display_path(path)} changed during the build (or a file its $refs "
+                              "reach did): its records would be checked against two schemas; build again")
     return s
 
 

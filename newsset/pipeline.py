@@ -505,12 +505,18 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             for name, splits in non_empty.items():
                 (stage.dir / "lm_eval" / f"{name}.yaml").write_text(
                     lm_eval_yaml(task_set[name], final.as_posix(), splits), encoding="utf-8")
-        (stage.dir / "schema.json").write_bytes(sch.path.read_bytes())  # the exact bytes the manifest hashes
+        # The bytes the records were checked against (and the manifest hashes), though the file was edited since.
+        (stage.dir / "schema.json").write_bytes(sch.raw or sch.path.read_bytes())
         companions = []  # the files its $refs reach, beside it as beside the original (verify loads the copy)
         for rel, src in sch.companions():
             if rel.split("/", 1)[0] not in OWN_NAMES | set(task_set):
+                data = src.read_bytes()
+                if _changed(data, sch.resources.get(src.resolve().as_uri())):
+                    raise ConfigError(f"--schema: {display_path(str(src))}, which the schema's $ref reaches, changed "
+                                      "during the build: the records were checked against what it held before; "
+                                      "build again")
                 (stage.dir / rel).parent.mkdir(parents=True, exist_ok=True)
-                (stage.dir / rel).write_bytes(src.read_bytes())
+                (stage.dir / rel).write_bytes(data)
                 companions.append(stage.dir / rel)
         write_json(stage.dir / "croissant.json", render_croissant(sch, card_info))
         manifest["metadata_files"] = [
@@ -539,6 +545,14 @@ def _absolute(src: Source) -> Source:
                    archive=os.path.abspath(src.archive) if src.archive is not None else None)
 
 
+def _changed(data: bytes, loaded: dict[str, Any] | None) -> bool:
+    """Whether a schema file's bytes now say something else than the document loaded from it."""
+    try:
+        return loaded is not None and json.loads(data) != loaded
+    except ValueError:
+        return True
+
+
 def _check_cache(cache: Path, out: Path) -> None:
     """The --cache folder exists (made if needed), can be written and lies outside --out (which
     every build replaces whole): fail before any work, not with a build that silently caches nothing."""
@@ -546,6 +560,9 @@ def _check_cache(cache: Path, out: Path) -> None:
     if where == target or target in where.parents:
         raise ConfigError(f"--cache: {cache} is inside --out {out}, which every build replaces; keep the cache "
                           "beside it (e.g. --cache .newsset-cache)")
+    if where in target.parents:
+        raise ConfigError(f"--out: {out} is inside --cache {cache}, which holds nothing but the cache; put the "
+                          "dataset beside it")
     # (Discovery skips the cache folder: inputs in it would be left out without a word.)
     if where.is_dir() and (held := _input_in(where)) is not None:
         shown = display_path(os.path.join(cache, os.path.relpath(held, where)))

@@ -96,6 +96,7 @@ class Schema:
     uri: str
     sha256: str
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    raw: bytes = b""  # the file's bytes as loaded (and hashed): what a build publishes, edited meanwhile or not
 
     @property
     def id(self) -> str:
@@ -613,7 +614,7 @@ def load_schema(path: str | os.PathLike[str] | None = None, *, checked: bool = F
                 resources[sub["$id"]] = sub
             pending.append((sub, sub.get("$id", target), local))
     schema = Schema(doc=copy.deepcopy(doc), path=p, uri=uri, sha256=hashlib.sha256(raw).hexdigest(),
-                    resources=resources)
+                    resources=resources, raw=raw)
     _ = schema.arrow_schema  # derive now, so a schema without column types fails at load (exit 2)
     return schema
 

@@ -288,16 +288,17 @@ class Staging:
                     _remove_tree(stale)
             if self.out.exists():  # can the folder be renamed at all (an overlay's lower layer cannot)?
                 probe = self.parent / f".{self.out.name}.old-{os.getpid()}"  # (put back by recovery if killed)
-                try:
-                    os.replace(self.out, probe)
-                except OSError as e:
-                    if e.errno != errno.EXDEV:
-                        raise
-                    raise OutputError(f"{self.out} cannot be renamed (it sits on another device, or in a lower layer "
-                                      "of an overlay file system such as a container image's), and a build replaces "
-                                      "its folder by a rename: remove the folder first (rm -r) or choose another "
-                                      "--out") from None
-                os.replace(probe, self.out)
+                with _signals_deferred():  # a Ctrl-C between the two renames would leave no output at `out`
+                    try:
+                        os.replace(self.out, probe)
+                    except OSError as e:
+                        if e.errno != errno.EXDEV:
+                            raise
+                        raise OutputError(f"{self.out} cannot be renamed (it sits on another device, or in a lower "
+                                          "layer of an overlay file system such as a container image's), and a build "
+                                          "replaces its folder by a rename: remove the folder first (rm -r) or choose "
+                                          "another --out") from None
+                    os.replace(probe, self.out)
             self.dir.mkdir()
             self._keep_access()
             (self.dir / "data").mkdir()

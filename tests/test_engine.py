@@ -864,6 +864,10 @@ def test_a_cache_that_cannot_be_used_is_refused_before_any_work(tmp_path: Path) 
     with pytest.raises(newsset.ConfigError, match="inside --out"):
         newsset.build([raw], tmp_path / "out", cache=tmp_path / "out" / "cache")
     assert not (tmp_path / "out").exists()
+    # (--out inside --cache was built once, then every rebuild refused: "the cache holds input files")
+    with pytest.raises(newsset.ConfigError, match="is inside --cache"):
+        newsset.build([raw], tmp_path / "c" / "out", cache=tmp_path / "c")
+    assert not (tmp_path / "c" / "out").exists()
     deep = tmp_path / "new" / "cache"  # made when missing, parents included
     r = newsset.build([raw], tmp_path / "out", cache=deep)
     assert r.written and any(deep.rglob("*.keys"))

@@ -494,3 +494,60 @@ def test_the_cli_raises_its_soft_limit_of_open_files() -> None:
             "print(resource.getrlimit(resource.RLIMIT_NOFILE)[0])")
     got = int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
     assert got >= 256
+
+
+def test_an_interrupt_between_the_rename_probes_two_renames_leaves_the_output_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether `--out` can be renamed is tried by renaming it away and back, at the start of every
+    rebuild: a Ctrl-C between the two left no dataset at `--out` until the next build."""
+    import newsset.write
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 12, seed=5, dup_rate=0.0, bad_rate=0.0)
+    out = tmp_path / "out"
+    newsset.build([raw], out)
+    before = snapshot(out)
+    real = os.replace
+
+    def interrupted(src: object, dst: object) -> None:
+        real(src, dst)  # type: ignore[arg-type]
+        if ".old-" in os.fspath(dst):  # type: ignore[arg-type]
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(newsset.write.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        newsset.build([raw], out)
+    assert snapshot(out) == before
+
+
+def test_a_schema_edited_during_a_build_is_not_what_the_dataset_publishes(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The records are checked against the schema as it was loaded; schema.json was copied from the
+    file at the end, edited meanwhile (a user iterating on it), and `verify` found it consistent."""
+    import newsset.pipeline
+    from newsset.schema import bundled_schema_path
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 300, seed=6, dup_rate=0.0, bad_rate=0.0)
+    schema = tmp_path / "my.schema.json"
+    schema.write_bytes(bundled_schema_path().read_bytes())
+    original = schema.read_bytes()
+    real = newsset.pipeline.run_chunks
+
+    def edit_after_first(*a: object, **k: object) -> object:
+        for n, res in enumerate(real(*a, **k)):  # type: ignore[arg-type]
+            if n == 0:
+                doc = json.loads(original)
+                doc["properties"]["title"]["maxLength"] = 10
+                schema.write_text(json.dumps(doc), encoding="utf-8")
+            yield res
+
+    monkeypatch.setattr(newsset.pipeline, "run_chunks", edit_after_first)
+    out = tmp_path / "out"
+    try:
+        newsset.build([raw], out, schema=schema, jobs=1)
+    except newsset.ConfigError as e:  # (a worker that loaded the edited file refuses: two schemas)
+        assert "changed during the build" in str(e) and not out.exists()
+        return
+    assert (out / "schema.json").read_bytes() == original
+    assert verify(out).ok
