@@ -525,13 +525,38 @@ def _owned_paths(old: Path) -> set[str]:
     for key in ("files", "metadata_files"):
         entries = manifest.get(key)
         if isinstance(entries, list):
-            for f in entries:
-                if isinstance(f, dict) and isinstance(f.get("path"), str):
-                    owned.add(f["path"])
-                    listed = listed or key == "metadata_files"
+            listed = listed or key == "metadata_files"
+            owned.update(f["path"] for f in entries if isinstance(f, dict) and _wrote(old, f, key == "metadata_files"))
     if not listed:
         owned |= set(OWN_NAMES) | {p.split("/", 1)[0] for p in owned}
     return owned
+
+
+def _wrote(old: Path, entry: dict[str, Any], small: bool = False) -> bool:
+    """Whether a manifest entry names a file newsset wrote there: a plain relative path with no
+    hidden part, to a regular file of the size listed (a `small` one, metadata, of the sha256 listed
+    too). A manifest edited by hand (or a clone's tampered one) that lists `.git`, a folder or a
+    file of the user's never gets it deleted."""
+    rel, size = entry.get("path"), entry.get("bytes")
+    if not isinstance(rel, str) or not rel or rel.startswith("/") or "\\" in rel or any(
+            not part or part.startswith(".") for part in rel.split("/")):
+        return False
+    try:
+        st = os.lstat(old / rel)
+    except OSError:
+        return False
+    if not (stat.S_ISREG(st.st_mode) and (not isinstance(size, int) or st.st_size == size)):
+        return False
+    digest = entry.get("sha256")
+    if not small or not isinstance(digest, str) or st.st_size > METADATA_CHECK_BYTES:
+        return True
+    try:
+        return sha256_file(old / rel) == digest
+    except OSError:
+        return False
+
+
+METADATA_CHECK_BYTES = 64 << 20  # a listed metadata file this small has its sha256 checked before it is replaced
 
 def _remove_tree(path: Path) -> None:
     """Remove a replaced output, also one whose folders were made read-only (chmod -R a-w, a

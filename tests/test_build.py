@@ -229,6 +229,30 @@ def test_a_rebuild_keeps_the_users_own_files_and_replaces_only_newssets(corpus: 
     assert main(["verify", str(out)]) == 0
 
 
+def test_a_manifest_that_lists_the_users_files_never_gets_them_deleted(corpus: Path, tmp_path: Path) -> None:
+    """The rebuild replaced whatever the old manifest listed: a tampered or hand-edited one (a clone's)
+    listing `.git`, a notes file or a shard the user swapped had them deleted, with exit 0."""
+    out = tmp_path / "hub"
+    newsset.build([corpus], out)
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (out / "NOTES.md").write_text("my notes\n")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    shard = manifest["files"][0]
+    (out / shard["path"]).write_bytes(b"the user's own file, not the shard")  # (another size than listed)
+    manifest["metadata_files"] += [{"path": ".git", "bytes": 0, "sha256": "0" * 64},
+                                   {"path": "NOTES.md", "bytes": 9, "sha256": "0" * 64},
+                                   {"path": "../outside.txt", "bytes": 1, "sha256": "0" * 64}]
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (tmp_path / "outside.txt").write_text("x")
+    result = newsset.build([corpus], out)
+    assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
+    assert (out / "NOTES.md").read_text() == "my notes\n" and (tmp_path / "outside.txt").exists()
+    # The swapped shard is the user's: not deleted, kept aside (the new shard takes its path).
+    assert result.kept_aside is not None and any(p.name == Path(shard["path"]).name
+                                                 for p in result.kept_aside.rglob("*"))
+
+
 def test_a_rebuild_never_deletes_a_user_file_whose_folder_newsset_also_writes(
         corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Only the files the old manifest lists are newsset's: a user's images/ (card pictures), notes
