@@ -42,7 +42,7 @@ from .plan import REJECTED, Leakage, NearDup, make_plan
 from .progress import Progress
 from .route import Background, Router
 from .schema import Schema, load_schema
-from .sources import Source, as_paths, discover, kind_of
+from .sources import CARD_MAX_BYTES, Source, as_paths, discover, kind_of, read_small_file
 from .split import ALGORITHM, SPLITS, DateSplitter, Splitter, parse_cutoffs, parse_ratios
 from .tasks import Task, bundled_tasks, lm_eval_yaml, load_tasks
 from .write import OWN_NAMES, ShardFile, Staging, lock_path, parquet_info, sha256_file, write_json
@@ -279,6 +279,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     if not inputs:
         raise ConfigError("no input given: pass at least one folder or file")
     _check_out(inputs, out)
+    old_card = _previous_card(Path(out))  # (before any work: a card that cannot be kept fails the build now)
     if cache is not None:
         _check_cache(Path(cache), Path(out))
     # Local workers start now, when the inputs look like more than a small job (or --jobs was
@@ -524,9 +525,6 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             for p in [stage.dir / "schema.json", *companions, stage.dir / "croissant.json",
                       *sorted((stage.dir / "lm_eval").glob("*.yaml")),
                       *sorted((stage.dir / "images").glob("*.png"))] if p.is_file()]
-        previous = Path(out) / "README.md"
-        # Bytes in and out, so a user section keeps its exact line ends.
-        old_card = previous.read_bytes().decode("utf-8", "replace") if previous.is_file() else None
         card = render_card(sch, card_info, previous=old_card)
         manifest["card"] = {"path": "README.md", "generated_sha256": card_digest(card)}
         write_json(stage.dir / "manifest.json", manifest)
@@ -536,6 +534,21 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         result.kept_aside = stage.kept
         result.carried = stage.carried
     return result
+
+
+def _previous_card(out: Path) -> str | None:
+    """The card of the output a build replaces, whose user section it keeps (bytes in and out, so
+    the section keeps its exact line ends); None when there is none. One that cannot be read, or
+    is too large to be a card (a link to a large file), fails the build before any work: its
+    section would be lost, or reading it would take the memory the build needs."""
+    path = out / "README.md"
+    if not os.path.lexists(path):
+        return None
+    try:
+        return read_small_file(path, CARD_MAX_BYTES).decode("utf-8", "replace")
+    except OSError as e:
+        raise ConfigError(f"--out: the dataset card {display_path(str(path))} cannot be read ({e.strerror or e}), "
+                          "and a rebuild keeps its user section; fix it or move it away") from None
 
 
 def _absolute(src: Source) -> Source:

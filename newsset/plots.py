@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from .errors import ConfigError, OutputError
+from .sources import CARD_MAX_BYTES, METADATA_MAX_BYTES, read_small_file
 from .stats import DatasetStats, collect
 
 if TYPE_CHECKING:
@@ -247,7 +248,7 @@ def chart_folder(root: Path, plot: str) -> Path:
     `pd.read_parquet(".../data")` failed on a PNG (verify passed, the PNGs being listed)."""
     folder = Path(plot).absolute() if plot else root / IMAGES
     try:
-        files = json.loads((root / "manifest.json").read_text(encoding="utf-8")).get("files") or []
+        files = json.loads(read_small_file(root / "manifest.json", METADATA_MAX_BYTES)).get("files") or []
         owned = {Path(f["path"]).parts[0] for f in files if len(Path(f["path"]).parts) > 1}
     except (OSError, ValueError, AttributeError, TypeError, KeyError):
         owned = set()  # (dataset_stats read it already: this does not happen)
@@ -291,7 +292,7 @@ def publish_charts(root: Path, paths: Sequence[Path]) -> None:
     from .write import sha256_file, write_json
 
     root = root.absolute()
-    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(read_small_file(root / "manifest.json", METADATA_MAX_BYTES))
     rels = sorted(p.relative_to(root).as_posix() for p in paths)
     entries = [e for e in manifest.get("metadata_files") or [] if not (isinstance(e, dict) and
                                                                        e.get("path") in rels)]
@@ -301,7 +302,10 @@ def publish_charts(root: Path, paths: Sequence[Path]) -> None:
     _replace(root / "manifest.json", lambda tmp: write_json(tmp, manifest))
     card = root / "README.md"
     if card.is_file():
-        text = card.read_bytes().decode("utf-8", "replace")
+        try:
+            text = read_small_file(card, CARD_MAX_BYTES).decode("utf-8", "replace")
+        except OSError as e:
+            raise OutputError(f"cannot link the charts from the card {card}: {e.strerror or e}") from None
         links = chart_links(sorted(paths, key=lambda p: list(CHARTS).index(p.name)), root)
         _replace(card, lambda tmp: tmp.write_bytes(with_charts(text, links).encode("utf-8")))
 

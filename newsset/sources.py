@@ -67,6 +67,7 @@ def kind_of(name: str) -> Kind | None:
 
 #: manifest.json, the card, croissant.json: read whole, so bounded (by verify, stats and a rebuild).
 METADATA_MAX_BYTES = 256 << 20
+CARD_MAX_BYTES = 16 << 20  # a dataset card newsset wrote is some KB; with the user's section, a few hundred
 
 
 def safe_rel(rel: str) -> bool:

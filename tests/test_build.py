@@ -253,6 +253,26 @@ def test_a_manifest_that_lists_the_users_files_never_gets_them_deleted(corpus: P
                                                  for p in result.kept_aside.rglob("*"))
 
 
+def test_a_previous_card_that_cannot_be_kept_fails_the_build_before_any_work(corpus: Path, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old card (whose user section a rebuild keeps) was read whole at the very end: a 1 GB file
+    there (a link, a clone) took 2.2 GB after all the work, and an unreadable one failed as 'cannot
+    write'. Now it is read bounded, before the work, and its problem named."""
+    import newsset.pipeline
+    import newsset.sources
+
+    out = tmp_path / "out"
+    newsset.build([corpus], out)
+    before = (out / "README.md").read_bytes()
+    monkeypatch.setattr(newsset.sources, "CARD_MAX_BYTES", 1000)
+    monkeypatch.setattr(newsset.pipeline, "CARD_MAX_BYTES", 1000)
+    worked = []
+    monkeypatch.setattr(newsset.pipeline, "run_chunks", lambda *a, **k: worked.append(1) or iter(()))
+    with pytest.raises(newsset.ConfigError, match="README.md cannot be read"):
+        newsset.build([corpus], out)
+    assert not worked and (out / "README.md").read_bytes() == before
+
+
 def test_a_rebuild_never_deletes_a_user_file_whose_folder_newsset_also_writes(
         corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Only the files the old manifest lists are newsset's: a user's images/ (card pictures), notes
