@@ -187,9 +187,7 @@ def shard_list(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[tup
 def collect(shards: Iterable[tuple[str, str | os.PathLike[str]]], path: str = "") -> DatasetStats:
     """Stream the shards (only COLUMNS, BATCH_ROWS rows at a time) into per-split totals. A column
     a shard lacks (built from a schema without that field) is left out and listed in `missing`."""
-    import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     out = DatasetStats(path)
@@ -203,10 +201,34 @@ def collect(shards: Iterable[tuple[str, str | os.PathLike[str]]], path: str = ""
                               "checks the whole folder") from None
         columns = [c for c in COLUMNS if c in pf.schema_arrow.names]
         missing.update(set(COLUMNS) - set(columns))
+        kinds = {"truncated": pa.types.is_boolean, "publication": pa.types.is_string, "body": pa.types.is_string,
+                 "date": lambda t: pa.types.is_date(t) or pa.types.is_string(t)}
+        types = {c: pf.schema_arrow.field(c).type for c in columns}
+        odd = [f"{c} is {types[c]}" for c in columns if not kinds[c](types[c])]
+        if odd:  # (a shard replaced by another file: its columns would fail the statistics' kernels)
+            raise ConfigError(f"{shard} does not hold the dataset's columns ({', '.join(odd)}); `newsset verify` "
+                              "checks the whole folder")
         if not columns:
             st.rows += pf.metadata.num_rows
             continue
-        for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=columns, use_threads=False):
+        try:
+            _shard_stats(pf, columns, st)
+        except (pa.ArrowException, OSError) as e:  # (a data page that does not decode: bit rot, a cut copy)
+            raise ConfigError(f"{shard} cannot be read ({str(e).splitlines()[0]}); `newsset verify` checks the whole "
+                              "folder") from None
+    order = {s: i for i, s in enumerate(SPLITS)}
+    out.splits = dict(sorted(out.splits.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+    out.missing = [c for c in COLUMNS if c in missing]
+    return out
+
+
+def _shard_stats(pf: Any, columns: list[str], st: SplitStats) -> None:
+    """Add one shard's rows to its split's statistics, a batch at a time."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=columns, use_threads=False):
             st.rows += batch.num_rows
             if "truncated" in columns:
                 st.truncated += int(pc.sum(batch.column("truncated")).as_py() or 0)
@@ -224,10 +246,6 @@ def collect(shards: Iterable[tuple[str, str | os.PathLike[str]]], path: str = ""
                 st.last_date = hi if st.last_date is None else max(st.last_date, hi)
                 months, counts = np.unique(days.astype("datetime64[M]"), return_counts=True)
                 st.months.update({str(m): int(c) for m, c in zip(months, counts)})
-    order = {s: i for i, s in enumerate(SPLITS)}
-    out.splits = dict(sorted(out.splits.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
-    out.missing = [c for c in COLUMNS if c in missing]
-    return out
 
 
 def _reject_counts(root: Path, manifest: dict[str, Any]) -> tuple[Counter[str], str | None]:

@@ -251,6 +251,34 @@ def test_odd_manifest_values_are_errors_not_tracebacks(edit: Any, code: int, exp
     assert expect in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("damage, expect", [("int-body", "does not hold the dataset's columns (body is int64)"),
+                                             ("bool-as-text", "does not hold the dataset's columns (truncated is"),
+                                             ("bad-date-text", "cannot be read (Failed to parse"),
+                                             ("bit-rot", "cannot be read (")])
+def test_a_replaced_or_rotted_shard_is_named_not_a_traceback(damage: str, expect: str, ds: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A shard swapped for a valid Parquet file with other column types failed in a compute kernel
+    (traceback, exit 1); one with a damaged data page named no file (exit 3)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    shard = ds / "data" / "train-00000-of-00001.parquet"
+    table = pq.read_table(shard)
+    if damage == "bit-rot":
+        data = bytearray(shard.read_bytes())
+        for k in range(len(data) // 3, len(data) // 3 + 4000, 7):
+            data[k] ^= 0xFF
+        shard.write_bytes(bytes(data))
+    else:
+        name, values = {"int-body": ("body", pa.array(range(table.num_rows))),
+                        "bool-as-text": ("truncated", pa.array(["no"] * table.num_rows)),
+                        "bad-date-text": ("date", pa.array(["not a date"] * table.num_rows))}[damage]
+        pq.write_table(table.set_column(table.schema.get_field_index(name), name, values), shard)
+    assert main(["stats", str(ds)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and expect in err and str(shard) in err
+
+
 @pytest.fixture(scope="module")
 def slim(raw: Path) -> tuple[Path, Path]:
     """Records and a schema of one's own without `publication`, `truncated` and `date` (a copy of the
