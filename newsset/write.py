@@ -265,6 +265,7 @@ class Staging:
         self._lock_fh: Any = None
         self.kept: Path | None = None  # the previous output, kept aside: user files in it could not be carried
         self.carried: list[str] = []  # the user's files carried from the previous output (relative paths)
+        self.identity: tuple[int, int, int] | None = None  # (device, inode, ctime) of the output found at the start
 
     def __enter__(self) -> Staging:
         try:
@@ -299,6 +300,7 @@ class Staging:
                                           "replaces its folder by a rename: remove the folder first (rm -r) or choose "
                                           "another --out") from None
                     os.replace(probe, self.out)
+            self.identity = _identity(self.out)  # what publish() may replace: the same folder, or a dataset
             self.dir.mkdir()
             self._keep_access()
             (self.dir / "data").mkdir()
@@ -398,6 +400,11 @@ class Staging:
             old = self.parent / f".{self.out.name}.old-{os.getpid()}"
             with _signals_deferred():  # a Ctrl-C between the renames would leave no output at `out`
                 moved = self.out.exists()
+                if moved and _identity(self.out) != self.identity and not self._is_newsset_output(self.out):
+                    # (`rm -r ds && git clone ... ds` in another terminal: that folder is the user's now)
+                    raise OutputError(f"{self.out} was replaced during the build by a folder that is not a newsset "
+                                      "dataset; it is left as it is and nothing was published: move it away (or "
+                                      "choose another --out) and build again")
                 if moved and _exchange(self.dir, self.out):  # one step: `out` is never missing, even
                     os.replace(self.dir, old)                # to a kill -9 or a reader meanwhile
                 else:
@@ -428,6 +435,16 @@ class Staging:
                 os.close(fd)
         except OSError as e:
             raise OutputError(f"cannot publish the dataset to {self.out}: {e.strerror or e}") from None
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """(device, inode, ctime) of a folder, None when nothing is there: a folder deleted and made
+    again may get the same inode, never the same ctime."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_ctime_ns
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -551,3 +551,32 @@ def test_a_schema_edited_during_a_build_is_not_what_the_dataset_publishes(tmp_pa
         return
     assert (out / "schema.json").read_bytes() == original
     assert verify(out).ok
+
+
+def test_an_output_replaced_by_a_users_folder_during_the_build_is_left_alone(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--out` was checked to be a newsset dataset only at the start: a folder of the user's put
+    there meanwhile (`rm -r ds && git clone ... ds`) lost its README.md, data/ and images/ files."""
+    import shutil
+
+    import newsset.pipeline
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 60, seed=8, dup_rate=0.0, bad_rate=0.0)
+    out = tmp_path / "ds"
+    newsset.build([raw], out)
+    real = newsset.pipeline.run_chunks
+
+    def replaced_meanwhile(*a: object, **k: object) -> object:
+        shutil.rmtree(out)
+        (out / "data").mkdir(parents=True)
+        (out / "README.md").write_text("# my notes\n")
+        (out / "data" / "survey.csv").write_text("a,b\n")
+        yield from real(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(newsset.pipeline, "run_chunks", replaced_meanwhile)
+    with pytest.raises(newsset.OutputError, match="replaced during the build"):
+        newsset.build([raw], out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["README.md", "data", "data/survey.csv"]
+    assert (out / "README.md").read_text() == "# my notes\n"
+    assert not list(tmp_path.glob(".ds.*-*"))  # (no staging folder left behind)
