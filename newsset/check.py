@@ -512,8 +512,12 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
                 got, msg = "a number too large to read", msg[11:]
             if msg.endswith(" at") and col is not None:  # ("Invalid control character at": json's message
                 msg += f" column {col}"                   # leaves the place to a suffix of its own)
+            hint = ""
+            if isinstance(pos, int) and pos > 0 and line[pos - 1:pos + 1] == "\r{":  # (`Extra data` after a CR)
+                hint = ("the records are separated by CR alone (old Mac line ends), not by a newline: convert the "
+                        "file, e.g. tr '\\r' '\\n' < in.jsonl > out.jsonl")
             yield Item(src, n, None, [Issue("jsonl.syntax", f"expected one JSON object per line, got {got}: {msg}",
-                                            src.path, n, col)])
+                                            src.path, n, col, hint=hint)])
             continue
         except RecursionError:  # `[[[[...` a thousand deep: json.loads gives up, and so do we
             yield Item(src, n, None, [Issue("jsonl.syntax", "expected one JSON object per line, got JSON nested "

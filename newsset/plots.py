@@ -271,16 +271,11 @@ def dataset_lock(root: Path) -> Iterator[None]:
     """The build's lock on dataset `root`, held while charts are drawn into it and listed: while a
     build is writing the same folder this fails fast, before any file is written, instead of
     editing a folder about to be replaced."""
-    import fcntl
+    from .write import take_lock
 
     root = root.absolute()
-    lock_path = root.parent / f".{root.name}.lock"
-    with open(lock_path, "a+") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise OutputError(f"a newsset build is writing {root} (lock {lock_path} is held); run stats --plot "
-                              "again when it is done") from None
+    with take_lock(root, f"a newsset build is writing {root} (lock {{lock}} is held); run stats --plot again when "
+                   "it is done", read_only="for a dataset you cannot write, draw the charts elsewhere: --plot DIR"):
         yield
 
 

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -356,31 +356,8 @@ class Staging:
         return bool(legal) and all(n in legal or n in _REPO_FILES for n in names)
 
     def _lock(self) -> None:
-        import fcntl
-
-        path = lock_path(self.out)
-        try:  # (without waiting for a writer, should a FIFO stand there)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0),
-                         0o644)
-        except OSError as e:
-            advice = "raise the limit of open files (ulimit -n)" if e.errno in (errno.EMFILE, errno.ENFILE) else \
-                "remove it if no build is running"
-            raise OutputError(f"cannot open the lock file {path} (newsset's, beside --out): {e.strerror or e}; "
-                              f"{advice}") from None
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            raise OutputError(f"the lock file {path} (newsset's, beside --out) is not a regular file; remove it if "
-                              "no build is running")
-        self._lock_fh = os.fdopen(fd, "a+")
-        try:
-            fcntl.flock(self._lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as e:
-            self._lock_fh.close()
-            self._lock_fh = None
-            if e.errno in (errno.EAGAIN, errno.EACCES):
-                raise OutputError(f"another newsset build is writing {self.out} (lock {path} is held); wait for "
-                                  "it to finish or choose another --out") from None
-            raise
+        self._lock_fh = take_lock(self.out, f"another newsset build is writing {self.out} (lock {{lock}} is held); "
+                                  "wait for it to finish or choose another --out")
 
     def _unlock(self) -> None:
         if self._lock_fh is not None:
@@ -435,6 +412,37 @@ class Staging:
                 os.close(fd)
         except OSError as e:
             raise OutputError(f"cannot publish the dataset to {self.out}: {e.strerror or e}") from None
+
+
+def take_lock(out: Path, busy: str, read_only: str = "") -> IO[str]:
+    """The lock beside a dataset folder (`lock_path`), taken without waiting: a build holds it
+    while it writes the folder, `stats --plot` while it adds charts. `busy` is the message when
+    another process holds it ({lock} names the file); `read_only` is advice for a folder that
+    cannot be written. A lock file that cannot be opened, or is no regular file, is named as such."""
+    import fcntl
+
+    path = lock_path(out)
+    try:  # (without waiting for a writer, should a FIFO stand there)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as e:
+        advice = "raise the limit of open files (ulimit -n)" if e.errno in (errno.EMFILE, errno.ENFILE) else \
+            read_only if read_only and e.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else \
+            "remove it if no build is running"
+        raise OutputError(f"cannot open the lock file {path} (newsset's, beside the dataset folder): "
+                          f"{e.strerror or e}; {advice}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OutputError(f"the lock file {path} (newsset's, beside the dataset folder) is not a regular file; "
+                          "remove it if no build is running")
+    fh = os.fdopen(fd, "a+")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as e:
+        fh.close()
+        if e.errno in (errno.EAGAIN, errno.EACCES):
+            raise OutputError(busy.format(lock=path)) from None
+        raise
+    return fh
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:

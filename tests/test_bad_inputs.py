@@ -782,6 +782,19 @@ def test_a_jsonl_gz_failing_its_crc_gives_no_row_each_record_is_a_located_reject
     assert manifest["inputs"]["accepted"] == 4 and manifest["inputs"]["rejected"] == 4
 
 
+def test_a_record_file_with_cr_only_line_ends_says_so(tmp_path: Path) -> None:
+    """Records separated by a lone CR (old Mac line ends) are one line of `Extra data` at a far
+    column: the message said nothing of line ends."""
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(b"\r".join(json.dumps(record(k)).encode() for k in (51, 52, 53)) + b"\r")
+    (item,) = items(path, "jsonl")
+    (issue,) = item.issues
+    assert issue.code == "jsonl.syntax" and "Extra data" in issue.message and "CR alone" in (issue.hint or "")
+    ok = tmp_path / "ok.jsonl"
+    ok.write_text('{"a": 1} {"b": 2}\n')  # (another `Extra data`: no such hint)
+    assert "CR" not in (items(ok, "jsonl")[0].issues[0].hint or "")
+
+
 def test_row11_a_folder_a_thousand_levels_deep_is_walked_not_a_stack_overflow(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     path = str(folder)

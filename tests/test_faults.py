@@ -421,7 +421,8 @@ def test_a_lock_file_that_is_no_file_is_named(big: Path, tmp_path: Path, kind: s
         lock.mkdir()
     else:
         lock.symlink_to(tmp_path / "gone" / "x.lock")
-    with pytest.raises(newsset.OutputError, match=r"lock file .*\.out\.lock \(newsset's, beside --out\).*remove it"):
+    with pytest.raises(newsset.OutputError,
+                       match=r"lock file .*\.out\.lock \(newsset's, beside the dataset folder\).*remove it"):
         newsset.build([big], tmp_path / "out", jobs=1)
     assert not (tmp_path / "out").exists()
 

@@ -415,6 +415,16 @@ def test_stats_plot_into_a_dataset_a_build_is_writing_writes_nothing(ds: Path,
     assert sorted(p.relative_to(ds).as_posix() for p in ds.rglob("*")) == before  # no chart drawn into it
 
 
+@needs_mpl
+def test_stats_plot_names_a_lock_file_that_is_no_file(ds: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A FIFO where the lock goes gave "File or stream is not seekable", naming nothing."""
+    lock = ds.parent / f".{ds.name}.lock"
+    os.mkfifo(lock)
+    assert main(["stats", str(ds), "--plot"]) == 3
+    err = capsys.readouterr().err
+    assert f"the lock file {lock} (newsset's, beside the dataset folder) is not a regular file" in err
+
+
 def test_stats_plot_on_a_built_folder_equals_build_plot_byte_for_byte(raw: Path, tmp_path: Path,
                                                                        capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
