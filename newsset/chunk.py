@@ -19,7 +19,7 @@ import os
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -157,6 +157,8 @@ class ChunkResult:
     digests: list[bytes] = field(default_factory=list)  # 16-byte normalised-body digest; b"" for no body
     sigs: np.ndarray | None = None
     warnings: Counter[str] = field(default_factory=Counter)  # warning codes of the accepted rows
+    spill: str | None = None  # a file of more (rows before, item) pairs, pickled, before those in `rejected`
+    spilled: int = 0  # how many
     lines: int = 0  # lines read from a byte range of a record file (numbered from 1 in the range)
     range_of: str | None = None  # the path of that record file
     cache_error: str | None = None  # why --cache could not file this chunk (a full disk): said, not silent
@@ -166,9 +168,13 @@ class ChunkResult:
         if not base:
             return
         self.keys.where = [(s, p, line + base) for s, p, line in self.keys.where]
-        self.rejected = [(r, replace(item, line=item.line + base,
-                                     issues=[replace(i, line=i.line + base) if i.line else i for i in item.issues]))
-                         for r, item in self.rejected]
+        self.rejected = [(r, _shifted(item, base)) for r, item in self.rejected]
+
+
+def _shifted(item: Item, base: int) -> Item:
+    """An item of a byte range, its lines counted from the start of its file."""
+    return replace(item, line=item.line + base, issues=[replace(i, line=i.line + base) if i.line else i
+                                                         for i in item.issues]) if base else item
 
 
 def _group_key(value: Any) -> str:
@@ -332,6 +338,8 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 res.items += 1
                 if not item.ok:
                     res.rejected.append((res.rows, _slim(item)))
+                    if len(res.rejected) >= SPILL_REJECTS:
+                        _spill(res, spec)
                     continue
                 for issue in item.issues:  # warnings of a kept record (mojibake, bidi controls, a file name)
                     res.warnings[issue.code] += 1
@@ -377,6 +385,8 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                     flush()
             if key is not None:
                 spans.append(cache.Span(page_keys[n], *at_start, res.rows, len(res.rejected), res.items, tuple(warned)))
+        if res.spill is not None:
+            _spill(res, spec)  # (all of them, in order, in one place)
         void = next((item for _, item in res.rejected if item.voids_file), None)
         if void is not None:  # (a record file is a chunk of its own: every row is the file's)
             _void(res, void)
@@ -411,9 +421,41 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
         res.sigs = np.empty((0, sketcher.bins), np.uint32)
     # A file that changed after it was hashed (a record file grows while it is read) gave results
     # that are not those of the hashed bytes: they must not be filed under that key.
-    if key is not None and all(cache.stat_of(src) == st for src, st in zip(spec.sources, stats)):
-        cache.put(spec, key, res, spans, replaced)
+    if key is not None and res.spill is None and all(cache.stat_of(src) == st for src, st in zip(spec.sources, stats)):
+        cache.put(spec, key, res, spans, replaced)  # (not a chunk whose rejects were spilled: rebuilt, they are)
     return res
+
+
+#: Rejected items a chunk holds before it moves them to a file beside its part: a record file (one
+#: chunk, or one byte range) of a million bad lines, a few KB compressed, would otherwise hold
+#: gigabytes of issues until its end, and send them to the driver at once.
+SPILL_REJECTS = 4096
+
+
+def _spill(res: ChunkResult, spec: ChunkSpec) -> None:
+    """Move the chunk's rejected items to its spill file (appended, in order)."""
+    import pickle
+
+    path = res.spill or f"{spec.part_path}.rejects"
+    with open(path, "ab" if res.spill else "wb") as fh:
+        for pair in res.rejected:
+            pickle.dump(pair, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    res.spill, res.spilled = path, res.spilled + len(res.rejected)
+    res.rejected = []
+
+
+def rejected_items(res: ChunkResult, base: int = 0) -> Iterator[tuple[int, Item]]:
+    """Every (accepted rows before it, item) of a chunk's rejects, in order: those it spilled to a
+    file (read back one at a time, their lines shifted by `base` as `shift_lines` shifts the rest),
+    then those it holds."""
+    import pickle
+
+    if res.spill is not None:
+        with open(res.spill, "rb") as fh:
+            for _ in range(res.spilled):
+                before, item = pickle.load(fh)
+                yield before, _shifted(item, base)
+    yield from res.rejected
 
 
 def _void(res: ChunkResult, void: Item) -> None:

@@ -26,6 +26,7 @@ import shutil
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,7 +36,7 @@ import pyarrow as pa
 from . import __version__
 from .cache import schema_digest
 from .check import Item
-from .chunk import ChunkResult, ChunkSpec, KeyStore, make_chunks
+from .chunk import ChunkResult, ChunkSpec, KeyStore, make_chunks, rejected_items
 from .engine import SMALL, Engine, LocalPool, check_engine, pool_wanted, resolve_jobs, run_chunks
 from .errors import ConfigError, Issue, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
@@ -386,8 +387,10 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                     files_done += sum(s.end < 0 for s in spec.sources)  # a byte range counts at its last part
                     if progress is not None:
                         progress(files_done, len(srcs))
+                    base = 0
                     if res.range_of is not None:  # a byte range: number lines from the file's start
-                        res.shift_lines(line_base.get(res.range_of, 0))
+                        base = line_base.get(res.range_of, 0)
+                        res.shift_lines(base)
                         line_base[res.range_of] = line_base.get(res.range_of, 0) + res.lines
                     result.inputs += res.items
                     result.warnings.update(res.warnings)
@@ -400,7 +403,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                     at_dup = iter(dups)
                     dup = next(at_dup, None)
                     # Rejects in row order: the bad inputs before row `before`, duplicates among the rows.
-                    for before, item in [*res.rejected, (res.rows, None)]:
+                    for before, item in chain(rejected_items(res, base), [(res.rows, None)]):
                         while dup is not None and dup[0] < before:
                             result.duplicates += 1
                             result.rejected[dup[1]] += 1

@@ -984,3 +984,41 @@ def test_cache_folder_problems_are_said_before_work_and_a_refused_build_makes_no
             newsset.build([raw], tmp_path / "out", cache=bad)
     newsset.build([raw], tmp_path / "out", cache=cache)
     assert any(cache.iterdir())
+
+
+@pytest.mark.parametrize("name", ["recs.jsonl.gz", "recs.jsonl"])
+def test_a_record_file_of_many_bad_lines_spills_its_rejects_and_writes_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Every rejected line of a chunk was held (issues and all) until the chunk's end: a few hundred
+    bytes of .jsonl.gz holding 40,000 `{}` lines took 400 MB, growing with the lines. Past
+    SPILL_REJECTS they go to a file beside the part; rejects.jsonl and the shards are the same bytes
+    (also in byte ranges, whose lines count from the file's start), whatever --jobs."""
+    import gzip
+    import random
+
+    import newsset.chunk as chunk_mod
+    from newsset.synth import make_page
+
+    rng = random.Random(21)
+    good = [json.dumps(newsset.parse_text(make_page(rng, index=k)[0], f"p{k}.txt").to_dict()) for k in range(6)]
+    lines = [good[k // 900] if k % 900 == 0 else ("[]" if k % 3 else "{}") for k in range(5400)]
+    data = ("\n".join(lines) + "\n").encode()
+    raw = tmp_path / "in"
+    raw.mkdir()
+    (raw / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    if not name.endswith(".gz"):
+        monkeypatch.setattr(chunk_mod, "RANGE_BYTES", 4096)  # (several byte ranges, numbered from the file's start)
+
+    def build(tag: str, spill: int, jobs: int) -> tuple[bytes, dict[str, str]]:
+        monkeypatch.setattr(chunk_mod, "SPILL_REJECTS", spill)
+        out = tmp_path / tag
+        result = newsset.build([raw], out, jobs=jobs, near_dup="off")
+        assert result.inputs == len(lines) and sum(result.rows.values()) == 6
+        return (out / "rejects.jsonl").read_bytes(), digests(out)
+
+    held = build("held", 10**9, 1)
+    assert build("spilled", 50, 1) == held
+    assert build("workers", 50, 2) == held  # (workers spill at the default 4096: this file has 5,394 rejects)
+    rejects = held[0].decode().splitlines()
+    assert json.loads(rejects[0])["line"] == 2 and json.loads(rejects[-1])["line"] == len(lines)
+    assert len(rejects) == len(lines) - 6
