@@ -117,6 +117,7 @@ def ignored_note(ignored: Counter[str]) -> str:
 
 REPORT_NOTE = "rejects.jsonl of a newsset dataset"  # how `ignored` counts one (a report of problems, not records)
 HIDDEN_FILE, HIDDEN_FOLDER = "(hidden file)", "(hidden folder)"  # and hidden entries, which walks skip
+OUTSIDE_LINK = "(link to a folder that holds the input)"  # not walked: `root -> /` would read the whole disk
 
 
 def ignored_suffix(name: str) -> str:
@@ -190,6 +191,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
             (skipped if stat.S_ISDIR(st.st_mode) else own_files).add((st.st_dev, st.st_ino))
     named = {os.path.realpath(os.fspath(p)) for p in inputs if not os.path.isdir(p)} if ignored is not None else set()
     hidden: list[str] | None = [] if ignored is not None else None  # hidden folders the walks pass over
+    outside: list[str] = []  # links to folders outside the input folder, not walked
     for given in _uncovered(inputs):
         root = os.fspath(given)
         if os.path.isdir(root):
@@ -199,7 +201,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
                     rel = Path(root).name if rel == "." else rel
                     found.append(Source(file_name(rel), os.fspath(e.filename), "page"))
 
-            for folder, _dirs, files in _walk(root, unlisted, skipped, shared=True, hidden=hidden):
+            for folder, _dirs, files in _walk(root, unlisted, skipped, shared=True, hidden=hidden, outside=outside):
                 # os.walk joins names onto `root`, so the relative part is a plain suffix (cheaper
                 # than os.path.relpath on every file of a large corpus).
                 sub = os.path.relpath(folder, root)
@@ -221,6 +223,8 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
             found.append(Source(file_name(Path(root).name), root, kind_of(root) or "page"))
         else:
             raise ConfigError(f"input not found: {root}")
+    if outside and ignored is not None:
+        ignored[OUTSIDE_LINK] += len(outside)
     if hidden and ignored is not None:  # (not one given as an input of its own: that one is read)
         given_dirs = {os.path.realpath(os.fspath(p)) for p in inputs if os.path.isdir(p)}
         if n := sum(os.path.realpath(h) not in given_dirs for h in hidden):
@@ -252,15 +256,19 @@ def newsset_manifest(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
     return doc if isinstance(doc, dict) and "newsset_version" in doc else None
 
 def _walk(root: str, onerror: Any = None, skip: set[tuple[int, int]] | None = None,
-          shared: bool = False, hidden: list[str] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
+          shared: bool = False, hidden: list[str] | None = None,
+          outside: list[str] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
     """os.walk in sorted order, hidden folders skipped, following links to folders (a corpus
     organised with links must not lose the pages behind them); a folder already walked (a link
-    loop, or a second link to one folder) is not walked again, so the walk ends. An explicit
+    loop, or a second link to one folder) is not walked again, so the walk ends. A link to a folder
+    that holds the root (`root -> /`, `up -> ../..`) is not followed: it would walk the whole disk
+    around the corpus, and quote what it found in the rejects; `outside` gets its path. An explicit
     stack, not os.walk's recursion: a folder a thousand levels deep is no stack overflow.
     `shared`: `skip` is the set of folders walked, kept across calls (one walk per input): a folder
     reached through a link in one input and given as another is walked once. `hidden`: gets the
     paths of the hidden folders passed over (not walked, so their files are not counted)."""
     seen: set[tuple[int, int]] = skip if shared and skip is not None else set(skip or ())
+    home = os.path.realpath(root)
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -285,12 +293,25 @@ def _walk(root: str, onerror: Any = None, skip: set[tuple[int, int]] | None = No
                 is_dir = entry.is_dir()  # (through a link, as os.walk(followlinks=True))
             except OSError:
                 is_dir = False
+            if is_dir and entry.is_symlink() and not entry.name.startswith(".") \
+                    and _holds(os.path.realpath(entry.path), home):
+                if outside is not None:
+                    outside.append(entry.path)
+                continue
             (dirs if is_dir else files).append(entry.name)
         if hidden is not None:
             hidden.extend(os.path.join(folder, d) for d in sorted(dirs) if d.startswith("."))
         dirs = sorted(d for d in dirs if not d.startswith("."))
         yield folder, dirs, files
         stack.extend(os.path.join(folder, d) for d in reversed(dirs))
+
+
+def _holds(folder: str, path: str) -> bool:
+    """Whether `folder` is `path` or one of its ancestors (both real paths)."""
+    try:
+        return os.path.commonpath([folder, path]) == folder
+    except ValueError:  # (another drive, on Windows)
+        return False
 
 
 def _order(src: Source) -> tuple[str, str, str, str, int, int]:

@@ -660,6 +660,8 @@ def test_hidden_files_and_folders_are_counted_not_read(tmp_path: Path, capsys: p
 def test_links_to_folders_are_followed_once_and_loops_end(tmp_path: Path) -> None:
     """Pages behind a link to a folder were dropped without a trace; now they are read, a folder
     linked twice is read once, and a link back to an ancestor ends the walk."""
+    from collections import Counter
+
     from newsset.sources import discover
 
     real = tmp_path / "real"
@@ -677,6 +679,14 @@ def test_links_to_folders_are_followed_once_and_loops_end(tmp_path: Path) -> Non
     # The linked folder given again as an input of its own: still walked once.
     rels = [s.rel for s in discover([corpus, real])]
     assert rels == ["top/again/p0.txt", "top/again/p1.txt", "top/again/p2.txt", "top/own.txt"]
+    # A link to a folder that holds the input (`/`, an ancestor) is not walked: the disk around the
+    # corpus would be read (and what it holds quoted in the published rejects). It is counted.
+    (corpus / "top" / "disk").symlink_to("/")
+    (corpus / "up").symlink_to(tmp_path)
+    ignored: Counter[str] = Counter()
+    rels = [s.rel for s in discover([corpus], ignored=ignored)]
+    assert rels == ["top/again/p0.txt", "top/again/p1.txt", "top/again/p2.txt", "top/own.txt"]
+    assert ignored == Counter({"(link to a folder that holds the input)": 3})  # (disk, up, and loop itself)
 
 
 def test_row11_unreadable_files_links_fifos_and_names_that_are_not_utf8(tmp_path: Path,
