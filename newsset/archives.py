@@ -283,6 +283,13 @@ def _zip_items(src: Source, read: Read[T], refuse: Refuse[T],
                note: Note[T] | None) -> Iterator[T]:
     try:
         zf = zipfile.ZipFile(src.path)
+    except UnicodeDecodeError as e:  # (a name flagged UTF-8 that is not: Python's zipfile reads no member then)
+        name = e.object.decode("utf-8", "backslashreplace") if isinstance(e.object, bytes) else "?"
+        yield refuse(src, _unreadable(src.path, f"cannot read the zip archive: the member name '{name}' is flagged "
+                                      "as UTF-8 but is not (a zip tool that wrote another encoding), so no member "
+                                      "can be listed; unzip it and pack the files again, or pass them as a folder",
+                                      e))
+        return
     except BROKEN as e:
         yield refuse(src, _unreadable(src.path, "cannot read the zip archive (truncated, or not a zip)", e))
         return

@@ -294,6 +294,21 @@ def test_corrupt_zip_and_corrupt_zip_member(tmp_path: Path) -> None:
     assert "CRC" in items[1].issues[0].message
 
 
+def test_a_zip_member_name_flagged_utf8_that_is_not_is_named_not_called_truncated(tmp_path: Path) -> None:
+    """Some tools write cp1252 names with the UTF-8 flag set: Python's zipfile then lists no member,
+    and the reject said "truncated, or not a zip", which it is neither."""
+    pages = _pages(2)
+    path = _zip(tmp_path / "w.zip", [("caf\u00e9.txt", pages["p0.txt"]), ("p1.txt", pages["p1.txt"])],
+                zipfile.ZIP_STORED)
+    data = path.read_bytes()
+    assert data.count("caf\u00e9".encode()) == 2  # (the local header's name and the central directory's)
+    path.write_bytes(data.replace("caf\u00e9".encode(), b"caf\xe9 "))  # cp1252, same length, flag kept
+    (item,) = _items(path)
+    message = item.issues[0].message
+    assert item.issues[0].code == "input.unreadable" and "flagged as UTF-8 but is not" in message
+    assert "caf\\xe9" in message and "not a zip" not in message
+
+
 def test_encrypted_zip_member_is_refused(tmp_path: Path) -> None:
     raw = bytearray(_zip(tmp_path / "a.zip", sorted(_pages(2).items())).read_bytes())
     central = raw.index(b"PK\x01\x02")  # the central directory's first entry: p0.txt
