@@ -488,6 +488,9 @@ def _stream_pass(path: str, order: _Reorder, read: Read[T], refuse: Refuse[T],
             k = order.position.get(index)
             if k is None or k < order.next:
                 continue
+            if _tar_member(index, ti) != order.plan[k].member:  # (a rotating dump rewritten meanwhile)
+                raise _Changed("the archive changed while it was read (rewritten between newsset's passes over "
+                               "it: its entries are not those it listed); build again")
             if k == order.next:
                 order.next += 1
                 yield from _member_items(order.plan[k], partial(_extract, tf, ti), read, refuse, note)
@@ -497,6 +500,10 @@ def _stream_pass(path: str, order: _Reorder, read: Read[T], refuse: Refuse[T],
             elif order.make_room(k, ti.size):
                 with _extract(tf, ti) as fh:
                     order.hold(k, fh.read())
+
+
+class _Changed(OSError):
+    pass
 
 
 def _drain(order: _Reorder, read: Read[T], refuse: Refuse[T], note: Note[T] | None) -> Iterator[T]:

@@ -309,6 +309,27 @@ def test_a_zip_member_name_flagged_utf8_that_is_not_is_named_not_called_truncate
     assert "caf\\xe9" in message and "not a zip" not in message
 
 
+def test_a_compressed_tar_rewritten_between_its_passes_gives_no_row_of_the_wrong_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A .tar.gz is listed in one pass and read in another, reopened by name: a rotating dump
+    replaced in between gave rows named as the listing said holding the new file's text."""
+    pages = _pages(4)
+    old = _tar(tmp_path / "dump.tar.gz", [("a.txt", pages["p0.txt"]), ("b.txt", pages["p1.txt"])], "w:gz")
+    new = _tar(tmp_path / "new.tar.gz", [("x.txt", pages["p2.txt"]), ("y.txt", pages["p3.txt"])], "w:gz")
+    real = archives._scan
+
+    def swapped(path: str) -> object:
+        listed = real(path)
+        new.replace(old)
+        return listed
+
+    monkeypatch.setattr(archives, "_scan", swapped)
+    items = _items(old)
+    assert [i.record for i in items] == [None, None]
+    assert all(i.issues[0].code == "input.unreadable" and "changed while it was read" in i.issues[0].message
+               for i in items)
+
+
 def test_encrypted_zip_member_is_refused(tmp_path: Path) -> None:
     raw = bytearray(_zip(tmp_path / "a.zip", sorted(_pages(2).items())).read_bytes())
     central = raw.index(b"PK\x01\x02")  # the central directory's first entry: p0.txt
