@@ -7,6 +7,7 @@ import datetime as _dt
 import functools
 import hashlib
 import json
+import os
 import re
 import sys
 import zlib
@@ -318,6 +319,15 @@ def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: b
     try:
         with fh:
             if src.ranged:
+                st = os.fstat(fh.fileno())
+                if src.stamp is not None and (st.st_size, st.st_mtime_ns) != src.stamp:
+                    # (its byte ranges were cut from another file: lines would be read twice, or lost)
+                    yield Item(src, 1, None, [Issue(
+                        "input.unreadable", f"expected the record file as it was when the build began, got one "
+                        f"rewritten since ({src.stamp[0]:,} bytes then, {st.st_size:,} now): the bytes "
+                        f"{src.start:,} to {'its end' if src.end < 0 else f'{src.end:,}'} are not read; build again",
+                        src.path, expected="an unchanged file", got="a file changed during the build")])
+                    return
                 try:
                     yield from _jsonl_items(src, range_lines(fh, src.start, src.end), schema, today, fix)
                 except LineTooLong as e:

@@ -191,13 +191,14 @@ def split_ranges(src: Source, range_bytes: int | None = None) -> list[Source]:
     if src.kind != "jsonl" or not src.path.lower().endswith((".jsonl", ".ndjson")):
         return [src]
     try:
-        size = os.path.getsize(src.path)
+        st = os.stat(src.path)
     except OSError:
         return [src]  # reported, located, when the worker tries to read it
+    size = st.st_size
     if size <= range_bytes:
         return [src]
     cuts = list(range(0, size, range_bytes))
-    return [replace(src, start=a, end=b) for a, b in zip(cuts, [*cuts[1:], -1])]
+    return [replace(src, start=a, end=b, stamp=(size, st.st_mtime_ns)) for a, b in zip(cuts, [*cuts[1:], -1])]
 
 
 def make_chunks(sources: Sequence[Source], chunk: int = CHUNK,

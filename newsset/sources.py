@@ -41,6 +41,7 @@ class Source:
     archive: str | None = None  # for an archive member: the archive's path
     start: int = 0  # a byte range of a large record file: the lines that start in [start, end)
     end: int = -1  # -1: to the end of the file
+    stamp: tuple[int, int] | None = None  # a byte range's file as its ranges were cut: (size, mtime ns)
 
     @property
     def ranged(self) -> bool:
