@@ -188,15 +188,13 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     if args.plot is not None:
         import contextlib
 
-        from .plots import chart_folder, dataset_lock, publish_charts, write_charts
+        from .plots import add_charts, chart_folder, dataset_lock, write_charts
 
         root = Path(args.path).absolute()
         folder = chart_folder(root, args.plot)
         inside = folder.is_relative_to(root)
         with dataset_lock(root) if inside else contextlib.nullcontext():  # (before any chart is drawn)
-            paths = write_charts(st, folder)
-            if inside:
-                publish_charts(root, paths)
+            paths = add_charts(st, root, folder) if inside else write_charts(st, folder)
         where = "listed in manifest.json, linked from README.md" if inside else "outside the dataset: not listed"
         print(f"newsset stats: wrote {', '.join(str(p) for p in paths)} ({where})", file=sys.stderr)
     sys.stdout.write(render_stats(st, args.format, args.top))

@@ -23,8 +23,8 @@ from .stats import DatasetStats, collect
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["CHARTS", "IMAGES", "chart_folder", "dataset_lock", "publish_charts", "require_matplotlib", "write_charts",
-           "write_charts_for_files"]
+__all__ = ["CHARTS", "IMAGES", "add_charts", "chart_folder", "dataset_lock", "publish_charts", "require_matplotlib",
+           "write_charts", "write_charts_for_files"]
 
 IMAGES = "images"  # default chart folder inside the dataset
 #: file name -> alt text (the card's image link text).
@@ -204,14 +204,16 @@ def _legend(fig: Figure, n: int) -> None:
 
 
 def _save(fig: Figure, path: Path) -> None:
-    """Write through a temporary name: a reader never sees half a PNG."""
+    """Write through a temporary name: a reader never sees half a PNG, nor a temporary file left by
+    an interrupted one."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         fig.savefig(tmp, format="png", dpi=DPI, metadata={"Software": None})
         os.replace(tmp, path)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write the chart {path}: {e.strerror or e}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 #: chart -> the column it is drawn from: a dataset without it (a schema of one's own) gets no such chart.
@@ -277,6 +279,32 @@ def dataset_lock(root: Path) -> Iterator[None]:
     with take_lock(root, f"a newsset build is writing {root} (lock {{lock}} is held); run stats --plot again when "
                    "it is done", read_only="for a dataset you cannot write, draw the charts elsewhere: --plot DIR"):
         yield
+
+
+def add_charts(st: DatasetStats, root: Path, folder: Path) -> list[Path]:
+    """Draw the charts of dataset `root` into its `folder` and list them, all or nothing for an
+    interrupt: they are drawn beside the dataset, then moved in and listed in manifest.json and the
+    card with Ctrl-C and SIGTERM held (a chart moved in but not listed fails `newsset verify`). The
+    caller holds `dataset_lock(root)`."""
+    import shutil
+
+    from .write import signals_deferred
+
+    scratch = root.parent / f".{root.name}.charts-{os.getpid()}"
+    try:
+        drawn = write_charts(st, scratch)
+        targets = [folder / p.name for p in drawn]
+        with signals_deferred():
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                for p, t in zip(drawn, targets):
+                    os.replace(p, t)
+            except OSError as e:
+                raise OutputError(f"cannot write the charts into {folder}: {e.strerror or e}") from None
+            publish_charts(root, targets)
+        return targets
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def publish_charts(root: Path, paths: Sequence[Path]) -> None:

@@ -289,7 +289,7 @@ class Staging:
                     _remove_tree(stale)
             if self.out.exists():  # can the folder be renamed at all (an overlay's lower layer cannot)?
                 probe = self.parent / f".{self.out.name}.old-{os.getpid()}"  # (put back by recovery if killed)
-                with _signals_deferred():  # a Ctrl-C between the two renames would leave no output at `out`
+                with signals_deferred():  # a Ctrl-C between the two renames would leave no output at `out`
                     try:
                         os.replace(self.out, probe)
                     except OSError as e:
@@ -375,7 +375,7 @@ class Staging:
                     finally:
                         os.close(fd)
             old = self.parent / f".{self.out.name}.old-{os.getpid()}"
-            with _signals_deferred():  # a Ctrl-C between the renames would leave no output at `out`
+            with signals_deferred():  # a Ctrl-C between the renames would leave no output at `out`
                 moved = self.out.exists()
                 if moved and _identity(self.out) != self.identity and not self._is_newsset_output(self.out):
                     # (`rm -r ds && git clone ... ds` in another terminal: that folder is the user's now)
@@ -603,7 +603,7 @@ def _remove_tree(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
+def signals_deferred() -> Iterator[None]:
     """Hold SIGINT, SIGTERM and SIGHUP until the block is done, then act on them as they would have.
     (Signal handlers can only be set on the main thread; elsewhere the block runs as it is.)"""
     import signal

@@ -508,3 +508,25 @@ def test_control_characters_from_the_data_are_escaped_in_text_output(tmp_path: P
         assert main(["stats", str(tmp_path / "out"), "--format", fmt]) == 0
         out = capsys.readouterr().out
         assert "\x1b" not in out and shown in out  # (markdown: the escape's backslash and [ escaped too)
+
+
+@needs_mpl
+def test_stats_plot_interrupted_leaves_the_dataset_verifiable(ds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Charts were drawn straight into images/ and listed afterwards: a SIGTERM between left unlisted
+    PNGs (and `.tmp` files), and a dataset that had verified no longer did."""
+    import newsset.plots
+
+    real = newsset.plots._body_length
+
+    def interrupted(*a: object, **k: object) -> None:  # (the second chart: the first is drawn already)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(newsset.plots, "_body_length", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        from newsset.cli import _cmd_stats, _parser
+
+        _cmd_stats(_parser().parse_args(["stats", str(ds), "--plot"]))
+    assert verify(ds, load=False).ok
+    assert not [p for p in ds.parent.iterdir() if ".charts-" in p.name]
+    monkeypatch.setattr(newsset.plots, "_body_length", real)
+    assert main(["stats", str(ds), "--plot"]) == 0 and verify(ds, load=False).ok
