@@ -57,8 +57,9 @@ def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatt
     sv.add_argument("--schema", metavar="FILE", help="validate against this JSON Schema (default: the bundled one)")
     sv.add_argument("--format", choices=("text", "json", "github", "junit", "markdown"), default=None,
                     help="report format (default: text, or github inside GitHub Actions)")
-    sv.add_argument("--max-issues", type=int, default=None, metavar="N", help="report at most N issues "
-                    "(the counts still include all)")
+    sv.add_argument("--max-issues", type=int, default=MAX_ISSUES, metavar="N", help="report at most N issues "
+                    f"(default: {MAX_ISSUES:,}, which a report holds in a few hundred MB; the counts still include "
+                    "all)")
     sv.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     sv.add_argument("--today", type=_iso_day, metavar="YYYY-MM-DD", help="the day future dates are judged "
                     "against (default: today)")
@@ -506,6 +507,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             print(f"newsset {args.command}: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
             return 128 + terminated[0] if terminated else 130
+
+
+#: Issues `validate` lists by default: a few KB of a record file that every line of fails (a compressed
+#: file of a million `{}` lines, each missing every field) would otherwise need tens of GB to report.
+MAX_ISSUES = 100_000
 
 
 def _refused_resource(e: BaseException) -> bool:

@@ -505,3 +505,23 @@ def test_a_null_value_and_a_nul_byte_are_said_plainly(tmp_path: Path) -> None:
     by_code = {i.code: i for i in report.issues}
     assert by_code["schema.type"].message == 'expected "string", got null'  # (it said "got null null")
     assert "\\u0000" in by_code["input.binary"].hint and "image or PDF" not in by_code["input.binary"].hint
+
+
+def test_validate_lists_a_bounded_number_of_issues_by_default_and_counts_them_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few KB of .jsonl.gz whose every line fails (a million `{}` lines, each missing every
+    field) needed tens of GB to report: the CLI lists MAX_ISSUES by default, counting all."""
+    import newsset.cli
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bad.jsonl").write_text("{}\n" * 30)
+    monkeypatch.setattr(newsset.cli, "MAX_ISSUES", 100)
+    target = tmp_path / "r.json"
+    assert main(["validate", str(tmp_path / "in"), "--format", "json", "-o", str(target)]) == 1
+    report = json.loads(target.read_text())
+    per_line = report["stats"]["issues"] // 30
+    assert per_line > 3 and report["stats"]["issues"] == 30 * per_line
+    assert len(report["issues"]) == 100 and report["truncated"] is True
+    assert main(["validate", str(tmp_path / "in"), "--format", "json", "--max-issues", "1000000", "-o",
+                 str(target)]) == 1
+    assert len(json.loads(target.read_text())["issues"]) == 30 * per_line
