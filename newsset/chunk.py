@@ -386,9 +386,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                     flush()
             if key is not None:
                 spans.append(cache.Span(page_keys[n], *at_start, res.rows, len(res.rejected), res.items, tuple(warned)))
-        if res.spill is not None:
-            _spill(res, spec)  # (all of them, in order, in one place)
-        void = next((item for _, item in res.rejected if item.voids_file), None)
+        void = next((item for _, item in res.rejected if item.voids_file), None)  # (the file's last item)
         if void is not None:  # (a record file is a chunk of its own: every row is the file's)
             _void(res, void)
             for c in columns:
@@ -400,6 +398,8 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 writer.close()
                 writer = None
                 os.unlink(tmp)
+        if res.spill is not None:
+            _spill(res, spec)  # (all of them, in order, in one place)
         write_copied()
         flush()
         for src in spec.sources:
