@@ -47,7 +47,7 @@ from functools import partial
 from typing import IO, TypeVar
 
 from .errors import Issue, display_path
-from .sources import Kind, Source, kind_of
+from .sources import IN_ARCHIVES, Kind, Source, ignored_suffix, kind_of
 
 __all__ = ["BUFFER_BYTES", "MAX_PAGE_BYTES", "declared_size", "read_archive", "read_bounded"]
 
@@ -87,25 +87,28 @@ class Entry:
     issue: Issue | None
 
 
-def read_archive(src: Source, read: Read[T], refuse: Refuse[T], note: Note[T] | None = None) -> Iterator[T]:
+def read_archive(src: Source, read: Read[T], refuse: Refuse[T], note: Note[T] | None = None,
+                 ignored: Counter[str] | None = None) -> Iterator[T]:
     """The items of every input member of archive `src`, in name order.
 
     `read(member, stream)` turns one member into items; `refuse(source, issue)` makes the item
     for a member (or the archive) that cannot be read; `note(item, issue)` adds the
     `input.file-name` warning to the first item of a member whose name is not UTF-8, as for a
-    file. Never raises for a damaged archive.
+    file; `ignored` counts the members of other suffixes, as a folder walk counts such files.
+    Never raises for a damaged archive.
     """
     try:
         compressed = src.kind == "tar" and _compressed(src.path)
     except OSError as e:
         yield refuse(src, _unreadable(src.path, "cannot read the archive", e))
         return
+    planner = partial(_plan, ignored=ignored)
     if src.kind == "zip":
-        yield from _zip_items(src, read, refuse, note)
+        yield from _zip_items(src, read, refuse, note, planner)
     elif compressed:
-        yield from _tar_stream_items(src, read, refuse, note)
+        yield from _tar_stream_items(src, read, refuse, note, planner)
     else:
-        yield from _tar_items(src, read, refuse, note)
+        yield from _tar_items(src, read, refuse, note, planner)
 
 
 # ---------------------------------------------------------------- listing and planning
@@ -155,10 +158,15 @@ def _zip_member(index: int, info: zipfile.ZipInfo) -> Member:
     return Member(index, _name(info.filename), info.file_size, kind, bool(info.flag_bits & 0x1))
 
 
-def _plan(archive: Source, members: list[Member]) -> list[Entry]:
-    """The input members in output order (name, then archive position), each read or refused."""
+def _plan(archive: Source, members: list[Member], ignored: Counter[str] | None = None) -> list[Entry]:
+    """The input members in output order (name, then archive position), each read or refused;
+    `ignored` counts the others that are files of another suffix (hidden ones and folders aside)."""
     listed = [(m, kind) for m in members if m.type != "dir" and not _skipped(m.name)
               and (kind := kind_of(m.name)) is not None]
+    if ignored is not None:
+        for m in members:
+            if m.type == "file" and not _skipped(m.name) and kind_of(m.name) is None:
+                ignored[f"{ignored_suffix(m.name)} {IN_ARCHIVES}"] += 1
     copies = Counter(_placed(m.name) for m, _ in listed)
     last = {_placed(m.name): m.index for m, _ in listed}
     plan = []
@@ -279,8 +287,8 @@ def _cut_short(src: Source, members: list[Member], error: str) -> Issue:
 
 # ---------------------------------------------------------------- zip
 
-def _zip_items(src: Source, read: Read[T], refuse: Refuse[T],
-               note: Note[T] | None) -> Iterator[T]:
+def _zip_items(src: Source, read: Read[T], refuse: Refuse[T], note: Note[T] | None,
+               planner: Callable[..., list[Entry]] = _plan) -> Iterator[T]:
     try:
         zf = zipfile.ZipFile(src.path)
     except UnicodeDecodeError as e:  # (a name flagged UTF-8 that is not: Python's zipfile reads no member then)
@@ -295,7 +303,7 @@ def _zip_items(src: Source, read: Read[T], refuse: Refuse[T],
         return
     with zf:
         infos = zf.infolist()
-        for entry in _plan(src, [_zip_member(i, info) for i, info in enumerate(infos)]):
+        for entry in planner(src, [_zip_member(i, info) for i, info in enumerate(infos)]):
             yield from _member_items(entry, partial(_zip_open, zf, infos[entry.member.index]), read, refuse, note)
         first = min((info.header_offset for info in infos), default=0)
     if first > 0:  # a zip is read from its end: whatever comes before its first member is not
@@ -365,8 +373,8 @@ def _extract(tf: tarfile.TarFile, ti: tarfile.TarInfo) -> IO[bytes]:
     return fh
 
 
-def _tar_items(src: Source, read: Read[T], refuse: Refuse[T],
-               note: Note[T] | None) -> Iterator[T]:
+def _tar_items(src: Source, read: Read[T], refuse: Refuse[T], note: Note[T] | None,
+               planner: Callable[..., list[Entry]] = _plan) -> Iterator[T]:
     """An uncompressed tar: list the headers (seeking over the data), then read by name."""
     problems: list[str] = []
     infos: list[tarfile.TarInfo] = []
@@ -384,7 +392,7 @@ def _tar_items(src: Source, read: Read[T], refuse: Refuse[T],
         members = [_tar_member(i, ti) for i, ti in enumerate(infos)]
         if not error and not problems and _data_after_end(tf):
             problems.append(_JOINED_TAR)
-        for entry in _plan(src, members):
+        for entry in planner(src, members):
             yield from _member_items(entry, partial(_extract, tf, infos[entry.member.index]), read, refuse, note)
     error = error or (problems[0] if problems else None)
     if error:
@@ -452,15 +460,15 @@ def _scan(path: str) -> tuple[list[Member], str | None]:
     return members, problems[0] if problems else None
 
 
-def _tar_stream_items(src: Source, read: Read[T], refuse: Refuse[T],
-                      note: Note[T] | None) -> Iterator[T]:
+def _tar_stream_items(src: Source, read: Read[T], refuse: Refuse[T], note: Note[T] | None,
+                      planner: Callable[..., list[Entry]] = _plan) -> Iterator[T]:
     """A compressed tar: list it in one streamed pass, then stream it again in name order."""
     try:
         members, error = _scan(src.path)
     except BROKEN as e:
         yield refuse(src, _unreadable(src.path, "cannot read the tar archive", e))
         return
-    plan = _plan(src, members)
+    plan = planner(src, members)
     order = _Reorder(plan, BUFFER_BYTES)
     yield from _drain(order, read, refuse, note)
     while not order.done:

@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -263,7 +264,8 @@ def _bundled_id() -> str:
 
 
 def iter_items(src: Source, schema: Schema, today: _dt.date | None = None, *,
-               fix_mojibake: bool = False, page: bytes | Issue | None = None) -> Iterator[Item]:
+               fix_mojibake: bool = False, page: bytes | Issue | None = None,
+               ignored: Counter[str] | None = None) -> Iterator[Item]:
     """Read, parse and check one input file. Pure: depends only on the file and the schema.
 
     An archive yields the items of its members in name order (see `newsset.archives`). A file
@@ -271,9 +273,10 @@ def iter_items(src: Source, schema: Schema, today: _dt.date | None = None, *,
     input's name) is one `input.unreadable` item; a name that is not UTF-8 adds an
     `input.file-name` warning to the file's first item. `fix_mojibake` repairs mojibake in the
     text (see `newsset.text`); it is reported either way. `page`: what `page_bytes(src)` gave
-    a caller that read the page already (it is not read again).
+    a caller that read the page already (it is not read again). `ignored` counts an archive's
+    members of other suffixes, as a folder walk counts such files.
     """
-    items = _file_items(src, schema, today, fix_mojibake, page)
+    items = _file_items(src, schema, today, fix_mojibake, page, ignored)
     if display_path(src.path) == src.path:
         yield from items
         return
@@ -286,13 +289,13 @@ def iter_items(src: Source, schema: Schema, today: _dt.date | None = None, *,
 
 
 def _file_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool,
-                page: bytes | Issue | None = None) -> Iterator[Item]:
+                page: bytes | Issue | None = None, ignored: Counter[str] | None = None) -> Iterator[Item]:
     if src.kind == "page":  # the common case, without a file object: a third of the cost of reading
         raw = page if page is not None else page_bytes(src)
         yield _refused(src, raw) if isinstance(raw, Issue) else _page_item(src, raw, schema, today, fix)
         return
     empty = True
-    for item in _container_items(src, schema, today, fix):
+    for item in _container_items(src, schema, today, fix, ignored):
         empty = False
         yield item
     if empty and src.kind in ("tar", "zip"):  # an empty archive is an input too: never lost from the count
@@ -304,7 +307,8 @@ def _empty(src: Source, got: str) -> Item:
                                      expected="records", got="nothing")])
 
 
-def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool) -> Iterator[Item]:
+def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: bool,
+                     ignored: Counter[str] | None = None) -> Iterator[Item]:
     try:
         fh = open_regular(src.path)
     except OSError as e:
@@ -313,7 +317,7 @@ def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: b
     if src.kind in ("tar", "zip"):
         fh.close()  # the archive readers open it by name
         yield from read_archive(src, partial(_stream_items, schema=schema, today=today, fix=fix), _refused,
-                                lambda item, issue: item.issues.append(issue))
+                                lambda item, issue: item.issues.append(issue), ignored)
         return
     last = 0  # the line of the last item read: a stream that breaks off breaks off after it
     try:
@@ -611,12 +615,12 @@ class DuplicateBodies:
 
 
 def iter_checked(sources: Iterable[Source], schema: Schema, today: _dt.date | None = None, *,
-                 fix_mojibake: bool = False) -> Iterator[Item]:
+                 fix_mojibake: bool = False, ignored: Counter[str] | None = None) -> Iterator[Item]:
     """All items of all sources, in order, with duplicates flagged as build rejects them: a repeated
-    id, or else a repeated body, of a valid record."""
+    id, or else a repeated body, of a valid record. (`ignored`: see `iter_items`.)"""
     dups, bodies = DuplicateIds(), DuplicateBodies()
     for src in sources:
-        for item in iter_items(src, schema, today, fix_mojibake=fix_mojibake):
+        for item in iter_items(src, schema, today, fix_mojibake=fix_mojibake, ignored=ignored):
             if item.record is not None:  # a duplicate id is worth reporting even on an invalid record
                 ok = item.ok
                 issue = dups.check(item, register=ok)

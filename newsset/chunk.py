@@ -157,6 +157,7 @@ class ChunkResult:
     digests: list[bytes] = field(default_factory=list)  # 16-byte normalised-body digest; b"" for no body
     sigs: np.ndarray | None = None
     warnings: Counter[str] = field(default_factory=Counter)  # warning codes of the accepted rows
+    ignored: Counter[str] = field(default_factory=Counter)  # archive members of other suffixes, not read
     spill: str | None = None  # a file of more (rows before, item) pairs, pickled, before those in `rejected`
     spilled: int = 0  # how many
     lines: int = 0  # lines read from a byte range of a record file (numbered from 1 in the range)
@@ -334,7 +335,8 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                         ahead = _parse_ahead(spec, schema, n)
                     items = ahead.pop(n)
                 else:
-                    items = iter_items(src, schema, spec.today, fix_mojibake=spec.fix_mojibake, page=page)
+                    items = iter_items(src, schema, spec.today, fix_mojibake=spec.fix_mojibake, page=page,
+                                       ignored=res.ignored)
             for item in items:
                 res.items += 1
                 if not item.ok:

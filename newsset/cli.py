@@ -267,7 +267,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     with bar("validating", wanted(args.quiet)) as progress:
         report = validate(sources, schema, max_issues=args.max_issues, progress=progress,
                           fix_mojibake=args.fix_mojibake, today=args.today)
-    report.ignored = ignored
+    report.ignored.update(ignored)  # (the walks' files of other suffixes, beside the archives' members)
     text = render(report, fmt)
     if args.output:
         _write_report(args.output, text)

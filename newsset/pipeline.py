@@ -394,6 +394,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                         line_base[res.range_of] = line_base.get(res.range_of, 0) + res.lines
                     result.inputs += res.items
                     result.warnings.update(res.warnings)
+                    result.ignored.update(res.ignored)
                     result.chunks += 1
                     result.cached_chunks += res.cached
                     if res.cache_error:

@@ -103,7 +103,7 @@ def validate(sources: Iterable[Source], schema: Schema, max_issues: int | None =
         status[src.path] = FileStatus(display_path(src.path), src.kind)
         report.files.append(status[src.path])
     done = 0
-    for item in iter_checked(sources, schema, today, fix_mojibake=fix_mojibake):
+    for item in iter_checked(sources, schema, today, fix_mojibake=fix_mojibake, ignored=report.ignored):
         fs = status[item.source.archive or item.source.path]  # an archive's members count under it
         fs.records += 1
         if progress is not None and fs.records == 1:

@@ -118,6 +118,7 @@ def ignored_note(ignored: Counter[str]) -> str:
 
 REPORT_NOTE = "rejects.jsonl of a newsset dataset"  # how `ignored` counts one (a report of problems, not records)
 HIDDEN_FILE, HIDDEN_FOLDER = "(hidden file)", "(hidden folder)"  # and hidden entries, which walks skip
+IN_ARCHIVES = "(in archives)"  # after the suffix of an archive member not read: `.xz (in archives)`
 OUTSIDE_LINK = "(link to a folder that holds the input)"  # not walked: `root -> /` would read the whole disk
 
 

@@ -330,6 +330,27 @@ def test_a_compressed_tar_rewritten_between_its_passes_gives_no_row_of_the_wrong
                for i in items)
 
 
+@pytest.mark.parametrize("kind", ["zip", "tar", "tar.gz"])
+def test_archive_members_of_other_suffixes_are_counted_as_loose_files_are(tmp_path: Path, kind: str) -> None:
+    """A `.jsonl.xz` or `.html` inside an archive was in no count, while the same files loose are."""
+    pages = _pages(1)
+    members = [("p0.txt", pages["p0.txt"]), ("more/recs.jsonl.xz", b"xz"), ("notes.html", b"<p>"),
+               (".DS_Store", b"x"), ("__MACOSX/._p0.txt", b"x")]
+    path = tmp_path / "in" / f"pack.{kind}"
+    path.parent.mkdir()
+    if kind == "zip":
+        _zip(path, members)
+    else:
+        _tar(path, members, "w:gz" if kind.endswith("gz") else "w")
+    result = newsset.build([path.parent], tmp_path / "out")
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["inputs"]["ignored_by_suffix"] == {".html (in archives)": 1, ".xz (in archives)": 1}
+    assert sum(result.rows.values()) == 1
+    target = tmp_path / "r.json"
+    assert main(["validate", str(path.parent), "--format", "json", "-o", str(target)]) == 0
+    assert json.loads(target.read_text())["stats"]["ignored_by_suffix"] == manifest["inputs"]["ignored_by_suffix"]
+
+
 def test_encrypted_zip_member_is_refused(tmp_path: Path) -> None:
     raw = bytearray(_zip(tmp_path / "a.zip", sorted(_pages(2).items())).read_bytes())
     central = raw.index(b"PK\x01\x02")  # the central directory's first entry: p0.txt
