@@ -269,6 +269,24 @@ def _page_start(text: str, at: int) -> bool:
     return not text[at:end].rstrip().endswith(".") and not below.strip()
 
 
+def _kicker(lines: list[str], below: str) -> bool:
+    """The site's section labels above a standfirst (`Opinion`, `In Depth`, `Today's big question`,
+    a breadcrumb `News` / `Politics`), over a paragraph that opens with a capital. (A catalogue,
+    not a shape: a short first paragraph of a standfirst, "Plots are scarce", is text.)"""
+    return 0 < len(lines) <= 3 and _capital(below.strip()) and all(
+        " ".join(ln.replace("\u2019", "'").split()).casefold() in _SECTIONS for ln in lines)
+
+
+# The site's section names, as kickers and breadcrumbs print them.
+_SECTIONS = frozenset({
+    "opinion", "instant opinion", "in depth", "today's big question", "the explainer", "explainer", "briefing",
+    "talking points", "the week recommends", "pick of the papers", "analysis", "feature", "features", "review",
+    "reviews", "comment", "news", "world news", "uk news", "us news", "politics", "business", "money", "culture",
+    "arts", "sport", "science", "tech", "travel", "food", "food & drink", "property", "health", "environment",
+    "the week unwrapped", "podcast", "podcasts", "quiz", "cartoons", "puzzles", "crosswords", "the papers",
+    "today's newspapers", "fact check", "the week's guide"})
+
+
 def _runs(keys: list[str | None]) -> list[tuple[int, int]]:
     """The runs of text lines (key None), as (start, end) index pairs: the paragraphs. (Found in C.)"""
     return list(map(_SPAN, _RUN.finditer(bytes(map(is_, keys, repeat(None))))))
@@ -796,6 +814,12 @@ class _Page:
                 return paras[0][1], subtitle, None, None, None, None
             return first, None, None, None, None, None
         standfirst = self.paragraphs(first, head_stop)
+        if len(standfirst) == 2:  # (see `_over_standfirst`)
+            (s0, e0), (s1, e1) = standfirst
+            if credit_i is None and by_i is not None and self._glued_on(e1, by_i[0]):
+                standfirst = standfirst[:1]  # a lead video's title glued on the labels: its player's furniture
+            elif _kicker(lines[s0:e0], lines[s1]):
+                standfirst = standfirst[1:]  # a section's label above the standfirst
         if standfirst and not lines[standfirst[0][0]].lstrip()[:1].isalpha() and not any(
                 c.isalpha() for s, e in standfirst for k in range(s, e) for c in lines[k]):
             self.lead, standfirst = standfirst + self.lead, []  # a gallery's `1.`: no standfirst, body text
@@ -851,7 +875,8 @@ class _Page:
                 if credit_i is not None and (pos >= _KICKER_LINES or len(text) > 120 or _ends(text, _TERMINAL)):
                     break  # labels follow the image block directly (or lower down: see `_far_labels`)
                 continue
-            if credit_i is None and len(self.paragraphs(cands[0], i)) > 1:
+            if credit_i is None and len(paras := self.paragraphs(cands[0], i)) > 1 and not (
+                    len(paras) == 2 and self._plain_labels(cands, pos) and self._over_standfirst(paras, i)):
                 return None  # no image: labels sit under the standfirst at most ("By Train" lower down is text)
             block = self._label_block(cands, pos)
             if block is not None:
@@ -872,6 +897,28 @@ class _Page:
             cands = cands + list(islice(more, _GALLERY_SCAN))
             far = self._far_labels(cands, len(cands))
         return self._label_block(cands, far) if far is not None else None
+
+    def _plain_labels(self, cands: list[int], pos: int) -> bool:
+        """The site's labels beyond doubt: `By` (alone, or with a name) with a time label on the line
+        right under it (no subheading "By Train" has one)."""
+        i, lines = cands[pos], self.lines
+        text = lines[i].strip()
+        if pos + 1 >= len(cands) or cands[pos + 1] != i + 1 or text[:2] not in ("By", "BY"):
+            return False
+        nxt = lines[i + 1].strip()
+        return _is_when(nxt) and _plain_label(nxt) and (_is_bare_by(text) or self._by_name(text, nxt, False))
+
+    def _over_standfirst(self, paras: list[tuple[int, int]], i: int) -> bool:
+        """On a page with no image credit, the labels under the standfirst and one more paragraph:
+        glued on the labels (a lead video's title, `Watch: ...`, left by its player), or a section's
+        kicker above the standfirst (`Opinion`, `In Depth`): either is dropped. See `head`."""
+        (s0, e0), (s1, e1) = paras
+        return self._glued_on(e1, i) or _kicker(self.lines[s0:e0], self.lines[s1])
+
+    def _glued_on(self, end: int, i: int) -> bool:
+        """No blank line between a paragraph ending at `end` and line `i`: only furniture (a player's
+        `0:00 / 2:31`) if anything."""
+        return all(k not in (None, _BLANK) for k in self.keys[end:i])
 
     def _far_labels(self, cands: list[int], scan: int = _HEAD_SCAN) -> int | None:
         """Where, past the kicker's lines under the image, a `By` line with a time label on the line

@@ -278,6 +278,35 @@ def test_an_instagram_embeds_link_text_is_dropped_its_credit_kept() -> None:
     assert rec["body"] == f"{P1}\n\nA post shared by Kew Gardens (@kewgardens)\n\n{P2}"
 
 
+@pytest.mark.parametrize("image", [True, False])
+def test_a_section_kicker_above_the_standfirst_is_dropped(image: bool) -> None:
+    """`Opinion` / `In Depth` saved above the standfirst joined the subtitle (with an image), or, on
+    a page without one, the standfirst and the labels went into the body."""
+    head = [*IMAGE, "By", "published"] if image else ["By", "published"]
+    rec = parse(page(HEADER, "", "In Depth", "", "Plots are scarce and the queues are getting longer", "", *head, "",
+                     P1, "", P2))
+    assert rec["subtitle"] == "Plots are scarce and the queues are getting longer"
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_standfirst_split_at_a_link_is_no_kicker() -> None:
+    rec = parse(page(HEADER, "", "Councils say plots are", "", "scarce and the queues are getting longer", "", *IMAGE,
+                     "By", "published", "", P1))
+    assert rec["subtitle"] == "Councils say plots are\n\nscarce and the queues are getting longer"
+
+
+def test_a_lead_videos_title_glued_on_the_labels_stays_out_of_the_body() -> None:
+    """A video in place of the lead image leaves its title (and player time) over `By` / `published`,
+    with no image credit: the labels under two paragraphs went into the body."""
+    rec = parse(page(HEADER, "", "Plots are scarce and the queues are getting longer", "",
+                     "Watch: an allotment in Leeds from the air", "0:00 / 2:31", "By", "published", "", P1, "", P2))
+    assert rec["subtitle"] == "Plots are scarce and the queues are getting longer"
+    assert rec["body"] == f"{P1}\n\n{P2}" and rec["image_caption"] is None
+    # Without a time label under it, a `By` line two paragraphs down is text ("By Train" as a subheading).
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "Getting there", "By Train", "", P1))
+    assert "By Train" in rec["body"]
+
+
 def test_signature_without_bio_and_no_signature() -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", "Inês O’Sullivan, The Week US"))
     assert (rec["author"], rec["publication"], rec["author_bio"]) == ("Inês O’Sullivan", "The Week US", None)
