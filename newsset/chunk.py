@@ -402,6 +402,8 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 os.unlink(tmp)
         if res.spill is not None:
             _spill(res, spec)  # (all of them, in order, in one place)
+            os.replace(res.spill, spill_path := f"{spec.part_path}.rejects")  # (as the part: a retried or
+            res.spill = spill_path                                             # doubled task writes its own)
         write_copied()
         flush()
         for src in spec.sources:
@@ -416,8 +418,9 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     finally:
         if writer is not None:
             writer.close()
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        for leftover in (tmp, f"{tmp}.rejects"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
     if sigs:
         res.sigs = np.vstack(sigs)
     elif sketcher is not None:
@@ -439,7 +442,7 @@ def _spill(res: ChunkResult, spec: ChunkSpec) -> None:
     """Move the chunk's rejected items to its spill file (appended, in order)."""
     import pickle
 
-    path = res.spill or f"{spec.part_path}.rejects"
+    path = res.spill or f"{spec.part_path}.tmp-{os.getpid()}.rejects"  # (renamed when the chunk is done)
     with open(path, "ab" if res.spill else "wb") as fh:
         for pair in res.rejected:
             pickle.dump(pair, fh, protocol=pickle.HIGHEST_PROTOCOL)
