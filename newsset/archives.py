@@ -161,12 +161,14 @@ def _zip_member(index: int, info: zipfile.ZipInfo) -> Member:
 def _plan(archive: Source, members: list[Member], ignored: Counter[str] | None = None) -> list[Entry]:
     """The input members in output order (name, then archive position), each read or refused;
     `ignored` counts the others that are files of another suffix (hidden ones and folders aside)."""
-    listed = [(m, kind) for m in members if m.type != "dir" and not _skipped(m.name)
-              and (kind := kind_of(m.name)) is not None]
-    if ignored is not None:
-        for m in members:
-            if m.type == "file" and not _skipped(m.name) and kind_of(m.name) is None:
-                ignored[f"{ignored_suffix(m.name)} {IN_ARCHIVES}"] += 1
+    listed = []
+    for m in members:
+        if m.type == "dir" or _skipped(m.name):
+            continue
+        if (kind := kind_of(m.name)) is not None:
+            listed.append((m, kind))
+        elif ignored is not None and m.type == "file":
+            ignored[f"{ignored_suffix(m.name)} {IN_ARCHIVES}"] += 1
     copies = Counter(_placed(m.name) for m, _ in listed)
     last = {_placed(m.name): m.index for m, _ in listed}
     plan = []

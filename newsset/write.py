@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from .errors import OutputError
 from .schema import nested_values
-from .sources import newsset_manifest
+from .sources import newsset_manifest, safe_rel
 
 if TYPE_CHECKING:
     import pyarrow.parquet as pq
@@ -440,7 +440,7 @@ def take_lock(out: Path, busy: str, read_only: str = "") -> IO[str]:
     except OSError as e:
         fh.close()
         if e.errno in (errno.EAGAIN, errno.EACCES):
-            raise OutputError(busy.format(lock=path)) from None
+            raise OutputError(busy.replace("{lock}", str(path))) from None  # (not format: `{` may be in a path)
         raise
     return fh
 
@@ -563,8 +563,7 @@ def _wrote(old: Path, entry: dict[str, Any], small: bool = False) -> bool:
     too). A manifest edited by hand (or a clone's tampered one) that lists `.git`, a folder or a
     file of the user's never gets it deleted."""
     rel, size = entry.get("path"), entry.get("bytes")
-    if not isinstance(rel, str) or not rel or rel.startswith("/") or "\\" in rel or any(
-            not part or part.startswith(".") for part in rel.split("/")):
+    if not isinstance(rel, str) or not safe_rel(rel) or any(part.startswith(".") for part in rel.split("/")):
         return False
     try:
         st = os.lstat(old / rel)

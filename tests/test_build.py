@@ -242,7 +242,8 @@ def test_a_manifest_that_lists_the_users_files_never_gets_them_deleted(corpus: P
     (out / shard["path"]).write_bytes(b"the user's own file, not the shard")  # (another size than listed)
     manifest["metadata_files"] += [{"path": ".git", "bytes": 0, "sha256": "0" * 64},
                                    {"path": "NOTES.md", "bytes": 9, "sha256": "0" * 64},
-                                   {"path": "../outside.txt", "bytes": 1, "sha256": "0" * 64}]
+                                   {"path": "../outside.txt", "bytes": 1, "sha256": "0" * 64},
+                                   {"path": "data/a\u0000b", "bytes": 1, "sha256": "0" * 64}]  # (no stat takes)
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     (tmp_path / "outside.txt").write_text("x")
     result = newsset.build([corpus], out)
