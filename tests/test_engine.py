@@ -20,6 +20,14 @@ from newsset.sources import Source, discover
 from newsset.synth import write_corpus
 
 
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of about 32 pages, so that a corpus of a few hundred pages makes many (the cache's unit)."""
+    import newsset.chunk
+
+    monkeypatch.setattr(newsset.chunk, "CHUNK", 32)
+
+
 def digests(out: Path) -> dict[str, str]:
     files = [*out.rglob("*.parquet"), out / "rejects.jsonl"]
     return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
@@ -68,6 +76,7 @@ def test_a_retried_chunk_rewrites_the_same_part_bytes(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("guard", ["keep", "off"])
+@pytest.mark.usefixtures("small_chunks")
 def test_cache_rebuild_is_byte_identical_and_reuses_unchanged_chunks(tmp_path: Path, guard: str) -> None:
     raw = tmp_path / "raw"
     write_corpus(raw, 600, seed=21, dup_rate=0.02, bad_rate=0.02)
@@ -91,6 +100,7 @@ def test_cache_rebuild_is_byte_identical_and_reuses_unchanged_chunks(tmp_path: P
 
 
 @pytest.mark.parametrize("guard", ["keep", "off"])
+@pytest.mark.usefixtures("small_chunks")
 def test_cache_reuses_the_pages_of_a_changed_chunk(tmp_path: Path, guard: str) -> None:
     """New pages scattered through the name range (as a scraper adding to existing folders does),
     one page changed and one removed: only the new and the changed page are parsed, and the
@@ -384,6 +394,7 @@ def test_a_damaged_stat_memo_is_ignored(tmp_path: Path, monkeypatch: pytest.Monk
     assert digests(tmp_path / "b") == digests(newsset.build([raw], tmp_path / "c").out)
 
 
+@pytest.mark.usefixtures("small_chunks")
 def test_a_cache_file_cannot_run_code_or_crash_the_build(tmp_path: Path) -> None:
     """A shared cache is a folder others can write: its files are unpickled with only the classes
     newsset writes allowed, so a planted payload is a miss, not code run (as plain pickle.load ran it)."""
