@@ -156,6 +156,8 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
 
 def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, suspect: bool,
            plain: bool = False, invisible: bool | None = None) -> Article:
+    if "&" in text and ";" in text and (spaced := _space_entities(text)) is not text:
+        text, plain, invisible = spaced, False, None
     found = _text.find(text) if suspect else []
     raw_lines = text.split("\n")
     fixer = None
@@ -194,6 +196,29 @@ _AFTER_BIO = re.compile(r"(?:Correction|Clarification|Update|Editor['\u2019]s no
 
 _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # (what str.splitlines() splits at)
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _space_entities(text: str) -> str:
+    """The text with the entities for white space a scraper left (`&nbsp;`, `&#160;`, `&ensp;`)
+    decoded, before the lines are read: the page shows white space there, so a line that ends with
+    one ends as a line that ends with a space does, `By&nbsp;Jane Doe` is a byline, and a line of
+    `&nbsp;` alone is blank. (Line breaks written as entities stay as written: they are no line of
+    the file. Other entities are decoded in each field, by `_unescaped`.) The same object when
+    there are none."""
+    if _SPACE_ENTITY.search(text) is None:
+        return text
+
+    def decode(m: re.Match[str]) -> str:
+        out = html.unescape(m.group())
+        return nfc(out) if out.isspace() and not any(c in _BREAKS for c in out) else m.group()
+
+    return _SPACE_ENTITY.sub(decode, text)
+
+
+# The entities for white space: by name, or a number in the ranges that hold Unicode's spaces.
+_SPACE_ENTITY = re.compile(r"&(?:nbsp|ensp|emsp|emsp13|emsp14|numsp|puncsp|thinsp|hairsp|MediumSpace|ThinSpace"
+                           r"|NonBreakingSpace|VeryThinSpace|Tab|#0*(?:9|32|160|5760|819[2-9]|820[0-2]|8239|8287|"
+                           r"12288)|#[xX]0*(?:9|20|[aA]0|1680|200[0-9aA]|202[fF]|205[fF]|3000));")
 
 
 def _unescaped(text: str | None) -> str | None:
@@ -331,7 +356,21 @@ class _Page:
 
     def fail(self, code: str, message: str, index: int, expected: str | None = None,
              got: str | None = None) -> ParseError:
-        return ParseError(Issue(code, message, self.source, index + 1, expected=expected, got=got))
+        return ParseError(Issue(code, message, self.source, index + 1, expected=expected, got=got,
+                                hint=self._other_breaks() or ""))
+
+    def _other_breaks(self) -> str | None:
+        """Why a page of a line or two may have lost its layout: its lines end with a character
+        that is no line end here (U+2028, U+2029, NEL: white space inside a paragraph, as FORMAT.md
+        has it), so the whole page reads as its header."""
+        if sum(map(bool, self.lines)) > 2:
+            return None
+        seps = [(c, name) for c, name in (("\u2028", "U+2028 LINE SEPARATOR"), ("\u2029", "U+2029 PARAGRAPH "
+                "SEPARATOR"), ("\x85", "U+0085 NEXT LINE")) if any(ln.count(c) >= 2 for ln in self.lines)]
+        if not seps:
+            return None
+        return (f"the page's lines end with {' and '.join(n for _, n in seps)}, which newsset reads as white space "
+                "inside a paragraph, not as a line end: convert them to newlines (\\n)")
 
     def parse(self, sha: str, nfc_known: bool = False, plain: bool = False) -> Article:
         lines = self.lines

@@ -1794,6 +1794,38 @@ def test_html_entities_a_scraper_left_are_decoded_in_every_field() -> None:
                                                 "spoke.", "", "Line&#10;break and &#0; stay &bogus; as written.")).id
 
 
+def test_white_space_entities_are_white_space_before_the_lines_are_read() -> None:
+    """`&nbsp;` where the sample has U+00A0 reads as the character does: a line that ends with one
+    ends in white space (the body, and so the id, as with the character), `By&nbsp;Name` is a
+    byline, a bio wrapped in them is stripped, a line of them alone is blank."""
+    def spaced(nb: str) -> str:
+        return page(f" date 2022-05-17 Rates stay high{nb}", "", f"Plots are scarce{nb}", "", *IMAGE,
+                    f"By{nb}Ana Demir", "published 3 June 2022", "", f"{nb}The bank's chair spoke.{nb}", nb,
+                    f"Tax is going up.{nb}", "", "Ana Demir, The Week UK", "", f"{nb} Ana Demir writes on money.{nb}")
+    literal, entity = parse(spaced("\u00a0")), parse(spaced("&nbsp;"))
+    assert entity == {**literal, "source_sha256": entity["source_sha256"]}
+    assert (entity["title"], entity["author"], entity["author_bio"]) == (
+        "Rates stay high", "Ana Demir", "Ana Demir writes on money.")
+    assert entity["body"] == "The bank's chair spoke.\n\nTax is going up."
+    for form in ("&#160;", "&#xA0;", "&#xa0;", "&ensp;"):
+        assert parse(spaced(form))["author"] == "Ana Demir"
+    # A line break written as an entity is no line of the file: it stays as written.
+    assert parse(page(HEADER, "", "One&#10;line.", "", "Two."))["body"] == "One&#10;line.\n\nTwo."
+
+
+def test_a_page_whose_lines_end_with_line_separators_is_refused_with_why() -> None:
+    """U+2028 is white space inside a paragraph (FORMAT.md): a page that ends every line with it is one
+    header line with no body, and the refusal says what the file's line ends are."""
+    text = "\u2028".join([HEADER, "", "Plots are scarce", "", "The council met.", "", "It voted."])
+    with pytest.raises(newsset.ParseError) as e:
+        newsset.parse_text(text)
+    assert e.value.issue.code == "parse.missing-body"
+    assert e.value.issue.hint is not None and "U+2028 LINE SEPARATOR" in e.value.issue.hint
+    with pytest.raises(newsset.ParseError) as e:
+        newsset.parse_text(f"{HEADER}\u2028(one, in a title)")
+    assert e.value.issue.code == "parse.missing-body" and "U+2028" not in (e.value.issue.hint or "")
+
+
 def test_a_live_blogs_first_entry_with_its_own_byline_opens_the_body() -> None:
     """`Updated 14:02 GMT` / `By Li Wei` / text under the labels and a blank line: the entry's writer
     was added as a co-author, and its stamp and byline left the body."""
