@@ -832,6 +832,13 @@ class _Page:
             while wrapped and k >= first and self.keys[k] is None and len(block) < 4:
                 block.insert(0, k)
                 k -= 1
+            # The credit a blank line under the caption: the block's lines may be a blank line apart
+            # too (a page saved with a blank line after every line).
+            while not block or (len(block) < 2 and block[0] < credit_i - 1):
+                if not (k > first and self.keys[k] == _BLANK) or (
+                        split := self._split_image_block(first, k, block)) is block:
+                    break
+                block, k = split, split[0] - 1
             if len(block) >= 2:
                 alt = lines[block[0]].strip()
                 self.where["image_alt"] = block[0] + 1
@@ -869,6 +876,22 @@ class _Page:
         if by_name:
             self.where["author"] = by_i[0] + 1  # type: ignore[index]
         return start, subtitle, alt, caption, credit, by_name
+
+    def _split_image_block(self, first: int, blank: int, block: list[int]) -> list[int]:
+        """The image block's lines a blank line above its credit (and, when they too are a blank line
+        apart, above each other), when a standfirst stands above them: the block, else `block` as
+        found. Without a paragraph above them the lines may be the standfirst: as found. (A blank line
+        between a caption glued on its credit and the line above is not looked at: under a wrapped
+        headline that line is the standfirst.)"""
+        paras = self.paragraphs(first, blank)
+        if len(paras) < 2 or paras[-1][1] != blank:
+            return block
+        (s0, e0), (s, e) = paras[-2], paras[-1]
+        if len(paras) == 2 and _kicker(self.lines[s0:e0], self.lines[s]):
+            return block  # (a kicker over the standfirst)
+        if e - s > 2 - len(block) or any(len(self.lines[i]) > _FURNITURE_MAX for i in range(s, e)):
+            return block
+        return [*range(s, e), *block]
 
     def _lead_image(self, first: int, credit_i: int, nonblank: list[int]) -> bool:
         """The lead image sits above the byline labels, below at most the standfirst (a longer

@@ -1826,6 +1826,23 @@ def test_a_page_whose_lines_end_with_line_separators_is_refused_with_why() -> No
     assert e.value.issue.code == "parse.missing-body" and "U+2028" not in (e.value.issue.hint or "")
 
 
+def test_an_image_block_a_blank_line_above_its_credit_is_the_image_not_the_standfirst() -> None:
+    """Alt and caption a blank line above the credit (or every line of the page a blank line apart)
+    under a standfirst: the image's lines, not a standfirst of three paragraphs. Without a standfirst
+    above them they may be one, as before; nor is a section kicker taken for one."""
+    alt, cap, credit = "Volunteers clearing a plot", "The site opened in May", "(Image credit: Kit Marlowe)"
+    for head in (["Plots are scarce", "", alt, cap, "", credit], ["Plots are scarce", "", "", "", alt, "", cap, "",
+                                                                   credit]):
+        rec = parse(page(HEADER, "", *head, "By", "published", "", "The council met."))
+        assert (rec["subtitle"], rec["image_alt"], rec["image_caption"], rec["image_credit"]) == (
+            "Plots are scarce", alt, cap, "Kit Marlowe")
+        assert rec["body"] == "The council met."
+    rec = parse(page(HEADER, "", cap, "", credit, "By", "published", "", "The council met."))
+    assert (rec["subtitle"], rec["image_caption"]) == (cap, None)
+    rec = parse(page(HEADER, "", "Opinion", "", "Plots are scarce", "", credit, "By", "published", "", "Text."))
+    assert (rec["subtitle"], rec["image_caption"]) == ("Plots are scarce", None)
+
+
 def test_a_live_blogs_first_entry_with_its_own_byline_opens_the_body() -> None:
     """`Updated 14:02 GMT` / `By Li Wei` / text under the labels and a blank line: the entry's writer
     was added as a co-author, and its stamp and byline left the body."""
