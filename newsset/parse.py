@@ -238,10 +238,14 @@ def _unescaped(text: str | None) -> str | None:
 
 
 def _site_titled(line: str, title: str) -> bool:
-    """The headline saved again, as written or as the page's <title> gives it (`Title | The Week UK`,
-    `Title - The Week`)."""
+    """The headline saved again, as written, as the page's <title> gives it (`Title | The Week UK`,
+    `Title - The Week`) or as a Markdown heading (`# Title`)."""
     if line == title:
         return True
+    if line[:1] == "#":  # a Markdown heading (`# Title`)
+        line = line.lstrip("#").strip() if line.lstrip("#")[:1] == " " else line
+        if line == title:
+            return True
     head, sep, site = line.rpartition(" | " if " | " in line else " - ")
     return bool(sep) and head.rstrip() == title and site.strip().startswith("The Week")
 
@@ -833,7 +837,9 @@ class _Page:
                 block.insert(0, k)
                 k -= 1
             # The credit a blank line under the caption: the block's lines may be a blank line apart
-            # too (a page saved with a blank line after every line).
+            # too (a page saved with a blank line after every line). (A line a blank line above a
+            # caption glued on its credit is not taken for the alt: a standfirst split at a link
+            # leaves its second piece there.)
             while not block or (len(block) < 2 and block[0] < credit_i - 1):
                 if not (k > first and self.keys[k] == _BLANK) or (
                         split := self._split_image_block(first, k, block)) is block:

@@ -1093,10 +1093,11 @@ def test_a_caption_wrapped_over_two_lines_stays_in_the_image_block() -> None:
 
 
 @pytest.mark.parametrize("image", [True, False])
-def test_the_headline_saved_again_under_the_header_is_left_out(image: bool) -> None:
+@pytest.mark.parametrize("heading", ["", "# ", "## "])
+def test_the_headline_saved_again_under_the_header_is_left_out(image: bool, heading: str) -> None:
     title = HEADER.split(" ", 3)[3]
     parts = [*IMAGE, "By Ana Demir", "published 3 June 2022", ""] if image else []
-    rec = parse(page(HEADER, "", title, "", "Plots are scarce", "", *parts, P1, "", P2))
+    rec = parse(page(HEADER, "", heading + title, "", "Plots are scarce", "", *parts, P1, "", P2))
     assert (rec["title"], rec["subtitle"], rec["body"]) == (title, "Plots are scarce", f"{P1}\n\n{P2}")
     rec = parse(page(HEADER, "", title, "", P1, "", P2))  # (neither standfirst nor body)
     assert (rec["subtitle"], rec["body"]) == (None, f"{P1}\n\n{P2}")
