@@ -3,6 +3,7 @@ order whatever the file system's listing order."""
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import errno
@@ -194,8 +195,10 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
     named = {os.path.realpath(os.fspath(p)) for p in inputs if not os.path.isdir(p)} if ignored is not None else set()
     hidden: list[str] | None = [] if ignored is not None else None  # hidden folders the walks pass over
     outside: list[str] = []  # links to folders outside the input folder, not walked
+    rank: dict[int, str] = {}  # len(found) when an input's walk started -> the input's real path
     for given in _uncovered(inputs):
         root = os.fspath(given)
+        rank[len(found)] = os.path.realpath(root)
         if os.path.isdir(root):
             def unlisted(e: OSError, root: str = root) -> None:
                 if e.filename:
@@ -235,8 +238,14 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
         given = ", ".join(os.fspath(i) for i in inputs)
         raise ConfigError(f"no pages (.txt) or record files (.jsonl, .ndjson, also .gz or .zst), nor archives of them "
                           f"(.tar, .tar.gz, .tgz, .zip), found in {given}")
-    found.sort(key=_order)  # the dataclass order, without its generated __lt__ (3x slower on 20,000 files)
-    return found
+    # Sorted by relative path, then by the real path of the input that holds it: two inputs may hold
+    # the same relative path (two scrape batches of `YYYY/MM/NNNNNN.txt`), and which comes first (the
+    # copy a duplicate check keeps) must not depend on how an input was typed (`B` or `/data/B`). The
+    # dataclass order, without its generated __lt__ (3x slower on 20,000 files).
+    starts = sorted(rank)
+    roots = [rank[starts[bisect.bisect_right(starts, k) - 1]] for k in range(len(found))]
+    keyed = sorted(range(len(found)), key=lambda k: (found[k].rel, roots[k], *_order(found[k])[1:]))
+    return [found[k] for k in keyed]
 
 
 def _ident(path: str) -> tuple[int, int] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -972,3 +973,25 @@ def test_a_reject_is_filed_under_its_first_error_not_a_warning_before_it(tmp_pat
     from newsset.verify import verify
 
     assert verify(tmp_path / "out", load=False).ok
+
+
+def test_two_inputs_holding_one_relative_path_order_by_input_not_by_its_spelling(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two scrape batches laid out alike hold `03/000001.txt` each, one article under two headlines:
+    the copy kept (and the Parquet bytes) must not depend on whether an input is typed relative or
+    absolute, nor on the order the inputs are given in."""
+    body = ("The council voted on Tuesday to close the library branch.",
+            "Residents said they would appeal the decision before the spring.")
+    for batch, title in (("A", "Council votes to close library"), ("B", "Library branch to shut after vote")):
+        (tmp_path / batch / "03").mkdir(parents=True)
+        (tmp_path / batch / "03" / "000001.txt").write_text(page(title, "2024-03-01", body, None, None, None),
+                                                            encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    builds = []
+    for n, inputs in enumerate((["A", "B"], ["A", str(tmp_path / "B")], [str(tmp_path / "B"), "A"], ["B", "A"])):
+        result = newsset.build(inputs, tmp_path / f"o{n}", near_dup="off", today=datetime.date(2026, 1, 1))
+        assert result.total_rows == 1 and result.duplicates == 1
+        builds.append(_parquet_hashes(tmp_path / f"o{n}"))
+    assert builds[1:] == builds[:1] * 3
+    kept = pq.read_table(tmp_path / "o0" / "data").to_pylist()
+    assert [r["title"] for r in kept] == ["Council votes to close library"]  # (A's: its real path sorts first)
