@@ -270,6 +270,7 @@ class Staging:
     def __enter__(self) -> Staging:
         try:
             self.parent.mkdir(parents=True, exist_ok=True)
+            _check_name_room(self.out)
             self._lock()
             if os.path.ismount(self.out):  # (publish replaces the folder by a rename, which a mount point refuses)
                 raise OutputError(f"{self.out} is a mount point (a volume), which newsset cannot replace: it writes "
@@ -581,6 +582,25 @@ def _wrote(old: Path, entry: dict[str, Any], small: bool = False) -> bool:
 
 
 METADATA_CHECK_BYTES = 64 << 20  # a listed metadata file this small has its sha256 checked before it is replaced
+
+# The most a name beside the output adds to the output's name: `.NAME.deleting-PID` (a PID of up to 7 digits).
+_NAME_ROOM = len("..deleting-") + 7
+
+
+def _check_name_room(out: Path) -> None:
+    """Refuse an output whose name leaves no room for the names beside it that a build uses (the
+    staging folder, the old output while it is swapped out): the build would publish and then fail
+    to rename the old output away, leaving a copy of it beside the new one."""
+    try:
+        limit = os.pathconf(out.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    size = len(os.fsencode(out.name))
+    if size > limit - _NAME_ROOM:
+        raise OutputError(f"--out: the folder name is {size} bytes long; newsset needs it at most {limit - _NAME_ROOM} "
+                          f"(this file system allows {limit}, and a build works beside the output in folders "
+                          "named `.NAME.staging-PID` and `.NAME.deleting-PID`): choose a shorter name")
+
 
 def _remove_tree(path: Path) -> None:
     """Remove a replaced output, also one whose folders were made read-only (chmod -R a-w, a

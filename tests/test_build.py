@@ -995,3 +995,15 @@ def test_two_inputs_holding_one_relative_path_order_by_input_not_by_its_spelling
     assert builds[1:] == builds[:1] * 3
     kept = pq.read_table(tmp_path / "o0" / "data").to_pylist()
     assert [r["title"] for r in kept] == ["Council votes to close library"]  # (A's: its real path sorts first)
+
+
+def test_an_output_name_with_no_room_for_the_staging_names_beside_it_is_refused(corpus: Path, tmp_path: Path) -> None:
+    """`.NAME.deleting-PID` must fit in a file name (255 bytes): a 240-byte name built, published, then
+    failed to rename the old output away and left a copy of it beside the new one, on every rebuild."""
+    with pytest.raises(OutputError, match="at most 237"):
+        newsset.build([corpus], tmp_path / ("x" * 240))
+    assert not any(p.name.startswith(".xxx") and "staging" in p.name for p in tmp_path.iterdir())
+    longest = tmp_path / ("y" * 237)
+    newsset.build([corpus], longest)
+    newsset.build([corpus], longest)  # (a rebuild: the old output renamed away, then removed)
+    assert sorted(p.name[-8:] for p in tmp_path.iterdir() if p.name.startswith(".y")) == ["yyy.lock"]
