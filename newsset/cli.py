@@ -577,6 +577,20 @@ def _more_open_files(want: int = 4096) -> None:
 def run() -> None:
     """Console-script entry point: a process of its own, so declining pandas affects nobody else
     (pyarrow remembers a failed pandas import for the life of the process)."""
+    # A stream closed when the process started (`>&-`) is None in Python. Without stderr, messages go
+    # nowhere; without stdout, a build (whose product is the folder) drops its summary, and any other
+    # command, whose product is what it prints, cannot be run: exit 3, as for any output not writable.
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    if sys.stdout is None:
+        to_file = sys.argv[1:2] == ["validate"] and any(a in ("-o", "--output") or a.startswith(("-o", "--output="))
+                                                         for a in sys.argv[2:])
+        if len(sys.argv) > 1 and sys.argv[1] != "build" and not to_file \
+                and not {"-h", "--help", "--version"} & set(sys.argv[1:]):
+            print("newsset: error: standard output is closed: nothing this command prints can be written",
+                  file=sys.stderr)
+            sys.exit(3)
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
     for stream in (sys.stdout, sys.stderr):  # a Latin-1 or ASCII locale: messages quote any text, escaped
         if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(errors="backslashreplace")

@@ -581,3 +581,25 @@ def test_an_output_replaced_by_a_users_folder_during_the_build_is_left_alone(tmp
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["README.md", "data", "data/survey.csv"]
     assert (out / "README.md").read_text() == "# my notes\n"
     assert not list(tmp_path.glob(".ds.*-*"))  # (no staging folder left behind)
+
+
+def test_a_closed_stdout_is_an_output_error_not_a_traceback(tmp_path: Path) -> None:
+    """Started with `>&-`: a command whose product is what it prints exits 3 with one line (validate
+    exited 1, "the input has problems", on a valid page, with a traceback); a build, whose product is
+    the folder, and a report written with -o run as usual."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(" date 2024-01-01 A valid page\n\nA paragraph of text long enough to be a body.\n",
+                               encoding="utf-8")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", "from newsset.cli import run; run()", *args],
+                              stderr=subprocess.PIPE, text=True, cwd=tmp_path, preexec_fn=lambda: os.close(1))
+
+    for args in (["validate", "raw"], ["parse", "raw"], ["explain", "input.empty"]):
+        proc = run(*args)
+        assert proc.returncode == 3 and "standard output is closed" in proc.stderr and "Traceback" not in proc.stderr
+    proc = run("validate", "raw", "-o", "report.txt")
+    assert proc.returncode == 0 and (tmp_path / "report.txt").read_text(encoding="utf-8").strip().endswith("valid")
+    proc = run("build", "raw", "--out", "ds", "-q")
+    assert proc.returncode == 0 and (tmp_path / "ds" / "manifest.json").is_file()
