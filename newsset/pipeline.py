@@ -276,6 +276,11 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                 raise
             raise ConfigError(f"{e}: build with --no-tasks, or give --tasks a file of tasks this schema can feed "
                               "(README: Task configs)") from None
+    clash = [rel for rel, _ in sch.companions() if rel.split("/", 1)[0] in OWN_NAMES | set(task_set)]
+    if clash:  # the published copy of the schema would reach the dataset's own file there, or none
+        raise ConfigError(f"--schema: {display_path(str(sch.path))} has a $ref to {clash[0]}, a path the dataset "
+                          f"itself uses ({', '.join(sorted(OWN_NAMES | set(task_set)))}), where its published "
+                          "copy could not sit beside the schema: rename that file (or its folder)")
     inputs = [os.fspath(s) for s in as_paths(sources)]
     if not inputs:
         raise ConfigError("no input given: pass at least one folder or file")

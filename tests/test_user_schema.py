@@ -5,6 +5,7 @@ is refused when the schema is loaded."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -303,6 +304,24 @@ def test_a_schema_that_refs_a_file_outside_its_folder_is_refused_before_any_work
         newsset.build([records], tmp_path / "out", schema=main)
     assert not (tmp_path / "out").exists()
     assert newsset.validate_paths([records], schema=main).valid  # (validating needs no published copy)
+
+
+@pytest.mark.parametrize("rel", ["manifest.json", "schema.json", "data/base.json", "lm_eval/base.json",
+                                 "summarization/base.json"])
+def test_a_schema_that_refs_a_path_the_dataset_uses_is_refused_before_any_work(tmp_path: Path, rel: str) -> None:
+    """The copy of `manifest.json` (or one under `data/`, a task's folder) cannot sit beside the
+    published schema.json: the build left it out and exited 0, and `verify` of the output failed."""
+    folder = tmp_path / "schemas"
+    (folder / rel).parent.mkdir(parents=True)
+    base = json.loads(newsset.load_schema().path.read_text())
+    base["$id"] = f"https://example.org/{rel}"
+    (folder / rel).write_text(json.dumps(base))
+    main = folder / "main.json"
+    main.write_text(json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema", "allOf": [{"$ref": rel}]}))
+    records = _records(tmp_path, [{}, {}])
+    with pytest.raises(ConfigError, match=rf"\$ref to {re.escape(rel)}, a path the dataset itself uses"):
+        newsset.build([records], tmp_path / "out", schema=main)
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("files", [
