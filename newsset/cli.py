@@ -2,7 +2,7 @@
 
 Exit status: 0 success; 1 the input has problems (or `--on-invalid fail` met one); 2 usage or
 schema errors; 3 the output cannot be written or a worker process died; 130 interrupted (143
-SIGTERM, 129 SIGHUP).
+SIGTERM, 129 SIGHUP; a build the signal met after its dataset was published says so and exits 0).
 """
 
 from __future__ import annotations
@@ -505,6 +505,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "published and the previous output is untouched. Raise the limit, or try --jobs 1", file=sys.stderr)
             return 3
         except KeyboardInterrupt:
+            from .write import published
+
+            if args.command == "build" and published:  # the signal came after the new dataset was swapped in
+                print(f"newsset build: {'terminated' if terminated else 'interrupted'} after the dataset was "
+                      f"published: {display_path(str(published[0]))} is complete (its summary was not printed)",
+                      file=sys.stderr)
+                return 0
             print(f"newsset {args.command}: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
             return 128 + terminated[0] if terminated else 130
 

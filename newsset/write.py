@@ -271,6 +271,7 @@ class Staging:
         try:
             self.parent.mkdir(parents=True, exist_ok=True)
             _check_name_room(self.out)
+            published.clear()
             self._lock()
             if os.path.ismount(self.out):  # (publish replaces the folder by a rename, which a mount point refuses)
                 raise OutputError(f"{self.out} is a mount point (a volume), which newsset cannot replace: it writes "
@@ -395,6 +396,7 @@ class Staging:
                             os.replace(old, self.out)
                         raise
                 carried = _carry_foreign(old, self.out, self.carried) if moved else True
+                published[:] = [self.out]  # (before a signal held meanwhile acts: see `cli.main`)
             if moved and carried:
                 # Renamed first: a removal cut short (a kill, a power cut) leaves a `.deleting-` folder the
                 # next build removes, never a half-emptied `.old-` one whose user files it would carry.
@@ -582,6 +584,11 @@ def _wrote(old: Path, entry: dict[str, Any], small: bool = False) -> bool:
 
 
 METADATA_CHECK_BYTES = 64 << 20  # a listed metadata file this small has its sha256 checked before it is replaced
+
+#: The output the last build of this process published (its new folder swapped in), or nothing: a
+#: signal that comes after the swap interrupts a build whose dataset is complete, which the CLI says.
+published: list[Path] = []
+
 
 # The most a name beside the output adds to the output's name: `.NAME.deleting-PID` (a PID of up to 7 digits).
 _NAME_ROOM = len("..deleting-") + 7

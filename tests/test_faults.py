@@ -603,3 +603,30 @@ def test_a_closed_stdout_is_an_output_error_not_a_traceback(tmp_path: Path) -> N
     assert proc.returncode == 0 and (tmp_path / "report.txt").read_text(encoding="utf-8").strip().endswith("valid")
     proc = run("build", "raw", "--out", "ds", "-q")
     assert proc.returncode == 0 and (tmp_path / "ds" / "manifest.json").is_file()
+
+
+def test_a_signal_held_through_the_swap_is_said_as_after_publishing(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """SIGTERM during the final swap is held until the swap is done, then acts: the new dataset is in
+    place, complete. The CLI said `terminated` and exited 143, as though the old one still were."""
+    from newsset import write
+    from newsset.cli import main
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 20, seed=3, dup_rate=0.0, bad_rate=0.0)
+    out = tmp_path / "out"
+    assert main(["build", str(raw), "--out", str(out), "-q", "--seed", "1"]) == 0
+    carry = write._carry_foreign
+
+    def carry_then_signal(*args: object) -> object:
+        done = carry(*args)  # type: ignore[arg-type]
+        signal.raise_signal(signal.SIGTERM)  # (held: the swap is still under way)
+        return done
+
+    monkeypatch.setattr(write, "_carry_foreign", carry_then_signal)
+    capsys.readouterr()
+    assert main(["build", str(raw), "--out", str(out), "-q", "--seed", "2"]) == 0
+    assert "terminated after the dataset was published" in capsys.readouterr().err
+    assert json.loads((out / "manifest.json").read_text())["options"]["seed"] == 2
+    assert verify(out, load=False).ok
