@@ -273,11 +273,12 @@ def dataset_lock(root: Path) -> Iterator[None]:
     """The build's lock on dataset `root`, held while charts are drawn into it and listed: while a
     build is writing the same folder this fails fast, before any file is written, instead of
     editing a folder about to be replaced."""
-    from .write import take_lock
+    from .write import remove_leftovers, take_lock
 
     root = root.absolute()
     with take_lock(root, f"a newsset build is writing {root} (lock {{lock}} is held); run stats --plot again when "
                    "it is done", read_only="for a dataset you cannot write, draw the charts elsewhere: --plot DIR"):
+        remove_leftovers(root)
         yield
 
 

@@ -273,6 +273,7 @@ class Staging:
             _check_name_room(self.out)
             published.clear()
             self._lock()
+            remove_leftovers(self.out)
             if os.path.ismount(self.out):  # (publish replaces the folder by a rename, which a mount point refuses)
                 raise OutputError(f"{self.out} is a mount point (a volume), which newsset cannot replace: it writes "
                                   "a new folder beside the old one and swaps them; choose a folder inside it, e.g. "
@@ -584,6 +585,24 @@ def _wrote(old: Path, entry: dict[str, Any], small: bool = False) -> bool:
 
 
 METADATA_CHECK_BYTES = 64 << 20  # a listed metadata file this small has its sha256 checked before it is replaced
+
+# newsset's own temporary files inside a dataset (`stats --plot` rewrites the card and manifest through them).
+_OWN_TEMP = re.compile(r"\.(?:README\.md|manifest\.json)\.tmp-[0-9]+")
+
+
+def remove_leftovers(out: Path) -> None:
+    """Remove what a killed `stats --plot` leaves: its `.NAME.charts-PID` scratch folder beside the
+    dataset, and a `.README.md.tmp-PID` or `.manifest.json.tmp-PID` in it, which a rebuild would
+    otherwise carry over as a file of the user's. The caller holds the dataset's lock (every
+    process that makes them does, while they exist)."""
+    for stale in out.parent.glob(f".{glob.escape(out.name)}.charts-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        for name in os.listdir(out):
+            if _OWN_TEMP.fullmatch(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(out / name)
+
 
 #: The output the last build of this process published (its new folder swapped in), or nothing: a
 #: signal that comes after the swap interrupts a build whose dataset is complete, which the CLI says.

@@ -1007,3 +1007,27 @@ def test_an_output_name_with_no_room_for_the_staging_names_beside_it_is_refused(
     newsset.build([corpus], longest)
     newsset.build([corpus], longest)  # (a rebuild: the old output renamed away, then removed)
     assert sorted(p.name[-8:] for p in tmp_path.iterdir() if p.name.startswith(".y")) == ["yyy.lock"]
+
+
+def test_what_a_killed_stats_plot_leaves_is_removed_not_carried(corpus: Path, tmp_path: Path) -> None:
+    """A `stats --plot` killed outright leaves its `.NAME.charts-PID` folder beside the dataset and
+    may leave `.README.md.tmp-PID` in it: the next build (or `stats --plot`) removes both; the
+    temporary card was carried into every rebuild as a file of the user's."""
+    from newsset.plots import dataset_lock
+
+    out = tmp_path / "ds"
+    newsset.build([corpus], out)
+    for leftovers in range(2):
+        (tmp_path / ".ds.charts-4242").mkdir()
+        (tmp_path / ".ds.charts-4242" / "lengths.png").write_bytes(b"png")
+        (out / ".README.md.tmp-4242").write_text("half a card")
+        (out / ".manifest.json.tmp-4243").write_text("{")
+        (out / ".README.md.tmp-notes").write_text("the user's")  # (no name newsset makes: kept)
+        if leftovers == 0:
+            result = newsset.build([corpus], out)
+            assert ".README.md.tmp-4242" not in result.carried
+        else:
+            with dataset_lock(out):
+                pass
+        assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".README.md.tmp-notes"]
+        assert not (tmp_path / ".ds.charts-4242").exists()
