@@ -500,9 +500,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception as e:
             if not _refused_resource(e):
                 raise
-            print(f"newsset {args.command}: error: the system refused a resource ({e}): too many open files, threads "
-                  "or too little memory for this process (see `ulimit -n`, `ulimit -u`, `ulimit -v`); nothing was "
-                  "published and the previous output is untouched. Raise the limit, or try --jobs 1", file=sys.stderr)
+            what = (f"the system refused a resource ({e})" if not isinstance(e, (EOFError, AssertionError)) else
+                    f"a worker process ended while it started ({e or type(e).__name__}): it was killed (out of memory, "
+                    "most often, or `kill`), or the system refused it a resource")
+            print(f"newsset {args.command}: error: {what}: too many open files, threads or too little memory for this "
+                  "process (see `ulimit -n`, `ulimit -u`, `ulimit -v`); nothing was published and the previous output "
+                  "is untouched. Raise the limit, or try --jobs 1", file=sys.stderr)
             return 3
         except KeyboardInterrupt:
             from .write import published
