@@ -29,7 +29,14 @@ __all__ = ["card_digest", "card_features", "front_matter", "render_card", "size_
 
 USER_START = "<!-- newsset:user-start -->"
 USER_END = "<!-- newsset:user-end -->"
-_USER = re.compile(re.escape(USER_START) + r".*?" + re.escape(USER_END), re.S)
+# The user section ends at the first line that is the end marker alone (as newsset writes it), so
+# a section may quote the marker (documenting it); else at the first marker anywhere.
+_USER_LINE = re.compile(re.escape(USER_START) + r".*?^" + re.escape(USER_END) + r"(?=[ \t\r]*$)", re.S | re.M)
+_USER_ANY = re.compile(re.escape(USER_START) + r".*?" + re.escape(USER_END), re.S)
+
+
+def _user(text: str) -> re.Match[str] | None:
+    return _USER_LINE.search(text) or _USER_ANY.search(text)
 # The Charts section sits between these markers so `newsset stats --plot` can add or replace it
 # in an existing card and get the same text `build --plot` renders.
 CHARTS_START = "<!-- newsset:charts-start -->"
@@ -190,7 +197,7 @@ def _user_block(previous: str | None) -> str:
     if previous:
         if previous.startswith("---"):  # (after the YAML: a pretty_name may quote the marker itself)
             previous = previous.split("\n---", 1)[-1]  # (the first: a quoted YAML value holds no newline)
-        m = _USER.search(previous)
+        m = _user(previous)
         if m:
             return m.group(0)
     return (f"{USER_START}\n## Notes from the maintainers\n\nWrite here anything the data cannot say (sources, "
@@ -225,7 +232,9 @@ def card_digest(card: str) -> str:
     text = card.removeprefix("\ufeff").replace("\r\n", "\n")
     if text.startswith("---"):
         text = text.split("\n---", 1)[-1]  # (as `_user_block` finds the end of the YAML)
-    text = _CHARTS.sub("", _USER.sub(USER_START + USER_END, text))
+    if (m := _user(text)) is not None:
+        text = text[:m.start()] + USER_START + USER_END + text[m.end():]
+    text = _CHARTS.sub("", text)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -554,10 +554,17 @@ def _previous_card(out: Path) -> str | None:
     if not os.path.lexists(path):
         return None
     try:
-        return read_small_file(path, CARD_MAX_BYTES).decode("utf-8", "replace")
+        data = read_small_file(path, CARD_MAX_BYTES)
     except OSError as e:
         raise ConfigError(f"--out: the dataset card {display_path(str(path))} cannot be read ({e.strerror or e}), "
                           "and a rebuild keeps its user section; fix it or move it away") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:  # (an editor that saved it as Latin-1: the section would come back mangled)
+        line = data.count(b"\n", 0, e.start) + 1
+        raise ConfigError(f"--out: the dataset card {display_path(str(path))} is not UTF-8 (byte 0x{data[e.start]:02x} "
+                          f"on line {line}), and a rebuild keeps its user section as written: save the card as UTF-8 "
+                          "and build again") from None
 
 
 def _absolute(src: Source) -> Source:

@@ -327,9 +327,12 @@ def publish_charts(root: Path, paths: Sequence[Path]) -> None:
     card = root / "README.md"
     if card.is_file():
         try:
-            text = read_small_file(card, CARD_MAX_BYTES).decode("utf-8", "replace")
+            text = read_small_file(card, CARD_MAX_BYTES).decode("utf-8")
         except OSError as e:
             raise OutputError(f"cannot link the charts from the card {card}: {e.strerror or e}") from None
+        except UnicodeDecodeError:  # (its user section, saved by a Latin-1 editor, would come back mangled)
+            raise OutputError(f"cannot link the charts from the card {card}: it is not UTF-8; save it as UTF-8 "
+                              "and run again") from None
         links = chart_links(sorted(paths, key=lambda p: list(CHARTS).index(p.name)), root)
         _replace(card, lambda tmp: tmp.write_bytes(with_charts(text, links).encode("utf-8")))
 

@@ -23,6 +23,7 @@ import yaml
 import newsset
 from newsset import ConfigError
 from newsset.cli import main
+from newsset.verify import verify
 from tests.test_leakage import (
     Doc,
     assert_conserved,
@@ -741,6 +742,34 @@ def test_rebuild_keeps_a_crlf_user_section_byte_for_byte(corpus: Corpus, tmp_pat
     (out / "README.md").write_bytes((card[:start] + mine + card[end:]).encode("utf-8"))
     assert_conserved(out, newsset.build([corpus.nobio], out), corpus.nobio_inputs)
     assert mine.encode("utf-8") in (out / "README.md").read_bytes()
+
+
+def test_a_user_section_that_quotes_its_end_marker_is_kept_whole(corpus: Corpus, tmp_path: Path) -> None:
+    """The section ends at the marker alone on its line: one quoted in the text (documenting it) cut
+    the section there, and what followed was lost without a word."""
+    out = tmp_path / "out"
+    newsset.build([corpus.nobio], out)
+    card = card_of(out)
+    mine = f"{USER_START}\n## Notes\n\nOur section ends at `{USER_END}`.\n\nIMPORTANT: kept too.\n{USER_END}"
+    start, end = card.index(USER_START), card.index(USER_END) + len(USER_END)
+    (out / "README.md").write_text(card[:start] + mine + card[end:], encoding="utf-8")
+    assert verify(out, load=False).ok  # (the card's digest skips the section as the build does)
+    newsset.build([corpus.nobio], out)
+    assert mine in card_of(out) and verify(out, load=False).ok
+
+
+def test_a_card_that_is_not_utf8_fails_the_rebuild_before_any_work(corpus: Corpus, tmp_path: Path) -> None:
+    """Its section, saved by a Latin-1 editor, came back with U+FFFD for every accented letter."""
+    out = tmp_path / "out"
+    newsset.build([corpus.nobio], out)
+    card = (out / "README.md").read_bytes()
+    start = card.index(USER_START.encode())
+    (out / "README.md").write_bytes(card[:start] + USER_START.encode() + "\nCafé\n".encode("latin-1")
+                                    + card[card.index(USER_END.encode()):])
+    before = (out / "README.md").read_bytes()
+    with pytest.raises(ConfigError, match=r"not UTF-8 \(byte 0xe9 on line"):
+        newsset.build([corpus.nobio], out)
+    assert (out / "README.md").read_bytes() == before
 
 
 def test_fresh_card_has_the_default_user_section(builds: Callable[[str], Path]) -> None:
