@@ -373,6 +373,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"newsset build: warning: files of yours were carried over into newsset's own images/ or lm_eval/ "
               f"folder, which `newsset verify` reports as unlisted: {', '.join(among_own[:5])}"
               f"{', ...' if len(among_own) > 5 else ''}; move them to a folder of your own", file=sys.stderr)
+    if args.license == "other" and not (Path(out_path) / "LICENSE").is_file():
+        print(f"newsset build: warning: --license other: the card links to the license's text at LICENSE, and "
+              f"{out_path} has none: add the file (a rebuild keeps it)", file=sys.stderr)
     if any("=" in part for part in Path(os.path.abspath(out_path)).parts):
         print(f"newsset build: warning: the path {out_path} holds a folder named like `key=value`, which DuckDB "
               "reads as a partition column added to every row unless told not to (read_parquet(..., "

@@ -1031,3 +1031,14 @@ def test_what_a_killed_stats_plot_leaves_is_removed_not_carried(corpus: Path, tm
                 pass
         assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".README.md.tmp-notes"]
         assert not (tmp_path / ".ds.charts-4242").exists()
+
+
+def test_license_other_without_a_license_file_is_warned_of(corpus: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The card's `license_link: LICENSE` pointed at nothing, and no one said so."""
+    out = tmp_path / "ds"
+    assert main(["build", str(corpus), "--out", str(out), "--license", "other", "-q"]) == 0
+    assert "--license other: the card links to the license's text at LICENSE" in capsys.readouterr().err
+    (out / "LICENSE").write_text("Terms agreed with the publisher.\n")
+    assert main(["build", str(corpus), "--out", str(out), "--license", "other", "-q"]) == 0
+    assert "LICENSE" not in capsys.readouterr().err and (out / "LICENSE").is_file()
