@@ -37,6 +37,8 @@ _USER_ANY = re.compile(re.escape(USER_START) + r".*?" + re.escape(USER_END), re.
 
 def _user(text: str) -> re.Match[str] | None:
     return _USER_LINE.search(text) or _USER_ANY.search(text)
+
+
 # The Charts section sits between these markers so `newsset stats --plot` can add or replace it
 # in an existing card and get the same text `build --plot` renders.
 CHARTS_START = "<!-- newsset:charts-start -->"

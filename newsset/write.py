@@ -273,7 +273,6 @@ class Staging:
             _check_name_room(self.out)
             published.clear()
             self._lock()
-            remove_leftovers(self.out)
             if os.path.ismount(self.out):  # (publish replaces the folder by a rename, which a mount point refuses)
                 raise OutputError(f"{self.out} is a mount point (a volume), which newsset cannot replace: it writes "
                                   "a new folder beside the old one and swaps them; choose a folder inside it, e.g. "
@@ -281,6 +280,7 @@ class Staging:
             if self.out.exists() and not self._is_newsset_output(self.out):
                 raise OutputError(f"{self.out} exists and is not a newsset dataset (no manifest.json written by "
                                   "newsset); refusing to replace it: choose another --out or remove it")
+            remove_leftovers(self.out)  # (only in newsset's own output: a user's folder is left alone)
             name = glob.escape(self.out.name)  # `--out 'ds?'` must not match another dataset's folders
             for stale in [*self.parent.glob(f".{name}.staging-*"), *self.parent.glob(f".{name}.deleting-*")]:
                 _remove_tree(stale)  # (a replaced output whose removal was cut short: newsset's files only)

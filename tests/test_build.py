@@ -1031,6 +1031,12 @@ def test_what_a_killed_stats_plot_leaves_is_removed_not_carried(corpus: Path, tm
                 pass
         assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".README.md.tmp-notes"]
         assert not (tmp_path / ".ds.charts-4242").exists()
+    mine = tmp_path / "mine"  # (a folder that is no newsset output: refused, and nothing in it touched)
+    mine.mkdir()
+    (mine / ".README.md.tmp-4242").write_text("the user's")
+    with pytest.raises(OutputError, match="not a newsset dataset"):
+        newsset.build([corpus], mine)
+    assert (mine / ".README.md.tmp-4242").read_text() == "the user's"
 
 
 def test_license_other_without_a_license_file_is_warned_of(corpus: Path, tmp_path: Path,
