@@ -453,6 +453,8 @@ class _Page:
             s, e = self.runs[at]
             if e - s == 1 and first <= s < end and _site_titled(self.lines[s].strip(), title):
                 return e
+            if s < first < end and _site_titled(self.lines[first].strip(), title):
+                return first + 1  # (glued under the header line: no blank line between them)
         return first
 
     def body_end(self, first: int) -> tuple[int, bool, int]:
@@ -461,7 +463,9 @@ class _Page:
         n = len(lines)
         at = first
         if _PAYWALL_START not in keys:  # (most pages: a scan in C, not an exception raised and caught)
-            return self.footer_start(first), False, -1
+            if _PAYWALL.isdisjoint(keys) or (i := self._headless_paywall(first)) is None:
+                return self.footer_start(first), False, -1
+            keys[i] = _PAYWALL_START  # the block without its first line (a scraper that lost it): still the paywall
         try:
             while True:
                 i = keys.index(_PAYWALL_START, at)
@@ -482,6 +486,18 @@ class _Page:
                 while j < n and (not lines[j] or keys[j] in _PAYWALL):
                     j += 1
             return i, True, j
+
+    def _headless_paywall(self, first: int) -> int | None:
+        """The first line of a paywall block that lost its first line: a later line of the block
+        with another of them in the next three text lines (one alone, "Cancel or pause at any
+        time.", may be a promo's), at or after `first`."""
+        keys = self.keys
+        for i in range(first, len(keys)):
+            if keys[i] in _PAYWALL:
+                after = islice(filter(_BLANK.__ne__, keys[i + 1:i + 12]), 3)
+                if any(k in _PAYWALL for k in after):
+                    return i
+        return None
 
     def _paywall_at(self, i: int) -> bool:
         """Line i starts the paywall: one of its usual forms, or another ending of it ("To continue
@@ -860,6 +876,8 @@ class _Page:
             # No marker: the first paragraph is a standfirst only if it reads like one
             # (one line, no closing punctuation) and more text follows it.
             paras = self.paragraphs(first, end)
+            if len(paras) >= 3 and _kicker(lines[paras[0][0]:paras[0][1]], lines[paras[1][0]]):
+                first, paras = paras[1][0], paras[1:]  # a section's kicker over the standfirst: dropped
             if len(paras) >= 2 and paras[0][1] - paras[0][0] == 1 and not _ends(lines[paras[0][0]].strip(), _TERMINAL):
                 subtitle = lines[paras[0][0]].strip()
                 self.where["subtitle"] = paras[0][0] + 1

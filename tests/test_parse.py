@@ -1844,6 +1844,32 @@ def test_an_image_block_a_blank_line_above_its_credit_is_the_image_not_the_stand
     assert (rec["subtitle"], rec["image_caption"]) == ("Plots are scarce", None)
 
 
+def test_the_headline_saved_again_glued_under_the_header_is_left_out() -> None:
+    """With no blank line under the header, the copy (also as the page's <title> gives it) became the
+    subtitle; without an image, the standfirst and the labels went into the body too."""
+    title = HEADER.split(" ", 3)[3]
+    for copy in (title, f"{title} | The Week UK"):
+        for image in ([], IMAGE):
+            rec = parse(page(HEADER, copy, "", "Plots are scarce", "", *image, "By", "published", "", P1, "", P2))
+            assert (rec["title"], rec["subtitle"], rec["body"]) == (title, "Plots are scarce", f"{P1}\n\n{P2}")
+
+
+def test_a_paywall_block_that_lost_its_first_line_still_truncates() -> None:
+    """Its other lines were dropped as boilerplate, but `truncated` stayed false (FORMAT.md: the
+    block's presence sets it). One of its lines alone is no paywall."""
+    rec = parse(page(HEADER, "", P1, "", *PAYWALL[1:], "Amara Okafor, The Week UK", "", f"{NBSP}Amara writes.{NBSP}"))
+    assert (rec["truncated"], rec["body"], rec["author"]) == (True, P1, "Amara Okafor")
+    rec = parse(page(HEADER, "", P1, "", "Cancel or pause at any time.", "", P2))
+    assert (rec["truncated"], rec["body"]) == (False, f"{P1}\n\n{P2}")
+
+
+def test_a_kicker_on_a_page_without_image_or_labels_is_dropped() -> None:
+    """`Opinion` over the standfirst, with no marker under them: the kicker was the subtitle and the
+    standfirst the body's first paragraph."""
+    rec = parse(page(HEADER, "", "Opinion", "", "Plots are scarce", "", P1, "", P2))
+    assert (rec["subtitle"], rec["body"]) == ("Plots are scarce", f"{P1}\n\n{P2}")
+
+
 def test_a_live_blogs_first_entry_with_its_own_byline_opens_the_body() -> None:
     """`Updated 14:02 GMT` / `By Li Wei` / text under the labels and a blank line: the entry's writer
     was added as a co-author, and its stamp and byline left the body."""
