@@ -84,6 +84,8 @@ _PROMO_LINES = (
     # Buttons and links around the article: sharing, a shopping page's deal button, comments.
     "Copy link",
     "Share this article",
+    "Print this article",
+    "Read more",
     "View Deal",
     "Jump to comments",
     "Back to top",

@@ -1077,9 +1077,11 @@ def test_a_standfirst_of_no_letters_is_body() -> None:
 
 
 @pytest.mark.parametrize("furniture", ["Advertisement", "Advertisement - Scroll to continue", "Listen to this article",
-                                       "Show key events only"])
+                                       "Show key events only", "Read more", "READ MORE", "Print this article"])
 def test_template_furniture_lines_are_boilerplate(furniture: str) -> None:
     assert parse(page(HEADER, "", P1, "", furniture, "", P2))["body"] == f"{P1}\n\n{P2}"
+    text = f"{furniture} about it in the council's report."  # (a sentence that opens the same way: text)
+    assert parse(page(HEADER, "", P1, "", text, "", P2))["body"] == f"{P1}\n\n{text}\n\n{P2}"
 
 
 def test_a_caption_wrapped_over_two_lines_stays_in_the_image_block() -> None:
