@@ -100,6 +100,9 @@ _PROMO_LINES = (
     "Next question",
     # An embedded social post's fixed link text (`A post shared by ...`, which names its source, stays).
     "View this post on Instagram",
+    # A cookie banner's buttons (its sentence is `_FURNITURE_LINE`'s).
+    "Accept all cookies", "Accept cookies", "Accept all", "Reject all", "Manage preferences", "Manage cookies",
+    "Cookie settings", "Cookie preferences",
 )
 # The paywall's first line as pages write it: three dots, an ellipsis character, or none.
 _PAYWALL_STARTS = ("To continue reading this article...", "To continue reading this article\u2026",
@@ -127,6 +130,11 @@ _IMAGE_URL = re.compile(
     r"(?:\s+\d+(?:\.\d+)?[wx])?$", re.IGNORECASE)
 # A media player's position and length (`0:00 / 2:31`), which scrapers save with an audio or video embed.
 _PLAYER_TIME = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*/\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*$")
+# Furniture lines that vary: a gallery's counter (`Image 1 of 5`), a cookie banner's sentence.
+_FURNITURE_LINE = re.compile(r"\s*(?:(?:Image|Photo|Picture|Slide) \d{1,3} of \d{1,3}"
+                             r"|(?:We|This (?:site|website)) uses? cookies(?: and similar technologies)?"
+                             r"(?:\.| (?:to|on|so that|for)\b).*)\s*", re.IGNORECASE)
+_FURNITURE_FIRST = frozenset("IiPpSsWwTt \t")
 
 _PAYWALL_START = _norm(_PAYWALL_STARTS[0])
 _PAYWALL_STARTS_NORM = frozenset(map(_norm, _PAYWALL_STARTS))
@@ -167,8 +175,9 @@ _NO_BLOCK_START = _CANNOT_START - {"<", ">"}
 
 
 def _boiler_key(line: str) -> str | None:
-    """For a line of 1.._LONGEST characters: its catalogue key if it is boilerplate ("" for an image URL
-    or a media player's time; `_BLANK` for a line of only HTML entities or invisible characters), else None.
+    """For a line of 1.._LONGEST characters: its catalogue key if it is boilerplate ("" for an image URL,
+    a media player's time, a gallery's counter or a cookie banner's sentence; `_BLANK` for a line of
+    only HTML entities or invisible characters), else None.
 
     Only catalogue keys are ever compared, so other lines need no key; most are ruled out by
     their first or last character, without the cost of `_norm`.
@@ -186,6 +195,8 @@ def _boiler_key(line: str) -> str | None:
             return _BLANK  # only entities or invisible characters ("&nbsp;" on a line of its own): shows as blank
     if "/" in line and (("//" in line or "." in line) and _IMAGE_URL.match(line.strip())
                         or ":" in line and _PLAYER_TIME.match(line)):
+        return ""
+    if (first in _FURNITURE_FIRST or first.isspace()) and _FURNITURE_LINE.fullmatch(line):
         return ""
     if first in "Tt" or first.isspace():  # another ending of the paywall's first line ("..., subscribe to
         text = line.lstrip()                # The Week US"), indented or not

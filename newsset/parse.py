@@ -526,8 +526,9 @@ class _Page:
         if last_mark is not None and max(map(len, lines[last_mark + 1:]), default=0) <= _FURNITURE_MAX:
             end = last_mark + 1  # (paragraphs of text under it: an article that goes on, read as ever)
         below = False  # footer lines found under the scan (teasers above them may stand a blank line apart)
-        while end > first and (not lines[end - 1] or keys[end - 1] in _FOOTER):
-            below = below or bool(lines[end - 1])
+        # (Other furniture under the footer, a cookie banner and its buttons, is passed over too.)
+        while end > first and (not lines[end - 1] or keys[end - 1] is not None):
+            below = below or keys[end - 1] in _FOOTER
             end -= 1
         # Related-articles lists (short teaser lines) may follow "Latest" and "You might also like";
         # a heading followed by article text (paragraphs, sentences) is not a footer. A teaser may end

@@ -1084,6 +1084,24 @@ def test_template_furniture_lines_are_boilerplate(furniture: str) -> None:
     assert parse(page(HEADER, "", P1, "", text, "", P2))["body"] == f"{P1}\n\n{text}\n\n{P2}"
 
 
+def test_a_cookie_banner_and_a_gallery_counter_are_furniture() -> None:
+    """A cookie banner above the standfirst was the subtitle; under the footer, its buttons stopped
+    the footer's scan and a trending list joined the bio. `Image 1 of 5` in the image block was the
+    caption, and the alt the subtitle."""
+    banner = ["We use cookies to improve your experience on our site.", "Accept all cookies", "Manage preferences"]
+    rec = parse(page(HEADER, "", *banner, "", "Plots are scarce", "", *IMAGE, "By", "published", "", P1))
+    assert (rec["subtitle"], rec["body"]) == ("Plots are scarce", P1)
+    rec = parse(page(HEADER, "", P1, "", "Amara Okafor, The Week UK", "", f"{NBSP}Amara writes.{NBSP}", "",
+                     "Trending", "Why is butter so expensive?", "The cheapest supermarket of 2024", "", *banner))
+    assert (rec["author_bio"], rec["body"]) == ("Amara writes.", P1)
+    alt, cap = "Volunteers clearing a plot", "The site opened in May"
+    rec = parse(page(HEADER, "", "Plots are scarce", "", alt, cap, "Image 1 of 5", IMAGE[1], "By", "published", "",
+                     P1))
+    assert (rec["subtitle"], rec["image_alt"], rec["image_caption"]) == ("Plots are scarce", alt, cap)
+    text = "We use cookies sparingly, the minister said, and so should every council."  # (a sentence: text)
+    assert parse(page(HEADER, "", P1, "", text))["body"] == f"{P1}\n\n{text}"
+
+
 def test_a_caption_wrapped_over_two_lines_stays_in_the_image_block() -> None:
     alt, cap1, cap2 = "Volunteers clearing a plot", "Volunteers clear a plot in Leeds", "on a wet Saturday"
     credit = "(Image credit: Kit Marlowe / Allotment Trust)"

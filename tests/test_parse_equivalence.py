@@ -165,7 +165,8 @@ def reference_is_boilerplate(line: str) -> bool:
     counts in its usual forms only: with another ending it is boilerplate only with more of the
     block after it (a page-level rule)."""
     key = reference_key(line)
-    if key in boilerplate._BOILER or bool(key and boilerplate._IMAGE_URL.match(line.strip())):
+    if key in boilerplate._BOILER or bool(key and boilerplate._IMAGE_URL.match(line.strip())) \
+            or (len(line) <= boilerplate._LONGEST and boilerplate._FURNITURE_LINE.fullmatch(line)):
         return True
     bare = line.strip(ICON_STRIP)
     return bare != line.strip() and bool(bare) and reference_is_boilerplate(bare)
@@ -180,7 +181,7 @@ def reference_boiler_key(line: str) -> str | None:
         return boilerplate._KEY_ALIAS.get(ref, ref)
     if ref == "":
         return boilerplate._BLANK
-    if boilerplate._IMAGE_URL.match(line.strip()):
+    if boilerplate._IMAGE_URL.match(line.strip()) or boilerplate._FURNITURE_LINE.fullmatch(line):
         return ""
     if reference_paywall_start(line):
         return boilerplate._PAYWALL_START
@@ -193,7 +194,8 @@ CATALOGUE = [*boilerplate._PROMO_LINES, *boilerplate._PAYWALL_LINES, *boilerplat
 OTHER = ["By", "By Jane Doe", "published", "(Image credit: AFP)", "https://cdn.futurecdn.net/a.jpg",
          "http://x.org/y.PNG?w=1", "https://example.com/", "Chas Newkey-Burden, The Week UK", "So what next?",
          "//cdn.example.net/a.jpg", "SUBSCRIBE &amp; SAVE", "To continue reading this article, subscribe now",
-         "To continue, read on"]
+         "To continue, read on", "Image 1 of 5", "Photo 12 of 30", "We use cookies to improve your experience.",
+         "This website uses cookies", "Image 1 of many"]
 TWEAKS = [
     str.upper, str.lower, str.title, str.swapcase, lambda s: "  " + s, lambda s: s + " \u00a0",
     lambda s: s.replace(" ", "  "), lambda s: s.replace(" ", "\t"), lambda s: s.replace(" ", "\u2003"),
