@@ -338,7 +338,8 @@ def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Itera
         raise ConfigError(f"--scheduler: expected a Dask scheduler address like tcp://HOST:8786, got {scheduler!r}")
     try:
         if scheduler is None:
-            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+            with _sigint_ignored():  # (inherited: a Ctrl-C stops the driver, which closes the cluster)
+                cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
         else:
             client = _connect(Client, scheduler)
@@ -355,6 +356,7 @@ def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Itera
 
         yield from _ordered(specs, submit, window)
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        with _sigint_ignored():  # (a second Ctrl-C while the cluster closes would break its closing off)
+            client.close()
+            if cluster is not None:
+                cluster.close()

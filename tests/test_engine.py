@@ -1067,3 +1067,22 @@ def test_a_record_file_rewritten_while_its_byte_ranges_are_read_is_said_not_lost
     rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text().splitlines()]
     assert rejects and all(r["code"] == "input.unreadable" and "rewritten since" in r["message"] for r in rejects)
     assert result.inputs == sum(result.rows.values()) + len(rejects)
+
+
+def test_processes_started_with_sigint_ignored_keep_ignoring_it() -> None:
+    """The Dask engine starts its LocalCluster so: a Ctrl-C at the terminal reaches every process of
+    the group, and each nanny and worker printed a traceback; the driver alone now stops, and closes
+    the cluster. (The mechanism: Python installs no SIGINT handler when it starts with it ignored.)"""
+    import signal
+    import subprocess
+    import sys
+
+    from newsset.engine import _sigint_ignored
+
+    probe = [sys.executable, "-c", "import signal; print(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)"]
+    before = signal.getsignal(signal.SIGINT)
+    with _sigint_ignored():
+        inside = subprocess.run(probe, capture_output=True, text=True, check=True).stdout.strip()
+    outside = subprocess.run(probe, capture_output=True, text=True, check=True).stdout.strip()
+    assert (inside, outside) == ("True", "False")
+    assert signal.getsignal(signal.SIGINT) is before
