@@ -134,7 +134,7 @@ _PLAYER_TIME = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*/\s*(?:\d{1,2}:)?\d
 _FURNITURE_LINE = re.compile(r"\s*(?:(?:Image|Photo|Picture|Slide) \d{1,3} of \d{1,3}"
                              r"|(?:We|This (?:site|website)) uses? cookies(?: and similar technologies)?"
                              r"(?:\.| (?:to|on|so that|for)\b).*)\s*", re.IGNORECASE)
-_FURNITURE_FIRST = frozenset("IiPpSsWwTt \t")
+_FURNITURE_FIRST = frozenset("IiPpSsWwTt")  # (or white space)
 
 _PAYWALL_START = _norm(_PAYWALL_STARTS[0])
 _PAYWALL_STARTS_NORM = frozenset(map(_norm, _PAYWALL_STARTS))

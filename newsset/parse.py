@@ -492,22 +492,19 @@ class _Page:
         with another of them in the next three text lines (one alone, "Cancel or pause at any
         time.", may be a promo's), at or after `first`."""
         keys = self.keys
-        for i in range(first, len(keys)):
-            if keys[i] in _PAYWALL:
-                after = islice(filter(_BLANK.__ne__, keys[i + 1:i + 12]), 3)
-                if any(k in _PAYWALL for k in after):
-                    return i
-        return None
+        return next((i for i in range(first, len(keys)) if keys[i] in _PAYWALL and self._more_paywall(i)), None)
+
+    def _more_paywall(self, i: int) -> bool:
+        """A later line of the paywall block (not its first) in the three text lines under line i."""
+        after = islice(filter(_BLANK.__ne__, self.keys[i + 1:i + 12]), 3)
+        return any(k in _PAYWALL and k != _PAYWALL_START for k in after)
 
     def _paywall_at(self, i: int) -> bool:
         """Line i starts the paywall: one of its usual forms, or another ending of it ("To continue
         reading this article, subscribe ...") with more of the block in the next three text lines.
         A line of prose that opens the same way ("..., readers now need a day pass.") has none."""
-        lines, keys = self.lines, self.keys
-        if is_boilerplate(lines[i]):  # (its usual forms, also with a button's icon: the record check's view)
-            return True
-        after = [k for k in islice(filter(_BLANK.__ne__, keys[i + 1:i + 12]), 3)]
-        return any(k in _PAYWALL and k != _PAYWALL_START for k in after)
+        # (its usual forms, also with a button's icon: the record check's view)
+        return is_boilerplate(self.lines[i]) or self._more_paywall(i)
 
     def footer_start(self, first: int) -> int:
         """Where the footer (and a related-articles list above it) starts, looking no higher than first.
