@@ -332,6 +332,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         specs = [ChunkSpec(i, tuple(c), os.path.abspath(sch.path), today, str(parts), guard, group_by,
                            os.path.abspath(cache) if cache is not None else None, fix_mojibake, digest)
                  for i, c in enumerate(chunks)]
+        n_files = len(srcs)
+        del srcs, chunks  # (the specs hold the sources now, each chunk's until its result is in: see below)
         chunk_rows: list[tuple[str | None, bool, np.ndarray]] = []  # (part, shared, key index per row or -1)
         sigs: list[np.ndarray] = []
         accepted_codes: list[np.ndarray] = []
@@ -388,10 +390,13 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             # \udcXX escape, which JSON readers turn back into the same str.
             with open(stage.dir / "rejects.jsonl", "w", encoding="utf-8", errors="backslashreplace") as rejects:
                 files_done = 0
-                for spec, res in zip(specs, run_chunks(specs, n_jobs, engine, scheduler, pool)):
-                    files_done += sum(s.end < 0 for s in spec.sources)  # a byte range counts at its last part
+                for i, res in enumerate(run_chunks(specs, n_jobs, engine, scheduler, pool)):
+                    files_done += sum(s.end < 0 for s in specs[i].sources)  # a byte range counts at its last part
+                    # A chunk's sources are let go once its result is in: the file list (~260 bytes a
+                    # file) shrinks as the keys grow, so the peak is the larger of the two, not their sum.
+                    specs[i] = replace(specs[i], sources=())
                     if progress is not None:
-                        progress(files_done, len(srcs))
+                        progress(files_done, n_files)
                     base = 0
                     if res.range_of is not None:  # a byte range: number lines from the file's start
                         base = line_base.get(res.range_of, 0)
