@@ -12,7 +12,6 @@ The Python API mirrors the CLI::
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -20,19 +19,27 @@ __version__ = "0.1.0"
 from .errors import CODES, ConfigError, Issue, NewssetError, OutputError, ParseError, SchemaFileError, WorkerError  # noqa: E402
 from .parse import parse_bytes, parse_file, parse_text  # noqa: E402
 from .records import FIELDS, Article, article_id  # noqa: E402
-from .sources import Source, as_paths, discover  # noqa: E402
+from .sources import Source, discover  # noqa: E402
 
 if TYPE_CHECKING:
     from datasets import DatasetDict
 
     from .pipeline import BuildResult, build
-    from .report import Report, render, validate
+    from .report import Report, render, validate, validate_paths
     from .schema import Schema, load_schema
+    from .stats import DatasetStats, dataset_stats
+    from .verify import VerifyReport, verify_dataset
 
+# (`verify_dataset`, not `verify`: importing the module newsset.verify binds that name to it.)
 # Imported on first use: they load pyarrow and numpy (0.2 s), which `import newsset` alone, the
 # CLI's --help and `parse` do not need — and the CLI picks Arrow's allocator before pyarrow loads.
 _LAZY = {"BuildResult": "pipeline", "build": "pipeline", "Report": "report", "render": "report",
-         "validate": "report", "Schema": "schema", "load_schema": "schema"}
+         "validate": "report", "validate_paths": "report", "Schema": "schema", "load_schema": "schema",
+         "verify_dataset": "verify", "VerifyReport": "verify", "dataset_stats": "stats", "DatasetStats": "stats"}
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})  # (the lazy names too, for completion)
 
 
 def __getattr__(name: str) -> Any:
@@ -44,15 +51,6 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
-
-
-def validate_paths(paths: Iterable[str | os.PathLike[str]], schema: str | os.PathLike[str] | None = None,
-                   max_issues: int | None = None) -> Report:
-    """Validate files and folders of pages and record files; see `newsset validate`."""
-    from .report import validate
-    from .schema import load_schema
-
-    return validate(discover(as_paths(paths)), load_schema(schema), max_issues=max_issues)
 
 
 def load(path: str | os.PathLike[str], name: str | None = None, **kwargs: Any) -> DatasetDict:
@@ -67,8 +65,8 @@ def load(path: str | os.PathLike[str], name: str | None = None, **kwargs: Any) -
 
 
 __all__ = [
-    "Article", "BuildResult", "CODES", "ConfigError", "FIELDS", "Issue", "NewssetError", "OutputError", "WorkerError",
-    "ParseError", "Report", "Schema", "SchemaFileError", "Source", "__version__", "article_id", "build",
-    "discover", "load", "load_schema", "parse_bytes", "parse_file", "parse_text", "render", "validate",
-    "validate_paths",
+    "__version__", "Article", "article_id", "build", "BuildResult", "CODES", "ConfigError", "dataset_stats",
+    "DatasetStats", "discover", "FIELDS", "Issue", "load", "load_schema", "NewssetError", "OutputError",
+    "parse_bytes", "parse_file", "parse_text", "ParseError", "render", "Report", "Schema", "SchemaFileError",
+    "Source", "validate", "validate_paths", "verify_dataset", "VerifyReport", "WorkerError",
 ]

@@ -20,7 +20,7 @@ from typing import IO, Any
 from . import archives
 from .archives import read_archive, too_large
 from .boilerplate import is_boilerplate
-from .decode import binary_kind, wide_encoding, wide_issue
+from .decode import file_signature, wide_encoding, wide_issue
 from .errors import Issue, ParseError, display_path
 from .parse import parse_bytes
 from .reading import (
@@ -485,7 +485,7 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
             if (wide := wide_encoding(raw)) is not None:  # (else a NUL error on every line, and lines miscounted)
                 yield Item(src, 1, None, [wide_issue(wide, src.path)])
                 return
-            kind = binary_kind(raw[:16], controls=False)
+            kind = file_signature(raw[:16])
             if kind is not None:
                 yield Item(src, 1, None, [Issue("input.binary", f"expected a record file (UTF-8 JSON lines), got "
                                                 f"{kind}; not read further", src.path, 1, expected="UTF-8 text",

@@ -23,6 +23,10 @@ from . import __version__
 from .errors import ConfigError, NewssetError, OutputError, display_path
 from .sources import ignored_note, kind_of
 
+#: Issues `validate` lists by default: a few KB of a record file that every line of fails (a compressed
+#: file of a million `{}` lines, each missing every field) would otherwise need tens of GB to report.
+MAX_ISSUES = 100_000
+
 EPILOG_PARSE = "example: newsset parse examples/raw/2024/03/*.txt --format jsonl > records.jsonl"
 EPILOG_VALIDATE = "example: newsset validate examples/raw --format github"
 EPILOG_BUILD = "example: newsset build examples/raw --out dist/newsset --ratios 0.8,0.1,0.1 --seed 0"
@@ -175,20 +179,16 @@ def _add_stats_parser(add: Any) -> None:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from .stats import dataset_stats, render_stats
 
     if args.top < 1:
-        raise NewssetError("--top must be 1 or more")
+        raise ConfigError("--top must be 1 or more")
     if args.plot is not None:
         from .plots import require_matplotlib
 
         require_matplotlib()
     st = dataset_stats(args.path)
     if args.plot is not None:
-        import contextlib
-
         from .plots import add_charts, chart_folder, dataset_lock, write_charts
 
         root = Path(args.path).absolute()
@@ -204,7 +204,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     from .check import iter_pages
-    from .errors import display_path, visible
+    from .errors import visible
     from .records import Article
     from .sources import discover
 
@@ -521,10 +521,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"newsset {args.command}: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
             return 128 + terminated[0] if terminated else 130
 
-
-#: Issues `validate` lists by default: a few KB of a record file that every line of fails (a compressed
-#: file of a million `{}` lines, each missing every field) would otherwise need tens of GB to report.
-MAX_ISSUES = 100_000
 
 
 def _refused_resource(e: BaseException) -> bool:

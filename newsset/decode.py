@@ -59,8 +59,9 @@ _PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n\x0b\x0c\r"  # ASCII text bytes: delet
 _HIGH = bytes(range(0x80, 0x100))
 
 
-def _file_signature(head: bytes) -> str | None:
-    """What a known file signature at the start of `head` says the file is."""
+def file_signature(head: bytes) -> str | None:
+    """What a known file signature at the start of `head` says the file is (an image, a PDF, an
+    archive ...), or None."""
     if head[:1] not in _MAGIC_FIRST:  # text: ruled out by its first byte
         return None
     for magic, kind in _MAGIC:
@@ -78,14 +79,8 @@ def _control_share(head: bytes) -> str | None:
     return None
 
 
-def binary_kind(head: bytes, controls: bool = True) -> str | None:
-    """What the first bytes of a file say it is when it is not text: a known file signature, or
-    (with `controls`) more than 10% C0 control characters (other than tab and line ends) in its first 8 KiB."""
-    return _file_signature(head) or (_control_share(head) if controls else None)
-
-
 def locate(raw: bytes, at: int) -> tuple[int, int, str]:
-    """(line, column, text before) of byte offset `at`, by the line rule of `decode_page`.
+    """(line, column, text before) of byte offset `at`, by the line rule of `_decode`.
 
     A line ends at `\\n`, `\\r\\n` or a lone `\\r`; the column counts characters (an undecodable
     byte counts as one) from 1, as editors show them.
@@ -96,22 +91,17 @@ def locate(raw: bytes, at: int) -> tuple[int, int, str]:
     return line, len(before) + 1, before
 
 
-def decode_page(raw: bytes, path: str = "<bytes>") -> str:
-    """UTF-8 bytes -> NFC text with `\\n` line ends and no BOM; refuses empty, binary and non-UTF-8 input.
-
-    Lines: a line ends at `\\n`, `\\r\\n` or a lone `\\r` (all become `\\n`, and every line number
-    newsset reports counts lines this way). U+2028, U+2029, U+0085, form feed and vertical tab do not
-    end a line: they stay in the text as written (white space inside a paragraph).
-    """
-    return _decode(raw, path)[0]
-
-
 def _decode(raw: bytes, path: str) -> tuple[str, bool, bool, bool]:
-    """`decode_page`, whether the text may hold mojibake or bidi controls (`newsset.text`),
-    whether it is plain: no character NFC or case folding might change (`text.specials`), and
-    whether it may hold invisible characters (`_INVISIBLE_CHARS`; looked for among the few
-    non-ASCII characters, not in the whole text)."""
-    kind = _file_signature(raw[:16])
+    """(text, may hold mojibake or bidi controls (`newsset.text`), plain: no character NFC or case
+    folding might change (`text.specials`), may hold invisible characters (`_INVISIBLE_CHARS`;
+    looked for among the few non-ASCII characters, not in the whole text)).
+
+    UTF-8 bytes -> NFC text with `\\n` line ends and no BOM; refuses empty, binary and non-UTF-8
+    input. The line rule: a line ends at `\\n`, `\\r\\n` or a lone `\\r` (all become `\\n`, and every
+    line number newsset reports counts lines this way). U+2028, U+2029, U+0085, form feed and
+    vertical tab do not end a line: they stay in the text as written (white space inside a paragraph).
+    """
+    kind = file_signature(raw[:16])
     if kind is not None:
         raise ParseError(Issue("input.binary", f"expected UTF-8 text, got {kind} (its file signature starts the "
                                "file)", path, 1, expected="UTF-8 text", got=kind))
@@ -157,7 +147,7 @@ def _decode(raw: bytes, path: str) -> tuple[str, bool, bool, bool]:
 
 
 def _line_ends(text: str, has_cr: bool | None = None) -> str:
-    """No leading BOM, and `\\n` line ends (see `decode_page`); `has_cr`: whether the text holds a
+    """No leading BOM, and `\\n` line ends (see `_decode`); `has_cr`: whether the text holds a
     `\\r`, when the caller knows."""
     if text.startswith("\ufeff"):
         text = text[1:]

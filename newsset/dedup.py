@@ -104,14 +104,10 @@ def _normalize_general(body: str) -> bytes:
     return _fold_ascii_space(body.encode("utf-8"))
 
 
-def _has_double_space(data: bytes) -> bool:
-    """Two spaces in a row? Spaces are frequent, so a substring search stops at every one; numpy
-    compares all bytes at once (twice as fast past a couple of KB)."""
-    return _double_space(data)[0]
-
-
 def _double_space(data: bytes) -> tuple[bool, np.ndarray | None]:
-    """(`_has_double_space`, the mask of spaces when numpy made one: it counts the words too)."""
+    """(two spaces in a row?, the mask of spaces when numpy made one: it counts the words too).
+    Spaces are frequent, so a substring search stops at every one; past a couple of KB numpy,
+    which compares all bytes at once, is twice as fast."""
     if len(data) < 2048:
         return _DOUBLE_SPACE.search(data) is not None, None
     space = np.frombuffer(data, np.uint8) == 32

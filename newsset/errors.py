@@ -1,8 +1,9 @@
 """Problems as data: the error-code catalog, the `Issue` record and the run-level exceptions.
 
 An `Issue` describes something wrong with the *input* and never stops a run; exceptions
-(`NewssetError` and subclasses) are only for failures of the run itself (bad options, an
-unreadable schema, an output folder that cannot be written).
+(`NewssetError` and subclasses) are for failures of the run itself (bad options, an
+unreadable schema, an output folder that cannot be written), and `ParseError`, which carries
+a page's issue out of the parse API (`parse_file`, `parse_text`); a run never raises it.
 """
 
 from __future__ import annotations
@@ -310,7 +311,8 @@ _TEXT_FIELDS = ("message", "json_path", "schema_path", "expected", "got", "recor
 
 
 class NewssetError(Exception):
-    """Root of the errors that stop a run (never raised for bad input data)."""
+    """Root of the errors that stop a run; of these, only `ParseError` is about input data (the
+    parse API's way of returning a page's issue: runs report it, never raise it)."""
 
     exit_code = 2
 

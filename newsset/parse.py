@@ -1,4 +1,4 @@
-"""Raw scraped page -> `Article`, following ../shared/FORMAT.md.
+"""Raw scraped page -> `Article`, in the layout docs/format.md describes.
 
 The parser is a pure function of the page text: it never touches the network or the
 file system except in `parse_file`, and it raises nothing but `ParseError`. It works on
@@ -57,7 +57,7 @@ from .boilerplate import (
     _wrapped_boilerplate,
     is_boilerplate,
 )
-from .decode import _decode, _line_ends, binary_kind, decode_page, locate
+from .decode import _decode, _line_ends
 from .errors import Issue, ParseError
 from .lines import (
     _ABBREVIATED,
@@ -96,7 +96,7 @@ from .lines import (
 from .records import Article, article_id, nfc_article_id
 from .text import nfc
 
-__all__ = ["binary_kind", "decode_page", "is_boilerplate", "locate", "parse_bytes", "parse_file", "parse_text"]
+__all__ = ["parse_bytes", "parse_file", "parse_text"]
 
 # ---------------------------------------------------------------- layout constants
 # (what one line is, on its own: newsset.lines)
@@ -105,7 +105,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(b"\x01+")
 _SPAN = re.Match.span
 _START, _END = itemgetter(0), itemgetter(1)
-_HEAD_SCAN = 12  # non-blank lines after the header in which image and byline blocks are looked for
+_HEAD_SCAN = 12  # text lines (boilerplate takes no slot) after the header where image and byline blocks may be
 _GALLERY_SCAN = 36  # more lines, through which labels are looked for under a gallery's image blocks
 _KICKER_LINES = 2  # short lines the labels may sit under, below the image credit
 _HEADER_LEAD = " \t" + _ZERO_WIDTH_CHARS
@@ -365,8 +365,8 @@ class _Page:
 
     def _other_breaks(self) -> str | None:
         """Why a page of a line or two may have lost its layout: its lines end with a character
-        that is no line end here (U+2028, U+2029, NEL: white space inside a paragraph, as FORMAT.md
-        has it), so the whole page reads as its header."""
+        that is no line end here (U+2028, U+2029, NEL: white space inside a paragraph, as newsset
+        reads lines), so the whole page reads as its header."""
         if sum(map(bool, self.lines)) > 2:
             return None
         seps = [(c, name) for c, name in (("\u2028", "U+2028 LINE SEPARATOR"), ("\u2029", "U+2029 PARAGRAPH "

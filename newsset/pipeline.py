@@ -3,16 +3,17 @@ manifest, Croissant metadata and rejects, published atomically.
 
 Pipeline (each step one job)::
 
-    discover -> iter_items (read, parse, validate: pure per file)
-      -> accept (exact duplicates by id and by normalised body; keys + MinHash per record)
+    discover -> make_chunks
+      -> run_chunk, in worker processes (read, parse, validate: pure per file; accepted rows to
+         an Arrow part file, small keys per record + MinHash back to the driver)
+      -> _dedup (exact duplicates by id and by normalised body, on the keys)
       -> plan (near duplicates, splits: on keys only)
-      -> route (Arrow batches to one ShardWriter per config and split)
+      -> route (each part's rows to one ShardWriter per config and split)
       -> manifest / card / croissant / lm_eval -> publish
 
-With the near-duplicate guard off, a record's split is known when it is accepted, so batches
-go straight to the writers (one pass). With it on, accepted records are spilled to an Arrow
-IPC file in the staging folder and routed in a second pass once the plan is known. Both paths
-give byte-identical shards.
+With the near-duplicate guard off, a record's split is known when its chunk is in, so its part
+is routed at once (one pass). With it on, the parts wait in the staging folder and are routed
+in a second pass once the plan is known. Both give byte-identical shards.
 """
 
 from __future__ import annotations
@@ -464,7 +465,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             background.close(cancel=True)
             router.abort()
             raise
-        info = _describe(stage.dir, shards, keys, split_codes, sch, task_set)
+        info = _describe(stage.dir, shards, keys, split_codes, task_set)
         result.rows = {s: info["splits"]["default"][s]["rows"] for s in SPLITS if s in info["splits"]["default"]}
         result.configs = {c: {s: d[s]["rows"] for s in SPLITS if s in d} for c, d in info["splits"].items()}
         if by_key is not None:
@@ -686,7 +687,7 @@ def _split_codes(keys: KeyStore, row_key: np.ndarray, by_key: Splitter | None,
     return codes
 
 
-def _describe(root: Path, shards: list[tuple[str, ShardFile]], keys: KeyStore, codes: np.ndarray, sch: Schema,
+def _describe(root: Path, shards: list[tuple[str, ShardFile]], keys: KeyStore, codes: np.ndarray,
               tasks: dict[str, Task]) -> dict[str, Any]:
     """Files (with hashes) and per-config, per-split facts for the manifest and the card."""
     files = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -22,7 +23,7 @@ from .check import iter_checked
 from .errors import Issue, display_path, visible
 from .progress import Progress
 from .schema import Schema
-from .sources import MEMBER_SEP, Source, ignored_note
+from .sources import MEMBER_SEP, Source, as_paths, discover, ignored_note
 from .summary import md_cell, md_code, md_table
 
 __all__ = ["Report", "validate", "render", "render_markdown"]
@@ -89,6 +90,20 @@ class Report:
             "files": [{"path": f.path, "kind": f.kind, "status": f.status, "records": f.records,
                        "valid": f.valid, "issues": f.issues} for f in self.files],
         }
+
+
+def validate_paths(paths: Iterable[str | os.PathLike[str]], schema: str | os.PathLike[str] | None = None,
+                   max_issues: int | None = None, today: _dt.date | None = None, *,
+                   fix_mojibake: bool = False) -> Report:
+    """Validate files and folders of pages and record files, as `newsset validate` does (the
+    files a folder walk passes over are counted in the report)."""
+    from .schema import load_schema
+
+    ignored: Counter[str] = Counter()
+    sources = discover(as_paths(paths), ignored=ignored)
+    report = validate(sources, load_schema(schema), max_issues, today, fix_mojibake=fix_mojibake)
+    report.ignored.update(ignored)  # (the walks' files of other suffixes, beside the archives' members)
+    return report
 
 
 def validate(sources: Iterable[Source], schema: Schema, max_issues: int | None = None,

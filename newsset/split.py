@@ -1,7 +1,8 @@
-"""Split assignment from a salted, stable hash of the record id.
+"""Split assignment: by a salted, stable hash (`Splitter`), or by date cutoffs (`DateSplitter`).
 
-A record's split depends only on its id, the seed and the ratios: adding articles never moves
-existing ones, and the result is the same on any machine, in any input order, on any engine.
+By hash, a record's split depends only on its key, the seed and the ratios: adding articles never
+moves existing ones, and the result is the same on any machine, in any input order, on any engine.
+The key is the record's id, or `group:VALUE` with `--group-by` (all of a group in one split).
 """
 
 from __future__ import annotations

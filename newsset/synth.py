@@ -1,4 +1,4 @@
-"""Seeded synthetic raw pages in the layout of FORMAT.md, each with the fields the parser must find.
+"""Seeded synthetic raw pages in the layout of docs/format.md, each with the fields the parser must find.
 
 All text is invented from the small word lists below. `make_page` varies every part of the
 layout independently (standfirst, image block, byline labels, promotional and paywall blocks,

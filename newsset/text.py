@@ -33,7 +33,7 @@ __all__ = ["BIDI_CONTROLS", "CONTROLS", "ZERO_WIDTH", "Finding", "describe", "fi
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 #: Control characters with no place in text: C0 but NUL (refused outright), tab, line ends, vertical
 #: tab and form feed (white space); DEL; the C1 range but U+0085 (NEL, white space like the
-#: others: see `decode.decode_page`), where a cp1252 byte read as Latin-1 lands (`Don\u0092t` for
+#: others: see `decode._decode`), where a cp1252 byte read as Latin-1 lands (`Don\u0092t` for
 #: `Don’t`). Terminal escapes (ESC) are C0.
 CONTROLS = "".join(map(chr, [*range(0x01, 0x09), *range(0x0E, 0x20), 0x7F, *range(0x80, 0x85), *range(0x86, 0xA0)]))
 #: Zero-width characters with no meaning in news text; removed from dedup keys only. ZWJ and ZWNJ

@@ -720,6 +720,9 @@ def verify(path: str | os.PathLike[str], *, load: bool = True) -> VerifyReport:
     return v.report
 
 
+verify_dataset = verify  # (the package's name for it: `newsset.verify` is this module)
+
+
 def render_verify_text(report: VerifyReport) -> str:
     """One `path: error[code]: message` line per problem (with its hint), the notes, then a summary line."""
     lines = []

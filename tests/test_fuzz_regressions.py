@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsset
+from newsset.boilerplate import is_boilerplate
 from newsset.check import MAX_DEPTH, _short, check_record, iter_items
 from newsset.cli import main
-from newsset.parse import is_boilerplate
 from newsset.records import FIELDS
 from newsset.schema import Schema, load_schema
 from newsset.sources import Source

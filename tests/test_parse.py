@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsset
+from newsset.boilerplate import is_boilerplate
 from newsset.lines import _credit
-from newsset.parse import is_boilerplate
 from newsset.records import FIELDS
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

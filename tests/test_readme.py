@@ -4,6 +4,7 @@ A renamed option, attribute or path there fails here rather than on a reader's m
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -57,6 +58,32 @@ def test_python_api_block_runs_and_gives_what_its_comments_say(workdir: Path) ->
     assert report.valid and report.to_dict()["valid"] is True
     assert sum(result.rows.values()) == sum(len(ds[s]) for s in ds) > 0
     assert (workdir / "dist/newsset/README.md").is_file()
+    check, stats = scope["check"], scope["stats"]
+    assert isinstance(check, newsset.VerifyReport) and check.ok and not check.issues
+    assert isinstance(stats, newsset.DatasetStats)
+
+
+def test_the_packages_names_all_resolve_and_lazy_ones_are_listed() -> None:
+    import newsset
+    import newsset.verify  # (binds the module's name in the package: the function has another)
+
+    assert set(newsset._LAZY) <= set(newsset.__all__) <= set(dir(newsset))
+    for name in newsset.__all__:
+        assert getattr(newsset, name) is not None, name
+    assert callable(newsset.verify_dataset) and callable(newsset.dataset_stats)
+
+
+def test_validate_paths_counts_the_files_a_walk_passes_over_as_the_cli_does(tmp_path: Path) -> None:
+    import newsset
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(" date 2024-01-02 A title\n\nBody text of the page.\n", encoding="utf-8")
+    (raw / "notes.md").write_text("not a page\n", encoding="utf-8")
+    report = newsset.validate_paths([raw], today=dt.date(2024, 6, 1))
+    assert report.valid and dict(report.ignored) == {".md": 1}
+    future = newsset.validate_paths([raw], today=dt.date(2024, 1, 1))  # the build date is an input
+    assert [i.code for i in future.issues] == ["dataset.future-date"]
 
 
 def test_loading_and_duckdb_snippets_read_the_quick_start_build(workdir: Path) -> None:

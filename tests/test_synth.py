@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import newsset
-from newsset.parse import is_boilerplate
+from newsset.boilerplate import is_boilerplate
 from newsset.synth import BAD_KINDS, FIELDS, encode_page, main, make_bad_page, make_page, write_corpus
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
