@@ -20,7 +20,7 @@ from typing import IO, Any
 from . import archives
 from .archives import read_archive, too_large
 from .boilerplate import is_boilerplate
-from .decode import file_signature, wide_encoding, wide_issue
+from .decode import file_signature, signature_hint, wide_encoding, wide_issue
 from .errors import Issue, ParseError, display_path
 from .parse import parse_bytes
 from .reading import (
@@ -85,18 +85,28 @@ def _schema_issue(e: Any, record: dict[str, Any], path: str, line: int, where: d
     schema_path = "#/" + "/".join(map(str, e.absolute_schema_path))
     expected: str | None = _short(e.validator_value)
     got: str | None = _short(e.instance)
+    hint = ""
     if keyword == "required":
         m = _REQUIRED.match(e.message)
         name = m.group(1) if m else "?"
         json_path = f"{json_path}.{name}" if json_path != "$" else f"$.{name}"
         message = f"expected the required field {name!r}, got no such key"
         expected, got = f"field {name!r}", "missing"
+        prop = e.schema.get("properties", {}).get(name) if isinstance(e.schema, dict) else None
+        if isinstance(prop, dict) and (prop.get("type") == "null" or "null" in (prop.get("type") or [])):
+            hint = (f"{name!r} may be null: write it as null (an exporter that leaves out null keys: Spark "
+                    "ignoreNullFields=false, pydantic exclude_none=False, R jsonlite na='null')")
     elif keyword == "type":
         message = f"expected {expected}, got " + (f"{type(e.instance).__name__} {got}" if e.instance is not None
                                                    else "null")
+        if isinstance(e.schema, dict) and e.schema.get("format") == "date":
+            hint = _date_hint(e.instance)
     elif keyword == "format":
         shape = " (YYYY-MM-DD)" if e.validator_value == "date" else ""
         message = f"expected a valid {e.validator_value}{shape}, got {got}"
+        if e.validator_value == "date" and isinstance(e.instance, str) and _MIDNIGHT.match(e.instance):
+            hint = ("a time stamp at midnight: write the date alone, YYYY-MM-DD (pandas' to_json(date_format="
+                    "'iso') adds the time: convert first, e.g. df['date'] = df['date'].dt.strftime('%Y-%m-%d'))")
     elif keyword in ("minLength", "maxLength"):
         bound = "at least" if keyword == "minLength" else "at most"
         message = f"expected a string of {bound} {e.validator_value} characters, got {got}"
@@ -112,8 +122,25 @@ def _schema_issue(e: Any, record: dict[str, Any], path: str, line: int, where: d
         message = e.message if len(e.message) <= 200 else e.message[:199] + "\u2026"
     top = json_path[2:].split(".")[0].split("[")[0] if json_path.startswith("$.") else ""
     return Issue(issue_code(keyword), message, path, where.get(top, line), json_path=json_path,
-                 schema_path=schema_path, expected=expected, got=got,
+                 schema_path=schema_path, expected=expected, got=got, hint=hint,
                  record_id=record.get("id") if isinstance(record.get("id"), str) else None)
+
+
+_MIDNIGHT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?$")
+
+
+def _date_hint(value: Any) -> str:
+    """For a date given as a number: what it is as epoch milliseconds (or seconds), the form pandas'
+    and `datasets`' to_json write dates in by default."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return ""
+    for unit, per_day in (("milliseconds", 86_400_000), ("seconds", 86_400)):
+        if value % per_day == 0 and abs(value // per_day) < 200_000:
+            day = _dt.date(1970, 1, 1) + _dt.timedelta(days=value // per_day)
+            return (f"{value} is {day} as epoch {unit}, the form pandas' and `datasets`' to_json write dates in: "
+                    "write dates as YYYY-MM-DD text, e.g. df['date'] = df['date'].astype(str), or "
+                    "ds.cast_column('date', datasets.Value('string')) before to_json")
+    return ""
 
 
 #: Deepest nesting of a record that is checked against the schema (json.loads reads ~990 levels).
@@ -378,6 +405,35 @@ def _bad_stream(src: Source, e: BaseException, last: int = 0) -> Issue | None:
 
 
 
+def _first_line(path: str) -> bytes:
+    """The start of a record file's first non-blank line (for a byte range that does not hold it)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return b""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+
+
+def _shape_issue(first: bytes, path: str, line: int) -> Issue | None:
+    """The issue of a record file whose first line says its lines are no records of their own: one
+    JSON array of records (DuckDB's ARRAY option, `json.dump` of a list), or JSON objects written
+    over several lines (`json.dumps(r, indent=2)`); each line read as a record failed (a file of 36
+    records gave 576 errors), or, in an array, all but the last."""
+    first = first.lstrip(b"\xef\xbb\xbf \t\r")
+    if first[:1] == b"[":
+        return Issue("jsonl.syntax", "expected one JSON object per line, got a JSON array (the file is one array "
+                     "of records, not JSON lines); not read further", path, line, expected="JSON lines",
+                     got="a JSON array", hint="write one object per line: `jq -c '.[]' in.json > out.jsonl`, pandas "
+                     "`to_json(orient=\"records\", lines=True)`, DuckDB `COPY ... (FORMAT JSON)` without ARRAY true")
+    if first.rstrip() == b"{":
+        return Issue("jsonl.syntax", "expected one JSON object per line, got an object spread over several lines "
+                     "(pretty-printed JSON); not read further", path, line, expected="JSON lines",
+                     got="pretty-printed JSON", hint="write one object per line: `jq -c . in.json > out.jsonl`, "
+                     "or json.dumps(record) without indent=")
+    return None
+
+
 def _refused(src: Source, issue: Issue) -> Item:
     return Item(src, issue.line or 1, None, [issue])
 
@@ -474,8 +530,17 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
     """One item per non-blank line, given as (line number, line); a bad line is reported at its own
     line number, and the good lines of the same file still count. Lines end at `\\n` (a `\\r`
     before it is JSON white space). A file that starts with an image, PDF or archive signature is
-    one `input.binary` item."""
+    one `input.binary` item; one that is a JSON array (`[{...},` a line) or pretty-printed JSON (`{`
+    alone on its line) is one `jsonl.syntax` item."""
+    first = True
     for n, raw in lines:
+        if first:
+            first = False
+            if src.start > 0 and _shape_issue(_first_line(src.path), src.path, 1) is not None:
+                return  # (the file's first byte range reports it, whole)
+            if src.start == 0 and raw is not None and (shape := _shape_issue(raw, src.path, n)) is not None:
+                yield Item(src, n, None, [shape])
+                return
         if raw is None:  # a line over the cap, skipped unread
             yield _refused(src, too_large(src.path, None, n))
             continue
@@ -489,7 +554,7 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
             if kind is not None:
                 yield Item(src, 1, None, [Issue("input.binary", f"expected a record file (UTF-8 JSON lines), got "
                                                 f"{kind}; not read further", src.path, 1, expected="UTF-8 text",
-                                                got=kind)])
+                                                got=kind, hint=signature_hint(kind))])
                 return
         if b"\x00" in raw:
             yield Item(src, n, None, [Issue("input.binary", "expected a line of UTF-8 JSON, got a NUL byte",

@@ -192,7 +192,7 @@ def _group_key(value: Any) -> str:
 def split_ranges(src: Source, range_bytes: int | None = None) -> list[Source]:
     """A large uncompressed record file as byte ranges, so that several workers share it."""
     range_bytes = range_bytes or RANGE_BYTES
-    if src.kind != "jsonl" or not src.path.lower().endswith((".jsonl", ".ndjson")):
+    if src.kind != "jsonl" or not src.path.lower().endswith((".jsonl", ".ndjson", ".json")):
         return [src]
     try:
         st = os.stat(src.path)

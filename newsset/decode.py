@@ -50,7 +50,12 @@ _MAGIC = ((b"%PDF-", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "a PNG image"), (
           (b"MM\x00*", "a TIFF image"), (b"PK\x03\x04", "a ZIP archive (or .docx, .xlsx, .epub)"),
           (b"PK\x05\x06", "an empty ZIP archive"), (b"\x1f\x8b", "gzip data"), (b"\xfd7zXZ\x00", "xz data"),
           (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"Rar!\x1a\x07", "a RAR archive"),
-          (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"))
+          (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
+          (b"\x28\xb5\x2f\xfd", "zstd data"), (b"BZh", "bzip2 data"))
+#: What a file of compressed data is told: the suffix decides how newsset reads a file.
+_COMPRESSED_HINT = ("compressed data: newsset reads records compressed as .jsonl.gz or .jsonl.zst (.ndjson too), and "
+                    "pages in .tar, .tar.gz, .tgz or .zip archives: give the file the suffix its content has, or "
+                    "recompress it (e.g. `xz -dc f.jsonl.xz | gzip > f.jsonl.gz`)")
 _MAGIC_FIRST = frozenset({m[:1] for m, _ in _MAGIC} | {b"R"})  # R: RIFF (WebP)
 _SNIFF = 8192  # bytes looked at for control characters
 # Every byte but the C0 controls other than tab, LF, VT, FF, CR (and DEL): deleting them counts the controls.
@@ -68,6 +73,11 @@ def file_signature(head: bytes) -> str | None:
         if head.startswith(magic):
             return kind
     return "a WebP image" if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else None
+
+
+def signature_hint(kind: str) -> str:
+    """The hint for a file whose signature says `kind`: compressed data is renamed, not removed."""
+    return _COMPRESSED_HINT if kind.endswith((" data", "archive", "archive (or .docx, .xlsx, .epub)")) else ""
 
 
 def _control_share(head: bytes) -> str | None:
@@ -104,7 +114,7 @@ def _decode(raw: bytes, path: str) -> tuple[str, bool, bool, bool]:
     kind = file_signature(raw[:16])
     if kind is not None:
         raise ParseError(Issue("input.binary", f"expected UTF-8 text, got {kind} (its file signature starts the "
-                               "file)", path, 1, expected="UTF-8 text", got=kind))
+                               "file)", path, 1, expected="UTF-8 text", got=kind, hint=signature_hint(kind)))
     wide = wide_encoding(raw)
     if wide is not None:
         raise ParseError(wide_issue(wide, path))

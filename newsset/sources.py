@@ -21,6 +21,10 @@ from .errors import ConfigError, display_path
 Kind = Literal["page", "jsonl", "tar", "zip"]
 PAGE_SUFFIXES = (".txt",)
 RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz", ".ndjson.zst")  # (NDJSON: the same)
+#: A file named on its own with one of these suffixes is a record file too: DuckDB's and Spark's
+#: writers give JSON lines a `.json` name. (A walk passes `.json` files over: a scrape's folders
+#: hold other JSON, configs and manifests.)
+NAMED_RECORD_SUFFIXES = (".json", ".json.gz", ".json.zst")
 ARCHIVE_SUFFIXES: dict[str, Kind] = {".tar": "tar", ".tar.gz": "tar", ".tgz": "tar", ".zip": "zip"}
 #: Between an archive and a member's name in `rel` and `path` (`pages.tar!/2024/a.txt`), as in
 #: Java's jar: URLs; `!/` is not a suffix any file name in a folder walk can end with.
@@ -171,7 +175,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
     path. An archive is one source here; `check.iter_items` reads its members in place.
 
     A file named directly is taken whatever its suffix (as a record file or an archive if its
-    suffix says so, else as a page). Hidden files and folders (`.git`, `.cache`) are skipped in
+    suffix says so, `.json` too, else as a page). Hidden files and folders (`.git`, `.cache`) are skipped in
     walks. Links to folders are followed, each folder walked once (a link loop ends the walk there).
 
     Nothing unreadable is dropped silently: a sub-folder that cannot be listed becomes a source
@@ -224,7 +228,8 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
                         continue
                     found.append(Source(file_name(prefix + name), os.path.join(folder, name), kind))
         elif os.path.lexists(root):
-            found.append(Source(file_name(Path(root).name), root, kind_of(root) or "page"))
+            found.append(Source(file_name(Path(root).name), root, kind_of(root) or (
+                "jsonl" if root.lower().endswith(NAMED_RECORD_SUFFIXES) else "page")))
         else:
             raise ConfigError(f"input not found: {root}")
         roots += [os.path.realpath(root)] * (len(found) - before)
@@ -236,8 +241,11 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
             ignored[HIDDEN_FOLDER] += n
     if not found:
         given = ", ".join(os.fspath(i) for i in inputs)
+        jsons = sum(n for s, n in (ignored or {}).items() if s == ".json")
+        note = (f"; passed over {jsons} .json file(s): name a file of JSON lines on the command line to read it, "
+                "or give it a .jsonl suffix") if jsons else ""
         raise ConfigError(f"no pages (.txt) or record files (.jsonl, .ndjson, also .gz or .zst), nor archives of them "
-                          f"(.tar, .tar.gz, .tgz, .zip), found in {given}")
+                          f"(.tar, .tar.gz, .tgz, .zip), found in {given}{note}")
     # Sorted by relative path, then by the real path of the input that holds it: two inputs may hold
     # the same relative path (two scrape batches of `YYYY/MM/NNNNNN.txt`), and which comes first (the
     # copy a duplicate check keeps) must not depend on how an input was typed (`B` or `/data/B`). The

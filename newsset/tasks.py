@@ -50,7 +50,12 @@ class Task:
         """The task's rows and columns of a batch of full records."""
         mask = None
         for f in self.require:
-            m = pc.is_valid(batch.column(f))
+            col = batch.column(f)
+            m = pc.is_valid(col)
+            if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+                # Nor empty: a record file from a tool that writes "" for null (`fillna("")`, a CSV
+                # round trip) would give a summary or headline to learn of nothing.
+                m = pc.and_(m, pc.greater(pc.fill_null(pc.binary_length(col), 0), 0))
             mask = m if mask is None else pc.and_(mask, m)
         if self.untruncated and not allow_truncated:
             m = pc.invert(pc.fill_null(batch.column("truncated"), False))

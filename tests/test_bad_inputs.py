@@ -1042,3 +1042,74 @@ def test_a_path_longer_than_the_system_opens_says_so(tmp_path: Path) -> None:
     issue = unreadable_issue(deep, OSError(errno.ENAMETOOLONG, "File name too long", deep))
     assert issue.code == "input.unreadable" and "longer than the system opens: nothing under it is read" in \
         issue.message and issue.expected == "a shorter path"
+
+
+def test_a_json_array_saved_as_json_lines_is_one_located_reject_with_a_fix(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB's ARRAY option and `json.dump(list)` write `[` then `{...},` lines: each line read as a
+    record failed ("Extra data") but the last, so a build kept 1 record of 36 and exited 0."""
+    recs = [record(i) for i in range(12)]
+    path = tmp_path / "records.jsonl"
+    path.write_text("[\n" + ",\n".join(json.dumps(r) for r in recs) + "\n]\n", encoding="utf-8")
+    got = items(path, "jsonl")
+    assert [(i.line, i.reason.code, i.record) for i in got] == [(1, "jsonl.syntax", None)]
+    assert "a JSON array" in got[0].reason.message and "jq -c" in got[0].reason.hint
+    import newsset.chunk as chunk_mod
+
+    monkeypatch.setattr(chunk_mod, "RANGE_BYTES", path.stat().st_size // 4)  # the other ranges stay quiet
+    result = newsset.build([path], tmp_path / "out", jobs=1)
+    assert result.total_rows == 0 and result.inputs == 1 and result.chunks >= 4
+    one_line = tmp_path / "one.jsonl"  # (the whole array on one line)
+    one_line.write_text(json.dumps(recs), encoding="utf-8")
+    assert [i.reason.code for i in items(one_line, "jsonl")] == ["jsonl.syntax"]
+
+
+def test_a_json_file_named_on_the_command_line_is_read_as_json_lines(tmp_path: Path) -> None:
+    """DuckDB and Spark name their JSON-lines files `.json`; named, such a file is records, not a page
+    (it was parsed as one, and refused for its missing header). In a folder `.json` is passed over,
+    and a folder holding nothing else says so."""
+    folder = tmp_path / "spark_out"
+    folder.mkdir()
+    path = folder / "part-00000.json"
+    path.write_text("".join(json.dumps(record(i)) + "\n" for i in range(5)), encoding="utf-8")
+    report = newsset.validate_paths([path])
+    assert report.valid and report.to_dict()["stats"]["valid_records"] == 5
+    with pytest.raises(newsset.ConfigError, match=r"passed over 1 \.json file\(s\): name a file of JSON lines"):
+        newsset.build([folder], tmp_path / "out")
+
+
+def test_compressed_data_under_another_suffix_is_told_to_rename_not_to_remove(tmp_path: Path) -> None:
+    import gzip
+
+    body = "".join(json.dumps(record(i)) + "\n" for i in range(3)).encode()
+    for name, data in (("records.jsonl.gzip", gzip.compress(body)), ("records.jsonl.bz2", b"BZh91AY&SY" + body[:40]),
+                       ("records.jsonl.zstd", b"\x28\xb5\x2f\xfd" + body[:40])):
+        (tmp_path / name).write_bytes(data)
+        report = newsset.validate_paths([tmp_path / name])
+        (issue,) = report.issues
+        assert issue.code == "input.binary" and "compressed data" in issue.hint and ".jsonl.gz" in issue.hint, name
+    assert "compressed" not in refused(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20).issue.hint  # an image: removed
+
+
+def test_pretty_printed_records_are_one_reject_not_one_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "pretty.jsonl"
+    path.write_text("".join(json.dumps(record(i), indent=2) + "\n" for i in range(4)), encoding="utf-8")
+    got = items(path, "jsonl")  # (each line read as a record failed: 4 records gave 60-odd errors)
+    assert [(i.line, i.reason.code) for i in got] == [(1, "jsonl.syntax")]
+    assert "pretty-printed" in got[0].reason.message and "jq -c ." in got[0].reason.hint
+
+
+def test_dates_as_pandas_and_datasets_write_them_get_a_hint_with_the_date_they_mean(tmp_path: Path) -> None:
+    """`Dataset.to_json` and pandas' `to_json` write a date column as epoch milliseconds, and
+    `date_format="iso"` as a midnight time stamp: the round trip of a newsset dataset failed for
+    every record with only "expected string, got int"."""
+    rows = [record(i) for i in range(3)]
+    rows[0]["date"] = 1709769600000  # 2024-03-07 in ms
+    rows[1]["date"] = "2024-03-07T00:00:00.000"
+    del rows[2]["author"]  # (an exporter that leaves out null keys)
+    path = tmp_path / "export.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    hints = {i.code: i.hint for i in newsset.validate_paths([path]).issues}
+    assert "2024-03-07 as epoch milliseconds" in hints["schema.type"]
+    assert "time stamp at midnight" in hints["schema.format"]
+    assert "'author' may be null: write it as null" in hints["schema.required"]

@@ -899,3 +899,22 @@ def test_odd_names_and_citations_keep_the_card_whole(corpus: Corpus, tmp_path: P
         assert card.count(USER_START) == 2  # the quoted pretty_name in the YAML, and the section itself
         assert f"\n````bibtex\n{citation}\n````\n" in card
         assert front_matter(out)["pretty_name"] == name
+
+
+def test_a_task_skips_records_whose_required_field_is_an_empty_string(tmp_path: Path) -> None:
+    """A record file from a tool that writes "" for null (pandas `fillna("")`, a CSV round trip):
+    a summary of nothing is no example to learn from, so the task leaves the record out."""
+    records = []
+    for k in range(6):
+        page = (f" date 2024-02-{k + 1:02d} Harbour story number {k}\n\nA standfirst for story {k}\n\n"
+                f"The body of story {k} tells of tides, boats and the people who mend the nets.\n")
+        rec = newsset.parse_text(page, f"p{k}.txt").to_dict()
+        if k % 2:
+            rec["subtitle"] = ""
+        records.append(rec)
+    src = tmp_path / "records.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = newsset.build([src], tmp_path / "out", jobs=1, ratios=(1.0, 0.0, 0.0))
+    assert sum(result.rows.values()) == 6  # every record kept in the default config
+    summaries = pq.read_table(tmp_path / "out/summarization").column("summary").to_pylist()
+    assert sorted(summaries) == [f"A standfirst for story {k}" for k in (0, 2, 4)]
