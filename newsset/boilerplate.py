@@ -304,7 +304,7 @@ _SHARE_BUTTONS = ("Share", "Copy link", "Facebook", "X", "Twitter", "Email", "E-
 # A bar's own buttons: a run of networks (and `Email`, `Save`) may be a quiz's options or an article's list.
 _SHARE_ACTIONS = frozenset(b.casefold() for b in _SHARE_BUTTONS if b.startswith("Share") or b == "Copy link")
 _BUTTON = "\x00button"  # the key of a line that may be a share button (no catalogue key holds a NUL)
-# `_EXACT`, and a share button's usual spellings -> `_BUTTON`: the keys pass of `parse._Page` looks
+# `_EXACT`, and a share button's usual spellings -> `_BUTTON`: the keys pass of `page.PageState` looks
 # lines up here, so a page without such a line pays nothing for share bars.
 _LINE_KEYS: dict[str, str] = {}  # filled below, once `_boiler_key` is defined
 

@@ -228,7 +228,7 @@ lines_strategy = (
 @given(lines_strategy)
 def test_boilerplate_classification_equals_reference(line: str) -> None:
     expected = reference_is_boilerplate(line)
-    assert parse.is_boilerplate(line) == expected
+    assert boilerplate.is_boilerplate(line) == expected
     if 0 < len(line) <= boilerplate._LONGEST:
         assert boilerplate._boiler_key(line) == reference_boiler_key(line)
 

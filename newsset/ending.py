@@ -1,0 +1,370 @@
+"""The end of a page: where the body ends (a paywall, the footer), and the signature and author bio
+below it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from itertools import islice
+
+from .boilerplate import _BLANK, _FOOTER, _FOOTER_HEADS, _PAYWALL, _PAYWALL_END, _PAYWALL_START, is_boilerplate
+from .lines import (
+    _AGENCIES,
+    _CLOSE_QUOTES,
+    _NAME,
+    _OPEN_QUOTES,
+    _PROSE_END,
+    _SENTENCE_END,
+    _TERMINAL,
+    _ends,
+    _is_when,
+    _name_words,
+    _names,
+    _placed_item,
+)
+from .page import _FURNITURE_MAX, PageState, _runs
+
+_VIEW_MORE = frozenset(k for k in _FOOTER if k.startswith("view more"))
+
+_PRONOUNS = frozenset({"He", "She", "They", "His", "Her", "Their", "Ze", "Xe"})
+
+
+# What a page saves under the author's bio that is no more of it.
+_AFTER_BIO = re.compile(r"(?:Correction|Clarification|Update|Editor['\u2019]s note)\b.{0,40}:"
+                        r"|Comments are (?:closed|open)|Follow (?:The Week|us)\b.{0,20}\bon\b"
+                        r"|(?:We|This (?:site|website)) uses? cookies", re.IGNORECASE)
+
+
+class EndReader(PageState):
+    """Reads a page's end; a mixin of `newsset.parse._Page`."""
+
+    def body_end(self, first: int) -> tuple[int, bool, int]:
+        """Where the body stops: (end index, truncated?, index where the signature search starts)."""
+        lines, keys = self.lines, self.keys
+        n = len(lines)
+        at = first
+        if _PAYWALL_START not in keys:  # (most pages: a scan in C, not an exception raised and caught)
+            if _PAYWALL.isdisjoint(keys) or (i := self._headless_paywall(first)) is None:
+                return self.footer_start(first), False, -1
+            keys[i] = _PAYWALL_START  # the block without its first line (a scraper that lost it): still the paywall
+        try:
+            while True:
+                i = keys.index(_PAYWALL_START, at)
+                if self._paywall_at(i):
+                    break
+                keys[i] = None  # a sentence that opens like the paywall: text
+                self.runs = _runs(keys)
+                at = i + 1
+        except ValueError:  # no paywall: the body runs on to the signature or the footer
+            return self.footer_start(first), False, -1
+        else:
+            self.where["truncated"] = i + 1
+            j = i + 1
+            stop = keys.index(_PAYWALL_END, j, j + 15) if _PAYWALL_END in keys[j:j + 15] else None
+            if stop is not None:
+                j = stop + 1
+            else:
+                while j < n and (not lines[j] or keys[j] in _PAYWALL):
+                    j += 1
+            return i, True, j
+
+    def _headless_paywall(self, first: int) -> int | None:
+        """The first line of a paywall block that lost its first line: a later line of the block
+        with another of them in the next three text lines (one alone, "Cancel or pause at any
+        time.", may be a promo's), at or after `first`."""
+        keys = self.keys
+        return next((i for i in range(first, len(keys)) if keys[i] in _PAYWALL and self._more_paywall(i)), None)
+
+    def _more_paywall(self, i: int) -> bool:
+        """A later line of the paywall block (not its first) in the three text lines under line i."""
+        after = islice(filter(_BLANK.__ne__, self.keys[i + 1:i + 12]), 3)
+        return any(k in _PAYWALL and k != _PAYWALL_START for k in after)
+
+    def _paywall_at(self, i: int) -> bool:
+        """Line i starts the paywall: one of its usual forms, or another ending of it ("To continue
+        reading this article, subscribe ...") with more of the block in the next three text lines.
+        A line of prose that opens the same way ("..., readers now need a day pass.") has none."""
+        # (its usual forms, also with a button's icon: the record check's view)
+        return is_boilerplate(self.lines[i]) or self._more_paywall(i)
+
+    def footer_start(self, first: int) -> int:
+        """Where the footer (and a related-articles list above it) starts, looking no higher than first.
+
+        The scan runs up from the page end and stops at a line of article text; a call whose `first`
+        is at or above the line an earlier scan stopped at would repeat that scan, so reuses it.
+        """
+        if self._foot is not None and first <= self._foot[1]:
+            return self._foot[0]
+        lines, keys = self.lines, self.keys
+        end = len(lines)
+        # `View More` closes the template's related list: what a scraper saved under it is the site's own
+        # furniture (section links, the publisher's copyright line), never article text.
+        last_mark = next((k for k in range(end - 1, first - 1, -1) if keys[k] in _VIEW_MORE), None) \
+            if not _VIEW_MORE.isdisjoint(keys) else None  # (a scan in C first: most pages have none)
+        if last_mark is not None and max(map(len, lines[last_mark + 1:]), default=0) <= _FURNITURE_MAX:
+            end = last_mark + 1  # (paragraphs of text under it: an article that goes on, read as ever)
+        below = False  # footer lines found under the scan (teasers above them may stand a blank line apart)
+        # (Other furniture under the footer, a cookie banner and its buttons, is passed over too.)
+        while end > first and (not lines[end - 1] or keys[end - 1] is not None):
+            below = below or keys[end - 1] in _FOOTER
+            end -= 1
+        # Related-articles lists (short teaser lines) may follow "Latest" and "You might also like";
+        # a heading followed by article text (paragraphs, sentences) is not a footer. A teaser may end
+        # like a sentence ("…", ".", ":"): it still counts when a heading tops its run of lines.
+        stop = -1  # -1: the scan ran out at first, so its result holds for this first only
+        i = end - 1
+        while i >= first:
+            text = lines[i].strip()
+            if keys[i] in _FOOTER_HEADS:
+                end = i
+                below = True
+            elif text and (len(text) > 150 or _ends(text, _SENTENCE_END) or self._sig(text)):
+                head = self._list_head(i, first, below)
+                if head is None:
+                    stop = i
+                    break
+                end = i = head
+            i -= 1
+        self._foot = (end, stop)
+        return end
+
+    def _list_head(self, i: int, first: int, loose: bool = False) -> int | None:
+        """The footer heading atop the run of lines that holds line i, when every line between
+        them is a short teaser (no paragraph break, not the site's own signature), else None. `loose`: footer lines
+        lie below, so teasers may stand a blank line apart (one to a paragraph), when none of them
+        reads as a sentence: paragraphs under a `Latest` subheading in the article stay its text."""
+        lines, keys = self.lines, self.keys
+        crossed = prose = False
+
+        def sentence(text: str) -> bool:
+            return _ends(text, _SENTENCE_END) and not self._sig(text)
+
+        for j in range(i, first - 1, -1):
+            if keys[j] in _FOOTER_HEADS:  # (under the site's signature and bio, no heading tops article text)
+                return j if not prose or self._signed_above(j, first) else None
+            text = lines[j].strip()
+            if loose and not text:
+                prose = prose or sentence(lines[i].strip())
+                crossed = True
+                continue  # (teasers saved one to a paragraph, under a heading with footer lines below)
+            if crossed and sentence(text):
+                prose = True
+            # (A headline may be `Name, Topic`-shaped: "Starmer, Reeves and the budget"; only the
+            # site's own signature is never a teaser.)
+            if not text or len(text) > 150 or ((sig := self._sig(text)) and sig[1].startswith("The Week")):
+                return None
+        return None
+
+    def _signed_above(self, j: int, first: int) -> bool:
+        """The site's own signature (`Name, The Week ...`) in the three paragraphs above line j: its
+        author box, whose end is the article's."""
+        paras, inside = 0, False
+        for k in range(j - 1, first - 1, -1):
+            text = self.lines[k].strip()
+            if not text:
+                inside = False
+                continue
+            if not inside:
+                paras, inside = paras + 1, True
+                if paras > 3:
+                    return False
+            if self.keys[k] is None and (sig := self._sig(text)) is not None and sig[1].startswith("The Week"):
+                return True
+        return False
+
+    def signature(self, tail: int) -> tuple[str | None, str | None, str | None]:
+        """Find `Name, Publication` and the bio after it; trims the body end when found."""
+        lines = self.lines
+        if tail >= 0:  # after a paywall: the signature is the site's own, or a line where one sits
+            end = self.footer_start(tail)
+            found = [(i, sig) for i in range(tail, end) if lines[i] and (sig := self._sig(lines[i]))]
+            first = next((i for i in range(tail, end) if lines[i]), None)
+            pick = next((i for i, sig in found if sig[1].startswith("The Week")), None)
+            if pick is None:  # right under the paywall, or a publication named the usual way, or a bio naming it
+                pick = next((i for i, sig in found if i == first or sig[1].startswith("The ") or sig[1] in _AGENCIES
+                             or _names(lines[i + 1:i + 3], sig[0])), None)
+            return self._sig_at(pick, end) if pick is not None else (None, None, None)
+        # No paywall: the last paragraph, or the one before the last (then the last is the bio), or
+        # the one before that when the bio has two paragraphs and names the author.
+        end = self.footer_start(0)
+        paras = self.paragraphs(0, end)
+        for back in (1, 2, 3):
+            if len(paras) < back + 1:
+                break
+            s, e = paras[-back]
+            # The signature is its own paragraph, or the last line of the last body paragraph;
+            # either way some body must stay above it (paras[0] holds the header).
+            has_body = len(paras) > back + 1 or (e - s > 1 and len(paras) > back) or (
+                back < 3 and self._own_box((s, e)))  # (with nothing above it, a page of no article: refused)
+            sig = self._sig(lines[e - 1]) if has_body else None
+            if sig is not None:
+                # In a list of `Name, X` lines (letters, quotes, a round-up of columns, books by
+                # their authors, where to watch or stay) the last item is no signature: a signature
+                # with no bio must name a publication the usual way ("The ...", and on a line of its
+                # own), a bio must name its author, and after other `Name, X` items only the site's
+                # own signature (`Name, The Week ...`) counts.
+                # Closing a paragraph (its last line), only the site's own signs: "Name, Place" or a
+                # quotation's "Name, Paper" there is text.
+                bio_s, bio_e = paras[-back + 1] if back > 1 else (0, 0)
+                if back == 1:
+                    plain = sig[1].startswith("The Week") or (e - s == 1 and (
+                        sig[1].startswith("The ") or sig[1] in _AGENCIES) and not self._named_above(sig[0], paras[-2]))
+                else:
+                    plain = _names(lines[bio_s:bio_e], sig[0])
+                boxed = back == 3 and self._own_box((s, e)) and any(lines[end:])  # (a footer under its bio)
+                if (e - s > 1 and not sig[1].startswith("The Week")) or (not plain and back != 2 and not boxed):
+                    break
+                if back == 1 and not sig[1].startswith("The Week") and self._quotation(paras[-2]):
+                    break  # under a paragraph that is all quotation, "Name, The Guardian" is its attribution
+                # (Author boxes above, the site's signature alone on its paragraph, are co-authors.)
+                if not (plain and sig[1].startswith("The Week")):
+                    site_box = e - s == 1 and sig[1].startswith("The Week")
+                    if any((o := self._sig(lines[pe - 1]) or _placed_item(lines[pe - 1]))
+                           and not self._own_box((ps, pe)) and (not site_box or o[1].startswith("The Week"))
+                           for ps, pe in paras[1:-back]):
+                        break  # (the items of a list above it: `Name, Paper`, a letter's `Name, Town, County`)
+                elif any(pe - ps > 1 and "The Week" in lines[pe - 1] and (other := self._sig(lines[pe - 1]))
+                         and other[1].startswith("The Week") for ps, pe in paras[1:-back]):
+                    break  # the site's signature closing other paragraphs too: a round-up's attributions
+                # Another author's box above this one (a co-written article): the block starts there.
+                k = len(paras) - back
+                while e - s == 1 and sig[1].startswith("The Week"):  # (its bio: none, or one or two paragraphs)
+                    gap = next((g for g in (1, 2, 3) if k - g >= 2 and self._own_box(paras[k - g])), 0)
+                    if not gap or any(self._own_box(p) for p in paras[k - gap + 1:k]):
+                        break
+                    k -= gap
+                return self._sig_at(paras[k][0] if k < len(paras) - back else e - 1, end)
+        for back in (1, 2):  # the bio right under the signature, no blank line (and a second bio paragraph)
+            if len(paras) > back + 1 and paras[-back][1] - paras[-back][0] > 1:
+                s, e = paras[-back]
+                others = paras[1:len(paras) - back] + paras[len(paras) - back + 1:]  # (below it too)
+                if self._signs_above_bio(s, s + 1, e, others):
+                    return self._sig_at(s, end)
+        if paras:
+            s, e = paras[-1]
+            # A page without blank lines: body, signature and bio in one run (the bio of a line, or of a
+            # few short ones wrapped, that names its writer).
+            for below in range(1, 5):
+                i = e - 1 - below
+                if i <= s or (below > 1 and max(map(len, lines[i + 1:e])) > 100):
+                    break
+                sig = self._sig(lines[i])
+                if sig is None or any(self._sig(lines[k]) for k in range(i + 1, e)):
+                    continue
+                if (below == 1 or _names(lines[i + 1:e], sig[0])) and self._signs_above_bio(
+                        i, i + 1, e, paras[1:-1], range(s, i)):
+                    return self._sig_at(i, end)
+        return self._box_above_furniture(paras)
+
+    def _box_above_furniture(self, paras: list[tuple[int, int]]) -> tuple[str | None, str | None, str | None]:
+        """The site's author box with more of the page saved under its bio than the paragraphs
+        `signature` looks at (readers' comments, a "Was this article helpful?" poll, a widget): the
+        box alone on its paragraph, under more text than lies under its bio, the one paragraph under
+        it naming the author, and no other of the site's signatures on the page (a round-up's). The
+        bio is that paragraph; what lies under it is the page's, not the article's."""
+        boxes = [k for k in range(2, len(paras) - 1) if paras[k][1] - paras[k][0] == 1 and self._own_box(paras[k])]
+        if len(boxes) != 1:
+            return None, None, None
+        k = boxes[0]
+        if self._size(paras[1:k]) <= self._size(paras[k + 2:]):  # (an article going on under a box)
+            return None, None, None
+        s, _ = paras[k]
+        name = self._sig(self.lines[s])
+        bio_s, bio_e = paras[k + 1]
+        if name is None or not _names(self.lines[bio_s:bio_e], name[0]):
+            return None, None, None
+        for ps, pe in paras[1:k] + paras[k + 2:]:
+            for line in {self.lines[ps], self.lines[pe - 1]}:
+                if "The Week" in line and (other := self._sig(line)) and other[1].startswith("The Week"):
+                    return None, None, None
+        for ps, pe in paras[k + 2:]:  # (more of the bio: a paragraph that names the writer or opens "She ...")
+            if not (_names(self.lines[ps:pe], name[0]) or self.lines[ps].split(None, 1)[0] in _PRONOUNS):
+                break
+            bio_e = pe
+        return self._sig_at(s, bio_e)
+
+    def _size(self, paras: list[tuple[int, int]]) -> int:
+        """Characters in the paragraphs."""
+        return sum(len(ln) for s, e in paras for ln in self.lines[s:e])
+
+    def _signs_above_bio(self, i: int, bio_s: int, bio_e: int, others: list[tuple[int, int]],
+                         run: Iterable[int] = ()) -> bool:
+        """Whether line i, with its bio right under it (no blank line between), is the signature: the
+        site's own (`Name, The Week ...`) or one whose bio names its author, when no other paragraph
+        opens or ends with a `Name, X` line (the items of a round-up: "Name, Paper" and its summary;
+        an author box of the site's, alone on its paragraph, is no item)."""
+        lines = self.lines
+        sig = self._sig(lines[i])
+        if sig is None:
+            return False
+        site = sig[1].startswith("The Week")
+
+        def item(k: int) -> bool:  # (for the site's own signature, only another of the site's is an item:
+            other = self._sig(lines[k])  # a quotation's "Name, The Times" above it is no round-up)
+            return other is not None and (not site or other[1].startswith("The Week"))
+
+        listed = any(item(k) for k in run) or any(
+            (item(ps) or item(pe - 1)) and not self._own_box((ps, pe)) for ps, pe in others)
+        return not listed and (site or _names(lines[bio_s:bio_e], sig[0]))
+
+    def _sig_at(self, i: int, end: int) -> tuple[str | None, str | None, str | None]:
+        sig = self._sig(self.lines[i])
+        assert sig is not None
+        self.sig_line = i
+        self.where.update(publication=i + 1)
+        if not sig[0] and i > 0 and self.keys[i - 1] is None and self._split_name(self.lines[i - 1].strip()):
+            # `Ann Kerr` over `, The Week UK`: the box's name and the rest of it, saved as two text nodes
+            sig = self.lines[i - 1].strip(), sig[1]
+            self.sig_line = i - 1
+        if sig[0]:
+            self.where["author"] = self.sig_line + 1
+        # The bio: the paragraphs between the signature and the footer (most bios have one), up to a
+        # heading over a list (`Topics` and its tags, `Editor's picks` and headlines). Another box of
+        # the site's (`Name, The Week ...` on a line of its own, then its bio) names a co-author.
+        names, bio = [sig[0]], list[str]()
+        for s, e in self.paragraphs(i + 1, end):
+            if self._own_box((s, e)):
+                other = self._sig(self.lines[s])
+                if other is not None and other[0] not in names:
+                    names.append(other[0])
+                continue
+            if e - s > 1 and not _ends(self.lines[s], _TERMINAL) and all(
+                    len(ln) <= 80 and not _ends(ln, _PROSE_END) for ln in self.lines[s:e]) \
+                    and not _names(self.lines[s:s + 1], sig[0]):
+                break  # (a role over a bio sentence is no list: its sentence ends as prose does; nor is
+                #        a bio whose first line names the author, however its lines end)
+            if bio and (_AFTER_BIO.match(first := self.lines[s].strip()) or _is_when(first)):
+                break  # the page's, under the bio: a correction, a time label, "Comments are closed", a cookie notice
+            if not bio:
+                self.where["author_bio"] = s + 1
+            para = "\n".join(self.lines[s:e]).strip()
+            if para not in bio:  # (an author box the scraper saved twice)
+                bio.append(para)
+        return " and ".join(n for n in names if n) or None, sig[1], "\n\n".join(bio) or None
+
+    @staticmethod
+    def _split_name(text: str) -> bool:
+        """A person's name alone on its line (the first part of an author box saved in two)."""
+        return 0 < len(text) <= 60 and not _ends(text, _TERMINAL) and _NAME.match(text) is not None \
+            and _name_words(text) and " " in text
+
+    def _named_above(self, name: str, para: tuple[int, int]) -> bool:
+        """The paragraph above names it too: a place or venue the text spoke of (`Harbour House, The
+        Quay` under "Rooms at Harbour House ..."), not the writer's signature."""
+        s, e = para
+        named = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")  # (whole words: "Ann" is not in "Annual")
+        return any(named.search(self.lines[k]) for k in range(s, e))
+
+    def _quotation(self, para: tuple[int, int]) -> bool:
+        """A paragraph that is one quotation: it opens with a quotation mark and ends with one."""
+        s, e = para
+        first, last = self.lines[s].lstrip()[:1], self.lines[e - 1].rstrip()[-1:]
+        return bool(first) and first in _OPEN_QUOTES and last in _CLOSE_QUOTES
+
+    def _own_box(self, para: tuple[int, int]) -> bool:
+        """A paragraph that is the site's own signature alone (`Name, The Week UK`): an author box."""
+        s, e = para
+        if e - s != 1:
+            return False
+        sig = self._sig(self.lines[s])
+        return sig is not None and sig[1].startswith("The Week")

@@ -1,0 +1,406 @@
+"""The head of a page: the standfirst, the lead image block (alt, caption, credit) and the byline
+labels (`By`, `published`), and where the body starts."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from itertools import compress, islice, repeat
+from operator import is_
+
+from .boilerplate import _BLANK, _FOOTER, _PAYWALL
+from .lines import (
+    _ABBREVIATED,
+    _BARE_WHEN,
+    _BY,
+    _JOINER,
+    _LABEL_OPENINGS,
+    _NAME,
+    _ROLE_LABEL,
+    _ROLE_WORDS,
+    _SENTENCE_END,
+    _TERMINAL,
+    _by_name_of,
+    _capital,
+    _credit,
+    _ends,
+    _is_bare_by,
+    _is_date_only,
+    _is_name,
+    _is_when,
+    _loose_credit,
+    _name_words,
+    _plain_label,
+)
+from .page import _FURNITURE_MAX, PageState, _runs
+
+_HEAD_SCAN = 12  # text lines (boilerplate takes no slot) after the header where image and byline blocks may be
+
+_GALLERY_SCAN = 36  # more lines, through which labels are looked for under a gallery's image blocks
+
+_KICKER_LINES = 2  # short lines the labels may sit under, below the image credit
+
+_TEASER_OPENINGS = ("Related", "RELATED", "Read more", "Read next", "See also", "More:", "Read:", "Watch:", "Listen:")
+
+
+def _kicker(lines: list[str], below: str) -> bool:
+    """The site's section labels above a standfirst (`Opinion`, `In Depth`, `Today's big question`,
+    a breadcrumb `News` / `Politics`), over a paragraph that opens with a capital. (A catalogue,
+    not a shape: a short first paragraph of a standfirst, "Plots are scarce", is text.)"""
+    return 0 < len(lines) <= 3 and _capital(below.strip()) and all(
+        " ".join(ln.replace("\u2019", "'").split()).casefold() in _SECTIONS for ln in lines)
+
+
+# The site's section names, as kickers and breadcrumbs print them.
+_SECTIONS = frozenset({
+    "opinion", "instant opinion", "in depth", "today's big question", "the explainer", "explainer", "briefing",
+    "talking points", "the week recommends", "pick of the papers", "analysis", "feature", "features", "review",
+    "reviews", "comment", "news", "world news", "uk news", "us news", "politics", "business", "money", "culture",
+    "arts", "sport", "science", "tech", "travel", "food", "food & drink", "property", "health", "environment",
+    "the week unwrapped", "podcast", "podcasts", "quiz", "cartoons", "puzzles", "crosswords", "the papers",
+    "today's newspapers", "fact check", "the week's guide"})
+
+
+class HeadReader(PageState):
+    """Reads a page's head; a mixin of `newsset.parse._Page`."""
+
+    def head(self, first: int, end: int) -> tuple[int, str | None, str | None, str | None, str | None, str | None]:
+        """Standfirst, image block and byline: returns (body start, subtitle, alt, caption, credit, by-name)."""
+        lines = self.lines
+        # The first text lines (boilerplate does not count: promos between the parts take no slot).
+        nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))), _HEAD_SCAN))
+        # (Every credit line has its label's colon, or ©, in its first 20 characters: one look at those.)
+        # Other templates' forms (`Photo: ...`, `© ...`) count with an alt or caption line right above.
+        credit_i = credit_text = None
+        for i in nonblank:
+            opening = lines[i].lstrip()[:20]
+            if (":" in opening or "\u00a9" in opening) and (credit_text := _credit(lines[i])) is not None \
+                    and (not _loose_credit(lines[i]) or (i > first and self.keys[i - 1] is None)):
+                credit_i = i
+                break
+        if credit_i is not None and (not self._lead_image(first, credit_i, nonblank) or (
+                _loose_credit(lines[credit_i]) and not self.paragraphs(credit_i + 1, end))):
+            credit_i = None  # an image in the body, or a last line (`© Reuters 2024`): text, as written
+        if credit_i is not None and credit_i + 1 < end and self.keys[credit_i + 1] is None:
+            # A credit line hard-wrapped by the scraper (`(Image credit: A / B /` over `C)`): its tail takes
+            # no slot, nor opens the body.
+            line, tail = lines[credit_i].strip(), lines[credit_i + 1].strip()
+            if line.count("(") - line.count(")") == 1 and tail.count(")") - tail.count("(") == 1 \
+                    and tail.endswith(")") and len(tail) <= 80 and (joined := _credit(f"{line} {tail}")):
+                credit_text = joined
+                self.keys[credit_i + 1] = ""
+                self.runs = _runs(self.keys)
+                nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))),
+                                       _HEAD_SCAN))
+        by_i = self._byline(nonblank, credit_i)
+        if credit_i is not None and _loose_credit(lines[credit_i]) and not (
+                by_i is not None and _plain_label(lines[by_i[0]].strip())):
+            # Other templates' credit forms open sentences too ("Photo: Ann Kerr, for a series ..."):
+            # they make a lead image only with the byline labels under it.
+            credit_i = None
+            by_i = self._byline(nonblank, None)
+        alt = caption = credit = by_name = subtitle = None
+        start = first
+        head_stop = end
+        if by_i is not None:
+            b0, b1, by_name = by_i
+            start = b1
+            head_stop = b0
+            if credit_i is not None and credit_i + 1 < b0:
+                self.lead = self.paragraphs(credit_i + 1, b0)  # a kicker between the image and the labels
+        if credit_i is not None and (by_i is None or credit_i < by_i[0]):
+            credit = credit_text or None  # (`_credit` of the line found above)
+            self.where["image_credit"] = credit_i + 1
+            block: list[int] = []
+            k = credit_i - 1
+            while k >= first and (key := self.keys[k]) != _BLANK and key not in _PAYWALL and key not in _FOOTER \
+                    and len(block) < 2:  # text lines only
+                if key is None:  # (an image's URL, a promo or a lightbox's `Expand` among its lines takes no slot)
+                    block.insert(0, k)
+                k -= 1
+            # More lines glued on above, under a standfirst of its own: a caption the scraper saved
+            # wrapped (a first paragraph glued on is the standfirst of a page without blank lines).
+            wrapped = k >= first and self.keys[k] is None and len(block) == 2 \
+                and lines[block[1]].lstrip()[:1].islower() and not _ends(lines[block[0]], _SENTENCE_END) \
+                and len(self.paragraphs(first, k + 1)) > 1
+            while wrapped and k >= first and self.keys[k] is None and len(block) < 4:
+                block.insert(0, k)
+                k -= 1
+            # The credit a blank line under the caption: the block's lines may be a blank line apart
+            # too (a page saved with a blank line after every line). (A line a blank line above a
+            # caption glued on its credit is not taken for the alt: a standfirst split at a link
+            # leaves its second piece there.)
+            while not block or (len(block) < 2 and block[0] < credit_i - 1):
+                if not (k > first and self.keys[k] == _BLANK) or (
+                        split := self._split_image_block(first, k, block)) is block:
+                    break
+                block, k = split, split[0] - 1
+            if len(block) >= 2:
+                alt = lines[block[0]].strip()
+                self.where["image_alt"] = block[0] + 1
+            if block:
+                caption = " ".join(lines[i].strip() for i in block[1:] or block)
+                self.where["image_caption"] = block[min(1, len(block) - 1)] + 1
+            head_stop = block[0] if block else credit_i
+            if by_i is None:
+                start = credit_i + 1
+            if self.lead and [lines[k] for s, e in self.lead for k in range(s, e)] == lines[head_stop:credit_i + 1]:
+                self.lead = []  # the image block saved twice: the copy is no kicker
+        if by_i is None and credit_i is None:
+            # No marker: the first paragraph is a standfirst only if it reads like one
+            # (one line, no closing punctuation) and more text follows it.
+            paras = self.paragraphs(first, end)
+            if len(paras) >= 3 and _kicker(lines[paras[0][0]:paras[0][1]], lines[paras[1][0]]):
+                first, paras = paras[1][0], paras[1:]  # a section's kicker over the standfirst: dropped
+            if len(paras) >= 2 and paras[0][1] - paras[0][0] == 1 and not _ends(lines[paras[0][0]].strip(), _TERMINAL):
+                subtitle = lines[paras[0][0]].strip()
+                self.where["subtitle"] = paras[0][0] + 1
+                return paras[0][1], subtitle, None, None, None, None
+            return first, None, None, None, None, None
+        standfirst = self.paragraphs(first, head_stop)
+        if len(standfirst) == 2:  # (see `_over_standfirst`)
+            (s0, e0), (s1, e1) = standfirst
+            if credit_i is None and by_i is not None and self._glued_on(e1, by_i[0]):
+                standfirst = standfirst[:1]  # a lead video's title glued on the labels: its player's furniture
+            elif _kicker(lines[s0:e0], lines[s1]):
+                standfirst = standfirst[1:]  # a section's label above the standfirst
+        if standfirst and not lines[standfirst[0][0]].lstrip()[:1].isalpha() and not any(
+                c.isalpha() for s, e in standfirst for k in range(s, e) for c in lines[k]):
+            self.lead, standfirst = standfirst + self.lead, []  # a gallery's `1.`: no standfirst, body text
+        if standfirst:
+            s0 = standfirst[0][0]
+            subtitle = "\n\n".join("\n".join(lines[s:e]).strip() for s, e in standfirst) or None
+            self.where["subtitle"] = s0 + 1
+        if by_name:
+            self.where["author"] = by_i[0] + 1  # type: ignore[index]
+        return start, subtitle, alt, caption, credit, by_name
+
+    def _split_image_block(self, first: int, blank: int, block: list[int]) -> list[int]:
+        """The image block's lines a blank line above its credit (and, when they too are a blank line
+        apart, above each other), when a standfirst stands above them: the block, else `block` as
+        found. Without a paragraph above them the lines may be the standfirst: as found. (A blank line
+        between a caption glued on its credit and the line above is not looked at: under a wrapped
+        headline that line is the standfirst.)"""
+        paras = self.paragraphs(first, blank)
+        if len(paras) < 2 or paras[-1][1] != blank:
+            return block
+        (s0, e0), (s, e) = paras[-2], paras[-1]
+        if len(paras) == 2 and _kicker(self.lines[s0:e0], self.lines[s]):
+            return block  # (a kicker over the standfirst)
+        if e - s > 2 - len(block) or any(len(self.lines[i]) > _FURNITURE_MAX for i in range(s, e)):
+            return block
+        return [*range(s, e), *block]
+
+    def _lead_image(self, first: int, credit_i: int, nonblank: list[int]) -> bool:
+        """The lead image sits above the byline labels, below at most the standfirst (a longer
+        standfirst counts when the labels follow the image): a credit under a label, or under
+        two paragraphs with no label after it, is an image in the body."""
+        lines = self.lines
+        above = nonblank[:bisect_left(nonblank, credit_i)]
+        opening = compress(above, map(str.startswith, map(str.lstrip, map(lines.__getitem__, above)),
+                                      repeat(_LABEL_OPENINGS)))
+        if any(self._is_label_line(lines[i].strip()) for i in opening):
+            return False
+        if len(self.paragraphs(first, credit_i)) <= 2:
+            return True
+        after = nonblank[bisect_right(nonblank, credit_i):][:1]
+        return bool(after) and self._is_label_line(lines[after[0]].strip())
+
+    def _is_label_line(self, text: str) -> bool:
+        return text.startswith(_LABEL_OPENINGS) and (_is_bare_by(text) or _is_when(text)
+                                                     or self._by_name(text, "", False))
+
+    def _byline(self, nonblank: list[int], credit_i: int | None) -> tuple[int, int, str | None] | None:
+        """The byline label block as (first index, index after it, author name or None)."""
+        lines = self.lines
+        cands = nonblank if credit_i is None else nonblank[bisect_right(nonblank, credit_i):]  # (the lines below it)
+        # Labels start with "published" or "By"; right after an image block only the first line counts,
+        # or the first after one or two short lines that are no sentence (a star rating, "In partnership
+        # with ...", a kicker: they open the body); or, further down, a `By` line with a time label right
+        # under it, under short lines only (a review's venue and dates, a recipe's times, a second image).
+        if credit_i is not None:
+            look: Iterable[int] = range(min(1 + _KICKER_LINES, len(cands)))
+        else:
+            look = compress(range(len(cands)), map(str.startswith, map(str.lstrip, map(lines.__getitem__, cands)),
+                                                   repeat(_LABEL_OPENINGS)))
+        for pos in look:
+            i = cands[pos]
+            text = lines[i].strip()
+            is_label = False
+            if text.startswith(_LABEL_OPENINGS):  # as every label does
+                nxt = lines[cands[pos + 1]].strip() if pos + 1 < len(cands) else ""
+                after_image = credit_i is not None and pos == 0
+                is_label = _is_when(text) or _is_bare_by(text) or self._by_name(text, nxt, after_image)
+            if not is_label:
+                if credit_i is not None and (pos >= _KICKER_LINES or len(text) > 120 or _ends(text, _TERMINAL)):
+                    break  # labels follow the image block directly (or lower down: see `_far_labels`)
+                continue
+            if credit_i is None and len(paras := self.paragraphs(cands[0], i)) > 1 and not (
+                    len(paras) == 2 and self._plain_labels(cands, pos) and self._over_standfirst(paras, i)):
+                return None  # no image: labels sit under the standfirst at most ("By Train" lower down is text)
+            block = self._label_block(cands, pos)
+            if block is not None:
+                if credit_i is not None and not any(_is_when(lines[k].strip()) for k in range(block[0], block[1])):
+                    # A `By` line with no time label, over the labels proper a few lines down: a book's (or
+                    # a film's) details in a review's kicker ("The Salt Road" / "By Kofi Mensah" / "Granta,
+                    # 352pp" / "By" / "published"), not the reviewer's byline.
+                    far = self._far_labels(cands)
+                    if far is not None and cands[far] >= block[1]:
+                        return self._label_block(cands, far)
+                return block
+        far = self._far_labels(cands) if credit_i is not None else None
+        if far is None and credit_i is not None and len(nonblank) == _HEAD_SCAN and cands:
+            # A gallery or a page of cartoons above the labels: more image blocks than the head's scan
+            # holds. Look further, through short lines and their credits only (see `_far_labels`).
+            keys = self.keys
+            more = compress(range(cands[-1] + 1, len(lines)), map(is_, keys[cands[-1] + 1:], repeat(None)))
+            cands = cands + list(islice(more, _GALLERY_SCAN))
+            far = self._far_labels(cands, len(cands))
+        return self._label_block(cands, far) if far is not None else None
+
+    def _plain_labels(self, cands: list[int], pos: int) -> bool:
+        """The site's labels beyond doubt: `By` (alone, or with a name) with a time label on the line
+        right under it (no subheading "By Train" has one)."""
+        i, lines = cands[pos], self.lines
+        text = lines[i].strip()
+        if pos + 1 >= len(cands) or cands[pos + 1] != i + 1 or text[:2] not in ("By", "BY"):
+            return False
+        nxt = lines[i + 1].strip()
+        return _is_when(nxt) and _plain_label(nxt) and (_is_bare_by(text) or self._by_name(text, nxt, False))
+
+    def _over_standfirst(self, paras: list[tuple[int, int]], i: int) -> bool:
+        """On a page with no image credit, the labels under the standfirst and one more paragraph:
+        glued on the labels (a lead video's title, `Watch: ...`, left by its player), or a section's
+        kicker above the standfirst (`Opinion`, `In Depth`): either is dropped. See `head`."""
+        (s0, e0), (s1, e1) = paras
+        return self._glued_on(e1, i) or _kicker(self.lines[s0:e0], self.lines[s1])
+
+    def _glued_on(self, end: int, i: int) -> bool:
+        """No blank line between a paragraph ending at `end` and line `i`: only furniture (a player's
+        `0:00 / 2:31`) if anything."""
+        return all(k not in (None, _BLANK) for k in self.keys[end:i])
+
+    def _far_labels(self, cands: list[int], scan: int = _HEAD_SCAN) -> int | None:
+        """Where, past the kicker's lines under the image, a `By` line with a time label on the line
+        right under it starts the labels: every line above it short (a line of 120 characters or
+        less), at most one of them ending like a sentence since the last image credit line (a
+        gallery's captions are sentences). None when there is no such line."""
+        lines = self.lines
+        sentences = 0
+        for pos in range(min(len(cands), scan) - 1):
+            i = cands[pos]
+            text = lines[i].strip()
+            if _credit(text) is not None:
+                sentences = 0  # (the line above was a caption: another image's block)
+                continue
+            if text[:2] in ("By", "BY") and cands[pos + 1] == i + 1:
+                nxt = lines[i + 1].strip()
+                # (a real time label: "published" alone or before a date, not "published in full.")
+                if _is_when(nxt) and _plain_label(nxt) and (_is_bare_by(text) or (
+                        self._by_name(text, nxt, False) and _name_words(_by_name_of(text[2:].lstrip(": "))))):
+                    # (and a name: "By Ann Kerr's count the report was" over "published on 3 May" is prose)
+                    return pos
+            if len(text) > 120 or text.startswith(_TEASER_OPENINGS):
+                return None  # (a related story's card, with its own byline, is no kicker)
+            sentences += _ends(text, _SENTENCE_END)
+            if sentences > 1:
+                return None
+        return None
+
+    def _label_block(self, cands: list[int], pos: int) -> tuple[int, int, str | None] | None:
+        """The label block that starts with line `cands[pos]`: its lines, and the author they name."""
+        lines = self.lines
+        i = cands[pos]
+        j, name = pos, None
+        split = joined = False  # the name came from the line under a bare `By`; an `and` line followed it
+        sep = " and "  # how the next name joins the ones before: `A, B and C`
+        comma = -1  # where the last name joined with a comma starts its `, ` (an `and` before the last name)
+        while j < len(cands):
+            t = lines[cands[j]].strip()
+            m = _BY.match(t)
+            bare = _is_bare_by(t)
+            nxt = lines[cands[j + 1]].strip() if j + 1 < len(cands) else ""
+            # A `By` line a blank line under the labels names a co-author only with its own time label
+            # right under it: else it opens the body ("By Friday evening the queues had reached" wrapped,
+            # a subheading "By The Numbers").
+            gap = j > pos and cands[j] != cands[j - 1] + 1
+            if bare or (m and (j == pos or (self._by_name(t, nxt, True) and not gap and _is_name(
+                    _by_name_of(m.group(1))))  # (glued under the labels: "By Christmas, however, ..." is text)
+                               or (gap and j + 1 < len(cands) and cands[j + 1] == cands[j] + 1 and _is_when(nxt)
+                                   and self._by_name(t, nxt, False)))):
+                more = _by_name_of(m.group(1)) if m and not bare else None
+                if more:  # a second `By` line names a co-author: "By A" / "By B" -> "A and B"
+                    name = f"{name} and {more}" if name and more != name else more
+            elif not ((_is_when(t) and not (gap and self._opens_text(cands, j))) or (
+                    j > pos and cands[j] == cands[j - 1] + 1
+                    and lines[cands[j - 1]].strip().lower() in _BARE_WHEN and _is_date_only(t))):
+                # "By" on a line of its own, the name on the next (a byline link split apart); more
+                # names a line each, `and` on its own line or not between them (two writers' links)
+                glued = j > pos and cands[j] == cands[j - 1] + 1
+                above = lines[cands[j - 1]].strip() if j > pos else ""
+                if not name and glued and not _ROLE_LABEL.match(t) \
+                        and _is_bare_by(above) and self._by_name(f"By {t}", "", False):
+                    name, split = _by_name_of(t), True
+                elif glued and _JOINER.match(t) and (name or _is_bare_by(above) or _JOINER.match(above)):
+                    # (what joined two names; with the names' links dropped, all that is left of them)
+                    sep = ", " if t == "," and not (joined and sep == " and ") else " and "
+                    joined = bool(name)
+                elif (split or joined) and glued and not _ROLE_LABEL.match(t) and not _ROLE_LABEL.match(above) \
+                        and _ROLE_WORDS.isdisjoint(t.lower().split()) and not t.startswith("The Week") \
+                        and self._by_name(f"By {t}", "", False) and (joined or (_is_when(nxt) and " " in t)):
+                    # (not a contributor's name, under `contributions from`: never the author; nor the site)
+                    comma = len(name or "") if sep == ", " else -1
+                    name, joined, sep = f"{name}{sep}{_by_name_of(t)}", False, " and "
+                elif not self._inside_labels(cands, j, pos):
+                    break
+            j += 1
+        if j == pos:  # (the block holds its own first line, or there is none here)
+            return None
+        if name and comma >= 0:  # `A` / `,` / `B`: a list's last name joins with `and`
+            name = f"{name[:comma]} and {name[comma + 2:]}"
+        return i, cands[j - 1] + 1, name
+
+    def _opens_text(self, cands: list[int], j: int) -> bool:
+        """Whether the time label at `cands[j]` opens a paragraph: text on the line right under it
+        that is no label and no bare label's date (a live blog's `Updated 14:32 BST` over its entry,
+        a blank line under the byline's labels)."""
+        if j + 1 >= len(cands) or cands[j + 1] != cands[j] + 1:
+            return False
+        t, nxt = self.lines[cands[j]].strip(), self.lines[cands[j + 1]].strip()
+        if _BY.match(nxt) and j + 2 < len(cands) and cands[j + 2] == cands[j + 1] + 1:
+            # (an entry's own byline between its time stamp and its text: `Updated 14:02` / `By Li Wei` / text)
+            after = self.lines[cands[j + 2]].strip()
+            return not (_is_when(after) or _BY.match(after)) and _ends(after, _SENTENCE_END)
+        return not (_is_when(nxt) or _BY.match(nxt) or (t.lower() in _BARE_WHEN and _is_date_only(nxt)))
+
+    def _inside_labels(self, cands: list[int], j: int, pos: int) -> bool:
+        """A short line between two label lines of one block, not a sentence: the author's role on
+        a line of its own, or the template's text between the name and the time label; a
+        contributor's line ("contributions from" and its name) may take two lines."""
+        lines = self.lines
+        if not (pos < j and cands[j - 1] + 1 == cands[j]):
+            return False
+        for k in range(j, min(j + 2, len(cands) - 1)):
+            text = lines[cands[k]].strip()
+            if cands[k] + 1 != cands[k + 1] or len(text) > 60 or _ends(text, _TERMINAL) or not (
+                    _capital(text) or _ROLE_LABEL.match(text) or not _ROLE_WORDS.isdisjoint(text.lower().split())):
+                return False
+            if _is_when(lines[cands[k + 1]].strip()):
+                return k == j or _ROLE_LABEL.match(lines[cands[j]].strip()) is not None
+        return False
+
+    @staticmethod
+    def _by_name(text: str, nxt: str, after_image: bool) -> bool:
+        """`By NAME` is a label next to `published`, right after the image block, or when NAME is name-shaped."""
+        m = _BY.match(text)
+        if not m or len(text) > 80:
+            return False
+        name = _by_name_of(m.group(1))
+        if _ends(name[-2:], _TERMINAL) and not _ABBREVIATED.search(name):
+            return False  # "By dawn, the queue stretched around the block." (but "By Jane Doe Jr.")
+        if text[1] == "Y":  # upper-case labels (CSS text-transform): "BY THE NUMBERS" has a name's shape
+            return _is_when(nxt)
+        if after_image:  # any name that opens like one: not "By 2030, ...", not "By the numbers", and one
+            # word of Latin letters only beside a time label ("By Air", a travel subheading, is no name)
+            return _capital(name) and (" " in name or not name.isascii() or _is_when(nxt))
+        return bool(_is_when(nxt) or (_NAME.match(name) and _capital(name) and _name_words(name)))

@@ -1,0 +1,113 @@
+"""The state of one page as it is parsed, which the readers of its head (`head`) and of its end
+(`ending`) share: its lines, what each line is (`keys`: boilerplate, blank, text), the runs of
+text lines, and its paragraphs."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from itertools import repeat
+from operator import is_, itemgetter
+
+from .boilerplate import (
+    _BLANK,
+    _BUTTON,
+    _LINE_KEYS,
+    _LONGEST,
+    _TAIL_HEADS,
+    _boiler_key,
+    _continued_boilerplate,
+    _indented_short,
+    _share_bars,
+    _split_boilerplate,
+    _wrapped_boilerplate,
+)
+from .errors import Issue, ParseError
+from .lines import _signature
+
+_RUN = re.compile(b"\x01+")
+
+_SPAN = re.Match.span
+
+_START, _END = itemgetter(0), itemgetter(1)
+
+_FURNITURE_MAX = 250  # characters: a publisher's copyright line is shorter, a paragraph of article text seldom
+
+
+def _runs(keys: list[str | None]) -> list[tuple[int, int]]:
+    """The runs of text lines (key None), as (start, end) index pairs: the paragraphs. (Found in C.)"""
+    return list(map(_SPAN, _RUN.finditer(bytes(map(is_, keys, repeat(None))))))
+
+
+class _Signatures(dict[str, "tuple[str, str] | None"]):
+    """line -> `_signature(line)`, filled in as lines are looked up."""
+
+    def __missing__(self, line: str) -> tuple[str, str] | None:
+        sig = self[line] = _signature(line)
+        return sig
+
+
+class PageState:
+    """One page's lines and what is known of each (see `newsset.parse._Page`)."""
+
+    def __init__(self, lines: list[str], source: str, check_surrogates: bool = True) -> None:
+        self.lines = lines  # right-stripped: a line is blank exactly when it is ""
+        self.check_surrogates = check_surrogates
+        longest, exact = _LONGEST, _LINE_KEYS.get
+        # Per line: _BLANK, the catalogue key of a boilerplate line, or None for a line of text.
+        self.keys = keys = [_BLANK if not ln else None if len(ln) > longest and not _indented_short(ln)
+                            else exact(ln) or _boiler_key(ln) for ln in lines]
+        if _BUTTON in keys:  # (lines that may be share buttons)
+            _share_bars(lines, keys)
+        if not _TAIL_HEADS.isdisjoint(keys):
+            _continued_boilerplate(lines, keys)
+        # The runs of text lines, as (start, end) index pairs: the paragraphs.
+        self.runs = _runs(keys)
+        if keys.count(None) > len(self.runs) and _wrapped_boilerplate(lines, keys, self.runs):  # (a run of 2+)
+            self.runs = _runs(keys)
+        if len(self.runs) > 1 and _split_boilerplate(lines, keys, self.runs):  # (pieces a blank line apart)
+            self.runs = _runs(keys)
+        self.source = source
+        self.where: dict[str, int] = {}
+        self.sig_line: int | None = None
+        self.lead: list[tuple[int, int]] = []  # body paragraphs above the byline (a kicker under the image)
+        self._foot: tuple[int, int] | None = None  # (footer start, line the scan stopped at), see footer_start
+        # `_signature(line)`, worked out once a page for each line: it is pure, and the footer, signature
+        # and author-box tests look at the same lines several times. (A dict's own lookup: a C call.)
+        self._sig: Callable[[str], tuple[str, str] | None] = _Signatures().__getitem__
+
+    def fail(self, code: str, message: str, index: int, expected: str | None = None,
+             got: str | None = None) -> ParseError:
+        return ParseError(Issue(code, message, self.source, index + 1, expected=expected, got=got,
+                                hint=self._other_breaks() or ""))
+
+    def _other_breaks(self) -> str | None:
+        """Why a page of a line or two may have lost its layout: its lines end with a character
+        that is no line end here (U+2028, U+2029, NEL: white space inside a paragraph, as newsset
+        reads lines), so the whole page reads as its header."""
+        if sum(map(bool, self.lines)) > 2:
+            return None
+        seps = [(c, name) for c, name in (("\u2028", "U+2028 LINE SEPARATOR"), ("\u2029", "U+2029 PARAGRAPH "
+                "SEPARATOR"), ("\x85", "U+0085 NEXT LINE")) if any(ln.count(c) >= 2 for ln in self.lines)]
+        if not seps:
+            return None
+        return (f"the page's lines end with {' and '.join(n for _, n in seps)}, which newsset reads as white space "
+                "inside a paragraph, not as a line end: convert them to newlines (\\n)")
+
+    def paragraphs(self, start: int, end: int) -> list[tuple[int, int]]:
+        """(start, end) index pairs of the runs of non-blank, non-boilerplate lines in [start, end).
+
+        The page's runs clipped to the range: the same runs a scan of just that range finds.
+        """
+        if start >= end:
+            return []
+        lo = bisect_right(self.runs, start, key=_END)  # the first run that ends after start
+        hi = bisect_left(self.runs, end, lo, key=_START)  # the runs from lo that start before end
+        out = self.runs[lo:hi]
+        if out:
+            if out[0][0] < start:
+                out[0] = (start, out[0][1])
+            if out[-1][1] > end:
+                out[-1] = (out[-1][0], end)
+        return out
