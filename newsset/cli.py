@@ -511,7 +511,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "is untouched. Raise the limit, or try --jobs 1", file=sys.stderr)
             return 3
         except KeyboardInterrupt:
-            from .write import published
+            from .publish import published
 
             if args.command == "build" and published:  # the signal came after the new dataset was swapped in
                 print(f"newsset build: {'terminated' if terminated else 'interrupted'} after the dataset was "

@@ -42,12 +42,13 @@ from .engine import SMALL, Engine, LocalPool, check_engine, pool_wanted, resolve
 from .errors import ConfigError, Issue, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
 from .progress import Progress
+from .publish import OWN_NAMES, Staging, lock_path
 from .route import Background, Router
 from .schema import Schema, load_schema
 from .sources import CARD_MAX_BYTES, Source, as_paths, discover, kind_of, read_small_file
 from .split import ALGORITHM, SPLITS, DateSplitter, Splitter, parse_cutoffs, parse_ratios
 from .tasks import Task, bundled_tasks, lm_eval_yaml, load_tasks
-from .write import OWN_NAMES, ShardFile, Staging, lock_path, parquet_info, sha256_file, write_json
+from .write import ShardFile, parquet_info, sha256_file, write_json
 
 __all__ = ["BuildResult", "build"]
 

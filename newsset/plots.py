@@ -273,7 +273,7 @@ def dataset_lock(root: Path) -> Iterator[None]:
     """The build's lock on dataset `root`, held while charts are drawn into it and listed: while a
     build is writing the same folder this fails fast, before any file is written, instead of
     editing a folder about to be replaced."""
-    from .write import remove_leftovers, take_lock
+    from .publish import remove_leftovers, take_lock
 
     root = root.absolute()
     with take_lock(root, f"a newsset build is writing {root} (lock {{lock}} is held); run stats --plot again when "
@@ -289,7 +289,7 @@ def add_charts(st: DatasetStats, root: Path, folder: Path) -> list[Path]:
     caller holds `dataset_lock(root)`."""
     import shutil
 
-    from .write import signals_deferred
+    from .publish import signals_deferred
 
     scratch = root.parent / f".{root.name}.charts-{os.getpid()}"
     try:

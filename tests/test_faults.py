@@ -115,7 +115,7 @@ def test_a_removal_of_the_replaced_output_cut_short_leaves_nothing_later_builds_
     """The replaced output is renamed `.NAME.deleting-PID` before it is removed: a removal cut short
     (Ctrl-C, a kill) once left a `.old-` folder without its manifest, whose task shards later builds
     carried into the new dataset as if they were the user's."""
-    from newsset import write
+    from newsset import publish as write
 
     out = tmp_path / "out"
     newsset.build([big], out, seed=1, jobs=1)
@@ -208,7 +208,7 @@ def test_a_failing_publish_keeps_the_old_output(big: Path, tmp_path: Path, monke
             raise PermissionError(errno.EACCES, "Permission denied", str(dst))
         real(src, dst)  # type: ignore[arg-type]
 
-    from newsset import write
+    from newsset import publish as write
 
     monkeypatch.setattr(os, "replace", deny)
     monkeypatch.setattr(write, "_exchange", lambda a, b: False)  # (a system without renameat2: two renames)
@@ -223,7 +223,7 @@ def test_publish_swaps_in_one_step_so_out_is_never_missing(big: Path, tmp_path: 
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """Two renames left no dataset at `out` between them: to a kill -9 there (the next build put it
     back), and to any reader meanwhile. On Linux the staged folder and the old one are exchanged."""
-    from newsset import write
+    from newsset import publish as write
 
     out = tmp_path / "out"
     newsset.build([big], out, seed=1, jobs=1)
@@ -501,7 +501,7 @@ def test_an_interrupt_between_the_rename_probes_two_renames_leaves_the_output_in
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Whether `--out` can be renamed is tried by renaming it away and back, at the start of every
     rebuild: a Ctrl-C between the two left no dataset at `--out` until the next build."""
-    import newsset.write
+    import newsset.publish
 
     raw = tmp_path / "raw"
     write_corpus(raw, 12, seed=5, dup_rate=0.0, bad_rate=0.0)
@@ -515,7 +515,7 @@ def test_an_interrupt_between_the_rename_probes_two_renames_leaves_the_output_in
         if ".old-" in os.fspath(dst):  # type: ignore[arg-type]
             signal.raise_signal(signal.SIGINT)
 
-    monkeypatch.setattr(newsset.write.os, "replace", interrupted)
+    monkeypatch.setattr(newsset.publish.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         newsset.build([raw], out)
     assert snapshot(out) == before
@@ -610,7 +610,7 @@ def test_a_signal_held_through_the_swap_is_said_as_after_publishing(tmp_path: Pa
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     """SIGTERM during the final swap is held until the swap is done, then acts: the new dataset is in
     place, complete. The CLI said `terminated` and exited 143, as though the old one still were."""
-    from newsset import write
+    from newsset import publish as write
     from newsset.cli import main
 
     raw = tmp_path / "raw"
