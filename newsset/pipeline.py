@@ -29,10 +29,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import numpy as np
-import pyarrow as pa
 
 from . import __version__
 from .cache import schema_digest
@@ -43,7 +42,7 @@ from .errors import ConfigError, Issue, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
 from .progress import Progress
 from .publish import OWN_NAMES, Staging, lock_path
-from .route import Background, Router
+from .route import Background, PartRouter, Router
 from .schema import Schema, load_schema
 from .sources import CARD_MAX_BYTES, Source, as_paths, discover, kind_of, read_small_file
 from .split import ALGORITHM, SPLITS, DateSplitter, Splitter, parse_cutoffs, parse_ratios
@@ -54,8 +53,6 @@ __all__ = ["BuildResult", "build"]
 
 OnInvalid = Literal["quarantine", "fail"]
 SplitStrategy = Literal["hash", "date"]
-BATCH_ROWS = 512  # rows routed at a time (a few MB: bounds the driver's buffers)
-BATCH_BYTES = 16 << 20  # or fewer, when pages are large: 512 pages of 8 MiB were 4 GiB copied at once
 DEFAULT_THRESHOLD = 0.7
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # ISO 639-1/3, with a region or script (pt-BR)
 
@@ -196,8 +193,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     `jobs=1` (the default here) works in one process; `jobs=0` uses one worker process per core
     (the CLI's default) — from a script, that needs the usual `if __name__ == "__main__":` guard,
     since worker processes (forked from a fork server, or spawned) import the main module."""
-    from .card import card_digest, hub_license, render_card
-    from .croissant import render_croissant
+    from .card import hub_license
 
     if plot:  # before any work: a missing extra should not cost a whole build
         from .plots import require_matplotlib
@@ -226,63 +222,14 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     if near_dup_threshold is not None and near_dup == "off":
         raise ConfigError("--near-dup-threshold goes with --near-dup keep or drop (off looks for no near-duplicates)")
     near_dup_threshold = DEFAULT_THRESHOLD if near_dup_threshold is None else near_dup_threshold
-    if split == "date" and (ratios is not None or seed is not None):
-        raise ConfigError("--ratios and --seed go with --split hash (a date split is set by --cutoffs)")
-    ratios = (0.8, 0.1, 0.1) if ratios is None else ratios
-    seed = 0 if seed is None else seed
     if isinstance(near_dup_threshold, bool) or not isinstance(near_dup_threshold, (int, float)) \
             or not 0 < near_dup_threshold <= 1:
         raise ConfigError(f"--near-dup-threshold: expected a Jaccard similarity in (0, 1], got {near_dup_threshold}")
-    ratio_values = parse_ratios(ratios)
     license = hub_license(license)
     n_jobs = resolve_jobs(jobs, engine)
     check_engine(engine, scheduler)
-    if split == "date":
-        if cutoffs is None:
-            raise ConfigError("--split date needs --cutoffs YYYY-MM-DD,YYYY-MM-DD")
-        if group_by:
-            raise ConfigError("--group-by works with --split hash only: a group spans dates, a date split cannot "
-                              "keep it whole")
-        cut = parse_cutoffs(cutoffs)
-        by_date: DateSplitter | None = DateSplitter(cut)
-        by_key = None
-    elif split == "hash":
-        if cutoffs is not None:
-            raise ConfigError("--cutoffs goes with --split date (the default --split hash uses --ratios)")
-        cut = None
-        by_date, by_key = None, Splitter(ratio_values, seed)
-    else:
-        raise ConfigError(f"--split: expected hash or date, got {split!r}")
-    sch = schema if isinstance(schema, Schema) else load_schema(schema)
-    outside = sch.outside_refs()
-    if outside:  # the output's schema.json would point at files it does not hold: verify and readers fail
-        raise ConfigError(f"--schema: {display_path(str(sch.path))} has a $ref to {display_path(str(outside[0]))}, "
-                          f"outside the schema's folder, which the published copy of the schema could not reach; "
-                          f"move that file into the schema's folder (or below it) and $ref it from there")
-    fields = sch.arrow_schema.names
-    if by_date is not None:  # a null or free-form date would be placed by string comparison, unsaid
-        date_col = next((c for c in sch.columns if c["name"] == "date"), None)
-        if date_col is None or date_col["dtype"] != "date32" or date_col["nullable"]:
-            got = "no `date` field" if date_col is None else f"`date` as {date_col['dtype']}" + (
-                ", null allowed" if date_col["nullable"] else "")
-            raise ConfigError(f"--split date needs a schema whose `date` is a required calendar date (type string, "
-                              f"format date, not null), got {got}: use --split hash, or tighten the schema")
-    if group_by is not None and group_by not in fields:
-        raise ConfigError(f"--group-by: the schema has no field {group_by!r} (fields: {', '.join(fields)})")
-    task_set, replaced = _load_task_set(tasks, no_tasks)
-    for t in task_set.values():
-        try:
-            t.check(fields, "--tasks" if tasks is not None else "the bundled task configs")
-        except ConfigError as e:
-            if tasks is not None:
-                raise
-            raise ConfigError(f"{e}: build with --no-tasks, or give --tasks a file of tasks this schema can feed "
-                              "(README: Task configs)") from None
-    clash = [rel for rel, _ in sch.companions() if rel.split("/", 1)[0] in OWN_NAMES | set(task_set)]
-    if clash:  # the published copy of the schema would reach the dataset's own file there, or none
-        raise ConfigError(f"--schema: {display_path(str(sch.path))} has a $ref to {clash[0]}, a path the dataset "
-                          f"itself uses ({', '.join(sorted(OWN_NAMES | set(task_set)))}), where its published "
-                          "copy could not sit beside the schema: rename that file (or its folder)")
+    ratio_values, seed, cut, by_key, by_date = _splitters(split, ratios, seed, cutoffs, group_by)
+    sch, task_set, replaced = _schema_and_tasks(schema, tasks, no_tasks, by_date is not None, group_by)
     inputs = [os.fspath(s) for s in as_paths(sources)]
     if not inputs:
         raise ConfigError("no input given: pass at least one folder or file")
@@ -343,50 +290,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         seen_body: dict[bytes, int] = {}
         line_base: dict[str, int] = {}
 
-        buffered: list[tuple[pa.Table, np.ndarray]] = []
-        held = [0, 0]  # rows and bytes of `buffered`
-
-        def route_part(part: str | None, shared: bool, codes: np.ndarray | None) -> None:
-            """Runs on the writer thread: parts are gathered into batches of about `BATCH_ROWS`
-            rows (a chunk holds few), then routed by split code. `part=None, codes=None` flushes."""
-            if part is not None and codes is not None:
-                if os.path.getsize(part) > 2 * BATCH_BYTES:  # (large pages: a batch at a time, never the
-                    flush()                                   #  whole part in memory, nor mapped at once)
-                    with pa.OSFile(part) as source:
-                        reader = pa.ipc.open_file(source)
-                        for i in range(reader.num_record_batches):
-                            batch = reader.get_batch(i)
-                            router.route(batch, codes[:batch.num_rows])
-                            codes = codes[batch.num_rows:]
-                    if not shared:
-                        os.unlink(part)
-                    return
-                with pa.memory_map(part) as source:
-                    table = pa.ipc.open_file(source).read_all()
-                    if not shared:
-                        os.unlink(part)  # the mapping stays readable; the disk space is freed on close
-                buffered.append((table, codes))
-                # Running totals: a table's nbytes walks its buffers (asked once, not once a part after it).
-                held[0] += table.num_rows
-                held[1] += table.nbytes
-                if held[0] < BATCH_ROWS and held[1] < BATCH_BYTES:
-                    return
-            flush()
-
-        def flush() -> None:
-            if not buffered:
-                return
-            table = pa.concat_tables([t for t, _ in buffered])
-            if len(buffered) > 1 and held[1] <= 2 * BATCH_BYTES:  # (small parts: one batch, not one a part;
-                table = table.combine_chunks()                     # a large one keeps its own batches)
-            all_codes = np.concatenate([c for _, c in buffered])
-            buffered.clear()
-            held[:] = [0, 0]
-            for batch in table.to_batches():
-                router.route(batch, all_codes[:batch.num_rows])
-                all_codes = all_codes[batch.num_rows:]
-
-        background = Background(route_part)
+        background = Background(PartRouter(router).put)
         try:
             # backslashreplace: a file name that is not UTF-8 (surrogateescape'd) is written as a
             # \udcXX escape, which JSON readers turn back into the same str.
@@ -404,27 +308,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                         base = line_base.get(res.range_of, 0)
                         res.shift_lines(base)
                         line_base[res.range_of] = line_base.get(res.range_of, 0) + res.lines
-                    result.inputs += res.items
-                    result.warnings.update(res.warnings)
-                    result.ignored.update(res.ignored)
-                    result.chunks += 1
-                    result.cached_chunks += res.cached
-                    if res.cache_error:
-                        result.cache_errors[res.cache_error] += 1
-                    result.cached_inputs += res.reused
-                    row_key, dups = _dedup(res, keys, seen_id, seen_body)
-                    at_dup = iter(dups)
-                    dup = next(at_dup, None)
-                    # Rejects in row order: the bad inputs before row `before`, duplicates among the rows.
-                    for before, item in chain(rejected_items(res, base), [(res.rows, None)]):
-                        while dup is not None and dup[0] < before:
-                            result.duplicates += 1
-                            result.rejected[dup[1]] += 1
-                            rejects.write(_duplicate_line(res, keys, *dup))
-                            dup = next(at_dup, None)
-                        if item is not None:
-                            result.rejected[item.reason.code] += 1
-                            rejects.write(_reject_line(item))
+                    row_key = _accept(res, base, keys, seen_id, seen_body, rejects, result)
                     if res.sigs is not None:
                         sigs.append(res.sigs[row_key >= 0])
                     if guard:
@@ -438,15 +322,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                                      np.vstack(sigs) if sigs else None, by_key=by_key, by_date=by_date,
                                      near_dup=near_dup, threshold=near_dup_threshold)
                     result.leakage = plan.leakage
-                    for k, code, first in plan.rejects:
-                        w = keys.where(k)
-                        kept = keys.kept(first)
-                        label = "near copy" if code == "dataset.near-duplicate" else "near copy in another date split"
-                        entry = {"source": w[0], "path": w[1], "line": w[2], "code": code, "id": keys.ids[k],
-                                 "message": f"the body is a {label} of {kept['path']}:{kept['line']} "
-                                            f"(id {kept['id']}), which is kept", "kept": kept}
-                        rejects.write(json.dumps(entry, ensure_ascii=False) + "\n")
-                        result.rejected[code] += 1
+                    _write_plan_rejects(plan.rejects, keys, rejects, result)
                     split_codes = plan.split
                 else:
                     split_codes = np.concatenate(accepted_codes) if accepted_codes else np.zeros(0, np.int8)
@@ -509,47 +385,164 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                      "citation": citation, "language": list(language), "manifest": manifest, "configs": info["splits"],
                      "split_stats": info["split_stats"], "examples": router.examples, "tasks": task_set,
                      "out": Path(out), "today": today}
-        if plot:  # read back from the staged shards, so the charts show exactly what `newsset stats` would
-            from .plots import IMAGES, chart_links, write_charts_for_files
-
-            charts = write_charts_for_files(stage.dir, info["files"], stage.dir / IMAGES)
-            card_info["charts"] = chart_links(charts, stage.dir)
-        # lm-evaluation-harness evaluates on test or validation documents: a task with neither gets no YAML.
-        non_empty = {c: sorted(d) for c, d in info["splits"].items()
-                     if c != "default" and {"validation", "test"} & set(d)}
-        if non_empty:
-            (stage.dir / "lm_eval").mkdir()
-            for name, splits in non_empty.items():
-                (stage.dir / "lm_eval" / f"{name}.yaml").write_text(
-                    lm_eval_yaml(task_set[name], final.as_posix(), splits), encoding="utf-8")
-        # The bytes the records were checked against (and the manifest hashes), though the file was edited since.
-        (stage.dir / "schema.json").write_bytes(sch.raw or sch.path.read_bytes())
-        companions = []  # the files its $refs reach, beside it as beside the original (verify loads the copy)
-        for rel, src in sch.companions():
-            if rel.split("/", 1)[0] not in OWN_NAMES | set(task_set):
-                data = src.read_bytes()
-                if _changed(data, sch.resources.get(src.resolve().as_uri())):
-                    raise ConfigError(f"--schema: {display_path(str(src))}, which the schema's $ref reaches, changed "
-                                      "during the build: the records were checked against what it held before; "
-                                      "build again")
-                (stage.dir / rel).parent.mkdir(parents=True, exist_ok=True)
-                (stage.dir / rel).write_bytes(data)
-                companions.append(stage.dir / rel)
-        write_json(stage.dir / "croissant.json", render_croissant(sch, card_info))
-        manifest["metadata_files"] = [
-            {"path": p.relative_to(stage.dir).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
-            for p in [stage.dir / "schema.json", *companions, stage.dir / "croissant.json",
-                      *sorted((stage.dir / "lm_eval").glob("*.yaml")),
-                      *sorted((stage.dir / "images").glob("*.png"))] if p.is_file()]
-        card = render_card(sch, card_info, previous=old_card)
-        manifest["card"] = {"path": "README.md", "generated_sha256": card_digest(card)}
-        write_json(stage.dir / "manifest.json", manifest)
-        (stage.dir / "README.md").write_bytes(card.encode("utf-8"))
+        _write_metadata(stage.dir, sch, task_set, info, card_info, manifest, old_card, plot)
         stage.publish()
         result.written = True
         result.kept_aside = stage.kept
         result.carried = stage.carried
     return result
+
+
+_Splitters = tuple[tuple[float, float, float], int, "tuple[str, str] | None", "Splitter | None", "DateSplitter | None"]
+
+
+def _splitters(split: SplitStrategy, ratios: str | Sequence[float] | None, seed: int | None,
+               cutoffs: str | Sequence[str] | None, group_by: str | None) -> _Splitters:
+    """The split options, checked: (ratios, seed, cutoffs, the hash splitter or the date splitter).
+    An option of the other strategy is refused, not ignored."""
+    if split == "date" and (ratios is not None or seed is not None):
+        raise ConfigError("--ratios and --seed go with --split hash (a date split is set by --cutoffs)")
+    ratio_values = parse_ratios((0.8, 0.1, 0.1) if ratios is None else ratios)
+    seed = 0 if seed is None else seed
+    if split == "date":
+        if cutoffs is None:
+            raise ConfigError("--split date needs --cutoffs YYYY-MM-DD,YYYY-MM-DD")
+        if group_by:
+            raise ConfigError("--group-by works with --split hash only: a group spans dates, a date split cannot "
+                              "keep it whole")
+        cut = parse_cutoffs(cutoffs)
+        return ratio_values, seed, cut, None, DateSplitter(cut)
+    if split == "hash":
+        if cutoffs is not None:
+            raise ConfigError("--cutoffs goes with --split date (the default --split hash uses --ratios)")
+        return ratio_values, seed, None, Splitter(ratio_values, seed), None
+    raise ConfigError(f"--split: expected hash or date, got {split!r}")
+
+
+def _schema_and_tasks(schema: str | os.PathLike[str] | Schema | None,
+                      tasks: str | os.PathLike[str] | dict[str, Task] | None, no_tasks: bool, by_date: bool,
+                      group_by: str | None) -> tuple[Schema, dict[str, Task], list[str]]:
+    """The schema and the task configs, checked against each other and the split options before any
+    work: (schema, tasks, names of bundled tasks a --tasks file replaced)."""
+    sch = schema if isinstance(schema, Schema) else load_schema(schema)
+    outside = sch.outside_refs()
+    if outside:  # the output's schema.json would point at files it does not hold: verify and readers fail
+        raise ConfigError(f"--schema: {display_path(str(sch.path))} has a $ref to {display_path(str(outside[0]))}, "
+                          f"outside the schema's folder, which the published copy of the schema could not reach; "
+                          f"move that file into the schema's folder (or below it) and $ref it from there")
+    fields = sch.arrow_schema.names
+    if by_date:  # a null or free-form date would be placed by string comparison, unsaid
+        date_col = next((c for c in sch.columns if c["name"] == "date"), None)
+        if date_col is None or date_col["dtype"] != "date32" or date_col["nullable"]:
+            got = "no `date` field" if date_col is None else f"`date` as {date_col['dtype']}" + (
+                ", null allowed" if date_col["nullable"] else "")
+            raise ConfigError(f"--split date needs a schema whose `date` is a required calendar date (type string, "
+                              f"format date, not null), got {got}: use --split hash, or tighten the schema")
+    if group_by is not None and group_by not in fields:
+        raise ConfigError(f"--group-by: the schema has no field {group_by!r} (fields: {', '.join(fields)})")
+    task_set, replaced = _load_task_set(tasks, no_tasks)
+    for t in task_set.values():
+        try:
+            t.check(fields, "--tasks" if tasks is not None else "the bundled task configs")
+        except ConfigError as e:
+            if tasks is not None:
+                raise
+            raise ConfigError(f"{e}: build with --no-tasks, or give --tasks a file of tasks this schema can feed "
+                              "(README: Task configs)") from None
+    clash = [rel for rel, _ in sch.companions() if rel.split("/", 1)[0] in OWN_NAMES | set(task_set)]
+    if clash:  # the published copy of the schema would reach the dataset's own file there, or none
+        raise ConfigError(f"--schema: {display_path(str(sch.path))} has a $ref to {clash[0]}, a path the dataset "
+                          f"itself uses ({', '.join(sorted(OWN_NAMES | set(task_set)))}), where its published "
+                          "copy could not sit beside the schema: rename that file (or its folder)")
+    return sch, task_set, replaced
+
+
+def _write_metadata(root: Path, sch: Schema, task_set: dict[str, Task], info: dict[str, Any],
+                    card_info: dict[str, Any], manifest: dict[str, Any], old_card: str | None, plot: bool) -> None:
+    """Everything but the shards and rejects, into the staging folder `root`: the charts (with
+    `plot`), the lm-eval YAMLs, the schema and the files its $refs reach, croissant.json, the
+    manifest (which hashes all of them) and the card."""
+    from .card import card_digest, render_card
+    from .croissant import render_croissant
+
+    if plot:  # read back from the staged shards, so the charts show exactly what `newsset stats` would
+        from .plots import IMAGES, chart_links, write_charts_for_files
+
+        charts = write_charts_for_files(root, info["files"], root / IMAGES)
+        card_info["charts"] = chart_links(charts, root)
+    # lm-evaluation-harness evaluates on test or validation documents: a task with neither gets no YAML.
+    non_empty = {c: sorted(d) for c, d in info["splits"].items() if c != "default" and {"validation", "test"} & set(d)}
+    if non_empty:
+        (root / "lm_eval").mkdir()
+        final = Path(os.path.abspath(card_info["out"]))
+        for name, splits in non_empty.items():
+            (root / "lm_eval" / f"{name}.yaml").write_text(lm_eval_yaml(task_set[name], final.as_posix(), splits),
+                                                          encoding="utf-8")
+    # The bytes the records were checked against (and the manifest hashes), though the file was edited since.
+    (root / "schema.json").write_bytes(sch.raw or sch.path.read_bytes())
+    companions = []  # the files its $refs reach, beside it as beside the original (verify loads the copy)
+    for rel, src in sch.companions():
+        if rel.split("/", 1)[0] not in OWN_NAMES | set(task_set):
+            data = src.read_bytes()
+            if _changed(data, sch.resources.get(src.resolve().as_uri())):
+                raise ConfigError(f"--schema: {display_path(str(src))}, which the schema's $ref reaches, changed "
+                                  "during the build: the records were checked against what it held before; "
+                                  "build again")
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+            companions.append(root / rel)
+    write_json(root / "croissant.json", render_croissant(sch, card_info))
+    manifest["metadata_files"] = [
+        {"path": p.relative_to(root).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
+        for p in [root / "schema.json", *companions, root / "croissant.json",
+                  *sorted((root / "lm_eval").glob("*.yaml")), *sorted((root / "images").glob("*.png"))] if p.is_file()]
+    card = render_card(sch, card_info, previous=old_card)
+    manifest["card"] = {"path": "README.md", "generated_sha256": card_digest(card)}
+    write_json(root / "manifest.json", manifest)
+    (root / "README.md").write_bytes(card.encode("utf-8"))
+
+
+def _accept(res: ChunkResult, base: int, keys: KeyStore, seen_id: dict[str, int], seen_body: dict[bytes, int],
+            rejects: IO[str], result: BuildResult) -> np.ndarray:
+    """Take one chunk's result: its counts into `result`, its new records' keys into `keys` (exact
+    duplicates left out), its rejects and duplicates to rejects.jsonl in row order. The key index of
+    each of its rows, or -1 (see `_dedup`)."""
+    result.inputs += res.items
+    result.warnings.update(res.warnings)
+    result.ignored.update(res.ignored)
+    result.chunks += 1
+    result.cached_chunks += res.cached
+    if res.cache_error:
+        result.cache_errors[res.cache_error] += 1
+    result.cached_inputs += res.reused
+    row_key, dups = _dedup(res, keys, seen_id, seen_body)
+    at_dup = iter(dups)
+    dup = next(at_dup, None)
+    # Rejects in row order: the bad inputs before row `before`, duplicates among the rows.
+    for before, item in chain(rejected_items(res, base), [(res.rows, None)]):
+        while dup is not None and dup[0] < before:
+            result.duplicates += 1
+            result.rejected[dup[1]] += 1
+            rejects.write(_duplicate_line(res, keys, *dup))
+            dup = next(at_dup, None)
+        if item is not None:
+            result.rejected[item.reason.code] += 1
+            rejects.write(_reject_line(item))
+    return row_key
+
+
+def _write_plan_rejects(planned: Iterable[tuple[int, str, int]], keys: KeyStore, rejects: IO[str],
+                        result: BuildResult) -> None:
+    """The near-duplicates the plan drops, as reject lines naming the copy that is kept."""
+    for k, code, first in planned:
+        w = keys.where(k)
+        kept = keys.kept(first)
+        label = "near copy" if code == "dataset.near-duplicate" else "near copy in another date split"
+        entry = {"source": w[0], "path": w[1], "line": w[2], "code": code, "id": keys.ids[k],
+                 "message": f"the body is a {label} of {kept['path']}:{kept['line']} "
+                            f"(id {kept['id']}), which is kept", "kept": kept}
+        rejects.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        result.rejected[code] += 1
 
 
 def _previous_card(out: Path) -> str | None:

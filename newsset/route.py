@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,61 @@ class Router:
             lane.close(cancel=True)
         for w in self.writers.values():
             w.abort()
+
+
+BATCH_ROWS = 512  # rows routed at a time (a few MB: bounds the driver's buffers)
+BATCH_BYTES = 16 << 20  # or fewer, when pages are large: 512 pages of 8 MiB were 4 GiB copied at once
+
+
+class PartRouter:
+    """Routes the part files the workers wrote, in chunk order: parts are gathered into batches of
+    about `BATCH_ROWS` rows (a chunk holds few), then each batch's rows go to the writer of their
+    split code. Runs on the writer thread (`Background`)."""
+
+    def __init__(self, router: Router) -> None:
+        self.router = router
+        self.buffered: list[tuple[pa.Table, np.ndarray]] = []
+        self.rows = self.bytes = 0  # of `buffered`
+
+    def put(self, part: str | None, shared: bool, codes: np.ndarray | None) -> None:
+        """Route part file `part` (deleted after, unless `shared`: the cache's own); `part=None` flushes."""
+        if part is None or codes is None:
+            self.flush()
+            return
+        if os.path.getsize(part) > 2 * BATCH_BYTES:  # (large pages: a batch at a time, never the
+            self.flush()                              #  whole part in memory, nor mapped at once)
+            with pa.OSFile(part) as source:
+                reader = pa.ipc.open_file(source)
+                for i in range(reader.num_record_batches):
+                    batch = reader.get_batch(i)
+                    self.router.route(batch, codes[:batch.num_rows])
+                    codes = codes[batch.num_rows:]
+            if not shared:
+                os.unlink(part)
+            return
+        with pa.memory_map(part) as source:
+            table = pa.ipc.open_file(source).read_all()
+            if not shared:
+                os.unlink(part)  # the mapping stays readable; the disk space is freed on close
+        self.buffered.append((table, codes))
+        # Running totals: a table's nbytes walks its buffers (asked once, not once a part after it).
+        self.rows += table.num_rows
+        self.bytes += table.nbytes
+        if self.rows >= BATCH_ROWS or self.bytes >= BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.buffered:
+            return
+        table = pa.concat_tables([t for t, _ in self.buffered])
+        if len(self.buffered) > 1 and self.bytes <= 2 * BATCH_BYTES:  # (small parts: one batch, not one a
+            table = table.combine_chunks()                             #  part; a large one keeps its own)
+        codes = np.concatenate([c for _, c in self.buffered])
+        self.buffered.clear()
+        self.rows = self.bytes = 0
+        for batch in table.to_batches():
+            self.router.route(batch, codes[:batch.num_rows])
+            codes = codes[batch.num_rows:]
 
 
 class Background:

@@ -781,13 +781,13 @@ def test_large_parts_are_routed_a_batch_at_a_time_with_the_same_bytes(tmp_path: 
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """A part file over twice the routing budget (large pages: a chunk of 8 MiB pages) is read a
     batch at a time, not whole (a zip of 200 such pages peaked at 3.6 GB); the shards are the same."""
-    from newsset import chunk, pipeline
+    from newsset import chunk, route
     from newsset.synth import write_corpus
 
     raw = tmp_path / "raw"
     write_corpus(raw, 150, seed=12, dup_rate=0.05, bad_rate=0.05)
     newsset.build([raw], tmp_path / "whole" / "ds", jobs=1, near_dup=near_dup)
-    monkeypatch.setattr(pipeline, "BATCH_BYTES", 4096)  # every part is "large" now
+    monkeypatch.setattr(route, "BATCH_BYTES", 4096)  # every part is "large" now
     monkeypatch.setattr(chunk, "BATCH_BYTES", 8192)  # and holds several batches
     newsset.build([raw], tmp_path / "streamed" / "ds", jobs=1, near_dup=near_dup)
 
