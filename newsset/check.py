@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import hashlib
 import json
 import os
 import re
@@ -21,7 +20,7 @@ from . import archives
 from .archives import read_archive, too_large
 from .boilerplate import is_boilerplate
 from .decode import file_signature, signature_hint, wide_encoding, wide_issue
-from .errors import Issue, ParseError, display_path
+from .errors import SURROGATE, Issue, ParseError, display_path
 from .parse import parse_bytes
 from .reading import (
     LineTooLong,
@@ -32,7 +31,7 @@ from .reading import (
     range_lines,
     unreadable_issue,
 )
-from .records import ID_VERSION, Article, article_id
+from .records import Article, article_id, nfc_article_id
 from .schema import Schema, issue_code
 from .sources import Source
 from .text import has_visible_text, line_facts, record_issues
@@ -75,7 +74,6 @@ def _short(value: Any, width: int = 60) -> str:
 
 
 _REQUIRED = re.compile(r"^'(.*)' is a required property$")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPE = re.compile(rb"\\u")  # re's search beats `in` threefold: JSON lines hold many backslashes
 
 
@@ -226,13 +224,13 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
                                 f"{_short(record[key])} ({why})", path, where.get(key, line), json_path=at,
                                 expected=str(typ), got=_short(record[key]), record_id=rid))
     for key, value in () if parsed or not escapes else record.items():
-        if isinstance(value, str) and _SURROGATE.search(value) or _SURROGATE.search(key):
-            what = "the key" if _SURROGATE.search(key) else "the value of"
+        if isinstance(value, str) and SURROGATE.search(value) or SURROGATE.search(key):
+            what = "the key" if SURROGATE.search(key) else "the value of"
             issues.append(Issue("record.invalid-unicode", f"expected Unicode text in {what} {key!r}, got a lone "
                                 "surrogate (an escaped half of a UTF-16 pair)", path, where.get(key, line),
                                 json_path=f"$.{key}", record_id=rid))
     source = record.get("source")
-    if parsed and isinstance(source, str) and not source.isascii() and _SURROGATE.search(source):
+    if parsed and isinstance(source, str) and not source.isascii() and SURROGATE.search(source):
         issues.append(Issue("record.invalid-unicode", f"expected a UTF-8 file name as the source, got {source!r} "
                             "(bytes that are not UTF-8, shown as \\udcXX)", path, line, json_path="$.source",
                             got=source, record_id=rid, hint="rename the file to a UTF-8 name; Parquet and JSON "
@@ -276,9 +274,8 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
 def _same_id(date: str, title: str, body: str, rid: str, body_utf8: bytes | None = None) -> bool:
     """Whether `rid` is the content id, tried first without the NFC check (and the copy of the body
     `article_id` joins): a record's text is NFC as a rule, and then the two hashes agree."""
-    h = hashlib.sha256(f"{ID_VERSION}\x1f{date}\x1f{title}\x1f".encode("utf-8", "surrogatepass"))
-    h.update(body_utf8 if body_utf8 is not None else body.encode("utf-8", "surrogatepass"))
-    return h.hexdigest()[:32] == rid
+    return nfc_article_id(date, title, body_utf8 if body_utf8 is not None else
+                          body.encode("utf-8", "surrogatepass")) == rid
 
 
 @functools.cache
@@ -640,9 +637,7 @@ class DuplicateIds:
             if register:
                 self.first[rid] = (item.source.path, item.line)
             return None
-        return Issue("dataset.duplicate-id", f"expected a unique id, got {rid} again (first seen in "
-                     f"{seen[0]}:{seen[1]})", item.source.path, item.line, json_path="$.id",
-                     expected="a unique id", got=rid, record_id=rid)
+        return duplicate_issue("dataset.duplicate-id", rid, seen[0], seen[1], rid, item.source.path, item.line)
 
 
 class DuplicateBodies:
@@ -653,7 +648,7 @@ class DuplicateBodies:
     def __init__(self) -> None:
         from .dedup import body_key, normalize_body  # (numpy: imported only where bodies are compared)
 
-        self.first: dict[bytes, tuple[str, int]] = {}
+        self.first: dict[bytes, tuple[str, int, str | None]] = {}
         self._key, self._normalize = body_key, normalize_body
 
     def check(self, item: Item) -> Issue | None:
@@ -669,14 +664,24 @@ class DuplicateBodies:
             return None
         key = self._key(norm)
         seen = self.first.get(key)
-        if seen is None:
-            self.first[key] = (item.source.path, item.line)
-            return None
         rid = item.record.get("id") if item.record else None
-        return Issue("dataset.duplicate-body", f"expected a new article, got its body again (first seen in "
-                     f"{seen[0]}:{seen[1]})", item.source.path, item.line, json_path="$.body",
-                     expected="a body no other record has", got="the same body",
-                     record_id=rid if isinstance(rid, str) else None)
+        rid = rid if isinstance(rid, str) else None
+        if seen is None:
+            self.first[key] = (item.source.path, item.line, rid)
+            return None
+        return duplicate_issue("dataset.duplicate-body", rid, *seen, item.source.path, item.line)
+
+
+def duplicate_issue(code: str, rid: str | None, first_path: str, first_line: int, first_id: str | None, path: str,
+                    line: int) -> Issue:
+    """The issue of a duplicate of the record first seen at `first_path:first_line`: worded once, for
+    `validate` (which reports it) and `build` (which rejects the record)."""
+    seen = f"first seen in {first_path}:{first_line}" + (f", id {first_id}" if first_id else "")
+    if code == "dataset.duplicate-id":
+        return Issue(code, f"expected a unique id, got {rid} again ({seen})", path, line, json_path="$.id",
+                     expected="a unique id", got=rid, record_id=rid)
+    return Issue(code, f"expected a new article, got its body again ({seen})", path, line, json_path="$.body",
+                 expected="a body no other record has", got="the same body", record_id=rid)
 
 
 def iter_checked(sources: Iterable[Source], schema: Schema, today: _dt.date | None = None, *,

@@ -299,14 +299,16 @@ class Issue:
         # alone: a file name that is not UTF-8 is the output's business (surrogateescape).
         for f in _TEXT_FIELDS:
             value = getattr(self, f)
-            if isinstance(value, str) and not value.isascii() and _SURROGATE.search(value):
+            if isinstance(value, str) and not value.isascii() and SURROGATE.search(value):
                 object.__setattr__(self, f, value.encode("utf-8", "backslashreplace").decode("utf-8"))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+#: A lone surrogate (an escaped half of a UTF-16 pair, or an undecodable byte of a file name):
+#: text Parquet and JSON cannot hold.
+SURROGATE = re.compile("[\ud800-\udfff]")
 _TEXT_FIELDS = ("message", "json_path", "schema_path", "expected", "got", "record_id")
 
 

@@ -45,7 +45,7 @@ from .boilerplate import (
 )
 from .decode import _decode, _line_ends
 from .ending import EndReader
-from .errors import Issue, ParseError
+from .errors import SURROGATE, Issue, ParseError
 from .head import HeadReader
 from .lines import (
     _HEADER,
@@ -63,7 +63,6 @@ __all__ = ["parse_bytes", "parse_file", "parse_text"]
 # ---------------------------------------------------------------- layout constants
 # (what one line is, on its own: newsset.lines)
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _HEADER_LEAD = " \t" + _ZERO_WIDTH_CHARS
 
 
@@ -104,7 +103,7 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
     if source_sha256 is None:
         source_sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     text = nfc(_line_ends(text))
-    surrogates = not text.isascii() and bool(_SURROGATE.search(text))
+    surrogates = not text.isascii() and bool(SURROGATE.search(text))
     suspect = not text.isascii() and _text.suspicious(text.encode("utf-8", "surrogatepass"))
     return _parse(text, source, source_sha256, surrogates, fix_mojibake, suspect)
 
@@ -254,7 +253,7 @@ class _Page(HeadReader, EndReader):
             raise self.fail("input.empty", "expected an article, got only whitespace", 0)
         date, title = self.header(h)
         for i, ln in enumerate(lines) if self.check_surrogates else ():
-            if _SURROGATE.search(ln):
+            if SURROGATE.search(ln):
                 raise self.fail("input.encoding", "expected Unicode text, got a lone surrogate (half of a UTF-16 "
                                 "pair), which UTF-8 cannot encode", i, expected="UTF-8 text", got="lone surrogate")
         end, truncated, tail = self.body_end(h + 1)

@@ -35,10 +35,10 @@ import numpy as np
 
 from . import __version__
 from .cache import schema_digest
-from .check import Item
+from .check import Item, duplicate_issue
 from .chunk import ChunkResult, ChunkSpec, KeyStore, make_chunks, rejected_items
 from .engine import SMALL, Engine, LocalPool, check_engine, pool_wanted, resolve_jobs, run_chunks
-from .errors import ConfigError, Issue, display_path
+from .errors import ConfigError, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
 from .progress import Progress
 from .publish import OWN_NAMES, Staging, lock_path
@@ -655,12 +655,9 @@ def _dedup(res: ChunkResult, keys: KeyStore, seen_id: dict[str, int],
 def _duplicate_line(res: ChunkResult, keys: KeyStore, r: int, code: str, first: int) -> str:
     """The rejects.jsonl line of row `r` of a chunk, a duplicate of record `first`."""
     rid = res.keys.ids[r]
-    message = f"expected a unique id, got {rid} again" if code == "dataset.duplicate-id" \
-        else "expected a new article, got its body again"
     kept = keys.kept(first)
     rel, path, line = res.keys.where[r]
-    issue = Issue(code, f"{message} (first seen in {kept['path']}:{kept['line']}, id {kept['id']})", path, line,
-                  json_path="$.id" if rid == kept["id"] else "$.body", record_id=rid)
+    issue = duplicate_issue(code, rid, kept["path"], kept["line"], kept["id"], path, line)
     return _reject_line(Item(Source(rel, path, "page"), line, {"id": rid}, [issue]), kept)
 
 

@@ -34,8 +34,9 @@ def article_id(date: str, title: str, body: str) -> str:
 def nfc_article_id(date: str, title: str, body_utf8: bytes) -> str:
     """`article_id` of NFC text, given the body's UTF-8 (the parser has both): no second NFC check
     or encoding of the body. Separating NFC parts by U+001F, which composes with nothing, keeps
-    the key NFC."""
-    h = hashlib.sha256(f"{ID_VERSION}\x1f{date}\x1f{title}\x1f".encode())
+    the key NFC. (surrogatepass: valid text encodes the same; a lone surrogate, which `check`
+    reports, cannot stop the hash.)"""
+    h = hashlib.sha256(f"{ID_VERSION}\x1f{date}\x1f{title}\x1f".encode("utf-8", "surrogatepass"))
     h.update(body_utf8)
     return h.hexdigest()[:32]
 

@@ -24,7 +24,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 import pyarrow as pa
 
-from .errors import CODES, SchemaFileError
+from .errors import CODES, SURROGATE, SchemaFileError
 from .sources import read_small_file
 
 __all__ = ["Schema", "bundled_schema_path", "load_schema", "nested_values"]
@@ -500,12 +500,11 @@ def _linear_pattern(validator: Any, pattern: str, instance: Any, schema: dict[st
     try:
         ok = _pattern_checker(pattern).is_valid(instance)
     except ValueError:  # a lone surrogate, which the Rust side cannot take: match with U+FFFD in its place
-        ok = _pattern_checker(pattern).is_valid(_SURROGATE.sub("\ufffd", instance))
+        ok = _pattern_checker(pattern).is_valid(SURROGATE.sub("\ufffd", instance))
     if not ok:
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -543,7 +542,7 @@ def _format(validator: Any, fmt: str, instance: Any, schema: dict[str, Any]) -> 
     try:
         ok = _rs_format_checker(fmt).is_valid(instance)
     except (ValueError, TypeError, OverflowError):
-        ok = not isinstance(instance, str) or _rs_format_checker(fmt).is_valid(_SURROGATE.sub("\ufffd", instance))
+        ok = not isinstance(instance, str) or _rs_format_checker(fmt).is_valid(SURROGATE.sub("\ufffd", instance))
     if not ok:
         yield ValidationError(f"{instance!r} is not a {fmt!r}")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import functools
-import hashlib
 import json
 import os
 import re
@@ -28,6 +27,7 @@ import pyarrow.parquet as pq
 from .errors import Issue, NewssetError, visible
 from .sources import METADATA_MAX_BYTES, read_small_file, safe_rel
 from .stats import UNREADABLE_LINE, count_reject_codes
+from .write import sha256_file
 
 __all__ = ["VerifyReport", "render_verify_text", "verify"]
 
@@ -200,8 +200,7 @@ class _Verifier:
 
     def sha(self, rel: str) -> str:
         if rel not in self._sha:
-            with open(self.root / rel, "rb") as fh:
-                self._sha[rel] = hashlib.file_digest(fh, "sha256").hexdigest()
+            self._sha[rel] = sha256_file(self.root / rel)
         return self._sha[rel]
 
     def read(self, rel: str, code: str, missing: str = "verify.missing-file") -> str | None:

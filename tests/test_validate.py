@@ -54,9 +54,12 @@ def test_a_body_seen_before_is_a_duplicate_as_build_rejects_it(tmp_path: Path) -
     found = [(Path(i.path).name, i.code) for i in report.issues]
     assert found == [("b.txt", "dataset.duplicate-body"), ("r.jsonl", "schema.format")], found
     (dup,) = [i for i in report.issues if i.code == "dataset.duplicate-body"]
-    assert dup.message.endswith("a.txt:1)") and dup.json_path == "$.body"
+    first_id = newsset.parse_file(raw / "a.txt").id
+    assert dup.message.endswith(f"a.txt:1, id {first_id})") and dup.json_path == "$.body"
     built = newsset.build([raw], tmp_path / "built")
     assert dict(built.rejected) == {"dataset.duplicate-body": 1, "schema.format": 1}
+    rejects = [json.loads(x) for x in (tmp_path / "built/rejects.jsonl").read_text().splitlines()]
+    assert [r["message"] for r in rejects if r["code"] == "dataset.duplicate-body"] == [dup.message]  # worded once
 
 
 def test_good_folder_is_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -183,9 +186,11 @@ def test_dataset_checks_future_dates_boilerplate_and_duplicates(tmp_path: Path) 
                      ("r.jsonl", 2, "record.id-mismatch"), ("s.jsonl", 2, "dataset.duplicate-id"),
                      ("s.jsonl", 2, "record.id-mismatch")}
     (dup,) = [i for i in report.issues if i.code == "dataset.duplicate-id"]
-    assert "first seen in" in dup.message and dup.message.endswith("r.jsonl:3)")
+    assert "first seen in" in dup.message and dup.message.endswith(f"r.jsonl:3, id {dup.record_id})")
     built = newsset.build([tmp_path], tmp_path.parent / "built")
     assert built.rejected["dataset.duplicate-id"] == 1 and built.total_rows == 2  # c and d: as validate says
+    rejects = [json.loads(x) for x in (tmp_path.parent / "built/rejects.jsonl").read_text().splitlines()]
+    assert [r["message"] for r in rejects if r["code"] == "dataset.duplicate-id"] == [dup.message]  # worded once
 
 
 def test_a_body_that_mentions_a_newsletter_is_not_boilerplate(tmp_path: Path) -> None:
