@@ -318,7 +318,6 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     t0 = time.perf_counter()
     in_out = os.path.realpath(args.out) == os.path.realpath(os.getcwd())  # (--out . replaces the shell's folder)
-    out_path = os.path.abspath(args.out)  # (now: `--out .` deletes the folder this process is in)
     if pool_wanted(args.sources, args.jobs, args.engine):  # its imports overlap ours (pyarrow, ...)
         start_fork_server()
     from .pipeline import build
@@ -355,35 +354,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"newsset build: {r.total_rejected:,} of {r.inputs:,} input(s) rejected ({codes}); {why}: nothing "
               f"written ({kept}). {hint}", file=sys.stderr)
         return 1
-    if r.kept_aside is not None:
-        print(f"newsset build: files of yours in the previous {args.out} had a path the new build writes; the "
-              f"previous output is kept at {display_path(str(r.kept_aside))} (nothing of yours was deleted): move "
-              "what you need from it, then remove it.", file=sys.stderr)
-    if r.replaced_tasks:
-        print(f"newsset build: note: --tasks replaces the bundled task(s) {', '.join(r.replaced_tasks)} with yours "
-              "of the same name", file=sys.stderr)
-    among_shards = [p for p in r.carried
-                    if "/" in p and any((Path(out_path) / p.split("/", 1)[0]).glob("*.parquet"))]
-    if among_shards:
-        print(f"newsset build: warning: files of yours were carried over into shard folders, where Parquet readers "
-              f"and `newsset verify` take them for data: {', '.join(among_shards[:5])}"
-              f"{', ...' if len(among_shards) > 5 else ''}; move them to the top of the folder", file=sys.stderr)
-    among_own = [p for p in r.carried if p.split("/", 1)[0] in ("images", "lm_eval")]
-    if among_own:  # (the harness loads every YAML in lm_eval/; the card links the charts in images/)
-        print(f"newsset build: warning: files of yours were carried over into newsset's own images/ or lm_eval/ "
-              f"folder, which `newsset verify` reports as unlisted: {', '.join(among_own[:5])}"
-              f"{', ...' if len(among_own) > 5 else ''}; move them to a folder of your own", file=sys.stderr)
-    if args.license == "other" and not (Path(out_path) / "LICENSE").is_file():
-        print(f"newsset build: warning: --license other: the card links to the license's text at LICENSE, and "
-              f"{out_path} has none: add the file (a rebuild keeps it)", file=sys.stderr)
-    if any("=" in part for part in Path(os.path.abspath(out_path)).parts):
-        print(f"newsset build: warning: the path {out_path} holds a folder named like `key=value`, which DuckDB "
-              "reads as a partition column added to every row unless told not to (read_parquet(..., "
-              "hive_partitioning = false), as the card shows)", file=sys.stderr)
-    if any(c in out_path for c in "[]"):
-        print(f"newsset build: warning: the path {out_path} holds '[' or ']', which `datasets` and "
-              "DuckDB read as a glob pattern: load_dataset finds no data there; move or rename the folder",
-              file=sys.stderr)
+    for note in r.notes:
+        print(f"newsset build: {note}", file=sys.stderr)
     if not args.quiet:
         print(build_summary(r, args.out, seconds), file=sys.stderr)
     if in_out and not args.quiet:

@@ -94,6 +94,7 @@ class BuildResult:
     split_note: str | None = None  # the hash split came out far from --ratios (groups too large for them)
     carried: list[str] = field(default_factory=list)  # the user's files carried over from the previous output
     replaced_tasks: list[str] = field(default_factory=list)  # bundled tasks a --tasks table of the same name replaced
+    notes: list[str] = field(default_factory=list)  # what a published build should tell: "warning: ..." or "note: ..."
 
     @property
     def ok(self) -> bool:
@@ -234,6 +235,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     if not inputs:
         raise ConfigError("no input given: pass at least one folder or file")
     _check_out(inputs, out)
+    out_abs = os.path.abspath(out)  # (now: after the swap, `--out .` names a folder no longer there)
     old_card = _previous_card(Path(out))  # (before any work: a card that cannot be kept fails the build now)
     if cache is not None:
         _check_cache(Path(cache), Path(out))
@@ -380,7 +382,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             "rejects": {"path": "rejects.jsonl", "rows": result.total_rejected, "bytes": rejects_path.stat().st_size,
                         "sha256": sha256_file(rejects_path)},
         }
-        final = Path(os.path.abspath(out))  # (normalised: `--out .` or `..` names the folder)
+        final = Path(out_abs)  # (normalised: `--out .` or `..` names the folder)
         card_info = {"pretty_name": pretty_name or final.name, "license": license,
                      "citation": citation, "language": list(language), "manifest": manifest, "configs": info["splits"],
                      "split_stats": info["split_stats"], "examples": router.examples, "tasks": task_set,
@@ -390,7 +392,42 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         result.written = True
         result.kept_aside = stage.kept
         result.carried = stage.carried
+        result.notes = _notes(result, os.fspath(out), out_abs, license)
     return result
+
+
+def _notes(r: BuildResult, out: str, out_path: str, license: str) -> list[str]:
+    """What a published build tells its user beside the summary (the CLI prints each on stderr);
+    `out` as given, `out_path` made absolute before the build."""
+    notes = []
+    if r.kept_aside is not None:
+        notes.append(f"files of yours in the previous {out} had a path the new build writes; the previous output is "
+                     f"kept at {display_path(str(r.kept_aside))} (nothing of yours was deleted): move what you need "
+                     "from it, then remove it.")
+    if r.replaced_tasks:
+        notes.append(f"note: --tasks replaces the bundled task(s) {', '.join(r.replaced_tasks)} with yours of the "
+                     "same name")
+    among_shards = [p for p in r.carried if "/" in p and any((Path(out_path) / p.split("/", 1)[0]).glob("*.parquet"))]
+    if among_shards:
+        notes.append(f"warning: files of yours were carried over into shard folders, where Parquet readers and "
+                     f"`newsset verify` take them for data: {', '.join(among_shards[:5])}"
+                     f"{', ...' if len(among_shards) > 5 else ''}; move them to the top of the folder")
+    among_own = [p for p in r.carried if p.split("/", 1)[0] in ("images", "lm_eval")]
+    if among_own:  # (the harness loads every YAML in lm_eval/; the card links the charts in images/)
+        notes.append(f"warning: files of yours were carried over into newsset's own images/ or lm_eval/ folder, "
+                     f"which `newsset verify` reports as unlisted: {', '.join(among_own[:5])}"
+                     f"{', ...' if len(among_own) > 5 else ''}; move them to a folder of your own")
+    if license == "other" and not (Path(out_path) / "LICENSE").is_file():
+        notes.append(f"warning: --license other: the card links to the license's text at LICENSE, and {out_path} has "
+                     "none: add the file (a rebuild keeps it)")
+    if any("=" in part for part in Path(out_path).parts):
+        notes.append(f"warning: the path {out_path} holds a folder named like `key=value`, which DuckDB reads as a "
+                     "partition column added to every row unless told not to (read_parquet(..., hive_partitioning = "
+                     "false), as the card shows)")
+    if any(c in out_path for c in "[]"):
+        notes.append(f"warning: the path {out_path} holds '[' or ']', which `datasets` and DuckDB read as a glob "
+                     "pattern: load_dataset finds no data there; move or rename the folder")
+    return notes
 
 
 _Splitters = tuple[tuple[float, float, float], int, "tuple[str, str] | None", "Splitter | None", "DateSplitter | None"]

@@ -1048,3 +1048,7 @@ def test_license_other_without_a_license_file_is_warned_of(corpus: Path, tmp_pat
     (out / "LICENSE").write_text("Terms agreed with the publisher.\n")
     assert main(["build", str(corpus), "--out", str(out), "--license", "other", "-q"]) == 0
     assert "LICENSE" not in capsys.readouterr().err and (out / "LICENSE").is_file()
+    # The API says the same, as data the CLI prints (here: in a folder `[]` and `key=value` would trouble).
+    result = newsset.build([corpus], tmp_path / "a=b[1]" / "ds", license="other")
+    assert [n.split(":")[0] for n in result.notes] == ["warning"] * 3
+    assert "--license other" in result.notes[0] and "key=value" in result.notes[1] and "'['" in result.notes[2]
