@@ -253,6 +253,103 @@ def _slim(item: Item) -> Item:
                    words=None)
 
 
+class _PartWriter:
+    """A chunk's accepted rows, gathered per column and written as Arrow batches to its part file
+    (made at the first batch, under a temporary name until `finish`). Rows copied from the cache
+    join into one batch per run of consecutive pages (a batch a page made the driver's work per
+    batch dominate); with a sketcher, each batch's texts get their MinHash signatures."""
+
+    def __init__(self, spec: ChunkSpec, schema: Schema) -> None:
+        self.path = spec.part_path
+        self.tmp = f"{spec.part_path}.tmp-{os.getpid()}"
+        self.schema = schema.parquet_schema
+        self.fields = schema.arrow_schema.names
+        self.columns: list[list[Any]] = [[] for _ in self.fields]
+        # The body column is gathered as UTF-8 bytes (the parser encoded it already) when it is text.
+        at = self.fields.index("body") if "body" in self.fields else -1
+        if at >= 0 and not pa.types.is_string(self.schema.field(at).type):
+            at = -1
+        self.body_at = at
+        self.utf8_columns = frozenset({at} - {-1})
+        self.batch_bytes = 0  # of body text in `columns`
+        self.sketcher = Sketcher() if spec.sketch else None
+        self.texts: list[bytes] = []  # normalised bodies of the rows in `columns`, for the sketcher
+        self.sigs: list[np.ndarray] = []
+        self.writer: Any = None
+        self.copied: tuple[Any, int, int] = (None, 0, 0)  # rows [r0, r1) of a cached table, still to write
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        if self.writer is None:
+            self.writer = pa.ipc.new_file(self.tmp, self.schema)
+        self.writer.write_batch(batch)
+
+    def copy(self, table: pa.Table, r0: int, r1: int) -> None:
+        """Rows [r0, r1) of a cached table; the rows gathered so far go first (the part keeps the
+        sources' order)."""
+        self.flush()
+        if r1 > r0:
+            held, _, end = self.copied
+            if not (held is table and end == r0):
+                self.write_copied()
+                self.copied = (table, r0, r0)
+            self.copied = (table, self.copied[1], r1)
+
+    def write_copied(self) -> None:
+        table, r0, r1 = self.copied
+        if table is not None and r1 > r0:
+            for batch in table.slice(r0, r1 - r0).to_batches():
+                self.write(batch)
+        self.copied = (None, 0, 0)
+
+    def flush(self) -> None:
+        columns = self.columns
+        if not columns[0]:
+            return
+        batch = to_batch(columns, self.schema, self.utf8_columns)
+        self.batch_bytes = 0
+        for c in columns:
+            c.clear()
+        self.write(batch)
+        if self.sketcher is not None:
+            self.sigs.append(self.sketcher.sketch(self.texts))
+            self.texts.clear()
+
+    def discard(self) -> None:
+        """Drop every row (the file's data failed its own check)."""
+        for c in self.columns:
+            c.clear()
+        self.texts.clear()
+        self.batch_bytes = 0
+        self.sigs.clear()
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+            os.unlink(self.tmp)
+
+    def finish(self) -> str | None:
+        """Write what is left and put the part in place: its path, or None when it holds no row."""
+        self.write_copied()
+        self.flush()
+        if self.writer is None:
+            return None
+        self.writer.close()
+        self.writer = None
+        os.replace(self.tmp, self.path)
+        return self.path
+
+    def close(self) -> None:
+        """After a failure: no temporary file left behind."""
+        if self.writer is not None:
+            self.writer.close()
+        if os.path.exists(self.tmp):
+            os.unlink(self.tmp)
+
+    def signatures(self) -> np.ndarray | None:
+        if self.sigs:
+            return np.vstack(self.sigs)
+        return np.empty((0, self.sketcher.bins), np.uint32) if self.sketcher is not None else None
+
+
 def run_chunk(spec: ChunkSpec) -> ChunkResult:
     """Read, parse and check the chunk's files; write accepted rows to the part file.
 
@@ -271,50 +368,11 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
         replaced = entry  # the older version of this chunk, if the cache has one: its part goes
     spans: list[cache.Span] = []
     res = ChunkResult(spec.index)
-    fields = schema.arrow_schema.names
-    columns: list[list[Any]] = [[] for _ in fields]
-    # The body column is gathered as UTF-8 bytes (the parser encoded it already) when it is text.
-    at = fields.index("body") if "body" in fields else -1
-    if at >= 0 and not pa.types.is_string(schema.parquet_schema.field(at).type):
-        at = -1
-    utf8_columns = frozenset({at} - {-1})
-    batch_bytes = 0
-    texts: list[bytes] = []
-    sigs: list[np.ndarray] = []
-    sketcher = Sketcher() if spec.sketch else None
+    part = _PartWriter(spec, schema)
+    fields, columns, at, texts = part.fields, part.columns, part.body_at, part.texts  # (per row: no lookups)
+    sketch = part.sketcher is not None
     shared: dict[str, str] = {}  # one object per repeated value: pickle then sends each once a chunk
     ahead: dict[int, list[Item]] = {}  # pages read and parsed a batch at a time (see `_parse_ahead`)
-    tmp = f"{spec.part_path}.tmp-{os.getpid()}"
-    writer: Any = None
-    copied: list[Any] = [None, 0, 0]  # rows [r0, r1) of a cached table, still to write: copies of
-    # consecutive pages join into one batch (a page a batch made the driver's work per batch dominate)
-
-    def write(batch: pa.RecordBatch) -> None:
-        nonlocal writer
-        if writer is None:
-            writer = pa.ipc.new_file(tmp, schema.parquet_schema)
-        writer.write_batch(batch)
-
-    def write_copied() -> None:
-        table, r0, r1 = copied
-        if table is not None and r1 > r0:
-            for batch in table.slice(r0, r1 - r0).to_batches():
-                write(batch)
-        copied[:] = [None, 0, 0]
-
-    def flush() -> None:
-        nonlocal texts, batch_bytes
-        if not columns[0]:
-            return
-        batch = to_batch(columns, schema.parquet_schema, utf8_columns)
-        batch_bytes = 0
-        for c in columns:
-            c.clear()
-        write(batch)
-        if sketcher is not None:
-            sigs.append(sketcher.sketch(texts))
-            texts = []
-
     try:
         for n, src in enumerate(spec.sources):
             at_start = (res.rows, len(res.rejected), res.items)
@@ -325,16 +383,11 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 pages[n] = None  # (read for the cache key: parsed from there, then let go)
             items: Iterable[Item] = ()
             if old is not None:
-                flush()  # the rows parsed so far go first: the part keeps the sources' order
                 entry, span = old
-                if span.row1 > span.row0:
-                    if not (copied[0] is entry.table and copied[2] == span.row0):
-                        write_copied()
-                        copied[:] = [entry.table, span.row0, span.row0]
-                    copied[2] = span.row1
-                warned = entry.copy(span, res, sigs)
+                part.copy(entry.table, span.row0, span.row1)
+                warned = entry.copy(span, res, part.sigs)
             else:
-                write_copied()
+                part.write_copied()
                 if reuse is None and src.kind == "page":
                     if n not in ahead:
                         ahead = _parse_ahead(spec, schema, n)
@@ -386,50 +439,32 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                     col.append(rec.get(name))
                 if at >= 0:
                     columns[at][-1] = utf8
-                    batch_bytes += len(utf8) if utf8 is not None else 0
-                if sketcher is not None:
+                    part.batch_bytes += len(utf8) if utf8 is not None else 0
+                if sketch:
                     texts.append(norm)
-                if len(columns[0]) >= BATCH_ROWS or batch_bytes >= BATCH_BYTES:
-                    flush()
+                if len(columns[0]) >= BATCH_ROWS or part.batch_bytes >= BATCH_BYTES:
+                    part.flush()
             if key is not None:
                 spans.append(cache.Span(page_keys[n], *at_start, res.rows, len(res.rejected), res.items, tuple(warned)))
         void = next((item for _, item in res.rejected if item.voids_file), None)  # (the file's last item)
         if void is not None:  # (a record file is a chunk of its own: every row is the file's)
             _void(res, void)
-            for c in columns:
-                c.clear()
-            texts, batch_bytes = [], 0
-            sigs.clear()
+            part.discard()
             spans.clear()
-            if writer is not None:
-                writer.close()
-                writer = None
-                os.unlink(tmp)
         if res.spill is not None:
             _spill(res, spec)  # (all of them, in order, in one place)
             os.replace(res.spill, spill_path := f"{spec.part_path}.rejects")  # (as the part: a retried or
             res.spill = spill_path                                             # doubled task writes its own)
-        write_copied()
-        flush()
+        res.part = part.finish()
         for src in spec.sources:
             if src.ranged:
                 res.lines += count_range_lines(src)
                 res.range_of = src.path
-        if writer is not None:
-            writer.close()
-            writer = None
-            os.replace(tmp, spec.part_path)
-            res.part = spec.part_path
     finally:
-        if writer is not None:
-            writer.close()
-        for leftover in (tmp, f"{tmp}.rejects"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
-    if sigs:
-        res.sigs = np.vstack(sigs)
-    elif sketcher is not None:
-        res.sigs = np.empty((0, sketcher.bins), np.uint32)
+        part.close()
+        if os.path.exists(spilled := f"{part.tmp}.rejects"):
+            os.unlink(spilled)
+    res.sigs = part.signatures()
     # A file that changed after it was hashed (a record file grows while it is read) gave results
     # that are not those of the hashed bytes: they must not be filed under that key.
     if key is not None and res.spill is None and all(cache.stat_of(src) == st for src, st in zip(spec.sources, stats)):
