@@ -369,9 +369,13 @@ def build_summary(r: Any, out: str, seconds: float) -> str:
     rate = f"{r.inputs / seconds:,.0f} inputs/s" if seconds > 0 else ""
     rows = " · ".join(f"{k} {v:,}" for k, v in r.rows.items()) or "none"
     tasks = [c for c, splits in r.configs.items() if c != "default" and any(splits.values())]  # those written
+    empty = [c for c in r.tasks if c not in tasks]  # (asked for, but no record fits them)
     lines = [f"built {out} in {seconds:.1f} s ({rate})",
              f"  read      {r.inputs:,} input(s) from {r.files:,} file(s)" + ignored_note(r.ignored),
              f"  rows      {rows}" + (f"  (+ task configs: {', '.join(tasks)})" if tasks else "")]
+    if empty:
+        lines.append(f"  tasks     no record fits {', '.join(empty)} (required fields null or empty, or truncated): "
+                     "no config written")
     if r.total_rejected:
         top = sorted(r.rejected.items(), key=lambda kv: (-kv[1], kv[0]))
         shown = ", ".join(f"{c} {n:,}" for c, n in top[:6]) + (f", {len(top) - 6} more code(s)" if len(top) > 6 else "")

@@ -94,6 +94,7 @@ class BuildResult:
     split_note: str | None = None  # the hash split came out far from --ratios (groups too large for them)
     carried: list[str] = field(default_factory=list)  # the user's files carried over from the previous output
     replaced_tasks: list[str] = field(default_factory=list)  # bundled tasks a --tasks table of the same name replaced
+    tasks: list[str] = field(default_factory=list)  # the task configs asked for (those with rows: `configs`)
     notes: list[str] = field(default_factory=list)  # what a published build should tell: "warning: ..." or "note: ..."
 
     @property
@@ -347,6 +348,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         info = _describe(stage.dir, shards, keys, split_codes, task_set)
         result.rows = {s: info["splits"]["default"][s]["rows"] for s in SPLITS if s in info["splits"]["default"]}
         result.configs = {c: {s: d[s]["rows"] for s in SPLITS if s in d} for c, d in info["splits"].items()}
+        result.tasks = sorted(task_set)
         if by_key is not None:
             result.split_note = _ratio_note(result.rows, ratio_values, group_by, near_dup)
         rejects_path = stage.dir / "rejects.jsonl"

@@ -112,3 +112,17 @@ def test_progress_counts_a_file_read_in_byte_ranges_once(tmp_path: Path, monkeyp
     r = newsset.build([rec.parent], tmp_path / "out", jobs=1, progress=lambda d, t: calls.append((d, t)))
     assert r.chunks >= 6
     assert calls[-1] == (2, 2) and all(d <= t for d, t in calls)
+
+
+def test_build_summary_names_a_task_no_record_fits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Pages without a standfirst feed no summarization: the summary said only the configs written,
+    so a task went missing unexplained."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for k in range(3):
+        (raw / f"p{k}.txt").write_text(f" date 2024-02-0{k + 1} Story {k}\n\nThe body of story {k} is here.\n",
+                                       encoding="utf-8")
+    assert main(["build", str(raw), "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "(+ task configs: headline_generation)" in err
+    assert "tasks     no record fits summarization" in err
