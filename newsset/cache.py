@@ -197,7 +197,7 @@ def chunk_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str], list[by
         hashed = True
         h = options.copy()
         h.update(f"{src.kind}\0{src.rel}\0{src.path}\0".encode("utf-8", "surrogateescape"))
-        h.update(f"{src.start}\0{src.end}\0".encode())
+        h.update(f"{src.start}\0{src.end}\0{src.shape}\0".encode())  # (a range's result depends on the shape)
         page: bytes | Issue | None = None
         if src.kind == "page":
             page = page_bytes(src)

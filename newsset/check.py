@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import chain
 from typing import IO, Any
 
 from . import archives
@@ -402,33 +403,112 @@ def _bad_stream(src: Source, e: BaseException, last: int = 0) -> Issue | None:
 
 
 
-def _first_line(path: str) -> bytes:
-    """The start of a record file's first non-blank line (for a byte range that does not hold it)."""
+_LEAD = b" \t\r\n\x0b\x0c\xef\xbb\xbf"  # JSON white space, and the bytes of a byte-order mark
+
+
+#: (first byte, last byte, length) of a line of text, white space stripped: what `shape_of` looks at.
+Head = tuple[bytes, bytes, int]
+
+
+def line_head(raw: bytes) -> Head | None:
+    """`Head` of a line, None when it is blank."""
+    text = raw.lstrip(_LEAD).rstrip()
+    return (text[:1], text[-1:], len(text)) if text else None
+
+
+def shape_of(first: Head, second: Head | None) -> str | None:
+    """What a record file's first two non-blank lines say of it when its lines are no records of
+    their own: "array", one JSON array of records (`[` alone over `{...},` or `{`, as DuckDB's ARRAY
+    option and `json.dump(records, indent=2)` write it, or `[{...},`), or "pretty", objects over
+    several lines (`{` alone over `"key": ...`, as `json.dumps(r, indent=2)` writes). Anything else
+    (a stray `[` or `{` over records, a complete `[1, 2]`) says nothing: those are bad lines of a
+    JSON-lines file, each reported where it stands."""
+    if first[0] == b"[" and first[2] > 1 and first[1] == b",":
+        return "array"
+    if first[2] != 1 or second is None:
+        return None
+    if first[0] == b"[" and (second[1] == b"," or second[:3:2] == (b"{", 1)):
+        return "array"
+    return "pretty" if first[0] == b"{" and second[0] == b'"' else None
+
+
+def file_shape(path: str, limit: int = 64 << 20) -> tuple[str, int] | None:
+    """(`shape_of` a record file, the line of its first text), read from the file, for the driver to
+    give every byte range of it (none but the first holds its first lines); None when its lines
+    say nothing, or `limit` bytes hold no two lines of text."""
+    heads: list[tuple[Head, int]] = []
+    line, seen, first, last, size, pos, ended, length = 1, 0, b"", b"", 0, 0, True, 0
     try:
         with open(path, "rb") as fh:
-            head = fh.read(4096)
+            while len(heads) < 2 and seen < limit and (piece := fh.readline(1 << 16)):
+                seen += len(piece)
+                length += len(piece)
+                ended = piece.endswith(b"\n")
+                if length - ended > archives.MAX_PAGE_BYTES:
+                    return None  # (a line over the cap is not looked into: see `reading.bounded_lines`)
+                if not first and (piece := piece.lstrip(_LEAD)):
+                    first, at = piece[:1], line
+                if first and (text := piece.rstrip()):
+                    last, size = text[-1:], pos + len(text)
+                pos += len(piece) if first else 0
+                if ended:
+                    if first:
+                        heads.append(((first, last, size), at))
+                    line, first, last, size, pos, length = line + 1, b"", b"", 0, 0, 0
     except OSError:
-        return b""
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+        return None
+    if first and not ended:  # (the last line, with no line end)
+        heads.append(((first, last, size), at))
+    if not heads:
+        return None
+    shape = shape_of(heads[0][0], heads[1][0] if len(heads) > 1 else None)
+    return (shape, heads[0][1]) if shape is not None else None
 
 
-def _shape_issue(first: bytes, path: str, line: int) -> Issue | None:
-    """The issue of a record file whose first line says its lines are no records of their own: one
-    JSON array of records (DuckDB's ARRAY option, `json.dump` of a list), or JSON objects written
-    over several lines (`json.dumps(r, indent=2)`); each line read as a record failed (a file of 36
-    records gave 576 errors), or, in an array, all but the last."""
-    first = first.lstrip(b"\xef\xbb\xbf \t\r")
-    if first[:1] == b"[":
+def _shape_of_lines(lines: Iterable[tuple[int, bytes | None]]
+                    ) -> tuple[Iterable[tuple[int, bytes | None]], tuple[str, int] | None]:
+    """(the same lines, `shape_of` them with the line of the first text), from a look at the first
+    two lines of text (the lines before them are kept to be read again, and an error the look ran
+    into comes after them, where reading them would have met it)."""
+    it = iter(lines)
+    taken: list[tuple[int, bytes | None]] = []
+    heads: list[tuple[Head, int]] = []
+    error: Exception | None = None
+    try:
+        for n, raw in it:
+            taken.append((n, raw))
+            if raw is None:  # (a line over the cap: not looked into)
+                break
+            if (head := line_head(raw)) is not None:
+                heads.append((head, n))
+                if len(heads) == 2:
+                    break
+    except Exception as e:  # (a line that runs on, corrupt compressed data: met again when read)
+        error = e
+    shape = shape_of(heads[0][0], heads[1][0] if len(heads) > 1 else None) if heads and error is None and (
+        len(heads) == 2 or taken[-1][1] is not None) else None
+    return chain(taken, _raising(error) if error is not None else it), (
+        (shape, heads[0][1]) if shape is not None else None)
+
+
+def _raising(error: Exception) -> Iterator[tuple[int, bytes | None]]:
+    raise error
+    yield  # (a generator: it raises when read)
+
+
+def shape_issue(shape: str, path: str, line: int) -> Issue:
+    """The issue of a record file whose lines are no records of their own (see `line_shape`): one
+    for the file, as read line by line each line failed (a file of 36 records gave 576 errors) or,
+    in an array, all but the last was rejected and that one kept."""
+    if shape == "array":
         return Issue("jsonl.syntax", "expected one JSON object per line, got a JSON array (the file is one array "
                      "of records, not JSON lines); not read further", path, line, expected="JSON lines",
                      got="a JSON array", hint="write one object per line: `jq -c '.[]' in.json > out.jsonl`, pandas "
                      "`to_json(orient=\"records\", lines=True)`, DuckDB `COPY ... (FORMAT JSON)` without ARRAY true")
-    if first.rstrip() == b"{":
-        return Issue("jsonl.syntax", "expected one JSON object per line, got an object spread over several lines "
-                     "(pretty-printed JSON); not read further", path, line, expected="JSON lines",
-                     got="pretty-printed JSON", hint="write one object per line: `jq -c . in.json > out.jsonl`, "
-                     "or json.dumps(record) without indent=")
-    return None
+    return Issue("jsonl.syntax", "expected one JSON object per line, got an object spread over several lines "
+                 "(pretty-printed JSON); not read further", path, line, expected="JSON lines",
+                 got="pretty-printed JSON", hint="write one object per line: `jq -c . in.json > out.jsonl`, "
+                 "or json.dumps(record) without indent=")
 
 
 def _refused(src: Source, issue: Issue) -> Item:
@@ -529,15 +609,16 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
     before it is JSON white space). A file that starts with an image, PDF or archive signature is
     one `input.binary` item; one that is a JSON array (`[{...},` a line) or pretty-printed JSON (`{`
     alone on its line) is one `jsonl.syntax` item."""
-    first = True
+    if src.ranged and src.shape is not None:  # (the driver looked at the file's first line once, for all
+        if src.start == 0:                    #  its ranges: see `file_shape`)
+            yield Item(src, src.shape[1], None, [shape_issue(src.shape[0], src.path, src.shape[1])])
+        return
+    if not src.ranged:  # (a range's file was looked at by the driver)
+        lines, shape = _shape_of_lines(lines)
+        if shape is not None:
+            yield Item(src, shape[1], None, [shape_issue(shape[0], src.path, shape[1])])
+            return
     for n, raw in lines:
-        if first:
-            first = False
-            if src.start > 0 and _shape_issue(_first_line(src.path), src.path, 1) is not None:
-                return  # (the file's first byte range reports it, whole)
-            if src.start == 0 and raw is not None and (shape := _shape_issue(raw, src.path, n)) is not None:
-                yield Item(src, n, None, [shape])
-                return
         if raw is None:  # a line over the cap, skipped unread
             yield _refused(src, too_large(src.path, None, n))
             continue
@@ -600,8 +681,11 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
                                             "too deeply to read", src.path, n)])
             continue
         if not isinstance(record, dict):
+            hint = (f"the line is a JSON array of {len(record)} records: write one object per line (`jq -c '.[]' "
+                    "in.json > out.jsonl`)") if isinstance(record, list) and record and all(
+                        isinstance(r, dict) for r in record) else ""
             yield Item(src, n, None, [Issue("jsonl.not-object", f"expected a JSON object, got "
-                                            f"{type(record).__name__} {_short(record)}", src.path, n)])
+                                            f"{type(record).__name__} {_short(record)}", src.path, n, hint=hint)])
             continue
         escapes = _ESCAPE.search(raw) is not None  # on the bytes: several times faster than on non-ASCII text
         plain = False  # (an ASCII line needs no hint: dedup's key takes its ASCII path)

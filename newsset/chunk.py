@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import cache
-from .check import Item, iter_items
+from .check import Item, file_shape, iter_items
 from .dedup import Sketcher, body_key, normalize_counted, word_count
 from .errors import ConfigError, Issue, display_path
 from .reading import count_range_lines, page_bytes
@@ -202,7 +202,9 @@ def split_ranges(src: Source, range_bytes: int | None = None) -> list[Source]:
     if size <= range_bytes:
         return [src]
     cuts = list(range(0, size, range_bytes))
-    return [replace(src, start=a, end=b, stamp=(size, st.st_mtime_ns)) for a, b in zip(cuts, [*cuts[1:], -1])]
+    shape = file_shape(src.path)  # (one look for all the ranges: none but the first holds the first line)
+    return [replace(src, start=a, end=b, stamp=(size, st.st_mtime_ns), shape=shape)
+            for a, b in zip(cuts, [*cuts[1:], -1])]
 
 
 def make_chunks(sources: Sequence[Source], chunk: int | None = None,

@@ -1059,9 +1059,10 @@ def test_a_json_array_saved_as_json_lines_is_one_located_reject_with_a_fix(tmp_p
     monkeypatch.setattr(chunk_mod, "RANGE_BYTES", path.stat().st_size // 4)  # the other ranges stay quiet
     result = newsset.build([path], tmp_path / "out", jobs=1)
     assert result.total_rows == 0 and result.inputs == 1 and result.chunks >= 4
-    one_line = tmp_path / "one.jsonl"  # (the whole array on one line)
+    one_line = tmp_path / "one.jsonl"  # (the whole array on one line: one bad line, which says what it holds)
     one_line.write_text(json.dumps(recs), encoding="utf-8")
-    assert [i.reason.code for i in items(one_line, "jsonl")] == ["jsonl.syntax"]
+    (item,) = items(one_line, "jsonl")
+    assert item.reason.code == "jsonl.not-object" and "a JSON array of 12 records" in item.reason.hint
 
 
 def test_a_json_file_named_on_the_command_line_is_read_as_json_lines(tmp_path: Path) -> None:
@@ -1113,3 +1114,51 @@ def test_dates_as_pandas_and_datasets_write_them_get_a_hint_with_the_date_they_m
     assert "2024-03-07 as epoch milliseconds" in hints["schema.type"]
     assert "time stamp at midnight" in hints["schema.format"]
     assert "'author' may be null: write it as null" in hints["schema.required"]
+
+
+@pytest.mark.parametrize("ranged", [False, True])
+def test_a_stray_first_line_is_one_bad_line_and_every_range_agrees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   ranged: bool) -> None:
+    """Only a file whose first two lines of text have an array's (or pretty-printed JSON's) shape is
+    refused whole. A stray `[1, 2]`, `{` or one-line array over JSON lines is one bad line, and the
+    records after it count; a byte range never decides alone (a later range looked at the file's
+    first 4 KiB itself, and skipped every record it held when that disagreed with the first range)."""
+    import newsset.chunk as chunk_mod
+
+    recs = "".join(json.dumps(record(i)) + "\n" for i in range(40))
+    files = {"pair": "[1, 2]\n" + recs, "brace": "{\n" + recs, "one-line": f"[{json.dumps(record(99))}]\n" + recs,
+             "bom-line": "\ufeff\n\n\n" + "[\n" + ",\n".join(json.dumps(record(i)) for i in range(40)) + "\n]\n"}
+    if ranged:
+        monkeypatch.setattr(chunk_mod, "RANGE_BYTES", len(recs) // 5)
+    for name, text in files.items():
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text(text, encoding="utf-8")
+        result = newsset.build([path], tmp_path / f"out-{name}", jobs=1, near_dup="off")
+        report = newsset.validate_paths([path])
+        if name == "bom-line":  # (a real array, under a BOM alone on its line and blank lines)
+            assert result.total_rows == 0 and result.inputs == 1 and [i.line for i in report.issues] == [4]
+            continue
+        assert result.total_rows == 40 and result.inputs == 41, name
+        (issue,) = report.issues
+        assert issue.line == 1 and issue.code in ("jsonl.syntax", "jsonl.not-object"), name
+    hint = newsset.validate_paths([tmp_path / "one-line.jsonl"]).issues[0].hint
+    assert "a JSON array of 1 records" in hint
+
+
+def test_a_cached_range_is_rebuilt_when_the_files_first_line_changes(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A byte range's result depends on the file's first lines (an array is refused whole): the
+    cache key holds what they said, so fixing them is no stale cache hit."""
+    import newsset.chunk as chunk_mod
+
+    body = ",\n".join(json.dumps(record(i)) for i in range(40))
+    path = tmp_path / "r.jsonl"
+    path.write_text("[\n" + body + "\n]\n", encoding="utf-8")
+    monkeypatch.setattr(chunk_mod, "RANGE_BYTES", len(body) // 5)
+    cache = tmp_path / "cache"
+    first = newsset.build([path], tmp_path / "a", jobs=1, cache=cache, near_dup="off")
+    assert first.total_rows == 0
+    path.write_text(" \n" + body.replace("},\n{", "}\n{") + "\n \n", encoding="utf-8")  # JSON lines now
+    again = newsset.build([path], tmp_path / "b", jobs=1, cache=cache, near_dup="off")
+    clean = newsset.build([path], tmp_path / "c", jobs=1, near_dup="off")
+    assert again.total_rows == clean.total_rows == 40
