@@ -195,7 +195,7 @@ def collect(shards: Iterable[tuple[str, str | os.PathLike[str]]], path: str = ""
     for split, shard in shards:
         st = out.splits.setdefault(split, SplitStats())
         try:
-            pf = pq.ParquetFile(shard)
+            pf = pq.ParquetFile(os.path.abspath(shard))  # (a relative `ds-12:30/...` reads as a URI)
         except (pa.ArrowException, OSError) as e:
             raise ConfigError(f"{shard} cannot be read as Parquet ({str(e).splitlines()[0]}); `newsset verify` "
                               "checks the whole folder") from None

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
@@ -360,7 +361,7 @@ class _Verifier:
         rows = _count_lines(path) if rel.endswith(".jsonl") else None
         if rel.endswith(".parquet"):
             try:
-                md = pq.read_metadata(path)
+                md = pq.read_metadata(os.path.abspath(path))  # (a relative `ds-12:30/...` reads as a URI)
                 self.schemas[rel], rows = md.schema.to_arrow_schema(), md.num_rows
             except (pa.ArrowException, OSError, ValueError) as err:
                 self.problem("verify.footer", rel, f"the Parquet footer cannot be read (truncated?): "
@@ -634,6 +635,10 @@ class _Verifier:
                         glob_chars = any(c in str(self.root.absolute()) for c in "[]")
                         why = (" (the folder's path holds '[' or ']', which datasets reads as a glob pattern: move "
                                "or rename the folder)" if glob_chars else "")
+                        if _no_space(err):  # (the dataset is not at fault: the check's room is)
+                            why = (f" (no room for the check's temporary copy in {tempfile.gettempdir()}: it takes "
+                                   "a few times the dataset's size; set TMPDIR to a folder with room, or skip the "
+                                   "check with --no-load)")
                         self.problem("verify.load", "", f"load_dataset(.., {config!r}): {type(err).__name__}: "
                                      f"{err}{why}")
                         continue
@@ -696,6 +701,42 @@ def _count_lines(path: Path) -> int:
 def verify(path: str | os.PathLike[str], *, load: bool = True) -> VerifyReport:
     """Check a built dataset folder; `load=False` skips the slow `load_dataset` round trip."""
     v = _Verifier(Path(path))
+    before = _state(Path(path))
+    report = _verify(v, load)
+    if before != _state(Path(path)) or before[1]:  # (read while a build wrote or swapped the folder)
+        report.notes.append("a newsset build was writing this folder while verify read it: what it found may mix "
+                            "the old dataset and the new one; verify again when the build is done")
+    return report
+
+
+def _state(root: Path) -> tuple[tuple[int, int] | None, bool]:
+    """(the folder's identity: a build's publish swaps in a new folder, whether a build holds its lock)."""
+    import fcntl
+
+    from .publish import lock_path
+
+    try:
+        st = os.stat(root)
+        ident: tuple[int, int] | None = (st.st_dev, st.st_ino)
+    except OSError:
+        ident = None
+    try:
+        fd = os.open(lock_path(root), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return ident, False  # (no lock file: no build has written here, or it is not ours to read)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return ident, False
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # (released at once: a build starting now may wait on
+        fcntl.flock(fd, fcntl.LOCK_UN)                  #  it only for this instant)
+        return ident, False
+    except OSError as e:
+        return ident, e.errno in (errno.EAGAIN, errno.EACCES)
+    finally:
+        os.close(fd)
+
+
+def _verify(v: _Verifier, load: bool) -> VerifyReport:
     if (entries := v.manifest()) is None:
         v.report.notes.append("without a readable manifest.json nothing else can be checked")
         return v.report
@@ -717,6 +758,16 @@ def verify(path: str | os.PathLike[str], *, load: bool = True) -> VerifyReport:
     else:
         v.load()
     return v.report
+
+
+def _no_space(err: BaseException | None) -> bool:
+    """Whether a disk that filled up is behind `err` (datasets wraps it in errors of its own)."""
+    seen = 0
+    while err is not None and seen < 20:
+        if getattr(err, "errno", None) == errno.ENOSPC or "No space left on device" in str(err):
+            return True
+        err, seen = err.__cause__ or err.__context__, seen + 1
+    return False
 
 
 verify_dataset = verify  # (the package's name for it: `newsset.verify` is this module)

@@ -227,5 +227,5 @@ def parquet_info(path: Path) -> dict[str, Any]:
     """Rows and uncompressed bytes of a written shard, read from its footer."""
     import pyarrow.parquet as pq
 
-    md = pq.read_metadata(path)
+    md = pq.read_metadata(os.path.abspath(path))  # (a relative `ds-12:30/...` reads as a URI)
     return {"rows": md.num_rows, "num_bytes": sum(md.row_group(i).total_byte_size for i in range(md.num_row_groups))}

@@ -545,3 +545,38 @@ def test_card_metadata_the_hub_refuses_is_a_card_problem(out: Path, old: str, ne
     card.write_text(text.replace(old, new, 1), encoding="utf-8")
     report = verify(out, load=False)
     assert _codes(report) == {("verify.card", str(card))} and says in report.issues[0].message
+
+
+def test_a_relative_path_with_a_colon_is_a_folder_not_a_uri(built: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ds-12:30/data/...` read as a URI: verify called all 9 shards corrupt and stats exited 2."""
+    shutil.copytree(built, tmp_path / "ds-12:30")
+    monkeypatch.chdir(tmp_path)
+    report = verify("ds-12:30", load=False)
+    assert report.ok and not report.issues, render_verify_text(report)
+    stats = newsset.dataset_stats("ds-12:30")
+    assert sum(s.rows for s in stats.splits.values()) > 0
+
+
+def test_a_load_check_with_no_room_blames_the_room_not_the_dataset() -> None:
+    from newsset.verify import _no_space
+
+    try:
+        try:
+            raise OSError(28, "No space left on device")
+        except OSError as inner:
+            raise RuntimeError("An error occurred while generating the dataset") from inner
+    except RuntimeError as outer:
+        assert _no_space(outer)
+    assert not _no_space(ValueError("a real problem"))
+
+
+def test_verify_says_when_a_build_was_writing_the_folder_it_read(out: Path) -> None:
+    """A verify during a rebuild of the same folder read the old manifest and the new shards (or the
+    other way round) and called a good dataset damaged, 3 runs in 34; now it says why it may."""
+    from newsset.publish import take_lock
+
+    assert not any("build was writing" in n for n in verify(out, load=False).notes)
+    with take_lock(out.absolute(), "busy"):  # (as a build holds it while it writes the folder)
+        report = verify(out, load=False)
+    assert any("a newsset build was writing this folder while verify read it" in n for n in report.notes)
