@@ -141,3 +141,12 @@ def test_quick_start_is_exactly_two_command_lines() -> None:
                      "pip install nox && nox -s tests"]
     ci = [ln for ln in (ROOT / ".ci/run").read_text(encoding="utf-8").splitlines() if ln and ln[0] != "#"]
     assert ci[-1] == "python3 -m nox -s tests"  # the README's test line, and CI's last word
+
+
+def test_the_code_map_names_every_module() -> None:
+    at = README.index("Where things are")
+    table = README[at:README.index("\n\n", README.index("| step |", at))]
+    modules = {p.stem for p in (ROOT / "newsset").glob("*.py")} - {"__init__", "__main__"}
+    named = set(re.findall(r"`(\w+)`", table))
+    assert modules <= named, sorted(modules - named)
+    assert not (named - modules - {"Issue"}), sorted(named - modules)  # (no module the package lacks)
