@@ -375,12 +375,16 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     sketch = part.sketcher is not None
     shared: dict[str, str] = {}  # one object per repeated value: pickle then sends each once a chunk
     ahead: dict[int, list[Item]] = {}  # pages read and parsed a batch at a time (see `_parse_ahead`)
+    # Per source, whether its results may not be those of the bytes its key was made from: read from
+    # disk again after hashing (a record file streams; a page past KEEP_BYTES), not from the cache.
+    reread: list[bool] = []
     try:
         for n, src in enumerate(spec.sources):
             at_start = (res.rows, len(res.rejected), res.items)
             warned: list[str] = []
             old = reuse.find(page_keys[n]) if reuse is not None and src.kind == "page" else None
             page = pages[n] if pages else None
+            reread.append(src.kind != "page" or (old is None and page is None))
             if pages:
                 pages[n] = None  # (read for the cache key: parsed from there, then let go)
             items: Iterable[Item] = ()
@@ -468,8 +472,10 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
             os.unlink(spilled)
     res.sigs = part.signatures()
     # A file that changed after it was hashed (a record file grows while it is read) gave results
-    # that are not those of the hashed bytes: they must not be filed under that key.
-    if key is not None and res.spill is None and all(cache.stat_of(src) == st for src, st in zip(spec.sources, stats)):
+    # that are not those of the hashed bytes: they must not be filed under that key. (A page parsed
+    # from the bytes it was hashed from, or taken from the cache, needs no second look.)
+    if key is not None and res.spill is None and all(cache.stat_of(src) == st for src, st, again
+                                                     in zip(spec.sources, stats, reread) if again):
         cache.put(spec, key, res, spans, replaced)  # (not a chunk whose rejects were spilled: rebuilt, they are)
     return res
 
