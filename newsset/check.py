@@ -496,6 +496,18 @@ def _raising(error: Exception) -> Iterator[tuple[int, bytes | None]]:
     yield  # (a generator: it raises when read)
 
 
+def _opens_array(src: Source, line: int) -> bool:
+    """Whether line 1 of a plain record file on disk opens with `[` (it was skipped unread, too long)."""
+    if line != 1 or src.start or src.archive is not None or not src.path.lower().endswith((".jsonl", ".ndjson",
+                                                                                          ".json")):
+        return False
+    try:
+        with open(src.path, "rb") as fh:
+            return fh.read(64).lstrip(_LEAD)[:1] == b"["
+    except OSError:
+        return False
+
+
 def shape_issue(shape: str, path: str, line: int) -> Issue:
     """The issue of a record file whose lines are no records of their own (see `line_shape`): one
     for the file, as read line by line each line failed (a file of 36 records gave 576 errors) or,
@@ -620,7 +632,11 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
             return
     for n, raw in lines:
         if raw is None:  # a line over the cap, skipped unread
-            yield _refused(src, too_large(src.path, None, n))
+            issue = too_large(src.path, None, n)
+            if _opens_array(src, n):
+                issue = replace(issue, hint="the line opens with `[`: a JSON array of records on one line (json.dump "
+                                "of a list)? Write one object per line: `jq -c '.[]' in.json > out.jsonl`")
+            yield _refused(src, issue)
             continue
         if raw[:3] == b"\xef\xbb\xbf":  # a byte-order mark: the file's, or a line's (files joined with cat)
             raw = raw[3:]

@@ -1162,3 +1162,13 @@ def test_a_cached_range_is_rebuilt_when_the_files_first_line_changes(tmp_path: P
     again = newsset.build([path], tmp_path / "b", jobs=1, cache=cache, near_dup="off")
     clean = newsset.build([path], tmp_path / "c", jobs=1, near_dup="off")
     assert again.total_rows == clean.total_rows == 40
+
+
+def test_a_one_line_array_over_the_line_cap_is_told_what_it_likely_is(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`json.dump(records)` of a large corpus is one line over 8 MiB: it was told only of zip bombs."""
+    monkeypatch.setattr(archives, "MAX_PAGE_BYTES", 1024)
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps([record(i) for i in range(5)]) + "\n", encoding="utf-8")
+    (item,) = items(path, "jsonl")
+    assert item.reason.code == "input.too-large" and "jq -c '.[]'" in item.reason.hint
