@@ -509,7 +509,7 @@ def _opens_array(src: Source, line: int) -> bool:
 
 
 def shape_issue(shape: str, path: str, line: int) -> Issue:
-    """The issue of a record file whose lines are no records of their own (see `line_shape`): one
+    """The issue of a record file whose lines are no records of their own (see `shape_of`): one
     for the file, as read line by line each line failed (a file of 36 records gave 576 errors) or,
     in an array, all but the last was rejected and that one kept."""
     if shape == "array":

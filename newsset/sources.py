@@ -46,7 +46,7 @@ class Source:
     start: int = 0  # a byte range of a large record file: the lines that start in [start, end)
     end: int = -1  # -1: to the end of the file
     stamp: tuple[int, int] | None = None  # a byte range's file as its ranges were cut: (size, mtime ns)
-    shape: tuple[str, int] | None = None  # a byte range's file is no JSON lines: (`check.line_shape`, line)
+    shape: tuple[str, int] | None = None  # a byte range's file is no JSON lines: (`check.shape_of`, line)
 
     @property
     def ranged(self) -> bool:
@@ -242,7 +242,7 @@ def discover(inputs: Sequence[str | os.PathLike[str]], skip: Sequence[str | os.P
             ignored[HIDDEN_FOLDER] += n
     if not found:
         given = ", ".join(os.fspath(i) for i in inputs)
-        jsons = sum(n for s, n in (ignored or {}).items() if s == ".json")
+        jsons = (ignored or Counter()).get(".json", 0)
         note = (f"; passed over {jsons} .json file(s): name a file of JSON lines on the command line to read it, "
                 "or give it a .jsonl suffix") if jsons else ""
         raise ConfigError(f"no pages (.txt) or record files (.jsonl, .ndjson, also .gz or .zst), nor archives of them "
