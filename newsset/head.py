@@ -111,30 +111,7 @@ class HeadReader(PageState):
         if credit_i is not None and (by_i is None or credit_i < by_i[0]):
             credit = credit_text or None  # (`_credit` of the line found above)
             self.where["image_credit"] = credit_i + 1
-            block: list[int] = []
-            k = credit_i - 1
-            while k >= first and (key := self.keys[k]) != _BLANK and key not in _PAYWALL and key not in _FOOTER \
-                    and len(block) < 2:  # text lines only
-                if key is None:  # (an image's URL, a promo or a lightbox's `Expand` among its lines takes no slot)
-                    block.insert(0, k)
-                k -= 1
-            # More lines glued on above, under a standfirst of its own: a caption the scraper saved
-            # wrapped (a first paragraph glued on is the standfirst of a page without blank lines).
-            wrapped = k >= first and self.keys[k] is None and len(block) == 2 \
-                and lines[block[1]].lstrip()[:1].islower() and not _ends(lines[block[0]], _SENTENCE_END) \
-                and len(self.paragraphs(first, k + 1)) > 1
-            while wrapped and k >= first and self.keys[k] is None and len(block) < 4:
-                block.insert(0, k)
-                k -= 1
-            # The credit a blank line under the caption: the block's lines may be a blank line apart
-            # too (a page saved with a blank line after every line). (A line a blank line above a
-            # caption glued on its credit is not taken for the alt: a standfirst split at a link
-            # leaves its second piece there.)
-            while not block or (len(block) < 2 and block[0] < credit_i - 1):
-                if not (k > first and self.keys[k] == _BLANK) or (
-                        split := self._split_image_block(first, k, block)) is block:
-                    break
-                block, k = split, split[0] - 1
+            block = self._image_lines(first, credit_i)
             if len(block) >= 2:
                 alt = lines[block[0]].strip()
                 self.where["image_alt"] = block[0] + 1
@@ -147,33 +124,74 @@ class HeadReader(PageState):
             if self.lead and [lines[k] for s, e in self.lead for k in range(s, e)] == lines[head_stop:credit_i + 1]:
                 self.lead = []  # the image block saved twice: the copy is no kicker
         if by_i is None and credit_i is None:
-            # No marker: the first paragraph is a standfirst only if it reads like one
-            # (one line, no closing punctuation) and more text follows it.
-            paras = self.paragraphs(first, end)
-            if len(paras) >= 3 and _kicker(lines[paras[0][0]:paras[0][1]], lines[paras[1][0]]):
-                first, paras = paras[1][0], paras[1:]  # a section's kicker over the standfirst: dropped
-            if len(paras) >= 2 and paras[0][1] - paras[0][0] == 1 and not _ends(lines[paras[0][0]].strip(), _TERMINAL):
-                subtitle = lines[paras[0][0]].strip()
-                self.where["subtitle"] = paras[0][0] + 1
-                return paras[0][1], subtitle, None, None, None, None
-            return first, None, None, None, None, None
-        standfirst = self.paragraphs(first, head_stop)
+            return self._unmarked_head(first, end)
+        subtitle = self._standfirst(first, head_stop, credit_i is None and by_i is not None and by_i[0])
+        if by_name:
+            self.where["author"] = by_i[0] + 1  # type: ignore[index]
+        return start, subtitle, alt, caption, credit, by_name
+
+    def _image_lines(self, first: int, credit_i: int) -> list[int]:
+        """The image block's alt and caption lines above the credit on line `credit_i` (one or two,
+        or a caption the scraper wrapped), as line indexes."""
+        lines = self.lines
+        block: list[int] = []
+        k = credit_i - 1
+        while k >= first and (key := self.keys[k]) != _BLANK and key not in _PAYWALL and key not in _FOOTER \
+                and len(block) < 2:  # text lines only
+            if key is None:  # (an image's URL, a promo or a lightbox's `Expand` among its lines takes no slot)
+                block.insert(0, k)
+            k -= 1
+        # More lines glued on above, under a standfirst of its own: a caption the scraper saved
+        # wrapped (a first paragraph glued on is the standfirst of a page without blank lines).
+        wrapped = k >= first and self.keys[k] is None and len(block) == 2 \
+            and lines[block[1]].lstrip()[:1].islower() and not _ends(lines[block[0]], _SENTENCE_END) \
+            and len(self.paragraphs(first, k + 1)) > 1
+        while wrapped and k >= first and self.keys[k] is None and len(block) < 4:
+            block.insert(0, k)
+            k -= 1
+        # The credit a blank line under the caption: the block's lines may be a blank line apart
+        # too (a page saved with a blank line after every line). (A line a blank line above a
+        # caption glued on its credit is not taken for the alt: a standfirst split at a link
+        # leaves its second piece there.)
+        while not block or (len(block) < 2 and block[0] < credit_i - 1):
+            if not (k > first and self.keys[k] == _BLANK) or (
+                    split := self._split_image_block(first, k, block)) is block:
+                break
+            block, k = split, split[0] - 1
+        return block
+
+    def _unmarked_head(self, first: int, end: int
+                       ) -> tuple[int, str | None, str | None, str | None, str | None, str | None]:
+        """`head` of a page with neither an image block nor byline labels: the first paragraph is a
+        standfirst only if it reads like one (one line, no closing punctuation) and more text follows."""
+        lines = self.lines
+        paras = self.paragraphs(first, end)
+        if len(paras) >= 3 and _kicker(lines[paras[0][0]:paras[0][1]], lines[paras[1][0]]):
+            first, paras = paras[1][0], paras[1:]  # a section's kicker over the standfirst: dropped
+        if len(paras) >= 2 and paras[0][1] - paras[0][0] == 1 and not _ends(lines[paras[0][0]].strip(), _TERMINAL):
+            subtitle = lines[paras[0][0]].strip()
+            self.where["subtitle"] = paras[0][0] + 1
+            return paras[0][1], subtitle, None, None, None, None
+        return first, None, None, None, None, None
+
+    def _standfirst(self, first: int, stop: int, labels: int | bool) -> str | None:
+        """The standfirst: the paragraphs between the header and the image block or labels at `stop`
+        (`labels`: the labels' line when they stand there with no image above them, else False)."""
+        lines = self.lines
+        standfirst = self.paragraphs(first, stop)
         if len(standfirst) == 2:  # (see `_over_standfirst`)
             (s0, e0), (s1, e1) = standfirst
-            if credit_i is None and by_i is not None and self._glued_on(e1, by_i[0]):
+            if labels is not False and self._glued_on(e1, labels):
                 standfirst = standfirst[:1]  # a lead video's title glued on the labels: its player's furniture
             elif _kicker(lines[s0:e0], lines[s1]):
                 standfirst = standfirst[1:]  # a section's label above the standfirst
         if standfirst and not lines[standfirst[0][0]].lstrip()[:1].isalpha() and not any(
                 c.isalpha() for s, e in standfirst for k in range(s, e) for c in lines[k]):
             self.lead, standfirst = standfirst + self.lead, []  # a gallery's `1.`: no standfirst, body text
-        if standfirst:
-            s0 = standfirst[0][0]
-            subtitle = "\n\n".join("\n".join(lines[s:e]).strip() for s, e in standfirst) or None
-            self.where["subtitle"] = s0 + 1
-        if by_name:
-            self.where["author"] = by_i[0] + 1  # type: ignore[index]
-        return start, subtitle, alt, caption, credit, by_name
+        if not standfirst:
+            return None
+        self.where["subtitle"] = standfirst[0][0] + 1
+        return "\n\n".join("\n".join(lines[s:e]).strip() for s, e in standfirst) or None
 
     def _split_image_block(self, first: int, blank: int, block: list[int]) -> list[int]:
         """The image block's lines a blank line above its credit (and, when they too are a blank line
