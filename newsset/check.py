@@ -614,6 +614,25 @@ def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None, 
 
 
 
+def _syntax_issue(e: ValueError, line: str, path: str, n: int) -> Issue:
+    """`jsonl.syntax` for line `n`, which Python's json could not read (`e`), at its column."""
+    pos = getattr(e, "pos", None)  # past the line's end (an unclosed object): at its end
+    col = min(pos, len(line.rstrip("\r\n"))) + 1 if isinstance(pos, int) else None
+    msg = str(getattr(e, "msg", e))
+    got = "invalid JSON"
+    if "integer string conversion" in msg:  # (not Python's advice to raise sys.set_int_max_str_digits)
+        got, msg = "a number too large to read", f"an integer of over {sys.get_int_max_str_digits()} digits"
+    elif msg.startswith("too large:"):
+        got, msg = "a number too large to read", msg[11:]
+    if msg.endswith(" at") and col is not None:  # ("Invalid control character at": json's message
+        msg += f" column {col}"                   # leaves the place to a suffix of its own)
+    hint = ""
+    if isinstance(pos, int) and pos > 0 and line[pos - 1:pos + 1] == "\r{":  # (`Extra data` after a CR)
+        hint = ("the records are separated by CR alone (old Mac line ends), not by a newline: convert the "
+                "file, e.g. tr '\\r' '\\n' < in.jsonl > out.jsonl")
+    return Issue("jsonl.syntax", f"expected one JSON object per line, got {got}: {msg}", path, n, col, hint=hint)
+
+
 def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema: Schema, today: _dt.date | None,
                  fix: bool = False) -> Iterator[Item]:
     """One item per non-blank line, given as (line number, line); a bad line is reported at its own
@@ -675,22 +694,7 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
                                             f"{_short(key)} twice or more", src.path, n, got=key[:80])])
             continue
         except ValueError as e:
-            pos = getattr(e, "pos", None)  # past the line's end (an unclosed object): at its end
-            col = min(pos, len(line.rstrip("\r\n"))) + 1 if isinstance(pos, int) else None
-            msg = str(getattr(e, "msg", e))
-            got = "invalid JSON"
-            if "integer string conversion" in msg:  # (not Python's advice to raise sys.set_int_max_str_digits)
-                got, msg = "a number too large to read", f"an integer of over {sys.get_int_max_str_digits()} digits"
-            elif msg.startswith("too large:"):
-                got, msg = "a number too large to read", msg[11:]
-            if msg.endswith(" at") and col is not None:  # ("Invalid control character at": json's message
-                msg += f" column {col}"                   # leaves the place to a suffix of its own)
-            hint = ""
-            if isinstance(pos, int) and pos > 0 and line[pos - 1:pos + 1] == "\r{":  # (`Extra data` after a CR)
-                hint = ("the records are separated by CR alone (old Mac line ends), not by a newline: convert the "
-                        "file, e.g. tr '\\r' '\\n' < in.jsonl > out.jsonl")
-            yield Item(src, n, None, [Issue("jsonl.syntax", f"expected one JSON object per line, got {got}: {msg}",
-                                            src.path, n, col, hint=hint)])
+            yield Item(src, n, None, [_syntax_issue(e, line, src.path, n)])
             continue
         except RecursionError:  # `[[[[...` a thousand deep: json.loads gives up, and so do we
             yield Item(src, n, None, [Issue("jsonl.syntax", "expected one JSON object per line, got JSON nested "
