@@ -35,6 +35,13 @@ _AFTER_BIO = re.compile(r"(?:Correction|Clarification|Update|Editor['\u2019]s no
                         r"|(?:We|This (?:site|website)) uses? cookies", re.IGNORECASE)
 
 
+class _Stop:
+    """What `EndReader._signature_closing` gives when no paragraph above can be the signature either."""
+
+
+_STOP = _Stop()
+
+
 class EndReader(PageState):
     """Reads a page's end; a mixin of `newsset.parse._Page`."""
 
@@ -174,16 +181,8 @@ class EndReader(PageState):
 
     def signature(self, tail: int) -> tuple[str | None, str | None, str | None]:
         """Find `Name, Publication` and the bio after it; trims the body end when found."""
-        lines = self.lines
-        if tail >= 0:  # after a paywall: the signature is the site's own, or a line where one sits
-            end = self.footer_start(tail)
-            found = [(i, sig) for i in range(tail, end) if lines[i] and (sig := self._sig(lines[i]))]
-            first = next((i for i in range(tail, end) if lines[i]), None)
-            pick = next((i for i, sig in found if sig[1].startswith("The Week")), None)
-            if pick is None:  # right under the paywall, or a publication named the usual way, or a bio naming it
-                pick = next((i for i, sig in found if i == first or sig[1].startswith("The ") or sig[1] in _AGENCIES
-                             or _names(lines[i + 1:i + 3], sig[0])), None)
-            return self._sig_at(pick, end) if pick is not None else (None, None, None)
+        if tail >= 0:
+            return self._signature_after_paywall(tail)
         # No paywall: the last paragraph, or the one before the last (then the last is the bio), or
         # the one before that when the bio has two paragraphs and names the author.
         end = self.footer_start(0)
@@ -191,59 +190,98 @@ class EndReader(PageState):
         for back in (1, 2, 3):
             if len(paras) < back + 1:
                 break
-            s, e = paras[-back]
-            # The signature is its own paragraph, or the last line of the last body paragraph;
-            # either way some body must stay above it (paras[0] holds the header).
-            has_body = len(paras) > back + 1 or (e - s > 1 and len(paras) > back) or (
-                back < 3 and self._own_box((s, e)))  # (with nothing above it, a page of no article: refused)
-            sig = self._sig(lines[e - 1]) if has_body else None
-            if sig is not None:
-                # In a list of `Name, X` lines (letters, quotes, a round-up of columns, books by
-                # their authors, where to watch or stay) the last item is no signature: a signature
-                # with no bio must name a publication the usual way ("The ...", and on a line of its
-                # own), a bio must name its author, and after other `Name, X` items only the site's
-                # own signature (`Name, The Week ...`) counts.
-                # Closing a paragraph (its last line), only the site's own signs: "Name, Place" or a
-                # quotation's "Name, Paper" there is text.
-                bio_s, bio_e = paras[-back + 1] if back > 1 else (0, 0)
-                if back == 1:
-                    plain = sig[1].startswith("The Week") or (e - s == 1 and (
-                        sig[1].startswith("The ") or sig[1] in _AGENCIES) and not self._named_above(sig[0], paras[-2]))
-                else:
-                    plain = _names(lines[bio_s:bio_e], sig[0])
-                boxed = back == 3 and self._own_box((s, e)) and any(lines[end:])  # (a footer under its bio)
-                if (e - s > 1 and not sig[1].startswith("The Week")) or (not plain and back != 2 and not boxed):
+            found = self._signature_closing(paras, back, end)
+            if isinstance(found, _Stop):
+                break
+            if found is not None:
+                return found
+        if (found := self._bio_glued_under(paras, end)) is not None:
+            return found
+        if (found := self._signature_in_one_run(paras, end)) is not None:
+            return found
+        return self._box_above_furniture(paras)
+
+    def _signature_after_paywall(self, tail: int) -> tuple[str | None, str | None, str | None]:
+        """After a paywall: the signature is the site's own, or a line where one sits."""
+        lines = self.lines
+        end = self.footer_start(tail)
+        found = [(i, sig) for i in range(tail, end) if lines[i] and (sig := self._sig(lines[i]))]
+        first = next((i for i in range(tail, end) if lines[i]), None)
+        pick = next((i for i, sig in found if sig[1].startswith("The Week")), None)
+        if pick is None:  # right under the paywall, or a publication named the usual way, or a bio naming it
+            pick = next((i for i, sig in found if i == first or sig[1].startswith("The ") or sig[1] in _AGENCIES
+                         or _names(lines[i + 1:i + 3], sig[0])), None)
+        return self._sig_at(pick, end) if pick is not None else (None, None, None)
+
+    def _signature_closing(self, paras: list[tuple[int, int]], back: int, end: int
+                           ) -> tuple[str | None, str | None, str | None] | _Stop | None:
+        """The signature closing paragraph `back` from the end (its bio below it), None when that
+        paragraph does not end in one, `_STOP` when what it ends in is no signature and none
+        above it can be either (an item of a list, an attribution)."""
+        lines = self.lines
+        s, e = paras[-back]
+        # The signature is its own paragraph, or the last line of the last body paragraph;
+        # either way some body must stay above it (paras[0] holds the header).
+        has_body = len(paras) > back + 1 or (e - s > 1 and len(paras) > back) or (
+            back < 3 and self._own_box((s, e)))  # (with nothing above it, a page of no article: refused)
+        sig = self._sig(lines[e - 1]) if has_body else None
+        if sig is not None:
+            # In a list of `Name, X` lines (letters, quotes, a round-up of columns, books by
+            # their authors, where to watch or stay) the last item is no signature: a signature
+            # with no bio must name a publication the usual way ("The ...", and on a line of its
+            # own), a bio must name its author, and after other `Name, X` items only the site's
+            # own signature (`Name, The Week ...`) counts.
+            # Closing a paragraph (its last line), only the site's own signs: "Name, Place" or a
+            # quotation's "Name, Paper" there is text.
+            bio_s, bio_e = paras[-back + 1] if back > 1 else (0, 0)
+            if back == 1:
+                plain = sig[1].startswith("The Week") or (e - s == 1 and (
+                    sig[1].startswith("The ") or sig[1] in _AGENCIES) and not self._named_above(sig[0], paras[-2]))
+            else:
+                plain = _names(lines[bio_s:bio_e], sig[0])
+            boxed = back == 3 and self._own_box((s, e)) and any(lines[end:])  # (a footer under its bio)
+            if (e - s > 1 and not sig[1].startswith("The Week")) or (not plain and back != 2 and not boxed):
+                return _STOP
+            if back == 1 and not sig[1].startswith("The Week") and self._quotation(paras[-2]):
+                return _STOP  # under a paragraph that is all quotation, "Name, The Guardian" is its attribution
+            # (Author boxes above, the site's signature alone on its paragraph, are co-authors.)
+            if not (plain and sig[1].startswith("The Week")):
+                site_box = e - s == 1 and sig[1].startswith("The Week")
+                if any((o := self._sig(lines[pe - 1]) or _placed_item(lines[pe - 1]))
+                       and not self._own_box((ps, pe)) and (not site_box or o[1].startswith("The Week"))
+                       for ps, pe in paras[1:-back]):
+                    return _STOP  # (the items of a list above it: `Name, Paper`, a letter's `Name, Town, County`)
+            elif any(pe - ps > 1 and "The Week" in lines[pe - 1] and (other := self._sig(lines[pe - 1]))
+                     and other[1].startswith("The Week") for ps, pe in paras[1:-back]):
+                return _STOP  # the site's signature closing other paragraphs too: a round-up's attributions
+            # Another author's box above this one (a co-written article): the block starts there.
+            k = len(paras) - back
+            while e - s == 1 and sig[1].startswith("The Week"):  # (its bio: none, or one or two paragraphs)
+                gap = next((g for g in (1, 2, 3) if k - g >= 2 and self._own_box(paras[k - g])), 0)
+                if not gap or any(self._own_box(p) for p in paras[k - gap + 1:k]):
                     break
-                if back == 1 and not sig[1].startswith("The Week") and self._quotation(paras[-2]):
-                    break  # under a paragraph that is all quotation, "Name, The Guardian" is its attribution
-                # (Author boxes above, the site's signature alone on its paragraph, are co-authors.)
-                if not (plain and sig[1].startswith("The Week")):
-                    site_box = e - s == 1 and sig[1].startswith("The Week")
-                    if any((o := self._sig(lines[pe - 1]) or _placed_item(lines[pe - 1]))
-                           and not self._own_box((ps, pe)) and (not site_box or o[1].startswith("The Week"))
-                           for ps, pe in paras[1:-back]):
-                        break  # (the items of a list above it: `Name, Paper`, a letter's `Name, Town, County`)
-                elif any(pe - ps > 1 and "The Week" in lines[pe - 1] and (other := self._sig(lines[pe - 1]))
-                         and other[1].startswith("The Week") for ps, pe in paras[1:-back]):
-                    break  # the site's signature closing other paragraphs too: a round-up's attributions
-                # Another author's box above this one (a co-written article): the block starts there.
-                k = len(paras) - back
-                while e - s == 1 and sig[1].startswith("The Week"):  # (its bio: none, or one or two paragraphs)
-                    gap = next((g for g in (1, 2, 3) if k - g >= 2 and self._own_box(paras[k - g])), 0)
-                    if not gap or any(self._own_box(p) for p in paras[k - gap + 1:k]):
-                        break
-                    k -= gap
-                return self._sig_at(paras[k][0] if k < len(paras) - back else e - 1, end)
-        for back in (1, 2):  # the bio right under the signature, no blank line (and a second bio paragraph)
+                k -= gap
+            return self._sig_at(paras[k][0] if k < len(paras) - back else e - 1, end)
+        return None
+
+    def _bio_glued_under(self, paras: list[tuple[int, int]], end: int
+                         ) -> tuple[str | None, str | None, str | None] | None:
+        """The signature with its bio right under it, no blank line (and a second bio paragraph)."""
+        for back in (1, 2):
             if len(paras) > back + 1 and paras[-back][1] - paras[-back][0] > 1:
                 s, e = paras[-back]
                 others = paras[1:len(paras) - back] + paras[len(paras) - back + 1:]  # (below it too)
                 if self._signs_above_bio(s, s + 1, e, others):
                     return self._sig_at(s, end)
+        return None
+
+    def _signature_in_one_run(self, paras: list[tuple[int, int]], end: int
+                              ) -> tuple[str | None, str | None, str | None] | None:
+        """A page without blank lines: body, signature and bio in one run (the bio of a line, or of
+        a few short ones wrapped, that names its writer)."""
+        lines = self.lines
         if paras:
             s, e = paras[-1]
-            # A page without blank lines: body, signature and bio in one run (the bio of a line, or of a
-            # few short ones wrapped, that names its writer).
             for below in range(1, 5):
                 i = e - 1 - below
                 if i <= s or (below > 1 and max(map(len, lines[i + 1:e])) > 100):
@@ -254,7 +292,7 @@ class EndReader(PageState):
                 if (below == 1 or _names(lines[i + 1:e], sig[0])) and self._signs_above_bio(
                         i, i + 1, e, paras[1:-1], range(s, i)):
                     return self._sig_at(i, end)
-        return self._box_above_furniture(paras)
+        return None
 
     def _box_above_furniture(self, paras: list[tuple[int, int]]) -> tuple[str | None, str | None, str | None]:
         """The site's author box with more of the page saved under its bio than the paragraphs
