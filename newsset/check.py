@@ -432,37 +432,14 @@ def shape_of(first: Head, second: Head | None) -> str | None:
     return "pretty" if first[0] == b"{" and second[0] == b'"' else None
 
 
-def file_shape(path: str, limit: int = 64 << 20) -> tuple[str, int] | None:
-    """(`shape_of` a record file, the line of its first text), read from the file, for the driver to
-    give every byte range of it (none but the first holds its first lines); None when its lines
-    say nothing, or `limit` bytes hold no two lines of text."""
-    heads: list[tuple[Head, int]] = []
-    line, seen, first, last, size, pos, ended, length = 1, 0, b"", b"", 0, 0, True, 0
+def file_shape(path: str) -> tuple[str, int] | None:
+    """`_shape_of_lines` of a record file on disk, read by the reader the workers read it with, for
+    the driver to give every byte range of it (none but the first holds its first lines)."""
     try:
         with open(path, "rb") as fh:
-            while len(heads) < 2 and seen < limit and (piece := fh.readline(1 << 16)):
-                seen += len(piece)
-                length += len(piece)
-                ended = piece.endswith(b"\n")
-                if length - ended > archives.MAX_PAGE_BYTES:
-                    return None  # (a line over the cap is not looked into: see `reading.bounded_lines`)
-                if not first and (piece := piece.lstrip(_LEAD)):
-                    first, at = piece[:1], line
-                if first and (text := piece.rstrip()):
-                    last, size = text[-1:], pos + len(text)
-                pos += len(piece) if first else 0
-                if ended:
-                    if first:
-                        heads.append(((first, last, size), at))
-                    line, first, last, size, pos, length = line + 1, b"", b"", 0, 0, 0
+            return _shape_of_lines(bounded_lines(fh, plain=True))[1]
     except OSError:
         return None
-    if first and not ended:  # (the last line, with no line end)
-        heads.append(((first, last, size), at))
-    if not heads:
-        return None
-    shape = shape_of(heads[0][0], heads[1][0] if len(heads) > 1 else None)
-    return (shape, heads[0][1]) if shape is not None else None
 
 
 def _shape_of_lines(lines: Iterable[tuple[int, bytes | None]]

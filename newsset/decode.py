@@ -52,6 +52,8 @@ _MAGIC = ((b"%PDF-", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "a PNG image"), (
           (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"Rar!\x1a\x07", "a RAR archive"),
           (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
           (b"\x28\xb5\x2f\xfd", "zstd data"), (b"BZh", "bzip2 data"))
+#: The signatures of compressed data and archives (from `_MAGIC`): not images to remove.
+_PACKED = frozenset(kind for _, kind in _MAGIC if kind.endswith((" data", "archive", "(or .docx, .xlsx, .epub)")))
 #: What a file of compressed data is told: the suffix decides how newsset reads a file.
 _COMPRESSED_HINT = ("compressed data: newsset reads records compressed as .jsonl.gz or .jsonl.zst (.ndjson too), and "
                     "pages in .tar, .tar.gz, .tgz or .zip archives: give the file the suffix its content has, or "
@@ -77,7 +79,7 @@ def file_signature(head: bytes) -> str | None:
 
 def signature_hint(kind: str) -> str:
     """The hint for a file whose signature says `kind`: compressed data is renamed, not removed."""
-    return _COMPRESSED_HINT if kind.endswith((" data", "archive", "archive (or .docx, .xlsx, .epub)")) else ""
+    return _COMPRESSED_HINT if kind in _PACKED else ""
 
 
 def _control_share(head: bytes) -> str | None:
