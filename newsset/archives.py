@@ -49,7 +49,8 @@ from typing import IO, TypeVar
 from .errors import Issue, display_path
 from .sources import IN_ARCHIVES, Kind, Source, ignored_suffix, kind_of
 
-__all__ = ["BUFFER_BYTES", "MAX_PAGE_BYTES", "declared_size", "read_archive", "read_bounded"]
+__all__ = ["BUFFER_BYTES", "MAX_PAGE_BYTES", "declared_size", "read_archive", "read_bounded", "RUNS_ON",
+           "gzip_check_failed", "too_large"]
 
 #: The cap on a page and on one line of a record file: a long read is about 100 KB, so no article comes
 #: near it; a larger page or line is refused (`input.too-large`), never read whole or inflated.

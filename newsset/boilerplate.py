@@ -3,7 +3,7 @@ is matched against them.
 
 A line is boilerplate only when the *whole line* is a catalogue line, as templates write it:
 quotes, dashes, spaces, case, HTML entities, zero-width characters and a button's icon aside
-(`_norm`, `_boiler_key`). Most lines are ruled out by their first or last character or their first
+(`_norm`, `boiler_key`). Most lines are ruled out by their first or last character or their first
 two words, before any normalisation: this runs on every line of every page.
 """
 
@@ -13,17 +13,22 @@ import html
 import re
 import unicodedata
 
+__all__ = ["BLANK", "BUTTON", "FOOTER_HEADS", "FOOTER_KEYS", "INVISIBLE", "INVISIBLE_CHARS", "INVISIBLE_RE",
+           "LINE_KEYS", "LONGEST", "PAYWALL_END", "PAYWALL_KEYS", "PAYWALL_START", "SIG_DROP_CHARS", "TAIL_HEADS",
+           "ZERO_WIDTH_CHARS", "boiler_key", "continued_boilerplate", "indented_short", "is_boilerplate", "share_bars",
+           "split_boilerplate", "wrapped_boilerplate"]
+
 # Zero-width and direction marks: a line of only these (and white space) shows as blank.
-_INVISIBLE_CHARS = "\u200b\u2060\u200e\u200f\u061c\ufeff"  # (the BOM last: see _decode)
+INVISIBLE_CHARS = "\u200b\u2060\u200e\u200f\u061c\ufeff"  # (the BOM last: see decode_raw)
 # What a signature may hold that spells nothing: those and the soft hyphen.
-_SIG_DROP_CHARS = _INVISIBLE_CHARS + "\u00ad"
+SIG_DROP_CHARS = INVISIBLE_CHARS + "\u00ad"
 # All that does not change what a line says (ZWNJ and ZWJ too): left out of boilerplate keys.
-_ZERO_WIDTH_CHARS = _SIG_DROP_CHARS + "\u200c\u200d"
-_ZERO_WIDTH = dict.fromkeys(map(ord, _ZERO_WIDTH_CHARS))
-_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
-_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
-_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS[:-1]}]")  # (one C call on the page's few non-ASCII characters)
-_BLANK = "\n"  # the key of a blank line: no line holds a newline, and no catalogue key is one
+ZERO_WIDTH_CHARS = SIG_DROP_CHARS + "\u200c\u200d"
+_ZERO_WIDTH = dict.fromkeys(map(ord, ZERO_WIDTH_CHARS))
+_ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH_CHARS}]")
+INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
+INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARS[:-1]}]")  # (one C call on the page's few non-ASCII characters)
+BLANK = "\n"  # the key of a blank line: no line holds a newline, and no catalogue key is one
 _DASH_PAIRS = (("\u2013", "-"), ("\u2014", "-"), ("\u2019", "'"), ("\u2018", "'"))
 
 
@@ -138,20 +143,20 @@ _FURNITURE_LINE = re.compile(r"\s*(?a:(?:Image|Photo|Picture|Slide) \d{1,3} of \
                              r"(?:\.| (?:to|on|so that|for)\b).*)\s*", re.IGNORECASE)
 _FURNITURE_FIRST = frozenset("IiPpSsWwTt")  # (or white space)
 
-_PAYWALL_START = _norm(_PAYWALL_STARTS[0])
+PAYWALL_START = _norm(_PAYWALL_STARTS[0])
 _PAYWALL_STARTS_NORM = frozenset(map(_norm, _PAYWALL_STARTS))
-_KEY_ALIAS = {_norm(v): _PAYWALL_START for v in _PAYWALL_STARTS}  # one key for every form of the first line
+_KEY_ALIAS = {_norm(v): PAYWALL_START for v in _PAYWALL_STARTS}  # one key for every form of the first line
 # A catalogue line that is a sentence may come without its full stop (templates differ on it).
 _KEY_ALIAS.update({_norm(v)[:-1]: _norm(v) for v in _PROMO_LINES + _PAYWALL_LINES[len(_PAYWALL_STARTS):]
                    if v.endswith(".") and not v.endswith("..")})
-_PAYWALL_END = _norm("Not sure which email you used for your subscription? Contact us")
-_PAYWALL = frozenset(map(_norm, _PAYWALL_LINES))
-_FOOTER = frozenset(map(_norm, _FOOTER_LINES))
-_FOOTER_HEADS = frozenset(map(_norm, _FOOTER_LINES[:-2]))  # the headings a list of related articles follows
+PAYWALL_END = _norm("Not sure which email you used for your subscription? Contact us")
+PAYWALL_KEYS = frozenset(map(_norm, _PAYWALL_LINES))
+FOOTER_KEYS = frozenset(map(_norm, _FOOTER_LINES))
+FOOTER_HEADS = frozenset(map(_norm, _FOOTER_LINES[:-2]))  # the headings a list of related articles follows
 
 
-_BOILER = _PROMO | _PAYWALL | _FOOTER | frozenset(_KEY_ALIAS)
-_LONGEST = max(map(len, _BOILER)) + 40  # a longer line cannot be boilerplate: skip the regex work
+_BOILER = _PROMO | PAYWALL_KEYS | FOOTER_KEYS | frozenset(_KEY_ALIAS)
+LONGEST = max(map(len, _BOILER)) + 40  # a longer line cannot be boilerplate: skip the regex work
 # Catalogue lines as pages write them (straight or typographic apostrophe and dash) -> key, so that
 # most boilerplate lines need no `_norm`.
 _EXACT = {v: _KEY_ALIAS.get(_norm(v), _norm(v)) for s in _PROMO_LINES + _PAYWALL_LINES + _FOOTER_LINES
@@ -171,14 +176,14 @@ _ASCII_INK = [c for c in map(chr, range(128)) if not c.isspace()]
 _CANNOT_START = frozenset(c for c in _ASCII_INK if c.lower() not in {k[0] for k in _BOILER}) - {"&"}
 _CANNOT_END = frozenset(c for c in _ASCII_INK if c.lower() not in {k[-1] for k in _BOILER}) - {";"}
 _OPENINGS = frozenset(k[:3] for k in _BOILER)
-# A text that starts with one of these has no key (`_boiler_key` gives it one by none of its paths: not
+# A text that starts with one of these has no key (`boiler_key` gives it one by none of its paths: not
 # an icon, it stays first when icons are taken off), nor has any block of lines that starts with it.
 _NO_BLOCK_START = _CANNOT_START - {"<", ">"}
 
 
-def _boiler_key(line: str) -> str | None:
+def boiler_key(line: str) -> str | None:
     """For a line of 1.._LONGEST characters: its catalogue key if it is boilerplate ("" for an image URL,
-    a media player's time, a gallery's counter or a cookie banner's sentence; `_BLANK` for a line of
+    a media player's time, a gallery's counter or a cookie banner's sentence; `BLANK` for a line of
     only HTML entities or invisible characters), else None.
 
     Only catalogue keys are ever compared, so other lines need no key; most are ruled out by
@@ -194,7 +199,7 @@ def _boiler_key(line: str) -> str | None:
         if key in _BOILER:
             return _KEY_ALIAS.get(key, key)
         if key == "":
-            return _BLANK  # only entities or invisible characters ("&nbsp;" on a line of its own): shows as blank
+            return BLANK  # only entities or invisible characters ("&nbsp;" on a line of its own): shows as blank
     if "/" in line and (("//" in line or "." in line) and _IMAGE_URL.match(line.strip())
                         or ":" in line and _PLAYER_TIME.match(line)):
         return ""
@@ -203,8 +208,8 @@ def _boiler_key(line: str) -> str | None:
     if first in "Tt" or first.isspace():  # another ending of the paywall's first line ("..., subscribe to
         text = line.lstrip()                # The Week US"), indented or not
         if len(text) <= 120 and text[:11].lower() == "to continue" and \
-                _norm(text).startswith(_PAYWALL_START.rstrip(".")):
-            return _PAYWALL_START
+                _norm(text).startswith(PAYWALL_START.rstrip(".")):
+            return PAYWALL_START
     if not line.isascii() or ">" in line or "<" in line:  # (icons are not ASCII but for these two)
         text = line.strip()
         # A button saved with its icon ("Sign up →"). (An ASCII end is an icon only as `<` or `>`: no
@@ -212,8 +217,8 @@ def _boiler_key(line: str) -> str | None:
         if text and ((text[0] in "<>" if text[0].isascii() else _is_icon(text[0]))
                      or (text[-1] in "<>" if text[-1].isascii() else _is_icon(text[-1]))):
             bare = _without_icons(text)
-            key = _boiler_key(bare) if bare else None
-            return None if key == _BLANK else key  # (an icon by "&nbsp;" is no blank line: text, as written)
+            key = boiler_key(bare) if bare else None
+            return None if key == BLANK else key  # (an icon by "&nbsp;" is no blank line: text, as written)
     return None
 
 
@@ -275,25 +280,25 @@ def _tails() -> dict[str, dict[str, str]]:
 
 
 _TAILS = _tails()
-_TAIL_HEADS = frozenset(_TAILS)
-assert _TAIL_HEADS.isdisjoint(k for tails in _TAILS.values() for k in tails.values())  # (see _continued_boilerplate)
+TAIL_HEADS = frozenset(_TAILS)
+assert TAIL_HEADS.isdisjoint(k for tails in _TAILS.values() for k in tails.values())  # (see continued_boilerplate)
 
 
-def _continued_boilerplate(lines: list[str], keys: list[str | None]) -> None:
+def continued_boilerplate(lines: list[str], keys: list[str | None]) -> None:
     """Mark the rest of a longer catalogue block saved as a line of its own under a block that opens
     it, glued or a blank line apart (a link of its own in the template: "When you purchase through
     links on our site, we may earn an affiliate commission." / "Here's how it works."). Callers test
-    `_TAIL_HEADS.isdisjoint(keys)` first: most pages hold no such block."""
+    `TAIL_HEADS.isdisjoint(keys)` first: most pages hold no such block."""
     n = len(lines)
     # The blocks' lines, found in C. (A key set below is a longer block's, never one that opens another:
     # the lines found stay the ones to look at.)
-    heads = bytes(map(_TAIL_HEADS.__contains__, keys))
+    heads = bytes(map(TAIL_HEADS.__contains__, keys))
     i = heads.find(1)
     while i >= 0:
         key = keys[i]
         i, at = heads.find(1, i + 1), i
-        j = at + 2 if at + 1 < n and keys[at + 1] == _BLANK else at + 1
-        if key is not None and j < n and keys[j] is None and len(lines[j]) <= _LONGEST:  # (key: always a head)
+        j = at + 2 if at + 1 < n and keys[at + 1] == BLANK else at + 1
+        if key is not None and j < n and keys[j] is None and len(lines[j]) <= LONGEST:  # (key: always a head)
             keys[j] = _TAILS[key].get(_norm(lines[j]))
 
 
@@ -305,37 +310,37 @@ _SHARE_BUTTONS = ("Share", "Copy link", "Facebook", "X", "Twitter", "Email", "E-
                   "Share this article")
 # A bar's own buttons: a run of networks (and `Email`, `Save`) may be a quiz's options or an article's list.
 _SHARE_ACTIONS = frozenset(b.casefold() for b in _SHARE_BUTTONS if b.startswith("Share") or b == "Copy link")
-_BUTTON = "\x00button"  # the key of a line that may be a share button (no catalogue key holds a NUL)
-# `_EXACT`, and a share button's usual spellings -> `_BUTTON`: the keys pass of `page.PageState` looks
+BUTTON = "\x00button"  # the key of a line that may be a share button (no catalogue key holds a NUL)
+# `_EXACT`, and a share button's usual spellings -> `BUTTON`: the keys pass of `page.PageState` looks
 # lines up here, so a page without such a line pays nothing for share bars.
-_LINE_KEYS: dict[str, str] = {}  # filled below, once `_boiler_key` is defined
+LINE_KEYS: dict[str, str] = {}  # filled below, once `boiler_key` is defined
 
 
-def _share_bars(lines: list[str], keys: list[str | None]) -> None:
-    """Resolve `_BUTTON` keys: three or more lines in a row that are all share buttons (`Share`,
+def share_bars(lines: list[str], keys: list[str | None]) -> None:
+    """Resolve `BUTTON` keys: three or more lines in a row that are all share buttons (`Share`,
     `Copy link`, `Facebook`, `X`, `Email`), one of them `Share ...` or `Copy link`, are a share bar
     (networks, `Email` or `Save` alone can be an article's list or a quiz's options); any other such
     line is text."""
     n, i = len(lines), 0
     while i < n:
-        if keys[i] != _BUTTON:
+        if keys[i] != BUTTON:
             i += 1
             continue
         j = i
-        while j < n and (keys[j] == _BUTTON or keys[j] == "copy link"):
+        while j < n and (keys[j] == BUTTON or keys[j] == "copy link"):
             j += 1
         bar = j - i >= 3 and any(lines[k].casefold() in _SHARE_ACTIONS for k in range(i, j))
         for k in range(i, j):
-            if keys[k] == _BUTTON:
+            if keys[k] == BUTTON:
                 keys[k] = "copy link" if bar else None
         i = j
 
 
-def _wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tuple[int, int]]) -> bool:
+def wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tuple[int, int]]) -> bool:
     """Mark a catalogue block a template wrapped over consecutive lines ("Escape your echo chamber.
     Get the facts behind the news," / "plus analysis ..."): the lines joined by a space must be
     the whole block. Returns whether any was found. (Most windows are ruled out by their first two
-    words and their last character, as in `_boiler_key`: well under 1 us a page.)"""
+    words and their last character, as in `boiler_key`: well under 1 us a page.)"""
     found = False
     for s, e in runs:
         i = s
@@ -348,11 +353,11 @@ def _wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tu
             size = len(first)
             for j in range(i + 1, e):
                 size += len(lines[j]) + 1
-                if size > _LONGEST:
+                if size > LONGEST:
                     break
                 if lines[j][-1] in _CANNOT_END:
                     continue
-                key = _boiler_key(" ".join(ln.strip() for ln in lines[i:j + 1]))
+                key = boiler_key(" ".join(ln.strip() for ln in lines[i:j + 1]))
                 if key:  # (an image URL, key "", cannot wrap)
                     keys[i:j + 1] = [key] * (j + 1 - i)
                     found, i = True, j
@@ -361,25 +366,25 @@ def _wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tu
     return found
 
 
-def _split_boilerplate(lines: list[str], keys: list[str | None], runs: list[tuple[int, int]]) -> bool:
+def split_boilerplate(lines: list[str], keys: list[str | None], runs: list[tuple[int, int]]) -> bool:
     """Mark a catalogue block saved in two or three pieces a blank line apart, one line each (a
     box's heading and text as separate elements: "Sign up for The Week's" / "" / "Free Newsletters"):
     the pieces joined by a space must be the whole block. Returns whether any was found. Only
-    short single-line paragraphs are looked at, by their first two words first (as `_boiler_key`)."""
+    short single-line paragraphs are looked at, by their first two words first (as `boiler_key`)."""
     found = False
     for n, (s, e) in enumerate(runs[:-1]):
-        if e - s != 1 or len(lines[s]) > _LONGEST:
+        if e - s != 1 or len(lines[s]) > LONGEST:
             continue
         text = lines[s].strip()
         if text[0] in _NO_BLOCK_START:
             continue
         for s2, e2 in runs[n + 1:n + 3]:
-            if e2 - s2 != 1 or keys[e:s2].count(_BLANK) != s2 - e:  # (only blank lines between)
+            if e2 - s2 != 1 or keys[e:s2].count(BLANK) != s2 - e:  # (only blank lines between)
                 break
             text = f"{text} {lines[s2].strip()}"
-            if len(text) > _LONGEST or not _may_be_key(text):
+            if len(text) > LONGEST or not _may_be_key(text):
                 break
-            key = _boiler_key(text)
+            key = boiler_key(text)
             if key:  # (an image URL, key "", is never split)
                 for i in range(s, e2):
                     if keys[i] is None:
@@ -390,21 +395,21 @@ def _split_boilerplate(lines: list[str], keys: list[str | None], runs: list[tupl
     return found
 
 
-def _indented_short(line: str) -> bool:
+def indented_short(line: str) -> bool:
     """A line over the length cut-off only through leading white space (found by the fuzzer:
     288 tabs + "Latest" must still be boilerplate). The strip runs only for such lines."""
-    return line[0].isspace() and len(line.lstrip()) <= _LONGEST
+    return line[0].isspace() and len(line.lstrip()) <= LONGEST
 
 
 def is_boilerplate(line: str) -> bool:
     """True when a whole line is a known promotional, paywall or footer block. (A paywall first line
     with another ending is one only with more of the block after it: see `_Page._paywall_at`.)"""
-    if line == "" or (len(line) > _LONGEST and not _indented_short(line)):
+    if line == "" or (len(line) > LONGEST and not indented_short(line)):
         return False
-    key = _boiler_key(line)
-    if key == _PAYWALL_START:
+    key = boiler_key(line)
+    if key == PAYWALL_START:
         return _is_paywall_start(_without_icons(line.strip()))
-    return key is not None and key != _BLANK
+    return key is not None and key != BLANK
 
 
 def _is_paywall_start(line: str) -> bool:
@@ -413,6 +418,6 @@ def _is_paywall_start(line: str) -> bool:
 
 
 # (a button catalogued on its own, `Copy link` in any case, keeps its catalogue key)
-_LINE_KEYS.update({form: _boiler_key(form) or _BUTTON for b in _SHARE_BUTTONS
-                   for form in {b, b.lower(), b.upper(), b.title()}})
-_LINE_KEYS.update(_EXACT)
+LINE_KEYS.update({form: boiler_key(form) or BUTTON for b in _SHARE_BUTTONS
+                  for form in {b, b.lower(), b.upper(), b.title()}})
+LINE_KEYS.update(_EXACT)

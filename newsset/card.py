@@ -24,8 +24,8 @@ from .sources import ignored_note
 from .split import SPLITS
 from .tasks import yaml_quote as _q
 
-__all__ = ["card_digest", "card_features", "front_matter", "render_card", "size_category", "with_charts",
-           "USER_START", "USER_END"]
+__all__ = ["card_digest", "card_features", "front_matter", "render_card", "size_category", "with_charts", "USER_START",
+           "USER_END", "hub_license"]
 
 USER_START = "<!-- newsset:user-start -->"
 USER_END = "<!-- newsset:user-end -->"

@@ -38,7 +38,7 @@ from .sources import Source
 from .text import has_visible_text, line_facts, record_issues
 
 __all__ = ["Item", "MAX_DEPTH", "DuplicateBodies", "DuplicateIds", "check_record", "iter_items", "iter_pages",
-           "too_deep"]
+           "too_deep", "duplicate_issue", "file_shape", "iter_checked"]
 
 
 @dataclass(slots=True)

@@ -35,7 +35,8 @@ from .schema import Schema, load_schema
 from .sources import RANGE_BYTES, Source
 from .write import to_batch
 
-__all__ = ["CHUNK", "ChunkResult", "ChunkSpec", "KeyStore", "Keys", "make_chunks", "run_chunk", "split_ranges"]
+__all__ = ["CHUNK", "ChunkResult", "ChunkSpec", "KeyStore", "Keys", "make_chunks", "run_chunk", "split_ranges",
+           "rejected_items", "worker_schema"]
 
 T = TypeVar("T")
 # Pages per chunk on average: big enough to amortise a task (a part file, a pickled spec and result,
@@ -235,7 +236,7 @@ def make_chunks(sources: Sequence[Source], chunk: int | None = None,
 _schemas: dict[str, Schema] = {}
 
 
-def _schema(path: str, digest: str | None = None) -> Schema:
+def worker_schema(path: str, digest: str | None = None) -> Schema:
     """One compiled schema per worker process and path; loaded again when the driver's `digest`
     (`cache.schema_digest`) says the file, or one its `$ref`s reach, has changed since (a Dask worker
     outlives a build, and the user may edit the schema between two)."""
@@ -358,7 +359,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     With a cache, an unchanged chunk is taken whole; in a changed one, every page the cache
     holds (found through `cache.Reuse`) is copied from there and only the new or changed pages are parsed.
     """
-    schema = _schema(spec.schema_path, spec.schema_digest)
+    schema = worker_schema(spec.schema_path, spec.schema_digest)
     cache_keys = cache.chunk_keys(spec, schema) if spec.cache else None
     key, page_keys, pages, stats = cache_keys if cache_keys is not None else (None, [], [], [])
     reuse = replaced = None

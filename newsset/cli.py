@@ -23,6 +23,8 @@ from . import __version__
 from .errors import ConfigError, NewssetError, OutputError, display_path
 from .sources import ignored_note, kind_of
 
+__all__ = ["make_parser", "run"]
+
 #: Issues `validate` lists by default: a few KB of a record file that every line of fails (a compressed
 #: file of a million `{}` lines, each missing every field) would otherwise need tens of GB to report.
 MAX_ISSUES = 100_000
@@ -35,7 +37,7 @@ STEP_SUMMARY_NOTE = ("Where $GITHUB_STEP_SUMMARY is set (GitHub Actions), a Mark
                      "that file for the job's summary page.")
 
 
-def _parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatter) -> argparse.ArgumentParser:
+def make_parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatter) -> argparse.ArgumentParser:
     """The whole command line. `formatter_class` reaches every (sub)parser, so the reference in
     docs/cli.md can be rendered at a fixed width (newsset.cli_docs)."""
     p = argparse.ArgumentParser(prog="newsset", description="Turn raw scraped news pages into validated, "
@@ -449,7 +451,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (tests call this directly)."""
-    args = _parser().parse_args(argv)
+    args = make_parser().parse_args(argv)
     try:
         os.getcwd()
     except FileNotFoundError:  # (every relative path would fail with a bare "No such file or directory")

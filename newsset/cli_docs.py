@@ -16,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Iterator, Sequence
 
-from .cli import _parser
+from .cli import make_parser
 
 WIDTH = 88
 REGENERATE = "python -m newsset.cli_docs > docs/cli.md"
@@ -61,7 +61,7 @@ def _help(parser: argparse.ArgumentParser) -> str:
 
 def render_cli_reference() -> str:
     """The Markdown of docs/cli.md: a contents list, then each command's `--help` verbatim."""
-    parser = _parser(DocFormatter)
+    parser = make_parser(DocFormatter)
     entries = list(commands(parser))
     lines = ["# Command-line reference", "",
              f"<!-- Generated from the argparse help by `{REGENERATE}`; do not edit by hand. -->", "",

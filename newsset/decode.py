@@ -5,9 +5,11 @@ encodings, a BOM and CR line ends dropped, NFC, and the facts about the text the
 from __future__ import annotations
 
 from . import text as _text
-from .boilerplate import _INVISIBLE_RE
+from .boilerplate import INVISIBLE_RE
 from .errors import Issue, ParseError
 from .text import nfc, nfc_inert
+
+__all__ = ["decode_raw", "file_signature", "line_ends", "signature_hint", "wide_encoding", "wide_issue"]
 
 
 def wide_encoding(raw: bytes) -> str | None:
@@ -92,7 +94,7 @@ def _control_share(head: bytes) -> str | None:
 
 
 def locate(raw: bytes, at: int) -> tuple[int, int, str]:
-    """(line, column, text before) of byte offset `at`, by the line rule of `_decode`.
+    """(line, column, text before) of byte offset `at`, by the line rule of `decode_raw`.
 
     A line ends at `\\n`, `\\r\\n` or a lone `\\r`; the column counts characters (an undecodable
     byte counts as one) from 1, as editors show them.
@@ -103,9 +105,9 @@ def locate(raw: bytes, at: int) -> tuple[int, int, str]:
     return line, len(before) + 1, before
 
 
-def _decode(raw: bytes, path: str) -> tuple[str, bool, bool, bool]:
+def decode_raw(raw: bytes, path: str) -> tuple[str, bool, bool, bool]:
     """(text, may hold mojibake or bidi controls (`newsset.text`), plain: no character NFC or case
-    folding might change (`text.specials`), may hold invisible characters (`_INVISIBLE_CHARS`;
+    folding might change (`text.specials`), may hold invisible characters (`INVISIBLE_CHARS`;
     looked for among the few non-ASCII characters, not in the whole text)).
 
     UTF-8 bytes -> NFC text with `\\n` line ends and no BOM; refuses empty, binary and non-UTF-8
@@ -137,7 +139,7 @@ def _decode(raw: bytes, path: str) -> tuple[str, bool, bool, bool]:
         raise ParseError(Issue("input.encoding", f"expected UTF-8, got byte 0x{raw[e.start]:02x} that UTF-8 "
                                f"cannot decode (line {line}, column {column}, after {before[-20:]!r})", path, line,
                                column, expected="UTF-8", got=f"0x{raw[e.start]:02x}")) from None
-    text = _line_ends(text, b"\r" in raw)  # (the CR test on the bytes: memchr, not a str scan)
+    text = line_ends(text, b"\r" in raw)  # (the CR test on the bytes: memchr, not a str scan)
     nonascii = rest.decode("utf-8")  # valid: a UTF-8 sequence holds no ASCII byte
     suspect, plain = False, True
     if nonascii:
@@ -153,13 +155,13 @@ def _decode(raw: bytes, path: str) -> tuple[str, bool, bool, bool]:
                                else "expected an article, got only whitespace", path,
                                max(1, text.count("\n") + (0 if text.endswith("\n") else 1)) if text else 1))
     # (a BOM that opened the file is gone from the text)
-    invisible = bool(nonascii) and (_INVISIBLE_RE.search(nonascii) is not None or (
+    invisible = bool(nonascii) and (INVISIBLE_RE.search(nonascii) is not None or (
         "\ufeff" in nonascii and nonascii.count("\ufeff") > raw.startswith(b"\xef\xbb\xbf")))
     return text, suspect, plain, invisible
 
 
-def _line_ends(text: str, has_cr: bool | None = None) -> str:
-    """No leading BOM, and `\\n` line ends (see `_decode`); `has_cr`: whether the text holds a
+def line_ends(text: str, has_cr: bool | None = None) -> str:
+    """No leading BOM, and `\\n` line ends (see `decode_raw`); `has_cr`: whether the text holds a
     `\\r`, when the caller knows."""
     if text.startswith("\ufeff"):
         text = text[1:]

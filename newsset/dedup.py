@@ -25,8 +25,8 @@ import numpy as np
 
 from .text import ZERO_WIDTH
 
-__all__ = ["NGRAM", "NUM_BINS", "BANDS", "Sketcher", "body_key", "cluster", "estimate", "near_pairs",
-           "normalize_body", "normalize_counted", "word_count"]
+__all__ = ["NGRAM", "NUM_BINS", "BANDS", "Sketcher", "body_key", "cluster", "estimate", "near_pairs", "normalize_body",
+           "normalize_counted", "word_count", "TABLE_END", "special_chars"]
 
 NGRAM = 5
 NUM_BINS = 64
@@ -56,11 +56,11 @@ _ASCII = bytes(range(128))
 _DOUBLE_SPACE = re.compile(b"  ")  # re's prefix scan beats `in` here: spaces are frequent
 _DROP_ZERO_WIDTH = dict.fromkeys(map(ord, ZERO_WIDTH))  # U+200B, U+2060, U+FEFF; not ZWJ/ZWNJ
 # Characters from here up always take the general path; those below are classified on first use.
-_TABLE_END = 0x3000
+TABLE_END = 0x3000
 
 
 @functools.cache
-def _special_chars() -> tuple[re.Pattern[str], frozenset[str]]:
+def special_chars() -> tuple[re.Pattern[str], frozenset[str]]:
     """(pattern, general): the pattern finds the non-ASCII characters the fast path must look at,
     `general` holds those of them it cannot take (the others only change under case folding).
 
@@ -70,7 +70,7 @@ def _special_chars() -> tuple[re.Pattern[str], frozenset[str]]:
     mark, or when it can be the second of a canonical composition (NFC_QC=Maybe: the second halves
     of the two-character canonical decompositions, and the Hangul vowel and trailing jamo, which
     compose by rule). Such characters, non-ASCII white space other than NBSP, the zero-width
-    characters the key drops, and everything from _TABLE_END up take the general path.
+    characters the key drops, and everything from TABLE_END up take the general path.
     Built from the running Python's unicodedata (~40 ms, once).
     """
     second = {*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)}  # Hangul V and T jamo
@@ -79,7 +79,7 @@ def _special_chars() -> tuple[re.Pattern[str], frozenset[str]]:
         if d and d[0] != "<" and " " in d:
             second.add(int(d.split()[-1], 16))
     general, fold = [], []
-    for cp in range(0x80, _TABLE_END):
+    for cp in range(0x80, TABLE_END):
         c = chr(cp)
         if (cp in second or unicodedata.combining(c) or unicodedata.category(c)[0] == "M"
                 or unicodedata.normalize("NFC", c) != c or (c.isspace() and c != "\xa0") or c in ZERO_WIDTH):
@@ -87,7 +87,7 @@ def _special_chars() -> tuple[re.Pattern[str], frozenset[str]]:
         elif c.casefold() != c:
             fold.append(c)
     cls = "".join(re.escape(c) for c in general + fold)
-    return re.compile(f"[{cls}{re.escape(chr(_TABLE_END))}-\\U0010ffff]"), frozenset(general)
+    return re.compile(f"[{cls}{re.escape(chr(TABLE_END))}-\\U0010ffff]"), frozenset(general)
 
 
 def _normalize_general(body: str) -> bytes:
@@ -143,7 +143,7 @@ def normalize_body(body: str, utf8: bytes | None = None, plain: bool = False) ->
     U+200B ZERO WIDTH SPACE, U+2060 WORD JOINER and U+FEFF (a BOM inside text) and keeps ZWJ and
     ZWNJ, which change how Indic, Persian and emoji text is written: the key for exact duplicates and
     the MinHash input. Most text is NFC as it stands and case folds like ASCII except for a few
-    letters (see `_special_chars`), so the fast path replaces those letters by their folding,
+    letters (see `special_chars`), so the fast path replaces those letters by their folding,
     lower-cases the UTF-8 bytes and folds white space as bytes; anything else takes the general path.
     `plain=True`: the caller knows the body holds none of those letters (the parser looked at the
     whole page already), so the look is skipped.
@@ -168,10 +168,10 @@ def _normalize(body: str, utf8: bytes | None, plain: bool) -> tuple[bytes, np.nd
             return _normalize_general(body), None
     found: set[str] = set()
     if not plain:
-        special, general = _special_chars()
+        special, general = special_chars()
         # Only the non-ASCII characters need a look; dropping the ASCII bytes leaves exactly their UTF-8.
         found = set(special.findall(utf8.translate(None, _ASCII).decode("utf-8")))
-        if found and (max(found) >= chr(_TABLE_END) or not found.isdisjoint(general)):
+        if found and (max(found) >= chr(TABLE_END) or not found.isdisjoint(general)):
             return _normalize_general(body), None
     # The rest works on the UTF-8 bytes, which is exact: UTF-8 is self-synchronising, so replacing the
     # encoding of a character replaces that character, and `bytes.lower` changes only ASCII letters
@@ -189,7 +189,7 @@ def _normalize(body: str, utf8: bytes | None, plain: bool) -> tuple[bytes, np.nd
 _NBSP_SUB = re.compile(b"\xc2\xa0").sub
 
 
-@functools.cache  # (bounded: the characters `_special_chars` lets the fast path fold)
+@functools.cache  # (bounded: the characters `special_chars` lets the fast path fold)
 def _fold_sub(c: str) -> tuple[Any, bytes]:
     """(`sub` of a pattern of `c`'s UTF-8, the UTF-8 of its case folding)."""
     return re.compile(re.escape(c.encode("utf-8"))).sub, c.casefold().encode("utf-8")

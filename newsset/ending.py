@@ -7,24 +7,26 @@ import re
 from collections.abc import Iterable
 from itertools import islice
 
-from .boilerplate import _BLANK, _FOOTER, _FOOTER_HEADS, _PAYWALL, _PAYWALL_END, _PAYWALL_START, is_boilerplate
+from .boilerplate import BLANK, FOOTER_HEADS, FOOTER_KEYS, PAYWALL_END, PAYWALL_KEYS, PAYWALL_START, is_boilerplate
 from .lines import (
-    _AGENCIES,
-    _CLOSE_QUOTES,
-    _NAME,
-    _OPEN_QUOTES,
-    _PROSE_END,
-    _SENTENCE_END,
-    _TERMINAL,
-    _ends,
-    _is_when,
-    _name_words,
-    _names,
-    _placed_item,
+    CLOSE_QUOTES,
+    OPEN_QUOTES,
+    PERSON_NAME,
+    PROSE_END,
+    SENTENCE_END,
+    TERMINAL,
+    WIRE_AGENCIES,
+    ends_in,
+    is_when,
+    mentions_name,
+    name_words,
+    placed_item,
 )
-from .page import _FURNITURE_MAX, PageState, _runs
+from .page import FURNITURE_MAX, PageState, text_runs
 
-_VIEW_MORE = frozenset(k for k in _FOOTER if k.startswith("view more"))
+__all__ = ["EndReader"]
+
+_VIEW_MORE = frozenset(k for k in FOOTER_KEYS if k.startswith("view more"))
 
 _PRONOUNS = frozenset({"He", "She", "They", "His", "Her", "Their", "Ze", "Xe"})
 
@@ -50,28 +52,28 @@ class EndReader(PageState):
         lines, keys = self.lines, self.keys
         n = len(lines)
         at = first
-        if _PAYWALL_START not in keys:  # (most pages: a scan in C, not an exception raised and caught)
-            if _PAYWALL.isdisjoint(keys) or (i := self._headless_paywall(first)) is None:
+        if PAYWALL_START not in keys:  # (most pages: a scan in C, not an exception raised and caught)
+            if PAYWALL_KEYS.isdisjoint(keys) or (i := self._headless_paywall(first)) is None:
                 return self.footer_start(first), False, -1
-            keys[i] = _PAYWALL_START  # the block without its first line (a scraper that lost it): still the paywall
+            keys[i] = PAYWALL_START  # the block without its first line (a scraper that lost it): still the paywall
         try:
             while True:
-                i = keys.index(_PAYWALL_START, at)
+                i = keys.index(PAYWALL_START, at)
                 if self._paywall_at(i):
                     break
                 keys[i] = None  # a sentence that opens like the paywall: text
-                self.runs = _runs(keys)
+                self.runs = text_runs(keys)
                 at = i + 1
         except ValueError:  # no paywall: the body runs on to the signature or the footer
             return self.footer_start(first), False, -1
         else:
             self.where["truncated"] = i + 1
             j = i + 1
-            stop = keys.index(_PAYWALL_END, j, j + 15) if _PAYWALL_END in keys[j:j + 15] else None
+            stop = keys.index(PAYWALL_END, j, j + 15) if PAYWALL_END in keys[j:j + 15] else None
             if stop is not None:
                 j = stop + 1
             else:
-                while j < n and (not lines[j] or keys[j] in _PAYWALL):
+                while j < n and (not lines[j] or keys[j] in PAYWALL_KEYS):
                     j += 1
             return i, True, j
 
@@ -80,12 +82,12 @@ class EndReader(PageState):
         with another of them in the next three text lines (one alone, "Cancel or pause at any
         time.", may be a promo's), at or after `first`."""
         keys = self.keys
-        return next((i for i in range(first, len(keys)) if keys[i] in _PAYWALL and self._more_paywall(i)), None)
+        return next((i for i in range(first, len(keys)) if keys[i] in PAYWALL_KEYS and self._more_paywall(i)), None)
 
     def _more_paywall(self, i: int) -> bool:
         """A later line of the paywall block (not its first) in the three text lines under line i."""
-        after = islice(filter(_BLANK.__ne__, self.keys[i + 1:i + 12]), 3)
-        return any(k in _PAYWALL and k != _PAYWALL_START for k in after)
+        after = islice(filter(BLANK.__ne__, self.keys[i + 1:i + 12]), 3)
+        return any(k in PAYWALL_KEYS and k != PAYWALL_START for k in after)
 
     def _paywall_at(self, i: int) -> bool:
         """Line i starts the paywall: one of its usual forms, or another ending of it ("To continue
@@ -108,12 +110,12 @@ class EndReader(PageState):
         # furniture (section links, the publisher's copyright line), never article text.
         last_mark = next((k for k in range(end - 1, first - 1, -1) if keys[k] in _VIEW_MORE), None) \
             if not _VIEW_MORE.isdisjoint(keys) else None  # (a scan in C first: most pages have none)
-        if last_mark is not None and max(map(len, lines[last_mark + 1:]), default=0) <= _FURNITURE_MAX:
+        if last_mark is not None and max(map(len, lines[last_mark + 1:]), default=0) <= FURNITURE_MAX:
             end = last_mark + 1  # (paragraphs of text under it: an article that goes on, read as ever)
         below = False  # footer lines found under the scan (teasers above them may stand a blank line apart)
         # (Other furniture under the footer, a cookie banner and its buttons, is passed over too.)
         while end > first and (not lines[end - 1] or keys[end - 1] is not None):
-            below = below or keys[end - 1] in _FOOTER
+            below = below or keys[end - 1] in FOOTER_KEYS
             end -= 1
         # Related-articles lists (short teaser lines) may follow "Latest" and "You might also like";
         # a heading followed by article text (paragraphs, sentences) is not a footer. A teaser may end
@@ -122,10 +124,10 @@ class EndReader(PageState):
         i = end - 1
         while i >= first:
             text = lines[i].strip()
-            if keys[i] in _FOOTER_HEADS:
+            if keys[i] in FOOTER_HEADS:
                 end = i
                 below = True
-            elif text and (len(text) > 150 or _ends(text, _SENTENCE_END) or self._sig(text)):
+            elif text and (len(text) > 150 or ends_in(text, SENTENCE_END) or self._sig(text)):
                 head = self._list_head(i, first, below)
                 if head is None:
                     stop = i
@@ -144,10 +146,10 @@ class EndReader(PageState):
         crossed = prose = False
 
         def sentence(text: str) -> bool:
-            return _ends(text, _SENTENCE_END) and not self._sig(text)
+            return ends_in(text, SENTENCE_END) and not self._sig(text)
 
         for j in range(i, first - 1, -1):
-            if keys[j] in _FOOTER_HEADS:  # (under the site's signature and bio, no heading tops article text)
+            if keys[j] in FOOTER_HEADS:  # (under the site's signature and bio, no heading tops article text)
                 return j if not prose or self._signed_above(j, first) else None
             text = lines[j].strip()
             if loose and not text:
@@ -209,8 +211,8 @@ class EndReader(PageState):
         first = next((i for i in range(tail, end) if lines[i]), None)
         pick = next((i for i, sig in found if sig[1].startswith("The Week")), None)
         if pick is None:  # right under the paywall, or a publication named the usual way, or a bio naming it
-            pick = next((i for i, sig in found if i == first or sig[1].startswith("The ") or sig[1] in _AGENCIES
-                         or _names(lines[i + 1:i + 3], sig[0])), None)
+            pick = next((i for i, sig in found if i == first or sig[1].startswith("The ") or sig[1] in WIRE_AGENCIES
+                         or mentions_name(lines[i + 1:i + 3], sig[0])), None)
         return self._sig_at(pick, end) if pick is not None else (None, None, None)
 
     def _signature_closing(self, paras: list[tuple[int, int]], back: int, end: int
@@ -236,9 +238,9 @@ class EndReader(PageState):
             bio_s, bio_e = paras[-back + 1] if back > 1 else (0, 0)
             if back == 1:
                 plain = sig[1].startswith("The Week") or (e - s == 1 and (
-                    sig[1].startswith("The ") or sig[1] in _AGENCIES) and not self._named_above(sig[0], paras[-2]))
+                    sig[1].startswith("The ") or sig[1] in WIRE_AGENCIES) and not self._named_above(sig[0], paras[-2]))
             else:
-                plain = _names(lines[bio_s:bio_e], sig[0])
+                plain = mentions_name(lines[bio_s:bio_e], sig[0])
             boxed = back == 3 and self._own_box((s, e)) and any(lines[end:])  # (a footer under its bio)
             if (e - s > 1 and not sig[1].startswith("The Week")) or (not plain and back != 2 and not boxed):
                 return _STOP
@@ -247,7 +249,7 @@ class EndReader(PageState):
             # (Author boxes above, the site's signature alone on its paragraph, are co-authors.)
             if not (plain and sig[1].startswith("The Week")):
                 site_box = e - s == 1 and sig[1].startswith("The Week")
-                if any((o := self._sig(lines[pe - 1]) or _placed_item(lines[pe - 1]))
+                if any((o := self._sig(lines[pe - 1]) or placed_item(lines[pe - 1]))
                        and not self._own_box((ps, pe)) and (not site_box or o[1].startswith("The Week"))
                        for ps, pe in paras[1:-back]):
                     return _STOP  # (the items of a list above it: `Name, Paper`, a letter's `Name, Town, County`)
@@ -289,7 +291,7 @@ class EndReader(PageState):
                 sig = self._sig(lines[i])
                 if sig is None or any(self._sig(lines[k]) for k in range(i + 1, e)):
                     continue
-                if (below == 1 or _names(lines[i + 1:e], sig[0])) and self._signs_above_bio(
+                if (below == 1 or mentions_name(lines[i + 1:e], sig[0])) and self._signs_above_bio(
                         i, i + 1, e, paras[1:-1], range(s, i)):
                     return self._sig_at(i, end)
         return None
@@ -309,14 +311,14 @@ class EndReader(PageState):
         s, _ = paras[k]
         name = self._sig(self.lines[s])
         bio_s, bio_e = paras[k + 1]
-        if name is None or not _names(self.lines[bio_s:bio_e], name[0]):
+        if name is None or not mentions_name(self.lines[bio_s:bio_e], name[0]):
             return None, None, None
         for ps, pe in paras[1:k] + paras[k + 2:]:
             for line in {self.lines[ps], self.lines[pe - 1]}:
                 if "The Week" in line and (other := self._sig(line)) and other[1].startswith("The Week"):
                     return None, None, None
         for ps, pe in paras[k + 2:]:  # (more of the bio: a paragraph that names the writer or opens "She ...")
-            if not (_names(self.lines[ps:pe], name[0]) or self.lines[ps].split(None, 1)[0] in _PRONOUNS):
+            if not (mentions_name(self.lines[ps:pe], name[0]) or self.lines[ps].split(None, 1)[0] in _PRONOUNS):
                 break
             bio_e = pe
         return self._sig_at(s, bio_e)
@@ -343,7 +345,7 @@ class EndReader(PageState):
 
         listed = any(item(k) for k in run) or any(
             (item(ps) or item(pe - 1)) and not self._own_box((ps, pe)) for ps, pe in others)
-        return not listed and (site or _names(lines[bio_s:bio_e], sig[0]))
+        return not listed and (site or mentions_name(lines[bio_s:bio_e], sig[0]))
 
     def _sig_at(self, i: int, end: int) -> tuple[str | None, str | None, str | None]:
         sig = self._sig(self.lines[i])
@@ -366,12 +368,12 @@ class EndReader(PageState):
                 if other is not None and other[0] not in names:
                     names.append(other[0])
                 continue
-            if e - s > 1 and not _ends(self.lines[s], _TERMINAL) and all(
-                    len(ln) <= 80 and not _ends(ln, _PROSE_END) for ln in self.lines[s:e]) \
-                    and not _names(self.lines[s:s + 1], sig[0]):
+            if e - s > 1 and not ends_in(self.lines[s], TERMINAL) and all(
+                    len(ln) <= 80 and not ends_in(ln, PROSE_END) for ln in self.lines[s:e]) \
+                    and not mentions_name(self.lines[s:s + 1], sig[0]):
                 break  # (a role over a bio sentence is no list: its sentence ends as prose does; nor is
                 #        a bio whose first line names the author, however its lines end)
-            if bio and (_AFTER_BIO.match(first := self.lines[s].strip()) or _is_when(first)):
+            if bio and (_AFTER_BIO.match(first := self.lines[s].strip()) or is_when(first)):
                 break  # the page's, under the bio: a correction, a time label, "Comments are closed", a cookie notice
             if not bio:
                 self.where["author_bio"] = s + 1
@@ -383,8 +385,8 @@ class EndReader(PageState):
     @staticmethod
     def _split_name(text: str) -> bool:
         """A person's name alone on its line (the first part of an author box saved in two)."""
-        return 0 < len(text) <= 60 and not _ends(text, _TERMINAL) and _NAME.match(text) is not None \
-            and _name_words(text) and " " in text
+        return 0 < len(text) <= 60 and not ends_in(text, TERMINAL) and PERSON_NAME.match(text) is not None \
+            and name_words(text) and " " in text
 
     def _named_above(self, name: str, para: tuple[int, int]) -> bool:
         """The paragraph above names it too: a place or venue the text spoke of (`Harbour House, The
@@ -397,7 +399,7 @@ class EndReader(PageState):
         """A paragraph that is one quotation: it opens with a quotation mark and ends with one."""
         s, e = para
         first, last = self.lines[s].lstrip()[:1], self.lines[e - 1].rstrip()[-1:]
-        return bool(first) and first in _OPEN_QUOTES and last in _CLOSE_QUOTES
+        return bool(first) and first in OPEN_QUOTES and last in CLOSE_QUOTES
 
     def _own_box(self, para: tuple[int, int]) -> bool:
         """A paragraph that is the site's own signature alone (`Name, The Week UK`): an author box."""

@@ -23,7 +23,8 @@ from .sources import RANGE_BYTES, plenty
 if TYPE_CHECKING:  # (chunk imports pyarrow: the CLI imports this module before it, see start_fork_server)
     from .chunk import ChunkResult, ChunkSpec
 
-__all__ = ["Engine", "LocalPool", "check_engine", "pool_wanted", "resolve_jobs", "run_chunks", "start_fork_server"]
+__all__ = ["Engine", "LocalPool", "check_engine", "pool_wanted", "resolve_jobs", "run_chunks", "start_fork_server",
+           "SMALL", "watch_parent"]
 
 Engine = Literal["local", "dask"]
 WINDOW = 4  # chunks in flight per worker
@@ -264,11 +265,11 @@ def _start_worker(schema_path: str) -> None:
     """A worker's one-time set-up, done before its first chunk arrives."""
     watch_parent()  # (a worker's parent: the fork server, which watches the driver in turn)
     decline_pandas()
-    from .chunk import _schema
-    from .dedup import _special_chars
+    from .chunk import worker_schema
+    from .dedup import special_chars
 
-    _schema(schema_path)
-    _special_chars()
+    worker_schema(schema_path)
+    special_chars()
 
 
 def _ready() -> None:

@@ -13,6 +13,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+__all__ = ["CODES", "SURROGATE", "ConfigError", "Issue", "NewssetError", "OutputError", "ParseError",
+           "SchemaFileError", "WorkerError", "display_path", "explain_text", "find_code", "markdown_text",
+           "similar_codes", "visible"]
+
 Severity = Literal["error", "warning"]
 
 

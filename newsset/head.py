@@ -8,31 +8,33 @@ from collections.abc import Iterable
 from itertools import compress, islice, repeat
 from operator import is_
 
-from .boilerplate import _BLANK, _FOOTER, _PAYWALL
+from .boilerplate import BLANK, FOOTER_KEYS, PAYWALL_KEYS
 from .lines import (
-    _ABBREVIATED,
-    _BARE_WHEN,
-    _BY,
-    _JOINER,
-    _LABEL_OPENINGS,
-    _NAME,
-    _ROLE_LABEL,
-    _ROLE_WORDS,
-    _SENTENCE_END,
-    _TERMINAL,
-    _by_name_of,
-    _capital,
-    _credit,
-    _ends,
-    _is_bare_by,
-    _is_date_only,
-    _is_name,
-    _is_when,
-    _loose_credit,
-    _name_words,
-    _plain_label,
+    ABBREVIATED,
+    BARE_WHEN,
+    BY,
+    JOINER,
+    LABEL_OPENINGS,
+    PERSON_NAME,
+    ROLE_LABEL,
+    ROLE_WORDS,
+    SENTENCE_END,
+    TERMINAL,
+    by_name_of,
+    capital,
+    credit_of,
+    ends_in,
+    is_bare_by,
+    is_date_only,
+    is_name,
+    is_when,
+    loose_credit,
+    name_words,
+    plain_label,
 )
-from .page import _FURNITURE_MAX, PageState, _runs
+from .page import FURNITURE_MAX, PageState, text_runs
+
+__all__ = ["HeadReader"]
 
 _HEAD_SCAN = 12  # text lines (boilerplate takes no slot) after the header where image and byline blocks may be
 
@@ -47,7 +49,7 @@ def _kicker(lines: list[str], below: str) -> bool:
     """The site's section labels above a standfirst (`Opinion`, `In Depth`, `Today's big question`,
     a breadcrumb `News` / `Politics`), over a paragraph that opens with a capital. (A catalogue,
     not a shape: a short first paragraph of a standfirst, "Plots are scarce", is text.)"""
-    return 0 < len(lines) <= 3 and _capital(below.strip()) and all(
+    return 0 < len(lines) <= 3 and capital(below.strip()) and all(
         " ".join(ln.replace("\u2019", "'").split()).casefold() in _SECTIONS for ln in lines)
 
 
@@ -74,27 +76,27 @@ class HeadReader(PageState):
         credit_i = credit_text = None
         for i in nonblank:
             opening = lines[i].lstrip()[:20]
-            if (":" in opening or "\u00a9" in opening) and (credit_text := _credit(lines[i])) is not None \
-                    and (not _loose_credit(lines[i]) or (i > first and self.keys[i - 1] is None)):
+            if (":" in opening or "\u00a9" in opening) and (credit_text := credit_of(lines[i])) is not None \
+                    and (not loose_credit(lines[i]) or (i > first and self.keys[i - 1] is None)):
                 credit_i = i
                 break
         if credit_i is not None and (not self._lead_image(first, credit_i, nonblank) or (
-                _loose_credit(lines[credit_i]) and not self.paragraphs(credit_i + 1, end))):
+                loose_credit(lines[credit_i]) and not self.paragraphs(credit_i + 1, end))):
             credit_i = None  # an image in the body, or a last line (`© Reuters 2024`): text, as written
         if credit_i is not None and credit_i + 1 < end and self.keys[credit_i + 1] is None:
             # A credit line hard-wrapped by the scraper (`(Image credit: A / B /` over `C)`): its tail takes
             # no slot, nor opens the body.
             line, tail = lines[credit_i].strip(), lines[credit_i + 1].strip()
             if line.count("(") - line.count(")") == 1 and tail.count(")") - tail.count("(") == 1 \
-                    and tail.endswith(")") and len(tail) <= 80 and (joined := _credit(f"{line} {tail}")):
+                    and tail.endswith(")") and len(tail) <= 80 and (joined := credit_of(f"{line} {tail}")):
                 credit_text = joined
                 self.keys[credit_i + 1] = ""
-                self.runs = _runs(self.keys)
+                self.runs = text_runs(self.keys)
                 nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))),
                                        _HEAD_SCAN))
         by_i = self._byline(nonblank, credit_i)
-        if credit_i is not None and _loose_credit(lines[credit_i]) and not (
-                by_i is not None and _plain_label(lines[by_i[0]].strip())):
+        if credit_i is not None and loose_credit(lines[credit_i]) and not (
+                by_i is not None and plain_label(lines[by_i[0]].strip())):
             # Other templates' credit forms open sentences too ("Photo: Ann Kerr, for a series ..."):
             # they make a lead image only with the byline labels under it.
             credit_i = None
@@ -109,7 +111,7 @@ class HeadReader(PageState):
             if credit_i is not None and credit_i + 1 < b0:
                 self.lead = self.paragraphs(credit_i + 1, b0)  # a kicker between the image and the labels
         if credit_i is not None and (by_i is None or credit_i < by_i[0]):
-            credit = credit_text or None  # (`_credit` of the line found above)
+            credit = credit_text or None  # (`credit_of` of the line found above)
             self.where["image_credit"] = credit_i + 1
             block = self._image_lines(first, credit_i)
             if len(block) >= 2:
@@ -136,7 +138,7 @@ class HeadReader(PageState):
         lines = self.lines
         block: list[int] = []
         k = credit_i - 1
-        while k >= first and (key := self.keys[k]) != _BLANK and key not in _PAYWALL and key not in _FOOTER \
+        while k >= first and (key := self.keys[k]) != BLANK and key not in PAYWALL_KEYS and key not in FOOTER_KEYS \
                 and len(block) < 2:  # text lines only
             if key is None:  # (an image's URL, a promo or a lightbox's `Expand` among its lines takes no slot)
                 block.insert(0, k)
@@ -144,7 +146,7 @@ class HeadReader(PageState):
         # More lines glued on above, under a standfirst of its own: a caption the scraper saved
         # wrapped (a first paragraph glued on is the standfirst of a page without blank lines).
         wrapped = k >= first and self.keys[k] is None and len(block) == 2 \
-            and lines[block[1]].lstrip()[:1].islower() and not _ends(lines[block[0]], _SENTENCE_END) \
+            and lines[block[1]].lstrip()[:1].islower() and not ends_in(lines[block[0]], SENTENCE_END) \
             and len(self.paragraphs(first, k + 1)) > 1
         while wrapped and k >= first and self.keys[k] is None and len(block) < 4:
             block.insert(0, k)
@@ -154,7 +156,7 @@ class HeadReader(PageState):
         # caption glued on its credit is not taken for the alt: a standfirst split at a link
         # leaves its second piece there.)
         while not block or (len(block) < 2 and block[0] < credit_i - 1):
-            if not (k > first and self.keys[k] == _BLANK) or (
+            if not (k > first and self.keys[k] == BLANK) or (
                     split := self._split_image_block(first, k, block)) is block:
                 break
             block, k = split, split[0] - 1
@@ -168,7 +170,7 @@ class HeadReader(PageState):
         paras = self.paragraphs(first, end)
         if len(paras) >= 3 and _kicker(lines[paras[0][0]:paras[0][1]], lines[paras[1][0]]):
             first, paras = paras[1][0], paras[1:]  # a section's kicker over the standfirst: dropped
-        if len(paras) >= 2 and paras[0][1] - paras[0][0] == 1 and not _ends(lines[paras[0][0]].strip(), _TERMINAL):
+        if len(paras) >= 2 and paras[0][1] - paras[0][0] == 1 and not ends_in(lines[paras[0][0]].strip(), TERMINAL):
             subtitle = lines[paras[0][0]].strip()
             self.where["subtitle"] = paras[0][0] + 1
             return paras[0][1], subtitle, None, None, None, None
@@ -205,7 +207,7 @@ class HeadReader(PageState):
         (s0, e0), (s, e) = paras[-2], paras[-1]
         if len(paras) == 2 and _kicker(self.lines[s0:e0], self.lines[s]):
             return block  # (a kicker over the standfirst)
-        if e - s > 2 - len(block) or any(len(self.lines[i]) > _FURNITURE_MAX for i in range(s, e)):
+        if e - s > 2 - len(block) or any(len(self.lines[i]) > FURNITURE_MAX for i in range(s, e)):
             return block
         return [*range(s, e), *block]
 
@@ -216,7 +218,7 @@ class HeadReader(PageState):
         lines = self.lines
         above = nonblank[:bisect_left(nonblank, credit_i)]
         opening = compress(above, map(str.startswith, map(str.lstrip, map(lines.__getitem__, above)),
-                                      repeat(_LABEL_OPENINGS)))
+                                      repeat(LABEL_OPENINGS)))
         if any(self._is_label_line(lines[i].strip()) for i in opening):
             return False
         if len(self.paragraphs(first, credit_i)) <= 2:
@@ -225,8 +227,8 @@ class HeadReader(PageState):
         return bool(after) and self._is_label_line(lines[after[0]].strip())
 
     def _is_label_line(self, text: str) -> bool:
-        return text.startswith(_LABEL_OPENINGS) and (_is_bare_by(text) or _is_when(text)
-                                                     or self._by_name(text, "", False))
+        return text.startswith(LABEL_OPENINGS) and (is_bare_by(text) or is_when(text)
+                                                    or self._by_name(text, "", False))
 
     def _byline(self, nonblank: list[int], credit_i: int | None) -> tuple[int, int, str | None] | None:
         """The byline label block as (first index, index after it, author name or None)."""
@@ -240,17 +242,17 @@ class HeadReader(PageState):
             look: Iterable[int] = range(min(1 + _KICKER_LINES, len(cands)))
         else:
             look = compress(range(len(cands)), map(str.startswith, map(str.lstrip, map(lines.__getitem__, cands)),
-                                                   repeat(_LABEL_OPENINGS)))
+                                                   repeat(LABEL_OPENINGS)))
         for pos in look:
             i = cands[pos]
             text = lines[i].strip()
             is_label = False
-            if text.startswith(_LABEL_OPENINGS):  # as every label does
+            if text.startswith(LABEL_OPENINGS):  # as every label does
                 nxt = lines[cands[pos + 1]].strip() if pos + 1 < len(cands) else ""
                 after_image = credit_i is not None and pos == 0
-                is_label = _is_when(text) or _is_bare_by(text) or self._by_name(text, nxt, after_image)
+                is_label = is_when(text) or is_bare_by(text) or self._by_name(text, nxt, after_image)
             if not is_label:
-                if credit_i is not None and (pos >= _KICKER_LINES or len(text) > 120 or _ends(text, _TERMINAL)):
+                if credit_i is not None and (pos >= _KICKER_LINES or len(text) > 120 or ends_in(text, TERMINAL)):
                     break  # labels follow the image block directly (or lower down: see `_far_labels`)
                 continue
             if credit_i is None and len(paras := self.paragraphs(cands[0], i)) > 1 and not (
@@ -258,7 +260,7 @@ class HeadReader(PageState):
                 return None  # no image: labels sit under the standfirst at most ("By Train" lower down is text)
             block = self._label_block(cands, pos)
             if block is not None:
-                if credit_i is not None and not any(_is_when(lines[k].strip()) for k in range(block[0], block[1])):
+                if credit_i is not None and not any(is_when(lines[k].strip()) for k in range(block[0], block[1])):
                     # A `By` line with no time label, over the labels proper a few lines down: a book's (or
                     # a film's) details in a review's kicker ("The Salt Road" / "By Kofi Mensah" / "Granta,
                     # 352pp" / "By" / "published"), not the reviewer's byline.
@@ -284,7 +286,7 @@ class HeadReader(PageState):
         if pos + 1 >= len(cands) or cands[pos + 1] != i + 1 or text[:2] not in ("By", "BY"):
             return False
         nxt = lines[i + 1].strip()
-        return _is_when(nxt) and _plain_label(nxt) and (_is_bare_by(text) or self._by_name(text, nxt, False))
+        return is_when(nxt) and plain_label(nxt) and (is_bare_by(text) or self._by_name(text, nxt, False))
 
     def _over_standfirst(self, paras: list[tuple[int, int]], i: int) -> bool:
         """On a page with no image credit, the labels under the standfirst and one more paragraph:
@@ -296,7 +298,7 @@ class HeadReader(PageState):
     def _glued_on(self, end: int, i: int) -> bool:
         """No blank line between a paragraph ending at `end` and line `i`: only furniture (a player's
         `0:00 / 2:31`) if anything."""
-        return all(k not in (None, _BLANK) for k in self.keys[end:i])
+        return all(k not in (None, BLANK) for k in self.keys[end:i])
 
     def _far_labels(self, cands: list[int], scan: int = _HEAD_SCAN) -> int | None:
         """Where, past the kicker's lines under the image, a `By` line with a time label on the line
@@ -308,19 +310,19 @@ class HeadReader(PageState):
         for pos in range(min(len(cands), scan) - 1):
             i = cands[pos]
             text = lines[i].strip()
-            if _credit(text) is not None:
+            if credit_of(text) is not None:
                 sentences = 0  # (the line above was a caption: another image's block)
                 continue
             if text[:2] in ("By", "BY") and cands[pos + 1] == i + 1:
                 nxt = lines[i + 1].strip()
                 # (a real time label: "published" alone or before a date, not "published in full.")
-                if _is_when(nxt) and _plain_label(nxt) and (_is_bare_by(text) or (
-                        self._by_name(text, nxt, False) and _name_words(_by_name_of(text[2:].lstrip(": "))))):
+                if is_when(nxt) and plain_label(nxt) and (is_bare_by(text) or (
+                        self._by_name(text, nxt, False) and name_words(by_name_of(text[2:].lstrip(": "))))):
                     # (and a name: "By Ann Kerr's count the report was" over "published on 3 May" is prose)
                     return pos
             if len(text) > 120 or text.startswith(_TEASER_OPENINGS):
                 return None  # (a related story's card, with its own byline, is no kicker)
-            sentences += _ends(text, _SENTENCE_END)
+            sentences += ends_in(text, SENTENCE_END)
             if sentences > 1:
                 return None
         return None
@@ -335,40 +337,40 @@ class HeadReader(PageState):
         comma = -1  # where the last name joined with a comma starts its `, ` (an `and` before the last name)
         while j < len(cands):
             t = lines[cands[j]].strip()
-            m = _BY.match(t)
-            bare = _is_bare_by(t)
+            m = BY.match(t)
+            bare = is_bare_by(t)
             nxt = lines[cands[j + 1]].strip() if j + 1 < len(cands) else ""
             # A `By` line a blank line under the labels names a co-author only with its own time label
             # right under it: else it opens the body ("By Friday evening the queues had reached" wrapped,
             # a subheading "By The Numbers").
             gap = j > pos and cands[j] != cands[j - 1] + 1
-            if bare or (m and (j == pos or (self._by_name(t, nxt, True) and not gap and _is_name(
-                    _by_name_of(m.group(1))))  # (glued under the labels: "By Christmas, however, ..." is text)
-                               or (gap and j + 1 < len(cands) and cands[j + 1] == cands[j] + 1 and _is_when(nxt)
+            if bare or (m and (j == pos or (self._by_name(t, nxt, True) and not gap and is_name(
+                    by_name_of(m.group(1))))  # (glued under the labels: "By Christmas, however, ..." is text)
+                               or (gap and j + 1 < len(cands) and cands[j + 1] == cands[j] + 1 and is_when(nxt)
                                    and self._by_name(t, nxt, False)))):
-                more = _by_name_of(m.group(1)) if m and not bare else None
+                more = by_name_of(m.group(1)) if m and not bare else None
                 if more:  # a second `By` line names a co-author: "By A" / "By B" -> "A and B"
                     name = f"{name} and {more}" if name and more != name else more
-            elif not ((_is_when(t) and not (gap and self._opens_text(cands, j))) or (
+            elif not ((is_when(t) and not (gap and self._opens_text(cands, j))) or (
                     j > pos and cands[j] == cands[j - 1] + 1
-                    and lines[cands[j - 1]].strip().lower() in _BARE_WHEN and _is_date_only(t))):
+                    and lines[cands[j - 1]].strip().lower() in BARE_WHEN and is_date_only(t))):
                 # "By" on a line of its own, the name on the next (a byline link split apart); more
                 # names a line each, `and` on its own line or not between them (two writers' links)
                 glued = j > pos and cands[j] == cands[j - 1] + 1
                 above = lines[cands[j - 1]].strip() if j > pos else ""
-                if not name and glued and not _ROLE_LABEL.match(t) \
-                        and _is_bare_by(above) and self._by_name(f"By {t}", "", False):
-                    name, split = _by_name_of(t), True
-                elif glued and _JOINER.match(t) and (name or _is_bare_by(above) or _JOINER.match(above)):
+                if not name and glued and not ROLE_LABEL.match(t) \
+                        and is_bare_by(above) and self._by_name(f"By {t}", "", False):
+                    name, split = by_name_of(t), True
+                elif glued and JOINER.match(t) and (name or is_bare_by(above) or JOINER.match(above)):
                     # (what joined two names; with the names' links dropped, all that is left of them)
                     sep = ", " if t == "," and not (joined and sep == " and ") else " and "
                     joined = bool(name)
-                elif (split or joined) and glued and not _ROLE_LABEL.match(t) and not _ROLE_LABEL.match(above) \
-                        and _ROLE_WORDS.isdisjoint(t.lower().split()) and not t.startswith("The Week") \
-                        and self._by_name(f"By {t}", "", False) and (joined or (_is_when(nxt) and " " in t)):
+                elif (split or joined) and glued and not ROLE_LABEL.match(t) and not ROLE_LABEL.match(above) \
+                        and ROLE_WORDS.isdisjoint(t.lower().split()) and not t.startswith("The Week") \
+                        and self._by_name(f"By {t}", "", False) and (joined or (is_when(nxt) and " " in t)):
                     # (not a contributor's name, under `contributions from`: never the author; nor the site)
                     comma = len(name or "") if sep == ", " else -1
-                    name, joined, sep = f"{name}{sep}{_by_name_of(t)}", False, " and "
+                    name, joined, sep = f"{name}{sep}{by_name_of(t)}", False, " and "
                 elif not self._inside_labels(cands, j, pos):
                     break
             j += 1
@@ -385,11 +387,11 @@ class HeadReader(PageState):
         if j + 1 >= len(cands) or cands[j + 1] != cands[j] + 1:
             return False
         t, nxt = self.lines[cands[j]].strip(), self.lines[cands[j + 1]].strip()
-        if _BY.match(nxt) and j + 2 < len(cands) and cands[j + 2] == cands[j + 1] + 1:
+        if BY.match(nxt) and j + 2 < len(cands) and cands[j + 2] == cands[j + 1] + 1:
             # (an entry's own byline between its time stamp and its text: `Updated 14:02` / `By Li Wei` / text)
             after = self.lines[cands[j + 2]].strip()
-            return not (_is_when(after) or _BY.match(after)) and _ends(after, _SENTENCE_END)
-        return not (_is_when(nxt) or _BY.match(nxt) or (t.lower() in _BARE_WHEN and _is_date_only(nxt)))
+            return not (is_when(after) or BY.match(after)) and ends_in(after, SENTENCE_END)
+        return not (is_when(nxt) or BY.match(nxt) or (t.lower() in BARE_WHEN and is_date_only(nxt)))
 
     def _inside_labels(self, cands: list[int], j: int, pos: int) -> bool:
         """A short line between two label lines of one block, not a sentence: the author's role on
@@ -400,25 +402,25 @@ class HeadReader(PageState):
             return False
         for k in range(j, min(j + 2, len(cands) - 1)):
             text = lines[cands[k]].strip()
-            if cands[k] + 1 != cands[k + 1] or len(text) > 60 or _ends(text, _TERMINAL) or not (
-                    _capital(text) or _ROLE_LABEL.match(text) or not _ROLE_WORDS.isdisjoint(text.lower().split())):
+            if cands[k] + 1 != cands[k + 1] or len(text) > 60 or ends_in(text, TERMINAL) or not (
+                    capital(text) or ROLE_LABEL.match(text) or not ROLE_WORDS.isdisjoint(text.lower().split())):
                 return False
-            if _is_when(lines[cands[k + 1]].strip()):
-                return k == j or _ROLE_LABEL.match(lines[cands[j]].strip()) is not None
+            if is_when(lines[cands[k + 1]].strip()):
+                return k == j or ROLE_LABEL.match(lines[cands[j]].strip()) is not None
         return False
 
     @staticmethod
     def _by_name(text: str, nxt: str, after_image: bool) -> bool:
         """`By NAME` is a label next to `published`, right after the image block, or when NAME is name-shaped."""
-        m = _BY.match(text)
+        m = BY.match(text)
         if not m or len(text) > 80:
             return False
-        name = _by_name_of(m.group(1))
-        if _ends(name[-2:], _TERMINAL) and not _ABBREVIATED.search(name):
+        name = by_name_of(m.group(1))
+        if ends_in(name[-2:], TERMINAL) and not ABBREVIATED.search(name):
             return False  # "By dawn, the queue stretched around the block." (but "By Jane Doe Jr.")
         if text[1] == "Y":  # upper-case labels (CSS text-transform): "BY THE NUMBERS" has a name's shape
-            return _is_when(nxt)
+            return is_when(nxt)
         if after_image:  # any name that opens like one: not "By 2030, ...", not "By the numbers", and one
             # word of Latin letters only beside a time label ("By Air", a travel subheading, is no name)
-            return _capital(name) and (" " in name or not name.isascii() or _is_when(nxt))
-        return bool(_is_when(nxt) or (_NAME.match(name) and _capital(name) and _name_words(name)))
+            return capital(name) and (" " in name or not name.isascii() or is_when(nxt))
+        return bool(is_when(nxt) or (PERSON_NAME.match(name) and capital(name) and name_words(name)))

@@ -7,34 +7,40 @@ from __future__ import annotations
 import html
 import re
 
-from .boilerplate import _SIG_DROP_CHARS, _ZERO_WIDTH_CHARS
+from .boilerplate import SIG_DROP_CHARS, ZERO_WIDTH_CHARS
 
-_HEADER = re.compile(r"^\s*date(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE)
+__all__ = ["ABBREVIATED", "BARE_WHEN", "BY", "CLOSE_QUOTES", "HEADER", "ISO_DATE", "JOINER", "LABEL_OPENINGS",
+           "OPEN_QUOTES", "PERSON_NAME", "PROSE_END", "ROLE_LABEL", "ROLE_WORDS", "SECOND_HEADER", "SENTENCE_END",
+           "SIG_DROP", "TERMINAL", "WIRE_AGENCIES", "by_name_of", "capital", "credit_of", "ends_in", "is_bare_by",
+           "is_date_only", "is_name", "is_when", "line_signature", "loose_credit", "mentions_name", "name_words",
+           "placed_item", "plain_label"]
+
+HEADER = re.compile(r"^\s*date(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE)
 # A second page's header, on a line of its own (after its BOM or invisible characters, when files that
 # had one were joined); or run on after the footer's last line (the first file had no final newline).
 _HEAD_AT = r"(?P<h>[Dd][Aa][Tt][Ee][ \t]+[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]+\S)"
 # (The lookahead, which the next character of either form passes, turns most newlines away at once.)
-_SECOND_HEADER = re.compile(f"\\n(?=[ \\t{_ZERO_WIDTH_CHARS}DdV])"
-                            f"(?:[ \\t{_ZERO_WIDTH_CHARS}]*|View More(?: \u25b8)?[ \\t]*){_HEAD_AT}")
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_BY = re.compile(r"^(?:By|BY)(?:\s*:)?(?:\s+(.+))?$")  # ("By: Jane Doe", as other templates write it)
+SECOND_HEADER = re.compile(f"\\n(?=[ \\t{ZERO_WIDTH_CHARS}DdV])"
+                           f"(?:[ \\t{ZERO_WIDTH_CHARS}]*|View More(?: \u25b8)?[ \\t]*){_HEAD_AT}")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+BY = re.compile(r"^(?:By|BY)(?:\s*:)?(?:\s+(.+))?$")  # ("By: Jane Doe", as other templates write it)
 _BARE_BY = frozenset({"By", "BY", "By:", "BY:"})  # the label alone: its name was a link the scraper left out
 # The label with only what joined its lost names: "By  and", "By ,  and", "By  &".
 _BARE_BY_RE = re.compile(r"^(?:By|BY)\s*:?(?:[\s,&]|\band\b)*$")
 
 
-def _is_bare_by(text: str) -> bool:
+def is_bare_by(text: str) -> bool:
     return text in _BARE_BY or (text[:2] in ("By", "BY") and _BARE_BY_RE.match(text) is not None)
 
 
 # What joined two writers' names, on a line of its own: `and`, `&`, `,` (`By` / `,` / `and` / `published`
 # when the scraper dropped the names' links, `By` / `Ann Kerr` / `and` / `Li Wei` when it kept them).
-_JOINER = re.compile(r"^(?:,|&|and)(?:\s*(?:,|&|and\b))*$")
+JOINER = re.compile(r"^(?:,|&|and)(?:\s*(?:,|&|and\b))*$")
 
 
 # A contributor's role on a line of its own inside the label block, in any case: "contributions from",
 # "Additional reporting by", "Edited by", "with" (a name may follow on the line). Never an author name.
-_ROLE_LABEL = re.compile(r"^(?:[A-Za-z]+ ){0,3}?(?:by|from|with)(?:\s*:)?(?:\s+\S.*)?$", re.IGNORECASE)
+ROLE_LABEL = re.compile(r"^(?:[A-Za-z]+ ){0,3}?(?:by|from|with)(?:\s*:)?(?:\s+\S.*)?$", re.IGNORECASE)
 _PUBLISHED = re.compile(r"^published(?:\s+.+)?$")  # the site's own label: anything may follow it
 # Other forms of the time labels: "Published 3 May 2024", "Last updated: 10:15 BST", "Updated 2 hours ago".
 _WHEN = re.compile(r"^(?:(?:first\s+)?published|(?:last\s+)?(?:updated|modified))(?:\s*:|\s+on)?(?:\s+(?P<when>.+))?$",
@@ -42,8 +48,8 @@ _WHEN = re.compile(r"^(?:(?:first\s+)?published|(?:last\s+)?(?:updated|modified)
 #                                    at 09:15`, a live blog's entry)
 _WHEN_OPENINGS = ("publish", "updated", "last updated", "first publ", "last modif", "modified")
 # How label lines open, for a test in C before any regex: the site's forms and the usual cases of the others.
-_LABEL_OPENINGS = ("By", "BY", "published", "Published", "PUBLISHED", "updated", "Updated", "UPDATED", "last updated",
-                   "Last updated", "Last Updated", "LAST UPDATED", "First published", "Last modified", "Modified")
+LABEL_OPENINGS = ("By", "BY", "published", "Published", "PUBLISHED", "updated", "Updated", "UPDATED", "last updated",
+                  "Last updated", "Last Updated", "LAST UPDATED", "First published", "Last modified", "Modified")
 # A role after the byline's name: "By Jane Doe, Foreign Correspondent".
 _ROLE = re.compile(r"^[^\W\d_][\w&.'\u2019 -]{0,58}$")
 # Inside a word of a name, besides letters: combining marks (Python's \\w has none: the vowel signs of
@@ -62,21 +68,21 @@ _LOOSE_COMMA = re.compile(r"\s*,\s*(?=The Week\b)")
 _SIGNATURE_MAX = 200  # characters: eight words of a name and five of a publication are far shorter
 # Invisible characters a signature may hold that spell nothing (zero-width space, soft hyphen, direction
 # marks, BOM): dropped before it is read.
-_SIG_DROP = dict.fromkeys(map(ord, _SIG_DROP_CHARS))
-_SIG_DROP_RE = re.compile(f"[{_SIG_DROP_CHARS}]")
-_NAME = re.compile(rf"^[^\W\d_][\w.'\u2019{_MARKS}-]*(?:\s+[\w.'\u2019&{_MARKS}-]+){{0,6}}$")
-_ABBREVIATED = re.compile(r"(?:^|\s)[A-Z][a-z]{0,2}\.$")  # a name ending "Jr.", "Sr." or an initial
+SIG_DROP = dict.fromkeys(map(ord, SIG_DROP_CHARS))
+_SIG_DROP_RE = re.compile(f"[{SIG_DROP_CHARS}]")
+PERSON_NAME = re.compile(rf"^[^\W\d_][\w.'\u2019{_MARKS}-]*(?:\s+[\w.'\u2019&{_MARKS}-]+){{0,6}}$")
+ABBREVIATED = re.compile(r"(?:^|\s)[A-Z][a-z]{0,2}\.$")  # a name ending "Jr.", "Sr." or an initial
 # Closing punctuation, in the scripts that write it otherwise too: the ideographic and full-width stops of
 # Chinese and Japanese, the Devanagari danda, the Arabic question mark and the Urdu full stop; then any
 # closing quotes and brackets (Chinese and Japanese corner brackets too).
 _STOPS = "\u3002\uff0e\uff61\u0964\u0965\u06d4"
 _CLOSERS = "\"'\u201d\u2019)]\u300d\u300f\uff09\u00bb"
-_TERMINAL = frozenset(f".!?:;\u2026{_STOPS}\uff01\uff1f\uff1a\uff1b\u061f")
+TERMINAL = frozenset(f".!?:;\u2026{_STOPS}\uff01\uff1f\uff1a\uff1b\u061f")
 # A line of prose, not a headline: related-article teasers end in "?" or "!" often, in "." hardly ever.
-_SENTENCE_END = frozenset(f".:;\u2026{_STOPS}\uff1a\uff1b")
+SENTENCE_END = frozenset(f".:;\u2026{_STOPS}\uff1a\uff1b")
 
 
-def _ends(text: str, marks: frozenset[str]) -> bool:
+def ends_in(text: str, marks: frozenset[str]) -> bool:
     """Whether the text ends with one of the marks, before any closing quotes and brackets (a string
     test: a regex anchored at the end tries every position of the line, four times slower)."""
     return text.rstrip(_CLOSERS)[-1:] in marks
@@ -84,7 +90,7 @@ def _ends(text: str, marks: frozenset[str]) -> bool:
 
 
 
-def _credit(line: str) -> str | None:
+def credit_of(line: str) -> str | None:
     """The credit of an image credit line ("" when it names none), None for any other line.
     ("(Image credit: ...)" as the site writes it; templates also drop the parentheses, or the
     closing one, or say "Photo credit". String tests, not a regex: ~0.3 us a line.)"""
@@ -109,16 +115,16 @@ def _credit(line: str) -> str | None:
 
 
 
-def _plain_label(text: str) -> bool:
+def plain_label(text: str) -> bool:
     """A label line no sentence could be: `By` with or without a name, or a time label alone or with
     a date (not "published in 2019 and then quietly shelved.")."""
     if text[:2] in ("By", "BY"):
         return True
     words = text.split(None, 1)
-    return len(words) == 1 or _is_date_only(words[1])
+    return len(words) == 1 or is_date_only(words[1])
 
 
-def _loose_credit(line: str) -> bool:
+def loose_credit(line: str) -> bool:
     """A credit line in a form that also opens sentences (`Photo: ...`, `Picture: ...`, `© ...`):
     not the site's `(Image credit: ...)`, nor any form in brackets."""
     text = line.lstrip()
@@ -131,7 +137,7 @@ _CREDIT_LABELS = ("image credit:", "photo credit:", "picture credit:", "image cr
                   "picture credits:", "photo:", "photograph:", "picture:", "illustration:", "photos:", "credit:",
                   "credits:", "image:", "images:")
 
-def _signature(line: str) -> tuple[str, str] | None:
+def line_signature(line: str) -> tuple[str, str] | None:
     if "," not in line or len(line) > _SIGNATURE_MAX:  # cheap: most lines are not signatures
         return None
     if line.lstrip()[:1] == "," and _NAMELESS.match(line):
@@ -139,7 +145,7 @@ def _signature(line: str) -> tuple[str, str] | None:
     if "&" in line and ";" in line:  # an entity the scraper left (`O&#8217;Donnell, The Week US`)
         line = html.unescape(line)
     if not line.isascii() and _SIG_DROP_RE.search(line):
-        line = line.translate(_SIG_DROP)
+        line = line.translate(SIG_DROP)
     line = line.strip()
     if line[-1:] == "." and "The Week" in line[-20:] and line.rpartition(",")[2].lstrip().startswith("The Week"):
         # (the site's own, with a full stop)
@@ -152,27 +158,27 @@ def _signature(line: str) -> tuple[str, str] | None:
         m = _SIGNATURE.match(_LOOSE_COMMA.sub(", ", line))
     if m is None and line.count(",") > 1:
         return _listed_signature(line)
-    if not m or _ends(m.group("pub"), _TERMINAL) or not _capital(m.group("pub")):
+    if not m or ends_in(m.group("pub"), TERMINAL) or not capital(m.group("pub")):
         return None
     name = m.group("name")
-    if not all(w[:1].isupper() for w in name.split()) and not _name_words(name):  # (most names: the first test)
+    if not all(w[:1].isupper() for w in name.split()) and not name_words(name):  # (most names: the first test)
         return None
     if name[:3] in ("By ", "BY "):
         if not m.group("pub").startswith("The Week"):
             return None  # a byline with a role ("By Jane Doe, Foreign Editor"), not a signature
         name = name[3:].lstrip()  # the site's own, saved with its label: "By Jane Doe, The Week US"
-    if " " not in name and name.lower() in _ROLE_WORDS:
+    if " " not in name and name.lower() in ROLE_WORDS:
         return None  # a role, not a name ("Editor, The Week's newsletter" under the editor's name)
     return name, m.group("pub")
 
 
-def _placed_item(line: str) -> tuple[str, str] | None:
+def placed_item(line: str) -> tuple[str, str] | None:
     """A letter's sign-off with its place in two parts (`Ann Bell, Harrogate, North Yorkshire`): an
     item of a list, as a `Name, Place` line is, though no signature."""
     if line.count(",") != 2 or len(line) > _SIGNATURE_MAX:
         return None
     head, _, last = line.strip().rpartition(",")
-    return _signature(head) if _capital(last.strip()) and not _ends(last, _TERMINAL) else None
+    return line_signature(head) if capital(last.strip()) and not ends_in(last, TERMINAL) else None
 
 
 def _listed_signature(text: str) -> tuple[str, str] | None:
@@ -180,20 +186,20 @@ def _listed_signature(text: str) -> tuple[str, str] | None:
     line gives them) or `Name, Role, The Week US` (the name; the role is left out)."""
     head, _, pub = text.rpartition(",")
     pub = pub.strip()
-    if not pub.startswith("The Week") or _signature(f"A, {pub}") is None:
+    if not pub.startswith("The Week") or line_signature(f"A, {pub}") is None:
         return None
     parts = [p.strip() for p in head.split(",")]
-    if len(parts) == 2 and parts[1] in _SUFFIXES and _signature(f"{parts[0]}, {pub}"):
+    if len(parts) == 2 and parts[1] in _SUFFIXES and line_signature(f"{parts[0]}, {pub}"):
         return f"{parts[0]} {parts[1]}", pub  # `Name, Jr., The Week US`
-    if len(parts) == 2 and _signature(f"{parts[0]}, {pub}") and _ROLE.match(parts[1]) \
-            and not _ROLE_WORDS.isdisjoint(parts[1].lower().split()):
+    if len(parts) == 2 and line_signature(f"{parts[0]}, {pub}") and _ROLE.match(parts[1]) \
+            and not ROLE_WORDS.isdisjoint(parts[1].lower().split()):
         return parts[0], pub
     last = parts[-1]
     if last.startswith(("and ", "& ")) and len(parts) > 2:  # `A, B, and C` (the serial comma)
         last = last.split(None, 1)[1]
     elif " and " not in last and " & " not in last:
         return None
-    if all(_signature(f"{p}, {pub}") for p in [*parts[:-1], last]):
+    if all(line_signature(f"{p}, {pub}") for p in [*parts[:-1], last]):
         return ", ".join(parts), pub
     return None
 
@@ -207,40 +213,40 @@ _COMPILED_BY = re.compile(r"^(?:Compiled|Written|Words|Edited|Curated|Produced|R
 _SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})  # after a name, set off by a comma in US style
 
 
-def _names(bio: list[str], name: str) -> bool:
+def mentions_name(bio: list[str], name: str) -> bool:
     """Whether a bio's lines mention any word of the name (not a particle such as `de`, `al-`)."""
     text = " ".join(bio)
     return any(w in text for w in name.split() if len(w) > 1 and w.lower() not in _NAME_PARTICLES
                and w not in _ARTICLES)
 
 
-_PROSE_END = frozenset(f".;:{_STOPS}\uff1a\uff1b")  # how a sentence ends (a headline may end with ?)
-_OPEN_QUOTES = frozenset("\u201c\"\u2018'\u00ab\u201e")
-_CLOSE_QUOTES = frozenset("\u201d\"\u2019'\u00bb\u201c")
+PROSE_END = frozenset(f".;:{_STOPS}\uff1a\uff1b")  # how a sentence ends (a headline may end with ?)
+OPEN_QUOTES = frozenset("\u201c\"\u2018'\u00ab\u201e")
+CLOSE_QUOTES = frozenset("\u201d\"\u2019'\u00bb\u201c")
 _ARTICLES = frozenset({"The", "A", "An"})  # ("The Traitors, BBC One" over a line that names the show is no signature)
 # Wire services, which sign a page with no bio: "Jane Doe, Reuters" (where "Royal Court Theatre, London" is text).
-_AGENCIES = frozenset({"Reuters", "AP", "Associated Press", "AFP", "Agence France-Presse", "Bloomberg", "PA",
-                       "PA Media", "Press Association", "dpa", "EFE", "ANSA", "ANP", "Kyodo", "Xinhua", "Yonhap",
-                       "AAP", "Canadian Press", "UPI", "Bloomberg News"})
+WIRE_AGENCIES = frozenset({"Reuters", "AP", "Associated Press", "AFP", "Agence France-Presse", "Bloomberg", "PA",
+                           "PA Media", "Press Association", "dpa", "EFE", "ANSA", "ANP", "Kyodo", "Xinhua", "Yonhap",
+                           "AAP", "Canadian Press", "UPI", "Bloomberg News"})
 
 
-def _capital(word: str) -> bool:
+def capital(word: str) -> bool:
     """Starts with a capital, or with a letter of a script without case (Chinese, Arabic, Hindi ...)."""
     first = word[:1]
     return first.isupper() or (first.isalpha() and not first.islower())
 
 
-def _name_words(name: str) -> bool:
+def name_words(name: str) -> bool:
     """Every word of a person's name is capitalised or a particle (`van`, `al-Sayed`, `d'Almeida`);
     `and` or `&` may join two names."""
     words = name.split()
-    return _capital(words[0]) and all(
-        _capital(w) or _PARTICLE_SPLIT.split(w.lstrip("'\u2019"), 1)[0].lower() in _NAME_PARTICLES
+    return capital(words[0]) and all(
+        capital(w) or _PARTICLE_SPLIT.split(w.lstrip("'\u2019"), 1)[0].lower() in _NAME_PARTICLES
         or (w in ("and", "&") and 0 < i < len(words) - 1) for i, w in enumerate(words))
 
 
-def _is_name(name: str) -> bool:
-    return bool(name.split()) and _name_words(name)
+def is_name(name: str) -> bool:
+    return bool(name.split()) and name_words(name)
 
 
 _NAME_PARTICLES = frozenset({"de", "da", "del", "della", "dell", "der", "den", "van", "von", "bin", "bint", "ibn", "i",
@@ -250,7 +256,7 @@ _NAME_PARTICLES = frozenset({"de", "da", "del", "della", "dell", "der", "den", "
 _PARTICLE_SPLIT = re.compile(r"[-'\u2019]")
 
 
-def _is_when(text: str) -> bool:
+def is_when(text: str) -> bool:
     """A time label: the site's `published` with anything after it; or another case of it, or
     `updated`, alone or before a short time holding a digit (not a sentence that opens with the word)."""
     if _PUBLISHED.match(text):
@@ -270,12 +276,12 @@ def _is_when(text: str) -> bool:
 
 
 _RELATIVE = frozenset({"ago", "now", "today", "yesterday"})
-_BARE_WHEN = frozenset({"published", "updated", "last updated", "published:", "updated:"})
+BARE_WHEN = frozenset({"published", "updated", "last updated", "published:", "updated:"})
 
 
-def _is_date_only(text: str) -> bool:
+def is_date_only(text: str) -> bool:
     """A date or time alone: the time label's value the scraper put on a line of its own."""
-    return _is_when(f"updated {text}")
+    return is_when(f"updated {text}")
 
 
 _TIME_SPLIT = re.compile(r"[\s,():|@\u00b7\u2013\u2014]+")
@@ -309,26 +315,26 @@ def _without_role(name: str) -> str:
     for bar in (" | ", " \u00b7 ", " \u2022 "):
         if bar in name:
             who, _, role = name.partition(bar)
-            if _ROLE.match(role.strip()) and _capital(role.strip()) and who.strip():
+            if _ROLE.match(role.strip()) and capital(role.strip()) and who.strip():
                 name = who.strip()
     head, comma, pub = name.rpartition(",")
     if comma and head.count(",") and pub.strip().startswith("The Week") and _ROLE.match(pub.strip()):
         name = head.strip()  # `A, B and C, The Week US`: the publication after the names
     who, comma, role = name.partition(",")
     role = role.strip()
-    if (" and " in role or " & " in role) and _ROLE_WORDS.isdisjoint(role.lower().split()):
+    if (" and " in role or " & " in role) and ROLE_WORDS.isdisjoint(role.lower().split()):
         return name  # `Jane Doe, John Roe and Li Wei`: more authors, not a role
     return who.strip() if comma and role and _ROLE.match(role) and (
-        _capital(role) or not _ROLE_WORDS.isdisjoint(role.lower().split())) else name
+        capital(role) or not ROLE_WORDS.isdisjoint(role.lower().split())) else name
 
 
-_ROLE_WORDS = frozenset({
+ROLE_WORDS = frozenset({
     "editor", "correspondent", "reporter", "writer", "columnist", "contributor", "producer", "director", "chief",
     "head", "analyst", "staff", "critic", "commentator", "desk", "team", "bureau", "journalist", "officer",
     "manager", "secretary", "minister", "president", "professor", "fellow", "member", "author"})
 
 
-def _by_name_of(rest: str | None) -> str:
+def by_name_of(rest: str | None) -> str:
     """The author in what follows `By`: without a role after a comma, or a time label run on
     into the same line (`By Jane Doe published 3 May 2024`)."""
     name = (rest or "").strip()
@@ -337,13 +343,13 @@ def _by_name_of(rest: str | None) -> str:
         kept = [" ".join(w for w in p.split() if "@" not in w) for p in pieces[::2]]
         name = "".join(k + sep for k, sep in zip(kept, [*pieces[1::2], ""]) if k).strip(_SEPARATORS) or name
     cut = _JOINED_WHEN.search(name)
-    if cut is not None and _is_when(name[cut.start():].strip()):
+    if cut is not None and is_when(name[cut.start():].strip()):
         name = name[:cut.start()].rstrip(_SEPARATORS)  # ("By Jane Doe · published ...", ", published")
     if (cut := _REPORTING.search(name)) is not None and cut.start():
         name = name[:cut.start()]  # ("By Jane Doe, with additional reporting by ...": a contributor, not the author)
     for sep in (" \u00b7 ", " | ", ", ", " \u2013 ", " \u2014 ", " - "):
         head, found, tail = name.rpartition(sep)
-        if found and head.strip() and any(c.isdigit() for c in tail) and _is_date_only(tail.strip()):
+        if found and head.strip() and any(c.isdigit() for c in tail) and is_date_only(tail.strip()):
             name = head.rstrip(_SEPARATORS)  # ("By Jane Doe · 20 October 2024": the date without its label)
             break
     if name.endswith(")") or " in " in name:  # `By Jane Doe (@janedoe)`, `By Jane Doe in Port Glasgow`

@@ -11,40 +11,42 @@ from itertools import repeat
 from operator import is_, itemgetter
 
 from .boilerplate import (
-    _BLANK,
-    _BUTTON,
-    _LINE_KEYS,
-    _LONGEST,
-    _TAIL_HEADS,
-    _boiler_key,
-    _continued_boilerplate,
-    _indented_short,
-    _share_bars,
-    _split_boilerplate,
-    _wrapped_boilerplate,
+    BLANK,
+    BUTTON,
+    LINE_KEYS,
+    LONGEST,
+    TAIL_HEADS,
+    boiler_key,
+    continued_boilerplate,
+    indented_short,
+    share_bars,
+    split_boilerplate,
+    wrapped_boilerplate,
 )
 from .errors import Issue, ParseError
-from .lines import _signature
+from .lines import line_signature
+
+__all__ = ["FURNITURE_MAX", "RUN_END", "PageState", "text_runs"]
 
 _RUN = re.compile(b"\x01+")
 
 _SPAN = re.Match.span
 
-_START, _END = itemgetter(0), itemgetter(1)
+_START, RUN_END = itemgetter(0), itemgetter(1)
 
-_FURNITURE_MAX = 250  # characters: a publisher's copyright line is shorter, a paragraph of article text seldom
+FURNITURE_MAX = 250  # characters: a publisher's copyright line is shorter, a paragraph of article text seldom
 
 
-def _runs(keys: list[str | None]) -> list[tuple[int, int]]:
+def text_runs(keys: list[str | None]) -> list[tuple[int, int]]:
     """The runs of text lines (key None), as (start, end) index pairs: the paragraphs. (Found in C.)"""
     return list(map(_SPAN, _RUN.finditer(bytes(map(is_, keys, repeat(None))))))
 
 
 class _Signatures(dict[str, "tuple[str, str] | None"]):
-    """line -> `_signature(line)`, filled in as lines are looked up."""
+    """line -> `line_signature(line)`, filled in as lines are looked up."""
 
     def __missing__(self, line: str) -> tuple[str, str] | None:
-        sig = self[line] = _signature(line)
+        sig = self[line] = line_signature(line)
         return sig
 
 
@@ -54,26 +56,26 @@ class PageState:
     def __init__(self, lines: list[str], source: str, check_surrogates: bool = True) -> None:
         self.lines = lines  # right-stripped: a line is blank exactly when it is ""
         self.check_surrogates = check_surrogates
-        longest, exact = _LONGEST, _LINE_KEYS.get
-        # Per line: _BLANK, the catalogue key of a boilerplate line, or None for a line of text.
-        self.keys = keys = [_BLANK if not ln else None if len(ln) > longest and not _indented_short(ln)
-                            else exact(ln) or _boiler_key(ln) for ln in lines]
-        if _BUTTON in keys:  # (lines that may be share buttons)
-            _share_bars(lines, keys)
-        if not _TAIL_HEADS.isdisjoint(keys):
-            _continued_boilerplate(lines, keys)
+        longest, exact = LONGEST, LINE_KEYS.get
+        # Per line: BLANK, the catalogue key of a boilerplate line, or None for a line of text.
+        self.keys = keys = [BLANK if not ln else None if len(ln) > longest and not indented_short(ln)
+                            else exact(ln) or boiler_key(ln) for ln in lines]
+        if BUTTON in keys:  # (lines that may be share buttons)
+            share_bars(lines, keys)
+        if not TAIL_HEADS.isdisjoint(keys):
+            continued_boilerplate(lines, keys)
         # The runs of text lines, as (start, end) index pairs: the paragraphs.
-        self.runs = _runs(keys)
-        if keys.count(None) > len(self.runs) and _wrapped_boilerplate(lines, keys, self.runs):  # (a run of 2+)
-            self.runs = _runs(keys)
-        if len(self.runs) > 1 and _split_boilerplate(lines, keys, self.runs):  # (pieces a blank line apart)
-            self.runs = _runs(keys)
+        self.runs = text_runs(keys)
+        if keys.count(None) > len(self.runs) and wrapped_boilerplate(lines, keys, self.runs):  # (a run of 2+)
+            self.runs = text_runs(keys)
+        if len(self.runs) > 1 and split_boilerplate(lines, keys, self.runs):  # (pieces a blank line apart)
+            self.runs = text_runs(keys)
         self.source = source
         self.where: dict[str, int] = {}
         self.sig_line: int | None = None
         self.lead: list[tuple[int, int]] = []  # body paragraphs above the byline (a kicker under the image)
         self._foot: tuple[int, int] | None = None  # (footer start, line the scan stopped at), see footer_start
-        # `_signature(line)`, worked out once a page for each line: it is pure, and the footer, signature
+        # `line_signature(line)`, worked out once a page for each line: it is pure, and the footer, signature
         # and author-box tests look at the same lines several times. (A dict's own lookup: a C call.)
         self._sig: Callable[[str], tuple[str, str] | None] = _Signatures().__getitem__
 
@@ -102,7 +104,7 @@ class PageState:
         """
         if start >= end:
             return []
-        lo = bisect_right(self.runs, start, key=_END)  # the first run that ends after start
+        lo = bisect_right(self.runs, start, key=RUN_END)  # the first run that ends after start
         hi = bisect_left(self.runs, end, lo, key=_START)  # the runs from lo that start before end
         out = self.runs[lo:hi]
         if out:

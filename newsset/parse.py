@@ -39,22 +39,22 @@ from pathlib import Path
 
 from . import text as _text
 from .boilerplate import (
-    _INVISIBLE,
-    _INVISIBLE_CHARS,
-    _ZERO_WIDTH_CHARS,
+    INVISIBLE,
+    INVISIBLE_CHARS,
+    ZERO_WIDTH_CHARS,
 )
-from .decode import _decode, _line_ends
+from .decode import decode_raw, line_ends
 from .ending import EndReader
 from .errors import SURROGATE, Issue, ParseError
 from .head import HeadReader
 from .lines import (
-    _HEADER,
-    _ISO_DATE,
-    _LABEL_OPENINGS,
-    _SECOND_HEADER,
-    _SIG_DROP,
+    HEADER,
+    ISO_DATE,
+    LABEL_OPENINGS,
+    SECOND_HEADER,
+    SIG_DROP,
 )
-from .page import _END
+from .page import RUN_END
 from .records import Article, article_id, nfc_article_id
 from .text import nfc
 
@@ -63,7 +63,7 @@ __all__ = ["parse_bytes", "parse_file", "parse_text"]
 # ---------------------------------------------------------------- layout constants
 # (what one line is, on its own: newsset.lines)
 
-_HEADER_LEAD = " \t" + _ZERO_WIDTH_CHARS
+_HEADER_LEAD = " \t" + ZERO_WIDTH_CHARS
 
 
 # ---------------------------------------------------------------- parsing
@@ -93,7 +93,7 @@ def parse_bytes(raw: bytes, source: str, *, fix_mojibake: bool = False) -> Artic
     Mojibake and bidi controls give warnings in `Article.issues`; `fix_mojibake=True` repairs the
     mojibake first (see `newsset.text`).
     """
-    text, suspect, plain, invisible = _decode(raw, source)  # strict UTF-8: no lone surrogates can come out
+    text, suspect, plain, invisible = decode_raw(raw, source)  # strict UTF-8: no lone surrogates can come out
     return _parse(text, source, hashlib.sha256(raw).hexdigest(), False, fix_mojibake, suspect, plain, invisible)
 
 
@@ -102,7 +102,7 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
     """Parse one page's text. Raises `ParseError` with a located issue when it cannot."""
     if source_sha256 is None:
         source_sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    text = nfc(_line_ends(text))
+    text = nfc(line_ends(text))
     surrogates = not text.isascii() and bool(SURROGATE.search(text))
     suspect = not text.isascii() and _text.suspicious(text.encode("utf-8", "surrogatepass"))
     return _parse(text, source, source_sha256, surrogates, fix_mojibake, suspect)
@@ -121,9 +121,9 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
             raw_lines[i] = _text.fix_mojibake(raw_lines[i])
     lines = list(map(str.rstrip, raw_lines))
     if invisible is None:
-        invisible = not text.isascii() and any(c in text for c in _INVISIBLE_CHARS)
+        invisible = not text.isascii() and any(c in text for c in INVISIBLE_CHARS)
     if invisible:
-        lines = ["" if ln and ln.lstrip()[:1] in _INVISIBLE_CHARS and not ln.translate(_INVISIBLE).strip() else ln
+        lines = ["" if ln and ln.lstrip()[:1] in INVISIBLE_CHARS and not ln.translate(INVISIBLE).strip() else ln
                  for ln in lines]  # shows as blank
         lines = [_label_seen(ln) if ln and (ln.lstrip()[:1] in _ZERO_WIDTH_ENDS or ln[-1] in _ZERO_WIDTH_ENDS)
                  and len(ln) <= _LABEL_MAX else ln for ln in lines]
@@ -199,7 +199,7 @@ def _one_line(name: str | None) -> str | None:
     in the card's table and in `--group-by publication`."""
     if name is None or (name.isascii() and "  " not in name and "\t" not in name):
         return name
-    return " ".join(name.translate(_SIG_DROP).split()) or None  # (and without zero-width characters)
+    return " ".join(name.translate(SIG_DROP).split()) or None  # (and without zero-width characters)
 
 
 _LABEL_MAX = 120  # characters: a byline label line is short
@@ -210,17 +210,17 @@ def _label_seen(line: str) -> str:
     """A label line as it shows: without the zero-width characters at its ends (`By\u200b`, a
     zero-width space the HTML left), which hid it from the label tests; any other line as written."""
     shown = line.strip().strip(_ZERO_WIDTH_ENDS).strip()
-    return shown if shown.startswith(_LABEL_OPENINGS) else line
+    return shown if shown.startswith(LABEL_OPENINGS) else line
 
 
 def _second_header(text: str, source: str) -> None:
     """Refuse two pages saved into one file: the record would mix two articles. (A regex that starts
     with a newline searches in C for newlines only: ~2 us a page.)"""
-    m = _SECOND_HEADER.search(text)
+    m = SECOND_HEADER.search(text)
     if m is not None and not text[:m.start()].strip():  # the page's own header, after blank lines
-        m = _SECOND_HEADER.search(text, m.end())
+        m = SECOND_HEADER.search(text, m.end())
     while m is not None and not _page_start(text, m.start("h")):
-        m = _SECOND_HEADER.search(text, m.end())
+        m = SECOND_HEADER.search(text, m.end())
     if m is not None:
         line = text.count("\n", 0, m.start("h")) + 1
         got = text[m.start("h"):].split("\n", 1)[0].strip()[:60]
@@ -292,9 +292,9 @@ class _Page(HeadReader, EndReader):
         line = self.lines[h]
         if line[:1] and line[0] in _HEADER_LEAD:  # a zero-width space or word joiner the scraper left before it
             line = line.lstrip(_HEADER_LEAD)
-        m = _HEADER.match(line)
+        m = HEADER.match(line)
         token = (m.group(1) or "") if m else ""
-        if not _ISO_DATE.match(token):  # (an ISO date has digits: the check below only sorts the failures)
+        if not ISO_DATE.match(token):  # (an ISO date has digits: the check below only sorts the failures)
             if not m or not any(c.isdigit() for c in token):
                 shown = line.strip()[:60]
                 raise self.fail("parse.missing-header", f"expected a header `date YYYY-MM-DD Title`, got {shown!r}",
@@ -318,7 +318,7 @@ class _Page(HeadReader, EndReader):
     def _after_title(self, first: int, end: int, title: str) -> int:
         """Where the page goes on after the header: past the headline saved again on a line of its own
         (a scraper that took the page's heading too), which is neither standfirst nor body."""
-        at = bisect_right(self.runs, first, key=_END)
+        at = bisect_right(self.runs, first, key=RUN_END)
         if at < len(self.runs):
             s, e = self.runs[at]
             if e - s == 1 and first <= s < end and _site_titled(self.lines[s].strip(), title):

@@ -17,6 +17,8 @@ import numpy as np
 from .dedup import cluster, near_pairs
 from .split import SPLITS
 
+__all__ = ["REJECTED", "Leakage", "NearDup", "make_plan"]
+
 NearDup = Literal["keep", "drop", "off"]
 REJECTED = -1
 

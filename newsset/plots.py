@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["CHARTS", "IMAGES", "add_charts", "chart_folder", "dataset_lock", "publish_charts", "require_matplotlib",
-           "write_charts", "write_charts_for_files"]
+           "write_charts", "write_charts_for_files", "chart_links"]
 
 IMAGES = "images"  # default chart folder inside the dataset
 #: file name -> alt text (the card's image link text).

@@ -10,11 +10,11 @@ from .engine import watch_parent
 watch_parent()  # the fork server's parent is the driver: it ends when the driver does (first: imports take 0.2 s)
 
 from . import chunk  # noqa: E402  (the worker's code, pyarrow)
-from .dedup import _special_chars  # noqa: E402
+from .dedup import special_chars  # noqa: E402
 from .schema import bundled_schema_path  # noqa: E402
 
-_special_chars()  # dedup's character tables (~40 ms)
+special_chars()  # dedup's character tables (~40 ms)
 # The bundled schema, compiled: its validator and jsonschema's format checkers (another 50 ms),
 # which every worker would otherwise build at its first record.
 with contextlib.suppress(Exception):  # a warm-up only: a worker reports a broken installation itself
-    chunk._schema(str(bundled_schema_path()))._fast  # noqa: B018
+    chunk.worker_schema(str(bundled_schema_path()))._fast  # noqa: B018

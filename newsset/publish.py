@@ -20,6 +20,8 @@ from .errors import OutputError
 from .sources import newsset_manifest, safe_rel
 from .write import sha256_file
 
+__all__ = ["OWN_NAMES", "Staging", "lock_path", "published", "remove_leftovers", "signals_deferred", "take_lock"]
+
 _LEGAL_FILE = re.compile(r"(?i)(?:licen[cs]e|copying|citation)(?:[.-][\w.-]*)?")  # LICENSE, LICENSE.md, CITATION.cff
 _REPO_FILES = frozenset({".git", ".gitattributes", ".gitignore", ".huggingface"})
 

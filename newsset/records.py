@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .errors import Issue
 
+__all__ = ["FIELDS", "Article", "article_id", "nfc_article_id"]
+
 #: Keys of a record, in the order of the bundled schema (and of the Parquet columns).
 FIELDS: tuple[str, ...] = (
     "id", "date", "title", "subtitle", "author", "publication", "author_bio",

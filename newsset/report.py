@@ -26,7 +26,7 @@ from .schema import Schema
 from .sources import MEMBER_SEP, Source, as_paths, discover, ignored_note
 from .summary import md_cell, md_code, md_table
 
-__all__ = ["Report", "validate", "render", "render_markdown"]
+__all__ = ["Report", "validate", "render", "render_markdown", "STEP_SUMMARY_ISSUES", "validate_paths"]
 
 EXPLAIN_HINT = "run `newsset explain CODE` for what a code means and how to fix the input"
 

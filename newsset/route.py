@@ -15,7 +15,7 @@ from .split import SPLITS
 from .tasks import Task
 from .write import ShardFile, ShardWriter
 
-__all__ = ["Background", "Router", "with_hf_metadata"]
+__all__ = ["Background", "Router", "with_hf_metadata", "PartRouter"]
 
 
 class Router:

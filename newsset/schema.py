@@ -27,7 +27,7 @@ import pyarrow as pa
 from .errors import CODES, SURROGATE, SchemaFileError
 from .sources import read_small_file
 
-__all__ = ["Schema", "bundled_schema_path", "load_schema", "nested_values"]
+__all__ = ["Schema", "bundled_schema_path", "load_schema", "nested_values", "hf_dtype", "hf_features_of", "issue_code"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 #: A property name every consumer takes as it is: the card's YAML, load_dataset, pandas and Croissant

@@ -18,6 +18,10 @@ from typing import Any, Literal
 
 from .errors import ConfigError, display_path
 
+__all__ = ["CARD_MAX_BYTES", "IN_ARCHIVES", "MEMBER_SEP", "METADATA_MAX_BYTES", "RANGE_BYTES", "Kind", "Source",
+           "as_paths", "discover", "ignored_note", "ignored_suffix", "kind_of", "newsset_manifest", "plenty",
+           "read_small_file", "safe_rel"]
+
 Kind = Literal["page", "jsonl", "tar", "zip"]
 PAGE_SUFFIXES = (".txt",)
 RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz", ".ndjson.zst")  # (NDJSON: the same)

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from .errors import ConfigError
 
+__all__ = ["ALGORITHM", "SPLITS", "DateSplitter", "Splitter", "parse_cutoffs", "parse_ratios"]
+
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 BUCKETS = 10_000
 ALGORITHM = ("hash-v1: bucket = int.from_bytes(sha256(f'{salt}:{id}')[:8], 'big') % 10000; "

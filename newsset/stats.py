@@ -26,7 +26,7 @@ from .sources import METADATA_MAX_BYTES, read_small_file, safe_rel
 from .split import SPLITS
 
 __all__ = ["COLUMNS", "PERCENTILES", "DatasetStats", "SplitStats", "collect", "dataset_stats", "percentile",
-           "render_stats", "shard_list"]
+           "render_stats", "shard_list", "UNREADABLE_LINE", "count_reject_codes"]
 
 #: The only columns `newsset stats` reads.
 COLUMNS = ("date", "publication", "truncated", "body")
@@ -175,9 +175,9 @@ def shard_list(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[tup
                               f"(`newsset verify {root}` checks the whole folder)")
         path = root / f["path"]
         if not path.is_file():
-            from .verify import _not_a_file
+            from .verify import not_a_file
 
-            what = _not_a_file(path)
+            what = not_a_file(path)
             raise ConfigError(f"{path} is listed in manifest.json but {what or 'missing'}; `newsset verify {root}` "
                               "checks the whole folder")
         shards.append((f["split"], path))

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .pipeline import BuildResult
 
+__all__ = ["append_step_summary", "md_cell", "md_code", "md_table", "render_build_markdown"]
+
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 MAX_CELL_CHARS = 500  # one issue never blows the 1 MiB GitHub allows per step summary
 

@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from .errors import Issue
 
 __all__ = ["BIDI_CONTROLS", "CONTROLS", "ZERO_WIDTH", "Finding", "describe", "find", "fix_mojibake", "fixer_name",
-           "locate", "nfc", "line_facts", "page_issues", "record_issues", "specials", "suspicious"]
+           "locate", "nfc", "line_facts", "page_issues", "record_issues", "specials", "suspicious", "has_visible_text",
+           "nfc_inert"]
 
 #: Bidi embeddings, overrides and isolates: they reorder how text displays (Trojan Source, CVE-2021-42574).
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 #: Control characters with no place in text: C0 but NUL (refused outright), tab, line ends, vertical
 #: tab and form feed (white space); DEL; the C1 range but U+0085 (NEL, white space like the
-#: others: see `decode._decode`), where a cp1252 byte read as Latin-1 lands (`Don\u0092t` for
+#: others: see `decode.decode_raw`), where a cp1252 byte read as Latin-1 lands (`Don\u0092t` for
 #: `Don’t`). Terminal escapes (ESC) are C0.
 CONTROLS = "".join(map(chr, [*range(0x01, 0x09), *range(0x0E, 0x20), 0x7F, *range(0x80, 0x85), *range(0x86, 0xA0)]))
 #: Zero-width characters with no meaning in news text; removed from dedup keys only. ZWJ and ZWNJ
@@ -143,9 +144,9 @@ _NFC_CLASSES: tuple[re.Pattern[str], frozenset[str], str] | None = None
 
 def _nfc_classes() -> tuple[re.Pattern[str], frozenset[str], str]:
     global _NFC_CLASSES
-    from .dedup import _TABLE_END, _special_chars  # (dedup imports this module)
+    from .dedup import TABLE_END, special_chars  # (dedup imports this module)
 
-    _NFC_CLASSES = (*_special_chars(), chr(_TABLE_END))
+    _NFC_CLASSES = (*special_chars(), chr(TABLE_END))
     return _NFC_CLASSES
 
 

@@ -30,7 +30,7 @@ from .sources import METADATA_MAX_BYTES, read_small_file, safe_rel
 from .stats import UNREADABLE_LINE, count_reject_codes
 from .write import sha256_file
 
-__all__ = ["VerifyReport", "render_verify_text", "verify"]
+__all__ = ["VerifyReport", "render_verify_text", "verify", "not_a_file", "verify_dataset"]
 
 # The JSON type of each key newsset writes. Another type is a hand edit or another tool's file, and
 # the checks below would misread it: such a key is reported and then left out. Keys may be absent.
@@ -349,7 +349,7 @@ class _Verifier:
         """Existence, size, sha256 and rows of one listed file; a shard's footer schema is kept for later."""
         rel, path = e["path"], self.root / e["path"]
         if not _is_file(path):
-            what = _not_a_file(path)
+            what = not_a_file(path)
             self.problem("verify.missing-file", rel, f"listed in manifest.json but {what}" if what else
                          "listed in manifest.json but missing")
             return
@@ -675,7 +675,7 @@ def _is_file(path: Path, test: Callable[[Path], bool] = Path.is_file) -> bool:
         return False
 
 
-def _not_a_file(path: Path) -> str | None:
+def not_a_file(path: Path) -> str | None:
     """What stands at `path` when something does but it is no regular file (None when nothing does)."""
     import stat
 

@@ -24,6 +24,8 @@ from .schema import nested_values
 
 if TYPE_CHECKING:
     import pyarrow.parquet as pq
+
+__all__ = ["ShardFile", "ShardWriter", "parquet_info", "sha256_file", "to_batch", "to_column", "write_json"]
 # pyarrow.compute and pyarrow.parquet are imported where used: worker processes need neither
 # (40 ms of start-up each).
 

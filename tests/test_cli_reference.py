@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 import newsset.cli_docs as cli_docs
-from newsset.cli import _parser
+from newsset.cli import make_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI_MD = ROOT / "docs" / "cli.md"
 
 
 def _subcommands() -> list[str]:
-    return [" ".join(words) for words, _ in cli_docs.commands(_parser()) if words]
+    return [" ".join(words) for words, _ in cli_docs.commands(make_parser()) if words]
 
 
 def test_docs_cli_md_is_current() -> None:
@@ -45,12 +45,12 @@ def test_reference_does_not_depend_on_the_terminal(columns: str, monkeypatch: py
 def test_reference_has_every_command_including_new_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     """Commands are found by walking the parser, so one added to the CLI needs no change here."""
     def with_extra(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatter) -> argparse.ArgumentParser:
-        p = _parser(formatter_class)
+        p = make_parser(formatter_class)
         sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
         sub.add_parser("frobnicate", help="a command added later", formatter_class=formatter_class)
         return p
 
-    monkeypatch.setattr(cli_docs, "_parser", with_extra)
+    monkeypatch.setattr(cli_docs, "make_parser", with_extra)
     text = cli_docs.render_cli_reference()
     for name in (*_subcommands(), "frobnicate"):
         assert f"\n## `newsset {name}`\n" in text

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import newsset
 from newsset.boilerplate import is_boilerplate
-from newsset.lines import _credit
+from newsset.lines import credit_of
 from newsset.records import FIELDS
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -961,7 +961,7 @@ def test_credit_lines_in_other_templates_forms(line: str, credit: str) -> None:
     assert rec["author"] == "Ana Demir"
     assert rec["body"] == f"{P1}\n\n{P2}"
     # "Image:" and "Credit:" open sentences: without brackets, no credit line.
-    assert _credit("Image: a changing climate, in pictures") is None and _credit("Credit: where it is due") is None
+    assert credit_of("Image: a changing climate, in pictures") is None and credit_of("Credit: where it is due") is None
 
 
 @pytest.mark.parametrize("kickers", [["\u2605\u2605\u2605\u2605\u2606", "Almeida Theatre, London N1", "Until 12 April"],
@@ -1552,7 +1552,7 @@ def test_an_image_url_takes_no_slot_in_the_image_block_and_is_dropped_without_it
     ("(Image credit: Kit Marlowe", "Kit Marlowe"), ("Image credit: Kit Marlowe)", "Kit Marlowe"),
     ("Image credit: AFP (right)", "AFP (right)")])
 def test_a_credit_keeps_its_own_parentheses_when_the_closing_one_is_lost(line: str, credit: str) -> None:
-    assert _credit(line) == credit
+    assert credit_of(line) == credit
 
 
 def test_an_author_holds_no_zero_width_characters() -> None:

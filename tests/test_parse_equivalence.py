@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newsset import boilerplate, parse
-from newsset.dedup import _TABLE_END, _special_chars, normalize_body, word_count
+from newsset.dedup import TABLE_END, normalize_body, special_chars, word_count
 from newsset.errors import ParseError
 from newsset.text import specials
 
@@ -112,9 +112,9 @@ def test_case_folding_facts_the_fast_path_relies_on() -> None:
 
 def test_fast_path_characters_are_inert_under_nfc() -> None:
     """A character the fast path takes neither composes with what precedes it nor changes alone."""
-    special, general = _special_chars()
+    special, general = special_chars()
     starters = "aeiouAEIOUnNcCsSzZgGkKrRyY\u1100\u0b47\u0bc6\u09c7\u0d46\u0dd9\u1025\u1b05\u0915"
-    for cp in range(0x80, _TABLE_END):
+    for cp in range(0x80, TABLE_END):
         c = chr(cp)
         if special.match(c):
             continue  # the general path or a case-folding replacement handles it
@@ -122,25 +122,25 @@ def test_fast_path_characters_are_inert_under_nfc() -> None:
         for a in starters:
             assert unicodedata.is_normalized("NFC", a + c), (hex(ord(a)), hex(cp))
     # Composites above the table whose halves lie below it never compose from them.
-    for cp in range(_TABLE_END, 0x40000):
+    for cp in range(TABLE_END, 0x40000):
         d = unicodedata.decomposition(chr(cp))
         if d and d[0] != "<" and " " in d:
             halves = "".join(chr(int(h, 16)) for h in d.split())
-            if all(ord(h) < _TABLE_END for h in halves):
+            if all(ord(h) < TABLE_END for h in halves):
                 assert unicodedata.normalize("NFC", halves) != chr(cp), hex(cp)
     # Every character at or above the table goes the general way.
-    assert special.match(chr(_TABLE_END)) and special.match("\U0010ffff") and special.match("\ud800")
+    assert special.match(chr(TABLE_END)) and special.match("\U0010ffff") and special.match("\ud800")
 
 
 # ---------------------------------------------------------------- parser
 
 def reference_key(line: str) -> str:
     """The boilerplate key as first defined: quotes and dashes unified, spaces folded, case folded."""
-    if not line or len(line) > boilerplate._LONGEST:
+    if not line or len(line) > boilerplate.LONGEST:
         return ""
     if "&" in line and ";" in line:  # (entities scrapers leave: &amp; &nbsp; &#8217;)
         line = html.unescape(line)
-    line = "".join(c for c in line if c not in boilerplate._ZERO_WIDTH_CHARS)  # (invisible characters)
+    line = "".join(c for c in line if c not in boilerplate.ZERO_WIDTH_CHARS)  # (invisible characters)
     for fancy, plain in (("\u2013", "-"), ("\u2014", "-"), ("\u2019", "'"), ("\u2018", "'")):
         line = line.replace(fancy, plain)
     return " ".join(line.split()).casefold()
@@ -166,28 +166,28 @@ def reference_is_boilerplate(line: str) -> bool:
     block after it (a page-level rule)."""
     key = reference_key(line)
     if key in boilerplate._BOILER or bool(key and boilerplate._IMAGE_URL.match(line.strip())) \
-            or (len(line) <= boilerplate._LONGEST and boilerplate._FURNITURE_LINE.fullmatch(line)):
+            or (len(line) <= boilerplate.LONGEST and boilerplate._FURNITURE_LINE.fullmatch(line)):
         return True
     bare = line.strip(ICON_STRIP)
     return bare != line.strip() and bool(bare) and reference_is_boilerplate(bare)
 
 
 def reference_boiler_key(line: str) -> str | None:
-    """`_boiler_key` as a spec: the catalogue key (one for every form of the paywall's first line),
+    """`boiler_key` as a spec: the catalogue key (one for every form of the paywall's first line),
     blank for a line that is only entities, invisible characters or white space, "" for an image
     URL, the paywall's first line with another ending, else the key of the line without its icons."""
     ref = reference_key(line)
     if ref in boilerplate._BOILER:
         return boilerplate._KEY_ALIAS.get(ref, ref)
     if ref == "":
-        return boilerplate._BLANK
+        return boilerplate.BLANK
     if boilerplate._IMAGE_URL.match(line.strip()) or boilerplate._FURNITURE_LINE.fullmatch(line):
         return ""
     if reference_paywall_start(line):
-        return boilerplate._PAYWALL_START
+        return boilerplate.PAYWALL_START
     bare = line.strip(ICON_STRIP)
     key = reference_boiler_key(bare) if bare and bare != line.strip() else None
-    return None if key == boilerplate._BLANK else key
+    return None if key == boilerplate.BLANK else key
 
 
 CATALOGUE = [*boilerplate._PROMO_LINES, *boilerplate._PAYWALL_LINES, *boilerplate._FOOTER_LINES]
@@ -220,7 +220,7 @@ lines_strategy = (
     st.builds(tweaked, st.sampled_from(CATALOGUE + OTHER), st.lists(st.sampled_from(TWEAKS), max_size=3))
     | st.text(max_size=30)
     | st.lists(st.sampled_from(TRICKY + list("SsTtAaVvLlYy.?kmx' ")), max_size=12).map("".join)
-    | st.text(min_size=boilerplate._LONGEST - 3, max_size=boilerplate._LONGEST + 3)
+    | st.text(min_size=boilerplate.LONGEST - 3, max_size=boilerplate.LONGEST + 3)
 )
 
 
@@ -229,13 +229,13 @@ lines_strategy = (
 def test_boilerplate_classification_equals_reference(line: str) -> None:
     expected = reference_is_boilerplate(line)
     assert boilerplate.is_boilerplate(line) == expected
-    if 0 < len(line) <= boilerplate._LONGEST:
-        assert boilerplate._boiler_key(line) == reference_boiler_key(line)
+    if 0 < len(line) <= boilerplate.LONGEST:
+        assert boilerplate.boiler_key(line) == reference_boiler_key(line)
 
 
 def reference_blank(line: str) -> bool:
     """White space, or a line that holds only entities and invisible characters ("&nbsp;")."""
-    return not line.strip() or (len(line) <= boilerplate._LONGEST and reference_key(line) == "")
+    return not line.strip() or (len(line) <= boilerplate.LONGEST and reference_key(line) == "")
 
 
 def reference_boiler_lines(lines: list[str]) -> list[bool]:
@@ -251,7 +251,7 @@ def reference_boiler_lines(lines: list[str]) -> list[bool]:
             continue
         for j in range(i + 1, len(lines)):
             if reference_blank(lines[j]) or boiler[j] or len(" ".join([lines[i].lstrip(), *lines[i + 1:j + 1]])) > \
-                    boilerplate._LONGEST:
+                    boilerplate.LONGEST:
                 break
             joined = " ".join(ln.strip() for ln in lines[i:j + 1])
             if reference_boiler_key(joined):  # (not an image URL: its key is "")
@@ -291,7 +291,7 @@ def test_page_keys_and_paragraphs_equal_reference(raw_lines: list[str], data: st
     for ln, key, b in zip(lines, page.keys, boiler):
         ref = reference_key(ln)
         if reference_blank(ln):
-            assert key == boilerplate._BLANK
+            assert key == boilerplate.BLANK
         elif ref in boilerplate._BOILER:
             assert key == boilerplate._KEY_ALIAS.get(ref, ref)
         else:

@@ -523,9 +523,9 @@ def test_stats_plot_interrupted_leaves_the_dataset_verifiable(ds: Path, monkeypa
 
     monkeypatch.setattr(newsset.plots, "_body_length", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        from newsset.cli import _cmd_stats, _parser
+        from newsset.cli import _cmd_stats, make_parser
 
-        _cmd_stats(_parser().parse_args(["stats", str(ds), "--plot"]))
+        _cmd_stats(make_parser().parse_args(["stats", str(ds), "--plot"]))
     assert verify(ds, load=False).ok
     assert not [p for p in ds.parent.iterdir() if ".charts-" in p.name]
     monkeypatch.setattr(newsset.plots, "_body_length", real)

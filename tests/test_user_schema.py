@@ -18,7 +18,7 @@ from newsset.verify import render_verify_text, verify
 from tests.conftest import page
 
 
-def _schema(tmp_path: Path, props: dict[str, Any]) -> Path:
+def worker_schema(tmp_path: Path, props: dict[str, Any]) -> Path:
     """A copy of the bundled schema (the README's way to add fields) with `props` added."""
     doc = json.loads(newsset.load_schema().path.read_text())
     doc["$id"] = "https://example.org/mine.json"
@@ -52,8 +52,8 @@ def test_an_array_of_arrays_loads_with_datasets(tmp_path: Path, monkeypatch: pyt
     """The card described list<list<int64>> as a list of structs {item: int64}: load_dataset failed
     to cast the column on a build that had exited 0."""
     _offline(monkeypatch, tmp_path)
-    schema = _schema(tmp_path, {"matrix": {"type": ["array", "null"],
-                                           "items": {"type": "array", "items": {"type": "integer"}}}})
+    schema = worker_schema(tmp_path, {"matrix": {"type": ["array", "null"],
+                                                 "items": {"type": "array", "items": {"type": "integer"}}}})
     records = _records(tmp_path, [{"matrix": [[1, 2], [3]]}, {"matrix": None}, {"matrix": [[]]}])
     out = tmp_path / "out"
     result = newsset.build([records], out, schema=schema, ratios=(1, 0, 0), no_tasks=True)
@@ -87,7 +87,7 @@ def test_property_names_some_consumer_cannot_take_are_refused_at_load(tmp_path: 
                                                                        message: str) -> None:
     """Names went unquoted into the card's YAML (`a: b` broke it) and unchecked into Croissant ids
     (`a b` made mlcroissant refuse the file, `split` lost the user's values): every build exited 0."""
-    path = _schema(tmp_path, props)
+    path = worker_schema(tmp_path, props)
     with pytest.raises(newsset.SchemaFileError) as e:
         newsset.load_schema(path)
     assert str(e.value).startswith(f"{path}: ") and message in str(e.value)
@@ -102,7 +102,7 @@ def test_names_yaml_would_read_as_another_type_are_quoted_in_the_card(tmp_path: 
     failed with `keywords must be strings`."""
     _offline(monkeypatch, tmp_path)
     names = ("yes", "null", "on", "No", "_x", "word-count")
-    schema = _schema(tmp_path, {n: TEXT for n in names})
+    schema = worker_schema(tmp_path, {n: TEXT for n in names})
     records = _records(tmp_path, [{n: f"value of {n}" for n in names}])
     out = tmp_path / "out"
     newsset.build([records], out, schema=schema, ratios=(1, 0, 0), no_tasks=True)
@@ -187,7 +187,7 @@ def test_croissant_declares_objects_and_lists_so_mlcroissant_reads_every_record(
     (it called bytes() on a dict). Objects now have a subField per key, lists are `repeated`, and a
     list of objects inside a list or an object, which mlcroissant cannot read, is left out, saying so."""
     mlc = pytest.importorskip("mlcroissant")
-    schema = _schema(tmp_path, {
+    schema = worker_schema(tmp_path, {
         "meta": _closed({"a": _nullable("integer"), "inner": _closed({"where": _nullable("number")})}),
         "ents": _list({"type": "object", "properties": {"k": _nullable("string"), "tags": _list(_nullable("string"))},
                        "additionalProperties": False}),
@@ -224,9 +224,9 @@ def test_dates_inside_lists_and_objects_are_stored(tmp_path: Path) -> None:
     import datetime as dt
 
     date, stamp = {"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}
-    schema = _schema(tmp_path, {"updates": _list(date), "meta": _closed({"seen": stamp, "days": _list(date)}),
-                                "log": _list({"type": "object", "properties": {"at": stamp},
-                                              "additionalProperties": False})})
+    schema = worker_schema(tmp_path, {"updates": _list(date), "meta": _closed({"seen": stamp, "days": _list(date)}),
+                                      "log": _list({"type": "object", "properties": {"at": stamp},
+                                                    "additionalProperties": False})})
     records = _records(tmp_path, [
         {"updates": ["2024-01-02", "2024-02-29"], "meta": {"seen": "2024-01-02t03:04:05.5z", "days": []},
          "log": [{"at": "2024-01-02T03:04:05+02:00"}]},
@@ -249,7 +249,7 @@ def test_dates_inside_lists_and_objects_are_stored(tmp_path: Path) -> None:
 @pytest.mark.parametrize("date", [{"type": ["string", "null"], "format": "date"}, {"type": "string"}])
 def test_a_date_split_needs_a_required_calendar_date(tmp_path: Path, date: dict[str, Any]) -> None:
     """A null date went to train and `yesterday` to test (compared as strings), without a word."""
-    schema = _schema(tmp_path, {"date": date})
+    schema = worker_schema(tmp_path, {"date": date})
     records = _records(tmp_path, [{}, {}])
     with pytest.raises(newsset.ConfigError, match="--split date needs a schema whose `date` is a required calendar"):
         newsset.build([records], tmp_path / "out", schema=schema, split="date", cutoffs="2024-03-01,2024-06-01")
@@ -259,7 +259,7 @@ def test_a_date_split_needs_a_required_calendar_date(tmp_path: Path, date: dict[
 
 def test_group_by_a_number_keeps_3_and_3_0_in_one_group(tmp_path: Path) -> None:
     """Both are the int64 3 once stored: as str() they were two groups, which could straddle splits."""
-    schema = _schema(tmp_path, {"batch": {"type": "integer"}})
+    schema = worker_schema(tmp_path, {"batch": {"type": "integer"}})
     extras = [{"batch": 3 if i % 2 else 3.0} for i in range(40)]
     result = newsset.build([_records(tmp_path, extras)], tmp_path / "out", schema=schema, group_by="batch")
     assert result.total_rows == 40
