@@ -63,6 +63,50 @@ _SECTIONS = frozenset({
     "today's newspapers", "fact check", "the week's guide"})
 
 
+class _Authors:
+    """The author a label block names, as its lines are read: `By` lines, and names a line each."""
+
+    __slots__ = ("comma", "joined", "name", "sep", "split")
+
+    def __init__(self) -> None:
+        self.name: str | None = None
+        self.split = self.joined = False  # the name came from the line under a bare `By`; an `and` line followed it
+        self.sep = " and "  # how the next name joins the ones before: `A, B and C`
+        self.comma = -1  # where the last name joined with a comma starts its `, ` (an `and` before the last name)
+
+    def by_line(self, more: str | None) -> None:
+        """A `By` line's name; a second one names a co-author: "By A" / "By B" -> "A and B"."""
+        if more:
+            self.name = f"{self.name} and {more}" if self.name and more != self.name else more
+
+    def take(self, t: str, above: str, nxt: str) -> bool:
+        """Take a line glued under `above` when it is part of the names: "By" on a line of its own and
+        the name on the next (a byline link split apart); more names a line each, `and` on its own
+        line or not between them (two writers' links). False for any other line."""
+        name = self.name
+        if not name and not ROLE_LABEL.match(t) and is_bare_by(above) and HeadReader._by_name(f"By {t}", "", False):
+            self.name, self.split = by_name_of(t), True
+        elif JOINER.match(t) and (name or is_bare_by(above) or JOINER.match(above)):
+            # (what joined two names; with the names' links dropped, all that is left of them)
+            self.sep = ", " if t == "," and not (self.joined and self.sep == " and ") else " and "
+            self.joined = bool(name)
+        elif (self.split or self.joined) and not ROLE_LABEL.match(t) and not ROLE_LABEL.match(above) \
+                and ROLE_WORDS.isdisjoint(t.lower().split()) and not t.startswith("The Week") \
+                and HeadReader._by_name(f"By {t}", "", False) and (self.joined or (is_when(nxt) and " " in t)):
+            # (not a contributor's name, under `contributions from`: never the author; nor the site)
+            self.comma = len(name or "") if self.sep == ", " else -1
+            self.name, self.joined, self.sep = f"{name}{self.sep}{by_name_of(t)}", False, " and "
+        else:
+            return False
+        return True
+
+    def result(self) -> str | None:
+        """The names; a list's last name joins with `and` (`A` / `,` / `B`)."""
+        if self.name and self.comma >= 0:
+            return f"{self.name[:self.comma]} and {self.name[self.comma + 2:]}"
+        return self.name
+
+
 class HeadReader(PageState):
     """Reads a page's head; a mixin of `newsset.parse._Page`."""
 
@@ -330,55 +374,45 @@ class HeadReader(PageState):
     def _label_block(self, cands: list[int], pos: int) -> tuple[int, int, str | None] | None:
         """The label block that starts with line `cands[pos]`: its lines, and the author they name."""
         lines = self.lines
-        i = cands[pos]
-        j, name = pos, None
-        split = joined = False  # the name came from the line under a bare `By`; an `and` line followed it
-        sep = " and "  # how the next name joins the ones before: `A, B and C`
-        comma = -1  # where the last name joined with a comma starts its `, ` (an `and` before the last name)
+        authors = _Authors()
+        j = pos
         while j < len(cands):
             t = lines[cands[j]].strip()
             m = BY.match(t)
             bare = is_bare_by(t)
             nxt = lines[cands[j + 1]].strip() if j + 1 < len(cands) else ""
-            # A `By` line a blank line under the labels names a co-author only with its own time label
-            # right under it: else it opens the body ("By Friday evening the queues had reached" wrapped,
-            # a subheading "By The Numbers").
-            gap = j > pos and cands[j] != cands[j - 1] + 1
-            if bare or (m and (j == pos or (self._by_name(t, nxt, True) and not gap and is_name(
-                    by_name_of(m.group(1))))  # (glued under the labels: "By Christmas, however, ..." is text)
-                               or (gap and j + 1 < len(cands) and cands[j + 1] == cands[j] + 1 and is_when(nxt)
-                                   and self._by_name(t, nxt, False)))):
-                more = by_name_of(m.group(1)) if m and not bare else None
-                if more:  # a second `By` line names a co-author: "By A" / "By B" -> "A and B"
-                    name = f"{name} and {more}" if name and more != name else more
-            elif not ((is_when(t) and not (gap and self._opens_text(cands, j))) or (
-                    j > pos and cands[j] == cands[j - 1] + 1
-                    and lines[cands[j - 1]].strip().lower() in BARE_WHEN and is_date_only(t))):
-                # "By" on a line of its own, the name on the next (a byline link split apart); more
-                # names a line each, `and` on its own line or not between them (two writers' links)
+            gap = j > pos and cands[j] != cands[j - 1] + 1  # (a blank line above this one)
+            if bare or (m and self._by_in_block(t, m.group(1), nxt, cands, j, pos, gap)):
+                if m and not bare:
+                    authors.by_line(by_name_of(m.group(1)))
+            elif not self._time_in_block(t, cands, j, pos, gap):
                 glued = j > pos and cands[j] == cands[j - 1] + 1
                 above = lines[cands[j - 1]].strip() if j > pos else ""
-                if not name and glued and not ROLE_LABEL.match(t) \
-                        and is_bare_by(above) and self._by_name(f"By {t}", "", False):
-                    name, split = by_name_of(t), True
-                elif glued and JOINER.match(t) and (name or is_bare_by(above) or JOINER.match(above)):
-                    # (what joined two names; with the names' links dropped, all that is left of them)
-                    sep = ", " if t == "," and not (joined and sep == " and ") else " and "
-                    joined = bool(name)
-                elif (split or joined) and glued and not ROLE_LABEL.match(t) and not ROLE_LABEL.match(above) \
-                        and ROLE_WORDS.isdisjoint(t.lower().split()) and not t.startswith("The Week") \
-                        and self._by_name(f"By {t}", "", False) and (joined or (is_when(nxt) and " " in t)):
-                    # (not a contributor's name, under `contributions from`: never the author; nor the site)
-                    comma = len(name or "") if sep == ", " else -1
-                    name, joined, sep = f"{name}{sep}{by_name_of(t)}", False, " and "
-                elif not self._inside_labels(cands, j, pos):
+                if not (glued and authors.take(t, above, nxt)) and not self._inside_labels(cands, j, pos):
                     break
             j += 1
         if j == pos:  # (the block holds its own first line, or there is none here)
             return None
-        if name and comma >= 0:  # `A` / `,` / `B`: a list's last name joins with `and`
-            name = f"{name[:comma]} and {name[comma + 2:]}"
-        return i, cands[j - 1] + 1, name
+        return cands[pos], cands[j - 1] + 1, authors.result()
+
+    def _by_in_block(self, t: str, named: str | None, nxt: str, cands: list[int], j: int, pos: int, gap: bool) -> bool:
+        """Whether a `By` line belongs to the block: its first line, or a co-author's. Glued under the
+        labels it needs a name (`By Christmas, however, ...` is text); a blank line under them, its own
+        time label right under it: else it opens the body (`By Friday evening the queues had reached`
+        wrapped, a subheading `By The Numbers`)."""
+        if j == pos:
+            return True
+        if not gap:
+            return self._by_name(t, nxt, True) and is_name(by_name_of(named))
+        return j + 1 < len(cands) and cands[j + 1] == cands[j] + 1 and is_when(nxt) and self._by_name(t, nxt, False)
+
+    def _time_in_block(self, t: str, cands: list[int], j: int, pos: int, gap: bool) -> bool:
+        """Whether the line is a time label of the block (not one that opens a live blog's entry below a
+        blank line), or the date on the line under a bare `Published`."""
+        if is_when(t):
+            return not (gap and self._opens_text(cands, j))
+        return j > pos and cands[j] == cands[j - 1] + 1 and self.lines[cands[j - 1]].strip().lower() in BARE_WHEN \
+            and is_date_only(t)
 
     def _opens_text(self, cands: list[int], j: int) -> bool:
         """Whether the time label at `cands[j]` opens a paragraph: text on the line right under it
