@@ -25,6 +25,7 @@ from unittest import mock
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .cardcheck import Shard, card_problems, describe_value, front_matter, kind_name
 from .errors import Issue, NewssetError, visible
 from .sources import METADATA_MAX_BYTES, read_small_file, safe_rel
 from .stats import UNREADABLE_LINE, count_reject_codes
@@ -42,12 +43,7 @@ _FILE_KEYS: dict[str, type] = {"path": str, "bytes": int, "rows": int, "sha256":
 _SHARD_KEYS: dict[str, type] = {**_FILE_KEYS, "split": str, "config": str}  # config alone may be absent
 _EXACT_DUPLICATES = frozenset({"dataset.duplicate-id", "dataset.duplicate-body"})  # inputs.duplicates counts these
 _METADATA_KEYS: dict[str, type] = {"path": str, "bytes": int, "sha256": str}
-_KINDS = {str: "a string", int: "a whole number of at least 0", dict: "an object", list: "a list"}
 _CARD = "README.md"
-_ISO639 = re.compile(r"[a-z]{2,3}")
-# The card's YAML block as huggingface_hub finds it (`REGEX_YAML_BLOCK`, after a UTF-8 BOM, which it
-# reads as `utf-8-sig`): any line ends, so a card saved with CRLF or a BOM loads, and passes here too.
-_FRONT_MATTER = re.compile(r"\s*---(?:\r\n|\r|\n)([\S\s]*?)(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$)")
 
 
 @dataclass
@@ -68,14 +64,6 @@ class VerifyReport:
         return {**asdict(self), "ok": self.ok}
 
 
-@dataclass(frozen=True)
-class _Shard:
-    rel: str
-    config: str
-    split: str
-    rows: int
-
-
 def _columns(schema: pa.Schema) -> list[tuple[str, pa.DataType]]:
     """Names and types only: metadata and nullability do not change what readers get."""
     return [(f.name, f.type) for f in schema]
@@ -90,39 +78,6 @@ def _schema_diff(expected: pa.Schema, got: pa.Schema) -> str:
     return f"expected {', '.join(lacks) or 'no other column'}; got {', '.join(extra) or 'no other column'}"
 
 
-def _glob(pattern: str) -> re.Pattern[str]:
-    """A `data_files` glob as `datasets` reads it: `*` stays inside one folder, `**` crosses folders."""
-    tokens = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
-    parts = re.split(r"(\*\*/|\*\*|\*|\?)", pattern.removeprefix("./"))
-    return re.compile("".join(tokens.get(p, re.escape(p)) for p in parts))
-
-
-def _data_files(value: Any) -> list[tuple[str, list[str]]] | None:
-    """(split, globs) pairs of a config's `data_files` list; None for a shape newsset never writes."""
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        return None
-    out = [(str(e.get("split", "train")), [e["path"]] if isinstance(e.get("path"), str) else e.get("path"))
-           for e in value]
-    ok = all(isinstance(p, list) and p and all(isinstance(x, str) for x in p) for _, p in out)
-    return out if ok else None
-
-
-def _spec(feature: dict[str, Any]) -> str:
-    """A card feature's type, as one line of YAML: `{dtype: date32}`."""
-    import yaml
-
-    return str(yaml.safe_dump({k: v for k, v in feature.items() if k != "name"}, default_flow_style=True,
-                              width=1 << 16)).strip()
-
-
-def _found(value: Any) -> str:
-    """A JSON value as a message shows it: its kind, and the value itself cut short."""
-    kind = ("null" if value is None else "true/false" if isinstance(value, bool) else
-            "a number" if isinstance(value, (int, float)) else _KINDS.get(type(value), type(value).__name__))
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return kind if value is None else f"{kind} ({text if len(text) <= 40 else text[:39] + '…'})"
-
-
 def _wrong_keys(obj: dict[str, Any], keys: dict[str, type], required: Collection[str]) -> dict[str, str]:
     """Each of `keys` whose value in `obj` is not of its JSON type (or is missing, when required), with
     what was expected and found."""
@@ -132,7 +87,7 @@ def _wrong_keys(obj: dict[str, Any], keys: dict[str, type], required: Collection
         if k not in obj and k not in required:
             continue
         if not isinstance(v, t) or isinstance(v, bool) or (isinstance(v, int) and v < 0):
-            out[k] = f"`{k}` should be {_KINDS[t]}, found {_found(v) if k in obj else 'nothing'}"
+            out[k] = f"`{k}` should be {kind_name(t)}, found {describe_value(v) if k in obj else 'nothing'}"
     return out
 
 
@@ -163,7 +118,7 @@ def _manifest_type_errors(m: dict[str, Any]) -> list[str]:
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" if re.fullmatch(r"[A-Za-z_][\w-]*", p)
                         else f"[{json.dumps(p, ensure_ascii=False)}]" for p in path).lstrip(".")
         sch = e.schema if isinstance(e.schema, dict) else {}
-        out.append(f"{where} should be {_expected(str(e.validator), sch)}, found {_found(e.instance)}")
+        out.append(f"{where} should be {_expected(str(e.validator), sch)}, found {describe_value(e.instance)}")
     return out
 
 
@@ -190,7 +145,7 @@ class _Verifier:
         self.root, self.report = root, VerifyReport(str(root))
         self.doc: dict[str, Any] = {}
         self.card_text: str | None = None
-        self.shards: list[_Shard] = []
+        self.shards: list[Shard] = []
         self.metadata: list[dict[str, Any]] = []  # the well-formed entries of manifest.json's metadata_files
         self.schemas: dict[str, pa.Schema] = {}
         self._sha: dict[str, str] = {}
@@ -233,7 +188,8 @@ class _Verifier:
             self.problem(code, rel, f"not valid JSON: {e}")
             return None
         if text is not None and not isinstance(doc, dict):
-            self.problem(code, rel, f"{rel} should hold a JSON object, found {_found(doc)}", "an object", _found(doc))
+            found = describe_value(doc)
+            self.problem(code, rel, f"{rel} should hold a JSON object, found {found}", "an object", found)
         return doc if isinstance(doc, dict) else None
 
     def manifest(self) -> list[dict[str, Any]] | None:
@@ -258,7 +214,7 @@ class _Verifier:
                    for i, e in enumerate(self.doc.get("metadata_files", []))]
         for where, e, keys in listed:
             wrong = (_wrong_keys(e, keys, required=set(keys) - {"config"}).values() if isinstance(e, dict) else
-                     [f"should be an object, found {_found(e)}"])
+                     [f"should be an object, found {describe_value(e)}"])
             if wrong:
                 self.problem("verify.manifest", "manifest.json", f"{where}: {'; '.join(wrong)}")
             elif not safe_rel(e["path"]):
@@ -273,7 +229,7 @@ class _Verifier:
                 seen.add(e["path"])
                 entries.append(e)
                 if keys is _SHARD_KEYS:
-                    self.shards.append(_Shard(e["path"], e.get("config") or "default", e["split"], e["rows"]))
+                    self.shards.append(Shard(e["path"], e.get("config") or "default", e["split"], e["rows"]))
         return entries
 
     def check_counts(self) -> None:
@@ -404,20 +360,13 @@ class _Verifier:
                                  ref.remove_metadata(), got.remove_metadata())
 
     def front_matter(self) -> dict[str, Any] | None:
-        import yaml
-
         if (text := self.read(_CARD, "verify.card")) is None:
             return None
         self.card_text = text
-        m = _FRONT_MATTER.match(text.removeprefix("\ufeff"))
-        try:
-            meta = yaml.safe_load(m.group(1)) if m else None
-        except yaml.YAMLError as err:
-            self.problem("verify.card", _CARD, f"the YAML front matter does not parse: {err}")
-            return None
-        if not isinstance(meta, dict):
-            self.problem("verify.card", _CARD, "no YAML front matter mapping between `---` lines")
-        return meta if isinstance(meta, dict) else None
+        meta, wrong = front_matter(text)
+        if wrong is not None:
+            self.problem("verify.card", _CARD, wrong)
+        return meta
 
     def check_card_text(self) -> None:
         """The card below its YAML is what the build wrote, outside the user section and the charts:
@@ -433,106 +382,17 @@ class _Verifier:
                          "rebuild to regenerate it; hand-written notes belong between the markers, which a "
                          "rebuild keeps")
 
-    def check_hub_metadata(self, meta: dict[str, Any], total: int) -> None:
-        """The YAML keys the Hub's metadata check reads, as newsset writes them: the size category
-        of the default config's rows, ISO 639 codes under `language` (`english` or `pt-BR` there
-        is refused by the Hub; a region goes in `language_details`)."""
-        from .card import size_category
-
-        want = [size_category(total)]
-        if meta.get("size_categories") != want:
-            self.problem("verify.card", _CARD, f"size_categories: the card says {_found(meta.get('size_categories'))}, "
-                         f"but its {total:,} rows are {want[0]}", want[0], str(meta.get("size_categories")))
-        langs = meta.get("language")
-        bad = [x for x in langs if not (isinstance(x, str) and _ISO639.fullmatch(x))] if isinstance(langs, list) \
-            else [langs]
-        if bad:
-            self.problem("verify.card", _CARD, f"language: expected ISO 639 codes (en, fr, pt; a region or script goes "
-                         f"in language_details), found {', '.join(map(repr, bad))}")
-
     def check_card(self, meta: dict[str, Any]) -> None:
-        """The card's configs and split sizes must describe exactly the shards in the manifest, and its
-        license be the build's (which croissant.json and the manifest state too)."""
+        """The card's YAML against the shards (`cardcheck`)."""
         options = (self.doc or {}).get("options")
         built = options.get("license") if isinstance(options, dict) else None
-        if isinstance(built, str) and meta.get("license") != built:
-            self.problem("verify.card", _CARD, f"license: the card says {_found(meta.get('license'))}, but the build "
-                         f"was given --license {built} (manifest.json and croissant.json say so): edited by hand? "
-                         "rebuild with the license you mean, so that all three agree", built,
-                         str(meta.get("license")))
-        rows: dict[tuple[str, str], int] = {}
-        for s in self.shards:
-            rows[(s.config, s.split)] = rows.get((s.config, s.split), 0) + s.rows
-        self.check_hub_metadata(meta, sum(n for (config, _), n in rows.items() if config == "default"))
-        if not isinstance(listed := meta.get("configs") or [], list):
-            self.problem("verify.card", _CARD, f"`configs` should be a list of configs, found {_found(listed)}")
-            listed = []
-        configs = [c if isinstance(c, dict) else {} for c in listed]
-        covered: set[str] = set()
-        for c in configs:
-            name = str(c.get("config_name", "default"))
-            if (files := _data_files(c.get("data_files"))) is None:
-                self.problem("verify.card", _CARD, f"config {name!r}: data_files is not a list of split/path entries")
-            for split, pat in [(split, pat) for split, pats in files or [] for pat in pats]:
-                if not (hits := [s for s in self.shards if _glob(pat).fullmatch(s.rel)]):
-                    self.problem("verify.card", _CARD, f"{name}/{split}: {pat!r} matches no file in manifest.json")
-                for s in hits:
-                    covered.add(s.rel)
-                    if (s.config, s.split) != (name, split):
-                        self.problem("verify.card", _CARD, f"{name}/{split}: {pat!r} matches {s.rel}, which "
-                                     f"manifest.json lists as {s.config}/{s.split}")
-        for s in self.shards:
-            if s.rel not in covered:
-                self.problem("verify.card", _CARD, f"no data_files path matches {s.rel}: load_dataset would skip it")
-        info = meta.get("dataset_info") or []
-        only = str(configs[0].get("config_name", "default")) if len(configs) == 1 else "default"
-        described: set[tuple[str, str]] = set()
-        for inf in [i if isinstance(i, dict) else {} for i in (info if isinstance(info, list) else [info])]:
-            if "features" in inf:
-                self.check_features(str(inf.get("config_name", only)), inf["features"])
-            splits = inf.get("splits")
-            for sp in [sp if isinstance(sp, dict) else {} for sp in (splits if isinstance(splits, list) else [])]:
-                key, got = (str(inf.get("config_name", only)), str(sp.get("name"))), sp.get("num_examples")
-                described.add(key)
-                if key not in rows:
-                    self.problem("verify.card", _CARD, f"{'/'.join(key)}: in dataset_info but no file in manifest.json")
-                elif got != rows[key]:
-                    self.problem("verify.card", _CARD, f"{'/'.join(key)}: num_examples is {got}, but its files "
-                                 f"hold {rows[key]} row(s)", rows[key], got)
-        for key in sorted(rows.keys() - described):
-            self.problem("verify.card", _CARD, f"{'/'.join(key)}: dataset_info gives no num_examples", rows[key])
+        for message, expected, got in card_problems(meta, self.shards, built if isinstance(built, str) else None,
+                                                     self.config_schema):
+            self.problem("verify.card", _CARD, message, expected, got)
 
     def config_schema(self, config: str) -> pa.Schema | None:
         """The columns of a config's shards (the first readable one: check_schemas compares the rest)."""
         return next((self.schemas[s.rel] for s in self.shards if s.config == config and s.rel in self.schemas), None)
-
-    def check_features(self, config: str, features: Any) -> None:
-        """load_dataset casts the shards to the card's `features`: an edited type there changes what it returns
-        (a date read as a string), so they must be the shards' own, as the card first gave them."""
-        from .card import card_features
-
-        if (schema := self.config_schema(config)) is None:
-            return
-        if not (isinstance(features, list) and all(isinstance(f, dict) and isinstance(f.get("name"), str)
-                                                    for f in features)):
-            self.problem("verify.card", _CARD, f"{config}: `features` should be a list of name/type entries, "
-                         f"found {_found(features)}")
-            return
-        want = {f["name"]: _spec(f) for f in card_features(schema)}
-        got = {f["name"]: _spec(f) for f in features}
-        for name in [n for n in want if n in got and got[n] != want[n]]:
-            self.problem("verify.card", _CARD, f"{config}: feature {name!r} is {got[name]} in dataset_info, but the "
-                         f"shards hold {want[name]}: load_dataset casts the column to the card's type, or fails",
-                         want[name], got[name])
-        for name in [n for n in want if n not in got]:
-            self.problem("verify.card", _CARD, f"{config}: feature {name!r} is missing from dataset_info, though the "
-                         f"shards hold it ({want[name]}): load_dataset fails on the other columns", want[name])
-        for name in [n for n in got if n not in want]:
-            self.problem("verify.card", _CARD, f"{config}: feature {name!r} is in dataset_info, but in no shard: "
-                         "load_dataset fails on the other columns", None, got[name])
-        if want == got and list(want) != list(got):
-            self.problem("verify.card", _CARD, f"{config}: dataset_info lists the features in another order than "
-                         "the shards", ", ".join(want), ", ".join(got))
 
     def check_unlisted(self, listed: set[str]) -> None:
         for p in sorted(self.root.rglob("*.parquet")):
@@ -571,7 +431,7 @@ class _Verifier:
         if (doc := self.read_json(cr := "croissant.json", "verify.croissant")) is None:
             return
         if not isinstance(dist := doc.get("distribution", []), list):
-            self.problem("verify.croissant", cr, f"`distribution` should be a list, found {_found(dist)}")
+            self.problem("verify.croissant", cr, f"`distribution` should be a list, found {describe_value(dist)}")
             dist = []
         objs = [o for o in dist if isinstance(o, dict) and o.get("@type") == "cr:FileObject"]
         for url, want in [(o.get("contentUrl"), o.get("sha256")) for o in objs]:

@@ -580,3 +580,26 @@ def test_verify_says_when_a_build_was_writing_the_folder_it_read(out: Path) -> N
     with take_lock(out.absolute(), "busy"):  # (as a build holds it while it writes the folder)
         report = verify(out, load=False)
     assert any("a newsset build was writing this folder while verify read it" in n for n in report.notes)
+
+
+def test_card_checks_are_pure_and_return_problems_as_data() -> None:
+    """cardcheck works on the card's YAML and the manifest's shards alone: no folder, no I/O."""
+    from newsset.cardcheck import Shard, card_problems, front_matter
+
+    schema = pa.schema([("title", pa.string())])
+    text = ("---\nlicense: cc-by-4.0\nlanguage: [en]\nsize_categories: [n<1K]\n"
+            "configs:\n- config_name: default\n  data_files:\n  - {split: train, path: data/train-*.parquet}\n"
+            "dataset_info:\n  features:\n  - {name: title, dtype: string}\n"
+            "  splits:\n  - {name: train, num_examples: 3}\n---\n# card\n")
+    meta, wrong = front_matter(text)
+    assert wrong is None and meta is not None
+    shards = [Shard("data/train-00000-of-00001.parquet", "default", "train", 3)]
+    assert list(card_problems(meta, shards, "cc-by-4.0", lambda config: schema)) == []
+    # each edit is one problem, with what was expected and what was found
+    meta["dataset_info"]["splits"][0]["num_examples"] = 4
+    assert list(card_problems(meta, shards, "cc-by-4.0", lambda config: schema)) == [
+        ("default/train: num_examples is 4, but its files hold 3 row(s)", 3, 4)]
+    message, expected, got = next(card_problems(meta, shards, "mit", lambda config: schema))
+    assert message.startswith('license: the card says a string ("cc-by-4.0")')
+    assert (expected, got) == ("mit", "cc-by-4.0")
+    assert front_matter("# no YAML here\n") == (None, "no YAML front matter mapping between `---` lines")
