@@ -292,11 +292,19 @@ _TIME_WORDS = frozenset({
     "fri", "sat", "sun", "at", "on", "ago", "a", "an", "am", "pm", "a.m.", "p.m.", "hour", "hours", "hr", "hrs",
     "minute", "minutes", "min", "mins", "day", "days", "week", "weeks", "month", "months", "year", "years", "today",
     "yesterday", "just", "now", "noon", "midnight", "local", "time", "of", "the", "moments", "moment", "few",
-    "seconds", "second", "secs",
+    "seconds", "second", "secs", "about", "around", "over", "almost", "nearly", "less", "more", "than",
+    # Months and the words around a date in French, German, Spanish, Italian and Portuguese (the same layout
+    # with a page in another language: `published` / `2 juillet 2025`, `Published 3. März 2025, 14:05 Uhr`).
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+    "décembre", "januar", "februar", "märz", "juni", "juli", "oktober", "dezember", "enero", "febrero", "marzo",
+    "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre", "gennaio",
+    "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre", "janeiro",
+    "fevereiro", "março", "maio", "junho", "julho", "setembro", "outubro", "novembro", "dezembro", "le", "à",
+    "um", "uhr", "de", "del", "el", "às", "alle", "ore", "1er",
     # A second label run on into the first one's line: `Published 6:00 a.m. ET | Updated 3:45 p.m. ET`.
     "published", "updated", "posted", "modified", "last", "first",
     "read"})  # (`Published 15 December 2024 · 4 min read`: the reading time run on)
-_TIME_TOKEN = re.compile(r"[\d:./+\-]*\d[\d:./+\-]*(?:st|nd|rd|th|am|pm|h|z|t[\d:.+\-]+z?)?|[A-Z]{1,5}"
+_TIME_TOKEN = re.compile(r"[\d:./+\-]*\d[\d:./+\-]*(?:st|nd|rd|th|am|pm|h(?:\d{2})?|z|t[\d:.+\-]+z?)?|[A-Z]{1,5}"
                          r"|[A-Z]{2,5}[+\-]\d{1,2}(?::?\d{2})?", re.IGNORECASE)  # (a zone with an offset: GMT+1)
 
 
@@ -310,9 +318,10 @@ def _time_word(word: str) -> bool:
 
 
 def _without_role(name: str) -> str:
-    """The name of `Jane Doe, Foreign Correspondent` or `Jane Doe | The Week US`: the part before
-    the comma or bar, when a short capitalised role (or publication) follows it."""
-    for bar in (" | ", " \u00b7 ", " \u2022 "):
+    """The name of `Jane Doe, Foreign Correspondent`, `Jane Doe | The Week US` or `Jane Doe — Staff
+    Writer`: the part before the comma, bar or dash, when a short capitalised role (or publication)
+    follows it."""
+    for bar in (" | ", " \u00b7 ", " \u2022 ", " \u2014 ", " \u2013 ", " - "):
         if bar in name:
             who, _, role = name.partition(bar)
             if _ROLE.match(role.strip()) and capital(role.strip()) and who.strip():
@@ -352,7 +361,7 @@ def by_name_of(rest: str | None) -> str:
         if found and head.strip() and any(c.isdigit() for c in tail) and is_date_only(tail.strip()):
             name = head.rstrip(_SEPARATORS)  # ("By Jane Doe · 20 October 2024": the date without its label)
             break
-    if name.endswith(")") or " in " in name:  # `By Jane Doe (@janedoe)`, `By Jane Doe in Port Glasgow`
+    if name.endswith(")") or _TAIL_WORD.search(name):  # `By Jane Doe (@janedoe)`, `By Jane Doe in Port Glasgow`
         # Each name without its place (`By A in X and B in Y`); one word after a place is a second
         # place, not a co-author (`in Tbilisi and Batumi`).
         parts = re.split(r"(\s+and\s+|\s+&\s+)", name)
@@ -362,15 +371,18 @@ def by_name_of(rest: str | None) -> str:
             if placed and " " not in parts[k].strip():
                 continue
             bare = _BY_TAIL.sub("", parts[k]) or parts[k]
-            placed = bare != parts[k] and " in " in parts[k]
+            placed = bare != parts[k] and _TAIL_WORD.search(parts[k]) is not None
             names += [parts[k - 1], bare] if names else [bare]
         name = "".join(names)
     return _without_role(name)
 
 
-# A handle in brackets, or where the author wrote from (` in ` and capitalised words), after the name.
-_BY_TAIL = re.compile(r"\s*\(@\w+\)$|(?<=\w)\s+in\s+(?:the\s+)?[A-Z][\w.'\u2019-]*"
-                      r"(?:\s+(?:(?:of|the|and|upon|on|de|la|le)\s+)?[A-Z][\w.'\u2019-]*){0,4}$")
+# After the name: a handle, an agency or a note in brackets (`(@janedoe)`, `(Reuters)`); where the
+# author wrote from (` in `, ` on `, ` from `, ` at ` and capitalised words, after a comma or not); or
+# whom they wrote for (` for The Week`, `, special to The Week`).
+_BY_TAIL = re.compile(r"\s*\([^()]{1,40}\)$|(?:(?<=\w)|,)\s+(?:in|on|from|at|for|special\s+to)\s+(?:the\s+)?"
+                      r"[A-Z][\w.'\u2019-]*(?:\s+(?:(?:of|the|and|upon|on|de|la|le)\s+)?[A-Z][\w.'\u2019-]*){0,4}$")
+_TAIL_WORD = re.compile(r"\s(?:in|on|from|at|for|to)\s")
 
 
 _SEPARATORS = " \t,;|\u00b7\u2022-\u2013\u2014"

@@ -913,7 +913,20 @@ def test_a_sentence_ending_in_a_publication_is_still_no_signature() -> None:
                                             ("By Ana Demir in Kyiv & Lviv and Li Wei in York", "Ana Demir and Li Wei"),
                                             ("By Ana Demir, with additional reporting by Li Wei", "Ana Demir"),
                                             ("By Ana Demir \u00b7 20 October 2024", "Ana Demir"),
-                                            ("By Ana Demir | 3 June 2022", "Ana Demir")])
+                                            ("By Ana Demir | 3 June 2022", "Ana Demir"),
+                                            ("By Ana Demir, in Mytilene", "Ana Demir"),
+                                            ("By Ana Demir on Lesbos", "Ana Demir"),
+                                            ("By Ana Demir from Kyiv", "Ana Demir"),
+                                            ("By Ana Demir at the Old Bailey", "Ana Demir"),
+                                            ("By Ana Demir for The Week", "Ana Demir"),
+                                            ("By Ana Demir, for The Week US", "Ana Demir"),
+                                            ("By Ana Demir, special to The Week", "Ana Demir"),
+                                            ("By Ana Demir (Reuters)", "Ana Demir"),
+                                            ("By Ana Demir \u2014 Staff Writer", "Ana Demir"),
+                                            ("By Ana Demir - Foreign Editor", "Ana Demir"),
+                                            ("By Ana Demir, Wales Correspondent, in Cardiff", "Ana Demir"),
+                                            ("By Ana Demir and Li Wei for The Week", "Ana Demir and Li Wei"),
+                                            ("By Ana Newkey-Burden", "Ana Newkey-Burden")])
 def test_a_dateline_or_handle_after_the_byline_name_is_left_out(by: str, author: str) -> None:
     rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, by, "published 3 June 2022", "", P1, "", P2))
     assert rec["author"] == author and rec["body"] == f"{P1}\n\n{P2}"
@@ -923,6 +936,22 @@ def test_a_time_label_whose_date_the_scraper_put_on_the_next_line() -> None:
     rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By Ana Demir", "published", "3 June 2022", "",
                      P1, "", P2))
     assert rec["author"] == "Ana Demir" and rec["body"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("label", [["published", "2 juillet 2025"],
+                                   ["published 3 juillet 2025", "Updated 4 juillet 2025"],
+                                   ["Published 3. M\u00e4rz 2025, 14:05 Uhr"], ["Published 22 de octubre de 2024"],
+                                   ["Updated 15 octobre 2024 \u00e0 10h32"], ["Published about an hour ago"],
+                                   ["Published less than a minute ago"]])
+def test_time_labels_in_other_words_and_languages_are_no_body(label: list[str]) -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By Ana Demir", *label, "", P1, "", P2))
+    assert rec["author"] == "Ana Demir" and rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_sentence_opening_with_a_time_label_word_stays_text() -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By Ana Demir", "published 3 June 2022", "",
+                     "Updated over the weekend, the plans were approved.", "", P2))
+    assert rec["body"] == f"Updated over the weekend, the plans were approved.\n\n{P2}"
 
 
 def test_one_latin_word_after_the_image_without_a_time_label_is_a_subheading() -> None:
