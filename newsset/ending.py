@@ -380,7 +380,7 @@ class EndReader(PageState):
             para = "\n".join(self.lines[s:e]).strip()
             if para not in bio:  # (an author box the scraper saved twice)
                 bio.append(para)
-        return " and ".join(n for n in names if n) or None, sig[1], "\n\n".join(bio) or None
+        return " and ".join(n for n in names if n) or None, sig[1] or None, "\n\n".join(bio) or None
 
     @staticmethod
     def _split_name(text: str) -> bool:

@@ -147,6 +147,8 @@ def line_signature(line: str) -> tuple[str, str] | None:
     if not line.isascii() and _SIG_DROP_RE.search(line):
         line = line.translate(SIG_DROP)
     line = line.strip()
+    if line[:1] in _DASHES and "The Week" in line:  # the site's own, set off with a dash: `— Jane Doe, The Week UK`
+        line = line.lstrip(_DASHES + " \t")
     if line[-1:] == "." and "The Week" in line[-20:] and line.rpartition(",")[2].lstrip().startswith("The Week"):
         # (the site's own, with a full stop)
         line = line[:-1]
@@ -169,7 +171,10 @@ def line_signature(line: str) -> tuple[str, str] | None:
         name = name[3:].lstrip()  # the site's own, saved with its label: "By Jane Doe, The Week US"
     if " " not in name and name.lower() in ROLE_WORDS:
         return None  # a role, not a name ("Editor, The Week's newsletter" under the editor's name)
-    return name, m.group("pub")
+    pub = m.group("pub")
+    if pub[:4] != "The " and not ROLE_WORDS.isdisjoint(pub.lower().split()):
+        return name, ""  # `Jane Doe, Staff Writer`: the writer's role, which names no publication
+    return name, pub
 
 
 def placed_item(line: str) -> tuple[str, str] | None:
@@ -238,11 +243,15 @@ def capital(word: str) -> bool:
 
 def name_words(name: str) -> bool:
     """Every word of a person's name is capitalised or a particle (`van`, `al-Sayed`, `d'Almeida`);
-    `and` or `&` may join two names."""
+    `and` or `&` (`und`, `et`) may join two names."""
     words = name.split()
     return capital(words[0]) and all(
         capital(w) or _PARTICLE_SPLIT.split(w.lstrip("'\u2019"), 1)[0].lower() in _NAME_PARTICLES
-        or (w in ("and", "&") and 0 < i < len(words) - 1) for i, w in enumerate(words))
+        or (w in _AND and 0 < i < len(words) - 1) for i, w in enumerate(words))
+
+
+_AND = frozenset({"and", "&", "und", "et"})  # (Spanish `y`, Italian `e` and Catalan `i` are particles too)
+_DASHES = "\u2014\u2013-"
 
 
 def is_name(name: str) -> bool:

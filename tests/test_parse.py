@@ -564,6 +564,9 @@ def test_a_last_line_without_a_bio_signs_only_as_the_site_or_a_wire_service(last
     ("Rafael Ortiz, Dana Kemp and Joel Marsh, The Week US", "Rafael Ortiz, Dana Kemp and Joel Marsh"),
     ("Dana Kemp, Senior Business Writer, The Week US", "Dana Kemp"),
     ("Dana Kemp, senior business writer, The Week US", "Dana Kemp"),
+    ("\u2014 Dana Kemp, The Week US", "Dana Kemp"),  # set off with a dash
+    ("J\u00fcrgen Wei\u00df und Lena Hoffmann, The Week US", "J\u00fcrgen Wei\u00df und Lena Hoffmann"),
+    ("Claire Martin et Paul Roux, The Week US", "Claire Martin et Paul Roux"),
 ])
 @pytest.mark.parametrize("paywall", [True, False])
 def test_the_sites_signature_with_several_names_or_a_role(signature: str, author: str, paywall: bool) -> None:
@@ -571,6 +574,19 @@ def test_the_sites_signature_with_several_names_or_a_role(signature: str, author
                      *FOOTER))
     assert (rec["author"], rec["publication"], rec["author_bio"]) == (author, "The Week US", "A writer.")
     assert rec["body"] == f"{P1}\n\n{P2}" and rec["truncated"] is paywall
+
+
+def test_a_signature_whose_second_part_is_a_role_names_no_publication() -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Dana Kemp, Staff Writer", "", "Dana Kemp is a writer.", "",
+                     *FOOTER))
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == ("Dana Kemp", None, "Dana Kemp is a writer.")
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_dash_before_a_name_and_publication_in_the_text_is_no_signature() -> None:
+    """Only the site's own signature is read through a dash: a quotation's attribution is text."""
+    rec = parse(page(HEADER, "", P1, "", "\u201cIt is a scandal.\u201d", "\u2014 Dana Kemp, The Guardian"))
+    assert rec["publication"] is None and rec["body"].endswith("\u2014 Dana Kemp, The Guardian")
 
 
 def test_a_line_with_commas_closing_an_unsigned_page_is_text() -> None:
