@@ -29,6 +29,8 @@ __all__ = ["EndReader"]
 _VIEW_MORE = frozenset(k for k in FOOTER_KEYS if k.startswith("view more"))
 
 _PRONOUNS = frozenset({"He", "She", "They", "His", "Her", "Their", "Ze", "Xe"})
+_PRONOUN_WORDS = frozenset({"he", "she", "they", "his", "her", "their", "him", "them"})
+_LONG_BIO = 6  # paragraphs: more under an author box is more of the page than a bio
 
 
 # What a page saves under the author's bio that is no more of it.
@@ -201,6 +203,8 @@ class EndReader(PageState):
             return found
         if (found := self._signature_in_one_run(paras, end)) is not None:
             return found
+        if (found := self._box_over_long_bio(paras, end)) is not None:
+            return found
         return self._box_above_furniture(paras)
 
     def _signature_after_paywall(self, tail: int) -> tuple[str | None, str | None, str | None]:
@@ -295,6 +299,27 @@ class EndReader(PageState):
                         i, i + 1, e, paras[1:-1], range(s, i)):
                     return self._sig_at(i, end)
         return None
+
+    def _box_over_long_bio(self, paras: list[tuple[int, int]], end: int
+                           ) -> tuple[str | None, str | None, str | None] | None:
+        """The site's author box over a bio of three or more paragraphs, more than `signature` looks
+        at: the box alone on its paragraph, the paragraph under it naming the author, and each one
+        under that about them too (naming them, or with he, she or they in it), a sentence, down to
+        the footer; the only such box on the page."""
+        boxes = [k for k in range(2, len(paras) - 3) if self._own_box(paras[k])]
+        if len(boxes) != 1 or len(paras) - boxes[0] - 1 > _LONG_BIO:
+            return None
+        k = boxes[0]
+        s, _ = paras[k]
+        name = self._sig(self.lines[s])
+        if name is None or not name[0] or not mentions_name(self.lines[paras[k + 1][0]:paras[k + 1][1]], name[0]):
+            return None
+        for ps, pe in paras[k + 2:]:
+            text = self.lines[ps:pe]
+            if not ends_in(text[-1], PROSE_END) or _AFTER_BIO.match(text[0].strip()) or not (
+                    mentions_name(text, name[0]) or not _PRONOUN_WORDS.isdisjoint(" ".join(text).lower().split())):
+                return None
+        return self._sig_at(s, end)
 
     def _box_above_furniture(self, paras: list[tuple[int, int]]) -> tuple[str | None, str | None, str | None]:
         """The site's author box with more of the page saved under its bio than the paragraphs

@@ -589,6 +589,26 @@ def test_a_dash_before_a_name_and_publication_in_the_text_is_no_signature() -> N
     assert rec["publication"] is None and rec["body"].endswith("\u2014 Dana Kemp, The Guardian")
 
 
+@pytest.mark.parametrize("paras", [3, 4])
+@pytest.mark.parametrize("article", [[P1], [P1, P2, P1 + " Again.", P2 + " Still."]])
+def test_an_author_box_over_a_bio_of_three_or_four_paragraphs(paras: int, article: list[str]) -> None:
+    bio = ["Dana Kemp is a senior writer at The Week, covering local government.",
+           "Before joining The Week, she spent eight years at regional papers.",
+           "In 2022 she was shortlisted for an award.", "She lives in Hull."][:paras]
+    rec = parse(page(HEADER, "", *[x for p in article for x in (p, "")], "Dana Kemp, The Week UK", "",
+                     *[x for b in bio for x in (b, "")], *FOOTER))
+    assert (rec["author"], rec["publication"]) == ("Dana Kemp", "The Week UK")
+    assert rec["author_bio"] == "\n\n".join(bio) and rec["body"] == "\n\n".join(article)
+
+
+def test_what_is_not_about_the_writer_under_a_box_is_no_long_bio() -> None:
+    """Under the box and its bio, paragraphs that neither name the writer nor speak of them stay
+    out of the bio."""
+    rec = parse(page(HEADER, "", P1, "", "Dana Kemp, The Week UK", "", "Dana Kemp is a writer.", "",
+                     "The council meets again in June.", "", "Residents can comment until then.", "", *FOOTER))
+    assert (rec["author"], rec["author_bio"]) == ("Dana Kemp", "Dana Kemp is a writer.")
+
+
 def test_a_line_with_commas_closing_an_unsigned_page_is_text() -> None:
     rec = parse(page(HEADER, "", P1, "", "Paris, Texas, The Guardian"))
     assert rec["author"] is None and rec["body"] == f"{P1}\n\nParis, Texas, The Guardian"
