@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -143,7 +144,9 @@ def front_matter(schema: Schema, info: dict[str, Any]) -> str:
     total = sum(v["rows"] for v in info["configs"]["default"].values())
     lines = ["---", f"pretty_name: {_q(info['pretty_name'])}", f"license: {_q(info['license'])}"]
     if info["license"] == "other":  # (the Hub asks for an id and a link: the text is the LICENSE file's)
-        slug = re.sub(r"[^a-z0-9]+", "-", info["pretty_name"].lower()).strip("-") or "dataset"
+        # (accents folded first: `Ünïcode` -> `unicode-license`, not `n-code-license`)
+        ascii_name = unicodedata.normalize("NFKD", info["pretty_name"]).encode("ascii", "ignore").decode()
+        slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "dataset"
         lines += [f"license_name: {_q(slug + '-license')}", "license_link: LICENSE"]
     # `language` takes ISO 639 codes; a tag with a region or script (`pt-BR`) goes in `language_details`.
     tags = list(info["language"])

@@ -105,7 +105,8 @@ def _schema_issue(e: Any, record: dict[str, Any], path: str, line: int, where: d
         message = f"expected a valid {e.validator_value}{shape}, got {got}"
         if e.validator_value == "date" and isinstance(e.instance, str) and _MIDNIGHT.match(e.instance):
             hint = ("a time stamp at midnight: write the date alone, YYYY-MM-DD (pandas' to_json(date_format="
-                    "'iso') adds the time: convert first, e.g. df['date'] = df['date'].dt.strftime('%Y-%m-%d'))")
+                    "'iso') adds the time: convert first, e.g. df['date'] = df['date'].astype(str).str[:10], which "
+                    "takes dates and time stamps alike)")
     elif keyword in ("minLength", "maxLength"):
         bound = "at least" if keyword == "minLength" else "at most"
         message = f"expected a string of {bound} {e.validator_value} characters, got {got}"

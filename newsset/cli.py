@@ -438,10 +438,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .verify import render_verify_text, verify
 
-    if not os.path.isdir(args.path):  # a usage error, as for the other commands' inputs (not a damaged dataset)
-        raise ConfigError(f"expected a dataset folder, got a file: {display_path(args.path)}"
-                          if os.path.exists(args.path) else f"dataset folder not found: {display_path(args.path)}")
-    report = verify(args.path, load=not args.no_load)
+    report = verify(args.path, load=not args.no_load)  # (no folder there: a ConfigError, exit 2)
     if args.format == "json":
         sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n")
     else:

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 __all__ = ["CODES", "SURROGATE", "ConfigError", "Issue", "NewssetError", "OutputError", "ParseError",
-           "SchemaFileError", "WorkerError", "display_path", "explain_text", "find_code", "markdown_text",
-           "similar_codes", "visible"]
+           "SchemaFileError", "WorkerError", "check_option_types", "display_path", "explain_text", "find_code",
+           "markdown_text", "similar_codes", "visible"]
 
 Severity = Literal["error", "warning"]
 
@@ -325,6 +325,18 @@ class NewssetError(Exception):
 
 class ConfigError(NewssetError):
     """Bad options or arguments: exit status 2."""
+
+
+def check_option_types(options: list[tuple[str, object, type | tuple[type, ...], str]]) -> None:
+    """Refuse an API option of the wrong type before any work, as the CLI's parser would: (name,
+    value, types, what it should be) each. (True is an int and a datetime a date: neither is meant.)"""
+    import datetime as _dt
+
+    for what, value, types, kind in options:
+        allowed = types if isinstance(types, tuple) else (types,)
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed) or (
+                isinstance(value, _dt.datetime) and _dt.datetime not in allowed):
+            raise ConfigError(f"{what}: expected {kind}, got {type(value).__name__} {value!r}")
 
 
 class SchemaFileError(NewssetError):

@@ -38,7 +38,7 @@ from .cache import schema_digest
 from .check import Item, duplicate_issue
 from .chunk import ChunkResult, ChunkSpec, KeyStore, make_chunks, rejected_items
 from .engine import SMALL, Engine, LocalPool, check_engine, pool_wanted, resolve_jobs, run_chunks
-from .errors import ConfigError, display_path
+from .errors import CODES, ConfigError, check_option_types, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
 from .progress import Progress
 from .publish import OWN_NAMES, Staging, lock_path
@@ -131,6 +131,10 @@ def _reject_line(item: Item, kept: dict[str, Any] | None = None) -> str:
     first = item.reason
     entry: dict[str, Any] = {"source": item.source.rel, "path": display_path(item.source.path), "line": item.line,
                              "code": first.code, "message": first.message}
+    if first.column is not None:  # (where on its line: a record file's JSON syntax error)
+        entry["column"] = first.column
+    if first.hint and first.hint != CODES[first.code].hint:  # (what this input needs; the code's own: `explain`)
+        entry["hint"] = first.hint
     if item.record is not None and isinstance(item.record.get("id"), str):
         entry["id"] = item.record["id"]
     if kept is not None:
@@ -202,13 +206,9 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
 
         require_matplotlib()
 
-    typed: list[tuple[str, object, type | tuple[type, ...], str]] = [
-        ("jobs", jobs, (int, type(None)), "an integer"), ("seed", seed, (int, type(None)), "an integer"),
-        ("today", today, (_dt.date, type(None)), "a date"), ("license", license, str, "a string")]
-    for what, value, types, kind in typed:
-        if isinstance(value, bool) or not isinstance(value, types) or (what == "today" and isinstance(
-                value, _dt.datetime)):  # (True is an int, and a datetime a date: neither is meant)
-            raise ConfigError(f"{what}: expected {kind}, got {type(value).__name__} {value!r}")
+    check_option_types([("jobs", jobs, (int, type(None)), "an integer"),
+                        ("seed", seed, (int, type(None)), "an integer"),
+                        ("today", today, (_dt.date, type(None)), "a date"), ("license", license, str, "a string")])
     if isinstance(language, (str, bytes)):
         language = [language]  # type: ignore[list-item]  # one code given alone ("en", not "e" and "n")
     given = list(language)

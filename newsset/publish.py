@@ -216,7 +216,8 @@ def take_lock(out: Path, busy: str, read_only: str = "") -> IO[str]:
     except OSError as e:
         advice = "raise the limit of open files (ulimit -n)" if e.errno in (errno.EMFILE, errno.ENFILE) else \
             read_only if read_only and e.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else \
-            "remove it if no build is running"
+            "remove it if no build is running" if os.path.lexists(path) else \
+            f"the folder it goes in, {os.path.dirname(os.path.abspath(path))}, must exist and be writable"
         raise OutputError(f"cannot open the lock file {path} (newsset's, beside the dataset folder): "
                           f"{e.strerror or e}; {advice}") from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):

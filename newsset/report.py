@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from . import __version__
 from .check import iter_checked
-from .errors import Issue, display_path, visible
+from .errors import Issue, check_option_types, display_path, visible
 from .progress import Progress
 from .schema import Schema
 from .sources import MEMBER_SEP, Source, as_paths, discover, ignored_note
@@ -99,6 +99,9 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]], schema: str | os.Pat
     files a folder walk passes over are counted in the report)."""
     from .schema import load_schema
 
+    check_option_types([("max_issues", max_issues, (int, type(None)), "an integer"),
+                        ("today", today, (_dt.date, type(None)), "a date"), ("fix_mojibake", fix_mojibake, bool,
+                                                                             "true or false")])
     ignored: Counter[str] = Counter()
     sources = discover(as_paths(paths), ignored=ignored)
     report = validate(sources, load_schema(schema), max_issues, today, fix_mojibake=fix_mojibake)

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .cardcheck import Shard, card_problems, describe_value, front_matter, kind_name
-from .errors import Issue, NewssetError, visible
+from .errors import ConfigError, Issue, NewssetError, display_path, visible
 from .sources import METADATA_MAX_BYTES, read_small_file, safe_rel
 from .stats import UNREADABLE_LINE, count_reject_codes
 from .write import sha256_file
@@ -149,6 +149,12 @@ class _Verifier:
         self.metadata: list[dict[str, Any]] = []  # the well-formed entries of manifest.json's metadata_files
         self.schemas: dict[str, pa.Schema] = {}
         self._sha: dict[str, str] = {}
+        self._checked: set[str] = set()  # (a file read twice, the card's YAML and its text, counts once)
+
+    def checked(self, rel: str) -> None:
+        """Count a file as checked: found and read."""
+        self._checked.add(rel)
+        self.report.files_checked = len(self._checked)
 
     def problem(self, code: str, rel: str, message: str, expected: Any = None, got: Any = None) -> None:
         expected, got = (None if x is None else str(x) for x in (expected, got))
@@ -177,7 +183,7 @@ class _Verifier:
         except UnicodeDecodeError as e:
             self.problem(code, rel, f"cannot read {rel}: {e}")
             return None
-        self.report.files_checked += 1
+        self.checked(rel)
         return text
 
     def read_json(self, rel: str, code: str, missing: str = "verify.missing-file") -> dict[str, Any] | None:
@@ -309,7 +315,7 @@ class _Verifier:
             self.problem("verify.missing-file", rel, f"listed in manifest.json but {what}" if what else
                          "listed in manifest.json but missing")
             return
-        self.report.files_checked += 1
+        self.checked(rel)
         if (size := path.stat().st_size) != e["bytes"]:
             self.problem("verify.size", rel, f"{size} bytes, manifest.json says {e['bytes']}", e["bytes"], size)
         elif self.sha(rel) != e["sha256"]:
@@ -331,7 +337,7 @@ class _Verifier:
 
         want = self.doc["schema"] if isinstance(self.doc.get("schema"), dict) else {}
         if (self.root / "schema.json").is_file():
-            self.report.files_checked += 1
+            self.checked("schema.json")
             try:
                 sch = load_schema(self.root / "schema.json")
             except NewssetError as err:
@@ -452,7 +458,9 @@ class _Verifier:
         for e in self.metadata:
             if not _is_file(self.root / e["path"]):
                 self.problem("verify.missing-file", e["path"], "listed in manifest.json but missing")
-            elif (size := (self.root / e["path"]).stat().st_size) != e["bytes"]:
+                continue
+            self.checked(e["path"])
+            if (size := (self.root / e["path"]).stat().st_size) != e["bytes"]:
                 self.problem("verify.size", e["path"], f"{size} bytes, manifest.json says {e['bytes']}", e["bytes"],
                              size)
             elif self.sha(e["path"]) != e["sha256"]:
@@ -559,7 +567,11 @@ def _count_lines(path: Path) -> int:
 
 
 def verify(path: str | os.PathLike[str], *, load: bool = True) -> VerifyReport:
-    """Check a built dataset folder; `load=False` skips the slow `load_dataset` round trip."""
+    """Check a built dataset folder; `load=False` skips the slow `load_dataset` round trip. No folder
+    at `path` is a `ConfigError` (a usage error, as for the other commands' inputs), not a damaged dataset."""
+    if not os.path.isdir(path):
+        raise ConfigError(f"expected a dataset folder, got a file: {display_path(os.fspath(path))}"
+                          if os.path.exists(path) else f"dataset folder not found: {display_path(os.fspath(path))}")
     v = _Verifier(Path(path))
     before = _state(Path(path))
     report = _verify(v, load)

@@ -373,6 +373,16 @@ def test_the_first_build_into_a_fresh_hub_clone_keeps_its_git_files(corpus: Path
     assert [p.name for p in home.iterdir()] == [".bashrc"]
 
 
+@pytest.mark.parametrize(("name", "slug"), [("\u00dcn\u00efcode News", "unicode-news-license"),
+                                           ("\u65b0\u95fb", "dataset-license"),
+                                           ("My  Corpus 2!", "my-corpus-2-license")])
+def test_license_other_names_its_license_from_the_dataset_name(corpus: Path, tmp_path: Path, name: str,
+                                                              slug: str) -> None:
+    out = tmp_path / "ds"
+    newsset.build([corpus], out, license="other", pretty_name=name)
+    assert f'\nlicense_name: "{slug}"\n' in (out / "README.md").read_text(encoding="utf-8")
+
+
 def test_a_folder_readied_with_only_a_license_is_built_into_and_keeps_it(corpus: Path, tmp_path: Path) -> None:
     """`--license other` wants a LICENSE beside the card; put in --out before the first build, the
     folder was "not a newsset dataset" (exit 3). A license among other files still is."""
@@ -1052,3 +1062,18 @@ def test_license_other_without_a_license_file_is_warned_of(corpus: Path, tmp_pat
     result = newsset.build([corpus], tmp_path / "a=b[1]" / "ds", license="other")
     assert [n.split(":")[0] for n in result.notes] == ["warning"] * 3
     assert "--license other" in result.notes[0] and "key=value" in result.notes[1] and "'['" in result.notes[2]
+
+
+def test_a_reject_line_keeps_the_column_and_the_hint_of_its_issue(tmp_path: Path) -> None:
+    """rejects.jsonl locates a problem as `validate` does: a JSON syntax error's column, and the hint
+    written for this input (a code's general hint is `newsset explain`'s, not repeated per line)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "r.jsonl").write_text('{"id": x}\n', encoding="utf-8")
+    (src / "a.txt").write_text(page(), encoding="utf-8")
+    (src / "b.txt").write_bytes(b"\x1f\x8b\x08\x00 compressed data named as a page")
+    newsset.build([src], tmp_path / "out")
+    lines = [json.loads(x) for x in (tmp_path / "out" / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    by_source = {r["source"]: r for r in lines}
+    assert by_source["r.jsonl"]["column"] == 8 and "hint" not in by_source["r.jsonl"]
+    assert "gzip" in by_source["b.txt"]["hint"] and "column" not in by_source["b.txt"]

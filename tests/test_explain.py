@@ -129,3 +129,26 @@ def test_the_pre_commit_hook_runs_on_every_input_newsset_reads() -> None:
             assert pattern.search(name) and kind_of(name), name
     for name in ("notes.md", "a.json", "a.txt.bak", "data.parquet", "a.gz"):
         assert not pattern.search(name) and kind_of(name) is None, name
+
+
+def test_the_readme_pre_commit_config_keeps_the_hooks_suffixes_to_the_pages_folder() -> None:
+    """The README's config narrows the hook with `exclude:` (pre-commit matches `files` and `exclude`
+    with re.search, and a config's `exclude` leaves the hook's `files` in place): only inputs under
+    pages/ reach newsset, which reads every file it is given as an input."""
+    import yaml
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"pre-commit \(`\.pre-commit-config\.yaml`.*?```yaml\n(.*?)```", readme, re.S)
+    assert block is not None
+    config = yaml.safe_load(block.group(1))[0]["hooks"][0]
+    assert config["id"] == "newsset-validate" and "files" not in config
+    hook = next(h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+                if h["id"] == "newsset-validate")
+    files, exclude = re.compile(hook["files"]), re.compile(config["exclude"])
+
+    def passed(path: str) -> bool:
+        return bool(files.search(path)) and not exclude.search(path)
+
+    assert [p for p in ("pages/a.txt", "pages/2024/b.jsonl.gz", "pages/c.zip", "requirements.txt", "LICENSE.txt",
+                        "docs/notes.txt", "pages/README.md", "src/pages/a.txt") if passed(p)] == [
+        "pages/a.txt", "pages/2024/b.jsonl.gz", "pages/c.zip"]

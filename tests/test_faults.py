@@ -427,6 +427,13 @@ def test_a_lock_file_that_is_no_file_is_named(big: Path, tmp_path: Path, kind: s
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc, where no file can be made")
+def test_a_lock_file_that_cannot_be_made_names_its_folder_not_a_file_to_remove(big: Path) -> None:
+    with pytest.raises(newsset.OutputError, match=r"the folder it goes in, /proc, must exist and be writable") as e:
+        newsset.build([big], "/proc/newsset-test-out", jobs=1)
+    assert "remove it" not in str(e.value)
+
+
 def test_the_lock_of_an_out_inside_the_input_is_not_counted_as_an_input(tmp_path: Path) -> None:
     """The second of two builds of one folder counted the first's `.ds.lock` as a hidden file passed
     over: two builds of the same input gave different manifests."""

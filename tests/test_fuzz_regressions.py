@@ -316,3 +316,20 @@ def test_one_field_changed_agrees_with_errors(key: str, value: Any) -> None:
     _agree(SCHEMA, rec)
     if isinstance(value, float) and math.isnan(value):
         assert not SCHEMA.is_valid(rec)
+
+
+@pytest.mark.parametrize("engine", ["atheris", "hypothesis"])
+def test_the_fuzz_runner_without_its_engine_says_what_to_install(engine: str, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing engine is a set-up problem (exit 2), never reported as a failing input found."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fuzz_run", Path(__file__).parents[1] / "fuzz" / "run.py")
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == engine else real(name, *a))
+    assert run.main(["--seconds", "1", "--engine", engine]) == 2
+    err = capsys.readouterr().err
+    assert f"pip install {engine}" in err and "failing input" not in err

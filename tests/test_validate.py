@@ -530,3 +530,18 @@ def test_validate_lists_a_bounded_number_of_issues_by_default_and_counts_them_al
     assert main(["validate", str(tmp_path / "in"), "--format", "json", "--max-issues", "1000000", "-o",
                  str(target)]) == 1
     assert len(json.loads(target.read_text())["issues"]) == 30 * per_line
+
+
+@pytest.mark.parametrize(("option", "value", "says"), [
+    ("today", "2020-01-01", "today: expected a date, got str '2020-01-01'"),
+    ("today", dt.datetime(2020, 1, 1), "today: expected a date, got datetime"),
+    ("max_issues", "3", "max_issues: expected an integer, got str '3'"),
+    ("fix_mojibake", 1, "fix_mojibake: expected true or false, got int 1"),
+])
+def test_validate_paths_refuses_an_option_of_the_wrong_type_as_build_does(tmp_path: Path, option: str, value: object,
+                                                                          says: str) -> None:
+    (tmp_path / "a.txt").write_text(page(), encoding="utf-8")
+    with pytest.raises(newsset.ConfigError) as e:
+        newsset.validate_paths([tmp_path], **{option: value})  # type: ignore[arg-type]
+    assert str(e.value).startswith(says)
+    assert newsset.validate_paths([tmp_path], today=dt.date(2030, 1, 1), max_issues=3, fix_mojibake=True).valid

@@ -61,7 +61,9 @@ def test_fresh_build_passes_and_loads(out: Path) -> None:
     assert report.ok, render_verify_text(report)
     assert report.loaded
     manifest = json.loads((out / "manifest.json").read_text())
-    assert report.files_checked >= len(manifest["files"]) + 4  # shards, rejects, manifest, card, croissant
+    # every file of the folder, once: shards, rejects, manifest, card, schema, croissant, lm_eval's YAMLs
+    assert report.files_checked == sum(1 for p in out.rglob("*") if p.is_file())
+    assert report.files_checked == len(manifest["files"]) + len(manifest["metadata_files"]) + 3
     assert render_verify_text(report).endswith(f"verified {report.files_checked} file(s): ok\n")
     assert {k: os.environ.get(k) for k in before} == before  # the offline switches are put back
     assert json.loads(json.dumps(report.to_dict()))["ok"] is True
@@ -506,6 +508,8 @@ def test_verify_of_a_path_that_is_no_folder_is_a_usage_error(tmp_path: Path,
     assert main(["verify", str(tmp_path / "file.txt")]) == 2
     assert "expected a dataset folder, got a file" in capsys.readouterr().err
     assert main(["verify", "--no-load", str(tmp_path)]) == 1  # a folder without a manifest: a damaged dataset
+    with pytest.raises(newsset.ConfigError, match="dataset folder not found"):  # the API says the same
+        newsset.verify_dataset(tmp_path / "missing")
 
 
 @pytest.mark.parametrize("edit", [
