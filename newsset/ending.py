@@ -27,6 +27,8 @@ from .page import FURNITURE_MAX, PageState, text_runs
 __all__ = ["EndReader"]
 
 _VIEW_MORE = frozenset(k for k in FOOTER_KEYS if k.startswith("view more"))
+_MORE_HEAD = "you might also like"  # the template's second footer heading, under `Latest`
+_CARDS = 8  # paragraphs: teaser cards of one footer list, at most
 
 _PRONOUNS = frozenset({"He", "She", "They", "His", "Her", "Their", "Ze", "Xe"})
 _PRONOUN_WORDS = frozenset({"he", "she", "they", "his", "her", "their", "him", "them"})
@@ -152,7 +154,14 @@ class EndReader(PageState):
 
         for j in range(i, first - 1, -1):
             if keys[j] in FOOTER_HEADS:  # (under the site's signature and bio, no heading tops article text)
-                return j if not prose or self._signed_above(j, first) else None
+                if not prose:
+                    return j
+                # Teaser cards that end like sentences (a headline and its summary, a card to a paragraph):
+                # footer under the site's signature, or between the template's own two headings.
+                top = self._top_head(j, first)
+                if self._signed_above(top, first) or (loose and keys[top] == "latest" and keys[j] == _MORE_HEAD):
+                    return top
+                return None
             text = lines[j].strip()
             if loose and not text:
                 prose = prose or sentence(lines[i].strip())
@@ -165,6 +174,24 @@ class EndReader(PageState):
             if not text or len(text) > 150 or ((sig := self._sig(text)) and sig[1].startswith("The Week")):
                 return None
         return None
+
+    def _top_head(self, j: int, first: int) -> int:
+        """The highest footer heading above heading j with only teasers between them (short lines, a few
+        cards' worth, none the site's own signature): where a footer of several lists starts."""
+        top, paras, inside = j, 0, False
+        for k in range(j - 1, first - 1, -1):
+            text = self.lines[k].strip()
+            if self.keys[k] in FOOTER_HEADS:
+                top, inside = k, False
+                continue
+            if not text:
+                inside = False
+                continue
+            if not inside:
+                paras, inside = paras + 1, True
+            if paras > _CARDS or len(text) > 150 or ((sig := self._sig(text)) and sig[1].startswith("The Week")):
+                break
+        return top
 
     def _signed_above(self, j: int, first: int) -> bool:
         """The site's own signature (`Name, The Week ...`) in the three paragraphs above line j: its

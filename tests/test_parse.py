@@ -609,6 +609,27 @@ def test_what_is_not_about_the_writer_under_a_box_is_no_long_bio() -> None:
     assert (rec["author"], rec["author_bio"]) == ("Dana Kemp", "Dana Kemp is a writer.")
 
 
+CARDS = ["Latest", "", "Why e-bikes are booming", "Sales doubled last year, retailers say.", "",
+         "The town that banned cars", "Residents say it worked.", "", "You might also like", "",
+         "The best walks in Wales", "Ten routes for spring.", "", "View More \u25b8"]
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_teaser_cards_with_summaries_between_the_templates_footer_headings_are_footer(signed: bool) -> None:
+    box = ["Dana Kemp, The Week UK", "", "Dana Kemp writes about wildlife.", ""] if signed else []
+    rec = parse(page(HEADER, "", P1, "", *box, *CARDS))
+    assert rec["body"] == P1
+    assert (rec["publication"], rec["author_bio"]) == (("The Week UK", "Dana Kemp writes about wildlife.") if signed
+                                                       else (None, None))
+
+
+def test_the_articles_own_latest_section_over_the_footer_stays_text() -> None:
+    latest = ["Latest", "The council voted again on Tuesday.", "", "The plan now goes to the minister."]
+    rec = parse(page(HEADER, "", P1, "", *latest, "", "Latest", "You might also like", "The best walks in Wales",
+                     "View More \u25b8"))
+    assert rec["body"] == "\n\n".join([P1, latest[1], latest[3]])  # (the line `Latest` is the catalogue's)
+
+
 def test_a_line_with_commas_closing_an_unsigned_page_is_text() -> None:
     rec = parse(page(HEADER, "", P1, "", "Paris, Texas, The Guardian"))
     assert rec["author"] is None and rec["body"] == f"{P1}\n\nParis, Texas, The Guardian"
