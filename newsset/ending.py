@@ -41,6 +41,10 @@ _AFTER_BIO = re.compile(r"(?:Correction|Clarification|Update|Editor['\u2019]s no
                         r"|(?:We|This (?:site|website)) uses? cookies", re.IGNORECASE)
 
 
+# The author box's heading glued over its bio. (A "Follow her on X @handle" under it is the bio's own.)
+_BIO_FURNITURE = re.compile(r"About the (?:author|writer):?", re.IGNORECASE)
+
+
 class _Stop:
     """What `EndReader._signature_closing` gives when no paragraph above can be the signature either."""
 
@@ -429,8 +433,8 @@ class EndReader(PageState):
                 break  # the page's, under the bio: a correction, a time label, "Comments are closed", a cookie notice
             if not bio:
                 self.where["author_bio"] = s + 1
-            para = "\n".join(self.lines[s:e]).strip()
-            if para not in bio:  # (an author box the scraper saved twice)
+            para = "\n".join(ln for ln in self.lines[s:e] if not _BIO_FURNITURE.fullmatch(ln.strip())).strip()
+            if para and para not in bio:  # (an author box the scraper saved twice)
                 bio.append(para)
         return " and ".join(n for n in names if n) or None, sig[1] or None, "\n\n".join(bio) or None
 

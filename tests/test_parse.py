@@ -630,6 +630,19 @@ def test_the_articles_own_latest_section_over_the_footer_stays_text() -> None:
     assert rec["body"] == "\n\n".join([P1, latest[1], latest[3]])  # (the line `Latest` is the catalogue's)
 
 
+@pytest.mark.parametrize("bio", [["About the author", "Dana Kemp is a writer."],
+                                 ["About the writer:", "Dana Kemp is a writer."]])
+def test_the_author_boxs_heading_is_not_the_bio(bio: list[str]) -> None:
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Dana Kemp, The Week UK", "", *bio, "", *FOOTER))
+    assert rec["author_bio"] == "Dana Kemp is a writer." and rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_bio_sentence_that_opens_like_the_boxs_heading_is_kept() -> None:
+    bio = "About the author of this piece: Dana Kemp is a writer."
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Dana Kemp, The Week UK", "", bio, "", *FOOTER))
+    assert rec["author_bio"] == bio
+
+
 def test_a_line_with_commas_closing_an_unsigned_page_is_text() -> None:
     rec = parse(page(HEADER, "", P1, "", "Paris, Texas, The Guardian"))
     assert rec["author"] is None and rec["body"] == f"{P1}\n\nParis, Texas, The Guardian"
