@@ -219,7 +219,10 @@ def _second_header(text: str, source: str) -> None:
     m = SECOND_HEADER.search(text)
     if m is not None and not text[:m.start()].strip():  # the page's own header, after blank lines
         m = SECOND_HEADER.search(text, m.end())
-    while m is not None and not _page_start(text, m.start("h")):
+    # A second page saved by the same scraper writes its header as the first: `date` in the same case
+    # (a body line `Date 2025-07-12 Harlow v Stevenage` under a ` date ...` header is a fixture list's).
+    own = text.lstrip(_HEADER_LEAD + "\n")[:4]
+    while m is not None and (text[m.start("h"):m.start("h") + 4] != own or not _page_start(text, m.start("h"))):
         m = SECOND_HEADER.search(text, m.end())
     if m is not None:
         line = text.count("\n", 0, m.start("h")) + 1

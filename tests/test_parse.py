@@ -925,6 +925,12 @@ def test_two_pages_in_one_file_are_refused_at_the_second_header() -> None:
     assert rec["title"] == "Allotment waiting lists grow longer"
 
 
+@pytest.mark.parametrize("form", ["date", "Date", "DATE"])
+def test_a_second_page_is_one_whose_header_is_written_as_the_first(form: str) -> None:
+    text = page(f"{form} 2022-05-17 First story", "", P1, "", f"{form} 2022-05-18 Another story entirely", "", P2)
+    assert refused(text).issue.code == "parse.second-header"
+
+
 @pytest.mark.parametrize("join", ["\ufeff", "\u200b", "glued"])
 def test_files_joined_with_their_bom_or_without_a_final_newline_are_refused(join: str) -> None:
     first = page(HEADER, "", P1, "", "Ana Demir, The Week UK", "", "Ana Demir writes about cities.", "", *FOOTER)
@@ -1147,7 +1153,8 @@ def test_a_name_inside_a_word_above_is_not_the_signature_named() -> None:
 
 @pytest.mark.parametrize("line", ["\u200bdate 2024-05-01 entries appear in the app.",
                                   "View More \u25b8 date 2024-05-01 entries appear in the app.",
-                                  "Date 2024-05-01 is when the new rules take effect."])
+                                  "Date 2024-05-01 is when the new rules take effect.",
+                                  "Date 2025-07-12 Harlow v Stevenage"])  # (a fixture list: `Date` under ` date`)
 def test_a_body_line_that_opens_with_a_date_is_no_second_header(line: str) -> None:
     rec = parse(page(HEADER, "", P1, "", line, "", P2))
     assert rec["body"] == f"{P1}\n\n{line}\n\n{P2}"
