@@ -34,16 +34,16 @@ TODAY = _dt.date(2025, 6, 30)  # fixed, so that a crash replays the same way on 
 SOURCE = "fuzz.txt"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _STRINGS = frozenset({"id", "date", "title", "body", "source", "source_sha256"})
-worker_schema: Schema | None = None
+_schema: Schema | None = None
 _tmp: str | None = None
 
 
 def schema() -> Schema:
     """The bundled schema, loaded once per process (both validators compiled on first use)."""
-    global worker_schema
-    if worker_schema is None:
-        worker_schema = load_schema()
-    return worker_schema
+    global _schema
+    if _schema is None:
+        _schema = load_schema()
+    return _schema
 
 
 def _issue_ok(issue: Issue, path: str) -> None:

@@ -107,8 +107,8 @@ _CATALOG: tuple[Code, ...] = (
          "many tools cut text at it",
          "remove the \\u0000 escapes from the record file (or fix the exporter that wrote them)"),
     Code("record.unstorable", "a value the schema allows does not fit its Parquet column (an integer past int64, "
-         "a number past float64, a date-time with a leap second, nanoseconds or a year out of range), or is a "
-         "key an open object allows but no column holds",
+         "a number past float64 or an integer it would give back as another (past 2**53), a date-time with a leap "
+         "second, nanoseconds or a year out of range), or is a key an open object allows but no column holds",
          "narrow the schema (e.g. `maximum`) or the value, or use a string field for it; declare the key in "
          "`properties`, or close the object with additionalProperties: false"),
     Code("record.id-mismatch", "a record's id is not the content id of its date, title and body (newsset's ids "

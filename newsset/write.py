@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,9 +65,20 @@ def to_column(values: list[Any], typ: pa.DataType) -> pa.Array:
     if pa.types.is_date32(typ):
         return pa.array(values, pa.string()).cast(typ)
     if pa.types.is_floating(typ):  # a JSON number may be written as a big integer: Arrow takes ints up to int64
-        values = [float(v) if type(v) is int else v for v in values]
+        values = [_exact_float(v) if type(v) is int else v for v in values]
     return pa.array(nested_values(values, typ) if pa.types.is_nested(typ) else values, typ)
 
+
+
+def _exact_float(v: int) -> float:
+    """An integer as a float64 column holds it, when it gives it back: exactly, or as the same number
+    written the shortest way (10**30 reads back as 1e+30). Past 2**53 most integers would come back
+    as another number (9007199254740993 as 9007199254740992: an id of a post, say)."""
+    f = float(v)  # (OverflowError past float64's range)
+    if f != v and int(Decimal(repr(f))) != v:
+        raise ValueError(f"{v} is an integer a float64 column cannot hold (it would be read back as {repr(f)}): "
+                         "use an integer field for it")
+    return f
 
 
 def _yyyy_mm_dd(v: str) -> str:

@@ -18,7 +18,7 @@ from newsset.verify import render_verify_text, verify
 from tests.conftest import page
 
 
-def worker_schema(tmp_path: Path, props: dict[str, Any]) -> Path:
+def _schema(tmp_path: Path, props: dict[str, Any]) -> Path:
     """A copy of the bundled schema (the README's way to add fields) with `props` added."""
     doc = json.loads(newsset.load_schema().path.read_text())
     doc["$id"] = "https://example.org/mine.json"
@@ -52,7 +52,7 @@ def test_an_array_of_arrays_loads_with_datasets(tmp_path: Path, monkeypatch: pyt
     """The card described list<list<int64>> as a list of structs {item: int64}: load_dataset failed
     to cast the column on a build that had exited 0."""
     _offline(monkeypatch, tmp_path)
-    schema = worker_schema(tmp_path, {"matrix": {"type": ["array", "null"],
+    schema = _schema(tmp_path, {"matrix": {"type": ["array", "null"],
                                                  "items": {"type": "array", "items": {"type": "integer"}}}})
     records = _records(tmp_path, [{"matrix": [[1, 2], [3]]}, {"matrix": None}, {"matrix": [[]]}])
     out = tmp_path / "out"
@@ -87,7 +87,7 @@ def test_property_names_some_consumer_cannot_take_are_refused_at_load(tmp_path: 
                                                                        message: str) -> None:
     """Names went unquoted into the card's YAML (`a: b` broke it) and unchecked into Croissant ids
     (`a b` made mlcroissant refuse the file, `split` lost the user's values): every build exited 0."""
-    path = worker_schema(tmp_path, props)
+    path = _schema(tmp_path, props)
     with pytest.raises(newsset.SchemaFileError) as e:
         newsset.load_schema(path)
     assert str(e.value).startswith(f"{path}: ") and message in str(e.value)
@@ -102,7 +102,7 @@ def test_names_yaml_would_read_as_another_type_are_quoted_in_the_card(tmp_path: 
     failed with `keywords must be strings`."""
     _offline(monkeypatch, tmp_path)
     names = ("yes", "null", "on", "No", "_x", "word-count")
-    schema = worker_schema(tmp_path, {n: TEXT for n in names})
+    schema = _schema(tmp_path, {n: TEXT for n in names})
     records = _records(tmp_path, [{n: f"value of {n}" for n in names}])
     out = tmp_path / "out"
     newsset.build([records], out, schema=schema, ratios=(1, 0, 0), no_tasks=True)
@@ -187,7 +187,7 @@ def test_croissant_declares_objects_and_lists_so_mlcroissant_reads_every_record(
     (it called bytes() on a dict). Objects now have a subField per key, lists are `repeated`, and a
     list of objects inside a list or an object, which mlcroissant cannot read, is left out, saying so."""
     mlc = pytest.importorskip("mlcroissant")
-    schema = worker_schema(tmp_path, {
+    schema = _schema(tmp_path, {
         "meta": _closed({"a": _nullable("integer"), "inner": _closed({"where": _nullable("number")})}),
         "ents": _list({"type": "object", "properties": {"k": _nullable("string"), "tags": _list(_nullable("string"))},
                        "additionalProperties": False}),
@@ -224,7 +224,7 @@ def test_dates_inside_lists_and_objects_are_stored(tmp_path: Path) -> None:
     import datetime as dt
 
     date, stamp = {"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}
-    schema = worker_schema(tmp_path, {"updates": _list(date), "meta": _closed({"seen": stamp, "days": _list(date)}),
+    schema = _schema(tmp_path, {"updates": _list(date), "meta": _closed({"seen": stamp, "days": _list(date)}),
                                       "log": _list({"type": "object", "properties": {"at": stamp},
                                                     "additionalProperties": False})})
     records = _records(tmp_path, [
@@ -249,7 +249,7 @@ def test_dates_inside_lists_and_objects_are_stored(tmp_path: Path) -> None:
 @pytest.mark.parametrize("date", [{"type": ["string", "null"], "format": "date"}, {"type": "string"}])
 def test_a_date_split_needs_a_required_calendar_date(tmp_path: Path, date: dict[str, Any]) -> None:
     """A null date went to train and `yesterday` to test (compared as strings), without a word."""
-    schema = worker_schema(tmp_path, {"date": date})
+    schema = _schema(tmp_path, {"date": date})
     records = _records(tmp_path, [{}, {}])
     with pytest.raises(newsset.ConfigError, match="--split date needs a schema whose `date` is a required calendar"):
         newsset.build([records], tmp_path / "out", schema=schema, split="date", cutoffs="2024-03-01,2024-06-01")
@@ -259,7 +259,7 @@ def test_a_date_split_needs_a_required_calendar_date(tmp_path: Path, date: dict[
 
 def test_group_by_a_number_keeps_3_and_3_0_in_one_group(tmp_path: Path) -> None:
     """Both are the int64 3 once stored: as str() they were two groups, which could straddle splits."""
-    schema = worker_schema(tmp_path, {"batch": {"type": "integer"}})
+    schema = _schema(tmp_path, {"batch": {"type": "integer"}})
     extras = [{"batch": 3 if i % 2 else 3.0} for i in range(40)]
     result = newsset.build([_records(tmp_path, extras)], tmp_path / "out", schema=schema, group_by="batch")
     assert result.total_rows == 40
@@ -414,3 +414,20 @@ def test_group_by_places_records_without_a_value_by_their_id(tmp_path: Path) -> 
     assert len(placed) == 40 and placed == split_of(tmp_path / "p")
     assert len(set(placed.values())) > 1  # spread over the splits, not one group
     assert by_group.total_rows == plain.total_rows == 60
+
+
+def test_an_integer_a_number_column_cannot_hold_exactly_is_a_located_reject(tmp_path: Path) -> None:
+    """JSON numbers are stored as float64: 2**53 + 1 came back as 2**53, another value, with no issue.
+    Integers it gives back, exactly (2**60) or as the same number written short (10**30 as 1e+30),
+    are stored."""
+    schema = _schema(tmp_path, {"score": {"type": ["number", "null"]}})
+    records = _records(tmp_path, [{"score": 2**53 + 1}, {"score": 10**30}, {"score": 2**60}, {"score": 1.5}])
+    (issue,) = newsset.validate_paths([records], schema).issues
+    assert (issue.code, issue.line, issue.json_path) == ("record.unstorable", 1, "$.score")
+    assert "9007199254740993 is an integer a float64 column cannot hold (it would be read back as 9007199254740992.0)" \
+        in issue.message
+    out = tmp_path / "out"
+    newsset.build([records], out, schema=schema, ratios=(1, 0, 0), no_tasks=True)
+    import pyarrow.parquet as pq
+
+    assert sorted(pq.read_table(out / "data").column("score").to_pylist()) == [1.5, 2.0**60, 1e30]
