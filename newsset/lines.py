@@ -370,7 +370,8 @@ def by_name_of(rest: str | None) -> str:
         if found and head.strip() and any(c.isdigit() for c in tail) and is_date_only(tail.strip()):
             name = head.rstrip(_SEPARATORS)  # ("By Jane Doe · 20 October 2024": the date without its label)
             break
-    if name.endswith(")") or _TAIL_WORD.search(name):  # `By Jane Doe (@janedoe)`, `By Jane Doe in Port Glasgow`
+    # `By Jane Doe (@janedoe)`, `By Jane Doe in Port Glasgow` (a tail takes two words or more after the name)
+    if name.endswith(")") or (name.count(" ") > 1 and _TAIL_WORD.search(name)):
         # Each name without its place (`By A in X and B in Y`); one word after a place is a second
         # place, not a co-author (`in Tbilisi and Batumi`).
         parts = re.split(r"(\s+and\s+|\s+&\s+)", name)

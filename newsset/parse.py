@@ -221,8 +221,8 @@ def _second_header(text: str, source: str) -> None:
         m = SECOND_HEADER.search(text, m.end())
     # A second page saved by the same scraper writes its header as the first: `date` in the same case
     # (a body line `Date 2025-07-12 Harlow v Stevenage` under a ` date ...` header is a fixture list's).
-    own = text.lstrip(_HEADER_LEAD + "\n")[:4]
-    while m is not None and (text[m.start("h"):m.start("h") + 4] != own or not _page_start(text, m.start("h"))):
+    while m is not None and (text[m.start("h"):m.start("h") + 4] != _own_date(text) or not _page_start(
+            text, m.start("h"))):
         m = SECOND_HEADER.search(text, m.end())
     if m is not None:
         line = text.count("\n", 0, m.start("h")) + 1
@@ -230,6 +230,15 @@ def _second_header(text: str, source: str) -> None:
         raise ParseError(Issue("parse.second-header", f"expected one article per file, got a second header {got!r} "
                                "(two pages saved into one file?)", source, line, expected="one header line",
                                got=got))
+
+
+def _own_date(text: str) -> str:
+    """The word `date` as the page's own header writes it (in its case)."""
+    m = _OWN_DATE.match(text)
+    return m.group(1) if m else ""
+
+
+_OWN_DATE = re.compile(f"[{_HEADER_LEAD}\n]*([Dd][Aa][Tt][Ee])")
 
 
 def _page_start(text: str, at: int) -> bool:
