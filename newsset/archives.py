@@ -49,7 +49,7 @@ from typing import IO, TypeVar
 from .errors import Issue, display_path
 from .sources import IN_ARCHIVES, Kind, Source, ignored_suffix, kind_of
 
-__all__ = ["BUFFER_BYTES", "MAX_PAGE_BYTES", "declared_size", "read_archive", "read_bounded", "RUNS_ON",
+__all__ = ["BUFFER_BYTES", "MAX_PAGE_BYTES", "declared_size", "read_archive", "read_bounded",
            "gzip_check_failed", "too_large"]
 
 #: The cap on a page and on one line of a record file: a long read is about 100 KB, so no article comes
@@ -237,8 +237,6 @@ def too_large(path: str, size: int | None, line: int | None = None, after: str |
 
 
 #: What a record line that runs on past the skip limit costs the rest of its file.
-RUNS_ON = ("it runs on past 64 MiB without a line end (decompressed data may be a bomb): the rest of the file is "
-           "not read")
 
 
 def _reason(e: BaseException) -> str:

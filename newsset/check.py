@@ -30,6 +30,7 @@ from .reading import (
     open_regular,
     page_bytes,
     range_lines,
+    runs_on,
     unreadable_issue,
 )
 from .records import Article, article_id, nfc_article_id
@@ -361,7 +362,7 @@ def _container_items(src: Source, schema: Schema, today: _dt.date | None, fix: b
                 try:
                     yield from _jsonl_items(src, range_lines(fh, src.start, src.end), schema, today, fix)
                 except LineTooLong as e:
-                    yield _refused(src, too_large(src.path, None, e.line, archives.RUNS_ON))
+                    yield _refused(src, too_large(src.path, None, e.line, runs_on()))
             else:
                 for item in _stream_items(src, fh, schema, today, fix):
                     last = item.line
@@ -524,7 +525,7 @@ def _stream_items(src: Source, fh: IO[bytes], schema: Schema, today: _dt.date | 
             yield item
     except LineTooLong as e:
         empty = False
-        yield _refused(src, too_large(src.path, None, e.line, archives.RUNS_ON))
+        yield _refused(src, too_large(src.path, None, e.line, runs_on()))
     if empty:  # (an archive member too: every input is accounted for)
         yield _empty(src, "an empty record file (no lines, or only blank ones)")
 

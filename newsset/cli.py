@@ -27,6 +27,7 @@ __all__ = ["make_parser", "run"]
 
 #: Issues `validate` lists by default: a few KB of a record file that every line of fails (a compressed
 #: file of a million `{}` lines, each missing every field) would otherwise need tens of GB to report.
+#: (`report.MAX_ISSUES`, the API's default, which a test keeps equal: report is not imported to draw the help.)
 MAX_ISSUES = 100_000
 
 EPILOG_PARSE = "example: newsset parse examples/raw/2024/03/*.txt --format jsonl > records.jsonl"
@@ -120,9 +121,10 @@ def make_parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFor
                     "(e.g. tcp://10.0.0.5:8786); default: a LocalCluster of --jobs workers for this run. Inputs and "
                     "--out must be on storage every worker can read and write")
     sb.add_argument("--cache", metavar="DIR", help="incremental rebuilds: keep each file's checked records in DIR, "
-                    "keyed by the sha256 of its name and bytes, the schema and the newsset version; unchanged files "
-                    "are not parsed again, nor read while their stat (inode, size, mtime, ctime) is unchanged. The "
-                    "output is byte-identical to a clean build")
+                    "keyed by the sha256 of its name and bytes, the schema, newsset's code and the options that "
+                    "change what a file gives (--today, --group-by, the near-duplicate guard, --fix-mojibake); "
+                    "unchanged files are not parsed again, nor read while their stat (inode, size, mtime, ctime) is "
+                    "unchanged. The output is byte-identical to a clean build")
     sb.add_argument("--today", type=_iso_day, metavar="YYYY-MM-DD", help="the day future dates are judged against "
                     "(default: today). It is part of a --cache key and of the output: pin it to reuse a cache on "
                     "another day, or to rebuild the same bytes later")
@@ -248,7 +250,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .summary import append_step_summary
 
     if args.max_issues is not None and args.max_issues < 0:
-        raise ConfigError(f"expected --max-issues to be 0 or more, got {args.max_issues}")
+        raise ConfigError(f"expected --max-issues to be 0 or more, got {args.max_issues}")  # (as validate_paths)
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     schema = load_schema(args.schema)
     ignored: Counter[str] = Counter()

@@ -58,6 +58,8 @@ def check_engine(engine: str, scheduler: str | None) -> None:
         raise ConfigError(f"--engine: expected local or dask, got {engine!r}")
     if scheduler is not None and engine != "dask":
         raise ConfigError("--scheduler goes with --engine dask")
+    if scheduler is not None and not _SCHEDULER.match(scheduler):
+        raise ConfigError(f"--scheduler: expected a Dask scheduler address like tcp://HOST:8786, got {scheduler!r}")
     if engine == "dask":
         try:
             import distributed  # noqa: F401
@@ -335,8 +337,7 @@ def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Itera
 
     run = uuid.uuid4().hex[:12]
     cluster = None
-    if scheduler is not None and not _SCHEDULER.match(scheduler):
-        raise ConfigError(f"--scheduler: expected a Dask scheduler address like tcp://HOST:8786, got {scheduler!r}")
+    check_engine("dask", scheduler)  # (the address too: a build checked it before any work)
     try:
         if scheduler is None:
             with _sigint_ignored():  # (inherited: a Ctrl-C stops the driver, which closes the cluster)

@@ -3,7 +3,7 @@
 An `Issue` describes something wrong with the *input* and never stops a run; exceptions
 (`NewssetError` and subclasses) are for failures of the run itself (bad options, an
 unreadable schema, an output folder that cannot be written), and `ParseError`, which carries
-a page's issue out of the parse API (`parse_file`, `parse_text`); a run never raises it.
+a page's issue out of the parse API (`parse_file`, `parse_bytes`, `parse_text`); a run never raises it.
 """
 
 from __future__ import annotations

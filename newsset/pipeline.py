@@ -208,7 +208,10 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
 
     check_option_types([("jobs", jobs, (int, type(None)), "an integer"),
                         ("seed", seed, (int, type(None)), "an integer"),
-                        ("today", today, (_dt.date, type(None)), "a date"), ("license", license, str, "a string")])
+                        ("today", today, (_dt.date, type(None)), "a date"), ("license", license, str, "a string"),
+                        *((what, value, bool, "true or false") for what, value in (
+                            ("no_tasks", no_tasks), ("allow_truncated", allow_truncated), ("plot", plot),
+                            ("fix_mojibake", fix_mojibake)))])
     if isinstance(language, (str, bytes)):
         language = [language]  # type: ignore[list-item]  # one code given alone ("en", not "e" and "n")
     given = list(language)
@@ -403,9 +406,9 @@ def _notes(r: BuildResult, out: str, out_path: str, license: str) -> list[str]:
     `out` as given, `out_path` made absolute before the build."""
     notes = []
     if r.kept_aside is not None:
-        notes.append(f"files of yours in the previous {out} had a path the new build writes; the previous output is "
-                     f"kept at {display_path(str(r.kept_aside))} (nothing of yours was deleted): move what you need "
-                     "from it, then remove it.")
+        notes.append(f"note: files of yours in the previous {out} had a path the new build writes; the previous "
+                     f"output is kept at {display_path(str(r.kept_aside))} (nothing of yours was deleted): move what "
+                     "you need from it, then remove it.")
     if r.replaced_tasks:
         notes.append(f"note: --tasks replaces the bundled task(s) {', '.join(r.replaced_tasks)} with yours of the "
                      "same name")

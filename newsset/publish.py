@@ -37,8 +37,9 @@ def lock_path(out: str | os.PathLike[str]) -> Path:
 class Staging:
     """A staging folder beside `out`, guarded by a lock; `publish()` swaps it into place.
 
-    An interrupted build leaves only a hidden `.NAME.staging-PID` folder (removed by the next
-    build) and the previous output untouched.
+    An interrupted build leaves a hidden `.NAME.staging-PID` folder (removed by the next build)
+    and the previous output untouched; the empty lock file `.NAME.lock` beside it stays, as after
+    any build (removing it while another build holds it would let a third one in).
     """
 
     def __init__(self, out: str | os.PathLike[str]) -> None:

@@ -20,7 +20,7 @@ from .errors import Issue, display_path
 from .sources import Source
 
 __all__ = ["READ_BUFFER", "SKIP_BYTES", "LineTooLong", "bounded_lines", "count_range_lines", "open_fd",
-           "open_records", "open_regular", "page_bytes", "range_lines", "read_page_file", "unreadable_issue"]
+           "open_records", "open_regular", "page_bytes", "range_lines", "read_page_file", "runs_on", "unreadable_issue"]
 
 
 class _NotAFile(OSError):
@@ -147,6 +147,13 @@ class LineTooLong(Exception):
 #: How far past a line over the cap newsset reads looking for the line's end, so that the lines
 #: after it still count; a longer line (a decompression bomb with no newline) ends the file's reading.
 SKIP_BYTES = 64 << 20
+
+
+def runs_on() -> str:
+    """Why the rest of a file with a line past `SKIP_BYTES` is not read (built when said: a test lowers the limit)."""
+    size = f"{SKIP_BYTES >> 20} MiB" if SKIP_BYTES >= 1 << 20 else f"{SKIP_BYTES:,} bytes"
+    return (f"it runs on past {size} without a line end (decompressed data may be a bomb): the rest of the file is "
+            "not read")
 
 
 def _skip_rest(fh: Any, limit: float = SKIP_BYTES) -> int:

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from . import __version__
 from .check import iter_checked
-from .errors import Issue, check_option_types, display_path, visible
+from .errors import ConfigError, Issue, check_option_types, display_path, visible
 from .progress import Progress
 from .schema import Schema
 from .sources import MEMBER_SEP, Source, as_paths, discover, ignored_note
@@ -92,19 +92,26 @@ class Report:
         }
 
 
-def validate_paths(paths: Iterable[str | os.PathLike[str]], schema: str | os.PathLike[str] | None = None,
-                   max_issues: int | None = None, today: _dt.date | None = None, *,
+MAX_ISSUES = 100_000  # issues a report holds (a few hundred MB) unless asked otherwise; its counts hold them all
+
+
+def validate_paths(paths: Iterable[str | os.PathLike[str]], schema: str | os.PathLike[str] | Schema | None = None,
+                   max_issues: int | None = MAX_ISSUES, today: _dt.date | None = None, *,
                    fix_mojibake: bool = False) -> Report:
     """Validate files and folders of pages and record files, as `newsset validate` does (the
-    files a folder walk passes over are counted in the report)."""
+    files a folder walk passes over are counted in the report). `max_issues=None` keeps every issue:
+    a small compressed file may hold millions."""
     from .schema import load_schema
 
     check_option_types([("max_issues", max_issues, (int, type(None)), "an integer"),
                         ("today", today, (_dt.date, type(None)), "a date"), ("fix_mojibake", fix_mojibake, bool,
                                                                              "true or false")])
+    if max_issues is not None and max_issues < 0:
+        raise ConfigError(f"max_issues: expected 0 or more, got {max_issues}")
     ignored: Counter[str] = Counter()
     sources = discover(as_paths(paths), ignored=ignored)
-    report = validate(sources, load_schema(schema), max_issues, today, fix_mojibake=fix_mojibake)
+    sch = schema if isinstance(schema, Schema) else load_schema(schema)
+    report = validate(sources, sch, max_issues, today, fix_mojibake=fix_mojibake)
     report.ignored.update(ignored)  # (the walks' files of other suffixes, beside the archives' members)
     return report
 
@@ -285,4 +292,7 @@ RENDERERS = {"text": render_text, "json": render_json, "github": render_github, 
 
 
 def render(report: Report, fmt: str) -> str:
+    """The report in one of `RENDERERS`' formats."""
+    if fmt not in RENDERERS:
+        raise ConfigError(f"format: expected one of {', '.join(RENDERERS)}, got {fmt!r}")
     return RENDERERS[fmt](report)

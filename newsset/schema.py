@@ -50,6 +50,11 @@ SCHEMA_MAX_BYTES = 16 << 20  # far more than any schema; /dev/zero or a FIFO mus
 
 
 def _read_json(path: Path) -> dict[str, Any]:
+    return _read_json_bytes(path)[0]
+
+
+def _read_json_bytes(path: Path) -> tuple[dict[str, Any], bytes]:
+    """(the JSON object in the file, the bytes it was read from: what is hashed and published)."""
     try:
         data = read_small_file(path, SCHEMA_MAX_BYTES)
     except OSError as e:
@@ -60,7 +65,7 @@ def _read_json(path: Path) -> dict[str, Any]:
         raise SchemaFileError(f"{path}: the schema is not valid JSON: {e}") from None
     if not isinstance(doc, dict):
         raise SchemaFileError(f"{path}: expected a JSON object as the schema, got {type(doc).__name__}")
-    return doc
+    return doc, data
 
 
 def _refs(node: Any) -> Iterator[str]:
@@ -569,9 +574,8 @@ def load_schema(path: str | os.PathLike[str] | None = None, *, checked: bool = F
     checked either: the test suite checks it (test_the_bundled_schema_is_a_valid_draft_2020_12_schema)."""
     bundled = bundled_schema_path()
     p = Path(path) if path is not None else bundled
-    doc = _read_json(p)
+    doc, raw = _read_json_bytes(p)  # (one read: the bytes published and hashed are those checked)
     uri = p.resolve().as_uri()
-    raw = p.read_bytes()
     resources: dict[str, dict[str, Any]] = {}
     bundled_doc = doc if p.resolve() == bundled.resolve() else _read_json(bundled)
     resources[bundled_doc["$id"]] = bundled_doc

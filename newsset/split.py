@@ -38,7 +38,7 @@ def salt(seed: int) -> str:
 
 
 class Splitter:
-    """Maps ids to split names; thresholds computed once."""
+    """Maps keys (a record's id, or `group:VALUE` under --group-by) to split names; thresholds computed once."""
 
     def __init__(self, ratios: Sequence[float], seed: int = 0) -> None:
         self.ratios = tuple(ratios)

@@ -35,7 +35,7 @@ NEEDS = {"date": "dates, months and the articles-per-month chart", "publication"
          "truncated": "the truncated share", "body": "body lengths and the body-length chart"}
 #: Word-count percentiles reported (p5..p95 are the card's).
 PERCENTILES = (5, 25, 50, 75, 95, 99)
-BATCH_ROWS = 2048  # rows per streamed batch (the build cuts row groups at 2,048 rows or 4 MiB of text)
+BATCH_ROWS = 2048  # rows per streamed batch (the build cuts row groups at 2,048 rows or 2 MiB of text: write.py)
 FORMAT_ID = "newsset-stats/1"  # the JSON output's schema version
 NO_PUBLICATION = "(none)"
 # The characters str.isspace() accepts: a word is a run of anything else, so the counts equal
@@ -311,6 +311,10 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequenc
 
 def render_stats(st: DatasetStats, fmt: Format = "text", top: int = 10) -> str:
     """The stats as `text` (aligned tables), `markdown` (tables for a card or an issue) or `json`."""
+    if fmt not in ("text", "json", "markdown"):
+        raise ConfigError(f"format: expected text, json or markdown, got {fmt!r}")
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ConfigError(f"top: expected 1 or more, got {top!r}")
     if fmt == "json":
         return json.dumps(st.to_dict(top), indent=2, ensure_ascii=False) + "\n"
     md = fmt == "markdown"

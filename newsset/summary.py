@@ -65,9 +65,12 @@ def render_build_markdown(result: BuildResult) -> str:
         lines.append(f"Built {md_code(out, in_table=False)} from {result.inputs} input(s) in {result.files} file(s): "
                      f"**{result.total_rows}** row(s), **{result.total_rejected}** input(s) rejected.")
     else:
-        lines.append(f"{result.total_rejected} of {result.inputs} input(s) rejected and `--on-invalid fail` is set, "
-                     f"so nothing was written to {md_code(out, in_table=False)}. Run `newsset validate` on the "
-                     "sources for the located errors.")
+        why = ("the inputs hold no page or record (only blank lines)" if not result.inputs else
+               f"{result.total_rejected} of {result.inputs} input(s) rejected: no input passed the checks, and a "
+               "dataset of no rows cannot be loaded" if result.empty else
+               f"{result.total_rejected} of {result.inputs} input(s) rejected and `--on-invalid fail` is set")
+        lines.append(f"{why}, so nothing was written to {md_code(out, in_table=False)}. Run `newsset validate` on "
+                     "the sources for the located errors.")
     lines.append("")
     if result.written:
         splits = sorted({s for counts in result.configs.values() for s in counts} | set(result.rows),

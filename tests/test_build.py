@@ -587,10 +587,14 @@ def test_an_out_under_a_file_names_the_file(corpus: Path, tmp_path: Path) -> Non
 
 
 def test_bad_options_are_config_errors(corpus: Path, tmp_path: Path) -> None:
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="ratios"):
         newsset.build([corpus], tmp_path / "o", ratios="0.5,0.5,0.5")
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="input not found"):
         newsset.build([tmp_path / "missing"], tmp_path / "o")
+    for option in ("fix_mojibake", "no_tasks", "allow_truncated", "plot"):  # ("no" is truthy: it repaired text)
+        with pytest.raises(ConfigError, match=f"{option}: expected true or false, got str 'no'"):
+            newsset.build([corpus], tmp_path / "o", **{option: "no"})  # type: ignore[arg-type]
+    assert not (tmp_path / "o").exists()
     assert main(["build", str(corpus), "--out", str(tmp_path / "o"), "--ratios", "abc"]) == 2
 
 

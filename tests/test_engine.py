@@ -695,6 +695,8 @@ def test_a_malformed_scheduler_address_is_a_usage_error(tmp_path: Path, address:
     with pytest.raises(newsset.ConfigError, match="expected a Dask scheduler address"):
         newsset.build([raw], tmp_path / "out", engine="dask", scheduler=address)
     assert not (tmp_path / "out").exists()
+    with pytest.raises(newsset.ConfigError, match="expected a Dask scheduler address"):  # before any work
+        newsset.build([tmp_path / "missing"], tmp_path / "out", engine="dask", scheduler=address)
 
 
 def test_a_scheduler_that_never_answers_is_an_error_not_a_hang(tmp_path: Path,

@@ -530,3 +530,15 @@ def test_stats_plot_interrupted_leaves_the_dataset_verifiable(ds: Path, monkeypa
     assert not [p for p in ds.parent.iterdir() if ".charts-" in p.name]
     monkeypatch.setattr(newsset.plots, "_body_length", real)
     assert main(["stats", str(ds), "--plot"]) == 0 and verify(ds, load=False).ok
+
+
+def test_render_stats_refuses_a_format_or_top_it_cannot_give(built: Path) -> None:
+    """An unknown format was rendered as text, and top=0 taken, where the CLI refuses both."""
+    from newsset.stats import render_stats
+
+    st = newsset.dataset_stats(built)
+    with pytest.raises(newsset.ConfigError, match="format: expected text, json or markdown, got 'xml'"):
+        render_stats(st, "xml")  # type: ignore[arg-type]
+    with pytest.raises(newsset.ConfigError, match="top: expected 1 or more, got 0"):
+        render_stats(st, "text", top=0)
+    assert render_stats(st, "json", top=1).startswith("{")

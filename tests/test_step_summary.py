@@ -174,3 +174,20 @@ def test_build_markdown_is_a_function_of_the_result() -> None:
     text = render_build_markdown(r)
     assert "| config | train | test | total |" in text and "| `default` | 2 | 1 | 3 |" in text
     assert "Built dist/o\\|ut from 3 input(s)" in text and "| `input.empty` | 1 |" in text
+
+
+@pytest.mark.parametrize(("inputs", "rejected", "empty", "says"), [
+    (0, 0, True, "the inputs hold no page or record (only blank lines), so nothing was written"),
+    (3, 3, True, "3 of 3 input(s) rejected: no input passed the checks, and a dataset of no rows cannot be loaded"),
+    (3, 1, False, "1 of 3 input(s) rejected and `--on-invalid fail` is set, so nothing was written"),
+])
+def test_the_summary_of_a_build_that_wrote_nothing_says_why(inputs: int, rejected: int, empty: bool,
+                                                              says: str) -> None:
+    """Every unwritten build was said to have `--on-invalid fail` set (the CLI told the three apart)."""
+    from collections import Counter
+
+    from newsset.pipeline import BuildResult
+
+    r = BuildResult(out=Path("o"), inputs=inputs, files=inputs, rejected=Counter({"input.empty": rejected}),
+                    empty=empty)
+    assert says in render_build_markdown(r)

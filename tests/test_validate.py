@@ -545,3 +545,18 @@ def test_validate_paths_refuses_an_option_of_the_wrong_type_as_build_does(tmp_pa
         newsset.validate_paths([tmp_path], **{option: value})  # type: ignore[arg-type]
     assert str(e.value).startswith(says)
     assert newsset.validate_paths([tmp_path], today=dt.date(2030, 1, 1), max_issues=3, fix_mojibake=True).valid
+
+
+def test_api_options_out_of_range_are_config_errors_and_a_schema_object_is_taken(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(page(), encoding="utf-8")
+    (tmp_path / "b.txt").write_text("no header\n", encoding="utf-8")
+    with pytest.raises(newsset.ConfigError, match="max_issues: expected 0 or more, got -1"):
+        newsset.validate_paths([tmp_path], max_issues=-1)
+    report = newsset.validate_paths([tmp_path], schema=newsset.load_schema())  # a Schema, as build takes
+    assert [i.code for i in report.issues] == ["parse.missing-header"]
+    with pytest.raises(newsset.ConfigError, match="format: expected one of text, json, github, junit, markdown"):
+        newsset.render(report, "xml")
+    from newsset.cli import MAX_ISSUES
+    from newsset.report import MAX_ISSUES as API_MAX_ISSUES
+
+    assert MAX_ISSUES == API_MAX_ISSUES  # the CLI's default is the API's
