@@ -60,7 +60,10 @@ _SECTIONS = frozenset({
     "reviews", "comment", "news", "world news", "uk news", "us news", "politics", "business", "money", "culture",
     "arts", "sport", "science", "tech", "travel", "food", "food & drink", "property", "health", "environment",
     "the week unwrapped", "podcast", "podcasts", "quiz", "cartoons", "puzzles", "crosswords", "the papers",
-    "today's newspapers", "fact check", "the week's guide"})
+    "today's newspapers", "fact check", "the week's guide", "obituaries", "obituary", "books", "book review", "film",
+    "films", "tv", "television", "theatre", "music", "art", "letters", "letters to the editor", "crossword",
+    "crosswords and puzzles", "sudoku", "good news", "wellbeing", "personal finance", "motoring", "wine", "gardening",
+    "fashion", "style", "education", "media", "history", "cartoon", "quizzes", "games", "world", "uk", "us"})
 
 
 class _Authors:
@@ -300,7 +303,8 @@ class HeadReader(PageState):
                     break  # labels follow the image block directly (or lower down: see `_far_labels`)
                 continue
             if credit_i is None and len(paras := self.paragraphs(cands[0], i)) > 1 and not (
-                    len(paras) == 2 and self._plain_labels(cands, pos) and self._over_standfirst(paras, i)):
+                    len(paras) == 2 and self._plain_labels(cands, pos) and (
+                        self._over_standfirst(paras, i) or is_bare_by(text))):
                 return None  # no image: labels sit under the standfirst at most ("By Train" lower down is text)
             block = self._label_block(cands, pos)
             if block is not None:

@@ -643,6 +643,21 @@ def test_a_bio_sentence_that_opens_like_the_boxs_heading_is_kept() -> None:
     assert rec["author_bio"] == bio
 
 
+@pytest.mark.parametrize("kicker", ["Obituaries", "Books", "Letters", "Crossword", "Good news"])
+def test_a_section_kicker_over_the_standfirst_of_a_page_without_an_image(kicker: str) -> None:
+    rec = parse(page(HEADER, "", kicker, "", "Plots are scarce in six cities", "", "By", "published 3 June 2022", "",
+                     P1, "", P2))
+    assert (rec["subtitle"], rec["body"]) == ("Plots are scarce in six cities", f"{P1}\n\n{P2}")
+
+
+def test_the_sites_bare_labels_under_two_paragraphs_without_an_image_are_labels() -> None:
+    """A bare `By` over `published` is the site's label pair, never article text: under a kicker and
+    a standfirst (or two paragraphs) it was left in the body."""
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "Councils blame the cost of land", "", "By",
+                     "published 3 June 2022", "", P1, "", P2))
+    assert rec["body"] == f"{P1}\n\n{P2}" and "published" not in (rec["subtitle"] or "")
+
+
 def test_a_line_with_commas_closing_an_unsigned_page_is_text() -> None:
     rec = parse(page(HEADER, "", P1, "", "Paris, Texas, The Guardian"))
     assert rec["author"] is None and rec["body"] == f"{P1}\n\nParis, Texas, The Guardian"
