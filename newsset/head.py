@@ -266,12 +266,20 @@ class HeadReader(PageState):
         above = nonblank[:bisect_left(nonblank, credit_i)]
         opening = compress(above, map(str.startswith, map(str.lstrip, map(lines.__getitem__, above)),
                                       repeat(LABEL_OPENINGS)))
-        if any(self._is_label_line(lines[i].strip()) for i in opening):
+        after = nonblank[bisect_right(nonblank, credit_i):][:1]
+        labels_follow = bool(after) and self._is_label_line(lines[after[0]].strip())
+        if any(self._is_label_line(text := lines[i].strip()) and not (
+                labels_follow and self._caption_by(i, credit_i, text)) for i in opening):
             return False
         if len(self.paragraphs(first, credit_i)) <= 2:
             return True
-        after = nonblank[bisect_right(nonblank, credit_i):][:1]
-        return bool(after) and self._is_label_line(lines[after[0]].strip())
+        return labels_follow
+
+    def _caption_by(self, i: int, credit_i: int, text: str) -> bool:
+        """`By NAME` as one of the image block's own lines, glued over its credit (a cartoon's caption
+        naming its cartoonist, `By Lake Como`), with the labels under the credit: no byline."""
+        return credit_i - 2 <= i < credit_i and all(self.lines[i:credit_i]) and not is_bare_by(text) \
+            and not is_when(text)
 
     def _is_label_line(self, text: str) -> bool:
         return text.startswith(LABEL_OPENINGS) and (is_bare_by(text) or is_when(text)

@@ -658,6 +658,22 @@ def test_the_sites_bare_labels_under_two_paragraphs_without_an_image_are_labels(
     assert rec["body"] == f"{P1}\n\n{P2}" and "published" not in (rec["subtitle"] or "")
 
 
+@pytest.mark.parametrize("block", [["Political cartoon", "By Dave Granlund"], ["By Dave Granlund"]])
+def test_a_caption_naming_a_cartoonist_over_the_credit_is_the_caption_not_a_byline(block: list[str]) -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *block, "(Image credit: Dave Granlund / Cagle Cartoons)",
+                     "By", "published 3 June 2022", "", P1, "", P2, "", "Dana Kemp, The Week US", "", "A writer.",
+                     "", *FOOTER))
+    assert (rec["image_caption"], rec["image_credit"]) == ("By Dave Granlund", "Dave Granlund / Cagle Cartoons")
+    assert (rec["author"], rec["body"]) == ("Dana Kemp", f"{P1}\n\n{P2}")
+
+
+def test_a_by_line_over_an_image_in_the_body_is_still_the_byline() -> None:
+    """Without labels under the credit, a `By NAME` line above the image block is the byline."""
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "By Ana Demir", "", P1, "", "A plot in Leeds",
+                     "(Image credit: Kit Marlowe)", "", P2))
+    assert rec["author"] == "Ana Demir" and rec["image_credit"] is None
+
+
 def test_a_line_with_commas_closing_an_unsigned_page_is_text() -> None:
     rec = parse(page(HEADER, "", P1, "", "Paris, Texas, The Guardian"))
     assert rec["author"] is None and rec["body"] == f"{P1}\n\nParis, Texas, The Guardian"
