@@ -230,10 +230,10 @@ class HeadReader(PageState):
         standfirst = self.paragraphs(first, stop)
         if len(standfirst) == 2:  # (see `_over_standfirst`)
             (s0, e0), (s1, e1) = standfirst
-            if labels is not False and self._glued_on(e1, labels):
+            if _kicker(lines[s0:e0], lines[s1]):
+                standfirst = standfirst[1:]  # a section's label above the standfirst (glued on the labels or not)
+            elif labels is not False and self._glued_on(e1, labels):
                 standfirst = standfirst[:1]  # a lead video's title glued on the labels: its player's furniture
-            elif _kicker(lines[s0:e0], lines[s1]):
-                standfirst = standfirst[1:]  # a section's label above the standfirst
         if standfirst and not lines[standfirst[0][0]].lstrip()[:1].isalpha() and not any(
                 c.isalpha() for s, e in standfirst for k in range(s, e) for c in lines[k]):
             self.lead, standfirst = standfirst + self.lead, []  # a gallery's `1.`: no standfirst, body text

@@ -172,8 +172,11 @@ def line_signature(line: str) -> tuple[str, str] | None:
     if " " not in name and name.lower() in ROLE_WORDS:
         return None  # a role, not a name ("Editor, The Week's newsletter" under the editor's name)
     pub = m.group("pub")
-    if pub[:4] != "The " and not ROLE_WORDS.isdisjoint(pub.lower().split()):
-        return name, ""  # `Jane Doe, Staff Writer`: the writer's role, which names no publication
+    if not pub.startswith("The Week") and ((pub[:4] != "The " and not ROLE_WORDS.isdisjoint(pub.lower().split()))
+                                           or not ROLE_WORDS.isdisjoint(pub.split()) or any(map(str.isdigit, pub))):
+        # `Jane Doe, Staff Writer`, `Ann Bell, The Observer's chief film critic`, `Ed Marr, The Courier editor
+        # 1971-88`: a role or a description (a role word in lower case, a year), which names no publication
+        return name, ""
     return name, pub
 
 

@@ -674,6 +674,21 @@ def test_a_by_line_over_an_image_in_the_body_is_still_the_byline() -> None:
     assert rec["author"] == "Ana Demir" and rec["image_credit"] is None
 
 
+@pytest.mark.parametrize("last", ["Ann Bellamy, The Observer's chief film critic",
+                                  "Sir Gideon Marlowe, The Morning Courier editor 1971-88"])
+def test_a_closing_name_with_a_description_is_no_signature(last: str) -> None:
+    rec = parse(page(HEADER, "", P1, "", last))
+    assert (rec["author"], rec["publication"], rec["body"]) == (None, None, f"{P1}\n\n{last}")
+
+
+def test_a_kicker_over_a_standfirst_glued_on_the_labels_leaves_the_standfirst() -> None:
+    """The glued paragraph is dropped as a lead video's title only when no kicker is above it: the
+    kicker was kept as the subtitle and the standfirst lost."""
+    rec = parse(page(HEADER, "", "Today's big question", "", "Plots are scarce in six cities", "By",
+                     "published 3 June 2022", "", P1, "", P2))
+    assert (rec["subtitle"], rec["body"]) == ("Plots are scarce in six cities", f"{P1}\n\n{P2}")
+
+
 def test_a_line_with_commas_closing_an_unsigned_page_is_text() -> None:
     rec = parse(page(HEADER, "", P1, "", "Paris, Texas, The Guardian"))
     assert rec["author"] is None and rec["body"] == f"{P1}\n\nParis, Texas, The Guardian"
