@@ -161,8 +161,6 @@ def _memo_put(path: str, at: int, pairs: dict[str, tuple[Stat, str]]) -> None:
         _dump(path, (at, pairs))
 
 
-
-
 def chunk_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str], list[bytes | Issue | None],
                                                            list[Stat | None]] | None:
     """(chunk key, a key per source, the pages as read, their stats): sha256 over newsset's version and code,

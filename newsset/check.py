@@ -403,8 +403,6 @@ def _bad_stream(src: Source, e: BaseException, last: int = 0) -> Issue | None:
                       "it so far are kept")
 
 
-
-
 _LEAD = b" \t\r\n\x0b\x0c\xef\xbb\xbf"  # JSON white space, and the bytes of a byte-order mark
 
 
@@ -589,8 +587,6 @@ def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None, 
     issues = check_record(record, schema, src.path, 1, art.lines, today, parsed=True)
     issues += [replace(i, path=src.path) for i in art.issues]  # warnings after errors: a reject's code is its first
     return Item(src, 1, record, issues, art.body_utf8, art.body_plain)
-
-
 
 
 def _syntax_issue(e: ValueError, line: str, path: str, n: int) -> Issue:

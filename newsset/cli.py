@@ -499,7 +499,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 128 + terminated[0] if terminated else 130
 
 
-
 def _refused_resource(e: BaseException) -> bool:
     """An error that says the system refused a process, thread, file descriptor or memory (a
     container's low `ulimit`), not that newsset or its input went wrong: a thread that cannot

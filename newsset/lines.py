@@ -88,8 +88,6 @@ def ends_in(text: str, marks: frozenset[str]) -> bool:
     return text.rstrip(_CLOSERS)[-1:] in marks
 
 
-
-
 def credit_of(line: str) -> str | None:
     """The credit of an image credit line ("" when it names none), None for any other line.
     ("(Image credit: ...)" as the site writes it; templates also drop the parentheses, or the
@@ -113,8 +111,6 @@ def credit_of(line: str) -> str | None:
     return text.strip()
 
 
-
-
 def plain_label(text: str) -> bool:
     """A label line no sentence could be: `By` with or without a name, or a time label alone or with
     a date (not "published in 2019 and then quietly shelved.")."""
@@ -136,6 +132,7 @@ _BRACKETED_ONLY = frozenset({"credit:", "credits:", "image:", "images:"})
 _CREDIT_LABELS = ("image credit:", "photo credit:", "picture credit:", "image credits:", "photo credits:",
                   "picture credits:", "photo:", "photograph:", "picture:", "illustration:", "photos:", "credit:",
                   "credits:", "image:", "images:")
+
 
 def line_signature(line: str) -> tuple[str, str] | None:
     if "," not in line or len(line) > _SIGNATURE_MAX:  # cheap: most lines are not signatures

@@ -339,7 +339,6 @@ class _Page(HeadReader, EndReader):
                 return first + 1  # (glued under the header line: no blank line between them)
         return first
 
-
     def body(self, start: int, end: int) -> str:
         """The paragraphs in [start, end), each stripped, joined by one blank line."""
         lines = self.lines

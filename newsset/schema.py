@@ -510,8 +510,6 @@ def _linear_pattern(validator: Any, pattern: str, instance: Any, schema: dict[st
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-
-
 @functools.lru_cache(maxsize=1)
 def _python_formats() -> dict[str, Any]:
     """jsonschema's format checkers (what its FORMAT_CHECKER asserts here) as jsonschema_rs callbacks."""

@@ -277,6 +277,7 @@ def newsset_manifest(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
         return None
     return doc if isinstance(doc, dict) and "newsset_version" in doc else None
 
+
 def _walk(root: str, onerror: Any = None, skip: set[tuple[int, int]] | None = None,
           shared: bool = False, hidden: list[str] | None = None,
           outside: list[str] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:

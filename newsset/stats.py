@@ -229,23 +229,23 @@ def _shard_stats(pf: Any, columns: list[str], st: SplitStats) -> None:
     import pyarrow.compute as pc
 
     for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=columns, use_threads=False):
-            st.rows += batch.num_rows
-            if "truncated" in columns:
-                st.truncated += int(pc.sum(batch.column("truncated")).as_py() or 0)
-            if "publication" in columns:
-                for item in pc.value_counts(batch.column("publication")).to_pylist():
-                    st.publications[item["values"]] += item["counts"]
-            if "body" in columns:
-                words = pc.fill_null(pc.count_substring_regex(batch.column("body"), _WORD), 0)
-                st.words.update(dict(zip(*(a.tolist() for a in np.unique(words.to_numpy(), return_counts=True)))))
-            dates = pc.drop_null(batch.column("date")) if "date" in columns else None
-            if dates is not None and len(dates):
-                days = dates.cast(pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
-                lo, hi = str(days.min()), str(days.max())
-                st.first_date = lo if st.first_date is None else min(st.first_date, lo)
-                st.last_date = hi if st.last_date is None else max(st.last_date, hi)
-                months, counts = np.unique(days.astype("datetime64[M]"), return_counts=True)
-                st.months.update({str(m): int(c) for m, c in zip(months, counts)})
+        st.rows += batch.num_rows
+        if "truncated" in columns:
+            st.truncated += int(pc.sum(batch.column("truncated")).as_py() or 0)
+        if "publication" in columns:
+            for item in pc.value_counts(batch.column("publication")).to_pylist():
+                st.publications[item["values"]] += item["counts"]
+        if "body" in columns:
+            words = pc.fill_null(pc.count_substring_regex(batch.column("body"), _WORD), 0)
+            st.words.update(dict(zip(*(a.tolist() for a in np.unique(words.to_numpy(), return_counts=True)))))
+        dates = pc.drop_null(batch.column("date")) if "date" in columns else None
+        if dates is not None and len(dates):
+            days = dates.cast(pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+            lo, hi = str(days.min()), str(days.max())
+            st.first_date = lo if st.first_date is None else min(st.first_date, lo)
+            st.last_date = hi if st.last_date is None else max(st.last_date, hi)
+            months, counts = np.unique(days.astype("datetime64[M]"), return_counts=True)
+            st.months.update({str(m): int(c) for m, c in zip(months, counts)})
 
 
 def _reject_counts(root: Path, manifest: dict[str, Any]) -> tuple[Counter[str], str | None]:

@@ -69,6 +69,8 @@ TASKS_MAX_BYTES = 1 << 20
 
 
 _KEYS = frozenset({"description", "columns", "require", "untruncated", "prompt", "target"})
+
+
 def _template_error(text: str) -> str | None:
     """Why a prompt or target is no Jinja template (the harness would fail on it at evaluation time,
     long after the build): Jinja's own parser when it is installed, else unbalanced delimiters."""

@@ -69,7 +69,6 @@ def to_column(values: list[Any], typ: pa.DataType) -> pa.Array:
     return pa.array(nested_values(values, typ) if pa.types.is_nested(typ) else values, typ)
 
 
-
 def _exact_float(v: int) -> float:
     """An integer as a float64 column holds it, when it gives it back: exactly, or as the same number
     written the shortest way (10**30 reads back as 1e+30). Past 2**53 most integers would come back

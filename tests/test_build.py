@@ -598,7 +598,6 @@ def test_bad_options_are_config_errors(corpus: Path, tmp_path: Path) -> None:
     assert main(["build", str(corpus), "--out", str(tmp_path / "o"), "--ratios", "abc"]) == 2
 
 
-
 def test_license_is_a_hub_id_or_refused_before_any_work(corpus: Path, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     from newsset.card import hub_license
@@ -620,6 +619,7 @@ def test_license_is_a_hub_id_or_refused_before_any_work(corpus: Path, tmp_path: 
     card = (out / "README.md").read_text(encoding="utf-8")
     assert "\nlicense: cc-by-sa-4.0\n" in card or '\nlicense: "cc-by-sa-4.0"\n' in card
     assert json.loads((out / "croissant.json").read_text())["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
+
 
 def test_language_codes_go_into_the_card(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "o"
@@ -786,7 +786,7 @@ def test_jobs_give_byte_identical_output(tmp_path: Path) -> None:
 
     assert digests(tmp_path / "serial") == digests(tmp_path / "parallel")
     assert len(digests(tmp_path / "serial")) > 3
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="--jobs: expected 0"):
         newsset.build([raw], tmp_path / "x", jobs=-1)
 
 
@@ -1081,3 +1081,20 @@ def test_a_reject_line_keeps_the_column_and_the_hint_of_its_issue(tmp_path: Path
     by_source = {r["source"]: r for r in lines}
     assert by_source["r.jsonl"]["column"] == 8 and "hint" not in by_source["r.jsonl"]
     assert "gzip" in by_source["b.txt"]["hint"] and "column" not in by_source["b.txt"]
+
+
+def test_html_comment_markers_in_a_schema_description_do_not_hide_the_card(tmp_path: Path) -> None:
+    """A field's description with `<!--` opened an HTML comment in the card's field table: the Hub
+    showed nothing of the card below it. (Examples are fenced code: their text stays as it is.)"""
+    doc = json.loads(newsset.load_schema().path.read_text())
+    doc["$id"] = "https://example.org/described.json"
+    doc["properties"]["title"]["description"] = "the headline <!-- as printed"
+    schema = tmp_path / "s.json"
+    schema.write_text(json.dumps(doc))
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(page(), encoding="utf-8")
+    newsset.build([src], tmp_path / "out", schema=schema)
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "the headline &lt;!-- as printed |" in card and "headline <!--" not in card
+    assert newsset.verify_dataset(tmp_path / "out", load=False).ok

@@ -53,7 +53,6 @@ def test_signatures_do_not_depend_on_the_batch() -> None:
     assert (together == alone).all()
 
 
-
 def test_long_texts_are_sketched_a_few_mb_at_a_time_with_the_same_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     """The arrays take ~20 bytes a byte of text: a batch of long pages is cut at BLOCK_BYTES."""
     import newsset.dedup as dedup_mod
@@ -95,10 +94,10 @@ def test_invalid_sketcher_and_threshold_options_are_refused(tmp_path) -> None:
     with pytest.raises(ValueError):
         Sketcher(bins=48)
     (tmp_path / "a.txt").write_text("date 2024-01-01 T\n\nBody.\n")
-    with pytest.raises(newsset.ConfigError):
+    with pytest.raises(newsset.ConfigError, match="--near-dup-threshold: expected a Jaccard similarity"):
         newsset.build([tmp_path], tmp_path / "out", near_dup_threshold=1.5)
-    with pytest.raises(newsset.ConfigError):
-        newsset.build([tmp_path], tmp_path / "out", cutoffs="2024-01-01,2024-06-01")  # needs --split date
+    with pytest.raises(newsset.ConfigError, match="--cutoffs goes with --split date"):
+        newsset.build([tmp_path], tmp_path / "out", cutoffs="2024-01-01,2024-06-01")
 
 
 def _near_pairs_reference(sigs: np.ndarray, threshold: float, bands: int = 16) -> list[tuple[int, int, float]]:

@@ -903,7 +903,6 @@ def test_the_build_summary_says_what_the_cache_gave(tmp_path: Path, capsys: pyte
     assert "of 41 input(s) reused" in line and line.endswith("the rest parsed")
 
 
-
 def test_a_cache_that_fills_up_leaves_no_partial_files_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """On a full disk the copy of a part into the cache (another file system) left its temporary

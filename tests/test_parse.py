@@ -1439,10 +1439,9 @@ def test_missing_body(rest: list[str]) -> None:
 
 
 def test_lone_surrogate_in_text_is_refused_not_crashing() -> None:
-    try:
+    with pytest.raises(newsset.ParseError) as e:
         newsset.parse_text(page(HEADER, "", "Trade is down \udce9 this year."))
-    except newsset.ParseError:
-        pass
+    assert (e.value.issue.code, e.value.issue.line) == ("input.encoding", 3)
 
 
 # ---------------------------------------------------------------- goldens and the real sample
@@ -1496,9 +1495,9 @@ LINES = [HEADER, "date 2024-13-45 X", "date", "date 2021-01-01", "", " ", NBSP, 
 @given(st.text())
 def test_parse_text_only_raises_parse_error(text: str) -> None:
     try:
-        newsset.parse_text(text)
-    except newsset.ParseError:
-        pass
+        newsset.parse_text(text, "fuzz.txt")
+    except newsset.ParseError as e:
+        assert e.issue.path == "fuzz.txt" and (e.issue.line or 0) >= 1
 
 
 @FUZZ

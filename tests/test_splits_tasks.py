@@ -363,7 +363,7 @@ def test_group_by_author_also_keeps_near_duplicates_together(corpus: Corpus, bui
 
 @pytest.mark.parametrize("field", ["nope", "Author", ""])
 def test_group_by_unknown_field_is_a_config_error(field: str, corpus: Corpus, tmp_path: Path) -> None:
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match=f"--group-by: the schema has no field '{field}'"):
         newsset.build([corpus.root], tmp_path / "out", group_by=field)
     assert not (tmp_path / "out").exists()
 
@@ -817,7 +817,7 @@ def test_task_and_schema_options_read_only_regular_files(tmp_path: Path, kind: s
     path = {"device": Path("/dev/zero"), "folder": tmp_path}.get(kind, tmp_path / "fifo")
     if kind == "fifo":
         os.mkfifo(path)
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match=f"--tasks: cannot read {re.escape(str(path))}"):
         load_tasks(path)
     with pytest.raises(newsset.SchemaFileError):
         load_schema(path)

@@ -328,6 +328,7 @@ def test_plot_without_matplotlib_exits_2_and_says_what_to_install(built: Path, r
     err = capsys.readouterr().err
     assert "matplotlib" in err and "pip install 'newsset[plot]'" in err
     assert not (built / "images").exists()
+
     def started(*a: Any) -> None:
         raise AssertionError("the build started before finding that matplotlib is missing")
 

@@ -438,7 +438,6 @@ def test_a_report_file_that_is_an_input_is_refused_not_written(corpus: Path,
     assert page.read_bytes() == before and "is one of the files being validated" in capsys.readouterr().err
 
 
-
 def test_a_report_inside_the_checked_folder_with_an_input_suffix_is_refused(corpus: Path,
                                                                             capsys: pytest.CaptureFixture[str]) -> None:
     """The next validate of the folder would have read `report.txt` as a page (and failed on it)."""
