@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from .errors import ConfigError
@@ -54,11 +55,8 @@ class Splitter:
         return int.from_bytes(digest[:8], "big") % BUCKETS
 
     def __call__(self, key: str) -> str:
-        b = self.bucket(key)
-        for name, bound in zip(SPLITS, self.bounds):
-            if b < bound:
-                return name
-        return SPLITS[-1]  # unreachable: the last bound is BUCKETS
+        # The first split whose bound is above the bucket (the last bound is BUCKETS, past every bucket).
+        return SPLITS[min(bisect_right(self.bounds, self.bucket(key)), len(SPLITS) - 1)]
 
 
 _ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

@@ -118,9 +118,9 @@ def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
         require = spec.get("require", [])
         if not isinstance(require, list) or not all(isinstance(f, str) for f in require):
             raise ConfigError(f"{where}: task {name!r}: `require` must be a list of field names, got {require!r}")
-        for key in ("untruncated",):
-            if not isinstance(spec.get(key, False), bool):
-                raise ConfigError(f"{where}: task {name!r}: `{key}` must be true or false, got {spec[key]!r}")
+        if not isinstance(spec.get("untruncated", False), bool):
+            raise ConfigError(f"{where}: task {name!r}: `untruncated` must be true or false, got "
+                              f"{spec['untruncated']!r}")
         for key in ("description", "prompt", "target"):
             if not isinstance(spec.get(key, ""), str):
                 raise ConfigError(f"{where}: task {name!r}: `{key}` must be a string, got {spec[key]!r}")
@@ -129,7 +129,7 @@ def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
             if problem := _template_error(text):
                 raise ConfigError(f"{where}: task {name!r}: `{key}` is not a Jinja template lm-evaluation-harness "
                                   f"can render: {problem}")
-            for ref in _TEMPLATE_NAME.findall(text if isinstance(text, str) else ""):
+            for ref in _TEMPLATE_NAME.findall(text):  # (a string: checked above)
                 if ref not in cols:
                     raise ConfigError(f"{where}: task {name!r}: `{key}` names {{{{{ref}}}}}, which is not one of the "
                                       f"task's columns ({', '.join(cols)}): the harness would render it empty")
