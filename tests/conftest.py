@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,16 @@ def corpus(tmp_path: Path) -> Path:
     (raw / "sub" / "copy-of-story-2.txt").write_bytes((raw / "story-2.txt").read_bytes())
     (raw / "broken.txt").write_text(" date 2024-13-45 An impossible day\n\nBody.\n", encoding="utf-8")
     return raw
+
+
+@pytest.fixture
+def sigint_default() -> Iterator[None]:
+    """Python's own Ctrl-C handler for the test, whatever the suite started with: a suite run in the
+    background (`cmd &` in a script) starts with SIGINT ignored, and Python then installs no handler."""
+    import signal
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -1070,6 +1070,7 @@ def test_a_record_file_rewritten_while_its_byte_ranges_are_read_is_said_not_lost
     assert result.inputs == sum(result.rows.values()) + len(rejects)
 
 
+@pytest.mark.usefixtures("sigint_default")
 def test_processes_started_with_sigint_ignored_keep_ignoring_it() -> None:
     """The Dask engine starts its LocalCluster so: a Ctrl-C at the terminal reaches every process of
     the group, and each nanny and worker printed a traceback; the driver alone now stops, and closes

@@ -504,6 +504,7 @@ def test_the_cli_raises_its_soft_limit_of_open_files() -> None:
     assert got >= 256
 
 
+@pytest.mark.usefixtures("sigint_default")
 def test_an_interrupt_between_the_rename_probes_two_renames_leaves_the_output_in_place(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Whether `--out` can be renamed is tried by renaming it away and back, at the start of every
