@@ -192,7 +192,7 @@ def front_matter(schema: Schema, info: dict[str, Any]) -> str:
 
 def _cell(value: Any, width: int = 160) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    # (`<` as an entity: a `<!--` in an example's text or a schema's description would hide the rest of the card)
+    # (`<` as an entity: a `<!--` in a schema field's description would hide the rest of the card)
     text = text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 

@@ -31,7 +31,7 @@ _MORE_HEAD = "you might also like"  # the template's second footer heading, unde
 _CARDS = 8  # paragraphs: teaser cards of one footer list, at most
 
 _PRONOUNS = frozenset({"He", "She", "They", "His", "Her", "Their", "Ze", "Xe"})
-_PRONOUN_WORDS = frozenset({"he", "she", "they", "his", "her", "their", "him", "them"})
+_PRONOUN_WORDS = frozenset(map(str.lower, _PRONOUNS)) | {"him", "them"}  # (anywhere in a sentence)
 _LONG_BIO = 6  # paragraphs: more under an author box is more of the page than a bio
 
 
