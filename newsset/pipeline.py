@@ -199,38 +199,15 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     `jobs=1` (the default here) works in one process; `jobs=0` uses one worker process per core
     (the CLI's default) — from a script, that needs the usual `if __name__ == "__main__":` guard,
     since worker processes (forked from a fork server, or spawned) import the main module."""
-    from .card import hub_license
-
     if plot:  # before any work: a missing extra should not cost a whole build
         from .plots import require_matplotlib
 
         require_matplotlib()
 
-    check_option_types([("jobs", jobs, (int, type(None)), "an integer"),
-                        ("seed", seed, (int, type(None)), "an integer"),
-                        ("today", today, (_dt.date, type(None)), "a date"), ("license", license, str, "a string"),
-                        *((what, value, bool, "true or false") for what, value in (
-                            ("no_tasks", no_tasks), ("allow_truncated", allow_truncated), ("plot", plot),
-                            ("fix_mojibake", fix_mojibake)))])
-    if isinstance(language, (str, bytes)):
-        language = [language]  # type: ignore[list-item]  # one code given alone ("en", not "e" and "n")
-    given = list(language)
-    bad = [c for c in given if not (isinstance(c, str) and _LANGUAGE.fullmatch(c))]
-    if bad or not given:
-        raise ConfigError(f"--language: expected language codes such as en, fr or pt-BR, got "
-                          f"{', '.join(map(repr, bad)) if bad else 'none'}")
-    language = list(dict.fromkeys(map(_bcp47_case, given)))  # (each code once, in the given order)
-    if on_invalid not in ("quarantine", "fail"):
-        raise ConfigError(f"--on-invalid: expected 'quarantine' or 'fail', got {on_invalid!r}")
-    if near_dup not in ("keep", "drop", "off"):
-        raise ConfigError(f"--near-dup: expected keep, drop or off, got {near_dup!r}")
-    if near_dup_threshold is not None and near_dup == "off":
-        raise ConfigError("--near-dup-threshold goes with --near-dup keep or drop (off looks for no near-duplicates)")
-    near_dup_threshold = DEFAULT_THRESHOLD if near_dup_threshold is None else near_dup_threshold
-    if isinstance(near_dup_threshold, bool) or not isinstance(near_dup_threshold, (int, float)) \
-            or not 0 < near_dup_threshold <= 1:
-        raise ConfigError(f"--near-dup-threshold: expected a Jaccard similarity in (0, 1], got {near_dup_threshold}")
-    license = hub_license(license)
+    language, near_dup_threshold, license = _checked_options(
+        jobs=jobs, seed=seed, today=today, license=license, language=language, on_invalid=on_invalid,
+        near_dup=near_dup, near_dup_threshold=near_dup_threshold, flags=dict(
+            no_tasks=no_tasks, allow_truncated=allow_truncated, plot=plot, fix_mojibake=fix_mojibake))
     n_jobs = resolve_jobs(jobs, engine)
     check_engine(engine, scheduler)
     ratio_values, seed, cut, by_key, by_date = _splitters(split, ratios, seed, cutoffs, group_by)
@@ -354,39 +331,11 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         result.tasks = sorted(task_set)
         if by_key is not None:
             result.split_note = _ratio_note(result.rows, ratio_values, group_by, near_dup)
-        rejects_path = stage.dir / "rejects.jsonl"
-        strategy: dict[str, Any] = ({"strategy": "hash", "algorithm": ALGORITHM, "salt": by_key.salt,
-                                     "ratios": dict(zip(SPLITS, ratio_values)), "group_by": group_by}
-                                    if by_key is not None else
-                                    {"strategy": "date", "cutoffs": list(cut or ()),
-                                     "rule": "train < cutoffs[0] <= validation < cutoffs[1] <= test"})
-        leak = result.leakage
-        manifest = {
-            "newsset_version": __version__,
-            "schema": {"id": sch.id, "sha256": sch.sha256, "path": "schema.json"},
-            "options": {"sources": [display_path(i) for i in inputs], "split": split, "ratios": list(ratio_values),
-                        "seed": seed, "cutoffs": list(cut) if cut else None, "group_by": group_by, "near_dup": near_dup,
-                        "near_dup_threshold": near_dup_threshold if guard else None, "on_invalid": on_invalid,
-                        "allow_truncated": allow_truncated, "tasks": sorted(task_set), "license": license},
-            "split": {**strategy, "splits": info["split_stats"],
-                      **({"note": result.split_note} if result.split_note else {})},
-            "leakage": {"mode": near_dup, "threshold": leak.threshold, "near_duplicate_pairs": leak.pairs,
-                        "clusters": leak.clusters, "records_in_clusters": leak.records_in_clusters,
-                        "dropped": leak.dropped, "co_located": leak.co_located,
-                        "split_leaks_dropped": leak.split_leaks_dropped, "cross_split_pairs": leak.cross_split,
-                        "exact_duplicates_removed": result.duplicates},
-            "inputs": {"files": result.files, "items": result.inputs, "accepted": int((split_codes != REJECTED).sum()),
-                       "rejected": result.total_rejected,
-                "duplicates": result.duplicates, "rejected_by_code": dict(sorted(result.rejected.items())),
-                "warnings_by_code": dict(sorted(result.warnings.items())),
-                "ignored_by_suffix": dict(sorted(result.ignored.items()))},
-            "configs": result.configs,
-            "tasks": {name: {"description": t.description, "columns": t.columns, "require": list(t.require),
-                             "untruncated": t.untruncated and not allow_truncated} for name, t in task_set.items()},
-            "files": info["files"],
-            "rejects": {"path": "rejects.jsonl", "rows": result.total_rejected, "bytes": rejects_path.stat().st_size,
-                        "sha256": sha256_file(rejects_path)},
-        }
+        options = {"sources": [display_path(i) for i in inputs], "split": split, "ratios": list(ratio_values),
+                   "seed": seed, "cutoffs": list(cut) if cut else None, "group_by": group_by, "near_dup": near_dup,
+                   "near_dup_threshold": near_dup_threshold if guard else None, "on_invalid": on_invalid,
+                   "allow_truncated": allow_truncated, "tasks": sorted(task_set), "license": license}
+        manifest = _manifest(result, sch, options, by_key, info, split_codes, task_set, stage.dir / "rejects.jsonl")
         final = Path(out_abs)  # (normalised: `--out .` or `..` names the folder)
         card_info = {"pretty_name": pretty_name or final.name, "license": license,
                      "citation": citation, "language": list(language), "manifest": manifest, "configs": info["splits"],
@@ -399,6 +348,75 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         result.carried = stage.carried
         result.notes = _notes(result, os.fspath(out), out_abs, license)
     return result
+
+
+def _manifest(result: BuildResult, sch: Schema, options: dict[str, Any], by_key: Splitter | None,
+              info: dict[str, Any], split_codes: np.ndarray, task_set: dict[str, Task],
+              rejects_path: Path) -> dict[str, Any]:
+    """manifest.json: what was built from what, with which options; what `newsset verify` checks the
+    files against."""
+    strategy: dict[str, Any] = ({"strategy": "hash", "algorithm": ALGORITHM, "salt": by_key.salt,
+                                 "ratios": dict(zip(SPLITS, options["ratios"])), "group_by": options["group_by"]}
+                                if by_key is not None else
+                                {"strategy": "date", "cutoffs": options["cutoffs"] or [],
+                                 "rule": "train < cutoffs[0] <= validation < cutoffs[1] <= test"})
+    leak = result.leakage
+    return {
+        "newsset_version": __version__,
+        "schema": {"id": sch.id, "sha256": sch.sha256, "path": "schema.json"},
+        "options": options,
+        "split": {**strategy, "splits": info["split_stats"],
+                  **({"note": result.split_note} if result.split_note else {})},
+        "leakage": {"mode": options["near_dup"], "threshold": leak.threshold, "near_duplicate_pairs": leak.pairs,
+                    "clusters": leak.clusters, "records_in_clusters": leak.records_in_clusters,
+                    "dropped": leak.dropped, "co_located": leak.co_located,
+                    "split_leaks_dropped": leak.split_leaks_dropped, "cross_split_pairs": leak.cross_split,
+                    "exact_duplicates_removed": result.duplicates},
+        "inputs": {"files": result.files, "items": result.inputs, "accepted": int((split_codes != REJECTED).sum()),
+                   "rejected": result.total_rejected, "duplicates": result.duplicates,
+                   "rejected_by_code": dict(sorted(result.rejected.items())),
+                   "warnings_by_code": dict(sorted(result.warnings.items())),
+                   "ignored_by_suffix": dict(sorted(result.ignored.items()))},
+        "configs": result.configs,
+        "tasks": {name: {"description": t.description, "columns": t.columns, "require": list(t.require),
+                         "untruncated": t.untruncated and not options["allow_truncated"]}
+                  for name, t in task_set.items()},
+        "files": info["files"],
+        "rejects": {"path": "rejects.jsonl", "rows": result.total_rejected, "bytes": rejects_path.stat().st_size,
+                    "sha256": sha256_file(rejects_path)},
+    }
+
+
+def _checked_options(*, jobs: Any, seed: Any, today: Any, license: Any, language: Any, on_invalid: Any,
+                     near_dup: Any, near_dup_threshold: Any, flags: dict[str, Any]) -> tuple[list[str], float, str]:
+    """The options no later step checks, refused before any work as the CLI refuses them (a build
+    called from a script gets a ConfigError, not a traceback an hour in): the language codes once
+    each in BCP 47 case, the guard's threshold, the license as the Hub names it."""
+    from .card import hub_license
+
+    check_option_types([("jobs", jobs, (int, type(None)), "an integer"),
+                        ("seed", seed, (int, type(None)), "an integer"),
+                        ("today", today, (_dt.date, type(None)), "a date"), ("license", license, str, "a string"),
+                        *((what, value, bool, "true or false") for what, value in flags.items())])
+    if isinstance(language, (str, bytes)):
+        language = [language]  # one code given alone ("en", not "e" and "n")
+    given = list(language)
+    bad = [c for c in given if not (isinstance(c, str) and _LANGUAGE.fullmatch(c))]
+    if bad or not given:
+        raise ConfigError(f"--language: expected language codes such as en, fr or pt-BR, got "
+                          f"{', '.join(map(repr, bad)) if bad else 'none'}")
+    language = list(dict.fromkeys(map(_bcp47_case, given)))  # (each code once, in the given order)
+    if on_invalid not in ("quarantine", "fail"):
+        raise ConfigError(f"--on-invalid: expected 'quarantine' or 'fail', got {on_invalid!r}")
+    if near_dup not in ("keep", "drop", "off"):
+        raise ConfigError(f"--near-dup: expected keep, drop or off, got {near_dup!r}")
+    if near_dup_threshold is not None and near_dup == "off":
+        raise ConfigError("--near-dup-threshold goes with --near-dup keep or drop (off looks for no near-duplicates)")
+    near_dup_threshold = DEFAULT_THRESHOLD if near_dup_threshold is None else near_dup_threshold
+    if isinstance(near_dup_threshold, bool) or not isinstance(near_dup_threshold, (int, float)) \
+            or not 0 < near_dup_threshold <= 1:
+        raise ConfigError(f"--near-dup-threshold: expected a Jaccard similarity in (0, 1], got {near_dup_threshold}")
+    return language, near_dup_threshold, hub_license(license)
 
 
 def _notes(r: BuildResult, out: str, out_path: str, license: str) -> list[str]:
