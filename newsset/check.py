@@ -8,13 +8,11 @@ import functools
 import json
 import os
 import re
-import sys
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import chain
 from typing import IO, Any
 
 from . import archives
@@ -22,6 +20,8 @@ from .archives import read_archive, too_large
 from .boilerplate import is_boilerplate
 from .decode import file_signature, signature_hint, wide_encoding, wide_issue
 from .errors import SURROGATE, Issue, ParseError, display_path
+from .errors import short_json as _short
+from .jsonl import opens_array, record_of, shape_issue, shape_of_lines
 from .parse import parse_bytes
 from .reading import (
     LineTooLong,
@@ -39,7 +39,7 @@ from .sources import Source
 from .text import has_visible_text, line_facts, record_issues
 
 __all__ = ["Item", "MAX_DEPTH", "DuplicateBodies", "DuplicateIds", "check_record", "iter_items", "iter_pages",
-           "too_deep", "duplicate_issue", "file_shape", "iter_checked"]
+           "too_deep", "duplicate_issue", "iter_checked"]
 
 
 @dataclass(slots=True)
@@ -65,14 +65,6 @@ class Item:
         """Why a rejected item was rejected: its first error (a warning listed before it, such as
         `record.id-mismatch`, is no reason), for rejects.jsonl's `code` and the counts by code."""
         return next((i for i in self.issues if i.severity == "error"), self.issues[0])
-
-
-def _short(value: Any, width: int = 60) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    except RecursionError:  # JSON that json.loads could just nest (~990 deep) but not encode again
-        return f"{type(value).__name__} nested too deeply to show"
-    return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
 _REQUIRED = re.compile(r"^'(.*)' is a required property$")
@@ -146,37 +138,6 @@ def _date_hint(value: Any) -> str:
 
 #: Deepest nesting of a record that is checked against the schema (json.loads reads ~990 levels).
 MAX_DEPTH = 64
-
-
-def _not_json(name: str) -> Any:
-    """NaN, Infinity and -Infinity, which Python's json reads but JSON does not have."""
-    raise ValueError(f"{name} is not a JSON value (JSON has no NaN or infinity)")
-
-
-def _finite(text: str) -> float:
-    """A JSON number read as a float, refused when it has no finite value (`1e400` reads as infinity)."""
-    value = float(text)
-    if value - value != 0:  # inf (NaN cannot come from a number's text)
-        raise ValueError(f"too large: {text[:40]} is out of a 64-bit float's range (it would be stored as infinity)")
-    return value
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object, refused when it names a key twice (json keeps the last value without a word)."""
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        seen: set[str] = set()
-        key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-        raise _DuplicateKey(key)
-    return obj
-
-
-# One decoder for every line: json.loads with keyword arguments builds a new one per call.
-_DECODER = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite, object_pairs_hook=_object)
 
 
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
@@ -403,103 +364,6 @@ def _bad_stream(src: Source, e: BaseException, last: int = 0) -> Issue | None:
                       "it so far are kept")
 
 
-_LEAD = b" \t\r\n\x0b\x0c\xef\xbb\xbf"  # JSON white space, and the bytes of a byte-order mark
-
-
-#: (first byte, last byte, length) of a line of text, white space stripped: what `shape_of` looks at.
-Head = tuple[bytes, bytes, int]
-
-
-def line_head(raw: bytes) -> Head | None:
-    """`Head` of a line, None when it is blank."""
-    text = raw.lstrip(_LEAD).rstrip()
-    return (text[:1], text[-1:], len(text)) if text else None
-
-
-def shape_of(first: Head, second: Head | None) -> str | None:
-    """What a record file's first two non-blank lines say of it when its lines are no records of
-    their own: "array", one JSON array of records (`[` alone over `{...},` or `{`, as DuckDB's ARRAY
-    option and `json.dump(records, indent=2)` write it, or `[{...},`), or "pretty", objects over
-    several lines (`{` alone over `"key": ...`, as `json.dumps(r, indent=2)` writes). Anything else
-    (a stray `[` or `{` over records, a complete `[1, 2]`) says nothing: those are bad lines of a
-    JSON-lines file, each reported where it stands."""
-    if first[0] == b"[" and first[2] > 1 and first[1] == b",":
-        return "array"
-    if first[2] != 1 or second is None:
-        return None
-    if first[0] == b"[" and (second[1] == b"," or second[:3:2] == (b"{", 1)):
-        return "array"
-    return "pretty" if first[0] == b"{" and second[0] == b'"' else None
-
-
-def file_shape(path: str) -> tuple[str, int] | None:
-    """`_shape_of_lines` of a record file on disk, read by the reader the workers read it with, for
-    the driver to give every byte range of it (none but the first holds its first lines)."""
-    try:
-        with open(path, "rb") as fh:
-            return _shape_of_lines(bounded_lines(fh, plain=True))[1]
-    except OSError:
-        return None
-
-
-def _shape_of_lines(lines: Iterable[tuple[int, bytes | None]]
-                    ) -> tuple[Iterable[tuple[int, bytes | None]], tuple[str, int] | None]:
-    """(the same lines, `shape_of` them with the line of the first text), from a look at the first
-    two lines of text (the lines before them are kept to be read again, and an error the look ran
-    into comes after them, where reading them would have met it)."""
-    it = iter(lines)
-    taken: list[tuple[int, bytes | None]] = []
-    heads: list[tuple[Head, int]] = []
-    error: Exception | None = None
-    try:
-        for n, raw in it:
-            taken.append((n, raw))
-            if raw is None:  # (a line over the cap: not looked into)
-                break
-            if (head := line_head(raw)) is not None:
-                heads.append((head, n))
-                if len(heads) == 2:
-                    break
-    except Exception as e:  # (a line that runs on, corrupt compressed data: met again when read)
-        error = e
-    shape = shape_of(heads[0][0], heads[1][0] if len(heads) > 1 else None) if heads and error is None and (
-        len(heads) == 2 or taken[-1][1] is not None) else None
-    return chain(taken, _raising(error) if error is not None else it), (
-        (shape, heads[0][1]) if shape is not None else None)
-
-
-def _raising(error: Exception) -> Iterator[tuple[int, bytes | None]]:
-    raise error
-    yield  # (a generator: it raises when read)
-
-
-def _opens_array(src: Source, line: int) -> bool:
-    """Whether line 1 of a plain record file on disk opens with `[` (it was skipped unread, too long)."""
-    if line != 1 or src.start or src.archive is not None or not src.path.lower().endswith((".jsonl", ".ndjson",
-                                                                                          ".json")):
-        return False
-    try:
-        with open(src.path, "rb") as fh:
-            return fh.read(64).lstrip(_LEAD)[:1] == b"["
-    except OSError:
-        return False
-
-
-def shape_issue(shape: str, path: str, line: int) -> Issue:
-    """The issue of a record file whose lines are no records of their own (see `shape_of`): one
-    for the file, as read line by line each line failed (a file of 36 records gave 576 errors) or,
-    in an array, all but the last was rejected and that one kept."""
-    if shape == "array":
-        return Issue("jsonl.syntax", "expected one JSON object per line, got a JSON array (the file is one array "
-                     "of records, not JSON lines); not read further", path, line, expected="JSON lines",
-                     got="a JSON array", hint="write one object per line: `jq -c '.[]' in.json > out.jsonl`, pandas "
-                     "`to_json(orient=\"records\", lines=True)`, DuckDB `COPY ... (FORMAT JSON)` without ARRAY true")
-    return Issue("jsonl.syntax", "expected one JSON object per line, got an object spread over several lines "
-                 "(pretty-printed JSON); not read further", path, line, expected="JSON lines",
-                 got="pretty-printed JSON", hint="write one object per line: `jq -c . in.json > out.jsonl`, "
-                 "or json.dumps(record) without indent=")
-
-
 def _refused(src: Source, issue: Issue) -> Item:
     return Item(src, issue.line or 1, None, [issue])
 
@@ -589,25 +453,6 @@ def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None, 
     return Item(src, 1, record, issues, art.body_utf8, art.body_plain)
 
 
-def _syntax_issue(e: ValueError, line: str, path: str, n: int) -> Issue:
-    """`jsonl.syntax` for line `n`, which Python's json could not read (`e`), at its column."""
-    pos = getattr(e, "pos", None)  # past the line's end (an unclosed object): at its end
-    col = min(pos, len(line.rstrip("\r\n"))) + 1 if isinstance(pos, int) else None
-    msg = str(getattr(e, "msg", e))
-    got = "invalid JSON"
-    if "integer string conversion" in msg:  # (not Python's advice to raise sys.set_int_max_str_digits)
-        got, msg = "a number too large to read", f"an integer of over {sys.get_int_max_str_digits()} digits"
-    elif msg.startswith("too large:"):
-        got, msg = "a number too large to read", msg[11:]
-    if msg.endswith(" at") and col is not None:  # ("Invalid control character at": json's message
-        msg += f" column {col}"                   # leaves the place to a suffix of its own)
-    hint = ""
-    if isinstance(pos, int) and pos > 0 and line[pos - 1:pos + 1] == "\r{":  # (`Extra data` after a CR)
-        hint = ("the records are separated by CR alone (old Mac line ends), not by a newline: convert the "
-                "file, e.g. tr '\\r' '\\n' < in.jsonl > out.jsonl")
-    return Issue("jsonl.syntax", f"expected one JSON object per line, got {got}: {msg}", path, n, col, hint=hint)
-
-
 def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema: Schema, today: _dt.date | None,
                  fix: bool = False) -> Iterator[Item]:
     """One item per non-blank line, given as (line number, line); a bad line is reported at its own
@@ -620,14 +465,14 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
             yield Item(src, src.shape[1], None, [shape_issue(src.shape[0], src.path, src.shape[1])])
         return
     if not src.ranged:  # (a range's file was looked at by the driver)
-        lines, shape = _shape_of_lines(lines)
+        lines, shape = shape_of_lines(lines)
         if shape is not None:
             yield Item(src, shape[1], None, [shape_issue(shape[0], src.path, shape[1])])
             return
     for n, raw in lines:
         if raw is None:  # a line over the cap, skipped unread
             issue = too_large(src.path, None, n)
-            if _opens_array(src, n):
+            if opens_array(src, n):
                 issue = replace(issue, hint="the line opens with `[`: a JSON array of records on one line (json.dump "
                                 "of a list)? Write one object per line: `jq -c '.[]' in.json > out.jsonl`")
             yield _refused(src, issue)
@@ -644,43 +489,10 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
                                                 f"{kind}; not read further", src.path, 1, expected="UTF-8 text",
                                                 got=kind, hint=signature_hint(kind))])
                 return
-        if b"\x00" in raw:
-            yield Item(src, n, None, [Issue("input.binary", "expected a line of UTF-8 JSON, got a NUL byte",
-                                            src.path, n, raw.index(b"\x00") + 1,
-                                            hint="JSON writes a NUL inside a string as \\u0000: fix the line (or the "
-                                            "exporter that wrote it); the file's other lines are read")])
-            continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            before = raw[:e.start].decode("utf-8")  # valid up to the first bad byte
-            yield Item(src, n, None, [Issue("input.encoding", f"expected UTF-8, got byte 0x{raw[e.start]:02x} "
-                                            f"that UTF-8 cannot decode (column {len(before) + 1}, after "
-                                            f"{before[-20:]!r})", src.path, n, len(before) + 1,
-                                            expected="UTF-8", got=f"0x{raw[e.start]:02x}")])
-            continue
-        if not line.strip():
-            continue
-        try:
-            record = _DECODER.decode(line)
-        except _DuplicateKey as e:
-            key = str(e)
-            yield Item(src, n, None, [Issue("jsonl.duplicate-key", f"expected each key once in a JSON object, got "
-                                            f"{_short(key)} twice or more", src.path, n, got=key[:80])])
-            continue
-        except ValueError as e:
-            yield Item(src, n, None, [_syntax_issue(e, line, src.path, n)])
-            continue
-        except RecursionError:  # `[[[[...` a thousand deep: json.loads gives up, and so do we
-            yield Item(src, n, None, [Issue("jsonl.syntax", "expected one JSON object per line, got JSON nested "
-                                            "too deeply to read", src.path, n)])
-            continue
+        record = record_of(raw, src.path, n)
         if not isinstance(record, dict):
-            hint = (f"the line is a JSON array of {len(record)} records: write one object per line (`jq -c '.[]' "
-                    "in.json > out.jsonl`)") if isinstance(record, list) and record and all(
-                        isinstance(r, dict) for r in record) else ""
-            yield Item(src, n, None, [Issue("jsonl.not-object", f"expected a JSON object, got "
-                                            f"{type(record).__name__} {_short(record)}", src.path, n, hint=hint)])
+            if record is not None:  # (None: a blank line)
+                yield Item(src, n, None, [record])
             continue
         escapes = _ESCAPE.search(raw) is not None  # on the bytes: several times faster than on non-ASCII text
         plain = False  # (an ASCII line needs no hint: dedup's key takes its ASCII path)

@@ -27,9 +27,10 @@ import numpy as np
 import pyarrow as pa
 
 from . import cache
-from .check import Item, file_shape, iter_items
+from .check import Item, iter_items
 from .dedup import Sketcher, body_key, normalize_counted, word_count
 from .errors import ConfigError, Issue, display_path
+from .jsonl import file_shape
 from .reading import count_range_lines, page_bytes
 from .schema import Schema, load_schema
 from .sources import RANGE_BYTES, Source

@@ -9,11 +9,12 @@ a page's issue out of the parse API (`parse_file`, `parse_bytes`, `parse_text`);
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-__all__ = ["CODES", "SURROGATE", "ConfigError", "Issue", "NewssetError", "OutputError", "ParseError",
+__all__ = ["CODES", "short_json", "SURROGATE", "ConfigError", "Issue", "NewssetError", "OutputError", "ParseError",
            "SchemaFileError", "WorkerError", "check_option_types", "display_path", "explain_text", "find_code",
            "markdown_text", "similar_codes", "visible"]
 
@@ -227,6 +228,15 @@ def explain_text(entry: Code) -> str:
     if entry.example:
         lines.append(f"  example: {entry.example}")
     return "\n".join(lines) + "\n"
+
+
+def short_json(value: Any, width: int = 60) -> str:
+    """A value as JSON for a message, cut to `width` characters."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except RecursionError:  # JSON that json.loads could just nest (~990 deep) but not encode again
+        return f"{type(value).__name__} nested too deeply to show"
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
 def display_path(path: str) -> str:

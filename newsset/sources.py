@@ -50,7 +50,7 @@ class Source:
     start: int = 0  # a byte range of a large record file: the lines that start in [start, end)
     end: int = -1  # -1: to the end of the file
     stamp: tuple[int, int] | None = None  # a byte range's file as its ranges were cut: (size, mtime ns)
-    shape: tuple[str, int] | None = None  # a byte range's file is no JSON lines: (`check.shape_of`, line)
+    shape: tuple[str, int] | None = None  # a byte range's file is no JSON lines: (`jsonl.shape_of`, line)
 
     @property
     def ranged(self) -> bool:
