@@ -24,6 +24,7 @@ from .sources import Source, discover  # noqa: E402
 if TYPE_CHECKING:
     from datasets import DatasetDict
 
+    from .check import parse_paths
     from .pipeline import BuildResult, build
     from .report import Report, render, validate, validate_paths
     from .schema import Schema, load_schema
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 # CLI's --help and `parse` do not need — and the CLI picks Arrow's allocator before pyarrow loads.
 _LAZY = {"BuildResult": "pipeline", "build": "pipeline", "Report": "report", "render": "report",
          "validate": "report", "validate_paths": "report", "Schema": "schema", "load_schema": "schema",
+         "parse_paths": "check",
          "verify_dataset": "verify", "VerifyReport": "verify", "dataset_stats": "stats", "DatasetStats": "stats"}
 
 
@@ -67,6 +69,6 @@ def load(path: str | os.PathLike[str], name: str | None = None, **kwargs: Any) -
 __all__ = [
     "__version__", "Article", "article_id", "build", "BuildResult", "CODES", "ConfigError", "dataset_stats",
     "DatasetStats", "discover", "FIELDS", "Issue", "load", "load_schema", "NewssetError", "OutputError",
-    "parse_bytes", "parse_file", "parse_text", "ParseError", "render", "Report", "Schema", "SchemaFileError",
-    "Source", "validate", "validate_paths", "verify_dataset", "VerifyReport", "WorkerError",
+    "parse_bytes", "parse_file", "parse_paths", "parse_text", "ParseError", "render", "Report", "Schema",
+    "SchemaFileError", "Source", "validate", "validate_paths", "verify_dataset", "VerifyReport", "WorkerError",
 ]

@@ -19,7 +19,7 @@ from . import archives
 from .archives import read_archive, too_large
 from .boilerplate import is_boilerplate
 from .decode import file_signature, signature_hint, wide_encoding, wide_issue
-from .errors import SURROGATE, Issue, ParseError, display_path
+from .errors import SURROGATE, Issue, ParseError, check_option_types, display_path
 from .errors import short_json as _short
 from .jsonl import opens_array, record_of, shape_issue, shape_of_lines
 from .parse import parse_bytes
@@ -39,7 +39,7 @@ from .sources import Source
 from .text import has_visible_text, line_facts, record_issues
 
 __all__ = ["Item", "MAX_DEPTH", "DuplicateBodies", "DuplicateIds", "check_record", "iter_items", "iter_pages",
-           "too_deep", "duplicate_issue", "iter_checked"]
+           "parse_paths", "too_deep", "duplicate_issue", "iter_checked"]
 
 
 @dataclass(slots=True)
@@ -439,6 +439,21 @@ def iter_pages(src: Source, *, fix_mojibake: bool = False,
             yield from read(src, fh)
     except OSError as e:
         yield src, unreadable_issue(src.path, e)
+
+
+def parse_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, fix_mojibake: bool = False,
+                skipped: list[Source] | None = None) -> Iterator[tuple[Source, Article | Issue]]:
+    """Every page under `paths` parsed, in path order (folders walked, archives read in place), or
+    the located issue that stopped it: what `newsset parse` prints. Nothing is checked against the
+    schema (`validate_paths` does that). Record files hold records already: none of theirs comes
+    out; each is added to `skipped` when it is given, so a caller can say so."""
+    from .sources import as_paths, discover
+
+    check_option_types([("fix_mojibake", fix_mojibake, bool, "true or false")])
+    for src in discover(as_paths(paths)):
+        if src.kind == "jsonl" and skipped is not None:
+            skipped.append(src)
+        yield from iter_pages(src, fix_mojibake=fix_mojibake, skipped=skipped)
 
 
 def _page_item(src: Source, raw: bytes, schema: Schema, today: _dt.date | None, fix: bool = False) -> Item:

@@ -207,16 +207,15 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from .check import iter_pages
+    from .check import parse_paths
     from .errors import visible
     from .records import Article
-    from .sources import discover
+    from .sources import Source
 
     status = 0
     records = []
-    sources = discover(args.paths)
-    record_files = [s for s in sources if s.kind == "jsonl"]  # (and those inside archives, as they are met)
-    for src, art in (page for s in sources for page in iter_pages(s, skipped=record_files)):
+    record_files: list[Source] = []  # (said at the end: skipped, not in silence)
+    for src, art in parse_paths(args.paths, skipped=record_files):
         if not isinstance(art, Article):
             print(visible(f"{display_path(src.path)}:{art.line or 1}: {art.code}: {art.message}"), file=sys.stderr)
             status = 1

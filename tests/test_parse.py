@@ -2048,3 +2048,38 @@ def test_a_live_blogs_first_entry_with_its_own_byline_opens_the_body() -> None:
     rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By Ana Demir", "published 3 June 2022", "",
                      *entry, "", "Updated 13:15 GMT", "By Ana Demir", "Tax is going up."))
     assert rec["author"] == "Ana Demir" and rec["body"].startswith("\n".join(entry))
+
+
+# ---------------------------------------------------------------- parse_paths (newsset parse, as an API)
+
+
+def test_parse_paths_walks_folders_and_archives_in_path_order(tmp_path: Path) -> None:
+    import zipfile
+
+    from conftest import page as full_page
+
+    raw = tmp_path / "raw"
+    (raw / "b").mkdir(parents=True)
+    (raw / "a.txt").write_text(full_page(title="Alpha story about canals"), encoding="utf-8")
+    (raw / "b" / "bad.txt").write_text(" date 2024-02-30 An impossible day\n\nBody.\n", encoding="utf-8")
+    (raw / "records.jsonl").write_text('{"id": "x"}\n', encoding="utf-8")
+    with zipfile.ZipFile(raw / "c.zip", "w") as z:
+        z.writestr("inner/page.txt", full_page(title="Zipped story about ferries"))
+        z.writestr("more.jsonl", '{"id": "y"}\n')
+    skipped: list[newsset.Source] = []
+    got = list(newsset.parse_paths(raw, skipped=skipped))
+    assert [(s.rel, type(a).__name__) for s, a in got] == [
+        ("a.txt", "Article"), ("b/bad.txt", "Issue"), ("c.zip!/inner/page.txt", "Article")]
+    assert got[0][1].title == "Alpha story about canals"  # type: ignore[union-attr]
+    assert got[2][1].title == "Zipped story about ferries"  # type: ignore[union-attr]
+    bad = got[1][1]
+    assert isinstance(bad, newsset.Issue) and bad.code == "parse.invalid-date" and bad.line == 1
+    assert bad.path == str(raw / "b" / "bad.txt")  # (a path that opens the file)
+    assert sorted(s.rel for s in skipped) == ["c.zip!/more.jsonl", "records.jsonl"]  # record files: said, not read
+
+
+def test_parse_paths_refuses_what_the_cli_refuses(tmp_path: Path) -> None:
+    with pytest.raises(newsset.ConfigError, match="input not found"):
+        list(newsset.parse_paths(tmp_path / "missing"))
+    with pytest.raises(newsset.ConfigError, match="fix_mojibake"):
+        list(newsset.parse_paths(tmp_path, fix_mojibake="yes"))  # type: ignore[arg-type]

@@ -51,6 +51,7 @@ def test_python_api_block_runs_and_gives_what_its_comments_say(workdir: Path) ->
     exec(compile(code, "README.md (Python API)", "exec"), scope)  # noqa: S102 (our own README)
     art, report, result, ds = scope["art"], scope["report"], scope["result"], scope["ds"]
     assert isinstance(art, newsset.Article)
+    assert isinstance(scope["got"], newsset.Article) and scope["src"].rel.endswith(".txt")  # type: ignore[attr-defined]
     from newsset.schema import bundled_schema_path
 
     properties = json.loads(bundled_schema_path().read_text(encoding="utf-8"))["properties"]
