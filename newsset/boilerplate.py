@@ -135,12 +135,17 @@ _IMAGE_URL = re.compile(
     r"(?:\s+\d+(?:\.\d+)?[wx])?$", re.IGNORECASE)
 # A media player's position and length (`0:00 / 2:31`), which scrapers save with an audio or video embed.
 _PLAYER_TIME = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*/\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*$")
+# What a cookie banner's sentence goes on to say (the site, the reader's experience, ads, consent): a
+# sentence of the body that opens the same way ("We use cookies to reward the dogs after a search.")
+# says none of it.
+_BANNER_WORDS = (r"(?:experience|brows|personali[sz]|advert|ads\b|traffic|improv|consent|polic|social media"
+                 r"|functionality|(?:our|this) (?:site|website|services?)\b)")
 # Furniture lines that vary: a gallery's counter (`Image 1 of 5`), a cookie banner's sentence. (Their
 # words match case-blind in ASCII only: `İmage` and `ſlide` are no furniture, and `_FURNITURE_FIRST` holds
 # every letter they may open with.)
 _FURNITURE_LINE = re.compile(r"\s*(?a:(?:Image|Photo|Picture|Slide) \d{1,3} of \d{1,3}"
                              r"|(?:We|This (?:site|website)) uses? cookies(?: and similar technologies)?"
-                             r"(?:\.| (?:to|on|so that|for)\b).*)\s*", re.IGNORECASE)
+                             r"(?:\.| (?:to|on|so that|for)\b(?=.*?\b" + _BANNER_WORDS + r")).*)\s*", re.IGNORECASE)
 _FURNITURE_FIRST = frozenset("IiPpSsWwTt")  # (or white space)
 
 PAYWALL_START = _norm(_PAYWALL_STARTS[0])

@@ -2083,3 +2083,13 @@ def test_parse_paths_refuses_what_the_cli_refuses(tmp_path: Path) -> None:
         list(newsset.parse_paths(tmp_path / "missing"))
     with pytest.raises(newsset.ConfigError, match="fix_mojibake"):
         list(newsset.parse_paths(tmp_path, fix_mojibake="yes"))  # type: ignore[arg-type]
+
+
+def test_a_body_sentence_that_opens_as_a_cookie_banner_is_text() -> None:
+    """`We use cookies to ...` was furniture whatever followed: a sentence of the article was lost.
+    A banner goes on to say what one says (experience, ads, traffic, the site)."""
+    text = "We use cookies to reward them after every search, the handler said."
+    assert parse(page(HEADER, "", P1, "", text))["body"] == f"{P1}\n\n{text}"
+    for banner in ("We use cookies to personalise content and ads and to analyse our traffic.",
+                   "This site uses cookies to improve its services.", "We use cookies on our website."):
+        assert parse(page(HEADER, "", P1, "", banner, "", P2))["body"] == f"{P1}\n\n{P2}"
