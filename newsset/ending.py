@@ -429,8 +429,8 @@ class EndReader(PageState):
                     and not mentions_name(self.lines[s:s + 1], sig[0]):
                 break  # (a role over a bio sentence is no list: its sentence ends as prose does; nor is
                 #        a bio whose first line names the author, however its lines end)
-            if bio and (_AFTER_BIO.match(first := self.lines[s].strip()) or is_when(first)):
-                break  # the page's, under the bio: a correction, a time label, "Comments are closed", a cookie notice
+            if _AFTER_BIO.match(first := self.lines[s].strip()) or is_when(first):
+                break  # the page's, under the bio or in its place: a correction, a time label, "Comments are closed"
             if not bio:
                 self.where["author_bio"] = s + 1
             para = "\n".join(ln for ln in self.lines[s:e] if not _BIO_FURNITURE.fullmatch(ln.strip())).strip()

@@ -2093,3 +2093,12 @@ def test_a_body_sentence_that_opens_as_a_cookie_banner_is_text() -> None:
     for banner in ("We use cookies to personalise content and ads and to analyse our traffic.",
                    "This site uses cookies to improve its services.", "We use cookies on our website."):
         assert parse(page(HEADER, "", P1, "", banner, "", P2))["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_correction_under_a_signature_with_no_bio_is_no_bio() -> None:
+    """What a page saves under the bio ends it; with no bio, it was taken for one (outside audit g26 #8)."""
+    note = "Correction, 5 March 2025: an earlier version gave the wrong date."
+    rec = parse(page(HEADER, "", P1, "", "Amara Okafor, The Week UK", "", note))
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == ("Amara Okafor", "The Week UK", None)
+    rec = parse(page(HEADER, "", P1, "", "Amara Okafor, The Week UK", "", "Amara writes about parks.", "", note))
+    assert rec["author_bio"] == "Amara writes about parks."
