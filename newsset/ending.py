@@ -279,8 +279,11 @@ class EndReader(PageState):
             boxed = back == 3 and self._own_box((s, e)) and any(lines[end:])  # (a footer under its bio)
             if (e - s > 1 and not sig[1].startswith("The Week")) or (not plain and back != 2 and not boxed):
                 return _STOP
-            if back == 1 and not sig[1].startswith("The Week") and self._quotation(paras[-2]):
-                return _STOP  # under a paragraph that is all quotation, "Name, The Guardian" is its attribution
+            if back == 1 and not sig[1].startswith("The Week") and (
+                    self._quotation(paras[-2]) or lines[paras[-2][1] - 1].rstrip()[-1:] in (":", "\uff1a")):
+                # under a paragraph that is all quotation, "Name, The Guardian" is its attribution; under
+                # one that ends with a colon ("Further reading:"), an item it introduces ("Name, The Book")
+                return _STOP
             # (Author boxes above, the site's signature alone on its paragraph, are co-authors.)
             if not (plain and sig[1].startswith("The Week")):
                 site_box = e - s == 1 and sig[1].startswith("The Week")

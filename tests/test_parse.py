@@ -2102,3 +2102,13 @@ def test_a_correction_under_a_signature_with_no_bio_is_no_bio() -> None:
     assert (rec["author"], rec["publication"], rec["author_bio"]) == ("Amara Okafor", "The Week UK", None)
     rec = parse(page(HEADER, "", P1, "", "Amara Okafor, The Week UK", "", "Amara writes about parks.", "", note))
     assert rec["author_bio"] == "Amara writes about parks."
+
+
+def test_a_name_and_title_under_a_line_that_introduces_it_is_text() -> None:
+    """`Further reading:` over `Name, The Book`: an item of what the colon introduces, not the
+    signature (the book line was lost, its author and title taken for the writer's; audit g26 #5)."""
+    item = "Morag Lindqvist, The Bread of Islands"
+    rec = parse(page(HEADER, "", P1, "", "Further reading:", "", item))
+    assert (rec["body"], rec["author"], rec["publication"]) == (f"{P1}\n\nFurther reading:\n\n{item}", None, None)
+    rec = parse(page(HEADER, "", P1, "", "Hamish Rowe, The Herald"))  # (under prose: the signature, as before)
+    assert (rec["author"], rec["publication"]) == ("Hamish Rowe", "The Herald")
