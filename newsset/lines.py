@@ -365,11 +365,16 @@ def by_name_of(rest: str | None) -> str:
         name = name[:cut.start()].rstrip(_SEPARATORS)  # ("By Jane Doe · published ...", ", published")
     if (cut := _REPORTING.search(name)) is not None and cut.start():
         name = name[:cut.start()]  # ("By Jane Doe, with additional reporting by ...": a contributor, not the author)
-    for sep in (" \u00b7 ", " | ", ", ", " \u2013 ", " \u2014 ", " - "):
-        head, found, tail = name.rpartition(sep)
-        if found and head.strip() and any(c.isdigit() for c in tail) and is_date_only(tail.strip()):
-            name = head.rstrip(_SEPARATORS)  # ("By Jane Doe · 20 October 2024": the date without its label)
-            break
+    if ";" in name and (head := name.split(";", 1)[0].strip()):
+        name = head  # ("By Jane Doe; photographs by ...", "; Transport Correspondent": a note or role after it)
+    cut_date = True
+    while cut_date:  # ("By Jane Doe · 20 October 2024", ", 4 March 2025, 10:32am": dates without their label)
+        cut_date = False
+        for sep in (" \u00b7 ", " | ", ", ", " \u2013 ", " \u2014 ", " - "):
+            head, found, tail = name.rpartition(sep)
+            if found and head.strip() and any(c.isdigit() for c in tail) and is_date_only(tail.strip()):
+                name, cut_date = head.rstrip(_SEPARATORS), True
+                break
     # `By Jane Doe (@janedoe)`, `By Jane Doe in Port Glasgow` (a tail takes two words or more after the name)
     if name.endswith(")") or (name.count(" ") > 1 and _TAIL_WORD.search(name)):
         # Each name without its place (`By A in X and B in Y`); one word after a place is a second

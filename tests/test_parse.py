@@ -2112,3 +2112,17 @@ def test_a_name_and_title_under_a_line_that_introduces_it_is_text() -> None:
     assert (rec["body"], rec["author"], rec["publication"]) == (f"{P1}\n\nFurther reading:\n\n{item}", None, None)
     rec = parse(page(HEADER, "", P1, "", "Hamish Rowe, The Herald"))  # (under prose: the signature, as before)
     assert (rec["author"], rec["publication"]) == ("Hamish Rowe", "The Herald")
+
+
+@pytest.mark.parametrize(("byline", "author"), [
+    ("By Ann Lee, 4 March 2025, 10:32am", "Ann Lee"),  # a date and a time, each after a comma
+    ("By Ann Lee \u00b7 4 March 2025 \u00b7 10:32", "Ann Lee"),
+    ("By Ann Lee; photographs by Bob Stone", "Ann Lee"),  # a note after a semicolon
+    ("By Ann Lee; Transport Correspondent", "Ann Lee"),
+])
+def test_what_runs_on_after_the_byline_name_is_left_out(byline: str, author: str) -> None:
+    """Outside audit g26 #11, #13: only the last date was cut (`Ann Lee, 4 March 2025`), and a
+    semicolon's note stayed; without an image the byline was taken for the standfirst."""
+    assert parse(page(HEADER, "", *IMAGE, byline, "published 4 March 2025", "", P1))["author"] == author
+    rec = parse(page(HEADER, "", byline, "", P1))
+    assert (rec["author"], rec["subtitle"], rec["body"]) == (author, None, P1)
