@@ -338,6 +338,11 @@ def _without_role(name: str) -> str:
     head, comma, pub = name.rpartition(",")
     if comma and head.count(",") and pub.strip().startswith("The Week") and _ROLE.match(pub.strip()):
         name = head.strip()  # `A, B and C, The Week US`: the publication after the names
+    parts = _AND_SPLIT.split(name)
+    if len(parts) == 2 and all("," in p and not ROLE_WORDS.isdisjoint(p.partition(",")[2].lower().split())
+                               for p in parts) and all((bare := _without_role(p)) != p and "," not in bare
+                                                       for p in parts):
+        return " and ".join(_without_role(p) for p in parts)  # `A, Role, and B, Role`: each name with its role
     who, comma, role = name.partition(",")
     role = role.strip()
     if (" and " in role or " & " in role) and ROLE_WORDS.isdisjoint(role.lower().split()):
@@ -346,6 +351,7 @@ def _without_role(name: str) -> str:
         capital(role) or not ROLE_WORDS.isdisjoint(role.lower().split())) else name
 
 
+_AND_SPLIT = re.compile(r",?\s+(?:and|&)\s+")
 ROLE_WORDS = frozenset({
     "editor", "correspondent", "reporter", "writer", "columnist", "contributor", "producer", "director", "chief",
     "head", "analyst", "staff", "critic", "commentator", "desk", "team", "bureau", "journalist", "officer",

@@ -2126,3 +2126,12 @@ def test_what_runs_on_after_the_byline_name_is_left_out(byline: str, author: str
     assert parse(page(HEADER, "", *IMAGE, byline, "published 4 March 2025", "", P1))["author"] == author
     rec = parse(page(HEADER, "", byline, "", P1))
     assert (rec["author"], rec["subtitle"], rec["body"]) == (author, None, P1)
+
+
+def test_several_writers_in_a_byline_each_with_a_role_or_on_the_line_under_by() -> None:
+    """Outside audit g26 #10: a list of names between a bare `By` and `published` gave no author;
+    a role after each name kept the whole line."""
+    rec = parse(page(HEADER, "", *IMAGE, "By", "Ann Lee, Bob Stone and Cy Young", "published 4 March 2025", "", P1))
+    assert (rec["author"], rec["body"]) == ("Ann Lee, Bob Stone and Cy Young", P1)
+    line = "By Ann Lee, Transport Correspondent, and Bob Stone, Scotland Editor"
+    assert parse(page(HEADER, "", *IMAGE, line, "published 4 March 2025", "", P1))["author"] == "Ann Lee and Bob Stone"
