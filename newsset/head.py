@@ -87,7 +87,7 @@ class _Authors:
         the name on the next (a byline link split apart); more names a line each, `and` on its own
         line or not between them (two writers' links). False for any other line."""
         name = self.name
-        if not name and not ROLE_LABEL.match(t) and is_bare_by(above) and HeadReader._by_name(
+        if not name and not ROLE_LABEL.match(t) and not JOINER.match(t) and is_bare_by(above) and HeadReader._by_name(
                 f"By {t}", nxt if is_when(nxt) else "", False):  # (between `By` and `published`: a list too)
             self.name, self.split = by_name_of(t), True
         elif JOINER.match(t) and (name or is_bare_by(above) or JOINER.match(above)):

@@ -371,7 +371,7 @@ def by_name_of(rest: str | None) -> str:
         name = name[:cut.start()].rstrip(_SEPARATORS)  # ("By Jane Doe · published ...", ", published")
     if (cut := _REPORTING.search(name)) is not None and cut.start():
         name = name[:cut.start()]  # ("By Jane Doe, with additional reporting by ...": a contributor, not the author)
-    if ";" in name and (head := name.split(";", 1)[0].strip()):
+    if ";" in name and "&" not in name and (head := name.split(";", 1)[0].strip()):  # (`&#8217;` is no break)
         name = head  # ("By Jane Doe; photographs by ...", "; Transport Correspondent": a note or role after it)
     cut_date = True
     while cut_date:  # ("By Jane Doe · 20 October 2024", ", 4 March 2025, 10:32am": dates without their label)
