@@ -33,6 +33,16 @@ _CARDS = 8  # paragraphs: teaser cards of one footer list, at most
 _PRONOUNS = frozenset({"He", "She", "They", "His", "Her", "Their", "Ze", "Xe"})
 _PRONOUN_WORDS = frozenset(map(str.lower, _PRONOUNS)) | {"him", "them"}  # (anywhere in a sentence)
 _LONG_BIO = 6  # paragraphs: more under an author box is more of the page than a bio
+# An address to write to, in a bio's last paragraph ("Story tips welcome at tips@example.org", "@annlee").
+_CONTACT = re.compile(r"\w@[\w-]+\.\w|(?<![\w@])@\w{2,}")
+
+
+def _about(text: list[str], name: str) -> bool:
+    """A paragraph under an author box that is about its writer: it names them, speaks of them (he,
+    she, they, ...), or gives their address."""
+    joined = " ".join(text)
+    return mentions_name(text, name) or not _PRONOUN_WORDS.isdisjoint(joined.lower().split()) or \
+        _CONTACT.search(joined) is not None
 
 
 # What a page saves under the author's bio that is no more of it.
@@ -274,8 +284,9 @@ class EndReader(PageState):
             if back == 1:
                 plain = sig[1].startswith("The Week") or (e - s == 1 and (
                     sig[1].startswith("The ") or sig[1] in WIRE_AGENCIES) and not self._named_above(sig[0], paras[-2]))
-            else:
-                plain = mentions_name(lines[bio_s:bio_e], sig[0])
+            else:  # (the site's box over a bio of two paragraphs that speak of the writer: "... she has ...")
+                plain = mentions_name(lines[bio_s:bio_e], sig[0]) or (back == 3 and self._own_box((s, e)) and all(
+                    ends_in(lines[pe - 1], PROSE_END) and _about(lines[ps:pe], sig[0]) for ps, pe in paras[-2:]))
             boxed = back == 3 and self._own_box((s, e)) and any(lines[end:])  # (a footer under its bio)
             if (e - s > 1 and not sig[1].startswith("The Week")) or (not plain and back != 2 and not boxed):
                 return _STOP
@@ -350,8 +361,7 @@ class EndReader(PageState):
             return None
         for ps, pe in paras[k + 2:]:
             text = self.lines[ps:pe]
-            if not ends_in(text[-1], PROSE_END) or _AFTER_BIO.match(text[0].strip()) or not (
-                    mentions_name(text, name[0]) or not _PRONOUN_WORDS.isdisjoint(" ".join(text).lower().split())):
+            if not ends_in(text[-1], PROSE_END) or _AFTER_BIO.match(text[0].strip()) or not _about(text, name[0]):
                 return None
         return self._sig_at(s, end)
 
@@ -376,8 +386,10 @@ class EndReader(PageState):
             for line in {self.lines[ps], self.lines[pe - 1]}:
                 if "The Week" in line and (other := self._sig(line)) and other[1].startswith("The Week"):
                     return None, None, None
-        for ps, pe in paras[k + 2:]:  # (more of the bio: a paragraph that names the writer or opens "She ...")
-            if not (mentions_name(self.lines[ps:pe], name[0]) or self.lines[ps].split(None, 1)[0] in _PRONOUNS):
+        for ps, pe in paras[k + 2:]:  # (more of the bio: a paragraph that names the writer, opens "She ...", or
+            text = self.lines[ps:pe]    # gives their address)
+            if not (mentions_name(text, name[0]) or text[0].split(None, 1)[0] in _PRONOUNS or _CONTACT.search(
+                    " ".join(text))):
                 break
             bio_e = pe
         return self._sig_at(s, bio_e)

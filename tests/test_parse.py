@@ -2135,3 +2135,15 @@ def test_several_writers_in_a_byline_each_with_a_role_or_on_the_line_under_by() 
     assert (rec["author"], rec["body"]) == ("Ann Lee, Bob Stone and Cy Young", P1)
     line = "By Ann Lee, Transport Correspondent, and Bob Stone, Scotland Editor"
     assert parse(page(HEADER, "", *IMAGE, line, "published 4 March 2025", "", P1))["author"] == "Ann Lee and Bob Stone"
+
+
+def test_a_bio_that_speaks_of_its_writer_or_gives_their_address_stays_whole() -> None:
+    """Outside audit g26 #1, #2: a bio of two paragraphs that say `she` but not the name (no footer)
+    left box and bio in the body; a third paragraph with the writer's address was lost."""
+    box, b1, b2 = "Ann Lee, The Week UK", "A former Moscow correspondent, she has covered transport.", "She lives on Skye."
+    rec = parse(page(HEADER, "", P1, "", P2, "", box, "", b1, "", b2))
+    assert (rec["author"], rec["author_bio"], rec["body"]) == ("Ann Lee", f"{b1}\n\n{b2}", f"{P1}\n\n{P2}")
+    named, tips = "Ann Lee is our transport correspondent.", "Story tips welcome at tips@example.org."
+    for footer in ([], ["", *FOOTER]):
+        rec = parse(page(HEADER, "", P1, "", box, "", named, "", b2, "", tips, *footer))
+        assert (rec["author_bio"], rec["body"]) == (f"{named}\n\n{b2}\n\n{tips}", P1)
