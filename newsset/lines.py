@@ -62,7 +62,7 @@ _MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u06
 # (In a name: `Marcel·la`, an ʻokina typed as `‘` in `Ka‘iulani`, a double-barrelled `Müller–Lüdenscheidt`.)
 _NAME_CHARS = f".'\u2019\u2018\u00b7\u2013{_MARKS}-"
 _SIGNATURE = re.compile(
-    rf"^(?P<name>[^\W\d_][\w{_NAME_CHARS}]*(?:\s+[\w&{_NAME_CHARS}]+){{0,7}}),\s+"
+    rf"^(?P<name>[^\W\d_][\w{_NAME_CHARS}]*(?:\s+[\w&\"\u201c\u201d{_NAME_CHARS}]+){{0,9}}),\s+"
     rf"(?P<pub>(?:The\s+)?[^\W\d_][\w&.'\u2019{_MARKS}-]*(?:\s+[\w&.'\u2019{_MARKS}-]+){{0,4}})$")
 _LOOSE_COMMA = re.compile(r"\s*,\s*(?=The Week\b)")
 _SIGNATURE_MAX = 200  # characters: eight words of a name and five of a publication are far shorter
@@ -196,6 +196,8 @@ def _listed_signature(text: str) -> tuple[str, str] | None:
     parts = [p.strip() for p in head.split(",")]
     if len(parts) == 2 and parts[1] in _SUFFIXES and line_signature(f"{parts[0]}, {pub}"):
         return f"{parts[0]} {parts[1]}", pub  # `Name, Jr., The Week US`
+    if len(parts) == 2 and parts[1] and _HONOURS.issuperset(parts[1].split()) and line_signature(f"{parts[0]}, {pub}"):
+        return parts[0], pub  # `Name, OBE, The Week UK`: the honour left out, as a role is
     if len(parts) == 2 and line_signature(f"{parts[0]}, {pub}") and _ROLE.match(parts[1]) \
             and not ROLE_WORDS.isdisjoint(parts[1].lower().split()):
         return parts[0], pub
@@ -216,6 +218,7 @@ _NAMELESS = re.compile(r"^\s*,\s*The Week(?: UK| US)?\.?\s*$")
 _COMPILED_BY = re.compile(r"^(?:Compiled|Written|Words|Edited|Curated|Produced|Reported|(?:Additional )?[Rr]eporting)"
                           r" by\s+(?=\S)")
 _SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})  # after a name, set off by a comma in US style
+_HONOURS = frozenset({"OBE", "MBE", "CBE", "KBE", "DBE", "CH", "KC", "QC", "FRS", "PhD", "MD"})
 
 
 def mentions_name(bio: list[str], name: str) -> bool:
@@ -246,10 +249,12 @@ def name_words(name: str) -> bool:
     `and` or `&` (`und`, `et`) may join two names."""
     words = name.split()
     return capital(words[0]) and all(
-        capital(w) or _PARTICLE_SPLIT.split(w.lstrip("'\u2019"), 1)[0].lower() in _NAME_PARTICLES
+        capital(w) or (w[:1] in _NICK_QUOTES and w[-1:] in _NICK_QUOTES and capital(w[1:]))
+        or _PARTICLE_SPLIT.split(w.lstrip("'\u2019"), 1)[0].lower() in _NAME_PARTICLES
         or (w in _AND and 0 < i < len(words) - 1) for i, w in enumerate(words))
 
 
+_NICK_QUOTES = "\"\u201c\u201d"  # round a nickname: Ann “Nan” Lee
 _AND = frozenset({"and", "&", "und", "et"})  # (Spanish `y`, Italian `e` and Catalan `i` are particles too)
 _DASHES = "\u2014\u2013-"
 

@@ -2147,3 +2147,15 @@ def test_a_bio_that_speaks_of_its_writer_or_gives_their_address_stays_whole() ->
     for footer in ([], ["", *FOOTER]):
         rec = parse(page(HEADER, "", P1, "", box, "", named, "", b2, "", tips, *footer))
         assert (rec["author_bio"], rec["body"]) == (f"{named}\n\n{b2}\n\n{tips}", P1)
+
+
+@pytest.mark.parametrize(("box", "author"), [
+    ("Ann \u201cNan\u201d Lee, The Week UK", "Ann \u201cNan\u201d Lee"),  # a nickname in quotes
+    ("Ann Lee, OBE, The Week UK", "Ann Lee"),  # an honour, left out as a role is
+    ("Jos\u00e9 Mar\u00eda de los \u00c1ngeles S\u00e1nchez de la Vega, The Week UK",
+     "Jos\u00e9 Mar\u00eda de los \u00c1ngeles S\u00e1nchez de la Vega"),  # nine words
+])
+def test_the_sites_signature_in_other_name_shapes(box: str, author: str) -> None:
+    """Outside audit g26 #3: these boxes were no signature, and box and bio stayed in the body."""
+    rec = parse(page(HEADER, "", P1, "", box, "", "Ann Lee covers transport.", "", *FOOTER))
+    assert (rec["author"], rec["publication"], rec["body"]) == (author, "The Week UK", P1)
