@@ -131,10 +131,15 @@ class EndReader(PageState):
         if last_mark is not None and max(map(len, lines[last_mark + 1:]), default=0) <= FURNITURE_MAX:
             end = last_mark + 1  # (paragraphs of text under it: an article that goes on, read as ever)
         below = False  # footer lines found under the scan (teasers above them may stand a blank line apart)
+        more = False  # the template's `You might also like` among them, with no `Latest` of its own
         # (Other furniture under the footer, a cookie banner and its buttons, is passed over too.)
         while end > first and (not lines[end - 1] or keys[end - 1] is not None):
             below = below or keys[end - 1] in FOOTER_KEYS
+            more = more or keys[end - 1] == _MORE_HEAD
             end -= 1
+        # (A `Latest` in the footer below makes the one above the article's subheading: the template's
+        # `Latest` tops the cards, its `You might also like` closes them.)
+        more = more and "latest" not in keys[end:]
         # Related-articles lists (short teaser lines) may follow "Latest" and "You might also like";
         # a heading followed by article text (paragraphs, sentences) is not a footer. A teaser may end
         # like a sentence ("…", ".", ":"): it still counts when a heading tops its run of lines.
@@ -146,7 +151,7 @@ class EndReader(PageState):
                 end = i
                 below = True
             elif text and (len(text) > 150 or ends_in(text, SENTENCE_END) or self._sig(text)):
-                head = self._list_head(i, first, below)
+                head = self._list_head(i, first, below, more)
                 if head is None:
                     stop = i
                     break
@@ -155,11 +160,12 @@ class EndReader(PageState):
         self._foot = (end, stop)
         return end
 
-    def _list_head(self, i: int, first: int, loose: bool = False) -> int | None:
+    def _list_head(self, i: int, first: int, loose: bool = False, more: bool = False) -> int | None:
         """The footer heading atop the run of lines that holds line i, when every line between
         them is a short teaser (no paragraph break, not the site's own signature), else None. `loose`: footer lines
         lie below, so teasers may stand a blank line apart (one to a paragraph), when none of them
-        reads as a sentence: paragraphs under a `Latest` subheading in the article stay its text."""
+        reads as a sentence: paragraphs under a `Latest` subheading in the article stay its text.
+        `more`: the template's `You might also like` lies below (the scan passed it)."""
         lines, keys = self.lines, self.keys
         crossed = prose = False
 
@@ -173,7 +179,8 @@ class EndReader(PageState):
                 # Teaser cards that end like sentences (a headline and its summary, a card to a paragraph):
                 # footer under the site's signature, or between the template's own two headings.
                 top = self._top_head(j, first)
-                if self._signed_above(top, first) or (loose and keys[top] == "latest" and keys[j] == _MORE_HEAD):
+                if self._signed_above(top, first) or (loose and keys[top] == "latest" and (
+                        keys[j] == _MORE_HEAD or more)):
                     return top
                 return None
             text = lines[j].strip()

@@ -2159,3 +2159,18 @@ def test_the_sites_signature_in_other_name_shapes(box: str, author: str) -> None
     """Outside audit g26 #3: these boxes were no signature, and box and bio stayed in the body."""
     rec = parse(page(HEADER, "", P1, "", box, "", "Ann Lee covers transport.", "", *FOOTER))
     assert (rec["author"], rec["publication"], rec["body"]) == (author, "The Week UK", P1)
+
+
+def test_teaser_cards_between_latest_and_you_might_also_like_are_footer_without_a_signature() -> None:
+    """Outside audit g26 #4: cards that end like sentences (a headline and its summary) under
+    `Latest` with the template's `You might also like` below were kept in the body when no
+    signature stood above them; one card a paragraph, or headline and summary glued."""
+    cards = ["Why ferry fares keep rising", "Operators blame fuel and the cost of new boats.",
+             "Island bakeries fight back", "Three bakers explain how they beat the supermarket van."]
+    apart = [x for c in cards for x in (c, "")]
+    glued = [cards[0], cards[1], "", cards[2], cards[3], ""]
+    for teasers in (apart, glued):
+        rec = parse(page(HEADER, "", P1, "", P2, "", "Latest", "", *teasers, "You might also like", "View More \u25b8"))
+        assert rec["body"] == f"{P1}\n\n{P2}"
+    # (With no footer below, a `Latest` subheading over short paragraphs may be the article's: kept.)
+    assert parse(page(HEADER, "", P1, "", "Latest", "", *apart))["body"].endswith(cards[3])
