@@ -63,7 +63,11 @@ _SECTIONS = frozenset({
     "today's newspapers", "fact check", "the week's guide", "obituaries", "obituary", "books", "book review", "film",
     "films", "tv", "television", "theatre", "music", "art", "letters", "letters to the editor", "crossword",
     "crosswords and puzzles", "sudoku", "good news", "wellbeing", "personal finance", "motoring", "wine", "gardening",
-    "fashion", "style", "education", "media", "history", "cartoon", "quizzes", "games", "world", "uk", "us"})
+    "fashion", "style", "education", "media", "history", "cartoon", "quizzes", "games", "world", "uk", "us",
+    # (and what other news sites call theirs)
+    "profile", "profiles", "interview", "interviews", "the long read", "long read", "long reads", "essay",
+    "investigation", "investigations", "live", "breaking news", "exclusive", "q&a", "how to", "guide", "guides",
+    "first person", "the big idea", "the big read", "big read", "dispatch", "dispatches", "spotlight"})
 
 
 class _Authors:

@@ -2174,3 +2174,10 @@ def test_teaser_cards_between_latest_and_you_might_also_like_are_footer_without_
         assert rec["body"] == f"{P1}\n\n{P2}"
     # (With no footer below, a `Latest` subheading over short paragraphs may be the article's: kept.)
     assert parse(page(HEADER, "", P1, "", "Latest", "", *apart))["body"].endswith(cards[3])
+
+
+@pytest.mark.parametrize("kicker", ["Profile", "The long read", "Interview", "Q&A"])
+def test_other_sites_section_kickers_over_the_standfirst_are_no_subtitle(kicker: str) -> None:
+    """Outside audit g26 #15: `Profile` over the standfirst joined the subtitle."""
+    rec = parse(page(HEADER, "", kicker, "", "Plots are scarce", "", *IMAGE, "By", "published", "", P1))
+    assert (rec["subtitle"], rec["body"]) == ("Plots are scarce", P1)
