@@ -53,6 +53,17 @@ def _kicker(lines: list[str], below: str) -> bool:
         " ".join(ln.replace("\u2019", "'").split()).casefold() in _SECTIONS for ln in lines)
 
 
+# Words a caption's line does not end on unless the scraper wrapped it there.
+_DANGLING = frozenset({"the", "a", "an", "of", "in", "on", "at", "from", "to", "and", "for", "with", "by", "as",
+                       "into", "near", "after", "before", "during", "outside", "inside", "its", "their", "his", "her"})
+
+
+def _dangles(line: str) -> bool:
+    """A line that stops mid-phrase: on a comma, or on a word such as `the`, `of` or `from`."""
+    text = line.rstrip()
+    return text[-1:] == "," or text.rpartition(" ")[2].lower() in _DANGLING
+
+
 # The site's section names, as kickers and breadcrumbs print them.
 _SECTIONS = frozenset({
     "opinion", "instant opinion", "in depth", "today's big question", "the explainer", "explainer", "briefing",
@@ -201,6 +212,13 @@ class HeadReader(PageState):
             and lines[block[1]].lstrip()[:1].islower() and not ends_in(lines[block[0]], SENTENCE_END) \
             and len(self.paragraphs(first, k + 1)) > 1
         while wrapped and k >= first and self.keys[k] is None and len(block) < 4:
+            block.insert(0, k)
+            k -= 1
+        # A caption broken mid-phrase ("... photographed from the" / "MV Glen Sannox last Tuesday", or a
+        # lower-case second line) under the alt that opens the block (a blank line or the header above it).
+        if not wrapped and len(block) == 2 and k >= first and self.keys[k] is None and (
+                k == first or self.keys[k - 1] == BLANK) and not ends_in(lines[block[0]], SENTENCE_END) and (
+                lines[block[1]].lstrip()[:1].islower() or _dangles(lines[block[0]])):
             block.insert(0, k)
             k -= 1
         # The credit a blank line under the caption: the block's lines may be a blank line apart

@@ -2181,3 +2181,18 @@ def test_other_sites_section_kickers_over_the_standfirst_are_no_subtitle(kicker:
     """Outside audit g26 #15: `Profile` over the standfirst joined the subtitle."""
     rec = parse(page(HEADER, "", kicker, "", "Plots are scarce", "", *IMAGE, "By", "published", "", P1))
     assert (rec["subtitle"], rec["body"]) == ("Plots are scarce", P1)
+
+
+@pytest.mark.parametrize(("cap1", "cap2"), [
+    ("The pier at Ardnahoe, photographed from the", "MV Glen Sannox last Tuesday"),  # a capital after `the`
+    ("The pier, which was built in", "1968 and repaired in 2009"),  # a digit after `in`
+    ("The pier, which engineers say must be rebuilt", "before the summer season begins"),  # lower case
+])
+@pytest.mark.parametrize("standfirst", [True, False])
+def test_a_caption_wrapped_mid_phrase_under_the_alt_stays_one_caption(cap1: str, cap2: str, standfirst: bool) -> None:
+    """Outside audit g26 #9: the alt went into the subtitle, the caption's first line became the alt."""
+    alt, credit = "A ferry at the pier", "(Image credit: Getty)"
+    head = ["Plots are scarce", ""] if standfirst else []
+    rec = parse(page(HEADER, "", *head, alt, cap1, cap2, credit, "By", "published", "", P1))
+    assert (rec["subtitle"], rec["image_alt"], rec["image_caption"]) == (
+        "Plots are scarce" if standfirst else None, alt, f"{cap1} {cap2}")
