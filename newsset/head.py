@@ -3,6 +3,7 @@ labels (`By`, `published`), and where the body starts."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import compress, islice, repeat
@@ -53,6 +54,9 @@ def _kicker(lines: list[str], below: str) -> bool:
         " ".join(ln.replace("\u2019", "'").split()).casefold() in _SECTIONS for ln in lines)
 
 
+# A caption with the site's credit, or another template's in brackets, at its end on the same line.
+_GLUED_CREDIT = re.compile(r"(?P<caption>.*\S)\s+(?P<credit>\((?:image|photo|picture)(?: credits?)?:[^()]+\)"
+                           r"|\(credits?:[^()]+\))\s*$", re.IGNORECASE)
 # Words a caption's line does not end on unless the scraper wrapped it there.
 _DANGLING = frozenset({"the", "a", "an", "of", "in", "on", "at", "from", "to", "and", "for", "with", "by", "as",
                        "into", "near", "after", "before", "during", "outside", "inside", "its", "their", "his", "her"})
@@ -136,12 +140,16 @@ class HeadReader(PageState):
         nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))), _HEAD_SCAN))
         # (Every credit line has its label's colon, or ©, in its first 20 characters: one look at those.)
         # Other templates' forms (`Photo: ...`, `© ...`) count with an alt or caption line right above.
-        credit_i = credit_text = None
+        credit_i = credit_text = glued = None
         for i in nonblank:
             opening = lines[i].lstrip()[:20]
             if (":" in opening or "\u00a9" in opening) and (credit_text := credit_of(lines[i])) is not None \
                     and (not loose_credit(lines[i]) or (i > first and self.keys[i - 1] is None)):
                 credit_i = i
+                break
+            if lines[i][-1] == ")" and (m := _GLUED_CREDIT.match(lines[i])) is not None:
+                # the caption and its credit on one line: `The pier at dawn (Image credit: Getty)`
+                credit_i, credit_text, glued = i, credit_of(m.group("credit")), m.group("caption").strip()
                 break
         if credit_i is not None and (not self._lead_image(first, credit_i, nonblank) or (
                 loose_credit(lines[credit_i]) and not self.paragraphs(credit_i + 1, end))):
@@ -177,10 +185,17 @@ class HeadReader(PageState):
             credit = credit_text or None  # (`credit_of` of the line found above)
             self.where["image_credit"] = credit_i + 1
             block = self._image_lines(first, credit_i)
-            if len(block) >= 2:
+            if glued is not None:  # (the lines above: the alt, and a caption's first line glued on)
+                block = block[-2:]
+                if block:
+                    alt = lines[block[0]].strip()
+                    self.where["image_alt"] = block[0] + 1
+                caption = " ".join([*(lines[i].strip() for i in block[1:]), glued])
+                self.where["image_caption"] = (block[1] if len(block) > 1 else credit_i) + 1
+            elif len(block) >= 2:
                 alt = lines[block[0]].strip()
                 self.where["image_alt"] = block[0] + 1
-            if block:
+            if block and glued is None:
                 caption = " ".join(lines[i].strip() for i in block[1:] or block)
                 self.where["image_caption"] = block[min(1, len(block) - 1)] + 1
             head_stop = block[0] if block else credit_i

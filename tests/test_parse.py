@@ -2196,3 +2196,14 @@ def test_a_caption_wrapped_mid_phrase_under_the_alt_stays_one_caption(cap1: str,
     rec = parse(page(HEADER, "", *head, alt, cap1, cap2, credit, "By", "published", "", P1))
     assert (rec["subtitle"], rec["image_alt"], rec["image_caption"]) == (
         "Plots are scarce" if standfirst else None, alt, f"{cap1} {cap2}")
+
+
+@pytest.mark.parametrize("credit", ["(Image credit: Getty)", "(Photo: Getty)", "(Credit: Getty)"])
+@pytest.mark.parametrize("standfirst", [True, False])
+def test_a_caption_and_its_credit_on_one_line(credit: str, standfirst: bool) -> None:
+    """Outside audit g26 #14: no image fields came out; the lines were dropped, or the subtitle."""
+    alt, cap = "A ferry at the pier", "The pier at Ardnahoe"
+    head = ["Plots are scarce", ""] if standfirst else []
+    rec = parse(page(HEADER, "", *head, alt, f"{cap} {credit}", "By", "published", "", P1))
+    assert (rec["subtitle"], rec["image_alt"], rec["image_caption"], rec["image_credit"], rec["body"]) == (
+        "Plots are scarce" if standfirst else None, alt, cap, "Getty", P1)
