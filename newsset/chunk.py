@@ -373,8 +373,6 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     spans: list[cache.Span] = []
     res = ChunkResult(spec.index)
     part = _PartWriter(spec, schema)
-    fields, columns, at, texts = part.fields, part.columns, part.body_at, part.texts  # (per row: no lookups)
-    sketch = part.sketcher is not None
     shared: dict[str, str] = {}  # one object per repeated value: pickle then sends each once a chunk
     ahead: dict[int, list[Item]] = {}  # pages read and parsed a batch at a time (see `_parse_ahead`)
     # Per source, whether its results may not be those of the bytes its key was made from: read from
@@ -413,45 +411,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 for issue in item.issues:  # warnings of a kept record (mojibake, bidi controls, a file name)
                     res.warnings[issue.code] += 1
                     warned.append(issue.code)
-                rec = item.record
-                assert rec is not None
-                body = rec.get("body")
-                utf8 = None
-                words = 0
-                if isinstance(body, str):
-                    utf8 = item.body_utf8 if item.body_utf8 is not None else body.encode("utf-8")
-                    norm = item.normalized
-                    if norm is None:
-                        norm, words = normalize_counted(body, utf8, item.body_plain)
-                    else:
-                        words = item.words if item.words is not None else word_count(norm)
-                else:
-                    norm = b""
-                date = rec.get("date")
-                group = rec.get(spec.group_by) if spec.group_by else None
-                keys = res.keys
-                keys.ids.append(rec["id"])
-                pub = rec.get("publication")
-                keys.dates.append(shared.setdefault(date, date) if isinstance(date, str) else None)
-                if group is not None:
-                    group = _group_key(group)
-                    group = shared.setdefault(group, group)
-                keys.groups.append(group)
-                keys.pubs.append(shared.setdefault(pub, pub) if isinstance(pub, str) else pub)
-                keys.truncated.append(bool(rec.get("truncated")))
-                keys.words.append(words)
-                keys.where.append((item.source.rel, display_path(item.source.path), item.line))
-                res.digests.append(body_key(norm) if norm else b"")
-                res.rows += 1
-                for col, name in zip(columns, fields):
-                    col.append(rec.get(name))
-                if at >= 0:
-                    columns[at][-1] = utf8
-                    part.batch_bytes += len(utf8) if utf8 is not None else 0
-                if sketch:
-                    texts.append(norm)
-                if len(columns[0]) >= BATCH_ROWS or part.batch_bytes >= BATCH_BYTES:
-                    part.flush()
+                _keep(item, res, part, spec.group_by, shared)
             if key is not None:
                 spans.append(cache.Span(page_keys[n], *at_start, res.rows, len(res.rejected), res.items, tuple(warned)))
         void = next((item for _, item in res.rejected if item.voids_file), None)  # (the file's last item)
@@ -480,6 +440,50 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                                                      in zip(spec.sources, stats, reread) if again):
         cache.put(spec, key, res, spans, replaced)  # (not a chunk whose rejects were spilled: rebuilt, they are)
     return res
+
+
+def _keep(item: Item, res: ChunkResult, part: _PartWriter, group_by: str | None, shared: dict[str, str]) -> None:
+    """An accepted item: its small keys (id, date, group, publication, words, where, body digest)
+    into the result for the driver, its row into the part file's columns."""
+    rec = item.record
+    assert rec is not None
+    body = rec.get("body")
+    utf8 = None
+    words = 0
+    if isinstance(body, str):
+        utf8 = item.body_utf8 if item.body_utf8 is not None else body.encode("utf-8")
+        norm = item.normalized
+        if norm is None:
+            norm, words = normalize_counted(body, utf8, item.body_plain)
+        else:
+            words = item.words if item.words is not None else word_count(norm)
+    else:
+        norm = b""
+    date = rec.get("date")
+    group = rec.get(group_by) if group_by else None
+    keys = res.keys
+    keys.ids.append(rec["id"])
+    pub = rec.get("publication")
+    keys.dates.append(shared.setdefault(date, date) if isinstance(date, str) else None)
+    if group is not None:
+        group = _group_key(group)
+        group = shared.setdefault(group, group)
+    keys.groups.append(group)
+    keys.pubs.append(shared.setdefault(pub, pub) if isinstance(pub, str) else pub)
+    keys.truncated.append(bool(rec.get("truncated")))
+    keys.words.append(words)
+    keys.where.append((item.source.rel, display_path(item.source.path), item.line))
+    res.digests.append(body_key(norm) if norm else b"")
+    res.rows += 1
+    for col, name in zip(part.columns, part.fields):
+        col.append(rec.get(name))
+    if part.body_at >= 0:
+        part.columns[part.body_at][-1] = utf8
+        part.batch_bytes += len(utf8) if utf8 is not None else 0
+    if part.sketcher is not None:
+        part.texts.append(norm)
+    if len(part.columns[0]) >= BATCH_ROWS or part.batch_bytes >= BATCH_BYTES:
+        part.flush()
 
 
 #: Rejected items a chunk holds before it moves them to a file beside its part: a record file (one
