@@ -49,6 +49,7 @@ _PROMO_LINES = (
     "Subscribe to The Week",
     "Escape your echo chamber. Get the facts behind the news, plus analysis from multiple perspectives.",
     "SUBSCRIBE & SAVE",
+    "Subscribe and save",
     "Sign up for The Week's Free Newsletters",
     "From our morning news briefing to a weekly Good News Newsletter, get the best of The Week delivered "
     "directly to your inbox.",
@@ -84,6 +85,12 @@ _PROMO_LINES = (
     "Article continues below",
     "Article continues below this ad",
     "Scroll to continue with content",
+    "- Advertisement -",  # (also with en or em dashes: `_norm` makes them one)
+    "Story continues below",
+    "Article continues after advertisement",
+    "AdChoices",
+    "Speed 1x",  # (the audio player's speed button)
+    "Watch on YouTube",  # (an embedded video's link text)
     "Listen to this article",
     "Show key events only",
     # Buttons and links around the article: sharing, a shopping page's deal button, comments.
@@ -154,6 +161,9 @@ _KEY_ALIAS = {_norm(v): PAYWALL_START for v in _PAYWALL_STARTS}  # one key for e
 # A catalogue line that is a sentence may come without its full stop (templates differ on it).
 _KEY_ALIAS.update({_norm(v)[:-1]: _norm(v) for v in _PROMO_LINES + _PAYWALL_LINES[len(_PAYWALL_STARTS):]
                    if v.endswith(".") and not v.endswith("..")})
+# ... and one that is no sentence may come with one (`Subscribe to The Week.`; not a button's word or two:
+# `Sign up.` alone on its line may be a reply in the text).
+_KEY_ALIAS.update({_norm(v) + ".": _norm(v) for v in _PROMO_LINES if v[-1].isalnum() and len(v.split()) >= 3})
 PAYWALL_END = _norm("Not sure which email you used for your subscription? Contact us")
 PAYWALL_KEYS = frozenset(map(_norm, _PAYWALL_LINES))
 FOOTER_KEYS = frozenset(map(_norm, _FOOTER_LINES))

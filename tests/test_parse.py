@@ -2140,7 +2140,8 @@ def test_several_writers_in_a_byline_each_with_a_role_or_on_the_line_under_by() 
 def test_a_bio_that_speaks_of_its_writer_or_gives_their_address_stays_whole() -> None:
     """Outside audit g26 #1, #2: a bio of two paragraphs that say `she` but not the name (no footer)
     left box and bio in the body; a third paragraph with the writer's address was lost."""
-    box, b1, b2 = "Ann Lee, The Week UK", "A former Moscow correspondent, she has covered transport.", "She lives on Skye."
+    box, b1 = "Ann Lee, The Week UK", "A former Moscow correspondent, she has covered transport."
+    b2 = "She lives on Skye."
     rec = parse(page(HEADER, "", P1, "", P2, "", box, "", b1, "", b2))
     assert (rec["author"], rec["author_bio"], rec["body"]) == ("Ann Lee", f"{b1}\n\n{b2}", f"{P1}\n\n{P2}")
     named, tips = "Ann Lee is our transport correspondent.", "Story tips welcome at tips@example.org."
@@ -2207,3 +2208,11 @@ def test_a_caption_and_its_credit_on_one_line(credit: str, standfirst: bool) -> 
     rec = parse(page(HEADER, "", *head, alt, f"{cap} {credit}", "By", "published", "", P1))
     assert (rec["subtitle"], rec["image_alt"], rec["image_caption"], rec["image_credit"], rec["body"]) == (
         "Plots are scarce" if standfirst else None, alt, cap, "Getty", P1)
+
+
+@pytest.mark.parametrize("furniture", ["- Advertisement -", "\u2014 Advertisement \u2014", "Story continues below",
+                                       "Article continues after advertisement", "AdChoices", "Watch on YouTube",
+                                       "SUBSCRIBE AND SAVE", "Subscribe to The Week."])
+def test_other_wordings_of_ad_slots_and_the_sites_promos_are_dropped(furniture: str) -> None:
+    """Outside audit g27 #8, #9: these stayed in the body."""
+    assert parse(page(HEADER, "", P1, furniture, P2))["body"] == f"{P1}\n\n{P2}"
