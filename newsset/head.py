@@ -57,6 +57,8 @@ def _kicker(lines: list[str], below: str) -> bool:
 # A caption with the site's credit, or another template's in brackets, at its end on the same line.
 _GLUED_CREDIT = re.compile(r"(?P<caption>.*\S)\s+(?P<credit>\((?:image|photo|picture)(?: credits?)?:[^()]+\)"
                            r"|\(credits?:[^()]+\))\s*$", re.IGNORECASE)
+# An item of a numbered or bulleted list.
+_LIST_ITEM = re.compile(r"(?:\d{1,3}[.)]|[-*\u2022\u00b7\u2013\u2014])\s")
 # Words a caption's line does not end on unless the scraper wrapped it there.
 _DANGLING = frozenset({"the", "a", "an", "of", "in", "on", "at", "from", "to", "and", "for", "with", "by", "as",
                        "into", "near", "after", "before", "during", "outside", "inside", "its", "their", "his", "her"})
@@ -255,8 +257,11 @@ class HeadReader(PageState):
         paras = self.paragraphs(first, end)
         if len(paras) >= 3 and _kicker(lines[paras[0][0]:paras[0][1]], lines[paras[1][0]]):
             first, paras = paras[1][0], paras[1:]  # a section's kicker over the standfirst: dropped
-        if len(paras) >= 2 and paras[0][1] - paras[0][0] == 1 and not ends_in(lines[paras[0][0]].strip(), TERMINAL):
-            subtitle = lines[paras[0][0]].strip()
+        text = lines[paras[0][0]].strip() if paras else ""
+        # (A standfirst is words: not a live blog's `09:15`, a figure's `£4.2m`, a list's `1. Pack a bag`.)
+        if len(paras) >= 2 and paras[0][1] - paras[0][0] == 1 and not ends_in(text, TERMINAL) \
+                and len(text.split()) >= 3 and not _LIST_ITEM.match(text):
+            subtitle = text
             self.where["subtitle"] = paras[0][0] + 1
             return paras[0][1], subtitle, None, None, None, None
         return first, None, None, None, None, None

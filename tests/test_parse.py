@@ -1962,8 +1962,9 @@ def test_html_entities_a_scraper_left_are_decoded_in_every_field() -> None:
         "The Fed\u2019s long wait & what next", "Rates stay high\u00a0for now", "A trader\u2019s desk",
         "Getty & AFP", "Marcus O\u2019Donnell")
     assert rec["body"] == "The bank\u2019s chair spoke.\n\nLine&#10;break and &#0; stay &bogus; as written."
-    assert rec["id"] == newsset.parse_text(page(f" date 2022-05-17 {title}", "", "x", "", "The bank\u2019s chair "
-                                                "spoke.", "", "Line&#10;break and &#0; stay &bogus; as written.")).id
+    assert rec["id"] == newsset.parse_text(page(f" date 2022-05-17 {title}", "", "A standfirst of words", "",
+                                                "The bank\u2019s chair spoke.", "",
+                                                "Line&#10;break and &#0; stay &bogus; as written.")).id
 
 
 def test_white_space_entities_are_white_space_before_the_lines_are_read() -> None:
@@ -2216,3 +2217,12 @@ def test_a_caption_and_its_credit_on_one_line(credit: str, standfirst: bool) -> 
 def test_other_wordings_of_ad_slots_and_the_sites_promos_are_dropped(furniture: str) -> None:
     """Outside audit g27 #8, #9: these stayed in the body."""
     assert parse(page(HEADER, "", P1, furniture, P2))["body"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("first", ["09:15", "\u00a34.2m", "Ingredients", "1. Move your car", "\u2022 Move your car"])
+def test_a_first_item_of_a_page_with_no_markers_is_no_standfirst(first: str) -> None:
+    """Outside audit g27 #7: with no image and no labels, a live blog's time, a figure, a word or a
+    list's first item was taken for the standfirst. A line of words still is one."""
+    rec = parse(page(HEADER, "", first, "", P1, "", P2))
+    assert (rec["subtitle"], rec["body"]) == (None, f"{first}\n\n{P1}\n\n{P2}")
+    assert parse(page(HEADER, "", "Plots are scarce", "", P1, "", P2))["subtitle"] == "Plots are scarce"
