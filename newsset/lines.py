@@ -144,6 +144,9 @@ def line_signature(line: str) -> tuple[str, str] | None:
     if not line.isascii() and _SIG_DROP_RE.search(line):
         line = line.translate(SIG_DROP)
     line = line.strip()
+    if (line[:1] in _MARKUP_ENDS or line[-1:] in _MARKUP_ENDS or "](" in line) and "The Week" in line:
+        # the site's own in the markup a scraper kept: `*Name, The Week UK*`, `<p>...</p>`, `[Name](url), ...`
+        line = _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", _HTML_TAG.sub("", line))).lstrip("#").strip()
     if line[:1] in _DASHES and "The Week" in line:  # the site's own, set off with a dash: `— Jane Doe, The Week UK`
         line = line.lstrip(_DASHES + " \t")
     if line[-1:] == "." and "The Week" in line[-20:] and line.rpartition(",")[2].lstrip().startswith("The Week"):
@@ -211,6 +214,11 @@ def _listed_signature(text: str) -> tuple[str, str] | None:
     return None
 
 
+# Markdown and HTML markup a scraper may keep around a line (emphasis, a link, a heading's #, tags).
+_MARKUP_ENDS = "*_<>#["
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,60}>")
+_MD_LINK = re.compile(r"\[([^\[\]]{1,80})\]\([^()\s]{0,300}\)")
+_MD_EMPHASIS = re.compile(r"^(\*{1,3}|_{1,3})(.+?)\1$")
 # The site's own signature with its name left out (a link the scraper dropped, as the byline's):
 # `, The Week UK`.
 _NAMELESS = re.compile(r"^\s*,\s*The Week(?: UK| US)?\.?\s*$")

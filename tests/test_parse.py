@@ -2226,3 +2226,13 @@ def test_a_first_item_of_a_page_with_no_markers_is_no_standfirst(first: str) -> 
     rec = parse(page(HEADER, "", first, "", P1, "", P2))
     assert (rec["subtitle"], rec["body"]) == (None, f"{first}\n\n{P1}\n\n{P2}")
     assert parse(page(HEADER, "", "Plots are scarce", "", P1, "", P2))["subtitle"] == "Plots are scarce"
+
+
+@pytest.mark.parametrize("box", ["*Ann Lee, The Week UK*", "**Ann Lee, The Week UK**", "<em>Ann Lee, The Week UK</em>",
+                                 "<p>Ann Lee, The Week UK</p>", "[Ann Lee](https://example.org/ann-lee), The Week UK",
+                                 "### Ann Lee, The Week UK"])
+def test_the_sites_signature_in_the_markup_a_scraper_kept(box: str) -> None:
+    """Outside audit g27 #2: Markdown or HTML around the box left box and bio in the body."""
+    rec = parse(page(HEADER, "", P1, "", box, "", "Ann Lee writes about transport.", "", *FOOTER))
+    assert (rec["author"], rec["publication"], rec["author_bio"], rec["body"]) == (
+        "Ann Lee", "The Week UK", "Ann Lee writes about transport.", P1)
