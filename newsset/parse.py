@@ -279,6 +279,11 @@ class _Page(HeadReader, EndReader):
             # label), else at the last line of the page: never at a blank line or past the end.
             at = next((i for i in range(start, len(lines)) if lines[i]), None)
             at = at if at is not None else max(i for i in range(len(lines)) if lines[i])
+            if truncated:  # (text saved under the paywall is not the article's body: only what is above it)
+                raise self.fail("parse.missing-body", f"expected at least one paragraph of article text above the "
+                                f"paywall block (line {end + 1}), got none: a paywall ends the body, and what a page "
+                                "saves under it is not read", at, expected="body paragraphs above the paywall",
+                                got="none")
             raise self.fail("parse.missing-body", "expected at least one paragraph of article text after the "
                             "header, got none (only boilerplate or nothing)", at,
                             expected="body paragraphs", got="none")

@@ -2236,3 +2236,11 @@ def test_the_sites_signature_in_the_markup_a_scraper_kept(box: str) -> None:
     rec = parse(page(HEADER, "", P1, "", box, "", "Ann Lee writes about transport.", "", *FOOTER))
     assert (rec["author"], rec["publication"], rec["author_bio"], rec["body"]) == (
         "Ann Lee", "The Week UK", "Ann Lee writes about transport.", P1)
+
+
+def test_a_page_whose_paywall_comes_before_any_text_says_so() -> None:
+    """Outside audit g27: the refusal said "only boilerplate or nothing" with the article's text
+    saved under the paywall; it names the paywall, where the body ends."""
+    e = refused(page(HEADER, "", *IMAGE, "By", "published", "", *PAYWALL, "", P1))
+    assert e.issue.code == "parse.missing-body" and e.issue.line == 8 and "above the paywall block (line 8)" in str(
+        e.issue.message)
