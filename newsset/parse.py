@@ -52,7 +52,10 @@ from .lines import (
     ISO_DATE,
     LABEL_OPENINGS,
     SECOND_HEADER,
+    SENTENCE_END,
     SIG_DROP,
+    credit_of,
+    ends_in,
 )
 from .page import RUN_END
 from .records import Article, article_id, nfc_article_id
@@ -272,7 +275,8 @@ class _Page(HeadReader, EndReader):
         author, publication, bio = self.signature(tail)
         if self.sig_line is not None and not truncated:
             end = min(end, self.sig_line)
-        start, subtitle, alt, caption, credit, by_name = self.head(self._after_title(h + 1, end, title), end)
+        title, first = self._title_run_on(h, title)
+        start, subtitle, alt, caption, credit, by_name = self.head(self._after_title(first, end, title), end)
         body = self.body(start, end)
         if not body or not _text.has_visible_text(body):  # (only invisible characters: no text to read)
             # Located at the first line where the body could start that holds anything (boilerplate, a
@@ -331,6 +335,40 @@ class _Page(HeadReader, EndReader):
                             expected="a headline after the date", got="")
         self.where.update(date=h + 1, title=h + 1)
         return token, title
+
+    def _title_run_on(self, h: int, title: str) -> tuple[str, int]:
+        """The headline of a page the scraper hard-wrapped (html2text's 78 columns, `lynx -dump`): the
+        header line and the one or two lines glued under it, up to a blank line, when they go on in
+        lower case, or when the page's paragraphs are wrapped (three lines or more broken mid-sentence)
+        and the next word would not have fitted on the header line. Else the header's title; with
+        where the page goes on."""
+        lines, keys = self.lines, self.keys
+        k = j = h + 1
+        if k >= len(lines) or not lines[k] or keys[k] is not None or len(lines[h]) < 40:
+            return title, k
+        while j < len(lines) and lines[j] and keys[j] is None:
+            j += 1
+        if j - k > 2 or (j < len(lines) and lines[j]) or any(
+                lines[i].lstrip().startswith(LABEL_OPENINGS) or credit_of(lines[i]) is not None for i in range(k, j)):
+            return title, k  # (a standfirst glued on, the labels or an image: a page without blank lines)
+        if not lines[k].lstrip()[:1].islower():  # (a headline's words go on in lower case; a standfirst opens)
+            width = self._wrap_width(j)
+            if width is None or len(lines[h].rstrip()) + 1 + len(lines[k].split(None, 1)[0]) <= width:
+                return title, k
+        return " ".join([title, *(lines[i].strip() for i in range(k, j))]), j
+
+    def _wrap_width(self, first: int) -> int | None:
+        """The width the scraper wrapped the page's lines at (its longest line inside a paragraph), when
+        it did: three lines or more from `first` on that break mid-sentence (the next line, glued
+        under it, opens in lower case). None for a page whose paragraphs are lines of their own."""
+        lines, keys = self.lines, self.keys
+        broken, width = 0, 0
+        for i in range(first, len(lines) - 1):
+            if keys[i] is None and keys[i + 1] is None and lines[i]:
+                width = max(width, len(lines[i]))
+                if lines[i + 1].lstrip()[:1].islower() and not ends_in(lines[i], SENTENCE_END):
+                    broken += 1
+        return width if broken >= 3 else None
 
     def _after_title(self, first: int, end: int, title: str) -> int:
         """Where the page goes on after the header: past the headline saved again on a line of its own

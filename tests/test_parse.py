@@ -2244,3 +2244,21 @@ def test_a_page_whose_paywall_comes_before_any_text_says_so() -> None:
     e = refused(page(HEADER, "", *IMAGE, "By", "published", "", *PAYWALL, "", P1))
     assert e.issue.code == "parse.missing-body" and e.issue.line == 8 and "above the paywall block (line 8)" in str(
         e.issue.message)
+
+
+def test_a_headline_the_scraper_wrapped_is_the_whole_title() -> None:
+    """Outside audit g27 #1: a header line hard-wrapped (html2text wraps at 78 columns) lost its tail
+    to the subtitle or the body, and the id changed with it."""
+    head = " date 2025-03-04 Harbour towns along the coast brace for a record"
+    whole = "Harbour towns along the coast brace for a record spring tide as councils open depots"
+    for standfirst in ([], ["Plots are scarce", ""]):
+        rec = parse(page(head, "spring tide as councils open", "depots", "", *standfirst, P1, "", P2))
+        assert (rec["title"], rec["subtitle"], rec["body"]) == (whole, (standfirst or [None])[0], f"{P1}\n\n{P2}")
+    # On a page whose paragraphs are wrapped, a tail that opens with a capital is the headline's too.
+    wrapped = ["The first sandbags went out on Sunday evening, two days earlier than", "planned, after the warning",
+               "was raised for the whole of the south-west coast and the harbour board", "met in emergency session."]
+    rec = parse(page(head, "Spring Tide", "", *wrapped))
+    assert rec["title"] == "Harbour towns along the coast brace for a record Spring Tide"
+    # A standfirst glued under the header of a page with no blank line under it stays the standfirst.
+    rec = parse(page(head, "Councils open depots a week early", "", P1, "", P2))
+    assert (rec["title"], rec["subtitle"]) == (head[17:], "Councils open depots a week early")
