@@ -231,10 +231,14 @@ class EndReader(PageState):
                 return True
         return False
 
-    def signature(self, tail: int) -> tuple[str | None, str | None, str | None]:
-        """Find `Name, Publication` and the bio after it; trims the body end when found."""
+    def signature(self, tail: int, paywall: int = -1) -> tuple[str | None, str | None, str | None]:
+        """Find `Name, Publication` and the bio after it; trims the body end when found. `tail`: where
+        the page goes on under a paywall that starts at line `paywall` (-1 for both: no paywall)."""
         if tail >= 0:
-            return self._signature_after_paywall(tail)
+            after = self._signature_after_paywall(tail)
+            if after == (None, None, None) and (box := self._box_over_paywall(paywall)) is not None:
+                return box
+            return after
         # No paywall: the last paragraph, or the one before the last (then the last is the bio), or
         # the one before that when the bio has two paragraphs and names the author.
         end = self.footer_start(0)
@@ -254,6 +258,19 @@ class EndReader(PageState):
         if (found := self._box_over_long_bio(paras, end)) is not None:
             return found
         return self._box_above_furniture(paras)
+
+    def _box_over_paywall(self, paywall: int) -> tuple[str | None, str | None, str | None] | None:
+        """The site's author box saved above the paywall (the block under the bio, not in the body):
+        the box alone on its paragraph with one bio paragraph under it that names the writer, as the
+        last paragraphs above the block, with body above them."""
+        paras = self.paragraphs(0, paywall)
+        if len(paras) < 4 or not self._own_box(paras[-2]):
+            return None
+        (s, _), (bio_s, bio_e) = paras[-2], paras[-1]
+        sig = self._sig(self.lines[s])
+        if sig is None or not mentions_name(self.lines[bio_s:bio_e], sig[0]):
+            return None
+        return self._sig_at(s, paywall)
 
     def _signature_after_paywall(self, tail: int) -> tuple[str | None, str | None, str | None]:
         """After a paywall: the signature is the site's own, or a line where one sits."""

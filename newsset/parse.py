@@ -272,8 +272,8 @@ class _Page(HeadReader, EndReader):
                 raise self.fail("input.encoding", "expected Unicode text, got a lone surrogate (half of a UTF-16 "
                                 "pair), which UTF-8 cannot encode", i, expected="UTF-8 text", got="lone surrogate")
         end, truncated, tail = self.body_end(h + 1)
-        author, publication, bio = self.signature(tail)
-        if self.sig_line is not None and not truncated:
+        author, publication, bio = self.signature(tail, end if truncated else -1)
+        if self.sig_line is not None:  # (under a paywall it is below `end`: the body stays as it is)
             end = min(end, self.sig_line)
         title, first = self._title_run_on(h, title)
         start, subtitle, alt, caption, credit, by_name = self.head(self._after_title(first, end, title), end)

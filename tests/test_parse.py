@@ -2262,3 +2262,14 @@ def test_a_headline_the_scraper_wrapped_is_the_whole_title() -> None:
     # A standfirst glued under the header of a page with no blank line under it stays the standfirst.
     rec = parse(page(head, "Councils open depots a week early", "", P1, "", P2))
     assert (rec["title"], rec["subtitle"]) == (head[17:], "Councils open depots a week early")
+
+
+def test_the_sites_author_box_saved_above_the_paywall() -> None:
+    """Outside audit g27 #6: box and bio over the paywall block stayed in the body."""
+    bio = "Ann Lee writes about transport."
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Ann Lee, The Week UK", "", bio, "", *PAYWALL))
+    assert (rec["author"], rec["publication"], rec["author_bio"], rec["body"], rec["truncated"]) == (
+        "Ann Lee", "The Week UK", bio, f"{P1}\n\n{P2}", True)
+    # (A box under the paywall is still the one taken.)
+    rec = parse(page(HEADER, "", P1, "", *PAYWALL, "", "Bo Rae, The Week UK", "", "Bo Rae writes."))
+    assert (rec["author"], rec["author_bio"], rec["body"]) == ("Bo Rae", "Bo Rae writes.", P1)
