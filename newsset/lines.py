@@ -13,7 +13,7 @@ __all__ = ["ABBREVIATED", "BARE_WHEN", "BY", "CLOSE_QUOTES", "HEADER", "ISO_DATE
            "OPEN_QUOTES", "PERSON_NAME", "PROSE_END", "ROLE_LABEL", "ROLE_WORDS", "SECOND_HEADER", "SENTENCE_END",
            "SIG_DROP", "TERMINAL", "WIRE_AGENCIES", "by_name_of", "capital", "credit_of", "ends_in", "is_bare_by",
            "is_date_only", "is_name", "is_when", "line_signature", "loose_credit", "mentions_name", "name_words",
-           "placed_item", "plain_label"]
+           "placed_item", "plain_label", "unmarked"]
 
 HEADER = re.compile(r"^\s*date(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE)
 # A second page's header, on a line of its own (after its BOM or invisible characters, when files that
@@ -146,7 +146,7 @@ def line_signature(line: str) -> tuple[str, str] | None:
     line = line.strip()
     if (line[:1] in _MARKUP_ENDS or line[-1:] in _MARKUP_ENDS or "](" in line) and "The Week" in line:
         # the site's own in the markup a scraper kept: `*Name, The Week UK*`, `<p>...</p>`, `[Name](url), ...`
-        line = _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", _HTML_TAG.sub("", line))).lstrip("#").strip()
+        line = unmarked(line)
     if line[:1] in _DASHES and "The Week" in line:  # the site's own, set off with a dash: `— Jane Doe, The Week UK`
         line = line.lstrip(_DASHES + " \t")
     if line[-1:] == "." and "The Week" in line[-20:] and line.rpartition(",")[2].lstrip().startswith("The Week"):
@@ -219,6 +219,14 @@ _MARKUP_ENDS = "*_<>#["
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,60}>")
 _MD_LINK = re.compile(r"\[([^\[\]]{1,80})\]\([^()\s]{0,300}\)")
 _MD_EMPHASIS = re.compile(r"^(\*{1,3}|_{1,3})(.+?)\1$")
+
+
+def unmarked(line: str) -> str:
+    """A line without the Markdown or HTML a scraper kept around it: `**By Ann Lee**`, `<p>...</p>`,
+    `[Ann Lee](url)` (its text), a heading's `###`."""
+    return _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", _HTML_TAG.sub("", line.strip()))).lstrip("#").strip()
+
+
 # The site's own signature with its name left out (a link the scraper dropped, as the byline's):
 # `, The Week UK`.
 _NAMELESS = re.compile(r"^\s*,\s*The Week(?: UK| US)?\.?\s*$")
@@ -375,6 +383,8 @@ def by_name_of(rest: str | None) -> str:
     """The author in what follows `By`: without a role after a comma, or a time label run on
     into the same line (`By Jane Doe published 3 May 2024`)."""
     name = (rest or "").strip()
+    if "](" in name or "<" in name:  # `By [Jane Doe](https://...)`, `By <a href=...>Jane Doe</a>`
+        name = unmarked(name)
     if "@" in name:  # contact details after the name (`Jane Doe | jd@herald.com`, `Jane Doe @janedoe`)
         pieces = _CONTACT_SPLIT.split(name)  # [part, separator, part, ...]
         kept = [" ".join(w for w in p.split() if "@" not in w) for p in pieces[::2]]

@@ -2273,3 +2273,17 @@ def test_the_sites_author_box_saved_above_the_paywall() -> None:
     # (A box under the paywall is still the one taken.)
     rec = parse(page(HEADER, "", P1, "", *PAYWALL, "", "Bo Rae, The Week UK", "", "Bo Rae writes."))
     assert (rec["author"], rec["author_bio"], rec["body"]) == ("Bo Rae", "Bo Rae writes.", P1)
+
+
+@pytest.mark.parametrize("byline", ["**By Ann Lee**", "<strong>By Ann Lee</strong>", "By [Ann Lee](https://example.org/a)",
+                                    "*By Ann Lee*"])
+def test_byline_labels_in_the_markup_a_scraper_kept(byline: str) -> None:
+    """Outside audit g27 #5: the byline went into the body, and the author was lost."""
+    rec = parse(page(HEADER, "", *IMAGE, byline, "published 4 March 2025", "", P1))
+    assert (rec["author"], rec["body"]) == ("Ann Lee", P1)
+
+
+def test_a_marked_subheading_that_opens_with_by_stays_as_written() -> None:
+    rec = parse(page(HEADER, "", *IMAGE, "By Ann Lee", "published 4 March 2025", "", P1, "", "**By the numbers**", "",
+                     P2))
+    assert rec["body"] == f"{P1}\n\n**By the numbers**\n\n{P2}"
