@@ -439,7 +439,11 @@ class HeadReader(PageState):
             gap = j > pos and cands[j] != cands[j - 1] + 1  # (a blank line above this one)
             if bare or (m and self._by_in_block(t, m.group(1), nxt, cands, j, pos, gap)):
                 if m and not bare:
-                    authors.by_line(by_name_of(m.group(1)))
+                    named = m.group(1)
+                    if self._wrapped_on(named, cands, j):  # (its rest on the line under it: one name, or role)
+                        j += 1
+                        named = f"{named} {lines[cands[j]].strip()}"
+                    authors.by_line(by_name_of(named))
             elif not self._time_in_block(t, cands, j, pos, gap):
                 glued = j > pos and cands[j] == cands[j - 1] + 1
                 above = lines[cands[j - 1]].strip() if j > pos else ""
@@ -449,6 +453,20 @@ class HeadReader(PageState):
         if j == pos:  # (the block holds its own first line, or there is none here)
             return None
         return cands[pos], cands[j - 1] + 1, authors.result()
+
+    def _wrapped_on(self, named: str | None, cands: list[int], j: int) -> bool:
+        """Whether the scraper wrapped the `By` line at `cands[j]` onto the line glued under it, with a
+        time label glued under that: the line ends on a joiner (`..., Di Prior and` / `Ed Quinn`) or
+        the rest is a role (`By Ann Lee, Transport and Environment` / `Correspondent`). (Two writers'
+        names a line each, `By Ann Lee` / `Bob Stone`, are no wrap.)"""
+        if not named or j + 2 >= len(cands) or cands[j + 2] != cands[j] + 2 or cands[j + 1] != cands[j] + 1:
+            return False
+        rest = self.lines[cands[j + 1]].strip()
+        if len(rest) > 60 or not is_when(self.lines[cands[j + 2]].strip()) or rest.startswith(LABEL_OPENINGS):
+            return False
+        last = named.rstrip().rpartition(" ")[2]
+        return last in ("and", "&", "und", "et") or named.rstrip()[-1:] == "," or (
+            "," in named and not ROLE_WORDS.isdisjoint(rest.lower().split()))
 
     def _by_in_block(self, t: str, named: str | None, nxt: str, cands: list[int], j: int, pos: int, gap: bool) -> bool:
         """Whether a `By` line belongs to the block: its first line, or a co-author's. Glued under the
@@ -466,8 +484,12 @@ class HeadReader(PageState):
         blank line), or the date on the line under a bare `Published`."""
         if is_when(t):
             return not (gap and self._opens_text(cands, j))
-        return j > pos and cands[j] == cands[j - 1] + 1 and self.lines[cands[j - 1]].strip().lower() in BARE_WHEN \
-            and is_date_only(t)
+        if not (j > pos and cands[j] == cands[j - 1] + 1):
+            return False
+        above = self.lines[cands[j - 1]].strip()
+        # (or the rest of a time label the scraper wrapped: `... last updated 5 March 2025 at` / `10:15 GMT`)
+        return (above.lower() in BARE_WHEN or (above.rpartition(" ")[2] in ("at", "on", ",") or above[-1:] == ",")
+                and is_when(above)) and is_date_only(t)
 
     def _opens_text(self, cands: list[int], j: int) -> bool:
         """Whether the time label at `cands[j]` opens a paragraph: text on the line right under it

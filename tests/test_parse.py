@@ -2287,3 +2287,16 @@ def test_a_marked_subheading_that_opens_with_by_stays_as_written() -> None:
     rec = parse(page(HEADER, "", *IMAGE, "By Ann Lee", "published 4 March 2025", "", P1, "", "**By the numbers**", "",
                      P2))
     assert rec["body"] == f"{P1}\n\n**By the numbers**\n\n{P2}"
+
+
+@pytest.mark.parametrize(("labels", "author"), [
+    (["By Ann Lee, Bob Stone, Cy Young, Di Prior and", "Ed Quinn", "published 4 March 2025"],
+     "Ann Lee, Bob Stone, Cy Young, Di Prior and Ed Quinn"),
+    (["By Ann Lee, Transport and Environment", "Correspondent", "published 4 March 2025"], "Ann Lee"),
+    (["By Ann Lee", "published 4 March 2025, last updated 5 March 2025 at", "10:15 GMT"], "Ann Lee"),
+    (["By Ann Lee", "Bob Stone", "published 4 March 2025"], "Ann Lee"),  # (no wrap: a line between, as before)
+])
+def test_byline_labels_the_scraper_wrapped(labels: list[str], author: str) -> None:
+    """Outside audit g27 #4: half a list or half a role was the author; a time's tail opened the body."""
+    rec = parse(page(HEADER, "", *IMAGE, *labels, "", P1))
+    assert (rec["author"], rec["body"]) == (author, P1)
