@@ -209,8 +209,8 @@ def chunk_keys(spec: ChunkSpec, schema: Schema) -> tuple[str, list[str], list[by
                 if kept > KEEP_BYTES:
                     page = None
         else:
-            try:
-                with open(src.path, "rb") as fh:
+            try:  # (a FIFO or a device under a record file's name is refused unread, as the build refuses it)
+                with open_regular(src.path) as fh:
                     if src.ranged:
                         fh.seek(max(0, src.start - 1))
                         h.update(fh.read(src.end - max(0, src.start - 1)) if src.end >= 0 else fh.read())

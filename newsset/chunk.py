@@ -436,9 +436,11 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     # A file that changed after it was hashed (a record file grows while it is read) gave results
     # that are not those of the hashed bytes: they must not be filed under that key. (A page parsed
     # from the bytes it was hashed from, or taken from the cache, needs no second look.)
-    if key is not None and res.spill is None and all(cache.stat_of(src) == st for src, st, again
+    if key is not None and spans and res.spill is None and all(cache.stat_of(src) == st for src, st, again
                                                      in zip(spec.sources, stats, reread) if again):
-        cache.put(spec, key, res, spans, replaced)  # (not a chunk whose rejects were spilled: rebuilt, they are)
+        # (not a chunk whose rejects were spilled: rebuilt, they are; nor a file whose data failed its own
+        # check, which keeps no span: read again, it is refused again)
+        cache.put(spec, key, res, spans, replaced)
     return res
 
 

@@ -494,6 +494,45 @@ def test_a_fifo_planted_in_the_cache_is_a_miss_not_a_hang(tmp_path: Path) -> Non
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
 
 
+def test_a_record_file_that_is_a_fifo_or_a_device_is_refused_with_a_cache_too(tmp_path: Path) -> None:
+    """Outside audit h26 #2: the cache hashed a record file with a plain open before any file-type
+    check, so a FIFO named `.jsonl` blocked for ever and a link to /dev/zero was read for ever."""
+    import threading
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    raw = tmp_path / "raw"
+    write_corpus(raw, 3, seed=23, dup_rate=0.0, bad_rate=0.0)
+    os.mkfifo(raw / "fifo.jsonl")
+    (raw / "zero.jsonl").symlink_to("/dev/zero")
+    done: list[newsset.BuildResult] = []
+    t = threading.Thread(target=lambda: done.append(newsset.build([raw], tmp_path / "out", cache=tmp_path / "c")),
+                         daemon=True)
+    t.start()
+    t.join(120)
+    assert done, "the build waited on a FIFO or read a device"
+    assert done[0].rejected == Counter({"input.unreadable": 2}) and sum(done[0].rows.values()) == 3
+
+
+def test_a_record_file_whose_gzip_check_fails_is_rejected_with_a_cache_too(tmp_path: Path) -> None:
+    """Outside audit h26 #1: with --cache, the file's voided chunk (no span to file) failed an
+    assertion and stopped the whole build; it is rejected as without a cache, and not cached."""
+    import gzip
+
+    raw = tmp_path / "raw"
+    write_corpus(raw, 3, seed=24, dup_rate=0.0, bad_rate=0.0)
+    record = newsset.parse_file(next(raw.rglob("*.txt")), raw).to_dict()
+    data = bytearray(gzip.compress((json.dumps({**record, "source": "x.txt"}) + "\n").encode()))
+    data[-6] ^= 0xFF  # the CRC-32 in gzip's trailer
+    (raw / "r.jsonl.gz").write_bytes(bytes(data))
+    plain = newsset.build([raw], tmp_path / "plain")
+    for _ in range(2):  # (the second from the cache)
+        cached = newsset.build([raw], tmp_path / "cached", cache=tmp_path / "c")
+        assert (cached.rows, cached.rejected) == (plain.rows, plain.rejected)
+        assert cached.rejected["input.unreadable"] >= 1
+        assert digests(tmp_path / "cached") == digests(tmp_path / "plain")
+
+
 def _require_dask() -> None:
     try:
         import distributed  # noqa: F401
