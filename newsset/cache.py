@@ -15,6 +15,7 @@ import os
 import pickle
 import re
 import time
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -292,14 +293,17 @@ def _load_entry(cache: str, name: str, schema: pa.Schema) -> _Entry | None:
     from .chunk import ChunkResult  # (chunk imports this module)
 
     try:
-        key, res, spans = _unpickle(os.path.join(cache, name[:2], f"{name}.keys"))  # written in put
+        key, res, spans, crc = _unpickle(os.path.join(cache, name[:2], f"{name}.keys"))  # written in put
         if not (isinstance(key, str) and _HEX64.fullmatch(key) and isinstance(res, ChunkResult)
                 and isinstance(spans, list)):
             return None  # (a key that is no sha256 could name a file outside the cache)
         part = Path(cache) / key[:2] / f"{key}.arrow"
         table = None
         if res.rows:
-            table = pa.ipc.open_file(pa.BufferReader(_map(str(part)))).read_all()
+            data = _map(str(part))
+            if zlib.crc32(data) != crc:  # (a bit flipped on disk would change a record's text, unseen)
+                return None
+            table = pa.ipc.open_file(pa.BufferReader(data)).read_all()
             # The part must be this result's: same rows, same schema, the same ids in order (a part
             # file swapped for another chunk's would otherwise duplicate or lose rows).
             if table.num_rows != res.rows or not table.schema.equals(schema) \
@@ -368,6 +372,15 @@ def get(spec: ChunkSpec, key: str, first: str,
     return res, entry
 
 
+def _crc_file(path: Path) -> int:
+    """CRC-32 of a file (2 GB/s: what a cached part is checked against when it is read back)."""
+    crc = 0
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            crc = zlib.crc32(block, crc)
+    return crc
+
+
 def _linked(src: str, target: Path) -> str:
     """A new hard link to `src` beside `target`, under a random name (os.link never follows or
     replaces what is at its destination: an existing name is an error)."""
@@ -405,7 +418,8 @@ def put(spec: ChunkSpec, key: str, res: ChunkResult, spans: list[Span], replaced
                 with contextlib.suppress(OSError):  # a full disk: no partial copy left to fill it for good
                     os.unlink(tmp)
                 raise
-        _dump(keys, (key, replace(res, part=None, cached=False, reused=0, shared=False), spans))
+        _dump(keys, (key, replace(res, part=None, cached=False, reused=0, shared=False), spans,
+                     _crc_file(part) if res.part is not None else 0))
         if replaced is not None and replaced.key != key and replaced.table is not None:
             os.unlink(replaced.part)  # (a reader that mapped it keeps its rows)
     except OSError as e:

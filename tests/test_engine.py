@@ -356,7 +356,7 @@ def test_cache_files_are_written_under_new_random_names(tmp_path: Path) -> None:
     cache = tmp_path / "c2"
     newsset.build([raw], tmp_path / "out", cache=cache)
     (entry,) = cache.rglob("*.keys")
-    key, res, spans = pickle.loads(entry.read_bytes())
+    key, res, spans, _ = pickle.loads(entry.read_bytes())
     entry.write_bytes(pickle.dumps(("../" * 8 + "etc/passwd", res, spans)))
     assert _load_entry(str(cache), entry.stem, load_schema(None).parquet_schema) is None
 
@@ -445,6 +445,24 @@ def test_a_broken_cache_entry_is_recomputed_not_trusted(tmp_path: Path) -> None:
     r = newsset.build([raw], tmp_path / "c", cache=cache)
     assert r.cached_chunks == r.chunks - 2
     assert digests(tmp_path / "a") == digests(tmp_path / "c")
+
+
+def test_a_bit_flipped_in_a_cached_part_is_a_miss_not_altered_text(tmp_path: Path) -> None:
+    """Outside audit h26 #3: a bit flipped inside a cached part's text ("thinks so" -> "thinks ro")
+    reached the published dataset, its source_sha256 unchanged; a part is checked (CRC-32) when read."""
+    raw = tmp_path / "raw"
+    write_corpus(raw, 300, seed=4, dup_rate=0.0, bad_rate=0.0)
+    cache = tmp_path / "cache"
+    first = newsset.build([raw], tmp_path / "a", cache=cache)
+    parts = sorted(cache.rglob("*.arrow"))
+    assert parts
+    for f in parts:
+        data = bytearray(f.read_bytes())
+        data[len(data) // 2] ^= 0x01  # (in the middle: the rows' text, not Arrow's framing)
+        f.write_bytes(bytes(data))
+    r = newsset.build([raw], tmp_path / "b", cache=cache)
+    assert r.cached_chunks == 0 and r.chunks == first.chunks
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")
 
 
 def test_a_part_file_swapped_for_another_of_the_same_size_is_a_miss(tmp_path: Path) -> None:
