@@ -592,4 +592,12 @@ def run() -> None:
         # newsset does no linear algebra: OpenBLAS's thread pool would only spin while numpy loads
         # (~0.1 CPU-s in each process, on the cores the start-up needs). A user's setting wins.
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    sys.exit(main())
+    status = main()
+    from .publish import published
+
+    if published:  # a build whose dataset is complete: a signal in the ~50 ms the interpreter takes to
+        import signal  # shut down would kill it (130, 143) though its status is 0, as the README says
+
+        for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(s, signal.SIG_IGN)
+    sys.exit(status)

@@ -638,3 +638,21 @@ def test_a_signal_held_through_the_swap_is_said_as_after_publishing(tmp_path: Pa
     assert "terminated after the dataset was published" in capsys.readouterr().err
     assert json.loads((out / "manifest.json").read_text())["options"]["seed"] == 2
     assert verify(out, load=False).ok
+
+
+def test_a_published_build_ignores_signals_while_the_process_shuts_down(tmp_path: Path) -> None:
+    """Outside audit h26 #6: a SIGTERM in the ~50 ms between a published build's summary and the
+    process's end killed it (143) though its dataset was complete; the console entry point ignores
+    the three signals once the dataset is published (atexit runs after that: it sees them)."""
+    raw = tmp_path / "raw"
+    write_corpus(raw, 5, seed=3, dup_rate=0.0, bad_rate=0.0)
+    probe = ("import atexit, signal, sys\n"
+             "atexit.register(lambda: print('ignored' if all(signal.getsignal(s) == signal.SIG_IGN for s in "
+             "(signal.SIGINT, signal.SIGTERM, signal.SIGHUP)) else 'default'))\n"
+             "from newsset.cli import run\n"
+             "sys.argv = ['newsset', *sys.argv[1:]]\n"
+             "run()\n")
+    for args, status, said in ((["build", str(raw), "--out", str(tmp_path / "out"), "-q"], 0, "ignored"),
+                               (["build", str(tmp_path / "missing"), "--out", str(tmp_path / "o2")], 2, "default")):
+        proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120)
+        assert (proc.returncode, proc.stdout.strip().splitlines()[-1]) == (status, said), proc.stderr
