@@ -47,7 +47,7 @@ from functools import partial
 from typing import IO, TypeVar
 
 from .errors import Issue, display_path
-from .sources import IN_ARCHIVES, Kind, Source, ignored_suffix, kind_of
+from .sources import HIDDEN_FILE, IN_ARCHIVES, Kind, Source, ignored_suffix, kind_of
 
 __all__ = ["BUFFER_BYTES", "MAX_PAGE_BYTES", "declared_size", "read_archive", "read_bounded",
            "gzip_check_failed", "too_large"]
@@ -161,11 +161,13 @@ def _zip_member(index: int, info: zipfile.ZipInfo) -> Member:
 
 def _plan(archive: Source, members: list[Member], ignored: Counter[str] | None = None) -> list[Entry]:
     """The input members in output order (name, then archive position), each read or refused;
-    `ignored` counts the others that are files of another suffix (hidden ones and folders aside)."""
+    `ignored` counts the others that are files: of another suffix, or hidden (folders aside)."""
     listed = []
     for m in members:
         if m.type == "dir" or _skipped(m.name):
-            continue
+            if ignored is not None and m.type == "file" and m.name and not m.name.endswith("/"):
+                ignored[f"{HIDDEN_FILE} {IN_ARCHIVES}"] += 1  # (`.draft.txt`, `.git/...`, `__MACOSX/...`: counted,
+            continue                                          # as a folder walk counts what it passes over)
         if (kind := kind_of(m.name)) is not None:
             listed.append((m, kind))
         elif ignored is not None and m.type == "file":

@@ -344,7 +344,8 @@ def test_archive_members_of_other_suffixes_are_counted_as_loose_files_are(tmp_pa
         _tar(path, members, "w:gz" if kind.endswith("gz") else "w")
     result = newsset.build([path.parent], tmp_path / "out")
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["inputs"]["ignored_by_suffix"] == {".html (in archives)": 1, ".xz (in archives)": 1}
+    assert manifest["inputs"]["ignored_by_suffix"] == {".html (in archives)": 1, ".xz (in archives)": 1,
+                                                       "(hidden file) (in archives)": 2}  # (as a walk counts them)
     assert sum(result.rows.values()) == 1
     target = tmp_path / "r.json"
     assert main(["validate", str(path.parent), "--format", "json", "-o", str(target)]) == 0
@@ -517,3 +518,25 @@ def test_a_member_name_that_is_not_utf8_is_read_with_a_warning_as_a_file_is(tmp_
         (f"{path.name}!/caf\\xe9.txt", ["input.file-name"]), (f"{path.name}!/ok.txt", [])]
     assert items[0].record is not None and items[0].record["source"] == f"{path.name}!/caf\\xe9.txt"
     assert items[0].issues[0].severity == "warning"
+
+
+def test_hidden_members_and_resource_forks_are_counted_as_passed_over(tmp_path: Path) -> None:
+    """Outside audit h26 #7: a folder walk counts the hidden files it skips; an archive's hidden
+    members and macOS resource forks were skipped without a count anywhere."""
+    import zipfile
+    from collections import Counter
+
+    from conftest import page as full_page
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    with zipfile.ZipFile(raw / "a.zip", "w") as z:
+        z.writestr("page.txt", full_page())
+        z.writestr(".draft.txt", full_page(title="A draft"))
+        z.writestr(".git/page.txt", "x")
+        z.writestr("__MACOSX/._page.txt", "x")
+    r = newsset.build([raw], tmp_path / "out")
+    assert sum(r.rows.values()) == 1
+    assert r.ignored == Counter({"(hidden file) (in archives)": 3})
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"]["ignored_by_suffix"] == {"(hidden file) (in archives)": 3}
