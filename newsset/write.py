@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
+import functools
 import hashlib
 import json
 import os
@@ -133,6 +135,28 @@ def row_sizes(batch: pa.RecordBatch) -> np.ndarray:
     return sizes
 
 
+@functools.cache
+def _file_size_limit() -> int | None:
+    """This process's file-size limit in bytes (`ulimit -f`), None when there is none."""
+    try:
+        import resource
+    except ImportError:  # (not on Windows)
+        return None
+    soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+def _room_for(path: Path, nbytes: int) -> None:
+    """Refuse a row group that could take a shard past the file-size limit, as the system would
+    (EFBIG): Arrow's Parquet writer meets that error inside a column and aborts the whole process,
+    with no message and the staging folder left behind. (The group's uncompressed size bounds what
+    it adds to the file.)"""
+    limit = _file_size_limit()
+    if limit is not None and os.stat(path).st_size + nbytes + (1 << 16) > limit:
+        raise OSError(errno.EFBIG, f"{os.strerror(errno.EFBIG)} (a row group of {nbytes:,} bytes would take the "
+                      f"file past this process's file-size limit, {limit:,} bytes: `ulimit -f`)", str(path))
+
+
 class ShardWriter:
     """Writes one split's rows as `{prefix}-NNNNN.parquet.part` files under `folder`.
 
@@ -191,6 +215,7 @@ class ShardWriter:
             path = self.folder / f"{self.prefix}-{len(self.files):05d}.parquet.part"
             self.writer = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
             self.files.append(ShardFile(path, self.prefix, 0))
+        _room_for(self.files[-1].path, group.nbytes)
         self.writer.write_table(group, row_group_size=n)
         self.rows += n
         self.rows_in_shard += n

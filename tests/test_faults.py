@@ -656,3 +656,42 @@ def test_a_published_build_ignores_signals_while_the_process_shuts_down(tmp_path
                                (["build", str(tmp_path / "missing"), "--out", str(tmp_path / "o2")], 2, "default")):
         proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120)
         assert (proc.returncode, proc.stdout.strip().splitlines()[-1]) == (status, said), proc.stderr
+
+
+def test_a_file_size_limit_met_by_a_shard_is_a_clean_error_not_an_abort(tmp_path: Path) -> None:
+    """Outside audit h26 #5: with `ulimit -f` met while a shard is written, Arrow's Parquet writer
+    met EFBIG inside a column and aborted the process (134, no message, staging left); at this size
+    Arrow reports it, and at a 20,000-page build's it aborted: the next test checks the guard."""
+    resource = pytest.importorskip("resource")
+    raw = tmp_path / "raw"
+    write_corpus(raw, 1500, seed=5, dup_rate=0.0, bad_rate=0.0)
+    limit = 700_000  # (over each chunk's part, under the train shard)
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    proc = subprocess.run([*PY, "build", str(raw), "--out", str(tmp_path / "out"),
+                           "--jobs", "1", "-q"], capture_output=True, text=True, timeout=300, preexec_fn=cap)
+    assert proc.returncode == 3, proc.stderr
+    assert "File too large" in proc.stderr and "nothing was published" in proc.stderr
+    assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out.staging-*"))
+
+
+def test_a_shard_writer_refuses_a_row_group_past_the_file_size_limit(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check behind the test above, at the size where Arrow aborted (a 20,000-page build under
+    `ulimit -f 8000`): a row group that could cross the limit is an EFBIG OSError before it is written."""
+    import pyarrow as pa
+
+    from newsset import write
+
+    schema = pa.schema([("body", pa.string())])
+    rng = random.Random(5)
+    batch = pa.record_batch([pa.array(["".join(rng.choices("0123456789abcdef", k=1000)) for _ in range(100)])],
+                            schema=schema)  # (text that compresses about in half: the file grows)
+    monkeypatch.setattr(write, "_file_size_limit", lambda: 200_000)
+    w = write.ShardWriter(tmp_path, "train", schema, row_group_rows=100)
+    w.write(batch)  # (the first group fits)
+    with pytest.raises(OSError) as info:
+        w.write(batch)
+    assert info.value.errno == errno.EFBIG and "file-size limit, 200,000 bytes" in str(info.value)
