@@ -303,7 +303,8 @@ class _Page(HeadReader, EndReader):
             # label), else at the last line of the page: never at a blank line or past the end.
             at = next((i for i in range(start, len(lines)) if lines[i]), None)
             at = at if at is not None else max(i for i in range(len(lines)) if lines[i])
-            if truncated:  # (text saved under the paywall is not the article's body: only what is above it)
+            under = self.sig_line if self.sig_line is not None and self.sig_line >= tail else self.footer_start(tail)
+            if truncated and self.paragraphs(tail, under):  # (text saved under the paywall is no body of the article)
                 raise self.fail("parse.missing-body", f"expected at least one paragraph of article text above the "
                                 f"paywall block (line {end + 1}), got none: a paywall ends the body, and what a page "
                                 "saves under it is not read", at, expected="body paragraphs above the paywall",
