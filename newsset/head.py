@@ -195,11 +195,14 @@ class HeadReader(PageState):
                 caption = " ".join([*(lines[i].strip() for i in block[1:]), glued])
                 self.where["image_caption"] = (block[1] if len(block) > 1 else credit_i) + 1
             elif len(block) >= 2:
-                alt = lines[block[0]].strip()
+                n = self.alt_lines  # (two for an alt the scraper wrapped)
+                alt = " ".join(lines[i].strip() for i in block[:n])
                 self.where["image_alt"] = block[0] + 1
-            if block and glued is None:
-                caption = " ".join(lines[i].strip() for i in block[1:] or block)
-                self.where["image_caption"] = block[min(1, len(block) - 1)] + 1
+                caption = " ".join(lines[i].strip() for i in block[n:])
+                self.where["image_caption"] = block[n] + 1
+            elif block:
+                caption = lines[block[0]].strip()
+                self.where["image_caption"] = block[0] + 1
             head_stop = block[0] if block else credit_i
             if by_i is None:
                 start = credit_i + 1
@@ -231,13 +234,22 @@ class HeadReader(PageState):
         while wrapped and k >= first and self.keys[k] is None and len(block) < 4:
             block.insert(0, k)
             k -= 1
+        self.alt_lines = 2 if wrapped and len(block) == 4 and lines[block[1]].lstrip()[:1].islower() else 1
         # A caption broken mid-phrase ("... photographed from the" / "MV Glen Sannox last Tuesday", or a
-        # lower-case second line) under the alt that opens the block (a blank line or the header above it).
-        if not wrapped and len(block) == 2 and k >= first and self.keys[k] is None and (
-                k == first or self.keys[k - 1] == BLANK) and not ends_in(lines[block[0]], SENTENCE_END) and (
-                lines[block[1]].lstrip()[:1].islower() or _dangles(lines[block[0]])):
-            block.insert(0, k)
-            k -= 1
+        # lower-case second line) under the alt that opens the block (a blank line or the header above
+        # it); the alt may be wrapped too, its second line opening in lower case ("... beside the old" /
+        # "lifeboat station"). Or the alt alone wrapped, over a caption of one line.
+        if not wrapped and len(block) == 2 and k >= first and self.keys[k] is None:
+            top = k - 1 if lines[k].lstrip()[:1].islower() and k > first and self.keys[k - 1] is None else k
+            opens = top == first or self.keys[top - 1] == BLANK
+            if opens and not ends_in(lines[block[0]], SENTENCE_END) and (
+                    lines[block[1]].lstrip()[:1].islower() or _dangles(lines[block[0]])):
+                block[0:0] = range(top, k + 1)
+                self.alt_lines, k = k + 1 - top, top - 1
+            elif opens and top == k and lines[block[0]].lstrip()[:1].islower() \
+                    and not lines[block[1]].lstrip()[:1].islower() and not ends_in(lines[k], SENTENCE_END):
+                block.insert(0, k)
+                self.alt_lines, k = 2, k - 1
         # The credit a blank line under the caption: the block's lines may be a blank line apart
         # too (a page saved with a blank line after every line). (A line a blank line above a
         # caption glued on its credit is not taken for the alt: a standfirst split at a link

@@ -74,6 +74,7 @@ class PageState:
         self.where: dict[str, int] = {}
         self.sig_line: int | None = None
         self.lead: list[tuple[int, int]] = []  # body paragraphs above the byline (a kicker under the image)
+        self.alt_lines = 1  # lines of the image's alt in its block (two when the scraper wrapped it)
         self._foot: tuple[int, int] | None = None  # (footer start, line the scan stopped at), see footer_start
         # `line_signature(line)`, worked out once a page for each line: it is pure, and the footer, signature
         # and author-box tests look at the same lines several times. (A dict's own lookup: a C call.)

@@ -2300,3 +2300,18 @@ def test_byline_labels_the_scraper_wrapped(labels: list[str], author: str) -> No
     """Outside audit g27 #4: half a list or half a role was the author; a time's tail opened the body."""
     rec = parse(page(HEADER, "", *IMAGE, *labels, "", P1))
     assert (rec["author"], rec["body"]) == (author, P1)
+
+
+@pytest.mark.parametrize("lines", [
+    ["A ferry at the pier beside the old", "lifeboat station", "The pier at Ardnahoe on Monday"],
+    ["A ferry at the pier beside the old", "lifeboat station", "The pier at Ardnahoe, photographed on",
+     "Monday from the ferry"],
+])
+@pytest.mark.parametrize("standfirst", [True, False])
+def test_an_alt_the_scraper_wrapped_stays_the_alt(lines: list[str], standfirst: bool) -> None:
+    """Outside audit g27 #3: half the alt went into the subtitle, and alt and caption shifted."""
+    head = ["Plots are scarce", ""] if standfirst else []
+    rec = parse(page(HEADER, "", *head, *lines, "(Image credit: Getty)", "By", "published", "", P1))
+    assert (rec["subtitle"], rec["image_alt"], rec["image_caption"], rec["body"]) == (
+        "Plots are scarce" if standfirst else None, "A ferry at the pier beside the old lifeboat station",
+        " ".join(lines[2:]), P1)
