@@ -132,7 +132,8 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
                  for ln in lines]  # shows as blank
         lines = [_label_seen(ln) if ln and (ln.lstrip()[:1] in _ZERO_WIDTH_ENDS or ln[-1] in _ZERO_WIDTH_ENDS)
                  and len(ln) <= _LABEL_MAX else ln for ln in lines]
-    if ("*" in text or "<" in text or "_" in text) and (marked := _marked_labels(lines)) is not None:
+    if ("*" in text or "<" in text or "_" in text or "ritten by" in text or "RITTEN BY" in text) \
+            and (marked := _marked_labels(lines)) is not None:
         lines = marked
     page = _Page(lines, source, check_surrogates)
     # Callers give NFC text (a repaired line may not be), plain when they know it is.
@@ -215,13 +216,17 @@ _ZERO_WIDTH_ENDS = "\u200b\u2060\ufeff"  # (not the direction marks: those the t
 
 def _marked_labels(lines: list[str]) -> list[str] | None:
     """The lines with the byline labels a scraper kept in Markdown or HTML (`**By Ann Lee**`,
-    `<strong>By Ann Lee</strong>`, `*published 4 March 2025*`) as they show, when a line next to
-    one is a label or an image credit too (a subheading `**By the numbers**` in the body stays as
-    written); None when there are none."""
+    `<strong>By Ann Lee</strong>`, `*published 4 March 2025*`) as they show, and another template's
+    `Written by Ann Lee` as `By Ann Lee`, when a line next to one is a label or an image credit too
+    (a subheading `**By the numbers**` in the body stays as written); None when there are none."""
     out = None
     for i, ln in enumerate(lines):
-        if ln and ln.lstrip()[:1] in "*_<" and len(ln) <= _LABEL_MAX and (bare := unmarked(ln)) != ln.strip() \
-                and bare.startswith(LABEL_OPENINGS) and (bare[:3] in ("By ", "BY ") or is_when(bare)):
+        if not ln or len(ln) > _LABEL_MAX or ln.lstrip()[:1] not in "*_<Ww":
+            continue
+        bare = unmarked(ln) if ln.lstrip()[:1] in "*_<" else ln.strip()
+        if bare[:11] in ("Written by ", "WRITTEN BY "):  # another template's words for the label
+            bare = ("By " if bare[:2] == "Wr" else "BY ") + bare[11:].lstrip()
+        if bare != ln.strip() and bare.startswith(LABEL_OPENINGS) and (bare[:3] in ("By ", "BY ") or is_when(bare)):
             near = [unmarked(lines[k]) for k in (i - 1, i + 1) if 0 <= k < len(lines) and lines[k]]
             if any(t[:2] in ("By", "BY") or is_when(t) or credit_of(t) is not None for t in near):
                 out = out or list(lines)

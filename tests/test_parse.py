@@ -2315,3 +2315,12 @@ def test_an_alt_the_scraper_wrapped_stays_the_alt(lines: list[str], standfirst: 
     assert (rec["subtitle"], rec["image_alt"], rec["image_caption"], rec["body"]) == (
         "Plots are scarce" if standfirst else None, "A ferry at the pier beside the old lifeboat station",
         " ".join(lines[2:]), P1)
+
+
+def test_written_by_among_the_labels_is_the_byline() -> None:
+    """Outside audit g26 #12: another template's `Written by NAME` went into the body, the author lost;
+    a body line that opens so, with no label or credit beside it, stays text."""
+    rec = parse(page(HEADER, "", *IMAGE, "Written by Ann Lee", "published 4 March 2025", "", P1))
+    assert (rec["author"], rec["body"]) == ("Ann Lee", P1)
+    text = "Written by Ann Lee in 1998, the song was a hit."
+    assert parse(page(HEADER, "", *IMAGE, "By", "published", "", P1, "", text))["body"] == f"{P1}\n\n{text}"
