@@ -59,8 +59,8 @@ _GLUED_CREDIT = re.compile(r"(?P<caption>.*\S)\s+(?P<credit>\((?:image|photo|pic
                            r"|\(credits?:[^()]+\))\s*$", re.IGNORECASE)
 # An item of a numbered or bulleted list.
 _LIST_ITEM = re.compile(r"(?:\d{1,3}[.)]|[-*\u2022\u00b7\u2013\u2014])\s")
-# Words a caption's line does not end on unless the scraper wrapped it there.
-_DANGLING = frozenset({"the", "a", "an", "of", "in", "on", "at", "from", "to", "and", "for", "with", "by", "as",
+# Words a line of a caption or a label does not end on unless the scraper wrapped it there.
+_DANGLING = frozenset({"the", "a", "an", "of", "in", "on", "at", "from", "to", "and", "&", "for", "with", "by", "as",
                        "into", "near", "after", "before", "during", "outside", "inside", "its", "their", "his", "her"})
 
 
@@ -476,9 +476,7 @@ class HeadReader(PageState):
         rest = self.lines[cands[j + 1]].strip()
         if len(rest) > 60 or not is_when(self.lines[cands[j + 2]].strip()) or rest.startswith(LABEL_OPENINGS):
             return False
-        last = named.rstrip().rpartition(" ")[2]
-        return last in ("and", "&", "und", "et") or named.rstrip()[-1:] == "," or (
-            "," in named and not ROLE_WORDS.isdisjoint(rest.lower().split()))
+        return _dangles(named) or ("," in named and not ROLE_WORDS.isdisjoint(rest.lower().split()))
 
     def _by_in_block(self, t: str, named: str | None, nxt: str, cands: list[int], j: int, pos: int, gap: bool) -> bool:
         """Whether a `By` line belongs to the block: its first line, or a co-author's. Glued under the
@@ -500,8 +498,7 @@ class HeadReader(PageState):
             return False
         above = self.lines[cands[j - 1]].strip()
         # (or the rest of a time label the scraper wrapped: `... last updated 5 March 2025 at` / `10:15 GMT`)
-        return (above.lower() in BARE_WHEN or (above.rpartition(" ")[2] in ("at", "on", ",") or above[-1:] == ",")
-                and is_when(above)) and is_date_only(t)
+        return (above.lower() in BARE_WHEN or _dangles(above) and is_when(above)) and is_date_only(t)
 
     def _opens_text(self, cands: list[int], j: int) -> bool:
         """Whether the time label at `cands[j]` opens a paragraph: text on the line right under it
