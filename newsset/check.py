@@ -19,8 +19,7 @@ from . import archives
 from .archives import read_archive, too_large
 from .boilerplate import is_boilerplate
 from .decode import file_signature, signature_hint, wide_encoding, wide_issue
-from .errors import SURROGATE, Issue, ParseError, check_option_types, display_path
-from .errors import short_json as _short
+from .errors import SURROGATE, Issue, ParseError, check_option_types, display_path, short_json
 from .jsonl import opens_array, record_of, shape_issue, shape_of_lines
 from .parse import parse_bytes
 from .reading import (
@@ -75,8 +74,8 @@ def _schema_issue(e: Any, record: dict[str, Any], path: str, line: int, where: d
     keyword = str(e.validator)
     json_path = e.json_path
     schema_path = "#/" + "/".join(map(str, e.absolute_schema_path))
-    expected: str | None = _short(e.validator_value)
-    got: str | None = _short(e.instance)
+    expected: str | None = short_json(e.validator_value)
+    got: str | None = short_json(e.instance)
     hint = ""
     if keyword == "required":
         m = _REQUIRED.match(e.message)
@@ -185,8 +184,8 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
                                     json_path=f"$.{key}", expected="a declared field", got=key, record_id=rid))
                 continue
             issues.append(Issue("record.unstorable", f"expected a value the {typ} column can hold, got "
-                                f"{_short(record[key])} ({why})", path, where.get(key, line), json_path=at,
-                                expected=str(typ), got=_short(record[key]), record_id=rid))
+                                f"{short_json(record[key])} ({why})", path, where.get(key, line), json_path=at,
+                                expected=str(typ), got=short_json(record[key]), record_id=rid))
     for key, value in () if parsed or not escapes else record.items():
         if isinstance(value, str) and SURROGATE.search(value) or SURROGATE.search(key):
             what = "the key" if SURROGATE.search(key) else "the value of"
@@ -230,7 +229,7 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
         for text in body.split("\n"):
             if is_boilerplate(text):  # (False for a blank line: no strip of every line needed)
                 issues.append(Issue("dataset.boilerplate", f"expected article text, got the boilerplate line "
-                                    f"{_short(text.strip())} in the body", path, base,
+                                    f"{short_json(text.strip())} in the body", path, base,
                                     json_path="$.body", got=text.strip()[:80], record_id=rid))
     return issues
 

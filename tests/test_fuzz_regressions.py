@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 
 import newsset
 from newsset.boilerplate import is_boilerplate
-from newsset.check import MAX_DEPTH, _short, check_record, iter_items
+from newsset.check import MAX_DEPTH, check_record, iter_items
 from newsset.cli import main
+from newsset.errors import short_json
 from newsset.records import FIELDS
 from newsset.schema import Schema, load_schema
 from newsset.sources import Source
@@ -243,7 +244,7 @@ def test_nesting_up_to_the_limit_is_checked_by_the_schema() -> None:
 
 
 def test_quoting_a_value_too_deep_for_json_dumps_does_not_raise() -> None:
-    assert _short(_nested(5000)) == "list nested too deeply to show"
+    assert short_json(_nested(5000)) == "list nested too deeply to show"
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes as a name")
