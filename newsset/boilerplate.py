@@ -152,8 +152,20 @@ _BANNER_WORDS = (r"(?:experience|brows|personali[sz]|advert|ads\b|traffic|improv
 # every letter they may open with.)
 _FURNITURE_LINE = re.compile(r"\s*(?a:(?:Image|Photo|Picture|Slide) \d{1,3} of \d{1,3}"
                              r"|(?:We|This (?:site|website)) uses? cookies(?: and similar technologies)?"
-                             r"(?:\.| (?:to|on|so that|for)\b(?=.*?\b" + _BANNER_WORDS + r")).*)\s*", re.IGNORECASE)
-_FURNITURE_FIRST = frozenset("IiPpSsWwTt")  # (or white space)
+                             r"(?:\.| (?:to|on|so that|for)\b(?=.*?\b" + _BANNER_WORDS + r")).*"
+                             # an ad slot's label in the wording of other templates
+                             r"|(?:Advertisement|Advert|Ad) ?[-|:\u2013\u2014] ?(?:(?:please )?scroll(?: down)? "
+                             r"to continue(?: reading)?(?: below| with content)?|continue reading(?: below)?"
+                             r"|(?:the )?(?:story|article|content) continues(?: below)?"
+                             r"(?: after (?:the |this )?(?:advertisement|advert|ad))?)\.?)\s*", re.IGNORECASE)
+_FURNITURE_FIRST = frozenset("IiPpSsWwTtAa")  # (or white space)
+# The publisher's affiliate notice with the sentence its sites put first (`The Week is supported by its
+# readers.`, `... by its audience.`) or another link after it (`Learn more`).
+_AFFILIATE = re.compile(r"\s*(?:[\w'\u2019&.-]+(?: [\w'\u2019&.-]+){0,4} is supported by its "
+                        r"(?:readers|audience)\. )?"
+                        r"When you (?:purchase|buy) through links on our site,? we may earn an affiliate commission\."
+                        r"(?: (?:Here[\'\u2019]s how it works|Learn more|Find out more|Read more)\.?)?\s*",
+                        re.IGNORECASE)
 
 PAYWALL_START = _norm(_PAYWALL_STARTS[0])
 _PAYWALL_STARTS_NORM = frozenset(map(_norm, _PAYWALL_STARTS))
@@ -219,6 +231,8 @@ def boiler_key(line: str) -> str | None:
                         or ":" in line and _PLAYER_TIME.match(line)):
         return ""
     if (first in _FURNITURE_FIRST or first.isspace()) and _FURNITURE_LINE.fullmatch(line):
+        return ""
+    if "affiliate" in line and _AFFILIATE.fullmatch(line):
         return ""
     if first in "Tt" or first.isspace():  # another ending of the paywall's first line ("..., subscribe to
         text = line.lstrip()                # The Week US"), indented or not

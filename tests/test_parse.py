@@ -1229,7 +1229,9 @@ def test_a_standfirst_of_no_letters_is_body() -> None:
 
 
 @pytest.mark.parametrize("furniture", ["Advertisement", "Advertisement - Scroll to continue", "Listen to this article",
-                                       "Show key events only", "Read more", "READ MORE", "Print this article"])
+                                       "Show key events only", "Read more", "READ MORE", "Print this article",
+                                       "Advertisement - scroll to continue reading",
+                                       "ADVERTISEMENT - CONTINUE READING BELOW", "Advert | Story continues below"])
 def test_template_furniture_lines_are_boilerplate(furniture: str) -> None:
     assert parse(page(HEADER, "", P1, "", furniture, "", P2))["body"] == f"{P1}\n\n{P2}"
     text = f"{furniture} about it in the council's report."  # (a sentence that opens the same way: text)
@@ -1784,6 +1786,19 @@ def test_the_rest_of_a_longer_block_on_a_line_of_its_own_is_dropped(tail: list[s
     assert rec["body"] == f"{P1}\n\nHere\u2019s how it works\n{P2}"
     rec = parse(page(HEADER, "", P1, "", AFFILIATE, "Here\u2019s how it works, in three steps.", "", P2))
     assert rec["body"] == f"{P1}\n\nHere\u2019s how it works, in three steps.\n\n{P2}"
+
+
+@pytest.mark.parametrize("notice", [
+    f"The Week is supported by its readers. {AFFILIATE} Here\u2019s how it works.",
+    f"The Week US is supported by its audience. {AFFILIATE} Learn more", f"{AFFILIATE} Learn more."])
+def test_the_affiliate_notice_with_the_sentence_before_it_or_another_link_is_dropped(notice: str) -> None:
+    """Other wordings of the publisher's notice: the line was the standfirst, or a paragraph of the body."""
+    rec = parse(page(HEADER, "", notice, "", P1, "", P2))
+    assert (rec["subtitle"], rec["body"]) == (None, f"{P1}\n\n{P2}")
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By", "published", "", P1, "", notice, "", P2))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+    text = f"{notice} So says the footer of every page."  # (more than the notice: text)
+    assert parse(page(HEADER, "", P1, "", text))["body"] == f"{P1}\n\n{text}"
 
 
 @pytest.mark.parametrize("bar", [["Share", "Copy link", "Facebook", "X", "WhatsApp", "Email"],
