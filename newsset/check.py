@@ -74,8 +74,10 @@ def _schema_issue(e: Any, record: dict[str, Any], path: str, line: int, where: d
     keyword = str(e.validator)
     json_path = e.json_path
     schema_path = "#/" + "/".join(map(str, e.absolute_schema_path))
-    expected: str | None = short_json(e.validator_value)
-    got: str | None = short_json(e.instance)
+    expected: str | None = None
+    got: str | None = None
+    if keyword not in ("required", "additionalProperties"):  # (they say it their way, and need not dump
+        expected, got = short_json(e.validator_value), short_json(e.instance)  # the whole record for it)
     hint = ""
     if keyword == "required":
         m = _REQUIRED.match(e.message)

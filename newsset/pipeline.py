@@ -127,7 +127,34 @@ def _ratio_note(rows: dict[str, int], ratios: Sequence[float], group_by: str | N
             f"{'/'.join(f'{w:g}' for w in ratios)}: {cause}")
 
 
-def _reject_line(item: Item, kept: dict[str, Any] | None = None) -> str:
+class _SameIssues:
+    """A file's reject that has the issues of an earlier reject of the same file (but for its line and
+    its record's id: a file of `{}` lines, or an exporter that left out the same null keys on every
+    line) names that line, `same_issues_as_line`, instead of repeating them: their list is most of a
+    reject's bytes (13 missing fields: 3.5 KB a `{}` line, a compressed file of a few hundred bytes
+    made gigabytes of rejects). Each issue is still reported: at the line named. (The first
+    `MEMO` distinct lists of a file are remembered; the writes are in row order, so a file's
+    rejects, over all its byte ranges, come one after another.)"""
+
+    MEMO = 1024
+
+    def __init__(self) -> None:
+        self.source: str | None = None
+        self.first: dict[str, int] = {}
+
+    def line_of(self, item: Item, issues: list[dict[str, Any]]) -> int | None:
+        """The line of the file's first reject with these issues, or None (this is it, or one of the rest)."""
+        if item.source.rel != self.source:
+            self.source, self.first = item.source.rel, {}
+        key = json.dumps([{k: (v - item.line if k == "line" else v) for k, v in i.items() if k != "record_id"}
+                          for i in issues], ensure_ascii=False, sort_keys=True)
+        first = self.first.get(key)
+        if first is None and len(self.first) < self.MEMO:
+            self.first[key] = item.line
+        return first
+
+
+def _reject_line(item: Item, kept: dict[str, Any] | None = None, same: _SameIssues | None = None) -> str:
     first = item.reason
     entry: dict[str, Any] = {"source": item.source.rel, "path": display_path(item.source.path), "line": item.line,
                              "code": first.code, "message": first.message}
@@ -140,8 +167,13 @@ def _reject_line(item: Item, kept: dict[str, Any] | None = None) -> str:
     if kept is not None:
         entry["kept"] = kept
     if len(item.issues) > 1 or first.json_path:
-        entry["issues"] = [{k: v for k, v in i.to_dict().items() if v is not None and k not in ("path", "hint")}
-                           for i in item.issues]
+        issues = [{k: v for k, v in i.to_dict().items() if v is not None and k not in ("path", "hint")}
+                  for i in item.issues]
+        earlier = same.line_of(item, issues) if same is not None and len(issues) > 1 else None
+        if earlier is None:
+            entry["issues"] = issues
+        else:
+            entry["same_issues_as_line"] = earlier
     return json.dumps(entry, ensure_ascii=False) + "\n"
 
 
@@ -278,7 +310,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             # backslashreplace: a file name that is not UTF-8 (surrogateescape'd) is written as a
             # \udcXX escape, which JSON readers turn back into the same str.
             with open(stage.dir / "rejects.jsonl", "w", encoding="utf-8", errors="backslashreplace") as rejects:
-                files_done = 0
+                files_done, same = 0, _SameIssues()
                 for i, res in enumerate(run_chunks(specs, n_jobs, engine, scheduler, pool)):
                     files_done += sum(s.end < 0 for s in specs[i].sources)  # a byte range counts at its last part
                     # A chunk's sources are let go once its result is in: the file list (~260 bytes a
@@ -291,7 +323,7 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
                         base = line_base.get(res.range_of, 0)
                         res.shift_lines(base)
                         line_base[res.range_of] = line_base.get(res.range_of, 0) + res.lines
-                    row_key = _accept(res, base, keys, seen_id, seen_body, rejects, result)
+                    row_key = _accept(res, base, keys, seen_id, seen_body, rejects, result, same)
                     if res.sigs is not None:
                         sigs.append(res.sigs[row_key >= 0])
                     if guard:
@@ -563,7 +595,7 @@ def _write_metadata(root: Path, sch: Schema, task_set: dict[str, Task], info: di
 
 
 def _accept(res: ChunkResult, base: int, keys: KeyStore, seen_id: dict[str, int], seen_body: dict[bytes, int],
-            rejects: IO[str], result: BuildResult) -> np.ndarray:
+            rejects: IO[str], result: BuildResult, same: _SameIssues) -> np.ndarray:
     """Take one chunk's result: its counts into `result`, its new records' keys into `keys` (exact
     duplicates left out), its rejects and duplicates to rejects.jsonl in row order. The key index of
     each of its rows, or -1 (see `_dedup`)."""
@@ -587,7 +619,7 @@ def _accept(res: ChunkResult, base: int, keys: KeyStore, seen_id: dict[str, int]
             dup = next(at_dup, None)
         if item is not None:
             result.rejected[item.reason.code] += 1
-            rejects.write(_reject_line(item))
+            rejects.write(_reject_line(item, same=same))
     return row_key
 
 
