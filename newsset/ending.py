@@ -37,6 +37,21 @@ _LONG_BIO = 6  # paragraphs: more under an author box is more of the page than a
 _CONTACT = re.compile(r"\w@[\w-]+\.\w|(?<![\w@])@\w{2,}")
 
 
+# Words a newspaper's name ends with (`Daily Mail`, `Evening Standard`), or opens with.
+_PAPER_LAST = frozenset({"times", "post", "herald", "telegraph", "mail", "express", "mirror", "star", "standard",
+                         "observer", "guardian", "journal", "gazette", "chronicle", "record", "news", "tribune",
+                         "independent", "sun", "metro", "economist", "spectator", "statesman", "inquirer", "courier",
+                         "examiner", "bulletin", "review", "magazine", "weekly", "today"})
+_PAPER_FIRST = frozenset({"daily", "sunday", "evening", "morning", "financial", "the"})
+
+
+def _person(name: str) -> bool:
+    """A signature's name that may be a person's: two words or more, not a newspaper's name (a
+    front-pages round-up ends `Metro, The Independent` or `Daily Mail, The Sun`)."""
+    words = name.casefold().split()
+    return len(words) > 1 and words[-1] not in _PAPER_LAST and words[0] not in _PAPER_FIRST
+
+
 def _about(text: list[str], name: str) -> bool:
     """A paragraph under an author box that is about its writer: it names them, speaks of them (he,
     she, they, ...), or gives their address."""
@@ -305,9 +320,10 @@ class EndReader(PageState):
             # Closing a paragraph (its last line), only the site's own signs: "Name, Place" or a
             # quotation's "Name, Paper" there is text.
             bio_s, bio_e = paras[-back + 1] if back > 1 else (0, 0)
-            if back == 1:
-                plain = sig[1].startswith("The Week") or (e - s == 1 and (
-                    sig[1].startswith("The ") or sig[1] in WIRE_AGENCIES) and not self._named_above(sig[0], paras[-2]))
+            if back == 1:  # (with no bio, another paper's signature needs a person's name: `Metro, The
+                plain = sig[1].startswith("The Week") or (e - s == 1 and (  # Independent` is a list's item)
+                    sig[1].startswith("The ") or sig[1] in WIRE_AGENCIES) and not self._named_above(sig[0], paras[-2])
+                    and _person(sig[0]))
             else:  # (the site's box over a bio of two paragraphs that speak of the writer: "... she has ...")
                 plain = mentions_name(lines[bio_s:bio_e], sig[0]) or (back == 3 and self._own_box((s, e)) and all(
                     ends_in(lines[pe - 1], PROSE_END) and _about(lines[ps:pe], sig[0]) for ps, pe in paras[-2:]))

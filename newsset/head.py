@@ -32,6 +32,7 @@ from .lines import (
     loose_credit,
     name_words,
     plain_label,
+    timed,
 )
 from .page import FURNITURE_MAX, PageState, text_runs
 
@@ -58,6 +59,8 @@ def _kicker(lines: list[str], below: str) -> bool:
 _GLUED_CREDIT = re.compile(r"(?P<caption>.*\S)\s+(?P<credit>\((?:image|photo|picture)(?: credits?)?:[^()]+\)"
                            r"|\(credits?:[^()]+\))\s*$", re.IGNORECASE)
 # An item of a numbered or bulleted list.
+# An obituary's standfirst: the years of a life (`1931\u20132025`, `1931 - 2025`), which holds no letter.
+_LIFE_SPAN = re.compile(r"\s*\d{3,4}\s?[-\u2013\u2014]\s?\d{2,4}\s*")
 _LIST_ITEM = re.compile(r"(?:\d{1,3}[.)]|[-*\u2022\u00b7\u2013\u2014])\s")
 # Words a line of a caption or a label does not end on unless the scraper wrapped it there.
 _DANGLING = frozenset({"the", "a", "an", "of", "in", "on", "at", "from", "to", "and", "&", "for", "with", "by", "as",
@@ -290,7 +293,8 @@ class HeadReader(PageState):
             elif labels is not False and self._glued_on(e1, labels):
                 standfirst = standfirst[:1]  # a lead video's title glued on the labels: its player's furniture
         if standfirst and not lines[standfirst[0][0]].lstrip()[:1].isalpha() and not any(
-                c.isalpha() for s, e in standfirst for k in range(s, e) for c in lines[k]):
+                c.isalpha() for s, e in standfirst for k in range(s, e) for c in lines[k]) \
+                and not (len(standfirst) == 1 and _LIFE_SPAN.fullmatch(lines[standfirst[0][0]])):
             self.lead, standfirst = standfirst + self.lead, []  # a gallery's `1.`: no standfirst, body text
         if not standfirst:
             return None
@@ -336,6 +340,13 @@ class HeadReader(PageState):
         return credit_i - 2 <= i < credit_i and all(self.lines[i:credit_i]) and not is_bare_by(text) \
             and not is_when(text)
 
+    def _captions_image(self, i: int) -> bool:
+        """`By NAME` glued over an image credit: the caption of a cartoon naming its cartoonist (labels
+        come under the image, never over its credit)."""
+        lines = self.lines
+        opening = lines[i + 1][:20] if i + 1 < len(lines) else ""
+        return (":" in opening or "\u00a9" in opening) and credit_of(lines[i + 1]) is not None
+
     def _is_label_line(self, text: str) -> bool:
         return text.startswith(LABEL_OPENINGS) and (is_bare_by(text) or is_when(text)
                                                     or self._by_name(text, "", False))
@@ -360,7 +371,8 @@ class HeadReader(PageState):
             if text.startswith(LABEL_OPENINGS):  # as every label does
                 nxt = lines[cands[pos + 1]].strip() if pos + 1 < len(cands) else ""
                 after_image = credit_i is not None and pos == 0
-                is_label = is_when(text) or is_bare_by(text) or self._by_name(text, nxt, after_image)
+                is_label = is_when(text) or is_bare_by(text) or (
+                    self._by_name(text, nxt, after_image) and not self._captions_image(i))
             if not is_label:
                 if credit_i is not None and (pos >= _KICKER_LINES or len(text) > 120 or ends_in(text, TERMINAL)):
                     break  # labels follow the image block directly (or lower down: see `_far_labels`)
@@ -492,8 +504,8 @@ class HeadReader(PageState):
     def _time_in_block(self, t: str, cands: list[int], j: int, pos: int, gap: bool) -> bool:
         """Whether the line is a time label of the block (not one that opens a live blog's entry below a
         blank line), or the date on the line under a bare `Published`."""
-        if is_when(t):
-            return not (gap and self._opens_text(cands, j))
+        if is_when(t):  # (a blank line above it: a time, not a sentence that opens with the word)
+            return not (gap and (self._opens_text(cands, j) or not timed(t)))
         if not (j > pos and cands[j] == cands[j - 1] + 1):
             return False
         above = self.lines[cands[j - 1]].strip()

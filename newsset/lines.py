@@ -13,7 +13,7 @@ __all__ = ["ABBREVIATED", "BARE_WHEN", "BY", "CLOSE_QUOTES", "HEADER", "ISO_DATE
            "OPEN_QUOTES", "PERSON_NAME", "PROSE_END", "ROLE_LABEL", "ROLE_WORDS", "SECOND_HEADER", "SENTENCE_END",
            "SIG_DROP", "TERMINAL", "WIRE_AGENCIES", "by_name_of", "capital", "credit_of", "ends_in", "is_bare_by",
            "is_date_only", "is_name", "is_when", "line_signature", "loose_credit", "mentions_name", "name_words",
-           "placed_item", "plain_label", "unmarked"]
+           "placed_item", "plain_label", "timed", "unmarked"]
 
 HEADER = re.compile(r"^\s*date(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE)
 # A second page's header, on a line of its own (after its BOM or invisible characters, when files that
@@ -289,8 +289,12 @@ _PARTICLE_SPLIT = re.compile(r"[-'\u2019]")
 def is_when(text: str) -> bool:
     """A time label: the site's `published` with anything after it; or another case of it, or
     `updated`, alone or before a short time holding a digit (not a sentence that opens with the word)."""
-    if _PUBLISHED.match(text):
-        return True
+    return _PUBLISHED.match(text) is not None or timed(text)
+
+
+def timed(text: str) -> bool:
+    """A time label that says a time, or no more than its word: `is_when` but for the site's own
+    `published` before any text (`published in 1999, the guide ...` is a sentence of the body)."""
     m = _WHEN.match(text) if text[:12].lower().startswith(_WHEN_OPENINGS) else None
     if m is None:
         return False

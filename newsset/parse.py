@@ -224,7 +224,8 @@ def _marked_labels(lines: list[str]) -> list[str] | None:
         if not ln or len(ln) > _LABEL_MAX or ln.lstrip()[:1] not in "*_<Ww":
             continue
         bare = unmarked(ln) if ln.lstrip()[:1] in "*_<" else ln.strip()
-        if bare[:11] in ("Written by ", "WRITTEN BY "):  # another template's words for the label
+        if bare[:11] in ("Written by ", "WRITTEN BY ") and _writer_credit(bare[11:]) \
+                and not _by_label_near(lines, i):  # another template's words for the label
             bare = ("By " if bare[:2] == "Wr" else "BY ") + bare[11:].lstrip()
         if bare != ln.strip() and bare.startswith(LABEL_OPENINGS) and (bare[:3] in ("By ", "BY ") or is_when(bare)):
             near = [unmarked(lines[k]) for k in (i - 1, i + 1) if 0 <= k < len(lines) and lines[k]]
@@ -232,6 +233,26 @@ def _marked_labels(lines: list[str]) -> list[str] | None:
                 out = out or list(lines)
                 out[i] = bare
     return out
+
+
+_CLAUSE = re.compile(r",\s*[a-z]|\b[Bb][Yy]\b|[;:!?]$|(?<![A-Z])(?<!Jr)(?<!Sr)\.$")  # (`Ann Lee Jr.`: a name)
+
+
+def _writer_credit(rest: str) -> bool:
+    """Whether what follows `Written by` names writers and says no more: not a sentence (`..., the
+    play runs until May.`) nor a play's credits (`Ann Lee, directed by Bob Stone`)."""
+    rest = rest.strip()
+    return bool(rest) and _CLAUSE.search(rest) is None
+
+
+def _by_label_near(lines: list[str], i: int) -> bool:
+    """Whether the site's own `By` label stands a few lines above or below line `i`: then a `Written by`
+    there is a play's or a book's credit, not the byline."""
+    for k in range(max(0, i - 6), min(len(lines), i + 4)):
+        t = unmarked(lines[k]) if k != i and lines[k] else ""
+        if t in ("By", "BY") or t[:3] in ("By ", "BY ") and len(t.split()) <= 6 and t[-1:] not in ".,;:":
+            return True
+    return False
 
 
 def _label_seen(line: str) -> str:

@@ -1192,9 +1192,19 @@ def test_a_related_storys_byline_near_the_image_is_no_byline() -> None:
 
 
 def test_a_name_inside_a_word_above_is_not_the_signature_named() -> None:
-    rec = parse(page(HEADER, "", P1, "", "Annual figures rose again, the Annals said.", "", "Ann, The Times", "",
-                     *FOOTER))
-    assert (rec["author"], rec["publication"]) == ("Ann", "The Times")
+    text = "Figures from the JoAnn Leeds fund rose again, its report said."  # ("Ann Lee" inside two words)
+    rec = parse(page(HEADER, "", P1, "", text, "", "Ann Lee, The Times", "", *FOOTER))
+    assert (rec["author"], rec["publication"]) == ("Ann Lee", "The Times")
+    rec = parse(page(HEADER, "", P1, "", "Figures from Ann Lee rose.", "", "Ann Lee, The Times", "", *FOOTER))
+    assert (rec["author"], rec["publication"]) == (None, None)  # (the name in words of its own: a place or venue)
+
+
+def test_a_last_line_naming_two_papers_is_no_signature() -> None:
+    """Outside audit g28: a front-pages round-up's last line (`Metro, The Independent`) was taken for
+    the signature of a writer called Metro; with no bio, another paper's signature names a person."""
+    for last in ("Metro, The Independent", "Daily Mail, The Sun"):
+        rec = parse(page(HEADER, "", P1, "", last, "", *FOOTER))
+        assert (rec["author"], rec["publication"], rec["body"]) == (None, None, f"{P1}\n\n{last}")
 
 
 @pytest.mark.parametrize("line", ["\u200bdate 2024-05-01 entries appear in the app.",
@@ -2339,3 +2349,45 @@ def test_written_by_among_the_labels_is_the_byline() -> None:
     assert (rec["author"], rec["body"]) == ("Ann Lee", P1)
     text = "Written by Ann Lee in 1998, the song was a hit."
     assert parse(page(HEADER, "", *IMAGE, "By", "published", "", P1, "", text))["body"] == f"{P1}\n\n{text}"
+
+
+def test_written_by_is_the_byline_only_where_the_site_has_none_and_it_names_writers() -> None:
+    """Outside audit g28: `Written by` was rewritten to `By` wherever a label or credit stood next to
+    it, so a sentence of the body came out altered (`By Ann Lee, the play runs until May.`) and a
+    play's credits became the author, over or under the site's own labels."""
+    credit = "(Image credit: Getty)"
+    text = "Written by Ann Lee, the play runs until May."
+    rec = parse(page(HEADER, "", credit, "By Bob Stone", "published 4 March 2025", "", P1, "", "A scene", credit, text))
+    assert rec["body"] == f"{P1}\n\nA scene\n{credit}\n{text}"
+    rec = parse(page(HEADER, "", credit, "Written by Ann Lee", "By", "published 4 March 2025", "", P1))
+    assert rec["author"] is None and "Ann Lee" in rec["body"]
+    rec = parse(page(HEADER, "", credit, "By Bob Stone", "published 4 March 2025", "Written by Ann Lee", "", P1))
+    assert rec["author"] == "Bob Stone" and rec["body"].startswith("Written by Ann Lee")
+    rec = parse(page(HEADER, "", credit, "Written by Ann Lee, directed by Bob Stone", "", P1))
+    assert rec["author"] is None and rec["body"].startswith("Written by Ann Lee, directed by Bob Stone")
+    rec = parse(page(HEADER, "", credit, "Written by Ann Lee Jr.", "published 4 March 2025", "", P1))
+    assert (rec["author"], rec["body"]) == ("Ann Lee Jr.", P1)  # (the other template's byline, as before)
+
+
+def test_by_name_over_an_image_credit_is_a_caption_not_the_byline() -> None:
+    """Outside audit g28: a cartoon's caption naming its cartoonist (`By Dave Whamond` glued over its
+    credit), under a lead image with no labels, became the author and left the body."""
+    cartoon = ["By Dave Whamond", "(Image credit: Cagle Cartoons)"]
+    rec = parse(page(HEADER, "", "A ferry", "(Image credit: Getty)", "", *cartoon, "", P1))
+    assert (rec["author"], rec["body"]) == (None, "\n".join(cartoon) + f"\n\n{P1}")
+
+
+def test_a_sentence_opening_with_published_under_the_labels_is_text() -> None:
+    """Outside audit g28: the site's lower-case `published` takes anything after it, so a first
+    paragraph that opens with the word, a blank line under the labels, was dropped as a label."""
+    text = "published in 1999 and never reprinted, the guide is now rare."
+    rec = parse(page(HEADER, "", *IMAGE, "By", "published 4 March 2025", "", text, "", P1))
+    assert rec["body"] == f"{text}\n\n{P1}"
+    rec = parse(page(HEADER, "", *IMAGE, "By", "", "published 4 March 2025", "", P1))  # (a label, as before)
+    assert rec["body"] == P1
+
+
+@pytest.mark.parametrize("span", ["1931\u20132025", "1940 - 2025"])
+def test_the_years_of_a_life_are_an_obituary_standfirst(span: str) -> None:
+    rec = parse(page(HEADER, "", span, "", *IMAGE, "By", "published 4 March 2025", "", P1))
+    assert (rec["subtitle"], rec["body"]) == (span, P1)
