@@ -485,6 +485,7 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
         if shape is not None:
             yield Item(src, shape[1], None, [shape_issue(shape[0], src.path, shape[1])])
             return
+    failed: dict[bytes, tuple[dict[str, Any], list[Issue]]] = {}  # (see _REPEATS)
     for n, raw in lines:
         if raw is None:  # a line over the cap, skipped unread
             issue = too_large(src.path, None, n)
@@ -505,6 +506,9 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
                                                 f"{kind}; not read further", src.path, 1, expected="UTF-8 text",
                                                 got=kind, hint=signature_hint(kind))])
                 return
+        if failed and len(raw) <= _REPEAT_BYTES and (again := failed.get(raw)) is not None:
+            yield Item(src, n, again[0], [i.at_line(n) for i in again[1]])
+            continue
         record = record_of(raw, src.path, n)
         if not isinstance(record, dict):
             if record is not None:  # (None: a blank line)
@@ -525,7 +529,17 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
         # dedup and the body column.
         utf8 = body.encode("utf-8") if not escapes and isinstance(body, str) else None
         issues = check_record(record, schema, src.path, n, None, today, escapes=escapes, body_utf8=utf8)
-        yield Item(src, n, record, issues + warnings, utf8, plain)
+        item = Item(src, n, record, issues + warnings, utf8, plain)
+        if not item.ok and len(raw) <= _REPEAT_BYTES and len(failed) < _REPEATS and all(i.line == n for i in issues):
+            failed[raw] = (record, item.issues)
+        yield item
+
+
+#: A short bad line that repeats one before it in its file (a file of `{}` lines: a few hundred bytes
+#: compressed, a million lines) takes the first one's issues, at its own line, unchecked: the same
+#: bytes give the same record and the same issues. The first `_REPEATS` distinct ones of a file.
+_REPEAT_BYTES = 1024
+_REPEATS = 256
 
 
 class DuplicateIds:

@@ -321,6 +321,14 @@ class Issue:
     def to_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _ISSUE_FIELDS}  # (asdict deep-copies: 10x slower)
 
+    def at_line(self, line: int) -> Issue:
+        """The same issue at another line (a line that repeats one checked before): not checked again."""
+        new = object.__new__(Issue)
+        for name in _ISSUE_FIELDS:
+            object.__setattr__(new, name, getattr(self, name))
+        object.__setattr__(new, "line", line)
+        return new
+
     def __reduce__(self) -> tuple[type[Issue], tuple[Any, ...]]:
         # (the fields in order: a dataclass with slots pickles through `fields()`, 5x slower; a
         # chunk's rejects cross to the driver, or to a spill file, this way)

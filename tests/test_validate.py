@@ -559,3 +559,19 @@ def test_api_options_out_of_range_are_config_errors_and_a_schema_object_is_taken
     from newsset.report import MAX_ISSUES as API_MAX_ISSUES
 
     assert MAX_ISSUES == API_MAX_ISSUES  # the CLI's default is the API's
+
+
+def test_a_repeated_bad_line_has_the_issues_of_its_first_copy_at_its_own_line(tmp_path: Path) -> None:
+    """Repeated short bad lines take the first copy's issues unchecked (a file of `{}` lines): they
+    must be the issues checking each line gives, located at each line."""
+    bad_date = json.dumps({"id": "0123456789abcdef", "date": "2024-13-45", "title": "T"})
+    lines = ["{}", bad_date, "{}", "[1]", bad_date, "{}", '{"a": 1}', "[1]"]
+    f = tmp_path / "r.jsonl"
+    f.write_text("\n".join(lines) + "\n")
+    got = newsset.validate_paths([f]).to_dict()["issues"]
+    want = []
+    for n, line in enumerate(lines, 1):  # each line checked on its own, as the first of its file
+        (tmp_path / "one.jsonl").write_text(line + "\n")
+        for issue in newsset.validate_paths([tmp_path / "one.jsonl"]).to_dict()["issues"]:
+            want.append({**issue, "path": str(f), "line": n})
+    assert len(got) > 3 * 13 and got == want
