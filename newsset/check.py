@@ -530,7 +530,8 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
         utf8 = body.encode("utf-8") if not escapes and isinstance(body, str) else None
         issues = check_record(record, schema, src.path, n, None, today, escapes=escapes, body_utf8=utf8)
         item = Item(src, n, record, issues + warnings, utf8, plain)
-        if not item.ok and len(raw) <= _REPEAT_BYTES and len(failed) < _REPEATS and all(i.line == n for i in issues):
+        if not item.ok and len(raw) <= _REPEAT_BYTES and len(failed) < _REPEATS \
+                and all(i.line == n for i in item.issues):
             failed[raw] = (record, item.issues)
         yield item
 
