@@ -283,7 +283,8 @@ def _walk(root: str, onerror: Any = None, skip: set[tuple[int, int]] | None = No
           outside: list[str] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
     """os.walk in sorted order, hidden folders skipped, following links to folders (a corpus
     organised with links must not lose the pages behind them); a folder already walked (a link
-    loop, or a second link to one folder) is not walked again, so the walk ends. A link to a folder
+    loop, or a second link to one folder) is not walked again, so the walk ends; links to folders
+    inside the root are walked last, so that a folder reached both ways is named by its own path. A link to a folder
     that holds the root (`root -> /`, `up -> ../..`) is not followed: it would walk the whole disk
     around the corpus, and quote what it found in the rejects; `outside` gets its path. An explicit
     stack, not os.walk's recursion: a folder a thousand levels deep is no stack overflow.
@@ -293,8 +294,9 @@ def _walk(root: str, onerror: Any = None, skip: set[tuple[int, int]] | None = No
     seen: set[tuple[int, int]] = skip if shared and skip is not None else set(skip or ())
     home = os.path.realpath(root)
     stack = [root]
-    while stack:
-        folder = stack.pop()
+    inside: list[str] = []  # links to folders inside the root: walked last (see below)
+    while stack or inside:
+        folder = stack.pop() if stack else inside.pop(0)
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
@@ -316,11 +318,15 @@ def _walk(root: str, onerror: Any = None, skip: set[tuple[int, int]] | None = No
                 is_dir = entry.is_dir()  # (through a link, as os.walk(followlinks=True))
             except OSError:
                 is_dir = False
-            if is_dir and entry.is_symlink() and not entry.name.startswith(".") \
-                    and _holds(os.path.realpath(entry.path), home):
-                if outside is not None:
-                    outside.append(entry.path)
-                continue
+            if is_dir and entry.is_symlink() and not entry.name.startswith("."):
+                real = os.path.realpath(entry.path)
+                if _holds(real, home):
+                    if outside is not None:
+                        outside.append(entry.path)
+                    continue
+                if _holds(home, real):  # (after the folders proper: a folder the walk reaches both ways is
+                    inside.append(entry.path)  # named by its own path, not the link's)
+                    continue
             (dirs if is_dir else files).append(entry.name)
         if hidden is not None:
             hidden.extend(os.path.join(folder, d) for d in sorted(dirs) if d.startswith("."))

@@ -689,6 +689,23 @@ def test_links_to_folders_are_followed_once_and_loops_end(tmp_path: Path) -> Non
     assert ignored == Counter({"(link to a folder that holds the input)": 3})  # (disk, up, and loop itself)
 
 
+def test_a_folder_reached_by_a_link_too_is_named_by_its_own_path(tmp_path: Path) -> None:
+    """Outside audit h26 #8: a link that sorted before the folder it points to, both in the input,
+    named the pages by the link's path (`alias/a.txt`), and `real/a.txt` nowhere. A folder reached
+    only through a link (its own path hidden) is named by the link's."""
+    from newsset.sources import discover
+
+    corpus = tmp_path / "corpus"
+    for folder in ("real", ".store/kept"):
+        (corpus / folder).mkdir(parents=True)
+    (corpus / "real" / "a.txt").write_text(good(1))
+    (corpus / ".store" / "kept" / "b.txt").write_text(good(2))
+    (corpus / "alias").symlink_to("real")
+    (corpus / "kept").symlink_to(".store/kept")
+    (corpus / "real" / "up").symlink_to("../kept")  # (a link inside a folder reached both ways)
+    assert [s.rel for s in discover([corpus])] == ["kept/b.txt", "real/a.txt"]
+
+
 def test_row11_unreadable_files_links_fifos_and_names_that_are_not_utf8(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     d = tmp_path / "probe"
