@@ -13,6 +13,7 @@ from .lines import (
     OPEN_QUOTES,
     PERSON_NAME,
     PROSE_END,
+    ROLE_WORDS,
     SENTENCE_END,
     TERMINAL,
     WIRE_AGENCIES,
@@ -43,6 +44,12 @@ _PAPER_LAST = frozenset({"times", "post", "herald", "telegraph", "mail", "expres
                          "independent", "sun", "metro", "economist", "spectator", "statesman", "inquirer", "courier",
                          "examiner", "bulletin", "review", "magazine", "weekly", "today"})
 _PAPER_FIRST = frozenset({"daily", "sunday", "evening", "morning", "financial", "the"})
+
+
+def _role_line(para: list[str]) -> bool:
+    """A writer's role on a line of its own, under the site's signature (`Transport correspondent`)."""
+    return len(para) == 1 and len(words := para[0].split()) <= 6 and not ends_in(para[0], PROSE_END) \
+        and not ROLE_WORDS.isdisjoint(w.casefold().strip(",") for w in words)
 
 
 def _person(name: str) -> bool:
@@ -324,9 +331,11 @@ class EndReader(PageState):
                 plain = sig[1].startswith("The Week") or (e - s == 1 and (  # Independent` is a list's item)
                     sig[1].startswith("The ") or sig[1] in WIRE_AGENCIES) and not self._named_above(sig[0], paras[-2])
                     and _person(sig[0]))
-            else:  # (the site's box over a bio of two paragraphs that speak of the writer: "... she has ...")
-                plain = mentions_name(lines[bio_s:bio_e], sig[0]) or (back == 3 and self._own_box((s, e)) and all(
-                    ends_in(lines[pe - 1], PROSE_END) and _about(lines[ps:pe], sig[0]) for ps, pe in paras[-2:]))
+            else:  # (the site's box over a bio of two paragraphs that speak of the writer: "... she has ...",
+                #      or over the writer's role and a bio that names them)
+                plain = mentions_name(lines[bio_s:bio_e], sig[0]) or (back == 3 and self._own_box((s, e)) and (all(
+                    ends_in(lines[pe - 1], PROSE_END) and _about(lines[ps:pe], sig[0]) for ps, pe in paras[-2:])
+                    or _role_line(lines[bio_s:bio_e]) and mentions_name(lines[paras[-1][0]:paras[-1][1]], sig[0])))
             boxed = back == 3 and self._own_box((s, e)) and any(lines[end:])  # (a footer under its bio)
             if (e - s > 1 and not sig[1].startswith("The Week")) or (not plain and back != 2 and not boxed):
                 return _STOP

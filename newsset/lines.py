@@ -398,6 +398,8 @@ def by_name_of(rest: str | None) -> str:
         name = name[:cut.start()].rstrip(_SEPARATORS)  # ("By Jane Doe · published ...", ", published")
     if (cut := _REPORTING.search(name)) is not None and cut.start():
         name = name[:cut.start()]  # ("By Jane Doe, with additional reporting by ...": a contributor, not the author)
+    if " assignment" in name:  # ("By Jane Doe on assignment in Kyiv": where she is, not who)
+        name = _ASSIGNMENT.sub("", name)
     if ";" in name and "&" not in name and (head := name.split(";", 1)[0].strip()):  # (`&#8217;` is no break)
         name = head  # ("By Jane Doe; photographs by ...", "; Transport Correspondent": a note or role after it)
     cut_date = True
@@ -431,6 +433,7 @@ def by_name_of(rest: str | None) -> str:
 _BY_TAIL = re.compile(r"\s*\([^()]{1,40}\)$|(?:(?<=\w)|,)\s+(?:in|on|from|at|for|special\s+to)\s+(?:the\s+)?"
                       r"[A-Z][\w.'\u2019-]*(?:\s+(?:(?:of|the|and|upon|on|de|la|le)\s+)?[A-Z][\w.'\u2019-]*){0,4}$")
 _TAIL_WORD = re.compile(r"\s(?:in|on|from|at|for|to)\s")
+_ASSIGNMENT = re.compile(r",?\s+(?:while\s+)?on\s+assignment\b(?=\s+(?:in|to|for|at)\s|\s*$)", re.IGNORECASE)
 
 
 _SEPARATORS = " \t,;|\u00b7\u2022-\u2013\u2014"

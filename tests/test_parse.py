@@ -2145,6 +2145,8 @@ def test_a_name_and_title_under_a_line_that_introduces_it_is_text() -> None:
     ("By Ann Lee \u00b7 4 March 2025 \u00b7 10:32", "Ann Lee"),
     ("By Ann Lee; photographs by Bob Stone", "Ann Lee"),  # a note after a semicolon
     ("By Ann Lee; Transport Correspondent", "Ann Lee"),
+    ("By Ann Lee on assignment in Stornoway", "Ann Lee"),  # where she is (g26 #13)
+    ("By Ann Lee and Bob Stone, on assignment", "Ann Lee and Bob Stone"),
 ])
 def test_what_runs_on_after_the_byline_name_is_left_out(byline: str, author: str) -> None:
     """Outside audit g26 #11, #13: only the last date was cut (`Ann Lee, 4 March 2025`), and a
@@ -2391,3 +2393,14 @@ def test_a_sentence_opening_with_published_under_the_labels_is_text() -> None:
 def test_the_years_of_a_life_are_an_obituary_standfirst(span: str) -> None:
     rec = parse(page(HEADER, "", span, "", *IMAGE, "By", "published 4 March 2025", "", P1))
     assert (rec["subtitle"], rec["body"]) == (span, P1)
+
+
+def test_the_writers_role_between_the_site_signature_and_a_bio_naming_them() -> None:
+    """Outside audit g26: with no footer under them, a role line between the signature and the bio
+    left all three in the body; a short line that is no role there stays text."""
+    rec = parse(page(HEADER, "", P1, "", "Ann Lee, The Week UK", "", "Transport correspondent", "",
+                     "Ann Lee joined in 2019."))
+    assert (rec["author"], rec["publication"], rec["author_bio"], rec["body"]) == (
+        "Ann Lee", "The Week UK", "Transport correspondent\n\nAnn Lee joined in 2019.", P1)
+    rec = parse(page(HEADER, "", P1, "", "Ann Lee, The Week UK", "", "Pier repairs", "", "Ann Lee joined in 2019."))
+    assert rec["author"] is None
