@@ -12,29 +12,34 @@ The Python API mirrors the CLI::
 from __future__ import annotations
 
 import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-
-from .errors import CODES, ConfigError, Issue, NewssetError, OutputError, ParseError, SchemaFileError, WorkerError  # noqa: E402
-from .parse import parse_bytes, parse_file, parse_text  # noqa: E402
-from .records import FIELDS, Article, article_id  # noqa: E402
-from .sources import Source, discover  # noqa: E402
 
 if TYPE_CHECKING:
     from datasets import DatasetDict
 
     from .check import parse_paths
+    from .errors import CODES, ConfigError, Issue, NewssetError, OutputError, ParseError, SchemaFileError, WorkerError
+    from .parse import parse_bytes, parse_file, parse_text
     from .pipeline import BuildResult, build
+    from .records import FIELDS, Article, article_id
     from .report import Report, render, validate, validate_paths
     from .schema import Schema, load_schema
+    from .sources import Source, discover
     from .stats import DatasetStats, dataset_stats
     from .verify import VerifyReport, verify_dataset
 
 # (`verify_dataset`, not `verify`: importing the module newsset.verify binds that name to it.)
-# Imported on first use: they load pyarrow and numpy (0.2 s), which `import newsset` alone, the
-# CLI's --help and `parse` do not need — and the CLI picks Arrow's allocator before pyarrow loads.
-_LAZY = {"BuildResult": "pipeline", "build": "pipeline", "Report": "report", "render": "report",
+# Imported on first use: some load pyarrow and numpy (0.2 s), which `import newsset` alone, the
+# CLI's --help and `parse` do not need — and the CLI picks Arrow's allocator before pyarrow loads;
+# the parser's modules take 0.08 s, in which the `newsset` command could not yet take a Ctrl-C.
+_LAZY = {**dict.fromkeys(["CODES", "ConfigError", "Issue", "NewssetError", "OutputError", "ParseError",
+                          "SchemaFileError", "WorkerError"], "errors"),
+         **dict.fromkeys(["parse_bytes", "parse_file", "parse_text"], "parse"),
+         **dict.fromkeys(["FIELDS", "Article", "article_id"], "records"), "Source": "sources", "discover": "sources",
+         "BuildResult": "pipeline", "build": "pipeline", "Report": "report", "render": "report",
          "validate": "report", "validate_paths": "report", "Schema": "schema", "load_schema": "schema",
          "parse_paths": "check",
          "verify_dataset": "verify", "VerifyReport": "verify", "dataset_stats": "stats", "DatasetStats": "stats"}
@@ -55,10 +60,23 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+def _command() -> None:
+    """The `newsset` command. A Ctrl-C while the CLI's modules load ends it as one does later: status
+    130 and a line that says so, not a traceback."""
+    try:
+        from .cli import run
+    except KeyboardInterrupt:
+        print("newsset: interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
+    run()
+
+
 def load(path: str | os.PathLike[str], name: str | None = None, **kwargs: Any) -> DatasetDict:
     """Load a built dataset folder with `datasets` (offline; nothing is fetched: a path that is no
     folder is an error here, where `datasets` would take it for a Hub repo name and go online)."""
     from datasets import load_dataset
+
+    from .errors import ConfigError
 
     if not os.path.isdir(path):
         raise ConfigError(f"no dataset folder at {os.fspath(path)!r} (newsset.load reads a folder `newsset build` "

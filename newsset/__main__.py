@@ -1,5 +1,5 @@
 """`python -m newsset`."""
 
-from .cli import run
+from . import _command
 
-run()
+_command()

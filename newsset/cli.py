@@ -561,38 +561,44 @@ def _more_open_files(want: int = 4096) -> None:
 def run() -> None:
     """Console-script entry point: a process of its own, so declining pandas affects nobody else
     (pyarrow remembers a failed pandas import for the life of the process)."""
-    # A stream closed when the process started (`>&-`) is None in Python. Without stderr, messages go
-    # nowhere; without stdout, a build (whose product is the folder) drops its summary, and any other
-    # command, whose product is what it prints, cannot be run: exit 3, as for any output not writable.
-    if sys.stderr is None:
-        sys.stderr = open(os.devnull, "w", encoding="utf-8")
-    if sys.stdout is None:
-        to_file = sys.argv[1:2] == ["validate"] and any(a in ("-o", "--output") or a.startswith(("-o", "--output="))
-                                                         for a in sys.argv[2:])
-        if len(sys.argv) > 1 and sys.argv[1] != "build" and not to_file \
-                and not {"-h", "--help", "--version"} & set(sys.argv[1:]):
-            print("newsset: error: standard output is closed: nothing this command prints can be written",
-                  file=sys.stderr)
-            sys.exit(3)
-        sys.stdout = open(os.devnull, "w", encoding="utf-8")
-    for stream in (sys.stdout, sys.stderr):  # a Latin-1 or ASCII locale: messages quote any text, escaped
-        if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower().replace("-", "") != "utf8":
-            stream.reconfigure(errors="backslashreplace")
-    if len(sys.argv) > 1 and sys.argv[1] in ("parse", "validate", "build"):
-        from .nopandas import decline_pandas
+    try:  # (a Ctrl-C before a command takes it, as modules load: a line that says so, no traceback)
+        # A stream closed when the process started (`>&-`) is None in Python. Without stderr, messages go
+        # nowhere; without stdout, a build (whose product is the folder) drops its summary, and any other
+        # command, whose product is what it prints, cannot be run: exit 3, as for any output not writable.
+        if sys.stderr is None:
+            sys.stderr = open(os.devnull, "w", encoding="utf-8")
+        if sys.stdout is None:
+            to_file = sys.argv[1:2] == ["validate"] and any(
+                a in ("-o", "--output") or a.startswith(("-o", "--output=")) for a in sys.argv[2:])
+            if len(sys.argv) > 1 and sys.argv[1] != "build" and not to_file \
+                    and not {"-h", "--help", "--version"} & set(sys.argv[1:]):
+                print("newsset: error: standard output is closed: nothing this command prints can be written",
+                      file=sys.stderr)
+                sys.exit(3)
+            sys.stdout = open(os.devnull, "w", encoding="utf-8")
+        for stream in (sys.stdout, sys.stderr):  # a Latin-1 or ASCII locale: messages quote any text, escaped
+            if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower().replace("-", "") != "utf8":
+                stream.reconfigure(errors="backslashreplace")
+        if len(sys.argv) > 1 and sys.argv[1] in ("parse", "validate", "build"):
+            from .nopandas import decline_pandas
 
-        decline_pandas()
-    if sys.platform.startswith("linux") and "pyarrow" not in sys.modules:
-        # jemalloc hands freed buffers back to the OS sooner than the default mimalloc: the same
-        # speed, and peak RSS stays flat as the corpus grows (measured in benchmarks/results.md).
-        # Set before pyarrow loads, and inherited by worker processes; a user's setting wins.
-        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
-    _more_open_files()
-    if "numpy" not in sys.modules:
-        # newsset does no linear algebra: OpenBLAS's thread pool would only spin while numpy loads
-        # (~0.1 CPU-s in each process, on the cores the start-up needs). A user's setting wins.
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    status = main()
+            decline_pandas()
+        if sys.platform.startswith("linux") and "pyarrow" not in sys.modules:
+            # jemalloc hands freed buffers back to the OS sooner than the default mimalloc: the same
+            # speed, and peak RSS stays flat as the corpus grows (measured in benchmarks/results.md).
+            # Set before pyarrow loads, and inherited by worker processes; a user's setting wins.
+            os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+        _more_open_files()
+        if "numpy" not in sys.modules:
+            # newsset does no linear algebra: OpenBLAS's thread pool would only spin while numpy loads
+            # (~0.1 CPU-s in each process, on the cores the start-up needs). A user's setting wins.
+            os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        status = main()
+    except KeyboardInterrupt:
+        from .publish import published
+
+        print("newsset: interrupted" + (" after the dataset was published" if published else ""), file=sys.stderr)
+        sys.exit(0 if published else 130)
     from .publish import published
 
     if published:  # a build whose dataset is complete: a signal in the ~50 ms the interpreter takes to

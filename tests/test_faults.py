@@ -695,3 +695,26 @@ def test_a_shard_writer_refuses_a_row_group_past_the_file_size_limit(tmp_path: P
     with pytest.raises(OSError) as info:
         w.write(batch)
     assert info.value.errno == errno.EFBIG and "file-size limit, 200,000 bytes" in str(info.value)
+
+
+@pytest.mark.parametrize("module", ["cli", "nopandas"])
+def test_ctrl_c_while_the_command_loads_says_so_without_a_traceback(tmp_path: Path, module: str) -> None:
+    """A Ctrl-C in the first ~0.1 s of `newsset ...` (the parser's and the CLI's modules loading,
+    before any command handles it) printed a KeyboardInterrupt traceback. The signal is raised as
+    the module named is imported (the CLI's own modules; then a command's first import)."""
+    script = (
+        "import builtins, signal, sys\n"
+        "real = builtins.__import__\n"
+        "def hook(name, globals=None, locals=None, fromlist=(), level=0):\n"
+        f"    if name == {module!r} and level == 1:\n"
+        "        signal.raise_signal(signal.SIGINT)\n"
+        "    return real(name, globals, locals, fromlist, level)\n"
+        "builtins.__import__ = hook\n"
+        f"sys.argv = ['newsset', 'build', {str(tmp_path / 'in')!r}, '--out', {str(tmp_path / 'out')!r}]\n"
+        "import newsset\n"
+        "newsset._command()\n")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(page())
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (130, "newsset: interrupted\n")
+    assert not (tmp_path / "out").exists()
