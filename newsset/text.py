@@ -20,6 +20,7 @@ warning names the fixer, since the two can differ on rare inputs.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -92,6 +93,7 @@ class Finding:
     kind: str
     text: str
     reads: str | None = None
+    count: int = 1  # (`text` that many times in a row, from `start` to `end`)
 
 
 def _decoded(seq: str) -> str | None:
@@ -155,21 +157,40 @@ def find(text: str) -> list[Finding]:
     out: list[Finding] = []
     if text.isascii() and not _ASCII_CONTROL.search(text):
         return out
-    for m in _SUSPECT.finditer(text):
-        seq = m.group()
+    search, pos = _SUSPECT.search, 0
+    while (m := search(text, pos)) is not None:
+        seq, start = m.group(), m.start()
+        # The same sequence again right after it: one finding for the run (a page of a million bidi
+        # controls took seconds and a gigabyte as a finding each). Runs stay on their line. (Each
+        # pattern but `\u00e2\u20ac`'s has one length for its first character: the run's sequences are
+        # the ones a match at each would find.)
+        end = pos = m.end()
+        if text.startswith(seq, end) and seq != "\u00e2\u20ac":
+            end = pos = _repeats(seq).match(text, start).end()
+        count = (end - start) // len(seq)
         if len(seq) == 1:
             kind = "bidi" if seq in BIDI_CONTROLS else "control"
-            out.append(Finding(m.start(), m.end(), kind, seq, _C1_READS.get(seq)))
+            out.append(Finding(start, end, kind, seq, _C1_READS.get(seq), count))
         elif seq == "\u00e2\u20ac":  # the third byte was lost: mojibake, but of which character is unknown
-            out.append(Finding(m.start(), m.end(), "mojibake", seq))
+            out.append(Finding(start, end, "mojibake", seq, None, count))
         else:
             reads = _decoded(seq)
             if reads is None:
+                pos = m.end()  # (not mojibake: what follows its first characters is looked at again)
                 continue
-            if len(seq) == 2 and seq[1] in _PUNCT and not text[m.end():m.end() + 1].isalnum():
-                continue  # `“CAFÉ”`: an upper-case word ending before a closing quote
-            out.append(Finding(m.start(), m.end(), "mojibake", seq, reads))
+            if len(seq) == 2 and seq[1] in _PUNCT and not text[end:end + 1].isalnum():
+                # `“CAFÉ”`: an upper-case word ending before a closing quote (the run's last; before
+                # the others stands the sequence's first letter)
+                end, count = end - 2, count - 1
+                if not count:
+                    continue
+            out.append(Finding(start, end, "mojibake", seq, reads, count))
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _repeats(seq: str) -> re.Pattern[str]:
+    return re.compile(f"(?:{re.escape(seq)})+")
 
 
 def _redecode(text: str) -> str:
@@ -182,7 +203,7 @@ def _redecode(text: str) -> str:
         parts: list[str] = []
         at = 0
         for f in found:
-            parts += [text[at:f.start], f.reads or f.text]
+            parts += [text[at:f.start], (f.reads or f.text) * f.count]
             at = f.end
         text = "".join(parts) + text[at:]
     return text
@@ -234,7 +255,8 @@ def describe(kind: str, field: str, found: list[Finding], fixed: str | None) -> 
     """(code, message, expected, got) of the warning for `found` (all of one kind) in `field`.
     `fixed`: the fixer used, or None when the text was left as it is."""
     first = found[0]
-    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    n = sum(f.count for f in found)
+    more = f" and {n - 1} more" if n > 1 else ""
     if kind == "control":
         reads = f" (a cp1252 byte read as Latin-1: it stands for {first.reads!r})" if first.reads else ""
         return ("text.control", f"expected text without control characters in {field}, got "

@@ -1189,3 +1189,18 @@ def test_a_one_line_array_over_the_line_cap_is_told_what_it_likely_is(tmp_path: 
     path.write_text(json.dumps([record(i) for i in range(5)]) + "\n", encoding="utf-8")
     (item,) = items(path, "jsonl")
     assert item.reason.code == "input.too-large" and "jq -c '.[]'" in item.reason.hint
+
+
+def test_a_run_of_one_control_or_mojibake_is_counted_and_fixed_as_each_one() -> None:
+    """Outside audit h28: a page of a few million bidi or C1 controls (under the page cap) took 10 s
+    and a gigabyte to parse, a finding object for each; a run of one sequence is one finding now,
+    which still counts (and, fixed, repairs) every one of them."""
+    body = "Fares rise " + "\u202e" * 100_000 + " in May.\u202e"
+    text = page(paragraphs=(body, "Caf" + "\u00c3\u00a9" * 1000 + " owners count the cost."))
+    art = newsset.parse_text(text, "p.txt")
+    bidi = [i for i in art.issues if i.code == "text.bidi-control"]
+    assert len(bidi) == 1 and "and 100000 more" in bidi[0].message and bidi[0].column == len("Fares rise ") + 1
+    moji = [i for i in art.issues if i.code == "text.mojibake"]
+    assert len(moji) == 1 and "and 999 more" in moji[0].message
+    fixed = newsset.parse_text(text, "p.txt", fix_mojibake=True)
+    assert "Caf" + "\u00e9" * 1000 + " owners" in fixed.body

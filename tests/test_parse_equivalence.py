@@ -426,3 +426,36 @@ def test_a_gallery_counter_matches_in_ascii_only_as_the_fast_gate_looks() -> Non
                             ("\xa0Photo 1 of 4", True)):
         page = parse._Page([line], "t", False)
         assert (page.keys[0] is not None) == furniture == bool(boilerplate._FURNITURE_LINE.fullmatch(line)), line
+
+
+def _find_one_by_one(text: str) -> list[tuple[int, int, str, str, str | None]]:
+    """`text.find`'s findings the plain way: a finding for each match, runs not merged."""
+    from newsset.text import _C1_READS, _PUNCT, _SUSPECT, BIDI_CONTROLS, _decoded
+
+    out = []
+    for m in _SUSPECT.finditer(text):
+        seq = m.group()
+        if len(seq) == 1:
+            out.append((m.start(), m.end(), "bidi" if seq in BIDI_CONTROLS else "control", seq, _C1_READS.get(seq)))
+        elif seq == "\u00e2\u20ac":
+            out.append((m.start(), m.end(), "mojibake", seq, None))
+        elif (reads := _decoded(seq)) is not None and not (
+                len(seq) == 2 and seq[1] in _PUNCT and not text[m.end():m.end() + 1].isalnum()):
+            out.append((m.start(), m.end(), "mojibake", seq, reads))
+    return out
+
+
+SUSPECTS = ["\u202e", "\u2066", "\u0092", "\u0081", "\x07", "\u00c3\u00a9", "\u00e2\u20ac\u2122", "\u00e2\u20ac",
+            "\u00c3\u201c", "\u00f0\u0178\u02dc\u20ac", "\u00c2", "\u00a0", "\u201d", "\u00e9", "a", " ", "\n", "."]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(SUSPECTS), st.integers(1, 5)), max_size=30))
+def test_find_merges_runs_of_a_finding_without_changing_what_it_finds(parts: list[tuple[str, int]]) -> None:
+    from newsset.text import find
+
+    text = "".join(s * n for s, n in parts)
+    merged = [(f.start + k * len(f.text), f.start + (k + 1) * len(f.text), f.kind, f.text, f.reads)
+              for f in find(text) for k in range(f.count)]
+    assert merged == _find_one_by_one(text)
+    assert all(f.end == f.start + f.count * len(f.text) for f in find(text))
