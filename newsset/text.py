@@ -166,7 +166,7 @@ def find(text: str) -> list[Finding]:
         # the ones a match at each would find.)
         end = pos = m.end()
         if text.startswith(seq, end) and seq != "\u00e2\u20ac":
-            end = pos = _repeats(seq).match(text, start).end()
+            end = pos = _repeats(seq).match(text, start).end()  # type: ignore[union-attr]  # (seq is there)
         count = (end - start) // len(seq)
         if len(seq) == 1:
             kind = "bidi" if seq in BIDI_CONTROLS else "control"
