@@ -61,6 +61,8 @@ def front_matter(text: str) -> tuple[dict[str, Any] | None, str | None]:
         meta = yaml.safe_load(m.group(1)) if m else None
     except yaml.YAMLError as err:
         return None, f"the YAML front matter does not parse: {err}"
+    except RecursionError:
+        return None, "the YAML front matter nests too deeply to read"
     if not isinstance(meta, dict):
         return None, "no YAML front matter mapping between `---` lines"
     return meta, None

@@ -670,7 +670,7 @@ def _changed(data: bytes, loaded: dict[str, Any] | None) -> bool:
     """Whether a schema file's bytes now say something else than the document loaded from it."""
     try:
         return loaded is not None and json.loads(data) != loaded
-    except ValueError:
+    except (ValueError, RecursionError):
         return True
 
 

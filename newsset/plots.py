@@ -252,7 +252,7 @@ def chart_folder(root: Path, plot: str) -> Path:
     try:
         files = json.loads(read_small_file(root / "manifest.json", METADATA_MAX_BYTES)).get("files") or []
         owned = {Path(f["path"]).parts[0] for f in files if len(Path(f["path"]).parts) > 1}
-    except (OSError, ValueError, AttributeError, TypeError, KeyError):
+    except (OSError, ValueError, AttributeError, TypeError, KeyError, RecursionError):
         owned = set()  # (dataset_stats read it already: this does not happen)
     real = folder.resolve()
     for name in sorted(owned | {"lm_eval"}):

@@ -161,6 +161,8 @@ def shard_list(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[tup
         raise ConfigError(f"{root}/manifest.json cannot be read: {e.strerror or e}")
     except ValueError as e:
         raise ConfigError(f"{root}/manifest.json cannot be read as JSON: {e}")
+    except RecursionError:
+        raise ConfigError(f"{root}/manifest.json cannot be read as JSON: nested too deeply") from None
     files = manifest.get("files") if isinstance(manifest, dict) else None
     if not isinstance(files, list):
         raise ConfigError(f"{root}/manifest.json is not a newsset manifest (no `files` list)")
@@ -273,7 +275,7 @@ def count_reject_codes(path: Path) -> Counter[str]:
                 continue
             try:
                 code = json.loads(line).get("code")
-            except (ValueError, AttributeError):
+            except (ValueError, AttributeError, RecursionError):
                 code = None
             counts[code if isinstance(code, str) else UNREADABLE_LINE] += 1
     return counts

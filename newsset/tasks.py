@@ -159,6 +159,8 @@ def load_tasks(path: str | os.PathLike[str]) -> dict[str, Task]:
             from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"--tasks: {path} is not valid TOML: {e}") from None
+    except RecursionError:
+        raise ConfigError(f"--tasks: {path} is not a task file: its values nest too deeply to read") from None
     return _parse(doc, os.fspath(path))
 
 

@@ -193,6 +193,9 @@ class _Verifier:
         except ValueError as e:
             self.problem(code, rel, f"not valid JSON: {e}")
             return None
+        except RecursionError:  # (JSON nested deeper than the parser's stack: no file newsset writes)
+            self.problem(code, rel, "not valid JSON for a dataset: nested too deeply to read")
+            return None
         if text is not None and not isinstance(doc, dict):
             found = describe_value(doc)
             self.problem(code, rel, f"{rel} should hold a JSON object, found {found}", "an object", found)
@@ -476,7 +479,7 @@ class _Verifier:
             value = json.loads(m.group(1)) if m else None
             named = Path(value) if isinstance(value, str) and value else None
             here = named is not None and named.exists() and named.resolve() == self.root.resolve()
-        except (ValueError, OSError):  # not JSON, or a path the OS refuses: not a folder the harness could read
+        except (ValueError, OSError, RecursionError):  # not JSON, or a path the OS refuses: no folder to read
             named, here = None, False
         if named is not None and not here:
             self.report.notes.append(f"{rel} names {named} (where the dataset was built) as its dataset_path: "

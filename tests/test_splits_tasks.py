@@ -918,3 +918,13 @@ def test_a_task_skips_records_whose_required_field_is_an_empty_string(tmp_path: 
     assert sum(result.rows.values()) == 6  # every record kept in the default config
     summaries = pq.read_table(tmp_path / "out/summarization").column("summary").to_pylist()
     assert sorted(summaries) == [f"A standfirst for story {k}" for k in (0, 2, 4)]
+
+
+def test_a_task_file_nested_too_deeply_is_a_usage_error(tmp_path: Path) -> None:
+    """Outside audit h28: a --tasks TOML nested thousands deep gave a traceback and exit 1."""
+    from newsset.tasks import load_tasks
+
+    f = tmp_path / "deep.toml"
+    f.write_text('[t]\ncolumns = {id = "id", text = "body"}\ndescription = ' + "[" * 3000 + "]" * 3000 + "\n")
+    with pytest.raises(ConfigError, match="nest too deeply"):
+        load_tasks(f)

@@ -607,3 +607,23 @@ def test_card_checks_are_pure_and_return_problems_as_data() -> None:
     assert message.startswith('license: the card says a string ("cc-by-4.0")')
     assert (expected, got) == ("mit", "cc-by-4.0")
     assert front_matter("# no YAML here\n") == (None, "no YAML front matter mapping between `---` lines")
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "croissant.json", "rejects.jsonl", "README.md"])
+def test_metadata_nested_too_deeply_is_a_problem_not_a_traceback(out: Path, name: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Outside audit h28: JSON (or the card's YAML) nested 5,000 deep stopped verify and stats with
+    a RecursionError traceback."""
+    deep = "[" * 5000 + "]" * 5000
+    path = out / name
+    if name == "README.md":
+        text = path.read_text(encoding="utf-8")
+        end = text.index("\n---", 3)
+        path.write_text(text[:end] + "\nx: " + deep + text[end:], encoding="utf-8")
+    else:
+        path.write_text(deep + "\n")
+    assert main(["verify", str(out), "--no-load"]) == 1
+    err = capsys.readouterr()
+    assert "Traceback" not in err.out + err.err and "problem" in err.out + err.err
+    if name == "manifest.json":
+        assert main(["stats", str(out)]) == 2 and "nested too deeply" in capsys.readouterr().err
