@@ -356,11 +356,15 @@ def _bad_stream(src: Source, e: BaseException, last: int = 0) -> Issue | None:
                      hint="fetch or write the file again (a bad copy or disk), and rebuild; gzip tells only at its "
                           "end, after the records were read")
     truncated = isinstance(e, EOFError) or "truncated" in str(e).lower()
+    fmt = "gzip" if src.rel.lower().endswith(".gz") else "zstd"
     why = "data that ends before its end-of-stream marker (truncated)" if truncated else \
-        f"bytes that are not {'gzip' if src.rel.lower().endswith('.gz') else 'zstd'} data ({e})"
+        f"{fmt} data that fails its own check ({e}): its bytes changed after it was written" \
+        if "checksum" in str(e).lower() else f"bytes that are not {fmt} data ({e})"
+    lost = "" if truncated else (": the decompressor reads in blocks, so the records just before the damage, in "
+                                 "the block it spoiled, are lost with it and not counted")
     return Issue("input.unreadable", f"expected compressed data to its end, got {why}; the records before the bad "
-                 f"part were read ({read})", src.path, last + 1 if last else None, expected="complete compressed data",
-                 got=str(e)[:80],
+                 f"part were read ({read}){lost}", src.path, last + 1 if last else None,
+                 expected="complete compressed data", got=str(e)[:80],
                  hint="re-create the file (a download cut short, or data appended to it); the records read from "
                       "it so far are kept")
 

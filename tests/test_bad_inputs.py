@@ -13,7 +13,9 @@ import io
 import json
 import os
 import re
+import shutil
 import socket
+import subprocess
 import sys
 import tracemalloc
 import unicodedata
@@ -1204,3 +1206,22 @@ def test_a_run_of_one_control_or_mojibake_is_counted_and_fixed_as_each_one() -> 
     assert len(moji) == 1 and "and 999 more" in moji[0].message
     fixed = newsset.parse_text(text, "p.txt", fix_mojibake=True)
     assert "Caf" + "\u00e9" * 1000 + " owners" in fixed.body
+
+
+@pytest.mark.skipif(shutil.which("zstd") is None, reason="needs the zstd command to write frames with checksums")
+def test_a_zst_frame_failing_its_checksum_says_so_and_that_records_near_it_are_lost(tmp_path: Path) -> None:
+    """Outside audit h28: a .jsonl.zst of one-record frames, one damaged: it was called `bytes that
+    are not zstd data`, and the records in intact frames just before it, lost in the decompressor's
+    block, went unmentioned."""
+    frames = [subprocess.run(["zstd", "-q", "-c"], input=(json.dumps(record(k)) + "\n").encode(),
+                             capture_output=True, check=True).stdout for k in range(50, 70)]
+    bad = bytearray(frames[10])
+    bad[len(bad) // 2] ^= 0xFF
+    frames[10] = bytes(bad)
+    path = tmp_path / "r.jsonl.zst"
+    path.write_bytes(b"".join(frames))
+    got = items(path, "jsonl")
+    assert all(i.ok for i in got[:-1]) and len(got) - 1 <= 10  # (those before the block: none here, small)
+    (issue,) = got[-1].issues
+    assert issue.code == "input.unreadable" and issue.line == len(got)
+    assert "fails its own check" in issue.message and "lost with it" in issue.message
