@@ -185,10 +185,20 @@ def _shifted(item: Item, base: int) -> Item:
 
 def _group_key(value: Any) -> str:
     """A --group-by value as the column stores it: 3 and 3.0 are one group (one int64 or float64
-    value), though str() tells them apart."""
+    value), though str() tells them apart. A long one (`--group-by body`) as its SHA-256: the driver
+    keeps a key for every record, which must stay small, not the corpus's text; a key that is a
+    digest is longer than any value kept as written, so none is taken for another."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    text = str(value)
+    if len(text) > GROUP_KEY_CHARS:
+        import hashlib
+
+        text = "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return text
+
+
+GROUP_KEY_CHARS = 64
 
 
 def split_ranges(src: Source, range_bytes: int | None = None) -> list[Source]:

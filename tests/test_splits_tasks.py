@@ -928,3 +928,33 @@ def test_a_task_file_nested_too_deeply_is_a_usage_error(tmp_path: Path) -> None:
     f.write_text('[t]\ncolumns = {id = "id", text = "body"}\ndescription = ' + "[" * 3000 + "]" * 3000 + "\n")
     with pytest.raises(ConfigError, match="nest too deeply"):
         load_tasks(f)
+
+
+def test_a_long_group_by_value_is_keyed_by_its_digest_and_still_groups(tmp_path: Path) -> None:
+    """Outside audit h28: `--group-by body` (or any long field) kept each record's whole value in
+    the driver's keys, so its memory grew with the corpus's text. Long values are keyed by their
+    SHA-256; records sharing one still share a split, and a digest is never a value kept as written."""
+    import pyarrow.parquet as pq
+
+    from newsset.chunk import GROUP_KEY_CHARS, _group_key
+    from tests.conftest import page
+
+    long = "x" * (GROUP_KEY_CHARS + 1)
+    assert _group_key("Ann Lee") == "Ann Lee" and _group_key(3.0) == "3"
+    assert _group_key(long).startswith("sha256:") and len(_group_key(long)) > GROUP_KEY_CHARS
+    assert _group_key(long) == _group_key("x" * (GROUP_KEY_CHARS + 1)) != _group_key(long + "y")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    bios = ["Ann Lee has written about transport and the islands for twenty years, mostly from Oban.",
+            "Bob Stone has covered the harbour board, its budgets and its long quarrel with the ferries."]
+    for i in range(40):
+        text = page(title=f"Story number {i} on the pier", paragraphs=(f"Paragraph {i} of the story on the pier.",),
+                    bio=bios[i % 2])
+        (raw / f"p{i:02d}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    newsset.build([raw], out, group_by="author_bio", near_dup="off")
+    split_of: dict[str | None, set[str]] = {}
+    for shard in (out / "data").glob("*.parquet"):
+        for bio in pq.read_table(shard, columns=["author_bio"]).column(0).to_pylist():
+            split_of.setdefault(bio, set()).add(shard.name.split("-")[0])
+    assert set(split_of) == set(bios) and all(len(s) == 1 for s in split_of.values())
