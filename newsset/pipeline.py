@@ -140,14 +140,14 @@ class _SameIssues:
 
     def __init__(self) -> None:
         self.source: str | None = None
-        self.first: dict[str, int] = {}
+        self.first: dict[tuple[tuple[object, ...], ...], int] = {}
 
-    def line_of(self, item: Item, issues: list[dict[str, Any]]) -> int | None:
+    def line_of(self, item: Item) -> int | None:
         """The line of the file's first reject with these issues, or None (this is it, or one of the rest)."""
         if item.source.rel != self.source:
             self.source, self.first = item.source.rel, {}
-        key = json.dumps([{k: (v - item.line if k == "line" else v) for k, v in i.items() if k != "record_id"}
-                          for i in issues], ensure_ascii=False, sort_keys=True)
+        key = tuple((i.code, i.message, None if i.line is None else i.line - item.line, i.column, i.json_path,
+                     i.schema_path, i.expected, i.got, i.severity) for i in item.issues)  # (what rejects.jsonl lists)
         first = self.first.get(key)
         if first is None and len(self.first) < self.MEMO:
             self.first[key] = item.line
@@ -167,11 +167,10 @@ def _reject_line(item: Item, kept: dict[str, Any] | None = None, same: _SameIssu
     if kept is not None:
         entry["kept"] = kept
     if len(item.issues) > 1 or first.json_path:
-        issues = [{k: v for k, v in i.to_dict().items() if v is not None and k not in ("path", "hint")}
-                  for i in item.issues]
-        earlier = same.line_of(item, issues) if same is not None and len(issues) > 1 else None
+        earlier = same.line_of(item) if same is not None and len(item.issues) > 1 else None
         if earlier is None:
-            entry["issues"] = issues
+            entry["issues"] = [{k: v for k, v in i.to_dict().items() if v is not None and k not in ("path", "hint")}
+                               for i in item.issues]
         else:
             entry["same_issues_as_line"] = earlier
     return json.dumps(entry, ensure_ascii=False) + "\n"
