@@ -71,6 +71,8 @@ class Staging:
             for stale in [*self.parent.glob(f".{name}.staging-*"), *self.parent.glob(f".{name}.deleting-*")]:
                 _remove_tree(stale)  # (a replaced output whose removal was cut short: newsset's files only)
             for stale in sorted(self.parent.glob(f".{name}.old-*")):
+                if not _own_leftover(stale):
+                    continue  # (a link, a file, or a folder no build of this user's left: not touched)
                 if not self.out.exists() and (stale / "manifest.json").is_file():
                     # A build killed between the two renames of publish(): put the old output back.
                     os.replace(stale, self.out)
@@ -270,6 +272,17 @@ def _exchange(a: Path, b: Path) -> bool:
 #: Top-level names a build may write (besides the config folders its manifest lists).
 OWN_NAMES = frozenset({"data", "lm_eval", "images", "README.md", "croissant.json", "manifest.json", "rejects.jsonl",
                        "schema.json"})
+
+
+def _own_leftover(stale: Path) -> bool:
+    """A replaced output a build left aside (`.NAME.old-PID`): a real folder (not a link to one)
+    owned by this user. Anything else of that name (a link, or a folder another user put in a
+    shared folder) would have its files moved into the new dataset and published with it."""
+    try:
+        st = os.lstat(stale)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and (not hasattr(os, "getuid") or st.st_uid == os.getuid())
 
 
 def _carry_foreign(old: Path, out: Path, moved: list[str] | None = None) -> bool:

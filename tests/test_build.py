@@ -1127,3 +1127,20 @@ def test_rejects_with_the_issues_of_an_earlier_line_of_their_file_name_it(tmp_pa
     assert by_line["a.jsonl.gz", 5]["same_issues_as_line"] == 4
     assert "issues" in by_line["b.jsonl", 1] and by_line["b.jsonl", 2]["same_issues_as_line"] == 1
     assert len(json.dumps(by_line["a.jsonl.gz", 2])) < 250
+
+
+def test_a_link_named_like_a_leftover_old_output_is_not_followed(tmp_path: Path) -> None:
+    """Outside audit h28: a link `.NAME.old-PID` beside --out (another user of a shared folder can
+    make one) had the build move every file of the folder it points to into the new dataset,
+    which published them; that folder was left empty."""
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "src").mkdir(parents=True)
+    (elsewhere / "src" / "app.py").write_text("secret = 1\n")
+    (tmp_path / "shared").mkdir()
+    link = tmp_path / "shared" / ".ds.old-4242"
+    link.symlink_to(elsewhere)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(page())
+    newsset.build([tmp_path / "in"], tmp_path / "shared" / "ds")
+    assert (elsewhere / "src" / "app.py").read_text() == "secret = 1\n" and link.is_symlink()
+    assert not (tmp_path / "shared" / "ds" / "src").exists()
