@@ -55,6 +55,7 @@ class Staging:
 
     def __enter__(self) -> Staging:
         try:
+            _outside_shard_folders(self.out)  # (before the lock file is made beside it)
             self.parent.mkdir(parents=True, exist_ok=True)
             _check_name_room(self.out)
             published.clear()
@@ -272,6 +273,22 @@ def _exchange(a: Path, b: Path) -> bool:
 #: Top-level names a build may write (besides the config folders its manifest lists).
 OWN_NAMES = frozenset({"data", "lm_eval", "images", "README.md", "croissant.json", "manifest.json", "rejects.jsonl",
                        "schema.json"})
+
+
+def _outside_shard_folders(out: Path) -> None:
+    """Refuse an `--out` inside a folder of another dataset's files (its `data/`, a task config's
+    folder, `lm_eval/`): the files would join that dataset's shards, which readers of the folder
+    (`pyarrow.dataset`, the Hub) take whole, and that dataset would fail `newsset verify`."""
+    for above in out.parents:
+        manifest = newsset_manifest(above)
+        if manifest is None:
+            continue
+        top = out.relative_to(above).parts[0]
+        lists = [v for key in ("files", "metadata_files") if isinstance(v := manifest.get(key), list)]
+        files = [str(f["path"]) for v in lists for f in v if isinstance(f, dict) and isinstance(f.get("path"), str)]
+        if top in ("data", "lm_eval", "images") or any(f.startswith(f"{top}/") for f in files):
+            raise OutputError(f"--out {out} is inside {above / top}, a folder of the dataset {above}'s files: "
+                              f"the new files would join its shards; choose a folder outside it, e.g. beside {above}")
 
 
 def _own_leftover(stale: Path) -> bool:

@@ -1144,3 +1144,17 @@ def test_a_link_named_like_a_leftover_old_output_is_not_followed(tmp_path: Path)
     newsset.build([tmp_path / "in"], tmp_path / "shared" / "ds")
     assert (elsewhere / "src" / "app.py").read_text() == "secret = 1\n" and link.is_symlink()
     assert not (tmp_path / "shared" / "ds" / "src").exists()
+
+
+@pytest.mark.parametrize("inside", ["data/sub", "headline_generation/x", "lm_eval/y"])
+def test_an_out_inside_another_datasets_file_folders_is_refused(tmp_path: Path, inside: str) -> None:
+    """Outside audit h28: `--out ds/data/sub` was built: its shards joined ds's, which then failed
+    verify, and readers of ds/data (pyarrow.dataset) read both. Beside the folders, it is allowed."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(page())
+    newsset.build([tmp_path / "in"], tmp_path / "ds")
+    before = sorted(p.relative_to(tmp_path) for p in (tmp_path / "ds").rglob("*"))
+    with pytest.raises(OutputError, match="a folder of the dataset"):
+        newsset.build([tmp_path / "in"], tmp_path / "ds" / inside)
+    assert sorted(p.relative_to(tmp_path) for p in (tmp_path / "ds").rglob("*")) == before
+    assert newsset.verify_dataset(tmp_path / "ds", load=False).ok
