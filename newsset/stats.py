@@ -167,6 +167,7 @@ def shard_list(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[tup
     if not isinstance(files, list):
         raise ConfigError(f"{root}/manifest.json is not a newsset manifest (no `files` list)")
     shards = []
+    listed: set[str] = set()
     for f in files:
         if not (isinstance(f, dict) and isinstance(f.get("path"), str) and isinstance(f.get("split"), str)):
             raise ConfigError(f"{root}/manifest.json: a `files` entry lacks path or split: {f!r}")
@@ -175,6 +176,10 @@ def shard_list(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[tup
         if not safe_rel(f["path"]):
             raise ConfigError(f"{root}/manifest.json lists {f['path']!r}, outside the dataset folder: not read "
                               f"(`newsset verify {root}` checks the whole folder)")
+        if f["path"] in listed:
+            raise ConfigError(f"{root}/manifest.json lists {f['path']!r} twice: its rows would count twice "
+                              f"(`newsset verify {root}` checks the whole folder)")
+        listed.add(f["path"])
         path = root / f["path"]
         if not path.is_file():
             from .verify import not_a_file

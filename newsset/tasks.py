@@ -97,8 +97,9 @@ def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
         if not isinstance(spec, dict):
             raise ConfigError(f"{where}: [{name}] must be a table")
         if not _NAME.match(name) or name in _RESERVED:
-            raise ConfigError(f"{where}: task name {name!r} must be lowercase letters, digits and _ (a Hugging Face "
-                              f"config name), and not one of {sorted(_RESERVED)}")
+            raise ConfigError(f"{where}: task name {name!r} must be lowercase letters, digits and _, starting with a "
+                              f"letter, at most 64 characters (a Hugging Face config name; this one has {len(name)}), "
+                              f"and not one of {sorted(_RESERVED)}")
         cols = spec.get("columns")
         if not isinstance(cols, dict) or not cols or not all(isinstance(v, str) for v in cols.values()):
             raise ConfigError(f"{where}: task {name!r} needs `columns = {{ output = \"field\", ... }}`")

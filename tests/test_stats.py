@@ -543,3 +543,21 @@ def test_render_stats_refuses_a_format_or_top_it_cannot_give(built: Path) -> Non
     with pytest.raises(newsset.ConfigError, match="top: expected 1 or more, got 0"):
         render_stats(st, "text", top=0)
     assert render_stats(st, "json", top=1).startswith("{")
+
+
+def test_a_shard_listed_twice_is_refused_not_counted_twice(tmp_path: Path) -> None:
+    """Outside audit h28: stats added a shard's rows twice when the manifest listed it twice."""
+    import json
+
+    from newsset import ConfigError
+    from newsset.stats import dataset_stats
+    from tests.conftest import page
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(page())
+    newsset.build([tmp_path / "in"], tmp_path / "ds")
+    m = json.loads((tmp_path / "ds" / "manifest.json").read_text())
+    m["files"].append(dict(m["files"][0]))
+    (tmp_path / "ds" / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(ConfigError, match="twice"):
+        dataset_stats(tmp_path / "ds")
