@@ -235,6 +235,10 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
 
         require_matplotlib()
 
+    check_option_types([("citation", citation, (str, type(None)), "text"),
+                        ("pretty_name", pretty_name, (str, type(None)), "text")])
+    if progress is not None and not callable(progress):
+        raise ConfigError(f"progress: expected a function of (files done, files), got {type(progress).__name__}")
     language, near_dup_threshold, license = _checked_options(
         jobs=jobs, seed=seed, today=today, license=license, language=language, on_invalid=on_invalid,
         near_dup=near_dup, near_dup_threshold=near_dup_threshold, flags=dict(

@@ -24,7 +24,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 import pyarrow as pa
 
-from .errors import CODES, SURROGATE, SchemaFileError
+from .errors import CODES, SURROGATE, ConfigError, SchemaFileError
 from .sources import read_small_file
 
 __all__ = ["Schema", "bundled_schema_path", "load_schema", "nested_values", "hf_dtype", "hf_features_of", "issue_code"]
@@ -238,7 +238,9 @@ class Schema:
     def columns(self) -> list[dict[str, Any]]:
         """Per column: name, dtype, whether null is allowed, and the description (for the card)."""
         fields = self.arrow_schema  # (first: it refuses a recursive schema, which `_effective` may be)
-        props = self._effective(self.doc, self.uri)["properties"]
+        effective = self._effective(self.doc, self.uri)
+        props = effective["properties"]
+        required = effective["required"]  # (a field records may leave out is null in its column)
         out = []
         for f in fields:
             subs = props[f.name]
@@ -248,7 +250,7 @@ class Schema:
                     types = set(_types(s["type"])) if types is None else types & set(_types(s["type"]))
             desc = next((str(s["description"]) for s in subs if s.get("description")), "")
             out.append({"name": f.name, "dtype": hf_dtype(f.type) if not pa.types.is_nested(f.type) else str(f.type),
-                        "nullable": bool(types and "null" in types), "description": desc})
+                        "nullable": bool(types and "null" in types) or f.name not in required, "description": desc})
         return out
 
     def _resolve(self, ref: str, base: str) -> tuple[dict[str, Any], str]:
@@ -266,7 +268,7 @@ class Schema:
 
     def _effective(self, node: dict[str, Any], base: str) -> dict[str, Any]:
         """Merge `$ref`/`allOf` branches: properties in first-seen order, each a list of subschemas."""
-        out: dict[str, Any] = {"properties": {}, "types": None}
+        out: dict[str, Any] = {"properties": {}, "types": None, "required": set()}
         base = urljoin(base, node.get("$id", "")) if "$id" in node else base
         parts: list[tuple[dict[str, Any], str]] = []
         if "$ref" in node:
@@ -276,6 +278,9 @@ class Schema:
             eff = self._effective(sub, b)
             for k, v in eff["properties"].items():
                 out["properties"].setdefault(k, []).extend(v)
+            out["required"] |= eff["required"]
+        if isinstance(node.get("required"), list):
+            out["required"] |= {r for r in node["required"] if isinstance(r, str)}
         for k, v in node.get("properties", {}).items():
             out["properties"].setdefault(k, []).append(self._inline(v, base))
         return out
@@ -571,6 +576,8 @@ def load_schema(path: str | os.PathLike[str] | None = None, *, checked: bool = F
     worker processes loading a schema the driver has already checked. The bundled schema is not
     checked either: the test suite checks it (test_the_bundled_schema_is_a_valid_draft_2020_12_schema)."""
     bundled = bundled_schema_path()
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise ConfigError(f"schema: expected a path to a JSON Schema file (or a Schema), got {type(path).__name__}")
     p = Path(path) if path is not None else bundled
     doc, raw = _read_json_bytes(p)  # (one read: the bytes published and hashed are those checked)
     uri = p.resolve().as_uri()

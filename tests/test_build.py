@@ -1158,3 +1158,18 @@ def test_an_out_inside_another_datasets_file_folders_is_refused(tmp_path: Path, 
         newsset.build([tmp_path / "in"], tmp_path / "ds" / inside)
     assert sorted(p.relative_to(tmp_path) for p in (tmp_path / "ds").rglob("*")) == before
     assert newsset.verify_dataset(tmp_path / "ds", load=False).ok
+
+
+@pytest.mark.parametrize("option", [{"citation": 5}, {"pretty_name": ["a"]}, {"progress": 5}, {"schema": 5},
+                                    {"schema": {"type": "object"}}])
+def test_options_of_the_wrong_type_are_refused_before_any_work(tmp_path: Path, option: dict[str, object]) -> None:
+    """Outside audit h29: these failed only after every page was read and written, with a TypeError
+    from deep inside (the card, pathlib), not a ConfigError."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(page())
+    with pytest.raises(ConfigError, match=next(iter(option))):
+        newsset.build([tmp_path / "in"], tmp_path / "out", **option)  # type: ignore[arg-type]
+    assert not (tmp_path / "out").exists()
+    if "schema" in option:
+        with pytest.raises(ConfigError, match="schema"):
+            newsset.validate_paths([tmp_path / "in"], **option)  # type: ignore[arg-type]

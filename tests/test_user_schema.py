@@ -431,3 +431,15 @@ def test_an_integer_a_number_column_cannot_hold_exactly_is_a_located_reject(tmp_
     import pyarrow.parquet as pq
 
     assert sorted(pq.read_table(out / "data").column("score").to_pylist()) == [1.5, 2.0**60, 1e30]
+
+
+def test_a_field_records_may_leave_out_is_nullable_in_the_card(tmp_path: Path) -> None:
+    """Outside audit h29: a property neither required nor typed with null (records may leave it out,
+    its column then holds nulls) was `nullable: no` in the card's Fields table."""
+    schema = _schema(tmp_path, {"rank": {"type": "integer", "description": "where it ranked"}})
+    columns = {c["name"]: c["nullable"] for c in newsset.load_schema(schema).columns}
+    assert columns["rank"] is True and columns["id"] is False and columns["subtitle"] is True
+    src = _records(tmp_path, [{"rank": 1}, {}, {"rank": 3}])
+    newsset.build([src], tmp_path / "out", schema=schema)
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert re.search(r"^\| `rank` \| int64 \| yes \|", card, re.M)
