@@ -92,7 +92,7 @@ def _split_field(rid: str, source: dict[str, Any], folder: str) -> dict[str, Any
     return {"@type": "cr:Field", "@id": f"{rid}/split", "name": "split", "dataType": "sc:Text",
             "description": "The split (train, validation or test), from the shard's file name.",
             "source": {**source, "extract": {"fileProperty": "fullpath"},
-                       "transform": {"regex": f"^(?:.*/)?{re.escape(folder)}/(\\w+)-\\d{{5}}-of-\\d{{5}}\\.parquet$"}}}
+                       "transform": {"regex": f"^(?:.*/)?{re.escape(folder)}/(\\w+)-.*\\.parquet$"}}}
 
 
 def render_croissant(schema: Schema, info: dict[str, Any]) -> dict[str, Any]:
