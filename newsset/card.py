@@ -306,7 +306,11 @@ def _render_card(schema: Schema, info: dict[str, Any], previous: str | None = No
         out.append(f"Near duplicates: MinHash over word 5-grams with LSH, Jaccard threshold {leak['threshold']}, "
                    f"mode `{leak['mode']}`.")
     out += ["", "| check | count |", "| --- | ---: |",
-            f"| exact duplicates removed (same id or same normalised body) | {leak['exact_duplicates_removed']} |",
+            f"| exact duplicates removed (same id or same normalised body) | {leak['exact_duplicates_removed']} |"]
+    if leak["mode"] == "off":  # (nothing was measured: no count of near duplicates to show, not even 0)
+        out.append("| near-duplicate pairs across splits | not checked |")
+    else:
+        out += [
             f"| near-duplicate pairs found | {leak['near_duplicate_pairs']} |",
             f"| near-duplicate clusters | {leak['clusters']} |",
             f"| records in clusters | {leak['records_in_clusters']} |",
