@@ -435,8 +435,10 @@ def _checked_options(*, jobs: Any, seed: Any, today: Any, license: Any, language
                         ("seed", seed, (int, type(None)), "an integer"),
                         ("today", today, (_dt.date, type(None)), "a date"), ("license", license, str, "a string"),
                         *((what, value, bool, "true or false") for what, value in flags.items())])
-    if isinstance(language, (str, bytes)):
-        language = [language]  # one code given alone ("en", not "e" and "n")
+    if isinstance(language, str):
+        language = language.split(",")  # one code given alone ("en", not "e" and "n"), or the CLI's "en,fr"
+    elif isinstance(language, bytes):
+        language = [language]
     given = list(language)
     bad = [c for c in given if not (isinstance(c, str) and _LANGUAGE.fullmatch(c))]
     if bad or not given:

@@ -1178,3 +1178,17 @@ def test_options_of_the_wrong_type_are_refused_before_any_work(tmp_path: Path, o
     if "schema" in option:
         with pytest.raises(ConfigError, match="schema"):
             newsset.validate_paths([tmp_path / "in"], **option)  # type: ignore[arg-type]
+
+
+def test_languages_given_as_one_text_take_the_clis_comma_form(tmp_path: Path) -> None:
+    """Outside audit h29: `language="en,fr"` was refused while ratios and cutoffs take the CLI's form."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(page())
+    newsset.build([tmp_path / "in"], tmp_path / "out", language="en,FR")
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert 'language:\n- "en"\n- "fr"\n' in card
+
+
+def test_the_package_says_it_is_typed() -> None:
+    """PEP 561: without py.typed, mypy ignores newsset's hints in a user's code (outside audit h29)."""
+    assert (Path(newsset.__file__).parent / "py.typed").is_file()
