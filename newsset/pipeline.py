@@ -436,7 +436,7 @@ def _checked_options(*, jobs: Any, seed: Any, today: Any, license: Any, language
                         ("today", today, (_dt.date, type(None)), "a date"), ("license", license, str, "a string"),
                         *((what, value, bool, "true or false") for what, value in flags.items())])
     if isinstance(language, str):
-        language = language.split(",")  # one code given alone ("en", not "e" and "n"), or the CLI's "en,fr"
+        language = [c.strip() for c in language.split(",")]  # ("en" alone, not "e" and "n"; or "en, fr")
     elif isinstance(language, bytes):
         language = [language]
     given = list(language)
