@@ -63,10 +63,13 @@ _ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def parse_cutoffs(text: str | Sequence[str]) -> tuple[str, str]:
-    """`2024-01-01,2024-07-01` -> two ISO dates, the first not after the second."""
+    """`2024-01-01,2024-07-01` (or two texts, or two `datetime.date`s, as `today` is given) -> two
+    ISO dates, the first not after the second."""
     import datetime as _dt
 
-    parts = [p.strip() for p in (text.split(",") if isinstance(text, str) else text)]
+    given = text.split(",") if isinstance(text, str) else list(text) if isinstance(text, (list, tuple)) else [text]
+    parts = [p.isoformat() if isinstance(p, _dt.date) and not isinstance(p, _dt.datetime)
+             else p.strip() if isinstance(p, str) else repr(p) for p in given]
     try:
         dates = [_dt.date.fromisoformat(p).isoformat() for p in parts]
     except ValueError:

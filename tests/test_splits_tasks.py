@@ -958,3 +958,15 @@ def test_a_long_group_by_value_is_keyed_by_its_digest_and_still_groups(tmp_path:
         for bio in pq.read_table(shard, columns=["author_bio"]).column(0).to_pylist():
             split_of.setdefault(bio, set()).add(shard.name.split("-")[0])
     assert set(split_of) == set(bios) and all(len(s) == 1 for s in split_of.values())
+
+
+def test_cutoffs_may_be_dates_as_today_is(tmp_path: Path) -> None:
+    """Outside audit h29: `cutoffs=[date, date]` crashed with an AttributeError (`today=` takes a date)."""
+    import datetime as dt
+
+    from newsset.split import parse_cutoffs
+
+    assert parse_cutoffs([dt.date(2024, 1, 1), dt.date(2024, 7, 1)]) == parse_cutoffs("2024-01-01,2024-07-01")
+    for bad in ([dt.datetime(2024, 1, 1), dt.date(2024, 7, 1)], [1, 2], 5):
+        with pytest.raises(ConfigError, match="--cutoffs"):
+            parse_cutoffs(bad)  # type: ignore[arg-type]
