@@ -76,8 +76,9 @@ def load(path: str | os.PathLike[str], name: str | None = None, **kwargs: Any) -
     folder is an error here, where `datasets` would take it for a Hub repo name and go online)."""
     from datasets import load_dataset
 
-    from .errors import ConfigError
+    from .errors import ConfigError, check_option_types
 
+    check_option_types([("path", path, (str, os.PathLike), "a path to a dataset folder")])
     if not os.path.isdir(path):
         raise ConfigError(f"no dataset folder at {os.fspath(path)!r} (newsset.load reads a folder `newsset build` "
                           "wrote; it fetches nothing)")

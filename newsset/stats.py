@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import ConfigError, markdown_text, visible
+from .errors import ConfigError, check_option_types, markdown_text, visible
 from .sources import METADATA_MAX_BYTES, read_small_file, safe_rel
 from .split import SPLITS
 
@@ -288,6 +288,7 @@ def count_reject_codes(path: Path) -> Counter[str]:
 
 def dataset_stats(folder: str | os.PathLike[str]) -> DatasetStats:
     """Statistics of a built dataset folder (see `newsset stats --help`)."""
+    check_option_types([("folder", folder, (str, os.PathLike), "a path to a dataset folder")])
     manifest, shards = shard_list(folder)
     out = collect(shards, os.fspath(folder))
     out.rejects, out.rejects_from = _reject_counts(Path(folder), manifest)

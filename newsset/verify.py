@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .cardcheck import Shard, card_problems, describe_value, front_matter, kind_name
-from .errors import ConfigError, Issue, NewssetError, display_path, visible
+from .errors import ConfigError, Issue, NewssetError, check_option_types, display_path, visible
 from .sources import METADATA_MAX_BYTES, read_small_file, safe_rel
 from .stats import UNREADABLE_LINE, count_reject_codes
 from .write import sha256_file
@@ -572,6 +572,7 @@ def _count_lines(path: Path) -> int:
 def verify(path: str | os.PathLike[str], *, load: bool = True) -> VerifyReport:
     """Check a built dataset folder; `load=False` skips the slow `load_dataset` round trip. No folder
     at `path` is a `ConfigError` (a usage error, as for the other commands' inputs), not a damaged dataset."""
+    check_option_types([("path", path, (str, os.PathLike), "a path to a dataset folder")])
     if not os.path.isdir(path):
         raise ConfigError(f"expected a dataset folder, got a file: {display_path(os.fspath(path))}"
                           if os.path.exists(path) else f"dataset folder not found: {display_path(os.fspath(path))}")

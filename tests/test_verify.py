@@ -627,3 +627,11 @@ def test_metadata_nested_too_deeply_is_a_problem_not_a_traceback(out: Path, name
     assert "Traceback" not in err.out + err.err and "problem" in err.out + err.err
     if name == "manifest.json":
         assert main(["stats", str(out)]) == 2 and "nested too deeply" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("bad", [5, None])
+def test_a_dataset_path_of_the_wrong_type_is_a_config_error(bad: object) -> None:
+    """Outside audit h29: load, verify_dataset and dataset_stats raised Python's own TypeError."""
+    for call in (newsset.load, newsset.verify_dataset, newsset.dataset_stats):
+        with pytest.raises(newsset.ConfigError, match="expected a path to a dataset folder"):
+            call(bad)  # type: ignore[operator]
