@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from .errors import ConfigError, OutputError
-from .sources import CARD_MAX_BYTES, METADATA_MAX_BYTES, read_small_file
+from .sources import CARD_MAX_BYTES, METADATA_MAX_BYTES, file_folders, newsset_manifest, read_small_file
 from .stats import DatasetStats, collect
 
 if TYPE_CHECKING:
@@ -249,13 +249,8 @@ def chart_folder(root: Path, plot: str) -> Path:
     inside a folder of shards or lm_eval/: loaders read every file there, and the card's own
     `pd.read_parquet(".../data")` failed on a PNG (verify passed, the PNGs being listed)."""
     folder = Path(plot).absolute() if plot else root / IMAGES
-    try:
-        files = json.loads(read_small_file(root / "manifest.json", METADATA_MAX_BYTES)).get("files") or []
-        owned = {Path(f["path"]).parts[0] for f in files if len(Path(f["path"]).parts) > 1}
-    except (OSError, ValueError, AttributeError, TypeError, KeyError, RecursionError):
-        owned = set()  # (dataset_stats read it already: this does not happen)
     real = folder.resolve()
-    for name in sorted(owned | {"lm_eval"}):
+    for name in sorted(file_folders(newsset_manifest(root))):
         if real.is_relative_to((root / name).resolve()):
             raise ConfigError(f"--plot {folder} is inside the dataset's {name}/: loaders read every file there "
                               f"(pandas' read_parquet('.../{name}') fails on a PNG); leave DIR out for the dataset's "

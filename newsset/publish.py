@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import OutputError
-from .sources import newsset_manifest, safe_rel
+from .sources import file_folders, newsset_manifest, safe_rel
 from .write import sha256_file
 
 __all__ = ["OWN_NAMES", "Staging", "lock_path", "published", "remove_leftovers", "signals_deferred", "take_lock"]
@@ -284,9 +284,7 @@ def _outside_shard_folders(out: Path) -> None:
         if manifest is None:
             continue
         top = out.relative_to(above).parts[0]
-        lists = [v for key in ("files", "metadata_files") if isinstance(v := manifest.get(key), list)]
-        files = [str(f["path"]) for v in lists for f in v if isinstance(f, dict) and isinstance(f.get("path"), str)]
-        if top in ("data", "lm_eval", "images") or any(f.startswith(f"{top}/") for f in files):
+        if top in file_folders(manifest) | {"images"}:
             raise OutputError(f"--out {out} is inside {above / top}, a folder of the dataset {above}'s files: "
                               f"the new files would join its shards; choose a folder outside it, e.g. beside {above}")
 

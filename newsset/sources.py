@@ -267,6 +267,15 @@ def _ident(path: str) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+def file_folders(manifest: dict[str, Any] | None) -> set[str]:
+    """The folders of a newsset dataset that readers take whole: its shards' (`data/`, each task
+    config's) and `lm_eval/`. Nothing else may be written inside one."""
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    tops = {PurePosixPath(f["path"]).parts[0] for f in files if isinstance(f, dict) and isinstance(f.get("path"), str)
+            and len(PurePosixPath(f["path"]).parts) > 1} if isinstance(files, list) else set()
+    return tops | {"data", "lm_eval"}
+
+
 def newsset_manifest(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
     """The folder's manifest.json if newsset wrote it (a JSON object with `newsset_version`): a
     newsset dataset. (Its rejects.jsonl is a report of an earlier build, not records: a dataset
