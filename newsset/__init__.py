@@ -46,7 +46,8 @@ _LAZY = {**dict.fromkeys(["CODES", "ConfigError", "Issue", "NewssetError", "Outp
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})  # (the lazy names too, for completion)
+    """The public API (the lazy names too, for completion), not this module's own imports."""
+    return sorted(__all__)
 
 
 def __getattr__(name: str) -> Any:

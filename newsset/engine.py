@@ -83,9 +83,7 @@ def start_fork_server() -> None:
         return
     from multiprocessing import forkserver
 
-    note_parent()
-
-    with _sigint_ignored(), contextlib.suppress(OSError):
+    with parent_noted(), _sigint_ignored(), contextlib.suppress(OSError):
         forkserver.ensure_running()
 
 
@@ -143,6 +141,9 @@ class LocalPool:
         self.starter: threading.Thread | None = None
         self.start_error: BaseException | None = None
         self.executor: Any = None
+        # Processes may start until the pool closes (spawn starts them on demand): named till then.
+        self.noted = parent_noted()
+        self.noted.__enter__()
         contexts = _contexts()
         for n, ctx in enumerate(contexts, start=1):
             try:
@@ -153,12 +154,11 @@ class LocalPool:
                     self.executor.shutdown(wait=True, cancel_futures=True)
                     self.executor = None
                 if n == len(contexts):
+                    self.noted.__exit__(None, None, None)
                     raise
 
     def _start(self, ctx: Any) -> None:
         from concurrent.futures import ProcessPoolExecutor
-
-        note_parent()
 
         self.executor = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_start_worker,
                                             initargs=(self.schema_path,))
@@ -213,7 +213,10 @@ class LocalPool:
         if unused:  # (the executor's own process table: without it, shutdown waits for the start-up)
             for proc in list((getattr(self.executor, "_processes", None) or {}).values()):
                 proc.terminate()
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        try:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+        finally:
+            self.noted.__exit__(None, None, None)
 
 
 def _contexts() -> list[Any]:
@@ -237,6 +240,21 @@ PARENT_ENV = "NEWSSET_PARENT_PID"  # set by a process for the fork server or wor
 def note_parent() -> None:
     """Tell the processes this one is about to start (a fork server, spawned workers) whom to watch."""
     os.environ[PARENT_ENV] = str(os.getpid())
+
+
+@contextlib.contextmanager
+def parent_noted() -> Iterator[None]:
+    """`note_parent` while processes start, then the environment as it was: a program that calls
+    `build()` does not keep newsset's variable (its own children would read it)."""
+    before = os.environ.get(PARENT_ENV)
+    note_parent()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(PARENT_ENV, None)
+        else:
+            os.environ[PARENT_ENV] = before
 
 
 def watch_parent(period: float = 0.5) -> None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import html
+import os
 import re
 from bisect import bisect_right
 from dataclasses import replace
@@ -78,6 +79,7 @@ def parse_file(path: str | Path, root: str | Path | None = None, *, fix_mojibake
     refusal's issue names the file as given (`path`), so it can be opened."""
     from .reading import read_page_file, unreadable_issue  # (here: it imports the archive modules)
 
+    _expect("parse_file", "path", path, (str, os.PathLike), "a path")
     p = Path(path)
     source = p.relative_to(root).as_posix() if root is not None else p.name
     try:  # as a build reads a page: a FIFO or device refused without blocking, the size capped
@@ -98,6 +100,11 @@ def parse_bytes(raw: bytes, source: str, *, fix_mojibake: bool = False) -> Artic
     Mojibake and bidi controls give warnings in `Article.issues`; `fix_mojibake=True` repairs the
     mojibake first (see `newsset.text`).
     """
+    if not isinstance(raw, bytes) or not isinstance(source, str):
+        _expect("parse_bytes", "raw", raw, (bytes, bytearray, memoryview),
+                "the page's bytes (a str goes to parse_text)")
+        _expect("parse_bytes", "source", source, str, "a str")
+        raw = bytes(raw)
     text, suspect, plain, invisible = decode_raw(raw, source)  # strict UTF-8: no lone surrogates can come out
     return _parse(text, source, hashlib.sha256(raw).hexdigest(), False, fix_mojibake, suspect, plain, invisible)
 
@@ -105,12 +112,21 @@ def parse_bytes(raw: bytes, source: str, *, fix_mojibake: bool = False) -> Artic
 def parse_text(text: str, source: str = "<text>", source_sha256: str | None = None, *,
                fix_mojibake: bool = False) -> Article:
     """Parse one page's text. Raises `ParseError` with a located issue when it cannot."""
+    _expect("parse_text", "text", text, str, "the page's text as a str (bytes go to parse_bytes)")
+    _expect("parse_text", "source", source, str, "a str")
+    _expect("parse_text", "source_sha256", source_sha256, (str, type(None)), "a str or None")
     if source_sha256 is None:
         source_sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     text = nfc(line_ends(text))
     surrogates = not text.isascii() and bool(SURROGATE.search(text))
     suspect = not text.isascii() and _text.suspicious(text.encode("utf-8", "surrogatepass"))
     return _parse(text, source, source_sha256, surrogates, fix_mojibake, suspect)
+
+
+def _expect(function: str, name: str, value: object, types: type | tuple[type, ...], kind: str) -> None:
+    """A TypeError that names the argument, not one from deep inside the parser."""
+    if not isinstance(value, types):
+        raise TypeError(f"{function}: {name} must be {kind}, got {type(value).__name__}")
 
 
 def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, suspect: bool,

@@ -783,7 +783,9 @@ def test_jobs_give_byte_identical_output(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     write_corpus(raw, 120, seed=11, dup_rate=0.05, bad_rate=0.05)
     newsset.build([raw], tmp_path / "serial", jobs=1)
+    environ = dict(os.environ)
     newsset.build([raw], tmp_path / "parallel", jobs=2)
+    assert dict(os.environ) == environ  # (the variable that tells workers whom to watch is not left behind)
 
     def digests(out: Path) -> dict[str, str]:
         files = [*out.rglob("*.parquet"), out / "rejects.jsonl"]

@@ -2404,3 +2404,20 @@ def test_the_writers_role_between_the_site_signature_and_a_bio_naming_them() -> 
         "Ann Lee", "The Week UK", "Transport correspondent\n\nAnn Lee joined in 2019.", P1)
     rec = parse(page(HEADER, "", P1, "", "Ann Lee, The Week UK", "", "Pier repairs", "", "Ann Lee joined in 2019."))
     assert rec["author"] is None
+
+
+def test_arguments_of_the_wrong_type_are_named_in_a_type_error() -> None:
+    """Not Python's own error from deep inside the parser (`'bytes' object has no attribute 'encode'`)."""
+    page = "date 2024-01-01 A title\n\nA paragraph of text.\n"
+    with pytest.raises(TypeError, match=r"parse_text: text must be the page's text as a str .* got bytes"):
+        newsset.parse_text(page.encode())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"parse_bytes: raw must be the page's bytes .* got str"):
+        newsset.parse_bytes(page, "a.txt")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="parse_bytes: source must be a str, got int"):
+        newsset.parse_bytes(page.encode(), 5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="parse_file: path must be a path, got int"):
+        newsset.parse_file(123)  # type: ignore[arg-type]
+    # Other bytes-like objects read as the bytes they hold.
+    raw = page.encode()
+    assert newsset.parse_bytes(bytearray(raw), "a.txt") == newsset.parse_bytes(memoryview(raw), "a.txt")  # type: ignore[arg-type]
+    assert newsset.parse_bytes(bytearray(raw), "a.txt") == newsset.parse_bytes(raw, "a.txt")

@@ -70,7 +70,7 @@ def test_the_packages_names_all_resolve_and_lazy_ones_are_listed() -> None:
     import newsset
 
     importlib.import_module("newsset.verify")  # (binds the module's name in the package: the function has another)
-    assert set(newsset._LAZY) <= set(newsset.__all__) <= set(dir(newsset))
+    assert set(newsset._LAZY) <= set(newsset.__all__) == set(dir(newsset))  # (not `os`, `sys`, `_LAZY`, ...)
     assert newsset.verify_dataset.__module__ == "newsset.verify"  # the function, not the module of its name
     assert newsset.dataset_stats.__module__ == "newsset.stats"
 
