@@ -14,9 +14,9 @@ import re
 import unicodedata
 
 __all__ = ["BLANK", "BUTTON", "FOOTER_HEADS", "FOOTER_KEYS", "INVISIBLE", "INVISIBLE_CHARS", "INVISIBLE_RE",
-           "LINE_KEYS", "LONGEST", "PAYWALL_END", "PAYWALL_KEYS", "PAYWALL_START", "SIG_DROP_CHARS", "TAIL_HEADS",
-           "ZERO_WIDTH_CHARS", "boiler_key", "continued_boilerplate", "indented_short", "is_boilerplate", "share_bars",
-           "split_boilerplate", "wrapped_boilerplate"]
+           "LINE_KEYS", "LOGO", "LONGEST", "PAYWALL_END", "PAYWALL_KEYS", "PAYWALL_START", "SIG_DROP_CHARS",
+           "TAIL_HEADS", "ZERO_WIDTH_CHARS", "boiler_key", "continued_boilerplate", "indented_short", "is_boilerplate",
+           "logo_lines", "share_bars", "split_boilerplate", "wrapped_boilerplate"]
 
 # Zero-width and direction marks: a line of only these (and white space) shows as blank.
 INVISIBLE_CHARS = "\u200b\u2060\u200e\u200f\u061c\ufeff"  # (the BOM last: see decode_raw)
@@ -45,7 +45,7 @@ def _norm(line: str) -> str:
     return " ".join(line.split()).casefold()
 
 
-_PROMO_LINES = (
+_BOX_LINES = (  # the subscribe and newsletter boxes: `LOGO` lines head them
     "Subscribe to The Week",
     "Escape your echo chamber. Get the facts behind the news, plus analysis from multiple perspectives.",
     "SUBSCRIBE & SAVE",
@@ -61,6 +61,9 @@ _PROMO_LINES = (
     "Try 6 Free Issues",
     "Subscribe to The Week US",
     "Subscribe to The Week UK",
+)
+_PROMO_LINES = (
+    *_BOX_LINES,
     # The text of the author box's social links, which scrapers of the site's template save.
     "Social Links Navigation",
     *(f"Follow on {site}" for site in ("X", "Twitter", "LinkedIn", "Facebook", "Instagram", "Threads", "Bluesky")),
@@ -446,7 +449,26 @@ def _is_paywall_start(line: str) -> bool:
     return line in _EXACT_STARTS or _norm(line) in _PAYWALL_STARTS_NORM
 
 
+LOGO = "\x00logo"  # the key of a line that may be the site's name heading its subscribe box (see `logo_lines`)
+_BOX_KEYS = frozenset(_KEY_ALIAS.get(_norm(v), _norm(v)) for v in _BOX_LINES)
+_LOGO_KEY = "the week"
+
+
+def logo_lines(lines: list[str], keys: list[str | None]) -> None:
+    """Resolve `LOGO` keys: the site's name on a line of its own (`The Week`) heads its subscribe box
+    on the US site ("The Week" / "Escape your echo chamber. ..."): boilerplate when the next line that
+    is not blank is a line of a subscribe or newsletter box; anywhere else, text."""
+    n = len(keys)
+    for i in [i for i, k in enumerate(keys) if k == LOGO]:
+        j = i + 1
+        while j < n and keys[j] == BLANK:
+            j += 1
+        keys[i] = _LOGO_KEY if j < n and keys[j] in _BOX_KEYS else None
+
+
 # (a button catalogued on its own, `Copy link` in any case, keeps its catalogue key)
 LINE_KEYS.update({form: boiler_key(form) or BUTTON for b in _SHARE_BUTTONS
                   for form in {b, b.lower(), b.upper(), b.title()}})
 LINE_KEYS.update(_EXACT)
+LINE_KEYS.update({form: LOGO for name in ("The Week", "The Week US", "The Week UK")
+                  for form in (name, name.upper())})

@@ -32,6 +32,7 @@ from .lines import (
     loose_credit,
     name_words,
     plain_label,
+    sentence_words,
     timed,
 )
 from .page import FURNITURE_MAX, PageState, text_runs
@@ -555,4 +556,5 @@ class HeadReader(PageState):
         if after_image:  # any name that opens like one: not "By 2030, ...", not "By the numbers", and one
             # word of Latin letters only beside a time label ("By Air", a travel subheading, is no name)
             return capital(name) and (" " in name or not name.isascii() or is_when(nxt))
-        return bool(is_when(nxt) or (PERSON_NAME.match(name) and capital(name) and name_words(name)))
+        return bool(is_when(nxt) and not sentence_words(name) or (PERSON_NAME.match(name) and capital(name)
+                                                                   and name_words(name)))

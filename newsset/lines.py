@@ -13,7 +13,7 @@ __all__ = ["ABBREVIATED", "BARE_WHEN", "BY", "CLOSE_QUOTES", "HEADER", "ISO_DATE
            "OPEN_QUOTES", "PERSON_NAME", "PROSE_END", "ROLE_LABEL", "ROLE_WORDS", "SECOND_HEADER", "SENTENCE_END",
            "SIG_DROP", "TERMINAL", "WIRE_AGENCIES", "by_name_of", "capital", "credit_of", "ends_in", "is_bare_by",
            "is_date_only", "is_name", "is_when", "line_signature", "loose_credit", "mentions_name", "name_words",
-           "placed_item", "plain_label", "timed", "unmarked"]
+           "placed_item", "plain_label", "sentence_words", "timed", "unmarked"]
 
 HEADER = re.compile(r"^\s*date(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE)
 # A second page's header, on a line of its own (after its BOM or invisible characters, when files that
@@ -252,6 +252,21 @@ _ARTICLES = frozenset({"The", "A", "An"})  # ("The Traitors, BBC One" over a lin
 WIRE_AGENCIES = frozenset({"Reuters", "AP", "Associated Press", "AFP", "Agence France-Presse", "Bloomberg", "PA",
                            "PA Media", "Press Association", "dpa", "EFE", "ANSA", "ANP", "Kyodo", "Xinhua", "Yonhap",
                            "AAP", "Canadian Press", "UPI", "Bloomberg News"})
+
+
+# Lower-case words that open a sentence after `By` (`By the numbers`, `By now`, `By far the ...`): never a name.
+_BY_IDIOMS = frozenset({"the", "a", "an", "now", "then", "far", "all", "contrast", "comparison", "design", "default",
+                        "law", "night", "day", "way", "some", "most", "many", "late", "early", "mid", "next", "last",
+                        "this", "that", "these", "those", "which", "what", "how", "its", "their", "his", "her", "our",
+                        "my", "your", "one", "two", "three", "tomorrow", "today", "tonight", "noon", "midnight"})
+
+
+def sentence_words(name: str) -> bool:
+    """Whether what follows `By` reads as a sentence, not a writer's name, even with a time label
+    under it: it opens with a digit (`By 2034 the sea walls ...`) or a lower-case word of a
+    sentence (`By the numbers: ...`), or holds a colon."""
+    first = name.split(None, 1)[0] if name.strip() else ""
+    return first[:1].isdigit() or first.rstrip(",:") in _BY_IDIOMS or ":" in name
 
 
 def capital(word: str) -> bool:

@@ -14,11 +14,13 @@ from .boilerplate import (
     BLANK,
     BUTTON,
     LINE_KEYS,
+    LOGO,
     LONGEST,
     TAIL_HEADS,
     boiler_key,
     continued_boilerplate,
     indented_short,
+    logo_lines,
     share_bars,
     split_boilerplate,
     wrapped_boilerplate,
@@ -69,6 +71,9 @@ class PageState:
         if keys.count(None) > len(self.runs) and wrapped_boilerplate(lines, keys, self.runs):  # (a run of 2+)
             self.runs = text_runs(keys)
         if len(self.runs) > 1 and split_boilerplate(lines, keys, self.runs):  # (pieces a blank line apart)
+            self.runs = text_runs(keys)
+        if LOGO in keys:  # (last: the box's lines under it are all known now, wrapped or split ones too)
+            logo_lines(lines, keys)
             self.runs = text_runs(keys)
         self.source = source
         self.where: dict[str, int] = {}

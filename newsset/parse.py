@@ -345,12 +345,13 @@ class _Page(HeadReader, EndReader):
             # label), else at the last line of the page: never at a blank line or past the end.
             at = next((i for i in range(start, len(lines)) if lines[i]), None)
             at = at if at is not None else max(i for i in range(len(lines)) if lines[i])
-            under = self.sig_line if self.sig_line is not None and self.sig_line >= tail else self.footer_start(tail)
-            if truncated and self.paragraphs(tail, under):  # (text saved under the paywall is no body of the article)
+            if truncated:  # (text saved under the paywall is no body of the article)
+                sig = self.sig_line
+                under = sig if sig is not None and sig >= tail else self.footer_start(tail)
+                why = ", and what a page saves under it is not read" if self.paragraphs(tail, under) else ""
                 raise self.fail("parse.missing-body", f"expected at least one paragraph of article text above the "
-                                f"paywall block (line {end + 1}), got none: a paywall ends the body, and what a page "
-                                "saves under it is not read", at, expected="body paragraphs above the paywall",
-                                got="none")
+                                f"paywall block (line {end + 1}), got none: a paywall ends the body{why}", at,
+                                expected="body paragraphs above the paywall", got="none")
             raise self.fail("parse.missing-body", "expected at least one paragraph of article text after the "
                             "header, got none (only boilerplate or nothing)", at,
                             expected="body paragraphs", got="none")

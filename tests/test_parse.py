@@ -2270,7 +2270,11 @@ def test_a_page_whose_paywall_comes_before_any_text_says_so() -> None:
     saved under the paywall; it names the paywall, where the body ends."""
     e = refused(page(HEADER, "", *IMAGE, "By", "published", "", *PAYWALL, "", P1))
     assert e.issue.code == "parse.missing-body" and e.issue.line == 8 and "above the paywall block (line 8)" in str(
-        e.issue.message)
+        e.issue.message) and "what a page saves under it is not read" in str(e.issue.message)
+    # With nothing under the paywall too (outside audit g29): the paywall is named, not "only boilerplate".
+    e = refused(page(HEADER, "", *IMAGE, "By", "published", "", *PAYWALL))
+    assert e.issue.code == "parse.missing-body" and "above the paywall block (line 8), got none: a paywall ends " \
+        "the body" in str(e.issue.message) and "under it" not in str(e.issue.message)
 
 
 def test_a_headline_the_scraper_wrapped_is_the_whole_title() -> None:
@@ -2421,3 +2425,32 @@ def test_arguments_of_the_wrong_type_are_named_in_a_type_error() -> None:
     raw = page.encode()
     assert newsset.parse_bytes(bytearray(raw), "a.txt") == newsset.parse_bytes(memoryview(raw), "a.txt")  # type: ignore[arg-type]
     assert newsset.parse_bytes(bytearray(raw), "a.txt") == newsset.parse_bytes(raw, "a.txt")
+
+
+@pytest.mark.parametrize("gap", [[""], []])
+def test_the_sites_name_heading_its_subscribe_box_is_dropped(gap: list[str]) -> None:
+    """Outside audit g29: the US site's subscribe box opens with the site's name on a line of its own
+    (`The Week` over `Escape your echo chamber. ...`), which stayed in the body as a paragraph."""
+    box = ["The Week", *gap, "Escape your echo chamber. Get the facts behind the news, plus analysis from multiple "
+           "perspectives.", "", "SUBSCRIBE & SAVE"]
+    rec = parse(page(HEADER, "", P1, "", *box, "", P2))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+    newsletter = ["THE WEEK", *gap, "Sign up for Today's Best Articles in your inbox"]
+    assert parse(page(HEADER, "", P1, "", *newsletter, "", P2))["body"] == f"{P1}\n\n{P2}"
+    # Anywhere else the name on its own line is text: over another paragraph, or at the end.
+    assert parse(page(HEADER, "", P1, "", "The Week", "", P2))["body"] == f"{P1}\n\nThe Week\n\n{P2}"
+    assert parse(page(HEADER, "", P1, "", "The Week"))["body"] == f"{P1}\n\nThe Week"
+
+
+@pytest.mark.parametrize("standfirst", ["By 2034 the sea walls of the town will be under water, say engineers",
+                                        "By 2030, the sea walls will need replacing, engineers warn",
+                                        "By the numbers: what the spring tide will cost the coast"])
+def test_a_standfirst_opening_with_by_over_a_time_label_is_no_byline(standfirst: str) -> None:
+    """Outside audit g29: next to `published`, any `By ...` line was taken for the byline, so a
+    standfirst such as `By 2034 the sea walls ...` became the author."""
+    rec = parse(page(HEADER, "", standfirst, "", "published 5 March 2024", "", P1, "", P2))
+    assert (rec["subtitle"], rec["author"], rec["body"]) == (standfirst, None, f"{P1}\n\n{P2}")
+    # A writer's name there is the byline, as before, lower-case particle and all.
+    for name in ("Ana de la Cruz", "Ann Lee and Bob Stone", "van der Berg"):
+        rec = parse(page(HEADER, "", f"By {name}", "published 5 March 2024", "", P1))
+        assert (rec["author"], rec["body"]) == (name, P1)

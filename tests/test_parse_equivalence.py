@@ -254,12 +254,46 @@ def reference_boiler_lines(lines: list[str]) -> list[bool]:
                     boilerplate.LONGEST:
                 break
             joined = " ".join(ln.strip() for ln in lines[i:j + 1])
-            if reference_boiler_key(joined):  # (not an image URL: its key is "")
+            # (not an image URL: its key is ""; a wrapped block opens with its words, not an icon: `¢` on a
+            # line of its own over `SIGN` / `UP` stays a line of text)
+            if reference_boiler_key(joined) and joined[:1] not in ICON_STRIP:
                 boiler[i:j + 1] = [True] * (j + 1 - i)
                 i = j
                 break
         i += 1
-    return boiler
+    return reference_split_blocks(lines, boiler)
+
+
+def reference_split_blocks(lines: list[str], boiler: list[bool]) -> list[bool]:
+    """`boiler` with the catalogue blocks saved in two or three pieces a blank line apart marked too:
+    one-line paragraphs (from the top, each tried as a first piece) that, joined by spaces, are a
+    whole block; a block opens with its words, not an icon."""
+    text = [not reference_blank(ln) and not b for ln, b in zip(lines, boiler)]
+    runs, i = [], 0
+    while i < len(lines):
+        if text[i]:
+            j = i
+            while j < len(lines) and text[j]:
+                j += 1
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    out = list(boiler)
+    for n, (s, e) in enumerate(runs):
+        joined = lines[s].strip()
+        if e - s != 1 or len(lines[s]) > boilerplate.LONGEST or joined[:1] in ICON_STRIP:
+            continue
+        for s2, e2 in runs[n + 1:n + 3]:
+            if e2 - s2 != 1 or not all(reference_blank(lines[k]) for k in range(e, s2)):
+                break
+            joined = f"{joined} {lines[s2].strip()}"
+            key = reference_boiler_key(joined) if len(joined) <= boilerplate.LONGEST else None
+            if key and key != boilerplate.BLANK:
+                out[s:e2] = [True if text[k] else out[k] for k in range(s, e2)]
+                break
+            e = e2
+    return out
 
 
 def reference_paragraphs(lines: list[str], start: int, end: int) -> list[tuple[int, int]]:
