@@ -88,7 +88,7 @@ _CATALOG: tuple[Code, ...] = (
     Code("parse.missing-body", "no article text was found after removing boilerplate",
          "check the page: it may hold only promotional or paywall blocks",
          example="examples/bad/no-body.txt:3: error[parse.missing-body]: expected at least one paragraph of "
-         "article text after the header, got none (only boilerplate or nothing)"),
+         "article text above the paywall block (line 12), got none: a paywall ends the body"),
     Code("parse.second-header", "the page holds a second header line `date YYYY-MM-DD Title`: two articles in one file",
          "split the file into one page per article (a scraper appended one page to another)"),
     # Record files (.jsonl).
