@@ -70,6 +70,9 @@ _PROMO_LINES = (
     # The publisher's affiliate notice under the byline of shopping articles.
     "When you purchase through links on our site, we may earn an affiliate commission. Here's how it works.",
     "When you purchase through links on our site, we may earn an affiliate commission.",
+    "When you make a purchase using links on our site, The Week may earn a commission. All reviews are written "
+    "independently by our editorial team.",  # (the older wording)
+    "When you make a purchase using links on our site, The Week may earn a commission.",
     # The newsletter sign-up form's own lines (the publisher's template).
     "Contact me with news and offers from other Future brands",
     "Receive email from us on behalf of our trusted partners or sponsors",
@@ -78,6 +81,13 @@ _PROMO_LINES = (
     "Thank you for signing up to The Week. You will receive a verification email shortly.",
     "There was a problem. Please refresh the page and try again.",
     "An account already exists for this email address, please log in.",
+    # ... its other wordings (the older site's, the US form's status lines, a section's newsletter).
+    "Thank you for signing up to TheWeek. You will receive a verification email shortly.",
+    "You are now subscribed",
+    "Your newsletter sign-up was successful",
+    "A free daily digest of the biggest news stories of the day - and the best features from our website",
+    "Sign up to The Week's Travel newsletter for destination guides and the latest trends",
+    "Create an account with the same email registered to your subscription to unlock access.",
     # Page furniture scrapers save from most templates: ad slots, the audio player, a live blog's toggle.
     "Advertisement",
     "Advertisement - Scroll to continue",

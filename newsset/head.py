@@ -16,6 +16,7 @@ from .lines import (
     BY,
     JOINER,
     LABEL_OPENINGS,
+    OPEN_QUOTES,
     PERSON_NAME,
     ROLE_LABEL,
     ROLE_WORDS,
@@ -37,7 +38,7 @@ from .lines import (
 )
 from .page import FURNITURE_MAX, PageState, text_runs
 
-__all__ = ["HeadReader"]
+__all__ = ["HeadReader", "kicker"]
 
 _HEAD_SCAN = 12  # text lines (boilerplate takes no slot) after the header where image and byline blocks may be
 
@@ -48,12 +49,15 @@ _KICKER_LINES = 2  # short lines the labels may sit under, below the image credi
 _TEASER_OPENINGS = ("Related", "RELATED", "Read more", "Read next", "See also", "More:", "Read:", "Watch:", "Listen:")
 
 
-def _kicker(lines: list[str], below: str) -> bool:
+def kicker(lines: list[str], below: str) -> bool:
     """The site's section labels above a standfirst (`Opinion`, `In Depth`, `Today's big question`,
     a breadcrumb `News` / `Politics`), over a paragraph that opens with a capital. (A catalogue,
     not a shape: a short first paragraph of a standfirst, "Plots are scarce", is text.)"""
-    return 0 < len(lines) <= 3 and capital(below.strip()) and all(
+    return 0 < len(lines) <= 3 and capital(below.strip().lstrip(_OPENING_QUOTES)) and all(
         " ".join(ln.replace("\u2019", "'").split()).casefold() in _SECTIONS for ln in lines)
+
+
+_OPENING_QUOTES = "".join(OPEN_QUOTES)  # (a quoted headline or standfirst opens with a capital inside them)
 
 
 # A caption with the site's credit, or another template's in brackets, at its end on the same line.
@@ -271,7 +275,7 @@ class HeadReader(PageState):
         standfirst only if it reads like one (one line, no closing punctuation) and more text follows."""
         lines = self.lines
         paras = self.paragraphs(first, end)
-        if len(paras) >= 3 and _kicker(lines[paras[0][0]:paras[0][1]], lines[paras[1][0]]):
+        if len(paras) >= 3 and kicker(lines[paras[0][0]:paras[0][1]], lines[paras[1][0]]):
             first, paras = paras[1][0], paras[1:]  # a section's kicker over the standfirst: dropped
         text = lines[paras[0][0]].strip() if paras else ""
         # (A standfirst is words: not a live blog's `09:15`, a figure's `£4.2m`, a list's `1. Pack a bag`.)
@@ -289,7 +293,7 @@ class HeadReader(PageState):
         standfirst = self.paragraphs(first, stop)
         if len(standfirst) == 2:  # (see `_over_standfirst`)
             (s0, e0), (s1, e1) = standfirst
-            if _kicker(lines[s0:e0], lines[s1]):
+            if kicker(lines[s0:e0], lines[s1]):
                 standfirst = standfirst[1:]  # a section's label above the standfirst (glued on the labels or not)
             elif labels is not False and self._glued_on(e1, labels):
                 standfirst = standfirst[:1]  # a lead video's title glued on the labels: its player's furniture
@@ -312,7 +316,7 @@ class HeadReader(PageState):
         if len(paras) < 2 or paras[-1][1] != blank:
             return block
         (s0, e0), (s, e) = paras[-2], paras[-1]
-        if len(paras) == 2 and _kicker(self.lines[s0:e0], self.lines[s]):
+        if len(paras) == 2 and kicker(self.lines[s0:e0], self.lines[s]):
             return block  # (a kicker over the standfirst)
         if e - s > 2 - len(block) or any(len(self.lines[i]) > FURNITURE_MAX for i in range(s, e)):
             return block
@@ -417,7 +421,7 @@ class HeadReader(PageState):
         glued on the labels (a lead video's title, `Watch: ...`, left by its player), or a section's
         kicker above the standfirst (`Opinion`, `In Depth`): either is dropped. See `head`."""
         (s0, e0), (s1, e1) = paras
-        return self._glued_on(e1, i) or _kicker(self.lines[s0:e0], self.lines[s1])
+        return self._glued_on(e1, i) or kicker(self.lines[s0:e0], self.lines[s1])
 
     def _glued_on(self, end: int, i: int) -> bool:
         """No blank line between a paragraph ending at `end` and line `i`: only furniture (a player's

@@ -47,7 +47,7 @@ from .boilerplate import (
 from .decode import decode_raw, line_ends
 from .ending import EndReader
 from .errors import SURROGATE, Issue, ParseError
-from .head import HeadReader
+from .head import HeadReader, kicker
 from .lines import (
     HEADER,
     ISO_DATE,
@@ -442,6 +442,11 @@ class _Page(HeadReader, EndReader):
             s, e = self.runs[at]
             if e - s == 1 and first <= s < end and _site_titled(self.lines[s].strip(), title):
                 return e
+            if at + 1 < len(self.runs) and first < e:  # a section's kicker over the headline saved again (the
+                s2, e2 = self.runs[at + 1]             # older site's page top: `Instant Opinion`), glued on or not
+                if e2 - s2 == 1 and s2 < end and _site_titled(self.lines[s2].strip(), title) \
+                        and kicker(self.lines[max(s, first):e], self.lines[s2]):
+                    return e2
             if s < first < end and _site_titled(self.lines[first].strip(), title):
                 return first + 1  # (glued under the header line: no blank line between them)
         return first

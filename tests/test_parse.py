@@ -2454,3 +2454,30 @@ def test_a_standfirst_opening_with_by_over_a_time_label_is_no_byline(standfirst:
     for name in ("Ana de la Cruz", "Ann Lee and Bob Stone", "van der Berg"):
         rec = parse(page(HEADER, "", f"By {name}", "published 5 March 2024", "", P1))
         assert (rec["author"], rec["body"]) == (name, P1)
+
+
+@pytest.mark.parametrize("line", [
+    "Thank you for signing up to TheWeek. You will receive a verification email shortly.",
+    "You are now subscribed", "Your newsletter sign-up was successful",
+    "A free daily digest of the biggest news stories of the day - and the best features from our website",
+    "Sign up to The Week's Travel newsletter for destination guides and the latest trends",
+    "Create an account with the same email registered to your subscription to unlock access.",
+    "When you make a purchase using links on our site, The Week may earn a commission.",
+    "When you make a purchase using links on our site, The Week may earn a commission. All reviews are written "
+    "independently by our editorial team."])
+def test_the_sites_form_and_notice_lines_in_their_other_wordings_are_dropped(line: str) -> None:
+    """Outside audit g30 (real pages of the site): the sign-up form's status lines, the older site's
+    newsletter and affiliate wording stayed in the body, glued between paragraphs or a blank line apart."""
+    for glued in (True, False):
+        lines = [P1, line, P2] if glued else [P1, "", line, "", P2]
+        assert parse(page(HEADER, "", *lines))["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_section_kicker_over_the_headline_saved_again_leaves_the_standfirst() -> None:
+    """Outside audit g30: the older site's page top (`Instant Opinion`, the headline again, the
+    standfirst) kept all three in the body; the kicker alone or the headline alone went already."""
+    head = " date 2021-01-11 \u2018Sandbags are not a flood policy\u2019"
+    standfirst = "Your digest of analysis and commentary from the coastal press"
+    for top in (["Instant Opinion", ""], ["", "Instant Opinion", ""]):
+        rec = parse(page(head, *top, "\u2018Sandbags are not a flood policy\u2019", "", standfirst, "", P1, "", P2))
+        assert (rec["subtitle"], rec["body"]) == (standfirst, f"{P1}\n\n{P2}")
