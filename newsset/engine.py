@@ -142,8 +142,8 @@ class LocalPool:
         self.start_error: BaseException | None = None
         self.executor: Any = None
         # Processes may start until the pool closes (spawn starts them on demand): named till then.
-        self.noted = parent_noted()
-        self.noted.__enter__()
+        self.noted = contextlib.ExitStack()
+        self.noted.enter_context(parent_noted())
         contexts = _contexts()
         for n, ctx in enumerate(contexts, start=1):
             try:
@@ -154,7 +154,7 @@ class LocalPool:
                     self.executor.shutdown(wait=True, cancel_futures=True)
                     self.executor = None
                 if n == len(contexts):
-                    self.noted.__exit__(None, None, None)
+                    self.noted.close()
                     raise
 
     def _start(self, ctx: Any) -> None:
@@ -216,7 +216,7 @@ class LocalPool:
         try:
             self.executor.shutdown(wait=True, cancel_futures=True)
         finally:
-            self.noted.__exit__(None, None, None)
+            self.noted.close()
 
 
 def _contexts() -> list[Any]:
