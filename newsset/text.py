@@ -23,6 +23,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .errors import Issue
@@ -146,10 +148,62 @@ _NFC_CLASSES: tuple[re.Pattern[str], frozenset[str], str] | None = None
 
 def _nfc_classes() -> tuple[re.Pattern[str], frozenset[str], str]:
     global _NFC_CLASSES
-    from .dedup import TABLE_END, special_chars  # (dedup imports this module)
-
     _NFC_CLASSES = (*special_chars(), chr(TABLE_END))
     return _NFC_CLASSES
+
+
+# Characters from here up always take the general path; those below are classified on first use.
+# (Here, not in `dedup`, which imports numpy: the parser needs these tables, and numpy takes longer
+# to import than the tables take to build.)
+TABLE_END = 0x3000
+
+
+@functools.cache
+def special_chars() -> tuple[re.Pattern[str], frozenset[str]]:
+    """(pattern, general): the pattern finds the non-ASCII characters the fast path must look at,
+    `general` holds those of them it cannot take (the others only change under case folding).
+
+    The fast path of `dedup.normalize_body` (and `nfc_inert`, here) needs text that NFC leaves alone.
+    By the quick check of UAX #15 that holds when every character is a starter (combining class 0)
+    with NFC_Quick_Check=Yes; a character may fail
+    that when NFC changes it on its own (NFC_QC=No), when its combining class is not 0, when it is a
+    mark, or when it can be the second of a canonical composition (NFC_QC=Maybe: the second halves
+    of the two-character canonical decompositions, and the Hangul vowel and trailing jamo, which
+    compose by rule). Such characters, non-ASCII white space other than NBSP, the zero-width
+    characters the key drops, and everything from TABLE_END up take the general path.
+    Built from the running Python's unicodedata (~13 ms, once).
+    """
+    second = {*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)}  # Hangul V and T jamo
+    for c in _decomposable():
+        d = unicodedata.decomposition(c)
+        if d and d[0] != "<" and " " in d:
+            second.add(int(d.split()[-1], 16))
+    general, fold = [], []
+    for cp in range(0x80, TABLE_END):
+        c = chr(cp)
+        if (cp in second or unicodedata.combining(c) or unicodedata.category(c)[0] == "M"
+                or unicodedata.normalize("NFC", c) != c or (c.isspace() and c != "\xa0") or c in ZERO_WIDTH):
+            general.append(c)
+        elif c.casefold() != c:
+            fold.append(c)
+    cls = "".join(re.escape(c) for c in general + fold)
+    return re.compile(f"[{cls}{re.escape(chr(TABLE_END))}-\\U0010ffff]"), frozenset(general)
+
+
+def _decomposable() -> Iterator[str]:
+    """The characters from U+00C0 up that may have a canonical decomposition (a superset: whole
+    blocks of 256 code points at a time). A block NFD leaves alone holds none: a character with one
+    has NFD_Quick_Check=No. One look at each block in C instead of a call per code point (~70 ms).
+    Planes 4-13 are unassigned and 14-16 hold no decompositions; surrogates have none, and Hangul
+    syllables, which decompose by rule, have none in the table `unicodedata.decomposition` reads
+    (their halves, the jamo, are in `special_chars`'s set from the start). tests/test_parse_equivalence
+    checks the result against a look at every code point."""
+    for lo, hi in ((0xC0, 0xAC00), (0xD7A4, 0xD800), (0xE000, 0x40000)):
+        chars = array("I", range(lo, hi)).tobytes().decode("utf-32-le")
+        for at in range(0, hi - lo, 256):
+            block = chars[at:at + 256]
+            if not unicodedata.is_normalized("NFD", block):
+                yield from block
 
 
 def find(text: str) -> list[Finding]:
