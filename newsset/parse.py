@@ -148,13 +148,18 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
                  for ln in lines]  # shows as blank
         lines = [_label_seen(ln) if ln and (ln.lstrip()[:1] in _ZERO_WIDTH_ENDS or ln[-1] in _ZERO_WIDTH_ENDS)
                  and len(ln) <= _LABEL_MAX else ln for ln in lines]
-    if ("*" in text or "<" in text or "_" in text or "ritten by" in text or "RITTEN BY" in text) \
-            and (marked := _marked_labels(lines)) is not None:
+    # Each line's first character, white space aside: the lines `_marked_labels` may change and the
+    # ones a second page's header may stand on open with few of them (one pass over ~40 lines, not
+    # searches of the whole text). A line a repair changed is not in `text`: then `text` decides, as ever.
+    opens = [ln.lstrip()[:1] for ln in lines]
+    if (_may_mark(lines, opens) if fixer is None else "*" in text or "<" in text or "_" in text
+            or "ritten by" in text or "RITTEN BY" in text) and (marked := _marked_labels(lines)) is not None:
         lines = marked
     page = _Page(lines, source, check_surrogates)
     # Callers give NFC text (a repaired line may not be), plain when they know it is.
     art = page.parse(sha, nfc_known=fixer is None, plain=plain and fixer is None)
-    _second_header(text, source)
+    if fixer is not None or any(_may_head(ln) for ln, first in zip(lines[1:], opens[1:]) if first in _SECOND_OPENINGS):
+        _second_header(text, source)
     if found:
         issues = _text.page_issues(text, found, page.lines, art.lines, art.to_dict(), source, fixer)
         art = replace(art, issues=tuple(issues))
@@ -227,7 +232,18 @@ def _one_line(name: str | None) -> str | None:
 
 
 _LABEL_MAX = 120  # characters: a byline label line is short
+_MARKUP_OPENINGS = frozenset("*_<")
+_WRITTEN = ("Written by ", "WRITTEN BY ")
+# What a line holding a second page's header opens with (white space aside; see `SECOND_HEADER`).
+_SECOND_OPENINGS = frozenset("DdV" + ZERO_WIDTH_CHARS)
 _ZERO_WIDTH_ENDS = "\u200b\u2060\ufeff"  # (not the direction marks: those the text warnings name)
+
+
+def _may_mark(lines: list[str], opens: list[str]) -> bool:
+    """Whether `_marked_labels` may change a line: one opens with markup (`*`, `_`, `<`) or with
+    `Written by` (white space aside; `opens`: each line's first character so)."""
+    return not _MARKUP_OPENINGS.isdisjoint(opens) or "W" in opens and any(
+        ln.lstrip()[:11] in _WRITTEN for ln, first in zip(lines, opens) if first == "W")
 
 
 def _marked_labels(lines: list[str]) -> list[str] | None:
@@ -295,6 +311,15 @@ def _second_header(text: str, source: str) -> None:
         raise ParseError(Issue("parse.second-header", f"expected one article per file, got a second header {got!r} "
                                "(two pages saved into one file?)", source, line, expected="one header line",
                                got=got))
+
+
+def _may_head(line: str) -> bool:
+    """Whether a line may hold a second page's header, as `SECOND_HEADER` finds one: `date` after white
+    space or invisible characters, or after the footer's `View More` (a look at its first words)."""
+    text = line.lstrip(_HEADER_LEAD)
+    if text[:9] == "View More":
+        text = text[9:].lstrip(" \t\u25b8")
+    return text[:4].lower() == "date"
 
 
 def _own_date(text: str) -> str:
