@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -198,12 +197,23 @@ def _decomposable() -> Iterator[str]:
     syllables, which decompose by rule, have none in the table `unicodedata.decomposition` reads
     (their halves, the jamo, are in `special_chars`'s set from the start). tests/test_parse_equivalence
     checks the result against a look at every code point."""
+    chars = _code_points()
     for lo, hi in ((0xC0, 0xAC00), (0xD7A4, 0xD800), (0xE000, 0x40000)):
-        chars = array("I", range(lo, hi)).tobytes().decode("utf-32-le")
-        for at in range(0, hi - lo, 256):
-            block = chars[at:at + 256]
+        for at in range(lo, hi, 256):
+            block = chars[at:min(at + 256, hi)]
             if not unicodedata.is_normalized("NFD", block):
                 yield from block
+
+
+def _code_points() -> str:
+    """U+0000 .. U+3FFFF as one string (surrogates aside: "" there), built in C from their UTF-32,
+    whose bytes are the sequences 0..255 interleaved, not from a quarter of a million ints."""
+    n = 0x40000
+    utf32 = bytearray(4 * n)
+    utf32[0::4] = bytes(range(256)) * (n >> 8)
+    utf32[1::4] = b"".join(bytes([b]) * 256 for b in range(256)) * (n >> 16)
+    utf32[2::4] = b"".join(bytes([plane]) * 65536 for plane in range(n >> 16))
+    return utf32[:0xD800 * 4].decode("utf-32-le") + "\0" * 0x800 + utf32[0xE000 * 4:].decode("utf-32-le")
 
 
 def find(text: str) -> list[Finding]:
