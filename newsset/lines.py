@@ -64,6 +64,9 @@ _NAME_CHARS = f".'\u2019\u2018\u00b7\u2013{_MARKS}-"
 _SIGNATURE = re.compile(
     rf"^(?P<name>[^\W\d_][\w{_NAME_CHARS}]*(?:\s+[\w&\"\u201c\u201d{_NAME_CHARS}]+){{0,9}}),\s+"
     rf"(?P<pub>(?:The\s+)?[^\W\d_][\w&.'\u2019{_MARKS}-]*(?:\s+[\w&.'\u2019{_MARKS}-]+){{0,4}})$")
+# What `_SIGNATURE` can match: one comma (neither part holds one), and a publication of five words at
+# most, six with its `The` (words: its runs of what \s does not match, as str.split() finds them).
+_PUB_WORDS = 6
 _LOOSE_COMMA = re.compile(r"\s*,\s*(?=The Week\b)")
 _SIGNATURE_MAX = 200  # characters: eight words of a name and five of a publication are far shorter
 # Invisible characters a signature may hold that spell nothing (zero-width space, soft hyphen, direction
@@ -155,9 +158,11 @@ def line_signature(line: str) -> tuple[str, str] | None:
     if line.find(" by ", 0, 30) > 0 and (cut := _COMPILED_BY.match(line)) \
             and line.rpartition(",")[2].lstrip().startswith("The Week"):
         line = line[cut.end():]  # `Compiled by Jane Doe, The Week UK`: the site's own, with the role's words
-    m = _SIGNATURE.match(line)
-    if m is None and "The Week" in line:  # the site's own, its comma spaced otherwise: "Name , The Week UK"
-        m = _SIGNATURE.match(_LOOSE_COMMA.sub(", ", line))
+    m = None
+    if line.count(",") == 1 and len(line.partition(",")[2].split()) <= _PUB_WORDS:  # (else no match: the
+        m = _SIGNATURE.match(line)  # regex would backtrack through a bio's sentence at length to find none)
+        if m is None and "The Week" in line:  # the site's own, its comma spaced otherwise: "Name , The Week UK"
+            m = _SIGNATURE.match(_LOOSE_COMMA.sub(", ", line))
     if m is None and line.count(",") > 1:
         return _listed_signature(line)
     if not m or ends_in(m.group("pub"), TERMINAL) or not capital(m.group("pub")):
