@@ -36,6 +36,8 @@ import os
 import re
 from bisect import bisect_right
 from dataclasses import replace
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 
 from . import text as _text
@@ -151,14 +153,14 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
     # Each line's first character, white space aside: the lines `_marked_labels` may change and the
     # ones a second page's header may stand on open with few of them (one pass over ~40 lines, not
     # searches of the whole text). A line a repair changed is not in `text`: then `text` decides, as ever.
-    opens = [ln.lstrip()[:1] for ln in lines]
+    opens = list(map(_FIRST, map(str.lstrip, lines)))  # (in C: ln.lstrip()[:1] for each)
     if (_may_mark(lines, opens) if fixer is None else "*" in text or "<" in text or "_" in text
             or "ritten by" in text or "RITTEN BY" in text) and (marked := _marked_labels(lines)) is not None:
         lines = marked
     page = _Page(lines, source, check_surrogates)
     # Callers give NFC text (a repaired line may not be), plain when they know it is.
     art = page.parse(sha, nfc_known=fixer is None, plain=plain and fixer is None)
-    if fixer is not None or any(_may_head(ln) for ln, first in zip(lines[1:], opens[1:]) if first in _SECOND_OPENINGS):
+    if fixer is not None or any(map(_may_head, compress(lines[1:], map(_SECOND_OPENINGS.__contains__, opens[1:])))):
         _second_header(text, source)
     if found:
         issues = _text.page_issues(text, found, page.lines, art.lines, art.to_dict(), source, fixer)
@@ -232,6 +234,7 @@ def _one_line(name: str | None) -> str | None:
 
 
 _LABEL_MAX = 120  # characters: a byline label line is short
+_FIRST = itemgetter(slice(None, 1))  # a text's first character ("" for "")
 _MARKUP_OPENINGS = frozenset("*_<")
 _WRITTEN = ("Written by ", "WRITTEN BY ")
 # What a line holding a second page's header opens with (white space aside; see `SECOND_HEADER`).
