@@ -120,7 +120,7 @@ _CATALOG: tuple[Code, ...] = (
     Code("text.mojibake", "a field holds mojibake (UTF-8 read as cp1252 or Latin-1, e.g. `cafÃ©`, `donâ€™t`), "
          "kept as it is",
          "re-scrape decoding the page as UTF-8, or build with --fix-mojibake (fix_mojibake=True; uses ftfy when "
-         "installed: pip install newsset[ftfy])", severity="warning"),
+         "installed: pip install 'newsset[ftfy]')", severity="warning"),
     Code("text.mojibake-fixed", "a field held mojibake, which --fix-mojibake repaired: the record holds the "
          "repaired text", "nothing to do; check a few repaired records, or fix the scraper's decoding",
          severity="warning"),
@@ -164,8 +164,8 @@ _CATALOG: tuple[Code, ...] = (
     # Checks of a built dataset folder (`newsset verify`).
     Code("verify.manifest", "manifest.json is missing, unreadable, holds a value of another type than newsset "
          "writes, or lists a file it cannot describe",
-         "rebuild the dataset with `newsset build`, or fetch the folder again: without the manifest nothing can be "
-         "checked"),
+         "rebuild the dataset with `newsset build`, or fetch the folder again: the files can be checked only "
+         "against a manifest that describes them"),
     Code("verify.missing-file", "a file listed in manifest.json, or README.md or croissant.json, is not in the folder",
          "copy the whole dataset folder again; a partial download or a deleted shard drops rows"),
     Code("verify.size", "a file's size differs from the bytes recorded in manifest.json",

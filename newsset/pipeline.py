@@ -205,8 +205,8 @@ def _check_out(inputs: list[str], out: str | os.PathLike[str]) -> None:
     for given in inputs:
         path = Path(os.path.realpath(given))
         if path == home or home in path.parents:
-            raise ConfigError(f"--out {display_path(os.fspath(out))} holds the input {display_path(given)}: a build "
-                              "replaces --out whole, input included; choose an --out outside the inputs")
+            raise ConfigError(f"--out {display_path(os.fspath(out))} holds the input {display_path(given)}: the "
+                              "dataset written there would replace it; choose an --out outside the inputs")
 
 
 def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *,

@@ -214,6 +214,11 @@ def _separators(path: str) -> Iterator[int]:
         k = path.find(MEMBER_SEP, k + 1)
 
 
+def _at(issue: Issue) -> str:
+    """` $.field` after an issue's code when it has a JSON path, else nothing (no stray space)."""
+    return f" {issue.json_path}" if issue.json_path else ""
+
+
 def render_junit(report: Report) -> str:
     """JUnit XML: one test case per input file, failing with its issues (a file with warnings only
     passes, its warnings in `<system-out>`). Always well-formed: every
@@ -235,12 +240,11 @@ def render_junit(report: Report) -> str:
         if f.errors:
             first = next((i for i in issues if i.severity == "error"), issues[0] if issues else None)
             msg = f"{f.issues} issue(s)" + (f": {first.code}: {first.message}" if first else "")
-            body = "\n".join(_xml_text(f"{i.path}:{i.line or 1}: {i.code} {i.json_path or ''}: {i.message}")
-                             for i in issues)
+            body = "\n".join(_xml_text(f"{i.path}:{i.line or 1}: {i.code}{_at(i)}: {i.message}") for i in issues)
             kind = quoteattr(first.code if first else "newsset")
             parts.append(f"      <failure type={kind} message={quoteattr(_xml_text(msg))}>{escape(body)}</failure>")
         elif issues:  # warnings only: the test passes, and JUnit's place for more output shows them
-            body = "\n".join(_xml_text(f"{i.path}:{i.line or 1}: warning[{i.code}] {i.json_path or ''}: {i.message}")
+            body = "\n".join(_xml_text(f"{i.path}:{i.line or 1}: warning[{i.code}]{_at(i)}: {i.message}")
                              for i in issues)
             parts.append(f"      <system-out>{escape(body)}</system-out>")
         parts.append("    </testcase>")

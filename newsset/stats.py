@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -305,10 +306,25 @@ def _num(v: Any) -> str:
     return f"{v:,}" if isinstance(v, int) else str(v)
 
 
+class _Code(str):
+    """A reject code: a code span in Markdown when it is one a build writes (it may be anything in
+    a rejects.jsonl someone edited: then escaped as any text)."""
+
+
+_CODE = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+def _cell(value: Any, markdown: bool) -> str:
+    text = _num(value)
+    if not markdown:
+        return visible(text)
+    return f"`{text}`" if isinstance(value, _Code) and _CODE.fullmatch(text) else markdown_text(text)
+
+
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[bool], markdown: bool) -> list[str]:
     """A plain-text table with aligned columns, or a GitHub-flavoured Markdown table."""
     # (visible: a publication name from the data may hold ESC or a newline, which must not reach a terminal)
-    cells = [[markdown_text(_num(c)) if markdown else visible(_num(c)) for c in r] for r in rows]
+    cells = [[_cell(c, markdown) for c in r] for r in rows]
     if markdown:
         sep = ["---:" if r else "---" for r in right]
         return ["| " + " | ".join(line) + " |" for line in [list(headers), sep, *cells]]
@@ -363,7 +379,7 @@ def render_stats(st: DatasetStats, fmt: Format = "text", top: int = 10) -> str:
     section(f"Rejected inputs: {total:,}" + (f" (from {st.rejects_from})" if st.rejects_from else ""))
     if st.rejects:
         codes = st.rejects.most_common()
-        rows = [[f"`{c}`" if md else c, n] for c, n in codes[:top]]
+        rows = [[_Code(c), n] for c, n in codes[:top]]
         if len(codes) > top:
             rows.append([f"({len(codes) - top} other codes)", sum(n for _, n in codes[top:])])
         out += _table(["code", "count"], rows, [False, True], md)

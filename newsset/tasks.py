@@ -96,10 +96,12 @@ def _parse(doc: dict[str, Any], where: str) -> dict[str, Task]:
     for name, spec in doc.items():
         if not isinstance(spec, dict):
             raise ConfigError(f"{where}: [{name}] must be a table")
-        if not _NAME.match(name) or name in _RESERVED:
+        if name in _RESERVED:
+            raise ConfigError(f"{where}: task name {name!r} is taken: newsset names a config or a folder of its "
+                              f"own so (reserved: {', '.join(sorted(_RESERVED))}); choose another name")
+        if not _NAME.match(name):
             raise ConfigError(f"{where}: task name {name!r} must be lowercase letters, digits and _, starting with a "
-                              f"letter, at most 64 characters (a Hugging Face config name; this one has {len(name)}), "
-                              f"and not one of {sorted(_RESERVED)}")
+                              f"letter, at most 64 characters (a Hugging Face config name; this one has {len(name)})")
         cols = spec.get("columns")
         if not isinstance(cols, dict) or not cols or not all(isinstance(v, str) for v in cols.values()):
             raise ConfigError(f"{where}: task {name!r} needs `columns = {{ output = \"field\", ... }}`")

@@ -14,7 +14,7 @@ character is punctuation (`Ã”`, `É”`) counts only inside a word: an upper-
 too (it cannot be repaired: the lost byte is unknown).
 
 The fix, when asked for, uses `ftfy.fix_encoding` on each affected line when ftfy is installed
-(`pip install newsset[ftfy]`), else re-decodes exactly the sequences the detector found. The
+(`pip install 'newsset[ftfy]'`), else re-decodes exactly the sequences the detector found. The
 warning names the fixer, since the two can differ on rare inputs.
 """
 

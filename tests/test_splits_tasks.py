@@ -785,7 +785,7 @@ def test_fresh_card_has_the_default_user_section(builds: Callable[[str], Path]) 
     ('[t1]\ncolumns = { id = "id" }\nrequire = "subtitle"\n', "`require` must be a list"),
     ('[t1]\ncolumns = { id = "id" }\nuntruncated = "no"\n', "`untruncated` must be true or false"),
     ('[t1]\ncolumns = { id = "id" }\nprompt = 3\n', "`prompt` must be a string"),
-    ('[images]\ncolumns = { id = "id" }\n', "not one of"),
+    ('[images]\ncolumns = { id = "id" }\n', "is taken"),
     ('[t1]\ncolumns = { Text = "body", text = "title" }\n', "differ only by case"),
     ('[t1]\ncolumns = { split = "title" }\n', "no output column may be named `split`"),
     ('[t1]\ncolumns = { text = "body", label = "author" }\nprompt = "{{ text }}"\ntarget = "{{labl}}"\n',
@@ -970,3 +970,20 @@ def test_cutoffs_may_be_dates_as_today_is(tmp_path: Path) -> None:
     for bad in ([dt.datetime(2024, 1, 1), dt.date(2024, 7, 1)], [1, 2], 5):
         with pytest.raises(ConfigError, match="--cutoffs"):
             parse_cutoffs(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("images", r"task name 'images' is taken: newsset names a config or a folder of its own so \(reserved: data, "
+               r"default, images, lm_eval\)"),
+    ("default", "task name 'default' is taken"),
+    ("Headlines", r"task name 'Headlines' must be lowercase letters, digits and _, starting with a letter, at most 64 "
+                  r"characters \(a Hugging Face config name; this one has 9\)"),
+    ("t" * 65, r"this one has 65\)")])
+def test_a_task_name_that_cannot_be_used_says_why(tmp_path: Path, name: str, message: str) -> None:
+    """Outside audit d30: a reserved name got the naming rules and its length, as if those were the fault."""
+    from newsset.tasks import load_tasks
+
+    path = tmp_path / "tasks.toml"
+    path.write_text(f'[{name}]\ncolumns = {{ id = "id", document = "body" }}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_tasks(path)

@@ -196,6 +196,8 @@ def test_text_and_markdown_tables(built: Path, capsys: pytest.CaptureFixture[str
     assert f"| train | {train['rows']:,} | {train['first_date']} |" in md
     tables = [line for line in md.splitlines() if line.startswith("|")]
     assert all(line.endswith("|") for line in tables)
+    code = next(iter(doc["rejects"]["top"]))["code"]  # a code span, not escaped backticks (outside audit d30)
+    assert f"| `{code}` |" in md and "\\`" not in md
     assert main(["stats", str(built), "--top", "0"]) == 2
 
 

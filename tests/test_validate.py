@@ -380,7 +380,7 @@ def test_control_characters_in_file_names_keep_junit_well_formed(tmp_path: Path)
     cases = {c.get("name"): c for c in root.iter("testcase")}
     assert set(cases) == {f"{raw}/{HOSTILE_SHOWN}", f"{raw}/café résumé.txt", f"{raw}/good.txt"}
     failure = cases[f"{raw}/{HOSTILE_SHOWN}"].find("failure")
-    assert failure is not None and failure.text == (f"{raw}/{HOSTILE_SHOWN}:1: parse.invalid-date : expected a real "
+    assert failure is not None and failure.text == (f"{raw}/{HOSTILE_SHOWN}:1: parse.invalid-date: expected a real "
                                                     "calendar date, got '2024-13-45'")
     # Characters XML 1.0 cannot hold even as references, from a report built by the API.
     report = newsset.Report("urn:test", "0" * 64)
