@@ -560,5 +560,6 @@ class HeadReader(PageState):
         if after_image:  # any name that opens like one: not "By 2030, ...", not "By the numbers", and one
             # word of Latin letters only beside a time label ("By Air", a travel subheading, is no name)
             return capital(name) and (" " in name or not name.isascii() or is_when(nxt))
-        return bool(is_when(nxt) and not sentence_words(name) or (PERSON_NAME.match(name) and capital(name)
-                                                                   and name_words(name)))
+        if is_when(nxt) and not sentence_words(name):  # (`By 2034 the sea walls ...` over one reads as a sentence)
+            return True
+        return bool(PERSON_NAME.match(name) and capital(name) and name_words(name))
