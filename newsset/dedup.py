@@ -26,7 +26,7 @@ import numpy as np
 from .text import TABLE_END, ZERO_WIDTH, special_chars
 
 __all__ = ["NGRAM", "NUM_BINS", "BANDS", "Sketcher", "body_key", "cluster", "estimate", "near_pairs", "normalize_body",
-           "normalize_counted", "word_count", "TABLE_END", "special_chars"]
+           "normalize_counted", "word_count"]
 
 NGRAM = 5
 NUM_BINS = 64

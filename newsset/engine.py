@@ -286,7 +286,7 @@ def _start_worker(schema_path: str) -> None:
     watch_parent()  # (a worker's parent: the fork server, which watches the driver in turn)
     decline_pandas()
     from .chunk import worker_schema
-    from .dedup import special_chars
+    from .text import special_chars
 
     worker_schema(schema_path)
     special_chars()

@@ -10,10 +10,10 @@ from .engine import watch_parent
 watch_parent()  # the fork server's parent is the driver: it ends when the driver does (first: imports take 0.2 s)
 
 from . import chunk  # noqa: E402  (the worker's code, pyarrow)
-from .dedup import special_chars  # noqa: E402
 from .schema import bundled_schema_path  # noqa: E402
+from .text import special_chars  # noqa: E402
 
-special_chars()  # dedup's character tables (~40 ms)
+special_chars()  # the normaliser's character tables (~13 ms)
 # The bundled schema, compiled: its validator and jsonschema's format checkers (another 50 ms),
 # which every worker would otherwise build at its first record.
 with contextlib.suppress(Exception):  # a warm-up only: a worker reports a broken installation itself

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .errors import Issue
@@ -172,8 +172,13 @@ def special_chars() -> tuple[re.Pattern[str], frozenset[str]]:
     characters the key drops, and everything from TABLE_END up take the general path.
     Built from the running Python's unicodedata (~13 ms, once).
     """
+    return _classes(_decomposable())
+
+
+def _classes(decomposable: Iterable[str]) -> tuple[re.Pattern[str], frozenset[str]]:
+    """`special_chars` from the characters that may have a canonical decomposition (a superset will do)."""
     second = {*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)}  # Hangul V and T jamo
-    for c in _decomposable():
+    for c in decomposable:
         d = unicodedata.decomposition(c)
         if d and d[0] != "<" and " " in d:
             second.add(int(d.split()[-1], 16))
