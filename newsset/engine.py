@@ -367,7 +367,10 @@ def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Itera
         if scheduler is None:
             raise
         reason = str(e).splitlines()[0][:160] if str(e) else type(e).__name__
-        raise ConfigError(f"--scheduler: cannot reach a Dask scheduler at {scheduler}: {reason}") from None
+        if isinstance(e, (OSError, TimeoutError)):  # (distributed's connect failures are OSErrors too)
+            raise ConfigError(f"--scheduler: cannot reach a Dask scheduler at {scheduler}: {reason}") from None
+        raise ConfigError(f"--scheduler: the service at {scheduler} does not answer as a Dask scheduler (is it one, "
+                          f"running a distributed release close to this one?): {type(e).__name__}: {reason}") from None
     try:
         window = max(2, sum(client.nthreads().values())) * WINDOW
 

@@ -776,6 +776,39 @@ def test_a_scheduler_that_never_answers_is_an_error_not_a_hang(tmp_path: Path,
     assert not (tmp_path / "out").exists()
 
 
+def test_a_service_that_is_no_dask_scheduler_is_named_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A web server on the port answers; distributed reads its first bytes as a frame length and
+    fails to allocate exabytes: the error must say the service is no scheduler, not only that."""
+    import socket
+    import threading
+
+    pytest.importorskip("distributed")
+    import newsset.engine as engine_mod
+
+    monkeypatch.setattr(engine_mod, "CONNECT_TIMEOUT", 3)
+    raw = tmp_path / "raw"
+    write_corpus(raw, 3, seed=1, dup_rate=0.0, bad_rate=0.0)
+    with socket.socket() as web:
+        web.bind(("127.0.0.1", 0))
+        web.listen(4)
+
+        def serve() -> None:
+            while True:
+                try:
+                    conn, _ = web.accept()
+                except OSError:
+                    return
+                with conn:
+                    conn.recv(65536)
+                    conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+        threading.Thread(target=serve, daemon=True).start()
+        address = f"tcp://127.0.0.1:{web.getsockname()[1]}"
+        with pytest.raises(newsset.ConfigError, match=f"the service at {address} does not answer as a Dask scheduler"):
+            newsset.build([raw], tmp_path / "out", engine="dask", scheduler=address)
+    assert not (tmp_path / "out").exists()
+
+
 def test_plenty_guesses_without_walking_everything(tmp_path: Path) -> None:
     from newsset.sources import plenty
 
