@@ -88,6 +88,12 @@ _PROMO_LINES = (
     "A free daily digest of the biggest news stories of the day - and the best features from our website",
     "Sign up to The Week's Travel newsletter for destination guides and the latest trends",
     "Create an account with the same email registered to your subscription to unlock access.",
+    "Sign up to the Travel newsletter for destination guides and the latest trends",
+    "Sign up to our 10 Things You Need to Know Today newsletter",
+    # The follow links under the byline of the newer template.
+    "Follow us",
+    "Add us as a preferred source on Google",
+    "Get the The Week Newsletter",
     # Page furniture scrapers save from most templates: ad slots, the audio player, a live blog's toggle.
     "Advertisement",
     "Advertisement - Scroll to continue",
@@ -131,9 +137,12 @@ _PROMO_LINES = (
 )
 # The paywall's first line as pages write it: three dots, an ellipsis character, or none.
 _PAYWALL_STARTS = ("To continue reading this article...", "To continue reading this article\u2026",
-                   "To continue reading this article", "To continue reading this article.")
+                   "To continue reading this article", "To continue reading this article.",
+                   "Continue reading for free")  # (the registration wall's: the same cut, for an account)
 _PAYWALL_LINES = (
     *_PAYWALL_STARTS,
+    "We hope you're enjoying The Week's refreshingly open-minded journalism.",
+    "Subscribed to The Week? Register your account with the same email as your subscription.",
     "Continue reading this article and get limited website access each month.",
     "Get unlimited website access, exclusive newsletters plus much more.",
     "Cancel or pause at any time.",
@@ -376,6 +385,82 @@ def share_bars(lines: list[str], keys: list[str | None]) -> None:
             if keys[k] == BUTTON:
                 keys[k] = "copy link" if bar else None
         i = j
+
+
+CARD = "\x00card"  # the key of a line of a related article's card (see `related_cards`)
+_CARD_BULLETS = frozenset({"-", "\u2022"})  # a card's list marker, on a line of its own
+_CARD_TEXT = 4  # text lines of a card under its marker at most: headline, kicker and teaser, byline
+_CARD_WIDTH = 250  # characters in a line of a card at most
+# The kickers of the site's cards: at the start of the teaser's line, or glued to the headline above
+# it (`How the rule worksIn the Spotlight The law ...`), never after a space inside a line.
+_CARD_KICKER = re.compile(r"(?:^|(?<=\S))(?:The Week Recommends|The Explainer|In the Spotlight|Today['\u2019]s Big "
+                          r"Question|Instant Opinion|In Depth|Under the Radar|Speed Reads|In Review|"
+                          r"The Week Unwrapped|Pick of the Papers|Talking Points?|Cartoons|Opinion|Feature|Review"
+                          r"|Briefing|Analysis|Quiz|Puzzles) (?=\S)")
+_CARD_WHEN = (" published", " last updated", " updated")
+
+
+def card_byline(text: str) -> bool:
+    """A card's byline: `By` a name and the time label whose date the scraper lost (`By Tom Roe
+    Published`, `By Ann Poe, The Week UK Last updated`). An article's byline keeps its date."""
+    if text[:3] not in ("By ", "BY ") or len(text) > 120:
+        return False
+    low = text.lower()
+    label = next((w for w in _CARD_WHEN if low.endswith(w)), None)
+    return label is not None and text[3:len(text) - len(label)].strip(" ,")[:1].isupper()
+
+
+def related_cards(lines: list[str], keys: list[str | None]) -> bool:
+    """Mark the cards of related articles a scraper saved from a carousel (mid-page under the newsletter
+    box, or at the end): a marker line (`-`) over a headline, the kicker and teaser, and the card's
+    byline (`By Tom Roe Published`), a line each or glued, blank lines between or not. A run of cards
+    is marked when one of them has a byline or a kicker (as its second line, or glued to the headline);
+    a list of the article's own saved with `-` lines has neither. Returns whether any was marked."""
+    n = len(lines)
+
+    def marker(j: int) -> bool:
+        return keys[j] is None and lines[j].strip() in _CARD_BULLETS
+
+    cards: list[tuple[int, int, bool]] = []  # (marker, end, proved)
+    for b in [i for i in range(n) if marker(i)]:
+        text, proved, kicked, end = 0, False, -1, -1
+        for j in range(b + 1, n):
+            line = lines[j].strip()
+            if not line:
+                continue
+            text += 1
+            if marker(j) or keys[j] is not None or len(line) > _CARD_WIDTH or text > _CARD_TEXT:
+                break
+            end = j + 1
+            if card_byline(line):
+                proved = True
+                break
+            if (m := _CARD_KICKER.search(line)) is not None and (m.start() > 0 or text > 1):
+                proved, kicked = True, j + 1
+        if end < 0:
+            continue
+        nxt = next((j for j in range(end, n) if lines[j]), n)
+        if nxt < n and not marker(nxt) and not card_byline(lines[end - 1].strip()):
+            # Neither the next card nor the page end follows, and no byline closes the card: it ends
+            # with its teaser's line, text under it; without a kicker the lines may be text.
+            if kicked < 0:
+                continue
+            end = kicked
+        cards.append((b, end, proved))
+    found = False
+    k = 0
+    while k < len(cards):  # runs of cards, each one's end followed by the next one's marker
+        r = k
+        while r + 1 < len(cards) and not any(lines[x] for x in range(cards[r][1], cards[r + 1][0])):
+            r += 1
+        if any(c[2] for c in cards[k:r + 1]):
+            for b, end, _ in cards[k:r + 1]:
+                for x in range(b, end):
+                    if lines[x]:
+                        keys[x] = CARD
+            found = True
+        k = r + 1
+    return found
 
 
 def wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tuple[int, int]]) -> bool:

@@ -134,7 +134,17 @@ class EndReader(PageState):
         reading this article, subscribe ...") with more of the block in the next three text lines.
         A line of prose that opens the same way ("..., readers now need a day pass.") has none."""
         # (its usual forms, also with a button's icon: the record check's view)
-        return is_boilerplate(self.lines[i]) or self._more_paywall(i)
+        return is_boilerplate(self.lines[i]) or self._block_goes_on(i)
+
+    def _block_goes_on(self, i: int) -> bool:
+        """More of the paywall block under line i, with only boilerplate between: no line of text, and
+        not the block's own first line (then line i is a sentence that opens the same way, above it)."""
+        for k in islice(filter(BLANK.__ne__, self.keys[i + 1:i + 12]), 3):
+            if k is None or k == PAYWALL_START:
+                return False
+            if k in PAYWALL_KEYS:
+                return True
+        return False
 
     def footer_start(self, first: int) -> int:
         """Where the footer (and a related-articles list above it) starts, looking no higher than first.

@@ -92,7 +92,8 @@ _SECTIONS = frozenset({
     # (and what other news sites call theirs)
     "profile", "profiles", "interview", "interviews", "the long read", "long read", "long reads", "essay",
     "investigation", "investigations", "live", "breaking news", "exclusive", "q&a", "how to", "guide", "guides",
-    "first person", "the big idea", "the big read", "big read", "dispatch", "dispatches", "spotlight"})
+    "first person", "the big idea", "the big read", "big read", "dispatch", "dispatches", "spotlight",
+    "in the spotlight", "in review", "speed reads", "speed read", "first look", "under the radar"})
 
 
 class _Authors:

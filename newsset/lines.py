@@ -177,6 +177,8 @@ def line_signature(line: str) -> tuple[str, str] | None:
     if " " not in name and name.lower() in ROLE_WORDS:
         return None  # a role, not a name ("Editor, The Week's newsletter" under the editor's name)
     pub = m.group("pub")
+    if " " in pub and (cut := _JOINED_WHEN.search(pub)) is not None and is_when(pub[cut.start():].strip()):
+        return None  # a byline with its time label (a related article's: `By Tom Roe, The Week UK Published`)
     if not pub.startswith("The Week") and ((pub[:4] != "The " and not ROLE_WORDS.isdisjoint(pub.lower().split()))
                                            or not ROLE_WORDS.isdisjoint(pub.split()) or any(map(str.isdigit, pub))):
         # `Jane Doe, Staff Writer`, `Ann Bell, The Observer's chief film critic`, `Ed Marr, The Courier editor

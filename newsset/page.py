@@ -19,6 +19,7 @@ from .boilerplate import (
     continued_boilerplate,
     indented_short,
     logo_lines,
+    related_cards,
     share_bars,
     split_boilerplate,
     wrapped_boilerplate,
@@ -68,6 +69,8 @@ class PageState:
         # Per line: BLANK, the catalogue key of a boilerplate line, or None for a line of text.
         self.keys = keys = [BLANK if not ln else None if len(ln) > longest and not indented_short(ln)
                             else exact(ln) or boiler_key(ln) for ln in lines]
+        if "-" in lines or "\u2022" in lines:  # (a marker line: maybe related articles' cards)
+            related_cards(lines, keys)
         if BUTTON in keys:  # (lines that may be share buttons)
             share_bars(lines, keys)
         if not TAIL_HEADS.isdisjoint(keys):

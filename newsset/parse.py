@@ -470,11 +470,13 @@ class _Page(HeadReader, EndReader):
             s, e = self.runs[at]
             if e - s == 1 and first <= s < end and _site_titled(self.lines[s].strip(), title):
                 return e
-            if at + 1 < len(self.runs) and first < e:  # a section's kicker over the headline saved again (the
-                s2, e2 = self.runs[at + 1]             # older site's page top: `Instant Opinion`), glued on or not
-                if e2 - s2 == 1 and s2 < end and _site_titled(self.lines[s2].strip(), title) \
-                        and kicker(self.lines[max(s, first):e], self.lines[s2]):
-                    return e2
+            if first < e:  # a section's kicker over the headline saved again (the older site's page top:
+                labels = self.lines[max(s, first):e]  # `Instant Opinion`, `Speed Reads` / `First look`), glued or not
+                for s2, e2 in self.runs[at + 1:at + 3]:
+                    if e2 - s2 == 1 and s2 < end and _site_titled(self.lines[s2].strip(), title) \
+                            and kicker(labels, self.lines[s2]):
+                        return e2
+                    labels = labels + self.lines[s2:e2]  # (a second label a blank line under the first)
             if s < first < end and _site_titled(self.lines[first].strip(), title):
                 return first + 1  # (glued under the header line: no blank line between them)
         return first

@@ -823,6 +823,77 @@ def test_a_sentence_that_opens_like_the_paywall_is_text() -> None:
     assert rec["truncated"] is False and rec["body"] == f"{P1}\n\n{line}\n\n{P2}\n\n{P3}"
 
 
+@pytest.mark.parametrize("below", [[""], ["", P3, ""], []])
+def test_a_sentence_that_opens_like_the_paywall_above_the_real_block_is_text(below: list[str]) -> None:
+    """Only the block's own first line (or another ending of it with more of the block right under
+    it) starts the paywall: a sentence above the real block, a blank line or a paragraph away, stays."""
+    line = "To continue reading this article's argument, go back to the parish minutes of 2019."
+    rec = parse(page(HEADER, "", P1, "", line, *below, *PAYWALL, "Amara Okafor, The Week UK"))
+    kept = [P1, line, *(p for p in below if p)]
+    assert rec["truncated"] is True and rec["body"] == "\n\n".join(kept)
+    assert rec["author"] == "Amara Okafor"
+    opening = parse(page(HEADER, "", line, "", *PAYWALL))  # (opening the body: a page, not a refusal)
+    assert opening["body"] == line and opening["truncated"] is True
+
+
+def test_the_registration_wall_is_a_paywall() -> None:
+    wall = ["Continue reading for free", "We hope you’re enjoying The Week's refreshingly open-minded journalism.",
+            "Subscribed to The Week? Register your account with the same email as your subscription."]
+    rec = parse(page(HEADER, "", P1, "", P2, *wall, "", "Amara Okafor, The Week UK", "", "Amara writes."))
+    assert (rec["body"], rec["truncated"], rec["author"]) == (f"{P1}\n\n{P2}", True, "Amara Okafor")
+
+
+@pytest.mark.parametrize("card_byline", ["By Ravi Menon Published", "By Ravi Menon, The Week UK Published",
+                                         "By Ravi Menon, The Week US Last updated"])
+def test_a_related_cards_byline_is_no_signature(card_byline: str) -> None:
+    """A card's byline under `Latest` names its own writer and the site, with its time label: the
+    article's signature and bio stay the article's, the cards are footer."""
+    rec = parse(page(HEADER, "", P1, "", P2, "", "Amara Okafor, The Week UK", "", "Amara writes about towns.", "",
+                     "Latest", "", "-", "", "Seed swaps return to village halls", "",
+                     "The Explainer Why gardeners trade more than seeds", "", card_byline))
+    assert (rec["author"], rec["publication"], rec["author_bio"], rec["body"]) == (
+        "Amara Okafor", "The Week UK", "Amara writes about towns.", f"{P1}\n\n{P2}")
+
+
+@pytest.mark.parametrize("blank", ["", None])
+def test_related_cards_under_the_newsletter_box_are_dropped(blank: str | None) -> None:
+    """The carousel a scraper saves mid-page, under the US newsletter box: `-` markers over a headline,
+    the kicker and teaser, a byline whose date was lost; blank lines between or none; the article goes on."""
+    gap = [blank] if blank is not None else []
+    cards = ["-", *gap, "Seed swaps return to village halls", *gap, "The Explainer Why gardeners trade seeds", *gap,
+             "By Ravi Menon Published", *gap, "-", *gap, "Rooftop hives multiply in the city?In the Spotlight Bees "
+             "are back", *gap, "By The Week US Published"]
+    box = ["Sign up for Today's Best Articles in your inbox",
+           "A free daily email with the biggest news stories of the day – and the best features from TheWeek.com"]
+    rec = parse(page(HEADER, "", P1, "", *box, "", *cards, "", P2, "", P3))
+    assert rec["body"] == f"{P1}\n\n{P2}\n\n{P3}"
+    end = parse(page(HEADER, "", P1, "", P2, "", *cards[:-1 - len(gap)]))  # (the last card cut off: no byline)
+    assert end["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_list_saved_with_dash_lines_is_text() -> None:
+    """Items under `-` markers with no card's byline or kicker are the article's own list."""
+    items = ["-", "Opinion polls show most tenants want a plot", "-", "Review the waiting list each spring", "-",
+             "By the end of May the council will publish the figures"]
+    rec = parse(page(HEADER, "", P1, "", *items, "", P2))
+    assert rec["body"] == f"{P1}\n\n" + "\n".join(items) + f"\n\n{P2}"
+
+
+@pytest.mark.parametrize("labels", [["In Review"], ["Speed Reads", "", "First look"], ["In the Spotlight"]])
+def test_section_labels_over_the_headline_saved_again_are_dropped(labels: list[str]) -> None:
+    rec = parse(page(HEADER, "", *labels, "", "Allotment waiting lists grow longer", "", "Plots are scarce", "",
+                     P1, "", P2))
+    assert (rec["subtitle"], rec["body"]) == ("Plots are scarce", f"{P1}\n\n{P2}")
+
+
+@pytest.mark.parametrize("promo", ["Sign up to the Travel newsletter for destination guides and the latest trends",
+                                   "Sign up to our 10 Things You Need to Know Today newsletter",
+                                   "Follow us", "Add us as a preferred source on Google",
+                                   "Get the The Week Newsletter"])
+def test_newer_promotional_lines_are_dropped(promo: str) -> None:
+    assert parse(page(HEADER, "", P1, "", promo, "", P2))["body"] == f"{P1}\n\n{P2}"
+
+
 def test_a_lowercase_word_still_rules_a_line_out_as_a_signature() -> None:
     rec = parse(page(HEADER, "", P1, "", P2, "", "in the end, The Council decided"))
     assert rec["author"] is None and rec["body"].endswith("in the end, The Council decided")
