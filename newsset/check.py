@@ -106,10 +106,14 @@ def _schema_issue(e: Any, record: dict[str, Any], path: str, line: int, where: d
         message = f"expected a string of {bound} {e.validator_value} characters, got {got}"
     elif keyword == "additionalProperties":
         extra = sorted(set(e.instance) - set(e.schema.get("properties", {}))) if isinstance(e.instance, dict) else []
-        message = f"expected only the schema's fields, got unexpected {', '.join(map(repr, extra)) or 'fields'}"
-        expected, got = "no other fields", ", ".join(extra)
+        # (each name cut short, ten at most: a record of 200,000 keys, or one key of 2 MB, is no 8 MB reject)
+        shown = [repr(k) if len(k) <= 40 else repr(k[:40]) + f"\u2026 ({len(k):,} characters)" for k in extra[:10]]
+        listed = ", ".join(shown) + (f" and {len(extra) - 10:,} more" if len(extra) > 10 else "")
+        message = f"expected only the schema's fields, got unexpected {listed or 'fields'}"
+        expected, got = "no other fields", listed
         if len(extra) == 1:
-            json_path = f"{json_path}.{extra[0]}" if json_path != "$" else f"$.{extra[0]}"
+            name = extra[0] if len(extra[0]) <= 40 else extra[0][:40] + "\u2026"
+            json_path = f"{json_path}.{name}" if json_path != "$" else f"$.{name}"
     elif keyword == "pattern":
         message = f"expected a string matching {e.validator_value!r}, got {got}"
     else:

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-__all__ = ["CODES", "short_json", "SURROGATE", "ConfigError", "Issue", "NewssetError", "OutputError", "ParseError",
-           "SchemaFileError", "WorkerError", "check_option_types", "display_path", "explain_text", "find_code",
-           "markdown_text", "similar_codes", "visible"]
+__all__ = ["CODES", "ID_SHOWN", "short_json", "SURROGATE", "ConfigError", "Issue", "NewssetError", "OutputError",
+           "ParseError", "SchemaFileError", "WorkerError", "check_option_types", "display_path", "explain_text",
+           "find_code", "markdown_text", "similar_codes", "visible"]
 
 Severity = Literal["error", "warning"]
 
@@ -316,7 +316,10 @@ class Issue:
         for f in _TEXT_FIELDS:
             value = getattr(self, f)
             if isinstance(value, str) and not value.isascii() and SURROGATE.search(value):
-                object.__setattr__(self, f, value.encode("utf-8", "backslashreplace").decode("utf-8"))
+                object.__setattr__(self, f, value := value.encode("utf-8", "backslashreplace").decode("utf-8"))
+            if isinstance(value, str) and len(value) > _TEXT_MAX[f]:  # (a hostile record's 7 MB id or key:
+                cut = value[:_TEXT_MAX[f]]                           # a reject line must not outgrow its input)
+                object.__setattr__(self, f, f"{cut}\u2026 ({len(value):,} characters)")
 
     def to_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _ISSUE_FIELDS}  # (asdict deep-copies: 10x slower)
@@ -342,6 +345,10 @@ _ISSUE_FIELDS = tuple(f.name for f in fields(Issue))
 #: text Parquet and JSON cannot hold.
 SURROGATE = re.compile("[\ud800-\udfff]")
 _TEXT_FIELDS = ("message", "json_path", "schema_path", "expected", "got", "record_id")
+#: The longest each is kept: what a record quotes is cut (its file and line locate the rest).
+ID_SHOWN = 100  # characters of a rejected record's id a report quotes (an id that long is no valid one)
+_TEXT_MAX = {"message": 2000, "json_path": 200, "schema_path": 500, "expected": 500, "got": 500,
+             "record_id": ID_SHOWN}
 
 
 class NewssetError(Exception):

@@ -38,7 +38,7 @@ from .cache import schema_digest
 from .check import Item, duplicate_issue
 from .chunk import ChunkResult, ChunkSpec, KeyStore, make_chunks, rejected_items
 from .engine import SMALL, Engine, LocalPool, check_engine, pool_wanted, resolve_jobs, run_chunks
-from .errors import CODES, ConfigError, check_option_types, display_path
+from .errors import CODES, ID_SHOWN, ConfigError, check_option_types, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
 from .progress import Progress
 from .publish import OWN_NAMES, Staging, lock_path
@@ -162,8 +162,8 @@ def _reject_line(item: Item, kept: dict[str, Any] | None = None, same: _SameIssu
         entry["column"] = first.column
     if first.hint and first.hint != CODES[first.code].hint:  # (what this input needs; the code's own: `explain`)
         entry["hint"] = first.hint
-    if item.record is not None and isinstance(item.record.get("id"), str):
-        entry["id"] = item.record["id"]
+    if item.record is not None and isinstance(rid := item.record.get("id"), str):
+        entry["id"] = rid if len(rid) <= ID_SHOWN else f"{rid[:ID_SHOWN]}\u2026 ({len(rid):,} characters)"
     if kept is not None:
         entry["kept"] = kept
     if len(item.issues) > 1 or first.json_path:

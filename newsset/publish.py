@@ -34,6 +34,11 @@ def lock_path(out: str | os.PathLike[str]) -> Path:
     return target.parent / f".{target.name}.lock"
 
 
+_UNRENAMABLE = ("{out} cannot be renamed (it sits on another device, or in a lower layer of an overlay file system "
+                "such as a container image's), and a build replaces its folder by a rename: remove the folder first "
+                "(rm -r) or choose another --out")
+
+
 class Staging:
     """A staging folder beside `out`, guarded by a lock; `publish()` swaps it into place.
 
@@ -79,7 +84,8 @@ class Staging:
                     os.replace(stale, self.out)
                 elif _carry_foreign(stale, self.out):  # killed before the user's files were carried: now
                     _remove_tree(stale)
-            if self.out.exists():  # can the folder be renamed at all (an overlay's lower layer cannot)?
+            if self.out.exists() and _on_overlay(self.parent):  # can the folder be renamed at all (an
+                # overlay's lower layer cannot)? Tried only there: the probe moves `out` away for a moment.
                 probe = self.parent / f".{self.out.name}.old-{os.getpid()}"  # (put back by recovery if killed)
                 with signals_deferred():  # a Ctrl-C between the two renames would leave no output at `out`
                     try:
@@ -87,10 +93,7 @@ class Staging:
                     except OSError as e:
                         if e.errno != errno.EXDEV:
                             raise
-                        raise OutputError(f"{self.out} cannot be renamed (it sits on another device, or in a lower "
-                                          "layer of an overlay file system such as a container image's), and a build "
-                                          "replaces its folder by a rename: remove the folder first (rm -r) or choose "
-                                          "another --out") from None
+                        raise OutputError(_UNRENAMABLE.format(out=self.out)) from None
                     os.replace(probe, self.out)
             self.identity = _identity(self.out)  # what publish() may replace: the same folder, or a dataset
             self.dir.mkdir()
@@ -174,9 +177,17 @@ class Staging:
                     raise OutputError(f"{self.out} was replaced during the build by a folder that is not a newsset "
                                       "dataset; it is left as it is and nothing was published: move it away (or "
                                       "choose another --out) and build again")
-                if moved and _exchange(self.dir, self.out):  # one step: `out` is never missing, even
-                    os.replace(self.dir, old)                # to a kill -9 or a reader meanwhile
-                else:
+                swapped = False
+                if moved:  # The staged build takes the name recovery knows, then one step swaps it in:
+                    os.replace(self.dir, old)  # `out` is never missing, even to a kill -9 or a reader
+                    try:                       # meanwhile, and a kill after it leaves the old output
+                        swapped = _exchange(old, self.out)  # at `.old-PID`, whose user files the next
+                    except OSError:                         # build carries (never at `.staging-PID`,
+                        os.replace(old, self.dir)           # which it removes)
+                        raise
+                    if not swapped:
+                        os.replace(old, self.dir)
+                if not swapped:
                     if moved:
                         os.replace(self.out, old)
                     try:
@@ -204,6 +215,8 @@ class Staging:
             finally:
                 os.close(fd)
         except OSError as e:
+            if e.errno == errno.EXDEV:
+                raise OutputError(_UNRENAMABLE.format(out=self.out) + "; nothing was published") from None
             raise OutputError(f"cannot publish the dataset to {self.out}: {e.strerror or e}") from None
 
 
@@ -220,6 +233,9 @@ def take_lock(out: Path, busy: str, read_only: str = "") -> IO[str]:
     except OSError as e:
         advice = "raise the limit of open files (ulimit -n)" if e.errno in (errno.EMFILE, errno.ENFILE) else \
             read_only if read_only and e.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else \
+            "the file system is mounted read-only: build to a writable --out" if e.errno == errno.EROFS else \
+            ("the lock file or its folder is not writable by this user (another user's build made it?): build "
+             "as that user, or choose another --out") if e.errno in (errno.EACCES, errno.EPERM) else \
             "remove it if no build is running" if os.path.lexists(path) else \
             f"the folder it goes in, {os.path.dirname(os.path.abspath(path))}, must exist and be writable"
         raise OutputError(f"cannot open the lock file {path} (newsset's, beside the dataset folder): "
@@ -247,6 +263,26 @@ def _identity(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return st.st_dev, st.st_ino, st.st_ctime_ns
+
+
+def _on_overlay(folder: Path) -> bool:
+    """Whether `folder` is on an overlay file system (a container's), by the mount table: where a
+    folder of the image's lower layer cannot be renamed. False where there is no such table."""
+    try:
+        table = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="replace")
+        real = os.path.realpath(folder)
+    except OSError:
+        return False
+    best, kind = -1, ""
+    for row in table.splitlines():
+        fields = row.split(" ")
+        if "-" not in fields or len(fields) < 5:
+            continue
+        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4])  # (`\040`: a space)
+        inside = real == point or real.startswith(point.rstrip("/") + "/")
+        if inside and len(point) > best:
+            best, kind = len(point), fields[fields.index("-") + 1]
+    return kind == "overlay"
 
 
 def _exchange(a: Path, b: Path) -> bool:

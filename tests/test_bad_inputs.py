@@ -1225,3 +1225,25 @@ def test_a_zst_frame_failing_its_checksum_says_so_and_that_records_near_it_are_l
     (issue,) = got[-1].issues
     assert issue.code == "input.unreadable" and got[-1].line == len(got)
     assert "fails its own check" in issue.message and "lost with it" in issue.message
+
+
+def test_a_hostile_records_quotes_are_cut_so_rejects_stay_small(tmp_path: Path) -> None:
+    """A 1 MB key, a 1 MB id and 5,000 unknown keys were quoted whole: reject lines and reports
+    several times the size of the input. Each quote is cut, with the length it had."""
+    huge_key = {**record(1), "k" * 1_000_000: 1}
+    huge_id = {**record(2), "id": "z" * 1_000_000}
+    many = {**record(3), **{f"extra{i}": i for i in range(5000)}}
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in (huge_key, huge_id, many)) +
+                                 json.dumps(record(4)) + "\n")
+    result = newsset.build([src], tmp_path / "out")
+    assert result.total_rejected == 3
+    lines = (tmp_path / "out" / "rejects.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and max(map(len, lines)) < 4000
+    first, second, third = map(json.loads, lines)
+    assert "(1,000,000 characters)" in first["message"] and first["code"] == "schema.additionalProperties"
+    assert second["id"].endswith("\u2026 (1,000,000 characters)") and len(second["id"]) < 200
+    assert "and 4,990 more" in third["message"]
+    report = newsset.validate_paths([src])
+    assert sum(len(json.dumps(i.to_dict())) for i in report.issues) < 20_000

@@ -443,12 +443,37 @@ def test_a_folder_that_cannot_be_renamed_is_refused_before_parsing(corpus: Path,
         real(src, dst)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "replace", exdev)
+    monkeypatch.setattr(newsset.publish, "_on_overlay", lambda folder: True)  # (where the probe runs)
     parsed = []
     monkeypatch.setattr(newsset.pipeline, "run_chunks", lambda *a, **k: parsed.append(1) or iter(()))
     with pytest.raises(OutputError, match="cannot be renamed .* lower layer of an overlay"):
         newsset.build([corpus], out)
     monkeypatch.undo()
     assert not parsed and sorted(p.name for p in out.iterdir()) == before
+
+
+def test_a_folder_that_cannot_be_renamed_off_an_overlay_is_refused_at_publish(corpus: Path, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Off an overlay file system nothing is probed at the start (the probe moved `out` away); the
+    swap's EXDEV is then told as the probe told it, and the old output stays as it was."""
+    import errno
+    import os
+
+    out = tmp_path / "ds"
+    newsset.build([corpus], out)
+    before = sorted(p.name for p in out.iterdir())
+
+    def exdev(a: Path, b: Path) -> bool:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(newsset.publish, "_on_overlay", lambda folder: False)
+    monkeypatch.setattr(newsset.publish, "_exchange", exdev)
+    with pytest.raises(OutputError, match="cannot be renamed .* lower layer of an overlay.*nothing was published"):
+        newsset.build([corpus], out, seed=9)
+    monkeypatch.undo()
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert sorted(p.name for p in tmp_path.glob(".ds.*")) == [".ds.lock"]
+    assert os.path.isfile(out / "manifest.json")
 
 
 def test_the_card_name_of_out_dot_is_the_folders_name(corpus: Path, tmp_path: Path,

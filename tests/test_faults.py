@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -246,6 +247,74 @@ def test_publish_swaps_in_one_step_so_out_is_never_missing(big: Path, tmp_path: 
     assert r.written and json.loads((out / "manifest.json").read_text())["options"]["seed"] == 2
     assert seen and all(seen)
     assert [p.name for p in tmp_path.glob(".out.*")] == [".out.lock"]  # (no staging or old folder left)
+
+
+def test_a_rebuild_never_moves_out_away_before_publishing(big: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A probe at the start (can the folder be renamed?) moved `out` away and back on every build:
+    a reader polling it found no manifest, and a kill -9 between the two left no dataset there. It
+    runs only on an overlay file system now, where the answer may be no."""
+    from newsset import publish as write
+
+    out = tmp_path / "out"
+    newsset.build([big], out, seed=1, jobs=1)
+    real = os.replace
+    seen: list[bool] = []
+
+    def watch(src: object, dst: object) -> None:
+        seen.append(out.is_dir())
+        real(src, dst)  # type: ignore[arg-type]
+        seen.append(out.is_dir())
+
+    monkeypatch.setattr(os, "replace", watch)
+    monkeypatch.setattr(write, "_exchange", lambda a, b: False)  # (two renames at publish: out missing there)
+    publish = write.Staging.publish
+
+    def unwatched(stage: write.Staging) -> None:
+        seen.append(True)
+        with monkeypatch.context() as m:
+            m.setattr(os, "replace", real)
+            publish(stage)
+
+    monkeypatch.setattr(write.Staging, "publish", unwatched)
+    newsset.build([big], out, seed=2, jobs=1)
+    monkeypatch.undo()
+    assert seen and all(seen)
+    assert json.loads((out / "manifest.json").read_text())["options"]["seed"] == 2
+
+
+class _Killed(BaseException):
+    """A kill -9: nothing after it runs in the process."""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_a_kill_right_after_the_swap_loses_none_of_the_users_files(big: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The swap once left the old output, still holding the user's files (a Hub clone's .git, a
+    LICENSE) until they were carried over, under the staging folder's name, which the next build
+    removes whole: a kill there lost them. Now it lies where the next build carries them from."""
+    from newsset import publish as write
+
+    out = tmp_path / "out"
+    newsset.build([big], out, seed=1, jobs=1)
+    (out / "LICENSE").write_text("mine\n")
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    real = write._exchange
+
+    def swap_then_die(a: Path, b: Path) -> bool:
+        assert real(a, b)
+        raise _Killed
+
+    monkeypatch.setattr(write, "_exchange", swap_then_die)
+    monkeypatch.setattr(shutil, "rmtree", lambda *a, **k: None)  # (a kill -9 runs no clean-up)
+    with pytest.raises(_Killed):
+        newsset.build([big], out, seed=2, jobs=1)
+    monkeypatch.undo()
+    assert json.loads((out / "manifest.json").read_text())["options"]["seed"] == 2  # (swapped in already)
+    newsset.build([big], out, seed=3, jobs=1)
+    assert (out / "LICENSE").read_text() == "mine\n" and (out / ".git" / "HEAD").is_file()
+    assert verify(out, load=False).ok
 
 
 def test_a_second_build_into_the_same_out_fails_fast_and_the_first_completes(big: Path, tmp_path: Path) -> None:
@@ -718,3 +787,23 @@ def test_ctrl_c_while_the_command_loads_says_so_without_a_traceback(tmp_path: Pa
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stderr) == (130, "newsset: interrupted\n")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("err, says", [(errno.EROFS, "mounted read-only"), (errno.EACCES, "not writable by this user")])
+def test_a_lock_file_that_cannot_be_opened_is_told_why(big: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        err: int, says: str) -> None:
+    """On a read-only file system, or beside another user's lock file, `remove it` was the advice:
+    neither possible nor the fix."""
+    out = tmp_path / "out"
+    newsset.build([big], out, seed=1, jobs=1)
+    real = os.open
+
+    def refuse(path: object, *a: object, **k: object) -> int:
+        if str(path).endswith(".out.lock"):
+            raise OSError(err, os.strerror(err), str(path))
+        return real(path, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.raises(newsset.OutputError, match=says) as info:
+        newsset.build([big], out, seed=2, jobs=1)
+    assert "remove it" not in str(info.value)
