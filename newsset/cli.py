@@ -490,11 +490,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .publish import published
 
             if args.command == "build" and published:  # the signal came after the new dataset was swapped in
-                print(f"newsset build: {'terminated' if terminated else 'interrupted'} after the dataset was "
+                print(f"newsset build: {_stopped(terminated)} after the dataset was "
                       f"published: {display_path(str(published[0]))} is complete (its summary was not printed)",
                       file=sys.stderr)
                 return 0
-            print(f"newsset {args.command}: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+            print(f"newsset {args.command}: {_stopped(terminated)}", file=sys.stderr)
             return 128 + terminated[0] if terminated else 130
 
 
@@ -514,6 +514,15 @@ def _tracebacks(e: BaseException) -> Iterator[Any]:
     while tb is not None:
         yield tb
         tb = tb.tb_next
+
+
+def _stopped(signals: list[int]) -> str:
+    """How the run was stopped: by Ctrl-C, SIGTERM, or SIGHUP (the terminal or ssh session closed)."""
+    import signal
+
+    if not signals:
+        return "interrupted"
+    return "hung up (SIGHUP: the terminal closed)" if signals[0] == signal.SIGHUP else "terminated"
 
 
 @contextlib.contextmanager
