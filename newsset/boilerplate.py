@@ -14,9 +14,9 @@ import re
 import unicodedata
 
 __all__ = ["BLANK", "BUTTON", "FOOTER_HEADS", "FOOTER_KEYS", "INVISIBLE", "INVISIBLE_CHARS", "INVISIBLE_RE",
-           "LINE_KEYS", "LOGO", "LONGEST", "PAYWALL_END", "PAYWALL_KEYS", "PAYWALL_START", "SIG_DROP_CHARS",
+           "FOLLOW", "LINE_KEYS", "LOGO", "LONGEST", "PAYWALL_END", "PAYWALL_KEYS", "PAYWALL_START", "SIG_DROP_CHARS",
            "TAIL_HEADS", "ZERO_WIDTH_CHARS", "boiler_key", "continued_boilerplate", "indented_short", "is_boilerplate",
-           "logo_lines", "share_bars", "split_boilerplate", "wrapped_boilerplate"]
+           "follow_lines", "logo_lines", "share_bars", "split_boilerplate", "wrapped_boilerplate"]
 
 # Zero-width and direction marks: a line of only these (and white space) shows as blank.
 INVISIBLE_CHARS = "\u200b\u2060\u200e\u200f\u061c\ufeff"  # (the BOM last: see decode_raw)
@@ -175,6 +175,10 @@ _BANNER_WORDS = (r"(?:experience|brows|personali[sz]|advert|ads\b|traffic|improv
 _FURNITURE_LINE = re.compile(r"\s*(?a:(?:Image|Photo|Picture|Slide) \d{1,3} of \d{1,3}"
                              r"|(?:We|This (?:site|website)) uses? cookies(?: and similar technologies)?"
                              r"(?:\.| (?:to|on|so that|for)\b(?=.*?\b" + _BANNER_WORDS + r")).*"
+                             # a section's newsletter sign-up line (`Sign up for The Week's Food & Drink newsletter
+                             # for ...`), no sentence of the text: its name and what it brings, no full stop inside
+                             r"|Sign up (?:for|to) (?:The Week['\u2019]s |the |our )?(?:free )?[\w&'\u2019 -]{1,40}? "
+                             r"newsletters?(?:(?: for| to| and| with|,| -| \u2013| \u2014)[^.!?]{0,120})?[.\u2026!]*"
                              # an ad slot's label in the wording of other templates
                              r"|(?:Advertisement|Advert|Ad) ?[-|:\u2013\u2014] ?(?:(?:please )?scroll(?: down)? "
                              r"to continue(?: reading)?(?: below| with content)?|continue reading(?: below)?"
@@ -190,7 +194,9 @@ _AFFILIATE = re.compile(r"\s*(?:[\w'\u2019&.-]+(?: [\w'\u2019&.-]+){0,4} is supp
                         re.IGNORECASE)
 
 PAYWALL_START = _norm(_PAYWALL_STARTS[0])
-_PAYWALL_STARTS_NORM = frozenset(map(_norm, _PAYWALL_STARTS))
+# (the registration wall's first line is a paywall only with more of the wall under it: alone it
+# may be a heading of the text, as `_Page._paywall_at` tells)
+_PAYWALL_STARTS_NORM = frozenset(map(_norm, _PAYWALL_STARTS[:-1]))
 _KEY_ALIAS = {_norm(v): PAYWALL_START for v in _PAYWALL_STARTS}  # one key for every form of the first line
 # A catalogue line that is a sentence may come without its full stop (templates differ on it).
 _KEY_ALIAS.update({_norm(v)[:-1]: _norm(v) for v in _PROMO_LINES + _PAYWALL_LINES[len(_PAYWALL_STARTS):]
@@ -390,24 +396,45 @@ def share_bars(lines: list[str], keys: list[str | None]) -> None:
 CARD = "\x00card"  # the key of a line of a related article's card (see `related_cards`)
 _CARD_BULLETS = frozenset({"-", "\u2022"})  # a card's list marker, on a line of its own
 _CARD_TEXT = 4  # text lines of a card under its marker at most: headline, kicker and teaser, byline
-_CARD_WIDTH = 250  # characters in a line of a card at most
-# The kickers of the site's cards: at the start of the teaser's line, or glued to the headline above
-# it (`How the rule worksIn the Spotlight The law ...`), never after a space inside a line.
-_CARD_KICKER = re.compile(r"(?:^|(?<=\S))(?:The Week Recommends|The Explainer|In the Spotlight|Today['\u2019]s Big "
-                          r"Question|Instant Opinion|In Depth|Under the Radar|Speed Reads|In Review|"
-                          r"The Week Unwrapped|Pick of the Papers|Talking Points?|Cartoons|Opinion|Feature|Review"
-                          r"|Briefing|Analysis|Quiz|Puzzles) (?=\S)")
+_CARD_WIDTH = 350  # characters in a line of a card at most (a headline, kicker and teaser glued: ~300)
+# The kickers of the site's cards, in any case (`IN THE SPOTLIGHT`, `Under The Radar`), over a capital:
+# at the start of the teaser's line, or glued to the headline above it, after a lower-case letter or
+# its end mark (`How the rule worksIn the Spotlight The law ...`); never after a space or a quote.
+_CARD_KICKER = re.compile(r"(?:^|(?<=(?-i:[a-z\u00df-\u00ff?!.])))(?:The Week Recommends|The Explainer|In the Spotlight"
+                          r"|Today['\u2019]s Big Question|Today['\u2019]s Newspapers|Instant Opinion"
+                          r"|In Depth|Under the Radar|Speed Reads?|In Review|The Week Unwrapped|Pick of the Papers"
+                          r"|Talking Points?|Cartoons|Opinion"
+                          r"|Feature|Review|Briefing|Analysis|Quiz|Puzzles) (?=(?-i:[A-Z\"\u201c\u2018'0-9]))",
+                          re.IGNORECASE)
 _CARD_WHEN = (" published", " last updated", " updated")
+# A name's words: capitalised, or the particles and joins names hold (`Ann de la Cruz`, `Tom Roe and Ann Poe`).
+_NAME_JOINS = frozenset({"and", "de", "la", "le", "van", "von", "der", "den", "da", "di", "del", "dos", "du", "al",
+                         "bin", "ter", "&"})
+# Two sentences on a line: a paragraph's, not a card's (its headline and teaser are a phrase each).
+_SENTENCES = re.compile(r"\w[.!?][\"'\u201d\u2019)]? +[\"'\u201c\u2018(]?[A-Z]")
 
 
 def card_byline(text: str) -> bool:
     """A card's byline: `By` a name and the time label whose date the scraper lost (`By Tom Roe
-    Published`, `By Ann Poe, The Week UK Last updated`). An article's byline keeps its date."""
+    Published`, `By Ann Poe, The Week UK Last updated`). An article's byline keeps its date; a
+    sentence that opens with `By` and ends on `published` names no one (`By June, the inquiry's
+    report was published`)."""
     if text[:3] not in ("By ", "BY ") or len(text) > 120:
         return False
     low = text.lower()
     label = next((w for w in _CARD_WHEN if low.endswith(w)), None)
-    return label is not None and text[3:len(text) - len(label)].strip(" ,")[:1].isupper()
+    if label is None:
+        return False
+    name, comma, pub = text[3:len(text) - len(label)].partition(",")
+    words = name.split()
+    if not 0 < len(words) <= 6 or not all(w[:1].isupper() or w in _NAME_JOINS for w in words):
+        return False
+    return not comma or (pub.strip()[:1].isupper() and len(pub) <= 40 and "," not in pub)
+
+
+def _prose(line: str) -> bool:
+    """A paragraph's line, not a card's: long and two sentences or more."""
+    return len(line) > 150 and _SENTENCES.search(line) is not None
 
 
 def related_cards(lines: list[str], keys: list[str | None]) -> bool:
@@ -421,9 +448,11 @@ def related_cards(lines: list[str], keys: list[str | None]) -> bool:
     def marker(j: int) -> bool:
         return keys[j] is None and lines[j].strip() in _CARD_BULLETS
 
+    from .lines import line_signature  # (that module reads this one's catalogue)
+
     cards: list[tuple[int, int, bool]] = []  # (marker, end, proved)
     for b in [i for i in range(n) if marker(i)]:
-        text, proved, kicked, end = 0, False, -1, -1
+        text, proved, closed, kicked, end = 0, False, False, -1, -1
         for j in range(b + 1, n):
             line = lines[j].strip()
             if not line:
@@ -431,18 +460,22 @@ def related_cards(lines: list[str], keys: list[str | None]) -> bool:
             text += 1
             if marker(j) or keys[j] is not None or len(line) > _CARD_WIDTH or text > _CARD_TEXT:
                 break
-            end = j + 1
             if card_byline(line):
-                proved = True
+                proved = closed = True
+                end = j + 1
                 break
-            if (m := _CARD_KICKER.search(line)) is not None and (m.start() > 0 or text > 1):
+            if _prose(line) or line_signature(line) is not None:
+                break  # (the article's text or its signature under a list of its own)
+            end = j + 1
+            if line[-1] != "." and (m := _CARD_KICKER.search(line)) is not None and (m.start() > 0 or text > 1):
+                # (a teaser is a phrase: a line that ends on a full stop is a sentence of the text)
                 proved, kicked = True, j + 1
         if end < 0:
             continue
         nxt = next((j for j in range(end, n) if lines[j]), n)
-        if nxt < n and not marker(nxt) and not card_byline(lines[end - 1].strip()):
-            # Neither the next card nor the page end follows, and no byline closes the card: it ends
-            # with its teaser's line, text under it; without a kicker the lines may be text.
+        if not closed and not (nxt < n and marker(nxt)):
+            # Neither a byline closes the card nor the next card's marker follows (text under it, or
+            # the page's end): it ends with its teaser's line; without a kicker its lines are text.
             if kicked < 0:
                 continue
             end = kicked
@@ -536,7 +569,7 @@ def is_boilerplate(line: str) -> bool:
     key = boiler_key(line)
     if key == PAYWALL_START:
         return _is_paywall_start(_without_icons(line.strip()))
-    return key is not None and key != BLANK
+    return key is not None and key != BLANK and key != FOLLOW  # (`Follow us` alone in a body: a heading)
 
 
 def _is_paywall_start(line: str) -> bool:
@@ -559,6 +592,23 @@ def logo_lines(lines: list[str], keys: list[str | None]) -> None:
         while j < n and keys[j] == BLANK:
             j += 1
         keys[i] = _LOGO_KEY if j < n and keys[j] in _BOX_KEYS else None
+
+
+FOLLOW = _norm("Follow us")  # the newer template's follow links' heading: a heading of the text too
+
+
+def follow_lines(keys: list[str | None]) -> None:
+    """`Follow us` is the template's when a line above or under it (blank lines aside) is catalogued
+    too (`Add us as a preferred source on Google`); on its own between paragraphs, it is text."""
+    n = len(keys)
+    for i in [i for i, k in enumerate(keys) if k == FOLLOW]:
+        up, down = i - 1, i + 1
+        while up >= 0 and keys[up] == BLANK:
+            up -= 1
+        while down < n and keys[down] == BLANK:
+            down += 1
+        if not ((up >= 0 and keys[up] is not None) or (down < n and keys[down] is not None)):
+            keys[i] = None
 
 
 # (a button catalogued on its own, `Copy link` in any case, keeps its catalogue key)

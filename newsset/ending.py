@@ -29,6 +29,7 @@ __all__ = ["EndReader"]
 
 _VIEW_MORE = frozenset(k for k in FOOTER_KEYS if k.startswith("view more"))
 _MORE_HEAD = "you might also like"  # the template's second footer heading, under `Latest`
+_BUTTON_WIDTH = 40  # characters in a line of a button or a price inside the paywall block, at most
 _CARDS = 8  # paragraphs: teaser cards of one footer list, at most
 
 _PRONOUNS = frozenset({"He", "She", "They", "His", "Her", "Their", "Ze", "Xe"})
@@ -137,13 +138,26 @@ class EndReader(PageState):
         return is_boilerplate(self.lines[i]) or self._block_goes_on(i)
 
     def _block_goes_on(self, i: int) -> bool:
-        """More of the paywall block under line i, with only boilerplate between: no line of text, and
-        not the block's own first line (then line i is a sentence that opens the same way, above it)."""
-        for k in islice(filter(BLANK.__ne__, self.keys[i + 1:i + 12]), 3):
-            if k is None or k == PAYWALL_START:
+        """More of the paywall block in the three lines under line i that are not blank, with only
+        boilerplate or one short line (a button's or a price's words) between; not the block's own
+        first line (then line i is a sentence that opens the same way, above the block)."""
+        keys, lines = self.keys, self.lines
+        seen, other = 0, False
+        for j in range(i + 1, min(i + 12, len(keys))):
+            k = keys[j]
+            if k == BLANK:
+                continue
+            if k == PAYWALL_START:
                 return False
             if k in PAYWALL_KEYS:
                 return True
+            if k is None:
+                if other or len(lines[j]) > _BUTTON_WIDTH:
+                    return False
+                other = True
+            seen += 1
+            if seen == 3:
+                break
         return False
 
     def footer_start(self, first: int) -> int:

@@ -38,7 +38,7 @@ from .lines import (
 )
 from .page import FURNITURE_MAX, PageState, text_runs
 
-__all__ = ["HeadReader", "kicker"]
+__all__ = ["HeadReader", "kicker", "tagged_kicker"]
 
 _HEAD_SCAN = 12  # text lines (boilerplate takes no slot) after the header where image and byline blocks may be
 
@@ -55,6 +55,15 @@ def kicker(lines: list[str], below: str) -> bool:
     not a shape: a short first paragraph of a standfirst, "Plots are scarce", is text.)"""
     return 0 < len(lines) <= 3 and capital(below.strip().lstrip(_OPENING_QUOTES)) and all(
         " ".join(ln.replace("\u2019", "'").split()).casefold() in _SECTIONS for ln in lines)
+
+
+def tagged_kicker(lines: list[str], below: str) -> bool:
+    """A section's kicker and a topic tag under it (`Speed Reads` / `Rail strikes`) over a headline:
+    the tag a few words, no sentence."""
+    if len(lines) != 2 or not kicker(lines[:1], below):
+        return False
+    tag = lines[1].strip()
+    return 0 < len(tag) <= 40 and len(tag.split()) <= 5 and tag[-1] not in ".!?:;," and not tag[0].islower()
 
 
 _OPENING_QUOTES = "".join(OPEN_QUOTES)  # (a quoted headline or standfirst opens with a capital inside them)

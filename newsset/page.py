@@ -11,12 +11,14 @@ from operator import itemgetter
 from .boilerplate import (
     BLANK,
     BUTTON,
+    FOLLOW,
     LINE_KEYS,
     LOGO,
     LONGEST,
     TAIL_HEADS,
     boiler_key,
     continued_boilerplate,
+    follow_lines,
     indented_short,
     logo_lines,
     related_cards,
@@ -80,6 +82,9 @@ class PageState:
         if keys.count(None) > len(self.runs) and wrapped_boilerplate(lines, keys, self.runs):  # (a run of 2+)
             self.runs = text_runs(keys)
         if len(self.runs) > 1 and split_boilerplate(lines, keys, self.runs):  # (pieces a blank line apart)
+            self.runs = text_runs(keys)
+        if FOLLOW in keys:
+            follow_lines(keys)
             self.runs = text_runs(keys)
         if LOGO in keys:  # (last: the box's lines under it are all known now, wrapped or split ones too)
             logo_lines(lines, keys)

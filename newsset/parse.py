@@ -49,7 +49,7 @@ from .boilerplate import (
 from .decode import decode_raw, line_ends
 from .ending import EndReader
 from .errors import SURROGATE, Issue, ParseError
-from .head import HeadReader, kicker
+from .head import HeadReader, kicker, tagged_kicker
 from .lines import (
     HEADER,
     ISO_DATE,
@@ -474,7 +474,7 @@ class _Page(HeadReader, EndReader):
                 labels = self.lines[max(s, first):e]  # `Instant Opinion`, `Speed Reads` / `First look`), glued or not
                 for s2, e2 in self.runs[at + 1:at + 3]:
                     if e2 - s2 == 1 and s2 < end and _site_titled(self.lines[s2].strip(), title) \
-                            and kicker(labels, self.lines[s2]):
+                            and (kicker(labels, self.lines[s2]) or tagged_kicker(labels, self.lines[s2])):
                         return e2
                     labels = labels + self.lines[s2:e2]  # (a second label a blank line under the first)
             if s < first < end and _site_titled(self.lines[first].strip(), title):

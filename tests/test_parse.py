@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsset
-from newsset.boilerplate import is_boilerplate
+from newsset.boilerplate import card_byline, is_boilerplate
 from newsset.lines import credit_of
 from newsset.records import FIELDS
 
@@ -886,12 +886,102 @@ def test_section_labels_over_the_headline_saved_again_are_dropped(labels: list[s
     assert (rec["subtitle"], rec["body"]) == ("Plots are scarce", f"{P1}\n\n{P2}")
 
 
+@pytest.mark.parametrize("labels", [["Speed Reads", "", "Rail timetables"], ["SPEED READS", "", "Parish Councils"]])
+def test_a_topic_tag_under_the_section_label_is_dropped_with_it(labels: list[str]) -> None:
+    rec = parse(page(HEADER, "", *labels, "", "Allotment waiting lists grow longer", "", "Plots are scarce", "",
+                     P1, "", P2))
+    assert (rec["subtitle"], rec["body"]) == ("Plots are scarce", f"{P1}\n\n{P2}")
+
+
+def test_a_short_paragraph_over_the_headline_saved_again_is_no_tag() -> None:
+    """Only under a section's label: a paragraph of its own over the headline stays."""
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "Allotment waiting lists grow longer", "", P1))
+    assert rec["subtitle"] == "Plots are scarce"
+
+
 @pytest.mark.parametrize("promo", ["Sign up to the Travel newsletter for destination guides and the latest trends",
                                    "Sign up to our 10 Things You Need to Know Today newsletter",
-                                   "Follow us", "Add us as a preferred source on Google",
-                                   "Get the The Week Newsletter"])
+                                   "Add us as a preferred source on Google", "Get the The Week Newsletter",
+                                   "Sign up for The Week’s Gardening & Home newsletter for planting calendars and "
+                                   "tool reviews", "Sign up to the Books & Ideas newsletter…",
+                                   "Sign up for our free Weekend newsletter"])
 def test_newer_promotional_lines_are_dropped(promo: str) -> None:
     assert parse(page(HEADER, "", P1, "", promo, "", P2))["body"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("line", ["Sign up rates for the allotment newsletter fell by half, the clerk said.",
+                                  "Sign up for the plot lottery before May. The newsletter explains how."])
+def test_a_sentence_about_a_newsletter_sign_up_is_text(line: str) -> None:
+    assert parse(page(HEADER, "", P1, "", line, "", P2))["body"] == f"{P1}\n\n{line}\n\n{P2}"
+
+
+def test_follow_us_is_the_templates_only_by_its_other_lines() -> None:
+    """`Follow us` by the template's other lines is dropped with them; alone between paragraphs it is a
+    heading of the text (an article on a council's social accounts)."""
+    ours = parse(page(HEADER, "", P1, "", "Follow us", "", "Add us as a preferred source on Google", "", P2))
+    assert ours["body"] == f"{P1}\n\n{P2}"
+    theirs = parse(page(HEADER, "", P1, "", "Follow us", "", P2))
+    assert theirs["body"] == f"{P1}\n\nFollow us\n\n{P2}"
+
+
+@pytest.mark.parametrize("line", ["By Tom Roe Published", "By Ann de la Cruz, The Week US Last updated",
+                                  "BY TOM ROE PUBLISHED", "By Tom Roe and Ann Poe Updated"])
+def test_a_cards_byline_names_a_writer(line: str) -> None:
+    assert card_byline(line)
+
+
+@pytest.mark.parametrize("line", ["By June, the inquiry's final report had been published",
+                                  "By then the figures were published", "By Tom Roe, who said it was updated",
+                                  "By Monday, Tuesday, the list was updated", "By 2019 Published"])
+def test_a_sentence_that_opens_with_by_is_no_cards_byline(line: str) -> None:
+    assert not card_byline(line)
+
+
+DASH_LIST = ["-", "Plots in Leeds", "-", "Plots in Hull"]
+SIGN_OFF = ["Amara Okafor, The Week UK", "", "Amara writes about towns."]
+
+
+@pytest.mark.parametrize("under", [
+    ["Analysis of the lists shows the longest waits are in the north.", "", P3],  # (a kicker's word, then lower case)
+    ["By June, the council's list had been published", "", P3],  # (no name: no card's byline)
+    ["“Feature Films Are Back,” said the clerk, who runs a cinema club.", "", P3],  # (the word after a quote)
+    ["Review Board members will meet in May.", ""],  # (a sentence, no teaser: it ends on a full stop)
+])
+def test_paragraphs_and_the_signature_under_a_dash_list_stay(under: list[str]) -> None:
+    """A list of the article's own at its end takes no paragraph, signature or bio under it as a card's."""
+    rec = parse(page(HEADER, "", P1, "", *DASH_LIST, "", *under, "", *SIGN_OFF))
+    assert rec["body"] == "\n\n".join([P1, "\n".join(DASH_LIST), *(p for p in under if p)])
+    assert (rec["author"], rec["author_bio"]) == ("Amara Okafor", "Amara writes about towns.")
+
+
+def test_a_card_without_a_byline_at_the_end_ends_with_its_teaser() -> None:
+    """The page's last card lost its byline: its teaser's line ends it; a paragraph under it stays."""
+    card = ["-", "Seed swaps return to village halls", "", "THE EXPLAINER Why gardeners trade seeds"]
+    rec = parse(page(HEADER, "", P1, "", *card, "", P2))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_long_card_line_and_the_newspapers_kicker() -> None:
+    headline = "Seed swaps return to village halls as " + "gardeners trade more than seeds " * 7
+    cards = ["-", f"{headline.strip()}?Today’s Newspapers The Sunday front pages on allotments", "",
+             "By Ravi Menon Published", "-", "Rooftop hives multiply", "Under The Radar Bees are back", "",
+             "By The Week UK Published"]
+    assert len(cards[1]) > 250
+    rec = parse(page(HEADER, "", P1, "", P2, "", *cards))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_the_registration_walls_first_line_alone_is_text() -> None:
+    line = "Continue reading for free"
+    rec = parse(page(HEADER, "", P1, "", line, "", P2))
+    assert (rec["body"], rec["truncated"]) == (f"{P1}\n\n{line}\n\n{P2}", False)
+
+
+def test_a_button_inside_the_paywall_block_does_not_hide_it() -> None:
+    """Another ending of the first line, a button's words, then the rest of the block: the paywall."""
+    rec = parse(page(HEADER, "", P1, "", P2, "", "To continue reading this article, join today", "", "Subscribe now",
+                     *PAYWALL[1:], "", "Amara Okafor, The Week UK"))
+    assert (rec["body"], rec["truncated"], rec["author"]) == (f"{P1}\n\n{P2}", True, "Amara Okafor")
 
 
 def test_a_lowercase_word_still_rules_a_line_out_as_a_signature() -> None:

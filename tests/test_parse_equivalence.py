@@ -169,11 +169,18 @@ ICON_STRIP = ICONS + "<>\u2039\u203a\u00ab\u00bb\ufe0f\u200d" + "".join(
     c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
 
 
+NEEDS_NEIGHBOURS = frozenset({"continue reading for free", "follow us"})
+NEEDS_NEIGHBOURS_KEYS = frozenset({boilerplate.PAYWALL_START, "follow us"})  # (their keys: decided on the page)
+
+
 def reference_is_boilerplate(line: str) -> bool:
     """A catalogue line, or an image URL, also with icons at its ends. The paywall's first line
     counts in its usual forms only: with another ending it is boilerplate only with more of the
-    block after it (a page-level rule)."""
+    block after it (a page-level rule), and so do the registration wall's first line and `Follow us`,
+    which are the template's only by the lines around them."""
     key = reference_key(line)
+    if key in NEEDS_NEIGHBOURS:
+        return False
     if key in boilerplate._BOILER or bool(key and boilerplate._IMAGE_URL.match(line.strip())) \
             or (len(line) <= boilerplate.LONGEST and boilerplate._FURNITURE_LINE.fullmatch(line)):
         return True
@@ -252,7 +259,8 @@ def reference_boiler_lines(lines: list[str]) -> list[bool]:
     first line with another ending, or part of a catalogue block wrapped over consecutive text lines
     (the lines, stripped and joined by spaces, are the block; the first such window from the top)."""
     boiler = [not reference_blank(ln) and (reference_is_boilerplate(ln) or reference_paywall_start(ln)
-                                           or reference_paywall_start(ln.strip(ICON_STRIP))) for ln in lines]
+                                           or reference_paywall_start(ln.strip(ICON_STRIP))
+                                           or reference_boiler_key(ln) in NEEDS_NEIGHBOURS_KEYS) for ln in lines]
     i = 0
     while i < len(lines):
         if reference_blank(lines[i]) or boiler[i]:
@@ -270,7 +278,19 @@ def reference_boiler_lines(lines: list[str]) -> list[bool]:
                 i = j
                 break
         i += 1
-    return reference_split_blocks(lines, boiler)
+    return reference_follow_us(lines, reference_split_blocks(lines, boiler))
+
+
+def reference_follow_us(lines: list[str], boiler: list[bool]) -> list[bool]:
+    """`Follow us` (its own line's key) stays the template's only with a marked line above or under
+    it, blank lines aside; from the top, each decision seen by the next."""
+    out = list(boiler)
+    for i, ln in enumerate(lines):
+        if out[i] and reference_boiler_key(ln) == "follow us":
+            near = [k for k in range(i - 1, -1, -1) if not reference_blank(lines[k])][:1] + \
+                   [k for k in range(i + 1, len(lines)) if not reference_blank(lines[k])][:1]
+            out[i] = any(out[k] for k in near)
+    return out
 
 
 def reference_split_blocks(lines: list[str], boiler: list[bool]) -> list[bool]:
