@@ -302,7 +302,8 @@ def _zip_items(src: Source, read: Read[T], refuse: Refuse[T], note: Note[T] | No
                                       e))
         return
     except BROKEN as e:
-        yield refuse(src, _unreadable(src.path, "cannot read the zip archive (truncated, or not a zip)", e))
+        yield refuse(src, _misnamed(src.path, "zip", "cannot read the zip archive", e)
+                     or _unreadable(src.path, "cannot read the zip archive (truncated, or not a zip)", e))
         return
     with zf:
         infos = zf.infolist()
@@ -331,6 +332,33 @@ def _zip_open(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> IO[bytes]:
 
 
 # ---------------------------------------------------------------- tar
+
+# What a file is by its first bytes, for an archive its name calls something else (a zip renamed .tar).
+_MAGIC = ((b"PK\x03\x04", "a zip archive", ".zip"), (b"PK\x05\x06", "an empty zip archive", ".zip"),
+          (b"\x1f\x8b", "gzip data", ".tar.gz"), (b"\x28\xb5\x2f\xfd", "zstd data", ".jsonl.zst"),
+          (b"BZh", "bzip2 data", ".tar.bz2"), (b"\xfd7zXZ\x00", "xz data", ".tar.xz"),
+          (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", ""), (b"Rar!", "a RAR archive", ""),
+          (b"%PDF", "a PDF document", ""))
+
+
+def _misnamed(path: str, kind: str, what: str, e: BaseException) -> Issue | None:
+    """The issue for an archive that is something else by its first bytes, saying what and what to do."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return None
+    if kind == "zip" and head[257:262] == b"ustar":
+        found, suffix = "a tar archive", ".tar"
+    else:
+        found, suffix = next(((f, x) for magic, f, x in _MAGIC if head.startswith(magic)), ("", ""))
+    if not found or (kind == "zip" and suffix == ".zip"):
+        return None
+    fix = (f"rename it to {suffix}" if suffix and suffix != ".jsonl.zst" else
+           "pack the pages again as .zip, .tar or .tar.gz")
+    issue = _unreadable(path, f"{what}: its first bytes are {found}, not a {kind} archive", e)
+    return replace(issue, hint=f"the file's name says {kind} but it holds {found}: {fix}")
+
 
 def _compressed(path: str) -> bool:
     with open(path, "rb") as fh:
@@ -385,7 +413,8 @@ def _tar_items(src: Source, read: Read[T], refuse: Refuse[T], note: Note[T] | No
     try:
         tf = _open_tar(src.path, "r:", problems)
     except BROKEN as e:
-        yield refuse(src, _unreadable(src.path, "cannot read the tar archive", e))
+        yield refuse(src, _misnamed(src.path, "tar", "cannot read the tar archive", e)
+                     or _unreadable(src.path, "cannot read the tar archive", e))
         return
     with tf:
         try:

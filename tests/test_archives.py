@@ -294,6 +294,23 @@ def test_corrupt_zip_and_corrupt_zip_member(tmp_path: Path) -> None:
     assert "CRC" in items[1].issues[0].message
 
 
+def test_an_archive_named_for_another_kind_says_what_it_holds(tmp_path: Path) -> None:
+    """A zip renamed .tar (or a tar renamed .zip) is refused with what its first bytes are and the
+    name to give it, not only tarfile's `invalid header`; a damaged archive keeps its own message."""
+    members = sorted(_pages(2).items())
+    zipped = _zip(tmp_path / "z.zip", members).read_bytes()
+    (tmp_path / "pages.tar").write_bytes(zipped)
+    (item,) = _items(tmp_path / "pages.tar")
+    assert "its first bytes are a zip archive" in item.issues[0].message
+    assert item.issues[0].hint is not None and "rename it to .zip" in item.issues[0].hint
+    (tmp_path / "pages.zip").write_bytes(_tar(tmp_path / "t.tar", members).read_bytes())
+    (item,) = _items(tmp_path / "pages.zip")
+    assert "its first bytes are a tar archive" in item.issues[0].message and "rename it to .tar" in item.issues[0].hint
+    (tmp_path / "cut.tar").write_bytes(b"\x00" * 100 + b"not a header")
+    (item,) = _items(tmp_path / "cut.tar")
+    assert item.issues[0].code == "input.unreadable" and "first bytes" not in item.issues[0].message
+
+
 def test_a_zip_member_name_flagged_utf8_that_is_not_is_named_not_called_truncated(tmp_path: Path) -> None:
     """Some tools write cp1252 names with the UTF-8 flag set: Python's zipfile then lists no member,
     and the reject said "truncated, or not a zip", which it is neither."""
