@@ -397,15 +397,18 @@ CARD = "\x00card"  # the key of a line of a related article's card (see `related
 _CARD_BULLETS = frozenset({"-", "\u2022"})  # a card's list marker, on a line of its own
 _CARD_TEXT = 4  # text lines of a card under its marker at most: headline, kicker and teaser, byline
 _CARD_WIDTH = 350  # characters in a line of a card at most (a headline, kicker and teaser glued: ~300)
-# The kickers of the site's cards, in any case (`IN THE SPOTLIGHT`, `Under The Radar`), over a capital:
-# at the start of the teaser's line, or glued to the headline above it, after a lower-case letter or
-# its end mark (`How the rule worksIn the Spotlight The law ...`); never after a space or a quote.
-_CARD_KICKER = re.compile(r"(?:^|(?<=(?-i:[a-z\u00df-\u00ff?!.])))(?:The Week Recommends|The Explainer|In the Spotlight"
-                          r"|Today['\u2019]s Big Question|Today['\u2019]s Newspapers|Instant Opinion"
-                          r"|In Depth|Under the Radar|Speed Reads?|In Review|The Week Unwrapped|Pick of the Papers"
-                          r"|Talking Points?|Cartoons|Opinion"
-                          r"|Feature|Review|Briefing|Analysis|Quiz|Puzzles) (?=(?-i:[A-Z\"\u201c\u2018'0-9]))",
-                          re.IGNORECASE)
+# The kickers of the site's cards, as written, capitalised or in capitals (`IN THE SPOTLIGHT`, `Under The
+# Radar`), over a capital: at the start of the teaser's line, or glued to the headline above it, after a
+# lower-case letter, a digit or an end mark (`How the rule worksIn the Spotlight The law ...`); never
+# after a space or a quote, nor inside a word (`a preview The ...`: case counts).
+_KICKERS = ("The Week Recommends", "The Explainer", "In the Spotlight", "Today's Big Question", "Today's Newspapers",
+            "Instant Opinion", "In Depth", "Under the Radar", "Speed Reads", "Speed Read", "In Review",
+            "The Week Unwrapped", "Pick of the Papers", "Talking Points", "Talking Point", "Cartoons", "Opinion",
+            "Feature", "Review", "Briefing", "Analysis", "Quiz", "Puzzles")
+_CARD_KICKER = re.compile(r"(?:^|(?<=[a-z\u00df-\u00ff0-9?!.)]))(?:" + "|".join(sorted(
+    {re.escape(form).replace("'", "['\u2019]") for k in _KICKERS
+     for form in (k, k.upper(), " ".join(w[:1].upper() + w[1:] for w in k.split()))}, key=len, reverse=True))
+    + r") (?=[A-Z\"\u201c\u2018'0-9])")
 _CARD_WHEN = (" published", " last updated", " updated")
 # A name's words: capitalised, or the particles and joins names hold (`Ann de la Cruz`, `Tom Roe and Ann Poe`).
 _NAME_JOINS = frozenset({"and", "de", "la", "le", "van", "von", "der", "den", "da", "di", "del", "dos", "du", "al",

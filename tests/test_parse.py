@@ -946,6 +946,7 @@ SIGN_OFF = ["Amara Okafor, The Week UK", "", "Amara writes about towns."]
     ["By June, the council's list had been published", "", P3],  # (no name: no card's byline)
     ["“Feature Films Are Back,” said the clerk, who runs a cinema club.", "", P3],  # (the word after a quote)
     ["Review Board members will meet in May.", ""],  # (a sentence, no teaser: it ends on a full stop)
+    ["Councillors saw a preview The Herald printed", ""],  # (a kicker's word inside a word: case counts)
 ])
 def test_paragraphs_and_the_signature_under_a_dash_list_stay(under: list[str]) -> None:
     """A list of the article's own at its end takes no paragraph, signature or bio under it as a card's."""
