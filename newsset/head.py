@@ -75,6 +75,14 @@ _GLUED_CREDIT = re.compile(r"(?P<caption>.*\S)\s+(?P<credit>\((?:image|photo|pic
 # An item of a numbered or bulleted list.
 # An obituary's standfirst: the years of a life (`1931\u20132025`, `1931 - 2025`), which holds no letter.
 _LIFE_SPAN = re.compile(r"\s*\d{3,4}\s?[-\u2013\u2014]\s?\d{2,4}\s*")
+# A picture agency's credit left alone under the header when the scraper lost the image's other lines
+# (`Kevin Ames / Getty Images`, `AFP via Getty Images`): the image's credit, not the standfirst. Only the
+# wire and picture agencies such credits name, last: a standfirst does not end on one after a slash.
+_AGENCIES = r"(?:Getty Images|AFP|Reuters|AP Photo|AP|Alamy(?: Stock Photo)?|Shutterstock|PA Images|PA Wire|PA" \
+            r"|EPA(?:-EFE)?|Bloomberg|Anadolu(?: Agency)?|NurPhoto|SOPA Images|LightRocket|Xinhua|Pool|Corbis" \
+            r"|Sipa USA|Zuma Press)"
+_BARE_CREDIT = re.compile(r"(?:[\w.'\u2019 -]{2,60}? ?/ ?)?" + _AGENCIES + r"(?: via " + _AGENCIES + r")?"
+                          r"(?: ?/ ?" + _AGENCIES + r")*")
 _LIST_ITEM = re.compile(r"(?:\d{1,3}[.)]|[-*\u2022\u00b7\u2013\u2014])\s")
 # Words a line of a caption or a label does not end on unless the scraper wrapped it there.
 _DANGLING = frozenset({"the", "a", "an", "of", "in", "on", "at", "from", "to", "and", "&", "for", "with", "by", "as",
@@ -227,11 +235,22 @@ class HeadReader(PageState):
             if self.lead and [lines[k] for s, e in self.lead for k in range(s, e)] == lines[head_stop:credit_i + 1]:
                 self.lead = []  # the image block saved twice: the copy is no kicker
         if by_i is None and credit_i is None:
-            return self._unmarked_head(first, end)
+            start, subtitle, *_ = self._unmarked_head(first, end)
+            subtitle, credit = self._credit_not_standfirst(subtitle, None)
+            return start, subtitle, None, None, credit, None
         subtitle = self._standfirst(first, head_stop, credit_i is None and by_i is not None and by_i[0])
+        if credit is None:
+            subtitle, credit = self._credit_not_standfirst(subtitle, credit)
         if by_name:
             self.where["author"] = by_i[0] + 1  # type: ignore[index]
         return start, subtitle, alt, caption, credit, by_name
+
+    def _credit_not_standfirst(self, subtitle: str | None, credit: str | None) -> tuple[str | None, str | None]:
+        """(subtitle, credit): an agency's credit alone where the standfirst stands is the image's credit."""
+        if subtitle is not None and "\n" not in subtitle and _BARE_CREDIT.fullmatch(subtitle):
+            self.where["image_credit"] = self.where.pop("subtitle")
+            return None, subtitle
+        return subtitle, credit
 
     def _image_lines(self, first: int, credit_i: int) -> list[int]:
         """The image block's alt and caption lines above the credit on line `credit_i` (one or two,
@@ -290,7 +309,7 @@ class HeadReader(PageState):
         text = lines[paras[0][0]].strip() if paras else ""
         # (A standfirst is words: not a live blog's `09:15`, a figure's `£4.2m`, a list's `1. Pack a bag`.)
         if len(paras) >= 2 and paras[0][1] - paras[0][0] == 1 and not ends_in(text, TERMINAL) \
-                and len(text.split()) >= 3 and not _LIST_ITEM.match(text):
+                and (len(text.split()) >= 3 or _BARE_CREDIT.fullmatch(text)) and not _LIST_ITEM.match(text):
             subtitle = text
             self.where["subtitle"] = paras[0][0] + 1
             return paras[0][1], subtitle, None, None, None, None

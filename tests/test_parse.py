@@ -972,6 +972,20 @@ def test_a_long_card_line_and_the_newspapers_kicker() -> None:
     assert rec["body"] == f"{P1}\n\n{P2}"
 
 
+@pytest.mark.parametrize("labels", [["By Ravi Menon", "published 17 May 2022"], []])
+@pytest.mark.parametrize("credit", ["Kevin Ames / Getty Images", "AFP via Getty Images", "Lena Ruiz/Reuters"])
+def test_an_agency_credit_alone_under_the_header_is_the_images_credit(credit: str, labels: list[str]) -> None:
+    """The scraper lost the image's alt and caption but kept its credit: no standfirst."""
+    rec = parse(page(HEADER, "", credit, "", *labels, "", P1, "", P2))
+    assert (rec["subtitle"], rec["image_credit"], rec["body"]) == (None, credit, f"{P1}\n\n{P2}")
+
+
+@pytest.mark.parametrize("standfirst", ["Polling by Reuters/Ipsos", "Why councils trust the AP less"])
+def test_a_standfirst_that_names_an_agency_stays_the_standfirst(standfirst: str) -> None:
+    rec = parse(page(HEADER, "", standfirst, "", "By Ravi Menon", "published 17 May 2022", "", P1, "", P2))
+    assert (rec["subtitle"], rec["image_credit"]) == (standfirst, None)
+
+
 def test_the_registration_walls_first_line_alone_is_text() -> None:
     line = "Continue reading for free"
     rec = parse(page(HEADER, "", P1, "", line, "", P2))
