@@ -333,12 +333,17 @@ def _zip_open(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> IO[bytes]:
 
 # ---------------------------------------------------------------- tar
 
-# What a file is by its first bytes, for an archive its name calls something else (a zip renamed .tar).
-_MAGIC = ((b"PK\x03\x04", "a zip archive", ".zip"), (b"PK\x05\x06", "an empty zip archive", ".zip"),
-          (b"\x1f\x8b", "gzip data", ".tar.gz"), (b"\x28\xb5\x2f\xfd", "zstd data", ".jsonl.zst"),
-          (b"BZh", "bzip2 data", ".tar.bz2"), (b"\xfd7zXZ\x00", "xz data", ".tar.xz"),
-          (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", ""), (b"Rar!", "a RAR archive", ""),
-          (b"%PDF", "a PDF document", ""))
+# What a file is by its first bytes, for an archive its name calls something else (a zip renamed .tar),
+# and what to do about it.
+_PACK = "pack the pages again as .zip, .tar or .tar.gz"
+_MAGIC = ((b"PK\x03\x04", "a zip archive", "rename it to .zip"),
+          (b"PK\x05\x06", "an empty zip archive", "rename it to .zip"),
+          (b"\x1f\x8b", "gzip data", "rename it to .tar.gz (or .jsonl.gz if it holds records)"),
+          (b"\x28\xb5\x2f\xfd", "zstd data", "rename it to .jsonl.zst if it holds records; else " + _PACK),
+          (b"BZh", "bzip2 data", "rename it to .tar (a bzip2 tar is read under that name)"),
+          (b"\xfd7zXZ\x00", "xz data", "rename it to .tar (an xz tar is read under that name)"),
+          (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", _PACK), (b"Rar!", "a RAR archive", _PACK),
+          (b"%PDF", "a PDF document", _PACK))
 
 
 def _misnamed(path: str, kind: str, what: str, e: BaseException) -> Issue | None:
@@ -349,13 +354,11 @@ def _misnamed(path: str, kind: str, what: str, e: BaseException) -> Issue | None
     except OSError:
         return None
     if kind == "zip" and head[257:262] == b"ustar":
-        found, suffix = "a tar archive", ".tar"
+        found, fix = "a tar archive", "rename it to .tar"
     else:
-        found, suffix = next(((f, x) for magic, f, x in _MAGIC if head.startswith(magic)), ("", ""))
-    if not found or (kind == "zip" and suffix == ".zip"):
+        found, fix = next(((f, x) for magic, f, x in _MAGIC if head.startswith(magic)), ("", ""))
+    if not found or (kind == "zip" and fix.endswith(".zip")):
         return None
-    fix = (f"rename it to {suffix}" if suffix and suffix != ".jsonl.zst" else
-           "pack the pages again as .zip, .tar or .tar.gz")
     issue = _unreadable(path, f"{what}: its first bytes are {found}, not a {kind} archive", e)
     return replace(issue, hint=f"the file's name says {kind} but it holds {found}: {fix}")
 

@@ -236,21 +236,22 @@ class HeadReader(PageState):
                 self.lead = []  # the image block saved twice: the copy is no kicker
         if by_i is None and credit_i is None:
             start, subtitle, *_ = self._unmarked_head(first, end)
-            subtitle, credit = self._credit_not_standfirst(subtitle, None)
+            subtitle, credit = self._credit_not_standfirst(subtitle)
             return start, subtitle, None, None, credit, None
         subtitle = self._standfirst(first, head_stop, credit_i is None and by_i is not None and by_i[0])
         if credit is None:
-            subtitle, credit = self._credit_not_standfirst(subtitle, credit)
+            subtitle, credit = self._credit_not_standfirst(subtitle)
         if by_name:
             self.where["author"] = by_i[0] + 1  # type: ignore[index]
         return start, subtitle, alt, caption, credit, by_name
 
-    def _credit_not_standfirst(self, subtitle: str | None, credit: str | None) -> tuple[str | None, str | None]:
-        """(subtitle, credit): an agency's credit alone where the standfirst stands is the image's credit."""
+    def _credit_not_standfirst(self, subtitle: str | None) -> tuple[str | None, str | None]:
+        """(subtitle, credit) of a page with no credit line: an agency's credit alone where the
+        standfirst stands is the image's credit."""
         if subtitle is not None and "\n" not in subtitle and _BARE_CREDIT.fullmatch(subtitle):
             self.where["image_credit"] = self.where.pop("subtitle")
             return None, subtitle
-        return subtitle, credit
+        return subtitle, None
 
     def _image_lines(self, first: int, credit_i: int) -> list[int]:
         """The image block's alt and caption lines above the credit on line `credit_i` (one or two,
