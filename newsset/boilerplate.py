@@ -176,9 +176,11 @@ _FURNITURE_LINE = re.compile(r"\s*(?a:(?:Image|Photo|Picture|Slide) \d{1,3} of \
                              r"|(?:We|This (?:site|website)) uses? cookies(?: and similar technologies)?"
                              r"(?:\.| (?:to|on|so that|for)\b(?=.*?\b" + _BANNER_WORDS + r")).*"
                              # a section's newsletter sign-up line (`Sign up for The Week's Food & Drink newsletter
-                             # for ...`), no sentence of the text: its name and what it brings, no full stop inside
+                             # for ...`), no sentence of the text: its name and what it brings, no full stop (a
+                             # paragraph that says the same as a sentence stays: "Sign up for ... newsletter.")
                              r"|Sign up (?:for|to) (?:The Week['\u2019]s |the |our )?(?:free )?[\w&'\u2019 -]{1,40}? "
-                             r"newsletters?(?:(?: for| to| and| with|,| -| \u2013| \u2014)[^.!?]{0,120})?[.\u2026!]*"
+                             r"newsletters?(?:(?: for| to| and| with|,| -| \u2013| \u2014)[^.!?]{0,120})?"
+                             r"(?:\u2026|\.\.\.)?"
                              # an ad slot's label in the wording of other templates
                              r"|(?:Advertisement|Advert|Ad) ?[-|:\u2013\u2014] ?(?:(?:please )?scroll(?: down)? "
                              r"to continue(?: reading)?(?: below| with content)?|continue reading(?: below)?"

@@ -910,7 +910,8 @@ def test_newer_promotional_lines_are_dropped(promo: str) -> None:
 
 
 @pytest.mark.parametrize("line", ["Sign up rates for the allotment newsletter fell by half, the clerk said.",
-                                  "Sign up for the plot lottery before May. The newsletter explains how."])
+                                  "Sign up for the plot lottery before May. The newsletter explains how.",
+                                  "Sign up for the free parish newsletter to follow the plot lottery."])
 def test_a_sentence_about_a_newsletter_sign_up_is_text(line: str) -> None:
     assert parse(page(HEADER, "", P1, "", line, "", P2))["body"] == f"{P1}\n\n{line}\n\n{P2}"
 
