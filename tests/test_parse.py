@@ -956,6 +956,28 @@ def test_paragraphs_and_the_signature_under_a_dash_list_stay(under: list[str]) -
     assert (rec["author"], rec["author_bio"]) == ("Amara Okafor", "Amara writes about towns.")
 
 
+# Items of an article's own list: any words, a kicker's among them, then lower case (no teaser), or a
+# sentence that opens with `By` (no card's byline names someone before its time label).
+_OPENERS = ["Review", "Feature", "Analysis", "Opinion", "Quiz", "In Depth", "The Explainer", "Briefing", "By",
+            "By June,", "Check", "Plots", "BY", "Speed Reads"]
+_WORDS = ["the", "plots", "published", "updated", "waiting", "in", "council", "list", "of", "spring", "rents"]
+_ITEMS = st.builds(lambda o, w: " ".join([o, *w]), st.sampled_from(_OPENERS),
+                   st.lists(st.sampled_from(_WORDS), min_size=1, max_size=8))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ITEMS, min_size=1, max_size=5), st.sampled_from(["-", "\u2022"]), st.booleans(), st.booleans())
+def test_an_articles_own_dash_list_is_kept_whole(items: list[str], bullet: str, gaps: bool, at_end: bool) -> None:
+    """Whatever its items say, a list with no card's byline or teaser stays in the body, and the
+    signature and bio under it stay the article's."""
+    lines = [x for item in items for x in ([bullet, "", item, ""] if gaps else [bullet, item])]
+    tail = [] if at_end else ["", P2]
+    rec = parse(page(HEADER, "", P1, "", *lines, *tail, "", *SIGN_OFF))
+    kept = "\n".join(ln for ln in lines if ln) if not gaps else "\n\n".join(ln for ln in lines if ln)
+    assert rec["body"] == "\n\n".join([P1, kept, *([P2] if not at_end else [])])
+    assert (rec["author"], rec["author_bio"]) == ("Amara Okafor", "Amara writes about towns.")
+
+
 def test_a_card_without_a_byline_at_the_end_ends_with_its_teaser() -> None:
     """The page's last card lost its byline: its teaser's line ends it; a paragraph under it stays."""
     card = ["-", "Seed swaps return to village halls", "", "THE EXPLAINER Why gardeners trade seeds"]
