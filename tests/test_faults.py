@@ -342,6 +342,7 @@ def _build_until_working(big: Path, out: Path, tmp_path: Path) -> subprocess.Pop
     return proc
 
 
+@pytest.mark.usefixtures("sigint_default")
 @pytest.mark.parametrize("group", [True, False])
 def test_ctrl_c_stops_promptly_cleans_up_and_exits_130(big: Path, tmp_path: Path, group: bool) -> None:
     """A terminal sends SIGINT to the whole foreground group; `kill -INT` to the driver alone, whose
@@ -766,6 +767,7 @@ def test_a_shard_writer_refuses_a_row_group_past_the_file_size_limit(tmp_path: P
     assert info.value.errno == errno.EFBIG and "file-size limit, 200,000 bytes" in str(info.value)
 
 
+@pytest.mark.usefixtures("sigint_default")  # (the child's Ctrl-C is the default one, not an ignored one inherited)
 @pytest.mark.parametrize("module", ["cli", "nopandas"])
 def test_ctrl_c_while_the_command_loads_says_so_without_a_traceback(tmp_path: Path, module: str) -> None:
     """A Ctrl-C in the first ~0.1 s of `newsset ...` (the parser's and the CLI's modules loading,
