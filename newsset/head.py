@@ -585,6 +585,9 @@ class HeadReader(PageState):
         name = by_name_of(m.group(1))
         if ends_in(name[-2:], TERMINAL) and not ABBREVIATED.search(name):
             return False  # "By dawn, the queue stretched around the block." (but "By Jane Doe Jr.")
+        if name != (rest := (m.group(1) or "").strip()) and ends_in(rest[-2:], TERMINAL) \
+                and not ABBREVIATED.search(rest) and not is_when(nxt):
+            return False  # ("By Tuesday evening, crowds had gathered in Krakow.": no place cut off a name)
         if text[1] == "Y":  # upper-case labels (CSS text-transform): "BY THE NUMBERS" has a name's shape
             return is_when(nxt)
         if after_image:  # any name that opens like one: not "By 2030, ...", not "By the numbers", and one

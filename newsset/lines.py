@@ -311,7 +311,12 @@ _PARTICLE_SPLIT = re.compile(r"[-'\u2019]")
 def is_when(text: str) -> bool:
     """A time label: the site's `published` with anything after it; or another case of it, or
     `updated`, alone or before a short time holding a digit (not a sentence that opens with the word)."""
-    return _PUBLISHED.match(text) is not None or timed(text)
+    if _PUBLISHED.match(text) is not None:
+        # (but a sentence that opens with the word, run on past a few words to its full stop, is text:
+        # `published reports in the press suggested otherwise.`; a label's date never ends in one)
+        return not (ends_in(text, SENTENCE_END) and text.count(" ") >= 4 and not ABBREVIATED.search(text)
+                    and not timed(f"updated {text[9:].strip().rstrip('.')}"))
+    return timed(text)
 
 
 def timed(text: str) -> bool:

@@ -1114,13 +1114,27 @@ def test_a_sentence_under_the_image_is_body_and_no_later_by_line_is_the_byline()
 
 
 @pytest.mark.parametrize("opening", ["By 2030, the waiting list will be twice as long.", "By the numbers",
-                                     "By dawn, the queue stretched around the block.", "BY THE NUMBERS"])
+                                     "By dawn, the queue stretched around the block.", "BY THE NUMBERS",
+                                     "By Tuesday evening, crowds had gathered in Krak\u00f3w."])
 @pytest.mark.parametrize("labels", [["By", "published"], ["By Amara Okafor", "published 3 June 2022"], []])
 def test_a_body_line_opening_with_by_is_not_the_byline(opening: str, labels: list[str]) -> None:
     rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, *labels, "", opening, "", P1))
     assert rec["body"] == f"{opening}\n\n{P1}"
     assert rec["author"] == ("Amara Okafor" if labels and labels[0] != "By" else None)
     assert rec["image_credit"] == "Kit Marlowe / Allotment Trust" and rec["subtitle"] == "Plots are scarce"
+
+
+@pytest.mark.parametrize("image", [[], IMAGE])
+def test_a_sentence_opening_with_lower_case_published_is_body_not_a_time_label(image: list[str]) -> None:
+    text = "published reports in the county paper suggested otherwise, though few noticed."
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *image, "", text, "", P1))
+    assert rec["body"] == f"{text}\n\n{P1}" and rec["subtitle"] == "Plots are scarce"
+
+
+@pytest.mark.parametrize("label", ["published 3 June 2022.", "published on 3 June 2022.", "published 3 hours ago."])
+def test_a_time_label_with_a_stray_full_stop_is_still_a_label(label: str) -> None:
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *IMAGE, "By Amara Okafor", label, "", P1))
+    assert (rec["author"], rec["body"]) == ("Amara Okafor", P1)
 
 
 @pytest.mark.parametrize("label", ["By Train", "Updated 02:15 BST"])
