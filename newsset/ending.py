@@ -185,7 +185,8 @@ class EndReader(PageState):
             end -= 1
         # (A `Latest` in the footer below makes the one above the article's subheading: the template's
         # `Latest` tops the cards, its `You might also like` closes them.)
-        more = more and "latest" not in keys[end:]
+        latest = "latest" in keys[end:]
+        more = more and not latest
         # Related-articles lists (short teaser lines) may follow "Latest" and "You might also like";
         # a heading followed by article text (paragraphs, sentences) is not a footer. A teaser may end
         # like a sentence ("…", ".", ":"): it still counts when a heading tops its run of lines.
@@ -197,7 +198,7 @@ class EndReader(PageState):
                 end = i
                 below = True
             elif text and (len(text) > 150 or ends_in(text, SENTENCE_END) or self._sig(text)):
-                head = self._list_head(i, first, below, more)
+                head = self._list_head(i, first, below, more, latest)
                 if head is None:
                     stop = i
                     break
@@ -206,12 +207,14 @@ class EndReader(PageState):
         self._foot = (end, stop)
         return end
 
-    def _list_head(self, i: int, first: int, loose: bool = False, more: bool = False) -> int | None:
+    def _list_head(self, i: int, first: int, loose: bool = False, more: bool = False,
+                   latest: bool = False) -> int | None:
         """The footer heading atop the run of lines that holds line i, when every line between
         them is a short teaser (no paragraph break, not the site's own signature), else None. `loose`: footer lines
         lie below, so teasers may stand a blank line apart (one to a paragraph), when none of them
         reads as a sentence: paragraphs under a `Latest` subheading in the article stay its text.
-        `more`: the template's `You might also like` lies below (the scan passed it)."""
+        `more`: the template's `You might also like` lies below (the scan passed it); `latest`: so does
+        its `Latest` (then a `Latest` over sentences up here is the article's subheading, not the footer's)."""
         lines, keys = self.lines, self.keys
         crossed = prose = False
 
@@ -225,7 +228,7 @@ class EndReader(PageState):
                 # Teaser cards that end like sentences (a headline and its summary, a card to a paragraph):
                 # footer under the site's signature, or between the template's own two headings.
                 top = self._top_head(j, first)
-                if self._signed_above(top, first) or (loose and keys[top] == "latest" and (
+                if self._signed_above(top, first) or (loose and keys[top] == "latest" and not latest and (
                         keys[j] == _MORE_HEAD or more)):
                     return top
                 return None

@@ -1799,6 +1799,14 @@ def test_paragraphs_under_a_latest_subheading_stay_text_above_a_footer() -> None
     assert rec["body"] == f"{P1}\n\nSo what happens next?\n\n{P3}"
 
 
+def test_a_latest_subheading_and_a_you_might_also_like_line_in_the_text_do_not_cut_it_above_the_footer() -> None:
+    """The template's own pair of headings tops and closes its cards (which may end like sentences),
+    but with the whole footer (`Latest` too) below, a pair higher up stands in the article (audit r34)."""
+    rec = parse(page(HEADER, "", P1, "", "Latest", "", "The dollar hit a two-year high.", "", "You might also like",
+                     "", P3, "", *FOOTER))
+    assert rec["body"] == f"{P1}\n\nThe dollar hit a two-year high.\n\n{P3}" and rec["truncated"] is False
+
+
 @pytest.mark.parametrize("bio", [["Her column runs on Fridays."],
                                  ["He is a senior staff writer.", "", "He was a deputy editor in Hull before."]])
 def test_the_sites_signature_under_letters_holds_though_its_bio_names_no_one(bio: list[str]) -> None:
