@@ -19,7 +19,7 @@ from . import archives
 from .archives import read_archive, too_large
 from .boilerplate import is_boilerplate
 from .decode import file_signature, signature_hint, wide_encoding, wide_issue
-from .errors import SURROGATE, Issue, ParseError, check_option_types, display_path, short_json
+from .errors import SURROGATE, Issue, ParseError, check_option_types, display_path, json_type, short_json
 from .jsonl import opens_array, record_of, shape_issue, shape_of_lines
 from .parse import parse_bytes
 from .reading import (
@@ -38,7 +38,7 @@ from .sources import Source
 from .text import has_visible_text, line_facts, record_issues
 
 __all__ = ["Item", "MAX_DEPTH", "DuplicateBodies", "DuplicateIds", "check_record", "iter_items", "iter_pages",
-           "parse_paths", "too_deep", "duplicate_issue", "iter_checked"]
+           "parse_paths", "too_deep", "duplicate_issue", "iter_checked", "voided_issue"]
 
 
 @dataclass(slots=True)
@@ -90,7 +90,7 @@ def _schema_issue(e: Any, record: dict[str, Any], path: str, line: int, where: d
             hint = (f"{name!r} may be null: write it as null (an exporter that leaves out null keys: Spark "
                     "ignoreNullFields=false, pydantic exclude_none=False, R jsonlite na='null')")
     elif keyword == "type":
-        message = f"expected {expected}, got " + (f"{type(e.instance).__name__} {got}" if e.instance is not None
+        message = f"expected {expected}, got " + (f"{json_type(e.instance)} {got}" if e.instance is not None
                                                    else "null")
         if isinstance(e.schema, dict) and e.schema.get("format") == "date":
             hint = _date_hint(e.instance)
@@ -355,22 +355,51 @@ def _bad_stream(src: Source, e: BaseException, last: int = 0) -> Issue | None:
     if archives.gzip_check_failed(e):
         return Issue("input.unreadable", f"expected compressed data to its end, got gzip data that fails its own "
                      f"check ({e}): its bytes changed after it was written, so any record read from it ({read}) "
-                     "may hold altered text, and a build keeps none of them", src.path, last + 1 if last else None,
+                     "may hold altered text, and a build keeps none of them", src.path, last + 1,
                      expected="complete compressed data", got=str(e)[:80],
                      hint="fetch or write the file again (a bad copy or disk), and rebuild; gzip tells only at its "
                           "end, after the records were read")
     truncated = isinstance(e, EOFError) or "truncated" in str(e).lower()
     fmt = "gzip" if src.rel.lower().endswith(".gz") else "zstd"
+    if not last and (other := _not_compressed(src, fmt)) is not None:
+        found, fix = other
+        return Issue("input.unreadable", f"expected {fmt} data (the file's name ends .{src.rel.rsplit('.', 1)[-1]}), "
+                     f"got {found}: nothing is damaged, the name says the wrong kind", src.path, 1,
+                     expected=f"{fmt} data", got=found, hint=fix)
     why = "data that ends before its end-of-stream marker (truncated)" if truncated else \
         f"{fmt} data that fails its own check ({e}): its bytes changed after it was written" \
         if "checksum" in str(e).lower() else f"bytes that are not {fmt} data ({e})"
     lost = "" if truncated else (": the decompressor reads in blocks, so the records just before the damage, in "
                                  "the block it spoiled, are lost with it and not counted")
     return Issue("input.unreadable", f"expected compressed data to its end, got {why}; the records before the bad "
-                 f"part were read ({read}){lost}", src.path, last + 1 if last else None,
+                 f"part were read ({read}){lost}", src.path, last + 1,
                  expected="complete compressed data", got=str(e)[:80],
                  hint="re-create the file (a download cut short, or data appended to it); the records read from "
                       "it so far are kept")
+
+
+_COMPRESSED = ((b"\x1f\x8b", "gzip data", ".jsonl.gz"), (b"\x28\xb5\x2f\xfd", "zstd data", ".jsonl.zst"))
+
+
+def _not_compressed(src: Source, fmt: str) -> tuple[str, str] | None:
+    """(what the file is, how to name it) when a record file named as compressed data is other data
+    by its first bytes: plain JSON lines (a sloppy rename), or the other compression."""
+    if src.archive is not None:
+        return None
+    try:
+        with open(src.path, "rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return None
+    name = src.rel.rsplit("/", 1)[-1]
+    stem = name[:name.lower().rfind(".jsonl")] if ".jsonl" in name.lower() else name.rsplit(".", 1)[0]
+    for magic, what, suffix in _COMPRESSED:
+        if head.startswith(magic) and not what.startswith(fmt):
+            return what, f"rename it to {stem}{suffix}"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] in (b"{", b"["):
+        return "plain JSON text (not compressed)", f"rename it to {stem}.jsonl (or compress it, as its name says)"
+    return None
 
 
 def _refused(src: Source, issue: Issue) -> Item:
@@ -600,6 +629,15 @@ class DuplicateBodies:
             self.first[key] = (item.source.path, item.line, rid)
             return None
         return duplicate_issue("dataset.duplicate-body", rid, *seen, item.source.path, item.line)
+
+
+def voided_issue(path: str, line: int, void_line: int, rid: str | None = None) -> Issue:
+    """The issue of a record read from a record file whose gzip data fails its own check at its end
+    (line `void_line`): worded once, for `build` (which rejects it) and `validate` (which reports it)."""
+    return Issue("input.unreadable", f"expected a record from data that passes its own check, got one from a file "
+                 f"whose gzip data fails it (at its end, line {void_line}): not kept, its text may be altered", path,
+                 line, expected="data that passes its check", got="gzip data that fails its check", record_id=rid,
+                 hint=f"fetch or write the file again (a bad copy or disk), and rebuild; line {void_line} says more")
 
 
 def duplicate_issue(code: str, rid: str | None, first_path: str, first_line: int, first_id: str | None, path: str,

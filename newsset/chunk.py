@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import cache
-from .check import Item, iter_items
+from .check import Item, iter_items, voided_issue
 from .dedup import Sketcher, body_key, normalize_counted, word_count
 from .errors import ConfigError, Issue, display_path
 from .jsonl import file_shape
@@ -533,11 +533,8 @@ def rejected_items(res: ChunkResult, base: int = 0) -> Iterator[tuple[int, Item]
 def _void(res: ChunkResult, void: Item) -> None:
     """Every accepted row of a record file whose data fails its own check (gzip's CRC, which it
     tells only at its end, after the rows were read) becomes a reject: its text may be altered."""
-    voided = [(0, Item(void.source, line, {"id": rid}, [Issue(
-        "input.unreadable", f"expected a record from data that passes its own check, got one from a file whose gzip "
-        f"data fails it (at its end, line {void.line}): not kept, its text may be altered", path, line,
-        expected="data that passes its check", got="gzip data that fails its check", record_id=rid)]))
-        for rid, (_, path, line) in zip(res.keys.ids, res.keys.where)]
+    voided = [(0, Item(void.source, line, {"id": rid}, [voided_issue(path, line, void.line, rid)]))
+              for rid, (_, path, line) in zip(res.keys.ids, res.keys.where)]
     res.rejected = sorted([(0, item) for _, item in res.rejected] + voided, key=lambda r: r[1].line)
     res.rows, res.keys, res.digests, res.warnings = 0, Keys(), [], Counter()
 

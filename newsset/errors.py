@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 __all__ = ["CODES", "ID_SHOWN", "short_json", "SURROGATE", "ConfigError", "Issue", "NewssetError", "OutputError",
            "ParseError", "SchemaFileError", "WorkerError", "check_option_types", "display_path", "explain_text",
-           "find_code", "markdown_text", "similar_codes", "visible"]
+           "find_code", "json_type", "markdown_text", "similar_codes", "visible"]
 
 Severity = Literal["error", "warning"]
 
@@ -230,6 +230,17 @@ def explain_text(entry: Code) -> str:
     return "\n".join(lines) + "\n"
 
 
+def json_type(value: Any) -> str:
+    """A value's type as JSON (and JSON Schema) names it, for messages about records: `object`, not `dict`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    return {float: "number", str: "string", dict: "object", list: "array"}.get(type(value), type(value).__name__)
+
+
 def short_json(value: Any, width: int = 60) -> str:
     """A value as JSON for a message, cut to `width` characters."""
     if isinstance(value, str) and len(value) > width:  # (a long text: its first `width` characters give the same
@@ -237,7 +248,7 @@ def short_json(value: Any, width: int = 60) -> str:
     try:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except RecursionError:  # JSON that json.loads could just nest (~990 deep) but not encode again
-        return f"{type(value).__name__} nested too deeply to show"
+        return f"{json_type(value)} nested too deeply to show"
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 

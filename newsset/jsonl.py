@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import Any
 
-from .errors import Issue, short_json
+from .errors import Issue, json_type, short_json
 from .reading import bounded_lines
 from .sources import Source
 
@@ -50,7 +50,8 @@ def record_of(raw: bytes, path: str, n: int) -> dict[str, Any] | Issue | None:
         hint = (f"the line is a JSON array of {len(record)} records: write one object per line (`jq -c '.[]' "
                 "in.json > out.jsonl`)") if isinstance(record, list) and record and all(
                     isinstance(r, dict) for r in record) else ""
-        return Issue("jsonl.not-object", f"expected a JSON object, got {type(record).__name__} {short_json(record)}",
+        return Issue("jsonl.not-object", "expected a JSON object, got " + (f"{json_type(record)} {short_json(record)}"
+                                                                  if record is not None else "null"),
                      path, n, hint=hint)
     return record
 
@@ -99,9 +100,17 @@ def _syntax_issue(e: ValueError, line: str, path: str, n: int) -> Issue:
     if msg.endswith(" at") and col is not None:  # ("Invalid control character at": json's message
         msg += f" column {col}"                   # leaves the place to a suffix of its own)
     hint = ""
+    rest = line[pos:].lstrip(" \t") if isinstance(pos, int) else ""
     if isinstance(pos, int) and pos > 0 and line[pos - 1:pos + 1] == "\r{":  # (`Extra data` after a CR)
         hint = ("the records are separated by CR alone (old Mac line ends), not by a newline: convert the "
                 "file, e.g. tr '\\r' '\\n' < in.jsonl > out.jsonl")
+    elif rest.startswith(("//", "#", "/*")):
+        hint = "JSON has no comments: remove the comment (or the line)"
+    elif msg.startswith("Extra data") and rest[:1] in ("{", "[", "\f"):
+        hint = "a second JSON value follows the object on the same line: put each record on a line of its own"
+    elif rest[:1] in ("\u00a0", "\u2028", "\u2029", "\u3000", "\ufeff"):
+        hint = (f"U+{ord(rest[0]):04X} is not JSON white space (only space, tab, CR and LF are): remove it or "
+                "replace it with a space")
     return Issue("jsonl.syntax", f"expected one JSON object per line, got {got}: {msg}", path, n, col, hint=hint)
 
 

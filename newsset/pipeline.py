@@ -38,7 +38,7 @@ from .cache import schema_digest
 from .check import Item, duplicate_issue
 from .chunk import ChunkResult, ChunkSpec, KeyStore, make_chunks, rejected_items
 from .engine import SMALL, Engine, LocalPool, check_engine, pool_wanted, resolve_jobs, run_chunks
-from .errors import CODES, ID_SHOWN, ConfigError, check_option_types, display_path
+from .errors import CODES, ID_SHOWN, SURROGATE, ConfigError, check_option_types, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
 from .progress import Progress
 from .publish import OWN_NAMES, Staging, lock_path
@@ -173,7 +173,16 @@ def _reject_line(item: Item, kept: dict[str, Any] | None = None, same: _SameIssu
                                for i in item.issues]
         else:
             entry["same_issues_as_line"] = earlier
-    return json.dumps(entry, ensure_ascii=False) + "\n"
+    return _json_line(entry)
+
+
+def _json_line(entry: dict[str, Any]) -> str:
+    """A rejects.jsonl line. A lone surrogate (a record's `\ud800`) is written as text, `\\ud800`: as
+    JSON's own escape, strict readers (jq) refuse the line, and every line after it."""
+    line = json.dumps(entry, ensure_ascii=False)
+    if not line.isascii() and SURROGATE.search(line):
+        line = SURROGATE.sub(lambda m: f"\\\\u{ord(m.group()):04x}", line)
+    return line + "\n"
 
 
 def _load_task_set(tasks: str | os.PathLike[str] | dict[str, Task] | None,
@@ -640,7 +649,7 @@ def _write_plan_rejects(planned: Iterable[tuple[int, str, int]], keys: KeyStore,
         entry = {"source": w[0], "path": w[1], "line": w[2], "code": code, "id": keys.ids[k],
                  "message": f"the body is a {label} of {kept['path']}:{kept['line']} "
                             f"(id {kept['id']}), which is kept", "kept": kept}
-        rejects.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        rejects.write(_json_line(entry))
         result.rejected[code] += 1
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from . import __version__
-from .check import iter_checked
+from .check import iter_checked, voided_issue
 from .errors import ConfigError, Issue, check_option_types, display_path, visible
 from .progress import Progress
 from .schema import Schema
@@ -128,12 +128,27 @@ def validate(sources: Iterable[Source], schema: Schema, max_issues: int | None =
         status[src.path] = FileStatus(display_path(src.path), src.kind)
         report.files.append(status[src.path])
     done = 0
+    # The valid records of the file being read, (line, id): a gzip file whose data fails its own check
+    # (told at its end) keeps none of them in a build, so they are reported too, and not counted valid.
+    kept: list[tuple[int, str | None]] = []
+    kept_of: str | None = None
     for item in iter_checked(sources, schema, today, fix_mojibake=fix_mojibake, ignored=report.ignored):
         fs = status[item.source.archive or item.source.path]  # an archive's members count under it
         fs.records += 1
         if progress is not None and fs.records == 1:
             done += 1
             progress(done, len(sources))
+        if item.source.path != kept_of:
+            kept, kept_of = [], item.source.path
+        if item.voids_file:
+            for line, rid in kept:
+                fs.issues += 1
+                fs.errors += 1
+                report.add(voided_issue(display_path(item.source.path), line, item.line, rid))
+            fs.valid -= len(kept)
+            kept = []
+        elif item.ok and item.source.kind == "jsonl":
+            kept.append((item.line, item.record.get("id") if isinstance(item.record, dict) else None))
         fs.valid += item.ok
         for issue in item.issues:
             fs.issues += 1

@@ -811,6 +811,81 @@ def test_a_jsonl_gz_failing_its_crc_gives_no_row_each_record_is_a_located_reject
     assert manifest["inputs"]["accepted"] == 4 and manifest["inputs"]["rejected"] == 4
 
 
+def test_validate_counts_and_lists_the_records_of_a_jsonl_gz_failing_its_crc_as_a_build_rejects_them(
+        tmp_path: Path) -> None:
+    """`validate` gates CI on what a build keeps: the records of a file whose gzip data fails its own
+    check are no valid records (they were counted valid, with one issue at the end: audit v34)."""
+    import gzip
+
+    from newsset import validate_paths
+
+    data = gzip.compress("".join(json.dumps(record(k)) + "\n" for k in (51, 52, 53)).encode())
+    (tmp_path / "r.jsonl.gz").write_bytes(data[:-8] + bytes([data[-8] ^ 0x01]) + data[-7:])
+    (tmp_path / "ok.jsonl").write_text(json.dumps(record(54)) + "\n", encoding="utf-8")
+    report = validate_paths([tmp_path])
+    stats = report.to_dict()["stats"]
+    assert (stats["records"], stats["valid_records"], stats["issues"]) == (5, 1, 4)
+    bad = [(i.line, i.record_id) for i in report.issues]
+    assert bad == [(1, record(51)["id"]), (2, record(52)["id"]), (3, record(53)["id"]), (4, None)]
+    assert all("not kept" in i.message and "exists" not in i.hint for i in report.issues[:3])
+
+
+def test_a_lone_surrogate_in_a_rejected_records_id_or_key_leaves_rejects_jsonl_strict_json(tmp_path: Path) -> None:
+    """rejects.jsonl wrote a record's `\\ud800` as JSON's escape, which strict readers (jq, serde)
+    refuse, with every line after it (audit v34): it is text now, a backslash and `ud800`."""
+    bad_id = {**record(61), "id": "\ud800" + record(61)["id"][1:]}
+    bad_key = {**record(62), "\udc00": 1}
+    lines = [json.dumps(bad_id), json.dumps(bad_key), json.dumps(record(63))]
+    _, rejects = build_with(tmp_path, {"r.jsonl": ("\n".join(lines) + "\n").encode()}, inputs=5)
+    raw = (tmp_path / "out" / "rejects.jsonl").read_text("utf-8")
+    assert "\\ud800" not in raw.replace("\\\\", "") and "\\udc00" not in raw.replace("\\\\", "")
+    for r in rejects:  # (json.loads takes a lone surrogate's escape; a strict reader does not: no surrogate left)
+        json.dumps(r, ensure_ascii=False).encode("utf-8")
+    assert [r["line"] for r in rejects] == [1, 2]
+    assert rejects[0]["id"].startswith("\\ud800")
+
+
+@pytest.mark.parametrize("name, data, found, rename", [
+    ("r.jsonl.gz", b'{"id": 1}\n', "plain JSON text", "rename it to r.jsonl "),
+    ("r.jsonl.zst", b'\xef\xbb\xbf{"id": 1}\n', "plain JSON text", "rename it to r.jsonl "),
+    ("r.jsonl.zst", b"\x1f\x8b\x08\x00" + bytes(20), "gzip data", "rename it to r.jsonl.gz"),
+    ("r.jsonl.gz", b"\x28\xb5\x2f\xfd" + bytes(20), "zstd data", "rename it to r.jsonl.zst")])
+def test_a_record_file_named_as_other_compressed_data_says_what_it_is_not_that_it_is_damaged(
+        tmp_path: Path, name: str, data: bytes, found: str, rename: str) -> None:
+    """A plain .jsonl renamed .jsonl.gz was 'damaged: a download cut short', at no line (audit v34)."""
+    (tmp_path / name).write_bytes(data)
+    (item,) = items(tmp_path / name, "jsonl")
+    (issue,) = item.issues
+    assert issue.code == "input.unreadable" and f"got {found}" in issue.message and issue.line == 1
+    assert "cut short" not in issue.hint and issue.hint.startswith(rename.strip())
+
+
+@pytest.mark.parametrize("line, said", [('"hello"', 'got string "hello"'), ("42", "got integer 42"),
+                                        ("null", "got null"), ("true", "got boolean true"), ("[1]", "got array [1]")])
+def test_a_record_line_that_is_no_object_is_named_in_json_words(tmp_path: Path, line: str, said: str) -> None:
+    (tmp_path / "r.jsonl").write_text(line + "\n", encoding="utf-8")
+    (item,) = items(tmp_path / "r.jsonl", "jsonl")
+    assert item.reason.code == "jsonl.not-object" and item.reason.message.endswith(said)
+
+
+def test_a_field_of_the_wrong_type_is_named_in_json_words(tmp_path: Path) -> None:
+    (tmp_path / "r.jsonl").write_text(json.dumps({**record(71), "title": {"a": 1}, "author": 7}) + "\n",
+                                      encoding="utf-8")
+    (item,) = items(tmp_path / "r.jsonl", "jsonl")
+    messages = {i.json_path: i.message for i in item.issues}
+    assert "got object {" in messages["$.title"] and "got integer 7" in messages["$.author"]
+    assert not any(w in m for m in messages.values() for w in ("dict", "NoneType", " int ", " str "))
+
+
+@pytest.mark.parametrize("line, hint", [("// a comment", "no comments"), ("# a comment", "no comments"),
+                                        ('{"a": 1} // note', "no comments"), ('{"a": 1} {"b": 2}', "second JSON value"),
+                                        ('\u00a0{"a": 1}', "U+00A0 is not JSON white space")])
+def test_common_json_mistakes_get_a_hint(tmp_path: Path, line: str, hint: str) -> None:
+    (tmp_path / "r.jsonl").write_text(line + "\n", encoding="utf-8")
+    (item,) = items(tmp_path / "r.jsonl", "jsonl")
+    assert item.reason.code == "jsonl.syntax" and hint in item.reason.hint
+
+
 def test_a_record_file_with_cr_only_line_ends_says_so(tmp_path: Path) -> None:
     """Records separated by a lone CR (old Mac line ends) are one line of `Extra data` at a far
     column: the message said nothing of line ends."""

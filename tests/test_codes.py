@@ -141,5 +141,5 @@ def test_compressed_record_files_are_read_and_corrupt_ones_reported(tmp_path: Pa
     (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(data)[:40])  # truncated
     report = newsset.validate_paths([tmp_path])
     found = sorted((Path(i.path).name, i.line, i.code) for i in report.issues)
-    assert found == [("a.jsonl.gz", 2, "jsonl.syntax"), ("c.jsonl.gz", None, "input.unreadable")]
+    assert found == [("a.jsonl.gz", 2, "jsonl.syntax"), ("c.jsonl.gz", 1, "input.unreadable")]  # (at line 1)
     assert report.to_dict()["stats"]["valid_records"] == 2

@@ -244,7 +244,7 @@ def test_nesting_up_to_the_limit_is_checked_by_the_schema() -> None:
 
 
 def test_quoting_a_value_too_deep_for_json_dumps_does_not_raise() -> None:
-    assert short_json(_nested(5000)) == "list nested too deeply to show"
+    assert short_json(_nested(5000)) == "array nested too deeply to show"
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes as a name")
