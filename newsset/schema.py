@@ -24,7 +24,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 import pyarrow as pa
 
-from .errors import CODES, SURROGATE, ConfigError, SchemaFileError
+from .errors import CODES, SURROGATE, ConfigError, SchemaFileError, json_type
 from .sources import read_small_file
 
 __all__ = ["Schema", "bundled_schema_path", "load_schema", "nested_values", "hf_dtype", "hf_features_of", "issue_code"]
@@ -317,7 +317,7 @@ class Schema:
         if not types:
             if "const" in merged or "enum" in merged:
                 values = [merged["const"]] if "const" in merged else list(merged["enum"])
-                types = {_json_type(v) for v in values}
+                types = {json_type(v) for v in values}
             else:
                 raise SchemaFileError(f"{self.path}: cannot derive a column type for {where}: give it a `type`")
         concrete = types - {"null"}
@@ -465,16 +465,6 @@ def _merge(merged: dict[str, Any], key: str, value: Any) -> None:
 
 def _types(t: Any) -> list[str]:
     return [t] if isinstance(t, str) else list(t)
-
-
-def _json_type(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, int):
-        return "integer"
-    return {float: "number", str: "string", list: "array", dict: "object"}.get(type(v), "string")
 
 
 def hf_dtype(t: pa.DataType) -> str:
