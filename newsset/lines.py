@@ -238,7 +238,8 @@ def unmarked(line: str) -> str:
 # `, The Week UK`.
 _NAMELESS = re.compile(r"^\s*,\s*The Week(?: UK| US)?\.?\s*$")
 # The site's own signature with the writer's role before the name: "Compiled by Jane Doe, The Week UK".
-_COMPILED_BY = re.compile(r"^(?:Compiled|Written|Words|Edited|Curated|Produced|Reported|(?:Additional )?[Rr]eporting)"
+# (Not `Additional reporting by ...`: a contributor credited above the signature, not a second author.)
+_COMPILED_BY = re.compile(r"^(?:Compiled|Written|Words|Edited|Curated|Produced|Reported|[Rr]eporting)"
                           r" by\s+(?=\S)")
 _SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})  # after a name, set off by a comma in US style
 _HONOURS = frozenset({"OBE", "MBE", "CBE", "KBE", "DBE", "CH", "KC", "QC", "FRS", "PhD", "MD"})

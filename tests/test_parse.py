@@ -1352,6 +1352,17 @@ def test_signature_with_a_role_before_the_name_and_a_role_alone(last: list[str],
     assert rec["body"] == f"{P1}\n\n{P2}" + ("" if author else "\n\n" + "\n".join(last))
 
 
+@pytest.mark.parametrize("credit", ["Additional reporting by Li Wei, The Week UK",
+                                    "With additional reporting by Li Wei, The Week UK"])
+def test_an_additional_reporting_line_over_the_signature_is_no_co_author(credit: str) -> None:
+    """`Additional reporting by Li Wei, The Week UK` credits a contributor: it made Li Wei a co-author
+    (`Li Wei and Ana Demir`) and left the body (audit e34). It is text of the article now."""
+    rec = parse(page(HEADER, "", P1, "", P2, "", credit, "", "Ana Demir, The Week UK", "",
+                     "Ana Demir writes about gardens.", "", *FOOTER))
+    assert (rec["author"], rec["publication"]) == ("Ana Demir", "The Week UK")
+    assert rec["body"] == f"{P1}\n\n{P2}\n\n{credit}" and rec["author_bio"] == "Ana Demir writes about gardens."
+
+
 @pytest.mark.parametrize("last", ["\u00a9 Reuters 2024", "\u00a9 2024 Example News Ltd. All rights reserved."])
 def test_a_closing_copyright_line_is_no_lead_image(last: str) -> None:
     rec = parse(page(HEADER, "", P1, "", "A plot in Leeds", last))
