@@ -44,6 +44,9 @@ _HEAD_SCAN = 12  # text lines (boilerplate takes no slot) after the header where
 
 _GALLERY_SCAN = 36  # more lines, through which labels are looked for under a gallery's image blocks
 
+# The longest `By` line read as a byline: one name or two, or, over a time label, a list of several
+# writers (`By A, B, C, D and E`, a round-up's five: about 90 characters).
+_BY_MAX, _BY_MAX_LISTED = 80, 240
 _KICKER_LINES = 2  # short lines the labels may sit under, below the image credit
 
 _TEASER_OPENINGS = ("Related", "RELATED", "Read more", "Read next", "See also", "More:", "Read:", "Watch:", "Listen:")
@@ -580,7 +583,7 @@ class HeadReader(PageState):
     def _by_name(text: str, nxt: str, after_image: bool) -> bool:
         """`By NAME` is a label next to `published`, right after the image block, or when NAME is name-shaped."""
         m = BY.match(text)
-        if not m or len(text) > 80:
+        if not m or len(text) > (_BY_MAX_LISTED if is_when(nxt) else _BY_MAX):
             return False
         name = by_name_of(m.group(1))
         if ends_in(name[-2:], TERMINAL) and not ABBREVIATED.search(name):

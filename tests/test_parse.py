@@ -1125,6 +1125,17 @@ def test_a_body_line_opening_with_by_is_not_the_byline(opening: str, labels: lis
 
 
 @pytest.mark.parametrize("image", [[], IMAGE])
+def test_a_long_byline_of_several_writers_over_a_time_label_is_the_byline(image: list[str]) -> None:
+    """A round-up's five writers make a `By` line of ~90 characters; over 80 it was body text, and its
+    `published` line under it was dropped (audit s34). Over a time label it may be longer now."""
+    names = "Amara Okafor, Tomasz Wielgosz, Ines Carvalho-Reyes, Duncan McAllister and Priya Raghunathan"
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *image, f"By {names}", "published 3 June 2022", "", P1))
+    assert (rec["author"], rec["body"], rec["subtitle"]) == (names, P1, "Plots are scarce")
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *image, "", f"By {names}", "", P1))  # (no time label)
+    assert rec["author"] is None and rec["body"] == f"By {names}\n\n{P1}"
+
+
+@pytest.mark.parametrize("image", [[], IMAGE])
 def test_a_sentence_opening_with_lower_case_published_is_body_not_a_time_label(image: list[str]) -> None:
     text = "published reports in the county paper suggested otherwise, though few noticed."
     rec = parse(page(HEADER, "", "Plots are scarce", "", *image, "", text, "", P1))
