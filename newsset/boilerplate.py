@@ -14,9 +14,9 @@ import re
 import unicodedata
 
 __all__ = ["BLANK", "BUTTON", "FOOTER_HEADS", "FOOTER_KEYS", "INVISIBLE", "INVISIBLE_CHARS", "INVISIBLE_RE",
-           "FOLLOW", "LINE_KEYS", "LOGO", "LONGEST", "PAYWALL_END", "PAYWALL_KEYS", "PAYWALL_START", "SIG_DROP_CHARS",
-           "TAIL_HEADS", "ZERO_WIDTH_CHARS", "boiler_key", "continued_boilerplate", "indented_short", "is_boilerplate",
-           "follow_lines", "logo_lines", "share_bars", "split_boilerplate", "wrapped_boilerplate"]
+           "FOLLOW", "LINE_KEYS", "LOGO", "LONGEST", "PAYWALL_END", "PAYWALL_GENERIC", "PAYWALL_KEYS", "PAYWALL_START",
+           "SIG_DROP_CHARS", "TAIL_HEADS", "ZERO_WIDTH_CHARS", "boiler_key", "continued_boilerplate", "indented_short",
+           "is_boilerplate", "follow_lines", "logo_lines", "share_bars", "split_boilerplate", "wrapped_boilerplate"]
 
 # Zero-width and direction marks: a line of only these (and white space) shows as blank.
 INVISIBLE_CHARS = "\u200b\u2060\u200e\u200f\u061c\ufeff"  # (the BOM last: see decode_raw)
@@ -162,8 +162,9 @@ _PROMO = frozenset(map(_norm, _PROMO_LINES))
 _IMAGE_URL = re.compile(
     r"^(?:(?:https?:)?//|(?:[a-z0-9-]+\.)+[a-z]{2,}/)\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)"
     r"(?:\s+\d+(?:\.\d+)?[wx])?$", re.IGNORECASE)
-# A media player's position and length (`0:00 / 2:31`), which scrapers save with an audio or video embed.
-_PLAYER_TIME = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*/\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*$")
+# A media player's position and length (`0:00 / 2:31`), which scrapers save with an audio or video embed:
+# at its start, as a page is saved (`1:00:48 / 2:00:01`, a race's splits, say, is text).
+_PLAYER_TIME = re.compile(r"^\s*(?:0{1,2}:)?0{1,2}:00\s*/\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*$")
 # What a cookie banner's sentence goes on to say (the site, the reader's experience, ads, consent): a
 # sentence of the body that opens the same way ("We use cookies to reward the dogs after a search.")
 # says none of it.
@@ -178,7 +179,9 @@ _FURNITURE_LINE = re.compile(r"\s*(?a:(?:Image|Photo|Picture|Slide) \d{1,3} of \
                              # a section's newsletter sign-up line (`Sign up for The Week's Food & Drink newsletter
                              # for ...`), no sentence of the text: its name and what it brings, no full stop (a
                              # paragraph that says the same as a sentence stays: "Sign up for ... newsletter.")
-                             r"|Sign up (?:for|to) (?:The Week['\u2019]s |the |our )?(?:free )?[\w&'\u2019 -]{1,40}? "
+                             # (after `the`, a name: "Sign up for the school newsletter and ..." is a list's item)
+                             r"|Sign up (?:for|to) (?:(?:The Week['\u2019]s |our )?(?:free )?(?!the )"
+                             r"|the (?=(?-i:[A-Z])))[\w&'\u2019 -]{1,40}? "
                              r"newsletters?(?:(?: for| to| and| with|,| -| \u2013| \u2014)[^.!?]{0,120})?"
                              r"(?:\u2026|\.\.\.)?"
                              # an ad slot's label in the wording of other templates
@@ -208,6 +211,9 @@ _KEY_ALIAS.update({_norm(v)[:-1]: _norm(v) for v in _PROMO_LINES + _PAYWALL_LINE
 _KEY_ALIAS.update({_norm(v) + ".": _norm(v) for v in _PROMO_LINES if v[-1].isalnum() and len(v.split()) >= 3})
 PAYWALL_END = _norm("Not sure which email you used for your subscription? Contact us")
 PAYWALL_KEYS = frozenset(map(_norm, _PAYWALL_LINES))
+# Lines of the block that other text may hold too (a piece on paywalls quotes them): two of these alone
+# make no paywall whose first line was lost.
+PAYWALL_GENERIC = frozenset(map(_norm, ("Cancel or pause at any time.", "Already a subscriber?")))
 FOOTER_KEYS = frozenset(map(_norm, _FOOTER_LINES))
 FOOTER_HEADS = frozenset(map(_norm, _FOOTER_LINES[:-2]))  # the headings a list of related articles follows
 

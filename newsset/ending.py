@@ -7,7 +7,16 @@ import re
 from collections.abc import Iterable
 from itertools import islice
 
-from .boilerplate import BLANK, FOOTER_HEADS, FOOTER_KEYS, PAYWALL_END, PAYWALL_KEYS, PAYWALL_START, is_boilerplate
+from .boilerplate import (
+    BLANK,
+    FOOTER_HEADS,
+    FOOTER_KEYS,
+    PAYWALL_END,
+    PAYWALL_GENERIC,
+    PAYWALL_KEYS,
+    PAYWALL_START,
+    is_boilerplate,
+)
 from .lines import (
     CLOSE_QUOTES,
     OPEN_QUOTES,
@@ -121,14 +130,17 @@ class EndReader(PageState):
     def _headless_paywall(self, first: int) -> int | None:
         """The first line of a paywall block that lost its first line: a later line of the block
         with another of them in the next three text lines (one alone, "Cancel or pause at any
-        time.", may be a promo's), at or after `first`."""
+        time.", may be a promo's; two that prose may quote, that and "Already a subscriber?", are
+        not enough either), at or after `first`."""
         keys = self.keys
         return next((i for i in range(first, len(keys)) if keys[i] in PAYWALL_KEYS and self._more_paywall(i)), None)
 
     def _more_paywall(self, i: int) -> bool:
-        """A later line of the paywall block (not its first) in the three text lines under line i."""
+        """A later line of the paywall block (not its first) in the three text lines under line i,
+        one of the two a line the block alone has."""
         after = islice(filter(BLANK.__ne__, self.keys[i + 1:i + 12]), 3)
-        return any(k in PAYWALL_KEYS and k != PAYWALL_START for k in after)
+        generic = self.keys[i] in PAYWALL_GENERIC
+        return any(k in PAYWALL_KEYS and k != PAYWALL_START and not (generic and k in PAYWALL_GENERIC) for k in after)
 
     def _paywall_at(self, i: int) -> bool:
         """Line i starts the paywall: one of its usual forms, or another ending of it ("To continue

@@ -911,7 +911,9 @@ def test_newer_promotional_lines_are_dropped(promo: str) -> None:
 
 @pytest.mark.parametrize("line", ["Sign up rates for the allotment newsletter fell by half, the clerk said.",
                                   "Sign up for the plot lottery before May. The newsletter explains how.",
-                                  "Sign up for the free parish newsletter to follow the plot lottery."])
+                                  "Sign up for the free parish newsletter to follow the plot lottery.",
+                                  # a checklist's item, no section's name (audit m35)
+                                  "Sign up for the school newsletter and the parents' WhatsApp group"])
 def test_a_sentence_about_a_newsletter_sign_up_is_text(line: str) -> None:
     assert parse(page(HEADER, "", P1, "", line, "", P2))["body"] == f"{P1}\n\n{line}\n\n{P2}"
 
@@ -1987,7 +1989,7 @@ def test_paragraphs_under_a_view_more_line_are_still_read() -> None:
     assert rec["body"].endswith(f"\n\n{long.strip()}\n\n{P2}")  # (the teaser above stays: mid-body, as ever)
 
 
-@pytest.mark.parametrize("line", ["0:00 / 2:31", "1:02:10 / 1:45:00",
+@pytest.mark.parametrize("line", ["0:00 / 2:31", "0:00:00 / 1:45:00", "00:00 / 12:07",
                                   "https://cdn.mos.cms.futurecdn.net/a-1920-80.jpg 1920w"])
 def test_a_players_time_and_a_srcset_entry_are_furniture(line: str) -> None:
     rec = parse(page(HEADER, "", P1, "", "Listen to this article", line, "", P2))
@@ -1995,6 +1997,14 @@ def test_a_players_time_and_a_srcset_entry_are_furniture(line: str) -> None:
     assert is_boilerplate(line)
     rec = parse(page(HEADER, "", P1, "", "The score was 2:31 / 0:00 at half time, said the referee.", "", P2))
     assert "2:31 / 0:00 at half time" in rec["body"]
+
+
+def test_times_that_are_no_players_start_are_text() -> None:
+    """A player is saved at its start (audit m35: a race's splits at halfway and the finish)."""
+    rec = parse(page(HEADER, "", P1, "", "New record", "1:00:48 / 2:00:01", "", "Old record", "1:01:05 / 2:00:35",
+                     "", P2))
+    assert "New record\n1:00:48 / 2:00:01\n\nOld record\n1:01:05 / 2:00:35" in rec["body"]
+    assert not is_boilerplate("1:00:48 / 2:00:01")
 
 
 @pytest.mark.parametrize("pieces", [["Sign up for The Week\u2019s", "Free Newsletters"],
@@ -2301,6 +2311,12 @@ def test_a_paywall_block_that_lost_its_first_line_still_truncates() -> None:
     assert (rec["truncated"], rec["body"], rec["author"]) == (True, P1, "Amara Okafor")
     rec = parse(page(HEADER, "", P1, "", "Cancel or pause at any time.", "", P2))
     assert (rec["truncated"], rec["body"]) == (False, f"{P1}\n\n{P2}")
+    # Its two lines that prose may quote (a piece on paywalls, audit m35) are no headless paywall: the
+    # paragraphs under them were lost. Either with a line only the block has still is one.
+    rec = parse(page(HEADER, "", P1, "", "Cancel or pause at any time.", "", "Already a subscriber?", "", P2, "", P3))
+    assert (rec["truncated"], rec["body"]) == (False, f"{P1}\n\n{P2}\n\n{P3}")
+    rec = parse(page(HEADER, "", P1, "", PAYWALL[2], "Cancel or pause at any time.", "", P2))
+    assert (rec["truncated"], rec["body"]) == (True, P1)
 
 
 def test_a_kicker_on_a_page_without_image_or_labels_is_dropped() -> None:
