@@ -139,8 +139,10 @@ class EndReader(PageState):
         """A later line of the paywall block (not its first) in the three text lines under line i,
         one of the two a line the block alone has."""
         after = islice(filter(BLANK.__ne__, self.keys[i + 1:i + 12]), 3)
-        generic = self.keys[i] in PAYWALL_GENERIC
-        return any(k in PAYWALL_KEYS and k != PAYWALL_START and not (generic and k in PAYWALL_GENERIC) for k in after)
+        key = self.keys[i]  # (a line the scraper wrapped has its key on both pieces: one line of the block)
+        generic = key in PAYWALL_GENERIC
+        return any(k in PAYWALL_KEYS and k != PAYWALL_START and k != key and not (generic and k in PAYWALL_GENERIC)
+                   for k in after)
 
     def _paywall_at(self, i: int) -> bool:
         """Line i starts the paywall: one of its usual forms, or another ending of it ("To continue

@@ -2317,6 +2317,10 @@ def test_a_paywall_block_that_lost_its_first_line_still_truncates() -> None:
     assert (rec["truncated"], rec["body"]) == (False, f"{P1}\n\n{P2}\n\n{P3}")
     rec = parse(page(HEADER, "", P1, "", PAYWALL[2], "Cancel or pause at any time.", "", P2))
     assert (rec["truncated"], rec["body"]) == (True, P1)
+    # One line of the block hard-wrapped in two is one line (audit l35): no paywall either.
+    rec = parse(page(HEADER, "", P1, "", "Get unlimited website access, exclusive newsletters", "plus much more.", "",
+                     P2, "", P3))
+    assert (rec["truncated"], rec["body"]) == (False, f"{P1}\n\n{P2}\n\n{P3}")
 
 
 def test_a_kicker_on_a_page_without_image_or_labels_is_dropped() -> None:
