@@ -174,6 +174,22 @@ class EndReader(PageState):
                 break
         return False
 
+    def _furniture_under(self, mark: int) -> bool:
+        """The text lines under a `View More` line could be furniture: no signature among them, and no
+        two sentences (a copyright line may be one; a lone `View More` in the article, audit l35, has
+        the rest of the text, the signature and the bio under it)."""
+        sentences = 0
+        for ln, key in zip(self.lines[mark + 1:], self.keys[mark + 1:]):
+            text = ln.strip()
+            if key is not None or not text:
+                continue
+            if self._sig(text):
+                return False
+            sentences += ends_in(text, SENTENCE_END)
+            if sentences == 2:
+                return False
+        return True
+
     def footer_start(self, first: int) -> int:
         """Where the footer (and a related-articles list above it) starts, looking no higher than first.
 
@@ -188,7 +204,8 @@ class EndReader(PageState):
         # furniture (section links, the publisher's copyright line), never article text.
         last_mark = next((k for k in range(end - 1, first - 1, -1) if keys[k] in _VIEW_MORE), None) \
             if not _VIEW_MORE.isdisjoint(keys) else None  # (a scan in C first: most pages have none)
-        if last_mark is not None and max(map(len, lines[last_mark + 1:]), default=0) <= FURNITURE_MAX:
+        if last_mark is not None and max(map(len, lines[last_mark + 1:]), default=0) <= FURNITURE_MAX \
+                and self._furniture_under(last_mark):
             end = last_mark + 1  # (paragraphs of text under it: an article that goes on, read as ever)
         below = False  # footer lines found under the scan (teasers above them may stand a blank line apart)
         more = False  # the template's `You might also like` among them, with no `Latest` of its own

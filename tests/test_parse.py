@@ -2744,3 +2744,17 @@ def test_a_section_kicker_over_the_headline_saved_again_leaves_the_standfirst() 
     for top in (["Instant Opinion", ""], ["", "Instant Opinion", ""]):
         rec = parse(page(head, *top, "\u2018Sandbags are not a flood policy\u2019", "", standfirst, "", P1, "", P2))
         assert (rec["subtitle"], rec["body"]) == (standfirst, f"{P1}\n\n{P2}")
+
+
+def test_a_lone_view_more_in_the_text_does_not_end_the_page() -> None:
+    """Audit l35: with no `View More` in the footer, one between paragraphs cut off the rest of the
+    text, the signature and the bio (the lines under it were all short). Furniture under the footer's
+    own `View More` (section links, a copyright line) is still left out."""
+    sig, bio = "Morag Lindsay, The Week UK", "Morag Lindsay covers Scotland for The Week."
+    rec = parse(page(HEADER, "", P1, "", "View More", "", "Fares will rise.", "", "Islanders welcomed it.", "",
+                     sig, "", bio, "", "Latest", "You might also like"))
+    assert rec["body"] == f"{P1}\n\nFares will rise.\n\nIslanders welcomed it."
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == ("Morag Lindsay", "The Week UK", bio)
+    rec = parse(page(HEADER, "", P1, "", sig, "", bio, "", *FOOTER, "UK News", "World", "",
+                     "\u00a9 Future US, Inc. All rights reserved."))
+    assert (rec["body"], rec["author_bio"]) == (P1, bio)
