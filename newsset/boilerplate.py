@@ -16,7 +16,8 @@ import unicodedata
 __all__ = ["BLANK", "BUTTON", "FOOTER_HEADS", "FOOTER_KEYS", "INVISIBLE", "INVISIBLE_CHARS", "INVISIBLE_RE",
            "FOLLOW", "LINE_KEYS", "LOGO", "LONGEST", "PAYWALL_END", "PAYWALL_GENERIC", "PAYWALL_KEYS", "PAYWALL_START",
            "SIG_DROP_CHARS", "TAIL_HEADS", "ZERO_WIDTH_CHARS", "boiler_key", "continued_boilerplate", "indented_short",
-           "is_boilerplate", "follow_lines", "logo_lines", "share_bars", "split_boilerplate", "wrapped_boilerplate"]
+           "is_boilerplate", "follow_lines",
+           "logo_lines", "marked_boilerplate", "share_bars", "split_boilerplate", "wrapped_boilerplate"]
 
 # Zero-width and direction marks: a line of only these (and white space) shows as blank.
 INVISIBLE_CHARS = "\u200b\u2060\u200e\u200f\u061c\ufeff"  # (the BOM last: see decode_raw)
@@ -158,10 +159,10 @@ _FOOTER_LINES = ("Latest", "You might also like", "More from The Week", "More fr
 
 _PROMO = frozenset(map(_norm, _PROMO_LINES))
 # (also without its scheme: `cdn.mos.cms.futurecdn.net/...jpg`, as a scraper saved an image's src; or
-# as a srcset entry, with its width or density: `... 1920w`)
+# as a srcset, with its width or density: `... 1920w`, `... 1x, ... 2x`)
 _IMAGE_URL = re.compile(
     r"^(?:(?:https?:)?//|(?:[a-z0-9-]+\.)+[a-z]{2,}/)\S+?(\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?|futurecdn\.net/\S*)"
-    r"(?:\s+\d+(?:\.\d+)?[wx])?$", re.IGNORECASE)
+    r"(?:\s+\d+(?:\.\d+)?[wx](?:,\s*\S+\s+\d+(?:\.\d+)?[wx])*)?$", re.IGNORECASE)
 # A media player's position and length (`0:00 / 2:31`), which scrapers save with an audio or video embed:
 # at its start, as a page is saved (`1:00:48 / 2:00:01`, a race's splits, say, is text).
 _PLAYER_TIME = re.compile(r"^\s*(?:0{1,2}:)?0{1,2}:00\s*/\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*$")
@@ -209,6 +210,8 @@ _KEY_ALIAS.update({_norm(v)[:-1]: _norm(v) for v in _PROMO_LINES + _PAYWALL_LINE
 # ... and one that is no sentence may come with one (`Subscribe to The Week.`; not a button's word or two:
 # `Sign up.` alone on its line may be a reply in the text).
 _KEY_ALIAS.update({_norm(v) + ".": _norm(v) for v in _PROMO_LINES if v[-1].isalnum() and len(v.split()) >= 3})
+# ... or, a box's heading, with a colon (`Subscribe to The Week:` over the box's text).
+_KEY_ALIAS.update({_norm(v) + ":": _norm(v) for v in _BOX_LINES if v[-1].isalnum() and len(v.split()) >= 3})
 PAYWALL_END = _norm("Not sure which email you used for your subscription? Contact us")
 PAYWALL_KEYS = frozenset(map(_norm, _PAYWALL_LINES))
 # Lines of the block that other text may hold too (a piece on paywalls quotes them): two of these alone
@@ -534,6 +537,25 @@ def wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tup
                     found, i = True, j
                     break
             i += 1
+    return found
+
+
+# A list's marker that a scraper saving the page as text put before a box's line (`• Sign up for ...`).
+_MARKS = frozenset(f"{m} " for m in "\u2022\u00b7\u25aa\u25cf*-")
+
+
+def marked_boilerplate(lines: list[str], keys: list[str | None], runs: list[tuple[int, int]]) -> bool:
+    """Mark a promotional line saved behind a list's marker ("• Sign up for The Week's Free
+    Newsletters", "* SUBSCRIBE & SAVE") when it is a paragraph of its own line: in a list of the
+    text ("- Sign up" / "- Pick a plan" / ...) such a line is an item. Returns whether any was found."""
+    found = False
+    for s, e in runs:
+        if e - s == 1 and lines[s].lstrip()[:2] in _MARKS:
+            rest = lines[s].lstrip()[2:].strip()
+            key = boiler_key(rest) if rest else None
+            if key in _PROMO:
+                keys[s] = key
+                found = True
     return found
 
 

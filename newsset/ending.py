@@ -15,6 +15,7 @@ from .boilerplate import (
     PAYWALL_GENERIC,
     PAYWALL_KEYS,
     PAYWALL_START,
+    boiler_key,
     is_boilerplate,
 )
 from .lines import (
@@ -149,7 +150,29 @@ class EndReader(PageState):
         reading this article, subscribe ...") with more of the block in the next three text lines.
         A line of prose that opens the same way ("..., readers now need a day pass.") has none."""
         # (its usual forms, also with a button's icon: the record check's view)
-        return is_boilerplate(self.lines[i]) or self._block_goes_on(i)
+        if is_boilerplate(self.lines[i]):
+            return True
+        last = self._start_pieces(i)
+        if last > i and is_boilerplate(" ".join(self.lines[j].strip() for j in range(i, last + 1)
+                                                if self.keys[j] == PAYWALL_START)):
+            return True
+        return self._block_goes_on(last)
+
+    def _start_pieces(self, i: int) -> int:
+        """The last line of the paywall's first line when a scraper wrapped it or saved it in pieces
+        ("To continue" / "reading this article..."): each piece has the line's key (`wrapped_boilerplate`,
+        `split_boilerplate`) though alone it is no paywall line; else i."""
+        keys, lines = self.keys, self.lines
+        if boiler_key(lines[i]) == PAYWALL_START:  # (a line of its own: the whole first line, or a sentence)
+            return i
+        last = i
+        for j in range(i + 1, min(i + 6, len(keys))):
+            if keys[j] == BLANK:
+                continue
+            if keys[j] != PAYWALL_START or boiler_key(lines[j]) == PAYWALL_START:
+                break
+            last = j
+        return last
 
     def _block_goes_on(self, i: int) -> bool:
         """More of the paywall block in the three lines under line i that are not blank, with only
@@ -493,6 +516,11 @@ class EndReader(PageState):
             for line in {self.lines[ps], self.lines[pe - 1]}:
                 if "The Week" in line and (other := self._sig(line)) and other[1].startswith("The Week"):
                     return None, None, None
+        # Nor one between a round-up's items, `Name, Paper` lines of their own above and under it (audit
+        # l35: the site's writer quoted among others; what lies under is the round-up's, not furniture).
+        items = [ps for ps, pe in paras[1:] if pe - ps == 1 and self._sig(self.lines[ps]) is not None]
+        if items[0] < s < items[-1]:  # (the box itself is one of them)
+            return None, None, None
         for ps, pe in paras[k + 2:]:  # (more of the bio: a paragraph that names the writer, opens "She ...", or
             text = self.lines[ps:pe]    # gives their address)
             if not (mentions_name(text, name[0]) or text[0].split(None, 1)[0] in _PRONOUNS or _CONTACT.search(

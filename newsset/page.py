@@ -21,6 +21,7 @@ from .boilerplate import (
     follow_lines,
     indented_short,
     logo_lines,
+    marked_boilerplate,
     related_cards,
     share_bars,
     split_boilerplate,
@@ -82,6 +83,8 @@ class PageState:
         if keys.count(None) > len(self.runs) and wrapped_boilerplate(lines, keys, self.runs):  # (a run of 2+)
             self.runs = text_runs(keys)
         if len(self.runs) > 1 and split_boilerplate(lines, keys, self.runs):  # (pieces a blank line apart)
+            self.runs = text_runs(keys)
+        if marked_boilerplate(lines, keys, self.runs):  # (a promo line behind a list's marker)
             self.runs = text_runs(keys)
         if FOLLOW in keys:
             follow_lines(keys)

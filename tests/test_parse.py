@@ -786,6 +786,24 @@ def test_a_promotional_block_wrapped_over_lines_is_dropped(wrapped: list[str]) -
     assert parse(text)["body"] == f"{P1}\n\n{P2}\n\n{P3}"
 
 
+@pytest.mark.parametrize("marked", ["\u2022 Sign up for The Week's Free Newsletters", "* SUBSCRIBE & SAVE", "- Sign up",
+                                    "\u00b7 Subscribe to The Week", "Subscribe to The Week:"])
+def test_a_promo_line_behind_a_lists_marker_or_with_a_colon_is_dropped(marked: str) -> None:
+    """Audit l35: a scraper that saves list items with a marker kept the box's lines in the body."""
+    rec = parse(page(HEADER, "", P1, "", marked, "", P2))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
+def test_a_lists_item_that_reads_like_a_promo_stays() -> None:
+    """In a list of the text the same line is an item: only a marked line that is a paragraph of its
+    own is the box's."""
+    steps = ["- Sign up", "- Pick a plot", "- Wait eight years"]
+    rec = parse(page(HEADER, "", P1, "", *steps, "", P2))
+    assert rec["body"] == f"{P1}\n\n" + "\n".join(steps) + f"\n\n{P2}"
+    rec = parse(page(HEADER, "", P1, "", "- Sign up today", "", P2))
+    assert "- Sign up today" in rec["body"]
+
+
 def test_a_body_paragraph_wrapped_over_lines_that_only_starts_like_a_promo_stays() -> None:
     para = ["Escape your echo chamber. Get the facts behind the news,", "said the campaign's founder, Noémie Lefèvre."]
     assert parse(page(HEADER, "", P1, "", *para, "", P2))["body"] == f"{P1}\n\n{para[0]}\n{para[1]}\n\n{P2}"
@@ -1990,7 +2008,10 @@ def test_paragraphs_under_a_view_more_line_are_still_read() -> None:
 
 
 @pytest.mark.parametrize("line", ["0:00 / 2:31", "0:00:00 / 1:45:00", "00:00 / 12:07",
-                                  "https://cdn.mos.cms.futurecdn.net/a-1920-80.jpg 1920w"])
+                                  "https://cdn.mos.cms.futurecdn.net/a-1920-80.jpg 1920w",
+                                  "https://cdn.mos.cms.futurecdn.net/a.jpg 1x, "
+                                  "https://cdn.mos.cms.futurecdn.net/a-1200.jpg 2x",
+                                  "//cdn.example.com/a-640.webp 640w, //cdn.example.com/a-1280.webp 1280w"])
 def test_a_players_time_and_a_srcset_entry_are_furniture(line: str) -> None:
     rec = parse(page(HEADER, "", P1, "", "Listen to this article", line, "", P2))
     assert rec["body"] == f"{P1}\n\n{P2}"
@@ -2117,6 +2138,22 @@ def test_an_author_box_far_from_the_end_needs_its_bio_and_the_lower_half(case: s
                  "", *FURNITURE]
     rec = parse(page(HEADER, "", *lines))
     assert rec["author"] is None and "Ana Demir, The Week UK" in str(rec["body"])
+
+
+def test_the_sites_writer_quoted_among_a_round_ups_items_is_no_signature() -> None:
+    """Audit l35: `Name, The Week UK` between other papers' `Name, Paper` items, with no signature
+    closing the page, was taken for the author box, and the last item under it was dropped as
+    furniture."""
+    items = ["Polly Hart, The Guardian", "", "Polly Hart says the budget is a gamble that might just pay off.", "",
+             "Harry Lamb, The Week UK", "", "Harry Lamb thinks the plans are sound but badly explained.", "",
+             "Jo Cole, The Times", "", "Jo Cole is less sure."]
+    rec = parse(page(HEADER, "", P1 + " " + P2, "", *items))
+    assert (rec["author"], rec["author_bio"]) == (None, None)
+    assert rec["body"] == f"{P1} {P2}\n\n" + "\n".join(items)
+    # With the items all above it, the box over its bio and the page's furniture is still the signature.
+    rec = parse(page(HEADER, "", P1 + " " + P2, "", *items[:4], "Harry Lamb, The Week UK", "",
+                     "Harry Lamb writes on money.", "", "Comments are closed."))
+    assert (rec["author"], rec["author_bio"]) == ("Harry Lamb", "Harry Lamb writes on money.")
 
 
 @pytest.mark.parametrize("label", ["First published on Sun 15 Dec 2024 07.00 GMT", "Last modified: 15 March 2025",
@@ -2321,6 +2358,20 @@ def test_a_paywall_block_that_lost_its_first_line_still_truncates() -> None:
     rec = parse(page(HEADER, "", P1, "", "Get unlimited website access, exclusive newsletters", "plus much more.", "",
                      P2, "", P3))
     assert (rec["truncated"], rec["body"]) == (False, f"{P1}\n\n{P2}\n\n{P3}")
+
+
+@pytest.mark.parametrize("pieces", [["To continue reading", "this article..."],
+                                    ["To continue", "", "reading this article..."],
+                                    ["To continue reading this", "article\u2026"]])
+def test_the_paywalls_first_line_wrapped_or_in_pieces_starts_the_paywall(pieces: list[str]) -> None:
+    """Audit l35: the block was found from its second piece on, and the first ("To continue") stayed
+    as the body's last paragraph. Also with nothing of the block under it."""
+    for rest in (PAYWALL[1:], []):
+        rec = parse(page(HEADER, "", P1, "", P2, "", *pieces, *rest))
+        assert (rec["truncated"], rec["body"]) == (True, f"{P1}\n\n{P2}")
+    # A sentence that opens like it and is wrapped is text (no catalogue line joins from it).
+    rec = parse(page(HEADER, "", P1, "", "To continue reading", "this article, sign in.", "", P2))
+    assert (rec["truncated"], rec["body"]) == (False, f"{P1}\n\nTo continue reading\nthis article, sign in.\n\n{P2}")
 
 
 def test_a_kicker_on_a_page_without_image_or_labels_is_dropped() -> None:
