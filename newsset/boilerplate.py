@@ -611,20 +611,24 @@ def _is_paywall_start(line: str) -> bool:
 
 
 LOGO = "\x00logo"  # the key of a line that may be the site's name heading its subscribe box (see `logo_lines`)
-_BOX_KEYS = frozenset(_KEY_ALIAS.get(_norm(v), _norm(v)) for v in _BOX_LINES)
+# (A box's text, not its button: under a paragraph `The Week` (a list's item, a subheading), a `Sign up` or
+# `SUBSCRIBE & SAVE` button closes a box whose heading was lost, audit g36.)
+_BOX_KEYS = frozenset(_KEY_ALIAS.get(_norm(v), _norm(v)) for v in _BOX_LINES
+                      if _norm(v) not in ("sign up", "subscribe & save", "subscribe and save"))
 _LOGO_KEY = "the week"
 
 
 def logo_lines(lines: list[str], keys: list[str | None]) -> None:
     """Resolve `LOGO` keys: the site's name on a line of its own (`The Week`) heads its subscribe box
     on the US site ("The Week" / "Escape your echo chamber. ..."): boilerplate when the next line that
-    is not blank is a line of a subscribe or newsletter box; anywhere else, text."""
+    is not blank is a line of a subscribe or newsletter box, and no text is glued on above it (the
+    last of a list of titles, "The Spectator" / "The Week", audit g36); anywhere else, text."""
     n = len(keys)
     for i in [i for i, k in enumerate(keys) if k == LOGO]:
         j = i + 1
         while j < n and keys[j] == BLANK:
             j += 1
-        keys[i] = _LOGO_KEY if j < n and keys[j] in _BOX_KEYS else None
+        keys[i] = _LOGO_KEY if j < n and keys[j] in _BOX_KEYS and (i == 0 or keys[i - 1] is not None) else None
 
 
 FOLLOW = _norm("Follow us")  # the newer template's follow links' heading: a heading of the text too

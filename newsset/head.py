@@ -74,7 +74,7 @@ _OPENING_QUOTES = "".join(OPEN_QUOTES)  # (a quoted headline or standfirst opens
 
 # A caption with the site's credit, or another template's in brackets, at its end on the same line.
 _GLUED_CREDIT = re.compile(r"(?P<caption>.*\S)\s+(?P<credit>\((?:image|photo|picture)(?: credits?)?:[^()]+\)"
-                           r"|\(credits?:[^()]+\))\s*$", re.IGNORECASE)
+                           r"|\(credits?:[^()]+\))\.?\s*$", re.IGNORECASE)  # (a stray full stop after it)
 # An item of a numbered or bulleted list.
 # An obituary's standfirst: the years of a life (`1931\u20132025`, `1931 - 2025`), which holds no letter.
 _LIFE_SPAN = re.compile(r"\s*\d{3,4}\s?[-\u2013\u2014]\s?\d{2,4}\s*")
@@ -178,7 +178,7 @@ class HeadReader(PageState):
                     and (not loose_credit(lines[i]) or (i > first and self.keys[i - 1] is None)):
                 credit_i = i
                 break
-            if lines[i][-1] == ")" and (m := _GLUED_CREDIT.match(lines[i])) is not None:
+            if lines[i][-1] in ")." and (m := _GLUED_CREDIT.match(lines[i])) is not None:
                 # the caption and its credit on one line: `The pier at dawn (Image credit: Getty)`
                 credit_i, credit_text, glued = i, credit_of(m.group("credit")), m.group("caption").strip()
                 break

@@ -109,7 +109,17 @@ def credit_of(line: str) -> str | None:
         if label in _BRACKETED_ONLY and not opened:
             return None  # (a bare "Credit:" or "Image:" only in parentheses: unbracketed, they open sentences)
         text = text[len(label):]
-    if text.endswith(")") and text.count("(") < text.count(")"):  # the outer one (its "(" may be lost), not "(right)"'s
+    if opened and ")" in text:
+        # The credit ends at the parenthesis that closes the opening one (`Getty (left), AFP (right))`); after
+        # it, a stray full stop may follow, but no more words: a line that runs on is no credit line.
+        depth = 1
+        for k, c in enumerate(text):
+            depth += (c == "(") - (c == ")")
+            if depth == 0:
+                if text[k + 1:].strip(" \t.,;:"):
+                    return None
+                return text[:k].strip()
+    elif text.endswith(")") and text.count("(") < text.count(")"):  # (its "(" lost: not "(right)"'s)
         text = text[:-1]
     return text.strip()
 

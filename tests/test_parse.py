@@ -1976,9 +1976,29 @@ def test_an_image_url_takes_no_slot_in_the_image_block_and_is_dropped_without_it
     ("(Image credit: Getty Images (left), AFP (right))", "Getty Images (left), AFP (right)"),
     ("(Image credit: Getty Images (left), AFP (right)", "Getty Images (left), AFP (right)"),
     ("(Image credit: Kit Marlowe", "Kit Marlowe"), ("Image credit: Kit Marlowe)", "Kit Marlowe"),
-    ("Image credit: AFP (right)", "AFP (right)")])
-def test_a_credit_keeps_its_own_parentheses_when_the_closing_one_is_lost(line: str, credit: str) -> None:
+    ("Image credit: AFP (right)", "AFP (right)"),
+    ("(Image credit: Getty Images).", "Getty Images"), ("(Photo: AFP (left), PA (right)) ", "AFP (left), PA (right)"),
+    ("(Image credit: Getty) The Pyramid Stage on Friday", None)])
+def test_a_credit_keeps_its_own_parentheses_when_the_closing_one_is_lost(line: str, credit: str | None) -> None:
+    """And ends at the parenthesis that closes its opening one: a stray full stop after it is left out
+    (audit g36: `Getty Images).` was the credit); a line running on past it is no credit line."""
     assert credit_of(line) == credit
+
+
+def test_a_credit_line_with_a_stray_full_stop_or_text_after_it() -> None:
+    """Audit g36: a line that runs on past the credit's closing parenthesis was a credit line, and on a
+    page with no labels the two paragraphs above it became the standfirst and the caption."""
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "Plots in Leeds", "(Image credit: Pressbank).", "By",
+                     "published", "", P1))
+    assert (rec["image_caption"], rec["image_credit"], rec["body"]) == ("Plots in Leeds", "Pressbank", P1)
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "A ferry at the pier",
+                     "The pier at dawn (Image credit: Getty).", "By", "published", "", P1))
+    assert (rec["image_alt"], rec["image_caption"], rec["image_credit"]) == ("A ferry at the pier", "The pier at dawn",
+                                                                             "Getty")
+    odd = "(Image credit: Getty) is how the caption ran, the editor said."
+    rec = parse(page(HEADER, "", P1, "", P2, "", odd, "", P3))
+    assert (rec["subtitle"], rec["image_caption"], rec["image_credit"], rec["body"]) == (
+        None, None, None, f"{P1}\n\n{P2}\n\n{odd}\n\n{P3}")
 
 
 def test_an_author_holds_no_zero_width_characters() -> None:
@@ -2753,6 +2773,13 @@ def test_the_sites_name_heading_its_subscribe_box_is_dropped(gap: list[str]) -> 
     assert parse(page(HEADER, "", P1, "", *newsletter, "", P2))["body"] == f"{P1}\n\n{P2}"
     # Anywhere else the name on its own line is text: over another paragraph, or at the end.
     assert parse(page(HEADER, "", P1, "", "The Week", "", P2))["body"] == f"{P1}\n\nThe Week\n\n{P2}"
+    # ... or over a box's button alone (audit g36: a list of magazines' last item lost its line), or
+    # glued under a line of text (a list's last item over the box).
+    for button in ("Sign up", "SUBSCRIBE & SAVE"):
+        rec = parse(page(HEADER, "", P1, "", "The Week", "", button, "", P2))
+        assert rec["body"] == f"{P1}\n\nThe Week\n\n{P2}"
+    rec = parse(page(HEADER, "", P1, "", "The Spectator", "The Week", "", "Subscribe to The Week", "", P2))
+    assert rec["body"] == f"{P1}\n\nThe Spectator\nThe Week\n\n{P2}"
     assert parse(page(HEADER, "", P1, "", "The Week"))["body"] == f"{P1}\n\nThe Week"
 
 
