@@ -16,8 +16,8 @@ import unicodedata
 __all__ = ["BLANK", "BUTTON", "FOOTER_HEADS", "FOOTER_KEYS", "INVISIBLE", "INVISIBLE_CHARS", "INVISIBLE_RE",
            "FOLLOW", "LINE_KEYS", "LOGO", "LONGEST", "PAYWALL_END", "PAYWALL_GENERIC", "PAYWALL_KEYS", "PAYWALL_START",
            "SIG_DROP_CHARS", "TAIL_HEADS", "ZERO_WIDTH_CHARS", "boiler_key", "continued_boilerplate", "indented_short",
-           "is_boilerplate", "follow_lines",
-           "logo_lines", "marked_boilerplate", "share_bars", "split_boilerplate", "wrapped_boilerplate"]
+           "is_boilerplate", "follow_lines", "logo_lines", "marked_boilerplate", "share_bars", "split_boilerplate",
+           "wrapped_boilerplate"]
 
 # Zero-width and direction marks: a line of only these (and white space) shows as blank.
 INVISIBLE_CHARS = "\u200b\u2060\u200e\u200f\u061c\ufeff"  # (the BOM last: see decode_raw)
