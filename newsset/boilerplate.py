@@ -17,7 +17,7 @@ __all__ = ["BLANK", "BUTTON", "FOOTER_HEADS", "FOOTER_KEYS", "INVISIBLE", "INVIS
            "FOLLOW", "LINE_KEYS", "LOGO", "LONGEST", "PAYWALL_END", "PAYWALL_GENERIC", "PAYWALL_KEYS", "PAYWALL_START",
            "SIG_DROP_CHARS", "TAIL_HEADS", "ZERO_WIDTH_CHARS", "boiler_key", "continued_boilerplate", "indented_short",
            "is_boilerplate", "follow_lines", "logo_lines", "marked_boilerplate", "share_bars", "split_boilerplate",
-           "wrapped_boilerplate"]
+           "unmarked", "wrapped_boilerplate"]
 
 # Zero-width and direction marks: a line of only these (and white space) shows as blank.
 INVISIBLE_CHARS = "\u200b\u2060\u200e\u200f\u061c\ufeff"  # (the BOM last: see decode_raw)
@@ -30,6 +30,20 @@ _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH_CHARS}]")
 INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
 INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARS[:-1]}]")  # (one C call on the page's few non-ASCII characters)
 BLANK = "\n"  # the key of a blank line: no line holds a newline, and no catalogue key is one
+
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,60}>")
+_MD_LINK = re.compile(r"\[([^\[\]]{1,80})\]\([^()\s]{0,300}\)")
+_MD_IMAGE = re.compile(r"!\[[^\[\]]{0,300}\]\([^()\s]{0,300}\)")
+_MD_EMPHASIS = re.compile(r"^(\*{1,3}|_{1,3})(.+?)\1$")
+_MARKUP_START = frozenset("#*_<[!")
+
+
+def unmarked(line: str) -> str:
+    """A line without the Markdown or HTML a scraper kept around it: `**By Ann Lee**`, `<p>...</p>`,
+    `[Ann Lee](url)` (its text), a heading's `###`."""
+    return _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", _HTML_TAG.sub("", line.strip()))).lstrip("#").strip()
+
+
 _DASH_PAIRS = (("\u2013", "-"), ("\u2014", "-"), ("\u2019", "'"), ("\u2018", "'"))
 
 
@@ -278,6 +292,12 @@ def boiler_key(line: str) -> str | None:
         if len(text) <= 120 and text[:11].lower() == "to continue" and \
                 _norm(text).startswith(PAYWALL_START.rstrip(".")):
             return PAYWALL_START
+    if first in _MARKUP_START or "](" in line:  # (Markdown or HTML a scraper kept: `### Subscribe to The Week`,
+        # `## Latest`, `[View More ▸](/news)`, a button with its image `[SUBSCRIBE & SAVE](url) ![](url)`)
+        bare = unmarked(_MD_IMAGE.sub("", line))
+        if bare and bare != line.strip() and len(bare) <= LONGEST and (key := boiler_key(bare)) is not None \
+                and key != BLANK:
+            return key
     if not line.isascii() or ">" in line or "<" in line:  # (icons are not ASCII but for these two)
         text = line.strip()
         # A button saved with its icon ("Sign up →"). (An ASCII end is an icon only as `<` or `>`: no

@@ -75,6 +75,14 @@ _OPENING_QUOTES = "".join(OPEN_QUOTES)  # (a quoted headline or standfirst opens
 # A caption with the site's credit, or another template's in brackets, at its end on the same line.
 _GLUED_CREDIT = re.compile(r"(?P<caption>.*\S)\s+(?P<credit>\((?:image|photo|picture)(?: credits?)?:[^()]+\)"
                            r"|\(credits?:[^()]+\))\.?\s*$", re.IGNORECASE)  # (a stray full stop after it)
+# ... its credit without the parentheses (`The pier at dawn Image credit: Getty`, as a tool that saves an
+# element's text joins the caption's and the credit's), or wrapped by the scraper onto the next line
+# (`The pier at dawn (Image credit: Kit` / `Marlowe / Getty)`).
+_GLUED_BARE_CREDIT = re.compile(r"(?P<caption>.*\S)\s+(?P<credit>(?:image|photo|picture) credits?:\s*\S.*)$",
+                                re.IGNORECASE)
+_GLUED_OPEN_CREDIT = re.compile(r"(?P<caption>.*\S)\s+(?P<credit>\((?:image|photo|picture)(?: credits?)?:[^()]*)$",
+                                re.IGNORECASE)
+_CREDIT_TAIL = re.compile(r"[^()]{1,80}\)\.?\s*")
 # An item of a numbered or bulleted list.
 # An obituary's standfirst: the years of a life (`1931\u20132025`, `1931 - 2025`), which holds no letter.
 _LIFE_SPAN = re.compile(r"\s*\d{3,4}\s?[-\u2013\u2014]\s?\d{2,4}\s*")
@@ -182,6 +190,11 @@ class HeadReader(PageState):
                 # the caption and its credit on one line: `The pier at dawn (Image credit: Getty)`
                 credit_i, credit_text, glued = i, credit_of(m.group("credit")), m.group("caption").strip()
                 break
+            if "redit" in lines[i] and (glued := self._glued_credit(i)) is not None:
+                credit_i, credit_text, glued = i, glued[1], glued[0]
+                nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))),
+                                       _HEAD_SCAN))  # (without the credit's wrapped tail)
+                break
         if credit_i is not None and (not self._lead_image(first, credit_i, nonblank) or (
                 loose_credit(lines[credit_i]) and not self.paragraphs(credit_i + 1, end))):
             credit_i = None  # an image in the body, or a last line (`© Reuters 2024`): text, as written
@@ -248,6 +261,23 @@ class HeadReader(PageState):
             self.where["author"] = by_i[0] + 1  # type: ignore[index]
         return start, subtitle, alt, caption, credit, by_name
 
+    def _glued_credit(self, i: int) -> tuple[str, str] | None:
+        """(caption, credit) of line i when it is a caption with its credit glued on in another form
+        than `_GLUED_CREDIT`'s: without the parentheses, or wrapped onto the next line (whose key is then
+        set: it takes no slot)."""
+        line = self.lines[i]
+        if (m := _GLUED_OPEN_CREDIT.match(line)) is not None:
+            nxt = i + 1
+            if nxt < len(self.lines) and self.keys[nxt] is None and _CREDIT_TAIL.fullmatch(self.lines[nxt]) \
+                    and (credit := credit_of(f"{m.group('credit')} {self.lines[nxt].strip()}")):
+                self.keys[nxt] = ""
+                self.runs = text_runs(self.keys)
+                return m.group("caption").strip(), credit
+            return None
+        if (m := _GLUED_BARE_CREDIT.match(line)) is not None and (credit := credit_of(m.group("credit"))):
+            return m.group("caption").strip(), credit
+        return None
+
     def _credit_not_standfirst(self, subtitle: str | None) -> tuple[str | None, str | None]:
         """(subtitle, credit) of a page with no credit line: an agency's credit alone where the
         standfirst stands is the image's credit."""
@@ -296,8 +326,11 @@ class HeadReader(PageState):
         # caption glued on its credit is not taken for the alt: a standfirst split at a link
         # leaves its second piece there.)
         while not block or (len(block) < 2 and block[0] < credit_i - 1):
-            if not (k > first and self.keys[k] == BLANK) or (
-                    split := self._split_image_block(first, k, block)) is block:
+            if not (k > first and self.keys[k] == BLANK):
+                break
+            while k - 1 > first and self.keys[k - 1] == BLANK:  # (two or more blank lines, as some tools
+                k -= 1                                           #  save the elements of pretty-printed HTML)
+            if (split := self._split_image_block(first, k, block)) is block:
                 break
             block, k = split, split[0] - 1
         return block

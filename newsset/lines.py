@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import re
 
-from .boilerplate import SIG_DROP_CHARS, ZERO_WIDTH_CHARS
+from .boilerplate import SIG_DROP_CHARS, ZERO_WIDTH_CHARS, unmarked
 
 __all__ = ["ABBREVIATED", "BARE_WHEN", "BY", "CLOSE_QUOTES", "HEADER", "ISO_DATE", "JOINER", "LABEL_OPENINGS",
            "OPEN_QUOTES", "PERSON_NAME", "PROSE_END", "ROLE_LABEL", "ROLE_WORDS", "SECOND_HEADER", "SENTENCE_END",
@@ -233,15 +233,6 @@ def _listed_signature(text: str) -> tuple[str, str] | None:
 
 # Markdown and HTML markup a scraper may keep around a line (emphasis, a link, a heading's #, tags).
 _MARKUP_ENDS = "*_<>#["
-_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,60}>")
-_MD_LINK = re.compile(r"\[([^\[\]]{1,80})\]\([^()\s]{0,300}\)")
-_MD_EMPHASIS = re.compile(r"^(\*{1,3}|_{1,3})(.+?)\1$")
-
-
-def unmarked(line: str) -> str:
-    """A line without the Markdown or HTML a scraper kept around it: `**By Ann Lee**`, `<p>...</p>`,
-    `[Ann Lee](url)` (its text), a heading's `###`."""
-    return _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", _HTML_TAG.sub("", line.strip()))).lstrip("#").strip()
 
 
 # The site's own signature with its name left out (a link the scraper dropped, as the byline's):

@@ -62,7 +62,7 @@ from .lines import (
     is_when,
     unmarked,
 )
-from .page import RUN_END
+from .page import RUN_END, text_runs
 from .records import Article, article_id, nfc_article_id
 from .text import nfc
 
@@ -470,6 +470,12 @@ class _Page(HeadReader, EndReader):
             s, e = self.runs[at]
             if e - s == 1 and first <= s < end and _site_titled(self.lines[s].strip(), title):
                 return e
+            if e - s > 1 and first <= s < end - 1 and _site_titled(self.lines[s].strip(), title):
+                # glued over the next part (the caption, the labels, the standfirst: audit t36, a scraper
+                # that kept the <h1> with no blank line under it): the line alone is left out
+                self.keys[s] = ""
+                self.runs = text_runs(self.keys)
+                return s + 1
             if first < e:  # a section's kicker over the headline saved again (the older site's page top:
                 labels = self.lines[max(s, first):e]  # `Instant Opinion`, `Speed Reads` / `First look`), glued or not
                 for s2, e2 in self.runs[at + 1:at + 3]:

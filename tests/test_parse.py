@@ -794,6 +794,33 @@ def test_a_promo_line_behind_a_lists_marker_or_with_a_colon_is_dropped(marked: s
     assert rec["body"] == f"{P1}\n\n{P2}"
 
 
+@pytest.mark.parametrize("marked", ["### Subscribe to The Week", "**Sign up**", "<p>Sign up</p>",
+                                    "[SUBSCRIBE & SAVE](https://subscribe.example.com/offer)",
+                                    "[SUBSCRIBE & SAVE](https://subscribe.example.com/o) ![](https://cdn.example.com/a.jpg)",
+                                    "## Sign up for The Week\u2019s Free Newsletters"])
+def test_a_promo_line_in_the_markdown_or_html_a_scraper_kept_is_dropped(marked: str) -> None:
+    """Audit t36: html2text and other Markdown scrapers write the site's boxes as headings, links and
+    buttons with their image; those lines stayed in the body."""
+    rec = parse(page(HEADER, "", P1, "", marked, "", P2))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+    # A heading of the text is kept as written.
+    rec = parse(page(HEADER, "", P1, "", "## Why it matters", "", P2))
+    assert rec["body"] == f"{P1}\n\n## Why it matters\n\n{P2}"
+
+
+def test_the_paywall_and_footer_in_markdown() -> None:
+    """Audit t36: `### To continue reading this article...` stayed as the body's last line, and the
+    footer's `## Latest` / `[View More ▸](/news)` joined the bio (or the body without a signature)."""
+    paywall = ["### " + PAYWALL[0], *PAYWALL[1:-1], PAYWALL[-1].replace("Contact us", "[Contact us](/contact)")]
+    footer = ["## Latest", "", "## You might also like", "", "[View More \u25b8](/news)"]
+    rec = parse(page(HEADER, "", P1, "", P2, "", *paywall, "[Ana Demir](/author/ana), The Week UK", "",
+                     "Ana Demir writes on cities.", "", *footer))
+    assert (rec["body"], rec["truncated"], rec["author"], rec["author_bio"]) == (
+        f"{P1}\n\n{P2}", True, "Ana Demir", "Ana Demir writes on cities.")
+    rec = parse(page(HEADER, "", P1, "", P2, "", *footer))
+    assert rec["body"] == f"{P1}\n\n{P2}"
+
+
 def test_a_lists_item_that_reads_like_a_promo_stays() -> None:
     """In a list of the text the same line is an item: only a marked line that is a paragraph of its
     own is the box's."""
@@ -2570,6 +2597,45 @@ def test_a_caption_and_its_credit_on_one_line(credit: str, standfirst: bool) -> 
     rec = parse(page(HEADER, "", *head, alt, f"{cap} {credit}", "By", "published", "", P1))
     assert (rec["subtitle"], rec["image_alt"], rec["image_caption"], rec["image_credit"], rec["body"]) == (
         "Plots are scarce" if standfirst else None, alt, cap, "Getty", P1)
+
+
+@pytest.mark.parametrize("line, wrapped", [
+    ("The pier at dawn Image credit: Kit Marlowe / Getty Images", None),
+    ("The pier at dawn (Image credit: Kit", "Marlowe / Getty Images)"),
+    ("The pier at dawn (Image credit:", "Kit Marlowe / Getty Images)."),
+])
+@pytest.mark.parametrize("labels", [["By Ana Demir", "published 3 June 2022"],
+                                    ["", "By Ana Demir published 3 June 2022"]])
+def test_a_caption_and_its_credit_without_parentheses_or_wrapped(line: str, wrapped: str | None,
+                                                                  labels: list[str]) -> None:
+    """Audit t36: a tool that joins an element's text (innerText, html2text) writes the credit without
+    its parentheses after the caption, or wraps the line at a fixed width; the image block was not
+    found, and the byline under it was not either."""
+    rec = parse(page(HEADER, "", "Plots are scarce", "", line, *([wrapped] if wrapped else []), *labels, "", P1))
+    assert (rec["subtitle"], rec["image_caption"], rec["image_credit"], rec["author"], rec["body"]) == (
+        "Plots are scarce", "The pier at dawn", "Kit Marlowe / Getty Images", "Ana Demir", P1)
+
+
+@pytest.mark.parametrize("blanks", [1, 2, 3])
+def test_blank_lines_between_caption_and_credit_count_as_one(blanks: int) -> None:
+    """Audit t36: BeautifulSoup's `get_text("\\n")` of pretty-printed HTML leaves two or more blank lines
+    between elements; with two, the caption joined the standfirst."""
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "The pier at dawn", *[""] * blanks,
+                     "(Image credit: Kit Marlowe)", "", "By Ana Demir", "published 3 June 2022", "", P1))
+    assert (rec["subtitle"], rec["image_caption"], rec["image_credit"], rec["body"]) == (
+        "Plots are scarce", "The pier at dawn", "Kit Marlowe", P1)
+
+
+@pytest.mark.parametrize("under", [["The pier at dawn (Image credit: Getty)", "By Ana Demir published 3 June 2022"],
+                                   ["By Ana Demir published 3 June 2022"],
+                                   ["Plots are scarce", "By", "Ana Demir", "published", "3 June 2022"]])
+def test_the_headline_saved_again_glued_over_the_next_part_is_left_out(under: list[str]) -> None:
+    """Audit t36: a scraper that kept the page's <h1> with no blank line under it: the copy became the
+    image's alt, the subtitle, or the standfirst's first line."""
+    title = HEADER.split(" ", 3)[3]
+    rec = parse(page(HEADER, "", title, *under, "", P1, "", P2))
+    assert title not in str((rec["subtitle"], rec["image_alt"], rec["image_caption"], rec["body"]))
+    assert rec["author"] == "Ana Demir" and rec["body"] == f"{P1}\n\n{P2}"
 
 
 @pytest.mark.parametrize("furniture", ["- Advertisement -", "\u2014 Advertisement \u2014", "Story continues below",
