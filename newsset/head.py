@@ -35,6 +35,7 @@ from .lines import (
     plain_label,
     sentence_words,
     timed,
+    unmarked,
 )
 from .page import FURNITURE_MAX, PageState, text_runs
 
@@ -83,6 +84,20 @@ _GLUED_BARE_CREDIT = re.compile(r"(?P<caption>.*\S)\s+(?P<credit>(?:image|photo|
 _GLUED_OPEN_CREDIT = re.compile(r"(?P<caption>.*\S)\s+(?P<credit>\((?:image|photo|picture)(?: credits?)?:[^()]*)$",
                                 re.IGNORECASE)
 _CREDIT_TAIL = re.compile(r"[^()]{1,80}\)\.?\s*")
+# A Markdown image with its caption after it (html2text's figure: `![alt](url) caption`), maybe wrapped.
+_MD_FIGURE = re.compile(r"!\[(?P<alt>[^\[\]]{0,300})\]\(\S{0,300}?\)\s*(?P<caption>.*)", re.DOTALL)
+
+
+def _markdown_figure(alt: str | None, caption: str | None) -> tuple[str | None, str | None]:
+    """(alt, caption) of an image block that a Markdown scraper saved as `![alt](url) caption`: the
+    alt from the brackets (the lines joined when the tool wrapped them), the caption without the
+    markup; as found when it is no such figure."""
+    m = _MD_FIGURE.fullmatch(" ".join(t for t in (alt, caption) if t))
+    if m is None:
+        return alt, caption
+    return " ".join(m.group("alt").split()) or None, m.group("caption").strip() or None
+
+
 # An item of a numbered or bulleted list.
 # An obituary's standfirst: the years of a life (`1931\u20132025`, `1931 - 2025`), which holds no letter.
 _LIFE_SPAN = re.compile(r"\s*\d{3,4}\s?[-\u2013\u2014]\s?\d{2,4}\s*")
@@ -245,6 +260,8 @@ class HeadReader(PageState):
             elif block:
                 caption = lines[block[0]].strip()
                 self.where["image_caption"] = block[0] + 1
+            if (alt or caption or "")[:2] == "![":
+                alt, caption = _markdown_figure(alt, caption)
             head_stop = block[0] if block else credit_i
             if by_i is None:
                 start = credit_i + 1
@@ -616,7 +633,8 @@ class HeadReader(PageState):
     def _by_name(text: str, nxt: str, after_image: bool) -> bool:
         """`By NAME` is a label next to `published`, right after the image block, or when NAME is name-shaped."""
         m = BY.match(text)
-        if not m or len(text) > (_BY_MAX_LISTED if is_when(nxt) else _BY_MAX):
+        if not m or len(unmarked(text) if "](" in text or "<" in text else text) > (  # (links' URLs aside)
+                _BY_MAX_LISTED if is_when(nxt) else _BY_MAX):
             return False
         name = by_name_of(m.group(1))
         if ends_in(name[-2:], TERMINAL) and not ABBREVIATED.search(name):

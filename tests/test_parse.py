@@ -2616,6 +2616,19 @@ def test_a_caption_and_its_credit_without_parentheses_or_wrapped(line: str, wrap
         "Plots are scarce", "The pier at dawn", "Kit Marlowe / Getty Images", "Ana Demir", P1)
 
 
+@pytest.mark.parametrize("figure", [["![Volunteers at work](https://cdn.example.com/a-1200.jpg) The pier at dawn "
+                                     "(Image credit: Getty)"],
+                                    ["![Volunteers at", "work](https://cdn.example.com/a-1200.jpg) The pier at",
+                                     "dawn (Image credit: Getty)"]])
+def test_a_markdown_figure_gives_its_alt_and_caption_without_the_markup(figure: list[str]) -> None:
+    """Audit t36: html2text writes the lead image as `![alt](url) caption (Image credit: ...)`, wrapped
+    at 78 columns by default; the markup went into `image_caption` (and `image_alt`)."""
+    rec = parse(page(HEADER, "", "Plots are scarce", "", *figure, "", "By [Ana Demir](/author/ana) and "
+                     "[Li Wei](/author/li-wei) published 3 June 2022", "", P1))
+    assert (rec["image_alt"], rec["image_caption"], rec["image_credit"], rec["author"], rec["body"]) == (
+        "Volunteers at work", "The pier at dawn", "Getty", "Ana Demir and Li Wei", P1)
+
+
 @pytest.mark.parametrize("blanks", [1, 2, 3])
 def test_blank_lines_between_caption_and_credit_count_as_one(blanks: int) -> None:
     """Audit t36: BeautifulSoup's `get_text("\\n")` of pretty-printed HTML leaves two or more blank lines
