@@ -399,6 +399,8 @@ class EndReader(PageState):
         has_body = len(paras) > back + 1 or (e - s > 1 and len(paras) > back) or (
             back < 3 and self._own_box((s, e)))  # (with nothing above it, a page of no article: refused)
         sig = self._sig(lines[e - 1]) if has_body else None
+        if sig is not None and not sig[0] and e - s == 2 and self._split_name(lines[s].strip()):
+            sig = lines[s].strip(), sig[1]  # the site's box saved in two, `Name` over `, The Week UK` (audit t36)
         if sig is not None:
             # In a list of `Name, X` lines (letters, quotes, a round-up of columns, books by
             # their authors, where to watch or stay) the last item is no signature: a signature

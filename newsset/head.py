@@ -323,6 +323,12 @@ class HeadReader(PageState):
             block.insert(0, k)
             k -= 1
         self.alt_lines = 2 if wrapped and len(block) == 4 and lines[block[1]].lstrip()[:1].islower() else 1
+        if block and not lines[block[0]].lstrip().startswith("!["):  # (a Markdown figure the tool wrapped over
+            top = next((j for j in range(block[0] - 1, max(first, block[0] - 3) - 1, -1)  # more lines: from
+                        if self.keys[j] is not None or lines[j].lstrip().startswith("![")), None)  # its `![`)
+            if top is not None and self.keys[top] is None:
+                block[0:0] = range(top, block[0])
+                return block
         # A caption broken mid-phrase ("... photographed from the" / "MV Glen Sannox last Tuesday", or a
         # lower-case second line) under the alt that opens the block (a blank line or the header above
         # it); the alt may be wrapped too, its second line opening in lower case ("... beside the old" /

@@ -264,6 +264,18 @@ def test_an_author_box_whose_name_link_was_dropped_or_split_still_signs(box: lis
         assert art.lines["author"] == len(page(HEADER, "", P1, "", P2, *cut).splitlines()) + 1
 
 
+def test_a_split_author_box_under_a_list_of_place_items_still_signs() -> None:
+    """Audit t36: under items shaped `Name, Place` (a festival guide's `Ludlow Food Festival,
+    Shropshire`), the site's box saved in two (`Jana Novák` / `, The Week UK`) was taken for one more
+    item; it and its bio stayed in the body. (Alone on its line, the box signed already.)"""
+    items = ["Latitude, Suffolk", "", P1, "", "Ludlow Food Festival, Shropshire", "", P2]
+    rec = parse(page(HEADER, "", *items, "", "Jana Novák", ", The Week UK", "", "Jana Novák covers festivals.", "",
+                     *FOOTER))
+    assert (rec["author"], rec["publication"], rec["author_bio"]) == ("Jana Novák", "The Week UK",
+                                                                      "Jana Novák covers festivals.")
+    assert rec["body"] == "\n\n".join(x for x in items if x)
+
+
 def test_a_name_over_the_site_publication_in_the_body_is_no_author_box() -> None:
     """Only a name-shaped line right above `, The Week UK` joins it: a sentence stays body text."""
     rec = parse(page(HEADER, "", P1, "", "The report was written by the council.", ", The Week UK", "",
@@ -2619,14 +2631,19 @@ def test_a_caption_and_its_credit_without_parentheses_or_wrapped(line: str, wrap
 @pytest.mark.parametrize("figure", [["![Volunteers at work](https://cdn.example.com/a-1200.jpg) The pier at dawn "
                                      "(Image credit: Getty)"],
                                     ["![Volunteers at", "work](https://cdn.example.com/a-1200.jpg) The pier at",
-                                     "dawn (Image credit: Getty)"]])
+                                     "dawn (Image credit: Getty)"],
+                                    ["![Photo of Kit Marlowe and Ana", "Demir](https://cdn.example.com/a-1200.jpg) Kit",
+                                     "Marlowe and Ana Demir met last week as the plots expand",
+                                     "(Image credit: Getty)"]])
 def test_a_markdown_figure_gives_its_alt_and_caption_without_the_markup(figure: list[str]) -> None:
     """Audit t36: html2text writes the lead image as `![alt](url) caption (Image credit: ...)`, wrapped
     at 78 columns by default; the markup went into `image_caption` (and `image_alt`)."""
     rec = parse(page(HEADER, "", "Plots are scarce", "", *figure, "", "By [Ana Demir](/author/ana) and "
                      "[Li Wei](/author/li-wei) published 3 June 2022", "", P1))
-    assert (rec["image_alt"], rec["image_caption"], rec["image_credit"], rec["author"], rec["body"]) == (
-        "Volunteers at work", "The pier at dawn", "Getty", "Ana Demir and Li Wei", P1)
+    assert (rec["subtitle"], rec["image_alt"], rec["image_caption"], rec["image_credit"], rec["author"],
+            rec["body"]) == ("Plots are scarce", *(("Volunteers at work", "The pier at dawn") if len(figure) < 4 else (
+                "Photo of Kit Marlowe and Ana Demir", "Kit Marlowe and Ana Demir met last week as the plots expand")),
+                "Getty", "Ana Demir and Li Wei", P1)
 
 
 @pytest.mark.parametrize("blanks", [1, 2, 3])
