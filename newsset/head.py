@@ -201,7 +201,7 @@ class HeadReader(PageState):
                     and (not loose_credit(lines[i]) or (i > first and self.keys[i - 1] is None)):
                 credit_i = i
                 break
-            if lines[i][-1] in ")." and (m := _GLUED_CREDIT.match(lines[i])) is not None:
+            if (lines[i][-1] == ")" or lines[i][-2:] == ").") and (m := _GLUED_CREDIT.match(lines[i])) is not None:
                 # the caption and its credit on one line: `The pier at dawn (Image credit: Getty)`
                 credit_i, credit_text, glued = i, credit_of(m.group("credit")), m.group("caption").strip()
                 break
@@ -323,11 +323,13 @@ class HeadReader(PageState):
             block.insert(0, k)
             k -= 1
         self.alt_lines = 2 if wrapped and len(block) == 4 and lines[block[1]].lstrip()[:1].islower() else 1
-        if block and not lines[block[0]].lstrip().startswith("!["):  # (a Markdown figure the tool wrapped over
-            top = next((j for j in range(block[0] - 1, max(first, block[0] - 3) - 1, -1)  # more lines: from
-                        if self.keys[j] is not None or lines[j].lstrip().startswith("![")), None)  # its `![`)
-            if top is not None and self.keys[top] is None:
-                block[0:0] = range(top, block[0])
+        b0 = block[0] if block else first
+        if (b0 - 1 >= first and "![" in lines[b0 - 1]) or (b0 - 2 >= first and "![" in lines[b0 - 2]):
+            # a Markdown figure the tool wrapped over more lines: from its `![` line, glued on above
+            top = next((j for j in (b0 - 1, b0 - 2) if j >= first and (self.keys[j] is not None
+                                                                      or lines[j].lstrip()[:2] == "![")), None)
+            if top is not None and self.keys[top] is None and all(self.keys[j] is None for j in range(top, b0)):
+                block[0:0] = range(top, b0)
                 return block
         # A caption broken mid-phrase ("... photographed from the" / "MV Glen Sannox last Tuesday", or a
         # lower-case second line) under the alt that opens the block (a blank line or the header above

@@ -112,13 +112,16 @@ def credit_of(line: str) -> str | None:
     if opened and ")" in text:
         # The credit ends at the parenthesis that closes the opening one (`Getty (left), AFP (right))`); after
         # it, a stray full stop may follow, but no more words: a line that runs on is no credit line.
-        depth = 1
-        for k, c in enumerate(text):
-            depth += (c == "(") - (c == ")")
-            if depth == 0:
-                if text[k + 1:].strip(" \t.,;:"):
-                    return None
-                return text[:k].strip()
+        close = text.index(")")
+        if "(" in text[:close]:  # (nested: walk to the one that closes the opening one)
+            depth, close = 1, -1
+            for k, c in enumerate(text):
+                depth += (c == "(") - (c == ")")
+                if depth == 0:
+                    close = k
+                    break
+        if close >= 0:
+            return None if text[close + 1:].strip(" \t.,;:") else text[:close].strip()
     elif text.endswith(")") and text.count("(") < text.count(")"):  # (its "(" lost: not "(right)"'s)
         text = text[:-1]
     return text.strip()
