@@ -470,7 +470,7 @@ def _scan(path: str) -> tuple[list[Member], str | None]:
     problems: list[str] = []
     members: list[Member] = []
     with open(path, "rb") as fh:
-        gz = gzip.GzipFile(fileobj=fh) if fh.read(2) == b"\x1f\x8b" else None
+        gz = _UntilCut(gzip.GzipFile(fileobj=fh)) if fh.read(2) == b"\x1f\x8b" else None
         fh.seek(0)
         if gz is not None:
             opened = tarfile.open(fileobj=gz, mode="r|", tarinfo=_header_class(problems))  # type: ignore[call-overload]
@@ -481,7 +481,7 @@ def _scan(path: str) -> tuple[list[Member], str | None]:
                 for ti in _walk(tf):
                     members.append(_tar_member(len(members), ti))
             except BROKEN as e:
-                return members, _reason(e)
+                return members, _CUT_GZIP.format(_reason(gz.cut)) if gz is not None and gz.cut else _reason(e)
             if gz is not None and not problems:
                 try:
                     while chunk := gz.read(1 << 16):
@@ -492,7 +492,31 @@ def _scan(path: str) -> tuple[list[Member], str | None]:
                     if gzip_check_failed(e):
                         return [], _CORRUPT_GZIP.format(_reason(e))
                     problems.append(_JOINED_TAR)
+                if gz.cut is not None and not problems:  # (its whole archive read: only gzip's own end lost)
+                    problems.append(_CUT_GZIP.format(_reason(gz.cut)))
     return members, problems[0] if problems else None
+
+
+_CUT_GZIP = "its gzip data is cut short ({}): the file was truncated (a copy or download that stopped early)"
+
+
+class _UntilCut:
+    """A gzip stream that a truncated file cuts short reads as ending there (the bytes before the cut,
+    then the end, the error kept in `cut`): tarfile reads whole 10 KiB records, so gzip's EOFError at
+    the cut lost the members before it that the record held, and the stream was one unreadable file."""
+
+    def __init__(self, gz: gzip.GzipFile) -> None:
+        self.gz = gz
+        self.cut: EOFError | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        if self.cut is not None:
+            return b""
+        try:  # (read1: gzip's buffered read drops the bytes it had when the cut raises)
+            return self.gz.read1(size)
+        except EOFError as e:
+            self.cut = e
+            return b""
 
 
 def _tar_stream_items(src: Source, read: Read[T], refuse: Refuse[T], note: Note[T] | None,

@@ -572,7 +572,7 @@ def marked_boilerplate(lines: list[str], keys: list[str | None], runs: list[tupl
     for s, e in runs:
         if e - s == 1 and lines[s].lstrip()[:2] in _MARKS:
             rest = lines[s].lstrip()[2:].strip()
-            key = boiler_key(rest) if rest else None
+            key = boiler_key(rest) if rest and len(rest) <= LONGEST else None
             if key in _PROMO:
                 keys[s] = key
                 found = True

@@ -228,6 +228,25 @@ def test_truncated_tar_gz_keeps_the_members_read_before_the_break(tmp_path: Path
     assert all(code is None for _, code in found[:-2])
 
 
+@pytest.mark.parametrize("cut", [4, 12, 60])
+def test_a_small_tar_gz_cut_short_keeps_its_whole_members_and_says_it_was_cut(tmp_path: Path, cut: int) -> None:
+    """Outside audit h36: a small archive (its tar in one 10 KiB record) cut short read no member, as
+    one unreadable file; cut inside gzip's own end only, it read them all but was said to be archives
+    joined with cat."""
+    pages = _pages(3)
+    whole = _tar(tmp_path / "whole.tgz", sorted(pages.items()), "w:gz").read_bytes()
+    assert len(whole) < 10240
+    (tmp_path / "cut.tgz").write_bytes(whole[:-cut])
+    items = _items(tmp_path / "cut.tgz")
+    found = _found(items)
+    assert found[0] == ("cut.tgz!/p0.txt", None) and found[-1] == ("cut.tgz", "input.unreadable")
+    assert all(code is None for _, code in found[:-2]) and len(found) >= 3
+    message = items[-1].issues[0].message
+    assert "cut short" in message and "joined with cat" not in message
+    if cut == 4:  # (only gzip's end lost: every member whole)
+        assert found[:-1] == [(f"cut.tgz!/{name}", None) for name in sorted(pages)]
+
+
 def test_truncated_or_damaged_plain_tar_is_reported_not_silently_shortened(tmp_path: Path) -> None:
     pages = _pages(4)
     whole = _tar(tmp_path / "a.tar", sorted(pages.items())).read_bytes()
