@@ -2626,6 +2626,10 @@ def test_a_caption_and_its_credit_without_parentheses_or_wrapped(line: str, wrap
     rec = parse(page(HEADER, "", "Plots are scarce", "", line, *([wrapped] if wrapped else []), *labels, "", P1))
     assert (rec["subtitle"], rec["image_caption"], rec["image_credit"], rec["author"], rec["body"]) == (
         "Plots are scarce", "The pier at dawn", "Kit Marlowe / Getty Images", "Ana Demir", P1)
+    # A sentence that names a photo credit is text.
+    said = "He got his first Photo credit: a picture of the pier."
+    rec = parse(page(HEADER, "", P1, "", said, "", P2))
+    assert (rec["image_credit"], rec["body"]) == (None, f"{P1}\n\n{said}\n\n{P2}")
 
 
 @pytest.mark.parametrize("figure", [["![Volunteers at work](https://cdn.example.com/a-1200.jpg) The pier at dawn "
