@@ -292,9 +292,11 @@ def boiler_key(line: str) -> str | None:
         if len(text) <= 120 and text[:11].lower() == "to continue" and \
                 _norm(text).startswith(PAYWALL_START.rstrip(".")):
             return PAYWALL_START
-    if first in _MARKUP_START or "](" in line:  # (Markdown or HTML a scraper kept: `### Subscribe to The Week`,
-        # `## Latest`, `[View More ▸](/news)`, a button with its image `[SUBSCRIBE & SAVE](url) ![](url)`)
-        bare = unmarked(_MD_IMAGE.sub("", line))
+    if first in _MARKUP_START or "](" in line or "[]" in line or (first.isspace() and line.lstrip()[:1] in
+                                                                   _MARKUP_START):
+        # (Markdown or HTML a scraper kept: `### Subscribe to The Week`, indented too, `## Latest`, `[View
+        # More ▸](/news)`, a button with its image `[SUBSCRIBE & SAVE](url) ![](url)` or pandoc's `... []`)
+        bare = unmarked(_MD_IMAGE.sub("", line).replace("[]", ""))
         if bare and bare != line.strip() and len(bare) <= LONGEST and (key := boiler_key(bare)) is not None \
                 and key != BLANK:
             return key

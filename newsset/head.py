@@ -323,6 +323,12 @@ class HeadReader(PageState):
             block.insert(0, k)
             k -= 1
         self.alt_lines = 2 if wrapped and len(block) == 4 and lines[block[1]].lstrip()[:1].islower() else 1
+        if len(block) == 1 and k > first and self.keys[k] == BLANK:  # (markdownify: `![alt](url)` on its own, then
+            j = k                                                       #  blank lines, then the caption)
+            while j > first and self.keys[j] == BLANK:
+                j -= 1
+            if self.keys[j] is None and lines[j].lstrip()[:2] == "![" and (j == first or self.keys[j - 1] is not None):
+                return [j, *block]
         b0 = block[0] if block else first
         if (b0 - 1 >= first and "![" in lines[b0 - 1]) or (b0 - 2 >= first and "![" in lines[b0 - 2]):
             # a Markdown figure the tool wrapped over more lines: from its `![` line, glued on above
@@ -371,7 +377,8 @@ class HeadReader(PageState):
         text = lines[paras[0][0]].strip() if paras else ""
         # (A standfirst is words: not a live blog's `09:15`, a figure's `£4.2m`, a list's `1. Pack a bag`.)
         if len(paras) >= 2 and paras[0][1] - paras[0][0] == 1 and not ends_in(text, TERMINAL) \
-                and (len(text.split()) >= 3 or _BARE_CREDIT.fullmatch(text)) and not _LIST_ITEM.match(text):
+                and (len(text.split()) >= 3 or _BARE_CREDIT.fullmatch(text)) and not _LIST_ITEM.match(text) \
+                and text[:1] != "#":  # (a Markdown heading: the text's, audit u36)
             subtitle = text
             self.where["subtitle"] = paras[0][0] + 1
             return paras[0][1], subtitle, None, None, None, None

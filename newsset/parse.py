@@ -469,13 +469,16 @@ class _Page(HeadReader, EndReader):
         if at < len(self.runs):
             s, e = self.runs[at]
             if e - s == 1 and first <= s < end and _site_titled(self.lines[s].strip(), title):
-                return e
+                return self._after_title(e, end, title)  # (saved twice: the page's <title> and its <h1>)
             if e - s > 1 and first <= s < end - 1 and _site_titled(self.lines[s].strip(), title):
                 # glued over the next part (the caption, the labels, the standfirst: audit t36, a scraper
-                # that kept the <h1> with no blank line under it): the line alone is left out
-                self.keys[s] = ""
+                # that kept the <h1> with no blank line under it): the line alone is left out, and a
+                # Markdown underline under it (`====`) with it
+                under = self.lines[s + 1].strip()
+                cut = s + 2 if under and set(under) <= {"=", "-"} else s + 1
+                self.keys[s:cut] = [""] * (cut - s)
                 self.runs = text_runs(self.keys)
-                return s + 1
+                return self._after_title(cut, end, title) if cut == e else cut
             if first < e:  # a section's kicker over the headline saved again (the older site's page top:
                 labels = self.lines[max(s, first):e]  # `Instant Opinion`, `Speed Reads` / `First look`), glued or not
                 for s2, e2 in self.runs[at + 1:at + 3]:

@@ -820,6 +820,21 @@ def test_a_promo_line_in_the_markdown_or_html_a_scraper_kept_is_dropped(marked: 
     assert rec["body"] == f"{P1}\n\n## Why it matters\n\n{P2}"
 
 
+@pytest.mark.parametrize("marked", ["  ### Sign up for The Week\u2019s Free Newsletters", "SUBSCRIBE & SAVE []"])
+def test_an_indented_markdown_promo_or_pandocs_empty_image_is_dropped(marked: str) -> None:
+    """Audit u36: trafilatura's Markdown indents headings; pandoc writes an image with no alt as `[]`."""
+    assert parse(page(HEADER, "", P1, "", marked, "", P2))["body"] == f"{P1}\n\n{P2}"
+    rec = parse(page(HEADER, "", P1, "", "  ### " + PAYWALL[0], "", *PAYWALL[1:]))
+    assert (rec["body"], rec["truncated"]) == (P1, True)
+
+
+def test_a_markdown_heading_first_is_no_standfirst() -> None:
+    """Audit u36: trafilatura drops the page's top, so a subheading of the text may come first; with its
+    `##` it became the subtitle."""
+    rec = parse(page(HEADER, "", "## Where the plots are", "", P1, "", P2))
+    assert (rec["subtitle"], rec["body"]) == (None, f"## Where the plots are\n\n{P1}\n\n{P2}")
+
+
 def test_the_paywall_and_footer_in_markdown() -> None:
     """Audit t36: `### To continue reading this article...` stayed as the body's last line, and the
     footer's `## Latest` / `[View More ▸](/news)` joined the bio (or the body without a signature)."""
@@ -2648,6 +2663,26 @@ def test_a_markdown_figure_gives_its_alt_and_caption_without_the_markup(figure: 
             rec["body"]) == ("Plots are scarce", *(("Volunteers at work", "The pier at dawn") if len(figure) < 4 else (
                 "Photo of Kit Marlowe and Ana Demir", "Kit Marlowe and Ana Demir met last week as the plots expand")),
                 "Getty", "Ana Demir and Li Wei", P1)
+
+
+@pytest.mark.parametrize("standfirst", [["Plots are scarce", ""], []])
+def test_a_markdownify_figure_alt_blank_lines_above_its_caption(standfirst: list[str]) -> None:
+    """Audit u36: markdownify writes `![alt](url)`, two blank lines, then the caption and credit; the
+    image line joined the standfirst (or was it)."""
+    rec = parse(page(HEADER, "", *standfirst, "![Volunteers at work](https://cdn.example.com/a.jpg)", "", "",
+                     "The pier at dawn", "(Image credit: Getty)", "", "By Ana Demir", "published 3 June 2022", "", P1))
+    assert (rec["subtitle"], rec["image_alt"], rec["image_caption"], rec["image_credit"], rec["body"]) == (
+        (standfirst or [None])[0], "Volunteers at work", "The pier at dawn", "Getty", P1)
+
+
+@pytest.mark.parametrize("copies", [["Allotment waiting lists grow longer | The Week UK", "",
+                                     "Allotment waiting lists grow longer", ""],
+                                    ["Allotment waiting lists grow longer", "=" * 35, ""]])
+def test_the_headline_saved_twice_or_underlined_is_left_out(copies: list[str]) -> None:
+    """Audit u36: html-text and markdownify on a whole page save the <title> and the <h1>; markdownify
+    underlines the <h1> (`====`). The second copy, or the underline, became the subtitle or the body."""
+    rec = parse(page(HEADER, "", *copies, "Plots are scarce", "", "By Ana Demir", "published 3 June 2022", "", P1))
+    assert (rec["subtitle"], rec["author"], rec["body"]) == ("Plots are scarce", "Ana Demir", P1)
 
 
 @pytest.mark.parametrize("blanks", [1, 2, 3])
