@@ -84,6 +84,7 @@ _GLUED_BARE_CREDIT = re.compile(r"(?P<caption>.*\S)\s+(?P<credit>(?:image|photo|
 _GLUED_OPEN_CREDIT = re.compile(r"(?P<caption>.*\S)\s+(?P<credit>\((?:image|photo|picture)(?: credits?)?:[^()]*)$",
                                 re.IGNORECASE)
 _CREDIT_TAIL = re.compile(r"[^()]{1,80}\)\.?\s*")
+_BRACKETED_ALT = re.compile(r"\[[^\[\]]{3,300}\]")  # (pandoc's plain text: an image as `[its alt]`)
 # A Markdown image with its caption after it (html2text's figure: `![alt](url) caption`), maybe wrapped.
 _MD_FIGURE = re.compile(r"!\[(?P<alt>[^\[\]]{0,300})\]\(\S{0,300}?\)\s*(?P<caption>.*)", re.DOTALL)
 
@@ -192,6 +193,9 @@ class HeadReader(PageState):
         lines = self.lines
         # The first text lines (boilerplate does not count: promos between the parts take no slot).
         nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))), _HEAD_SCAN))
+        if any(lines[i][:1] == "[" for i in nonblank[:4]) and self._bracketed_images(nonblank[:4]):
+            nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))),
+                                   _HEAD_SCAN))
         # (Every credit line has its label's colon, or ©, in its first 20 characters: one look at those.)
         # Other templates' forms (`Photo: ...`, `© ...`) count with an alt or caption line right above.
         credit_i = credit_text = glued = None
@@ -277,6 +281,21 @@ class HeadReader(PageState):
         if by_name:
             self.where["author"] = by_i[0] + 1  # type: ignore[index]
         return start, subtitle, alt, caption, credit, by_name
+
+    def _bracketed_images(self, head: list[int]) -> bool:
+        """Leave out an image that pandoc's plain text wrote as its alt in brackets (`[Volunteers at
+        work]`, no caption or credit: audit u36), a paragraph of its own right over the byline's `By`
+        line: it made the labels a sentence under two paragraphs, in the body. Returns whether any was."""
+        found = False
+        for n, i in enumerate(head[:-1]):
+            line = self.lines[i]
+            if line[:1] == "[" and line[-1:] == "]" and _BRACKETED_ALT.fullmatch(line) and self.keys[i - 1] == BLANK \
+                    and self.keys[i + 1] == BLANK and BY.match(self.lines[head[n + 1]].strip()):
+                self.keys[i] = ""
+                found = True
+        if found:
+            self.runs = text_runs(self.keys)
+        return found
 
     def _glued_credit(self, i: int) -> tuple[str, str] | None:
         """(caption, credit) of line i when it is a caption with its credit glued on in another form

@@ -2675,6 +2675,15 @@ def test_a_markdownify_figure_alt_blank_lines_above_its_caption(standfirst: list
         (standfirst or [None])[0], "Volunteers at work", "The pier at dawn", "Getty", P1)
 
 
+def test_pandocs_bracketed_image_over_the_byline_is_left_out() -> None:
+    """Audit u36: pandoc's plain text writes an image as `[its alt]` (the caption and credit dropped); over
+    the `By` line it made the labels a sentence of the body. Elsewhere such a line is text (`[Applause]`)."""
+    rec = parse(page(HEADER, "", "Plots are scarce", "", "[Volunteers at work]", "",
+                     "By Ana Demir published 3 June 2022", "", P1, "", "[Applause]", "", P2))
+    assert (rec["subtitle"], rec["author"], rec["body"]) == (
+        "Plots are scarce", "Ana Demir", f"{P1}\n\n[Applause]\n\n{P2}")
+
+
 @pytest.mark.parametrize("copies", [["Allotment waiting lists grow longer | The Week UK", "",
                                      "Allotment waiting lists grow longer", ""],
                                     ["Allotment waiting lists grow longer", "=" * 35, ""]])
