@@ -191,11 +191,9 @@ class HeadReader(PageState):
     def head(self, first: int, end: int) -> tuple[int, str | None, str | None, str | None, str | None, str | None]:
         """Standfirst, image block and byline: returns (body start, subtitle, alt, caption, credit, by-name)."""
         lines = self.lines
-        # The first text lines (boilerplate does not count: promos between the parts take no slot).
-        nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))), _HEAD_SCAN))
+        nonblank = self._text_lines(first, end)
         if any(lines[i][:1] == "[" for i in nonblank[:4]) and self._bracketed_images(nonblank[:4]):
-            nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))),
-                                   _HEAD_SCAN))
+            nonblank = self._text_lines(first, end)
         # (Every credit line has its label's colon, or ©, in its first 20 characters: one look at those.)
         # Other templates' forms (`Photo: ...`, `© ...`) count with an alt or caption line right above.
         credit_i = credit_text = glued = None
@@ -211,8 +209,7 @@ class HeadReader(PageState):
                 break
             if "redit" in lines[i] and (glued := self._glued_credit(i)) is not None:
                 credit_i, credit_text, glued = i, glued[1], glued[0]
-                nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))),
-                                       _HEAD_SCAN))  # (without the credit's wrapped tail)
+                nonblank = self._text_lines(first, end)  # (without the credit's wrapped tail)
                 break
         if credit_i is not None and (not self._lead_image(first, credit_i, nonblank) or (
                 loose_credit(lines[credit_i]) and not self.paragraphs(credit_i + 1, end))):
@@ -226,8 +223,7 @@ class HeadReader(PageState):
                 credit_text = joined
                 self.keys[credit_i + 1] = ""
                 self.runs = text_runs(self.keys)
-                nonblank = list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))),
-                                       _HEAD_SCAN))
+                nonblank = self._text_lines(first, end)
         by_i = self._byline(nonblank, credit_i)
         if credit_i is not None and loose_credit(lines[credit_i]) and not (
                 by_i is not None and plain_label(lines[by_i[0]].strip())):
@@ -281,6 +277,11 @@ class HeadReader(PageState):
         if by_name:
             self.where["author"] = by_i[0] + 1  # type: ignore[index]
         return start, subtitle, alt, caption, credit, by_name
+
+    def _text_lines(self, first: int, end: int) -> list[int]:
+        """The first text lines of the head (boilerplate does not count: promos between the parts take
+        no slot), asked again when a step sets a line's key."""
+        return list(islice(compress(range(first, end), map(is_, self.keys[first:end], repeat(None))), _HEAD_SCAN))
 
     def _bracketed_images(self, head: list[int]) -> bool:
         """Leave out an image that pandoc's plain text wrote as its alt in brackets (`[Volunteers at
