@@ -309,6 +309,9 @@ def boiler_key(line: str) -> str | None:
             bare = _without_icons(text)
             key = boiler_key(bare) if bare else None
             return None if key == BLANK else key  # (an icon by "&nbsp;" is no blank line: text, as written)
+    if len(line) < 24 and ("eek" in line or "EEK" in line) and \
+            LINE_KEYS.get(spaced := " ".join(line.split())) == LOGO and spaced != line:
+        return LOGO  # the site's name over its box, spaced otherwise (`The\xa0Week`, indented; audit v37)
     return None
 
 

@@ -103,12 +103,17 @@ def credit_of(line: str) -> str | None:
         text = text[1:]
     else:
         label = text[:16].lower()
-        if not label.startswith(_CREDIT_LABELS):
+        if label.startswith(_CREDIT_LABELS):
+            colon = label.index(":")
+            label = label[:colon + 1]
+        elif (not label.isascii() or "  " in label or "\t" in label or " :" in label) \
+                and (colon := text.find(":", 0, 24)) > 0 and " ".join(text[:colon].lower().split()) + ":" in _LABEL_SET:
+            label = " ".join(text[:colon].lower().split()) + ":"  # spaced otherwise: `Image\xa0credit:` (audit v37)
+        else:
             return None
-        label = label[:label.index(":") + 1]
         if label in _BRACKETED_ONLY and not opened:
             return None  # (a bare "Credit:" or "Image:" only in parentheses: unbracketed, they open sentences)
-        text = text[len(label):]
+        text = text[colon + 1:]
     if opened and ")" in text:
         # The credit ends at the parenthesis that closes the opening one (`Getty (left), AFP (right))`); after
         # it, a stray full stop may follow, but no more words: a line that runs on is no credit line.
@@ -148,6 +153,7 @@ _BRACKETED_ONLY = frozenset({"credit:", "credits:", "image:", "images:"})
 _CREDIT_LABELS = ("image credit:", "photo credit:", "picture credit:", "image credits:", "photo credits:",
                   "picture credits:", "photo:", "photograph:", "picture:", "illustration:", "photos:", "credit:",
                   "credits:", "image:", "images:")
+_LABEL_SET = frozenset(_CREDIT_LABELS)
 
 
 def line_signature(line: str) -> tuple[str, str] | None:
@@ -160,6 +166,9 @@ def line_signature(line: str) -> tuple[str, str] | None:
     if not line.isascii() and _SIG_DROP_RE.search(line):
         line = line.translate(SIG_DROP)
     line = line.strip()
+    if (not line.isascii() or "  " in line or "\t" in line) and _ODD_SPACE.search(line):
+        # `Jane Doe, The\xa0Week UK`: white space folded, as the record's fields fold it (audit v37)
+        line = " ".join(line.split())
     if (line[:1] in _MARKUP_ENDS or line[-1:] in _MARKUP_ENDS or "](" in line) and "The Week" in line:
         # the site's own in the markup a scraper kept: `*Name, The Week UK*`, `<p>...</p>`, `[Name](url), ...`
         line = unmarked(line)
@@ -240,6 +249,7 @@ _MARKUP_ENDS = "*_<>#["
 
 # The site's own signature with its name left out (a link the scraper dropped, as the byline's):
 # `, The Week UK`.
+_ODD_SPACE = re.compile(r"[^\S ]|  ")  # white space other than single spaces
 _NAMELESS = re.compile(r"^\s*,\s*The Week(?: UK| US)?\.?\s*$")
 # The site's own signature with the writer's role before the name: "Compiled by Jane Doe, The Week UK".
 # (Not `Additional reporting by ...`: a contributor credited above the signature, not a second author.)

@@ -2980,3 +2980,34 @@ def test_a_lone_view_more_in_the_text_does_not_end_the_page() -> None:
     rec = parse(page(HEADER, "", P1, "", sig, "", bio, "", *FOOTER, "UK News", "World", "",
                      "\u00a9 Future US, Inc. All rights reserved."))
     assert (rec["body"], rec["author_bio"]) == (P1, bio)
+
+
+@pytest.mark.parametrize("spaced", [f"The{NBSP}Week", " The Week", f"{NBSP}The Week", "The  Week", f"The Week{NBSP}US"])
+def test_the_us_box_heading_spaced_otherwise_is_dropped(spaced: str) -> None:
+    """Audit v37: the US box's heading with a non-breaking space in it, indented or with a double
+    space, stayed in the body; every other promo line was dropped when spaced so."""
+    escape = "Escape your echo chamber. Get the facts behind the news, plus analysis from multiple perspectives."
+    assert parse(page(HEADER, "", P1, "", spaced, "", escape, "", P2))["body"] == f"{P1}\n\n{P2}"
+    # Between paragraphs with no box under it, it is still text.
+    assert parse(page(HEADER, "", P1, "", spaced, "", P2))["body"] == f"{P1}\n\n{spaced.strip()}\n\n{P2}"
+
+
+@pytest.mark.parametrize("label", [f"Image{NBSP}credit:", "Image  credit:", "Image credit :", f"Photo{NBSP}credit:"])
+def test_a_credit_label_spaced_otherwise_is_still_the_credit(label: str) -> None:
+    """Audit v37: `(Image\\xa0credit: ...)` was no credit line, so the caption and credit went into the
+    body, or the standfirst, and the byline under them with it."""
+    caption = "Volunteers clear a plot on the edge of the town"
+    rec = parse(page(HEADER, "", caption, f"({label} Ines Varga)", "By Jane Doe", "published 14 May 2022", "", P1))
+    assert (rec["image_caption"], rec["image_credit"], rec["author"], rec["body"]) == (
+        caption, "Ines Varga", "Jane Doe", P1)
+    assert credit_of(f"{label} Ines Varga") == "Ines Varga"
+    assert credit_of(f"Image{NBSP}is everything: a talk") is None  # (only the labels)
+
+
+@pytest.mark.parametrize("sig", [f"Jane Doe, The{NBSP}Week UK", "Jane Doe, The  Week UK",
+                                 f"Jane{NBSP}Doe, The{NBSP}Week"])
+def test_the_sites_signature_spaced_otherwise_signs(sig: str) -> None:
+    """Audit v37: `Jane Doe, The\\xa0Week UK` as the last paragraph, with no bio or paywall above it,
+    was left at the end of the body: the tests for the site's own publication saw no `The Week`."""
+    rec = parse(page(HEADER, "", P1, "", P2, "", sig))
+    assert (rec["body"], rec["author"], rec["publication"]) == (f"{P1}\n\n{P2}", "Jane Doe", " ".join(sig.split()[2:]))
