@@ -30,6 +30,7 @@ Hostile archives never stop a run and no member disappears silently:
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import heapq
 import io
@@ -156,7 +157,18 @@ def _zip_member(index: int, info: zipfile.ZipInfo) -> Member:
         kind = "a device or FIFO"
     else:
         kind = "file"
-    return Member(index, _name(info.filename), info.file_size, kind, bool(info.flag_bits & 0x1))
+    return Member(index, _name(_zip_name(info)), info.file_size, kind, bool(info.flag_bits & 0x1))
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as `unzip` shows it. A name stored without the UTF-8 flag is CP437 by the
+    format (what zipfile reads), but Info-ZIP's `zip` (Linux, macOS) stores UTF-8 names so: such a
+    name is read as UTF-8 when its bytes are valid UTF-8 (`été.txt`, not `├⌐t├⌐.txt`), as CP437 else."""
+    name = info.filename
+    if not info.flag_bits & 0x800 and not name.isascii():
+        with contextlib.suppress(UnicodeError):
+            return name.encode("cp437").decode("utf-8")
+    return name
 
 
 def _plan(archive: Source, members: list[Member], ignored: Counter[str] | None = None) -> list[Entry]:

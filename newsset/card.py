@@ -373,7 +373,8 @@ def _task_section(info: dict[str, Any]) -> list[str]:
             notes.append(f"Split(s) {', '.join(missing)} left out: no record there qualifies")
         if splits and not {"validation", "test"} & set(splits):
             notes.append("No `lm_eval/` YAML: lm-evaluation-harness needs a validation or test split")
-        out.append(f"| `{name}` | {cols} | {rows} | {' '.join(n if n.endswith('.') else n + '.' for n in notes)} |")
+        sentences = " ".join(n if n.endswith((".", "?", "!")) else n + "." for n in notes)
+        out.append(f"| `{name}` | {cols} | {rows} | {sentences} |")
     return out
 
 

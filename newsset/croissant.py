@@ -85,7 +85,9 @@ def unreadable_columns(schema: pa.Schema) -> list[str]:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "dataset"
+    """The pretty name as an identifier: its letters and digits in any script (`Ünïcode news` ->
+    `Ünïcode-news`, not `n-code-news`), runs of anything else one `-`."""
+    return re.sub(r"[^\w.-]+", "-", text).strip("-_") or "dataset"
 
 
 def _split_field(rid: str, source: dict[str, Any], folder: str) -> dict[str, Any]:
@@ -154,7 +156,9 @@ def render_croissant(schema: Schema, info: dict[str, Any]) -> dict[str, Any]:
     }
     if info.get("today"):
         doc["datePublished"] = str(info["today"])  # the build's date (what --today says, if given)
-    if lic and lic not in ("unknown", "other"):
+    if lic == "other":
+        doc["license"] = "LICENSE"  # the license's own text, beside this file (the card's `license_link`)
+    elif lic and lic != "unknown":
         doc["license"] = _SPDX.get(lic.lower(), lic)
     if info.get("citation"):
         doc["citeAs"] = info["citation"]

@@ -246,6 +246,8 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
 
     check_option_types([("citation", citation, (str, type(None)), "text"),
                         ("pretty_name", pretty_name, (str, type(None)), "text")])
+    if pretty_name is not None and not pretty_name.strip():
+        raise ConfigError(f"--name: expected the dataset's name for its card, got {pretty_name!r} (only white space)")
     if progress is not None and not callable(progress):
         raise ConfigError(f"progress: expected a function of (files done, files), got {type(progress).__name__}")
     language, near_dup_threshold, license = _checked_options(
@@ -495,9 +497,11 @@ def _notes(r: BuildResult, out: str, out_path: str, license: str) -> list[str]:
         notes.append(f"warning: the path {out_path} holds a folder named like `key=value`, which DuckDB reads as a "
                      "partition column added to every row unless told not to (read_parquet(..., hive_partitioning = "
                      "false), as the card shows)")
-    if any(c in out_path for c in "[]"):
-        notes.append(f"warning: the path {out_path} holds '[' or ']', which `datasets` and DuckDB read as a glob "
-                     "pattern: load_dataset finds no data there; move or rename the folder")
+    if globbed := [c for c in "[]*?" if c in out_path]:
+        # (load_dataset(PATH) expands the folder's own name: `ds?1` also reads a neighbour `dsX1`'s shards)
+        notes.append(f"warning: the path {out_path} holds {' and '.join(repr(c) for c in globbed)}, which `datasets` "
+                     "and DuckDB read as a glob pattern: load_dataset finds no data there, or reads the shards of "
+                     "folders the pattern also matches with these; move or rename the folder")
     return notes
 
 

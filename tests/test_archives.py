@@ -541,6 +541,24 @@ def test_member_names_that_extract_to_one_file_read_only_the_last(tmp_path: Path
     assert refused == [f"{path.name}!/a/./b.txt", f"{path.name}!/a//c.txt", f"{path.name}!/x/../d.txt"]
 
 
+def test_a_utf8_zip_member_name_stored_without_the_utf8_flag_is_read_as_utf8(tmp_path: Path) -> None:
+    """Consumer audit c37: Info-ZIP's `zip` stores UTF-8 names without the UTF-8 flag; zipfile reads
+    them as CP437, so `source` said `├⌐t├⌐.txt` for `été.txt`, with no warning. A name that is no
+    valid UTF-8 stays CP437, the format's own reading (`\x82` is `é` there)."""
+    pages = _pages(3)
+    path = _zip(tmp_path / "u.zip", [("AAAAA.txt", pages["p0.txt"]), ("BBBB.txt", pages["p1.txt"]),
+                                     ("ok.txt", pages["p2.txt"])], zipfile.ZIP_STORED)
+    data = path.read_bytes()
+    assert data.count(b"AAAAA") == data.count(b"BBBB") == 2  # (local header and central directory)
+    data = data.replace(b"AAAAA", "\u00e9t\u00e9".encode()).replace(b"BBBB", b"caf\x82")  # flags left unset
+    path.write_bytes(data)
+    assert all(not i.flag_bits & 0x800 for i in zipfile.ZipFile(path).infolist())
+    items = _items(path)
+    assert [(i.source.rel, [x.code for x in i.issues]) for i in items] == [
+        (f"{path.name}!/caf\u00e9.txt", []), (f"{path.name}!/ok.txt", []), (f"{path.name}!/\u00e9t\u00e9.txt", [])]
+    assert items[2].record is not None and items[2].record["title"] == "Story 0 of the day"
+
+
 @pytest.mark.parametrize("mode", ["w", "w:gz"])
 def test_a_member_name_that_is_not_utf8_is_read_with_a_warning_as_a_file_is(tmp_path: Path, mode: str) -> None:
     path = tmp_path / ("d.tar" if mode == "w" else "d.tgz")

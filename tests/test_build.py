@@ -710,6 +710,20 @@ def test_croissant_is_read_by_mlcroissant(corpus: Path, tmp_path: Path) -> None:
         assert {r[f"{name}/split"].decode() for r in rows} == {s for s, n in config.items() if n}
 
 
+def test_croissant_names_the_license_file_and_keeps_a_names_letters(corpus: Path, tmp_path: Path) -> None:
+    """Consumer audit c37: with --license other, croissant.json had no license (mlcroissant: "recommended,
+    but does not exist") though the card links LICENSE; `Ünïcode news` was named `n-code-news`."""
+    out = tmp_path / "out"
+    newsset.build([corpus], out, license="other", pretty_name="\u00dcn\u00efcode news: 2024")
+    doc = json.loads((out / "croissant.json").read_text())
+    assert doc["license"] == "LICENSE" and doc["name"] == "\u00dcn\u00efcode-news-2024"
+    newsset.build([corpus], out, license="cc-by-4.0", pretty_name="\u65b0\u95fb")
+    doc = json.loads((out / "croissant.json").read_text())
+    assert doc["license"] == "https://creativecommons.org/licenses/by/4.0/" and doc["name"] == "\u65b0\u95fb"
+    with pytest.raises(newsset.ConfigError, match="--name: expected the dataset's name"):  # (was `pretty_name: "   "`)
+        newsset.build([corpus], out, pretty_name="   ")
+
+
 def test_a_task_named_articles_gets_a_croissant_record_set_of_its_own(corpus: Path, tmp_path: Path) -> None:
     tasks = tmp_path / "tasks.toml"
     tasks.write_text('[articles]\ncolumns = { id = "id", text = "body" }\n', encoding="utf-8")
@@ -893,7 +907,10 @@ def test_carried_files_in_shard_folders_and_glob_characters_in_out_are_warned(
     for data; a path with [..] builds, but datasets and DuckDB read it as a glob and find nothing."""
     out = tmp_path / "news[2024]"
     assert main(["build", str(corpus), "--out", str(out), "-q"]) == 0
-    assert "holds '[' or ']'" in capsys.readouterr().err
+    assert "holds '[' and ']'" in capsys.readouterr().err
+    # `?` and `*` too (consumer audit c37): load_dataset("ds?1", streaming=True) read ds?1's and dsX1's rows
+    assert main(["build", str(corpus), "--out", str(tmp_path / "ds?1"), "-q"]) == 0
+    assert "holds '?', which `datasets` and DuckDB read as a glob" in capsys.readouterr().err
     (out / "data" / "NOTES.md").write_text("mine")
     assert main(["build", str(corpus), "--out", str(out), "-q", "--seed", "4"]) == 0
     err = capsys.readouterr().err

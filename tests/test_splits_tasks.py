@@ -517,7 +517,7 @@ def test_no_tasks_writes_only_the_full_records(builds: Callable[[str], Path]) ->
 
 USER_TASKS = """
 [author_attribution]
-description = "Name the author of an article."
+description = "Who wrote this article?"
 columns = { id = "id", text = "body", label = "author" }
 require = ["author"]
 
@@ -536,7 +536,9 @@ def test_user_tasks_from_toml(corpus: Corpus, tmp_path: Path, hf_cache: str) -> 
     assert_conserved(out, result, corpus.nobio_inputs)
     full = read_rows(out, columns=["id", "author", "author_bio", "body"])
     assert all(r["author_bio"] is None for rs in full.values() for r in rs)
-    # The user task is a config beside the bundled ones, and loads.
+    # The user task is a config beside the bundled ones, and loads; its notes read as sentences
+    # (consumer audit c37: "Who wrote this article?. Only records with ...").
+    assert "| Who wrote this article? Only records with author. |" in (out / "README.md").read_text()
     names = [c["config_name"] for c in front_matter(out)["configs"]]
     assert names == ["default", "headline_generation", "summarization", "author_attribution"]
     ds = newsset.load(out, "author_attribution", cache_dir=hf_cache)
