@@ -13,6 +13,7 @@ import errno
 import io
 import json
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -67,7 +68,8 @@ def make_parser(formatter_class: type[argparse.HelpFormatter] = argparse.HelpFor
     sv.add_argument("--max-issues", type=int, default=MAX_ISSUES, metavar="N", help="report at most N issues "
                     f"(default: {MAX_ISSUES:,}, which a report holds in a few hundred MB; the counts still include "
                     "all)")
-    sv.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    sv.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (replaced atomically) "
+                    "instead of stdout (- and /dev/stdout: stdout)")
     sv.add_argument("--today", type=_iso_day, metavar="YYYY-MM-DD", help="the day future dates are judged "
                     "against (default: today)")
     sv.add_argument("--fix-mojibake", action="store_true", help="check records as `build --fix-mojibake` would "
@@ -287,6 +289,15 @@ def _write_report(path: str, text: str) -> None:
     and a symbolic link's target is replaced, never the link."""
     import stat
 
+    if (fd := _named_fd(path)) is not None:  # (`-o /dev/stdout` under a pipe or inside a `{ ...; } > log`)
+        try:
+            sys.stdout.flush()
+            data = text.encode("utf-8")
+            while data:
+                data = data[os.write(fd, data):]
+            return
+        except OSError as e:
+            raise OutputError(f"cannot write the report {path}: {e.strerror or e}") from None
     target = os.path.realpath(path)
     try:
         mode = os.stat(target).st_mode
@@ -308,6 +319,20 @@ def _write_report(path: str, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise OutputError(f"cannot write the report {path}: {e.strerror or e}") from None
+
+
+_FD_PATH = re.compile(r"/dev/(?:std(?P<std>out|err)|fd/(?P<fd>\d+))|/proc/self/fd/(?P<proc>\d+)")
+
+
+def _named_fd(path: str) -> int | None:
+    """The open file descriptor a path names (`-` and `/dev/stdout` are 1): written at its offset,
+    not reopened, which a pipe cannot be and which would truncate a redirected log."""
+    if path == "-":
+        return 1
+    m = _FD_PATH.fullmatch(path)
+    if m is None:
+        return None
+    return {"out": 1, "err": 2}[m["std"]] if m["std"] else int(m["fd"] or m["proc"])
 
 
 # Rejects only a build finds (it compares bodies across the corpus); `validate` reports the others.

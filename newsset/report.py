@@ -78,6 +78,7 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         records = sum(f.records for f in self.files)
         return {
+            "format": FORMAT_ID,
             "newsset_version": __version__,
             "schema": {"id": self.schema_id, "sha256": self.schema_sha256},
             "valid": self.valid,
@@ -92,6 +93,7 @@ class Report:
         }
 
 
+FORMAT_ID = "newsset-validate/1"  # the JSON report's shape (README: "The JSON report"); a change of it is /2
 MAX_ISSUES = 100_000  # issues a report holds (a few hundred MB) unless asked otherwise; its counts hold them all
 
 
@@ -159,10 +161,22 @@ def validate(sources: Iterable[Source], schema: Schema, max_issues: int | None =
 
 # ---------------------------------------------------------------- renderers
 
+def shown_path(path: str) -> str:
+    """A path that opens a report line: one that starts with `::` (white space aside) as `./::...`, the
+    same file, so that no CI log reads the line as a GitHub workflow command (`::warning file=...::`)."""
+    return f"./{path}" if path.lstrip().startswith("::") else path
+
+
+def _loc(issue: Issue) -> str:
+    """`path:line:column`, as compilers write a place (the path alone for an issue of a whole file)."""
+    path = shown_path(issue.path)
+    return f"{path}:{issue.line}" + (f":{issue.column}" if issue.column else "") if issue.line else path
+
+
 def render_text(report: Report) -> str:
     lines = []
     for i in report.issues:
-        loc = f"{i.path}:{i.line}" + (f":{i.column}" if i.column else "") if i.line else i.path
+        loc = _loc(i)
         where = f" {i.json_path}" if i.json_path else ""
         lines.append(visible(f"{loc}: {i.severity}[{i.code}]{where}: {i.message}"))  # one line per issue
         if i.schema_path:
@@ -198,17 +212,31 @@ def render_github(report: Report) -> str:
     """One `::error` workflow command per problem (GitHub shows the first 10 per step)."""
     out = []
     for i in report.issues:
-        props = [f"file={_gh_escape(i.path, True)}"]
+        props = [f"file={_gh_escape(_gh_file(report, i.path), True)}"]
         if i.line:
             props.append(f"line={i.line}")
         if i.column:
             props.append(f"col={i.column}")
         props.append(f"title={_gh_escape(i.code, True)}")
         where = f"{i.json_path}: " if i.json_path else ""
-        out.append(f"::{i.severity} {','.join(props)}::{_gh_escape(f'{where}{i.message} (hint: {i.hint})')}")
-    if report.truncated:
-        out.append(f"::warning::{report.total_issues - len(report.issues)} more issue(s) not shown")
+        member = f"{i.path}: " if MEMBER_SEP in i.path and _gh_file(report, i.path) != i.path else ""
+        out.append(f"::{i.severity} {','.join(props)}::{_gh_escape(f'{member}{where}{i.message} (hint: {i.hint})')}")
+    if report.truncated:  # (first: GitHub shows 10 annotations of a kind a step, and this one says what is not shown)
+        hidden = report.total_issues - len(report.issues)
+        errors = report.total_errors - sum(i.severity == "error" for i in report.issues)
+        out.insert(0, f"::{'error' if errors else 'warning'} title=newsset validate::{hidden:,} more issue(s) not "
+                      f"shown ({errors:,} error(s)), past --max-issues {len(report.issues):,}: run with --format "
+                      "text or json, or a larger --max-issues, for every one")
     return "\n".join(out) + ("\n" if out else "")
+
+
+def _gh_file(report: Report, path: str) -> str:
+    """The file an annotation is put on: an archive member's (`a.tar!/p.txt`) is its archive's, which
+    is a file of the repository."""
+    if MEMBER_SEP not in path:
+        return path
+    files = {f.path for f in report.files}
+    return next((path[:k] for k in _separators(path) if path[:k] in files), path)
 
 
 # Characters XML 1.0 cannot hold at all, not even as a character reference (`&#1;` is not well-formed).
@@ -255,12 +283,11 @@ def render_junit(report: Report) -> str:
         if f.errors:
             first = next((i for i in issues if i.severity == "error"), issues[0] if issues else None)
             msg = f"{f.issues} issue(s)" + (f": {first.code}: {first.message}" if first else "")
-            body = "\n".join(_xml_text(f"{i.path}:{i.line or 1}: {i.code}{_at(i)}: {i.message}") for i in issues)
+            body = "\n".join(_xml_text(f"{_loc(i)}: {i.severity}[{i.code}]{_at(i)}: {i.message}") for i in issues)
             kind = quoteattr(first.code if first else "newsset")
             parts.append(f"      <failure type={kind} message={quoteattr(_xml_text(msg))}>{escape(body)}</failure>")
         elif issues:  # warnings only: the test passes, and JUnit's place for more output shows them
-            body = "\n".join(_xml_text(f"{i.path}:{i.line or 1}: warning[{i.code}]{_at(i)}: {i.message}")
-                             for i in issues)
+            body = "\n".join(_xml_text(f"{_loc(i)}: {i.severity}[{i.code}]{_at(i)}: {i.message}") for i in issues)
             parts.append(f"      <system-out>{escape(body)}</system-out>")
         parts.append("    </testcase>")
     parts += ["  </testsuite>", "</testsuites>"]

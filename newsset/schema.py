@@ -65,6 +65,12 @@ def _read_json_bytes(path: Path) -> tuple[dict[str, Any], bytes]:
         raise SchemaFileError(f"{path}: the schema is not valid JSON: {e}") from None
     if not isinstance(doc, dict):
         raise SchemaFileError(f"{path}: expected a JSON object as the schema, got {type(doc).__name__}")
+    if b"\\u" in data:  # an escape JSON allows but no text holds: a lone surrogate (`"\\ud800"`)
+        try:
+            json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise SchemaFileError(f"{path}: the schema holds a lone surrogate escape ({e.object[e.start]!r}), which "
+                                  "is no Unicode text: Parquet metadata and the card cannot hold it") from None
     return doc, data
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from .errors import ConfigError, display_path
+from .errors import ConfigError, display_path, visible
 
 __all__ = ["CARD_MAX_BYTES", "IN_ARCHIVES", "MEMBER_SEP", "METADATA_MAX_BYTES", "RANGE_BYTES", "Kind", "Source",
            "as_paths", "discover", "ignored_note", "ignored_suffix", "kind_of", "newsset_manifest", "plenty",
@@ -119,7 +119,8 @@ def ignored_note(ignored: Counter[str]) -> str:
     folder(s) not walked`; "" for none."""
     files = {k: n for k, n in ignored.items() if k != HIDDEN_FOLDER and n}
     top = sorted(files.items(), key=lambda kv: (-kv[1], kv[0]))
-    shown = ", ".join(f"{s} {n:,}" for s, n in top[:5]) + (", ..." if len(top) > 5 else "")
+    # (visible: a suffix is part of a file name, which may hold a line break: `.\n::error::`)
+    shown = ", ".join(f"{visible(s)} {n:,}" for s, n in top[:5]) + (", ..." if len(top) > 5 else "")
     folders = ignored.get(HIDDEN_FOLDER, 0)
     return ((f"; {sum(files.values()):,} other file(s) not read ({shown})" if files else "")
             + (f"; {folders:,} hidden folder(s) not walked" if folders else ""))

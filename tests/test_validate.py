@@ -380,8 +380,8 @@ def test_control_characters_in_file_names_keep_junit_well_formed(tmp_path: Path)
     cases = {c.get("name"): c for c in root.iter("testcase")}
     assert set(cases) == {f"{raw}/{HOSTILE_SHOWN}", f"{raw}/café résumé.txt", f"{raw}/good.txt"}
     failure = cases[f"{raw}/{HOSTILE_SHOWN}"].find("failure")
-    assert failure is not None and failure.text == (f"{raw}/{HOSTILE_SHOWN}:1: parse.invalid-date: expected a real "
-                                                    "calendar date, got '2024-13-45'")
+    assert failure is not None and failure.text == (f"{raw}/{HOSTILE_SHOWN}:1: error[parse.invalid-date]: expected "
+                                                    "a real calendar date, got '2024-13-45'")
     # Characters XML 1.0 cannot hold even as references, from a report built by the API.
     report = newsset.Report("urn:test", "0" * 64)
     report.files.append(FileStatus("a\ufffe\x02.txt", "page", 1, 0, 1, 1))
@@ -575,3 +575,68 @@ def test_a_repeated_bad_line_has_the_issues_of_its_first_copy_at_its_own_line(tm
         for issue in newsset.validate_paths([tmp_path / "one.jsonl"]).to_dict()["issues"]:
             want.append({**issue, "path": str(f), "line": n})
     assert len(got) > 3 * 13 and got == want
+
+
+def test_a_file_name_opening_with_a_workflow_command_cannot_inject_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Report audit r37: a file named `::warning file=README.md,...::...` given by name (`*`, pre-commit)
+    opened every text line and every line of a JUnit failure, which GitHub Actions runs as a workflow
+    command; a file suffix with a line break went raw into the summary's note of files not read."""
+    monkeypatch.chdir(tmp_path)
+    name = "::warning file=README.md,line=1,title=Security::Rotate your token.txt"
+    Path(name).write_text(page(date="2024-13-45"), encoding="utf-8")
+    Path(" ::error::x.txt").write_text(page(date="2024-13-45"), encoding="utf-8")
+    Path("notes.\n::error::").write_text("not an input")
+    for fmt in ("text", "junit"):
+        assert main(["validate", name, " ::error::x.txt", ".", "--format", fmt]) == 1
+        out = capsys.readouterr().out
+        assert not [ln for ln in out.splitlines() if ln.lstrip().startswith("::")], out
+        assert f"./{name}:1: error[parse.invalid-date]" in out
+        assert fmt == "junit" or "1 other file(s) not read (.\\n::error:: 1)" in out
+
+
+def test_a_report_to_standard_output_by_name_is_written_there_not_reopened(corpus: Path, tmp_path: Path) -> None:
+    """Report audit r37: `-o /dev/stdout` under a pipe failed ("No such file"), and under `{ ...; } > log`
+    replaced the log by the report. A descriptor's path (and `-`) is now written at its offset."""
+    import subprocess
+    import sys
+
+    script = (f"import sys; from newsset.cli import main; print('HEADER', flush=True); "
+              f"main(['validate', {str(corpus)!r}, '--format', 'json', '-o', sys.argv[1]]); print('FOOTER')")
+    for target in ("/dev/stdout", "-"):
+        log = tmp_path / "log"
+        with open(log, "w") as fh:
+            subprocess.run([sys.executable, "-c", script, target], stdout=fh, check=False)
+        lines = log.read_text().splitlines()
+        assert lines[0] == "HEADER" and lines[-1] == "FOOTER" and json.loads("\n".join(lines[1:-1]))["valid"] is False
+        piped = subprocess.run([sys.executable, "-c", script, target], capture_output=True, text=True, check=False)
+        assert piped.stdout.startswith("HEADER\n{") and "Traceback" not in piped.stderr and piped.returncode == 0
+
+
+def test_github_truncation_is_said_first_and_as_an_error_and_members_annotate_their_archive(
+        corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Report audit r37: past --max-issues, the only notice was a last `::warning`, which GitHub drops
+    after 10 warnings and which did not say errors were hidden; an archive member's annotation named
+    `a.tar!/p.txt`, no file of the repository."""
+    assert main(["validate", str(corpus), "--format", "github", "--max-issues", "0"]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith("::error title=newsset validate::2 more issue(s) not shown (2 error(s))")
+    import tarfile
+
+    with tarfile.open(tmp_path / "a.tar", "w") as tf:
+        tf.add(corpus / "broken.txt", "p.txt")
+    assert main(["validate", str(tmp_path / "a.tar"), "--format", "github"]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"::error file={str(tmp_path / 'a.tar').replace(':', '%3A')},line=1,")
+    assert f"::{tmp_path / 'a.tar'}!/p.txt: expected a real calendar date" in line
+
+
+def test_a_schema_with_a_lone_surrogate_is_refused_not_a_traceback(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Report audit r37: `"$id": "\\ud800"` crashed with a UnicodeEncodeError (exit 1, no report)."""
+    doc = json.loads(newsset.load_schema().path.read_text())
+    doc["$id"] = "https://example.org/\ud800.json"
+    (tmp_path / "s.json").write_text(json.dumps(doc))  # (ensure_ascii: the escape, as such files have it)
+    assert main(["validate", str(_good(tmp_path, 1)), "--schema", str(tmp_path / "s.json")]) == 2
+    err = capsys.readouterr().err
+    assert "lone surrogate escape ('\\ud800')" in err and "Traceback" not in err
