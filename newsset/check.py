@@ -598,6 +598,11 @@ class DuplicateIds:
             return None
         return duplicate_issue("dataset.duplicate-id", rid, seen[0], seen[1], rid, item.source.path, item.line)
 
+    def forget(self, path: str) -> None:
+        """Unsee the ids first seen in `path`: a file voided at its end (gzip data failing its check) keeps
+        none of its records in a build, so a later copy of one is the copy kept (rare: a scan is fine)."""
+        self.first = {k: v for k, v in self.first.items() if v[0] != path}
+
 
 class DuplicateBodies:
     """Flags every valid record whose body, compared as build compares it (`dedup.normalize_body`:
@@ -630,6 +635,10 @@ class DuplicateBodies:
             return None
         return duplicate_issue("dataset.duplicate-body", rid, *seen, item.source.path, item.line)
 
+    def forget(self, path: str) -> None:
+        """See `DuplicateIds.forget`."""
+        self.first = {k: v for k, v in self.first.items() if v[0] != path}
+
 
 def voided_issue(path: str, line: int, void_line: int, rid: str | None = None) -> Issue:
     """The issue of a record read from a record file whose gzip data fails its own check at its end
@@ -659,6 +668,9 @@ def iter_checked(sources: Iterable[Source], schema: Schema, today: _dt.date | No
     dups, bodies = DuplicateIds(), DuplicateBodies()
     for src in sources:
         for item in iter_items(src, schema, today, fix_mojibake=fix_mojibake, ignored=ignored):
+            if item.voids_file:  # (report audit r37: a later copy of a voided record was called a duplicate)
+                dups.forget(item.source.path)
+                bodies.forget(item.source.path)
             if item.record is not None:  # a duplicate id is worth reporting even on an invalid record
                 ok = item.ok
                 issue = dups.check(item, register=ok)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterable, Sequence
@@ -35,7 +36,12 @@ def md_cell(text: object, limit: int = MAX_CELL_CHARS) -> str:
     if len(s) > limit:
         s = s[: limit - 1] + "\u2026"
     s = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
+    if "://" in s or "ww." in s or "WW." in s:  # GitHub links bare URLs: a value's `https://...` stays text
+        s = _AUTOLINK.sub(lambda m: m.group().replace(":", "\\:").replace(".", "\\."), s)
     return s.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+_AUTOLINK = re.compile(r"://|(?i:\bwww\.)")  # (GFM's extended autolinks: `scheme://` and `www.`)
 
 
 def md_code(text: object, limit: int = MAX_CELL_CHARS, in_table: bool = True) -> str:

@@ -828,6 +828,10 @@ def test_validate_counts_and_lists_the_records_of_a_jsonl_gz_failing_its_crc_as_
     bad = [(i.line, i.record_id) for i in report.issues]
     assert bad == [(1, record(51)["id"]), (2, record(52)["id"]), (3, record(53)["id"]), (4, None)]
     assert all("not kept" in i.message and "exists" not in i.hint for i in report.issues[:3])
+    # A later copy of a voided record is the copy a build keeps: no duplicate (report audit r37).
+    (tmp_path / "s.jsonl").write_text(json.dumps(record(52)) + "\n", encoding="utf-8")
+    report = validate_paths([tmp_path])
+    assert report.to_dict()["stats"]["valid_records"] == 2 and not report.by_code["dataset.duplicate-id"]
 
 
 def test_a_lone_surrogate_in_a_rejected_records_id_or_key_leaves_rejects_jsonl_strict_json(tmp_path: Path) -> None:

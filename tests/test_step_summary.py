@@ -191,3 +191,11 @@ def test_the_summary_of_a_build_that_wrote_nothing_says_why(inputs: int, rejecte
     r = BuildResult(out=Path("o"), inputs=inputs, files=inputs, rejected=Counter({"input.empty": rejected}),
                     empty=empty)
     assert says in render_build_markdown(r)
+
+
+def test_urls_in_a_cell_stay_text_not_links() -> None:
+    """Report audit r37: GitHub's renderer (cmark-gfm) links a bare `https://...` or `www....` in a job
+    summary, so a record's value became a live link there. The escapes (`\\:`, `\\.`) render as the
+    characters, and leave other colons and full stops as written."""
+    cell = md_cell("got 'https://evil.example/login?x=1', see WWW.evil.example: at 10.30")
+    assert cell == "got 'https\\://evil.example/login?x=1', see WWW\\.evil.example: at 10.30"
