@@ -28,6 +28,7 @@ ZERO_WIDTH_CHARS = SIG_DROP_CHARS + "\u200c\u200d"
 _ZERO_WIDTH = dict.fromkeys(map(ord, ZERO_WIDTH_CHARS))
 _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH_CHARS}]")
 INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
+_INVISIBLE_ANY = re.compile(f"[{INVISIBLE_CHARS}]")
 INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARS[:-1]}]")  # (one C call on the page's few non-ASCII characters)
 BLANK = "\n"  # the key of a blank line: no line holds a newline, and no catalogue key is one
 
@@ -36,6 +37,7 @@ _MD_LINK = re.compile(r"\[([^\[\]]{1,80})\]\([^()\s]{0,300}\)")
 _MD_IMAGE = re.compile(r"!\[[^\[\]]{0,300}\]\([^()\s]{0,300}\)")
 _MD_EMPHASIS = re.compile(r"^(\*{1,3}|_{1,3})(.+?)\1$")
 _MARKUP_START = frozenset("#*_<[!")
+_MD_BARE_IMAGE = re.compile(r"!\[\s*\]\([^()\s]{1,300}\)")
 
 
 def unmarked(line: str) -> str:
@@ -297,9 +299,16 @@ def boiler_key(line: str) -> str | None:
         # (Markdown or HTML a scraper kept: `### Subscribe to The Week`, indented too, `## Latest`, `[View
         # More ▸](/news)`, a button with its image `[SUBSCRIBE & SAVE](url) ![](url)` or pandoc's `... []`)
         bare = unmarked(_MD_IMAGE.sub("", line).replace("[]", ""))
-        if bare and bare != line.strip() and len(bare) <= LONGEST and (key := boiler_key(bare)) is not None \
-                and key != BLANK:
-            return key
+        if bare and bare != line.strip() and len(bare) <= LONGEST and (
+                key := LINE_KEYS.get(bare) or boiler_key(bare)) is not None and key != BLANK:
+            return key  # (LINE_KEYS: the US box's heading in bold, `**The Week**`, audit n37)
+        if not bare and _MD_BARE_IMAGE.fullmatch(line.strip()):
+            return ""  # an image with no alt, `![](url)`: the bare image URL line, as Markdown (audit n37)
+    if not line.isascii() and _INVISIBLE_ANY.search(line) and (bare := line.translate(INVISIBLE).strip()) \
+            and bare != line:
+        # a zero-width character or direction mark left in (`Sign up →\u200b`, `\u200bhttps://...jpg`,
+        # `The Week\u200b`: audit n37), where `_norm`'s own dropping of them does not reach
+        return LINE_KEYS.get(bare) or boiler_key(bare)
     if not line.isascii() or ">" in line or "<" in line:  # (icons are not ASCII but for these two)
         text = line.strip()
         # A button saved with its icon ("Sign up →"). (An ASCII end is an icon only as `<` or `>`: no
@@ -545,8 +554,11 @@ def wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tup
         i = s
         while i < e - 1:
             first = lines[i].lstrip()
-            if first[0] in _NO_BLOCK_START or not _may_be_key(f"{first} {lines[i + 1].lstrip()}"):  # (the
-                # block's first character, its first two words)
+            # (a Markdown heading or bold line wrapped, `## From our ...` / `... inbox.`: audit n37)
+            marked = first[:1] in "*_#" and first.lstrip("*_# ")[:1] not in _NO_BLOCK_START
+            if (first[0] in _NO_BLOCK_START and not marked) or not _may_be_key(
+                    f"{first.lstrip('*_# ') if marked else first} {lines[i + 1].lstrip()}"):  # (the block's first
+                # character, its first two words)
                 i += 1
                 continue
             size = len(first)
@@ -554,7 +566,7 @@ def wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tup
                 size += len(lines[j]) + 1
                 if size > LONGEST:
                     break
-                if lines[j][-1] in _CANNOT_END:
+                if (lines[j].rstrip("*_") if marked else lines[j])[-1:] in _CANNOT_END:
                     continue
                 key = boiler_key(" ".join(ln.strip() for ln in lines[i:j + 1]))
                 if key:  # (an image URL, key "", cannot wrap)

@@ -251,6 +251,9 @@ class HeadReader(PageState):
                     self.where["image_alt"] = block[0] + 1
                 caption = " ".join([*(lines[i].strip() for i in block[1:]), glued])
                 self.where["image_caption"] = (block[1] if len(block) > 1 else credit_i) + 1
+            elif len(block) == 2 and self.alt_lines == 1 and self._wrapped_pair(block[0], block[1]):
+                caption = f"{lines[block[0]].strip()} {lines[block[1]].strip()}"  # one caption, hard-wrapped
+                self.where["image_caption"] = block[0] + 1
             elif len(block) >= 2:
                 n = self.alt_lines  # (two for an alt the scraper wrapped)
                 alt = " ".join(lines[i].strip() for i in block[:n])
@@ -322,6 +325,15 @@ class HeadReader(PageState):
             self.where["image_credit"] = self.where.pop("subtitle")
             return None, subtitle
         return subtitle, None
+
+    def _wrapped_pair(self, i: int, j: int) -> bool:
+        """Lines i and j as one line the scraper hard-wrapped: on a page wrapped at a width (see
+        `_wrap_width`), j opens with a word in lower case that would not have fitted on i, which ends
+        on no full stop (a caption alone over its credit, `... the 'axis of resistance'` / `expands`:
+        audit n37; not an alt over a caption, `van Gogh's ...` on a page of long lines)."""
+        first, last = self.lines[i].rstrip(), self.lines[j].split(None, 1)
+        return bool(last) and last[0].islower() and not ends_in(first, SENTENCE_END) and (
+            width := self._wrap_width(i)) is not None and len(first) + 1 + len(last[0]) > width
 
     def _image_lines(self, first: int, credit_i: int) -> list[int]:
         """The image block's alt and caption lines above the credit on line `credit_i` (one or two,
@@ -436,7 +448,15 @@ class HeadReader(PageState):
         (s0, e0), (s, e) = paras[-2], paras[-1]
         if len(paras) == 2 and kicker(self.lines[s0:e0], self.lines[s]):
             return block  # (a kicker over the standfirst)
-        if e - s > 2 - len(block) or any(len(self.lines[i]) > FURNITURE_MAX for i in range(s, e)):
+        if any(len(self.lines[i]) > FURNITURE_MAX for i in range(s, e)):
+            return block
+        if e - s == 3 and not block:  # alt and caption, one of them hard-wrapped (audit n37)
+            if self._wrapped_pair(s + 1, s + 2):
+                return [*range(s, e)]
+            if self._wrapped_pair(s, s + 1):
+                self.alt_lines = 2
+                return [*range(s, e)]
+        if e - s > 2 - len(block):
             return block
         return [*range(s, e), *block]
 

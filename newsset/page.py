@@ -28,7 +28,7 @@ from .boilerplate import (
     wrapped_boilerplate,
 )
 from .errors import Issue, ParseError
-from .lines import line_signature
+from .lines import SENTENCE_END, ends_in, line_signature
 
 __all__ = ["FURNITURE_MAX", "RUN_END", "PageState", "text_runs"]
 
@@ -119,6 +119,19 @@ class PageState:
             return None
         return (f"the page's lines end with {' and '.join(n for _, n in seps)}, which newsset reads as white space "
                 "inside a paragraph, not as a line end: convert them to newlines (\\n)")
+
+    def _wrap_width(self, first: int) -> int | None:
+        """The width the scraper wrapped the page's lines at (its longest line inside a paragraph), when
+        it did: three lines or more from `first` on that break mid-sentence (the next line, glued
+        under it, opens in lower case). None for a page whose paragraphs are lines of their own."""
+        lines, keys = self.lines, self.keys
+        broken, width = 0, 0
+        for i in range(first, len(lines) - 1):
+            if keys[i] is None and keys[i + 1] is None and lines[i]:
+                width = max(width, len(lines[i]))
+                if lines[i + 1].lstrip()[:1].islower() and not ends_in(lines[i], SENTENCE_END):
+                    broken += 1
+        return width if broken >= 3 else None
 
     def paragraphs(self, start: int, end: int) -> list[tuple[int, int]]:
         """(start, end) index pairs of the runs of non-blank, non-boilerplate lines in [start, end).

@@ -55,10 +55,8 @@ from .lines import (
     ISO_DATE,
     LABEL_OPENINGS,
     SECOND_HEADER,
-    SENTENCE_END,
     SIG_DROP,
     credit_of,
-    ends_in,
     is_when,
     unmarked,
 )
@@ -143,7 +141,9 @@ def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, 
         for i in {i for i, _, f in _text.locate(text, found) if f.kind == "mojibake"}:
             raw_lines[i] = _text.fix_mojibake(raw_lines[i])
     lines = list(map(str.rstrip, raw_lines))
-    if invisible is None:
+    if fixer is not None:  # (a repair may make them: `Byâ€‹` is `By` and a zero-width space; audit n37)
+        invisible = any(c in ln for ln in lines if not ln.isascii() for c in INVISIBLE_CHARS)
+    elif invisible is None:
         invisible = not text.isascii() and any(c in text for c in INVISIBLE_CHARS)
     if invisible:
         lines = ["" if ln and ln.lstrip()[:1] in INVISIBLE_CHARS and not ln.translate(INVISIBLE).strip() else ln
@@ -301,7 +301,8 @@ def _second_header(text: str, source: str) -> None:
     """Refuse two pages saved into one file: the record would mix two articles. (A regex that starts
     with a newline searches in C for newlines only: ~2 us a page.)"""
     m = SECOND_HEADER.search(text)
-    if m is not None and not text[:m.start()].strip():  # the page's own header, after blank lines
+    if m is not None and not text[:m.start()].translate(INVISIBLE).strip():  # the page's own header, after
+        # blank lines (lines of zero-width characters alone too: they show as blank; audit n37)
         m = SECOND_HEADER.search(text, m.end())
     # A second page saved by the same scraper writes its header as the first: `date` in the same case
     # (a body line `Date 2025-07-12 Harlow v Stevenage` under a ` date ...` header is a fixture list's).
@@ -443,24 +444,13 @@ class _Page(HeadReader, EndReader):
         if j - k > 2 or (j < len(lines) and lines[j]) or any(
                 lines[i].lstrip().startswith(LABEL_OPENINGS) or credit_of(lines[i]) is not None for i in range(k, j)):
             return title, k  # (a standfirst glued on, the labels or an image: a page without blank lines)
+        if _site_titled(" ".join(lines[i].strip() for i in range(k, j)), title):
+            return title, k  # the headline saved again, glued on (`_after_title` leaves it out; audit n37)
         if not lines[k].lstrip()[:1].islower():  # (a headline's words go on in lower case; a standfirst opens)
             width = self._wrap_width(j)
             if width is None or len(lines[h].rstrip()) + 1 + len(lines[k].split(None, 1)[0]) <= width:
                 return title, k
         return " ".join([title, *(lines[i].strip() for i in range(k, j))]), j
-
-    def _wrap_width(self, first: int) -> int | None:
-        """The width the scraper wrapped the page's lines at (its longest line inside a paragraph), when
-        it did: three lines or more from `first` on that break mid-sentence (the next line, glued
-        under it, opens in lower case). None for a page whose paragraphs are lines of their own."""
-        lines, keys = self.lines, self.keys
-        broken, width = 0, 0
-        for i in range(first, len(lines) - 1):
-            if keys[i] is None and keys[i + 1] is None and lines[i]:
-                width = max(width, len(lines[i]))
-                if lines[i + 1].lstrip()[:1].islower() and not ends_in(lines[i], SENTENCE_END):
-                    broken += 1
-        return width if broken >= 3 else None
 
     def _after_title(self, first: int, end: int, title: str) -> int:
         """Where the page goes on after the header: past the headline saved again on a line of its own

@@ -14,8 +14,9 @@ character is punctuation (`Ã”`, `É”`) counts only inside a word: an upper-
 too (it cannot be repaired: the lost byte is unknown).
 
 The fix, when asked for, uses `ftfy.fix_encoding` on each affected line when ftfy is installed
-(`pip install 'newsset[ftfy]'`), else re-decodes exactly the sequences the detector found. The
-warning names the fixer, since the two can differ on rare inputs.
+(`pip install 'newsset[ftfy]'`), then re-decodes the sequences the detector still finds (ftfy is
+cautious with some: `â–¸`); without ftfy, only that re-decoding. The warning names the fixer, since
+the two can differ on rare inputs.
 """
 
 from __future__ import annotations
@@ -247,9 +248,11 @@ def find(text: str) -> list[Finding]:
             if reads is None:
                 pos = m.end()  # (not mojibake: what follows its first characters is looked at again)
                 continue
-            if len(seq) == 2 and seq[1] in _PUNCT and not text[end:end + 1].isalnum():
+            if len(seq) == 2 and seq[1] in _PUNCT and not text[end:end + 1].isalnum() and (
+                    seq[0] != "\u00c2" or text[start - 1:start].isalnum()):
                 # `“CAFÉ”`: an upper-case word ending before a closing quote (the run's last; before
-                # the others stands the sequence's first letter)
+                # the others stands the sequence's first letter). But `Â` opening a word is no word's:
+                # `Name Â· published`, `Sign up Â»` are mojibake of `·` and `»` (audit n37)
                 end, count = end - 2, count - 1
                 if not count:
                     continue
@@ -293,8 +296,8 @@ def fix_mojibake(text: str) -> str:
         import ftfy
     except ImportError:
         fixed = _redecode(text)
-    else:
-        fixed = ftfy.fix_encoding(text)
+    else:  # (and what ftfy leaves that `find` reads: `View More â–¸`, audit n37)
+        fixed = _redecode(ftfy.fix_encoding(text))
     return nfc(fixed)
 
 

@@ -3011,3 +3011,104 @@ def test_the_sites_signature_spaced_otherwise_signs(sig: str) -> None:
     was left at the end of the body: the tests for the site's own publication saw no `The Week`."""
     rec = parse(page(HEADER, "", P1, "", P2, "", sig))
     assert (rec["body"], rec["author"], rec["publication"]) == (f"{P1}\n\n{P2}", "Jane Doe", " ".join(sig.split()[2:]))
+
+
+# ---------------------------------------------------------------- audit n37 (the sample mutated as scrapers do)
+
+ESCAPE = "Escape your echo chamber. Get the facts behind the news, plus analysis from multiple perspectives."
+MORNING = ("From our morning news briefing to a weekly Good News Newsletter, get the best of The Week delivered "
+           "directly to your inbox.")
+
+
+def test_a_line_of_a_zero_width_space_over_the_header_is_blank_not_a_second_page() -> None:
+    """Audit n37: the page was refused as two pages saved into one file (`parse.second-header`)."""
+    rec = parse(page("\u200b", HEADER, "", P1))
+    assert (rec["title"], rec["body"]) == ("Allotment waiting lists grow longer", P1)
+
+
+@pytest.mark.parametrize("promo", [
+    "\u200bhttps://cdn.example.net/flexiimages/promo123.jpg",
+    "\u200b\U0001f4e9 Sign up for The Week's Free Newsletters", "Sign up \u2192\u200b", f"**{MORNING}**\u200b", "![](https://cdn.example.net/flexiimages/promo123.jpg)",
+    f"\u200b### {ESCAPE}"])
+def test_promo_lines_with_a_zero_width_character_or_as_markdown_are_dropped(promo: str) -> None:
+    """Audit n37: a zero-width space left on the promo's image URL, next to a button's icon or its
+    Markdown, and the promo image as Markdown (`![](url)`), stayed in the body."""
+    assert parse(page(HEADER, "", P1, "", promo, "", P2))["body"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("heading", ["The Week\u200b", "**The Week**"])
+def test_the_us_box_heading_with_a_zero_width_space_or_in_bold_is_dropped(heading: str) -> None:
+    assert parse(page(HEADER, "", P1, "", heading, "", ESCAPE, "", P2))["body"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("marker", ["**", "## "])
+def test_a_bold_or_heading_promo_wrapped_over_two_lines_is_dropped(marker: str) -> None:
+    """Audit n37: html2text's bold (or heading) promo, hard-wrapped at 78 columns, stayed in the body."""
+    close = "**" if marker == "**" else ""
+    first, rest = MORNING[:78], MORNING[78:]
+    assert parse(page(HEADER, "", P1, "", f"{marker}{first.rstrip()}", f"{rest.lstrip()}{close}", "", P2))[
+        "body"] == f"{P1}\n\n{P2}"
+
+
+def test_mojibake_repaired_in_labels_and_around_a_bylines_dot() -> None:
+    """Audit n37, a whole page saved as cp1252 mojibake and read with fix_mojibake: `Â·` and `Â»` alone
+    between words were not found, so `By Jane Doe Â· published ...` kept `Â` in the author and
+    `Sign up Â»` stayed in the body; a repaired `Byâ€‹` (By and a zero-width space) was no label."""
+    def mojibake(text: str) -> str:
+        return text.encode("utf-8").decode("cp1252", "replace")
+
+    lines = [HEADER, "", "By Jane Doe \u00b7 published 3 May 2022", "", P1, "", "Sign up \u00bb", "", P3]
+    rec = newsset.parse_text(page(*map(mojibake, lines)), "m.txt", fix_mojibake=True).to_dict()
+    assert (rec["author"], rec["body"]) == ("Jane Doe", f"{P1}\n\n{P3}")
+    rec = newsset.parse_text(page(HEADER, "", mojibake("By\u200b"), "published", "", P1), "m.txt",
+                             fix_mojibake=True).to_dict()
+    assert rec["body"] == P1
+    assert newsset.text.fix_mojibake(mojibake("View More \u25b8")) == "View More \u25b8"  # (ftfy leaves it)
+
+
+def _wrapped(*paragraphs: str) -> list[str]:
+    """Paragraphs hard-wrapped at 78 columns, a blank line between them (html2text's way)."""
+    import textwrap
+
+    out: list[str] = []
+    for p in paragraphs:
+        out += [*textwrap.wrap(p, 78), ""]
+    return out[:-1]
+
+
+LONG = ("Councils in six cities say the wait for an allotment now runs to eight years, and some have closed "
+        "their lists altogether while they look for more land near the edge of town.")
+LONGER = ("Some towns are turning disused car parks and verges into gardens, a move that has proved popular "
+          "with residents who had given up hope of a plot and with the councils that pay for the upkeep.")
+
+
+def test_on_a_hard_wrapped_page_a_caption_wrapped_alone_or_under_its_alt_stays_one_caption() -> None:
+    """Audit n37: a caption alone, wrapped (`... the new plots at` / `dawn`), gave `dawn` as the caption
+    and the rest as the alt; alt and a wrapped caption a blank line above their credit went into the
+    standfirst."""
+    caption = "Volunteers from the parish clear the last of the brambles from the new plots before dawn"
+    first, rest = caption[:78].rsplit(" ", 1)[0], caption[len(caption[:78].rsplit(" ", 1)[0]) + 1:]
+    assert len(first) + 1 + len(rest.split()[0]) > 78 and rest[0].islower()
+    rec = parse(page(HEADER, "", first, rest, "(Image credit: Ines Varga)", "", *_wrapped(LONG, LONGER)))
+    assert (rec["image_alt"], rec["image_caption"], rec["image_credit"]) == (None, caption, "Ines Varga")
+    standfirst = "Waiting lists have doubled in five years"
+    rec = parse(page(HEADER, "", standfirst, "", "A wheelbarrow", first, rest, "", "(Image credit: Ines Varga)", "",
+                     *_wrapped(LONG, LONGER)))
+    assert (rec["subtitle"], rec["image_alt"], rec["image_caption"]) == (standfirst, "A wheelbarrow", caption)
+
+
+def test_on_a_hard_wrapped_page_the_headline_saved_again_with_the_sites_name_is_left_out() -> None:
+    """Audit n37: the copy (`Title | The Week UK`) glued under the header joined the title."""
+    title = "Allotment waiting lists grow longer as councils run short of land"
+    rec = parse(page(f" date 2022-05-17 {title}", f"{title} | The Week UK", "", *_wrapped(LONG, LONGER, P3)))
+    assert rec["title"] == title and rec["body"].startswith("Councils in six")
+
+
+def test_the_author_box_right_above_the_paywall_alone_or_with_its_bio_glued_on_signs() -> None:
+    """Audit n37: with no bio, or the bio glued under it, the box stayed in the body and no author."""
+    sig, bio = "Morag Lindsay, The Week UK", "Morag Lindsay covers Scotland for The Week."
+    for box in ([sig], [sig, bio]):
+        rec = parse(page(HEADER, "", P1, "", P2, "", *box, "", *PAYWALL))
+        assert (rec["body"], rec["author"], rec["publication"], rec["truncated"]) == (
+            f"{P1}\n\n{P2}", "Morag Lindsay", "The Week UK", True)
+        assert rec["author_bio"] == (bio if len(box) == 2 else None)

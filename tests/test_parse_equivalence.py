@@ -173,11 +173,21 @@ NEEDS_NEIGHBOURS = frozenset({"continue reading for free", "follow us"})
 NEEDS_NEIGHBOURS_KEYS = frozenset({boilerplate.PAYWALL_START, "follow us"})  # (their keys: decided on the page)
 
 
+def visible_only(line: str) -> str:
+    """The line as it shows: its invisible characters (zero-width, direction marks) left out, stripped
+    when it held any."""
+    shown = line.translate(boilerplate.INVISIBLE)
+    return shown.strip() if shown != line else line
+
+
 def reference_is_boilerplate(line: str) -> bool:
     """A catalogue line, or an image URL, also with icons at its ends. The paywall's first line
     counts in its usual forms only: with another ending it is boilerplate only with more of the
     block after it (a page-level rule), and so do the registration wall's first line and `Follow us`,
-    which are the template's only by the lines around them."""
+    which are the template's only by the lines around them. A line with invisible characters in it
+    (a zero-width space, a direction mark) is read as it shows, without them (audit n37)."""
+    if (shown := visible_only(line)) != line and shown:
+        return reference_is_boilerplate(shown)
     key = reference_key(line)
     if key in NEEDS_NEIGHBOURS:
         return False
@@ -191,7 +201,10 @@ def reference_is_boilerplate(line: str) -> bool:
 def reference_boiler_key(line: str) -> str | None:
     """`boiler_key` as a spec: the catalogue key (one for every form of the paywall's first line),
     blank for a line that is only entities, invisible characters or white space, "" for an image
-    URL, the paywall's first line with another ending, else the key of the line without its icons."""
+    URL, the paywall's first line with another ending, else the key of the line without its icons;
+    a line with invisible characters in it, the key of the line as it shows."""
+    if (shown := visible_only(line)) != line and shown and reference_key(line) != "":
+        return reference_boiler_key(shown)
     ref = reference_key(line)
     if ref in boilerplate._BOILER:
         return boilerplate._KEY_ALIAS.get(ref, ref)
