@@ -52,10 +52,11 @@ def schema_digest(schema: Schema) -> str:
     key = str(schema.path)
     digest = _SCHEMA_DIGESTS.get(key)
     if digest is None or digest[0] != schema.sha256 or digest[2] is not schema.resources:
+        # The documents' contents, not the URIs they were found under: those name the folder newsset is
+        # installed in, which a Dask worker's environment may have elsewhere (audit k37).
         h = hashlib.sha256(schema.sha256.encode())
-        for uri in sorted(schema.resources):
-            h.update(f"\0{uri}\0".encode("utf-8", "surrogateescape"))
-            h.update(json.dumps(schema.resources[uri], sort_keys=True, ensure_ascii=True).encode())
+        for text in sorted({json.dumps(doc, sort_keys=True, ensure_ascii=True) for doc in schema.resources.values()}):
+            h.update(b"\0" + text.encode())
         digest = _SCHEMA_DIGESTS[key] = (schema.sha256, h.hexdigest(), schema.resources)
     return digest[1]
 

@@ -15,6 +15,7 @@ valid.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 import zlib
 from array import array
@@ -26,7 +27,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pyarrow as pa
 
-from . import cache
+from . import __version__, cache
 from .check import Item, iter_items, voided_issue
 from .dedup import Sketcher, body_key, normalize_counted, word_count
 from .errors import ConfigError, Issue, display_path
@@ -63,6 +64,7 @@ class ChunkSpec:
     cache: str | None = None
     fix_mojibake: bool = False  # repair mojibake in the text (newsset.text); reported either way
     schema_digest: str | None = None  # the driver's `cache.schema_digest`: a worker's stale copy is loaded again
+    code: str | None = None  # the driver's `cache.code_digest` (Dask): a worker running other code refuses
 
     @property
     def part_path(self) -> str:
@@ -247,13 +249,26 @@ def make_chunks(sources: Sequence[Source], chunk: int | None = None,
 _schemas: dict[str, Schema] = {}
 
 
+class WorkerCodeError(RuntimeError):
+    """A Dask worker whose newsset differs from the driver's: its rows would be parsed otherwise."""
+
+
+@functools.cache
+def _own_code() -> str:
+    return cache.code_digest()  # (once a worker process: its code does not change under it)
+
+
+BUNDLED = "<bundled>"  # a spec's schema_path for the bundled schema: each worker loads its own copy
+
+
 def worker_schema(path: str, digest: str | None = None) -> Schema:
     """One compiled schema per worker process and path; loaded again when the driver's `digest`
     (`cache.schema_digest`) says the file, or one its `$ref`s reach, has changed since (a Dask worker
     outlives a build, and the user may edit the schema between two)."""
     s = _schemas.get(path)
     if s is None or (digest is not None and cache.schema_digest(s) != digest):
-        s = _schemas[path] = load_schema(path, checked=True)  # the driver checked it before any work
+        # (the driver checked it before any work)
+        s = _schemas[path] = load_schema(None if path == BUNDLED else path, checked=True)
         if digest is not None and cache.schema_digest(s) != digest:
             raise ConfigError(f"--schema: {display_path(path)} changed during the build (or a file its $refs "
                               "reach did): its records would be checked against two schemas; build again")
@@ -370,6 +385,9 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     With a cache, an unchanged chunk is taken whole; in a changed one, every page the cache
     holds (found through `cache.Reuse`) is copied from there and only the new or changed pages are parsed.
     """
+    if spec.code is not None and spec.code != _own_code():
+        raise WorkerCodeError(f"this worker runs newsset {__version__} with code {_own_code()[:12]}, the driver's "
+                              f"is {spec.code[:12]}: install the same newsset on every worker")
     schema = worker_schema(spec.schema_path, spec.schema_digest)
     cache_keys = cache.chunk_keys(spec, schema) if spec.cache else None
     key, page_keys, pages, stats = cache_keys if cache_keys is not None else (None, [], [], [])

@@ -13,7 +13,7 @@ import re
 import signal
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import ConfigError, WorkerError
@@ -88,7 +88,7 @@ def start_fork_server() -> None:
 
 
 def run_chunks(specs: Sequence[ChunkSpec], jobs: int = 1, engine: Engine = "local",
-               scheduler: str | None = None, pool: LocalPool | None = None) -> Iterator[ChunkResult]:
+               scheduler: str | None = None, pool: LocalPool | None = None) -> Generator[ChunkResult, None, None]:
     """Every chunk's result, in chunk order; `pool`: local workers started earlier (see `LocalPool`)."""
     from .chunk import run_chunk
 
@@ -371,15 +371,86 @@ def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Itera
             raise ConfigError(f"--scheduler: cannot reach a Dask scheduler at {scheduler}: {reason}") from None
         raise ConfigError(f"--scheduler: the service at {scheduler} does not answer as a Dask scheduler (is it one, "
                           f"running a distributed release close to this one?): {type(e).__name__}: {reason}") from None
+    from distributed.scheduler import KilledWorker
+
+    from .chunk import WorkerCodeError
+
+    prefix, futures, finished = f"newsset-{run}-chunk-", list[Any](), False
     try:
+        _await_workers(client, scheduler)
         window = max(2, sum(client.nthreads().values())) * WINDOW
 
         def submit(spec: ChunkSpec) -> Any:
-            return client.submit(run_chunk, spec, key=f"newsset-{run}-chunk-{spec.index}", retries=2, pure=False)
+            futures.append(client.submit(run_chunk, spec, key=f"{prefix}{spec.index}", retries=2, pure=False))
+            return futures[-1]
 
-        yield from _ordered(specs, submit, window)
+        try:
+            for result in _ordered(specs, submit, window):
+                _check_seen(result)
+                yield result
+        except KilledWorker as e:
+            raise WorkerError(f"Dask workers died running a chunk ({e.args[0] if e.args else '?'}) three times: "
+                              "killed by a signal, out of memory most often; nothing was published and the "
+                              "previous output is untouched. Give the workers more memory, or use --near-dup off "
+                              "for pages of several MB") from None
+        except WorkerCodeError as e:
+            raise WorkerError(f"a Dask worker runs other newsset code than this machine: {e}; nothing was "
+                              "published") from None
+        finished = True
     finally:
         with _sigint_ignored():  # (a second Ctrl-C while the cluster closes would break its closing off)
+            if not finished and futures:  # (an error or Ctrl-C: tasks still running would write their
+                _stop(client, futures, prefix)  # parts into the staging folder while it is removed)
             client.close()
             if cluster is not None:
                 cluster.close()
+
+
+WORKER_WAIT = 600  # seconds a user's cluster may take to have a worker (an autoscaler starting one)
+STOP_WAIT = 60  # seconds to let chunks already running end, after a failure or Ctrl-C
+
+
+def _await_workers(client: Any, scheduler: str | None) -> None:
+    """A cluster with no worker would hold the build for ever, silently: say so, wait a while, then stop."""
+    if client.scheduler_info().get("workers"):
+        return
+    import sys
+
+    print(f"newsset build: the Dask cluster at {scheduler} has no worker yet: waiting up to {WORKER_WAIT} s for "
+          "one", file=sys.stderr, flush=True)
+    try:
+        client.wait_for_workers(1, timeout=WORKER_WAIT)
+    except TimeoutError:
+        raise ConfigError(f"--scheduler: the Dask cluster at {scheduler} had no worker for {WORKER_WAIT} s: start "
+                          "workers (`dask worker ADDRESS`) with newsset installed") from None
+
+
+def _stop(client: Any, futures: list[Any], prefix: str) -> None:
+    """Cancel the chunks not started and wait (at most STOP_WAIT s) for those running to end: a task
+    cannot be interrupted, and one still running writes its part after the driver is gone."""
+    import time
+
+    client.cancel(futures, force=True)
+    deadline = time.monotonic() + STOP_WAIT
+    while time.monotonic() < deadline:
+        try:
+            running = [k for keys in client.processing().values() for k in keys if str(k).startswith(prefix)]
+        except Exception:  # (the scheduler gone: nothing more to wait for)
+            return
+        if not running:
+            return
+        time.sleep(0.2)
+
+
+def _check_seen(result: ChunkResult) -> None:
+    """A worker that cannot see an input this machine listed: its files would be rejected as missing
+    and the build would publish without them. An input removed since the listing is missing here too."""
+    import errno
+
+    missing = os.strerror(errno.ENOENT)
+    for _, item in result.rejected:
+        if any(i.code == "input.unreadable" and i.got == missing for i in item.issues) \
+                and os.path.exists(item.source.path):
+            raise WorkerError(f"a Dask worker cannot find {item.source.path}, which this machine reads: inputs "
+                              "(and --out) must be on storage every worker reads at the same path (a shared file "
+                              "system); nothing was published and the previous output is untouched")

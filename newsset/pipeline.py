@@ -34,16 +34,16 @@ from typing import IO, Any, Literal
 import numpy as np
 
 from . import __version__
-from .cache import schema_digest
+from .cache import code_digest, schema_digest
 from .check import Item, duplicate_issue
-from .chunk import ChunkResult, ChunkSpec, KeyStore, make_chunks, rejected_items
+from .chunk import BUNDLED, ChunkResult, ChunkSpec, KeyStore, make_chunks, rejected_items
 from .engine import SMALL, Engine, LocalPool, check_engine, pool_wanted, resolve_jobs, run_chunks
 from .errors import CODES, ID_SHOWN, SURROGATE, ConfigError, check_option_types, display_path
 from .plan import REJECTED, Leakage, NearDup, make_plan
 from .progress import Progress
 from .publish import OWN_NAMES, Staging, lock_path
 from .route import Background, PartRouter, Router
-from .schema import Schema, load_schema
+from .schema import Schema, bundled_schema_path, load_schema
 from .sources import CARD_MAX_BYTES, Source, as_paths, discover, kind_of, read_small_file
 from .split import ALGORITHM, SPLITS, DateSplitter, Splitter, parse_cutoffs, parse_ratios
 from .tasks import Task, bundled_tasks, lm_eval_yaml, load_tasks
@@ -307,8 +307,12 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
         parts = stage.dir / ".parts"
         parts.mkdir()
         digest = schema_digest(sch)
-        specs = [ChunkSpec(i, tuple(c), os.path.abspath(sch.path), today, str(parts), guard, group_by,
-                           os.path.abspath(cache) if cache is not None else None, fix_mojibake, digest)
+        # (the bundled schema by name: a Dask worker's newsset may be installed at another path; there,
+        # the driver's code digest too: a worker running other code refuses its chunk)
+        schema_at = BUNDLED if sch.path.resolve() == bundled_schema_path().resolve() else os.path.abspath(sch.path)
+        code = code_digest() if engine == "dask" else None
+        specs = [ChunkSpec(i, tuple(c), schema_at, today, str(parts), guard, group_by,
+                           os.path.abspath(cache) if cache is not None else None, fix_mojibake, digest, code)
                  for i, c in enumerate(chunks)]
         n_files = len(srcs)
         del srcs, chunks  # (the specs hold the sources now, each chunk's until its result is in: see below)
@@ -325,7 +329,10 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             # \udcXX escape, which JSON readers turn back into the same str.
             with open(stage.dir / "rejects.jsonl", "w", encoding="utf-8", errors="backslashreplace") as rejects:
                 files_done, same = 0, _SameIssues()
-                for i, res in enumerate(run_chunks(specs, n_jobs, engine, scheduler, pool)):
+                # (closed before the staging folder is removed: on a failure or Ctrl-C the Dask engine
+                # waits there for the chunks still running, which would write their parts into it)
+                results = stack.enter_context(contextlib.closing(run_chunks(specs, n_jobs, engine, scheduler, pool)))
+                for i, res in enumerate(results):
                     files_done += sum(s.end < 0 for s in specs[i].sources)  # a byte range counts at its last part
                     # A chunk's sources are let go once its result is in: the file list (~260 bytes a
                     # file) shrinks as the keys grow, so the peak is the larger of the two, not their sum.

@@ -1178,3 +1178,121 @@ def test_processes_started_with_sigint_ignored_keep_ignoring_it() -> None:
     outside = subprocess.run(probe, capture_output=True, text=True, check=True).stdout.strip()
     assert (inside, outside) == ("True", "False")
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_a_dask_worker_with_other_code_or_no_view_of_the_inputs_fails_the_build(tmp_path: Path) -> None:
+    """Dask audit k37: a worker running other newsset code mixed its rows into the output (exit 0),
+    and one that could not see the inputs rejected them as missing and the build published without
+    them (exit 0). Both now fail the build: nothing published, the previous output untouched."""
+    _require_dask()
+    from distributed import Client, LocalCluster
+
+    from newsset.check import Item
+    from newsset.chunk import ChunkResult
+    from newsset.engine import _check_seen
+    from newsset.reading import unreadable_issue
+
+    write_corpus(tmp_path / "raw", 40, seed=5, dup_rate=0.0, bad_rate=0.0)
+    newsset.build([tmp_path / "raw"], tmp_path / "out", jobs=1)
+    before = digests(tmp_path / "out")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        def other_code() -> None:
+            import newsset.chunk as chunk
+            chunk._own_code = lambda: "0" * 64  # type: ignore[assignment]
+        client.run(other_code)
+        with pytest.raises(newsset.WorkerError, match="runs other newsset code than this machine"):
+            newsset.build([tmp_path / "raw"], tmp_path / "out", engine="dask", scheduler=cluster.scheduler_address)
+    assert digests(tmp_path / "out") == before
+    # The driver reads a file a worker said was missing: the worker does not share the storage.
+    src = discover([tmp_path / "raw"])[0]
+    gone = Item(src, 1, None, [unreadable_issue(src.path, FileNotFoundError(2, os.strerror(2)))])
+    with pytest.raises(newsset.WorkerError, match="cannot find .* which this machine reads"):
+        _check_seen(ChunkResult(0, rejected=[(0, gone)]))
+    os.unlink(src.path)  # (removed since the listing: missing here too, a reject like any other)
+    _check_seen(ChunkResult(0, rejected=[(0, gone)]))
+
+
+def test_a_cluster_with_no_worker_is_said_and_given_up_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Dask audit k37: a scheduler with no worker held the build silently for ever."""
+    _require_dask()
+    from distributed import LocalCluster
+
+    import newsset.engine as engine
+
+    monkeypatch.setattr(engine, "WORKER_WAIT", 1)
+    write_corpus(tmp_path / "raw", 5, seed=6, dup_rate=0.0, bad_rate=0.0)
+    with LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster, \
+            pytest.raises(newsset.ConfigError, match="had no worker for 1 s"):
+        newsset.build([tmp_path / "raw"], tmp_path / "out", engine="dask", scheduler=cluster.scheduler_address)
+    assert "has no worker yet" in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+def test_the_schema_digest_and_the_bundled_schema_do_not_depend_on_the_install_path(tmp_path: Path) -> None:
+    """Dask audit k37: the digest held the file:// URI of newsset's own folder, so a worker whose
+    environment sits at another path refused every chunk ("changed during the build")."""
+    from newsset.cache import schema_digest
+    from newsset.chunk import BUNDLED, worker_schema
+
+    copy = tmp_path / "elsewhere" / "article.schema.json"
+    copy.parent.mkdir()
+    copy.write_bytes(bundled_schema_path().read_bytes())
+    assert schema_digest(newsset.load_schema(copy)) == schema_digest(newsset.load_schema())
+    assert worker_schema(BUNDLED).path.resolve() == bundled_schema_path().resolve()
+
+
+def test_a_dask_failure_stops_the_running_chunks_and_says_a_killed_worker_plainly(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dask audit k37: after a failure or Ctrl-C, chunks still running on the user's cluster wrote their
+    parts beside --out after the driver left; a worker killed three times was a KilledWorker traceback."""
+    _require_dask()
+    import distributed
+    from distributed.scheduler import KilledWorker
+
+    import newsset.engine as engine
+
+    calls: list[str] = []
+
+    class FakeFuture:
+        def __init__(self, key: str) -> None:
+            self.key = key
+
+        def result(self) -> Any:
+            raise KilledWorker(self.key, "tcp://10.0.0.7:4000", [])
+
+    class FakeClient:
+        running = 2
+
+        def __init__(self, *a: Any, **k: Any) -> None:
+            pass
+
+        def scheduler_info(self) -> dict[str, Any]:
+            return {"workers": {"w": {}}}
+
+        def nthreads(self) -> dict[str, int]:
+            return {"w": 1}
+
+        def submit(self, fn: Any, spec: Any, key: str, **k: Any) -> FakeFuture:
+            calls.append(f"submit {key.rsplit('-', 1)[1]}")
+            return FakeFuture(key)
+
+        def cancel(self, futures: list[Any], force: bool = False) -> None:
+            calls.append(f"cancel {len(futures)}")
+
+        def processing(self) -> dict[str, list[str]]:  # (two polls see a chunk running, then none)
+            self.running -= 1
+            calls.append("poll")
+            return {"w": [f"newsset-{RUN * 4}-chunk-0"]} if self.running >= 0 else {"w": []}
+
+        def close(self) -> None:
+            calls.append("close")
+
+    RUN = "abc"
+    monkeypatch.setattr(distributed, "Client", FakeClient)
+    monkeypatch.setattr("uuid.uuid4", lambda: type("U", (), {"hex": RUN * 4})())
+    monkeypatch.setattr(engine, "_connect", lambda cls, address: cls(address))
+    specs = [ChunkSpec(i, (), "<bundled>", None, "/nowhere") for i in range(3)]
+    with pytest.raises(newsset.WorkerError, match="Dask workers died running a chunk .* three times"):
+        list(engine._dask(specs, "tcp://10.0.0.5:8786", 1))
+    assert calls == ["submit 0", "submit 1", "submit 2", "cancel 3", "poll", "poll", "poll", "close"], calls
