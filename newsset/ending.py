@@ -365,15 +365,16 @@ class EndReader(PageState):
     def _box_over_paywall(self, paywall: int) -> tuple[str | None, str | None, str | None] | None:
         """The site's author box saved above the paywall (the block under the bio, not in the body):
         the box alone on its paragraph with one bio paragraph under it that names the writer, as the
-        last paragraphs above the block, with body above them; or the box alone there, or with its bio
-        glued under it."""
+        last paragraphs above the block, with body above them; or the box with its bio glued under it."""
         paras = self.paragraphs(0, paywall)
-        if len(paras) >= 2 and self._own_box(paras[-1]):
-            return self._sig_at(paras[-1][0], paywall)  # the box with no bio, right above the block (audit n37)
-        if len(paras) >= 2 and paras[-1][1] - paras[-1][0] > 1 and (
-                glued := self._sig(self.lines[paras[-1][0]])) is not None and glued[1].startswith("The Week") \
-                and glued[0] and mentions_name(self.lines[paras[-1][0] + 1:paras[-1][1]], glued[0]):
-            return self._sig_at(paras[-1][0], paywall)  # the box with its bio glued under it (audit n37)
+        # The box right above the block with its bio glued under it (audit n37); not the last of a
+        # round-up's items, each `Name, Paper` over its summary (audit x37). (The box alone there is
+        # left in the body: a shortlist's last item, a quote's attribution, look the same.)
+        (s, e) = paras[-1] if paras else (0, 0)
+        if len(paras) >= 2 and e - s > 1 and (glued := self._sig(self.lines[s])) is not None \
+                and glued[1].startswith("The Week") and glued[0] and self._signs_above_bio(s, s + 1, e, paras[1:-1]) \
+                and not any(self._sig(self.lines[ps]) for ps, _ in paras[1:-1]):
+            return self._sig_at(s, paywall)
         if len(paras) < 4 or not self._own_box(paras[-2]):
             return None
         (s, _), (bio_s, bio_e) = paras[-2], paras[-1]

@@ -185,6 +185,11 @@ class _Authors:
         return self.name
 
 
+# Lower-case words that open a name (`van Gogh's ...`, `de Gaulle`): a caption may start with one.
+_NAME_PARTICLES = frozenset(["van", "von", "de", "da", "di", "du", "del", "della", "der", "den", "dos", "das", "le",
+                             "la", "al", "el", "bin", "ibn", "ter", "ten"])
+
+
 class HeadReader(PageState):
     """Reads a page's head; a mixin of `newsset.parse._Page`."""
 
@@ -332,8 +337,11 @@ class HeadReader(PageState):
         on no full stop (a caption alone over its credit, `... the 'axis of resistance'` / `expands`:
         audit n37; not an alt over a caption, `van Gogh's ...` on a page of long lines)."""
         first, last = self.lines[i].rstrip(), self.lines[j].split(None, 1)
-        return bool(last) and last[0].islower() and not ends_in(first, SENTENCE_END) and (
-            width := self._wrap_width(i)) is not None and len(first) + 1 + len(last[0]) > width
+        # (the width from the lines under them: an alt longer than the page's lines was not wrapped, and
+        # its caption may open in lower case, `van Gogh's ...`: audit x37)
+        return bool(last) and last[0].islower() and last[0] not in _NAME_PARTICLES and not ends_in(
+            first, SENTENCE_END) and (width := self._wrap_width(j + 1)) is not None and len(first) <= width < len(
+            first) + 1 + len(last[0])
 
     def _image_lines(self, first: int, credit_i: int) -> list[int]:
         """The image block's alt and caption lines above the credit on line `credit_i` (one or two,
@@ -450,10 +458,12 @@ class HeadReader(PageState):
             return block  # (a kicker over the standfirst)
         if any(len(self.lines[i]) > FURNITURE_MAX for i in range(s, e)):
             return block
-        if e - s == 3 and not block:  # alt and caption, one of them hard-wrapped (audit n37)
-            if self._wrapped_pair(s + 1, s + 2):
+        if e - s == 3 and not block:  # alt and caption, one of them hard-wrapped (audit n37); not a
+            # paragraph of three wrapped lines, a second standfirst's or a caption's alone (audit x37)
+            first, second = self._wrapped_pair(s, s + 1), self._wrapped_pair(s + 1, s + 2)
+            if second and not first:
                 return [*range(s, e)]
-            if self._wrapped_pair(s, s + 1):
+            if first and not second:
                 self.alt_lines = 2
                 return [*range(s, e)]
         if e - s > 2 - len(block):

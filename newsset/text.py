@@ -14,9 +14,9 @@ character is punctuation (`Ã”`, `É”`) counts only inside a word: an upper-
 too (it cannot be repaired: the lost byte is unknown).
 
 The fix, when asked for, uses `ftfy.fix_encoding` on each affected line when ftfy is installed
-(`pip install 'newsset[ftfy]'`), then re-decodes the sequences the detector still finds (ftfy is
-cautious with some: `â–¸`); without ftfy, only that re-decoding. The warning names the fixer, since
-the two can differ on rare inputs.
+(`pip install 'newsset[ftfy]'`), then re-decodes the three-character sequences the detector still
+finds (ftfy is cautious with some: `â–¸`); without ftfy, only that re-decoding, of every sequence.
+The warning names the fixer, since the two can differ on rare inputs.
 """
 
 from __future__ import annotations
@@ -249,10 +249,10 @@ def find(text: str) -> list[Finding]:
                 pos = m.end()  # (not mojibake: what follows its first characters is looked at again)
                 continue
             if len(seq) == 2 and seq[1] in _PUNCT and not text[end:end + 1].isalnum() and (
-                    seq[0] != "\u00c2" or text[start - 1:start].isalnum()):
+                    seq[0] != "\u00c2" or not (start == 0 or text[start - 1].isspace())):
                 # `“CAFÉ”`: an upper-case word ending before a closing quote (the run's last; before
-                # the others stands the sequence's first letter). But `Â` opening a word is no word's:
-                # `Name Â· published`, `Sign up Â»` are mojibake of `·` and `»` (audit n37)
+                # the others stands the sequence's first letter). But `Â` after white space is no word's:
+                # `Name Â· published`, `Sign up Â»` are mojibake of `·` and `»` (audit n37; not `«Â»`)
                 end, count = end - 2, count - 1
                 if not count:
                     continue
@@ -265,11 +265,12 @@ def _repeats(seq: str) -> re.Pattern[str]:
     return re.compile(f"(?:{re.escape(seq)})+")
 
 
-def _redecode(text: str) -> str:
-    """The mojibake sequences `find` can read, replaced by what they stand for (at most 3 rounds:
-    text encoded twice reads as mojibake of mojibake)."""
+def _redecode(text: str, min_chars: int = 2) -> str:
+    """The mojibake sequences `find` can read (of `min_chars` or more), replaced by what they stand
+    for (at most 3 rounds: text encoded twice reads as mojibake of mojibake)."""
     for _ in range(3):
-        found = [f for f in find(text) if f.kind == "mojibake" and f.reads is not None]
+        found = [f for f in find(text) if f.kind == "mojibake" and f.reads is not None
+                 and f.end - f.start >= min_chars * f.count]
         if not found:
             break
         parts: list[str] = []
@@ -296,8 +297,9 @@ def fix_mojibake(text: str) -> str:
         import ftfy
     except ImportError:
         fixed = _redecode(text)
-    else:  # (and what ftfy leaves that `find` reads: `View More â–¸`, audit n37)
-        fixed = _redecode(ftfy.fix_encoding(text))
+    else:  # (then the sequences of three characters ftfy leaves that `find` reads, `View More â–¸`: audit
+        # n37; not those of two, which ftfy weighs better: `Dara Ó` and a non-breaking space, audit x37)
+        fixed = _redecode(ftfy.fix_encoding(text), min_chars=3)
     return nfc(fixed)
 
 

@@ -3104,11 +3104,42 @@ def test_on_a_hard_wrapped_page_the_headline_saved_again_with_the_sites_name_is_
     assert rec["title"] == title and rec["body"].startswith("Councils in six")
 
 
-def test_the_author_box_right_above_the_paywall_alone_or_with_its_bio_glued_on_signs() -> None:
-    """Audit n37: with no bio, or the bio glued under it, the box stayed in the body and no author."""
+def test_the_author_box_right_above_the_paywall_with_its_bio_glued_on_signs_a_round_ups_item_does_not() -> None:
+    """Audit n37: with the bio glued under it, the box stayed in the body and no author. Audit x37: a
+    round-up's last item (`Name, The Week UK` over a summary that names them) is no box, and a box
+    alone there stays in the body (a shortlist's last item or a quote's attribution looks the same)."""
     sig, bio = "Morag Lindsay, The Week UK", "Morag Lindsay covers Scotland for The Week."
-    for box in ([sig], [sig, bio]):
-        rec = parse(page(HEADER, "", P1, "", P2, "", *box, "", *PAYWALL))
-        assert (rec["body"], rec["author"], rec["publication"], rec["truncated"]) == (
-            f"{P1}\n\n{P2}", "Morag Lindsay", "The Week UK", True)
-        assert rec["author_bio"] == (bio if len(box) == 2 else None)
+    rec = parse(page(HEADER, "", P1, "", P2, "", sig, bio, "", *PAYWALL))
+    assert (rec["body"], rec["author"], rec["publication"], rec["author_bio"], rec["truncated"]) == (
+        f"{P1}\n\n{P2}", "Morag Lindsay", "The Week UK", bio, True)
+    items = ["Tom Bell, The Times", "Bell says a ferry is no luxury.", "", sig, "Lindsay says the board is right."]
+    rec = parse(page(HEADER, "", P1, "", *items, "", *PAYWALL))
+    assert (rec["publication"], rec["author_bio"]) == (None, None) and rec["body"].endswith("board is right.")
+    rec = parse(page(HEADER, "", P1, "", P2, "", sig, "", *PAYWALL))
+    assert (rec["publication"], rec["body"]) == (None, f"{P1}\n\n{P2}\n\n{sig}")
+
+
+def test_the_wrapped_caption_rules_leave_real_alts_and_standfirsts_alone() -> None:
+    """Audit x37 (rules of audit n37 attacked): on a hard-wrapped page an alt over a caption that opens
+    with a name's particle (`van Gogh's`), or an alt longer than the page's lines, was merged into one
+    caption; a second standfirst paragraph of three wrapped lines was read as alt and caption."""
+    body = _wrapped(LONG, LONGER, P3)
+    alt = "Two activists kneel beneath Sunflowers after throwing soup at the glass in the"
+    caption = "van Gogh's painting was behind glass and was not damaged, the gallery said"
+    rec = parse(page(HEADER, "", alt, caption, "(Image credit: Ines Varga)", "", *body))
+    assert (rec["image_alt"], rec["image_caption"]) == (alt, caption)
+    long_alt = alt + " National Gallery in London on Friday morning"
+    rec = parse(page(HEADER, "", long_alt, "as visitors watched", "(Image credit: Ines Varga)", "", *body))
+    assert (rec["image_alt"], rec["image_caption"]) == (long_alt, "as visitors watched")
+    standfirst, more = "Islanders win a reprieve", _wrapped(LONG + " " + LONGER)[:3]
+    rec = parse(page(HEADER, "", standfirst, "", *more, "", "(Image credit: Ines Varga)", "", *body))
+    assert rec["image_alt"] is None and rec["subtitle"].startswith(f"{standfirst}\n\n{more[0]}")
+
+
+@pytest.mark.parametrize("text", ["Dara \u00d3\u00a0Briain hosts the show", "the letter \u00ab\u00c2\u00bb in French"])
+def test_fixing_mojibake_leaves_real_letters_before_a_space_or_in_quotes(text: str) -> None:
+    """Audit x37: with ftfy installed, re-decoding after it turned `Ó` and a non-breaking space into
+    `Ӡ`, and `«Â»` into `«»`: only sequences of three characters are re-decoded after ftfy, and `Â`
+    counts as mojibake of punctuation only after white space."""
+    assert newsset.text.fix_mojibake(text) == text
+    assert not [f for f in newsset.text.find(text) if f.text.startswith("\u00c2")]
