@@ -375,17 +375,20 @@ def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Itera
 
     from .chunk import WorkerCodeError
 
-    prefix, futures, finished = f"newsset-{run}-chunk-", list[Any](), False
+    # (the futures of chunks not yet consumed: a future held keeps its result in a worker's memory)
+    prefix, futures, finished = f"newsset-{run}-chunk-", dict[int, Any](), False
     try:
         _await_workers(client, scheduler)
         window = max(2, sum(client.nthreads().values())) * WINDOW
 
         def submit(spec: ChunkSpec) -> Any:
-            futures.append(client.submit(run_chunk, spec, key=f"{prefix}{spec.index}", retries=2, pure=False))
-            return futures[-1]
+            future = futures[spec.index] = client.submit(run_chunk, spec, key=f"{prefix}{spec.index}", retries=2,
+                                                         pure=False)
+            return future
 
         try:
             for result in _ordered(specs, submit, window):
+                futures.pop(result.index, None)
                 _check_seen(result)
                 yield result
         except KilledWorker as e:
@@ -400,7 +403,7 @@ def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Itera
     finally:
         with _sigint_ignored():  # (a second Ctrl-C while the cluster closes would break its closing off)
             if not finished and futures:  # (an error or Ctrl-C: tasks still running would write their
-                _stop(client, futures, prefix)  # parts into the staging folder while it is removed)
+                _stop(client, list(futures.values()), prefix)  # parts into the staging folder as it is removed)
             client.close()
             if cluster is not None:
                 cluster.close()
