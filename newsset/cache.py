@@ -42,7 +42,10 @@ def code_digest() -> str:
     version number must not reuse what older code cached."""
     h = hashlib.sha256(__version__.encode())
     root = Path(__file__).parent
-    for f in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml", ".json") and p.is_file()):
+    # (not the schemas a wheel holds in newsset/schemas/ and a checkout beside the package: the schema
+    # digest covers them, and a worker installed from a wheel must match a driver run from a checkout)
+    for f in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml", ".json") and p.is_file()
+                    and p.relative_to(root).parts[0] != "schemas"):
         h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
 

@@ -14,6 +14,7 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Generator, Iterator, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import ConfigError, WorkerError
@@ -105,7 +106,8 @@ def run_chunks(specs: Sequence[ChunkSpec], jobs: int = 1, engine: Engine = "loca
             yield from own.run(specs)
 
 
-def _ordered(specs: Sequence[ChunkSpec], submit: Any, window: int) -> Iterator[ChunkResult]:
+def _ordered(specs: Sequence[ChunkSpec], submit: Any, window: int,
+             result: Any = lambda future: future.result()) -> Iterator[ChunkResult]:
     """Submit at most `window` chunks ahead of the one being yielded."""
     pending: deque[Any] = deque()
     todo = iter(specs)
@@ -117,7 +119,7 @@ def _ordered(specs: Sequence[ChunkSpec], submit: Any, window: int) -> Iterator[C
 
     while pending:
         try:
-            done = pending.popleft().result()
+            done = result(pending.popleft())
         except BrokenProcessPool:
             raise WorkerError("a worker process died (killed by a signal: out of memory, most often; from a script, "
                               "a missing `if __name__ == \"__main__\":` guard around the build, since workers import "
@@ -387,7 +389,7 @@ def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Itera
             return future
 
         try:
-            for result in _ordered(specs, submit, window):
+            for result in _ordered(specs, submit, window, partial(_result, client, scheduler)):
                 futures.pop(result.index, None)
                 _check_seen(result)
                 yield result
@@ -410,6 +412,19 @@ def _dask(specs: Sequence[ChunkSpec], scheduler: str | None, jobs: int) -> Itera
 
 
 WORKER_WAIT = 600  # seconds a user's cluster may take to have a worker (an autoscaler starting one)
+
+
+def _result(client: Any, scheduler: str | None, future: Any) -> ChunkResult:
+    """A chunk's result; a cluster whose workers all left mid-build (it would wait for ever, silently)
+    is waited for as one with none at the start."""
+    while True:
+        try:
+            return future.result(timeout=5)  # type: ignore[no-any-return]
+        except TimeoutError:
+            if not client.scheduler_info().get("workers"):
+                _await_workers(client, scheduler)
+
+
 STOP_WAIT = 60  # seconds to let chunks already running end, after a failure or Ctrl-C
 
 
@@ -419,7 +434,7 @@ def _await_workers(client: Any, scheduler: str | None) -> None:
         return
     import sys
 
-    print(f"newsset build: the Dask cluster at {scheduler} has no worker yet: waiting up to {WORKER_WAIT} s for "
+    print(f"newsset build: the Dask cluster at {scheduler} has no worker: waiting up to {WORKER_WAIT} s for "
           "one", file=sys.stderr, flush=True)
     try:
         client.wait_for_workers(1, timeout=WORKER_WAIT)
@@ -430,19 +445,25 @@ def _await_workers(client: Any, scheduler: str | None) -> None:
 
 def _stop(client: Any, futures: list[Any], prefix: str) -> None:
     """Cancel the chunks not started and wait (at most STOP_WAIT s) for those running to end: a task
-    cannot be interrupted, and one still running writes its part after the driver is gone."""
+    cannot be interrupted, and one still running writes its part after the driver is gone. (A
+    cancelled task leaves the scheduler's books at once, while its worker goes on: the running ones
+    are waited for before they are cancelled.)"""
+    import sys
     import time
 
-    client.cancel(futures, force=True)
-    deadline = time.monotonic() + STOP_WAIT
-    while time.monotonic() < deadline:
-        try:
-            running = [k for keys in client.processing().values() for k in keys if str(k).startswith(prefix)]
-        except Exception:  # (the scheduler gone: nothing more to wait for)
-            return
-        if not running:
-            return
-        time.sleep(0.2)
+    try:
+        busy = {str(k) for keys in client.processing().values() for k in keys if str(k).startswith(prefix)}
+    except Exception:  # (the scheduler gone: nothing runs for this build any more)
+        busy = set()
+    running = [f for f in futures if str(f.key) in busy]
+    client.cancel([f for f in futures if str(f.key) not in busy], force=True)
+    if running:
+        print(f"newsset build: waiting for {len(running)} chunk(s) still running on the cluster (at most "
+              f"{STOP_WAIT} s)", file=sys.stderr, flush=True)
+        deadline = time.monotonic() + STOP_WAIT
+        while time.monotonic() < deadline and not all(f.done() for f in running):
+            time.sleep(0.1)
+        client.cancel(running, force=True)
 
 
 def _check_seen(result: ChunkResult) -> None:

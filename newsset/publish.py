@@ -12,6 +12,7 @@ import re
 import shutil
 import stat
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -112,7 +113,11 @@ class Staging:
         return self
 
     def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        for _ in range(10):  # (a worker on a cluster that writes a part while the folder is removed leaves
+            shutil.rmtree(self.dir, ignore_errors=True)  # it not empty: once more, a moment later)
+            if not os.path.lexists(self.dir):
+                break
+            time.sleep(0.2)
         self._unlock()
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
             # Reading inputs never raises (bad inputs are quarantined), so an OSError here is

@@ -1226,7 +1226,7 @@ def test_a_cluster_with_no_worker_is_said_and_given_up_on(tmp_path: Path, monkey
     with LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster, \
             pytest.raises(newsset.ConfigError, match="had no worker for 1 s"):
         newsset.build([tmp_path / "raw"], tmp_path / "out", engine="dask", scheduler=cluster.scheduler_address)
-    assert "has no worker yet" in capsys.readouterr().err and not (tmp_path / "out").exists()
+    assert "has no worker: waiting up to 1 s" in capsys.readouterr().err and not (tmp_path / "out").exists()
 
 
 def test_the_schema_digest_and_the_bundled_schema_do_not_depend_on_the_install_path(tmp_path: Path) -> None:
@@ -1253,17 +1253,21 @@ def test_a_dask_failure_stops_the_running_chunks_and_says_a_killed_worker_plainl
     import newsset.engine as engine
 
     calls: list[str] = []
+    run = "abc" * 4
 
     class FakeFuture:
         def __init__(self, key: str) -> None:
-            self.key = key
+            self.key, self.polls = key, 0
 
-        def result(self) -> Any:
+        def result(self, timeout: float | None = None) -> Any:
             raise KilledWorker(self.key, "tcp://10.0.0.7:4000", [])
 
-    class FakeClient:
-        running = 2
+        def done(self) -> bool:  # (the running chunk ends at the second look)
+            self.polls += 1
+            calls.append("done?")
+            return self.polls > 1
 
+    class FakeClient:
         def __init__(self, *a: Any, **k: Any) -> None:
             pass
 
@@ -1280,19 +1284,47 @@ def test_a_dask_failure_stops_the_running_chunks_and_says_a_killed_worker_plainl
         def cancel(self, futures: list[Any], force: bool = False) -> None:
             calls.append(f"cancel {len(futures)}")
 
-        def processing(self) -> dict[str, list[str]]:  # (two polls see a chunk running, then none)
-            self.running -= 1
-            calls.append("poll")
-            return {"w": [f"newsset-{RUN * 4}-chunk-0"]} if self.running >= 0 else {"w": []}
+        def processing(self) -> dict[str, list[str]]:  # chunk 0 runs; the others wait
+            calls.append("processing")
+            return {"w": [f"newsset-{run}-chunk-0"]}
 
         def close(self) -> None:
             calls.append("close")
 
-    RUN = "abc"
     monkeypatch.setattr(distributed, "Client", FakeClient)
-    monkeypatch.setattr("uuid.uuid4", lambda: type("U", (), {"hex": RUN * 4})())
+    monkeypatch.setattr("uuid.uuid4", lambda: type("U", (), {"hex": run})())
     monkeypatch.setattr(engine, "_connect", lambda cls, address: cls(address))
     specs = [ChunkSpec(i, (), "<bundled>", None, "/nowhere") for i in range(3)]
     with pytest.raises(newsset.WorkerError, match="Dask workers died running a chunk .* three times"):
         list(engine._dask(specs, "tcp://10.0.0.5:8786", 1))
-    assert calls == ["submit 0", "submit 1", "submit 2", "cancel 3", "poll", "poll", "poll", "close"], calls
+    # The two not started are cancelled at once; the running one is waited for (a cancelled task
+    # leaves the scheduler's books while its worker goes on writing), then cancelled.
+    assert calls == ["submit 0", "submit 1", "submit 2", "processing", "cancel 2", "done?", "done?", "cancel 1",
+                     "close"], calls
+
+
+def test_the_code_digest_is_the_same_for_a_wheel_and_a_checkout(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dask audit k37 (second pass): a wheel holds the schemas in newsset/schemas/, a checkout beside the
+    package, so a worker installed from a wheel refused every chunk of a driver run from a checkout."""
+    import shutil
+
+    import newsset.cache as cache
+
+    pkg = tmp_path / "newsset"
+    shutil.copytree(Path(cache.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "__file__", str(pkg / "cache.py"))
+
+    def digest() -> str:
+        cache.code_digest.cache_clear()  # (memoised: the code does not change under a process)
+        return cache.code_digest()
+
+    try:
+        checkout = digest()
+        (pkg / "schemas").mkdir()
+        shutil.copy(bundled_schema_path(), pkg / "schemas" / "article.schema.json")
+        assert digest() == checkout
+        (pkg / "parse.py").write_text((pkg / "parse.py").read_text() + "\n# an edit\n")
+        assert digest() != checkout
+    finally:
+        cache.code_digest.cache_clear()
