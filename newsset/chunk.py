@@ -15,7 +15,6 @@ valid.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import os
 import zlib
 from array import array
@@ -253,11 +252,6 @@ class WorkerCodeError(RuntimeError):
     """A Dask worker whose newsset differs from the driver's: its rows would be parsed otherwise."""
 
 
-@functools.cache
-def _own_code() -> str:
-    return cache.code_digest()  # (once a worker process: its code does not change under it)
-
-
 BUNDLED = "<bundled>"  # a spec's schema_path for the bundled schema: each worker loads its own copy
 
 
@@ -385,9 +379,9 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     With a cache, an unchanged chunk is taken whole; in a changed one, every page the cache
     holds (found through `cache.Reuse`) is copied from there and only the new or changed pages are parsed.
     """
-    if spec.code is not None and spec.code != _own_code():
-        raise WorkerCodeError(f"this worker runs newsset {__version__} with code {_own_code()[:12]}, the driver's "
-                              f"is {spec.code[:12]}: install the same newsset on every worker")
+    if spec.code is not None and spec.code != (own := cache.code_digest()):  # (memoised: once a process)
+        raise WorkerCodeError(f"this worker runs newsset {__version__} with code {own[:12]}, the driver's is "
+                              f"{spec.code[:12]}: install the same newsset on every worker")
     schema = worker_schema(spec.schema_path, spec.schema_digest)
     cache_keys = cache.chunk_keys(spec, schema) if spec.cache else None
     key, page_keys, pages, stats = cache_keys if cache_keys is not None else (None, [], [], [])

@@ -106,10 +106,9 @@ def credit_of(line: str) -> str | None:
         if label.startswith(_CREDIT_LABELS):
             colon = label.index(":")
             label = label[:colon + 1]
-        elif (not label.isascii() or "  " in label or "\t" in label or " :" in label) \
-                and (colon := text.find(":", 0, 24)) > 0 and " ".join(text[:colon].lower().split()) + ":" in _LABEL_SET:
-            label = " ".join(text[:colon].lower().split()) + ":"  # spaced otherwise: `Image\xa0credit:` (audit v37)
-        else:
+        elif not ((not label.isascii() or "  " in label or "\t" in label or " :" in label) and (
+                colon := text.find(":", 0, 24)) > 0 and (  # spaced otherwise: `Image\xa0credit:` (audit v37)
+                label := " ".join(text[:colon].lower().split()) + ":") in _LABEL_SET):
             return None
         if label in _BRACKETED_ONLY and not opened:
             return None  # (a bare "Credit:" or "Image:" only in parentheses: unbracketed, they open sentences)

@@ -1198,8 +1198,8 @@ def test_a_dask_worker_with_other_code_or_no_view_of_the_inputs_fails_the_build(
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         def other_code() -> None:
-            import newsset.chunk as chunk
-            chunk._own_code = lambda: "0" * 64  # type: ignore[assignment]
+            import newsset.cache as cache
+            cache.code_digest = lambda: "0" * 64  # type: ignore[assignment]
         client.run(other_code)
         with pytest.raises(newsset.WorkerError, match="runs other newsset code than this machine"):
             newsset.build([tmp_path / "raw"], tmp_path / "out", engine="dask", scheduler=cluster.scheduler_address)
