@@ -177,7 +177,7 @@ def _reject_line(item: Item, kept: dict[str, Any] | None = None, same: _SameIssu
 
 
 def _json_line(entry: dict[str, Any]) -> str:
-    """A rejects.jsonl line. A lone surrogate (a record's `\ud800`) is written as text, `\\ud800`: as
+    """A rejects.jsonl line. A lone surrogate (a record's `"\\ud800"` in JSON) is written as text, `\\\\ud800`: as
     JSON's own escape, strict readers (jq) refuse the line, and every line after it."""
     line = json.dumps(entry, ensure_ascii=False)
     if not line.isascii() and SURROGATE.search(line):
