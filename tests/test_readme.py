@@ -170,3 +170,46 @@ def test_no_docstring_holds_a_lone_surrogate() -> None:
                 if doc is not None and re.search("[\ud800-\udfff]", doc):
                     bad.append(f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 1)}")
     assert not bad, bad
+
+
+def _other_pythons() -> list[str]:
+    """Interpreters of the other Python versions the package supports found on this machine (on PATH
+    or under pyenv), which run."""
+    import glob
+
+    found: dict[str, str] = {}
+    root = Path(os.environ.get("PYENV_ROOT", "~/.pyenv")).expanduser()
+    candidates = [shutil.which(f"python3.{m}") for m in range(11, 20)]
+    candidates += sorted(glob.glob(str(root / "versions" / "3.*" / "bin" / "python3")))
+    for exe in filter(None, candidates):
+        try:
+            out = subprocess.run([exe, "-c", "import sys; print(sys.version_info[:2] >= (3, 11), sys.version[:5])"],
+                                 capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        ok, _, version = out.stdout.strip().partition(" ")
+        if out.returncode == 0 and ok == "True" and version != sys.version[:5]:
+            found.setdefault(version, exe)
+    return sorted(found.values())
+
+
+def test_every_source_file_compiles_on_the_other_supported_pythons() -> None:
+    # What broke `newsset build` on a fresh Python 3.13 (see above) failed at compile time: each
+    # interpreter this machine has compiles every file (no dependencies needed for that).
+    pythons = _other_pythons()
+    if not pythons:
+        pytest.skip("no other Python 3.11+ interpreter on this machine")
+    files = [str(p) for p in sorted([*ROOT.glob("newsset/*.py"), *ROOT.glob("tests/*.py"), *ROOT.glob("fuzz/*.py"),
+                                     *ROOT.glob("benchmarks/*.py"), ROOT / "noxfile.py"])]
+    script = """import sys
+bad = []
+for f in sys.argv[1:]:
+    try:
+        compile(open(f, encoding="utf-8").read(), f, "exec")
+    except Exception as e:
+        bad.append(f"{f}: {type(e).__name__}: {e}")
+print("\\n".join(bad))
+"""
+    for exe in pythons:
+        out = subprocess.run([exe, "-c", script, *files], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0 and not out.stdout.strip(), f"{exe}:\n{out.stdout}{out.stderr}"
