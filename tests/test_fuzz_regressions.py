@@ -244,7 +244,10 @@ def test_nesting_up_to_the_limit_is_checked_by_the_schema() -> None:
 
 
 def test_quoting_a_value_too_deep_for_json_dumps_does_not_raise() -> None:
-    assert short_json(_nested(5000)) == "array nested too deeply to show"
+    # (Python 3.13's json.dumps writes 5,000 levels, where 3.11's raised RecursionError: cut as any value)
+    shown = short_json(_nested(5000))
+    assert shown in ("array nested too deeply to show", "[" * 59 + "\u2026")
+    assert short_json(_nested(200_000)) == "array nested too deeply to show"
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes as a name")

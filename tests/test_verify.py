@@ -626,7 +626,10 @@ def test_metadata_nested_too_deeply_is_a_problem_not_a_traceback(out: Path, name
     err = capsys.readouterr()
     assert "Traceback" not in err.out + err.err and "problem" in err.out + err.err
     if name == "manifest.json":
-        assert main(["stats", str(out)]) == 2 and "nested too deeply" in capsys.readouterr().err
+        # (Python 3.13's json reads 5,000 levels, where 3.11's gave up: then it is no manifest's shape)
+        assert main(["stats", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert "nested too deeply" in err or "is not a newsset manifest (no `files` list)" in err, err
 
 
 @pytest.mark.parametrize("bad", [5, None])
