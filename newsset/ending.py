@@ -578,11 +578,13 @@ class EndReader(PageState):
         # heading over a list (`Topics` and its tags, `Editor's picks` and headlines). Another box of
         # the site's (`Name, The Week ...` on a line of its own, then its bio) names a co-author.
         names, bio = [sig[0]], list[str]()
+        named, kept = {sig[0]}, set[str]()  # (for membership: a page of thousands of boxes stays linear)
         for s, e in self.paragraphs(i + 1, end):
             if self._own_box((s, e)):
                 other = self._sig(self.lines[s])
-                if other is not None and other[0] not in names:
+                if other is not None and other[0] not in named:
                     names.append(other[0])
+                    named.add(other[0])
                 continue
             if e - s > 1 and not ends_in(self.lines[s], TERMINAL) and all(
                     len(ln) <= 80 and not ends_in(ln, PROSE_END) for ln in self.lines[s:e]) \
@@ -594,8 +596,9 @@ class EndReader(PageState):
             if not bio:
                 self.where["author_bio"] = s + 1
             para = "\n".join(ln for ln in self.lines[s:e] if not _BIO_FURNITURE.fullmatch(ln.strip())).strip()
-            if para and para not in bio:  # (an author box the scraper saved twice)
+            if para and para not in kept:  # (an author box the scraper saved twice)
                 bio.append(para)
+                kept.add(para)
         return " and ".join(n for n in names if n) or None, sig[1] or None, "\n\n".join(bio) or None
 
     @staticmethod
