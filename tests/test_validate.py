@@ -640,3 +640,16 @@ def test_a_schema_with_a_lone_surrogate_is_refused_not_a_traceback(tmp_path: Pat
     assert main(["validate", str(_good(tmp_path, 1)), "--schema", str(tmp_path / "s.json")]) == 2
     err = capsys.readouterr().err
     assert "lone surrogate escape ('\\ud800')" in err and "Traceback" not in err
+
+
+def test_a_boilerplate_line_the_body_repeats_is_one_issue_with_its_count(tmp_path: Path) -> None:
+    """A record whose body held 300,000 `Sign up` lines gave 300,000 issues (20 MB of report, all
+    at the body's line); now each line the body holds is one issue, saying how often."""
+    body = "\n\n".join(["A real paragraph of the story.", *["Sign up"] * 5, "More story.", "Subscribe to The Week",
+                        "  Sign up  "])
+    rec = _record(body=body)
+    rec["id"] = newsset.article_id(rec["date"], rec["title"], body)  # type: ignore[arg-type]
+    (tmp_path / "r.jsonl").write_text(json.dumps(rec) + "\n")
+    report = newsset.validate_paths([tmp_path / "r.jsonl"])
+    assert [(i.code, i.got, i.message.rpartition(" in the body")[2]) for i in report.issues] == [
+        ("dataset.boilerplate", "Sign up", " (6 times)"), ("dataset.boilerplate", "Subscribe to The Week", "")]
