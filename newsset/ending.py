@@ -110,14 +110,17 @@ class EndReader(PageState):
         try:
             while True:
                 i = keys.index(PAYWALL_START, at)
-                if self._paywall_at(i):
+                if self._paywall_at(i):  # (which looks at keys, not at runs)
                     break
                 keys[i] = None  # a sentence that opens like the paywall: text
-                self.runs = text_runs(keys)
                 at = i + 1
         except ValueError:  # no paywall: the body runs on to the signature or the footer
+            if at > first:
+                self.runs = text_runs(keys)
             return self.footer_start(first), False, -1
         else:
+            if at > first:  # (once, not once a sentence: a page of thousands of them was quadratic)
+                self.runs = text_runs(keys)
             self.where["truncated"] = i + 1
             j = i + 1
             stop = keys.index(PAYWALL_END, j, j + 15) if PAYWALL_END in keys[j:j + 15] else None
@@ -578,7 +581,8 @@ class EndReader(PageState):
         # heading over a list (`Topics` and its tags, `Editor's picks` and headlines). Another box of
         # the site's (`Name, The Week ...` on a line of its own, then its bio) names a co-author.
         names, bio = [sig[0]], list[str]()
-        named, kept = {sig[0]}, set[str]()  # (for membership: a page of thousands of boxes stays linear)
+        named: set[str | None] = {sig[0]}  # (sets for membership: a page of thousands of boxes stays linear)
+        kept: set[str] = set()
         for s, e in self.paragraphs(i + 1, end):
             if self._own_box((s, e)):
                 other = self._sig(self.lines[s])

@@ -91,6 +91,9 @@ _CATALOG: tuple[Code, ...] = (
          "article text above the paywall block (line 12), got none: a paywall ends the body"),
     Code("parse.second-header", "the page holds a second header line `date YYYY-MM-DD Title`: two articles in one file",
          "split the file into one page per article (a scraper appended one page to another)"),
+    Code("parse.internal-error", "newsset's parser failed on the page: a bug in newsset, not a fault found in the "
+         "page", "report it to newsset's developers with the page attached; the page is set aside and the rest "
+         "of the build goes on"),
     # Record files (.jsonl).
     Code("jsonl.syntax", "a line of a .jsonl file is not valid JSON",
          "fix the JSON on that line; each line must be one complete JSON object"),

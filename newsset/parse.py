@@ -34,6 +34,7 @@ import hashlib
 import html
 import os
 import re
+import traceback
 from bisect import bisect_right
 from dataclasses import replace
 from itertools import compress
@@ -48,7 +49,7 @@ from .boilerplate import (
 )
 from .decode import decode_raw, line_ends
 from .ending import EndReader
-from .errors import SURROGATE, Issue, ParseError
+from .errors import CODES, SURROGATE, Issue, ParseError
 from .head import HeadReader, kicker, tagged_kicker
 from .lines import (
     HEADER,
@@ -106,7 +107,12 @@ def parse_bytes(raw: bytes, source: str, *, fix_mojibake: bool = False) -> Artic
         _expect("parse_bytes", "source", source, str, "a str")
         raw = bytes(raw)
     text, suspect, plain, invisible = decode_raw(raw, source)  # strict UTF-8: no lone surrogates can come out
-    return _parse(text, source, hashlib.sha256(raw).hexdigest(), False, fix_mojibake, suspect, plain, invisible)
+    try:
+        return _parse(text, source, hashlib.sha256(raw).hexdigest(), False, fix_mojibake, suspect, plain, invisible)
+    except (ParseError, MemoryError):
+        raise
+    except Exception as e:
+        raise _internal_error(e, source) from e
 
 
 def parse_text(text: str, source: str = "<text>", source_sha256: str | None = None, *,
@@ -120,7 +126,24 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
     text = nfc(line_ends(text))
     surrogates = not text.isascii() and bool(SURROGATE.search(text))
     suspect = not text.isascii() and _text.suspicious(text.encode("utf-8", "surrogatepass"))
-    return _parse(text, source, source_sha256, surrogates, fix_mojibake, suspect)
+    try:
+        return _parse(text, source, source_sha256, surrogates, fix_mojibake, suspect)
+    except (ParseError, MemoryError):
+        raise
+    except Exception as e:
+        raise _internal_error(e, source) from e
+
+
+def _internal_error(e: Exception, source: str) -> ParseError:
+    """A failure of the parser itself (a bug: a page a rule did not foresee) as the page's located
+    issue, `parse.internal-error`, so that one page is set aside and a build goes on. (A page of a
+    thousand copies of its headline once ran past the interpreter's stack and stopped the build.)"""
+    frames = traceback.extract_tb(e.__traceback__)
+    at = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno} ({frames[-1].name})" if frames else ""
+    return ParseError(Issue("parse.internal-error", f"expected newsset's parser to read the page, got "
+                            f"{type(e).__name__}{at}: {str(e)[:200]}; this is a bug in newsset, not a fault found "
+                            "in the page", source, 1, expected="a parsed page", got=type(e).__name__,
+                            hint=CODES["parse.internal-error"].hint))
 
 
 def _expect(function: str, name: str, value: object, types: type | tuple[type, ...], kind: str) -> None:
@@ -306,8 +329,8 @@ def _second_header(text: str, source: str) -> None:
         m = SECOND_HEADER.search(text, m.end())
     # A second page saved by the same scraper writes its header as the first: `date` in the same case
     # (a body line `Date 2025-07-12 Harlow v Stevenage` under a ` date ...` header is a fixture list's).
-    while m is not None and (text[m.start("h"):m.start("h") + 4] != _own_date(text) or not _page_start(
-            text, m.start("h"))):
+    own = _own_date(text) if m is not None else ""  # (once: it reads past the blank lines over the header)
+    while m is not None and (text[m.start("h"):m.start("h") + 4] != own or not _page_start(text, m.start("h"))):
         m = SECOND_HEADER.search(text, m.end())
     if m is not None:
         line = text.count("\n", 0, m.start("h")) + 1
@@ -454,31 +477,43 @@ class _Page(HeadReader, EndReader):
 
     def _after_title(self, first: int, end: int, title: str) -> int:
         """Where the page goes on after the header: past the headline saved again on a line of its own
-        (a scraper that took the page's heading too), which is neither standfirst nor body."""
-        at = bisect_right(self.runs, first, key=RUN_END)
-        if at < len(self.runs):
-            s, e = self.runs[at]
-            if e - s == 1 and first <= s < end and _site_titled(self.lines[s].strip(), title):
-                return self._after_title(e, end, title)  # (saved twice: the page's <title> and its <h1>)
-            if e - s > 1 and first <= s < end - 1 and _site_titled(self.lines[s].strip(), title):
-                # glued over the next part (the caption, the labels, the standfirst: audit t36, a scraper
-                # that kept the <h1> with no blank line under it): the line alone is left out, and a
-                # Markdown underline under it (`====`) with it
-                under = self.lines[s + 1].strip()
-                cut = s + 2 if under and set(under) <= {"=", "-"} else s + 1
-                self.keys[s:cut] = [""] * (cut - s)
+        (a scraper that took the page's heading too), which is neither standfirst nor body. (A loop, not
+        a call for each copy: a page of a thousand copies went past the interpreter's stack.)"""
+        stale = False  # (runs are found again once, at the end: once a copy made a page of them quadratic)
+        try:
+            while True:
+                at = bisect_right(self.runs, first, key=RUN_END)  # (a run left out ends at `first`: passed over)
+                if at >= len(self.runs):
+                    return first
+                s, e = self.runs[at]
+                if e - s == 1 and first <= s < end and _site_titled(self.lines[s].strip(), title):
+                    first = e  # (saved twice: the page's <title> and its <h1>)
+                    continue
+                if e - s > 1 and first <= s < end - 1 and _site_titled(self.lines[s].strip(), title):
+                    # glued over the next part (the caption, the labels, the standfirst: audit t36, a scraper
+                    # that kept the <h1> with no blank line under it): the line alone is left out, and a
+                    # Markdown underline under it (`====`) with it
+                    under = self.lines[s + 1].strip()
+                    cut = s + 2 if under and set(under) <= {"=", "-"} else s + 1
+                    self.keys[s:cut] = [""] * (cut - s)
+                    stale = True
+                    if cut != e:
+                        return cut
+                    first = cut
+                    continue
+                if first < e:  # a section's kicker over the headline saved again (the older site's page top:
+                    labels = self.lines[max(s, first):e]  # `Instant Opinion`, `Speed Reads` / `First look`)
+                    for s2, e2 in self.runs[at + 1:at + 3]:
+                        if e2 - s2 == 1 and s2 < end and _site_titled(self.lines[s2].strip(), title) \
+                                and (kicker(labels, self.lines[s2]) or tagged_kicker(labels, self.lines[s2])):
+                            return e2
+                        labels = labels + self.lines[s2:e2]  # (a second label a blank line under the first)
+                if s < first < end and _site_titled(self.lines[first].strip(), title):
+                    return first + 1  # (glued under the header line: no blank line between them)
+                return first
+        finally:
+            if stale:
                 self.runs = text_runs(self.keys)
-                return self._after_title(cut, end, title) if cut == e else cut
-            if first < e:  # a section's kicker over the headline saved again (the older site's page top:
-                labels = self.lines[max(s, first):e]  # `Instant Opinion`, `Speed Reads` / `First look`), glued or not
-                for s2, e2 in self.runs[at + 1:at + 3]:
-                    if e2 - s2 == 1 and s2 < end and _site_titled(self.lines[s2].strip(), title) \
-                            and (kicker(labels, self.lines[s2]) or tagged_kicker(labels, self.lines[s2])):
-                        return e2
-                    labels = labels + self.lines[s2:e2]  # (a second label a blank line under the first)
-            if s < first < end and _site_titled(self.lines[first].strip(), title):
-                return first + 1  # (glued under the header line: no blank line between them)
-        return first
 
     def body(self, start: int, end: int) -> str:
         """The paragraphs in [start, end), each stripped, joined by one blank line."""

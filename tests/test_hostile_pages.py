@@ -11,13 +11,19 @@ machine. The pages are sized so the smaller one takes tens of milliseconds.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+import newsset
+import newsset.parse
 from newsset import parse_bytes
 from newsset.errors import ParseError
+from tests.conftest import page
 
 HEADER = " date 2024-01-01 A headline for a page built to be slow\n\n"
 PARA = "An ordinary paragraph of body text, long enough to read as one, that ends as prose does."
@@ -33,6 +39,65 @@ def _authors(n: int) -> str:
 SHAPES: dict[str, tuple[Callable[[int], str], int]] = {  # shape -> (page of n repetitions, n for the small page)
     "author boxes": (_authors, 2000),
 }
+
+
+def _paywall_like(n: int) -> str:
+    """Sentences that open as the paywall's first line does, but are none: each one found the page's
+    paragraphs again."""
+    return HEADER + PARA + "\n\n" + "To continue reading this article, readers need a pass.\n" * n
+
+
+def _own_date_far(n: int) -> str:
+    """Blank lines over the header, and lines that look like a second page's header in another case:
+    each was checked by reading past all the blank lines again."""
+    return "\n" * (9 * n) + HEADER + PARA + "\n\n" + "Date 2024-01-01 Fixtures\n" * n
+
+
+def _underlined_headlines(n: int) -> str:
+    """The headline saved again with a Markdown underline, over and over: each copy found the page's
+    paragraphs again."""
+    return HEADER + "A headline for a page built to be slow\n=====\n\n" * n + PARA
+
+
+SHAPES.update({
+    "sentences opening as the paywall does": (_paywall_like, 2000),
+    "blank lines over the header, header-like lines under it": (_own_date_far, 3000),
+    "the headline saved again, underlined": (_underlined_headlines, 2000),
+})
+
+
+@pytest.mark.parametrize("copies", [1, 3000])
+def test_the_headline_saved_again_a_thousand_times_is_passed_over(copies: int) -> None:
+    # (one call of `_after_title` for each copy ran past the interpreter's stack: RecursionError, not
+    # a ParseError, and the build stopped with a traceback)
+    for line in ("A headline for a page built to be slow", "A headline for a page built to be slow | The Week UK"):
+        art = parse_bytes((HEADER + f"{line}\n\n" * copies + PARA).encode(), "copies.txt")
+        assert (art.title, art.subtitle, art.body) == ("A headline for a page built to be slow", None, PARA)
+
+
+def test_a_failure_of_the_parser_itself_sets_the_page_aside_and_the_build_goes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bug the fuzzers have not found yet (as the RecursionError above was): one page, not the build.
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("a", "b", "c"):
+        (raw / f"{name}.txt").write_text(page(title=f"Story {name}", paragraphs=(f"The text of story {name}.",)))
+    real = newsset.parse._Page.parse
+
+    def parse(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.source == "b.txt":
+            raise KeyError("a rule the page broke")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(newsset.parse._Page, "parse", parse)
+    with pytest.raises(ParseError) as e:
+        parse_bytes((raw / "b.txt").read_bytes(), "b.txt")
+    assert e.value.issue.code == "parse.internal-error" and isinstance(e.value.__cause__, KeyError)
+    result = newsset.build([raw], tmp_path / "out", jobs=1)
+    assert result.total_rows == 2 and result.rejected == {"parse.internal-error": 1}
+    (reject,) = [json.loads(x) for x in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
+    assert reject["source"] == "b.txt" and reject["line"] == 1
+    assert "got KeyError at test_hostile_pages.py:" in reject["message"] and "bug in newsset" in reject["message"]
 
 
 def _cpu(text: str) -> float:
