@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from . import archives
 from .archives import read_archive, too_large
@@ -591,6 +591,12 @@ class DuplicateIds:
 
     def __init__(self) -> None:
         self.first: dict[str, tuple[str, int]] = {}
+        self.recent: list[str] = []  # the ids first seen since `begin`: those `forget` may unsee
+
+    def begin(self) -> None:
+        """A new file: `forget` looks only at the ids first seen in it (a scan of every id seen, per
+        voided file, made validate's time files x records)."""
+        self.recent.clear()
 
     def check(self, item: Item, register: bool = True) -> Issue | None:
         rid = item.record.get("id") if item.record else None
@@ -600,13 +606,14 @@ class DuplicateIds:
         if seen is None:
             if register:
                 self.first[rid] = (item.source.path, item.line)
+                self.recent.append(rid)
             return None
         return duplicate_issue("dataset.duplicate-id", rid, seen[0], seen[1], rid, item.source.path, item.line)
 
     def forget(self, path: str) -> None:
         """Unsee the ids first seen in `path`: a file voided at its end (gzip data failing its check) keeps
-        none of its records in a build, so a later copy of one is the copy kept (rare: a scan is fine)."""
-        self.first = {k: v for k, v in self.first.items() if v[0] != path}
+        none of its records in a build, so a later copy of one is the copy kept. (Of the ids since `begin`.)"""
+        _forget(self.first, self.recent, path)
 
 
 class DuplicateBodies:
@@ -618,7 +625,12 @@ class DuplicateBodies:
         from .dedup import body_key, normalize_body  # (numpy: imported only where bodies are compared)
 
         self.first: dict[bytes, tuple[str, int, str | None]] = {}
+        self.recent: list[bytes] = []  # (see `DuplicateIds.begin`)
         self._key, self._normalize = body_key, normalize_body
+
+    def begin(self) -> None:
+        """See `DuplicateIds.begin`."""
+        self.recent.clear()
 
     def check(self, item: Item) -> Issue | None:
         body = item.record.get("body") if item.record else None
@@ -637,12 +649,25 @@ class DuplicateBodies:
         rid = rid if isinstance(rid, str) else None
         if seen is None:
             self.first[key] = (item.source.path, item.line, rid)
+            self.recent.append(key)
             return None
         return duplicate_issue("dataset.duplicate-body", rid, *seen, item.source.path, item.line)
 
     def forget(self, path: str) -> None:
         """See `DuplicateIds.forget`."""
-        self.first = {k: v for k, v in self.first.items() if v[0] != path}
+        _forget(self.first, self.recent, path)
+
+
+K = TypeVar("K")
+
+
+def _forget(first: dict[K, Any], recent: list[K], path: str) -> None:
+    """Unsee the keys of `recent` first seen in `path`."""
+    for key in recent:
+        seen = first.get(key)
+        if seen is not None and seen[0] == path:
+            del first[key]
+    recent.clear()
 
 
 def voided_issue(path: str, line: int, void_line: int, rid: str | None = None) -> Issue:
@@ -672,6 +697,8 @@ def iter_checked(sources: Iterable[Source], schema: Schema, today: _dt.date | No
     id, or else a repeated body, of a valid record. (`ignored`: see `iter_items`.)"""
     dups, bodies = DuplicateIds(), DuplicateBodies()
     for src in sources:
+        dups.begin()
+        bodies.begin()
         for item in iter_items(src, schema, today, fix_mojibake=fix_mojibake, ignored=ignored):
             if item.voids_file:  # (report audit r37: a later copy of a voided record was called a duplicate)
                 dups.forget(item.source.path)
