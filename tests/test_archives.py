@@ -117,6 +117,47 @@ def test_compressed_tar_order_does_not_depend_on_the_memory_budget(tmp_path: Pat
     assert all(i.ok for i in items)
 
 
+@pytest.mark.parametrize("spool", ["written", "disk full", "at its cap"])
+@pytest.mark.parametrize("budget", [0, 3000])
+def test_a_compressed_tar_out_of_name_order_is_streamed_twice_whatever_its_size(
+        tmp_path: Path, budget: int, spool: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Members past the memory budget waited for another pass, each decompressing the whole archive
+    again: passes grew with the archive (a 4 GB one in reverse name order took 124 s, audit q38b).
+    They go to a temporary file now, read back at their turn: one pass after the listing. A file
+    that cannot be written (a full disk) falls back to the passes, with the same items."""
+    pages = _pages(12)
+    order = sorted(pages, reverse=True)
+    rec = newsset.parse_text(pages["p3.txt"].decode(), source="r.txt").to_dict()
+    members = [(n, pages[n]) for n in order] + [("a/r.jsonl", (json.dumps(rec) + "\n{bad\n").encode())]
+    path = _tar(tmp_path / "a.tgz", members, "w:gz")
+    monkeypatch.setattr(archives, "BUFFER_BYTES", budget)
+    passes = []
+    real = archives._stream_pass
+
+    def counted(*args: object, **kwargs: object) -> object:
+        passes.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(archives, "_stream_pass", counted)
+    if spool == "at its cap":  # (a bomb's blank lines compress a thousand times; text a few)
+        monkeypatch.setattr(archives, "SPOOL_RATIO", 0)
+        monkeypatch.setattr(archives, "SPOOL_MIN", 2000)
+    if spool == "disk full":
+        import tempfile
+
+        def full(*args: object, **kwargs: object) -> object:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(tempfile, "TemporaryFile", full)
+    items = _items(path)
+    assert [(i.source.rel, i.line) for i in items] == [("a.tgz!/a/r.jsonl", 1), ("a.tgz!/a/r.jsonl", 2)] + [
+        (f"a.tgz!/{n}", 1) for n in sorted(pages)]
+    assert [i.ok for i in items] == [True, False] + [True] * 12
+    assert [i.record["source_sha256"] for i in items[2:]] == [  # type: ignore[index]
+        hashlib.sha256(pages[n]).hexdigest() for n in sorted(pages)]
+    assert len(passes) == 1 if spool == "written" else len(passes) > 1
+
+
 @pytest.mark.parametrize("fmt", ["zip", "tar.gz"])
 def test_record_file_members_are_streamed_and_located(tmp_path: Path, fmt: str) -> None:
     rec = newsset.parse_text(page(), source="a.txt").to_dict()
