@@ -309,17 +309,33 @@ def near_pairs(sigs: np.ndarray, threshold: float, bands: int = BANDS) -> list[t
                 continue
             k = np.flatnonzero(same)
             found.append(members[k].astype(np.int64) * n + members[k + d])
+        if len(found) > 1 and sum(map(len, found)) > 2 * n:  # (a pair found in each of 16 bands is one: kept
+            found = [_unique(np.concatenate(found))]          #  once, bucket-mates cost 16x less memory)
     if not found:
         return []
-    keys = np.unique(np.concatenate(found))  # sorted: (i, j) in order
-    i, j = keys // n, keys % n
-    a, c = sigs[i], sigs[j]
-    filled = (a != EMPTY) | (c != EMPTY)
-    agree = ((a == c) & filled).sum(axis=1)
-    total = filled.sum(axis=1)
-    est = np.divide(agree, total, out=np.zeros(len(keys)), where=total > 0)
-    keep = est >= threshold
-    return [(int(x), int(y), float(e)) for x, y, e in zip(i[keep], j[keep], est[keep])]
+    keys = _unique(np.concatenate(found))  # sorted: (i, j) in order
+    out: list[tuple[int, int, float]] = []
+    for at in range(0, len(keys), PAIRS_AT_ONCE):  # (each pair's two signatures are copied: a block at a time)
+        block = keys[at:at + PAIRS_AT_ONCE]
+        i, j = block // n, block % n
+        a, c = sigs[i], sigs[j]
+        filled = (a != EMPTY) | (c != EMPTY)
+        agree = ((a == c) & filled).sum(axis=1)
+        total = filled.sum(axis=1)
+        est = np.divide(agree, total, out=np.zeros(len(block)), where=total > 0)
+        keep = est >= threshold
+        out += [(int(x), int(y), float(e)) for x, y, e in zip(i[keep], j[keep], est[keep])]
+    return out
+
+
+PAIRS_AT_ONCE = 1 << 16  # candidate pairs whose signatures are compared at a time (2 x 16 MB of copies)
+
+
+def _unique(keys: np.ndarray) -> np.ndarray:
+    """The distinct keys, sorted: a sort and a comparison of neighbours (np.unique hashes first in
+    numpy 2, 5-10x slower on millions of int64 pair codes)."""
+    keys = np.sort(keys)
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
 
 
 def cluster(n: int, pairs: Sequence[tuple[int, int, float]] | Sequence[tuple[int, int]]) -> np.ndarray:

@@ -123,9 +123,15 @@ def _near_pairs_reference(sigs: np.ndarray, threshold: float, bands: int = 16) -
     return [p for p in out if p[2] >= threshold]
 
 
+@pytest.mark.parametrize("block", [7, 1 << 16])
 @pytest.mark.parametrize("seed", range(6))
-def test_vectorised_near_pairs_equal_the_reference(seed: int) -> None:
+def test_vectorised_near_pairs_equal_the_reference(seed: int, block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # (pairs are compared a block at a time, and merged band by band: groups of 32 near copies made
+    # 15 KB a record of candidate pairs and their signatures at once, audit q38b)
+    from newsset import dedup
     from newsset.dedup import EMPTY, near_pairs
+
+    monkeypatch.setattr(dedup, "PAIRS_AT_ONCE", block)
 
     rng = np.random.default_rng(seed)
     n = 400
