@@ -547,12 +547,18 @@ def related_cards(lines: list[str], keys: list[str | None]) -> bool:
     return found
 
 
+WINDOW_TESTS = 4096  # windows of wrapped lines `wrapped_boilerplate` looks up in a page, at most
+
+
 def wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tuple[int, int]]) -> bool:
     """Mark a catalogue block a template wrapped over consecutive lines ("Escape your echo chamber.
     Get the facts behind the news," / "plus analysis ..."): the lines joined by a space must be
     the whole block. Returns whether any was found. (Most windows are ruled out by their first two
-    words and their last character, as in `boiler_key`: well under 1 us a page.)"""
+    words and their last character, as in `boiler_key`: well under 1 us a page.) At most
+    `WINDOW_TESTS` windows are looked up a page: a page of thousands of short lines that each open
+    as a block does (`Get` / `the`, `&a;`) took minutes; a real page tests a few."""
     found = False
+    budget = WINDOW_TESTS
     for s, e in runs:
         i = s
         while i < e - 1:
@@ -565,13 +571,18 @@ def wrapped_boilerplate(lines: list[str], keys: list[str | None], runs: list[tup
                 i += 1
                 continue
             size = len(first)
+            joined = first.rstrip()
             for j in range(i + 1, e):
                 size += len(lines[j]) + 1
                 if size > LONGEST:
                     break
+                joined = f"{joined} {lines[j].strip()}"  # (the lines i..j stripped, joined by a space)
                 if (lines[j].rstrip("*_") if marked else lines[j])[-1:] in _CANNOT_END:
                     continue
-                key = boiler_key(" ".join(ln.strip() for ln in lines[i:j + 1]))
+                budget -= 1
+                if budget < 0:
+                    return found
+                key = boiler_key(joined)
                 if key:  # (an image URL, key "", cannot wrap)
                     keys[i:j + 1] = [key] * (j + 1 - i)
                     found, i = True, j
@@ -642,7 +653,9 @@ def is_boilerplate(line: str) -> bool:
     key = boiler_key(line)
     if key == PAYWALL_START:
         return _is_paywall_start(_without_icons(line.strip()))
-    return key is not None and key != BLANK and key != FOLLOW  # (`Follow us` alone in a body: a heading)
+    # (`Follow us` alone in a body: a heading; the site's name alone, `The Week` however spaced, a
+    # list's item or a subheading unless it heads a box, which only the page around it tells)
+    return key is not None and key != BLANK and key != FOLLOW and key != LOGO
 
 
 def _is_paywall_start(line: str) -> bool:

@@ -77,6 +77,19 @@ def test_indented_promo_line_between_paragraphs_is_dropped() -> None:
     targets.check_page(raw)
 
 
+# fuzz/crashes/parse-crash-375cd570...: found by atheris in a 15-minute run. The site's name
+# indented and glued under a paragraph (` The Week`, no box under it) stays in the body, as
+# `The Week` does; but the record check called the indented one boilerplate (audit v37 made
+# `boiler_key` give it the LOGO key), so the parser's own record failed validation as JSON lines.
+def test_the_sites_name_glued_under_a_paragraph_is_text_for_the_record_check_too() -> None:
+    raw = b" date 2024-01-01 Title\n\nFirst paragraph of the story.\n The Week\n\nSecond paragraph of the story.\n"
+    art = newsset.parse_bytes(raw, "fuzz.txt")
+    assert art.body == "First paragraph of the story.\n The Week\n\nSecond paragraph of the story."
+    assert check_record(art.to_dict(), SCHEMA, "fuzz.txt") == []
+    assert not is_boilerplate(" The Week") and not is_boilerplate("The\u00a0Week") and is_boilerplate("Sign up")
+    targets.check_page(raw)
+
+
 @pytest.mark.parametrize("raw", [
     " date 2024-06-03 What the housing market means\r\r\n" + "\u2028" * 40 + "\u202c\n",  # (atheris found it)
     " date 2024-06-03 What the housing market means\n\n\u200b\u00a0\n\n\u2029\n",

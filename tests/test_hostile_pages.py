@@ -100,6 +100,28 @@ def test_a_failure_of_the_parser_itself_sets_the_page_aside_and_the_build_goes_o
     assert "got KeyError at test_hostile_pages.py:" in reject["message"] and "bug in newsset" in reject["message"]
 
 
+@pytest.mark.parametrize("unit", ["Get\nthe\n", "&a;\n", "A\n&x;\n", "Sign up for The\n"])
+def test_short_lines_that_open_a_block_are_not_each_a_window_of_lookups(unit: str,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # (audit q38c: linear, but each such line opened a window of up to 45 lines, each end of it
+    # looked up in the catalogue, entities decoded: 8 MiB of `&a;` lines would take 24 minutes)
+    import newsset.boilerplate as boilerplate
+
+    calls = []
+    real = boilerplate.boiler_key
+
+    def counted(line: str) -> str | None:
+        calls.append(1)
+        return real(line)
+
+    monkeypatch.setattr(boilerplate, "boiler_key", counted)
+    lines = 20_000
+    text = HEADER + PARA + "\n\n" + unit * (lines // unit.count("\n"))
+    art = parse_bytes(text.encode(), "short.txt")
+    assert art.body.startswith(PARA)
+    assert len(calls) <= boilerplate.WINDOW_TESTS + lines // 2, len(calls)
+
+
 def _cpu(text: str) -> float:
     raw = text.encode("utf-8")
     best = float("inf")
