@@ -107,12 +107,7 @@ def parse_bytes(raw: bytes, source: str, *, fix_mojibake: bool = False) -> Artic
         _expect("parse_bytes", "source", source, str, "a str")
         raw = bytes(raw)
     text, suspect, plain, invisible = decode_raw(raw, source)  # strict UTF-8: no lone surrogates can come out
-    try:
-        return _parse(text, source, hashlib.sha256(raw).hexdigest(), False, fix_mojibake, suspect, plain, invisible)
-    except (ParseError, MemoryError):
-        raise
-    except Exception as e:
-        raise _internal_error(e, source) from e
+    return _parse(text, source, hashlib.sha256(raw).hexdigest(), False, fix_mojibake, suspect, plain, invisible)
 
 
 def parse_text(text: str, source: str = "<text>", source_sha256: str | None = None, *,
@@ -126,12 +121,7 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
     text = nfc(line_ends(text))
     surrogates = not text.isascii() and bool(SURROGATE.search(text))
     suspect = not text.isascii() and _text.suspicious(text.encode("utf-8", "surrogatepass"))
-    try:
-        return _parse(text, source, source_sha256, surrogates, fix_mojibake, suspect)
-    except (ParseError, MemoryError):
-        raise
-    except Exception as e:
-        raise _internal_error(e, source) from e
+    return _parse(text, source, source_sha256, surrogates, fix_mojibake, suspect)
 
 
 def _internal_error(e: Exception, source: str) -> ParseError:
@@ -154,6 +144,17 @@ def _expect(function: str, name: str, value: object, types: type | tuple[type, .
 
 def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, suspect: bool,
            plain: bool = False, invisible: bool | None = None) -> Article:
+    """`_read`, with a failure of the parser itself as the page's issue (see `_internal_error`)."""
+    try:
+        return _read(text, source, sha, check_surrogates, fix, suspect, plain, invisible)
+    except (ParseError, MemoryError):
+        raise
+    except Exception as e:
+        raise _internal_error(e, source) from e
+
+
+def _read(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, suspect: bool,
+          plain: bool = False, invisible: bool | None = None) -> Article:
     if "&" in text and ";" in text and (spaced := _space_entities(text)) is not text:
         text, plain, invisible = spaced, False, None
     found = _text.find(text) if suspect else []
