@@ -660,14 +660,22 @@ class _Reorder:
         start = self._spool_end
         # Compressed (gzip, level 1: text takes a third of its size; a bomb's run of blank lines, next
         # to nothing, so the file stays in proportion to the archive whatever it inflates to).
-        with open_member() as fh:  # (an error reading the archive is the pass's: it goes up)
+        reading = False  # (an error reading the archive is the pass's: it goes up; one writing, the spool's)
+        with open_member() as fh:
             try:
                 with gzip.GzipFile(fileobj=spool, mode="wb", compresslevel=1, mtime=0) as gz:
-                    while chunk := fh.read(1 << 20):
+                    while True:
+                        reading = True
+                        chunk = fh.read(1 << 20)
+                        reading = False
+                        if not chunk:
+                            break
                         gz.write(chunk)
                         if spool.tell() > self.spool_cap:
                             return  # (its bytes are written over by the next member's)
             except OSError:
+                if reading:
+                    raise
                 self._spool_failed = True
                 return
         end = spool.tell()
