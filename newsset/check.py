@@ -19,7 +19,16 @@ from . import archives
 from .archives import read_archive, too_large
 from .boilerplate import is_boilerplate
 from .decode import file_signature, signature_hint, wide_encoding, wide_issue
-from .errors import SURROGATE, Issue, ParseError, check_option_types, display_path, json_type, short_json
+from .errors import (
+    SURROGATE,
+    Issue,
+    ParseError,
+    check_option_types,
+    display_path,
+    internal_error,
+    json_type,
+    short_json,
+)
 from .jsonl import opens_array, record_of, shape_issue, shape_of_lines
 from .parse import parse_bytes
 from .reading import (
@@ -556,22 +565,29 @@ def _jsonl_items(src: Source, lines: Iterable[tuple[int, bytes | None]], schema:
             if record is not None:  # (None: a blank line)
                 yield Item(src, n, None, [record])
             continue
-        escapes = _ESCAPE.search(raw) is not None  # on the bytes: several times faster than on non-ASCII text
-        plain = False  # (an ASCII line needs no hint: dedup's key takes its ASCII path)
-        if escapes:
-            warnings = record_issues(record, src.path, n, fix)
-        elif raw.isascii():
-            warnings = []
-        else:
-            clean, plain = line_facts(raw)  # the body's characters are among the line's
-            warnings = [] if clean else record_issues(record, src.path, n, fix)
-            plain = plain and clean  # (a repaired field may hold letters the line did not)
-        body = record.get("body")
-        # Without escapes no string holds a lone surrogate: the body encodes, once, for the id check,
-        # dedup and the body column.
-        utf8 = body.encode("utf-8") if not escapes and isinstance(body, str) else None
-        issues = check_record(record, schema, src.path, n, None, today, escapes=escapes, body_utf8=utf8)
-        item = Item(src, n, record, issues + warnings, utf8, plain)
+        try:  # (a failure of the checks themselves, a bug, sets this record aside, not the build)
+            escapes = _ESCAPE.search(raw) is not None  # on the bytes: several times faster than on non-ASCII text
+            plain = False  # (an ASCII line needs no hint: dedup's key takes its ASCII path)
+            if escapes:
+                warnings = record_issues(record, src.path, n, fix)
+            elif raw.isascii():
+                warnings = []
+            else:
+                clean, plain = line_facts(raw)  # the body's characters are among the line's
+                warnings = [] if clean else record_issues(record, src.path, n, fix)
+                plain = plain and clean  # (a repaired field may hold letters the line did not)
+            body = record.get("body")
+            # Without escapes no string holds a lone surrogate: the body encodes, once, for the id check,
+            # dedup and the body column.
+            utf8 = body.encode("utf-8") if not escapes and isinstance(body, str) else None
+            issues = check_record(record, schema, src.path, n, None, today, escapes=escapes, body_utf8=utf8)
+            item = Item(src, n, record, issues + warnings, utf8, plain)
+        except MemoryError:
+            raise
+        except Exception as e:
+            yield Item(src, n, None, [internal_error("record.internal-error", "newsset's record checks", e, src.path,
+                                                     n)])
+            continue
         if not item.ok and len(raw) <= _REPEAT_BYTES and len(failed) < _REPEATS \
                 and all(i.line == n for i in item.issues):
             failed[raw] = (record, item.issues)

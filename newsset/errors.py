@@ -120,6 +120,9 @@ _CATALOG: tuple[Code, ...] = (
          "recompute the id with newsset.article_id(date, title, body), or re-export the records: a build finds "
          "duplicates by id, so a wrong id can make another article look like this one's copy", severity="warning"),
     # Suspicious text in valid UTF-8 (warnings: the record is kept).
+    Code("record.internal-error", "newsset's checks failed on the record: a bug in newsset, not a fault found in "
+         "the record", "report it to newsset's developers with the line attached; the record is set aside and the "
+         "rest of the build goes on"),
     Code("text.mojibake", "a field holds mojibake (UTF-8 read as cp1252 or Latin-1, e.g. `cafÃ©`, `donâ€™t`), "
          "kept as it is",
          "re-scrape decoding the page as UTF-8, or build with --fix-mojibake (fix_mojibake=True; uses ftfy when "
@@ -424,3 +427,18 @@ class ParseError(NewssetError):
     @property
     def line(self) -> int | None:
         return self.issue.line
+
+
+def internal_error(code: str, what: str, e: Exception, path: str, line: int) -> Issue:
+    """A failure of newsset's own code on one input (a bug: an input no rule foresaw) as that input's
+    located issue, so that the input is set aside and a build goes on: the exception and where it
+    was raised. (A page of a thousand copies of its headline once ran past the interpreter's stack
+    and stopped the build.)"""
+    import os
+    import traceback
+
+    frames = traceback.extract_tb(e.__traceback__)
+    at = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno} ({frames[-1].name})" if frames else ""
+    return Issue(code, f"expected {what} to read the input, got {type(e).__name__}{at}: {str(e)[:200]}; this is a "
+                 "bug in newsset, not a fault found in the input", path, line, expected="a checked input",
+                 got=type(e).__name__, hint=CODES[code].hint)

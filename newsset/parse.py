@@ -34,7 +34,6 @@ import hashlib
 import html
 import os
 import re
-import traceback
 from bisect import bisect_right
 from dataclasses import replace
 from itertools import compress
@@ -49,7 +48,7 @@ from .boilerplate import (
 )
 from .decode import decode_raw, line_ends
 from .ending import EndReader
-from .errors import CODES, SURROGATE, Issue, ParseError
+from .errors import SURROGATE, Issue, ParseError, internal_error
 from .head import HeadReader, kicker, tagged_kicker
 from .lines import (
     HEADER,
@@ -124,18 +123,6 @@ def parse_text(text: str, source: str = "<text>", source_sha256: str | None = No
     return _parse(text, source, source_sha256, surrogates, fix_mojibake, suspect)
 
 
-def _internal_error(e: Exception, source: str) -> ParseError:
-    """A failure of the parser itself (a bug: a page a rule did not foresee) as the page's located
-    issue, `parse.internal-error`, so that one page is set aside and a build goes on. (A page of a
-    thousand copies of its headline once ran past the interpreter's stack and stopped the build.)"""
-    frames = traceback.extract_tb(e.__traceback__)
-    at = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno} ({frames[-1].name})" if frames else ""
-    return ParseError(Issue("parse.internal-error", f"expected newsset's parser to read the page, got "
-                            f"{type(e).__name__}{at}: {str(e)[:200]}; this is a bug in newsset, not a fault found "
-                            "in the page", source, 1, expected="a parsed page", got=type(e).__name__,
-                            hint=CODES["parse.internal-error"].hint))
-
-
 def _expect(function: str, name: str, value: object, types: type | tuple[type, ...], kind: str) -> None:
     """A TypeError that names the argument, not one from deep inside the parser."""
     if not isinstance(value, types):
@@ -144,13 +131,13 @@ def _expect(function: str, name: str, value: object, types: type | tuple[type, .
 
 def _parse(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, suspect: bool,
            plain: bool = False, invisible: bool | None = None) -> Article:
-    """`_read`, with a failure of the parser itself as the page's issue (see `_internal_error`)."""
+    """`_read`, with a failure of the parser itself as the page's issue (`errors.internal_error`)."""
     try:
         return _read(text, source, sha, check_surrogates, fix, suspect, plain, invisible)
     except (ParseError, MemoryError):
         raise
     except Exception as e:
-        raise _internal_error(e, source) from e
+        raise ParseError(internal_error("parse.internal-error", "newsset's parser", e, source, 1)) from e
 
 
 def _read(text: str, source: str, sha: str, check_surrogates: bool, fix: bool, suspect: bool,

@@ -100,6 +100,30 @@ def test_a_failure_of_the_parser_itself_sets_the_page_aside_and_the_build_goes_o
     assert "got KeyError at test_hostile_pages.py:" in reject["message"] and "bug in newsset" in reject["message"]
 
 
+def test_a_failure_of_the_record_checks_sets_the_record_aside_and_the_build_goes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsset.check
+
+    rec = newsset.parse_text(page(), source="a.txt").to_dict()
+    other = {**rec, "title": "The record the checks fail on"}
+    other["id"] = newsset.article_id(other["date"], other["title"], other["body"])
+    (tmp_path / "r.jsonl").write_text(json.dumps(rec) + "\n" + json.dumps(other) + "\n")
+    real = newsset.check.check_record
+
+    def check_record(record: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        if record.get("title") == other["title"]:
+            raise IndexError("a rule the record broke")
+        return real(record, *args, **kwargs)
+
+    monkeypatch.setattr(newsset.check, "check_record", check_record)
+    result = newsset.build([tmp_path / "r.jsonl"], tmp_path / "out", jobs=1)
+    assert result.total_rows == 1 and result.rejected == {"record.internal-error": 1}
+    (reject,) = [json.loads(x) for x in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
+    assert reject["line"] == 2 and "got IndexError at test_hostile_pages.py:" in reject["message"]
+    report = newsset.validate_paths([tmp_path / "r.jsonl"])
+    assert [(i.code, i.line) for i in report.issues] == [("record.internal-error", 2)]
+
+
 @pytest.mark.parametrize("unit", ["Get\nthe\n", "&a;\n", "A\n&x;\n", "Sign up for The\n"])
 def test_short_lines_that_open_a_block_are_not_each_a_window_of_lookups(unit: str,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
