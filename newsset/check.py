@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 from . import archives
 from .archives import read_archive, too_large
@@ -245,7 +245,8 @@ def check_record(record: dict[str, Any], schema: Schema, path: str, line: int = 
         found: dict[str, int] = {}
         for text in body.split("\n"):
             if is_boilerplate(text):  # (False for a blank line: no strip of every line needed)
-                found[text.strip()] = found.get(text.strip(), 0) + 1
+                key = text.strip()
+                found[key] = found.get(key, 0) + 1
         for text, times in found.items():
             again = f" ({times:,} times)" if times > 1 else ""
             issues.append(Issue("dataset.boilerplate", f"expected article text, got the boilerplate line "
@@ -601,18 +602,40 @@ _REPEAT_BYTES = 1024
 _REPEATS = 256
 
 
-class DuplicateIds:
-    """Flags every record whose id a valid record before it has; the first valid one in input order
-    is the one kept (as `build` keeps it: an invalid record is rejected, and takes no id)."""
+K = TypeVar("K")
+
+
+class _FirstSeen(Generic[K]):
+    """Where each key was first seen, and which keys the current file added: a file voided at its
+    end (gzip data failing its check) keeps none of its records in a build, so its keys are unseen
+    and a later copy is the one kept. Only a gzip file can be voided, so only its keys are listed
+    (a scan of every key seen, per voided file, made validate's time files x records)."""
 
     def __init__(self) -> None:
-        self.first: dict[str, tuple[str, int]] = {}
-        self.recent: list[str] = []  # the ids first seen since `begin`: those `forget` may unsee
+        self.first: dict[K, tuple[Any, ...]] = {}
+        self.recent: list[K] | None = None  # the keys the current file added, when it can be voided
 
-    def begin(self) -> None:
-        """A new file: `forget` looks only at the ids first seen in it (a scan of every id seen, per
-        voided file, made validate's time files x records)."""
-        self.recent.clear()
+    def begin(self, src: Source) -> None:
+        """A new file."""
+        self.recent = [] if src.rel.lower().endswith(".gz") else None
+
+    def _add(self, key: K, seen: tuple[Any, ...]) -> None:
+        self.first[key] = seen
+        if self.recent is not None:
+            self.recent.append(key)
+
+    def forget(self, path: str) -> None:
+        """Unsee the keys the current file, `path`, added."""
+        for key in self.recent or ():
+            seen = self.first.get(key)
+            if seen is not None and seen[0] == path:
+                del self.first[key]
+        self.recent = None
+
+
+class DuplicateIds(_FirstSeen[str]):
+    """Flags every record whose id a valid record before it has; the first valid one in input order
+    is the one kept (as `build` keeps it: an invalid record is rejected, and takes no id)."""
 
     def check(self, item: Item, register: bool = True) -> Issue | None:
         rid = item.record.get("id") if item.record else None
@@ -621,18 +644,12 @@ class DuplicateIds:
         seen = self.first.get(rid)
         if seen is None:
             if register:
-                self.first[rid] = (item.source.path, item.line)
-                self.recent.append(rid)
+                self._add(rid, (item.source.path, item.line))
             return None
         return duplicate_issue("dataset.duplicate-id", rid, seen[0], seen[1], rid, item.source.path, item.line)
 
-    def forget(self, path: str) -> None:
-        """Unsee the ids first seen in `path`: a file voided at its end (gzip data failing its check) keeps
-        none of its records in a build, so a later copy of one is the copy kept. (Of the ids since `begin`.)"""
-        _forget(self.first, self.recent, path)
 
-
-class DuplicateBodies:
+class DuplicateBodies(_FirstSeen[bytes]):
     """Flags every valid record whose body, compared as build compares it (`dedup.normalize_body`:
     NFC, case and white space folded), a valid record before it has under another id: build keeps
     the first and rejects the others as `dataset.duplicate-body`. Only a 16-byte key per body is kept."""
@@ -640,13 +657,8 @@ class DuplicateBodies:
     def __init__(self) -> None:
         from .dedup import body_key, normalize_body  # (numpy: imported only where bodies are compared)
 
-        self.first: dict[bytes, tuple[str, int, str | None]] = {}
-        self.recent: list[bytes] = []  # (see `DuplicateIds.begin`)
+        super().__init__()
         self._key, self._normalize = body_key, normalize_body
-
-    def begin(self) -> None:
-        """See `DuplicateIds.begin`."""
-        self.recent.clear()
 
     def check(self, item: Item) -> Issue | None:
         body = item.record.get("body") if item.record else None
@@ -664,26 +676,10 @@ class DuplicateBodies:
         rid = item.record.get("id") if item.record else None
         rid = rid if isinstance(rid, str) else None
         if seen is None:
-            self.first[key] = (item.source.path, item.line, rid)
-            self.recent.append(key)
+            self._add(key, (item.source.path, item.line, rid))
             return None
-        return duplicate_issue("dataset.duplicate-body", rid, *seen, item.source.path, item.line)
-
-    def forget(self, path: str) -> None:
-        """See `DuplicateIds.forget`."""
-        _forget(self.first, self.recent, path)
-
-
-K = TypeVar("K")
-
-
-def _forget(first: dict[K, Any], recent: list[K], path: str) -> None:
-    """Unsee the keys of `recent` first seen in `path`."""
-    for key in recent:
-        seen = first.get(key)
-        if seen is not None and seen[0] == path:
-            del first[key]
-    recent.clear()
+        return duplicate_issue("dataset.duplicate-body", rid, seen[0], seen[1], seen[2], item.source.path,
+                               item.line)
 
 
 def voided_issue(path: str, line: int, void_line: int, rid: str | None = None) -> Issue:
@@ -713,8 +709,8 @@ def iter_checked(sources: Iterable[Source], schema: Schema, today: _dt.date | No
     id, or else a repeated body, of a valid record. (`ignored`: see `iter_items`.)"""
     dups, bodies = DuplicateIds(), DuplicateBodies()
     for src in sources:
-        dups.begin()
-        bodies.begin()
+        dups.begin(src)
+        bodies.begin(src)
         for item in iter_items(src, schema, today, fix_mojibake=fix_mojibake, ignored=ignored):
             if item.voids_file:  # (report audit r37: a later copy of a voided record was called a duplicate)
                 dups.forget(item.source.path)
